@@ -1,0 +1,7 @@
+"""Autograd: Function and the primitive registry, the backward engine, and grad modes."""
+from .function import Function, Node, primitives, register
+from .engine import backward, grad
+from .grad_mode import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
+
+__all__ = ["Function", "Node", "primitives", "register", "backward", "grad", "enable_grad",
+           "is_grad_enabled", "no_grad", "set_grad_enabled"]

@@ -1,0 +1,334 @@
+"""Function, the graph node it records, and the registry of primitives.
+
+A primitive is a subclass of :class:`Function` with two static methods:
+
+* ``forward(ctx, *args)`` receives NumPy arrays in place of tensors and returns an array
+  (or a tuple of arrays);
+* ``backward(ctx, *grad_outputs)`` receives tensors and returns one gradient per forward
+  argument, written with minigrad operations so that it can be differentiated again.
+
+``Function.apply`` is the one place where graph nodes are made.
+"""
+from __future__ import annotations
+
+import inspect
+import weakref
+from typing import Any, Callable, Iterable
+
+import numpy as np
+
+from ..tensor import Tensor
+from .grad_mode import is_grad_enabled
+
+_REGISTRY: dict[str, type["Function"]] = {}
+
+
+def register(name: str) -> Callable[[type["Function"]], type["Function"]]:
+    """Class decorator that records a Function under ``name`` in the primitive registry."""
+
+    def decorate(cls: type["Function"]) -> type["Function"]:
+        if name in _REGISTRY and _REGISTRY[name] is not cls:
+            raise ValueError(f"register: a primitive named {name!r} already exists")
+        cls.name = name
+        _REGISTRY[name] = cls
+        return cls
+
+    return decorate
+
+
+def primitives() -> dict[str, type["Function"]]:
+    """Return the registered primitives, name -> Function class, sorted by name."""
+    from .. import ops  # noqa: F401  (importing ops registers the built-in primitives)
+
+    return dict(sorted(_REGISTRY.items()))
+
+
+class AccumulateGrad:
+    """The graph node of a leaf tensor: gradients that reach it add up in ``.grad``."""
+
+    __slots__ = ("variable", "__weakref__")
+    name = "accumulate_grad"
+    next_edges: tuple = ()
+
+    def __init__(self, variable: Tensor) -> None:
+        self.variable = variable
+
+    def __repr__(self) -> str:
+        return f"<AccumulateGrad of tensor of shape {tuple(self.variable.shape)}>"
+
+
+def gradient_edge(tensor: Tensor) -> tuple[Any, int] | None:
+    """Where a gradient for ``tensor`` must be sent: (node, output index), or None."""
+    if not tensor.requires_grad:
+        return None
+    if tensor._grad_fn is not None:
+        return tensor._grad_fn, tensor._output_nr
+    accumulator = tensor._accumulator() if tensor._accumulator is not None else None
+    if accumulator is None:
+        accumulator = AccumulateGrad(tensor)
+        tensor._accumulator = weakref.ref(accumulator)
+    return accumulator, 0
+
+
+class _Saved:
+    """One value saved for backward, plus the version it had when it was saved."""
+
+    __slots__ = ("tensor", "array", "output_nr", "version", "expected")
+
+    def __init__(self, tensor: Tensor | None, array: np.ndarray | None, output_nr: int,
+                 version: Any) -> None:
+        self.tensor, self.array, self.output_nr = tensor, array, output_nr
+        self.version = version
+        self.expected = version.value if version is not None else 0
+        if version is not None:
+            version.saved += 1
+
+    def release(self) -> None:
+        if self.version is not None:
+            self.version.saved -= 1
+            self.version = None
+
+
+_UNSET = object()
+
+
+class Node:
+    """The context of one Function call, and the graph node that call leaves behind.
+
+    It is the ``ctx`` passed to ``forward`` and ``backward`` and the ``grad_fn`` of the
+    outputs. Besides ``save_for_backward`` it carries any attribute ``forward`` sets.
+    """
+
+    def __init__(self, function: type["Function"], recording: bool) -> None:
+        self.function = function
+        self.recording = recording
+        self.needs_input_grad: tuple[bool, ...] = ()
+        self.next_edges: tuple = ()
+        self.input_meta: tuple = ()
+        self.output_meta: tuple = ()
+        self.args: tuple = ()
+        self.kwargs: dict = {}
+        self.scope = None
+        self._to_save: tuple = ()
+        self._saved: tuple | None = None
+        self._released = False
+        self._hooks: dict[int, list] = {}
+        self._retained: dict[int, weakref.ref] = {}
+        self._outputs: tuple = ()
+
+    # --- the PyTorch ctx API -------------------------------------------------------
+    @property
+    def name(self) -> str:
+        return getattr(self.function, "name", None) or self.function.__name__
+
+    def save_for_backward(self, *values: Any) -> None:
+        """Keep arrays or tensors for backward. Inputs and outputs come back as tensors
+        connected to the graph, so the backward rule stays differentiable."""
+        self._to_save = values
+
+    def mark_non_differentiable(self, *arrays: np.ndarray) -> None:
+        """Declare outputs that never carry a gradient (indices, masks)."""
+        self._non_differentiable = {id(a) for a in arrays}
+
+    @property
+    def saved_tensors(self) -> tuple[Tensor | None, ...]:
+        if self._released:
+            raise RuntimeError(
+                f"{self.name}: Trying to backward through the graph a second time (or "
+                "directly access saved tensors after they have already been freed). Saved "
+                "intermediate values of the graph are freed when you call .backward() or "
+                "autograd.grad(). Specify retain_graph=True if you need to backward through "
+                "the graph a second time or if you need to access saved tensors after "
+                "calling backward.")
+        return tuple(self._unpack(s) for s in self._saved or ())
+
+    def _unpack(self, saved: _Saved | None) -> Tensor | None:
+        if saved is None:
+            return None
+        if saved.version is not None and saved.version.value != saved.expected:
+            shape = list(saved.array.shape if saved.tensor is None else saved.tensor.shape)
+            raise RuntimeError(
+                f"{self.name}: one of the variables needed for gradient computation has been "
+                f"modified by an inplace operation: [tensor of shape {shape}] is at version "
+                f"{saved.version.value}; expected version {saved.expected} instead.")
+        if saved.tensor is not None:
+            return saved.tensor
+        if saved.output_nr >= 0:
+            out = Tensor._wrap(saved.array, grad_fn=self, output_nr=saved.output_nr)
+            out._version = saved.version
+            return out
+        return Tensor._wrap(saved.array)
+
+    # --- graph bookkeeping -----------------------------------------------------------
+    def release(self) -> None:
+        """Free the saved values (done after backward unless retain_graph is set)."""
+        for saved in self._saved or ():
+            if saved is not None:
+                saved.release()
+        self._saved = None
+        self._released = True
+
+    def __del__(self) -> None:
+        try:
+            for saved in self._saved or ():
+                if saved is not None:
+                    saved.release()
+        except Exception:  # interpreter shutdown
+            pass
+
+    @property
+    def attrs(self) -> dict[str, Any]:
+        """Non-tensor arguments of the call that differ from their defaults."""
+        return self.function.attributes(self.args, self.kwargs)
+
+    def outputs(self) -> list[Tensor | None]:
+        """The output tensors of this node that are still alive."""
+        return [ref() for ref in self._outputs]
+
+    def register_hook(self, output_nr: int, hook: Callable) -> "RemovableHandle":
+        hooks = self._hooks.setdefault(output_nr, [])
+        hooks.append(hook)
+        return RemovableHandle(hooks, hook)
+
+    def __repr__(self) -> str:
+        return f"<{self.name} backward node>"
+
+
+class RemovableHandle:
+    """Returned by ``register_hook``; ``remove()`` takes the hook away again."""
+
+    def __init__(self, hooks: list, hook: Callable) -> None:
+        self._hooks, self._hook = hooks, hook
+
+    def remove(self) -> None:
+        if self._hook in self._hooks:
+            self._hooks.remove(self._hook)
+
+
+class Function:
+    """Base class of every differentiable operation, built-in or user-defined.
+
+    Subclass it, write ``forward(ctx, *args)`` on NumPy arrays and
+    ``backward(ctx, *grad_outputs)`` with minigrad operations, and call ``MyOp.apply``.
+
+    Examples
+    --------
+    >>> class Cube(Function):
+    ...     @staticmethod
+    ...     def forward(ctx, x):
+    ...         ctx.save_for_backward(x)
+    ...         return x ** 3
+    ...     @staticmethod
+    ...     def backward(ctx, grad):
+    ...         (x,) = ctx.saved_tensors
+    ...         return grad * 3 * x ** 2
+    >>> y = Cube.apply(minigrad.tensor([2.0], requires_grad=True))
+    """
+
+    name: str | None = None
+
+    @staticmethod
+    def forward(ctx: Node, *args: Any, **kwargs: Any) -> Any:
+        raise NotImplementedError("Function.forward must be overridden")
+
+    @staticmethod
+    def backward(ctx: Node, *grad_outputs: Tensor) -> Any:
+        raise NotImplementedError("Function.backward must be overridden")
+
+    @classmethod
+    def apply(cls, *args: Any, **kwargs: Any) -> Any:
+        """Run ``forward`` on the arrays behind the tensors and record a graph node."""
+        needs = tuple(isinstance(a, Tensor) and a.requires_grad for a in args)
+        recording = any(needs) and is_grad_enabled()
+        ctx = Node(cls, recording)
+        ctx.needs_input_grad = needs
+        arrays = [a._data if isinstance(a, Tensor) else a for a in args]
+        raw = cls.forward(ctx, *arrays, **kwargs)
+        single = not isinstance(raw, tuple)
+        out_arrays = [_as_array(r, cls) for r in ((raw,) if single else raw)]
+        if not recording:
+            outs = [Tensor._wrap(a) for a in out_arrays]
+            return outs[0] if single else tuple(outs)
+        outs = _record(ctx, args, kwargs, arrays, out_arrays)
+        return outs[0] if single else tuple(outs)
+
+    @classmethod
+    def attributes(cls, args: tuple, kwargs: dict) -> dict[str, Any]:
+        """Non-tensor arguments that differ from the defaults of ``forward``."""
+        try:
+            params = list(inspect.signature(cls.forward).parameters.values())[1:]
+        except (TypeError, ValueError):
+            return {}
+        found: dict[str, Any] = {}
+        for param, value in list(zip(params, args)) + [
+                (p, kwargs[p.name]) for p in params if p.name in kwargs]:
+            if isinstance(value, Tensor):
+                continue
+            if param.default is not inspect.Parameter.empty and _same(value, param.default):
+                continue
+            found[param.name] = value
+        return found
+
+
+def _same(a: Any, b: Any) -> bool:
+    try:
+        return bool(a == b)
+    except Exception:
+        return False
+
+
+def _as_array(value: Any, cls: type) -> np.ndarray:
+    if isinstance(value, np.ndarray):
+        return value
+    if isinstance(value, (np.generic, int, float, bool)):
+        return np.asarray(value)
+    raise TypeError(f"{cls.__name__}.forward must return NumPy arrays, got {type(value).__name__}")
+
+
+def _record(ctx: Node, args: tuple, kwargs: dict, arrays: list, out_arrays: list) -> list:
+    ctx.args = tuple(None if isinstance(a, Tensor) else a for a in args)
+    ctx.kwargs = kwargs
+    ctx.next_edges = tuple(gradient_edge(a) if isinstance(a, Tensor) else None for a in args)
+    ctx.input_meta = tuple((a.shape, a.dtype) if isinstance(a, Tensor) else None for a in args)
+    ctx.output_meta = tuple((a.shape, a.dtype) for a in out_arrays)
+    ctx.scope = _current_scope()
+    blocked = getattr(ctx, "_non_differentiable", ())
+    outs = []
+    for i, array in enumerate(out_arrays):
+        differentiable = array.dtype.kind == "f" and id(array) not in blocked
+        outs.append(Tensor._wrap(array, grad_fn=ctx if differentiable else None, output_nr=i))
+    ctx._outputs = tuple(weakref.ref(t) for t in outs)
+    ctx._saved = tuple(_save(v, args, arrays, out_arrays, outs) for v in ctx._to_save)
+    ctx._to_save = ()
+    return outs
+
+
+def _save(value: Any, args: tuple, arrays: list, out_arrays: list, outs: list) -> _Saved | None:
+    if value is None:
+        return None
+    if isinstance(value, Tensor):
+        return _Saved(value, None, -1, value._version)
+    for arg, array in zip(args, arrays):
+        if isinstance(arg, Tensor) and array is value:
+            return _Saved(arg, None, -1, arg._version)
+    for i, array in enumerate(out_arrays):
+        if array is value:
+            return _Saved(None, array, i if outs[i]._grad_fn is not None else -1,
+                          outs[i]._version)
+    return _Saved(None, np.asarray(value), -1, None)
+
+
+# A hook for minigrad.viz: a callable returning the current module scope, or None.
+_scope_provider: list[Callable[[], Any]] = []
+
+
+def _current_scope() -> Any:
+    return _scope_provider[0]() if _scope_provider else None
+
+
+def as_tuple(value: Any) -> tuple:
+    return value if isinstance(value, tuple) else (value,)
+
+
+def tensors_in(values: Iterable[Any]) -> list[Tensor]:
+    return [v for v in values if isinstance(v, Tensor)]

@@ -1,0 +1,105 @@
+"""Factories: tensors made from shapes, ranges and random draws."""
+from __future__ import annotations
+
+from typing import Any, Sequence
+
+import numpy as np
+
+from . import random
+from .ops import shape_arg
+from .tensor import DEFAULT_FLOAT, Tensor
+
+
+def tensor(data: Any, dtype: Any = None, requires_grad: bool = False) -> Tensor:
+    """Make a tensor from numbers, nested lists or an ndarray (the data is copied).
+
+    Parameters
+    ----------
+    data : array_like
+    dtype : numpy dtype, optional
+        Float data defaults to float32; an ndarray keeps its dtype.
+    requires_grad : bool
+        Whether backward should fill ``.grad`` for this tensor.
+    """
+    return Tensor(data, dtype=dtype, requires_grad=requires_grad)
+
+
+def from_numpy(array: np.ndarray) -> Tensor:
+    """Wrap ``array`` without copying."""
+    return Tensor._wrap(np.asarray(array))
+
+
+def _make(array: np.ndarray, requires_grad: bool) -> Tensor:
+    t = Tensor._wrap(array)
+    t.requires_grad = requires_grad
+    return t
+
+
+def _float(dtype: Any) -> np.dtype:
+    return DEFAULT_FLOAT if dtype is None else np.dtype(dtype)
+
+
+def zeros(*size: Any, dtype: Any = None, requires_grad: bool = False) -> Tensor:
+    """A tensor of zeros of the given shape (float32 by default)."""
+    return _make(np.zeros(shape_arg(size), _float(dtype)), requires_grad)
+
+
+def ones(*size: Any, dtype: Any = None, requires_grad: bool = False) -> Tensor:
+    """A tensor of ones of the given shape (float32 by default)."""
+    return _make(np.ones(shape_arg(size), _float(dtype)), requires_grad)
+
+
+def full(size: Sequence[int], fill_value: Any, dtype: Any = None,
+         requires_grad: bool = False) -> Tensor:
+    """A tensor filled with ``fill_value``; its dtype follows the value when not given."""
+    if dtype is None:
+        dtype = np.asarray(fill_value).dtype
+        dtype = DEFAULT_FLOAT if dtype.kind == "f" else dtype
+    return _make(np.full(tuple(size), fill_value, dtype=dtype), requires_grad)
+
+
+def zeros_like(t: Tensor, dtype: Any = None, requires_grad: bool = False) -> Tensor:
+    return _make(np.zeros(t.shape, dtype or t.dtype), requires_grad)
+
+
+def ones_like(t: Tensor, dtype: Any = None, requires_grad: bool = False) -> Tensor:
+    return _make(np.ones(t.shape, dtype or t.dtype), requires_grad)
+
+
+def arange(start: Any, end: Any = None, step: Any = 1, dtype: Any = None,
+           requires_grad: bool = False) -> Tensor:
+    """Values from ``start`` up to (not including) ``end``; int64 for integer arguments."""
+    if end is None:
+        start, end = 0, start
+    array = np.arange(start, end, step)
+    if dtype is not None:
+        array = array.astype(dtype)
+    elif array.dtype.kind == "f":
+        array = array.astype(DEFAULT_FLOAT)
+    return _make(array, requires_grad)
+
+
+def eye(n: int, m: int | None = None, dtype: Any = None, requires_grad: bool = False) -> Tensor:
+    """The identity matrix (n x m)."""
+    return _make(np.eye(n, m, dtype=_float(dtype)), requires_grad)
+
+
+def rand(*size: Any, dtype: Any = None, requires_grad: bool = False) -> Tensor:
+    """Uniform samples in [0, 1) from the seeded generator."""
+    array = random.default_generator().random(shape_arg(size), dtype=np.float64)
+    return _make(array.astype(_float(dtype)), requires_grad)
+
+
+def randn(*size: Any, dtype: Any = None, requires_grad: bool = False) -> Tensor:
+    """Standard normal samples from the seeded generator."""
+    array = random.default_generator().standard_normal(shape_arg(size))
+    return _make(array.astype(_float(dtype)), requires_grad)
+
+
+def randint(low: int, high: int | None = None, size: Sequence[int] = (),
+            dtype: Any = np.int64) -> Tensor:
+    """Random integers in ``[low, high)``, or ``[0, low)`` when ``high`` is omitted."""
+    if high is None:
+        low, high = 0, low
+    return Tensor._wrap(random.default_generator().integers(low, high, size=tuple(size),
+                                                            dtype=dtype))

@@ -1,0 +1,480 @@
+"""Elementwise primitives: arithmetic, unary math, selection and casts.
+
+Binary primitives broadcast with NumPy's rules; their backward sums each gradient back to
+its input's shape with ``sum_to``. Each backward is written with minigrad operations, so it
+can be differentiated again.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from ..autograd.function import Function, register
+from ..tensor import Tensor
+from ._util import broadcast_shape, operands
+from . import reduction
+
+
+def _mask(condition: Tensor, like: Tensor) -> Tensor:
+    """A constant 0/1 tensor of ``like``'s dtype."""
+    return Tensor._wrap(condition._data.astype(like.dtype))
+
+
+@register("add")
+class Add(Function):
+    """z = x + y.  dz/dx = 1, dz/dy = 1."""
+
+    @staticmethod
+    def forward(ctx, x, y):
+        ctx.shapes = x.shape, y.shape
+        return x + y
+
+    @staticmethod
+    def backward(ctx, g):
+        x_shape, y_shape = ctx.shapes
+        return reduction.sum_to(g, x_shape), reduction.sum_to(g, y_shape)
+
+
+@register("sub")
+class Sub(Function):
+    """z = x - y.  dz/dx = 1, dz/dy = -1."""
+
+    @staticmethod
+    def forward(ctx, x, y):
+        ctx.shapes = x.shape, y.shape
+        return x - y
+
+    @staticmethod
+    def backward(ctx, g):
+        x_shape, y_shape = ctx.shapes
+        return reduction.sum_to(g, x_shape), reduction.sum_to(-g, y_shape) if ctx.needs_input_grad[1] else None
+
+
+@register("mul")
+class Mul(Function):
+    """z = x * y.  dz/dx = y, dz/dy = x."""
+
+    @staticmethod
+    def forward(ctx, x, y):
+        ctx.save_for_backward(x, y)
+        return x * y
+
+    @staticmethod
+    def backward(ctx, g):
+        x, y = ctx.saved_tensors
+        gx = reduction.sum_to(g * y, x.shape) if ctx.needs_input_grad[0] else None
+        gy = reduction.sum_to(g * x, y.shape) if ctx.needs_input_grad[1] else None
+        return gx, gy
+
+
+@register("div")
+class Div(Function):
+    """z = x / y.  dz/dx = 1 / y, dz/dy = -x / y**2."""
+
+    @staticmethod
+    def forward(ctx, x, y):
+        ctx.save_for_backward(x, y)
+        return x / y
+
+    @staticmethod
+    def backward(ctx, g):
+        x, y = ctx.saved_tensors
+        gx = reduction.sum_to(g / y, x.shape) if ctx.needs_input_grad[0] else None
+        gy = reduction.sum_to(-g * x / (y * y), y.shape) if ctx.needs_input_grad[1] else None
+        return gx, gy
+
+
+@register("pow")
+class Pow(Function):
+    """z = x ** y.  dz/dx = y * x**(y-1), dz/dy = z * log(x)."""
+
+    @staticmethod
+    def forward(ctx, x, y):
+        out = np.power(x, y)
+        ctx.save_for_backward(x, y, out)
+        return out
+
+    @staticmethod
+    def backward(ctx, g):
+        x, y, out = ctx.saved_tensors
+        gx = reduction.sum_to(g * y * x ** (y - 1), x.shape) if ctx.needs_input_grad[0] else None
+        gy = reduction.sum_to(g * out * log(x), y.shape) if ctx.needs_input_grad[1] else None
+        return gx, gy
+
+
+@register("neg")
+class Neg(Function):
+    """z = -x.  dz/dx = -1."""
+
+    @staticmethod
+    def forward(ctx, x):
+        return np.negative(x)
+
+    @staticmethod
+    def backward(ctx, g):
+        return -g
+
+
+@register("exp")
+class Exp(Function):
+    """z = exp(x).  dz/dx = z."""
+
+    @staticmethod
+    def forward(ctx, x):
+        out = np.exp(x)
+        ctx.save_for_backward(out)
+        return out
+
+    @staticmethod
+    def backward(ctx, g):
+        (out,) = ctx.saved_tensors
+        return g * out
+
+
+@register("log")
+class Log(Function):
+    """z = log(x).  dz/dx = 1 / x."""
+
+    @staticmethod
+    def forward(ctx, x):
+        ctx.save_for_backward(x)
+        return np.log(x)
+
+    @staticmethod
+    def backward(ctx, g):
+        (x,) = ctx.saved_tensors
+        return g / x
+
+
+@register("sqrt")
+class Sqrt(Function):
+    """z = sqrt(x).  dz/dx = 1 / (2 z)."""
+
+    @staticmethod
+    def forward(ctx, x):
+        out = np.sqrt(x)
+        ctx.save_for_backward(out)
+        return out
+
+    @staticmethod
+    def backward(ctx, g):
+        (out,) = ctx.saved_tensors
+        return g / (2 * out)
+
+
+@register("sin")
+class Sin(Function):
+    """z = sin(x).  dz/dx = cos(x)."""
+
+    @staticmethod
+    def forward(ctx, x):
+        ctx.save_for_backward(x)
+        return np.sin(x)
+
+    @staticmethod
+    def backward(ctx, g):
+        (x,) = ctx.saved_tensors
+        return g * cos(x)
+
+
+@register("cos")
+class Cos(Function):
+    """z = cos(x).  dz/dx = -sin(x)."""
+
+    @staticmethod
+    def forward(ctx, x):
+        ctx.save_for_backward(x)
+        return np.cos(x)
+
+    @staticmethod
+    def backward(ctx, g):
+        (x,) = ctx.saved_tensors
+        return -g * sin(x)
+
+
+@register("tanh")
+class Tanh(Function):
+    """z = tanh(x).  dz/dx = 1 - z**2."""
+
+    @staticmethod
+    def forward(ctx, x):
+        out = np.tanh(x)
+        ctx.save_for_backward(out)
+        return out
+
+    @staticmethod
+    def backward(ctx, g):
+        (out,) = ctx.saved_tensors
+        return g * (1 - out * out)
+
+
+@register("sigmoid")
+class Sigmoid(Function):
+    """z = 1 / (1 + exp(-x)).  dz/dx = z (1 - z)."""
+
+    @staticmethod
+    def forward(ctx, x):
+        # exp(-log(1 + exp(-x))) never overflows, for either sign of x.
+        out = np.exp(-np.logaddexp(0, -x)).astype(x.dtype, copy=False)
+        ctx.save_for_backward(out)
+        return out
+
+    @staticmethod
+    def backward(ctx, g):
+        (out,) = ctx.saved_tensors
+        return g * out * (1 - out)
+
+
+@register("relu")
+class ReLU(Function):
+    """z = max(x, 0).  dz/dx = 1 where x > 0, else 0 (0 at x = 0, as in PyTorch)."""
+
+    @staticmethod
+    def forward(ctx, x):
+        out = np.maximum(x, 0)
+        ctx.save_for_backward(out)
+        return out
+
+    @staticmethod
+    def backward(ctx, g):
+        (out,) = ctx.saved_tensors
+        return g * _mask(out > 0, g)
+
+
+@register("abs")
+class Abs(Function):
+    """z = |x|.  dz/dx = sign(x) (0 at x = 0)."""
+
+    @staticmethod
+    def forward(ctx, x):
+        ctx.save_for_backward(x)
+        return np.abs(x)
+
+    @staticmethod
+    def backward(ctx, g):
+        (x,) = ctx.saved_tensors
+        return g * Tensor._wrap(np.sign(x._data))
+
+
+class _Extremum(Function):
+    """Shared rule of maximum/minimum: the winner gets the gradient, a tie splits it 1/2-1/2."""
+
+    pick = staticmethod(np.maximum)
+
+    @classmethod
+    def forward(cls, ctx, x, y):
+        ctx.save_for_backward(x, y)
+        return cls.pick(x, y)
+
+    @staticmethod
+    def backward(ctx, g):
+        x, y = ctx.saved_tensors
+        wins = ctx.function.pick(x._data, y._data) == x._data
+        share_x = np.where(x._data == y._data, 0.5, wins.astype(g.dtype)).astype(g.dtype)
+        gx = reduction.sum_to(g * Tensor._wrap(share_x), x.shape) if ctx.needs_input_grad[0] else None
+        gy = reduction.sum_to(g * Tensor._wrap(1 - share_x), y.shape) if ctx.needs_input_grad[1] else None
+        return gx, gy
+
+
+@register("maximum")
+class Maximum(_Extremum):
+    """z = max(x, y) elementwise.  The larger input gets g; at a tie each gets g / 2."""
+
+    pick = staticmethod(np.maximum)
+
+
+@register("minimum")
+class Minimum(_Extremum):
+    """z = min(x, y) elementwise.  The smaller input gets g; at a tie each gets g / 2."""
+
+    pick = staticmethod(np.minimum)
+
+
+@register("clamp")
+class Clamp(Function):
+    """z = min(max(x, min), max).  dz/dx = 1 where min <= x <= max (bounds included)."""
+
+    @staticmethod
+    def forward(ctx, x, min=None, max=None):
+        ctx.save_for_backward(x)
+        ctx.bounds = min, max
+        return np.clip(x, min, max).astype(x.dtype, copy=False)
+
+    @staticmethod
+    def backward(ctx, g):
+        (x,) = ctx.saved_tensors
+        low, high = ctx.bounds
+        inside = np.ones(x.shape, dtype=bool)
+        if low is not None:
+            inside &= x._data >= low
+        if high is not None:
+            inside &= x._data <= high
+        return g * Tensor._wrap(inside.astype(g.dtype))
+
+
+@register("where")
+class Where(Function):
+    """z = x where condition else y.  dz/dx = condition, dz/dy = not condition."""
+
+    @staticmethod
+    def forward(ctx, condition, x, y):
+        ctx.condition = condition
+        ctx.shapes = x.shape, y.shape
+        return np.where(condition, x, y)
+
+    @staticmethod
+    def backward(ctx, g):
+        cond = Tensor._wrap(np.asarray(ctx.condition))
+        zero = Tensor._wrap(np.zeros((), dtype=g.dtype))
+        x_shape, y_shape = ctx.shapes
+        gx = reduction.sum_to(where(cond, g, zero), x_shape) if ctx.needs_input_grad[1] else None
+        gy = reduction.sum_to(where(cond, zero, g), y_shape) if ctx.needs_input_grad[2] else None
+        return None, gx, gy
+
+
+@register("cast")
+class Cast(Function):
+    """z = x converted to another dtype.  dz/dx = 1, cast back to x's dtype."""
+
+    @staticmethod
+    def forward(ctx, x, dtype):
+        ctx.source = x.dtype
+        return x.astype(dtype)
+
+    @staticmethod
+    def backward(ctx, g):
+        return cast(g, ctx.source), None
+
+
+@register("clone")
+class Clone(Function):
+    """z = a copy of x.  dz/dx = 1."""
+
+    @staticmethod
+    def forward(ctx, x):
+        return x.copy()
+
+    @staticmethod
+    def backward(ctx, g):
+        return g
+
+
+# --- public functions --------------------------------------------------------------------
+def _binary(cls: type[Function], a: Any, b: Any) -> Tensor:
+    a, b = operands(a, b)
+    broadcast_shape(cls.name, a.shape, b.shape)
+    return cls.apply(a, b)
+
+
+def add(a: Any, b: Any) -> Tensor:
+    """Elementwise ``a + b`` with broadcasting."""
+    return _binary(Add, a, b)
+
+
+def sub(a: Any, b: Any) -> Tensor:
+    """Elementwise ``a - b`` with broadcasting."""
+    return _binary(Sub, a, b)
+
+
+def mul(a: Any, b: Any) -> Tensor:
+    """Elementwise ``a * b`` with broadcasting."""
+    return _binary(Mul, a, b)
+
+
+def div(a: Any, b: Any) -> Tensor:
+    """Elementwise true division ``a / b``; integer inputs give float32."""
+    a, b = operands(a, b)
+    if a.dtype.kind != "f" and b.dtype.kind != "f":
+        a = cast(a, np.float32)
+    return _binary(Div, a, b)
+
+
+def pow(a: Any, b: Any) -> Tensor:
+    """Elementwise ``a ** b``; the exponent may be a tensor."""
+    return _binary(Pow, a, b)
+
+
+def maximum(a: Any, b: Any) -> Tensor:
+    """Elementwise maximum; at a tie the gradient is split evenly between both inputs."""
+    return _binary(Maximum, a, b)
+
+
+def minimum(a: Any, b: Any) -> Tensor:
+    """Elementwise minimum; at a tie the gradient is split evenly between both inputs."""
+    return _binary(Minimum, a, b)
+
+
+def neg(x: Tensor) -> Tensor:
+    return Neg.apply(x)
+
+
+def exp(x: Tensor) -> Tensor:
+    return Exp.apply(x)
+
+
+def log(x: Tensor) -> Tensor:
+    return Log.apply(x)
+
+
+def sqrt(x: Tensor) -> Tensor:
+    return Sqrt.apply(x)
+
+
+def sin(x: Tensor) -> Tensor:
+    return Sin.apply(x)
+
+
+def cos(x: Tensor) -> Tensor:
+    return Cos.apply(x)
+
+
+def tanh(x: Tensor) -> Tensor:
+    return Tanh.apply(x)
+
+
+def sigmoid(x: Tensor) -> Tensor:
+    return Sigmoid.apply(x)
+
+
+def relu(x: Tensor) -> Tensor:
+    return ReLU.apply(x)
+
+
+def abs(x: Tensor) -> Tensor:
+    return Abs.apply(x)
+
+
+def clone(x: Tensor) -> Tensor:
+    return Clone.apply(x)
+
+
+def cast(x: Tensor, dtype: Any) -> Tensor:
+    return Cast.apply(x, np.dtype(dtype))
+
+
+def clamp(x: Tensor, min: Any = None, max: Any = None) -> Tensor:
+    """Limit ``x`` to ``[min, max]``; tensor bounds use maximum/minimum."""
+    if min is None and max is None:
+        raise ValueError("clamp: at least one of 'min' or 'max' must not be None")
+    if isinstance(min, Tensor) or isinstance(max, Tensor):
+        out = x if min is None else maximum(x, min)
+        return out if max is None else minimum(out, max)
+    return Clamp.apply(x, min, max)
+
+
+def where(condition: Any, x: Any, y: Any) -> Tensor:
+    """Pick from ``x`` where ``condition`` is true and from ``y`` elsewhere."""
+    cond = condition._data if isinstance(condition, Tensor) else np.asarray(condition)
+    if cond.dtype != np.bool_:
+        raise TypeError(f"where: condition must be a bool tensor, got {cond.dtype}")
+    x, y = operands(x, y)
+    broadcast_shape("where", cond.shape, x.shape, y.shape)
+    return Where.apply(cond, x, y)
+
+
+def compare(ufunc: np.ufunc, a: Any, b: Any) -> Tensor:
+    """A comparison or logical op: a bool tensor, outside the graph."""
+    a, b = operands(a, b)
+    broadcast_shape(ufunc.__name__, a.shape, b.shape)
+    return Tensor._wrap(ufunc(a._data, b._data))

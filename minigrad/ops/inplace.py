@@ -1,0 +1,67 @@
+"""In-place updates: ``add_``, ``mul_``, ``x[i] = v`` and friends.
+
+Outside the graph (under ``no_grad``, or on tensors that need no gradient) they write into
+the array and bump the tensor's version, so a graph node that saved the old values refuses
+to run backward. Inside the graph the out-of-place result takes over the tensor, as
+PyTorch does; the old array is left untouched for the nodes that saved it.
+"""
+from __future__ import annotations
+
+from typing import Any, Callable
+
+import numpy as np
+
+from ..autograd.grad_mode import is_grad_enabled, no_grad
+from ..tensor import Tensor
+from . import indexing
+
+
+def _records(self: Tensor, other: Any) -> bool:
+    wants = self.requires_grad or (isinstance(other, Tensor) and other.requires_grad)
+    if wants and is_grad_enabled() and self.is_leaf and self.requires_grad:
+        raise RuntimeError("a leaf Variable that requires grad is being used in an in-place "
+                           "operation; wrap it in `with minigrad.no_grad():` (as optimizers "
+                           "do) or work on a clone")
+    return wants and is_grad_enabled()
+
+
+def _take_over(self: Tensor, out: Tensor) -> Tensor:
+    self._data, self._grad_fn, self._output_nr = out._data, out._grad_fn, out._output_nr
+    self._version.value += 1
+    return self
+
+
+def _write(self: Tensor, op: str, values: np.ndarray) -> Tensor:
+    if values.shape != self.shape:
+        raise RuntimeError(f"{op}: output with shape {list(self.shape)} doesn't match the "
+                           f"broadcast shape {list(values.shape)}")
+    if not self._data.flags.writeable:  # e.g. an expanded view: give it its own memory
+        self._data = self._data.copy()
+    np.copyto(self._data, values, casting="same_kind")
+    self._version.value += 1
+    return self
+
+
+def inplace(self: Tensor, op: str, compute: Callable[[Tensor, Any], Tensor], other: Any) -> Tensor:
+    """Apply ``compute(self, other)`` and store the result in ``self``."""
+    if _records(self, other):
+        out = compute(self, other)
+        if out.shape != self.shape:
+            raise RuntimeError(f"{op}: output with shape {list(self.shape)} doesn't match "
+                               f"the broadcast shape {list(out.shape)}")
+        return _take_over(self, out.to(self.dtype))
+    with no_grad():
+        out = compute(self, other)
+    return _write(self, op, out._data)
+
+
+def setitem_(self: Tensor, index: Any, value: Any) -> None:
+    """``self[index] = value``."""
+    if _records(self, value):
+        _take_over(self, indexing.setitem(self, index, value))
+        return
+    key, value = indexing.prepare_setitem(self, index, value)
+    if not self._data.flags.writeable:
+        self._data = self._data.copy()
+    self._data[key] = value._data
+    self._version.value += 1

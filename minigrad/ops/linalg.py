@@ -1,0 +1,54 @@
+"""Linear algebra: the matmul primitive, for 2-D and batched inputs with broadcasting."""
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from ..autograd.function import Function, register
+from ..tensor import Tensor
+from . import movement, reduction
+from ._util import broadcast_shape, operands
+
+
+@register("matmul")
+class MatMul(Function):
+    """z = x @ y over the last two dims.  dz/dx = g @ y^T, dz/dy = x^T @ g (summed over
+    broadcast batch dims)."""
+
+    @staticmethod
+    def forward(ctx, x, y):
+        ctx.save_for_backward(x, y)
+        return np.matmul(x, y)
+
+    @staticmethod
+    def backward(ctx, g):
+        x, y = ctx.saved_tensors
+        gx = gy = None
+        if ctx.needs_input_grad[0]:
+            gx = reduction.sum_to(MatMul.apply(g, movement.transpose(y, -1, -2)), x.shape)
+        if ctx.needs_input_grad[1]:
+            gy = reduction.sum_to(MatMul.apply(movement.transpose(x, -1, -2), g), y.shape)
+        return gx, gy
+
+
+def matmul(a: Any, b: Any) -> Tensor:
+    """Matrix product with NumPy's rules: 1-D operands are promoted to a row or column and
+    the added dim is removed afterwards; batch dims broadcast."""
+    a, b = operands(a, b)
+    if a.ndim == 0 or b.ndim == 0:
+        raise RuntimeError(f"matmul: both arguments need at least 1 dimension, got shapes "
+                           f"{tuple(a.shape)} and {tuple(b.shape)}")
+    inner_a, inner_b = a.shape[-1], b.shape[0] if b.ndim == 1 else b.shape[-2]
+    if inner_a != inner_b:
+        raise RuntimeError(f"matmul: shapes {tuple(a.shape)} and {tuple(b.shape)} cannot be "
+                           f"multiplied ({inner_a} != {inner_b})")
+    broadcast_shape("matmul", a.shape[:-2], b.shape[:-2])
+    x = movement.unsqueeze(a, 0) if a.ndim == 1 else a
+    y = movement.unsqueeze(b, -1) if b.ndim == 1 else b
+    out = MatMul.apply(x, y)
+    if b.ndim == 1:
+        out = movement.squeeze(out, -1)
+    if a.ndim == 1:
+        out = movement.squeeze(out, -2 if b.ndim > 1 else -1)
+    return out

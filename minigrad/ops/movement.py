@@ -1,0 +1,250 @@
+"""Movement primitives: reshape, permute, expand, cat and constant pad.
+
+They move or copy elements without arithmetic; each backward moves the gradient back.
+squeeze/unsqueeze/flatten/view are reshapes, transpose is a permute, stack is
+unsqueeze + cat, and split/chunk/narrow are slices.
+"""
+from __future__ import annotations
+
+import math
+from typing import Any, Sequence
+
+import numpy as np
+
+from ..autograd.function import Function, register
+from ..tensor import Tensor
+from . import indexing, reduction
+from ._util import normalize_dim, normalize_dims
+
+
+@register("reshape")
+class Reshape(Function):
+    """z = x with a new shape (same elements, same order).  dz/dx: reshape back."""
+
+    @staticmethod
+    def forward(ctx, x, shape):
+        ctx.shape = x.shape
+        return np.reshape(x, shape)
+
+    @staticmethod
+    def backward(ctx, g):
+        return reshape(g, ctx.shape), None
+
+
+@register("permute")
+class Permute(Function):
+    """z = x with its axes reordered by ``dims``.  dz/dx: the inverse permutation."""
+
+    @staticmethod
+    def forward(ctx, x, dims):
+        ctx.dims = dims
+        return np.transpose(x, dims)
+
+    @staticmethod
+    def backward(ctx, g):
+        return permute(g, tuple(np.argsort(ctx.dims))), None
+
+
+@register("expand")
+class Expand(Function):
+    """z = x broadcast to ``shape`` (a read-only view).  dz/dx: sum over the new axes."""
+
+    @staticmethod
+    def forward(ctx, x, shape):
+        ctx.shape = x.shape
+        return np.broadcast_to(x, shape)
+
+    @staticmethod
+    def backward(ctx, g):
+        return reduction.sum_to(g, ctx.shape), None
+
+
+@register("cat")
+class Cat(Function):
+    """z = the inputs joined along ``dim``.  dz/dx_i: the slice of g that x_i filled."""
+
+    @staticmethod
+    def forward(ctx, *arrays, dim=0):
+        ctx.dim, ctx.sizes = dim, [a.shape[dim] for a in arrays]
+        return np.concatenate(arrays, axis=dim)
+
+    @staticmethod
+    def backward(ctx, g):
+        starts = np.cumsum([0] + ctx.sizes[:-1])
+        return tuple(narrow(g, ctx.dim, int(s), n) if need else None
+                     for s, n, need in zip(starts, ctx.sizes, ctx.needs_input_grad))
+
+
+@register("pad")
+class Pad(Function):
+    """z = x surrounded by ``value``.  dz/dx: the centre of g (a slice)."""
+
+    @staticmethod
+    def forward(ctx, x, widths, value=0.0):
+        ctx.window = tuple(slice(lo, lo + n) for (lo, _), n in zip(widths, x.shape))
+        return np.pad(x, widths, mode="constant", constant_values=value)
+
+    @staticmethod
+    def backward(ctx, g):
+        return indexing.getitem(g, ctx.window), None
+
+
+# --- public functions --------------------------------------------------------------------
+def reshape(x: Tensor, shape: Sequence[int]) -> Tensor:
+    """The same elements in a new shape; one dimension may be -1 (inferred)."""
+    shape = _infer_shape(tuple(int(n) for n in shape), x.numel(), "reshape")
+    return x if shape == x.shape else Reshape.apply(x, shape)
+
+
+def _infer_shape(shape: tuple[int, ...], numel: int, op: str) -> tuple[int, ...]:
+    unknown = [i for i, n in enumerate(shape) if n == -1]
+    known = math.prod(n for n in shape if n != -1)
+    bad = len(unknown) > 1 or any(n < -1 for n in shape)
+    if unknown and not bad and known and numel % known == 0:
+        shape = shape[:unknown[0]] + (numel // known,) + shape[unknown[0] + 1:]
+    if bad or math.prod(shape) != numel:
+        raise RuntimeError(f"{op}: shape {list(shape)} is invalid for input of size {numel}")
+    return shape
+
+
+def flatten(x: Tensor, start_dim: int = 0, end_dim: int = -1) -> Tensor:
+    """Merge dims ``start_dim`` to ``end_dim`` into one."""
+    if x.ndim == 0:
+        return reshape(x, (1,))
+    start = normalize_dim(start_dim, x.ndim, "flatten")
+    end = normalize_dim(end_dim, x.ndim, "flatten")
+    if start > end:
+        raise ValueError(f"flatten: start_dim ({start_dim}) cannot come after end_dim "
+                         f"({end_dim}) for a tensor of shape {tuple(x.shape)}")
+    return reshape(x, x.shape[:start] + (-1,) + x.shape[end + 1:])
+
+
+def permute(x: Tensor, dims: Sequence[int]) -> Tensor:
+    """Reorder the axes: output axis i is input axis ``dims[i]``."""
+    norm = tuple(normalize_dim(d, x.ndim, "permute") for d in dims)
+    if sorted(norm) != list(range(x.ndim)):
+        raise ValueError(f"permute: dims {tuple(dims)} are not a permutation of the "
+                         f"{x.ndim} dims of a tensor of shape {tuple(x.shape)}")
+    return Permute.apply(x, norm)
+
+
+def transpose(x: Tensor, dim0: int, dim1: int) -> Tensor:
+    """Swap two axes."""
+    dims = list(range(x.ndim))
+    a, b = normalize_dim(dim0, x.ndim, "transpose"), normalize_dim(dim1, x.ndim, "transpose")
+    dims[a], dims[b] = dims[b], dims[a]
+    return Permute.apply(x, tuple(dims)) if x.ndim > 1 else x
+
+
+def squeeze(x: Tensor, dim: Any = None) -> Tensor:
+    """Drop dims of size 1 (only those in ``dim`` when given)."""
+    dims = normalize_dims(dim, x.ndim, "squeeze")
+    return reshape(x, tuple(n for i, n in enumerate(x.shape) if not (i in dims and n == 1)))
+
+
+def unsqueeze(x: Tensor, dim: int) -> Tensor:
+    """Insert a dim of size 1 at position ``dim``."""
+    dim = normalize_dim(dim, x.ndim + 1, "unsqueeze")
+    return reshape(x, x.shape[:dim] + (1,) + x.shape[dim:])
+
+
+def expand(x: Tensor, shape: Sequence[int]) -> Tensor:
+    """Broadcast to ``shape`` without copying; -1 keeps a dimension as it is."""
+    shape = tuple(shape)
+    lead = len(shape) - x.ndim
+    if lead < 0:
+        raise RuntimeError(f"expand: the number of sizes provided ({len(shape)}) must be "
+                           f"greater or equal to the number of dimensions in the tensor "
+                           f"({x.ndim})")
+    shape = tuple(x.shape[i - lead] if n == -1 and i >= lead else n for i, n in enumerate(shape))
+    try:
+        np.broadcast_shapes(x.shape, shape)
+        fits = np.broadcast_shapes(x.shape, shape) == shape
+    except ValueError:
+        fits = False
+    if not fits:
+        raise RuntimeError(f"expand: the expanded size {list(shape)} does not fit the "
+                           f"existing size {list(x.shape)}")
+    return x if shape == x.shape else Expand.apply(x, shape)
+
+
+def narrow(x: Tensor, dim: int, start: int, length: int) -> Tensor:
+    """``length`` elements of ``dim`` starting at ``start`` (a slice)."""
+    dim = normalize_dim(dim, x.ndim, "narrow")
+    if not (0 <= start and length >= 0 and start + length <= x.shape[dim]):
+        raise IndexError(f"narrow: start ({start}) + length ({length}) exceeds dimension "
+                         f"size ({x.shape[dim]}) of dim {dim}")
+    return indexing.getitem(x, (slice(None),) * dim + (slice(start, start + length),))
+
+
+def cat(tensors: Sequence[Tensor], dim: int = 0) -> Tensor:
+    """Join tensors along an existing dim; the other dims must match."""
+    tensors = list(tensors)
+    if not tensors:
+        raise ValueError("cat: expected a non-empty list of Tensors")
+    first = tensors[0]
+    dim = normalize_dim(dim, first.ndim, "cat")
+    for i, t in enumerate(tensors):
+        if t.ndim != first.ndim or any(a != b for d, (a, b) in
+                                       enumerate(zip(t.shape, first.shape)) if d != dim):
+            raise RuntimeError(f"cat: sizes of tensors must match except in dimension {dim}; "
+                               f"tensor 0 has shape {tuple(first.shape)} but tensor {i} has "
+                               f"shape {tuple(t.shape)}")
+    return Cat.apply(*tensors, dim=dim)
+
+
+def stack(tensors: Sequence[Tensor], dim: int = 0) -> Tensor:
+    """Join tensors of equal shape along a new dim."""
+    tensors = list(tensors)
+    if not tensors:
+        raise ValueError("stack: expected a non-empty list of Tensors")
+    for i, t in enumerate(tensors):
+        if t.shape != tensors[0].shape:
+            raise RuntimeError(f"stack: expects each tensor to be equal size, but got "
+                               f"{tuple(tensors[0].shape)} at entry 0 and {tuple(t.shape)} "
+                               f"at entry {i}")
+    dim = normalize_dim(dim, tensors[0].ndim + 1, "stack")
+    return cat([unsqueeze(t, dim) for t in tensors], dim)
+
+
+def split(x: Tensor, split_size_or_sections: Any, dim: int = 0) -> tuple[Tensor, ...]:
+    """Pieces of size ``split_size`` (the last may be smaller), or of the listed sizes."""
+    dim = normalize_dim(dim, x.ndim, "split")
+    n = x.shape[dim]
+    if isinstance(split_size_or_sections, (int, np.integer)):
+        step = int(split_size_or_sections)
+        if step <= 0:
+            raise ValueError(f"split: split_size must be positive, got {step}")
+        sizes = [min(step, n - s) for s in range(0, n, step)]
+    else:
+        sizes = [int(s) for s in split_size_or_sections]
+        if sum(sizes) != n or any(s < 0 for s in sizes):
+            raise ValueError(f"split: sizes {sizes} do not add up to {n}, the size of dim "
+                             f"{dim} of a tensor of shape {tuple(x.shape)}")
+    starts = np.cumsum([0] + sizes[:-1])
+    return tuple(narrow(x, dim, int(s), size) for s, size in zip(starts, sizes))
+
+
+def chunk(x: Tensor, chunks: int, dim: int = 0) -> tuple[Tensor, ...]:
+    """Split into ``chunks`` pieces of equal size (the last may be smaller)."""
+    if chunks <= 0:
+        raise ValueError(f"chunk: chunks must be positive, got {chunks}")
+    n = x.shape[normalize_dim(dim, x.ndim, "chunk")]
+    return split(x, max(1, -(-n // chunks)), dim)
+
+
+def pad(x: Tensor, pad: Sequence[int], mode: str = "constant", value: float = 0.0) -> Tensor:
+    """Constant padding in PyTorch's order: ``(left, right, top, bottom, ...)`` pads the
+    last dim first."""
+    if mode != "constant":
+        raise NotImplementedError(f"pad: only mode='constant' is supported, got {mode!r}")
+    pad = [int(p) for p in pad]
+    if len(pad) % 2 or len(pad) // 2 > x.ndim:
+        raise ValueError(f"pad: padding length must be even and at most 2 * ndim "
+                         f"({2 * x.ndim}), got {len(pad)}")
+    if any(p < 0 for p in pad):
+        raise ValueError(f"pad: negative padding {tuple(pad)} is not supported")
+    widths = [(0, 0)] * x.ndim
+    for i in range(len(pad) // 2):
+        widths[x.ndim - 1 - i] = (pad[2 * i], pad[2 * i + 1])
+    return Pad.apply(x, tuple(widths), value=value)

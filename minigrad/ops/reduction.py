@@ -1,0 +1,219 @@
+"""Reductions: sum and amax/amin are primitives; mean, var, std, prod, logsumexp, softmax
+and max/min with indices are built from primitives.
+
+Every reduction takes ``dim`` (an int, a tuple or None for all) and ``keepdim``.
+"""
+from __future__ import annotations
+
+import builtins
+from typing import Any, NamedTuple
+
+import numpy as np
+
+from ..autograd.function import Function, register
+from ..tensor import Tensor
+from . import elementwise, indexing, movement
+from ._util import normalize_dim, normalize_dims
+
+
+def _kept_shape(shape: tuple[int, ...], dims: tuple[int, ...]) -> tuple[int, ...]:
+    return tuple(1 if i in dims else n for i, n in enumerate(shape))
+
+
+@register("sum")
+class Sum(Function):
+    """z = sum of x over dims.  dz/dx = 1: the gradient is broadcast back to x's shape."""
+
+    @staticmethod
+    def forward(ctx, x, dim, keepdim=False):
+        ctx.shape, ctx.dims = x.shape, dim
+        return np.sum(x, axis=dim, keepdims=keepdim)
+
+    @staticmethod
+    def backward(ctx, g):
+        kept = movement.reshape(g, _kept_shape(ctx.shape, ctx.dims))
+        return movement.expand(kept, ctx.shape)
+
+
+class _ExtremeReduction(Function):
+    """Shared rule of amax/amin: the gradient is split evenly among the tied extremes."""
+
+    reduce = staticmethod(np.max)
+
+    @classmethod
+    def forward(cls, ctx, x, dim, keepdim=False):
+        out = cls.reduce(x, axis=dim, keepdims=True)
+        hits = (x == out).astype(x.dtype)
+        ctx.share = hits / hits.sum(axis=dim, keepdims=True)
+        ctx.shape, ctx.dims = x.shape, dim
+        return out if keepdim else np.squeeze(out, axis=dim)
+
+    @staticmethod
+    def backward(ctx, g):
+        kept = movement.reshape(g, _kept_shape(ctx.shape, ctx.dims))
+        return kept * Tensor._wrap(ctx.share)
+
+
+@register("amax")
+class Amax(_ExtremeReduction):
+    """z = max of x over dims.  dz/dx = 1/k at each of the k tied maxima, 0 elsewhere."""
+
+    reduce = staticmethod(np.max)
+
+
+@register("amin")
+class Amin(_ExtremeReduction):
+    """z = min of x over dims.  dz/dx = 1/k at each of the k tied minima, 0 elsewhere."""
+
+    reduce = staticmethod(np.min)
+
+
+# --- public functions --------------------------------------------------------------------
+def sum_to(g: Tensor, shape: tuple[int, ...]) -> Tensor:
+    """Sum ``g`` over the axes that broadcasting added, so it gets ``shape`` (differentiable)."""
+    shape = tuple(shape)
+    if g.shape == shape:
+        return g
+    lead = g.ndim - len(shape)
+    axes = tuple(range(lead)) + tuple(
+        lead + i for i, n in enumerate(shape) if n == 1 and g.shape[lead + i] != 1)
+    return movement.reshape(Sum.apply(g, axes, keepdim=True), shape)
+
+
+def sum(x: Tensor, dim: Any = None, keepdim: bool = False) -> Tensor:
+    """Sum over ``dim`` (all dims when None)."""
+    return Sum.apply(x, normalize_dims(dim, x.ndim, "sum"), keepdim=keepdim)
+
+
+def _count(x: Tensor, dims: tuple[int, ...]) -> int:
+    return int(np.prod([x.shape[d] for d in dims], dtype=np.int64))
+
+
+def mean(x: Tensor, dim: Any = None, keepdim: bool = False) -> Tensor:
+    """Arithmetic mean over ``dim``."""
+    if x.dtype.kind != "f":
+        raise TypeError(f"mean: expected a floating point tensor, got {x.dtype}")
+    dims = normalize_dims(dim, x.ndim, "mean")
+    return Sum.apply(x, dims, keepdim=keepdim) / _count(x, dims)
+
+
+def var(x: Tensor, dim: Any = None, unbiased: bool = True, keepdim: bool = False, *,
+        correction: int | None = None) -> Tensor:
+    """Variance over ``dim``, divided by ``n - correction`` (``correction=1`` by default)."""
+    dims = normalize_dims(dim, x.ndim, "var")
+    correction = (1 if unbiased else 0) if correction is None else correction
+    centered = x - mean(x, dims, keepdim=True)
+    return sum(centered * centered, dims, keepdim) / builtins.max(_count(x, dims) - correction, 0)
+
+
+def std(x: Tensor, dim: Any = None, unbiased: bool = True, keepdim: bool = False, *,
+        correction: int | None = None) -> Tensor:
+    """Standard deviation over ``dim``: ``sqrt(var)``."""
+    return elementwise.sqrt(var(x, dim, unbiased, keepdim, correction=correction))
+
+
+def prod(x: Tensor, dim: int | None = None, keepdim: bool = False) -> Tensor:
+    """Product over ``dim`` (all elements when None).
+
+    Built as a tree of pairwise products, so its gradient is exact even where some
+    elements are zero.
+    """
+    if dim is None:
+        out = prod(movement.reshape(x, (-1,)), 0)
+        return movement.reshape(out, (1,) * x.ndim) if keepdim else out
+    dim = normalize_dim(dim, x.ndim, "prod")
+    while x.shape[dim] > 1:
+        half = x.shape[dim] // 2
+        pairs = movement.narrow(x, dim, 0, half) * movement.narrow(x, dim, half, half)
+        if x.shape[dim] % 2:
+            pairs = movement.cat([pairs, movement.narrow(x, dim, 2 * half, 1)], dim)
+        x = pairs
+    return x if keepdim else movement.squeeze(x, dim)
+
+
+def amax(x: Tensor, dim: Any = None, keepdim: bool = False) -> Tensor:
+    """Maximum over ``dim``; tied maxima share the gradient evenly."""
+    _check_not_empty(x, "amax")
+    return Amax.apply(x, normalize_dims(dim, x.ndim, "amax"), keepdim=keepdim)
+
+
+def amin(x: Tensor, dim: Any = None, keepdim: bool = False) -> Tensor:
+    """Minimum over ``dim``; tied minima share the gradient evenly."""
+    _check_not_empty(x, "amin")
+    return Amin.apply(x, normalize_dims(dim, x.ndim, "amin"), keepdim=keepdim)
+
+
+class ValuesIndices(NamedTuple):
+    """What ``max(dim=...)`` and ``min(dim=...)`` return, as in PyTorch."""
+
+    values: Tensor
+    indices: Tensor
+
+
+def _select(x: Tensor, dim: Any, keepdim: bool, op: str, find: Any) -> Any:
+    _check_not_empty(x, op)
+    if dim is None:
+        return (amax if op == "max" else amin)(x)
+    dim = normalize_dim(dim, x.ndim, op)
+    index = Tensor._wrap(find(x._data, axis=dim, keepdims=True))
+    values = indexing.gather(x, dim, index)
+    if not keepdim:
+        values, index = movement.squeeze(values, dim), movement.squeeze(index, dim)
+    return ValuesIndices(values, index)
+
+
+def max(x: Tensor, dim: int | None = None, keepdim: bool = False) -> Any:
+    """Without ``dim``: the maximum (ties share the gradient). With ``dim``: ``(values,
+    indices)``, and the gradient goes to the first maximum of each slice, as in PyTorch."""
+    return _select(x, dim, keepdim, "max", np.argmax)
+
+
+def min(x: Tensor, dim: int | None = None, keepdim: bool = False) -> Any:
+    """Like :func:`max`, for the minimum."""
+    return _select(x, dim, keepdim, "min", np.argmin)
+
+
+def argmax(x: Tensor, dim: int | None = None, keepdim: bool = False) -> Tensor:
+    """Index of the first maximum (of the flattened tensor when ``dim`` is None)."""
+    return _arg(np.argmax, x, dim, keepdim, "argmax")
+
+
+def argmin(x: Tensor, dim: int | None = None, keepdim: bool = False) -> Tensor:
+    """Index of the first minimum (of the flattened tensor when ``dim`` is None)."""
+    return _arg(np.argmin, x, dim, keepdim, "argmin")
+
+
+def _arg(find: Any, x: Tensor, dim: int | None, keepdim: bool, op: str) -> Tensor:
+    _check_not_empty(x, op)
+    if dim is None:
+        return Tensor._wrap(np.asarray(find(x._data), dtype=np.int64))
+    dim = normalize_dim(dim, x.ndim, op)
+    return Tensor._wrap(find(x._data, axis=dim, keepdims=keepdim).astype(np.int64))
+
+
+def logsumexp(x: Tensor, dim: Any, keepdim: bool = False) -> Tensor:
+    """``log(sum(exp(x)))`` over ``dim``, shifted by the maximum so it never overflows."""
+    dims = normalize_dims(dim, x.ndim, "logsumexp")
+    with no_grad():
+        peak = np.max(x._data, axis=dims, keepdims=True)
+        shift = Tensor._wrap(np.where(np.isfinite(peak), peak, 0).astype(x.dtype))
+    out = elementwise.log(sum(elementwise.exp(x - shift), dims, keepdim=True)) + shift
+    return out if keepdim else movement.squeeze(out, dims)
+
+
+def log_softmax(x: Tensor, dim: int) -> Tensor:
+    """``x - logsumexp(x, dim)``: stable for logits of any size."""
+    return x - logsumexp(x, dim, keepdim=True)
+
+
+def softmax(x: Tensor, dim: int) -> Tensor:
+    """``exp(x) / sum(exp(x))`` along ``dim``, computed after subtracting the maximum."""
+    shift = Tensor._wrap(np.max(x._data, axis=normalize_dim(dim, x.ndim, "softmax"),
+                                keepdims=True))
+    e = elementwise.exp(x - shift)
+    return e / sum(e, dim, keepdim=True)
+
+
+def _check_not_empty(x: Tensor, op: str) -> None:
+    if x.numel() == 0:
+        raise RuntimeError(f"{op}: expected a non-empty tensor, got shape {tuple(x.shape)}")
