@@ -13,11 +13,12 @@ from __future__ import annotations
 
 import inspect
 import weakref
-from typing import Any, Callable, Iterable
+from typing import Any, Callable
 
 import numpy as np
 
 from ..tensor import Tensor
+from . import scope
 from .grad_mode import is_grad_enabled
 
 _REGISTRY: dict[str, type["Function"]] = {}
@@ -291,7 +292,7 @@ def _record(ctx: Node, args: tuple, kwargs: dict, arrays: list, out_arrays: list
     ctx.next_edges = tuple(gradient_edge(a) if isinstance(a, Tensor) else None for a in args)
     ctx.input_meta = tuple((a.shape, a.dtype) if isinstance(a, Tensor) else None for a in args)
     ctx.output_meta = tuple((a.shape, a.dtype) for a in out_arrays)
-    ctx.scope = _current_scope()
+    ctx.scope = scope.current()
     blocked = getattr(ctx, "_non_differentiable", ())
     outs = []
     for i, array in enumerate(out_arrays):
@@ -318,17 +319,3 @@ def _save(value: Any, args: tuple, arrays: list, out_arrays: list, outs: list) -
     return _Saved(None, np.asarray(value), -1, None)
 
 
-# A hook for minigrad.viz: a callable returning the current module scope, or None.
-_scope_provider: list[Callable[[], Any]] = []
-
-
-def _current_scope() -> Any:
-    return _scope_provider[0]() if _scope_provider else None
-
-
-def as_tuple(value: Any) -> tuple:
-    return value if isinstance(value, tuple) else (value,)
-
-
-def tensors_in(values: Iterable[Any]) -> list[Tensor]:
-    return [v for v in values if isinstance(v, Tensor)]

@@ -1,0 +1,1 @@
+"""Pooling primitives (max/avg). Being written; see issue 3."""
