@@ -1,0 +1,160 @@
+"""Hypothesis strategies for property-testing gradients.
+
+They draw shapes, arrays and tensors (float64 by default, for finite differences), values
+kept apart so that max/sort-like ops have no ties, and valid conv2d/pool2d configurations.
+"""
+from __future__ import annotations
+
+from typing import Any, Callable
+
+import numpy as np
+from hypothesis import assume, given, settings  # noqa: F401  (assume re-exported for users)
+from hypothesis import strategies as st
+from hypothesis.extra import numpy as hnp
+
+from ..tensor import Tensor
+from .gradcheck import gradcheck, gradgradcheck
+
+
+def shapes(min_dims: int = 0, max_dims: int = 3, min_side: int = 1,
+           max_side: int = 4) -> st.SearchStrategy[tuple[int, ...]]:
+    """Array shapes with ``min_dims..max_dims`` dims of ``min_side..max_side`` each."""
+    return hnp.array_shapes(min_dims=min_dims, max_dims=max_dims, min_side=min_side,
+                            max_side=max_side)
+
+
+def broadcastable_shapes(n: int = 2, min_dims: int = 0, max_dims: int = 3, min_side: int = 1,
+                         max_side: int = 4) -> st.SearchStrategy[tuple[tuple[int, ...], ...]]:
+    """``n`` shapes that broadcast together (some with size-1 or missing dims)."""
+    return hnp.mutually_broadcastable_shapes(
+        num_shapes=n, min_dims=min_dims, max_dims=max_dims, min_side=min_side,
+        max_side=max_side).map(lambda b: tuple(b.input_shapes))
+
+
+def _default_elements(dtype: np.dtype) -> st.SearchStrategy:
+    if dtype.kind == "f":
+        return st.floats(-3, 3, allow_nan=False, allow_infinity=False,
+                         width=8 * dtype.itemsize)
+    return st.integers(-5, 5)
+
+
+def arrays(shape: Any = None, dtype: Any = np.float64, elements: Any = None,
+           unique: bool = False) -> st.SearchStrategy[np.ndarray]:
+    """NumPy arrays of ``shape`` (a shape or a strategy; drawn by :func:`shapes` when None)
+    with finite values in [-3, 3] unless ``elements`` says otherwise."""
+    dtype = np.dtype(dtype)
+    return hnp.arrays(dtype, shapes() if shape is None else shape,
+                      elements=elements or _default_elements(dtype), unique=unique)
+
+
+def tensors(shape: Any = None, dtype: Any = np.float64, elements: Any = None,
+            requires_grad: bool = False, unique: bool = False) -> st.SearchStrategy[Tensor]:
+    """minigrad tensors built from :func:`arrays`."""
+    return arrays(shape, dtype, elements, unique).map(
+        lambda a: Tensor(a, dtype=a.dtype, requires_grad=requires_grad))
+
+
+def distinct_values(shape: Any = None, dtype: Any = np.float64, gap: float = 0.1,
+                    requires_grad: bool = False) -> st.SearchStrategy[Tensor]:
+    """Tensors whose values are pairwise at least ``gap`` apart and at least ``gap / 10``
+    away from every multiple of ``gap`` (0 included): a shuffled grid plus a jitter.
+
+    Use it for ops whose gradient is undefined at ties (max, maximum, max-pool) or at
+    kinks (``relu``/``abs`` at 0, ``clamp`` at a bound that is a multiple of ``gap``),
+    where finite differences would straddle the kink.
+    """
+    def build(shape: tuple[int, ...], perm_seed: int, offset: float) -> Tensor:
+        n = int(np.prod(shape, dtype=np.int64))
+        grid = (np.arange(n) - n // 2 + offset) * gap
+        values = np.random.default_rng(perm_seed).permutation(grid).reshape(shape)
+        return Tensor(values, dtype=dtype, requires_grad=requires_grad)
+
+    return st.builds(build, shapes() if shape is None else _as_strategy(shape),
+                     st.integers(0, 2**32 - 1), st.floats(0.1, 0.9))
+
+
+def _as_strategy(value: Any) -> st.SearchStrategy:
+    return value if isinstance(value, st.SearchStrategy) else st.just(value)
+
+
+def _pair(draw: Callable, low: int, high: int) -> tuple[int, int]:
+    return draw(st.integers(low, high)), draw(st.integers(low, high))
+
+
+@st.composite
+def conv2d_configs(draw: Callable, max_batch: int = 2, max_channels: int = 3,
+                   max_groups: int = 2, max_size: int = 7, max_kernel: int = 3
+                   ) -> dict[str, Any]:
+    """Valid ``F.conv2d`` configurations.
+
+    Returns a dict with ``input_shape``, ``weight_shape``, ``bias`` (bool), ``stride``,
+    ``padding``, ``dilation`` and ``groups``; ``input_shape`` is 3-D (unbatched) for some.
+    Every configuration gives an output of at least 1x1.
+    """
+    groups = draw(st.integers(1, max_groups))
+    c_in = groups * draw(st.integers(1, max_channels))
+    c_out = groups * draw(st.integers(1, max_channels))
+    kh, kw = _pair(draw, 1, max_kernel)
+    sh, sw = _pair(draw, 1, 3)
+    dh, dw = _pair(draw, 1, 2)
+    ph, pw = _pair(draw, 0, 2)
+    min_h = max(1, dh * (kh - 1) + 1 - 2 * ph)
+    min_w = max(1, dw * (kw - 1) + 1 - 2 * pw)
+    h = draw(st.integers(min_h, max(min_h, max_size)))
+    w = draw(st.integers(min_w, max(min_w, max_size)))
+    n = draw(st.integers(1, max_batch))
+    unbatched = draw(st.booleans())
+    return dict(input_shape=(c_in, h, w) if unbatched else (n, c_in, h, w),
+                weight_shape=(c_out, c_in // groups, kh, kw), bias=draw(st.booleans()),
+                stride=(sh, sw), padding=(ph, pw), dilation=(dh, dw), groups=groups)
+
+
+@st.composite
+def pool2d_configs(draw: Callable, max_batch: int = 2, max_channels: int = 3,
+                   max_size: int = 8, max_kernel: int = 3, dilation: bool = True
+                   ) -> dict[str, Any]:
+    """Valid pooling configurations: ``input_shape``, ``kernel_size``, ``stride``,
+    ``padding`` (at most half the kernel), ``dilation``, ``ceil_mode`` and
+    ``count_include_pad``. Every configuration gives an output of at least 1x1."""
+    kh, kw = _pair(draw, 1, max_kernel)
+    sh, sw = _pair(draw, 1, 3)
+    dh, dw = _pair(draw, 1, 2) if dilation else (1, 1)
+    ph, pw = draw(st.integers(0, kh // 2)), draw(st.integers(0, kw // 2))
+    min_h = max(1, dh * (kh - 1) + 1 - 2 * ph)
+    min_w = max(1, dw * (kw - 1) + 1 - 2 * pw)
+    h = draw(st.integers(min_h, max(min_h, max_size)))
+    w = draw(st.integers(min_w, max(min_w, max_size)))
+    shape = (draw(st.integers(1, max_batch)), draw(st.integers(1, max_channels)), h, w)
+    return dict(input_shape=shape, kernel_size=(kh, kw), stride=(sh, sw), padding=(ph, pw),
+                dilation=(dh, dw), ceil_mode=draw(st.booleans()),
+                count_include_pad=draw(st.booleans()))
+
+
+def assert_gradients_match(fn: Callable, *strategies_or_inputs: Any, max_examples: int | None
+                           = None, second_order: bool = False, **check: Any) -> None:
+    """Check ``fn``'s gradients in one line of a test.
+
+    Each positional argument is an input tensor or a hypothesis strategy that draws one.
+    With strategies, hypothesis draws inputs, runs :func:`gradcheck` (and
+    :func:`gradgradcheck` when ``second_order``) on each example, and on failure shrinks to
+    the smallest failing input and reports it.
+
+    Examples
+    --------
+    >>> assert_gradients_match(lambda x: (x * x).sum(), tensors(requires_grad=True))
+    """
+    def check_once(*inputs: Tensor) -> None:
+        inputs = [t if t.requires_grad or t.dtype.kind != "f" else
+                  Tensor(t._data, requires_grad=True) for t in inputs]
+        gradcheck(fn, inputs, **check)
+        if second_order:
+            gradgradcheck(fn, inputs, **check)
+
+    if not any(isinstance(s, st.SearchStrategy) for s in strategies_or_inputs):
+        check_once(*strategies_or_inputs)
+        return
+    drawn = [_as_strategy(s) for s in strategies_or_inputs]
+    run = given(*drawn)(check_once)
+    if max_examples is not None:
+        run = settings(max_examples=max_examples)(run)
+    run()
