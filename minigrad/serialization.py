@@ -1,0 +1,219 @@
+"""Save and load nested state (state dicts, optimizer state) as ``.npz``, without pickle.
+
+The file is an ordinary NumPy ``.npz`` archive. Every array or tensor is one member
+(``arr_0``, ``arr_1``, ...). The member ``__minigrad__`` holds, as UTF-8 bytes, a JSON
+description of the nested structure::
+
+    {"format": "minigrad", "version": 1,
+     "tree": {"type": "dict", "items": [["weight", {"type": "tensor", "array": "arr_0",
+                                                   "requires_grad": true}],
+                                        ["step", 3]]}}
+
+Numbers, strings, booleans and None are stored in the JSON itself. Loading uses
+``np.load(..., allow_pickle=False)``, so a file cannot run code, and a file holding an
+object (pickled) array is refused.
+"""
+from __future__ import annotations
+
+import json
+import os
+import uuid
+import zipfile
+import zlib
+from typing import Any, Callable
+
+import numpy as np
+
+from .tensor import Tensor
+
+_HEADER = "__minigrad__"
+_VERSION = 1
+_ZIP_MAGIC = b"PK\x03\x04"
+_READ_ERRORS = (OSError, EOFError, ValueError, KeyError, TypeError, zipfile.BadZipFile,
+                zlib.error)
+
+
+def save(obj: Any, path: str | os.PathLike) -> None:
+    """Write ``obj`` to ``path`` as an ``.npz`` archive, atomically.
+
+    The archive is written to a temporary file in the same directory, then renamed over
+    ``path``: a crash leaves either the old file or the new one, never half of one.
+
+    Parameters
+    ----------
+    obj : object
+        Nested dicts, lists and tuples of Tensors, ndarrays, NumPy scalars, Python numbers,
+        strings, booleans and None. Dict keys must be strings, numbers, booleans or None.
+    path : str or os.PathLike
+        The file to write (no suffix is added).
+
+    Raises
+    ------
+    TypeError
+        For a value that cannot be stored without pickle (the message names where it is).
+    """
+    arrays: dict[str, np.ndarray] = {}
+    tree = _encode(obj, arrays, "obj")
+    header = json.dumps({"format": "minigrad", "version": _VERSION, "tree": tree})
+    arrays[_HEADER] = np.frombuffer(header.encode("utf-8"), dtype=np.uint8)
+    _atomic_write(os.fspath(path), arrays)
+
+
+def load(path: str | os.PathLike) -> Any:
+    """Read an object written by :func:`save`.
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+
+    Returns
+    -------
+    object
+        The saved structure; Tensors come back as Tensors (same dtype and
+        ``requires_grad``), ndarrays as ndarrays, tuples as tuples.
+
+    Raises
+    ------
+    FileNotFoundError
+        If ``path`` does not exist.
+    ValueError
+        If the file is not a minigrad checkpoint, is corrupt or truncated, or holds
+        pickled data. The message names the path.
+    """
+    path = os.fspath(path)
+    if not os.path.isfile(path):
+        raise FileNotFoundError(f"load: no such file: {path!r}")
+    with open(path, "rb") as f:
+        if f.read(4) != _ZIP_MAGIC:
+            raise ValueError(f"load: {path!r} is not a minigrad checkpoint (not an .npz "
+                             "archive)")
+    try:
+        with np.load(path, allow_pickle=False) as archive:
+            return _decode_archive(archive, path)
+    except _READ_ERRORS as exc:
+        if "pickle" in str(exc):
+            raise ValueError(f"load: {path!r} holds pickled data, which minigrad refuses to "
+                             f"load (allow_pickle=False): {exc}") from exc
+        raise ValueError(f"load: cannot read {path!r}: the file is corrupt, truncated or "
+                         f"not a minigrad checkpoint ({type(exc).__name__}: {exc})") from exc
+
+
+# --- encoding ------------------------------------------------------------------------------
+def _encode(obj: Any, arrays: dict[str, np.ndarray], where: str) -> Any:
+    """The JSON tree describing ``obj``; its arrays are added to ``arrays``."""
+    if isinstance(obj, Tensor):
+        return {"type": "tensor", "array": _add_array(obj._data, arrays, where),
+                "requires_grad": obj.requires_grad}
+    if isinstance(obj, np.ndarray):
+        return {"type": "ndarray", "array": _add_array(obj, arrays, where)}
+    if isinstance(obj, np.generic):
+        return {"type": "scalar", "array": _add_array(np.asarray(obj), arrays, where)}
+    if obj is None or isinstance(obj, (bool, int, float, str)):
+        return obj
+    if isinstance(obj, dict):
+        return {"type": "dict", "items": [[_encode_key(key, where),
+                                           _encode(value, arrays, f"{where}[{key!r}]")]
+                                          for key, value in obj.items()]}
+    if isinstance(obj, (list, tuple)):
+        return {"type": type(obj).__name__,
+                "items": [_encode(v, arrays, f"{where}[{i}]") for i, v in enumerate(obj)]}
+    raise TypeError(f"save: cannot save {where} of type {type(obj).__name__}; supported are "
+                    "Tensors, ndarrays, numbers, strings, booleans, None, and dicts, lists "
+                    "and tuples of them")
+
+
+def _encode_key(key: Any, where: str) -> Any:
+    if key is None or isinstance(key, (bool, int, float, str)):
+        return key
+    raise TypeError(f"save: dict keys must be strings, numbers, booleans or None, but "
+                    f"{where} has a key of type {type(key).__name__}: {key!r}")
+
+
+def _add_array(array: np.ndarray, arrays: dict[str, np.ndarray], where: str) -> str:
+    if array.dtype.hasobject:
+        raise TypeError(f"save: {where} is an array of dtype {array.dtype}, which cannot be "
+                        "stored without pickle")
+    name = f"arr_{len(arrays)}"
+    arrays[name] = array
+    return name
+
+
+# --- writing -------------------------------------------------------------------------------
+def _write_npz(file: Any, arrays: dict[str, np.ndarray]) -> None:
+    """Write the archive into an open binary file (kept separate so tests can fail it)."""
+    np.savez(file, **arrays)
+
+
+def _atomic_write(path: str, arrays: dict[str, np.ndarray]) -> None:
+    directory = os.path.dirname(os.path.abspath(path))
+    temp = os.path.join(directory, f".{os.path.basename(path)}.{uuid.uuid4().hex[:8]}.tmp")
+    fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0),
+                 0o666)
+    try:
+        with os.fdopen(fd, "wb") as f:
+            _write_npz(f, arrays)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(temp, path)
+    except BaseException:
+        try:
+            os.unlink(temp)
+        except OSError:
+            pass
+        raise
+    _fsync_directory(directory)
+
+
+def _fsync_directory(directory: str) -> None:
+    """Make the rename durable where the platform allows it (POSIX)."""
+    try:
+        fd = os.open(directory, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+# --- decoding ------------------------------------------------------------------------------
+def _decode_archive(archive: Any, path: str) -> Any:
+    if not isinstance(archive, np.lib.npyio.NpzFile) or _HEADER not in archive.files:
+        raise ValueError(f"load: {path!r} is an .npz archive but not a minigrad checkpoint "
+                         f"(no {_HEADER} entry)")
+    header = json.loads(archive[_HEADER].tobytes().decode("utf-8"))
+    if header.get("format") != "minigrad" or not isinstance(header.get("version"), int):
+        raise ValueError(f"load: {path!r} has an unrecognised header")
+    if header["version"] > _VERSION:
+        raise ValueError(f"load: {path!r} was written in format version {header['version']}; "
+                         f"this minigrad reads up to version {_VERSION}")
+    return _decode(header["tree"], archive, path)
+
+
+def _decode(node: Any, archive: Any, path: str) -> Any:
+    if not isinstance(node, dict):
+        return node
+    decoder = _DECODERS.get(node.get("type"))
+    if decoder is None:
+        raise ValueError(f"load: {path!r} has an entry of unknown type {node.get('type')!r}")
+    return decoder(node, archive, path)
+
+
+def _decode_tensor(node: dict, archive: Any, path: str) -> Tensor:
+    t = Tensor._wrap(archive[node["array"]])
+    t.requires_grad = bool(node.get("requires_grad", False))
+    return t
+
+
+_DECODERS: dict[str, Callable[[dict, Any, str], Any]] = {
+    "tensor": _decode_tensor,
+    "ndarray": lambda node, archive, path: archive[node["array"]],
+    "scalar": lambda node, archive, path: archive[node["array"]][()],
+    "list": lambda node, archive, path: [_decode(v, archive, path) for v in node["items"]],
+    "tuple": lambda node, archive, path: tuple(_decode(v, archive, path)
+                                               for v in node["items"]),
+    "dict": lambda node, archive, path: {key: _decode(v, archive, path)
+                                         for key, v in node["items"]},
+}
