@@ -20,7 +20,7 @@ import os
 import uuid
 import zipfile
 import zlib
-from typing import Any, Callable
+from typing import Any, BinaryIO, Callable
 
 import numpy as np
 
@@ -56,7 +56,7 @@ def save(obj: Any, path: str | os.PathLike) -> None:
     tree = _encode(obj, arrays, "obj")
     header = json.dumps({"format": "minigrad", "version": _VERSION, "tree": tree})
     arrays[_HEADER] = np.frombuffer(header.encode("utf-8"), dtype=np.uint8)
-    _atomic_write(os.fspath(path), arrays)
+    atomic_write(path, lambda f: _write_npz(f, arrays))
 
 
 def load(path: str | os.PathLike) -> Any:
@@ -144,14 +144,28 @@ def _write_npz(file: Any, arrays: dict[str, np.ndarray]) -> None:
     np.savez(file, **arrays)
 
 
-def _atomic_write(path: str, arrays: dict[str, np.ndarray]) -> None:
+def atomic_write(path: str | os.PathLike, write: Callable[[BinaryIO], None]) -> None:
+    """Create or replace ``path`` atomically with what ``write(file)`` writes.
+
+    The data goes to a temporary file in the same directory, is flushed to disk, and is
+    then renamed over ``path``. If ``write`` raises, the temporary file is removed and
+    ``path`` is left as it was.
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+        The file to create or replace.
+    write : callable
+        Called with the temporary file, opened for binary writing.
+    """
+    path = os.fspath(path)
     directory = os.path.dirname(os.path.abspath(path))
     temp = os.path.join(directory, f".{os.path.basename(path)}.{uuid.uuid4().hex[:8]}.tmp")
     fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0),
                  0o666)
     try:
         with os.fdopen(fd, "wb") as f:
-            _write_npz(f, arrays)
+            write(f)
             f.flush()
             os.fsync(f.fileno())
         os.replace(temp, path)

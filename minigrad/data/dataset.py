@@ -1,0 +1,156 @@
+"""Datasets: indexable collections of samples, and ways to take parts of them."""
+from __future__ import annotations
+
+import math
+from typing import Any, Sequence
+
+import numpy as np
+
+from .. import random
+from ..tensor import Tensor
+from .collate import default_collate
+
+
+class Dataset:
+    """A collection of samples: subclasses implement ``__getitem__`` and ``__len__``.
+
+    ``get_batch(indices)`` returns the collated batch of several samples; a subclass that
+    can gather a batch without a Python loop over samples overrides it (as
+    :class:`TensorDataset` does).
+    """
+
+    def __getitem__(self, index: int) -> Any:
+        raise NotImplementedError(f"{type(self).__name__} must implement __getitem__")
+
+    def __len__(self) -> int:
+        raise NotImplementedError(f"{type(self).__name__} must implement __len__")
+
+    def get_batch(self, indices: np.ndarray) -> Any:
+        """The samples at ``indices``, collated with :func:`default_collate`.
+
+        Parameters
+        ----------
+        indices : ndarray of int
+        """
+        return default_collate([self[int(i)] for i in indices])
+
+
+class TensorDataset(Dataset):
+    """Samples are slices along the first dimension of tensors of equal length.
+
+    Parameters
+    ----------
+    *tensors : Tensor or ndarray
+        The fields of the dataset (for example images and labels). Their first dimensions
+        must be equal.
+
+    Examples
+    --------
+    >>> ds = TensorDataset(images, labels)
+    >>> image, label = ds[0]
+    """
+
+    def __init__(self, *tensors: Tensor | np.ndarray) -> None:
+        if not tensors:
+            raise ValueError("TensorDataset: needs at least one tensor")
+        self.tensors = tuple(t if isinstance(t, Tensor) else Tensor._wrap(np.asarray(t))
+                             for t in tensors)
+        sizes = [t.shape[0] if t.ndim else None for t in self.tensors]
+        if None in sizes or len(set(sizes)) != 1:
+            shapes = ", ".join(str(tuple(t.shape)) for t in self.tensors)
+            raise ValueError(f"TensorDataset: all tensors must have the same size in "
+                             f"dimension 0, got shapes {shapes}")
+
+    def __getitem__(self, index: int) -> tuple[Tensor, ...]:
+        return tuple(t[index] for t in self.tensors)
+
+    def __len__(self) -> int:
+        return self.tensors[0].shape[0]
+
+    def get_batch(self, indices: np.ndarray) -> tuple[Tensor, ...]:
+        """Each tensor indexed with the whole index array at once (no loop over samples)."""
+        return tuple(t[indices] if t.requires_grad else Tensor._wrap(t._data[indices])
+                     for t in self.tensors)
+
+
+class Subset(Dataset):
+    """The samples of ``dataset`` at ``indices``, in that order.
+
+    Parameters
+    ----------
+    dataset : Dataset
+    indices : sequence of int
+    """
+
+    def __init__(self, dataset: Any, indices: Sequence[int] | np.ndarray) -> None:
+        self.dataset = dataset
+        self.indices = np.asarray(indices, dtype=np.int64)
+
+    def __getitem__(self, index: int) -> Any:
+        return self.dataset[int(self.indices[index])]
+
+    def __len__(self) -> int:
+        return len(self.indices)
+
+    def get_batch(self, indices: np.ndarray) -> Any:
+        if isinstance(self.dataset, Dataset):
+            return self.dataset.get_batch(self.indices[indices])
+        return super().get_batch(indices)
+
+
+def resolve_generator(op: str, generator: np.random.Generator | None,
+                      seed: int | None) -> np.random.Generator | None:
+    """The generator given, a new one seeded with ``seed``, or None for minigrad's own."""
+    if generator is not None and seed is not None:
+        raise ValueError(f"{op}: pass either generator or seed, not both")
+    if generator is not None and not isinstance(generator, np.random.Generator):
+        raise TypeError(f"{op}: generator must be a numpy.random.Generator, got "
+                        f"{type(generator).__name__}")
+    return np.random.default_rng(seed) if seed is not None else generator
+
+
+def random_split(dataset: Any, lengths: Sequence[int | float],
+                 generator: np.random.Generator | None = None,
+                 seed: int | None = None) -> list[Subset]:
+    """Split ``dataset`` at random into non-overlapping subsets.
+
+    Parameters
+    ----------
+    dataset : Dataset
+    lengths : sequence of int or float
+        The sizes of the parts, summing to ``len(dataset)``; or fractions summing to 1,
+        in which case the samples left over by rounding down go one each to the first parts.
+    generator : numpy.random.Generator, optional
+    seed : int, optional
+        Seed of a fresh generator, for a split that is the same on every run. Without
+        ``generator`` or ``seed``, minigrad's generator (see ``minigrad.manual_seed``).
+
+    Returns
+    -------
+    list of Subset
+
+    Examples
+    --------
+    >>> train, test = random_split(TensorDataset(*load_digits()), [0.8, 0.2], seed=0)
+    """
+    rng = resolve_generator("random_split", generator, seed) or random.default_generator()
+    n = len(dataset)
+    sizes = _split_sizes(list(lengths), n)
+    order = rng.permutation(n)
+    bounds = np.cumsum([0] + sizes)
+    return [Subset(dataset, order[a:b]) for a, b in zip(bounds[:-1], bounds[1:])]
+
+
+def _split_sizes(lengths: list, n: int) -> list[int]:
+    if all(isinstance(x, (int, np.integer)) for x in lengths):
+        if sum(lengths) != n or min(lengths) < 0:
+            raise ValueError(f"random_split: lengths {lengths} must be non-negative and sum "
+                             f"to the length of the dataset ({n})")
+        return [int(x) for x in lengths]
+    if not math.isclose(sum(lengths), 1.0) or min(lengths) < 0:
+        raise ValueError(f"random_split: fractions {lengths} must be non-negative and sum "
+                         "to 1")
+    sizes = [math.floor(n * f) for f in lengths]
+    for i in range(n - sum(sizes)):
+        sizes[i % len(sizes)] += 1
+    return sizes
