@@ -9,3 +9,5 @@ from .movement import (cat, chunk, expand, flatten, narrow, pad, permute, reshap
 from .indexing import gather, getitem, setitem
 from .linalg import matmul
 from .inplace import inplace, setitem_
+from .conv import conv2d, fold, unfold
+from .pooling import adaptive_avg_pool2d, avg_pool2d, max_pool2d
