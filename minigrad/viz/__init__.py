@@ -1,0 +1,8 @@
+"""See what minigrad recorded: a Graphviz drawing of the forward graph, and a model summary.
+
+``draw_graph`` and ``save_graph`` need the optional ``graphviz`` Python package
+(``pip install minigrad[viz]``); importing this module does not.
+"""
+from .graph import draw_graph, save_graph
+
+__all__ = ["draw_graph", "save_graph"]

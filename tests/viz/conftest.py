@@ -1,0 +1,71 @@
+"""Shared helpers for the viz tests: read a DOT source back into nodes and edges."""
+from __future__ import annotations
+
+import re
+
+import pytest
+
+_NODE = re.compile(r'^\s*(\w+) \[(.*)\]\s*$')
+_EDGE = re.compile(r'^\s*(\w+) -> (\w+)')
+_ATTR = re.compile(r'(\w+)=("(?:[^"\\]|\\.)*"|[^\s"]+)')
+
+
+class Dot:
+    """The nodes (id -> attributes) and edges of a DOT source written by draw_graph."""
+
+    def __init__(self, source: str) -> None:
+        self.source = source
+        self.nodes: dict[str, dict[str, str]] = {}
+        self.edges: list[tuple[str, str]] = []
+        for line in source.splitlines():
+            edge = _EDGE.match(line)
+            node = _NODE.match(line)
+            if edge:
+                self.edges.append(edge.groups())
+            elif node and node.group(1) not in ("graph", "node", "edge"):
+                attrs = {k: v.strip('"') for k, v in _ATTR.findall(node.group(2))}
+                self.nodes[node.group(1)] = attrs
+
+    def label(self, key: str) -> str:
+        return self.nodes[key]["label"]
+
+    def find(self, text: str) -> list[str]:
+        """Ids of the nodes whose label contains ``text``."""
+        return [k for k, a in self.nodes.items() if text in a.get("label", "")]
+
+    def one(self, text: str) -> str:
+        found = self.find(text)
+        assert len(found) == 1, f"expected one node labelled {text!r}, got {found}"
+        return found[0]
+
+    def clusters(self) -> list[str]:
+        """Cluster labels, in the order they open."""
+        found = re.findall(r'subgraph cluster_\d+ \{\s*\n\s*[^\n]*label=("[^"]*"|\S+)',
+                           self.source)
+        return [label.strip('"') for label in found]
+
+
+@pytest.fixture
+def parse():
+    pytest.importorskip("graphviz")
+    return Dot
+
+
+class FakeModule:
+    """Stands in for an nn.Module: a class name, an ``extra_repr`` and named children."""
+
+    def __init__(self, extra: str = "", **children: "FakeModule") -> None:
+        self.extra, self.children = extra, children
+
+    def extra_repr(self) -> str:
+        return self.extra
+
+    def named_modules(self, prefix: str = ""):
+        yield prefix, self
+        for name, child in self.children.items():
+            yield from child.named_modules(f"{prefix}.{name}" if prefix else name)
+
+
+@pytest.fixture
+def fake_module():
+    return FakeModule
