@@ -1,0 +1,72 @@
+"""Linear layers: Identity and Linear."""
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from ..tensor import DEFAULT_FLOAT, Tensor
+from . import functional as F
+from . import init
+from .module import Module
+from .parameter import Parameter
+
+
+class Identity(Module):
+    """Return the input unchanged (a placeholder; any arguments are ignored)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__()
+
+    def forward(self, input: Tensor) -> Tensor:
+        return input
+
+
+class Linear(Module):
+    """``y = x @ weight.T + bias``.
+
+    Parameters
+    ----------
+    in_features, out_features : int
+    bias : bool
+        Learn an additive bias.
+
+    Attributes
+    ----------
+    weight : Parameter
+        Shape ``(out_features, in_features)``, uniform on ``[-k, k]``, ``k = 1 /
+        sqrt(in_features)`` (PyTorch's default).
+    bias : Parameter or None
+        Shape ``(out_features,)``, same distribution.
+
+    Examples
+    --------
+    >>> fc = Linear(3, 2)
+    >>> fc(minigrad.randn(4, 3)).shape
+    (4, 2)
+    """
+
+    def __init__(self, in_features: int, out_features: int, bias: bool = True) -> None:
+        super().__init__()
+        self.in_features = in_features
+        self.out_features = out_features
+        self.weight = Parameter(np.empty((out_features, in_features), dtype=DEFAULT_FLOAT))
+        if bias:
+            self.bias = Parameter(np.empty(out_features, dtype=DEFAULT_FLOAT))
+        else:
+            self.register_parameter("bias", None)
+        self.reset_parameters()
+
+    def reset_parameters(self) -> None:
+        """Draw new weights with PyTorch's default initialisation."""
+        init.default_layer_init_(self.weight, self.bias)
+
+    def forward(self, input: Tensor) -> Tensor:
+        if input.ndim == 0 or input.shape[-1] != self.in_features:
+            raise RuntimeError(f"Linear(in_features={self.in_features}) got input of shape "
+                               f"{tuple(input.shape)}")
+        return F.linear(input, self.weight, self.bias)
+
+    def extra_repr(self) -> str:
+        return (f"in_features={self.in_features}, out_features={self.out_features}, "
+                f"bias={self.bias is not None}")

@@ -1,0 +1,68 @@
+"""Gradient utilities used between ``backward()`` and ``optimizer.step()``."""
+from __future__ import annotations
+
+import math
+from typing import Iterable
+
+import numpy as np
+
+from ..autograd.grad_mode import no_grad
+from ..tensor import Tensor
+
+
+def _grads(parameters: Tensor | Iterable[Tensor]) -> list[Tensor]:
+    params = [parameters] if isinstance(parameters, Tensor) else list(parameters)
+    return [p.grad for p in params if p.grad is not None]
+
+
+def clip_grad_norm_(parameters: Tensor | Iterable[Tensor], max_norm: float,
+                    norm_type: float = 2.0, error_if_nonfinite: bool = False) -> Tensor:
+    """Scale the gradients in place so that their joint norm is at most ``max_norm``.
+
+    The norm is taken over all gradients together, as if concatenated into one vector.
+    Gradients are multiplied by ``max_norm / (total_norm + 1e-6)`` when that is below 1.
+
+    Parameters
+    ----------
+    parameters : Tensor or iterable of Tensor
+        Tensors whose ``.grad`` is clipped (those without a gradient are skipped).
+    max_norm : float
+    norm_type : float
+        The p of the p-norm; ``math.inf`` for the largest absolute value.
+    error_if_nonfinite : bool
+        Raise if the total norm is nan or infinite.
+
+    Returns
+    -------
+    Tensor
+        The total norm before clipping (a 0-d tensor).
+    """
+    grads = _grads(parameters)
+    if not grads:
+        return Tensor(0.0)
+    arrays = [g._data for g in grads]
+    dtype = np.result_type(*arrays)
+    total = _total_norm(arrays, float(norm_type))
+    if error_if_nonfinite and not math.isfinite(total):
+        raise RuntimeError(f"clip_grad_norm_: the total norm of order {norm_type} of the "
+                           f"gradients is non-finite ({total}), so it cannot be clipped")
+    coef = max_norm / (total + 1e-6)
+    if coef < 1:
+        with no_grad():
+            for g in grads:
+                g.mul_(coef)
+    return Tensor(np.asarray(total, dtype=dtype))
+
+
+def _total_norm(arrays: list[np.ndarray], p: float) -> float:
+    if p == math.inf:
+        return float(max(np.max(np.abs(a), initial=0.0) for a in arrays))
+    per_grad = [np.sum(np.abs(a.astype(np.float64)) ** p) for a in arrays]
+    return float(np.sum(per_grad) ** (1.0 / p))
+
+
+def clip_grad_value_(parameters: Tensor | Iterable[Tensor], clip_value: float) -> None:
+    """Clamp every gradient element to ``[-clip_value, clip_value]``, in place."""
+    with no_grad():
+        for g in _grads(parameters):
+            g.clamp_(-clip_value, clip_value)
