@@ -46,9 +46,9 @@ class MaxPool2d(Function):
         arg = np.zeros(best.shape, np.uint8 if math.prod(kernel_size) < 256 else np.int32)
         for k, i, j in _offsets(kernel_size)[1:]:
             candidate = view[:, :, i, j]
-            better = np.greater(candidate, best) | np.isnan(candidate)
-            np.copyto(best, candidate, where=better)
-            arg += better * (arg.dtype.type(k) - arg)
+            better = np.greater(candidate, best)  # strict: the first maximum wins ties
+            np.maximum(best, candidate, out=best)  # (and a NaN propagates, as in PyTorch)
+            arg += better * (arg.dtype.type(k) - arg)  # arg = k where better, branch-free
         ctx.arg, ctx.shape = arg, x.shape
         return best, arg
 
@@ -66,10 +66,18 @@ class MaxPool2dRoute(Function):
 
     @staticmethod
     def forward(ctx, g, arg, shape, kernel_size, stride, dilation):
-        image = np.zeros(shape, dtype=g.dtype)
+        spans = [d * (k - 1) + 1 for k, d in zip(kernel_size, dilation)]
+        disjoint = all(s >= span for s, span in zip(stride, spans))
+        tiled = disjoint and tuple(stride) == tuple(spans) == tuple(kernel_size) and \
+            shape[2:] == tuple(o * s for o, s in zip(arg.shape[2:], stride))
+        # Windows that tile the image write every cell exactly once: no zero-fill needed.
+        image = np.empty(shape, dtype=g.dtype) if tiled else np.zeros(shape, dtype=g.dtype)
         view = _writeable_windows(image, kernel_size, stride, dilation, arg.shape[2:])
         for k, i, j in _offsets(kernel_size):
-            view[:, :, i, j] += np.where(arg == k, g, 0)
+            if disjoint:
+                np.multiply(g, arg == k, out=view[:, :, i, j])
+            else:
+                view[:, :, i, j] += g * (arg == k)
         return image
 
     @staticmethod
@@ -89,7 +97,7 @@ class MaxPool2dGather(Function):
         view = windows(x, kernel_size, stride, dilation, arg.shape[2:])
         out = np.zeros(arg.shape, dtype=x.dtype)
         for k, i, j in _offsets(kernel_size):
-            np.copyto(out, view[:, :, i, j], where=arg == k)
+            out += view[:, :, i, j] * (arg == k)
         return out
 
     @staticmethod

@@ -1,0 +1,132 @@
+"""Benchmark conv2d and max_pool2d forward+backward against PyTorch CPU, in one run.
+
+Runs are interleaved (minigrad, PyTorch, naive im2col, minigrad, ...), float32, 2 threads,
+and the medians are compared: absolute times on a shared machine are noise, ratios are not.
+
+    python benchmarks/bench_conv.py [--repeats 7]
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import time
+
+os.environ.setdefault("OMP_NUM_THREADS", "2")
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "2")
+os.environ.setdefault("MKL_NUM_THREADS", "2")
+
+import numpy as np  # noqa: E402
+
+import minigrad as mg  # noqa: E402
+from minigrad.ops import conv2d, max_pool2d  # noqa: E402
+
+CONV_SHAPES = [  # (N, C, H=W, filters, K, stride, padding)
+    (64, 1, 28, 6, 5, 1, 2),
+    (64, 6, 14, 16, 5, 1, 0),
+    (64, 32, 32, 32, 3, 1, 1),
+    (64, 16, 32, 32, 3, 2, 1),
+    (16, 64, 56, 64, 3, 1, 1),
+]
+POOL_SHAPES = [(64, 6, 28, 28), (64, 32, 32, 32), (16, 64, 56, 56)]
+
+
+def naive_conv_step(x: np.ndarray, w: np.ndarray, g: np.ndarray, stride: int, pad: int) -> None:
+    """The textbook im2col: a zero-filled 6-D buffer filled in a Python loop, a transpose,
+    one product, and a col2im loop for the input gradient."""
+    n, c, h, wd = x.shape
+    f, _, k, _ = w.shape
+    oh, ow = (h + 2 * pad - k) // stride + 1, (wd + 2 * pad - k) // stride + 1
+    xp = np.pad(x, ((0, 0), (0, 0), (pad, pad), (pad, pad)))
+    cols = np.zeros((n, c, k, k, oh, ow), dtype=x.dtype)
+    for i in range(k):
+        for j in range(k):
+            cols[:, :, i, j] = xp[:, :, i:i + stride * oh:stride, j:j + stride * ow:stride]
+    cols = cols.transpose(0, 4, 5, 1, 2, 3).reshape(n * oh * ow, -1)
+    out = cols @ w.reshape(f, -1).T
+    gm = g.transpose(0, 2, 3, 1).reshape(-1, f)
+    _ = gm.T @ cols  # weight gradient
+    dcols = (gm @ w.reshape(f, -1)).reshape(n, oh, ow, c, k, k).transpose(0, 3, 4, 5, 1, 2)
+    dx = np.zeros_like(xp)
+    for i in range(k):
+        for j in range(k):
+            dx[:, :, i:i + stride * oh:stride, j:j + stride * ow:stride] += dcols[:, :, i, j]
+    return out
+
+
+def timed(fn) -> float:
+    start = time.perf_counter()
+    fn()
+    return time.perf_counter() - start
+
+
+def bench_conv(shape, repeats: int, torch) -> tuple[float, float, float]:
+    n, c, hw, f, k, s, p = shape
+    rng = np.random.default_rng(0)
+    x = rng.standard_normal((n, c, hw, hw)).astype(np.float32)
+    w = (rng.standard_normal((f, c, k, k)) * 0.1).astype(np.float32)
+    b = np.zeros(f, np.float32)
+    oh = (hw + 2 * p - k) // s + 1
+    g = rng.standard_normal((n, f, oh, oh)).astype(np.float32)
+
+    def ours():
+        X, W, B = (mg.tensor(a, requires_grad=True) for a in (x, w, b))
+        conv2d(X, W, B, stride=s, padding=p).backward(mg.from_numpy(g))
+
+    def theirs():
+        X, W, B = (torch.tensor(a, requires_grad=True) for a in (x, w, b))
+        torch.nn.functional.conv2d(X, W, B, stride=s, padding=p).backward(torch.from_numpy(g))
+
+    def naive():
+        naive_conv_step(x, w, g, s, p)
+
+    return _interleave([ours, theirs, naive], repeats)
+
+
+def bench_pool(shape, repeats: int, torch) -> tuple[float, float]:
+    x = np.random.default_rng(0).standard_normal(shape).astype(np.float32)
+    g = np.ones((shape[0], shape[1], shape[2] // 2, shape[3] // 2), np.float32)
+
+    def ours():
+        X = mg.tensor(x, requires_grad=True)
+        max_pool2d(X, 2).backward(mg.from_numpy(g))
+
+    def theirs():
+        X = torch.tensor(x, requires_grad=True)
+        torch.nn.functional.max_pool2d(X, 2).backward(torch.from_numpy(g))
+
+    return _interleave([ours, theirs], repeats)
+
+
+def _interleave(fns, repeats: int) -> tuple[float, ...]:
+    for fn in fns:  # warm-up
+        fn()
+    times = [[] for _ in fns]
+    for _ in range(repeats):
+        for t, fn in zip(times, fns):
+            t.append(timed(fn))
+    return tuple(statistics.median(t) for t in times)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeats", type=int, default=7)
+    args = parser.parse_args()
+    import torch
+    torch.set_num_threads(2)
+    print("conv2d forward+backward, float32, medians of interleaved runs")
+    print(f"{'(N, C, H, F, K, S, P)':<28}{'minigrad ms':>12}{'torch ms':>10}{'ratio':>8}"
+          f"{'naive ms':>10}{'speedup':>9}")
+    for shape in CONV_SHAPES:
+        ours, theirs, naive = bench_conv(shape, args.repeats, torch)
+        print(f"{str(shape):<28}{ours * 1e3:>12.1f}{theirs * 1e3:>10.1f}{ours / theirs:>8.2f}"
+              f"{naive * 1e3:>10.1f}{naive / ours:>9.2f}")
+    print("\nmax_pool2d 2x2 forward+backward")
+    print(f"{'(N, C, H, W)':<28}{'minigrad ms':>12}{'torch ms':>10}{'ratio':>8}")
+    for shape in POOL_SHAPES:
+        ours, theirs = bench_pool(shape, args.repeats, torch)
+        print(f"{str(shape):<28}{ours * 1e3:>12.1f}{theirs * 1e3:>10.1f}{ours / theirs:>8.2f}")
+
+
+if __name__ == "__main__":
+    main()
