@@ -13,6 +13,8 @@ from ..tensor import Tensor
 
 # Attributes that name one value per spatial dimension: (2, 2) reads as 2.
 _PER_DIMENSION = {"stride", "padding", "dilation", "kernel_size", "output_padding"}
+# Values that change nothing, left out even when a primitive has no default for them.
+_NEUTRAL = {"padding": 0, "dilation": 1, "groups": 1}
 _MAX_TEXT = 32
 _WRAP = 28
 
@@ -43,17 +45,25 @@ def format_value(value: Any) -> str:
     return _shorten(str(value))
 
 
-def format_attr(name: str, value: Any) -> str:
-    """``name=value``; a per-dimension attribute whose values are all equal shows one."""
+def _squeeze(name: str, value: Any) -> Any:
+    """A per-dimension attribute whose values are all equal, as one value: (2, 2) -> 2."""
     if name in _PER_DIMENSION and isinstance(value, (tuple, list)) and len(set(value)) == 1:
-        value = value[0]
-    return f"{name}={format_value(value)}"
+        return value[0]
+    return value
+
+
+def format_attr(name: str, value: Any) -> str:
+    """``name=value``, with ``stride=(2, 2)`` shown as ``stride=2``."""
+    return f"{name}={format_value(_squeeze(name, value))}"
 
 
 def format_attrs(attrs: dict[str, Any]) -> list[str]:
-    """The attributes as ``name=value`` words, packed into lines of about 28 characters."""
+    """The attributes as ``name=value`` words, packed into lines of about 28 characters.
+    Neutral values (``padding=0``, ``dilation=1``, ``groups=1``) are left out."""
     lines: list[str] = []
-    for word in (format_attr(k, v) for k, v in attrs.items()):
+    shown = {k: v for k, v in attrs.items()
+             if not (k in _NEUTRAL and _same(_squeeze(k, v), _NEUTRAL[k]))}
+    for word in (format_attr(k, v) for k, v in shown.items()):
         if lines and len(lines[-1]) + 1 + len(word) <= _WRAP:
             lines[-1] += " " + word
         else:
@@ -63,9 +73,9 @@ def format_attrs(attrs: dict[str, Any]) -> list[str]:
 
 def op_label(name: str, attrs: dict[str, Any], show_attrs: bool) -> list[str]:
     """An op's lines, e.g. ``["conv2d stride=2 padding=1"]``."""
-    if not show_attrs or not attrs:
+    lines = format_attrs(attrs) if show_attrs else []
+    if not lines:
         return [name]
-    lines = format_attrs(attrs)
     if len(name) + 1 + len(lines[0]) <= _WRAP:
         return [f"{name} {lines[0]}"] + lines[1:]
     return [name] + lines
@@ -102,7 +112,7 @@ def describe_module(module: Any) -> str:
     text = extra() if callable(extra) else ""
     if not text or "\n" in text:
         return cls
-    return f"{cls}({_shorten(text, 48)})"
+    return f"{cls}({_shorten(text, 64)})"
 
 
 def module_label(module: Any, name: str | None) -> str:
@@ -122,6 +132,13 @@ def module_names(roots: Iterable[Any]) -> dict[int, str]:
         for name, module in walk():
             names.setdefault(id(module), name)
     return names
+
+
+def _same(a: Any, b: Any) -> bool:
+    try:
+        return bool(a == b)
+    except Exception:  # arrays and other values without a plain truth value
+        return False
 
 
 def _is_dtype(value: Any) -> bool:
