@@ -168,8 +168,10 @@ class Conv2d(Function):
         if ctx.needs_input_grad[1]:
             if is_grad_enabled():  # double backward: the columns must depend on x
                 cols = _columns(x, kernel, stride, padding, dilation, groups)
-            gw = movement.reshape(linalg.MatMul.apply(g_mat, movement.transpose(cols, 1, 2)),
-                                  weight.shape)
+            # (cols @ g^T)^T rather than g @ cols^T: BLAS is far faster with the long N*L
+            # axis as the inner dimension of the left operand's rows.
+            gw_t = linalg.MatMul.apply(cols, movement.transpose(g_mat, 1, 2))
+            gw = movement.reshape(movement.transpose(gw_t, 1, 2), weight.shape)
         if len(ctx.needs_input_grad) > 2 and ctx.needs_input_grad[2]:
             gb = reduction.sum(g, (0, 2, 3))
         return gx, gw, gb, None, None, None, None
