@@ -33,9 +33,11 @@ class Dot:
         """Ids of the nodes whose label contains ``text``."""
         return [k for k, a in self.nodes.items() if text in a.get("label", "")]
 
-    def one(self, text: str) -> str:
-        found = self.find(text)
-        assert len(found) == 1, f"expected one node labelled {text!r}, got {found}"
+    def one(self, title: str) -> str:
+        """Id of the one node whose first label line is ``title`` (or ``title`` + attrs)."""
+        found = [k for k, a in self.nodes.items()
+                 if (a.get("label", "").split("\\n")[0] + " ").startswith(title + " ")]
+        assert len(found) == 1, f"expected one node titled {title!r}, got {found}"
         return found[0]
 
     def clusters(self) -> list[str]:
@@ -56,6 +58,7 @@ class FakeModule:
 
     def __init__(self, extra: str = "", **children: "FakeModule") -> None:
         self.extra, self.children = extra, children
+        self.own_parameters: dict = {}
 
     def extra_repr(self) -> str:
         return self.extra
@@ -64,6 +67,11 @@ class FakeModule:
         yield prefix, self
         for name, child in self.children.items():
             yield from child.named_modules(f"{prefix}.{name}" if prefix else name)
+
+    def named_parameters(self):
+        for path, module in self.named_modules():
+            for name, tensor in module.own_parameters.items():
+                yield (f"{path}.{name}" if path else name), tensor
 
 
 @pytest.fixture
