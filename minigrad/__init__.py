@@ -7,6 +7,8 @@ from .autograd import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
 from .creation import (arange, eye, from_numpy, full, ones, ones_like, rand, randint, randn,
                        tensor, zeros, zeros_like)
 from .random import manual_seed
+from .serialization import load, save
+from . import data, nn, optim, testing, viz
 from .ops import (abs, amax, amin, argmax, argmin, cat, chunk, clamp, cos, exp, flatten,
                   gather, log, log_softmax, logsumexp, matmul, max, maximum, mean, min,
                   minimum, permute, prod, relu, reshape, sigmoid, sin, softmax, split, sqrt,
