@@ -1,0 +1,573 @@
+"""One table: every registered primitive -> how to draw valid inputs for its gradient check.
+
+``SPECS[name].cases`` is a hypothesis strategy that draws a :class:`Case`: a function ``fn``
+that runs the primitive (through its public function where it has one) and the float64
+input tensors, all requiring grad. The strategies respect each primitive's domain:
+
+* ``log``, ``sqrt`` and the base of ``pow`` see positive values; divisors stay away from 0;
+* ``relu``, ``abs``, ``maximum``/``minimum``, ``amax``/``amin``, ``clamp`` and max-pooling
+  see :func:`distinct_values`, so there are no ties and no value within ``gap / 10`` of a
+  kink, where central differences would straddle the kink;
+* integer-array indices always contain a repeated index, so that the backward's
+  ``np.add.at`` accumulation is exercised.
+
+``Spec.second_order`` says whether :func:`gradgradcheck` runs as well. It is on for every
+primitive whose backward rule is itself written with primitives, which is all of them:
+for linear ops (add, reshape, getitem, ...) the gradient is linear in the incoming
+gradient, and gradgradcheck checks that derivative (with respect to ``grad_outputs``) too.
+
+tests/test_primitive_coverage.py runs every entry; a primitive missing here fails it.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+import numpy as np
+from hypothesis import strategies as st
+
+from minigrad import Tensor, ops
+from minigrad.autograd import primitives
+from minigrad.testing.strategies import (arrays, broadcastable_shapes, conv2d_configs,
+                                         distinct_values, pool2d_configs, shapes)
+
+# Small shapes keep the full Jacobians (and the quick profile) cheap.
+MAX_DIMS, MAX_SIDE = 3, 3
+
+
+@dataclass
+class Case:
+    """One drawn example: ``fn(*inputs)`` exercises the primitive."""
+
+    fn: Callable[..., Any]
+    inputs: tuple[Tensor, ...]
+    label: str
+    check: dict[str, Any] = field(default_factory=dict)  # gradcheck keyword overrides
+
+    def __repr__(self) -> str:  # what hypothesis prints for a falsifying example
+        shown = ", ".join(repr(t) for t in self.inputs)
+        return f"Case({self.label}; inputs=[{shown}])"
+
+
+@dataclass
+class Spec:
+    cases: st.SearchStrategy[Case]
+    second_order: bool = True
+
+
+def leaf(array: np.ndarray) -> Tensor:
+    """A float64 leaf that requires grad."""
+    return Tensor(np.asarray(array, dtype=np.float64), dtype=np.float64, requires_grad=True)
+
+
+def small_shapes(min_dims: int = 0, max_dims: int = MAX_DIMS) -> st.SearchStrategy:
+    return shapes(min_dims=min_dims, max_dims=max_dims, max_side=MAX_SIDE)
+
+
+ANY = st.floats(-3, 3, allow_nan=False, allow_infinity=False)
+POSITIVE = st.floats(0.5, 3, allow_nan=False, allow_infinity=False)
+AWAY_FROM_ZERO = st.one_of(st.floats(-3, -0.5), st.floats(0.5, 3))
+
+
+def values(shape: Any, elements: st.SearchStrategy = ANY) -> st.SearchStrategy[np.ndarray]:
+    return arrays(shape, np.float64, elements=elements)
+
+
+def distinct(shape: Any) -> st.SearchStrategy[Tensor]:
+    return distinct_values(shape, requires_grad=True)
+
+
+# --- elementwise ---------------------------------------------------------------------------
+def unary(f: Callable, label: str, elements: st.SearchStrategy = ANY) -> st.SearchStrategy:
+    return values(small_shapes(), elements).map(lambda a: Case(f, (leaf(a),), label))
+
+
+def unary_distinct(f: Callable, label: str) -> st.SearchStrategy:
+    return distinct(small_shapes()).map(lambda t: Case(f, (t,), label))
+
+
+@st.composite
+def binary(draw, f: Callable, label: str, left: st.SearchStrategy = ANY,
+           right: st.SearchStrategy = ANY) -> Case:
+    """Two inputs of broadcastable shapes (size-1 and missing dims included)."""
+    sx, sy = draw(broadcastable_shapes(2, max_dims=MAX_DIMS, max_side=MAX_SIDE))
+    x, y = draw(values(sx, left)), draw(values(sy, right))
+    return Case(f, (leaf(x), leaf(y)), f"{label} {sx} {sy}")
+
+
+@st.composite
+def binary_distinct(draw, f: Callable, label: str) -> Case:
+    """Broadcastable inputs whose values are all distinct: no ties between x and y."""
+    sx, sy = draw(broadcastable_shapes(2, max_dims=MAX_DIMS, max_side=MAX_SIDE))
+    nx, ny = math.prod(sx), math.prod(sy)
+    pool = draw(distinct((nx + ny,)))._data
+    x, y = pool[:nx].reshape(sx), pool[nx:].reshape(sy)
+    return Case(f, (leaf(x), leaf(y)), f"{label} {sx} {sy}")
+
+
+@st.composite
+def pow_cases(draw) -> Case:
+    """Positive base; the exponent is a tensor that requires grad, or a Python number."""
+    if draw(st.booleans()):
+        return draw(binary(ops.pow, "x ** y", POSITIVE, st.floats(-2, 2)))
+    x = draw(values(small_shapes(), POSITIVE))
+    p = draw(st.sampled_from([2, 3, -1, 0.5, 1.5, -2.5]))
+    return Case(lambda x: ops.pow(x, p), (leaf(x),), f"x ** {p}")
+
+
+@st.composite
+def clamp_cases(draw) -> Case:
+    """Bounds on multiples of 0.1, which distinct_values keeps at least 0.01 away from."""
+    x = draw(distinct(small_shapes()))
+    low = draw(st.none() | st.integers(-20, 5))
+    high = draw(st.integers(-5, 20) if low is None else st.none() | st.integers(low, 20))
+    low = None if low is None else low / 10
+    high = None if high is None else high / 10
+    return Case(lambda x: ops.clamp(x, low, high), (x,), f"clamp(min={low}, max={high})")
+
+
+@st.composite
+def where_cases(draw) -> Case:
+    sc, sx, sy = draw(broadcastable_shapes(3, max_dims=MAX_DIMS, max_side=MAX_SIDE))
+    cond = draw(arrays(sc, np.bool_, elements=st.booleans()))
+    x, y = draw(values(sx)), draw(values(sy))
+    return Case(lambda x, y: ops.where(cond, x, y), (leaf(x), leaf(y)),
+                f"where(cond{sc}, x{sx}, y{sy}) cond={cond.tolist()}")
+
+
+@st.composite
+def cast_cases(draw) -> Case:
+    x = draw(values(small_shapes()))
+    if draw(st.booleans()):
+        return Case(lambda x: ops.cast(x, np.float64), (leaf(x),), "cast float64 -> float64")
+    # Through float32: steps of 1e-6 drown in float32 rounding, so use a coarser step.
+    return Case(lambda x: ops.cast(ops.cast(x, np.float32), np.float64), (leaf(x),),
+                "cast float64 -> float32 -> float64", dict(eps=1e-3, atol=1e-3, rtol=1e-3))
+
+
+# --- reductions ----------------------------------------------------------------------------
+@st.composite
+def dims_of(draw, shape: tuple[int, ...]) -> Any:
+    """None, one dim (maybe negative) or a tuple of distinct dims."""
+    ndim = len(shape)
+    if ndim == 0 or draw(st.booleans()):
+        return None
+    if draw(st.booleans()):
+        return draw(st.integers(-ndim, ndim - 1))
+    return tuple(draw(st.lists(st.integers(0, ndim - 1), min_size=1, max_size=ndim,
+                               unique=True)))
+
+
+@st.composite
+def reduction_cases(draw, f: Callable, label: str, distinct_input: bool) -> Case:
+    shape = draw(small_shapes())
+    x = draw(distinct(shape)) if distinct_input else leaf(draw(values(shape)))
+    dim, keepdim = draw(dims_of(shape)), draw(st.booleans())
+    return Case(lambda x: f(x, dim, keepdim), (x,), f"{label}(dim={dim}, keepdim={keepdim})")
+
+
+# --- movement ------------------------------------------------------------------------------
+def _factorisations(n: int, draw) -> tuple[int, ...]:
+    """A random shape with ``n`` elements."""
+    factors = [p for p in (2, 3, 5, 7) for _ in range(20) if n % p ** (_ + 1) == 0]
+    groups: list[int] = []
+    for p in draw(st.permutations(factors)):
+        if groups and draw(st.booleans()):
+            groups[-1] *= p
+        else:
+            groups.append(p)
+    ones = draw(st.integers(0, 2))
+    for _ in range(ones):
+        groups.insert(draw(st.integers(0, len(groups))), 1)
+    return tuple(groups)
+
+
+@st.composite
+def reshape_cases(draw) -> Case:
+    shape = draw(small_shapes())
+    n = math.prod(shape)
+    target = _factorisations(n, draw)
+    if target == shape:
+        target = (1,) + target
+    if target and draw(st.booleans()):  # let reshape infer one size
+        i = draw(st.integers(0, len(target) - 1))
+        target = target[:i] + (-1,) + target[i + 1:]
+    x = leaf(draw(values(shape)))
+    return Case(lambda x: ops.reshape(x, target), (x,), f"reshape {shape} -> {target}")
+
+
+@st.composite
+def permute_cases(draw) -> Case:
+    shape = draw(small_shapes(min_dims=1))
+    dims = tuple(draw(st.permutations(range(len(shape)))))
+    x = leaf(draw(values(shape)))
+    return Case(lambda x: ops.permute(x, dims), (x,), f"permute {shape} by {dims}")
+
+
+@st.composite
+def expand_cases(draw) -> Case:
+    """A shape with size-1 dims, expanded to bigger sizes and maybe extra leading dims."""
+    shape = draw(small_shapes(max_dims=2))
+    shape = tuple(draw(st.sampled_from([1, n])) for n in shape)
+    lead = tuple(draw(st.lists(st.integers(1, 3), max_size=2)))
+    target = lead + tuple(draw(st.integers(1, 3)) if n == 1 else n for n in shape)
+    if target == shape:
+        target = (2,) + target
+    x = leaf(draw(values(shape)))
+    return Case(lambda x: ops.expand(x, target), (x,), f"expand {shape} -> {target}")
+
+
+@st.composite
+def cat_cases(draw) -> Case:
+    base = draw(small_shapes(min_dims=1))
+    dim = draw(st.integers(-len(base), len(base) - 1))
+    k = draw(st.integers(1, 4))
+    sizes = draw(st.lists(st.integers(1, 3), min_size=k, max_size=k))
+    shapes_ = [base[:dim % len(base)] + (s,) + base[dim % len(base) + 1:] for s in sizes]
+    inputs = tuple(leaf(draw(values(s))) for s in shapes_)
+    return Case(lambda *ts: ops.cat(list(ts), dim), inputs, f"cat {shapes_} dim={dim}")
+
+
+@st.composite
+def pad_cases(draw) -> Case:
+    shape = draw(small_shapes(min_dims=1))
+    k = draw(st.integers(1, len(shape)))
+    pad = tuple(draw(st.lists(st.integers(0, 2), min_size=2 * k, max_size=2 * k)))
+    value = draw(st.sampled_from([0.0, -1.5, 2.0]))
+    x = leaf(draw(values(shape)))
+    return Case(lambda x: ops.pad(x, pad, value=value), (x,),
+                f"pad {shape} by {pad} value={value}")
+
+
+# --- indexing ------------------------------------------------------------------------------
+@st.composite
+def repeated_indices(draw, n: int, max_size: int = 4) -> np.ndarray:
+    """An int64 index array into a dim of size ``n`` that always repeats an index
+    (negative indices included)."""
+    picks = draw(st.lists(st.integers(-n, n - 1), min_size=1, max_size=max_size))
+    picks.insert(draw(st.integers(0, len(picks))), picks[0])
+    return np.array(picks, dtype=np.int64)
+
+
+@st.composite
+def basic_item(draw, n: int) -> Any:
+    kind = draw(st.sampled_from(["int", "slice", "full"]))
+    if kind == "int":
+        return draw(st.integers(-n, n - 1))
+    if kind == "full":
+        return slice(None)
+    start = draw(st.none() | st.integers(-n, n))
+    stop = draw(st.none() | st.integers(-n, n))
+    step = draw(st.none() | st.sampled_from([1, 2, -1, -2]))
+    return slice(start, stop, step)
+
+
+@st.composite
+def indices(draw, shape: tuple[int, ...], allow_repeats: bool = True) -> tuple:
+    """A NumPy index for ``shape``: ints, slices, None, Ellipsis, integer arrays (with
+    repeats unless ``allow_repeats`` is False) or a bool mask."""
+    kind = draw(st.sampled_from(["basic", "array", "two arrays", "mask", "prefix mask"]))
+    ndim = len(shape)
+    if kind == "basic" or ndim == 0:
+        used = draw(st.integers(0, ndim))
+        items = [draw(basic_item(n)) for n in shape[:used]]
+        for _ in range(draw(st.integers(0, 2))):  # None inserts new axes
+            items.insert(draw(st.integers(0, len(items))), None)
+        if draw(st.booleans()):
+            items.insert(draw(st.integers(0, len(items))), Ellipsis)
+        return tuple(items)
+    if kind == "array":
+        axis = draw(st.integers(0, ndim - 1))
+        n = shape[axis]
+        if allow_repeats:
+            arr = draw(repeated_indices(n))
+        else:
+            arr = np.array(draw(st.lists(st.integers(0, n - 1), min_size=1, max_size=n,
+                                         unique=True)), dtype=np.int64)
+        before = tuple(draw(basic_item(m)) if draw(st.booleans()) else slice(None)
+                       for m in shape[:axis])
+        return before + (arr,) + ((Ellipsis,) if draw(st.booleans()) else ())
+    if kind == "two arrays" and ndim >= 2:
+        if allow_repeats:
+            rows = draw(repeated_indices(shape[0], 3))
+        else:
+            rows = np.array(draw(st.lists(st.integers(0, shape[0] - 1), min_size=1,
+                                          max_size=shape[0], unique=True)))
+        cols = np.array(draw(st.lists(st.integers(-shape[1], shape[1] - 1), min_size=1,
+                                      max_size=1)) * len(rows), dtype=np.int64)
+        if not allow_repeats:
+            cols = cols[:1]  # broadcasts against unique rows: distinct pairs
+        return (rows, cols)
+    k = ndim if kind == "mask" else draw(st.integers(1, ndim))
+    mask = draw(arrays(shape[:k], np.bool_, elements=st.booleans()))
+    return (mask,) + ((slice(None, None, -1),) if k < ndim and draw(st.booleans()) else ())
+
+
+def _describe(index: tuple) -> str:
+    return "[" + ", ".join(
+        f"array({i.tolist()})" if isinstance(i, np.ndarray) else
+        "..." if i is Ellipsis else repr(i) for i in index) + "]"
+
+
+@st.composite
+def getitem_cases(draw) -> Case:
+    shape = draw(small_shapes())
+    index = draw(indices(shape))
+    x = leaf(draw(values(shape)))
+    return Case(lambda x: ops.getitem(x, index), (x,), f"x{shape}{_describe(index)}")
+
+
+@st.composite
+def index_add_at_cases(draw) -> Case:
+    """The adjoint of getitem, called directly: zeros(shape) with g added at index."""
+    shape = draw(small_shapes())
+    index = draw(indices(shape))
+    g_shape = np.zeros(shape)[index].shape
+    g = leaf(draw(values(g_shape)))
+    fn = lambda g: primitives()["index_add_at"].apply(g, index, shape)  # noqa: E731
+    return Case(fn, (g,), f"index_add_at(g{g_shape}, {_describe(index)}, {shape})")
+
+
+@st.composite
+def setitem_cases(draw) -> Case:
+    """x[index] = v, out of place; no repeated indices (which write wins is undefined)."""
+    shape = draw(small_shapes(min_dims=1))
+    index = draw(indices(shape, allow_repeats=False))
+    target = np.zeros(shape)[index].shape
+    v_shape = target[draw(st.integers(0, len(target))):]  # v broadcasts to the region
+    x, v = leaf(draw(values(shape))), leaf(draw(values(v_shape)))
+    return Case(lambda x, v: ops.setitem(x, index, v), (x, v),
+                f"x{shape}{_describe(index)} = v{v_shape}")
+
+
+@st.composite
+def along_dim(draw) -> tuple[tuple[int, ...], int, np.ndarray]:
+    """A shape, a dim, and an index array of the same ndim (sizes equal except along dim,
+    values in range, repeats likely)."""
+    shape = draw(small_shapes(min_dims=1))
+    dim = draw(st.integers(-len(shape), len(shape) - 1))
+    k = draw(st.integers(1, 4))
+    index_shape = shape[:dim % len(shape)] + (k,) + shape[dim % len(shape) + 1:]
+    n = shape[dim]
+    index = draw(arrays(index_shape, np.int64, elements=st.integers(0, n - 1)))
+    return shape, dim, index
+
+
+@st.composite
+def gather_cases(draw) -> Case:
+    shape, dim, index = draw(along_dim())
+    x = leaf(draw(values(shape)))
+    return Case(lambda x: ops.gather(x, dim, index), (x,),
+                f"gather(x{shape}, dim={dim}, index={index.tolist()})")
+
+
+@st.composite
+def scatter_add_cases(draw) -> Case:
+    shape, dim, index = draw(along_dim())
+    g = leaf(draw(values(index.shape)))
+    fn = lambda g: primitives()["scatter_add"].apply(g, dim % len(shape), index, shape)  # noqa: E731
+    return Case(fn, (g,), f"scatter_add(g{index.shape}, dim={dim}, index={index.tolist()}, "
+                          f"shape={shape})")
+
+
+# --- linear algebra ------------------------------------------------------------------------
+@st.composite
+def matmul_cases(draw) -> Case:
+    """2-D, batched with broadcast batch dims, and 1-D operands."""
+    n, k, m = (draw(st.integers(1, 3)) for _ in range(3))
+    kind = draw(st.sampled_from(["2d", "batched", "vector"]))
+    if kind == "2d":
+        sa, sb = (n, k), (k, m)
+    elif kind == "batched":
+        ba, bb = draw(broadcastable_shapes(2, min_dims=0, max_dims=2, max_side=3))
+        if not ba and not bb:
+            ba = (2,)
+        sa, sb = ba + (n, k), bb + (k, m)
+    else:
+        sa, sb = draw(st.sampled_from([((k,), (k, m)), ((n, k), (k,)), ((k,), (k,)),
+                                       ((2, n, k), (k,)), ((k,), (2, k, m))]))
+    a, b = leaf(draw(values(sa))), leaf(draw(values(sb)))
+    return Case(ops.matmul, (a, b), f"matmul {sa} @ {sb}")
+
+
+# --- convolution and pooling (minigrad/ops/conv.py, pooling.py) -----------------------------
+def _conv_module() -> Any:
+    from minigrad.ops import conv
+    return conv
+
+
+@st.composite
+def conv2d_cases(draw) -> Case:
+    cfg = draw(conv2d_configs(max_batch=2, max_channels=2, max_size=5, max_kernel=3))
+    x = leaf(draw(values(cfg["input_shape"])))
+    w = leaf(draw(values(cfg["weight_shape"])))
+    inputs = (x, w)
+    if cfg["bias"]:
+        inputs += (leaf(draw(values((cfg["weight_shape"][0],)))),)
+    geometry = dict(stride=cfg["stride"], padding=cfg["padding"], dilation=cfg["dilation"],
+                    groups=cfg["groups"])
+
+    def fn(x, w, b=None):
+        return _conv_module().conv2d(x, w, b, **geometry)
+
+    return Case(fn, inputs, f"conv2d {cfg}")
+
+
+@st.composite
+def unfold_geometry(draw) -> tuple[dict, tuple]:
+    cfg = draw(conv2d_configs(max_batch=2, max_channels=2, max_size=5, max_kernel=3,
+                              max_groups=1))
+    shape = cfg["input_shape"]
+    shape = shape if len(shape) == 4 else (1,) + shape
+    geometry = dict(kernel_size=cfg["weight_shape"][2:], dilation=cfg["dilation"],
+                    padding=cfg["padding"], stride=cfg["stride"])
+    return geometry, shape
+
+
+@st.composite
+def unfold_cases(draw) -> Case:
+    geometry, shape = draw(unfold_geometry())
+    x = leaf(draw(values(shape)))
+    return Case(lambda x: _conv_module().unfold(x, **geometry), (x,),
+                f"unfold x{shape} {geometry}")
+
+
+@st.composite
+def fold_cases(draw) -> Case:
+    geometry, shape = draw(unfold_geometry())
+    with_cols = _conv_module().unfold(Tensor(np.zeros(shape)), **geometry)
+    cols = leaf(draw(values(with_cols.shape)))
+    size = shape[2:]
+    return Case(lambda c: _conv_module().fold(c, size, **geometry), (cols,),
+                f"fold cols{with_cols.shape} -> {size} {geometry}")
+
+
+def _pooling_module() -> Any:
+    from minigrad.ops import pooling
+    return pooling
+
+
+@st.composite
+def max_pool2d_cases(draw) -> Case:
+    cfg = draw(pool2d_configs(max_batch=2, max_channels=2, max_size=5))
+    x = draw(distinct(cfg["input_shape"]))
+    geometry = dict(kernel_size=cfg["kernel_size"], stride=cfg["stride"],
+                    padding=cfg["padding"], dilation=cfg["dilation"],
+                    ceil_mode=cfg["ceil_mode"])
+    return Case(lambda x: _pooling_module().max_pool2d(x, **geometry), (x,),
+                f"max_pool2d x{cfg['input_shape']} {geometry}")
+
+
+@st.composite
+def avg_pool2d_cases(draw) -> Case:
+    cfg = draw(pool2d_configs(max_batch=2, max_channels=2, max_size=5, dilation=False))
+    x = leaf(draw(values(cfg["input_shape"])))
+    geometry = dict(kernel_size=cfg["kernel_size"], stride=cfg["stride"],
+                    padding=cfg["padding"], ceil_mode=cfg["ceil_mode"],
+                    count_include_pad=cfg["count_include_pad"])
+    return Case(lambda x: _pooling_module().avg_pool2d(x, **geometry), (x,),
+                f"avg_pool2d x{cfg['input_shape']} {geometry}")
+
+
+@st.composite
+def argmax_routes(draw) -> tuple[tuple[int, ...], np.ndarray, tuple, tuple, tuple]:
+    """The inner adjoint pair of max-pooling: an image shape (already padded), per-window
+    argmax offsets ``k = i * KW + j`` (random, so overlapping windows share cells), and the
+    window geometry."""
+    kernel = (draw(st.integers(1, 3)), draw(st.integers(1, 3)))
+    stride = (draw(st.integers(1, 3)), draw(st.integers(1, 3)))
+    dilation = (draw(st.integers(1, 2)), draw(st.integers(1, 2)))
+    out = (draw(st.integers(1, 3)), draw(st.integers(1, 3)))
+    size = tuple((o - 1) * s + d * (k - 1) + 1 + draw(st.integers(0, 1))
+                 for o, s, d, k in zip(out, stride, dilation, kernel))
+    n, c = draw(st.integers(1, 2)), draw(st.integers(1, 2))
+    arg = draw(arrays((n, c) + out, np.uint8,
+                      elements=st.integers(0, kernel[0] * kernel[1] - 1)))
+    return (n, c) + size, arg, kernel, stride, dilation
+
+
+@st.composite
+def max_pool2d_route_cases(draw) -> Case:
+    shape, arg, kernel, stride, dilation = draw(argmax_routes())
+    g = leaf(draw(values(arg.shape)))
+    route = primitives()["max_pool2d_route"]
+    return Case(lambda g: route.apply(g, arg, shape, kernel, stride, dilation), (g,),
+                f"max_pool2d_route(g{arg.shape} -> {shape}, arg={arg.tolist()}, "
+                f"kernel={kernel}, stride={stride}, dilation={dilation})")
+
+
+@st.composite
+def max_pool2d_gather_cases(draw) -> Case:
+    shape, arg, kernel, stride, dilation = draw(argmax_routes())
+    x = leaf(draw(values(shape)))
+    take = primitives()["max_pool2d_gather"]
+    return Case(lambda x: take.apply(x, arg, kernel, stride, dilation), (x,),
+                f"max_pool2d_gather(x{shape}, arg={arg.tolist()}, kernel={kernel}, "
+                f"stride={stride}, dilation={dilation})")
+
+
+def _special(name: str) -> Callable:
+    def call(x: Tensor) -> Tensor:
+        from minigrad.ops import special
+        return getattr(special, name)(x)
+    return call
+
+
+# --- the table -----------------------------------------------------------------------------
+SPECS: dict[str, Spec] = {
+    # elementwise arithmetic (broadcasting pairs)
+    "add": Spec(binary(ops.add, "x + y")),
+    "sub": Spec(binary(ops.sub, "x - y")),
+    "mul": Spec(binary(ops.mul, "x * y")),
+    "div": Spec(binary(ops.div, "x / y", ANY, AWAY_FROM_ZERO)),
+    "pow": Spec(pow_cases()),
+    # unary math
+    "neg": Spec(unary(ops.neg, "-x")),
+    "exp": Spec(unary(ops.exp, "exp(x)")),
+    "log": Spec(unary(ops.log, "log(x), x > 0", POSITIVE)),
+    "sqrt": Spec(unary(ops.sqrt, "sqrt(x), x > 0", POSITIVE)),
+    "sin": Spec(unary(ops.sin, "sin(x)")),
+    "cos": Spec(unary(ops.cos, "cos(x)")),
+    "tanh": Spec(unary(ops.tanh, "tanh(x)")),
+    "sigmoid": Spec(unary(ops.sigmoid, "sigmoid(x)")),
+    "clone": Spec(unary(ops.clone, "clone(x)")),
+    "cast": Spec(cast_cases()),
+    # kinks and ties: distinct values away from 0 and from the bounds
+    "relu": Spec(unary_distinct(ops.relu, "relu(x)")),
+    "abs": Spec(unary_distinct(ops.abs, "abs(x)")),
+    "maximum": Spec(binary_distinct(ops.maximum, "maximum")),
+    "minimum": Spec(binary_distinct(ops.minimum, "minimum")),
+    "clamp": Spec(clamp_cases()),
+    "where": Spec(where_cases()),
+    # reductions
+    "sum": Spec(reduction_cases(ops.sum, "sum", distinct_input=False)),
+    "amax": Spec(reduction_cases(ops.amax, "amax", distinct_input=True)),
+    "amin": Spec(reduction_cases(ops.amin, "amin", distinct_input=True)),
+    # movement
+    "reshape": Spec(reshape_cases()),
+    "permute": Spec(permute_cases()),
+    "expand": Spec(expand_cases()),
+    "cat": Spec(cat_cases()),
+    "pad": Spec(pad_cases()),
+    # indexing, in adjoint pairs
+    "getitem": Spec(getitem_cases()),
+    "index_add_at": Spec(index_add_at_cases()),
+    "setitem": Spec(setitem_cases()),
+    "gather": Spec(gather_cases()),
+    "scatter_add": Spec(scatter_add_cases()),
+    # linear algebra
+    "matmul": Spec(matmul_cases()),
+    # special functions (minigrad/ops/special.py)
+    "erf": Spec(unary(_special("erf"), "erf(x)")),
+    "softplus": Spec(unary(_special("softplus"), "softplus(x)",
+                           st.floats(-30, 30, allow_nan=False))),
+    # convolution and pooling
+    "conv2d": Spec(conv2d_cases()),
+    "unfold": Spec(unfold_cases()),
+    "fold": Spec(fold_cases()),
+    "max_pool2d": Spec(max_pool2d_cases()),
+    "max_pool2d_route": Spec(max_pool2d_route_cases()),
+    "max_pool2d_gather": Spec(max_pool2d_gather_cases()),
+    "avg_pool2d": Spec(avg_pool2d_cases()),
+}
