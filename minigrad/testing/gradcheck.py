@@ -7,8 +7,9 @@ Every check also verifies invariants that a correct primitive keeps (see
 """
 from __future__ import annotations
 
+import contextlib
 import warnings
-from typing import Any, Callable, Sequence
+from typing import Any, Callable, Iterator, Sequence
 
 import numpy as np
 
@@ -48,20 +49,36 @@ def numerical_jacobians(fn: Callable, inputs: Sequence[Tensor], eps: float) -> l
     base = _float_outputs_numpy(fn, inputs)
     jac = [[None] * len(inputs) for _ in base]
     for i in differentiable:
-        flat = inputs[i]._data.reshape(-1)  # a view: perturb in place, restore exactly
-        columns = [np.zeros((b.size, flat.size)) for b in base]
-        for k in range(flat.size):
-            original = flat[k]
-            flat[k] = original + eps
-            plus = _float_outputs_numpy(fn, inputs)
-            flat[k] = original - eps
-            minus = _float_outputs_numpy(fn, inputs)
-            flat[k] = original
-            for o, (p, m) in enumerate(zip(plus, minus)):
-                columns[o][:, k] = (p - m).reshape(-1) / (2 * eps)
+        with _perturbable(inputs[i]) as flat:
+            columns = [np.zeros((b.size, flat.size)) for b in base]
+            for k in range(flat.size):
+                original = flat[k]
+                flat[k] = original + eps
+                plus = _float_outputs_numpy(fn, inputs)
+                flat[k] = original - eps
+                minus = _float_outputs_numpy(fn, inputs)
+                flat[k] = original
+                for o, (p, m) in enumerate(zip(plus, minus)):
+                    columns[o][:, k] = (p - m).reshape(-1) / (2 * eps)
         for o in range(len(base)):
             jac[o][i] = columns[o]
     return jac
+
+
+@contextlib.contextmanager
+def _perturbable(t: Tensor) -> Iterator[np.ndarray]:
+    """A flat, writable view of a private copy of ``t``'s data, swapped in for the check.
+
+    Perturbing ``t._data`` itself fails silently when it is not contiguous (``reshape``
+    then copies) or when it is a read-only view (an expanded array). The original array
+    is put back afterwards, untouched.
+    """
+    original = t._data
+    t._data = np.array(original, copy=True, order="C")
+    try:
+        yield t._data.reshape(-1)
+    finally:
+        t._data = original
 
 
 def analytical_jacobians(fn: Callable, inputs: Sequence[Tensor]) -> list[list]:
@@ -172,12 +189,12 @@ def _fast_check(fn: Callable, inputs: list, eps: float, atol: float, rtol: float
         for (i, t), g in zip(wanted, grads):
             u = rng.standard_normal(t.shape)
             analytical = 0.0 if g is None else float(np.sum(g._data * u))
-            original = t._data.copy()
-            t._data += eps * u
-            plus = _float_outputs_numpy(fn, inputs)[o]
-            t._data[...] = original - eps * u
-            minus = _float_outputs_numpy(fn, inputs)[o]
-            t._data[...] = original
+            with _perturbable(t) as flat:
+                start = flat.copy()
+                flat += eps * u.reshape(-1)
+                plus = _float_outputs_numpy(fn, inputs)[o]
+                flat[...] = start - eps * u.reshape(-1)
+                minus = _float_outputs_numpy(fn, inputs)[o]
             numerical = float(np.sum((plus - minus) / (2 * eps) * v))
             _compare(np.array([[numerical]]), np.array([[analytical]]), o, i, atol, rtol,
                      what + " (fast mode, v^T J u)")
