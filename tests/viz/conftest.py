@@ -77,3 +77,27 @@ class FakeModule:
 @pytest.fixture
 def fake_module():
     return FakeModule
+
+
+def make_lenet5():
+    """LeNet-5 for 28 x 28 digits: two conv/tanh/avg-pool stages and three dense layers."""
+    nn = pytest.importorskip("minigrad.nn")
+
+    class LeNet5(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.features = nn.Sequential(nn.Conv2d(1, 6, 5, padding=2), nn.Tanh(),
+                                          nn.AvgPool2d(2), nn.Conv2d(6, 16, 5), nn.Tanh(),
+                                          nn.AvgPool2d(2))
+            self.classifier = nn.Sequential(nn.Flatten(), nn.Linear(400, 120), nn.Tanh(),
+                                            nn.Linear(120, 84), nn.Tanh(), nn.Linear(84, 10))
+
+        def forward(self, x):
+            return self.classifier(self.features(x))
+
+    return LeNet5()
+
+
+@pytest.fixture
+def lenet():
+    return make_lenet5

@@ -266,3 +266,46 @@ def test_unknown_format_is_rejected(tmp_path):
     loss, _ = small_net()
     with pytest.raises(ValueError, match="format must be one of"):
         save_graph(loss, tmp_path / "net.jpg", format="jpg")
+
+
+# --- real modules ---------------------------------------------------------------------------
+def lenet_loss(lenet):
+    nn = pytest.importorskip("minigrad.nn")
+    model = lenet()
+    out = model(mg.randn(2, 1, 28, 28))
+    return nn.functional.cross_entropy(out, mg.tensor([1, 2])), model
+
+
+def test_lenet_clusters_carry_module_names(lenet, parse):
+    loss, model = lenet_loss(lenet)
+    dot = parse(draw_graph(loss, params=model).source)
+    clusters = dot.clusters()
+    assert clusters[:3] == ["LeNet5", "features: Sequential",
+                            "features.0: Conv2d(1, 6, kernel_size=(5, 5), stride=(1, 1), "
+                            "padding=(2, 2))"]
+    assert len(clusters) == 1 + 2 + 12
+    assert dot.one("conv2d padding=2")
+    names = {dot.label(k).split("\\n")[0] for k, a in dot.nodes.items()
+             if a.get("fillcolor") == "#cfe2ff"}
+    assert names == {name for name, _ in model.named_parameters()}
+
+
+def test_lenet_at_depth_one_is_two_boxes(lenet, parse):
+    loss, model = lenet_loss(lenet)
+    dot = parse(draw_graph(loss, params=model, max_depth=1).source)
+    boxes = sorted(dot.label(k) for k, a in dot.nodes.items() if a.get("shape") == "box3d")
+    assert boxes == ["classifier: Sequential\\n59,134 params",
+                     "features: Sequential\\n2,572 params"]
+    assert dot.clusters() == ["LeNet5"]
+    assert len(dot.find("(2, 16, 5, 5) float32")) == 1  # what passes between the boxes
+    assert not dot.find("conv2d")
+
+
+def test_lenet_renders(lenet, tmp_path):
+    if shutil.which("dot") is None:
+        pytest.skip("Graphviz `dot` is not installed")
+    loss, model = lenet_loss(lenet)
+    loss.backward()
+    path = save_graph(loss, tmp_path / "lenet.svg", params=model, show_grads=True,
+                      max_depth=2)
+    assert "features.0: Conv2d" in path.read_text()
