@@ -29,6 +29,12 @@ from .tensor import Tensor
 _HEADER = "__minigrad__"
 _VERSION = 1
 _ZIP_MAGIC = b"PK\x03\x04"
+
+
+class _NotACheckpoint(ValueError):
+    """Raised by the decoder with a complete message (it is not wrapped again)."""
+
+
 _READ_ERRORS = (OSError, EOFError, ValueError, KeyError, TypeError, zipfile.BadZipFile,
                 zlib.error)
 
@@ -90,6 +96,8 @@ def load(path: str | os.PathLike) -> Any:
     try:
         with np.load(path, allow_pickle=False) as archive:
             return _decode_archive(archive, path)
+    except _NotACheckpoint:
+        raise
     except _READ_ERRORS as exc:
         if "pickle" in str(exc):
             raise ValueError(f"load: {path!r} holds pickled data, which minigrad refuses to "
@@ -195,14 +203,16 @@ def _fsync_directory(directory: str) -> None:
 # --- decoding ------------------------------------------------------------------------------
 def _decode_archive(archive: Any, path: str) -> Any:
     if not isinstance(archive, np.lib.npyio.NpzFile) or _HEADER not in archive.files:
-        raise ValueError(f"load: {path!r} is an .npz archive but not a minigrad checkpoint "
-                         f"(no {_HEADER} entry)")
+        raise _NotACheckpoint(f"load: {path!r} is an .npz archive but not a minigrad "
+                              f"checkpoint (no {_HEADER} entry)")
     header = json.loads(archive[_HEADER].tobytes().decode("utf-8"))
-    if header.get("format") != "minigrad" or not isinstance(header.get("version"), int):
-        raise ValueError(f"load: {path!r} has an unrecognised header")
+    if not isinstance(header, dict) or header.get("format") != "minigrad" \
+            or not isinstance(header.get("version"), int):
+        raise _NotACheckpoint(f"load: {path!r} has an unrecognised header")
     if header["version"] > _VERSION:
-        raise ValueError(f"load: {path!r} was written in format version {header['version']}; "
-                         f"this minigrad reads up to version {_VERSION}")
+        raise _NotACheckpoint(f"load: {path!r} was written in format version "
+                              f"{header['version']}; this minigrad reads up to version "
+                              f"{_VERSION}")
     return _decode(header["tree"], archive, path)
 
 
@@ -211,7 +221,8 @@ def _decode(node: Any, archive: Any, path: str) -> Any:
         return node
     decoder = _DECODERS.get(node.get("type"))
     if decoder is None:
-        raise ValueError(f"load: {path!r} has an entry of unknown type {node.get('type')!r}")
+        raise _NotACheckpoint(f"load: {path!r} has an entry of unknown type "
+                              f"{node.get('type')!r}")
     return decoder(node, archive, path)
 
 
