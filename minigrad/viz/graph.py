@@ -79,8 +79,9 @@ def draw_graph(output: Any, params: Any = None, *, show_shapes: bool = True,
         Draw the ops recorded inside an ``nn.Module`` call in a cluster per module,
         labelled like ``features.0: Conv2d(1, 6, kernel_size=(5, 5))``.
     max_depth : int, optional
-        Fold each module at this depth (the outermost module is depth 0, its children
-        depth 1) into a single box; the tensors entering and leaving it stay visible.
+        With ``group_modules``, fold each module at this depth (the outermost module is
+        depth 0, its children depth 1) into a single box showing its parameter count; the
+        tensors entering and leaving it stay visible.
     rankdir : {"TB", "LR", "BT", "RL"}
         Direction of the data flow.
 
@@ -183,10 +184,10 @@ def _problems(vertex: tr.Vertex, show_grads: bool) -> list[str]:
     if tensor is None:
         return []
     found = []
-    value = nonfinite(tensor._data)
+    value = nonfinite(tensor.data)
     if value:
         found.append(f"value has {value}")
-    grad = tensor.grad._data if show_grads and tensor.grad is not None else None
+    grad = tensor.grad.data if show_grads and tensor.grad is not None else None
     if nonfinite(grad):
         found.append(f"grad has {nonfinite(grad)}")
     return found
@@ -208,11 +209,11 @@ def _first_bad_ops(graph: tr.Trace) -> set[str]:
     """
     unknown_or_bad = {v.key for v in graph.vertices if v.kind != tr.OP and (
         (v.tensor is None and v.kind in (tr.TENSOR, tr.OUTPUT))
-        or (v.tensor is not None and nonfinite(v.tensor._data)))}
+        or (v.tensor is not None and nonfinite(v.tensor.data)))}
     blocked = {b for a, b in graph.edges if a in unknown_or_bad}
     return {v.key for v in graph.vertices
             if v.kind == tr.OP and v.key not in blocked
-            and any(t is not None and nonfinite(t._data) for t in v.outputs)}
+            and any(t is not None and nonfinite(t.data) for t in v.outputs)}
 
 
 # --- vertices -------------------------------------------------------------------------
@@ -244,7 +245,7 @@ def _tensor_lines(vertex: tr.Vertex, show_shapes: bool, show_grads: bool) -> lis
     lines += _problems(vertex, show_grads)
     tensor = vertex.tensor
     if show_grads and tensor is not None and tensor.grad is not None:
-        lines.append(grad_stats(tensor.grad._data))
+        lines.append(grad_stats(tensor.grad.data))
     return lines
 
 

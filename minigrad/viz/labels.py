@@ -33,7 +33,7 @@ def format_value(value: Any) -> str:
         return f"({inner},)" if isinstance(value, tuple) and len(value) == 1 else \
             (f"({inner})" if isinstance(value, tuple) else f"[{inner}]")
     if isinstance(value, Tensor):
-        value = value._data
+        value = value.data
     if isinstance(value, np.ndarray):
         if value.size <= 4:
             return format_value(value.tolist())

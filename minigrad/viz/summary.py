@@ -169,8 +169,8 @@ def _totals(model: Any) -> tuple[int, int, int, int]:
     buffers = list(model.buffers()) if callable(getattr(model, "buffers", None)) else []
     total = sum(p.numel() for p in params)
     trainable = sum(p.numel() for p in params if p.requires_grad)
-    return (total, trainable, sum(p._data.nbytes for p in params),
-            sum(b._data.nbytes for b in buffers))
+    return (total, trainable, sum(p.data.nbytes for p in params),
+            sum(b.data.nbytes for b in buffers))
 
 
 def _layer_text(row: LayerRow) -> str:

@@ -54,6 +54,8 @@ class Vertex:
         Of a module vertex: the collapsed module.
     place : tuple
         The modules whose clusters hold this vertex, outermost first.
+    hidden_params : int
+        Of a module vertex: the number of parameter elements folded into it.
     """
 
     key: str
@@ -82,8 +84,9 @@ class Trace:
 
 def as_tensor_list(output: Any) -> list[Tensor]:
     """``output`` (a Tensor or a sequence of Tensors) as a non-empty list."""
-    tensors = [output] if isinstance(output, Tensor) else list(output) \
-        if isinstance(output, (list, tuple)) else None
+    if isinstance(output, Tensor):
+        return [output]
+    tensors = list(output) if isinstance(output, (list, tuple)) else []
     if not tensors:
         raise TypeError("draw_graph: output must be a Tensor or a non-empty sequence of "
                         f"Tensors, got {type(output).__name__}")
@@ -223,7 +226,7 @@ class _Builder:
 
     def mark_output(self, tensor: Tensor, index: int, count: int) -> None:
         if tensor.grad_fn is not None:
-            vertex = self.result(tensor.grad_fn, tensor._output_nr)
+            vertex = self.result(tensor.grad_fn, _output_index(tensor))
         elif tensor.requires_grad:
             vertex = self.leaf(tensor)
         else:
@@ -241,6 +244,11 @@ class _Builder:
                 scopes = self.scopes[vertex.key] + ([()] if vertex.key in self.top else [])
                 vertex.place = common_prefix(scopes)
         return Trace(self.vertices, self.edges)
+
+
+def _output_index(tensor: Tensor) -> int:
+    """Which output of its node ``tensor`` is."""
+    return next(i for i, t in enumerate(tensor.grad_fn.outputs()) if t is tensor)
 
 
 def trace(outputs: Sequence[Tensor], params: Any = None) -> Trace:
