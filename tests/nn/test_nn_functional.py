@@ -1,0 +1,41 @@
+"""nn.functional: the public surface, re-exports, and linear against torch."""
+import numpy as np
+import pytest
+
+import minigrad
+import minigrad.nn.functional as F
+from minigrad import ops
+from nn_oracle import assert_close, ours, theirs
+
+
+def test_every_listed_function_exists():
+    for name in F.__all__:
+        assert callable(getattr(F, name)), name
+
+
+def test_reexports_are_the_ops_functions():
+    assert F.conv2d is ops.conv2d and F.unfold is ops.unfold and F.fold is ops.fold
+    assert F.max_pool2d is ops.max_pool2d and F.avg_pool2d is ops.avg_pool2d
+    assert F.adaptive_avg_pool2d is ops.adaptive_avg_pool2d
+    assert F.pad is ops.pad and F.flatten is ops.flatten and F.softmax is ops.softmax
+    assert F.relu is ops.relu and F.tanh is ops.tanh and F.sigmoid is ops.sigmoid
+
+
+def test_linear_matches_torch_with_and_without_bias():
+    torch = pytest.importorskip("torch")
+    rng = np.random.default_rng(0)
+    x, w, b = rng.standard_normal((2, 3, 4)), rng.standard_normal((5, 4)), rng.standard_normal(5)
+    for bias in (b, None):
+        args_o = [ours(x, True), ours(w, True)] + ([ours(b, True)] if bias is not None else [])
+        args_t = [theirs(torch, a, True) for a in (x, w)] + (
+            [theirs(torch, b, True)] if bias is not None else [])
+        yo, yt = F.linear(*args_o), torch.nn.functional.linear(*args_t)
+        assert_close(yo, yt, rtol=1e-12)
+        yo.sum().backward(), yt.sum().backward()
+        for a, e in zip(args_o, args_t):
+            assert_close(a.grad, e.grad, rtol=1e-12)
+
+
+def test_linear_accepts_a_float32_model_and_keeps_float32():
+    y = F.linear(minigrad.randn(2, 3), minigrad.randn(4, 3), minigrad.randn(4))
+    assert y.shape == (2, 4) and y.dtype == np.float32
