@@ -6,7 +6,6 @@ import pytest
 
 import minigrad
 import minigrad.optim as optim
-from optim_oracle import assert_matches_torch
 
 
 def _run(opt_class, grads, p0, **kwargs):
@@ -104,6 +103,5 @@ ADAM_CASES = [
 
 @pytest.mark.parametrize("kwargs", ADAM_CASES, ids=str)
 @pytest.mark.parametrize("name", ["Adam", "AdamW"])
-def test_matches_torch(name, kwargs):
-    pytest.importorskip("torch")
+def test_matches_torch(name, kwargs, assert_matches_torch):
     assert_matches_torch(name, kwargs)

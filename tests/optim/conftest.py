@@ -1,10 +1,12 @@
-"""Shared by the optimizer tests: run minigrad and torch.optim side by side on the same
-parameters and gradients, and compare the parameters after every step."""
+"""Shared by the optimizer tests: the ``assert_matches_torch`` fixture runs minigrad and
+torch.optim side by side on the same parameters and gradients, and compares the parameters
+after every step."""
 from __future__ import annotations
 
 from typing import Any
 
 import numpy as np
+import pytest
 
 import minigrad
 import minigrad.optim as optim
@@ -49,7 +51,7 @@ def run_torch(name: str, kwargs: dict[str, Any], params: list[np.ndarray],
     return history
 
 
-def assert_matches_torch(name: str, kwargs: dict[str, Any], steps: int = 6) -> None:
+def _assert_matches_torch(name: str, kwargs: dict[str, Any], steps: int = 6) -> None:
     """Both libraries agree on every parameter after every one of ``steps`` steps."""
     params, grads = make_problem(steps)
     ours = run_minigrad(name, kwargs, params, grads)
@@ -61,3 +63,10 @@ def assert_matches_torch(name: str, kwargs: dict[str, Any], steps: int = 6) -> N
                                                f"{step + 1}")
     # The optimizer really moved the parameters (guards against a vacuous comparison).
     assert not np.allclose(ours[-1][0], params[0])
+
+
+@pytest.fixture
+def assert_matches_torch():
+    """``assert_matches_torch(name, kwargs)``; skips the test when torch is missing."""
+    pytest.importorskip("torch")
+    return _assert_matches_torch
