@@ -26,6 +26,9 @@ import minigrad.nn.functional as F
 from minigrad.data import MNIST, DataLoader, TensorDataset, load_digits, random_split
 
 
+MNIST_MEAN, MNIST_STD = 0.1307, 0.3081
+
+
 def digits_cnn() -> nn.Module:
     """A small LeNet-style network for 1x8x8 images."""
     return nn.Sequential(
@@ -49,7 +52,8 @@ def load_data(args: argparse.Namespace) -> tuple[Any, Any, nn.Module]:
         train, test = random_split(TensorDataset(images, labels), [0.8, 0.2], seed=0)
         return train, test, digits_cnn()
     mnist = MNIST(args.data_dir, train=False)
-    images, labels = mnist.images, mnist.targets
+    images = (mnist.images - MNIST_MEAN) / MNIST_STD  # the usual per-pixel normalisation
+    labels = mnist.targets
     train = TensorDataset(images[:8000], labels[:8000])
     test = TensorDataset(images[8000:], labels[8000:])
     return train, test, lenet5()

@@ -536,6 +536,11 @@ class Tensor:
     def gather(self, dim: int, index: Any) -> "Tensor":
         return ops.gather(self, dim, index)
 
+    def draw_graph(self, **kwargs: Any) -> Any:
+        """Draw the graph that produced this tensor (see :func:`minigrad.viz.draw_graph`)."""
+        from .viz import draw_graph
+        return draw_graph(self, **kwargs)
+
 
 from .autograd import engine, function  # noqa: E402  (the engine builds on Tensor)
 from . import ops  # noqa: E402  (the primitives build on Tensor)

@@ -180,7 +180,8 @@ class Node:
     @property
     def attrs(self) -> dict[str, Any]:
         """Non-tensor arguments of the call that differ from their defaults."""
-        return self.function.attributes(self.args, self.kwargs)
+        tensors = {i for i, meta in enumerate(self.input_meta) if meta is not None}
+        return self.function.attributes(self.args, self.kwargs, tensors)
 
     def outputs(self) -> list[Tensor | None]:
         """The output tensors of this node that are still alive."""
@@ -254,16 +255,18 @@ class Function:
         return outs[0] if single else tuple(outs)
 
     @classmethod
-    def attributes(cls, args: tuple, kwargs: dict) -> dict[str, Any]:
-        """Non-tensor arguments that differ from the defaults of ``forward``."""
+    def attributes(cls, args: tuple, kwargs: dict, tensors: set[int] = frozenset()
+                   ) -> dict[str, Any]:
+        """Non-tensor arguments that differ from the defaults of ``forward``; ``tensors``
+        holds the positions of the tensor arguments."""
         try:
             params = list(inspect.signature(cls.forward).parameters.values())[1:]
         except (TypeError, ValueError):
             return {}
         found: dict[str, Any] = {}
-        for param, value in list(zip(params, args)) + [
-                (p, kwargs[p.name]) for p in params if p.name in kwargs]:
-            if isinstance(value, Tensor):
+        positional = [(p, v) for i, (p, v) in enumerate(zip(params, args)) if i not in tensors]
+        for param, value in positional + [(p, kwargs[p.name]) for p in params if p.name in kwargs]:
+            if isinstance(value, (Tensor, np.ndarray)):
                 continue
             if param.default is not inspect.Parameter.empty and _same(value, param.default):
                 continue

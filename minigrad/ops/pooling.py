@@ -40,7 +40,10 @@ class MaxPool2d(Function):
     """z = max over each window of x.  dz/dx: g routed to the (first) argmax of its window."""
 
     @staticmethod
-    def forward(ctx, x, kernel_size, stride, dilation, out_size):
+    def forward(ctx, x, kernel_size, stride, dilation=(1, 1)):
+        # x is already padded so that the last window ends at its edge
+        out_size = conv_output_size(x.shape[2:], kernel_size, stride, (0, 0), dilation,
+                                    "max_pool2d")
         view = windows(x, kernel_size, stride, dilation, out_size)
         best = view[:, :, 0, 0].copy()
         arg = np.zeros(best.shape, np.uint8 if math.prod(kernel_size) < 256 else np.int32)
@@ -54,9 +57,9 @@ class MaxPool2d(Function):
 
     @staticmethod
     def backward(ctx, g, _):
-        _, kernel, stride, dilation, _ = ctx.args
+        _, kernel, stride, dilation = ctx.args
         return MaxPool2dRoute.apply(g, ctx.arg, ctx.shape, kernel, stride, dilation), \
-            None, None, None, None
+            None, None, None
 
 
 @register("max_pool2d_route")
@@ -193,7 +196,7 @@ def max_pool2d(input: Tensor, kernel_size: Any, stride: Any = None, padding: Any
     kernel, stride, padding, dilation, out = _pool_geometry(
         x, kernel_size, stride, padding, dilation, ceil_mode, "max_pool2d")
     padded = _pad_for_windows(x, kernel, stride, padding, dilation, out, -np.inf)
-    values, arg = MaxPool2d.apply(padded, kernel, stride, dilation, out)
+    values, arg = MaxPool2d.apply(padded, kernel, stride, dilation)
     if unbatched:
         values = movement.squeeze(values, 0)
     if not return_indices:
