@@ -1,0 +1,261 @@
+"""Benchmark LeNet-5 training (one step and one epoch) against PyTorch CPU, in one run.
+
+Both frameworks train the same network (Conv2d(1,6,5,padding=2), ReLU, MaxPool2d(2),
+Conv2d(6,16,5), ReLU, MaxPool2d(2), Flatten, Linear(400,120), ReLU, Linear(120,84), ReLU,
+Linear(84,10)) from the same initial weights (drawn by minigrad, copied into torch) with
+Adam (lr 1e-3) on batches of 64 1x28x28 images. A step is forward, cross-entropy,
+zero_grad, backward and optimizer step; an epoch is a shuffled pass over 8,000 images
+(MNIST from --data-dir when its IDX files are there, else random images and labels),
+including the slicing of each batch out of a NumPy array.
+
+Runs are interleaved (minigrad, PyTorch, minigrad, ...), float32, 2 threads, and the
+medians are compared: absolute times on a shared machine are noise, ratios are not.
+``--profile`` then runs cProfile over 20 minigrad steps and prints the top functions by
+cumulative and by own time.
+
+    python benchmarks/bench_train.py [--data-dir ../shared/data/mnist] [--profile]
+"""
+from __future__ import annotations
+
+import argparse
+import cProfile
+import io
+import os
+import pstats
+import statistics
+import time
+
+os.environ.setdefault("OMP_NUM_THREADS", "2")
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "2")
+os.environ.setdefault("MKL_NUM_THREADS", "2")
+
+import numpy as np  # noqa: E402
+
+import minigrad as mg  # noqa: E402
+import minigrad.nn as nn  # noqa: E402
+import minigrad.nn.functional as F  # noqa: E402
+
+BATCH = 64
+LR = 1e-3
+
+
+def lenet5_minigrad() -> nn.Module:
+    """The same LeNet-5 as examples/train_cnn.py."""
+    return nn.Sequential(
+        nn.Conv2d(1, 6, 5, padding=2), nn.ReLU(), nn.MaxPool2d(2),    # 6 x 14 x 14
+        nn.Conv2d(6, 16, 5), nn.ReLU(), nn.MaxPool2d(2),              # 16 x 5 x 5
+        nn.Flatten(), nn.Linear(16 * 5 * 5, 120), nn.ReLU(),
+        nn.Linear(120, 84), nn.ReLU(), nn.Linear(84, 10))
+
+
+def lenet5_torch(torch, source: nn.Module):
+    """The same network in PyTorch, with the weights copied from ``source``."""
+    tnn = torch.nn
+    model = tnn.Sequential(
+        tnn.Conv2d(1, 6, 5, padding=2), tnn.ReLU(), tnn.MaxPool2d(2),
+        tnn.Conv2d(6, 16, 5), tnn.ReLU(), tnn.MaxPool2d(2),
+        tnn.Flatten(), tnn.Linear(16 * 5 * 5, 120), tnn.ReLU(),
+        tnn.Linear(120, 84), tnn.ReLU(), tnn.Linear(84, 10))
+    ours = dict(source.named_parameters())
+    theirs = dict(model.named_parameters())
+    if sorted(ours) != sorted(theirs):
+        raise RuntimeError(f"parameter names differ: {sorted(ours)} vs {sorted(theirs)}")
+    with torch.no_grad():
+        for name, param in theirs.items():
+            array = np.ascontiguousarray(ours[name].numpy(), dtype=np.float32)
+            if tuple(param.shape) != array.shape:
+                raise RuntimeError(f"{name}: shape {array.shape} vs {tuple(param.shape)}")
+            param.copy_(torch.from_numpy(array.copy()))
+    return model.float()
+
+
+def load_images(data_dir: str | None, count: int) -> tuple[np.ndarray, np.ndarray, str]:
+    """``count`` MNIST images from ``data_dir`` (training set, else test set), or random data."""
+    if data_dir and os.path.isdir(data_dir):
+        from minigrad.data import MNIST
+        for train in (True, False):
+            try:
+                mnist = MNIST(data_dir, train=train)
+            except (OSError, ValueError, RuntimeError):
+                continue
+            images = np.asarray(mnist.images.numpy(), dtype=np.float32)[:count]
+            labels = np.asarray(mnist.targets.numpy(), dtype=np.int64)[:count]
+            split = "train" if train else "t10k"
+            return images, labels, f"MNIST {split} ({len(images)} images from {data_dir})"
+    rng = np.random.default_rng(0)
+    images = rng.random((count, 1, 28, 28), dtype=np.float32)
+    labels = rng.integers(0, 10, count, dtype=np.int64)
+    return images, labels, f"synthetic uniform random ({count} images)"
+
+
+class Trainer:
+    """One framework's model, optimizer and step; ``epoch`` runs a shuffled pass."""
+
+    def __init__(self, name: str, model, optimizer, to_tensor, loss_fn) -> None:
+        self.name, self.model, self.optimizer = name, model, optimizer
+        self.to_tensor, self.loss_fn = to_tensor, loss_fn
+
+    def step(self, x, y):
+        logits = self.model(x)
+        loss = self.loss_fn(logits, y)
+        self.optimizer.zero_grad()
+        loss.backward()
+        self.optimizer.step()
+        return loss
+
+    def steps(self, x, y, count: int) -> None:
+        for _ in range(count):
+            self.step(x, y)
+
+    def epoch(self, images: np.ndarray, labels: np.ndarray, order: np.ndarray) -> float:
+        total = 0.0
+        for start in range(0, len(order), BATCH):
+            idx = order[start:start + BATCH]
+            loss = self.step(self.to_tensor(images[idx]), self.to_tensor(labels[idx]))
+            total += float(loss.item()) * len(idx)
+        return total / len(order)
+
+
+def make_trainers(torch, seed: int) -> tuple[Trainer, Trainer]:
+    mg.manual_seed(seed)
+    ours = lenet5_minigrad()
+    theirs = lenet5_torch(torch, ours)
+    return (Trainer("minigrad", ours, mg.optim.Adam(ours.parameters(), lr=LR),
+                    mg.from_numpy, F.cross_entropy),
+            Trainer("torch", theirs, torch.optim.Adam(theirs.parameters(), lr=LR),
+                    torch.from_numpy, torch.nn.functional.cross_entropy))
+
+
+def check_agreement(torch, x: np.ndarray, y: np.ndarray, seed: int) -> tuple[float, float]:
+    """Loss difference and largest weight difference after three identical steps."""
+    ours, theirs = make_trainers(torch, seed)
+    xm, ym, xt, yt = mg.from_numpy(x), mg.from_numpy(y), torch.from_numpy(x), torch.from_numpy(y)
+    for _ in range(3):
+        lm, lt = ours.step(xm, ym), theirs.step(xt, yt)
+    loss_diff = abs(float(lm.item()) - float(lt.item()))
+    tp = dict(theirs.model.named_parameters())
+    weight_diff = max(float(np.max(np.abs(p.numpy() - tp[n].detach().numpy())))
+                      for n, p in ours.model.named_parameters())
+    return loss_diff, weight_diff
+
+
+def timed(fn) -> float:
+    start = time.perf_counter()
+    fn()
+    return time.perf_counter() - start
+
+
+def interleave(fns, repeats: int) -> list[list[float]]:
+    times: list[list[float]] = [[] for _ in fns]
+    for _ in range(repeats):
+        for t, fn in zip(times, fns):
+            t.append(timed(fn))
+    return times
+
+
+def bench_step(trainers, x: np.ndarray, y: np.ndarray, repeats: int,
+               per_sample: int, torch) -> tuple[float, ...]:
+    """Median seconds per step, each sample timing ``per_sample`` steps on one fixed batch."""
+    ours, theirs = trainers
+    xm, ym, xt, yt = mg.from_numpy(x), mg.from_numpy(y), torch.from_numpy(x), torch.from_numpy(y)
+    fns = [lambda: ours.steps(xm, ym, per_sample), lambda: theirs.steps(xt, yt, per_sample)]
+    for fn in fns:  # warm-up (allocators, Adam state, BLAS threads)
+        fn()
+    times = interleave(fns, repeats)
+    return tuple(statistics.median(t) / per_sample for t in times)
+
+
+def bench_epoch(trainers, images: np.ndarray, labels: np.ndarray,
+                repeats: int) -> tuple[tuple[float, ...], tuple[float, ...]]:
+    """Median seconds per epoch, and each framework's mean loss over its first epoch."""
+    rng = np.random.default_rng(1)
+    orders = [rng.permutation(len(images)) for _ in range(repeats)]
+    losses: list[list[float]] = [[] for _ in trainers]
+    times: list[list[float]] = [[] for _ in trainers]
+    for order in orders:  # both frameworks see the same batches in the same order
+        for trainer, t, lo in zip(trainers, times, losses):
+            start = time.perf_counter()
+            lo.append(trainer.epoch(images, labels, order))
+            t.append(time.perf_counter() - start)
+    return tuple(statistics.median(t) for t in times), tuple(lo[0] for lo in losses)
+
+
+def profile_steps(x: np.ndarray, y: np.ndarray, steps: int, seed: int, top: int) -> None:
+    mg.manual_seed(seed)
+    model = lenet5_minigrad()
+    trainer = Trainer("minigrad", model, mg.optim.Adam(model.parameters(), lr=LR),
+                      mg.from_numpy, F.cross_entropy)
+    xm, ym = mg.from_numpy(x), mg.from_numpy(y)
+    trainer.steps(xm, ym, 3)  # warm-up outside the profile
+    profiler = cProfile.Profile()
+    start = time.perf_counter()
+    profiler.enable()
+    trainer.steps(xm, ym, steps)
+    profiler.disable()
+    elapsed = time.perf_counter() - start
+    print(f"\ncProfile over {steps} minigrad training steps "
+          f"({elapsed / steps * 1e3:.1f} ms/step under the profiler)")
+    for key, title in (("cumulative", "cumulative time"), ("tottime", "own (total) time")):
+        out = io.StringIO()
+        stats = pstats.Stats(profiler, stream=out).strip_dirs().sort_stats(key)
+        stats.print_stats(top)
+        lines = out.getvalue().splitlines()
+        first = next(i for i, line in enumerate(lines) if line.lstrip().startswith("ncalls"))
+        print(f"\ntop {top} by {title}:")
+        print("\n".join(line for line in lines[first:] if line.strip()))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--data-dir", default=None,
+                        help="folder with MNIST IDX files (random data when absent)")
+    parser.add_argument("--images", type=int, default=8000, help="images per epoch")
+    parser.add_argument("--repeats", type=int, default=15, help="interleaved step samples")
+    parser.add_argument("--steps-per-sample", type=int, default=5)
+    parser.add_argument("--epoch-repeats", type=int, default=3,
+                        help="interleaved epochs per framework (0 skips the epoch row)")
+    parser.add_argument("--profile", action="store_true",
+                        help="also cProfile 20 minigrad training steps")
+    parser.add_argument("--profile-steps", type=int, default=20)
+    parser.add_argument("--top", type=int, default=15)
+    parser.add_argument("--seed", type=int, default=0)
+    args = parser.parse_args()
+
+    import torch
+    torch.set_num_threads(2)
+    images, labels, source = load_images(args.data_dir, args.images)
+    x, y = np.ascontiguousarray(images[:BATCH]), np.ascontiguousarray(labels[:BATCH])
+
+    print(f"LeNet-5 training, batch {BATCH}, Adam lr {LR:g}, float32, 2 threads "
+          f"(torch {torch.__version__}, numpy {np.__version__})")
+    print(f"data: {source}")
+    loss_diff, weight_diff = check_agreement(torch, x, y, args.seed)
+    print(f"agreement after 3 steps from the same weights: |loss diff| {loss_diff:.2e}, "
+          f"max |weight diff| {weight_diff:.2e}")
+
+    trainers = make_trainers(torch, args.seed)
+    step_ours, step_theirs = bench_step(trainers, x, y, args.repeats,
+                                        args.steps_per_sample, torch)
+    print(f"\nmedians of interleaved runs ({args.repeats} x {args.steps_per_sample} steps; "
+          f"{args.epoch_repeats} epochs of {len(images)} images)")
+    print(f"{'':<26}{'minigrad':>12}{'torch':>12}{'ratio':>8}")
+    print(f"{'train step (ms)':<26}{step_ours * 1e3:>12.1f}{step_theirs * 1e3:>12.1f}"
+          f"{step_ours / step_theirs:>8.2f}")
+    if args.epoch_repeats > 0:
+        trainers = make_trainers(torch, args.seed)  # fresh weights and Adam state
+        (ep_ours, ep_theirs), (loss_ours, loss_theirs) = bench_epoch(
+            trainers, images, labels, args.epoch_repeats)
+        batches = -(-len(images) // BATCH)
+        print(f"{f'epoch, {batches} batches (s)':<26}{ep_ours:>12.2f}{ep_theirs:>12.2f}"
+              f"{ep_ours / ep_theirs:>8.2f}")
+        print(f"{'  images / s':<26}{len(images) / ep_ours:>12.0f}"
+              f"{len(images) / ep_theirs:>12.0f}")
+        print(f"{'  first-epoch mean loss':<26}{loss_ours:>12.4f}{loss_theirs:>12.4f}")
+    print("ratio = minigrad time / torch time (lower is better for minigrad)")
+
+    if args.profile:
+        profile_steps(x, y, args.profile_steps, args.seed, args.top)
+
+
+if __name__ == "__main__":
+    main()
