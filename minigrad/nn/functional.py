@@ -393,7 +393,7 @@ def _nll_and_smoothing(logp: Tensor, target: Any, weight: Any, ignore_index: int
                          f"{tuple(logp.shape)}")
     targets = _read_targets(logp, target, weight, ignore_index, op)
     picked = ops.gather(logp, 1, np.expand_dims(targets.index, 1))
-    losses = -ops.squeeze(picked, 1) * Tensor._wrap(targets.weight)
+    losses = ops.squeeze(picked, 1) * Tensor._wrap(-targets.weight)
     if smoothing:
         classes = logp.shape[1]
         kept = (1, classes) + (1,) * (logp.ndim - 2)
