@@ -376,10 +376,10 @@ def cross_entropy(input: Tensor, target: Any, weight: Any = None, ignore_index: 
     if not 0.0 <= label_smoothing <= 1.0:
         raise ValueError(f"cross_entropy: label_smoothing must be in [0, 1], got "
                          f"{label_smoothing}")
-    class_dim = 0 if input.ndim == 1 else 1
     if input.ndim == 0:
         raise ValueError("cross_entropy: expected an input of shape (N, C, ...) or (C,), got "
                          "a 0-d tensor")
+    class_dim = 0 if input.ndim == 1 else 1
     return _nll_and_smoothing(log_softmax(input, class_dim), target, weight, ignore_index,
                               reduction, label_smoothing, "cross_entropy")
 

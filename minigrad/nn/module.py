@@ -105,19 +105,17 @@ class Module:
             self.register_parameter(name, value)
         elif isinstance(value, Module):
             self.add_module(name, value)
+        elif name in self.__dict__.get("_parameters", ()):
+            self._check_assign(name, value, None, "parameter", "Parameter or None")
+            self._parameters[name] = value
+        elif name in self.__dict__.get("_modules", ()):
+            self._check_assign(name, value, None, "child module", "Module or None")
+            self._modules[name] = value
+        elif name in self.__dict__.get("_buffers", ()):
+            self._check_assign(name, value, Tensor, "buffer", "Tensor or None")
+            self._buffers[name] = value
         else:
-            tables = self.__dict__.get("_parameters"), self.__dict__.get("_modules")
-            if tables[0] is not None and name in tables[0]:
-                self._check_assign(name, value, None, "parameter", "Parameter or None")
-                self._parameters[name] = value
-            elif tables[1] is not None and name in tables[1]:
-                self._check_assign(name, value, None, "child module", "Module or None")
-                self._modules[name] = value
-            elif name in self.__dict__.get("_buffers", ()):
-                self._check_assign(name, value, Tensor, "buffer", "Tensor or None")
-                self._buffers[name] = value
-            else:
-                object.__setattr__(self, name, value)
+            object.__setattr__(self, name, value)
 
     def _check_assign(self, name: str, value: Any, allowed: type | None, what: str,
                       expected: str) -> None:
@@ -208,6 +206,7 @@ class Module:
                 yield from child.named_modules(path, remove_duplicate, memo)
 
     def modules(self) -> Iterator["Module"]:
+        """This module and every module below it, each once."""
         for _, module in self.named_modules():
             yield module
 
@@ -220,6 +219,7 @@ class Module:
                 yield name, child
 
     def children(self) -> Iterator["Module"]:
+        """The direct submodules, each once."""
         for _, child in self.named_children():
             yield child
 
@@ -250,6 +250,7 @@ class Module:
         return self._named_members("_buffers", prefix, recurse, remove_duplicate)
 
     def buffers(self, recurse: bool = True) -> Iterator[Tensor]:
+        """The buffers of this module and (with ``recurse``) of every submodule."""
         for _, buf in self.named_buffers(recurse=recurse):
             yield buf
 
@@ -317,9 +318,11 @@ class Module:
         return self
 
     def float(self) -> "Module":
+        """Cast floating point parameters and buffers to float32 (see :meth:`to`)."""
         return self.to(np.float32)
 
     def double(self) -> "Module":
+        """Cast floating point parameters and buffers to float64 (see :meth:`to`)."""
         return self.to(np.float64)
 
     # --- hooks --------------------------------------------------------------------------
