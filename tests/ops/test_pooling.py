@@ -1,7 +1,7 @@
 """minigrad/ops/pooling.py: max_pool2d, avg_pool2d and adaptive_avg_pool2d.
 
 Expected values come from naive loops written here, central finite differences
-(gradcheck/gradgradcheck), hand-computed gradients at ties, or torch.nn.functional.
+(gradcheck, and a Hessian-vector check for double backward), hand-computed gradients at ties, or torch.nn.functional.
 Max-pooling properties draw inputs without ties (a shuffled grid plus a jitter), so finite
 differences never straddle a change of argmax. Property tests run 15 examples each in the
 quick hypothesis profile and 300 in the thorough one.
@@ -17,7 +17,8 @@ from hypothesis import strategies as st
 
 import minigrad.nn.functional as F
 from minigrad.tensor import Tensor
-from minigrad.testing.gradcheck import gradcheck, gradgradcheck
+from minigrad.autograd import engine
+from minigrad.testing.gradcheck import gradcheck
 from minigrad.testing.strategies import distinct_values, pool2d_configs
 
 try:
@@ -111,6 +112,43 @@ def _avg_kwargs(cfg, divisor_override=None):
                 divisor_override=divisor_override)
 
 
+# --- second derivatives -------------------------------------------------------------------
+# A Hessian-vector check written here: the gradient g(inputs, v) = v^T J is built with
+# create_graph=True, s = <g, u> for a random u, and d s / d(inputs, v) from autograd is
+# compared with central differences of s, every evaluation with grad mode on.
+def double_backward_check(fn, inputs, seed=0, eps=1e-6, atol=1e-6, rtol=1e-4):
+    rng = np.random.default_rng(seed)
+    v = Tensor(rng.standard_normal(fn(*inputs).shape), requires_grad=True)
+    everything = list(inputs) + [v]
+    us = [rng.standard_normal(t.shape) for t in inputs]
+
+    def s_of():
+        grads = engine.grad(fn(*inputs), list(inputs), v, create_graph=True,
+                            allow_unused=True)
+        terms = [(g * Tensor(u)).sum() for g, u in zip(grads, us) if g is not None]
+        total = terms[0]
+        for term in terms[1:]:
+            total = total + term
+        return total
+
+    analytic = engine.grad(s_of(), everything, allow_unused=True)
+    for t, a in zip(everything, analytic):
+        original, numerical = t._data, np.zeros(t.shape)
+        try:
+            for k in range(original.size):
+                values = []
+                for step in (eps, -eps):
+                    moved = np.array(original, copy=True)
+                    moved.flat[k] += step
+                    t._data = moved
+                    values.append(float(s_of().item()))
+                numerical.flat[k] = (values[0] - values[1]) / (2 * eps)
+        finally:
+            t._data = original
+        got = np.zeros(t.shape) if a is None else a.numpy()
+        np.testing.assert_allclose(got, numerical, atol=atol, rtol=rtol)
+
+
 # --- max_pool2d ---------------------------------------------------------------------------
 @given(cfg=pool2d_configs(), seed=st.integers(0, 2**31 - 1))
 def test_max_pool_forward_and_indices_match_naive_loop(cfg, seed):
@@ -132,7 +170,7 @@ def test_max_pool_gradient_matches_finite_differences(cfg, data):
 @given(cfg=pool2d_configs(max_batch=1, max_channels=2, max_size=5), data=st.data())
 def test_max_pool_double_backward(cfg, data):
     x = data.draw(distinct_values(cfg["input_shape"], requires_grad=True))
-    assert gradgradcheck(lambda x: F.max_pool2d(x, **_max_kwargs(cfg)), [x])
+    double_backward_check(lambda x: F.max_pool2d(x, **_max_kwargs(cfg)), [x])
 
 
 def test_max_pool_unbatched():
@@ -234,7 +272,7 @@ def test_avg_pool_gradient_matches_finite_differences(cfg, seed, override):
 def test_avg_pool_double_backward(cfg, seed):
     x = Tensor(np.random.default_rng(seed).standard_normal(cfg["input_shape"]),
                requires_grad=True)
-    assert gradgradcheck(lambda x: F.avg_pool2d(x, **_avg_kwargs(cfg)), [x])
+    double_backward_check(lambda x: F.avg_pool2d(x, **_avg_kwargs(cfg)), [x])
 
 
 def test_avg_pool_count_include_pad_by_hand():
@@ -413,3 +451,24 @@ def test_adaptive_avg_pool_zero_output_size():
         F.adaptive_avg_pool2d(_t(1, 1, 4, 4), 0)
     with pytest.raises(ValueError, match=r"Expected 3D \(unbatched\) or 4D"):
         F.adaptive_avg_pool2d(_t(4, 4), 1)
+
+
+# --- ceil_mode windows that overhang the right/bottom padding ---------------------------------
+@pytest.mark.parametrize("size,kernel,stride,padding", [
+    (5, 2, 2, 0), (4, 3, 2, 0), (6, 3, 2, 1), (7, 2, 3, 1), (5, 3, 3, 0), (8, 3, 3, 1)])
+@pytest.mark.parametrize("count_include_pad", [True, False])
+def test_avg_pool_ceil_mode_overhanging_window(size, kernel, stride, padding,
+                                               count_include_pad):
+    # the last window reaches past the padded input: PyTorch's divisor stops at the padding
+    xa = np.random.default_rng(size * kernel + stride).standard_normal((1, 2, size, size + 1))
+    x = Tensor(xa, requires_grad=True)
+    kw = dict(kernel_size=kernel, stride=stride, padding=padding, ceil_mode=True,
+              count_include_pad=count_include_pad)
+    out = F.avg_pool2d(x, **kw)
+    np.testing.assert_allclose(
+        out.numpy(), naive_avg_pool(xa, (kernel,) * 2, (stride,) * 2, (padding,) * 2, True,
+                                    count_include_pad), rtol=1e-12, atol=1e-12)
+    assert gradcheck(lambda x: F.avg_pool2d(x, **kw), [x])
+    if torch is not None:
+        np.testing.assert_allclose(out.numpy(), TF.avg_pool2d(torch.tensor(xa), **kw).numpy(),
+                                   rtol=1e-12, atol=1e-12)
