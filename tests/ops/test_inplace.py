@@ -1,0 +1,222 @@
+"""minigrad/ops/inplace.py: add_, sub_, mul_, div_, zero_, fill_, copy_, clamp_ and item
+assignment, and the guards that keep saved values honest (version counter, read-only
+saved arrays)."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import minigrad
+
+from ops_oracle import leaf, needs_torch, torch
+
+
+def plain(values):
+    return minigrad.tensor(np.asarray(values, dtype=np.float64))
+
+
+# --- values ----------------------------------------------------------------------------------
+@pytest.mark.parametrize("method, args, expected", [
+    ("add_", (plain([1.0, 1.0, 1.0]),), [2.0, 3.0, 4.0]),
+    ("sub_", (0.5,), [0.5, 1.5, 2.5]),
+    ("mul_", (plain([2.0, 0.0, -1.0]),), [2.0, 0.0, -3.0]),
+    ("div_", (2.0,), [0.5, 1.0, 1.5]),
+    ("clamp_", (1.5, 2.5), [1.5, 2.0, 2.5]),
+    ("fill_", (7.0,), [7.0, 7.0, 7.0]),
+    ("zero_", (), [0.0, 0.0, 0.0]),
+    ("copy_", (plain([9.0, 8.0, 7.0]),), [9.0, 8.0, 7.0]),
+])
+def test_inplace_methods_write_into_the_tensor_and_return_it(method, args, expected):
+    x = plain([1.0, 2.0, 3.0])
+    array = x.numpy()
+    out = getattr(x, method)(*args)
+    assert out is x
+    np.testing.assert_array_equal(x.numpy(), expected)
+    assert x.numpy() is array or np.shares_memory(x.numpy(), array)  # really in place
+
+
+def test_alpha_and_augmented_assignment():
+    x = plain([1.0, 2.0])
+    x.add_(plain([1.0, 1.0]), alpha=3)
+    np.testing.assert_array_equal(x.numpy(), [4.0, 5.0])
+    x.sub_(1.0, alpha=2)
+    np.testing.assert_array_equal(x.numpy(), [2.0, 3.0])
+    y = x
+    x += 1.0
+    x *= 2.0
+    x -= 1.0
+    x /= 3.0
+    assert y is x
+    np.testing.assert_allclose(x.numpy(), [5.0 / 3.0, 7.0 / 3.0])
+
+
+def test_inplace_broadcasts_the_other_operand_but_not_self():
+    x = plain(np.zeros((2, 3)))
+    x.add_(plain([1.0, 2.0, 3.0]))
+    np.testing.assert_array_equal(x.numpy(), [[1, 2, 3], [1, 2, 3]])
+    with pytest.raises(RuntimeError, match=r"add_: output with shape \[3\] doesn't match the "
+                                           r"broadcast shape \[2, 3\]"):
+        plain([1.0, 2.0, 3.0]).add_(plain(np.zeros((2, 3))))
+
+
+def test_item_assignment():
+    x = plain(np.zeros((2, 3)))
+    x[0] = 1.0
+    x[1, [0, 2]] = plain([5.0, 6.0])
+    x[x > 5.5] = -1.0
+    np.testing.assert_array_equal(x.numpy(), [[1, 1, 1], [5, 0, -1]])
+    with pytest.raises(ValueError, match="setitem"):
+        x[0] = plain([1.0, 2.0])
+
+
+def test_float32_stays_float32_in_place():
+    x = minigrad.ones(3)
+    x.add_(np.ones(3))  # a float64 ndarray must not turn x into float64
+    x.mul_(2.5)
+    x[0] = 1.0
+    assert x.dtype == np.float32
+
+
+def test_inplace_on_an_expanded_view_gets_its_own_memory():
+    base = plain([1.0, 2.0])
+    view = base.expand(3, 2).detach()
+    view.add_(1.0)
+    np.testing.assert_array_equal(view.numpy(), [[2.0, 3.0]] * 3)
+    np.testing.assert_array_equal(base.numpy(), [1.0, 2.0])
+
+
+# --- leaves ----------------------------------------------------------------------------------
+@pytest.mark.parametrize("update", [
+    lambda p: p.add_(1.0), lambda p: p.mul_(2.0), lambda p: p.zero_(),
+    lambda p: p.__setitem__(0, 5.0), lambda p: p.copy_(plain([1.0, 1.0]))],
+    ids=["add_", "mul_", "zero_", "setitem", "copy_"])
+def test_a_leaf_that_requires_grad_cannot_change_in_place_in_grad_mode(update):
+    p = leaf([1.0, 2.0])
+    with pytest.raises(RuntimeError, match="leaf Variable that requires grad"):
+        update(p)
+    with minigrad.no_grad():  # what optimizers do
+        update(p)
+    assert p.is_leaf and p.requires_grad and p.grad_fn is None
+
+
+def test_an_optimizer_style_update_under_no_grad():
+    p = leaf([1.0, 2.0])
+    (p * p).sum().backward()
+    with minigrad.no_grad():
+        p.sub_(p.grad, alpha=0.5)
+    np.testing.assert_array_equal(p.numpy(), [0.0, 0.0])
+    assert p.grad_fn is None
+
+
+# --- non-leaves in grad mode -----------------------------------------------------------------
+INPLACE_ON_NON_LEAF = {
+    # name: (update y in place given x and z, and the exact gradients of sum(y * y))
+    "add_": (lambda y, x, z: y.add_(z), [12.0, 16.0, 20.0], [12.0, 16.0, 20.0]),
+    "sub_ alpha": (lambda y, x, z: y.sub_(x, alpha=2), [2.0, 4.0, 6.0], None),
+    "copy_": (lambda y, x, z: y.copy_(z), [0.0, 0.0, 0.0], [10.0, 12.0, 14.0]),
+    "fill_": (lambda y, x, z: y.fill_(2.0), [0.0, 0.0, 0.0], None),
+    "zero_": (lambda y, x, z: y.zero_(), [0.0, 0.0, 0.0], None),
+    "setitem": (lambda y, x, z: y.__setitem__(1, z[0]), [2.0, 0.0, 6.0], [10.0, 0.0, 0.0]),
+    "mul_": (lambda y, x, z: y.mul_(z), [50.0, 144.0, 294.0], [10.0, 48.0, 126.0]),
+    "mul_ number": (lambda y, x, z: y.mul_(3.0), [18.0, 36.0, 54.0], None),
+    "div_": (lambda y, x, z: y.div_(2.0), [0.5, 1.0, 1.5], None),
+    "clamp_": (lambda y, x, z: y.clamp_(1.5, 2.5), [0.0, 4.0, 0.0], None),
+}
+# In-place methods whose op saves its input (mul, div, clamp) take over the tensor and then
+# trip their own version check. Remove from this set when fixed (strict xfail).
+SAVES_SELF_BUG = pytest.mark.xfail(strict=True, reason="core bug: mul_/div_/clamp_ on a "
+                                   "non-leaf in grad mode raise 'modified by an inplace "
+                                   "operation' at backward (the op saved `self`, whose "
+                                   "version the take-over then bumps)")
+
+
+@pytest.mark.parametrize("name", [
+    pytest.param(n, marks=SAVES_SELF_BUG) if n.startswith(("mul_", "div_", "clamp_")) else n
+    for n in INPLACE_ON_NON_LEAF])
+def test_inplace_on_a_non_leaf_gives_correct_gradients(name):
+    update, grad_x, grad_z = INPLACE_ON_NON_LEAF[name]
+    x, z = leaf([1.0, 2.0, 3.0]), leaf([5.0, 6.0, 7.0])
+    y = x * 1
+    update(y, x, z)
+    (y * y).sum().backward()
+    np.testing.assert_allclose(x.grad.numpy(), grad_x)
+    if grad_z is None:
+        assert z.grad is None
+    else:
+        np.testing.assert_allclose(z.grad.numpy(), grad_z)
+
+
+@needs_torch
+@pytest.mark.parametrize("name", sorted(INPLACE_ON_NON_LEAF))
+def test_the_expected_inplace_gradients_are_pytorchs(name):
+    # The hand-written expectations above, checked against PyTorch.
+    update, grad_x, grad_z = INPLACE_ON_NON_LEAF[name]
+    x = torch.tensor([1.0, 2.0, 3.0], dtype=torch.float64, requires_grad=True)
+    z = torch.tensor([5.0, 6.0, 7.0], dtype=torch.float64, requires_grad=True)
+    y = x * 1
+    update(y, x, z)
+    (y * y).sum().backward()
+    np.testing.assert_allclose(x.grad.numpy(), grad_x)
+    assert (z.grad is None) == (grad_z is None)
+    if grad_z is not None:
+        np.testing.assert_allclose(z.grad.numpy(), grad_z)
+
+
+def test_inplace_on_a_constant_with_a_grad_requiring_operand_joins_the_graph():
+    w = leaf([1.0, 2.0])
+    buffer = plain([0.0, 0.0])
+    buffer.add_(w * 3)
+    assert buffer.requires_grad and not buffer.is_leaf
+    buffer.sum().backward()
+    np.testing.assert_array_equal(w.grad.numpy(), [3.0, 3.0])
+
+
+# --- saved values are protected --------------------------------------------------------------
+def test_modifying_a_saved_tensor_under_no_grad_is_detected_at_backward():
+    x = leaf([1.0, 2.0])
+    y = x * 1
+    z = y * y  # mul saves y
+    with minigrad.no_grad():
+        y.add_(1.0)
+    with pytest.raises(RuntimeError, match="modified by an inplace operation"):
+        z.sum().backward()
+
+
+def test_modifying_a_saved_output_is_detected_at_backward():
+    x = leaf([0.0, 1.0])
+    y = x.exp()  # exp saves its output
+    with minigrad.no_grad():
+        y.mul_(2.0)
+    with pytest.raises(RuntimeError, match="modified by an inplace operation"):
+        y.sum().backward()
+
+
+def test_data_of_a_saved_tensor_is_read_only_until_backward():
+    x = leaf([1.0, 2.0])
+    y = x * x  # saves x
+    with pytest.raises(ValueError, match="read-only"):
+        x.data[0] = 5.0
+    with pytest.raises(ValueError, match="read-only"):
+        x.numpy()[0] = 5.0
+    y.sum().backward()
+    np.testing.assert_array_equal(x.grad.numpy(), [2.0, 4.0])
+    x.data[0] = 5.0  # the graph is freed: writable again
+    assert x.numpy()[0] == 5.0
+
+
+def test_replacing_data_of_a_saved_tensor_is_detected_at_backward():
+    x = leaf([1.0, 2.0])
+    y = x * x
+    x.data = np.array([3.0, 4.0])
+    with pytest.raises(RuntimeError, match="modified by an inplace operation"):
+        y.sum().backward()
+
+
+def test_unrelated_inplace_changes_do_not_trip_the_check():
+    x = leaf([1.0, 2.0])
+    y = x * 1
+    w = y + 1  # add saves nothing
+    with minigrad.no_grad():
+        y.add_(1.0)
+    w.sum().backward()
+    np.testing.assert_array_equal(x.grad.numpy(), [1.0, 1.0])
