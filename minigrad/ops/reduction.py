@@ -194,9 +194,8 @@ def _arg(find: Any, x: Tensor, dim: int | None, keepdim: bool, op: str) -> Tenso
 def logsumexp(x: Tensor, dim: Any, keepdim: bool = False) -> Tensor:
     """``log(sum(exp(x)))`` over ``dim``, shifted by the maximum so it never overflows."""
     dims = normalize_dims(dim, x.ndim, "logsumexp")
-    with no_grad():
-        peak = np.max(x._data, axis=dims, keepdims=True)
-        shift = Tensor._wrap(np.where(np.isfinite(peak), peak, 0).astype(x.dtype))
+    peak = np.max(x._data, axis=dims, keepdims=True)  # a constant: no gradient through it
+    shift = Tensor._wrap(np.where(np.isfinite(peak), peak, 0).astype(x.dtype))
     out = elementwise.log(sum(elementwise.exp(x - shift), dims, keepdim=True)) + shift
     return out if keepdim else movement.squeeze(out, dims)
 

@@ -44,15 +44,8 @@ def array_and_dim(draw, min_dims: int = 1, min_side: int = 1):
     return a, dim, draw(st.booleans())
 
 
-# The bug: reduction.logsumexp calls no_grad() without importing it. Remove the marks when
-# it is fixed (strict: a fixed bug fails these tests until then).
-LOGSUMEXP_BUG = pytest.mark.xfail(strict=True, raises=NameError, reason="core bug: "
-                                  "reduction.logsumexp uses no_grad without importing it")
-
-
 def _names(table):
-    return [pytest.param(n, marks=LOGSUMEXP_BUG) if n == "logsumexp" else n
-            for n in sorted(table)]
+    return sorted(table)
 
 
 @pytest.mark.parametrize("name", _names(REDUCTIONS))
@@ -195,7 +188,6 @@ def test_softmax_is_stable_for_huge_logits():
                                atol=1e-15)
 
 
-@LOGSUMEXP_BUG
 def test_log_softmax_and_logsumexp_are_stable_for_huge_logits():
     x = leaf([[1000.0, -1000.0, 0.0]])
     with warnings.catch_warnings():
@@ -207,7 +199,6 @@ def test_log_softmax_and_logsumexp_are_stable_for_huge_logits():
     np.testing.assert_allclose(ops.logsumexp(x, 1).numpy(), [1000.0])
 
 
-@LOGSUMEXP_BUG
 @given(a=arrays(shapes(min_dims=1), elements=st.floats(-50, 50)))
 def test_log_softmax_and_logsumexp_pass_gradcheck(a):
     x = leaf(a)
@@ -337,7 +328,6 @@ def test_softmax_matches_torch(a):
 
 
 @needs_torch
-@LOGSUMEXP_BUG
 @given(a=arrays(shapes(min_dims=1), elements=st.floats(-1000, 1000)))
 def test_log_softmax_and_logsumexp_match_torch(a):
     against_torch(lambda t: ops.log_softmax(t, -1), lambda t: torch.log_softmax(t, -1), a,
