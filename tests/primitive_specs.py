@@ -271,11 +271,14 @@ def indices(draw, shape: tuple[int, ...], allow_repeats: bool = True) -> tuple:
     ndim = len(shape)
     if kind == "basic" or ndim == 0:
         used = draw(st.integers(0, ndim))
-        items = [draw(basic_item(n)) for n in shape[:used]]
+        where = draw(st.sampled_from(["none", "before", "after"]))  # the Ellipsis
+        if where == "before":  # the items index the trailing dims
+            items = [Ellipsis] + [draw(basic_item(n)) for n in shape[ndim - used:]]
+        else:
+            items = [draw(basic_item(n)) for n in shape[:used]]
+            items += [Ellipsis] if where == "after" else []
         for _ in range(draw(st.integers(0, 2))):  # None inserts new axes
             items.insert(draw(st.integers(0, len(items))), None)
-        if draw(st.booleans()):
-            items.insert(draw(st.integers(0, len(items))), Ellipsis)
         return tuple(items)
     if kind == "array":
         axis = draw(st.integers(0, ndim - 1))

@@ -15,7 +15,7 @@ import numpy as np
 
 from ..autograd import engine
 from ..autograd.function import Node
-from ..autograd.grad_mode import no_grad
+from ..autograd.grad_mode import enable_grad, no_grad
 from ..tensor import Tensor
 
 
@@ -157,17 +157,29 @@ def gradcheck(fn: Callable, inputs: Any, *, eps: float = 1e-6, atol: float = 1e-
     GradcheckError
         Naming the output/input pair, the worst element, and both values.
     """
-    inputs = _checked_inputs(inputs)
+    return _check(fn, _checked_inputs(inputs), eps, atol, rtol, raise_exception, fast_mode,
+                  check_invariants, seed, "gradcheck")
+
+
+def _check(fn: Callable, inputs: list, eps: float, atol: float, rtol: float,
+           raise_exception: bool, fast_mode: bool, check_invariants: bool, seed: int,
+           what: str) -> bool:
+    if not any(isinstance(t, Tensor) and t.requires_grad for t in inputs):
+        raise ValueError(f"{what}: no input requires grad, so there is nothing to check")
     try:
         if fast_mode:
-            _fast_check(fn, inputs, eps, atol, rtol, np.random.default_rng(seed), "gradcheck")
+            _fast_check(fn, inputs, eps, atol, rtol, np.random.default_rng(seed), what)
         else:
             numerical = numerical_jacobians(fn, inputs, eps)
             analytical = analytical_jacobians(fn, inputs)
+            if len(numerical) != len(analytical):
+                raise GradcheckError(
+                    f"{what}: fn returned {len(numerical)} float outputs under no_grad "
+                    f"but {len(analytical)} with grad enabled; nothing would be compared")
             for o, (num_row, ana_row) in enumerate(zip(numerical, analytical)):
                 for i, (num, ana) in enumerate(zip(num_row, ana_row)):
                     if num is not None:
-                        _compare(num, ana, o, i, atol, rtol, "gradcheck")
+                        _compare(num, ana, o, i, atol, rtol, what)
         if check_invariants:
             check_invariants_of(fn, inputs)
     except GradcheckError:
@@ -228,18 +240,23 @@ def gradgradcheck(fn: Callable, inputs: Any, grad_outputs: Any = None, *, eps: f
     wanted = [i for i, t in enumerate(inputs) if isinstance(t, Tensor) and t.requires_grad]
 
     def first_derivative(*args: Tensor) -> tuple:
-        ins, vs = args[:n], args[n:]
-        out = _outputs(fn, ins)
-        pairs = [(o, v) for o, v in zip(out, vs) if o.requires_grad]
-        if not pairs:
-            return tuple()
-        grads = engine.grad([o for o, _ in pairs], [ins[i] for i in wanted],
-                            [v for _, v in pairs], create_graph=True, allow_unused=True)
-        return tuple(g for g in grads if g is not None)
+        # Grad mode stays on even when gradcheck evaluates this under no_grad for its
+        # finite differences: otherwise fn would record no graph, return no gradients,
+        # and the numerical side would have nothing to compare.
+        with enable_grad():
+            ins, vs = args[:n], args[n:]
+            out = _outputs(fn, ins)
+            pairs = [(o, v) for o, v in zip(out, vs) if o.requires_grad]
+            if not pairs:
+                return tuple()
+            grads = engine.grad([o for o, _ in pairs], [ins[i] for i in wanted],
+                                [v for _, v in pairs], create_graph=True, allow_unused=True)
+            return tuple(g for g in grads if g is not None)
 
-    return gradcheck(first_derivative, list(inputs) + grad_outputs, eps=eps, atol=atol,
-                     rtol=rtol, raise_exception=raise_exception, fast_mode=fast_mode,
-                     check_invariants=False, seed=seed)
+    # Output o of the check is the gradient for the o-th input that requires grad; input i
+    # counts the inputs first, then the grad_outputs.
+    return _check(first_derivative, list(inputs) + grad_outputs, eps, atol, rtol,
+                  raise_exception, fast_mode, False, seed, "gradgradcheck")
 
 
 def check_invariants_of(fn: Callable, inputs: Sequence[Tensor]) -> None:
