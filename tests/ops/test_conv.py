@@ -1,7 +1,7 @@
 """minigrad/ops/conv.py: unfold (im2col), fold (col2im) and conv2d.
 
 Every expected value comes from an independent oracle: naive nested loops written here,
-central finite differences (gradcheck, and a Hessian-vector check for double backward) or
+central finite differences (gradcheck; gradgradcheck and a Hessian-vector check for double backward) or
 torch.nn.functional. Property tests draw their configurations with hypothesis (15 examples
 each in the quick profile, 300 in the thorough one).
 """
@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 import minigrad.nn.functional as F
 from minigrad.tensor import Tensor
 from minigrad.autograd import engine
-from minigrad.testing.gradcheck import gradcheck
+from minigrad.testing.gradcheck import gradcheck, gradgradcheck
 from minigrad.testing.strategies import conv2d_configs
 
 try:
@@ -162,6 +162,7 @@ def test_conv2d_double_backward(cfg, seed):
     x, w, b = _conv_inputs(cfg, seed)
     inputs = [x, w] + ([b] if b is not None else [])
     double_backward_check(_conv_fn(cfg), inputs)
+    assert gradgradcheck(_conv_fn(cfg), inputs)
 
 
 def test_conv2d_double_backward_fixed_with_bias_groups_dilation():
@@ -172,6 +173,7 @@ def test_conv2d_double_backward_fixed_with_bias_groups_dilation():
     fn = lambda x, w, b: F.conv2d(x, w, b, stride=(1, 2), padding=1, dilation=(2, 1),
                                   groups=2)
     double_backward_check(fn, [x, w, b])
+    assert gradgradcheck(fn, [x, w, b])
 
 
 def test_conv2d_unbatched_equals_batched_of_one():

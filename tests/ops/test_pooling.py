@@ -1,7 +1,7 @@
 """minigrad/ops/pooling.py: max_pool2d, avg_pool2d and adaptive_avg_pool2d.
 
 Expected values come from naive loops written here, central finite differences
-(gradcheck, and a Hessian-vector check for double backward), hand-computed gradients at ties, or torch.nn.functional.
+(gradcheck; gradgradcheck and a Hessian-vector check for double backward), hand-computed gradients at ties, or torch.nn.functional.
 Max-pooling properties draw inputs without ties (a shuffled grid plus a jitter), so finite
 differences never straddle a change of argmax. Property tests run 15 examples each in the
 quick hypothesis profile and 300 in the thorough one.
@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 import minigrad.nn.functional as F
 from minigrad.tensor import Tensor
 from minigrad.autograd import engine
-from minigrad.testing.gradcheck import gradcheck
+from minigrad.testing.gradcheck import gradcheck, gradgradcheck
 from minigrad.testing.strategies import distinct_values, pool2d_configs
 
 try:
@@ -171,6 +171,7 @@ def test_max_pool_gradient_matches_finite_differences(cfg, data):
 def test_max_pool_double_backward(cfg, data):
     x = data.draw(distinct_values(cfg["input_shape"], requires_grad=True))
     double_backward_check(lambda x: F.max_pool2d(x, **_max_kwargs(cfg)), [x])
+    assert gradgradcheck(lambda x: F.max_pool2d(x, **_max_kwargs(cfg)), [x])
 
 
 def test_max_pool_unbatched():
@@ -273,6 +274,7 @@ def test_avg_pool_double_backward(cfg, seed):
     x = Tensor(np.random.default_rng(seed).standard_normal(cfg["input_shape"]),
                requires_grad=True)
     double_backward_check(lambda x: F.avg_pool2d(x, **_avg_kwargs(cfg)), [x])
+    assert gradgradcheck(lambda x: F.avg_pool2d(x, **_avg_kwargs(cfg)), [x])
 
 
 def test_avg_pool_count_include_pad_by_hand():
