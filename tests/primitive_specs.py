@@ -27,6 +27,7 @@ from typing import Any, Callable
 import numpy as np
 from hypothesis import strategies as st
 
+import minigrad
 from minigrad import Tensor, ops
 from minigrad.autograd import primitives
 from minigrad.testing.strategies import (arrays, broadcastable_shapes, conv2d_configs,
@@ -250,6 +251,19 @@ def repeated_indices(draw, n: int, max_size: int = 4) -> np.ndarray:
     return np.array(picks, dtype=np.int64)
 
 
+def mixes_ints_and_arrays(index: tuple) -> bool:
+    """Whether NumPy and PyTorch disagree on this index: PyTorch applies the ints first,
+    NumPy broadcasts them with the arrays (``x[0, :, [0]]``)."""
+    has_int = any(isinstance(i, (int, np.integer)) for i in index)
+    return has_int and any(isinstance(i, np.ndarray) for i in index)
+
+
+def region_shape(shape: tuple[int, ...], index: tuple) -> tuple[int, ...]:
+    """The shape of x[index] under PyTorch's rule (only the shape is taken from minigrad;
+    the values it selects are checked against NumPy and PyTorch in tests/ops)."""
+    return ops.getitem(minigrad.zeros(shape), index).shape
+
+
 @st.composite
 def basic_item(draw, n: int) -> Any:
     kind = draw(st.sampled_from(["int", "slice", "full"]))
@@ -326,7 +340,7 @@ def index_add_at_cases(draw) -> Case:
     """The adjoint of getitem, called directly: zeros(shape) with g added at index."""
     shape = draw(small_shapes())
     index = draw(indices(shape))
-    g_shape = np.zeros(shape)[index].shape
+    g_shape = region_shape(shape, index)
     g = leaf(draw(values(g_shape)))
     fn = lambda g: primitives()["index_add_at"].apply(g, index, shape)  # noqa: E731
     return Case(fn, (g,), f"index_add_at(g{g_shape}, {_describe(index)}, {shape})")
@@ -337,7 +351,7 @@ def setitem_cases(draw) -> Case:
     """x[index] = v, out of place; no repeated indices (which write wins is undefined)."""
     shape = draw(small_shapes(min_dims=1))
     index = draw(indices(shape, allow_repeats=False))
-    target = np.zeros(shape)[index].shape
+    target = region_shape(shape, index)
     v_shape = target[draw(st.integers(0, len(target))):]  # v broadcasts to the region
     x, v = leaf(draw(values(shape))), leaf(draw(values(v_shape)))
     return Case(lambda x, v: ops.setitem(x, index, v), (x, v),

@@ -62,15 +62,6 @@ def test_primitive_has_a_spec(name):
                            "add a strategy that draws valid inputs for it")
 
 
-# Core bug, pinned by tests/autograd/test_function.py::
-# test_double_backward_through_a_saved_zero_dim_output (strict xfail): a primitive that
-# saves its *output* loses the output's graph link when the output is 0-d (NumPy returns
-# a scalar, which Function.apply converts to a new array, so save_for_backward no longer
-# recognises it), so its second derivative is wrong for 0-d inputs. Until it is fixed,
-# gradgradcheck skips 0-d outputs of these primitives; gradcheck still runs on them.
-SAVES_ITS_OUTPUT = {"exp", "sqrt", "tanh", "sigmoid", "pow"}
-
-
 @pytest.mark.parametrize("name", PRIMITIVES)
 def test_gradients_match_finite_differences(name):
     spec = SPECS.get(name)
@@ -83,7 +74,7 @@ def test_gradients_match_finite_differences(name):
         # The case must really run this primitive, or the check proves nothing about it.
         assert name in _graph_names(out), (name, case)
         assert gradcheck(case.fn, case.inputs, **case.check)
-        if spec.second_order and not (name in SAVES_ITS_OUTPUT and out.ndim == 0):
+        if spec.second_order:
             assert gradgradcheck(case.fn, case.inputs, **case.check)
 
     check()

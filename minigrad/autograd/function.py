@@ -72,13 +72,18 @@ def gradient_edge(tensor: Tensor) -> tuple[Any, int] | None:
 
 
 class _Saved:
-    """One value saved for backward, plus the version it had when it was saved."""
+    """One value saved for backward: the array as it was, where it sits in the graph, and
+    the version its tensor had when it was saved.
 
-    __slots__ = ("tensor", "array", "output_nr", "version", "expected")
+    ``output_nr >= 0`` without a tensor marks an output of the saving node itself (kept as
+    an array, so the node does not reference its own outputs); ``-1`` marks a constant.
+    """
 
-    def __init__(self, tensor: Tensor | None, array: np.ndarray | None, output_nr: int,
-                 version: Any) -> None:
-        self.tensor, self.array, self.output_nr = tensor, array, output_nr
+    __slots__ = ("tensor", "array", "grad_fn", "output_nr", "version", "expected")
+
+    def __init__(self, array: np.ndarray, version: Any, tensor: Tensor | None = None,
+                 grad_fn: Any = None, output_nr: int = -1) -> None:
+        self.array, self.tensor, self.grad_fn, self.output_nr = array, tensor, grad_fn, output_nr
         self.version = version
         self.expected = version.value if version is not None else 0
         if version is not None:
@@ -152,13 +157,19 @@ class Node:
                 f"{self.name}: one of the variables needed for gradient computation has been "
                 f"modified by an inplace operation: [tensor of shape {shape}] is at version "
                 f"{saved.version.value}; expected version {saved.expected} instead.")
-        if saved.tensor is not None:
-            return saved.tensor
-        if saved.output_nr >= 0:
-            out = Tensor._wrap(saved.array, grad_fn=self, output_nr=saved.output_nr)
-            out._version = saved.version
-            return out
-        return Tensor._wrap(saved.array)
+        tensor = saved.tensor
+        if tensor is not None:
+            if tensor._data is saved.array and tensor._grad_fn is saved.grad_fn:
+                return tensor
+            # An in-place op in grad mode gave the tensor new data and a new node since it
+            # was saved; the saved array and node are still the right ones.
+            replica = Tensor._wrap(saved.array, grad_fn=saved.grad_fn, output_nr=saved.output_nr)
+        elif saved.output_nr >= 0:
+            replica = Tensor._wrap(saved.array, grad_fn=self, output_nr=saved.output_nr)
+        else:
+            return Tensor._wrap(saved.array)
+        replica._version = saved.version
+        return replica
 
     # --- graph bookkeeping -----------------------------------------------------------
     def release(self) -> None:
@@ -247,11 +258,12 @@ class Function:
         arrays = [a._data if isinstance(a, Tensor) else a for a in args]
         raw = cls.forward(ctx, *arrays, **kwargs)
         single = not isinstance(raw, tuple)
-        out_arrays = [_as_array(r, cls) for r in ((raw,) if single else raw)]
+        raw = [raw] if single else list(raw)
+        out_arrays = [_as_array(r, cls) for r in raw]
         if not recording:
             outs = [Tensor._wrap(a) for a in out_arrays]
             return outs[0] if single else tuple(outs)
-        outs = _record(ctx, args, kwargs, arrays, out_arrays)
+        outs = _record(ctx, args, kwargs, raw, out_arrays)
         return outs[0] if single else tuple(outs)
 
     @classmethod
@@ -289,7 +301,7 @@ def _as_array(value: Any, cls: type) -> np.ndarray:
     raise TypeError(f"{cls.__name__}.forward must return NumPy arrays, got {type(value).__name__}")
 
 
-def _record(ctx: Node, args: tuple, kwargs: dict, arrays: list, out_arrays: list) -> list:
+def _record(ctx: Node, args: tuple, kwargs: dict, raw: list, out_arrays: list) -> list:
     ctx.args = tuple(None if isinstance(a, Tensor) else a for a in args)
     ctx.kwargs = kwargs
     ctx.next_edges = tuple(gradient_edge(a) if isinstance(a, Tensor) else None for a in args)
@@ -298,27 +310,34 @@ def _record(ctx: Node, args: tuple, kwargs: dict, arrays: list, out_arrays: list
     ctx.scope = scope.current()
     blocked = getattr(ctx, "_non_differentiable", ())
     outs = []
-    for i, array in enumerate(out_arrays):
-        differentiable = array.dtype.kind == "f" and id(array) not in blocked
+    for i, (value, array) in enumerate(zip(raw, out_arrays)):
+        differentiable = array.dtype.kind == "f" and id(value) not in blocked
         outs.append(Tensor._wrap(array, grad_fn=ctx if differentiable else None, output_nr=i))
     ctx._outputs = tuple(weakref.ref(t) for t in outs)
-    ctx._saved = tuple(_save(v, args, arrays, out_arrays, outs) for v in ctx._to_save)
+    ctx._saved = tuple(_save(v, args, raw, outs) for v in ctx._to_save)
     ctx._to_save = ()
     return outs
 
 
-def _save(value: Any, args: tuple, arrays: list, out_arrays: list, outs: list) -> _Saved | None:
+def _save(value: Any, args: tuple, raw: list, outs: list) -> _Saved | None:
+    """Find what ``value`` is: an input, an output of this node, or a constant.
+
+    Outputs are matched against what forward returned (``raw``), since a 0-d result may
+    be a NumPy scalar that ``apply`` had to turn into an array.
+    """
     if value is None:
         return None
     if isinstance(value, Tensor):
-        return _Saved(value, None, -1, value._version)
-    for arg, array in zip(args, arrays):
-        if isinstance(arg, Tensor) and array is value:
-            return _Saved(arg, None, -1, arg._version)
-    for i, array in enumerate(out_arrays):
-        if array is value:
-            return _Saved(None, array, i if outs[i]._grad_fn is not None else -1,
-                          outs[i]._version)
-    return _Saved(None, np.asarray(value), -1, None)
+        return _saved_input(value)
+    for arg in args:
+        if isinstance(arg, Tensor) and arg._data is value:
+            return _saved_input(arg)
+    for i, (returned, out) in enumerate(zip(raw, outs)):
+        if returned is value:
+            return _Saved(out._data, out._version,
+                          output_nr=i if out._grad_fn is not None else -1)
+    return _Saved(np.asarray(value), None)
 
 
+def _saved_input(t: Tensor) -> _Saved:
+    return _Saved(t._data, t._version, tensor=t, grad_fn=t._grad_fn, output_nr=t._output_nr)

@@ -30,10 +30,21 @@ def as_tensor(value: Any, like: Tensor | None = None) -> Tensor:
 
 
 def operands(a: Any, b: Any) -> tuple[Tensor, Tensor]:
-    """Both operands of a binary op as tensors, numbers taking the other's dtype."""
+    """Both operands of a binary op as tensors, numbers taking the other's dtype.
+
+    An integer or bool tensor meeting a float tensor takes the float's dtype (int64 *
+    float32 is float32, as in PyTorch, where NumPy would give float64).
+    """
     if isinstance(a, Tensor):
-        return a, as_tensor(b, a)
-    return as_tensor(a, b if isinstance(b, Tensor) else None), as_tensor(b)
+        a, b = a, as_tensor(b, a)
+    else:
+        a, b = as_tensor(a, b if isinstance(b, Tensor) else None), as_tensor(b)
+    kinds = a.dtype.kind, b.dtype.kind
+    if kinds[0] == "f" and kinds[1] != "f":
+        b = b.to(a.dtype)
+    elif kinds[1] == "f" and kinds[0] != "f":
+        a = a.to(b.dtype)
+    return a, b
 
 
 def broadcast_shape(op: str, *shapes: Sequence[int]) -> tuple[int, ...]:

@@ -458,8 +458,9 @@ def clamp(x: Tensor, min: Any = None, max: Any = None) -> Tensor:
     if min is None and max is None:
         raise ValueError("clamp: at least one of 'min' or 'max' must not be None")
     if isinstance(min, Tensor) or isinstance(max, Tensor):
-        out = x if min is None else maximum(x, min)
-        return out if max is None else minimum(out, max)
+        # where, not maximum/minimum: x keeps the whole gradient at a bound, as with numbers
+        out = x if min is None else where(compare(np.less, x, min), min, x)
+        return out if max is None else where(compare(np.greater, out, max), max, out)
     return Clamp.apply(x, min, max)
 
 

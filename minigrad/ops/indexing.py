@@ -17,10 +17,60 @@ from . import reduction
 from ._util import as_tensor, normalize_dim
 
 
-def _is_basic(index: tuple) -> bool:
-    """True when ``index`` uses only ints, slices, None and Ellipsis (no repeats possible)."""
-    return all(isinstance(i, (int, np.integer, slice)) or i is None or i is Ellipsis
-               for i in index)
+def _is_int(item: Any) -> bool:
+    return isinstance(item, (int, np.integer)) and not isinstance(item, (bool, np.bool_))
+
+
+class IndexKey:
+    """A user index split the way PyTorch applies it: first the basic part (ints, slices,
+    None, Ellipsis), which gives a view, then the advanced part (integer arrays and bool
+    masks) on that view.
+
+    It differs from NumPy only when ints and arrays are mixed: ``x[0, :, [0]]`` has shape
+    (2, 1) for x of shape (1, 2, 1), as in PyTorch, where NumPy gives (1, 2).
+    """
+
+    __slots__ = ("basic", "advanced")
+
+    def __init__(self, items: tuple, ndim: int) -> None:
+        if any(isinstance(i, (bool, np.bool_)) for i in items):  # bool scalars: as NumPy
+            self.basic, self.advanced = (Ellipsis,), items
+            return
+        consumed = sum(i.ndim if isinstance(i, np.ndarray) and i.dtype == np.bool_ else
+                       0 if i is None or i is Ellipsis else 1 for i in items)
+        basic, advanced = [], []
+        for item in items:
+            if item is Ellipsis:
+                basic.append(Ellipsis)
+                advanced.extend([slice(None)] * max(ndim - consumed, 0))
+            elif isinstance(item, np.ndarray):
+                width = item.ndim if item.dtype == np.bool_ else 1
+                basic.extend([slice(None)] * width)
+                advanced.append(item)
+            else:
+                basic.append(item)
+                if not _is_int(item):
+                    advanced.append(slice(None))
+        if not any(i is Ellipsis for i in basic):
+            basic.append(Ellipsis)  # so that the result is always a view, even when 0-d
+        self.basic = tuple(basic)
+        has_arrays = any(isinstance(i, np.ndarray) for i in advanced)
+        self.advanced = tuple(advanced) if has_arrays else ()
+
+    def view(self, array: np.ndarray) -> np.ndarray:
+        """The basic part: a view of ``array``."""
+        return array[self.basic]
+
+    def read(self, array: np.ndarray) -> np.ndarray:
+        out = self.view(array)
+        return out[self.advanced] if self.advanced else out
+
+    def __repr__(self) -> str:
+        return f"IndexKey({self.basic!r}, {self.advanced!r})"
+
+
+def _as_key(index: Any, ndim: int) -> IndexKey:
+    return index if isinstance(index, IndexKey) else IndexKey(_index_items(index), ndim)
 
 
 @register("getitem")
@@ -29,13 +79,12 @@ class GetItem(Function):
 
     @staticmethod
     def forward(ctx, x, index):
-        ctx.shape = x.shape
-        out = x[index]
-        return out if isinstance(out, np.ndarray) else np.asarray(out)
+        ctx.shape, ctx.key = x.shape, _as_key(index, x.ndim)
+        return np.asarray(ctx.key.read(x))
 
     @staticmethod
     def backward(ctx, g):
-        return IndexAddAt.apply(g, ctx.args[1], ctx.shape), None
+        return IndexAddAt.apply(g, ctx.key, ctx.shape), None
 
 
 @register("index_add_at")
@@ -44,16 +93,18 @@ class IndexAddAt(Function):
 
     @staticmethod
     def forward(ctx, g, index, shape):
+        ctx.key = _as_key(index, len(shape))
         out = np.zeros(shape, dtype=g.dtype)
-        if _is_basic(index):
-            out[index] = g
-        else:
-            np.add.at(out, index, g)
+        target = ctx.key.view(out)
+        if ctx.key.advanced:
+            np.add.at(target, ctx.key.advanced, g)
+        else:  # basic indexing never repeats a position
+            target[...] = g
         return out
 
     @staticmethod
     def backward(ctx, gg):
-        return GetItem.apply(gg, ctx.args[1]), None, None
+        return GetItem.apply(gg, ctx.key), None, None
 
 
 @register("setitem")
@@ -62,20 +113,25 @@ class SetItem(Function):
 
     @staticmethod
     def forward(ctx, x, v, index):
-        ctx.v_shape = v.shape
+        ctx.v_shape, ctx.key = v.shape, _as_key(index, x.ndim)
         out = x.copy()
-        out[index] = v
+        write(out, ctx.key, v)
         return out
 
     @staticmethod
     def backward(ctx, g):
-        index = ctx.args[2]
         gx = gv = None
         if ctx.needs_input_grad[0]:
-            gx = SetItem.apply(g, Tensor._wrap(np.zeros((), dtype=g.dtype)), index)
+            gx = SetItem.apply(g, Tensor._wrap(np.zeros((), dtype=g.dtype)), ctx.key)
         if ctx.needs_input_grad[1]:
-            gv = reduction.sum_to(GetItem.apply(g, index), ctx.v_shape)
+            gv = reduction.sum_to(GetItem.apply(g, ctx.key), ctx.v_shape)
         return gx, gv, None
+
+
+def write(array: np.ndarray, key: IndexKey, value: np.ndarray) -> None:
+    """``array[key] = value`` in place."""
+    target = key.view(array)
+    target[key.advanced if key.advanced else ...] = value
 
 
 def _along_axis(index: np.ndarray, dim: int) -> tuple:
@@ -92,7 +148,9 @@ class Gather(Function):
     @staticmethod
     def forward(ctx, x, dim, index):
         ctx.shape = x.shape
-        return np.take_along_axis(x, index, axis=dim)
+        # torch.gather reads only the leading part of the other dims (no broadcasting)
+        window = tuple(slice(None) if d == dim else slice(0, n) for d, n in enumerate(index.shape))
+        return np.take_along_axis(x[window], index, axis=dim)
 
     @staticmethod
     def backward(ctx, g):
@@ -117,8 +175,8 @@ class ScatterAdd(Function):
 
 
 # --- public functions --------------------------------------------------------------------
-def _index_key(index: Any) -> tuple:
-    """A NumPy index from a user index: tensors and lists become arrays."""
+def _index_items(index: Any) -> tuple:
+    """The items of a user index, with tensors and lists as arrays."""
     items = index if isinstance(index, tuple) else (index,)
     key = []
     for item in items:
@@ -142,16 +200,15 @@ def _checked(op: str, shape: tuple, run: Any) -> Any:
 
 def getitem(x: Tensor, index: Any) -> Tensor:
     """``x[index]`` with ints, slices, None, Ellipsis, integer arrays and bool masks."""
-    key = _index_key(index)
-    return _checked("getitem", x.shape, lambda: GetItem.apply(x, key))
+    return _checked("getitem", x.shape, lambda: GetItem.apply(x, _as_key(index, x.ndim)))
 
 
-def prepare_setitem(x: Tensor, index: Any, value: Any) -> tuple[tuple, Tensor]:
-    """Check that ``value`` fits ``x[index]``; return the NumPy index and the value tensor."""
-    key = _index_key(index)
+def prepare_setitem(x: Tensor, index: Any, value: Any) -> tuple[IndexKey, Tensor]:
+    """Check that ``value`` fits ``x[index]``; return the index key and the value tensor."""
+    key = _as_key(index, x.ndim)
     value = as_tensor(value, x)
     target = _checked("setitem", x.shape,
-                      lambda: np.broadcast_to(np.empty((), np.uint8), x.shape)[key].shape)
+                      lambda: key.read(np.broadcast_to(np.empty((), np.uint8), x.shape)).shape)
     try:
         np.broadcast_shapes(value.shape, target)
     except ValueError:
@@ -177,4 +234,7 @@ def gather(x: Tensor, dim: int, index: Any) -> Tensor:
                            f"{tuple(index.shape)}")
     if index.size and (index.min() < -x.shape[dim] or index.max() >= x.shape[dim]):
         raise IndexError(f"gather: index out of range for dim {dim} of size {x.shape[dim]}")
+    if any(i > n for d, (i, n) in enumerate(zip(index.shape, x.shape)) if d != dim):
+        raise RuntimeError(f"gather: size of index {tuple(index.shape)} must not exceed the "
+                           f"input's {tuple(x.shape)} in the dims other than {dim}")
     return Gather.apply(x, dim, index)

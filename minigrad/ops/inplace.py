@@ -26,8 +26,10 @@ def _records(self: Tensor, other: Any) -> bool:
 
 
 def _take_over(self: Tensor, out: Tensor) -> Tensor:
+    """``self`` becomes ``out``: new array, new node, new version. The old array is left as
+    it was, so nodes that saved it still see the values they saved."""
     self._data, self._grad_fn, self._output_nr = out._data, out._grad_fn, out._output_nr
-    self._version.value += 1
+    self._version = out._version
     return self
 
 
@@ -63,5 +65,5 @@ def setitem_(self: Tensor, index: Any, value: Any) -> None:
     key, value = indexing.prepare_setitem(self, index, value)
     if not self._data.flags.writeable:
         self._data = self._data.copy()
-    self._data[key] = value._data
+    indexing.write(self._data, key, value._data)
     self._version.value += 1

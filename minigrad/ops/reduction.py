@@ -108,8 +108,14 @@ def var(x: Tensor, dim: Any = None, unbiased: bool = True, keepdim: bool = False
 
 def std(x: Tensor, dim: Any = None, unbiased: bool = True, keepdim: bool = False, *,
         correction: int | None = None) -> Tensor:
-    """Standard deviation over ``dim``: ``sqrt(var)``."""
-    return elementwise.sqrt(var(x, dim, unbiased, keepdim, correction=correction))
+    """Standard deviation over ``dim``: ``sqrt(var)``.
+
+    Where the variance is 0 the gradient is 0 (as in PyTorch), not the 0/0 of sqrt's rule.
+    """
+    v = var(x, dim, unbiased, keepdim, correction=correction)
+    positive = elementwise.compare(np.greater, v, 0)
+    safe = elementwise.where(positive, v, 1.0)
+    return elementwise.where(positive, elementwise.sqrt(safe), 0.0)
 
 
 def prod(x: Tensor, dim: int | None = None, keepdim: bool = False) -> Tensor:

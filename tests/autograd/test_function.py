@@ -225,10 +225,6 @@ def test_double_backward_through_a_saved_output(op, second):
     np.testing.assert_allclose(gg.numpy(), second(np.array([0.5, 2.0])))
 
 
-@pytest.mark.xfail(strict=True, reason="core bug: for a 0-d result NumPy returns a scalar; "
-                   "Function.apply converts it to a new array, so save_for_backward(out) no "
-                   "longer finds it among the outputs and saves a constant: the second "
-                   "derivative of exp/sqrt/tanh/sigmoid/pow is lost for 0-d inputs")
 @pytest.mark.parametrize("op", [minigrad.exp, minigrad.sqrt, minigrad.sigmoid,
                                 lambda t: 2.0 ** t], ids=["exp", "sqrt", "sigmoid", "pow"])
 def test_double_backward_through_a_saved_zero_dim_output(op):

@@ -171,8 +171,6 @@ def test_clamp_with_one_bound():
         ops.clamp(x)
 
 
-@pytest.mark.xfail(strict=True, reason="core bug: clamp with tensor bounds is built from "
-                   "maximum/minimum, so x gets 1/2 (not 1) where it equals a bound")
 def test_clamp_with_tensor_bounds_includes_the_bounds_like_scalar_bounds():
     x, low = leaf([0.0, 1.0, 2.0]), leaf([1.0, 1.0, 1.0])
     ops.clamp(x, min=low).sum().backward()
@@ -279,8 +277,6 @@ def test_float32_stays_float32_forward_and_backward(name):
     assert x.grad.dtype == np.float32
 
 
-@pytest.mark.xfail(strict=True, reason="core bug: int64 tensor op float32 tensor (and int "
-                   "tensor / int) gives float64; PyTorch gives float32")
 def test_mixing_integer_and_float32_tensors_gives_float32():
     ints, floats = minigrad.arange(3), minigrad.ones(3)
     assert (ints * floats).dtype == np.float32

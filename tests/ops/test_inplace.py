@@ -122,17 +122,7 @@ INPLACE_ON_NON_LEAF = {
     "div_": (lambda y, x, z: y.div_(2.0), [0.5, 1.0, 1.5], None),
     "clamp_": (lambda y, x, z: y.clamp_(1.5, 2.5), [0.0, 4.0, 0.0], None),
 }
-# In-place methods whose op saves its input (mul, div, clamp) take over the tensor and then
-# trip their own version check. Remove from this set when fixed (strict xfail).
-SAVES_SELF_BUG = pytest.mark.xfail(strict=True, reason="core bug: mul_/div_/clamp_ on a "
-                                   "non-leaf in grad mode raise 'modified by an inplace "
-                                   "operation' at backward (the op saved `self`, whose "
-                                   "version the take-over then bumps)")
-
-
-@pytest.mark.parametrize("name", [
-    pytest.param(n, marks=SAVES_SELF_BUG) if n.startswith(("mul_", "div_", "clamp_")) else n
-    for n in INPLACE_ON_NON_LEAF])
+@pytest.mark.parametrize("name", sorted(INPLACE_ON_NON_LEAF))
 def test_inplace_on_a_non_leaf_gives_correct_gradients(name):
     update, grad_x, grad_z = INPLACE_ON_NON_LEAF[name]
     x, z = leaf([1.0, 2.0, 3.0]), leaf([5.0, 6.0, 7.0])

@@ -294,8 +294,6 @@ def test_reductions_match_torch(name, case):
 
 
 @needs_torch
-@pytest.mark.xfail(strict=True, reason="divergence from PyTorch: std of a constant slice "
-                   "has gradient NaN (0/0) in minigrad, 0 in PyTorch")
 def test_std_of_a_constant_has_zero_gradient_like_torch():
     against_torch(lambda t: t.std(), lambda t: t.std(), np.array([2.0, 2.0, 2.0]))
 
