@@ -5,7 +5,6 @@ primitives of :mod:`minigrad.ops`, which record the graph through ``Function.app
 """
 from __future__ import annotations
 
-import weakref
 from typing import Any, Callable, Iterator, Sequence
 
 import numpy as np
@@ -180,7 +179,7 @@ class Tensor:
                 raise RuntimeError("retain_grad: can't retain_grad on a tensor that has "
                                    "requires_grad=False")
             return
-        self._grad_fn._retained[self._output_nr] = weakref.ref(self)
+        self._grad_fn.retain_grad(self._output_nr, self)
 
     @property
     def retains_grad(self) -> bool:

@@ -60,10 +60,10 @@ class AccumulateGrad:
 
 def gradient_edge(tensor: Tensor) -> tuple[Any, int] | None:
     """Where a gradient for ``tensor`` must be sent: (node, output index), or None."""
-    if not tensor.requires_grad:
-        return None
     if tensor._grad_fn is not None:
         return tensor._grad_fn, tensor._output_nr
+    if not tensor._requires_grad:
+        return None
     accumulator = tensor._accumulator() if tensor._accumulator is not None else None
     if accumulator is None:
         accumulator = AccumulateGrad(tensor)
@@ -105,22 +105,24 @@ class Node:
     outputs. Besides ``save_for_backward`` it carries any attribute ``forward`` sets.
     """
 
+    # Defaults live on the class, so that making a node (once per operation) is cheap.
+    needs_input_grad: tuple[bool, ...] = ()
+    next_edges: tuple = ()
+    input_meta: tuple = ()
+    output_meta: tuple = ()
+    args: tuple = ()
+    kwargs: dict = {}
+    scope: tuple = ()
+    _to_save: tuple = ()
+    _saved: tuple | None = None
+    _released = False
+    _hooks: dict[int, list] = {}  # replaced by an own dict on first use, never mutated
+    _retained: dict[int, weakref.ref] = {}
+    _outputs: tuple = ()
+
     def __init__(self, function: type["Function"], recording: bool) -> None:
         self.function = function
         self.recording = recording
-        self.needs_input_grad: tuple[bool, ...] = ()
-        self.next_edges: tuple = ()
-        self.input_meta: tuple = ()
-        self.output_meta: tuple = ()
-        self.args: tuple = ()
-        self.kwargs: dict = {}
-        self.scope = None
-        self._to_save: tuple = ()
-        self._saved: tuple | None = None
-        self._released = False
-        self._hooks: dict[int, list] = {}
-        self._retained: dict[int, weakref.ref] = {}
-        self._outputs: tuple = ()
 
     # --- the PyTorch ctx API -------------------------------------------------------
     @property
@@ -199,9 +201,17 @@ class Node:
         return [ref() for ref in self._outputs]
 
     def register_hook(self, output_nr: int, hook: Callable) -> "RemovableHandle":
+        if "_hooks" not in self.__dict__:
+            self._hooks = {}
         hooks = self._hooks.setdefault(output_nr, [])
         hooks.append(hook)
         return RemovableHandle(hooks, hook)
+
+    def retain_grad(self, output_nr: int, tensor: Tensor) -> None:
+        """Store the gradient of output ``output_nr`` in ``tensor.grad`` during backward."""
+        if "_retained" not in self.__dict__:
+            self._retained = {}
+        self._retained[output_nr] = weakref.ref(tensor)
 
     def __repr__(self) -> str:
         return f"<{self.name} backward node>"

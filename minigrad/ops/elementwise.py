@@ -363,7 +363,8 @@ class Clone(Function):
 # --- public functions --------------------------------------------------------------------
 def _binary(cls: type[Function], a: Any, b: Any) -> Tensor:
     a, b = operands(a, b)
-    broadcast_shape(cls.name, a.shape, b.shape)
+    if a.shape != b.shape and a.ndim and b.ndim:
+        broadcast_shape(cls.name, a.shape, b.shape)
     return cls.apply(a, b)
 
 
