@@ -78,6 +78,12 @@ def pad_array(x: np.ndarray, padding: Pair, value: float = 0.0) -> np.ndarray:
 def add_windows(cols: np.ndarray, size: Pair, kernel: Pair, stride: Pair, padding: Pair,
                 dilation: Pair) -> np.ndarray:
     """col2im: add the (N, C, KH, KW, OH, OW) columns back into an (N, C, H, W) image."""
+    if cols.strides[0] < cols.strides[1]:
+        # Channel-major columns (as conv2d's backward makes them): add them up in a
+        # (C, N, H, W) image, so that every slice read is contiguous.
+        image = add_windows(cols.transpose(1, 0, 2, 3, 4, 5), size, kernel, stride, padding,
+                            dilation)
+        return image.transpose(1, 0, 2, 3)
     n, c, kh, kw, oh, ow = cols.shape
     (sh, sw), (dh, dw), (ph, pw) = stride, dilation, padding
     image = np.zeros((n, c, size[0] + 2 * ph, size[1] + 2 * pw), dtype=cols.dtype)
