@@ -407,46 +407,57 @@ def minimum(a: Any, b: Any) -> Tensor:
 
 
 def neg(x: Tensor) -> Tensor:
+    """``-x``."""
     return Neg.apply(x)
 
 
 def exp(x: Tensor) -> Tensor:
+    """``e ** x``."""
     return Exp.apply(x)
 
 
 def log(x: Tensor) -> Tensor:
+    """Natural logarithm."""
     return Log.apply(x)
 
 
 def sqrt(x: Tensor) -> Tensor:
+    """Square root."""
     return Sqrt.apply(x)
 
 
 def sin(x: Tensor) -> Tensor:
+    """Sine."""
     return Sin.apply(x)
 
 
 def cos(x: Tensor) -> Tensor:
+    """Cosine."""
     return Cos.apply(x)
 
 
 def tanh(x: Tensor) -> Tensor:
+    """Hyperbolic tangent."""
     return Tanh.apply(x)
 
 
 def sigmoid(x: Tensor) -> Tensor:
+    """``1 / (1 + exp(-x))``, computed without overflow."""
     return Sigmoid.apply(x)
 
 
 def relu(x: Tensor) -> Tensor:
+    """``max(x, 0)``; the gradient at 0 is 0."""
     return ReLU.apply(x)
 
 
 def abs(x: Tensor) -> Tensor:
+    """``|x|``; the gradient at 0 is 0."""
     return Abs.apply(x)
 
 
 def clone(x: Tensor) -> Tensor:
+    """A copy of ``x`` that stays in the graph."""
     return Clone.apply(x)
 
 
