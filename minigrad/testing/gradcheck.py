@@ -219,13 +219,13 @@ def gradgradcheck(fn: Callable, inputs: Any, grad_outputs: Any = None, *, eps: f
 
     The gradient function maps ``(inputs, grad_outputs)`` to the vector-Jacobian products
     ``grad_outputs^T J``, built with ``create_graph=True``; its own Jacobian is then
-    compared with central differences.
+    compared with central differences. Parameters other than ``grad_outputs`` are as in
+    :func:`gradcheck`.
 
     Parameters
     ----------
     grad_outputs : Tensor or sequence of Tensor, optional
         The vectors of the products; random float64 tensors that require grad by default.
-    Other parameters are as in :func:`gradcheck`.
     """
     inputs = _checked_inputs(inputs)
     outs = _outputs(fn, inputs)
