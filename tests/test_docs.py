@@ -51,7 +51,7 @@ _INCLUDE = re.compile(r'^(?P<indent> *)--8<--\s+"(?P<path>[^"]+)"\s*$')
 class Fence:
     lang: str
     line: int               # 1-based line of the opening fence
-    body: str               # dedented content
+    body: str               # content, without the fence's own indentation
     marker: str = ""        # the docs-test comment just above, if any
     end: int = 0            # 1-based line of the closing fence
 
@@ -87,7 +87,8 @@ def fences(path: Path) -> list[Fence]:
         if j == len(lines):
             raise ValueError(f"{path}:{i + 1}: unclosed code fence")
         marker = _MARKER.match(lines[i - 1]) if i > 0 else None
-        body = textwrap.dedent("\n".join(lines[i + 1:j])) + "\n"
+        body = "\n".join(line[len(indent):] if line.startswith(indent) else line.lstrip()
+                         for line in lines[i + 1:j]) + "\n"
         found.append(Fence(match.group("lang"), i + 1, body,
                            marker.group("what") if marker else "", j + 1))
         i = j + 1
