@@ -165,6 +165,8 @@ def main(argv: list[str] | None = None) -> float:
     minigrad.manual_seed(args.seed)
     train, test, model = load_data(args)
     optimizer = minigrad.optim.Adam(model.parameters(), lr=lr)
+    # The learning rate decays to 0 along a half cosine, so the last epochs settle down.
+    schedule = minigrad.optim.lr_scheduler.CosineAnnealingLR(optimizer, T_max=epochs)
     train_loader = DataLoader(train, batch_size=batch_size, shuffle=True, seed=args.seed)
     test_loader = DataLoader(test, batch_size=256)
     out = Path(args.out)
@@ -176,6 +178,7 @@ def main(argv: list[str] | None = None) -> float:
         state = minigrad.load(checkpoint)
         model.load_state_dict(state["model"])
         optimizer.load_state_dict(state["optimizer"])
+        schedule.load_state_dict(state["schedule"])
         history, start_epoch = state["history"], int(state["epoch"])
         print(f"resumed from {checkpoint} after epoch {start_epoch}")
 
@@ -184,13 +187,15 @@ def main(argv: list[str] | None = None) -> float:
     for epoch in range(start_epoch, start_epoch + epochs):
         loss, train_acc = train_epoch(model, train_loader, optimizer,
                                       f"epoch {epoch + 1}", not args.no_progress)
+        schedule.step()
         test_acc = evaluate(model, test_loader)
         for key, value in zip(history, (loss, train_acc, test_acc)):
             history[key].append(value)
         print(f"epoch {epoch + 1:2d}  loss {loss:.4f}  train acc {train_acc:.4f}  "
               f"test acc {test_acc:.4f}")
         minigrad.save({"model": model.state_dict(), "optimizer": optimizer.state_dict(),
-                       "history": history, "epoch": epoch + 1}, checkpoint)
+                       "schedule": schedule.state_dict(), "history": history,
+                       "epoch": epoch + 1}, checkpoint)
     elapsed = time.perf_counter() - started
     print(f"test accuracy {history['test_acc'][-1]:.4f} after {len(history['loss'])} epochs "
           f"({elapsed:.1f} s of training)")
