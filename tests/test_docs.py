@@ -10,6 +10,8 @@ How a page is executed
   ``<!-- docs-test: requires=graphviz,dot -->`` skips the block when a Python module or
   a program is missing, and ``<!-- docs-test: skip -->`` never runs it. A block that may
   be skipped must not define names that later blocks use.
+* A block that fails because an optional package is missing (scikit-learn for the digits,
+  graphviz, hypothesis, ...) skips itself and the rest of its page.
 * A line ``--8<-- "path"`` (pymdownx.snippets) is replaced by the file it names, as on
   the site.
 
@@ -138,6 +140,19 @@ def _available(requirement: str) -> bool:
     return importlib.util.find_spec(requirement) is not None
 
 
+OPTIONAL = {"sklearn", "graphviz", "matplotlib", "hypothesis", "torch", "tqdm", "yaml"}
+
+
+def _missing_optional(error: BaseException) -> str | None:
+    """The optional package whose absence caused ``error``, if that is what happened."""
+    while error is not None:
+        if isinstance(error, ModuleNotFoundError) and error.name and \
+                error.name.split(".")[0] in OPTIONAL:
+            return error.name.split(".")[0]
+        error = error.__cause__ or error.__context__
+    return None
+
+
 def _normalize(text: str) -> str:
     return "\n".join(line.rstrip() for line in text.strip("\n").splitlines())
 
@@ -156,12 +171,15 @@ class PageRun:
         self.namespace: dict = {"__name__": "__docs__"}
         self.done = 0
         self.failed: Block | None = None
+        self.missing: str | None = None
         self.saved = _GlobalState()
 
     def run_through(self, block: Block) -> None:
         index = self.blocks.index(block)
         if self.failed is not None:
             pytest.skip(f"an earlier block of this page failed: {self.failed.name}")
+        if self.missing is not None:
+            pytest.skip(f"this page needs {self.missing}")
         while self.done <= index:
             current = self.blocks[self.done]
             self.done += 1
@@ -193,6 +211,11 @@ class PageRun:
         try:
             with contextlib.redirect_stdout(captured):
                 exec(code, self.namespace)
+        except ImportError as error:
+            self.missing = _missing_optional(error)
+            if self.missing is None:
+                raise AssertionError(f"{block.name} raised:\n{traceback.format_exc()}") from None
+            pytest.skip(f"this page needs {self.missing}")
         except Exception:
             raise AssertionError(f"{block.name} raised:\n{traceback.format_exc()}\n"
                                  f"printed before that:\n{captured.getvalue()}") from None
@@ -356,3 +379,42 @@ def test_the_custom_op_example_runs_as_a_script(tmp_path):
     assert "gradients match finite differences" in result.stdout
     assert "BrokenSoftplus is caught" in result.stdout
     assert "inputs=(tensor(" in result.stdout  # the shrunk counterexample is shown
+
+
+def test_the_demo_options_on_the_training_page_are_the_real_ones():
+    import ast
+
+    tree = ast.parse((ROOT / "examples" / "train_cnn.py").read_text())
+    options, per_dataset = {}, None
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call) and getattr(node.func, "attr", "") == "add_argument":
+            keywords = {k.arg: k.value for k in node.keywords}
+            flag = "off" if "action" in keywords else None
+            options[node.args[0].value] = flag or ast.literal_eval(keywords["default"])
+        if isinstance(node, ast.Assign) and getattr(node.targets[0], "id", "") == "defaults":
+            table = node.value.value if isinstance(node.value, ast.Subscript) else node.value
+            per_dataset = ast.literal_eval(table)  # dataset -> (epochs, batch, lr)
+    rows = dict(re.findall(r"^\| `(--[\w-]+)` \| (.*?) \|", (DOCS / "training-a-cnn.md")
+                           .read_text(), re.M))
+    assert set(rows) == set(options)
+    for i, flag in enumerate(("--epochs", "--batch-size", "--lr")):
+        stated = {name.lower(): float(value) for value, name in
+                  re.findall(r"([\d.e-]+) \((digits|MNIST)\)", rows[flag])}
+        assert stated == {name: float(values[i]) for name, values in per_dataset.items()}
+        del options[flag]
+    for flag, default in options.items():
+        assert rows[flag].strip("`") == str(default), flag
+
+
+def test_the_performance_table_lists_the_benchmarked_cases():
+    import ast
+
+    tree = ast.parse((ROOT / "benchmarks" / "bench_conv.py").read_text())
+    shapes = {node.targets[0].id: ast.literal_eval(node.value) for node in tree.body
+              if isinstance(node, ast.Assign) and isinstance(node.targets[0], ast.Name)
+              and node.targets[0].id in ("CONV_SHAPES", "POOL_SHAPES")}
+    page = (DOCS / "performance.md").read_text()
+    table = page.split("## Latest measurements", 1)[1]
+    listed = [ast.literal_eval(case) for case in re.findall(r"^\| [^|]+ \| (\([\d, ]+\)) \|",
+                                                              table, re.M)]
+    assert listed == [tuple(s) for s in shapes["CONV_SHAPES"] + shapes["POOL_SHAPES"]]
