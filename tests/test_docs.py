@@ -418,3 +418,31 @@ def test_the_performance_table_lists_the_benchmarked_cases():
     listed = [ast.literal_eval(case) for case in re.findall(r"^\| [^|]+ \| (\([\d, ]+\)) \|",
                                                               table, re.M)]
     assert listed == [tuple(s) for s in shapes["CONV_SHAPES"] + shapes["POOL_SHAPES"]]
+
+
+def test_the_training_page_builds_the_demos_model():
+    import runpy
+
+    demo = runpy.run_path(str(ROOT / "examples" / "train_cnn.py"))
+    code = next(b.code for b in ALL_BLOCKS
+                if b.page.name == "training-a-cnn.md" and "def digits_cnn" in b.code)
+    namespace: dict = {}
+    exec("import minigrad.nn as nn\n" + code, namespace)
+    assert repr(namespace["digits_cnn"]()) == repr(demo["digits_cnn"]())
+
+
+def test_the_figure_script_draws_from_the_library(tmp_path):
+    for requirement in ("graphviz", "matplotlib", "dot"):
+        if not _available(requirement):
+            pytest.skip(f"docs/gen_figures.py needs {requirement}")
+    spec = importlib.util.spec_from_file_location("gen_figures", DOCS / "gen_figures.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    with contextlib.redirect_stdout(io.StringIO()):
+        written = module.main(["backward-graph", "lenet-graph", "nan-graph", "im2col",
+                               "--out", str(tmp_path)])
+    names = sorted(path.name for path in written)
+    assert names == sorted(["backward-graph.svg", "backward-graph-lr.svg", "lenet-graph.svg",
+                            "lenet-graph-depth1.svg", "nan-graph.svg", "im2col.svg"])
+    for path in written:
+        assert path.stat().st_size > 1000 and (DOCS / "img" / path.name).is_file()
