@@ -284,7 +284,7 @@ def test_every_page_is_collected():
                      "convolution-from-scratch.md", "training-a-cnn.md",
                      "seeing-the-graph.md", "testing.md", "performance.md"):
         assert required in names
-    assert len(ALL_BLOCKS) >= 30
+    assert len(ALL_BLOCKS) >= 60
 
 
 def test_the_parser_pairs_code_with_its_output(tmp_path):
