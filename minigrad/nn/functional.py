@@ -13,22 +13,11 @@ import numpy as np
 
 from .. import ops, random
 from ..autograd.grad_mode import no_grad
-from ..ops import flatten, pad, relu, sigmoid, softmax, tanh
+from ..ops import flatten, log_softmax, pad, relu, sigmoid, softmax, tanh
 from ..ops.conv import conv2d, fold, unfold
 from ..ops.pooling import adaptive_avg_pool2d, avg_pool2d, max_pool2d
 from ..ops.special import erf, softplus as _softplus
 from ..tensor import Tensor
-
-
-def log_softmax(input: Tensor, dim: int) -> Tensor:
-    """``x - logsumexp(x, dim)``, shifted by the maximum so it never overflows.
-
-    TEMPORARY: ``ops.logsumexp`` uses ``no_grad`` without importing it (core bug,
-    reported); switch back to re-exporting ``ops.log_softmax`` once it is fixed.
-    """
-    axis = ops.normalize_dim(dim, input.ndim, "log_softmax")
-    shifted = input - Tensor._wrap(np.max(input._data, axis=axis, keepdims=True))
-    return shifted - ops.log(ops.sum(ops.exp(shifted), axis, keepdim=True))
 
 
 __all__ = ["linear", "conv2d", "unfold", "fold", "max_pool2d", "avg_pool2d",
