@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 from numpy.lib.stride_tricks import as_strided
 
-from ..autograd.function import Function, register
+from ..autograd.function import Function, Node, register
 from ..autograd.grad_mode import is_grad_enabled
 from ..tensor import Tensor
 from . import linalg, movement, reduction
@@ -135,6 +135,17 @@ class Fold(Function):
         return Unfold.apply(g, kernel, dilation, padding, stride), None, None, None, None, None
 
 
+# Elements of W^T @ g computed at a time in the backward: a few MB, so that a slice of the
+# batch is still in cache when col2im adds it up, and so that the allocator reuses memory
+# instead of mapping fresh pages for one buffer as large as the columns on every call.
+CHUNK_ELEMENTS = 1 << 20
+
+
+def _batch_slices(n: int, per_image: int) -> list[slice]:
+    step = max(1, CHUNK_ELEMENTS // per_image)
+    return [slice(start, min(n, start + step)) for start in range(0, n, step)]
+
+
 @register("conv2d")
 class Conv2d(Function):
     """z = W * x + b (cross-correlation): im2col of x, then one matrix product per group.
@@ -160,7 +171,9 @@ class Conv2d(Function):
 
     @staticmethod
     def backward(ctx, g):
-        x, weight, cols = ctx.saved_tensors
+        if not is_grad_enabled():  # the gradients will not be differentiated: use arrays
+            return _backward_on_arrays(ctx, g._data)
+        x, weight = ctx.saved_tensors[:2]
         _, _, _, stride, padding, dilation, groups = ctx.args
         n, f, oh, ow = g.shape
         kernel = weight.shape[2:]
@@ -172,15 +185,40 @@ class Conv2d(Function):
             g_cols = movement.permute(movement.reshape(g_cols, (-1, n, oh * ow)), (1, 0, 2))
             gx = Fold.apply(g_cols, ctx.size, kernel, dilation, padding, stride)
         if ctx.needs_input_grad[1]:
-            if is_grad_enabled():  # double backward: the columns must depend on x
-                cols = _columns(x, kernel, stride, padding, dilation, groups)
-            # (cols @ g^T)^T rather than g @ cols^T: BLAS is far faster with the long N*L
-            # axis as the inner dimension of the left operand's rows.
+            # The columns again, as a function of x, so that gw can be differentiated in x.
+            cols = _columns(x, kernel, stride, padding, dilation, groups)
             gw_t = linalg.MatMul.apply(cols, movement.transpose(g_mat, 1, 2))
             gw = movement.reshape(movement.transpose(gw_t, 1, 2), weight.shape)
         if len(ctx.needs_input_grad) > 2 and ctx.needs_input_grad[2]:
             gb = reduction.sum(g, (0, 2, 3))
         return gx, gw, gb, None, None, None, None
+
+
+def _backward_on_arrays(ctx: Node, g: np.ndarray) -> tuple:
+    """Conv2d.backward's rule on arrays, for the usual case where the gradients will not
+    be differentiated again: the same products with the saved columns, and W^T @ g and
+    its col2im a slice of the batch at a time."""
+    x, weight, cols = (t._data for t in ctx.saved_tensors)
+    _, _, _, stride, padding, dilation, groups = ctx.args
+    needs = ctx.needs_input_grad
+    n, f, oh, ow = g.shape
+    c, (kh, kw), per_image = x.shape[1], weight.shape[2:], oh * ow
+    g_mat = np.ascontiguousarray(g.transpose(1, 0, 2, 3)).reshape(groups, f // groups, -1)
+    gx = gw = gb = None
+    if needs[0]:
+        w_t = weight.reshape(groups, f // groups, -1).transpose(0, 2, 1)
+        gx = np.empty(x.shape, dtype=x.dtype)
+        for part in _batch_slices(n, c * kh * kw * per_image):
+            g_cols = np.matmul(w_t, g_mat[:, :, part.start * per_image:part.stop * per_image])
+            grid = g_cols.reshape(c, kh, kw, -1, oh, ow).transpose(3, 0, 1, 2, 4, 5)
+            gx[part] = add_windows(grid, ctx.size, (kh, kw), stride, padding, dilation)
+    if needs[1]:
+        # (cols @ g^T)^T rather than g @ cols^T: BLAS is far faster with the long N*OH*OW
+        # axis inside the rows of the left operand.
+        gw = np.matmul(cols, g_mat.transpose(0, 2, 1)).transpose(0, 2, 1).reshape(weight.shape)
+    if len(needs) > 2 and needs[2]:
+        gb = g.sum(axis=(0, 2, 3))
+    return tuple(None if a is None else Tensor._wrap(a) for a in (gx, gw, gb)) + (None,) * 4
 
 
 def _columns(x: Tensor, kernel: Pair, stride: Pair, padding: Pair, dilation: Pair,
