@@ -17,7 +17,7 @@ from numpy.lib.stride_tricks import as_strided
 from ..autograd.function import Function, Node, register
 from ..autograd.grad_mode import is_grad_enabled
 from ..tensor import Tensor
-from . import linalg, movement, reduction
+from . import _scratch, linalg, movement, reduction
 
 Pair = tuple[int, int]
 
@@ -161,7 +161,8 @@ class Conv2d(Function):
         oh, ow = conv_output_size((h, w), (kh, kw), stride, padding, dilation, "conv2d")
         view = windows(pad_array(x, padding), (kh, kw), stride, dilation, (oh, ow))
         # Columns as (G, C/G*KH*KW, N*OH*OW): each group's product is one contiguous GEMM.
-        cols = view.transpose(1, 2, 3, 0, 4, 5).reshape(groups, -1, n * oh * ow)
+        cols = _scratch.empty((groups, c // groups * kh * kw, n * oh * ow), x.dtype)
+        np.copyto(cols.reshape(c, kh, kw, n, oh, ow), view.transpose(1, 2, 3, 0, 4, 5))
         out = np.matmul(weight.reshape(groups, f // groups, -1), cols).reshape(f, n, oh, ow)
         if bias is not None:
             out += bias.reshape(f, 1, 1, 1)
