@@ -393,7 +393,7 @@ def test_the_demo_options_on_the_training_page_are_the_real_ones():
             options[node.args[0].value] = flag or ast.literal_eval(keywords["default"])
         if isinstance(node, ast.Assign) and getattr(node.targets[0], "id", "") == "defaults":
             table = node.value.value if isinstance(node.value, ast.Subscript) else node.value
-            per_dataset = ast.literal_eval(table)  # dataset -> (epochs, batch, lr)
+            per_dataset = ast.literal_eval(table)  # dataset -> (epochs, batch, lr, schedule)
     rows = dict(re.findall(r"^\| `(--[\w-]+)` \| (.*?) \|", (DOCS / "training-a-cnn.md")
                            .read_text(), re.M))
     assert set(rows) == set(options)
@@ -402,6 +402,10 @@ def test_the_demo_options_on_the_training_page_are_the_real_ones():
                   re.findall(r"([\d.e-]+) \((digits|MNIST)\)", rows[flag])}
         assert stated == {name: float(values[i]) for name, values in per_dataset.items()}
         del options[flag]
+    stated = {name.lower(): value for value, name in
+              re.findall(r"`(\w+)` \((digits|MNIST)\)", rows["--schedule"])}
+    assert stated == {name: values[3] for name, values in per_dataset.items()}
+    del options["--schedule"]
     for flag, default in options.items():
         assert rows[flag].strip("`") == str(default), flag
 
