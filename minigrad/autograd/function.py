@@ -95,9 +95,6 @@ class _Saved:
             self.version = None
 
 
-_UNSET = object()
-
-
 class Node:
     """The context of one Function call, and the graph node that call leaves behind.
 
@@ -176,17 +173,19 @@ class Node:
     # --- graph bookkeeping -----------------------------------------------------------
     def release(self) -> None:
         """Free the saved values (done after backward unless retain_graph is set)."""
+        self._drop_saved()
+        self._released = True
+
+    def _drop_saved(self) -> None:
         for saved in self._saved or ():
             if saved is not None:
                 saved.release()
         self._saved = None
-        self._released = True
 
     def __del__(self) -> None:
+        # A graph dropped without backward must still unlock its tensors' `.data`.
         try:
-            for saved in self._saved or ():
-                if saved is not None:
-                    saved.release()
+            self._drop_saved()
         except Exception:  # interpreter shutdown
             pass
 
