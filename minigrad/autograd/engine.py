@@ -192,8 +192,10 @@ def _call_backward(node: Node, grads: list, buffers: dict, needed: set | None) -
              for g, (shape, dtype) in zip(grads, node.output_meta)]
     result = node.function.backward(node, *grads)
     result = result if isinstance(result, tuple) else (result,)
-    if len(result) < len(node.next_edges):
-        result = result + (None,) * (len(node.next_edges) - len(result))
+    missing = node.next_edges[len(result):]
+    if len(result) > len(node.next_edges) or any(edge is not None for edge in missing):
+        raise RuntimeError(f"Function {node.name} returned an incorrect number of gradients "
+                           f"(expected {len(node.next_edges)}, got {len(result)})")
     for i, (edge, g) in enumerate(zip(node.next_edges, result)):
         if edge is None or g is None or (needed is not None and edge[0] not in needed):
             continue
@@ -223,6 +225,7 @@ def _finish_leaf(acc: AccumulateGrad, g: Tensor, targets: dict | None, captured:
         for i in targets.get((acc, 0), ()):
             captured[i] = g
         return
-    if not create_graph:
-        g = Tensor._wrap(np.array(g._data, copy=True))
-    leaf.grad = g if leaf.grad is None else leaf.grad + g
+    if leaf.grad is not None:
+        leaf.grad = leaf.grad + g  # a new tensor: gradients are never added up in place
+    else:  # a private copy, so that no .grad is a view of another gradient or tensor
+        leaf.grad = g if create_graph else Tensor._wrap(np.array(g._data, copy=True))

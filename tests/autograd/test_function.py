@@ -236,3 +236,20 @@ def test_double_backward_through_a_saved_zero_dim_output(op):
     (gg1,) = minigrad.autograd.grad(g1.sum(), x1)
     (gg,) = minigrad.autograd.grad(g, x)
     np.testing.assert_allclose(gg.numpy(), gg1.numpy()[0])
+
+
+def test_a_backward_that_forgets_a_gradient_is_an_error_not_a_silent_none():
+    class ForgetsY(minigrad.autograd.Function):
+        @staticmethod
+        def forward(ctx, x, y):
+            return x * y
+
+        @staticmethod
+        def backward(ctx, g):
+            return g  # one gradient for two inputs that both require grad
+
+    x = minigrad.tensor([1.0], requires_grad=True)
+    y = minigrad.tensor([2.0], requires_grad=True)
+    with pytest.raises(RuntimeError, match="incorrect number of gradients \\(expected 2, "
+                                           "got 1\\)"):
+        ForgetsY.apply(x, y).sum().backward()
