@@ -75,23 +75,31 @@ def pad_array(x: np.ndarray, padding: Pair, value: float = 0.0) -> np.ndarray:
     return np.pad(x, ((0, 0), (0, 0), (ph, ph), (pw, pw)), constant_values=value)
 
 
-def add_windows(cols: np.ndarray, size: Pair, kernel: Pair, stride: Pair, padding: Pair,
-                dilation: Pair) -> np.ndarray:
-    """col2im: add the (N, C, KH, KW, OH, OW) columns back into an (N, C, H, W) image."""
-    if cols.strides[0] < cols.strides[1]:
-        # Channel-major columns (as conv2d's backward makes them): add them up in a
-        # (C, N, H, W) image, so that every slice read is contiguous.
-        image = add_windows(cols.transpose(1, 0, 2, 3, 4, 5), size, kernel, stride, padding,
-                            dilation)
-        return image.transpose(1, 0, 2, 3)
-    n, c, kh, kw, oh, ow = cols.shape
-    (sh, sw), (dh, dw), (ph, pw) = stride, dilation, padding
-    image = np.zeros((n, c, size[0] + 2 * ph, size[1] + 2 * pw), dtype=cols.dtype)
+def add_windows(cols: np.ndarray, image: np.ndarray, stride: Pair, dilation: Pair) -> None:
+    """col2im's loop: add (A, B, KH, KW, OH, OW) columns into an (A, B, H + 2PH, W + 2PW)
+    padded image, each window back where it was read from (A, B: batch and channel, in
+    either order)."""
+    _, _, kh, kw, oh, ow = cols.shape
+    (sh, sw), (dh, dw) = stride, dilation
     for i in range(kh):
         for j in range(kw):
             image[:, :, i * dh:i * dh + sh * (oh - 1) + 1:sh,
                   j * dw:j * dw + sw * (ow - 1) + 1:sw] += cols[:, :, i, j]
-    return image[:, :, ph:ph + size[0], pw:pw + size[1]]
+
+
+def col2im(cols: np.ndarray, size: Pair, stride: Pair, padding: Pair,
+           dilation: Pair) -> np.ndarray:
+    """Add the (N, C, KH, KW, OH, OW) columns back into an (N, C, H, W) image."""
+    (ph, pw), (h, w) = padding, size
+    # Channel-major columns (as conv2d's backward makes them) are added up in a
+    # (C, N, H, W) image, so that every slice read is contiguous.
+    channel_major = cols.strides[0] < cols.strides[1]
+    if channel_major:
+        cols = cols.transpose(1, 0, 2, 3, 4, 5)
+    image = np.zeros(cols.shape[:2] + (h + 2 * ph, w + 2 * pw), dtype=cols.dtype)
+    add_windows(cols, image, stride, dilation)
+    image = image[:, :, ph:ph + h, pw:pw + w]
+    return image.transpose(1, 0, 2, 3) if channel_major else image
 
 
 # --- primitives ----------------------------------------------------------------------------
@@ -127,7 +135,7 @@ class Fold(Function):
                                    "fold")
         kh, kw = kernel_size
         grid = cols.reshape(n, ckk // (kh * kw), kh, kw, oh, ow)
-        return add_windows(grid, output_size, kernel_size, stride, padding, dilation)
+        return col2im(grid, output_size, stride, padding, dilation)
 
     @staticmethod
     def backward(ctx, g):
@@ -208,11 +216,13 @@ def _backward_on_arrays(ctx: Node, g: np.ndarray) -> tuple:
     gx = gw = gb = None
     if needs[0]:
         w_t = weight.reshape(groups, f // groups, -1).transpose(0, 2, 1)
-        gx = np.empty(x.shape, dtype=x.dtype)
+        (ph, pw), (h, w) = padding, ctx.size
+        image = np.zeros((c, n, h + 2 * ph, w + 2 * pw), dtype=x.dtype)  # (C, N, ...)
         for part in _batch_slices(n, c * kh * kw * per_image):
             g_cols = np.matmul(w_t, g_mat[:, :, part.start * per_image:part.stop * per_image])
-            grid = g_cols.reshape(c, kh, kw, -1, oh, ow).transpose(3, 0, 1, 2, 4, 5)
-            gx[part] = add_windows(grid, ctx.size, (kh, kw), stride, padding, dilation)
+            grid = g_cols.reshape(c, kh, kw, -1, oh, ow).transpose(0, 3, 1, 2, 4, 5)
+            add_windows(grid, image[:, part], stride, dilation)
+        gx = image[:, :, ph:ph + h, pw:pw + w].transpose(1, 0, 2, 3)
     if needs[1]:
         # (cols @ g^T)^T rather than g @ cols^T: BLAS is far faster with the long N*OH*OW
         # axis inside the rows of the left operand.
