@@ -143,6 +143,39 @@ class Fold(Function):
         return Unfold.apply(g, kernel, dilation, padding, stride), None, None, None, None, None
 
 
+# --- stride-1 columns in row-pitch layout ------------------------------------------------
+# With stride 1, window (i, j) of a whole image is one run of its padded, flattened pixels:
+# output position q = oh * WP + ow reads pixel i*DH*WP + j*DW + q, where WP is the padded
+# width. Columns laid out with that pitch (OH * WP per image instead of OH * OW) are copied
+# and added in runs of OH * WP elements rather than runs of OW, which matters for small
+# images. The extra columns (ow >= OW) read wrapped-around pixels; conv2d drops their
+# outputs and gives them zero gradient.
+def _row_windows(x: np.ndarray, kernel: Pair, padding: Pair, dilation: Pair,
+                 oh: int) -> np.ndarray:
+    """A (C, KH, KW, N, OH * WP) view of the stride-1 windows of x in row-pitch layout."""
+    (ph, pw), (n, c, h, w) = padding, x.shape
+    pitch = w + 2 * pw
+    image = np.zeros((n, c, h + 2 * ph + 1, pitch), dtype=x.dtype)  # a spare zero row
+    image[:, :, ph:ph + h, pw:pw + w] = x
+    flat = image.reshape(n, c, -1)
+    sn, sc, item = flat.strides
+    return as_strided(flat, shape=(c,) + tuple(kernel) + (n, oh * pitch),
+                      strides=(sc, dilation[0] * pitch * item, dilation[1] * item, sn, item),
+                      writeable=False)
+
+
+def _add_rows(grid: np.ndarray, image: np.ndarray, dilation: Pair) -> None:
+    """col2im for row-pitch columns: add each (C, KH, KW, N, OH * WP) window run back into
+    a (C, N, H + 2PH + 1, WP) padded image."""
+    c, kh, kw, n, run = grid.shape
+    pitch = image.shape[-1]
+    flat = image.reshape(c, n, -1)
+    for i in range(kh):
+        for j in range(kw):
+            start = i * dilation[0] * pitch + j * dilation[1]
+            flat[:, :, start:start + run] += grid[:, i, j]
+
+
 # Elements of W^T @ g computed at a time in the backward: a few MB, so that a slice of the
 # batch is still in cache when col2im adds it up, and so that the allocator reuses memory
 # instead of mapping fresh pages for one buffer as large as the columns on every call.
@@ -167,16 +200,21 @@ class Conv2d(Function):
         n, c, h, w = x.shape
         f, _, kh, kw = weight.shape
         oh, ow = conv_output_size((h, w), (kh, kw), stride, padding, dilation, "conv2d")
-        view = windows(pad_array(x, padding), (kh, kw), stride, dilation, (oh, ow))
-        # Columns as (G, C/G*KH*KW, N*OH*OW): each group's product is one contiguous GEMM.
-        cols = _scratch.empty((groups, c // groups * kh * kw, n * oh * ow), x.dtype)
-        np.copyto(cols.reshape(c, kh, kw, n, oh, ow), view.transpose(1, 2, 3, 0, 4, 5))
-        out = np.matmul(weight.reshape(groups, f // groups, -1), cols).reshape(f, n, oh, ow)
+        # Columns as (G, C/G*KH*KW, N*OH*pitch): each group's product is one GEMM.
+        pitch = w + 2 * padding[1] if stride == (1, 1) else ow
+        cols = _scratch.empty((groups, c // groups * kh * kw, n * oh * pitch), x.dtype)
+        if pitch == ow:
+            view = windows(pad_array(x, padding), (kh, kw), stride, dilation, (oh, ow))
+            np.copyto(cols.reshape(c, kh, kw, n, oh, ow), view.transpose(1, 2, 3, 0, 4, 5))
+        else:
+            np.copyto(cols.reshape(c, kh, kw, n, -1), _row_windows(x, (kh, kw), padding,
+                                                                  dilation, oh))
+        out = np.matmul(weight.reshape(groups, f // groups, -1), cols).reshape(f, n, oh, pitch)
         if bias is not None:
             out += bias.reshape(f, 1, 1, 1)
         ctx.save_for_backward(x, weight, cols)
-        ctx.size = h, w
-        return out.transpose(1, 0, 2, 3)
+        ctx.size, ctx.pitch = (h, w), pitch
+        return out[..., :ow].transpose(1, 0, 2, 3)
 
     @staticmethod
     def backward(ctx, g):
@@ -211,17 +249,24 @@ def _backward_on_arrays(ctx: Node, g: np.ndarray) -> tuple:
     _, _, _, stride, padding, dilation, groups = ctx.args
     needs = ctx.needs_input_grad
     n, f, oh, ow = g.shape
-    c, (kh, kw), per_image = x.shape[1], weight.shape[2:], oh * ow
-    g_mat = np.ascontiguousarray(g.transpose(1, 0, 2, 3)).reshape(groups, f // groups, -1)
+    c, (kh, kw), pitch = x.shape[1], weight.shape[2:], ctx.pitch
+    per_image = oh * pitch
+    g_mat = np.zeros((f, n, oh, pitch), dtype=g.dtype)  # zeros under wrapped-around columns
+    g_mat[..., :ow] = g.transpose(1, 0, 2, 3)
+    g_mat = g_mat.reshape(groups, f // groups, -1)
     gx = gw = gb = None
     if needs[0]:
         w_t = weight.reshape(groups, f // groups, -1).transpose(0, 2, 1)
         (ph, pw), (h, w) = padding, ctx.size
-        image = np.zeros((c, n, h + 2 * ph, w + 2 * pw), dtype=x.dtype)  # (C, N, ...)
+        # (C, N, ...) with one spare row, for the runs of the row-pitch layout.
+        image = np.zeros((c, n, h + 2 * ph + 1, w + 2 * pw), dtype=x.dtype)
         for part in _batch_slices(n, c * kh * kw * per_image):
             g_cols = np.matmul(w_t, g_mat[:, :, part.start * per_image:part.stop * per_image])
-            grid = g_cols.reshape(c, kh, kw, -1, oh, ow).transpose(0, 3, 1, 2, 4, 5)
-            add_windows(grid, image[:, part], stride, dilation)
+            if pitch == ow:
+                grid = g_cols.reshape(c, kh, kw, -1, oh, ow).transpose(0, 3, 1, 2, 4, 5)
+                add_windows(grid, image[:, part], stride, dilation)
+            else:
+                _add_rows(g_cols.reshape(c, kh, kw, -1, per_image), image[:, part], dilation)
         gx = image[:, :, ph:ph + h, pw:pw + w].transpose(1, 0, 2, 3)
     if needs[1]:
         # (cols @ g^T)^T rather than g @ cols^T: BLAS is far faster with the long N*OH*OW
