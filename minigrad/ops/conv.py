@@ -192,6 +192,7 @@ class Conv2d(Function):
     """z = W * x + b (cross-correlation): im2col of x, then one matrix product per group.
 
     dz/dW = g @ cols^T (from the saved columns), dz/dx = col2im(W^T @ g), dz/db = sum of g.
+    With stride 1 the columns use the row-pitch layout described above.
     """
 
     @staticmethod
