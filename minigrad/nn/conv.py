@@ -5,11 +5,11 @@ from typing import Any
 
 import numpy as np
 
-from ..tensor import DEFAULT_FLOAT, Tensor
+from ..tensor import Tensor
 from . import functional as F
 from . import init
 from .module import Module
-from .parameter import Parameter
+from .linear import add_weight_and_bias
 
 
 def _pair(value: Any) -> Any:
@@ -59,13 +59,8 @@ class Conv2d(Module):
         self.kernel_size, self.stride = _pair(kernel_size), _pair(stride)
         self.padding, self.dilation = _pair(padding), _pair(dilation)
         self.groups, self.padding_mode = groups, padding_mode
-        shape = (out_channels, in_channels // groups) + self.kernel_size
-        self.weight = Parameter(np.empty(shape, dtype=DEFAULT_FLOAT))
-        if bias:
-            self.bias = Parameter(np.empty(out_channels, dtype=DEFAULT_FLOAT))
-        else:
-            self.register_parameter("bias", None)
-        self.reset_parameters()
+        add_weight_and_bias(self, (out_channels, in_channels // groups) + self.kernel_size,
+                             bias)
 
     def reset_parameters(self) -> None:
         """Draw new weights with PyTorch's default initialisation."""

@@ -22,6 +22,17 @@ class Identity(Module):
         return input
 
 
+def add_weight_and_bias(module: Module, weight_shape: tuple[int, ...], bias: bool) -> None:
+    """Give ``module`` a float32 ``weight`` of ``weight_shape`` and, when ``bias``, a
+    ``bias`` of its first dimension, then draw them with its ``reset_parameters()``."""
+    module.weight = Parameter(np.empty(weight_shape, dtype=DEFAULT_FLOAT))
+    if bias:
+        module.bias = Parameter(np.empty(weight_shape[0], dtype=DEFAULT_FLOAT))
+    else:
+        module.register_parameter("bias", None)
+    module.reset_parameters()
+
+
 class Linear(Module):
     """``y = x @ weight.T + bias``.
 
@@ -50,12 +61,7 @@ class Linear(Module):
         super().__init__()
         self.in_features = in_features
         self.out_features = out_features
-        self.weight = Parameter(np.empty((out_features, in_features), dtype=DEFAULT_FLOAT))
-        if bias:
-            self.bias = Parameter(np.empty(out_features, dtype=DEFAULT_FLOAT))
-        else:
-            self.register_parameter("bias", None)
-        self.reset_parameters()
+        add_weight_and_bias(self, (out_features, in_features), bias)
 
     def reset_parameters(self) -> None:
         """Draw new weights with PyTorch's default initialisation."""

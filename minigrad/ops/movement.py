@@ -157,12 +157,7 @@ def expand(x: Tensor, shape: Sequence[int]) -> Tensor:
                            f"greater or equal to the number of dimensions in the tensor "
                            f"({x.ndim})")
     shape = tuple(x.shape[i - lead] if n == -1 and i >= lead else n for i, n in enumerate(shape))
-    try:
-        np.broadcast_shapes(x.shape, shape)
-        fits = np.broadcast_shapes(x.shape, shape) == shape
-    except ValueError:
-        fits = False
-    if not fits:
+    if any(old != 1 and old != new for old, new in zip(x.shape, shape[lead:])):
         raise RuntimeError(f"expand: the expanded size {list(shape)} does not fit the "
                            f"existing size {list(x.shape)}")
     return x if shape == x.shape else Expand.apply(x, shape)
