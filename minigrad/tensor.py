@@ -9,6 +9,8 @@ from typing import Any, Callable, Iterator, Sequence
 
 import numpy as np
 
+from .tensor_methods import TensorMethods
+
 DEFAULT_FLOAT = np.dtype(np.float32)
 
 
@@ -39,7 +41,7 @@ def _to_array(data: Any, dtype: Any = None) -> np.ndarray:
     return array
 
 
-class Tensor:
+class Tensor(TensorMethods):
     """A multi-dimensional array that can record the operations applied to it.
 
     Parameters
@@ -77,6 +79,10 @@ class Tensor:
         t = cls.__new__(cls)
         t._init(array, grad_fn, output_nr)
         return t
+
+    def _bump_version(self) -> None:
+        """Record an in-place change of the array (see ``minigrad.internal.mark_modified``)."""
+        self._version.value += 1
 
     # --- array facts ------------------------------------------------------------------
     @property
@@ -278,263 +284,6 @@ class Tensor:
 
     __hash__ = object.__hash__
 
-    # --- arithmetic -------------------------------------------------------------------
-    def __add__(self, other: Any) -> "Tensor":
-        return ops.add(self, other)
-
-    def __radd__(self, other: Any) -> "Tensor":
-        return ops.add(other, self)
-
-    def __sub__(self, other: Any) -> "Tensor":
-        return ops.sub(self, other)
-
-    def __rsub__(self, other: Any) -> "Tensor":
-        return ops.sub(other, self)
-
-    def __mul__(self, other: Any) -> "Tensor":
-        return ops.mul(self, other)
-
-    def __rmul__(self, other: Any) -> "Tensor":
-        return ops.mul(other, self)
-
-    def __truediv__(self, other: Any) -> "Tensor":
-        return ops.div(self, other)
-
-    def __rtruediv__(self, other: Any) -> "Tensor":
-        return ops.div(other, self)
-
-    def __pow__(self, other: Any) -> "Tensor":
-        return ops.pow(self, other)
-
-    def __rpow__(self, other: Any) -> "Tensor":
-        return ops.pow(other, self)
-
-    def __matmul__(self, other: Any) -> "Tensor":
-        return ops.matmul(self, other)
-
-    def __rmatmul__(self, other: Any) -> "Tensor":
-        return ops.matmul(other, self)
-
-    def __neg__(self) -> "Tensor":
-        return ops.neg(self)
-
-    def __abs__(self) -> "Tensor":
-        return ops.abs(self)
-
-    def __pos__(self) -> "Tensor":
-        return self
-
-    # --- comparisons and logic (no gradient) ---------------------------------------------
-    def __eq__(self, other: Any) -> "Tensor":  # type: ignore[override]
-        return ops.compare(np.equal, self, other)
-
-    def __ne__(self, other: Any) -> "Tensor":  # type: ignore[override]
-        return ops.compare(np.not_equal, self, other)
-
-    def __lt__(self, other: Any) -> "Tensor":
-        return ops.compare(np.less, self, other)
-
-    def __le__(self, other: Any) -> "Tensor":
-        return ops.compare(np.less_equal, self, other)
-
-    def __gt__(self, other: Any) -> "Tensor":
-        return ops.compare(np.greater, self, other)
-
-    def __ge__(self, other: Any) -> "Tensor":
-        return ops.compare(np.greater_equal, self, other)
-
-    def __and__(self, other: Any) -> "Tensor":
-        return ops.compare(np.logical_and, self, other)
-
-    def __or__(self, other: Any) -> "Tensor":
-        return ops.compare(np.logical_or, self, other)
-
-    def __invert__(self) -> "Tensor":
-        return Tensor._wrap(~self._data)
-
-    # --- indexing -----------------------------------------------------------------------
-    def __getitem__(self, index: Any) -> "Tensor":
-        return ops.getitem(self, index)
-
-    def __setitem__(self, index: Any, value: Any) -> None:
-        ops.setitem_(self, index, value)
-
-    def __iter__(self) -> Iterator["Tensor"]:
-        if self.ndim == 0:
-            raise TypeError("iteration over a 0-d tensor")
-        return (self[i] for i in range(self.shape[0]))
-
-    # --- in-place ---------------------------------------------------------------------
-    def add_(self, other: Any, *, alpha: float = 1) -> "Tensor":
-        return ops.inplace(self, "add_", ops.add, other if alpha == 1 else other * alpha)
-
-    def sub_(self, other: Any, *, alpha: float = 1) -> "Tensor":
-        return ops.inplace(self, "sub_", ops.sub, other if alpha == 1 else other * alpha)
-
-    def mul_(self, other: Any) -> "Tensor":
-        return ops.inplace(self, "mul_", ops.mul, other)
-
-    def div_(self, other: Any) -> "Tensor":
-        return ops.inplace(self, "div_", ops.div, other)
-
-    def clamp_(self, min: Any = None, max: Any = None) -> "Tensor":
-        return ops.inplace(self, "clamp_", lambda x, _: ops.clamp(x, min, max), None)
-
-    def copy_(self, src: Any) -> "Tensor":
-        return ops.inplace(self, "copy_", lambda x, s: ops.where(True, s, x), src)
-
-    def fill_(self, value: Any) -> "Tensor":
-        return ops.inplace(self, "fill_", lambda x, v: ops.where(True, v, x), value)
-
-    def zero_(self) -> "Tensor":
-        return self.fill_(0)
-
-    __iadd__ = add_
-    __isub__ = sub_
-    __imul__ = mul_
-    __itruediv__ = div_
-
-    # --- math methods -------------------------------------------------------------------
-    def exp(self) -> "Tensor":
-        return ops.exp(self)
-
-    def log(self) -> "Tensor":
-        return ops.log(self)
-
-    def sqrt(self) -> "Tensor":
-        return ops.sqrt(self)
-
-    def sin(self) -> "Tensor":
-        return ops.sin(self)
-
-    def cos(self) -> "Tensor":
-        return ops.cos(self)
-
-    def tanh(self) -> "Tensor":
-        return ops.tanh(self)
-
-    def sigmoid(self) -> "Tensor":
-        return ops.sigmoid(self)
-
-    def relu(self) -> "Tensor":
-        return ops.relu(self)
-
-    def abs(self) -> "Tensor":
-        return ops.abs(self)
-
-    def neg(self) -> "Tensor":
-        return ops.neg(self)
-
-    def pow(self, exponent: Any) -> "Tensor":
-        return ops.pow(self, exponent)
-
-    def maximum(self, other: Any) -> "Tensor":
-        return ops.maximum(self, other)
-
-    def minimum(self, other: Any) -> "Tensor":
-        return ops.minimum(self, other)
-
-    def clamp(self, min: Any = None, max: Any = None) -> "Tensor":
-        return ops.clamp(self, min, max)
-
-    clip = clamp
-
-    def matmul(self, other: Any) -> "Tensor":
-        return ops.matmul(self, other)
-
-    # --- reductions ---------------------------------------------------------------------
-    def sum(self, dim: Any = None, keepdim: bool = False) -> "Tensor":
-        return ops.sum(self, dim, keepdim)
-
-    def mean(self, dim: Any = None, keepdim: bool = False) -> "Tensor":
-        return ops.mean(self, dim, keepdim)
-
-    def var(self, dim: Any = None, unbiased: bool = True, keepdim: bool = False, *,
-            correction: int | None = None) -> "Tensor":
-        return ops.var(self, dim, unbiased, keepdim, correction=correction)
-
-    def std(self, dim: Any = None, unbiased: bool = True, keepdim: bool = False, *,
-            correction: int | None = None) -> "Tensor":
-        return ops.std(self, dim, unbiased, keepdim, correction=correction)
-
-    def prod(self, dim: int | None = None, keepdim: bool = False) -> "Tensor":
-        return ops.prod(self, dim, keepdim)
-
-    def amax(self, dim: Any = None, keepdim: bool = False) -> "Tensor":
-        return ops.amax(self, dim, keepdim)
-
-    def amin(self, dim: Any = None, keepdim: bool = False) -> "Tensor":
-        return ops.amin(self, dim, keepdim)
-
-    def max(self, dim: Any = None, keepdim: bool = False) -> Any:
-        return ops.max(self, dim, keepdim)
-
-    def min(self, dim: Any = None, keepdim: bool = False) -> Any:
-        return ops.min(self, dim, keepdim)
-
-    def argmax(self, dim: int | None = None, keepdim: bool = False) -> "Tensor":
-        return ops.argmax(self, dim, keepdim)
-
-    def argmin(self, dim: int | None = None, keepdim: bool = False) -> "Tensor":
-        return ops.argmin(self, dim, keepdim)
-
-    def logsumexp(self, dim: Any, keepdim: bool = False) -> "Tensor":
-        return ops.logsumexp(self, dim, keepdim)
-
-    def softmax(self, dim: int) -> "Tensor":
-        return ops.softmax(self, dim)
-
-    def log_softmax(self, dim: int) -> "Tensor":
-        return ops.log_softmax(self, dim)
-
-    # --- movement -----------------------------------------------------------------------
-    def reshape(self, *shape: Any) -> "Tensor":
-        return ops.reshape(self, ops.shape_arg(shape))
-
-    def view(self, *shape: Any) -> "Tensor":
-        return ops.reshape(self, ops.shape_arg(shape))
-
-    def flatten(self, start_dim: int = 0, end_dim: int = -1) -> "Tensor":
-        return ops.flatten(self, start_dim, end_dim)
-
-    def transpose(self, dim0: int, dim1: int) -> "Tensor":
-        return ops.transpose(self, dim0, dim1)
-
-    def permute(self, *dims: Any) -> "Tensor":
-        return ops.permute(self, ops.shape_arg(dims))
-
-    @property
-    def T(self) -> "Tensor":
-        return ops.permute(self, tuple(range(self.ndim))[::-1])
-
-    @property
-    def mT(self) -> "Tensor":
-        return ops.transpose(self, -2, -1)
-
-    def squeeze(self, dim: Any = None) -> "Tensor":
-        return ops.squeeze(self, dim)
-
-    def unsqueeze(self, dim: int) -> "Tensor":
-        return ops.unsqueeze(self, dim)
-
-    def expand(self, *shape: Any) -> "Tensor":
-        return ops.expand(self, ops.shape_arg(shape))
-
-    def broadcast_to(self, shape: Sequence[int]) -> "Tensor":
-        return ops.expand(self, tuple(shape))
-
-    def expand_as(self, other: "Tensor") -> "Tensor":
-        return ops.expand(self, other.shape)
-
-    def split(self, split_size_or_sections: Any, dim: int = 0) -> tuple["Tensor", ...]:
-        return ops.split(self, split_size_or_sections, dim)
-
-    def chunk(self, chunks: int, dim: int = 0) -> tuple["Tensor", ...]:
-        return ops.chunk(self, chunks, dim)
-
-    def gather(self, dim: int, index: Any) -> "Tensor":
-        return ops.gather(self, dim, index)
-
     def draw_graph(self, **kwargs: Any) -> Any:
         """Draw the graph that produced this tensor (see :func:`minigrad.viz.draw_graph`)."""
         from .viz import draw_graph
@@ -542,4 +291,6 @@ class Tensor:
 
 
 from .autograd import engine, function  # noqa: E402  (the engine builds on Tensor)
-from . import ops  # noqa: E402  (the primitives build on Tensor)
+from . import ops, tensor_methods  # noqa: E402  (the primitives build on Tensor)
+
+tensor_methods.ops = ops

@@ -491,3 +491,10 @@ def compare(ufunc: np.ufunc, a: Any, b: Any) -> Tensor:
     a, b = operands(a, b)
     broadcast_shape(ufunc.__name__, a.shape, b.shape)
     return Tensor._wrap(ufunc(a._data, b._data))
+
+
+def bitwise_not(x: Tensor) -> Tensor:
+    """``~x``: logical not of a bool tensor, bitwise not of an integer one; no gradient."""
+    if x.dtype.kind == "f":
+        raise TypeError(f"bitwise_not: ~ is only defined for integer and bool tensors, got {x.dtype}")
+    return Tensor._wrap(np.invert(x._data))
