@@ -13,7 +13,7 @@ import numpy as np
 from ..autograd.function import Function, register
 from ..tensor import Tensor
 from ._util import broadcast_shape, operands
-from .broadcasting import sum_to
+from .broadcasting import sum_to, sum_to_array
 
 
 def _mask(condition: Tensor, like: Tensor) -> Tensor:
@@ -35,6 +35,11 @@ class Add(Function):
         x_shape, y_shape = ctx.shapes
         return sum_to(g, x_shape), sum_to(g, y_shape)
 
+    @staticmethod
+    def backward_arrays(ctx, g):
+        x_shape, y_shape = ctx.shapes
+        return sum_to_array(g, x_shape), sum_to_array(g, y_shape)
+
 
 @register("sub")
 class Sub(Function):
@@ -49,6 +54,12 @@ class Sub(Function):
     def backward(ctx, g):
         x_shape, y_shape = ctx.shapes
         return sum_to(g, x_shape), sum_to(-g, y_shape) if ctx.needs_input_grad[1] else None
+
+    @staticmethod
+    def backward_arrays(ctx, g):
+        x_shape, y_shape = ctx.shapes
+        gy = sum_to_array(np.negative(g), y_shape) if ctx.needs_input_grad[1] else None
+        return sum_to_array(g, x_shape), gy
 
 
 @register("mul")
@@ -67,6 +78,13 @@ class Mul(Function):
         gy = sum_to(g * x, y.shape) if ctx.needs_input_grad[1] else None
         return gx, gy
 
+    @staticmethod
+    def backward_arrays(ctx, g):
+        x, y = ctx.saved_arrays
+        gx = sum_to_array(g * y, x.shape) if ctx.needs_input_grad[0] else None
+        gy = sum_to_array(g * x, y.shape) if ctx.needs_input_grad[1] else None
+        return gx, gy
+
 
 @register("div")
 class Div(Function):
@@ -82,6 +100,13 @@ class Div(Function):
         x, y = ctx.saved_tensors
         gx = sum_to(g / y, x.shape) if ctx.needs_input_grad[0] else None
         gy = sum_to(-g * x / (y * y), y.shape) if ctx.needs_input_grad[1] else None
+        return gx, gy
+
+    @staticmethod
+    def backward_arrays(ctx, g):
+        x, y = ctx.saved_arrays
+        gx = sum_to_array(g / y, x.shape) if ctx.needs_input_grad[0] else None
+        gy = sum_to_array(-g * x / (y * y), y.shape) if ctx.needs_input_grad[1] else None
         return gx, gy
 
 
@@ -115,6 +140,10 @@ class Neg(Function):
     def backward(ctx, g):
         return -g
 
+    @staticmethod
+    def backward_arrays(ctx, g):
+        return np.negative(g)
+
 
 @register("exp")
 class Exp(Function):
@@ -131,6 +160,11 @@ class Exp(Function):
         (out,) = ctx.saved_tensors
         return g * out
 
+    @staticmethod
+    def backward_arrays(ctx, g):
+        (out,) = ctx.saved_arrays
+        return g * out
+
 
 @register("log")
 class Log(Function):
@@ -144,6 +178,11 @@ class Log(Function):
     @staticmethod
     def backward(ctx, g):
         (x,) = ctx.saved_tensors
+        return g / x
+
+    @staticmethod
+    def backward_arrays(ctx, g):
+        (x,) = ctx.saved_arrays
         return g / x
 
 
@@ -208,6 +247,11 @@ class Tanh(Function):
         (out,) = ctx.saved_tensors
         return g * (1 - out * out)
 
+    @staticmethod
+    def backward_arrays(ctx, g):
+        (out,) = ctx.saved_arrays
+        return g * (1 - out * out)
+
 
 @register("sigmoid")
 class Sigmoid(Function):
@@ -225,6 +269,11 @@ class Sigmoid(Function):
         (out,) = ctx.saved_tensors
         return g * out * (1 - out)
 
+    @staticmethod
+    def backward_arrays(ctx, g):
+        (out,) = ctx.saved_arrays
+        return g * out * (1 - out)
+
 
 @register("relu")
 class ReLU(Function):
@@ -240,6 +289,11 @@ class ReLU(Function):
     def backward(ctx, g):
         (out,) = ctx.saved_tensors
         return g * _mask(out > 0, g)
+
+    @staticmethod
+    def backward_arrays(ctx, g):
+        (out,) = ctx.saved_arrays
+        return np.where(out > 0, g, np.zeros((), g.dtype))
 
 
 @register("abs")
