@@ -16,9 +16,35 @@ from ._util import broadcast_shape, operands
 from .broadcasting import sum_to, sum_to_array
 
 
-def _mask(condition: Tensor, like: Tensor) -> Tensor:
-    """A constant 0/1 tensor of ``like``'s dtype."""
-    return Tensor._wrap(condition._data.astype(like.dtype))
+@register("locally_constant")
+class LocallyConstant(Function):
+    """z = c(x), given as an array: a mask, a sign or a share that is constant wherever it
+    is differentiable.  dz/dx = 0.
+
+    Backward rules build their masks with it, so a gradient like relu's ``g * (x > 0)``
+    stays connected to x, as PyTorch's does: differentiating it again gives zeros instead
+    of "does not require grad".
+    """
+
+    @staticmethod
+    def forward(ctx, x, value):
+        ctx.like = x.shape, x.dtype
+        return value
+
+    @staticmethod
+    def backward(ctx, g):
+        shape, dtype = ctx.like
+        return Tensor._wrap(np.zeros(shape, dtype)), None
+
+
+def locally_constant(x: Tensor, value: np.ndarray) -> Tensor:
+    """``value`` (computed from x's values) as a tensor connected to x with derivative 0."""
+    return LocallyConstant.apply(x, value)
+
+
+def _mask(condition: np.ndarray, source: Tensor, dtype: np.dtype) -> Tensor:
+    """A 0/1 tensor of ``dtype``, connected to ``source`` with derivative 0."""
+    return locally_constant(source, condition.astype(dtype))
 
 
 @register("add")
@@ -288,7 +314,7 @@ class ReLU(Function):
     @staticmethod
     def backward(ctx, g):
         (out,) = ctx.saved_tensors
-        return g * _mask(out > 0, g)
+        return g * _mask(out._data > 0, out, g.dtype)
 
     @staticmethod
     def backward_arrays(ctx, g):
@@ -308,7 +334,7 @@ class Abs(Function):
     @staticmethod
     def backward(ctx, g):
         (x,) = ctx.saved_tensors
-        return g * Tensor._wrap(np.sign(x._data))
+        return g * locally_constant(x, np.sign(x._data))
 
 
 class _Extremum(Function):
