@@ -233,7 +233,7 @@ class TensorMethods:
         return ops.reshape(self, ops.shape_arg(shape))
 
     def view(self, *shape: Any) -> "Tensor":
-        return ops.reshape(self, ops.shape_arg(shape))
+        return ops.view(self, ops.shape_arg(shape))
 
     def flatten(self, start_dim: int = 0, end_dim: int = -1) -> "Tensor":
         return ops.flatten(self, start_dim, end_dim)

@@ -28,7 +28,7 @@ from typing import Any, Callable
 import numpy as np
 
 from ..tensor import Tensor
-from . import details, grad_mode, hooks, saved as saved_values
+from . import details, grad_mode, hooks, saved as saved_values, views
 
 _REGISTRY: dict[str, type["Function"]] = {}
 
@@ -72,6 +72,8 @@ class AccumulateGrad:
 
 def gradient_edge(tensor: Tensor) -> tuple[Any, int] | None:
     """Where a gradient for ``tensor`` must be sent: (node, output index), or None."""
+    if tensor._base is not None:
+        views.refresh(tensor)
     if tensor._grad_fn is not None:
         return tensor._grad_fn, tensor._output_nr
     if not tensor._requires_grad:
@@ -205,6 +207,7 @@ class Function:
 
     name: str | None = None
     backward_arrays: Callable | None = None
+    is_view = False  # forward may return a view of its first argument (see views.py)
 
     @staticmethod
     def forward(ctx: Node, *args: Any, **kwargs: Any) -> Any:
@@ -223,10 +226,14 @@ class Function:
         raw = cls.forward(ctx, *[a._data if isinstance(a, Tensor) else a for a in args],
                           **kwargs)
         if True in needs and grad_mode.is_grad_enabled():
-            return _connect(ctx, args, kwargs, raw)
-        if isinstance(raw, tuple):
+            out = _connect(ctx, args, kwargs, raw)
+        elif isinstance(raw, tuple):
             return tuple(Tensor._wrap(_as_array(r, cls)) for r in raw)
-        return Tensor._wrap(_as_array(raw, cls))
+        else:
+            out = Tensor._wrap(_as_array(raw, cls))
+        if cls.is_view:
+            views.link(out, args[0], cls, args[1:], kwargs)
+        return out
 
 
 def _as_array(value: Any, cls: type) -> np.ndarray:
