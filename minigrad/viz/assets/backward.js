@@ -140,6 +140,27 @@
   slider.max = steps.length;
   document.getElementById("step-total").textContent = steps.length;
   const svg = document.querySelector("#graph svg");
-  if (svg) svg.removeAttribute("height");
+  const area = document.getElementById("graph");
+  const natural = svg ? svg.viewBox.baseVal.width * 4 / 3 : 0;  // Graphviz sizes are in pt
+  let zoom = 1;
+
+  function setZoom(value) {
+    if (!svg) return;
+    zoom = Math.max(0.2, Math.min(4, value));
+    svg.removeAttribute("height");
+    svg.setAttribute("width", Math.round(natural * zoom));
+  }
+  function fit() {
+    return Math.min(1, (area.clientWidth - 16) / natural);
+  }
+  document.getElementById("zoom-in").addEventListener("click", () => setZoom(zoom * 1.25));
+  document.getElementById("zoom-out").addEventListener("click", () => setZoom(zoom / 1.25));
+  document.getElementById("zoom-fit").addEventListener("click", () => setZoom(fit()));
+  document.addEventListener("keydown", function (event) {
+    if (event.key === "+" || event.key === "=") setZoom(zoom * 1.25);
+    else if (event.key === "-") setZoom(zoom / 1.25);
+    else if (event.key === "0") setZoom(fit());
+  });
+  setZoom(fit());
   show(0);
 })();
