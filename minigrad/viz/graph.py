@@ -31,7 +31,8 @@ STYLES: dict[str, dict[str, str]] = {
     tr.MODULE: {"shape": "box3d", "style": "filled", "fillcolor": "#ffe0b2"},
 }
 _BAD = {"fillcolor": BAD_COLOR, "color": "red"}
-_CLUSTER = {"style": "rounded", "color": "#888888", "labeljust": "l", "fontsize": "10"}
+_CLUSTER = {"style": "rounded", "color": "#888888", "labeljust": "l", "fontsize": "10",
+            "fontname": "Helvetica"}
 
 INSTALL_GRAPHVIZ = ("Install Graphviz: `apt-get install graphviz` (Debian/Ubuntu), "
                     "`brew install graphviz` (macOS), `conda install -c conda-forge graphviz`, "

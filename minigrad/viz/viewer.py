@@ -142,11 +142,12 @@ def _sent(step: Step, graph: tr.Trace) -> list[dict]:
         target = step.targets[i] if i < len(step.targets) else None
         name = names[i] if i < len(names) else f"input {i}"
         if step.node.next_edges[i] is None:
-            sent.append({"input": name, "to": "nobody: it does not require grad",
-                         "grad": None})
-            continue
-        sent.append({"input": name, "to": _receiver(target, graph),
-                     "grad": None if grad is None else tensor_facts(grad.numpy())})
+            sent.append({"input": name, "to": f"{name} does not require grad", "grad": None})
+        elif grad is None:
+            sent.append({"input": name, "to": "the rule gave none", "grad": None})
+        else:
+            sent.append({"input": name, "to": _receiver(target, graph),
+                         "grad": tensor_facts(grad.numpy())})
     return sent
 
 

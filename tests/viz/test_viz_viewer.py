@@ -82,7 +82,8 @@ def test_the_panel_data_holds_the_steps_numbers(tmp_path):
                                rtol=1e-3, atol=1e-4)
     matmul = next(d for d in data if d["title"] == "matmul")
     assert [o["input"] for o in matmul["outputs"]] == ["x", "y"]
-    assert matmul["outputs"][0]["to"] == "nobody: it does not require grad"
+    assert matmul["outputs"][0] == {"input": "x", "to": "x does not require grad",
+                                    "grad": None}
 
 
 @needs_dot

@@ -79,6 +79,10 @@
     }
     if (step.outputs.length) panel.appendChild(el("h3", "", "Gradients sent on"));
     step.outputs.forEach(function (out, i) {
+      if (out.grad === null) {
+        panel.appendChild(el("div", "from", "d/d" + out.input + ": none (" + out.to + ")"));
+        return;
+      }
       panel.appendChild(el("div", "from", "d/d" + out.input + " to " + out.to + ":"));
       panel.appendChild(tensorBox(out.grad, "out-" + i));
     });
@@ -86,6 +90,14 @@
 
   function mark(table, names, cls) {
     for (const name of names) for (const g of table[name] || []) g.classList.add(cls);
+  }
+
+  function centre(g) {
+    const area = document.getElementById("graph");
+    const box = g.getBoundingClientRect();
+    const view = area.getBoundingClientRect();
+    area.scrollTop += box.top + box.height / 2 - (view.top + view.height / 2);
+    area.scrollLeft += box.left + box.width / 2 - (view.left + view.width / 2);
   }
 
   function show(index) {
@@ -99,9 +111,7 @@
     mark(nodes, [step.node], "current");
     mark(edges, [].concat(...steps.slice(0, current).map((s) => s.edges)), "crossed");
     mark(edges, step.edges, "active");
-    for (const g of nodes[step.node] || []) {
-      g.scrollIntoView({block: "nearest", inline: "nearest"});
-    }
+    for (const g of nodes[step.node] || []) centre(g);
     render(step);
     document.getElementById("step-number").textContent = step.number;
     slider.value = current + 1;
