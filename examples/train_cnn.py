@@ -11,7 +11,7 @@ when installed) into --out. ``--resume`` continues from the checkpoint up to --e
 total. Fixed seeds make runs repeatable.
 
     python examples/train_cnn.py
-    python examples/train_cnn.py --dataset mnist --data-dir ../shared/data/mnist --epochs 3
+    python examples/train_cnn.py --dataset mnist --data-dir path/to/mnist --epochs 3
 """
 from __future__ import annotations
 
@@ -56,7 +56,7 @@ def load_data(args: argparse.Namespace) -> tuple[Any, Any, nn.Module]:
         train, test = random_split(TensorDataset(images, labels), [0.8, 0.2], seed=0)
         return train, test, digits_cnn()
     mnist = MNIST(args.data_dir, train=False)
-    images = (mnist.images - MNIST_MEAN) / MNIST_STD  # the usual per-pixel normalisation
+    images = (mnist.images - MNIST_MEAN) / MNIST_STD  # the usual normalisation
     labels = mnist.targets
     train = TensorDataset(images[:8000], labels[:8000])
     test = TensorDataset(images[8000:], labels[8000:])
@@ -154,14 +154,14 @@ def save_model_graph(model: nn.Module, example: minigrad.Tensor, path: Path) -> 
         return f"{path.with_suffix('.dot')} ({err})"
 
 
-def save_backward_page(model: nn.Module, images: minigrad.Tensor, labels: minigrad.Tensor,
-                       path: Path) -> str:
+def save_backward_page(model: nn.Module, images: minigrad.Tensor,
+                       labels: minigrad.Tensor, path: Path) -> str:
     """The backward pass of one batch, step by step, as an offline HTML page."""
     with minigrad.viz.record():
         loss = F.cross_entropy(model(images), labels)
     try:
         return str(minigrad.viz.save_backward_html(loss, path, params=model))
-    except (ImportError, RuntimeError) as err:  # no graphviz package or no `dot` program
+    except (ImportError, RuntimeError) as err:  # no graphviz package, or no `dot`
         return f"not written ({err})"
 
 
@@ -183,23 +183,29 @@ def plural(count: int, word: str) -> str:
 def main(argv: list[str] | None = None) -> float:
     parser = argparse.ArgumentParser(description="Train a CNN with minigrad.")
     parser.add_argument("--dataset", choices=["digits", "mnist"], default="digits")
-    parser.add_argument("--data-dir", default="data/mnist", help="folder with MNIST IDX files")
+    parser.add_argument("--data-dir", default="data/mnist",
+                        help="folder with MNIST IDX files")
     parser.add_argument("--epochs", type=int, default=None,
-                        help="epochs to train in total (default: 15 for digits, 3 for "
-                             "mnist); with --resume, training continues up to this total")
+                        help="epochs to train in total (default: 15 for digits, 3 "
+                             "for mnist); with --resume, training continues up to "
+                             "this total")
     parser.add_argument("--batch-size", type=int, default=None,
                         help="images per batch (default: 32 for digits, 64 for mnist)")
     parser.add_argument("--lr", type=float, default=None,
-                        help="Adam's learning rate (default: 3e-3 for digits, 1e-3 for mnist)")
+                        help="Adam's learning rate (default: 3e-3 for digits, 1e-3 "
+                             "for mnist)")
     parser.add_argument("--schedule", choices=["cosine", "constant"], default=None,
-                        help="learning-rate schedule (cosine for digits, constant for mnist)")
+                        help="learning-rate schedule (cosine for digits, constant "
+                             "for mnist)")
     parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--out", default="runs", help="where the checkpoint and pictures go")
+    parser.add_argument("--out", default="runs",
+                        help="where the checkpoint and pictures go")
     parser.add_argument("--resume", action="store_true",
-                        help="continue from the checkpoint in --out, up to --epochs in total")
+                        help="continue from the checkpoint in --out, up to --epochs "
+                             "in total")
     parser.add_argument("--no-progress", action="store_true",
-                        help="no progress bar (there is none anyway when the output is not "
-                             "a terminal)")
+                        help="no progress bar (there is none anyway when the output "
+                             "is not a terminal)")
     args = parser.parse_args(argv)
     defaults = {"digits": (15, 32, 3e-3, "cosine"), "mnist": (3, 64, 1e-3, "constant")}
     epochs, batch_size, lr, schedule_name = (given or default for given, default in zip(
@@ -208,11 +214,12 @@ def main(argv: list[str] | None = None) -> float:
     minigrad.manual_seed(args.seed)
     train, test, model = load_data(args)
     optimizer = minigrad.optim.Adam(model.parameters(), lr=lr)
-    # With "cosine" the learning rate decays to 0 along a half cosine over the epochs, so
-    # the last ones settle down; MNIST keeps the usual constant-rate recipe.
+    # With "cosine" the learning rate decays to 0 along a half cosine over the epochs,
+    # so the last ones settle down; MNIST keeps the usual constant-rate recipe.
     schedule = (minigrad.optim.lr_scheduler.CosineAnnealingLR(optimizer, T_max=epochs)
                 if schedule_name == "cosine" else None)
-    train_loader = DataLoader(train, batch_size=batch_size, shuffle=True, seed=args.seed)
+    train_loader = DataLoader(train, batch_size=batch_size, shuffle=True,
+                              seed=args.seed)
     test_loader = DataLoader(test, batch_size=256)
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
@@ -237,7 +244,8 @@ def main(argv: list[str] | None = None) -> float:
     started = time.perf_counter()
     show_progress = not args.no_progress and sys.stderr.isatty()
     if start_epoch >= epochs:
-        print(f"already trained {plural(start_epoch, 'epoch')}; ask for more with --epochs")
+        print(f"already trained {plural(start_epoch, 'epoch')}; "
+              "ask for more with --epochs")
     for epoch in range(start_epoch, epochs):
         loss, train_acc = train_epoch(model, train_loader, optimizer,
                                       f"epoch {epoch + 1}", show_progress)
@@ -261,11 +269,14 @@ def main(argv: list[str] | None = None) -> float:
           f"{plural(len(history['loss']), 'epoch')} ({elapsed:.1f} s of training)")
     print(f"checkpoint: {checkpoint}")
     curve = out / f"{args.dataset}_curve.png"
-    print(f"training curve: {curve if save_curve(history, curve) else 'skipped (no matplotlib)'}")
+    drawn = curve if save_curve(history, curve) else "skipped (no matplotlib)"
+    print(f"training curve: {drawn}")
     example = minigrad.stack([train[0][0], train[1][0]])
-    print(f"model graph: {save_model_graph(model, example, out / f'{args.dataset}_graph.svg')}")
+    graph = save_model_graph(model, example, out / f"{args.dataset}_graph.svg")
+    print(f"model graph: {graph}")
     images, labels = next(iter(train_loader))
-    page = save_backward_page(model, images, labels, out / f"{args.dataset}_backward.html")
+    page = save_backward_page(model, images, labels,
+                              out / f"{args.dataset}_backward.html")
     print(f"backward, step by step: {page}")
     return history["test_acc"][-1]
 

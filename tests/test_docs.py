@@ -450,3 +450,15 @@ def test_the_figure_script_draws_from_the_library(tmp_path):
                             "lenet-graph-depth1.svg", "nan-graph.svg", "im2col.svg"])
     for path in written:
         assert path.stat().st_size > 1000 and (DOCS / "img" / path.name).is_file()
+
+
+def test_code_lines_in_the_docs_fit_the_page():
+    """At most 88 columns per line of code or output, included files too: the docs'
+    stylesheet makes 88 columns fit a 1280 px window without scrolling sideways."""
+    too_long = []
+    for page in (p for p in PAGES if p.is_relative_to(DOCS)):
+        for fence in fences(page):
+            for i, line in enumerate(_expand(fence.body, page, fence.line).splitlines()):
+                if len(line) > 88:
+                    too_long.append(f"{page.name}:{fence.line + 1 + i}: {len(line)} columns")
+    assert not too_long, "\n".join(too_long)

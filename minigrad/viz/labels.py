@@ -160,8 +160,8 @@ def tensor_facts(array: np.ndarray, full_limit: int = 24) -> dict[str, Any]:
                              "bad": nonfinite(array)}
     wide = array.astype(np.float64) if array.dtype.kind in "fcbiu" else array
     if array.size <= full_limit:
-        facts["values"] = np.array2string(wide, precision=4, separator=", ",
-                                          floatmode="maxprec")
+        facts["values"] = np.array2string(wide, separator=", ", max_line_width=64,
+                                          formatter={"float_kind": _num})
     elif array.size:
         with np.errstate(invalid="ignore", over="ignore"):
             facts["stats"] = {"min": _num(wide.min()), "mean": _num(wide.mean()),
