@@ -5,11 +5,11 @@ nn, optim, data, testing, serialization, viz) goes through these four functions,
 state can change shape without the rest of the package noticing. They are also what you
 use to write a primitive's helpers or an optimizer of your own.
 
-* :func:`wrap` makes a tensor around an array, without copying and outside the graph.
-* :func:`array_of` is the array behind a tensor (no copy, no checks).
-* :func:`mark_modified` records that the tensor's array was written in place, so a graph
+* `wrap` makes a tensor around an array, without copying and outside the graph.
+* `array_of` is the array behind a tensor (no copy, no checks).
+* `mark_modified` records that the tensor's array was written in place, so a graph
   node that saved the old values refuses to run backward.
-* :func:`replace_array` gives a tensor a new array (``load_state_dict``, ``.data = ...``).
+* `replace_array` gives a tensor a new array (``load_state_dict``, ``.data = ...``).
 """
 from __future__ import annotations
 

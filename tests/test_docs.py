@@ -462,3 +462,41 @@ def test_code_lines_in_the_docs_fit_the_page():
                 if len(line) > 88:
                     too_long.append(f"{page.name}:{fence.line + 1 + i}: {len(line)} columns")
     assert not too_long, "\n".join(too_long)
+
+
+# --- the API reference is rendered from the docstrings ------------------------------------
+def _documented_objects():
+    """``(qualified name, object)`` of every public function, class and method that a
+    ``::: name`` line of the API pages renders."""
+    for page in sorted((DOCS / "api").glob("*.md")):
+        for name in re.findall(r"^::: ([\w.]+)", page.read_text(), re.M):
+            try:
+                target = importlib.import_module(name)
+                owned = [(f"{name}.{k}", v) for k, v in vars(target).items()
+                         if not k.startswith("_") and getattr(v, "__module__", None) == name]
+            except ModuleNotFoundError:
+                parent, _, attr = name.rpartition(".")
+                owned = [(name, getattr(importlib.import_module(parent), attr))]
+            for qualified, value in owned:
+                yield qualified, value
+                if inspect.isclass(value):
+                    yield from ((f"{qualified}.{m}", f) for m, f in vars(value).items()
+                                if not m.startswith("_") and callable(f))
+
+
+def test_docstrings_use_markdown_not_sphinx_roles():
+    role = re.compile(r":(?:class|func|meth|mod|attr|obj|exc|data):`")
+    found = [f"{path.relative_to(ROOT)}:{n}" for path in sorted((ROOT / "minigrad").rglob("*.py"))
+             for n, line in enumerate(path.read_text().splitlines(), 1) if role.search(line)]
+    assert not found, "Sphinx roles show up raw in the API reference:\n" + "\n".join(found)
+
+
+def test_public_signatures_in_the_api_reference_have_no_private_arguments():
+    found = []
+    for qualified, value in _documented_objects():
+        try:
+            params = inspect.signature(value).parameters
+        except (TypeError, ValueError):
+            continue
+        found += [f"{qualified}({p})" for p in params if p.startswith("_") and p != "_"]
+    assert not found, "\n".join(found)

@@ -1,6 +1,6 @@
 """Function, the graph node it records, and the registry of primitives.
 
-A primitive is a subclass of :class:`Function` with two static methods:
+A primitive is a subclass of `Function` with two static methods:
 
 * ``forward(ctx, *args)`` receives NumPy arrays in place of tensors and returns an array
   (or a tuple of arrays);
