@@ -180,9 +180,10 @@ def plural(count: int, word: str) -> str:
     return f"{count} {word}" if count == 1 else f"{count} {word}s"
 
 
-def main(argv: list[str] | None = None) -> float:
+def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(description="Train a CNN with minigrad.")
-    parser.add_argument("--dataset", choices=["digits", "mnist"], default="digits")
+    parser.add_argument("--dataset", choices=["digits", "mnist"], default="digits",
+                        help="the bundled 8x8 digits, or MNIST IDX files in --data-dir")
     parser.add_argument("--data-dir", default="data/mnist",
                         help="folder with MNIST IDX files")
     parser.add_argument("--epochs", type=int, default=None,
@@ -197,7 +198,8 @@ def main(argv: list[str] | None = None) -> float:
     parser.add_argument("--schedule", choices=["cosine", "constant"], default=None,
                         help="learning-rate schedule (cosine for digits, constant "
                              "for mnist)")
-    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--seed", type=int, default=0,
+                        help="seeds the weights, the split and the shuffling")
     parser.add_argument("--out", default="runs",
                         help="where the checkpoint and pictures go")
     parser.add_argument("--resume", action="store_true",
@@ -206,7 +208,11 @@ def main(argv: list[str] | None = None) -> float:
     parser.add_argument("--no-progress", action="store_true",
                         help="no progress bar (there is none anyway when the output "
                              "is not a terminal)")
-    args = parser.parse_args(argv)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> float:
+    args = build_parser().parse_args(argv)
     defaults = {"digits": (15, 32, 3e-3, "cosine"), "mnist": (3, 64, 1e-3, "constant")}
     epochs, batch_size, lr, schedule_name = (given or default for given, default in zip(
         (args.epochs, args.batch_size, args.lr, args.schedule), defaults[args.dataset]))
