@@ -7,7 +7,7 @@ import pytest
 
 import minigrad as mg
 from minigrad.autograd import scope
-from minigrad.viz import draw_graph, save_graph
+from minigrad.viz import draw_graph, record, save_graph
 from minigrad.viz.graph import BAD_COLOR
 
 graphviz = pytest.importorskip("graphviz")
@@ -18,7 +18,8 @@ def small_net():
     x = mg.tensor(np.arange(6, dtype=np.float32).reshape(2, 3))
     w = mg.tensor(np.ones((3, 4), dtype=np.float32), requires_grad=True)
     b = mg.tensor(np.zeros(4, dtype=np.float32), requires_grad=True)
-    loss = ((x @ w + b).relu() * 2.0).sum()
+    with record():
+        loss = ((x @ w + b).relu() * 2.0).sum()
     return loss, {"w": w, "b": b}
 
 
@@ -121,7 +122,7 @@ def scoped(fake_module):
     x = mg.ones(4, 3)
     w = mg.ones(3, 2, requires_grad=True)
     lin.own_parameters["weight"] = w
-    with scope.entered(net):
+    with record(), scope.entered(net):
         with scope.entered(block):
             with scope.entered(lin):
                 h = x @ w
@@ -272,8 +273,9 @@ def test_unknown_format_is_rejected(tmp_path):
 def lenet_loss(lenet):
     nn = pytest.importorskip("minigrad.nn")
     model = lenet()
-    out = model(mg.randn(2, 1, 28, 28))
-    return nn.functional.cross_entropy(out, mg.tensor([1, 2])), model
+    with record():
+        out = model(mg.randn(2, 1, 28, 28))
+        return nn.functional.cross_entropy(out, mg.tensor([1, 2])), model
 
 
 def test_lenet_clusters_carry_module_names(lenet, parse):
@@ -309,3 +311,23 @@ def test_lenet_renders(lenet, tmp_path):
     path = save_graph(loss, tmp_path / "lenet.svg", params=model, show_grads=True,
                       max_depth=2)
     assert "features.0: Conv2d" in path.read_text()
+
+
+def test_a_graph_recorded_without_details_is_drawn_without_clusters_or_arguments(lenet,
+                                                                                  parse):
+    nn = pytest.importorskip("minigrad.nn")
+    model = lenet()
+    loss = nn.functional.cross_entropy(model(mg.randn(2, 1, 28, 28)), mg.tensor([1, 2]))
+    dot = parse(draw_graph(loss, params=model).source)
+    assert dot.clusters() == [] and len(dot.find("conv2d")) == 2
+    assert not dot.find("padding=") and dot.find("features.0.weight")
+
+
+def test_params_can_name_an_input_recorded_with_details(parse):
+    x = mg.ones(2, 3)
+    w = mg.ones(3, requires_grad=True)
+    with record():
+        y = (x * w).sum()
+    assert parse(draw_graph(y, {"x": x, "w": w}).source).one("x")
+    plain = parse(draw_graph((x * w).sum(), {"x": x, "w": w}).source)
+    assert plain.one("input") and not plain.find("x\\n")

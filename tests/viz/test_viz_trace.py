@@ -4,6 +4,7 @@ import pytest
 
 import minigrad as mg
 from minigrad.autograd import scope
+from minigrad.viz import record
 from minigrad.viz import trace as tr
 
 
@@ -78,9 +79,12 @@ def test_an_output_that_is_a_leaf_or_has_no_graph_is_still_drawn():
 
 def test_ops_keep_their_attributes_without_tensor_placeholders():
     x = mg.ones(2, 3, requires_grad=True)
-    graph = tr.trace([x.reshape(3, 2).sum(1)])
-    attrs = [v.attrs for v in graph.vertices if v.kind == tr.OP]
+    with record():
+        y = x.reshape(3, 2).sum(1)
+    attrs = [v.attrs for v in tr.trace([y]).vertices if v.kind == tr.OP]
     assert attrs == [{"shape": (3, 2)}, {"dim": (1,)}]
+    assert [v.attrs for v in tr.trace([x.reshape(3, 2).sum(1)]).vertices
+            if v.kind == tr.OP] == [{}, {}]  # recorded without details
 
 
 def test_multi_output_op_draws_only_the_outputs_used():
@@ -126,7 +130,7 @@ def scoped_graph(fake_module):
     net = type("Net", (fake_module,), {})(block=block)
     x = mg.ones(4, 3)
     w = mg.ones(3, 2, requires_grad=True)
-    with scope.entered(net):
+    with record(), scope.entered(net):
         with scope.entered(block):
             with scope.entered(lin):
                 h = x @ w
@@ -187,7 +191,7 @@ def test_collapse_at_depth_zero_folds_the_whole_net_and_none_folds_nothing(fake_
 def test_collapse_keeps_edges_that_use_a_box_twice_once(fake_module):
     net = fake_module()
     a = mg.ones(2, requires_grad=True).exp()
-    with scope.entered(net):
+    with record(), scope.entered(net):
         h = a * a + a
     folded = tr.collapse(tr.trace([h]), 0)
     assert edges_by_title(folded) == [("param", "exp"), ("exp", "tensor"), ("tensor", "module"),
