@@ -126,10 +126,14 @@ class BackwardSteps(Sequence[Step]):
 
         return backward_html(self, **options)
 
-    def _repr_html_(self) -> str:
+    def _repr_html_(self) -> str | None:
+        """The viewer in a frame; None (so the text repr is shown) without Graphviz."""
         from .viewer import notebook_frame
 
-        return notebook_frame(self.to_html())
+        try:
+            return notebook_frame(self.to_html())
+        except (ImportError, RuntimeError):
+            return None
 
 
 def backward_steps(output: Any, gradient: Any = None, params: Any = None) -> BackwardSteps:

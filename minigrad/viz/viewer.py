@@ -10,7 +10,6 @@ from __future__ import annotations
 import html
 import inspect
 import json
-import re
 from pathlib import Path
 from typing import Any
 
@@ -189,11 +188,12 @@ def _leaf_title(leaf: Any, graph: tr.Trace, key: str | None) -> str:
 
 
 def _argument_names(function: Any) -> list[str]:
+    """The names of ``forward``'s positional arguments after ``ctx`` (``x``, ``y``)."""
     try:
-        params = list(inspect.signature(function.forward).parameters)[1:]
+        params = list(inspect.signature(function.forward).parameters.values())[1:]
     except (TypeError, ValueError):
         return []
-    return [p for p in params if not re.match(r"^(args|kwargs)$", p)]
+    return [p.name for p in params if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
 
 
 def _modules(steps: BackwardSteps) -> list[Any]:

@@ -162,3 +162,10 @@ def test_draw_graph_displays_itself_in_jupyter():
     x = mg.tensor([1.0], requires_grad=True)
     bundle = mg.viz.draw_graph(x.exp())._repr_mimebundle_()
     assert "<svg" in bundle["image/svg+xml"]
+
+
+def test_without_graphviz_a_notebook_falls_back_to_the_text(monkeypatch):
+    monkeypatch.setattr(graph_module.shutil, "which", lambda name: None)
+    x = mg.tensor([1.0], requires_grad=True)
+    steps = backward_steps((x * 2.0).sum())
+    assert steps._repr_html_() is None and repr(steps).startswith("<BackwardSteps: 3 steps")
