@@ -444,10 +444,11 @@ def test_the_figure_script_draws_from_the_library(tmp_path):
     spec.loader.exec_module(module)
     with contextlib.redirect_stdout(io.StringIO()):
         written = module.main(["backward-graph", "lenet-graph", "nan-graph", "im2col",
-                               "--out", str(tmp_path)])
+                               "backward-pages", "--out", str(tmp_path)])
     names = sorted(path.name for path in written)
     assert names == sorted(["backward-graph.svg", "backward-graph-lr.svg", "lenet-graph.svg",
-                            "lenet-graph-depth1.svg", "nan-graph.svg", "im2col.svg"])
+                            "lenet-graph-depth1.svg", "nan-graph.svg", "im2col.svg",
+                            "backward-tanh.html", "backward-reuse.html"])
     for path in written:
         assert path.stat().st_size > 1000 and (DOCS / "img" / path.name).is_file()
 
