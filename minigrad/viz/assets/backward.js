@@ -171,6 +171,6 @@
     else if (event.key === "-") setZoom(zoom / 1.25);
     else if (event.key === "0") setZoom(fit());
   });
-  setZoom(fit());
+  setZoom(Math.max(0.85, fit()));  // below that the labels get hard to read: scroll instead
   show(0);
 })();
