@@ -73,10 +73,11 @@ def nan_graph(out: Path) -> list[Path]:
     """A log of a negative number: the NaN and the op that made it are drawn in red."""
     x = minigrad.tensor([1.0, -1.0])
     w = minigrad.tensor([0.5, 2.0], requires_grad=True)
-    h = w * x
-    with np.errstate(invalid="ignore"):
-        y = h.log()              # log(-2) is NaN
-    loss = y.sum()
+    with record():               # keeps the intermediate values to inspect
+        h = w * x
+        with np.errstate(invalid="ignore"):
+            y = h.log()          # log(-2) is NaN
+        loss = y.sum()
     return [save_graph(loss, out / "nan-graph.svg", params={"w": w})]
 
 

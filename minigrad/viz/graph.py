@@ -7,13 +7,12 @@ Rendering to SVG/PNG/PDF runs the Graphviz program ``dot`` without a shell.
 """
 from __future__ import annotations
 
-from ..internal import array_of
-
 import itertools
 import shutil
 from pathlib import Path
 from typing import Any, Iterator
 
+from ..internal import array_of
 from . import trace as tr
 from .labels import grad_stats, module_label, module_names, nonfinite, op_label, format_shape
 

@@ -5,12 +5,11 @@ and can be tested without Graphviz.
 """
 from __future__ import annotations
 
-from ..internal import array_of
-
 from typing import Any, Iterable
 
 import numpy as np
 
+from ..internal import array_of
 from ..tensor import Tensor
 
 # Attributes that name one value per spatial dimension: (2, 2) reads as 2.

@@ -16,7 +16,7 @@ import numpy as np
 from ..autograd import engine
 from ..creation import ones_like, tensor as as_tensor
 from ..tensor import Tensor
-from .trace import as_tensor_list, output_index
+from .trace import as_tensor_list, output_index, primitive_name
 
 
 @dataclass
@@ -201,7 +201,7 @@ class _Recorder:
                                fields["target_nr"], fields["grad"]))
         elif event == "run":
             node = fields["node"]
-            step = self._new_step(node, node.name, None)
+            step = self._new_step(node, primitive_name(node), None)
             step.grads_in = list(fields["grads_in"])
             step.grads_out = tuple(fields["grads_out"])
             step.attrs = {k: v for k, v in node.attrs.items() if v is not None}

@@ -6,8 +6,6 @@ so it sees each layer's output shape without recording a graph. It runs inside
 """
 from __future__ import annotations
 
-from ..internal import array_of
-
 from dataclasses import dataclass
 from typing import Any, Sequence
 
@@ -15,6 +13,7 @@ import numpy as np
 
 from ..autograd.details import record_details
 from ..autograd.grad_mode import no_grad
+from ..internal import array_of
 from ..tensor import DEFAULT_FLOAT, Tensor
 from .labels import describe_module
 

@@ -221,7 +221,7 @@ class _Builder:
 
     def op(self, node: Any) -> None:
         scope = node.scope or ()
-        vertex = self.add(OP, node.function.name or node.function.__name__, place=scope, outputs=node.outputs(),
+        vertex = self.add(OP, primitive_name(node), place=scope, outputs=node.outputs(),
                           attrs={k: v for k, v in node.attrs.items() if v is not None})
         self.ops[id(node)] = vertex
         given = getattr(node, "inputs", ()) or ()
@@ -255,6 +255,12 @@ class _Builder:
         keys.update((k, v.key) for k, v in self.results.items())
         keys.update((k, v.key) for k, v in self.leaves.items())
         return Trace(self.vertices, self.edges, keys)
+
+
+def primitive_name(node: Any) -> str:
+    """The registered name of the primitive that made ``node`` (``mul``), or its class
+    name for an unregistered Function."""
+    return node.function.name or node.function.__name__
 
 
 def output_index(tensor: Tensor) -> int:

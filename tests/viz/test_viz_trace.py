@@ -39,11 +39,15 @@ def test_a_leaf_used_twice_is_one_vertex_with_two_edges():
 def test_tensors_without_grad_are_inputs_and_scalars_are_constants():
     x = mg.ones(2, 3)
     w = mg.ones(3, requires_grad=True)
-    graph = tr.trace([(x * w) * 2.0])
+    with record():
+        graph = tr.trace([(x * w) * 2.0])
     by_kind = {v.kind: v for v in graph.vertices}
     assert by_kind[tr.INPUT].shape == (2, 3)
     assert by_kind[tr.CONSTANT].shape == ()
     assert by_kind[tr.PARAM].title == ""  # no params given and no tensor name
+    # without details, what is outside the graph (data, constants) was not recorded
+    assert {v.kind for v in tr.trace([(x * w) * 2.0]).vertices} == \
+        {tr.OP, tr.PARAM, tr.TENSOR, tr.OUTPUT}
 
 
 def test_named_tensors_and_params_dict_give_titles():
@@ -97,11 +101,14 @@ def test_multi_output_op_draws_only_the_outputs_used():
 
 def test_live_intermediate_tensors_are_attached():
     x = mg.tensor([1.0], requires_grad=True)
-    h = x.exp()
-    out = h.sum()
+    with record():
+        h = x.exp()
+        out = h.sum()
     graph = tr.trace([out])
     tensor = next(v for v in graph.vertices if v.kind == tr.TENSOR)
     assert tensor.tensor is h
+    plain = tr.trace([x.exp().sum()])
+    assert next(v for v in plain.vertices if v.kind == tr.TENSOR).tensor is None
 
 
 def test_deep_chain_needs_no_recursion():

@@ -31,12 +31,15 @@ def shown(facts):
                                                    text)])
 
 
-def one_layer():
+def one_layer(details=True):
     mg.manual_seed(0)
     x = mg.randn(4, 3)
     w = mg.randn(3, 2, requires_grad=True)
     b = mg.zeros(2, requires_grad=True)
-    return (x @ w + b).tanh().mean(), {"x": x, "w": w, "b": b}
+    if not details:
+        return (x @ w + b).tanh().mean(), {"x": x, "w": w, "b": b}
+    with record():
+        return (x @ w + b).tanh().mean(), {"x": x, "w": w, "b": b}
 
 
 @needs_dot
@@ -169,3 +172,14 @@ def test_without_graphviz_a_notebook_falls_back_to_the_text(monkeypatch):
     x = mg.tensor([1.0], requires_grad=True)
     steps = backward_steps((x * 2.0).sum())
     assert steps._repr_html_() is None and repr(steps).startswith("<BackwardSteps: 3 steps")
+
+
+@needs_dot
+def test_a_graph_recorded_without_details_still_steps_through(tmp_path):
+    loss, params = one_layer(details=False)
+    steps = backward_steps(loss, params=params)
+    data, titles = page_data(save_backward_html(steps, tmp_path / "b.html").read_text())
+    assert len(data) == len(steps) == 7 and all(d["node"] in titles for d in data)
+    matmul = next(d for d in data if d["title"] == "matmul")
+    assert [o["input"] for o in matmul["outputs"]] == ["y"]  # x was not recorded
+    assert all(d["attrs"] == "" and d["scope"] == "" for d in data)
