@@ -181,7 +181,6 @@ class _Recorder:
     def __init__(self) -> None:
         self.steps: list[Step] = []
         self.by_node: dict[int, Step] = {}
-        self.arrived: dict[tuple[int, int], list[Arrival]] = {}
         self.sends: list[tuple[Any, int, Any, int, Tensor]] = []
         self.seeds: list[tuple[Any, int, Tensor]] = []
 
