@@ -282,7 +282,8 @@ def test_every_page_is_collected():
     for required in ("index.md", "getting-started.md", "tensors-and-the-graph.md",
                      "how-backward-works.md", "writing-a-primitive.md",
                      "convolution-from-scratch.md", "training-a-cnn.md",
-                     "seeing-the-graph.md", "testing.md", "performance.md"):
+                     "seeing-the-graph.md", "watching-backward.md", "testing.md",
+                     "performance.md"):
         assert required in names
     assert len(ALL_BLOCKS) >= 60
 

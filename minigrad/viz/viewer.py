@@ -161,7 +161,8 @@ def _receiver(target: Step | None, graph: tr.Trace) -> str:
 
 def _edges(step: Step, graph: tr.Trace) -> list[str]:
     """Drawing edges the gradients of this step travel: into the node from each output
-    that received one, and from the node towards each input it sent one to."""
+    that received one, and from the node towards each input it sent one to (edges
+    folded into a module box are not drawn, so not listed)."""
     node_key = graph.keys.get(id(step.leaf if step.leaf is not None else step.node))
     found = []
     if step.leaf is None:
@@ -177,7 +178,8 @@ def _edges(step: Step, graph: tr.Trace) -> list[str]:
                 graph.keys.get((id(edge[0]), edge[1]))
             if feeder is not None:
                 found.append(f"{feeder}->{node_key}")
-    return sorted(set(found))
+    drawn = {f"{a}->{b}" for a, b in graph.edges}
+    return sorted(set(found) & drawn)
 
 
 def _leaf_title(leaf: Any, graph: tr.Trace, key: str | None) -> str:

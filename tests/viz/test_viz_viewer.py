@@ -183,3 +183,18 @@ def test_a_graph_recorded_without_details_still_steps_through(tmp_path):
     matmul = next(d for d in data if d["title"] == "matmul")
     assert [o["input"] for o in matmul["outputs"]] == ["y"]  # x was not recorded
     assert all(d["attrs"] == "" and d["scope"] == "" for d in data)
+
+
+@needs_dot
+def test_folded_modules_highlight_their_box(lenet, tmp_path):
+    nn = pytest.importorskip("minigrad.nn")
+    mg.manual_seed(0)
+    model = lenet()
+    with record():
+        loss = nn.functional.cross_entropy(model(mg.randn(2, 1, 28, 28)), mg.tensor([1, 2]))
+    path = save_backward_html(loss, tmp_path / "b.html", params=model, max_depth=1)
+    data, titles = page_data(path.read_text())
+    assert all(d["node"] in titles for d in data)
+    conv = [d for d in data if d["title"] == "conv2d"]
+    assert len({d["node"] for d in conv}) == 1  # both convolutions are in the features box
+    assert all(edge in titles for d in data for edge in d["edges"])
