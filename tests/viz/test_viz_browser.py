@@ -136,7 +136,9 @@ def test_lenet5_step_3_and_a_screenshot(browser, lenet, tmp_path):
     check_step(browser, steps[2], {})
     shot = tmp_path / "lenet-step3.png"
     assert browser.save_screenshot(str(shot)) and shot.stat().st_size > 10_000
-    browser.find_element(By.ID, "play").click()
-    time.sleep(1.3)
-    assert int(browser.find_element(By.ID, "step-number").text) > 3
+    browser.find_element(By.ID, "play").click()  # one step a second
+    started = time.monotonic()
+    while int(browser.find_element(By.ID, "step-number").text) == 3:
+        assert time.monotonic() - started < 10, "Play did not advance"
+        time.sleep(0.1)
     browser.find_element(By.ID, "play").click()  # pause
