@@ -5,14 +5,14 @@ nn, optim, data, testing, serialization, viz) goes through these functions, so t
 state can change shape without the rest of the package noticing. They are also what you
 use to write a primitive's helpers or an optimizer of your own.
 
-* :func:`wrap` makes a tensor around an array, without copying and outside the graph.
-* :func:`array_of` is the array behind a tensor (no copy, no checks).
-* :func:`mark_modified` records that the tensor's array was written in place, so a graph
+* `wrap` makes a tensor around an array, without copying and outside the graph.
+* `array_of` is the array behind a tensor (no copy, no checks).
+* `mark_modified` records that the tensor's array was written in place, so a graph
   node that saved the old values refuses to run backward.
-* :func:`replace_array` gives a tensor a new array (``load_state_dict``, ``.data = ...``).
-* :func:`adopt_history` gives a tensor the node of a result whose values were written
+* `replace_array` gives a tensor a new array (``load_state_dict``, ``.data = ...``).
+* `adopt_history` gives a tensor the node of a result whose values were written
   into it: how an in-place op (``y.mul_(2)``) is recorded in grad mode;
-  :func:`view_of` says whose memory a view shares, for in-place ops on views.
+  `view_of` says whose memory a view shares, for in-place ops on views.
 """
 from __future__ import annotations
 

@@ -1,7 +1,7 @@
 """Tensor: a NumPy array, its gradient, and the graph node that produced it.
 
 Every operator and method here is a thin wrapper: the arithmetic lives in the registered
-primitives of :mod:`minigrad.ops`, which record the graph through ``Function.apply``.
+primitives of `minigrad.ops`, which record the graph through ``Function.apply``.
 """
 from __future__ import annotations
 
@@ -327,7 +327,7 @@ class Tensor(TensorMethods):
     __hash__ = object.__hash__
 
     def draw_graph(self, **kwargs: Any) -> Any:
-        """Draw the graph that produced this tensor (see :func:`minigrad.viz.draw_graph`)."""
+        """Draw the graph that produced this tensor (see `minigrad.viz.draw_graph`)."""
         from .viz import draw_graph
         return draw_graph(self, **kwargs)
 

@@ -1,6 +1,6 @@
 """The operators and math methods of Tensor, each a call of one function of ``minigrad.ops``.
 
-``Tensor`` inherits them from :class:`TensorMethods`; they are written out one by one
+``Tensor`` inherits them from `TensorMethods`; they are written out one by one
 (no generated methods), so every operation is found by searching for its name.
 """
 from __future__ import annotations
@@ -15,7 +15,7 @@ ops: Any = None
 
 
 class TensorMethods:
-    """Operators, math, reductions, movement and in-place methods of :class:`Tensor`."""
+    """Operators, math, reductions, movement and in-place methods of `Tensor`."""
 
     __slots__ = ()
 

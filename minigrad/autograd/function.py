@@ -15,7 +15,7 @@ rule; tests check that it agrees with ``backward`` for every primitive that has 
 
 ``Function.apply`` is the one place where graph nodes are made. It runs ``forward`` on the
 arrays and, when an input requires grad (and grad mode is on), returns output tensors
-that point at a new :class:`Node`: the node remembers where each input's gradient must go
+that point at a new `Node`: the node remembers where each input's gradient must go
 (``next_edges``) and what ``forward`` saved. Beside this file: ``saved.py`` (saved values
 and their version check), ``hooks.py`` (gradient hooks, ``retain_grad``), ``details.py``
 (what only drawings and exporters record), ``engine.py`` (the backward walk).
