@@ -1,0 +1,64 @@
+"""Lowerings of convolution and pooling: conv2d -> Conv, max_pool2d -> MaxPool,
+avg_pool2d -> AveragePool (or GlobalAveragePool).
+
+minigrad's pooling primitives slide windows over an input that is already padded (the
+padding, and the extra cells ``ceil_mode`` needs, come from an earlier ``pad`` step,
+which lowers to Pad), so MaxPool and AveragePool get no pads of their own.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from .builder import GraphBuilder
+from .errors import UnsupportedOperatorError
+from .table import lowers
+from .trace import Step
+
+
+def _arg(step: Step, i: int, name: str, default=None):
+    return step.kwargs.get(name, step.args[i] if len(step.args) > i else default)
+
+
+@lowers("conv2d")
+def lower_conv2d(g: GraphBuilder, step: Step) -> None:
+    """Conv(x, W, b) with strides, symmetric pads, dilations and group."""
+    x, weight = step.args[0], step.args[1]
+    bias = _arg(step, 2, "bias")
+    stride = _arg(step, 3, "stride", (1, 1))
+    (ph, pw) = _arg(step, 4, "padding", (0, 0))
+    dilation = _arg(step, 5, "dilation", (1, 1))
+    groups = _arg(step, 6, "groups", 1)
+    inputs = [g.name(x), g.name(weight)] + ([g.name(bias)] if bias is not None else [])
+    g.op("Conv", inputs, step.out(), kernel_shape=list(weight.shape[2:]), strides=list(stride),
+         pads=[ph, pw, ph, pw], dilations=list(dilation), group=int(groups))
+
+
+@lowers("max_pool2d")
+def lower_max_pool2d(g: GraphBuilder, step: Step) -> None:
+    """MaxPool(x) with kernel_shape, strides and dilations; only the values (output 0)."""
+    x, kernel, stride = step.args[:3]
+    dilation = _arg(step, 3, "dilation", (1, 1))
+    g.op("MaxPool", [g.name(x)], step.out(0), kernel_shape=list(kernel), strides=list(stride),
+         dilations=list(dilation))
+
+
+@lowers("avg_pool2d")
+def lower_avg_pool2d(g: GraphBuilder, step: Step) -> None:
+    """AveragePool(x), then a product with KH*KW / divisor where the divisor is not the
+    window size (count_include_pad=False, divisor_override, ceil_mode's clipped windows).
+    A window that covers the whole input with the plain divisor is GlobalAveragePool."""
+    x, kernel, stride, divisor = step.args[:4]
+    kh, kw = kernel
+    if x.dynamic and any(x.dynamic[2:]):
+        raise UnsupportedOperatorError("avg_pool2d: pooling over a dynamic spatial axis is "
+                                       "not exportable (its divisor depends on the size)")
+    plain = bool(np.all(divisor == kh * kw))
+    if plain and tuple(x.shape[2:]) == (kh, kw):
+        g.op("GlobalAveragePool", [g.name(x)], step.out())
+        return
+    pooled = g.op("AveragePool", [g.name(x)], step.out() if plain else None,
+                  kernel_shape=[kh, kw], strides=list(stride))
+    if not plain:
+        factor = g.constant((kh * kw) / np.asarray(divisor, np.float64), step.outputs[0].dtype,
+                            "divisor")
+        g.op("Mul", [pooled, factor], step.out())
