@@ -78,9 +78,9 @@ def export(model: Any, args: Any, f: str | os.PathLike | IO[bytes],
         output_names = _names(output_names, len(first.outputs), "output")
         axes = _dynamic_axes(dynamic_axes, input_names, output_names, inputs)
         second = _trace(model, consistency.probe(inputs, axes), keys)
-    where = _where(paths)
-    consistency.mark_dynamic(first, second, where)
-    proto = _build(first, input_names, output_names, axes, opset, keys, where, onnx)
+        where = _where(paths)
+        consistency.mark_dynamic(first, second, where)
+        proto = _build(first, input_names, output_names, axes, opset, keys, where)
     onnx.checker.check_model(proto, full_check=True)
     _write(proto.SerializeToString(), f)
     return proto
@@ -191,7 +191,7 @@ def _where(paths: dict[int, str]) -> Any:
 
 # --- building ---------------------------------------------------------------------------
 def _build(first: trace.Trace, input_names: list[str], output_names: list[str], axes: dict,
-           opset: int, keys: dict[int, str], where: Any, onnx: Any) -> Any:
+           opset: int, keys: dict[int, str], where: Any) -> Any:
     g = GraphBuilder(opset)
     for value, name in zip(first.inputs, input_names):
         value.name = name
@@ -207,7 +207,7 @@ def _build(first: trace.Trace, input_names: list[str], output_names: list[str], 
         elif id(step) not in inside:
             _lower(g, step, where)
     outputs = [_output_name(g, value, name) for value, name in zip(first.outputs, output_names)]
-    return _model(g, first, input_names, outputs, axes, onnx)
+    return _model(g, first, outputs, axes)
 
 
 def _name_outputs(first: trace.Trace, output_names: list[str]) -> None:
@@ -242,8 +242,7 @@ def _lower(g: GraphBuilder, step: trace.Step, where: Any) -> None:
                                        "was written") from None
 
 
-def _model(g: GraphBuilder, first: trace.Trace, input_names: list[str], outputs: list[str],
-           axes: dict, onnx: Any) -> Any:
+def _model(g: GraphBuilder, first: trace.Trace, outputs: list[str], axes: dict) -> Any:
     from onnx import helper, numpy_helper
 
     symbols = _symbols(first, axes)
