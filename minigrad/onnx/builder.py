@@ -66,7 +66,7 @@ class GraphBuilder:
             return self._constant_names[id(array)]
         name = key if key is not None else self.fresh(hint)
         if name not in self.initializers:
-            self.initializers[name] = np.ascontiguousarray(array)
+            self.initializers[name] = np.require(array, requirements="C")
             self.produced.add(name)
         self._constant_names[id(array)] = name
         self._kept.append(array)
