@@ -138,6 +138,7 @@ def read(nodes: list[Node], inputs: list[Tensor], outputs: list[Tensor],
     graph_inputs = [Value(f"input_{i}", tuple(x.shape), x.dtype, tensor=x)
                     for i, x in enumerate(inputs)]
     input_ids = {id(x): v for x, v in zip(inputs, graph_inputs)}
+    positions = {id(x): i for i, x in enumerate(inputs)}
     constants: dict[int, Constant] = {}
 
     def constant(t: Tensor) -> Constant:
@@ -152,7 +153,7 @@ def read(nodes: list[Node], inputs: list[Tensor], outputs: list[Tensor],
             producer = by_node[id(edge[0])]
             return producer.outputs[edge[1]], (producer.index, edge[1])
         if id(arg) in input_ids:
-            return input_ids[id(arg)], ("input", inputs.index(arg))
+            return input_ids[id(arg)], ("input", positions[id(arg)])
         return constant(arg), None
 
     steps = []
