@@ -17,8 +17,8 @@ LOWERINGS: dict[str, Callable] = {}
 
 NOT_EXPORTABLE: dict[str, str] = {
     "unfold": "im2col has no ONNX operator; conv2d lowers to Conv without it",
-    "fold": "col2im (ONNX Col2Im is not in ONNX Runtime's CPU kernels for every opset); "
-            "it appears in backward graphs",
+    "fold": "col2im, the backward of unfold and of conv2d's input; appears in backward "
+            "graphs, no lowering yet",
     "index_add_at": "the backward of getitem; appears in backward graphs only",
     "scatter_add": "the backward of gather; appears in backward graphs only",
     "setitem": "out-of-place x[index] = v has no lowering yet",
