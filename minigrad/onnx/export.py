@@ -180,12 +180,20 @@ def _trace(model: Any, inputs: list[Tensor], keys: dict[int, str]) -> trace.Trac
 
 
 def _where(paths: dict[int, str]) -> Any:
+    """``where(step)``: the module a step ran in, for error messages; ``where.path(step)``:
+    its path as ONNX node names show it (``/features/0``, as torch does)."""
     def where(step: trace.Step) -> str:
         if not step.scope:
             return " (outside any module)"
         module = step.scope[-1]
         path = paths.get(id(module), "?")
         return f" (in module {path or '<root>'!r}, {type(module).__name__})"
+
+    def path(step: trace.Step) -> str:
+        found = paths.get(id(step.scope[-1]), "") if step.scope else ""
+        return "/" + found.replace(".", "/") if found else ""
+
+    where.path = path
     return where
 
 
@@ -200,7 +208,7 @@ def _build(first: trace.Trace, input_names: list[str], output_names: list[str], 
     calls = modules.find_calls(first.steps, first.outputs)
     inside = {id(s) for call, _ in calls.values() for s in call.steps}
     for step in first.steps:
-        g.scope_name = where(step).strip(" ()")
+        g.scope_name = where.path(step)
         if step.index in calls:
             call, lower = calls[step.index]
             lower(g, call, keys)
