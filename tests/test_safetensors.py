@@ -128,10 +128,12 @@ def test_dtypes_and_metadata_round_trip_through_pytorch(tmp_path):
     from safetensors import safe_open
 
     arrays = {"f64": np.arange(6.0).reshape(2, 3), "f32": np.ones(3, np.float32),
-              "f16": np.full(2, 0.5, np.float16), "i64": np.array(7), "i32": np.arange(4, dtype=np.int32),
+              "f16": np.full(2, 0.5, np.float16), "i64": np.array(7),
+              "i32": np.arange(4, dtype=np.int32),
               "u8": np.arange(3, dtype=np.uint8), "flag": np.array([True, False])}
     path = str(tmp_path / "mixed.safetensors")
-    mst.save_file({k: minigrad.tensor(v) for k, v in arrays.items()}, path, metadata={"by": "minigrad"})
+    mst.save_file({k: minigrad.tensor(v) for k, v in arrays.items()}, path,
+                  metadata={"by": "minigrad"})
     theirs = safetensors.torch.load_file(path)
     with safe_open(path, framework="pt") as handle:
         assert handle.metadata() == {"by": "minigrad"}
@@ -202,12 +204,13 @@ def test_keys_or_shapes_that_do_not_match_are_named_and_nothing_changes(tmp_path
     state = model.state_dict()
     renamed = {("layer." + k if k.startswith("0.") else k): v * 2 for k, v in state.items()}
     mst.save_file(renamed, tmp_path / "renamed.safetensors")
-    with pytest.raises(RuntimeError, match=r"Missing key\(s\): 0\.weight, 0\.bias.*"
-                                           r"Unexpected key\(s\): layer\.0\.bias, layer\.0\.weight"):
+    with pytest.raises(RuntimeError, match=r"Missing key\(s\): 0\.weight, 0\.bias.*Unexpected "
+                                           r"key\(s\): layer\.0\.bias, layer\.0\.weight"):
         mst.load_model(model, tmp_path / "renamed.safetensors")
     assert_unchanged(model, before)
     missing, unexpected = mst.load_model(model, tmp_path / "renamed.safetensors", strict=False)
-    assert missing == ["0.weight", "0.bias"] and sorted(unexpected) == ["layer.0.bias", "layer.0.weight"]
+    assert missing == ["0.weight", "0.bias"]
+    assert sorted(unexpected) == ["layer.0.bias", "layer.0.weight"]
     wrong = dict(state, **{"3.weight": minigrad.zeros(4, 8)})
     mst.save_file(wrong, tmp_path / "wrong.safetensors")
     model = with_batch_norm(nn)
