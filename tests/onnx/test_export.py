@@ -160,9 +160,12 @@ def test_a_model_in_training_mode_is_exported_in_eval_mode_with_a_warning():
     model = mlp_with_batch_norm().train()
     model[3].eval()  # one submodule in its own mode, which must be kept
     x = minigrad.randn(4, 10)
+    state = {k: v.numpy().copy() for k, v in model.state_dict().items()}
     with pytest.warns(UserWarning, match="training mode.*exported in eval mode"):
         data = export_bytes(model, x)
     assert model.training and model[1].training and not model[3].training
+    for key, value in model.state_dict().items():  # the two runs did not touch the stats
+        np.testing.assert_array_equal(value.numpy(), state[key])
     assert_matches(run_onnx(data, {"input": x.numpy()}), forward(model, x))  # forward: eval
 
 
