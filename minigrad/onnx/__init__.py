@@ -14,7 +14,8 @@ The modules of this package:
   computed outside the graph;
 * ``derive``: the data-derived helper arrays it recognises (softmax's shift, masks);
 * ``table`` with ``lower_math``, ``lower_shape``, ``lower_conv``: the lowerings;
-* ``modules``: whole-module lowerings (BatchNorm in eval);
+* ``modules``: whole-module lowerings (BatchNorm in eval); ``fold_pads``: a pad read by a
+  conv or pooling step becomes that operator's pads;
 * ``builder``: the ONNX graph under construction; ``export``: the entry point.
 """
 from .errors import OnnxExporterError, UnsupportedOperatorError

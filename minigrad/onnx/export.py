@@ -21,6 +21,7 @@ from ..tensor import Tensor
 from . import consistency, derive, modules, trace
 from . import lower_conv, lower_math, lower_shape  # noqa: F401  (they fill the table)
 from .builder import GraphBuilder
+from .fold_pads import fold_pads
 from .errors import OnnxExporterError, UnsupportedOperatorError
 from .table import LOWERINGS, NOT_EXPORTABLE, support
 
@@ -207,12 +208,13 @@ def _build(first: trace.Trace, input_names: list[str], output_names: list[str], 
     _name_outputs(first, output_names)
     calls = modules.find_calls(first.steps, first.outputs)
     inside = {id(s) for call, _ in calls.values() for s in call.steps}
+    folded = fold_pads(first.steps, first.outputs)
     for step in first.steps:
         g.scope_name = where.path(step)
         if step.index in calls:
             call, lower = calls[step.index]
             lower(g, call, keys)
-        elif id(step) not in inside:
+        elif id(step) not in inside and step.index not in folded:
             _lower(g, step, where)
     outputs = [_output_name(g, value, name) for value, name in zip(first.outputs, output_names)]
     return _model(g, first, outputs, axes)

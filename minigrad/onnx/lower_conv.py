@@ -2,8 +2,9 @@
 avg_pool2d -> AveragePool (or GlobalAveragePool).
 
 minigrad's pooling primitives slide windows over an input that is already padded (the
-padding, and the extra cells ``ceil_mode`` needs, come from an earlier ``pad`` step,
-which lowers to Pad), so MaxPool and AveragePool get no pads of their own.
+padding, and the extra cells ``ceil_mode`` needs, come from an earlier ``pad`` step); that
+pad folds into the operator's own ``pads`` (see ``fold_pads``), or lowers to Pad where it
+cannot.
 """
 from __future__ import annotations
 
@@ -19,27 +20,37 @@ def _arg(step: Step, i: int, name: str, default=None):
     return step.kwargs.get(name, step.args[i] if len(step.args) > i else default)
 
 
+def _input(g: GraphBuilder, step: Step, own: tuple[int, int] = (0, 0)) -> tuple[str, list[int]]:
+    """The input's name and the ONNX pads [top, left, bottom, right]: the operator's own
+    symmetric ``own`` padding plus a pad step folded into it (see ``fold_pads``)."""
+    if step.pads is None:
+        return g.name(step.args[0]), [own[0], own[1], own[0], own[1]]
+    source, (top, left, bottom, right) = step.pads
+    return g.name(source), [own[0] + top, own[1] + left, own[0] + bottom, own[1] + right]
+
+
 @lowers("conv2d")
 def lower_conv2d(g: GraphBuilder, step: Step) -> None:
     """Conv(x, W, b) with strides, symmetric pads, dilations and group."""
-    x, weight = step.args[0], step.args[1]
-    bias = _arg(step, 2, "bias")
+    weight, bias = step.args[1], _arg(step, 2, "bias")
     stride = _arg(step, 3, "stride", (1, 1))
-    (ph, pw) = _arg(step, 4, "padding", (0, 0))
+    x, pads = _input(g, step, tuple(_arg(step, 4, "padding", (0, 0))))
     dilation = _arg(step, 5, "dilation", (1, 1))
     groups = _arg(step, 6, "groups", 1)
-    inputs = [g.name(x), g.name(weight)] + ([g.name(bias)] if bias is not None else [])
+    inputs = [x, g.name(weight)] + ([g.name(bias)] if bias is not None else [])
     g.op("Conv", inputs, step.out(), kernel_shape=list(weight.shape[2:]), strides=list(stride),
-         pads=[ph, pw, ph, pw], dilations=list(dilation), group=int(groups))
+         pads=pads, dilations=list(dilation), group=int(groups))
 
 
 @lowers("max_pool2d")
 def lower_max_pool2d(g: GraphBuilder, step: Step) -> None:
-    """MaxPool(x) with kernel_shape, strides and dilations; only the values (output 0)."""
-    x, kernel, stride = step.args[:3]
+    """MaxPool(x) with kernel_shape, strides, dilations and the folded padding; only the
+    values (output 0)."""
+    kernel, stride = step.args[1:3]
     dilation = _arg(step, 3, "dilation", (1, 1))
-    g.op("MaxPool", [g.name(x)], step.out(0), kernel_shape=list(kernel), strides=list(stride),
-         dilations=list(dilation))
+    x, pads = _input(g, step)
+    g.op("MaxPool", [x], step.out(0), kernel_shape=list(kernel), strides=list(stride),
+         dilations=list(dilation), pads=pads)
 
 
 @lowers("avg_pool2d")
@@ -49,15 +60,16 @@ def lower_avg_pool2d(g: GraphBuilder, step: Step) -> None:
     A window that covers the whole input with the plain divisor is GlobalAveragePool."""
     x, kernel, stride, divisor = step.args[:4]
     kh, kw = kernel
+    source, pads = _input(g, step)
     if x.dynamic and any(x.dynamic[2:]):
         raise UnsupportedOperatorError("avg_pool2d: pooling over a dynamic spatial axis is "
                                        "not exportable (its divisor depends on the size)")
     plain = bool(np.all(divisor == kh * kw))
-    if plain and tuple(x.shape[2:]) == (kh, kw):
-        g.op("GlobalAveragePool", [g.name(x)], step.out())
+    if plain and tuple(x.shape[2:]) == (kh, kw) and not any(pads):
+        g.op("GlobalAveragePool", [source], step.out())
         return
-    pooled = g.op("AveragePool", [g.name(x)], step.out() if plain else None,
-                  kernel_shape=[kh, kw], strides=list(stride))
+    pooled = g.op("AveragePool", [source], step.out() if plain else None,
+                  kernel_shape=[kh, kw], strides=list(stride), pads=pads, count_include_pad=1)
     if not plain:
         factor = g.constant((kh * kw) / np.asarray(divisor, np.float64), step.outputs[0].dtype,
                             "divisor")

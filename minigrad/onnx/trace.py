@@ -71,6 +71,7 @@ class Step:
     scope: tuple
     index: int
     edges: list = field(default_factory=list)  # per arg: (step index, output) or None
+    pads: Any = None  # (input, [top, left, bottom, right]) when a pad step folds in here
 
     def out(self, k: int = 0) -> str:
         return self.outputs[k].name
