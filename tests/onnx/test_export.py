@@ -183,3 +183,13 @@ def test_export_works_inside_no_grad_and_leaves_the_example_untouched():
         data = export_bytes(model, x)
     assert not x.requires_grad and x.grad is None and x.grad_fn is None
     assert_matches(run_onnx(data, {"input": x.numpy()}), forward(model, x))
+
+
+def test_padding_and_ceil_mode_fold_into_the_pads_of_conv_and_pooling():
+    minigrad.manual_seed(4)
+    proto = onnx.load_from_string(export_bytes(OddShapes().eval(), minigrad.randn(1, 4, 11, 13)))
+    kinds = [n.op_type for n in proto.graph.node]
+    assert "Pad" not in kinds and kinds.count("MaxPool") == 1 and kinds.count("Conv") == 3
+    pool = next(n for n in proto.graph.node if n.op_type == "MaxPool")
+    pads = next(list(a.ints) for a in pool.attribute if a.name == "pads")
+    assert pads == [1, 1, 2, 1]  # [top, left, bottom, right]: ceil_mode adds a row (6x7 in)
