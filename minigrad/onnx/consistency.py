@@ -51,6 +51,7 @@ def mark_dynamic(first: Trace, second: Trace, where: Any) -> None:
     for s1, s2 in zip(first.steps, second.steps):
         for v1, v2 in zip(s1.outputs, s2.outputs):
             v1.dynamic = _differs(v1.shape, v2.shape)
+        s1.probe_args = s2.args
         if s1.edges != s2.edges:
             raise UnsupportedOperatorError(f"{s1.op}{where(s1)}: its inputs come from other "
                                            "steps on other input values")

@@ -53,24 +53,44 @@ def lower_max_pool2d(g: GraphBuilder, step: Step) -> None:
          dilations=list(dilation), pads=pads)
 
 
-@lowers("avg_pool2d")
+@lowers("avg_pool2d", varying=(1, 2, 3))
 def lower_avg_pool2d(g: GraphBuilder, step: Step) -> None:
     """AveragePool(x), then a product with KH*KW / divisor where the divisor is not the
     window size (count_include_pad=False, divisor_override, ceil_mode's clipped windows).
-    A window that covers the whole input with the plain divisor is GlobalAveragePool."""
+    A window that covers the whole input with the plain divisor is GlobalAveragePool.
+
+    On a dynamic spatial axis the window must be the whole input in both runs
+    (``adaptive_avg_pool2d(x, 1)``), or the same window with the plain divisor."""
     x, kernel, stride, divisor = step.args[:4]
     kh, kw = kernel
     source, pads = _input(g, step)
-    if x.dynamic and any(x.dynamic[2:]):
-        raise UnsupportedOperatorError("avg_pool2d: pooling over a dynamic spatial axis is "
-                                       "not exportable (its divisor depends on the size)")
-    plain = bool(np.all(divisor == kh * kw))
-    if plain and tuple(x.shape[2:]) == (kh, kw) and not any(pads):
+    runs = [step.args] + ([step.probe_args] if step.probe_args else [])
+    if all(_whole_input(step, args) for args in runs):
         g.op("GlobalAveragePool", [source], step.out())
         return
+    plain = all(_plain(args) for args in runs)
+    if any(x.dynamic[2:]) and not (plain and _same_window(runs)):
+        raise UnsupportedOperatorError("avg_pool2d: on a dynamic spatial axis only a global "
+                                       "average or a fixed window with the plain divisor is "
+                                       "exportable")
     pooled = g.op("AveragePool", [source], step.out() if plain else None,
                   kernel_shape=[kh, kw], strides=list(stride), pads=pads, count_include_pad=1)
     if not plain:
         factor = g.constant((kh * kw) / np.asarray(divisor, np.float64), step.outputs[0].dtype,
                             "divisor")
         g.op("Mul", [pooled, factor], step.out())
+
+
+def _plain(args: list) -> bool:
+    """Whether every window is divided by its size (KH * KW)."""
+    kernel, divisor = args[1], args[3]
+    return bool(np.all(divisor == kernel[0] * kernel[1]))
+
+
+def _whole_input(step: Step, args: list) -> bool:
+    return step.pads is None and tuple(args[1]) == tuple(args[0].shape[2:]) and _plain(args)
+
+
+def _same_window(runs: list) -> bool:
+    return all(tuple(a[1]) == tuple(runs[0][1]) and tuple(a[2]) == tuple(runs[0][2])
+               for a in runs)

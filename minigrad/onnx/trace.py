@@ -72,6 +72,7 @@ class Step:
     index: int
     edges: list = field(default_factory=list)  # per arg: (step index, output) or None
     pads: Any = None  # (input, [top, left, bottom, right]) when a pad step folds in here
+    probe_args: list = field(default_factory=list)  # the args in the run at other sizes
 
     def out(self, k: int = 0) -> str:
         return self.outputs[k].name

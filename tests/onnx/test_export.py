@@ -193,3 +193,36 @@ def test_padding_and_ceil_mode_fold_into_the_pads_of_conv_and_pooling():
     pool = next(n for n in proto.graph.node if n.op_type == "MaxPool")
     pads = next(list(a.ints) for a in pool.attribute if a.name == "pads")
     assert pads == [1, 1, 2, 1]  # [top, left, bottom, right]: ceil_mode adds a row (6x7 in)
+
+
+def test_dynamic_spatial_axes_for_a_fully_convolutional_network():
+    minigrad.manual_seed(5)
+    model = nn.Sequential(nn.Conv2d(2, 4, 3, padding="same"), nn.ReLU(),
+                          nn.Conv2d(4, 1, 3, padding=1, dilation=1)).eval()
+    data = export_bytes(model, minigrad.randn(1, 2, 8, 8),
+                        dynamic_axes={"input": {0: "n", 2: "h", 3: "w"}})
+    for shape in ((1, 2, 8, 8), (3, 2, 5, 11)):
+        x = minigrad.randn(*shape)
+        assert_matches(run_onnx(data, {"input": x.numpy()}), forward(model, x))
+
+
+def test_global_average_pooling_follows_dynamic_spatial_axes():
+    minigrad.manual_seed(6)
+    model = nn.Sequential(nn.Conv2d(1, 2, 3), nn.ReLU(), nn.AvgPool2d(2),
+                          nn.AdaptiveAvgPool2d(1), nn.Flatten()).eval()
+    data = export_bytes(model, minigrad.randn(1, 1, 8, 8), dynamic_axes={"input": [0, 2, 3]})
+    kinds = [n.op_type for n in onnx.load_from_string(data).graph.node]
+    assert "GlobalAveragePool" in kinds and "AveragePool" in kinds
+    for shape in ((1, 1, 8, 8), (2, 1, 13, 9)):
+        x = minigrad.randn(*shape)
+        assert_matches(run_onnx(data, {"input": x.numpy()}), forward(model, x))
+
+
+def test_a_divisor_that_depends_on_a_dynamic_spatial_size_is_refused():
+    def model(x):
+        return F.avg_pool2d(x, 3, stride=1, padding=1, count_include_pad=False)
+
+    with pytest.raises(minigrad.onnx.UnsupportedOperatorError,
+                       match="avg_pool2d.*dynamic spatial axis"):
+        export_bytes(model, minigrad.randn(1, 1, 8, 8), dynamic_axes={"input": [2, 3]})
+    export_bytes(model, minigrad.randn(1, 1, 8, 8), dynamic_axes={"input": [0]})
