@@ -78,9 +78,14 @@ def export(model: Any, args: Any, f: str | os.PathLike | IO[bytes],
         first = _trace(model, inputs, keys)
         output_names = _names(output_names, len(first.outputs), "output")
         axes = _dynamic_axes(dynamic_axes, input_names, output_names, inputs)
-        second = _trace(model, consistency.probe(inputs, axes), keys)
         where = _where(paths)
-        consistency.mark_dynamic(first, second, where)
+        _check_supported(first, where)
+        second = _trace(model, consistency.probe(inputs, axes), keys)
+        try:
+            consistency.mark_dynamic(first, second, where)
+        except UnsupportedOperatorError as err:
+            raise UnsupportedOperatorError(f"minigrad.onnx.export: {err}; nothing was "
+                                           "written") from None
         proto = _build(first, input_names, output_names, axes, opset, keys, where)
     onnx.checker.check_model(proto, full_check=True)
     _write(proto.SerializeToString(), f)
@@ -237,16 +242,20 @@ def _output_name(g: GraphBuilder, value: Any, name: str) -> str:
     return name
 
 
+def _check_supported(first: trace.Trace, where: Any) -> None:
+    """Refuse the first step whose primitive has no lowering, naming it and its module."""
+    for step in first.steps:
+        if step.op not in LOWERINGS:
+            reason = NOT_EXPORTABLE.get(step.op, "no ONNX lowering")
+            raise UnsupportedOperatorError(f"minigrad.onnx.export: primitive {step.op!r}"
+                                           f"{where(step)} cannot be exported to ONNX "
+                                           f"({reason}); nothing was written")
+
+
 def _lower(g: GraphBuilder, step: trace.Step, where: Any) -> None:
-    lower = LOWERINGS.get(step.op)
-    if lower is None:
-        reason = NOT_EXPORTABLE.get(step.op, "no ONNX lowering")
-        raise UnsupportedOperatorError(f"minigrad.onnx.export: primitive {step.op!r}"
-                                       f"{where(step)} cannot be exported to ONNX ({reason}); "
-                                       "nothing was written")
     derive.emit(g, step)
     try:
-        lower(g, step)
+        LOWERINGS[step.op](g, step)
     except UnsupportedOperatorError as err:
         raise UnsupportedOperatorError(f"minigrad.onnx.export: {err}{where(step)}; nothing "
                                        "was written") from None
