@@ -13,12 +13,38 @@ import numpy as np
 from ..autograd.function import Function, register
 from ..tensor import Tensor
 from ._util import broadcast_shape, operands
-from . import reduction
+from .broadcasting import sum_to, sum_to_array
 
 
-def _mask(condition: Tensor, like: Tensor) -> Tensor:
-    """A constant 0/1 tensor of ``like``'s dtype."""
-    return Tensor._wrap(condition._data.astype(like.dtype))
+@register("locally_constant")
+class LocallyConstant(Function):
+    """z = c(x), given as an array: a mask, a sign or a share that is constant wherever it
+    is differentiable.  dz/dx = 0.
+
+    Backward rules build their masks with it, so a gradient like relu's ``g * (x > 0)``
+    stays connected to x, as PyTorch's does: differentiating it again gives zeros instead
+    of "does not require grad".
+    """
+
+    @staticmethod
+    def forward(ctx, x, value):
+        ctx.like = x.shape, x.dtype
+        return value
+
+    @staticmethod
+    def backward(ctx, g):
+        shape, dtype = ctx.like
+        return Tensor._wrap(np.zeros(shape, dtype)), None
+
+
+def locally_constant(x: Tensor, value: np.ndarray) -> Tensor:
+    """``value`` (computed from x's values) as a tensor connected to x with derivative 0."""
+    return LocallyConstant.apply(x, value)
+
+
+def _mask(condition: np.ndarray, source: Tensor, dtype: np.dtype) -> Tensor:
+    """A 0/1 tensor of ``dtype``, connected to ``source`` with derivative 0."""
+    return locally_constant(source, condition.astype(dtype))
 
 
 @register("add")
@@ -33,7 +59,12 @@ class Add(Function):
     @staticmethod
     def backward(ctx, g):
         x_shape, y_shape = ctx.shapes
-        return reduction.sum_to(g, x_shape), reduction.sum_to(g, y_shape)
+        return sum_to(g, x_shape), sum_to(g, y_shape)
+
+    @staticmethod
+    def backward_arrays(ctx, g):
+        x_shape, y_shape = ctx.shapes
+        return sum_to_array(g, x_shape), sum_to_array(g, y_shape)
 
 
 @register("sub")
@@ -48,7 +79,13 @@ class Sub(Function):
     @staticmethod
     def backward(ctx, g):
         x_shape, y_shape = ctx.shapes
-        return reduction.sum_to(g, x_shape), reduction.sum_to(-g, y_shape) if ctx.needs_input_grad[1] else None
+        return sum_to(g, x_shape), sum_to(-g, y_shape) if ctx.needs_input_grad[1] else None
+
+    @staticmethod
+    def backward_arrays(ctx, g):
+        x_shape, y_shape = ctx.shapes
+        gy = sum_to_array(np.negative(g), y_shape) if ctx.needs_input_grad[1] else None
+        return sum_to_array(g, x_shape), gy
 
 
 @register("mul")
@@ -63,8 +100,15 @@ class Mul(Function):
     @staticmethod
     def backward(ctx, g):
         x, y = ctx.saved_tensors
-        gx = reduction.sum_to(g * y, x.shape) if ctx.needs_input_grad[0] else None
-        gy = reduction.sum_to(g * x, y.shape) if ctx.needs_input_grad[1] else None
+        gx = sum_to(g * y, x.shape) if ctx.needs_input_grad[0] else None
+        gy = sum_to(g * x, y.shape) if ctx.needs_input_grad[1] else None
+        return gx, gy
+
+    @staticmethod
+    def backward_arrays(ctx, g):
+        x, y = ctx.saved_arrays
+        gx = sum_to_array(g * y, x.shape) if ctx.needs_input_grad[0] else None
+        gy = sum_to_array(g * x, y.shape) if ctx.needs_input_grad[1] else None
         return gx, gy
 
 
@@ -80,8 +124,15 @@ class Div(Function):
     @staticmethod
     def backward(ctx, g):
         x, y = ctx.saved_tensors
-        gx = reduction.sum_to(g / y, x.shape) if ctx.needs_input_grad[0] else None
-        gy = reduction.sum_to(-g * x / (y * y), y.shape) if ctx.needs_input_grad[1] else None
+        gx = sum_to(g / y, x.shape) if ctx.needs_input_grad[0] else None
+        gy = sum_to(-g * x / (y * y), y.shape) if ctx.needs_input_grad[1] else None
+        return gx, gy
+
+    @staticmethod
+    def backward_arrays(ctx, g):
+        x, y = ctx.saved_arrays
+        gx = sum_to_array(g / y, x.shape) if ctx.needs_input_grad[0] else None
+        gy = sum_to_array(-g * x / (y * y), y.shape) if ctx.needs_input_grad[1] else None
         return gx, gy
 
 
@@ -98,8 +149,8 @@ class Pow(Function):
     @staticmethod
     def backward(ctx, g):
         x, y, out = ctx.saved_tensors
-        gx = reduction.sum_to(g * y * x ** (y - 1), x.shape) if ctx.needs_input_grad[0] else None
-        gy = reduction.sum_to(g * out * log(x), y.shape) if ctx.needs_input_grad[1] else None
+        gx = sum_to(g * y * x ** (y - 1), x.shape) if ctx.needs_input_grad[0] else None
+        gy = sum_to(g * out * log(x), y.shape) if ctx.needs_input_grad[1] else None
         return gx, gy
 
 
@@ -114,6 +165,10 @@ class Neg(Function):
     @staticmethod
     def backward(ctx, g):
         return -g
+
+    @staticmethod
+    def backward_arrays(ctx, g):
+        return np.negative(g)
 
 
 @register("exp")
@@ -131,6 +186,11 @@ class Exp(Function):
         (out,) = ctx.saved_tensors
         return g * out
 
+    @staticmethod
+    def backward_arrays(ctx, g):
+        (out,) = ctx.saved_arrays
+        return g * out
+
 
 @register("log")
 class Log(Function):
@@ -144,6 +204,11 @@ class Log(Function):
     @staticmethod
     def backward(ctx, g):
         (x,) = ctx.saved_tensors
+        return g / x
+
+    @staticmethod
+    def backward_arrays(ctx, g):
+        (x,) = ctx.saved_arrays
         return g / x
 
 
@@ -208,6 +273,11 @@ class Tanh(Function):
         (out,) = ctx.saved_tensors
         return g * (1 - out * out)
 
+    @staticmethod
+    def backward_arrays(ctx, g):
+        (out,) = ctx.saved_arrays
+        return g * (1 - out * out)
+
 
 @register("sigmoid")
 class Sigmoid(Function):
@@ -225,6 +295,11 @@ class Sigmoid(Function):
         (out,) = ctx.saved_tensors
         return g * out * (1 - out)
 
+    @staticmethod
+    def backward_arrays(ctx, g):
+        (out,) = ctx.saved_arrays
+        return g * out * (1 - out)
+
 
 @register("relu")
 class ReLU(Function):
@@ -239,7 +314,12 @@ class ReLU(Function):
     @staticmethod
     def backward(ctx, g):
         (out,) = ctx.saved_tensors
-        return g * _mask(out > 0, g)
+        return g * _mask(out._data > 0, out, g.dtype)
+
+    @staticmethod
+    def backward_arrays(ctx, g):
+        (out,) = ctx.saved_arrays
+        return np.where(out > 0, g, np.zeros((), g.dtype))
 
 
 @register("abs")
@@ -254,7 +334,7 @@ class Abs(Function):
     @staticmethod
     def backward(ctx, g):
         (x,) = ctx.saved_tensors
-        return g * Tensor._wrap(np.sign(x._data))
+        return g * locally_constant(x, np.sign(x._data))
 
 
 class _Extremum(Function):
@@ -272,8 +352,8 @@ class _Extremum(Function):
         x, y = ctx.saved_tensors
         wins = ctx.function.pick(x._data, y._data) == x._data
         share_x = np.where(x._data == y._data, 0.5, wins.astype(g.dtype)).astype(g.dtype)
-        gx = reduction.sum_to(g * Tensor._wrap(share_x), x.shape) if ctx.needs_input_grad[0] else None
-        gy = reduction.sum_to(g * Tensor._wrap(1 - share_x), y.shape) if ctx.needs_input_grad[1] else None
+        gx = sum_to(g * Tensor._wrap(share_x), x.shape) if ctx.needs_input_grad[0] else None
+        gy = sum_to(g * Tensor._wrap(1 - share_x), y.shape) if ctx.needs_input_grad[1] else None
         return gx, gy
 
 
@@ -310,7 +390,7 @@ class Clamp(Function):
             inside &= x._data >= low
         if high is not None:
             inside &= x._data <= high
-        return g * Tensor._wrap(inside.astype(g.dtype))
+        return g * Tensor._wrap(inside.astype(g.dtype)), None, None
 
 
 @register("where")
@@ -328,8 +408,8 @@ class Where(Function):
         cond = Tensor._wrap(np.asarray(ctx.condition))
         zero = Tensor._wrap(np.zeros((), dtype=g.dtype))
         x_shape, y_shape = ctx.shapes
-        gx = reduction.sum_to(where(cond, g, zero), x_shape) if ctx.needs_input_grad[1] else None
-        gy = reduction.sum_to(where(cond, zero, g), y_shape) if ctx.needs_input_grad[2] else None
+        gx = sum_to(where(cond, g, zero), x_shape) if ctx.needs_input_grad[1] else None
+        gy = sum_to(where(cond, zero, g), y_shape) if ctx.needs_input_grad[2] else None
         return None, gx, gy
 
 
