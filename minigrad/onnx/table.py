@@ -19,6 +19,8 @@ NOT_EXPORTABLE: dict[str, str] = {
     "unfold": "im2col has no ONNX operator; conv2d lowers to Conv without it",
     "fold": "col2im, the backward of unfold and of conv2d's input; appears in backward "
             "graphs, no lowering yet",
+    "locally_constant": "a mask or sign read from the data (derivative 0) that backward rules "
+                        "use; appears in backward graphs only",
     "index_add_at": "the backward of getitem; appears in backward graphs only",
     "scatter_add": "the backward of gather; appears in backward graphs only",
     "setitem": "out-of-place x[index] = v has no lowering yet",

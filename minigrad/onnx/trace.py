@@ -127,9 +127,8 @@ def node_inputs(node: Node) -> tuple:
     """The arguments ``node`` was called with (recorded inside ``record_details``)."""
     inputs = getattr(node, "inputs", None)
     if inputs is None or len(inputs) != len(node.next_edges):
-        raise OnnxExporterError(f"minigrad.onnx.export: the {node.name} node did not record "
-                                "its inputs (is minigrad.autograd.details.record_details "
-                                "wired into Function.apply?)")
+        raise OnnxExporterError(f"minigrad.onnx.export: the {node.function.name} node has no "
+                                "recorded inputs (it was made outside record_details)")
     return tuple(inputs)
 
 
@@ -160,12 +159,13 @@ def read(nodes: list[Node], inputs: list[Tensor], outputs: list[Tensor],
 
     steps = []
     for index, node in enumerate(nodes):
-        outs = [Value(f"{node.name}_{index}" + (f"_{k}" if k else ""), tuple(shape), dtype)
+        op = node.function.name  # the registry name ("conv2d"), not node.name() (ConvBackward0)
+        outs = [Value(f"{op}_{index}" + (f"_{k}" if k else ""), tuple(shape), dtype)
                 for k, (shape, dtype) in enumerate(node.output_meta)]
         for k, tensor in enumerate(node.outputs()):
             outs[k].tensor = tensor
         pairs = [argument(a, e) for a, e in zip(node_inputs(node), node.next_edges)]
-        step = Step(node.name, [p[0] for p in pairs], dict(node.kwargs), outs,
+        step = Step(op, [p[0] for p in pairs], dict(node.kwargs), outs,
                     tuple(node.scope), index, [p[1] for p in pairs])
         by_node[id(node)] = step
         steps.append(step)
