@@ -6,7 +6,8 @@ accuracy. ``--dataset mnist --data-dir DIR`` trains LeNet-5 on MNIST IDX files i
 
 It shows a progress bar (tqdm when installed), writes a checkpoint, a training-curve PNG
 (matplotlib when installed) and the model's graph (graphviz when installed) into --out,
-and ``--resume`` continues from the checkpoint. Fixed seeds make runs repeatable.
+and ``--resume`` continues from the checkpoint; ``--export onnx`` and ``--export
+safetensors`` also write the model next to it. Fixed seeds make runs repeatable.
 
     python examples/train_cnn.py
     python examples/train_cnn.py --dataset mnist --data-dir ../shared/data/mnist --epochs 3
@@ -145,6 +146,22 @@ def save_model_graph(model: nn.Module, example: minigrad.Tensor, path: Path) -> 
         return f"{path.with_suffix('.dot')} ({err})"
 
 
+def export_model(model: nn.Module, example: minigrad.Tensor, checkpoint: Path, kind: str) -> str:
+    """Write the trained model next to the checkpoint: as ONNX (runs in ONNX Runtime at any
+    batch size) or its weights as safetensors (loads into the same network in PyTorch)."""
+    path = checkpoint.with_suffix(f".{kind}")
+    try:
+        if kind == "onnx":
+            minigrad.onnx.export(model.eval(), example, path, input_names=["images"],
+                                 output_names=["logits"],
+                                 dynamic_axes={"images": {0: "batch"}, "logits": {0: "batch"}})
+        else:
+            minigrad.safetensors.save_model(model, path)
+    except ImportError as err:
+        return f"not written ({err.name} is missing: pip install -e \".[{kind}]\")"
+    return str(path)
+
+
 def main(argv: list[str] | None = None) -> float:
     parser = argparse.ArgumentParser(description="Train a CNN with minigrad.")
     parser.add_argument("--dataset", choices=["digits", "mnist"], default="digits")
@@ -158,6 +175,8 @@ def main(argv: list[str] | None = None) -> float:
     parser.add_argument("--out", default="runs", help="where the checkpoint and pictures go")
     parser.add_argument("--resume", action="store_true", help="continue from the checkpoint")
     parser.add_argument("--no-progress", action="store_true")
+    parser.add_argument("--export", action="append", choices=["onnx", "safetensors"],
+                        help="also write the model as ONNX or its weights as safetensors")
     args = parser.parse_args(argv)
     defaults = {"digits": (15, 32, 3e-3, "cosine"), "mnist": (3, 64, 1e-3, "constant")}
     epochs, batch_size, lr, schedule_name = (given or default for given, default in zip(
@@ -211,6 +230,8 @@ def main(argv: list[str] | None = None) -> float:
     print(f"training curve: {curve if save_curve(history, curve) else 'skipped (no matplotlib)'}")
     example = minigrad.stack([train[0][0], train[1][0]])
     print(f"model graph: {save_model_graph(model, example, out / f'{args.dataset}_graph.svg')}")
+    for kind in args.export or ():
+        print(f"{kind}: {export_model(model, example, checkpoint, kind)}")
     return history["test_acc"][-1]
 
 
