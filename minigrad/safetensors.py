@@ -35,8 +35,12 @@ _CODES = {np.dtype(v): k for k, v in DTYPES.items()}
 
 
 def _backend() -> Any:
-    import safetensors.numpy
-
+    try:
+        import safetensors.numpy
+    except ImportError as err:
+        raise ModuleNotFoundError("minigrad.safetensors needs the safetensors package: pip "
+                                  "install \"minigrad[safetensors]\" (or pip install "
+                                  "safetensors)", name="safetensors") from err
     return safetensors
 
 

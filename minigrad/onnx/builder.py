@@ -21,8 +21,6 @@ class GraphBuilder:
     """Collects ONNX nodes and initializers for one export."""
 
     def __init__(self, opset: int) -> None:
-        import onnx  # noqa: F401  (fail early, with the import error, if it is absent)
-
         self.opset = opset
         self.nodes: list = []
         self.initializers: dict[str, np.ndarray] = {}

@@ -67,8 +67,7 @@ def export(model: Any, args: Any, f: str | os.PathLike | IO[bytes],
     ImportError
         Without the ``onnx`` package (``pip install minigrad[onnx]``).
     """
-    import onnx
-
+    onnx = _require_onnx()
     opset = _opset(opset_version, onnx)
     inputs = _as_inputs(args)
     input_names = _names(input_names, len(inputs), "input")
@@ -93,6 +92,15 @@ def export(model: Any, args: Any, f: str | os.PathLike | IO[bytes],
 
 
 # --- arguments --------------------------------------------------------------------------
+def _require_onnx() -> Any:
+    try:
+        import onnx
+    except ImportError as err:
+        raise ModuleNotFoundError("minigrad.onnx.export needs the onnx package: pip install "
+                                  "\"minigrad[onnx]\" (or pip install onnx)", name="onnx") from err
+    return onnx
+
+
 def _opset(opset_version: int | None, onnx: Any) -> int:
     newest = onnx.defs.onnx_opset_version()
     opset = DEFAULT_OPSET if opset_version is None else int(opset_version)

@@ -84,3 +84,16 @@ def test_bad_arguments_raise_before_anything_runs():
         export_bytes(model, minigrad.tensor(np.zeros((2, 1, 8, 8), np.int64)))
     with pytest.raises(OnnxExporterError, match="must return a Tensor"):
         export_bytes(lambda t: {"out": t * 2}, x)
+
+
+def test_without_the_packages_the_error_says_what_to_install(monkeypatch, tmp_path):
+    import sys
+
+    for name in ("onnx", "safetensors", "safetensors.numpy"):
+        monkeypatch.setitem(sys.modules, name, None)
+    with pytest.raises(ModuleNotFoundError, match=r'pip install "minigrad\[onnx\]"') as info:
+        minigrad.onnx.export(lambda x: x * 2, minigrad.randn(2), tmp_path / "m.onnx")
+    assert info.value.name == "onnx"
+    with pytest.raises(ModuleNotFoundError, match=r'pip install "minigrad\[safetensors\]"'):
+        minigrad.safetensors.save_file({"w": minigrad.ones(2)}, tmp_path / "w.safetensors")
+    assert list(tmp_path.iterdir()) == []
