@@ -3,12 +3,13 @@
 A few functions compute a helper array straight from a tensor's values, without a graph
 node, because no gradient flows through it: ``softmax``, ``log_softmax`` and ``logsumexp``
 subtract the maximum (a shift that cancels out), and ``leaky_relu`` and ``std`` choose with
-a mask such as ``x > 0``. In a trace those arrays look like constants, and baking them into
-the file would be wrong for any other input.
+a mask such as ``x > 0``; ``max(x, dim)`` gathers at the argmax. In a trace those arrays
+look like constants, and baking them into the file would be wrong for any other input.
 
 ``recognise`` finds them: an array equal to the maximum of a tensor the same step reads,
 over the dims where the array has size 1, becomes ReduceMax of that tensor; a bool array
-equal to a comparison of such a tensor with 0 becomes Greater/Less/... of it. Any other
+equal to a comparison of such a tensor with 0 becomes Greater/Less/... of it; an index
+array equal to its argmax or argmin along a dim becomes ArgMax/ArgMin. Any other
 constant that changes with the input is caught by the second trace (see ``consistency``)
 and refused.
 """
@@ -62,6 +63,22 @@ def _mask_recipe(array: np.ndarray, value: Value) -> Recipe | None:
     return None
 
 
+def _arg_recipe(array: np.ndarray, value: Value) -> Recipe | None:
+    """An index array that is the argmax (or argmin) of ``value`` along one dim, as
+    ``max(x, dim)`` gathers with."""
+    data = array_of(value.tensor)
+    if array.dtype.kind not in "iu" or array.ndim != data.ndim or data.size == 0:
+        return None
+    for dim in range(data.ndim):
+        if array.shape != data.shape[:dim] + (1,) + data.shape[dim + 1:]:
+            continue
+        for find, op_type in ((np.argmax, "ArgMax"), (np.argmin, "ArgMin")):
+            if np.array_equal(array, find(data, axis=dim, keepdims=True)):
+                return lambda g, op_type=op_type, dim=dim: g.op(
+                    op_type, [g.name(value)], axis=dim, keepdims=1, select_last_index=0)
+    return None
+
+
 def recognise(step: Step, known: set[int]) -> dict[int, Recipe]:
     """Recipes for the constants of ``step`` that are computed from its tensor arguments,
     keyed by the identity of the constant; ``known`` holds those recognised earlier."""
@@ -72,7 +89,8 @@ def recognise(step: Step, known: set[int]) -> dict[int, Recipe]:
         if array is None or _identity(arg) in known:
             continue
         for value in values:
-            recipe = _max_recipe(array, value) or _mask_recipe(array, value)
+            recipe = (_max_recipe(array, value) or _mask_recipe(array, value)
+                      or _arg_recipe(array, value))
             if recipe is not None:
                 found[_identity(arg)] = recipe
                 break

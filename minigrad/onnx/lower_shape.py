@@ -82,10 +82,11 @@ def lower_pad(g: GraphBuilder, step: Step) -> None:
 
 @lowers("gather")
 def lower_gather(g: GraphBuilder, step: Step) -> None:
-    """GatherElements(x, index, axis=dim) with a constant index."""
+    """GatherElements(x, index, axis=dim): a constant index, or the ArgMax/ArgMin that
+    ``max(x, dim)`` gathers at (see ``derive``)."""
     x, dim, index = step.args
-    g.op("GatherElements", [g.name(x), g.initializer(np.asarray(index, np.int64), hint="index")],
-         step.out(), axis=int(dim))
+    name = g.derived.get(id(index)) or g.initializer(np.asarray(index, np.int64), hint="index")
+    g.op("GatherElements", [g.name(x), name], step.out(), axis=int(dim))
 
 
 # --- getitem -------------------------------------------------------------------------------

@@ -226,3 +226,18 @@ def test_a_divisor_that_depends_on_a_dynamic_spatial_size_is_refused():
                        match="avg_pool2d.*dynamic spatial axis"):
         export_bytes(model, minigrad.randn(1, 1, 8, 8), dynamic_axes={"input": [2, 3]})
     export_bytes(model, minigrad.randn(1, 1, 8, 8), dynamic_axes={"input": [0]})
+
+
+def test_values_computed_from_the_data_outside_the_graph_are_computed_in_the_file():
+    # std's and leaky_relu's masks, the softmax shift and max(dim)'s argmax are arrays read
+    # from x's values without a node; the file must compute them for each new input.
+    def model(x):
+        top = x.max(1, keepdim=True).values + x.min(2).values.sum(-1, keepdim=True)[:, :, None]
+        return F.leaky_relu(x - top, 0.3).std(2) + F.softmax(x, 1).sum(2)
+
+    data = export_bytes(model, minigrad.randn(2, 4, 6), dynamic_axes={"input": {0: "n"}})
+    kinds = {n.op_type for n in onnx.load_from_string(data).graph.node}
+    assert {"ArgMax", "ArgMin", "Greater", "ReduceMax", "GatherElements"} <= kinds
+    for n in (1, 3):
+        x = minigrad.randn(n, 4, 6)
+        assert_matches(run_onnx(data, {"input": x.numpy()}), forward(model, x))
