@@ -159,7 +159,9 @@ def read(nodes: list[Node], inputs: list[Tensor], outputs: list[Tensor],
 
     steps = []
     for index, node in enumerate(nodes):
-        op = node.function.name  # the registry name ("conv2d"), not node.name() (ConvBackward0)
+        # the registry name ("conv2d"), not node.name() (ConvBackward0); a Function that
+        # was never registered goes by its class name (and has no lowering)
+        op = node.function.name or node.function.__name__
         outs = [Value(f"{op}_{index}" + (f"_{k}" if k else ""), tuple(shape), dtype)
                 for k, (shape, dtype) in enumerate(node.output_meta)]
         for k, tensor in enumerate(node.outputs()):

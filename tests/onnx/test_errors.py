@@ -97,3 +97,17 @@ def test_without_the_packages_the_error_says_what_to_install(monkeypatch, tmp_pa
     with pytest.raises(ModuleNotFoundError, match=r'pip install "minigrad\[safetensors\]"'):
         minigrad.safetensors.save_file({"w": minigrad.ones(2)}, tmp_path / "w.safetensors")
     assert list(tmp_path.iterdir()) == []
+
+
+def test_an_unregistered_function_is_named_by_its_class():
+    class Cube(minigrad.autograd.Function):
+        @staticmethod
+        def forward(ctx, x):
+            return x ** 3
+
+        @staticmethod
+        def backward(ctx, g):
+            raise NotImplementedError
+
+    with pytest.raises(UnsupportedOperatorError, match="primitive 'Cube' .*no ONNX lowering"):
+        export_bytes(lambda x: Cube.apply(x) + 1, minigrad.randn(3))
