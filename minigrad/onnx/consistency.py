@@ -13,7 +13,7 @@ from typing import Any
 
 import numpy as np
 
-from ..internal import array_of
+from ..internal import array_of, wrap
 from ..tensor import Tensor
 from .derive import recognise
 from .errors import UnsupportedOperatorError
@@ -23,8 +23,6 @@ from .trace import Constant, Step, Trace, Value
 
 def probe(inputs: list[Tensor], axes: dict[int, dict[int, str]], seed: int = 0) -> list[Tensor]:
     """Random inputs like ``inputs`` (same mean and spread), each dynamic axis one longer."""
-    from ..internal import wrap
-
     rng = np.random.default_rng(seed)
     probes = []
     for i, x in enumerate(inputs):
