@@ -3,7 +3,7 @@
 State-dict keys are PyTorch's (``0.weight``, ``1.running_mean``, ...), so a file written
 here loads into the same architecture in PyTorch with
 ``model.load_state_dict(safetensors.torch.load_file(path))``, and a file PyTorch wrote
-loads here with :func:`load_model`.
+loads here with `load_model`.
 
 A safetensors file is a JSON header (names, dtypes, shapes, offsets) followed by the raw
 bytes: reading it never runs code (no pickle). It needs the optional ``safetensors``
@@ -164,7 +164,7 @@ def load_file(filename: str | os.PathLike, device: str = "cpu") -> dict[str, Ten
 
 
 def load(data: bytes) -> dict[str, Tensor]:
-    """Read the tensors of a safetensors file held in ``data`` (as :func:`load_file`)."""
+    """Read the tensors of a safetensors file held in ``data`` (as `load_file`)."""
     backend = _backend()
     try:
         entries = backend.deserialize(bytes(data))

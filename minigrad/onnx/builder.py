@@ -1,6 +1,6 @@
 """The ONNX graph under construction: nodes, initializers and the names that join them.
 
-Lowerings talk to a :class:`GraphBuilder`: ``g.name(arg)`` is the ONNX name of a step's
+Lowerings talk to a `GraphBuilder`: ``g.name(arg)`` is the ONNX name of a step's
 argument (a computed value, or an initializer made on first use for a constant), and
 ``g.op("Conv", [x, w], out, strides=[1, 1])`` appends a node.
 """

@@ -6,7 +6,7 @@ declared with ``@lowers("name")`` in the ``lower_*`` modules, one family per mod
 primitives are in ``minigrad.ops``.
 
 Primitives without a lowering are listed in ``NOT_EXPORTABLE`` with the reason, so that
-:func:`support` (and the docs table, which a test compares with it) covers every
+`support` (and the docs table, which a test compares with it) covers every
 registered primitive.
 """
 from __future__ import annotations

@@ -1,8 +1,8 @@
 """Run a model once and read the graph it leaves behind as a list of steps.
 
 A step is one graph node in topological order: its primitive's registry name, its
-arguments (each a :class:`Value` made by an earlier step or a graph input, a
-:class:`Constant`, or a plain Python object such as a stride), and its output values.
+arguments (each a `Value` made by an earlier step or a graph input, a
+`Constant`, or a plain Python object such as a stride), and its output values.
 
 Tensors that are not computed in the graph become constants. A parameter or buffer of the
 model is a constant named by its state-dict key; anything else (a number in ``x * 2``, a
