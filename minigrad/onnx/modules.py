@@ -50,9 +50,9 @@ def _is_eval_batch_norm(module: Any, steps: list[Step]) -> bool:
 
 
 def _lowering(module: Any) -> Callable | None:
-    from ..nn.normalization import _BatchNorm
+    from ..nn import BatchNorm1d, BatchNorm2d
 
-    if isinstance(module, _BatchNorm):
+    if isinstance(module, (BatchNorm1d, BatchNorm2d)):
         return _batch_norm
     return None
 
