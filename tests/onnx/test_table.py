@@ -43,7 +43,7 @@ EXAMPLES = {
     "getitem": lambda x: minigrad.cat([x[:, 1:3, None, ::2, -1].flatten(1),
                                        x[:, [2, 0], 1:2, 4].flatten(1),
                                        x[:, :, 3][..., None, 1].flatten(1),
-                                       x[..., ::-2].flatten(1), x[:, 2, -3:].flatten(1)], 1),
+                                       x[..., 1::2].flatten(1), x[:, 2, -3:].flatten(1)], 1),
     "conv2d": lambda x: F.conv2d(x, K, padding=1, stride=(1, 2)),
     "max_pool2d": lambda x: F.max_pool2d(x, 2, ceil_mode=True, padding=1),
     "avg_pool2d": lambda x: F.avg_pool2d(x, (2, 3), stride=1),
