@@ -1,4 +1,5 @@
-"""Gradient utilities used between ``backward()`` and ``optimizer.step()``."""
+"""Gradient utilities used between ``backward()`` and ``optimizer.step()``, and the one
+``zero_grads`` that both ``Module.zero_grad`` and ``Optimizer.zero_grad`` call."""
 from __future__ import annotations
 
 import math
@@ -7,12 +8,35 @@ from typing import Iterable
 import numpy as np
 
 from ..autograd.grad_mode import no_grad
+from ..internal import array_of
 from ..tensor import Tensor
 
 
 def _grads(parameters: Tensor | Iterable[Tensor]) -> list[Tensor]:
     params = [parameters] if isinstance(parameters, Tensor) else list(parameters)
     return [p.grad for p in params if p.grad is not None]
+
+
+def zero_grads(parameters: Iterable[Tensor], set_to_none: bool = True) -> None:
+    """Reset the ``.grad`` of each tensor: to None, or (``set_to_none=False``) to zeros in
+    place, after cutting the gradient from any graph that made it (as PyTorch does).
+
+    Parameters
+    ----------
+    parameters : iterable of Tensor
+    set_to_none : bool
+    """
+    for param in parameters:
+        grad = param.grad
+        if grad is None:
+            continue
+        if set_to_none:
+            param.grad = None
+            continue
+        if grad.grad_fn is not None or grad.requires_grad:
+            grad.detach_()
+        with no_grad():
+            grad.zero_()
 
 
 def clip_grad_norm_(parameters: Tensor | Iterable[Tensor], max_norm: float,
@@ -40,7 +64,7 @@ def clip_grad_norm_(parameters: Tensor | Iterable[Tensor], max_norm: float,
     grads = _grads(parameters)
     if not grads:
         return Tensor(0.0)
-    arrays = [g._data for g in grads]
+    arrays = [array_of(g) for g in grads]
     dtype = np.result_type(*arrays)
     total = _total_norm(arrays, float(norm_type))
     if error_if_nonfinite and not math.isfinite(total):
