@@ -15,17 +15,13 @@ from ..tensor import Tensor
 from . import elementwise
 
 _LOG_FLOOR = -100.0   # PyTorch's clamp of log(p) and log(1 - p)
-_EPS = 1e-12          # PyTorch's floor of p (1 - p) in the gradient
-
-
-def _clamped_log(x: Tensor) -> Tensor:
-    return elementwise.clamp(elementwise.log(x), min=_LOG_FLOOR)
+_EPS = float(np.float32(1e-12))  # PyTorch's floor of p (1 - p) in the gradient (a float32 1e-12)
 
 
 @register("binary_cross_entropy")
 class BinaryCrossEntropy(Function):
     """z = -(t max(log p, -100) + (1 - t) max(log(1 - p), -100)), elementwise.
-    dz/dp = (p - t) / max(p (1 - p), 1e-12), dz/dt = max(log(1 - p), -100) - max(log p, -100).
+    dz/dp = (p - t) / max(p (1 - p), 1e-12), dz/dt = log(1 - p) - log p (unclamped, as in PyTorch).
     """
 
     @staticmethod
@@ -44,7 +40,7 @@ class BinaryCrossEntropy(Function):
             grad_p = g * (p - t) / elementwise.clamp(p * (1 - p), min=_EPS)
         if ctx.needs_input_grad[1]:
             with np.errstate(divide="ignore"):
-                grad_t = g * (_clamped_log(1 - p) - _clamped_log(p))
+                grad_t = g * (elementwise.log(1 - p) - elementwise.log(p))
         return grad_p, grad_t
 
 

@@ -1,9 +1,10 @@
 """``pad``: constant, reflect, replicate and circular padding; negative amounts crop.
 
-Constant padding crops the negative amounts with ``narrow`` and pads the positive ones
-with the ``pad`` primitive. The other modes pick, for every output position along a dim,
-the input position it copies (an integer index array), so their gradient is the indexing
-primitive's scatter-add: copies of one input element add up.
+As in PyTorch, the negative amounts are cropped first (with ``narrow``), then the positive
+ones padded. Constant padding uses the ``pad`` primitive; the other modes pick, for every
+output position along a dim, the (cropped) input position it copies with an integer index
+array, so their gradient is the indexing primitive's scatter-add: copies of one input
+element add up.
 """
 from __future__ import annotations
 
@@ -77,13 +78,14 @@ def pad(input: Tensor, pad: Sequence[int], mode: str = "constant",
             f"pad: padding size {len(amounts)} is not supported for {input.ndim}D input of "
             f"shape {tuple(input.shape)} in mode {mode!r}; supported: 2 amounts for a 2D or "
             f"3D input, 4 for 3D or 4D, 6 for 4D or 5D")
-    out = input
+    out = _crop(input, amounts)
     for dim, before, after in _per_dim(amounts, input.ndim):
-        out = _by_index(out, dim, before, after, mode)
+        out = _by_index(out, dim, max(before, 0), max(after, 0), mode)
     return out
 
 
-def _constant(input: Tensor, amounts: list[int], value: float) -> Tensor:
+def _crop(input: Tensor, amounts: list[int]) -> Tensor:
+    """Remove the negative amounts (PyTorch crops first, then pads the rest)."""
     out = input
     for dim, before, after in _per_dim(amounts, input.ndim):
         start, stop = max(-before, 0), input.shape[dim] - max(-after, 0)
@@ -93,6 +95,11 @@ def _constant(input: Tensor, amounts: list[int], value: float) -> Tensor:
                                f"{tuple(input.shape)}) leaves a negative length")
         if (start, stop) != (0, input.shape[dim]):
             out = ops.narrow(out, dim, start, stop - start)
+    return out
+
+
+def _constant(input: Tensor, amounts: list[int], value: float) -> Tensor:
+    out = _crop(input, amounts)
     widths = [max(p, 0) for p in amounts]
     return ops.pad(out, widths, value=value) if any(widths) else out
 
@@ -100,10 +107,6 @@ def _constant(input: Tensor, amounts: list[int], value: float) -> Tensor:
 def _source_positions(size: int, before: int, after: int, mode: str, dim: int,
                       shape: tuple[int, ...]) -> np.ndarray:
     """For each output position along a dim, the input position it copies."""
-    if size + before + after <= 0:
-        raise RuntimeError(f"pad: input (size {size} along dim {dim}, shape {shape}) is too "
-                           f"small: the {mode} padding ({before}, {after}) leaves "
-                           f"{size + before + after} elements")
     positions = np.arange(-before, size + after)
     if mode == "replicate":
         if size == 0:
