@@ -11,6 +11,7 @@ import numpy as np
 
 from .. import random
 from ..autograd.grad_mode import no_grad
+from ..internal import wrap
 from ..tensor import Tensor
 
 _LINEAR_GAINS = ("linear", "identity", "conv1d", "conv2d", "conv3d", "conv_transpose1d",
@@ -57,7 +58,7 @@ def _fans(tensor: Tensor, op: str) -> tuple[int, int]:
 def _fill(tensor: Tensor, values: np.ndarray) -> Tensor:
     """Write ``values`` into the tensor's array, in its dtype."""
     with no_grad():
-        tensor.copy_(Tensor._wrap(np.asarray(values).astype(tensor.dtype, copy=False)))
+        tensor.copy_(wrap(np.asarray(values).astype(tensor.dtype, copy=False)))
     return tensor
 
 
