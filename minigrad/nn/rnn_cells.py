@@ -132,6 +132,8 @@ class RNNCell(_CellBase):
     device, dtype
         The CPU only; the dtype of the weights.
 
+    Notes
+    -----
     The forward pass takes ``input`` (N, input_size) or (input_size,) and an optional
     ``hx`` (zeros by default), and returns ``h'``.
     """
