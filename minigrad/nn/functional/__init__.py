@@ -9,7 +9,10 @@ The functions live in one file per family, all re-exported here:
 * ``activations``: relu, gelu, silu, softmax, ...
 * ``dense``: linear, embedding, one_hot
 * ``convolution``: conv1d, conv_transpose1d/2d (conv2d, unfold and fold come from ``ops``)
+* ``pooling``: the 1-D poolings (the 2-D ones come from ``ops``)
 * ``padding``: pad, with every mode and negative amounts
+* ``resampling``: interpolate, pixel_shuffle, pixel_unshuffle
+* ``distance``: cosine_similarity, pairwise_distance
 * ``dropouts``: dropout, dropout1d, dropout2d
 * ``normalization``: batch_norm, layer_norm, group_norm, instance_norm, rms_norm, normalize
 * ``losses``: regression, binary and KL losses; ``classification``: nll_loss, cross_entropy
@@ -28,13 +31,18 @@ from .losses import (binary_cross_entropy, binary_cross_entropy_with_logits, hub
                      kl_div, l1_loss, mse_loss, smooth_l1_loss)
 from .normalization import (batch_norm, group_norm, instance_norm, layer_norm, normalize,
                             rms_norm)
+from .distance import cosine_similarity, pairwise_distance
 from .padding import pad
+from .pooling import adaptive_avg_pool1d, adaptive_max_pool1d, avg_pool1d, max_pool1d
+from .resampling import interpolate, pixel_shuffle, pixel_unshuffle
 
 __all__ = [
     # layers
     "linear", "embedding", "one_hot", "conv1d", "conv2d", "conv_transpose1d",
     "conv_transpose2d", "unfold", "fold", "max_pool2d", "avg_pool2d", "adaptive_avg_pool2d",
-    "flatten", "pad",
+    "max_pool1d", "avg_pool1d", "adaptive_avg_pool1d", "adaptive_max_pool1d", "flatten",
+    "pad", "interpolate", "pixel_shuffle", "pixel_unshuffle", "cosine_similarity",
+    "pairwise_distance",
     # activations
     "relu", "relu6", "leaky_relu", "hardtanh", "elu", "selu", "celu", "gelu", "silu", "mish",
     "softplus", "logsigmoid", "softsign", "tanh", "sigmoid", "glu", "prelu", "softmax",
