@@ -90,3 +90,23 @@ def clip_grad_value_(parameters: Tensor | Iterable[Tensor], clip_value: float) -
     with no_grad():
         for g in _grads(parameters):
             g.clamp_(-clip_value, clip_value)
+
+
+def parameters_to_vector(parameters: Iterable[Tensor]) -> Tensor:
+    """All parameters flattened and concatenated into one 1-D tensor (a copy, in the
+    graph)."""
+    from .. import ops
+    return ops.cat([p.reshape(-1) for p in parameters], 0)
+
+
+def vector_to_parameters(vec: Tensor, parameters: Iterable[Tensor]) -> None:
+    """Copy consecutive slices of the 1-D ``vec`` into the parameters, in place."""
+    if not isinstance(vec, Tensor) or vec.ndim != 1:
+        raise TypeError(f"vector_to_parameters: expected a 1-D Tensor, got "
+                        f"{type(vec).__name__} of shape {tuple(getattr(vec, 'shape', ()))}")
+    start = 0
+    with no_grad():
+        for param in parameters:
+            n = param.numel()
+            param.copy_(vec[start:start + n].reshape(param.shape))
+            start += n
