@@ -17,8 +17,8 @@ from typing import Any, Callable, Iterator, NamedTuple
 
 import numpy as np
 
-from ..autograd import scope
-from ..autograd.function import RemovableHandle
+from ..autograd import details, scope
+from ..autograd.hooks import RemovableHandle
 from ..autograd.grad_mode import no_grad
 from ..internal import array_of, replace_array
 from ..tensor import Tensor
@@ -68,10 +68,15 @@ class Module:
                                   f"\"forward\" function")
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
-        with scope.entered(self):
-            if self._forward_pre_hooks or self._forward_hooks:
-                return self._call_with_hooks(args, kwargs)
-            return self.forward(*args, **kwargs)
+        if details.enabled():  # record the module path for drawings (autograd/details.py)
+            with scope.entered(self):
+                return self._call(args, kwargs)
+        return self._call(args, kwargs)
+
+    def _call(self, args: tuple, kwargs: dict) -> Any:
+        if self._forward_pre_hooks or self._forward_hooks:
+            return self._call_with_hooks(args, kwargs)
+        return self.forward(*args, **kwargs)
 
     def _call_with_hooks(self, args: tuple, kwargs: dict) -> Any:
         for hook in list(self._forward_pre_hooks):
