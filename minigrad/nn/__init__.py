@@ -4,6 +4,7 @@ from . import functional, init, utils
 from .activation import (CELU, ELU, GELU, GLU, SELU, Hardtanh, LeakyReLU, LogSigmoid,
                          LogSoftmax, Mish, PReLU, ReLU, ReLU6, Sigmoid, SiLU, Softmax, Softmin,
                          Softplus, Softsign, Tanh)
+from .attention import MultiheadAttention
 from .container import (ModuleDict, ModuleList, ParameterDict, ParameterList, Sequential)
 from .conv import Conv1d, Conv2d, ConvTranspose1d, ConvTranspose2d
 from .dropout import Dropout, Dropout1d, Dropout2d
@@ -21,6 +22,7 @@ from .padding import (CircularPad1d, CircularPad2d, ConstantPad1d, ConstantPad2d
                       ZeroPad1d, ZeroPad2d)
 from .pooling import (AdaptiveAvgPool1d, AdaptiveAvgPool2d, AdaptiveMaxPool1d, AvgPool1d,
                       AvgPool2d, MaxPool1d, MaxPool2d)
+from .transformer import TransformerEncoder, TransformerEncoderLayer
 from .upsampling import PixelShuffle, PixelUnshuffle, Upsample
 from .rnn import GRU, LSTM, RNN, RNNBase
 from .rnn_cells import GRUCell, LSTMCell, RNNCell
@@ -38,6 +40,8 @@ __all__ = [
     "ZeroPad1d", "ZeroPad2d", "ConstantPad1d", "ConstantPad2d", "ConstantPad3d",
     "ReflectionPad1d", "ReflectionPad2d", "ReplicationPad1d", "ReplicationPad2d",
     "CircularPad1d", "CircularPad2d",
+    # attention
+    "MultiheadAttention", "TransformerEncoderLayer", "TransformerEncoder",
     # recurrent
     "RNNBase", "RNN", "LSTM", "GRU", "RNNCell", "LSTMCell", "GRUCell",
     # activations

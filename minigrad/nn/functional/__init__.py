@@ -13,6 +13,7 @@ The functions live in one file per family, all re-exported here:
 * ``padding``: pad, with every mode and negative amounts
 * ``resampling``: interpolate, pixel_shuffle, pixel_unshuffle
 * ``distance``: cosine_similarity, pairwise_distance
+* ``attention``: scaled_dot_product_attention
 * ``dropouts``: dropout, dropout1d, dropout2d
 * ``normalization``: batch_norm, layer_norm, group_norm, instance_norm, rms_norm, normalize
 * ``losses``: regression, binary and KL losses; ``classification``: nll_loss, cross_entropy
@@ -23,6 +24,7 @@ from ...ops.pooling import adaptive_avg_pool2d, avg_pool2d, max_pool2d
 from .activations import (celu, elu, gelu, glu, hardtanh, leaky_relu, log_softmax, logsigmoid,
                           mish, prelu, relu, relu6, selu, sigmoid, silu, softmax, softmin,
                           softplus, softsign, tanh)
+from .attention import scaled_dot_product_attention
 from .classification import cross_entropy, nll_loss
 from .convolution import conv1d, conv_transpose1d, conv_transpose2d
 from .dense import embedding, linear, one_hot
@@ -42,7 +44,7 @@ __all__ = [
     "conv_transpose2d", "unfold", "fold", "max_pool2d", "avg_pool2d", "adaptive_avg_pool2d",
     "max_pool1d", "avg_pool1d", "adaptive_avg_pool1d", "adaptive_max_pool1d", "flatten",
     "pad", "interpolate", "pixel_shuffle", "pixel_unshuffle", "cosine_similarity",
-    "pairwise_distance",
+    "pairwise_distance", "scaled_dot_product_attention",
     # activations
     "relu", "relu6", "leaky_relu", "hardtanh", "elu", "selu", "celu", "gelu", "silu", "mish",
     "softplus", "logsigmoid", "softsign", "tanh", "sigmoid", "glu", "prelu", "softmax",
