@@ -1,9 +1,9 @@
 """Neural-network building blocks: Module and Parameter, layers, losses, and the
 stateless functions (``minigrad.nn.functional``) that the layers are made of."""
 from . import functional, init, utils
-from .activation import (CELU, ELU, GELU, GLU, SELU, Hardtanh, LeakyReLU, LogSigmoid,
+from .activation import (CELU, ELU, GELU, GLU, SELU, Hardsigmoid, Hardswish, Hardtanh, LeakyReLU, LogSigmoid,
                          LogSoftmax, Mish, PReLU, ReLU, ReLU6, Sigmoid, SiLU, Softmax, Softmin,
-                         Softplus, Softsign, Tanh)
+                         Softplus, Softsign, Tanh, Threshold)
 from .attention import MultiheadAttention
 from .container import (ModuleDict, ModuleList, ParameterDict, ParameterList, Sequential)
 from .conv import Conv1d, Conv2d, ConvTranspose1d, ConvTranspose2d
@@ -46,7 +46,7 @@ __all__ = [
     "RNNBase", "RNN", "LSTM", "GRU", "RNNCell", "LSTMCell", "GRUCell",
     # activations
     "ReLU", "ReLU6", "LeakyReLU", "PReLU", "ELU", "SELU", "CELU", "GELU", "SiLU", "Mish",
-    "Hardtanh", "Softplus", "Tanh", "Sigmoid", "LogSigmoid", "Softsign", "GLU", "Softmax",
+    "Hardtanh", "Hardsigmoid", "Hardswish", "Threshold", "Softplus", "Tanh", "Sigmoid", "LogSigmoid", "Softsign", "GLU", "Softmax",
     "LogSoftmax", "Softmin",
     # regularisation and normalisation
     "Dropout", "Dropout1d", "Dropout2d", "BatchNorm1d", "BatchNorm2d", "InstanceNorm1d",

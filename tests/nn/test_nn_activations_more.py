@@ -23,7 +23,8 @@ CASES = {
     "elu": ({"alpha": 0.7},) * 2, "selu": ({}, {}), "celu": ({"alpha": 1.3},) * 2,
     "silu": ({}, {}), "mish": ({}, {}), "logsigmoid": ({}, {}), "softsign": ({}, {}),
     "softplus": ({"beta": 2.0, "threshold": 10.0},) * 2, "leaky_relu": ({"negative_slope": 0.2},) * 2,
-    "gelu": ({"approximate": "tanh"},) * 2, "relu": ({}, {}),
+    "gelu": ({"approximate": "tanh"},) * 2, "relu": ({}, {}), "hardsigmoid": ({}, {}),
+    "hardswish": ({}, {}), "threshold": ({"threshold": 1.0, "value": -2.0},) * 2,
 }
 
 
@@ -35,8 +36,9 @@ def test_activation_matches_torch_with_kinks(name):
     assert_close(yo, yt, rtol=1e-12, atol=1e-14)
     yo.sum().backward()
     yt.sum().backward()
-    # PyTorch's celu backward uses 1 / alpha rounded to float32, even in float64
-    rtol = 1e-6 if name == "celu" else 1e-12
+    # PyTorch's celu and hardsigmoid backwards use 1 / alpha and 1 / 6 rounded to float32,
+    # even in float64
+    rtol = 1e-6 if name in ("celu", "hardsigmoid") else 1e-12
     assert_close(xo.grad, xt.grad, rtol=rtol, atol=1e-14)
 
 
@@ -65,11 +67,13 @@ def test_glu_and_prelu_match_torch():
 @pytest.mark.parametrize("name, args", [
     ("ReLU6", ()), ("SiLU", ()), ("Mish", ()), ("SELU", ()), ("ELU", (0.5,)), ("CELU", (2.0,)),
     ("Hardtanh", (-2.0, 0.5)), ("Softplus", (1.5, 5.0)), ("LogSigmoid", ()), ("Softsign", ()),
-    ("GLU", (1,)), ("Softmin", (1,)), ("PReLU", (4,)),
+    ("GLU", (1,)), ("Softmin", (1,)), ("PReLU", (4,)), ("Hardsigmoid", ()), ("Hardswish", ()),
+    ("Threshold", (0.5, 3.0)),
 ])
 def test_activation_modules_match_torch(name, args):
+    rtol = 1e-6 if name == "Hardsigmoid" else 1e-12  # see above
     compare_module(torch, getattr(torch.nn, name)(*args), getattr(nn, name)(*args),
-                   RNG.standard_normal((3, 4)) * 3, rtol=1e-12, atol=1e-14)
+                   RNG.standard_normal((3, 4)) * 3, rtol=rtol, atol=1e-14)
     assert repr(getattr(nn, name)(*args)) == repr(getattr(torch.nn, name)(*args))
 
 

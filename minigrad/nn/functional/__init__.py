@@ -21,9 +21,9 @@ The functions live in one file per family, all re-exported here:
 from ...ops import flatten
 from ...ops.conv import conv2d, fold, unfold
 from ...ops.pooling import adaptive_avg_pool2d, avg_pool2d, max_pool2d
-from .activations import (celu, elu, gelu, glu, hardtanh, leaky_relu, log_softmax, logsigmoid,
+from .activations import (celu, elu, gelu, glu, hardsigmoid, hardswish, hardtanh, leaky_relu, log_softmax, logsigmoid,
                           mish, prelu, relu, relu6, selu, sigmoid, silu, softmax, softmin,
-                          softplus, softsign, tanh)
+                          softplus, softsign, tanh, threshold)
 from .attention import scaled_dot_product_attention
 from .classification import cross_entropy, nll_loss
 from .convolution import conv1d, conv_transpose1d, conv_transpose2d
@@ -46,7 +46,7 @@ __all__ = [
     "pad", "interpolate", "pixel_shuffle", "pixel_unshuffle", "cosine_similarity",
     "pairwise_distance", "scaled_dot_product_attention",
     # activations
-    "relu", "relu6", "leaky_relu", "hardtanh", "elu", "selu", "celu", "gelu", "silu", "mish",
+    "relu", "relu6", "leaky_relu", "hardtanh", "hardsigmoid", "hardswish", "threshold", "elu", "selu", "celu", "gelu", "silu", "mish",
     "softplus", "logsigmoid", "softsign", "tanh", "sigmoid", "glu", "prelu", "softmax",
     "log_softmax", "softmin",
     # regularisation and normalisation

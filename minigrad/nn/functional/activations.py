@@ -52,6 +52,24 @@ def relu6(input: Tensor, inplace: bool = False) -> Tensor:
     return hardtanh(input, 0.0, 6.0)
 
 
+def hardsigmoid(input: Tensor, inplace: bool = False) -> Tensor:
+    """``relu6(x + 3) / 6``; the gradient is 1/6 strictly between -3 and 3, else 0."""
+    middle = (input > -3) & (input < 3)
+    outer = ops.where(input >= 3, 1.0, 0.0)
+    return ops.where(middle, input / 6 + 0.5, ops.cast(outer, input.dtype))
+
+
+def hardswish(input: Tensor, inplace: bool = False) -> Tensor:
+    """``x * relu6(x + 3) / 6``; at -3 and 3 the gradient is PyTorch's (0 and 1)."""
+    curve = input * (input + 3) / 6
+    return ops.where(input <= -3, input * 0, ops.where(input < 3, curve, input))
+
+
+def threshold(input: Tensor, threshold: float, value: float, inplace: bool = False) -> Tensor:
+    """``x`` where ``x > threshold``, ``value`` elsewhere."""
+    return ops.where(input > threshold, input, value)
+
+
 def _expm1_nonpositive(input: Tensor) -> Tensor:
     """``exp(min(x, 0)) - 1``: the negative branch of elu, finite for any ``x``."""
     return ops.exp(ops.clamp(input, max=0.0)) - 1
