@@ -16,7 +16,8 @@ The functions live in one file per family, all re-exported here:
 * ``attention``: scaled_dot_product_attention
 * ``dropouts``: dropout, dropout1d, dropout2d
 * ``normalization``: batch_norm, layer_norm, group_norm, instance_norm, rms_norm, normalize
-* ``losses``: regression, binary and KL losses; ``classification``: nll_loss, cross_entropy
+* ``losses``: regression, binary, KL and likelihood losses; ``classification``: nll_loss,
+  cross_entropy; ``margin_losses``: ranking, hinge, soft-margin, cosine and triplet losses
 """
 from ...ops import flatten
 from ...ops.conv import conv2d, fold, unfold
@@ -29,8 +30,11 @@ from .classification import cross_entropy, nll_loss
 from .convolution import conv1d, conv_transpose1d, conv_transpose2d
 from .dense import embedding, linear, one_hot
 from .dropouts import dropout, dropout1d, dropout2d
-from .losses import (binary_cross_entropy, binary_cross_entropy_with_logits, huber_loss,
-                     kl_div, l1_loss, mse_loss, smooth_l1_loss)
+from .losses import (binary_cross_entropy, binary_cross_entropy_with_logits,
+                     gaussian_nll_loss, huber_loss, kl_div, l1_loss, mse_loss, poisson_nll_loss,
+                     smooth_l1_loss)
+from .margin_losses import (cosine_embedding_loss, hinge_embedding_loss, margin_ranking_loss,
+                            multilabel_soft_margin_loss, soft_margin_loss, triplet_margin_loss)
 from .normalization import (batch_norm, group_norm, instance_norm, layer_norm, normalize,
                             rms_norm)
 from .distance import cosine_similarity, pairwise_distance
@@ -54,5 +58,7 @@ __all__ = [
     "group_norm", "rms_norm", "normalize",
     # losses
     "cross_entropy", "nll_loss", "mse_loss", "l1_loss", "smooth_l1_loss", "huber_loss",
-    "binary_cross_entropy", "binary_cross_entropy_with_logits", "kl_div",
+    "binary_cross_entropy", "binary_cross_entropy_with_logits", "kl_div", "poisson_nll_loss",
+    "gaussian_nll_loss", "margin_ranking_loss", "hinge_embedding_loss", "soft_margin_loss",
+    "multilabel_soft_margin_loss", "cosine_embedding_loss", "triplet_margin_loss",
 ]

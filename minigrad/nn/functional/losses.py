@@ -8,6 +8,7 @@ refuse one.
 """
 from __future__ import annotations
 
+import math
 import warnings
 from typing import Any
 
@@ -258,3 +259,50 @@ def kl_div(input: Tensor, target: Any, size_average: bool | None = None,
         batch = input.shape[0] if input.ndim else 1
         return losses.sum() / batch
     return apply_reduction(losses, reduction, op)
+
+
+def poisson_nll_loss(input: Tensor, target: Any, log_input: bool = True, full: bool = False,
+                     size_average: bool | None = None, eps: float = 1e-8,
+                     reduce: bool | None = None, reduction: str = "mean") -> Tensor:
+    """Negative log-likelihood of Poisson counts ``target`` with rate ``exp(input)``
+    (``log_input``) or ``input``: ``exp(x) - t x`` or ``x - t log(x + eps)``; ``full``
+    adds Stirling's approximation of ``log(t!)`` where ``t > 1``."""
+    reduction = legacy_reduction(size_average, reduce, reduction, "poisson_nll_loss")
+    target = _as_target(input, target)
+    if log_input:
+        losses = ops.exp(input) - target * input
+    else:
+        losses = input - target * ops.log(input + eps)
+    if full:
+        safe = ops.where(target > 1, target, 1.0)
+        stirling = safe * ops.log(safe) - safe + 0.5 * ops.log(2 * math.pi * safe)
+        losses = losses + ops.where(target > 1, stirling, 0.0)
+    return apply_reduction(losses, reduction, "poisson_nll_loss")
+
+
+def gaussian_nll_loss(input: Tensor, target: Any, var: Any, full: bool = False,
+                      eps: float = 1e-6, reduction: str = "mean") -> Tensor:
+    """Negative log-likelihood of ``target`` under ``N(input, var)``:
+    ``0.5 (log(var) + (input - target)^2 / var)`` (plus ``0.5 log(2 pi)`` with ``full``).
+
+    ``var`` has the input's shape, or one dim fewer / a last dim of 1 (one variance per
+    sample), or is a number. As in PyTorch, it is clamped at ``eps`` for the value only:
+    its gradient passes through the clamp unchanged.
+    """
+    target = _as_target(input, target)
+    var = var if isinstance(var, Tensor) else wrap(np.asarray(var, dtype=input.dtype))
+    if var.ndim and var.shape != input.shape:
+        if tuple(input.shape[:-1]) == tuple(var.shape):
+            var = ops.unsqueeze(var, -1)
+        elif not (tuple(input.shape[:-1]) == tuple(var.shape[:-1]) and var.shape[-1] == 1):
+            raise ValueError(f"gaussian_nll_loss: var of shape {tuple(var.shape)} is "
+                             f"incorrectly sized for input of shape {tuple(input.shape)}")
+    if bool((var.detach().numpy() < 0).any()):
+        raise ValueError("gaussian_nll_loss: var has negative entry/entries")
+    fixed = var.detach()
+    var = var + (ops.clamp(fixed, min=eps) - fixed)  # clamped value, identity gradient
+    diff = input - target
+    losses = 0.5 * (ops.log(var) + diff * diff / var)
+    if full:
+        losses = losses + 0.5 * math.log(2 * math.pi)
+    return apply_reduction(losses, reduction, "gaussian_nll_loss")
