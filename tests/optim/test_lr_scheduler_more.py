@@ -183,3 +183,32 @@ def test_invalid_arguments_raise_like_torch():
         lr_scheduler.OneCycleLR(optim.Adagrad([minigrad.zeros(1, requires_grad=True)]),
                                 max_lr=0.1, total_steps=10)
     assert math.isfinite(lr_scheduler.ReduceLROnPlateau(opt).eps)
+
+
+@pytest.mark.parametrize("kwargs", [dict(T_0=5), dict(T_0=3, T_mult=2, eta_min=0.001)])
+def test_warm_restarts_match_torch_per_epoch_and_per_batch(kwargs):
+    ours_opt, torch_opt = _pair()
+    ours = lr_scheduler.CosineAnnealingWarmRestarts(ours_opt, **kwargs)
+    theirs = torch.optim.lr_scheduler.CosineAnnealingWarmRestarts(torch_opt, **kwargs)
+    np.testing.assert_allclose(_run(ours, 30), _run(theirs, 30), rtol=1e-12)
+    for epoch in np.arange(0, 12, 0.25):  # scheduler.step(epoch + i / iters), as in its docs
+        ours.step(float(epoch))
+        theirs.step(float(epoch))
+        np.testing.assert_allclose(ours.get_last_lr(), theirs.get_last_lr(), rtol=1e-12)
+
+
+@pytest.mark.parametrize("kind, kwargs", [
+    ("SGD", dict(base_lr=0.01, max_lr=0.1, step_size_up=4)),
+    ("SGD", dict(base_lr=[0.01, 0.02], max_lr=0.1, step_size_up=3, step_size_down=5,
+                 mode="triangular2")),
+    ("Adam", dict(base_lr=0.01, max_lr=0.1, step_size_up=4, mode="exp_range", gamma=0.95)),
+    ("SGD", dict(base_lr=0.01, max_lr=0.1, step_size_up=2, cycle_momentum=False,
+                 scale_fn=lambda x: 1 / x, scale_mode="cycle")),
+])
+def test_cyclic_matches_torch(kind, kwargs):
+    extra = dict(momentum=0.9) if kind == "SGD" else {}
+    ours_opt, torch_opt = _pair(kind, **extra)
+    ours = lr_scheduler.CyclicLR(ours_opt, **kwargs)
+    theirs = torch.optim.lr_scheduler.CyclicLR(torch_opt, **kwargs)
+    watch = ("lr", "momentum" if kind == "SGD" else "beta1")
+    np.testing.assert_allclose(_run(ours, 30, watch), _run(theirs, 30, watch), rtol=1e-12)

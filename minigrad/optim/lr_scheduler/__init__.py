@@ -7,7 +7,7 @@ its docstring, where ``t`` counts the calls to ``step()`` since construction.
 """
 from .base import LRScheduler
 from .composite import ChainedScheduler, SequentialLR
-from .cyclic import CosineAnnealingLR, OneCycleLR
+from .cyclic import CosineAnnealingLR, CosineAnnealingWarmRestarts, CyclicLR, OneCycleLR
 from .decay import (ConstantLR, ExponentialLR, LambdaLR, LinearLR, MultiplicativeLR,
                     MultiStepLR, PolynomialLR, StepLR)
 from .plateau import ReduceLROnPlateau
@@ -16,4 +16,5 @@ _LRScheduler = LRScheduler  # PyTorch's old name, still used by older programs
 
 __all__ = ["LRScheduler", "LambdaLR", "MultiplicativeLR", "StepLR", "MultiStepLR",
            "ConstantLR", "LinearLR", "ExponentialLR", "PolynomialLR", "CosineAnnealingLR",
-           "OneCycleLR", "ReduceLROnPlateau", "SequentialLR", "ChainedScheduler"]
+           "CosineAnnealingWarmRestarts", "CyclicLR", "OneCycleLR", "ReduceLROnPlateau",
+           "SequentialLR", "ChainedScheduler"]

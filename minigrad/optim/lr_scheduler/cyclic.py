@@ -1,6 +1,7 @@
-"""Schedules shaped by a cosine: CosineAnnealingLR (half a cosine from the base rate down
-to ``eta_min``) and OneCycleLR (a warm-up to ``max_lr`` and an annealing far below the
-start, with the momentum moving the other way)."""
+"""Schedules that rise and fall: CosineAnnealingLR (half a cosine from the base rate down
+to ``eta_min``), CosineAnnealingWarmRestarts (the same, restarted periodically),
+OneCycleLR (a warm-up to ``max_lr`` and an annealing far below the start) and CyclicLR
+(triangles between two rates); the last two move the momentum the other way."""
 from __future__ import annotations
 
 import math
@@ -190,3 +191,171 @@ def _phases(total: int, pct_start: float, three_phase: bool) -> list[tuple]:
                 (total - 1, "initial_lr", "min_lr", "max_momentum", "max_momentum")]
     return [(rise_end, "initial_lr", "max_lr", "max_momentum", "base_momentum"),
             (total - 1, "max_lr", "min_lr", "base_momentum", "max_momentum")]
+
+
+class CosineAnnealingWarmRestarts(LRScheduler):
+    """SGDR (Loshchilov & Hutter, 2017): cosine annealing from the base rate to ``eta_min``
+    over ``T_i`` epochs, then a restart; ``T_0`` is the first period and each next one is
+    ``T_mult`` times longer. ``lr = eta_min + (base_lr - eta_min) (1 + cos(pi T_cur /
+    T_i)) / 2`` with ``T_cur`` the epochs since the last restart.
+
+    ``step(epoch)`` accepts a fractional epoch (``epoch + batch / batches``) to anneal
+    within an epoch, without a deprecation warning, as in PyTorch.
+    """
+
+    def __init__(self, optimizer: Optimizer, T_0: int, T_mult: int = 1, eta_min: float = 0.0,
+                 last_epoch: int = -1) -> None:
+        if not isinstance(T_0, int) or T_0 <= 0:
+            raise ValueError(f"CosineAnnealingWarmRestarts: expected positive integer T_0, "
+                             f"but got {T_0}")
+        if not isinstance(T_mult, int) or T_mult < 1:
+            raise ValueError(f"CosineAnnealingWarmRestarts: expected integer T_mult >= 1, but "
+                             f"got {T_mult}")
+        self.T_0, self.T_i, self.T_mult, self.eta_min = T_0, T_0, T_mult, eta_min
+        self.T_cur: float = last_epoch
+        super().__init__(optimizer, last_epoch)
+
+    def get_lr(self) -> list[float]:
+        cosine = math.cos(math.pi * self.T_cur / self.T_i)
+        return [self.eta_min + (base - self.eta_min) * (1 + cosine) / 2 for base in self.base_lrs]
+
+    def step(self, epoch: float | None = None) -> None:
+        """Advance one epoch, or move to ``epoch`` (which may be fractional)."""
+        self._step_count += 1
+        if epoch is None and self.last_epoch < 0:
+            epoch = 0
+        if epoch is None:
+            epoch = self.last_epoch + 1
+            self.T_cur += 1
+            if self.T_cur >= self.T_i:
+                self.T_cur %= self.T_i
+                self.T_i *= self.T_mult
+        else:
+            self._jump_to(epoch)
+        self.last_epoch = math.floor(epoch)
+        for group, lr in zip(self.optimizer.param_groups, self.get_lr()):
+            group["lr"] = lr
+        self._last_lr = self._current_lrs()
+
+    def _jump_to(self, epoch: float) -> None:
+        if epoch < 0:
+            raise ValueError(f"CosineAnnealingWarmRestarts: expected non-negative epoch, but "
+                             f"got {epoch}")
+        if epoch < self.T_0:
+            self.T_i, self.T_cur = self.T_0, epoch
+        elif self.T_mult == 1:
+            self.T_cur = epoch % self.T_0
+        else:
+            restarts = int(math.log(epoch / self.T_0 * (self.T_mult - 1) + 1, self.T_mult))
+            self.T_cur = epoch - self.T_0 * (self.T_mult ** restarts - 1) / (self.T_mult - 1)
+            self.T_i = self.T_0 * self.T_mult ** restarts
+
+
+class CyclicLR(LRScheduler):
+    """Cyclical learning rates (Smith, 2017), stepped once per batch: the rate climbs from
+    ``base_lr`` to ``max_lr`` in ``step_size_up`` steps and back in ``step_size_down``,
+    the amplitude scaled per cycle (``'triangular'``: constant, ``'triangular2'``: halved
+    each cycle) or per step (``'exp_range'``: ``gamma ** step``), or by ``scale_fn``. The
+    momentum (or beta1) cycles the other way between ``max_momentum`` and
+    ``base_momentum``.
+
+    Parameters
+    ----------
+    optimizer : Optimizer
+    base_lr, max_lr : float or list of float
+    step_size_up : int
+    step_size_down : int, optional
+        Defaults to ``step_size_up``.
+    mode : {'triangular', 'triangular2', 'exp_range'}
+    gamma : float
+    scale_fn : callable, optional
+        ``x -> factor in [0, 1]``; replaces ``mode``.
+    scale_mode : {'cycle', 'iterations'}
+        What ``scale_fn`` is given: the cycle number or the step number.
+    cycle_momentum : bool
+    base_momentum, max_momentum : float or list of float
+    last_epoch : int
+        The number of batches already taken (-1 starts afresh).
+    """
+
+    def __init__(self, optimizer: Optimizer, base_lr: Any, max_lr: Any,
+                 step_size_up: int = 2000, step_size_down: int | None = None,
+                 mode: str = "triangular", gamma: float = 1.0, scale_fn: Any = None,
+                 scale_mode: str = "cycle", cycle_momentum: bool = True,
+                 base_momentum: Any = 0.8, max_momentum: Any = 0.9,
+                 last_epoch: int = -1) -> None:
+        check_optimizer(optimizer, "CyclicLR")
+        self.optimizer = optimizer
+        base_lrs = per_group(optimizer, "base_lr", base_lr)
+        if last_epoch == -1:
+            for lr, group in zip(base_lrs, optimizer.param_groups):
+                group["lr"] = lr
+        self.max_lrs = per_group(optimizer, "max_lr", max_lr)
+        up = float(step_size_up)
+        down = float(step_size_down) if step_size_down is not None else up
+        self.total_size, self.step_ratio = up + down, up / (up + down)
+        if mode not in ("triangular", "triangular2", "exp_range") and scale_fn is None:
+            raise ValueError("CyclicLR: mode is invalid and scale_fn is None")
+        self.mode, self.gamma, self._scale_fn_custom = mode, gamma, scale_fn
+        self.scale_mode = scale_mode if scale_fn is not None else (
+            "iterations" if mode == "exp_range" else "cycle")
+        self.cycle_momentum = cycle_momentum
+        if cycle_momentum:
+            if "momentum" not in optimizer.defaults and "betas" not in optimizer.defaults:
+                raise ValueError("CyclicLR: optimizer must support momentum or beta1 with "
+                                 "`cycle_momentum` option enabled")
+            self.use_beta1 = "betas" in optimizer.defaults
+            self.base_momentums = per_group(optimizer, "base_momentum", base_momentum)
+            self.max_momentums = per_group(optimizer, "max_momentum", max_momentum)
+            if last_epoch == -1:
+                for top, bottom, group in zip(self.max_momentums, self.base_momentums,
+                                              optimizer.param_groups):
+                    self._set_momentum(group, top)
+                    group["max_momentum"], group["base_momentum"] = top, bottom
+        super().__init__(optimizer, last_epoch)
+        self.base_lrs = base_lrs
+
+    _set_momentum = OneCycleLR._set_momentum
+
+    def scale_fn(self, x: float) -> float:
+        """The amplitude factor for cycle (or step) ``x``."""
+        if self._scale_fn_custom is not None:
+            return self._scale_fn_custom(x)
+        if self.mode == "triangular":
+            return 1.0
+        if self.mode == "triangular2":
+            return 1 / (2.0 ** (x - 1))
+        return self.gamma ** x
+
+    def get_lr(self) -> list[float]:
+        cycle = math.floor(1 + self.last_epoch / self.total_size)
+        x = 1.0 + self.last_epoch / self.total_size - cycle
+        height = x / self.step_ratio if x <= self.step_ratio else (x - 1) / (self.step_ratio - 1)
+        scale = self.scale_fn(cycle if self.scale_mode == "cycle" else self.last_epoch)
+        rates = [base + (top - base) * height * scale
+                 for base, top in zip(self.base_lrs, self.max_lrs)]
+        if self.cycle_momentum:
+            for group, bottom, top in zip(self.optimizer.param_groups, self.base_momentums,
+                                          self.max_momentums):
+                self._set_momentum(group, top - (top - bottom) * height * scale)
+        return rates
+
+    def state_dict(self) -> dict[str, Any]:
+        state = super().state_dict()
+        fn = state.pop("_scale_fn_custom")
+        state["_scale_fn_custom"] = None if fn is None or _plain_function(fn) else dict(vars(fn))
+        return state
+
+    def load_state_dict(self, state_dict: dict[str, Any]) -> None:
+        state = dict(state_dict)
+        saved = state.pop("_scale_fn_custom", None)
+        custom = self._scale_fn_custom
+        super().load_state_dict(state)
+        self._scale_fn_custom = custom
+        if saved is not None and custom is not None:
+            vars(custom).update(saved)
+
+
+def _plain_function(fn: Any) -> bool:
+    """Functions and lambdas are not saved in state dicts; callable objects are."""
+    return not hasattr(fn, "__dict__") or type(fn).__name__ in ("function", "method")
