@@ -111,3 +111,38 @@ def test_attention_gradient_by_finite_differences_and_errors():
         nn.MultiheadAttention(6, 4)
     with pytest.raises(RuntimeError, match="should not be set when is_causal"):
         F.scaled_dot_product_attention(x, x, x, attn_mask=minigrad.zeros(3, 3), is_causal=True)
+
+
+@pytest.mark.parametrize("options", [dict(), dict(norm_first=True, batch_first=True)])
+def test_full_transformer_matches_torch(options):
+    def make(m):
+        return m.Transformer(d_model=8, nhead=2, num_encoder_layers=2, num_decoder_layers=2,
+                             dim_feedforward=16, dropout=0.0, **options)
+
+    batch_first = options.get("batch_first", False)
+    src = RNG.standard_normal((2, 5, 8) if batch_first else (5, 2, 8))
+    tgt = RNG.standard_normal((2, 4, 8) if batch_first else (4, 2, 8))
+    mask = nn.Transformer.generate_square_subsequent_mask(4, dtype=np.float64).numpy()
+    np.testing.assert_array_equal(
+        mask, torch.nn.Transformer.generate_square_subsequent_mask(4, dtype=torch.float64))
+    _compare_attention(make, [src, tgt], tgt_mask=mask)
+
+
+def test_word_language_model_transformer_subclass():
+    """pytorch/examples' TransformerModel subclasses nn.Transformer and uses its encoder."""
+    class TransformerModel(nn.Transformer):
+        def __init__(self):
+            super().__init__(d_model=8, nhead=2, dim_feedforward=16, num_encoder_layers=2)
+            self.input_emb = nn.Embedding(20, 8)
+            self.decoder = nn.Linear(8, 20)
+
+        def forward(self, src):
+            mask = minigrad.log(minigrad.tensor(np.tril(np.ones((len(src), len(src))))))
+            output = self.encoder(self.input_emb(src) * np.sqrt(8), mask=mask)
+            return F.log_softmax(self.decoder(output), dim=-1)
+
+    model = TransformerModel()
+    out = model(minigrad.randint(0, 20, (6, 3)))
+    assert out.shape == (6, 3, 20)
+    out.sum().backward()
+    assert model.input_emb.weight.grad is not None
