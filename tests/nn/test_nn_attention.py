@@ -137,7 +137,8 @@ def test_word_language_model_transformer_subclass():
             self.decoder = nn.Linear(8, 20)
 
         def forward(self, src):
-            mask = minigrad.log(minigrad.tensor(np.tril(np.ones((len(src), len(src))))))
+            mask = minigrad.log(minigrad.tensor(np.tril(np.ones((len(src), len(src)))),
+                                                dtype=np.float32))
             output = self.encoder(self.input_emb(src) * np.sqrt(8), mask=mask)
             return F.log_softmax(self.decoder(output), dim=-1)
 

@@ -15,6 +15,7 @@ import numpy as np
 from ... import ops
 from ...ops.conv import conv2d, pair
 from ...tensor import Tensor
+from ._checks import check_same_dtype, check_tensor
 from .padding import pad
 
 
@@ -28,9 +29,9 @@ def _single(value: Any, name: str, op: str) -> int:
 
 
 def _check_dims(input: Tensor, weight: Tensor, spatial: int, op: str) -> None:
-    if not isinstance(input, Tensor) or not isinstance(weight, Tensor):
-        raise TypeError(f"{op}: expected Tensors, got {type(input).__name__} and "
-                        f"{type(weight).__name__}")
+    check_tensor(input, "input", op, 1)
+    check_tensor(weight, "weight", op, 2)
+    check_same_dtype(op, input, weight=weight)
     if weight.ndim != spatial + 2:
         raise RuntimeError(f"{op}: expected a {spatial + 2}D weight, got shape "
                            f"{tuple(weight.shape)}")

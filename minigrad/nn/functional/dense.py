@@ -8,6 +8,7 @@ import numpy as np
 from ... import ops
 from ...internal import array_of, mark_modified, wrap
 from ...tensor import Tensor
+from ._checks import check_same_dtype, check_tensor
 
 
 def linear(input: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
@@ -27,6 +28,9 @@ def linear(input: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
     Tensor
         Shape ``(*, out_features)``.
     """
+    check_tensor(input, "input", "linear", 1)
+    check_tensor(weight, "weight", "linear", 2)
+    check_same_dtype("linear", input, weight=weight, bias=bias)
     if input.ndim == 0 or input.shape[-1] != weight.shape[-1]:
         raise RuntimeError(f"linear: input of shape {tuple(input.shape)} does not match "
                            f"weight of shape {tuple(weight.shape)} (the input's last dim "

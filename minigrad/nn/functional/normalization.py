@@ -13,6 +13,7 @@ import numpy as np
 from ... import ops
 from ...autograd.grad_mode import no_grad
 from ...tensor import Tensor
+from ._checks import check_same_dtype
 
 
 def _standardize(x: Tensor, dims: tuple[int, ...], eps: float) -> Tensor:
@@ -179,6 +180,7 @@ def layer_norm(input: Tensor, normalized_shape: Sequence[int], weight: Tensor | 
         Shape ``normalized_shape``.
     eps : float
     """
+    check_same_dtype("layer_norm", input, weight=weight, bias=bias)
     dims = _normalized_dims(input, normalized_shape, "layer_norm")
     shape = tuple(input.shape[dims[0]:])
     _check_same_shape("layer_norm", weight, "weight", shape)
@@ -221,6 +223,7 @@ def group_norm(input: Tensor, num_groups: int, weight: Tensor | None = None,
                            f"by num_groups, but got input of shape {list(input.shape)} and "
                            f"num_groups={num_groups}")
     _check_channels("group_norm", input, channels, weight=weight, bias=bias)
+    check_same_dtype("group_norm", input, weight=weight, bias=bias)
     grouped = input.reshape(n, num_groups, -1)
     out = _standardize(grouped, (2,), eps).reshape(input.shape)
     return _affine(out, weight, bias, (1, channels) + (1,) * (input.ndim - 2))
