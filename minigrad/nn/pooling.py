@@ -1,5 +1,5 @@
-"""Pooling layers: shells around ``F.max_pool2d``, ``F.avg_pool2d`` and
-``F.adaptive_avg_pool2d``."""
+"""Pooling layers (shells around the poolings of F), and Unfold / Fold (im2col and
+col2im as layers)."""
 from __future__ import annotations
 
 from typing import Any
@@ -136,3 +136,43 @@ class AdaptiveMaxPool1d(AdaptiveAvgPool1d):
 
     def forward(self, input: Tensor) -> Tensor:
         return F.adaptive_max_pool1d(input, self.output_size)
+
+
+class AdaptiveMaxPool2d(AdaptiveAvgPool1d):
+    """Max-pool the last two dims to ``output_size``; see `functional.adaptive_max_pool2d`."""
+
+    def forward(self, input: Tensor) -> Tensor:
+        return F.adaptive_max_pool2d(input, self.output_size)
+
+
+class Unfold(Module):
+    """Extract sliding windows as columns (im2col); see `minigrad.ops.unfold`."""
+
+    def __init__(self, kernel_size: Any, dilation: Any = 1, padding: Any = 0,
+                 stride: Any = 1) -> None:
+        super().__init__()
+        self.kernel_size, self.dilation = kernel_size, dilation
+        self.padding, self.stride = padding, stride
+
+    def forward(self, input: Tensor) -> Tensor:
+        return F.unfold(input, self.kernel_size, self.dilation, self.padding, self.stride)
+
+    def extra_repr(self) -> str:
+        return (f"kernel_size={self.kernel_size}, dilation={self.dilation}, "
+                f"padding={self.padding}, stride={self.stride}")
+
+
+class Fold(Unfold):
+    """Add columns back into an image (col2im); see `minigrad.ops.fold`."""
+
+    def __init__(self, output_size: Any, kernel_size: Any, dilation: Any = 1,
+                 padding: Any = 0, stride: Any = 1) -> None:
+        super().__init__(kernel_size, dilation, padding, stride)
+        self.output_size = output_size
+
+    def forward(self, input: Tensor) -> Tensor:
+        return F.fold(input, self.output_size, self.kernel_size, self.dilation, self.padding,
+                      self.stride)
+
+    def extra_repr(self) -> str:
+        return f"output_size={self.output_size}, " + super().extra_repr()

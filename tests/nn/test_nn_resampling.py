@@ -117,3 +117,21 @@ def test_distances_match_torch():
     assert_close(sim, torch.nn.CosineSimilarity(dim=1)(torch.tensor(a), torch.tensor(b)))
     x, y = ours(a, True), ours(b, True)
     assert gradgradcheck(lambda x, y: F.cosine_similarity(x, y), [x, y])
+
+
+@pytest.mark.parametrize("output_size", [3, (2, 4), (None, 2), 1])
+def test_adaptive_max_pool2d_matches_torch(output_size):
+    x = RNG.permutation(2 * 2 * 7 * 5).reshape(2, 2, 7, 5) / 10.0
+    compare_fn(lambda x: F.adaptive_max_pool2d(x, output_size),
+               lambda x: TF.adaptive_max_pool2d(x, output_size), x)
+    compare_module(torch, torch.nn.AdaptiveMaxPool2d(output_size),
+                   nn.AdaptiveMaxPool2d(output_size), x)
+
+
+def test_fold_and_unfold_layers_match_torch():
+    x = RNG.standard_normal((2, 3, 5, 4))
+    compare_module(torch, torch.nn.Unfold(2, padding=1), nn.Unfold(2, padding=1), x)
+    cols = RNG.standard_normal((2, 3 * 4, 12))
+    compare_module(torch, torch.nn.Fold((4, 5), 2), nn.Fold((4, 5), 2), cols)
+    assert repr(nn.Fold((4, 4), 2)) == repr(torch.nn.Fold((4, 4), 2))
+    assert repr(nn.Unfold(2)) == repr(torch.nn.Unfold(2))

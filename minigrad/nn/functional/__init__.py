@@ -39,14 +39,16 @@ from .normalization import (batch_norm, group_norm, instance_norm, layer_norm, n
                             rms_norm)
 from .distance import cosine_similarity, pairwise_distance
 from .padding import pad
-from .pooling import adaptive_avg_pool1d, adaptive_max_pool1d, avg_pool1d, max_pool1d
+from .pooling import (adaptive_avg_pool1d, adaptive_max_pool1d, adaptive_max_pool2d, avg_pool1d,
+                      max_pool1d)
 from .resampling import interpolate, pixel_shuffle, pixel_unshuffle
 
 __all__ = [
     # layers
     "linear", "embedding", "one_hot", "conv1d", "conv2d", "conv_transpose1d",
     "conv_transpose2d", "unfold", "fold", "max_pool2d", "avg_pool2d", "adaptive_avg_pool2d",
-    "max_pool1d", "avg_pool1d", "adaptive_avg_pool1d", "adaptive_max_pool1d", "flatten",
+    "max_pool1d", "avg_pool1d", "adaptive_avg_pool1d", "adaptive_max_pool1d", "adaptive_max_pool2d",
+    "flatten",
     "pad", "interpolate", "pixel_shuffle", "pixel_unshuffle", "cosine_similarity",
     "pairwise_distance", "scaled_dot_product_attention",
     # activations

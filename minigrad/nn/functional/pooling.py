@@ -1,4 +1,5 @@
-"""1-D pooling, as the 2-D poolings of ``minigrad.ops.pooling`` on an image of height 1."""
+"""1-D pooling, as the 2-D poolings of ``minigrad.ops.pooling`` on an image of height 1,
+and adaptive max pooling (a max over each adaptive window, one dim at a time)."""
 from __future__ import annotations
 
 from typing import Any
@@ -57,14 +58,34 @@ def adaptive_avg_pool1d(input: Tensor, output_size: Any) -> Tensor:
     return out.squeeze(-2)
 
 
+def _adaptive_max_along(x: Tensor, dim: int, o: int) -> Tensor:
+    """Window i of ``o`` along ``dim`` covers ``[floor(i n / o), ceil((i + 1) n / o))``."""
+    n = x.shape[dim]
+    parts = []
+    for i in range(o):
+        start, stop = (i * n) // o, -(-((i + 1) * n) // o)
+        parts.append(ops.amax(ops.narrow(x, dim, start, stop - start), dim, keepdim=True))
+    return ops.cat(parts, dim)
+
+
 def adaptive_max_pool1d(input: Tensor, output_size: Any, return_indices: bool = False) -> Any:
-    """Max-pool the last dim to ``output_size``: window i covers
-    ``[floor(i L / o), ceil((i + 1) L / o))``."""
+    """Max-pool the last dim to ``output_size`` (window i covers
+    ``[floor(i L / o), ceil((i + 1) L / o))``)."""
     _check(input, "adaptive_max_pool1d")
     if return_indices:
         raise NotImplementedError("adaptive_max_pool1d: return_indices is not supported")
-    length, o = input.shape[-1], _one(output_size, "output_size")
-    parts = [ops.amax(ops.narrow(input, -1, (i * length) // o,
-                                 -(-((i + 1) * length) // o) - (i * length) // o), -1,
-                      keepdim=True) for i in range(o)]
-    return ops.cat(parts, -1)
+    return _adaptive_max_along(input, input.ndim - 1, _one(output_size, "output_size"))
+
+
+def adaptive_max_pool2d(input: Tensor, output_size: Any, return_indices: bool = False) -> Any:
+    """Max-pool the last two dims of an ``(N, C, H, W)`` or ``(C, H, W)`` input to
+    ``output_size`` (an int, or ``(OH, OW)`` with None keeping that size)."""
+    if input.ndim not in (3, 4):
+        raise RuntimeError(f"adaptive_max_pool2d: expected 3D or 4D input, got shape "
+                           f"{tuple(input.shape)}")
+    if return_indices:
+        raise NotImplementedError("adaptive_max_pool2d: return_indices is not supported")
+    sizes = output_size if isinstance(output_size, (tuple, list)) else (output_size,) * 2
+    oh, ow = (n if o is None else int(o) for o, n in zip(sizes, input.shape[-2:]))
+    rows = _adaptive_max_along(input, input.ndim - 2, oh)
+    return _adaptive_max_along(rows, input.ndim - 1, ow)

@@ -1,5 +1,6 @@
-"""Gradient utilities used between ``backward()`` and ``optimizer.step()``, and the one
-``zero_grads`` that both ``Module.zero_grad`` and ``Optimizer.zero_grad`` call."""
+"""Gradient utilities used between ``backward()`` and ``optimizer.step()``, the one
+``zero_grads`` that both ``Module.zero_grad`` and ``Optimizer.zero_grad`` call, and
+``rnn.pad_sequence``."""
 from __future__ import annotations
 
 import math
@@ -7,9 +8,11 @@ from typing import Iterable
 
 import numpy as np
 
-from ..autograd.grad_mode import no_grad
-from ..internal import array_of
-from ..tensor import Tensor
+from ...autograd.grad_mode import no_grad
+from ...internal import array_of
+from ...tensor import Tensor
+from . import rnn
+from .rnn import pad_sequence
 
 
 def _grads(parameters: Tensor | Iterable[Tensor]) -> list[Tensor]:
@@ -95,7 +98,7 @@ def clip_grad_value_(parameters: Tensor | Iterable[Tensor], clip_value: float) -
 def parameters_to_vector(parameters: Iterable[Tensor]) -> Tensor:
     """All parameters flattened and concatenated into one 1-D tensor (a copy, in the
     graph)."""
-    from .. import ops
+    from ... import ops
     return ops.cat([p.reshape(-1) for p in parameters], 0)
 
 
@@ -110,3 +113,4 @@ def vector_to_parameters(vec: Tensor, parameters: Iterable[Tensor]) -> None:
             n = param.numel()
             param.copy_(vec[start:start + n].reshape(param.shape))
             start += n
+
