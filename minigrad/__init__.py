@@ -2,11 +2,15 @@
 import numpy as np
 
 from .tensor import Tensor
+from .devices import device
+from .size import Size
+from ._printing import set_printoptions
+from . import accelerator, backends, cuda
 from . import autograd, ops
 from .autograd import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
 from .creation import (arange, eye, from_numpy, full, ones, ones_like, rand, randint, randn,
                        tensor, zeros, zeros_like)
-from .random import manual_seed
+from .random import Generator, initial_seed, manual_seed, seed
 from .serialization import load, save
 from . import data, nn, optim, testing, viz
 from .ops import (abs, amax, amin, argmax, argmin, cat, chunk, clamp, cos, exp, flatten,

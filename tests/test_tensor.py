@@ -190,7 +190,7 @@ def test_repr_is_pytorchs_for_simple_values(data):
 
 def test_repr_of_a_result_names_its_grad_fn():
     y = minigrad.tensor([1.0, 2.0], requires_grad=True) * 2
-    assert repr(y) == "tensor([2., 4.], grad_fn=<MulBackward>)"
+    assert repr(y) == "tensor([2., 4.], grad_fn=<MulBackward0>)"
 
 
 # --- operators are thin wrappers -------------------------------------------------------------
