@@ -8,8 +8,10 @@ from ._printing import set_printoptions
 from . import accelerator, backends, cuda
 from . import autograd, ops
 from .autograd import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
-from .creation import (arange, eye, from_numpy, full, ones, ones_like, rand, randint, randn,
-                       tensor, zeros, zeros_like)
+from .creation import (arange, as_tensor, empty, empty_like, eye, from_numpy, full,
+                       full_like, is_tensor, linspace, logspace, numel, ones, ones_like, rand,
+                       rand_like, randint, randn, randn_like, randperm, tensor, zeros,
+                       zeros_like)
 from .random import Generator, initial_seed, manual_seed, seed
 from .serialization import load, save
 from . import data, nn, optim, testing, viz
@@ -17,6 +19,12 @@ from .ops import (abs, amax, amin, argmax, argmin, cat, chunk, clamp, cos, exp, 
                   gather, log, log_softmax, logsumexp, matmul, max, maximum, mean, min,
                   minimum, permute, prod, relu, reshape, sigmoid, sin, softmax, split, sqrt,
                   squeeze, stack, std, sum, tanh, transpose, unsqueeze, var, where)
+from .ops import (all, any, argsort, bmm, cumsum, eq, flip, ge, gt, isfinite, isinf, isnan,
+                  le, lt, masked_fill, mm, ne, roll, sort, t, tile, topk,
+                  unflatten)
+from .ops.arithmetic import (add, div, floor_divide, mul, pow, remainder, square, sub,
+                             true_divide)
+from .ops import cat as concat, cat as concatenate  # PyTorch's aliases of cat
 
 float32 = np.dtype(np.float32)
 float64 = np.dtype(np.float64)

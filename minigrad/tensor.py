@@ -103,7 +103,7 @@ class Tensor(TensorMethods):
 
     @property
     def shape(self) -> Size:
-        return Size(self._data.shape)
+        return tuple.__new__(Size, self._data.shape)  # NumPy's shape is already valid
 
     @property
     def ndim(self) -> int:
@@ -116,7 +116,7 @@ class Tensor(TensorMethods):
     def size(self, dim: int | None = None) -> Any:
         """The shape, or the length of dimension ``dim``."""
         if dim is None:
-            return Size(self._data.shape)
+            return tuple.__new__(Size, self._data.shape)  # NumPy's shape is already valid
         return self._data.shape[ops.normalize_dim(dim, self.ndim, "size")]
 
     def numel(self) -> int:

@@ -531,6 +531,14 @@ def _special(name: str) -> Callable:
     return call
 
 
+@st.composite
+def cumsum_cases(draw) -> Case:
+    shape = draw(small_shapes())
+    x = leaf(draw(values(shape)))
+    dim = draw(st.integers(-max(len(shape), 1), max(len(shape), 1) - 1))
+    return Case(lambda x: ops.cumsum(x, dim), (x,), f"cumsum(dim={dim})")
+
+
 # --- the table -----------------------------------------------------------------------------
 SPECS: dict[str, Spec] = {
     # elementwise arithmetic (broadcasting pairs)
@@ -561,6 +569,7 @@ SPECS: dict[str, Spec] = {
     "sum": Spec(reduction_cases(ops.sum, "sum", distinct_input=False)),
     "amax": Spec(reduction_cases(ops.amax, "amax", distinct_input=True)),
     "amin": Spec(reduction_cases(ops.amin, "amin", distinct_input=True)),
+    "cumsum": Spec(cumsum_cases()),
     # movement
     "reshape": Spec(reshape_cases()),
     "permute": Spec(permute_cases()),

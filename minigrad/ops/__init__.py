@@ -12,3 +12,9 @@ from .inplace import inplace, setitem_
 from .conv import conv2d, fold, unfold
 from .pooling import adaptive_avg_pool2d, avg_pool2d, max_pool2d
 from .special import erf, softplus
+from .linalg import bmm, mm
+from .logic import (all, any, eq, ge, gt, isfinite, isinf, isnan, le, lt, masked_fill, ne)
+from .sorting import argsort, sort, topk
+from .cumulative import cumsum
+from .layout import flip, repeat, roll, t, tile, unflatten
+from . import arithmetic
