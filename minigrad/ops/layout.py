@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any, Sequence
 
 from ..tensor import Tensor
-from ._util import normalize_dim, normalize_dims
+from ._util import normalize_dim
 from .indexing import getitem
 from .movement import cat, expand, narrow, reshape, transpose
 
@@ -16,7 +16,9 @@ def flip(input: Tensor, dims: Sequence[int]) -> Tensor:
     """Reverse the order of elements along each of ``dims``."""
     if isinstance(dims, int):
         raise TypeError(f"flip: argument 'dims' must be a tuple of ints, not int ({dims})")
-    flipped = normalize_dims(tuple(dims), input.ndim, "flip")
+    flipped = {normalize_dim(d, input.ndim, "flip") for d in dims}
+    if len(flipped) != len(dims):
+        raise RuntimeError(f"flip: a dim appears multiple times in the list of dims {dims}")
     key = tuple(slice(None, None, -1) if d in flipped else slice(None)
                 for d in range(input.ndim))
     return getitem(input, key) if flipped else input
