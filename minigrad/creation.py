@@ -194,8 +194,9 @@ def logspace(start: Any, end: Any, steps: int, base: float = 10.0, *, dtype: Any
              device: Any = None, requires_grad: bool = False) -> Tensor:
     """``base ** linspace(start, end, steps)``."""
     exponents = array_of(linspace(start, end, steps, dtype=np.float64))
-    array = np.power(float(base), exponents)
-    return _make(array.astype(_float(dtype)), requires_grad, device, "logspace")
+    with np.errstate(over="ignore"):  # too large for the dtype: inf, as in PyTorch
+        array = np.power(float(base), exponents).astype(_float(dtype))
+    return _make(array, requires_grad, device, "logspace")
 
 
 def eye(n: int, m: int | None = None, *, dtype: Any = None, device: Any = None,

@@ -158,7 +158,8 @@ def to_arguments(args: tuple, kwargs: dict, op: str = "to") -> tuple[Any, bool]:
     elif args and args[0] is not None and not isinstance(args[0], bool):
         dtype = args.pop(0)
     flags = dict(zip(("non_blocking", "copy"), args))
-    if len(args) > 2 or set(flags) & set(kwargs):
+    if len(args) > 2 or set(flags) & set(kwargs) or \
+            any(not isinstance(a, (bool, np.bool_)) for a in args):
         raise TypeError(f"{op}: invalid combination of arguments {tuple(args)}; expected "
                         "(device, dtype), (dtype) or (tensor), then non_blocking and copy")
     check_device(where, op)
