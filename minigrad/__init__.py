@@ -14,7 +14,7 @@ from .creation import (arange, as_tensor, empty, empty_like, eye, from_numpy, fu
                        zeros_like)
 from .random import Generator, initial_seed, manual_seed, seed
 from .serialization import load, save
-from . import data, nn, optim, testing, viz
+from . import data, nn, optim, testing, utils, viz
 from .ops import (abs, amax, amin, argmax, argmin, cat, chunk, clamp, cos, exp, flatten,
                   gather, log, log_softmax, logsumexp, matmul, max, maximum, mean, min,
                   minimum, permute, prod, relu, reshape, sigmoid, sin, softmax, split, sqrt,
