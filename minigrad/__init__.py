@@ -12,7 +12,7 @@ from .creation import (arange, as_tensor, empty, empty_like, eye, from_numpy, fu
                        full_like, is_tensor, linspace, logspace, numel, ones, ones_like, rand,
                        rand_like, randint, randn, randn_like, randperm, tensor, zeros,
                        zeros_like)
-from .random import Generator, initial_seed, manual_seed, seed
+from .random import Generator, get_rng_state, initial_seed, manual_seed, seed, set_rng_state
 from .serialization import load, save
 from . import data, nn, optim, testing, utils, viz
 from .ops import (abs, amax, amin, argmax, argmin, cat, chunk, clamp, cos, exp, flatten,

@@ -6,6 +6,7 @@ and shuffling draw from unless they are given a ``generator=`` of their own.
 """
 from __future__ import annotations
 
+import copy
 from typing import Any
 
 import numpy as np
@@ -49,6 +50,16 @@ class Generator:
         """The seed the current stream started from."""
         return self._initial_seed
 
+    def get_state(self) -> dict:
+        """A copy of the generator's state, to give back to :meth:`set_state`."""
+        return {"seed": self._initial_seed, "numpy": copy.deepcopy(self.rng.bit_generator.state)}
+
+    def set_state(self, state: dict) -> "Generator":
+        """Continue from a state taken with :meth:`get_state`."""
+        self.manual_seed(state["seed"])
+        self.rng.bit_generator.state = copy.deepcopy(state["numpy"])
+        return self
+
     @property
     def device(self) -> Any:
         return self._device
@@ -74,6 +85,16 @@ def seed() -> int:
 def initial_seed() -> int:
     """The seed the default generator started from."""
     return _default.initial_seed()
+
+
+def get_rng_state() -> dict:
+    """The default generator's state (a dict, where PyTorch gives a byte tensor)."""
+    return _default.get_state()
+
+
+def set_rng_state(new_state: dict) -> None:
+    """Put the default generator back in a state taken with :func:`get_rng_state`."""
+    _default.set_state(new_state)
 
 
 def default_generator() -> np.random.Generator:

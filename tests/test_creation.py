@@ -212,3 +212,12 @@ def test_as_tensor_from_numpy_share_memory():
     assert minigrad.as_tensor(array, dtype=minigrad.float32).dtype == np.float32
     with pytest.raises(TypeError, match="from_numpy"):
         minigrad.from_numpy([1.0])
+
+
+def test_rng_state_round_trips():
+    minigrad.manual_seed(8)
+    state = minigrad.get_rng_state()
+    first = minigrad.randn(3).tolist()
+    minigrad.randn(5)
+    minigrad.set_rng_state(state)
+    assert minigrad.randn(3).tolist() == first and minigrad.initial_seed() == 8
