@@ -19,9 +19,10 @@ from .ops import (abs, amax, amin, argmax, argmin, cat, chunk, clamp, cos, exp, 
                   gather, log, log_softmax, logsumexp, matmul, max, maximum, mean, min,
                   minimum, permute, prod, relu, reshape, sigmoid, sin, softmax, split, sqrt,
                   squeeze, stack, std, sum, tanh, transpose, unsqueeze, var, where)
-from .ops import (all, any, argsort, bmm, cumsum, eq, flip, ge, gt, isfinite, isinf, isnan,
-                  le, lt, masked_fill, mm, ne, roll, sort, t, tile, topk,
-                  unflatten)
+from .ops import (all, allclose, any, argsort, bmm, clone, cumsum, dot, eq, equal, flip, ge,
+                  gt, isclose, isfinite, isinf, isnan, le, lt, masked_fill, mm, narrow, ne,
+                  nonzero, roll, sort, t, tile, topk, unflatten, unique)
+from .ops import clamp as clip  # PyTorch's alias of clamp
 from .ops.arithmetic import (add, div, floor_divide, mul, pow, remainder, square, sub,
                              true_divide)
 from .ops import cat as concat, cat as concatenate  # PyTorch's aliases of cat

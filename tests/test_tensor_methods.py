@@ -258,3 +258,44 @@ def test_concat_aliases_and_predicates():
     assert minigrad.concat([a, b]).tolist() == minigrad.concatenate([a, b]).tolist() == \
         [1, 1, 0, 0]
     assert minigrad.is_tensor(a) and not minigrad.is_tensor(a.numpy())
+
+
+def test_isclose_allclose_equal_match_torch():
+    a = np.array([1.0, 2.0, np.nan], np.float32)
+    b = np.array([1.0, 2.0000001, np.nan], np.float32)
+    for f in (lambda lib, a, b: lib.isclose(a, b), lambda lib, a, b: a.isclose(b, equal_nan=True),
+              lambda lib, a, b: lib.isclose(a, b, rtol=0, atol=0)):
+        compare(torch, f, a, b, grad=False)
+    for f in (lambda lib, a, b: lib.allclose(a, b), lambda lib, a, b: a.allclose(b, equal_nan=True),
+              lambda lib, a, b: lib.equal(a, b), lambda lib, a, b: a.equal(a[:2]),
+              lambda lib, a, b: lib.equal(a[:2], a[:2].long()),
+              lambda lib, a, b: lib.equal(a[:2], b[:2])):
+        compare(torch, f, a, b, grad=False)
+    assert same_error(torch, lambda lib, a, b: lib.allclose(a, b.double()), a, b) is RuntimeError
+    assert same_error(torch, lambda lib, a, b: lib.allclose(a, b[:2]), a, b) is RuntimeError
+
+
+@pytest.mark.parametrize("array", [np.array([[0, 1], [2, 0]]), np.array(3), np.array(0.0),
+                                   np.zeros((2, 0)), np.array([[[1.5, 0.0]], [[0.0, -1.0]]])])
+def test_nonzero_matches_torch(array):
+    compare(torch, lambda lib, x: x.nonzero(), array, grad=False)
+    compare(torch, lambda lib, x: lib.nonzero(x, as_tuple=True), array, grad=False)
+
+
+def test_unique_matches_torch():
+    x = np.array([3, 1, 3, 2, 2, 2])
+    compare(torch, lambda lib, x: lib.unique(x), x, grad=False)
+    compare(torch, lambda lib, x: x.unique(return_inverse=True, return_counts=True), x,
+            grad=False)
+    compare(torch, lambda lib, x: lib.unique(x, return_counts=True), x, grad=False)
+    rows = np.array([[1, 2], [1, 2], [0, 4]])
+    compare(torch, lambda lib, x: lib.unique(x, dim=0, return_inverse=True), rows, grad=False)
+    compare(torch, lambda lib, x: x.reshape(3, 2).unique(return_inverse=True), x, grad=False)
+
+
+def test_dot_matches_torch():
+    compare(torch, lambda lib, a, b: lib.dot(a, b) + a.dot(b), distinct((4,)), distinct((4,), 1))
+    assert same_error(torch, lambda lib, a, b: lib.dot(a, b), np.ones(2), np.ones(3)) \
+        is RuntimeError
+    assert same_error(torch, lambda lib, a, b: a.dot(b), np.ones((2, 2)), np.ones(2)) \
+        is RuntimeError

@@ -77,3 +77,15 @@ def bmm(input: Tensor, mat2: Tensor) -> Tensor:
         raise RuntimeError(f"bmm: Expected size for first two dimensions of batch2 tensor to "
                            f"be: {expected} but got: {list(mat2.shape[:2])}.")
     return matmul(input, mat2)
+
+
+def dot(input: Tensor, tensor: Tensor) -> Tensor:
+    """The inner product of two 1-d tensors of the same length."""
+    if input.ndim != 1 or tensor.ndim != 1:
+        raise RuntimeError(f"dot: 1D tensors expected, but got {input.ndim}D and "
+                           f"{tensor.ndim}D tensors")
+    if input.shape != tensor.shape:
+        raise RuntimeError(f"dot: inconsistent tensor size, expected tensor "
+                           f"[{input.shape[0]}] and src [{tensor.shape[0]}] to have the same "
+                           "number of elements")
+    return matmul(input, tensor)

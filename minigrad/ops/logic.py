@@ -1,6 +1,6 @@
 """Comparisons, tests and masks with PyTorch's names: ``eq`` ... ``ge``, ``isnan``,
-``all``/``any`` (bool results, outside the graph) and ``masked_fill`` (differentiable,
-built on ``where``).
+``isclose``, ``all``/``any``, ``nonzero`` (results outside the graph), ``allclose`` and
+``equal`` (Python bools), and ``masked_fill`` (differentiable, built on ``where``).
 """
 from __future__ import annotations
 
@@ -96,3 +96,49 @@ def masked_fill(input: Tensor, mask: Tensor, value: Any) -> Tensor:
     else:
         value = wrap(np.asarray(value).astype(input.dtype))
     return where(mask, value, input)
+
+
+def isclose(input: Tensor, other: Any, rtol: float = 1e-05, atol: float = 1e-08,
+            equal_nan: bool = False) -> Tensor:
+    """Where ``|input - other| <= atol + rtol * |other|``, as a bool tensor."""
+    a, b = _same_dtype("isclose", input, other)
+    return wrap(np.isclose(array_of(a), array_of(b), rtol=rtol, atol=atol,
+                           equal_nan=equal_nan))
+
+
+def allclose(input: Tensor, other: Any, rtol: float = 1e-05, atol: float = 1e-08,
+             equal_nan: bool = False) -> bool:
+    """Whether every element of ``input`` is close to ``other`` (see :func:`isclose`)."""
+    return bool(array_of(isclose(input, other, rtol, atol, equal_nan)).all())
+
+
+def equal(input: Tensor, other: Tensor) -> bool:
+    """Whether the two tensors have the same shape and the same values."""
+    return input.shape == other.shape and bool(np.array_equal(array_of(input),
+                                                               array_of(other)))
+
+
+def _same_dtype(op: str, input: Tensor, other: Any) -> tuple[Tensor, Tensor]:
+    other = other if isinstance(other, Tensor) else wrap(np.asarray(other, input.dtype))
+    if input.dtype != other.dtype:
+        raise RuntimeError(f"{op}: expected both tensors to have the same dtype, got "
+                           f"{input.dtype} and {other.dtype}")
+    try:
+        np.broadcast_shapes(input.shape, other.shape)
+    except ValueError:
+        raise RuntimeError(f"{op}: the shapes {tuple(input.shape)} and {tuple(other.shape)} "
+                           "cannot be broadcast together") from None
+    return input, other
+
+
+def nonzero(input: Tensor, *, as_tuple: bool = False) -> Any:
+    """The indices of the non-zero elements: an (n, ndim) int64 tensor, or with
+    ``as_tuple`` one 1-d index tensor per dimension (as ``numpy.nonzero``)."""
+    array = array_of(input)
+    flat = array.reshape(-1) if array.ndim == 0 else array
+    found = [i.astype(np.int64) for i in np.nonzero(flat)]
+    if as_tuple:
+        return tuple(wrap(i) for i in found)
+    columns = np.stack(found, axis=1) if array.ndim else np.zeros((len(found[0]), 0),
+                                                                     np.int64)
+    return wrap(columns)

@@ -60,3 +60,20 @@ def topk(input: Tensor, k: int, dim: int = -1, largest: bool = True,
     if input.ndim == 0:
         return ValuesIndices(values, indices)
     return ValuesIndices(narrow(values, dim, 0, k), narrow(indices, dim, 0, k))
+
+
+def unique(input: Tensor, sorted: bool = True, return_inverse: bool = False,
+           return_counts: bool = False, dim: int | None = None) -> Any:
+    """The distinct values of ``input`` (or distinct slices along ``dim``), sorted, and
+    optionally where each element went (``inverse``) and how often each value occurs."""
+    array = array_of(input)
+    axis = None if dim is None else normalize_dim(dim, input.ndim, "unique")
+    values, inverse, counts = np.unique(array, return_inverse=True, return_counts=True,
+                                        axis=axis)
+    out = [wrap(values)]
+    if return_inverse:
+        shape = array.shape if axis is None else (array.shape[axis],)
+        out.append(wrap(inverse.reshape(shape).astype(np.int64)))
+    if return_counts:
+        out.append(wrap(counts.astype(np.int64)))
+    return out[0] if len(out) == 1 else tuple(out)
