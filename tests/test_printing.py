@@ -1,6 +1,8 @@
 """minigrad/_printing.py: tensors print exactly as PyTorch prints them (name aside)."""
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pytest
 from hypothesis import given, settings
@@ -18,10 +20,19 @@ TORCH_DTYPES = {np.dtype(np.float32): torch.float32, np.dtype(np.float64): torch
 
 
 def both(array: np.ndarray, requires_grad: bool = False) -> tuple[str, str]:
-    """repr of the same values in minigrad and in torch, torch's name swapped for ours."""
+    """repr of the same values in minigrad and in torch, torch's name swapped for ours.
+
+    "minigrad" is 3 characters longer than "torch", so a ``dtype=`` suffix that just fits
+    on torch's last line goes to a new line in ours (the same rule, applied to the longer
+    text). Such a line break before a suffix is made a plain ", " in both strings.
+    """
     ours = minigrad.tensor(array, dtype=array.dtype, requires_grad=requires_grad)
     theirs = torch.tensor(array, dtype=TORCH_DTYPES[array.dtype], requires_grad=requires_grad)
-    return repr(ours), repr(theirs).replace("torch.", "minigrad.")
+    ours, theirs = repr(ours), repr(theirs).replace("torch.", "minigrad.")
+    if ours != theirs and "dtype=" in ours:
+        ours, theirs = (re.sub(r",\n *(dtype=|requires_grad=|size=)", r", \1", text)
+                        for text in (ours, theirs))
+    return ours, theirs
 
 
 def floats(dtype: np.dtype) -> st.SearchStrategy[float]:
@@ -102,6 +113,14 @@ def test_repr_with_requires_grad_and_grad_fn():
     assert repr(x * 2) == "tensor([2., 4.], grad_fn=<MulBackward0>)"
     assert repr(minigrad.tensor(np.ones(3), requires_grad=True)) == (
         "tensor([1., 1., 1.], dtype=minigrad.float64, requires_grad=True)")
+
+
+def test_a_dtype_suffix_wraps_by_the_length_of_our_name():
+    array = np.array([0.0, 0.0, 1.0, 1001.0])  # torch's one line has 77 characters
+    ours = repr(minigrad.tensor(array))
+    assert ours == ("tensor([0.0000e+00, 0.0000e+00, 1.0000e+00, 1.0010e+03],\n"
+                    "       dtype=minigrad.float64)")
+    assert len(repr(torch.tensor(array))) == 77
 
 
 def test_long_suffixes_wrap_like_torch():
