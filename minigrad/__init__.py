@@ -22,6 +22,7 @@ from .ops import (abs, amax, amin, argmax, argmin, cat, chunk, clamp, cos, exp, 
 from .ops import (all, allclose, any, argsort, bmm, clone, cumsum, dot, eq, equal, flip, ge,
                   gt, isclose, isfinite, isinf, isnan, le, lt, masked_fill, mm, narrow, ne,
                   nonzero, roll, sort, t, tile, topk, unflatten, unique)
+from .ops import ceil, floor, round, sign, trunc  # noqa: A004
 from .ops import clamp as clip  # PyTorch's alias of clamp
 from .ops.arithmetic import (add, div, floor_divide, mul, pow, remainder, square, sub,
                              true_divide)

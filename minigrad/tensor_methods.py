@@ -419,3 +419,18 @@ class TensorMethods(TensorConversions):
 
     def dot(self, other: "Tensor") -> "Tensor":
         return ops.dot(self, other)
+
+    def round(self, *, decimals: int = 0) -> "Tensor":
+        return ops.round(self, decimals=decimals)
+
+    def floor(self) -> "Tensor":
+        return ops.floor(self)
+
+    def ceil(self) -> "Tensor":
+        return ops.ceil(self)
+
+    def trunc(self) -> "Tensor":
+        return ops.trunc(self)
+
+    def sign(self) -> "Tensor":
+        return ops.sign(self)

@@ -299,3 +299,23 @@ def test_dot_matches_torch():
         is RuntimeError
     assert same_error(torch, lambda lib, a, b: a.dot(b), np.ones((2, 2)), np.ones(2)) \
         is RuntimeError
+
+
+@pytest.mark.parametrize("array", [
+    np.array([-1.5, -0.5, 0.5, 1.5, 2.5, 0.0, -0.0, 2.7, -3.2], np.float32),
+    np.array([[0.25, -7.75], [1e6 + 0.5, -2.5]]), np.array([1, -2, 0]), np.array([True, False]),
+])
+def test_rounding_and_sign_match_torch(array):
+    grad = array.dtype.kind == "f"
+    signs = (lambda lib, x: lib.sign(x), lambda lib, x: x.sign())
+    steps = (lambda lib, x: lib.round(x), lambda lib, x: x.floor(), lambda lib, x: lib.ceil(x),
+             lambda lib, x: x.trunc())
+    for f in signs + steps:
+        if array.dtype == np.bool_ and f in steps:
+            assert same_error(torch, f, array) is NotImplementedError
+            continue
+        compare(torch, f, array, grad=grad)
+    if grad:
+        compare(torch, lambda lib, x: lib.round(x, decimals=1) + x.round(decimals=-1), array)
+        ours = minigrad.round(minigrad.tensor(array, dtype=array.dtype, requires_grad=True))
+        assert repr(ours.grad_fn.name()) == "'RoundBackward0'"

@@ -18,4 +18,5 @@ from .logic import (all, allclose, any, eq, equal, ge, gt, isclose, isfinite, is
 from .sorting import argsort, sort, topk, unique
 from .cumulative import cumsum
 from .layout import flip, repeat, roll, t, tile, unflatten
+from .rounding import ceil, floor, round, sign, trunc
 from . import arithmetic
