@@ -13,12 +13,38 @@ import numpy as np
 from ..autograd.function import Function, register
 from ..tensor import Tensor
 from ._util import broadcast_shape, operands
-from .broadcasting import sum_to
+from .broadcasting import sum_to, sum_to_array
 
 
-def _mask(condition: Tensor, like: Tensor) -> Tensor:
-    """A constant 0/1 tensor of ``like``'s dtype."""
-    return Tensor._wrap(condition._data.astype(like.dtype))
+@register("locally_constant")
+class LocallyConstant(Function):
+    """z = c(x), given as an array: a mask, a sign or a share that is constant wherever it
+    is differentiable.  dz/dx = 0.
+
+    Backward rules build their masks with it, so a gradient like relu's ``g * (x > 0)``
+    stays connected to x, as PyTorch's does: differentiating it again gives zeros instead
+    of "does not require grad".
+    """
+
+    @staticmethod
+    def forward(ctx, x, value):
+        ctx.like = x.shape, x.dtype
+        return value
+
+    @staticmethod
+    def backward(ctx, g):
+        shape, dtype = ctx.like
+        return Tensor._wrap(np.zeros(shape, dtype)), None
+
+
+def locally_constant(x: Tensor, value: np.ndarray) -> Tensor:
+    """``value`` (computed from x's values) as a tensor connected to x with derivative 0."""
+    return LocallyConstant.apply(x, value)
+
+
+def _mask(condition: np.ndarray, source: Tensor, dtype: np.dtype) -> Tensor:
+    """A 0/1 tensor of ``dtype``, connected to ``source`` with derivative 0."""
+    return locally_constant(source, condition.astype(dtype))
 
 
 @register("add")
@@ -35,6 +61,11 @@ class Add(Function):
         x_shape, y_shape = ctx.shapes
         return sum_to(g, x_shape), sum_to(g, y_shape)
 
+    @staticmethod
+    def backward_arrays(ctx, g):
+        x_shape, y_shape = ctx.shapes
+        return sum_to_array(g, x_shape), sum_to_array(g, y_shape)
+
 
 @register("sub")
 class Sub(Function):
@@ -49,6 +80,12 @@ class Sub(Function):
     def backward(ctx, g):
         x_shape, y_shape = ctx.shapes
         return sum_to(g, x_shape), sum_to(-g, y_shape) if ctx.needs_input_grad[1] else None
+
+    @staticmethod
+    def backward_arrays(ctx, g):
+        x_shape, y_shape = ctx.shapes
+        gy = sum_to_array(np.negative(g), y_shape) if ctx.needs_input_grad[1] else None
+        return sum_to_array(g, x_shape), gy
 
 
 @register("mul")
@@ -67,6 +104,13 @@ class Mul(Function):
         gy = sum_to(g * x, y.shape) if ctx.needs_input_grad[1] else None
         return gx, gy
 
+    @staticmethod
+    def backward_arrays(ctx, g):
+        x, y = ctx.saved_arrays
+        gx = sum_to_array(g * y, x.shape) if ctx.needs_input_grad[0] else None
+        gy = sum_to_array(g * x, y.shape) if ctx.needs_input_grad[1] else None
+        return gx, gy
+
 
 @register("div")
 class Div(Function):
@@ -82,6 +126,13 @@ class Div(Function):
         x, y = ctx.saved_tensors
         gx = sum_to(g / y, x.shape) if ctx.needs_input_grad[0] else None
         gy = sum_to(-g * x / (y * y), y.shape) if ctx.needs_input_grad[1] else None
+        return gx, gy
+
+    @staticmethod
+    def backward_arrays(ctx, g):
+        x, y = ctx.saved_arrays
+        gx = sum_to_array(g / y, x.shape) if ctx.needs_input_grad[0] else None
+        gy = sum_to_array(-g * x / (y * y), y.shape) if ctx.needs_input_grad[1] else None
         return gx, gy
 
 
@@ -115,6 +166,10 @@ class Neg(Function):
     def backward(ctx, g):
         return -g
 
+    @staticmethod
+    def backward_arrays(ctx, g):
+        return np.negative(g)
+
 
 @register("exp")
 class Exp(Function):
@@ -131,6 +186,11 @@ class Exp(Function):
         (out,) = ctx.saved_tensors
         return g * out
 
+    @staticmethod
+    def backward_arrays(ctx, g):
+        (out,) = ctx.saved_arrays
+        return g * out
+
 
 @register("log")
 class Log(Function):
@@ -144,6 +204,11 @@ class Log(Function):
     @staticmethod
     def backward(ctx, g):
         (x,) = ctx.saved_tensors
+        return g / x
+
+    @staticmethod
+    def backward_arrays(ctx, g):
+        (x,) = ctx.saved_arrays
         return g / x
 
 
@@ -208,6 +273,11 @@ class Tanh(Function):
         (out,) = ctx.saved_tensors
         return g * (1 - out * out)
 
+    @staticmethod
+    def backward_arrays(ctx, g):
+        (out,) = ctx.saved_arrays
+        return g * (1 - out * out)
+
 
 @register("sigmoid")
 class Sigmoid(Function):
@@ -225,6 +295,11 @@ class Sigmoid(Function):
         (out,) = ctx.saved_tensors
         return g * out * (1 - out)
 
+    @staticmethod
+    def backward_arrays(ctx, g):
+        (out,) = ctx.saved_arrays
+        return g * out * (1 - out)
+
 
 @register("relu")
 class ReLU(Function):
@@ -239,7 +314,12 @@ class ReLU(Function):
     @staticmethod
     def backward(ctx, g):
         (out,) = ctx.saved_tensors
-        return g * _mask(out > 0, g)
+        return g * _mask(out._data > 0, out, g.dtype)
+
+    @staticmethod
+    def backward_arrays(ctx, g):
+        (out,) = ctx.saved_arrays
+        return np.where(out > 0, g, np.zeros((), g.dtype))
 
 
 @register("abs")
@@ -254,7 +334,7 @@ class Abs(Function):
     @staticmethod
     def backward(ctx, g):
         (x,) = ctx.saved_tensors
-        return g * Tensor._wrap(np.sign(x._data))
+        return g * locally_constant(x, np.sign(x._data))
 
 
 class _Extremum(Function):
