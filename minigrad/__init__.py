@@ -9,10 +9,11 @@ from . import accelerator, backends, cuda
 from . import autograd, ops
 from .autograd import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
 from .creation import (arange, as_tensor, empty, empty_like, eye, from_numpy, full,
-                       full_like, is_tensor, linspace, logspace, numel, ones, ones_like, rand,
-                       rand_like, randint, randn, randn_like, randperm, tensor, zeros,
-                       zeros_like)
-from .random import Generator, get_rng_state, initial_seed, manual_seed, seed, set_rng_state
+                       full_like, is_floating_point, is_tensor, linspace, logspace, numel,
+                       ones, ones_like, rand, rand_like, randint, randn, randn_like, randperm,
+                       tensor, zeros, zeros_like)
+from .random import (Generator, get_rng_state, initial_seed, manual_seed, seed,
+                     set_rng_state)
 from .serialization import load, save
 from . import data, nn, optim, testing, utils, viz
 from .ops import (abs, amax, amin, argmax, argmin, cat, chunk, clamp, cos, exp, flatten,

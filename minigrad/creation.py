@@ -59,6 +59,11 @@ def is_tensor(obj: Any) -> bool:
     return isinstance(obj, Tensor)
 
 
+def is_floating_point(input: Tensor) -> bool:
+    """Whether ``input`` has a floating point dtype."""
+    return input.is_floating_point()
+
+
 def numel(input: Tensor) -> int:
     """The number of elements of ``input``."""
     return input.numel()
@@ -71,26 +76,38 @@ def _make(array: np.ndarray, requires_grad: bool, device: Any, op: str) -> Tenso
     return t
 
 
+def _shape(op: str, sizes: tuple, size: Any) -> tuple[int, ...]:
+    """The shape from ``f(2, 3)``, ``f((2, 3))`` or ``f(size=(2, 3))``."""
+    if size is not None:
+        if sizes:
+            raise TypeError(f"{op}() got multiple values for argument 'size'")
+        return tuple(size)
+    return shape_arg(sizes)
+
+
 def _float(dtype: Any) -> np.dtype:
     return DEFAULT_FLOAT if dtype is None else np.dtype(dtype)
 
 
-def zeros(*size: Any, dtype: Any = None, device: Any = None,
+def zeros(*sizes: Any, size: Any = None, dtype: Any = None, device: Any = None,
           requires_grad: bool = False) -> Tensor:
     """A tensor of zeros of the given shape (float32 by default)."""
-    return _make(np.zeros(shape_arg(size), _float(dtype)), requires_grad, device, "zeros")
+    array = np.zeros(_shape("zeros", sizes, size), _float(dtype))
+    return _make(array, requires_grad, device, "zeros")
 
 
-def ones(*size: Any, dtype: Any = None, device: Any = None,
+def ones(*sizes: Any, size: Any = None, dtype: Any = None, device: Any = None,
          requires_grad: bool = False) -> Tensor:
     """A tensor of ones of the given shape (float32 by default)."""
-    return _make(np.ones(shape_arg(size), _float(dtype)), requires_grad, device, "ones")
+    array = np.ones(_shape("ones", sizes, size), _float(dtype))
+    return _make(array, requires_grad, device, "ones")
 
 
-def empty(*size: Any, dtype: Any = None, device: Any = None,
+def empty(*sizes: Any, size: Any = None, dtype: Any = None, device: Any = None,
           requires_grad: bool = False) -> Tensor:
     """A tensor of the given shape whose values are not initialised (any numbers at all)."""
-    return _make(np.empty(shape_arg(size), _float(dtype)), requires_grad, device, "empty")
+    array = np.empty(_shape("empty", sizes, size), _float(dtype))
+    return _make(array, requires_grad, device, "empty")
 
 
 def _fill_dtype(fill_value: Any) -> np.dtype:
@@ -212,29 +229,29 @@ def _random_float(op: str, dtype: Any) -> np.dtype:
     return dtype
 
 
-def rand(*size: Any, generator: Any = None, dtype: Any = None, device: Any = None,
-         requires_grad: bool = False) -> Tensor:
+def rand(*sizes: Any, size: Any = None, generator: Any = None, dtype: Any = None,
+         device: Any = None, requires_grad: bool = False) -> Tensor:
     """Uniform samples in [0, 1) from ``generator`` (the seeded default one if None)."""
     dtype = _random_float("rand", dtype)
     rng = random.numpy_generator(generator, "rand")
-    array = rng.random(shape_arg(size), dtype=np.float64)
+    array = rng.random(_shape("rand", sizes, size), dtype=np.float64)
     return _make(array.astype(dtype), requires_grad, device, "rand")
 
 
-def randn(*size: Any, generator: Any = None, dtype: Any = None, device: Any = None,
-          requires_grad: bool = False) -> Tensor:
+def randn(*sizes: Any, size: Any = None, generator: Any = None, dtype: Any = None,
+          device: Any = None, requires_grad: bool = False) -> Tensor:
     """Standard normal samples from ``generator`` (the seeded default one if None)."""
     dtype = _random_float("randn", dtype)
-    array = random.numpy_generator(generator, "randn").standard_normal(shape_arg(size))
+    array = random.numpy_generator(generator, "randn").standard_normal(_shape("randn", sizes, size))
     return _make(array.astype(dtype), requires_grad, device, "randn")
 
 
 def randint(low: int, high: int | None = None, size: Sequence[int] = (), *,
             generator: Any = None, dtype: Any = np.int64, device: Any = None,
             requires_grad: bool = False) -> Tensor:
-    """Random integers in ``[low, high)``, or ``[0, low)`` when ``high`` is omitted."""
-    if high is None:
-        low, high = 0, low
+    """Random integers in ``[low, high)``; ``randint(high, size)`` draws from ``[0, high)``."""
+    if high is None or isinstance(high, (tuple, list)):  # randint(high, size)
+        low, high, size = 0, low, (size if high is None else high)
     if low >= high:
         raise RuntimeError(f"randint: random_ expects 'from' to be less than 'to', but got "
                            f"from={low} >= to={high}")

@@ -119,7 +119,8 @@ class TensorConversions:
 
     def new_full(self, size: Any, fill_value: Any, *, dtype: Any = None, device: Any = None,
                  requires_grad: bool = False) -> "Tensor":
-        return _creation().full(size, fill_value, dtype=self.dtype if dtype is None else dtype, device=device,
+        return _creation().full(size, fill_value,
+                                dtype=self.dtype if dtype is None else dtype, device=device,
                                 requires_grad=requires_grad)
 
     # --- random fills (in place; use them under no_grad on parameters) -------------------

@@ -221,3 +221,22 @@ def test_rng_state_round_trips():
     minigrad.randn(5)
     minigrad.set_rng_state(state)
     assert minigrad.randn(3).tolist() == first and minigrad.initial_seed() == 8
+
+
+def test_size_keyword_and_randint_high_size_form_follow_torch():
+    torch = _torch()
+    for name in ("zeros", "ones", "empty", "rand", "randn"):
+        ours, theirs = getattr(minigrad, name), getattr(torch, name)
+        assert ours(size=(2, 3)).shape == theirs(size=(2, 3)).shape == (2, 3)
+        assert ours(size=[4]).shape == (4,)
+        with pytest.raises(TypeError):
+            theirs(2, size=(2,))
+        with pytest.raises(TypeError, match="multiple values"):
+            ours(2, size=(2,))
+    for args in (((10, (3,)), {}), ((3, 10, (2,)), {}), ((5,), {"size": (2,)}),
+                 ((), {"low": 2, "high": 5, "size": (2,)})):
+        ours, theirs = minigrad.randint(*args[0], **args[1]), torch.randint(*args[0], **args[1])
+        assert ours.shape == tuple(theirs.shape) and ours.dtype == np.int64
+    assert set(minigrad.randint(3, (200,)).tolist()) == {0, 1, 2}
+    assert minigrad.is_floating_point(minigrad.ones(1))
+    assert not minigrad.is_floating_point(minigrad.arange(2))
