@@ -132,6 +132,33 @@ class TensorMethods(TensorConversions):
     def zero_(self) -> "Tensor":
         return self.fill_(0)
 
+    def abs_(self) -> "Tensor":
+        return ops.inplace(self, "abs_", lambda x, _: ops.abs(x), None)
+
+    def neg_(self) -> "Tensor":
+        return ops.inplace(self, "neg_", lambda x, _: ops.neg(x), None)
+
+    def exp_(self) -> "Tensor":
+        return ops.inplace(self, "exp_", lambda x, _: ops.exp(x), None)
+
+    def log_(self) -> "Tensor":
+        return ops.inplace(self, "log_", lambda x, _: ops.log(x), None)
+
+    def sqrt_(self) -> "Tensor":
+        return ops.inplace(self, "sqrt_", lambda x, _: ops.sqrt(x), None)
+
+    def pow_(self, exponent: Any) -> "Tensor":
+        return ops.inplace(self, "pow_", ops.pow, exponent)
+
+    def sigmoid_(self) -> "Tensor":
+        return ops.inplace(self, "sigmoid_", lambda x, _: ops.sigmoid(x), None)
+
+    def tanh_(self) -> "Tensor":
+        return ops.inplace(self, "tanh_", lambda x, _: ops.tanh(x), None)
+
+    def relu_(self) -> "Tensor":
+        return ops.inplace(self, "relu_", lambda x, _: ops.relu(x), None)
+
     __iadd__ = add_
     __isub__ = sub_
     __imul__ = mul_

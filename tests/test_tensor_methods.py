@@ -319,3 +319,21 @@ def test_rounding_and_sign_match_torch(array):
         compare(torch, lambda lib, x: lib.round(x, decimals=1) + x.round(decimals=-1), array)
         ours = minigrad.round(minigrad.tensor(array, dtype=array.dtype, requires_grad=True))
         assert repr(ours.grad_fn.name()) == "'RoundBackward0'"
+
+
+@pytest.mark.parametrize("name, args", [("abs_", ()), ("neg_", ()), ("exp_", ()), ("log_", ()),
+                                        ("sqrt_", ()), ("pow_", (2,)), ("sigmoid_", ()),
+                                        ("tanh_", ()), ("relu_", ())])
+def test_in_place_math_matches_torch_in_and_out_of_the_graph(name, args):
+    x = np.abs(distinct((2, 3))) + 0.1 if name in ("log_", "sqrt_") else distinct((2, 3))
+
+    def f(lib, x):
+        y = x * 1.0  # a non-leaf, so the in-place op is recorded
+        out = getattr(y, name)(*args)
+        assert out is y
+        return y
+
+    compare(torch, f, x)
+    ours = minigrad.tensor(x)
+    assert getattr(ours, name)(*args) is ours
+    np.testing.assert_allclose(ours.numpy(), getattr(torch.tensor(x), name)(*args).numpy())
