@@ -14,6 +14,7 @@ from .creation import (arange, as_tensor, empty, empty_like, eye, from_numpy, fu
                        tensor, zeros, zeros_like)
 from .random import (Generator, get_rng_state, initial_seed, manual_seed, seed,
                      set_rng_state)
+from .sampling import bernoulli, multinomial, normal
 from .serialization import load, save
 from . import data, nn, optim, testing, utils, viz
 from .ops import (abs, amax, amin, argmax, argmin, cat, chunk, clamp, cos, exp, flatten,

@@ -130,12 +130,26 @@ class TensorConversions:
         draw = numpy_generator(generator, "uniform_").uniform(a, b, tuple(self.shape))
         return self.copy_(draw.astype(self.dtype))
 
+    def multinomial(self, num_samples: int, replacement: bool = False, *,
+                    generator: Any = None) -> "Tensor":
+        """Indices drawn with probabilities proportional to this tensor's weights."""
+        return _sampling().multinomial(self, num_samples, replacement, generator=generator)
+
+    def bernoulli(self, *, generator: Any = None) -> "Tensor":
+        """1 with probability given by each element, else 0."""
+        return _sampling().bernoulli(self, generator=generator)
+
     def normal_(self, mean: float = 0.0, std: float = 1.0, *,
                 generator: Any = None) -> "Tensor":
         """Fill with samples from the normal distribution N(mean, std**2)."""
         from .random import numpy_generator
         draw = numpy_generator(generator, "normal_").normal(mean, std, tuple(self.shape))
         return self.copy_(draw.astype(self.dtype))
+
+
+def _sampling() -> Any:
+    from . import sampling  # builds on Tensor, so it is imported when needed
+    return sampling
 
 
 def _dtype_of_type_name(name: str) -> np.dtype:
