@@ -11,6 +11,7 @@ from typing import Any
 import numpy as np
 
 from ..autograd.function import Function, register
+from ..internal import array_of, wrap
 from ..tensor import Tensor
 from ._util import broadcast_shape, operands
 from .broadcasting import sum_to, sum_to_array
@@ -34,7 +35,7 @@ class LocallyConstant(Function):
     @staticmethod
     def backward(ctx, g):
         shape, dtype = ctx.like
-        return Tensor._wrap(np.zeros(shape, dtype)), None
+        return wrap(np.zeros(shape, dtype)), None
 
 
 def locally_constant(x: Tensor, value: np.ndarray) -> Tensor:
@@ -314,7 +315,7 @@ class ReLU(Function):
     @staticmethod
     def backward(ctx, g):
         (out,) = ctx.saved_tensors
-        return g * _mask(out._data > 0, out, g.dtype)
+        return g * _mask(array_of(out) > 0, out, g.dtype)
 
     @staticmethod
     def backward_arrays(ctx, g):
@@ -334,7 +335,7 @@ class Abs(Function):
     @staticmethod
     def backward(ctx, g):
         (x,) = ctx.saved_tensors
-        return g * locally_constant(x, np.sign(x._data))
+        return g * locally_constant(x, np.sign(array_of(x)))
 
 
 class _Extremum(Function):
@@ -350,10 +351,10 @@ class _Extremum(Function):
     @staticmethod
     def backward(ctx, g):
         x, y = ctx.saved_tensors
-        wins = ctx.function.pick(x._data, y._data) == x._data
-        share_x = np.where(x._data == y._data, 0.5, wins.astype(g.dtype)).astype(g.dtype)
-        gx = sum_to(g * Tensor._wrap(share_x), x.shape) if ctx.needs_input_grad[0] else None
-        gy = sum_to(g * Tensor._wrap(1 - share_x), y.shape) if ctx.needs_input_grad[1] else None
+        wins = ctx.function.pick(array_of(x), array_of(y)) == array_of(x)
+        share_x = np.where(array_of(x) == array_of(y), 0.5, wins.astype(g.dtype)).astype(g.dtype)
+        gx = sum_to(g * wrap(share_x), x.shape) if ctx.needs_input_grad[0] else None
+        gy = sum_to(g * wrap(1 - share_x), y.shape) if ctx.needs_input_grad[1] else None
         return gx, gy
 
 
@@ -387,10 +388,10 @@ class Clamp(Function):
         low, high = ctx.bounds
         inside = np.ones(x.shape, dtype=bool)
         if low is not None:
-            inside &= x._data >= low
+            inside &= array_of(x) >= low
         if high is not None:
-            inside &= x._data <= high
-        return g * Tensor._wrap(inside.astype(g.dtype)), None, None
+            inside &= array_of(x) <= high
+        return g * wrap(inside.astype(g.dtype)), None, None
 
 
 @register("where")
@@ -405,8 +406,8 @@ class Where(Function):
 
     @staticmethod
     def backward(ctx, g):
-        cond = Tensor._wrap(np.asarray(ctx.condition))
-        zero = Tensor._wrap(np.zeros((), dtype=g.dtype))
+        cond = wrap(np.asarray(ctx.condition))
+        zero = wrap(np.zeros((), dtype=g.dtype))
         x_shape, y_shape = ctx.shapes
         gx = sum_to(where(cond, g, zero), x_shape) if ctx.needs_input_grad[1] else None
         gy = sum_to(where(cond, zero, g), y_shape) if ctx.needs_input_grad[2] else None
@@ -558,7 +559,7 @@ def clamp(x: Tensor, min: Any = None, max: Any = None) -> Tensor:
 
 def where(condition: Any, x: Any, y: Any) -> Tensor:
     """Pick from ``x`` where ``condition`` is true and from ``y`` elsewhere."""
-    cond = condition._data if isinstance(condition, Tensor) else np.asarray(condition)
+    cond = array_of(condition) if isinstance(condition, Tensor) else np.asarray(condition)
     if cond.dtype != np.bool_:
         raise TypeError(f"where: condition must be a bool tensor, got {cond.dtype}")
     x, y = operands(x, y)
@@ -570,11 +571,11 @@ def compare(ufunc: np.ufunc, a: Any, b: Any) -> Tensor:
     """A comparison or logical op: a bool tensor, outside the graph."""
     a, b = operands(a, b)
     broadcast_shape(ufunc.__name__, a.shape, b.shape)
-    return Tensor._wrap(ufunc(a._data, b._data))
+    return wrap(ufunc(array_of(a), array_of(b)))
 
 
 def bitwise_not(x: Tensor) -> Tensor:
     """``~x``: logical not of a bool tensor, bitwise not of an integer one; no gradient."""
     if x.dtype.kind == "f":
         raise TypeError(f"bitwise_not: ~ is only defined for integer and bool tensors, got {x.dtype}")
-    return Tensor._wrap(np.invert(x._data))
+    return wrap(np.invert(array_of(x)))
