@@ -74,7 +74,7 @@ def set_printoptions(precision: int | None = None, threshold: float | None = Non
 
 
 def get_printoptions() -> dict[str, Any]:
-    """The current print options, as keywords for :func:`set_printoptions`."""
+    """The current print options, as keywords for `set_printoptions`."""
     return asdict(OPTIONS)
 
 

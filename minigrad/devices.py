@@ -4,7 +4,7 @@
 the usual boilerplate (``device = "cuda" if minigrad.cuda.is_available() else "cpu"``,
 ``x.to(device)``, ``model.to(device)``) runs unchanged. A device of another type can be
 named (``minigrad.device("cuda")`` is a valid object, as in PyTorch), but putting a tensor
-there raises :class:`DeviceUnavailableError`.
+there raises `DeviceUnavailableError`.
 """
 from __future__ import annotations
 

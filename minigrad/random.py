@@ -1,6 +1,6 @@
 """Random numbers: one seeded default Generator behind every random function of minigrad.
 
-A :class:`Generator` holds a NumPy ``Generator``. ``minigrad.manual_seed`` reseeds the
+A `Generator` holds a NumPy ``Generator``. ``minigrad.manual_seed`` reseeds the
 default one, which ``rand``, ``randn``, ``randint``, ``randperm``, dropout, ``nn.init``
 and shuffling draw from unless they are given a ``generator=`` of their own.
 """
@@ -51,11 +51,11 @@ class Generator:
         return self._initial_seed
 
     def get_state(self) -> dict:
-        """A copy of the generator's state, to give back to :meth:`set_state`."""
+        """A copy of the generator's state, to give back to `set_state`."""
         return {"seed": self._initial_seed, "numpy": copy.deepcopy(self.rng.bit_generator.state)}
 
     def set_state(self, state: dict) -> "Generator":
-        """Continue from a state taken with :meth:`get_state`."""
+        """Continue from a state taken with `get_state`."""
         self.manual_seed(state["seed"])
         self.rng.bit_generator.state = copy.deepcopy(state["numpy"])
         return self
@@ -93,7 +93,7 @@ def get_rng_state() -> dict:
 
 
 def set_rng_state(new_state: dict) -> None:
-    """Put the default generator back in a state taken with :func:`get_rng_state`."""
+    """Put the default generator back in a state taken with `get_rng_state`."""
     _default.set_state(new_state)
 
 
@@ -103,7 +103,7 @@ def default_generator() -> np.random.Generator:
 
 
 def numpy_generator(generator: Any, op: str) -> np.random.Generator:
-    """The NumPy generator behind ``generator``: a minigrad :class:`Generator`, a
+    """The NumPy generator behind ``generator``: a minigrad `Generator`, a
     ``numpy.random.Generator`` (used as it is), or None for the default one."""
     if generator is None:
         return _default.rng

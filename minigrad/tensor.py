@@ -275,7 +275,7 @@ class Tensor(TensorMethods):
 
         Accepts PyTorch's forms: ``to(dtype)``, ``to(device)``, ``to(device, dtype)``,
         ``to(other_tensor)``, and the keywords ``dtype``, ``device``, ``non_blocking``,
-        ``copy``. The device must be the CPU (see :mod:`minigrad.devices`).
+        ``copy``. The device must be the CPU (see `minigrad.devices`).
         """
         if len(args) == 1 and not kwargs and isinstance(args[0], (np.dtype, type)):
             dtype, copy = np.dtype(args[0]), False  # the common x.to(dtype), kept quick

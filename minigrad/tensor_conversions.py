@@ -1,7 +1,7 @@
 """Tensor methods about where and how a tensor is stored: device, dtype conversions,
 ``new_*`` factories, Python protocols (``__index__``, ``__format__``) and random fills.
 
-:class:`TensorConversions` is a mixin of ``Tensor`` (through ``TensorMethods``); it uses
+`TensorConversions` is a mixin of ``Tensor`` (through ``TensorMethods``); it uses
 only the tensor's public API.
 """
 from __future__ import annotations
@@ -24,7 +24,7 @@ def _creation() -> Any:
 
 
 class TensorConversions:
-    """Device, dtype and factory methods of :class:`Tensor`."""
+    """Device, dtype and factory methods of `Tensor`."""
 
     __slots__ = ()
 

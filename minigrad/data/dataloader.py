@@ -14,7 +14,7 @@ class DataLoader:
     """Iterate over ``dataset`` in batches of stacked tensors.
 
     A dataset of ``(x, y)`` samples gives ``[X, Y]`` batches. When the dataset can gather
-    a whole batch at once (a :class:`TensorDataset`, or a ``Subset`` of one) and no
+    a whole batch at once (a `TensorDataset`, or a ``Subset`` of one) and no
     ``collate_fn`` is given, each batch is one fancy-indexing per tensor, without a Python
     loop over samples.
 
@@ -43,7 +43,7 @@ class DataLoader:
     num_workers : int
         Accepted; loading runs in-process (see above).
     collate_fn : callable, optional
-        Turns a list of samples into a batch (default :func:`default_collate`).
+        Turns a list of samples into a batch (default `default_collate`).
     pin_memory : bool
         Accepted and ignored (there is no GPU).
     drop_last : bool

@@ -65,7 +65,7 @@ def repeat(input: Tensor, sizes: Sequence[int]) -> Tensor:
 
 
 def tile(input: Tensor, dims: Sequence[int]) -> Tensor:
-    """Like :func:`repeat`, but ``dims`` shorter than the tensor's rank is padded with
+    """Like `repeat`, but ``dims`` shorter than the tensor's rank is padded with
     leading ones."""
     dims = (dims,) if isinstance(dims, int) else tuple(dims)
     return repeat(input, (1,) * (input.ndim - len(dims)) + dims)

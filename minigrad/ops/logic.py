@@ -108,7 +108,7 @@ def isclose(input: Tensor, other: Any, rtol: float = 1e-05, atol: float = 1e-08,
 
 def allclose(input: Tensor, other: Any, rtol: float = 1e-05, atol: float = 1e-08,
              equal_nan: bool = False) -> bool:
-    """Whether every element of ``input`` is close to ``other`` (see :func:`isclose`)."""
+    """Whether every element of ``input`` is close to ``other`` (see `isclose`)."""
     return bool(array_of(isclose(input, other, rtol, atol, equal_nan)).all())
 
 
