@@ -84,10 +84,11 @@ class DataLoader:
                  seed: int | None = None) -> None:
         _check_worker_options(num_workers, timeout, prefetch_factor, persistent_workers)
         self.dataset = dataset
+        # Kept for programs that read them back; loading runs in-process (see above).
         self.num_workers, self.pin_memory, self.timeout = num_workers, pin_memory, timeout
         self.worker_init_fn, self.prefetch_factor = worker_init_fn, prefetch_factor
-        self.persistent_workers, self.multiprocessing_context = persistent_workers, \
-            multiprocessing_context
+        self.persistent_workers = persistent_workers
+        self.multiprocessing_context = multiprocessing_context
         self.generator = resolve_generator("DataLoader", generator, seed)
         self.collate_fn = collate_fn
         self.drop_last = drop_last
