@@ -2,7 +2,7 @@
 import numpy as np
 
 from .tensor import Tensor
-from .devices import device
+from .devices import device, get_default_device, set_default_device
 from .size import Size
 from ._printing import set_printoptions
 from . import accelerator, backends, cuda

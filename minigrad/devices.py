@@ -176,3 +176,13 @@ def _dtype(value: Any, op: str) -> np.dtype:
         return np.dtype(value)
     except TypeError:
         raise TypeError(f"{op}: expected a dtype, got {value!r}") from None
+
+
+def get_default_device() -> device:
+    """``device(type='cpu')``: where factories put new tensors."""
+    return CPU
+
+
+def set_default_device(device: Any) -> None:
+    """Accept the CPU (or None) as the default device; any other device raises."""
+    check_device(device, "set_default_device")

@@ -38,6 +38,14 @@ class TensorConversions:
     def is_cuda(self) -> bool:
         return False
 
+    @property
+    def is_cpu(self) -> bool:
+        return True
+
+    def get_device(self) -> int:
+        """-1, PyTorch's answer for a tensor on the CPU."""
+        return -1
+
     def cpu(self) -> "Tensor":
         """The tensor itself: it is already on the CPU."""
         return self

@@ -55,7 +55,13 @@ def test_the_usual_boilerplate_runs():
     device2 = acc.type if acc is not None else "cpu"
     x = minigrad.ones(2, 3).to(device)
     assert x.device == device == minigrad.device(device2)
-    assert x.cpu() is x and not x.is_cuda
+    assert x.cpu() is x and not x.is_cuda and x.is_cpu
+    assert x.get_device() == torch.ones(1).get_device() == -1
+    assert minigrad.get_default_device() == minigrad.device("cpu")
+    minigrad.set_default_device("cpu")
+    minigrad.set_default_device(None)
+    with pytest.raises(DeviceUnavailableError):
+        minigrad.set_default_device("cuda")
     assert repr(x.device) == repr(torch.ones(1).device) == "device(type='cpu')"
 
 
