@@ -33,6 +33,9 @@ class SequentialSampler(Sampler):
     def __iter__(self) -> Iterator[int]:
         return iter(range(len(self.data_source)))
 
+    def _indices(self) -> np.ndarray:
+        return np.arange(len(self.data_source))
+
     def __len__(self) -> int:
         return len(self.data_source)
 
@@ -72,12 +75,16 @@ class RandomSampler(Sampler):
         return len(self.data_source) if self._num_samples is None else self._num_samples
 
     def __iter__(self) -> Iterator[int]:
+        return iter(self._indices().tolist())
+
+    def _indices(self) -> np.ndarray:
+        """One pass's indices, drawn at once (BatchSampler slices them without a loop)."""
         rng = random.numpy_generator(self.generator, "RandomSampler")
         n, wanted = len(self.data_source), self.num_samples
         if self.replacement:
-            return iter(rng.integers(0, n, size=wanted).tolist())
+            return rng.integers(0, n, size=wanted)
         rounds = [rng.permutation(n) for _ in range(-(-wanted // n))]
-        return iter(np.concatenate(rounds)[:wanted].tolist())
+        return np.concatenate(rounds)[:wanted]
 
     def __len__(self) -> int:
         return self.num_samples
@@ -158,6 +165,9 @@ class BatchSampler(Sampler):
         self.sampler, self.drop_last = sampler, drop_last
 
     def __iter__(self) -> Iterator[list[int]]:
+        if isinstance(self.sampler, (SequentialSampler, RandomSampler)):
+            yield from self._slices(self.sampler._indices())
+            return
         batch: list[int] = []
         for index in self.sampler:
             batch.append(index)
@@ -166,6 +176,13 @@ class BatchSampler(Sampler):
                 batch = []
         if batch and not self.drop_last:
             yield batch
+
+    def _slices(self, indices: np.ndarray) -> Iterator[list[int]]:
+        """The batches of an index array, cut without a Python loop over indices."""
+        n = len(indices)
+        stop = n - n % self.batch_size if self.drop_last else n
+        for start in range(0, stop, self.batch_size):
+            yield indices[start:start + self.batch_size].tolist()
 
     def __len__(self) -> int:
         n = len(self.sampler)
