@@ -64,3 +64,55 @@ def test_the_program_gives_torchs_results():
     assert repr(ours[2]) == repr(theirs[2]).replace("torch", "minigrad")
     assert ours[3] == theirs[3]
     np.testing.assert_allclose(ours[4], theirs[4], rtol=1e-5)
+
+
+def nn_really(lib, x_train, y_train, weights0):
+    """The start of "What is torch.nn really?": logistic regression written by hand."""
+    import math
+
+    x_train, y_train = map(lib.tensor, (x_train, y_train))
+    n, c = x_train.shape
+    weights = lib.from_numpy(weights0.copy()) / math.sqrt(c)
+    weights.requires_grad_()
+    bias = lib.zeros(3, requires_grad=True)
+
+    def log_softmax(x):
+        return x - x.exp().sum(-1).log().unsqueeze(-1)
+
+    def model(xb):
+        return log_softmax(xb @ weights + bias)
+
+    def nll(input, target):
+        return -input[range(target.shape[0]), target].mean()
+
+    def accuracy(out, yb):
+        preds = lib.argmax(out, dim=1)
+        return (preds == yb).float().mean()
+
+    log = [str(x_train.shape), f"{y_train.min()} {y_train.max()}"]
+    train_dl = lib.utils.data.DataLoader(lib.utils.data.TensorDataset(x_train, y_train),
+                                         batch_size=8)
+    for epoch in range(2):
+        for xb, yb in train_dl:
+            loss = nll(model(xb), yb)
+            loss.backward()
+            with lib.no_grad():
+                weights -= weights.grad * 0.5
+                bias -= bias.grad * 0.5
+                weights.grad.zero_()
+                bias.grad.zero_()
+        log.append(f"{nll(model(x_train), y_train):.4f} {accuracy(model(x_train), y_train):.4f}")
+    total = sum(nll(model(xb), yb) for xb, yb in train_dl) / len(train_dl)
+    return log, total.item(), weights.detach().numpy().copy()
+
+
+def test_what_is_nn_really_gives_torchs_results():
+    torch = pytest.importorskip("torch")
+    rng = np.random.default_rng(1)
+    x = rng.standard_normal((40, 5)).astype(np.float32)
+    y = np.argmax(x[:, :3] + 0.3 * rng.standard_normal((40, 3)), axis=1).astype(np.int64)
+    w = rng.standard_normal((5, 3)).astype(np.float32)
+    ours, theirs = nn_really(minigrad, x, y, w), nn_really(torch, x, y, w)
+    assert ours[0] == [line.replace("torch", "minigrad") for line in theirs[0]]
+    np.testing.assert_allclose(ours[1], theirs[1], rtol=1e-5)
+    np.testing.assert_allclose(ours[2], theirs[2], rtol=1e-5, atol=1e-6)

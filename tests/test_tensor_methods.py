@@ -337,3 +337,10 @@ def test_in_place_math_matches_torch_in_and_out_of_the_graph(name, args):
     ours = minigrad.tensor(x)
     assert getattr(ours, name)(*args) is ours
     np.testing.assert_allclose(ours.numpy(), getattr(torch.tensor(x), name)(*args).numpy())
+
+
+def test_a_range_indexes_like_a_list():
+    # "What is torch.nn really?" picks log-probabilities with input[range(n), target]
+    x, t = distinct((4, 3)), np.array([0, 2, 1, 1])
+    compare(torch, lambda lib, x, t: x[range(4), t], x, t)
+    compare(torch, lambda lib, x, t: x[range(1, 3)], x, t)

@@ -182,13 +182,13 @@ class ScatterAdd(Function):
 
 # --- public functions --------------------------------------------------------------------
 def _index_items(index: Any) -> tuple:
-    """The items of a user index, with tensors and lists as arrays."""
+    """The items of a user index, with tensors, lists and ranges as arrays."""
     items = index if isinstance(index, tuple) else (index,)
     key = []
     for item in items:
         if isinstance(item, Tensor):
             item = array_of(item)
-        elif isinstance(item, list):
+        elif isinstance(item, (list, range)):
             item = np.asarray(item)
         if isinstance(item, np.ndarray) and item.dtype.kind not in "biu":
             raise IndexError(f"getitem: tensors used as indices must be long, int or bool, "
