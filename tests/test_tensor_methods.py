@@ -344,3 +344,4 @@ def test_a_range_indexes_like_a_list():
     x, t = distinct((4, 3)), np.array([0, 2, 1, 1])
     compare(torch, lambda lib, x, t: x[range(4), t], x, t)
     compare(torch, lambda lib, x, t: x[range(1, 3)], x, t)
+    compare(torch, lambda lib, x, t: x[range(0)], x, t)

@@ -188,7 +188,9 @@ def _index_items(index: Any) -> tuple:
     for item in items:
         if isinstance(item, Tensor):
             item = array_of(item)
-        elif isinstance(item, (list, range)):
+        elif isinstance(item, range):
+            item = np.arange(item.start, item.stop, item.step)
+        elif isinstance(item, list):
             item = np.asarray(item)
         if isinstance(item, np.ndarray) and item.dtype.kind not in "biu":
             raise IndexError(f"getitem: tensors used as indices must be long, int or bool, "
