@@ -5,7 +5,7 @@ from .tensor import Tensor
 from .devices import device, get_default_device, set_default_device
 from .size import Size
 from ._printing import set_printoptions
-from . import accelerator, backends, cuda
+from . import accelerator, backends, cuda, return_types
 from . import autograd, ops
 from .autograd import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
 from .creation import (arange, as_tensor, empty, empty_like, eye, from_numpy, full,

@@ -345,3 +345,15 @@ def test_a_range_indexes_like_a_list():
     compare(torch, lambda lib, x, t: x[range(4), t], x, t)
     compare(torch, lambda lib, x, t: x[range(1, 3)], x, t)
     compare(torch, lambda lib, x, t: x[range(0)], x, t)
+
+
+def test_sort_and_topk_results_print_and_unpack_like_torch():
+    import pickle
+    x = np.array([[3.0, 1.0], [2.0, 5.0]], np.float32)
+    for f in (lambda lib, x: lib.sort(x), lambda lib, x: x.topk(1)):
+        ours, theirs = f(minigrad, minigrad.tensor(x)), f(torch, torch.tensor(x))
+        assert repr(ours) == repr(theirs).replace("torch", "minigrad") == str(ours)
+        values, indices = ours
+        assert values is ours.values and indices is ours[1]
+        again = pickle.loads(pickle.dumps(ours))
+        assert type(again) is type(ours) and again.indices.tolist() == indices.tolist()

@@ -10,12 +10,12 @@ from typing import Any
 
 import numpy as np
 
+from .. import return_types
 from ..internal import array_of, wrap
 from ..tensor import Tensor
 from ._util import normalize_dim
 from .indexing import gather
 from .movement import narrow
-from .reduction import ValuesIndices
 
 
 def _order(array: np.ndarray, dim: int, descending: bool) -> np.ndarray:
@@ -30,16 +30,16 @@ def _order(array: np.ndarray, dim: int, descending: bool) -> np.ndarray:
 
 
 def sort(input: Tensor, dim: int = -1, descending: bool = False,
-         stable: bool = False) -> ValuesIndices:
+         stable: bool = False) -> return_types.sort:
     """``(values, indices)``: ``input`` sorted along ``dim``.
 
     The sort is always stable (``stable`` is accepted for PyTorch's signature).
     """
     if input.ndim == 0:
-        return ValuesIndices(input, wrap(np.zeros((), np.int64)))
+        return return_types.sort(input, wrap(np.zeros((), np.int64)))
     dim = normalize_dim(dim, input.ndim, "sort")
     index = wrap(_order(array_of(input), dim, descending).astype(np.int64))
-    return ValuesIndices(gather(input, dim, index), index)
+    return return_types.sort(gather(input, dim, index), index)
 
 
 def argsort(input: Tensor, dim: int = -1, descending: bool = False,
@@ -49,7 +49,7 @@ def argsort(input: Tensor, dim: int = -1, descending: bool = False,
 
 
 def topk(input: Tensor, k: int, dim: int = -1, largest: bool = True,
-         sorted: bool = True) -> ValuesIndices:
+         sorted: bool = True) -> return_types.topk:
     """``(values, indices)`` of the ``k`` largest (or smallest) elements along ``dim``,
     in sorted order (``sorted=False`` gives them sorted as well)."""
     size = input.shape[normalize_dim(dim, input.ndim, "topk")] if input.ndim else 1
@@ -58,8 +58,8 @@ def topk(input: Tensor, k: int, dim: int = -1, largest: bool = True,
                            f"{dim} has size {size})")
     values, indices = sort(input, dim, descending=largest)
     if input.ndim == 0:
-        return ValuesIndices(values, indices)
-    return ValuesIndices(narrow(values, dim, 0, k), narrow(indices, dim, 0, k))
+        return return_types.topk(values, indices)
+    return return_types.topk(narrow(values, dim, 0, k), narrow(indices, dim, 0, k))
 
 
 def unique(input: Tensor, sorted: bool = True, return_inverse: bool = False,
