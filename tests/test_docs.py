@@ -238,7 +238,7 @@ class _GlobalState:
         from minigrad.autograd import function
 
         self.registry = dict(function._REGISTRY)
-        self.generator = minigrad.random._generator
+        self.generator = minigrad.get_rng_state()
         self.profile = settings.default
 
     def after_block(self) -> None:
@@ -253,7 +253,7 @@ class _GlobalState:
 
         function._REGISTRY.clear()
         function._REGISTRY.update(self.registry)
-        minigrad.random._generator = self.generator
+        minigrad.set_rng_state(self.generator)
         settings.register_profile("_docs_restored", self.profile)
         settings.load_profile("_docs_restored")
 
