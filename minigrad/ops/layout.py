@@ -9,7 +9,7 @@ from typing import Any, Sequence
 from ..tensor import Tensor
 from ._util import normalize_dim
 from .elementwise import clone
-from .indexing import getitem, reverse
+from .indexing import reverse
 from .movement import cat, expand, narrow, reshape, transpose
 
 
