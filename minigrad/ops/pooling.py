@@ -17,9 +17,10 @@ from typing import Any
 import numpy as np
 
 from ..autograd.function import Function, register
+from ..autograd.grad_mode import is_grad_enabled
 from ..internal import array_of, wrap
 from ..tensor import Tensor
-from . import movement, pooling_fast, reduction
+from . import linalg, movement, pooling_fast
 from .conv import Fold
 from .windows import Pair, check_image, check_positive, output_size, pair, windows
 
@@ -102,6 +103,8 @@ class MaxPooling2d(Function):
 
     @staticmethod
     def backward(ctx, g, _):
+        if not is_grad_enabled():  # TODO: the engine calls backward_arrays itself
+            return (wrap(MaxPooling2d.backward_arrays(ctx, array_of(g), None)[0]),) + (None,) * 3
         _, kernel, stride, dilation = ctx.args
         return MaxPoolingRoute.apply(g, ctx.arg, ctx.shape, kernel, stride, dilation), \
             None, None, None
@@ -174,6 +177,8 @@ class AvgPooling2d(Function):
 
     @staticmethod
     def backward(ctx, g):
+        if not is_grad_enabled():  # TODO: the engine calls backward_arrays itself
+            return (wrap(AvgPooling2d.backward_arrays(ctx, array_of(g))[0]),) + (None,) * 3
         _, kernel, stride, divisor = ctx.args
         n, c, oh, ow = g.shape
         share = g / wrap(divisor.astype(g.dtype))
@@ -327,7 +332,9 @@ def adaptive_avg_pool2d(input: Tensor, output_size: Any) -> Tensor:
     """Average pooling to a fixed (OH, OW), as ``torch.nn.functional.adaptive_avg_pool2d``.
 
     Window i along a dim of size n covers ``[floor(i n / o), ceil((i + 1) n / o))``; when
-    o divides n this is a plain average pool. ``None`` in ``output_size`` keeps that size.
+    o divides n this is a plain average pool. Otherwise the average is a linear map along
+    each dim, ``A_h @ x @ A_w^T`` with ``A[i]`` holding 1/size over window i, computed as two
+    matrix products. ``None`` in ``output_size`` keeps that size.
     """
     x, unbatched = _batched(input)
     check_image(x, "adaptive_avg_pool2d")
@@ -335,16 +342,23 @@ def adaptive_avg_pool2d(input: Tensor, output_size: Any) -> Tensor:
     size = tuple(n if o is None else o for o, n in zip(size, x.shape[2:]))
     out_h, out_w = pair(size, "output_size", "adaptive_avg_pool2d")
     check_positive((out_h, out_w), "output_size", "adaptive_avg_pool2d")
-    h, w = x.shape[2:]
+    (n, c, h, w) = x.shape
     if h % out_h == 0 and w % out_w == 0:
         result = avg_pool2d(x, (h // out_h, w // out_w))
     else:
-        rows = [_adaptive_mean(x, 2, i, h, out_h) for i in range(out_h)]
-        strip = movement.cat(rows, 2)
-        result = movement.cat([_adaptive_mean(strip, 3, j, w, out_w) for j in range(out_w)], 3)
+        along_w = linalg.matmul(movement.reshape(x, (n * c * h, w)),
+                                _averaging(w, out_w, x.dtype))  # (N*C*H, OW)
+        columns = movement.reshape(movement.transpose(
+            movement.reshape(along_w, (n * c, h, out_w)), 1, 2), (n * c * out_w, h))
+        both = linalg.matmul(columns, _averaging(h, out_h, x.dtype))  # (N*C*OW, OH)
+        result = movement.transpose(movement.reshape(both, (n, c, out_w, out_h)), 2, 3)
     return movement.squeeze(result, 0) if unbatched else result
 
 
-def _adaptive_mean(x: Tensor, dim: int, i: int, n: int, o: int) -> Tensor:
-    start, end = (i * n) // o, -(-((i + 1) * n) // o)
-    return reduction.mean(movement.narrow(x, dim, start, end - start), dim, keepdim=True)
+def _averaging(n: int, o: int, dtype: np.dtype) -> Tensor:
+    """The (n, o) matrix whose column i averages window i of adaptive pooling."""
+    matrix = np.zeros((n, o), dtype)
+    for i in range(o):
+        start, end = (i * n) // o, -(-((i + 1) * n) // o)
+        matrix[start:end, i] = 1.0 / (end - start)
+    return wrap(matrix)
