@@ -11,7 +11,7 @@ The story, in three steps:
    from, so values of overlapping windows add up. Each is the other's backward.
 
 So conv2d's gradients are products with the same columns: dz/dW = g @ cols^T and
-dz/dx = col2im(W^T @ g). ``Convolution2d.backward`` below writes exactly that with
+dz/dx = col2im(W^T @ g). ``Convolution.backward`` below writes exactly that with
 minigrad operations, so it can be differentiated again; ``conv2d_reference`` is the
 forward written the same way. The arrays behind ``conv2d`` are computed in a faster layout
 (a slice of the batch at a time, row-pitch columns), explained and kept apart in
@@ -24,10 +24,9 @@ from typing import Any
 import numpy as np
 
 from ..autograd.function import Function, register
-from ..autograd.grad_mode import is_grad_enabled
-from ..internal import array_of, wrap
 from ..tensor import Tensor
-from . import conv_fast, linalg, movement, reduction
+from . import conv_fast, linalg, movement
+from .broadcasting import sum as sum_dims
 from .windows import (Pair, add_windows, check_image, check_positive, output_size, pair,
                       pad_array, windows)
 
@@ -57,39 +56,38 @@ def col2im(cols: np.ndarray, size: Pair, kernel: Pair, dilation: Pair, padding: 
 
 # --- primitives ----------------------------------------------------------------------------
 @register("unfold")
-class Unfold(Function):
+class Im2Col(Function):
     """im2col: z[n, (c, i, j), l] = x_padded[n, c, oh*SH + i*DH, ow*SW + j*DW] for window
     l = (oh, ow).  dz/dx: fold (col2im) of g."""
 
     @staticmethod
     def forward(ctx, x, kernel_size, dilation=(1, 1), padding=(0, 0), stride=(1, 1)):
-        ctx.size = x.shape[2:]
+        ctx.size, ctx.geometry = x.shape[2:], (kernel_size, dilation, padding, stride)
         return im2col(x, kernel_size, dilation, padding, stride)
 
     @staticmethod
     def backward(ctx, g):
-        _, kernel, dilation, padding, stride = ctx.args
-        return Fold.apply(g, ctx.size, kernel, dilation, padding, stride), None, None, None, None
+        return Col2Im.apply(g, ctx.size, *ctx.geometry), None, None, None, None
 
 
 @register("fold")
-class Fold(Function):
+class Col2Im(Function):
     """col2im: z = sum over windows of their columns, put back at their positions
     (overlaps add up).  dz/dcols: unfold (im2col) of g."""
 
     @staticmethod
     def forward(ctx, cols, output_size, kernel_size, dilation=(1, 1), padding=(0, 0),
                 stride=(1, 1)):
+        ctx.geometry = (kernel_size, dilation, padding, stride)
         return col2im(cols, output_size, kernel_size, dilation, padding, stride)
 
     @staticmethod
     def backward(ctx, g):
-        _, _, kernel, dilation, padding, stride = ctx.args
-        return Unfold.apply(g, kernel, dilation, padding, stride), None, None, None, None, None
+        return Im2Col.apply(g, *ctx.geometry), None, None, None, None, None
 
 
 @register("conv2d")
-class Convolution2d(Function):
+class Convolution(Function):
     """z = W * x + b (cross-correlation): im2col of x, then one matrix product per group.
 
     dz/dW = g @ cols^T, dz/dx = col2im(W^T @ g), dz/db = sum of g over N, OH, OW.
@@ -101,15 +99,13 @@ class Convolution2d(Function):
     def forward(ctx, x, weight, bias=None, stride=(1, 1), padding=(0, 0), dilation=(1, 1),
                 groups=1):
         ctx.save_for_backward(x, weight)
+        ctx.geometry = (stride, padding, dilation, groups)
         return conv_fast.forward(x, weight, bias, stride, padding, dilation, groups)
 
     @staticmethod
     def backward(ctx, g):
-        if not is_grad_enabled():  # TODO: the engine calls backward_arrays itself
-            grads = Convolution2d.backward_arrays(ctx, array_of(g))
-            return tuple(None if a is None else wrap(a) for a in grads)
         x, weight = ctx.saved_tensors
-        _, _, _, stride, padding, dilation, groups = ctx.args
+        stride, padding, dilation, groups = ctx.geometry
         n, f, oh, ow = g.shape
         g_mat = movement.reshape(movement.permute(g, (1, 0, 2, 3)), (groups, f // groups, -1))
         gx = gw = gb = None
@@ -117,33 +113,26 @@ class Convolution2d(Function):
             w_mat = movement.reshape(weight, (groups, f // groups, -1))
             g_cols = linalg.MatMul.apply(movement.transpose(w_mat, 1, 2), g_mat)
             g_cols = movement.permute(movement.reshape(g_cols, (-1, n, oh * ow)), (1, 0, 2))
-            gx = Fold.apply(g_cols, x.shape[2:], weight.shape[2:], dilation, padding, stride)
+            gx = Col2Im.apply(g_cols, x.shape[2:], weight.shape[2:], dilation, padding, stride)
         if ctx.needs_input_grad[1]:  # g @ cols^T, the columns as a function of x
             cols = _group_columns(x, weight.shape[2:], stride, padding, dilation, groups)
             gw_t = linalg.MatMul.apply(cols, movement.transpose(g_mat, 1, 2))
             gw = movement.reshape(movement.transpose(gw_t, 1, 2), weight.shape)
         if ctx.needs_input_grad[2]:
-            gb = reduction.sum(g, (0, 2, 3))
+            gb = sum_dims(g, (0, 2, 3))
         return gx, gw, gb, None, None, None, None
 
     @staticmethod
     def backward_arrays(ctx, g):
-        x, weight = _saved_arrays(ctx)
-        _, _, _, stride, padding, dilation, groups = ctx.args
-        grads = conv_fast.backward(x, weight, g, stride, padding, dilation, groups,
-                                   ctx.needs_input_grad[:3])
+        x, weight = ctx.saved_arrays
+        grads = conv_fast.backward(x, weight, g, *ctx.geometry, ctx.needs_input_grad[:3])
         return grads + (None,) * 4
-
-
-def _saved_arrays(ctx) -> tuple:  # TODO: ctx.saved_arrays once the engine provides it
-    saved = getattr(ctx, "saved_arrays", None)
-    return saved if saved is not None else tuple(array_of(t) for t in ctx.saved_tensors)
 
 
 def _group_columns(x: Tensor, kernel: Pair, stride: Pair, padding: Pair, dilation: Pair,
                    groups: int) -> Tensor:
     """The (G, C/G*KH*KW, N*L) columns of x, built from differentiable operations."""
-    cols = Unfold.apply(x, kernel, dilation, padding, stride)  # (N, C*KH*KW, L)
+    cols = Im2Col.apply(x, kernel, dilation, padding, stride)  # (N, C*KH*KW, L)
     n, ckk, l = cols.shape
     return movement.reshape(movement.permute(cols, (1, 0, 2)), (groups, ckk // groups, n * l))
 
@@ -152,7 +141,7 @@ def conv2d_reference(x: Tensor, weight: Tensor, bias: Tensor | None, stride: Pai
                      padding: Pair, dilation: Pair, groups: int) -> Tensor:
     """conv2d as the story tells it, in differentiable operations: the columns of x, one
     matrix product per group, the bias. Its backward runs through fold (col2im). Arguments
-    as ``Convolution2d`` takes them (pairs, a batched x); the tests compare it with conv2d.
+    as ``Convolution`` takes them (pairs, a batched x); the tests compare it with conv2d.
     """
     n, f = x.shape[0], weight.shape[0]
     oh, ow = output_size(x.shape[2:], weight.shape[2:], stride, padding, dilation, "conv2d")
@@ -193,7 +182,7 @@ def unfold(input: Tensor, kernel_size: Any, dilation: Any = 1, padding: Any = 0,
     kernel, dilation, padding, stride = _geometry(kernel_size, dilation, padding, stride,
                                                   "unfold")
     output_size(input.shape[2:], kernel, stride, padding, dilation, "unfold")
-    return Unfold.apply(input, kernel, dilation, padding, stride)
+    return Im2Col.apply(input, kernel, dilation, padding, stride)
 
 
 def fold(input: Tensor, output_size: Any, kernel_size: Any, dilation: Any = 1,
@@ -223,7 +212,7 @@ def fold(input: Tensor, output_size: Any, kernel_size: Any, dilation: Any = 1,
     if ckk % (kernel[0] * kernel[1]) or l != oh * ow:
         raise RuntimeError(f"fold: expected an input of shape (N, C*{kernel[0]}*{kernel[1]}, "
                            f"{oh * ow}) for output_size {size}, got {list(input.shape)}")
-    return Fold.apply(input, size, kernel, dilation, padding, stride)
+    return Col2Im.apply(input, size, kernel, dilation, padding, stride)
 
 
 def _same_padding(x: Tensor, kernel: Pair, dilation: Pair, stride: Pair) -> tuple[Tensor, Pair]:
@@ -294,4 +283,4 @@ def conv2d(input: Tensor, weight: Tensor, bias: Tensor | None = None, stride: An
     if pad_mode == "same":
         input, padding = _same_padding(input, kernel, dilation, stride)
     output_size(input.shape[2:], kernel, stride, padding, dilation, "conv2d")
-    return Convolution2d.apply(input, weight, bias, stride, padding, dilation, int(groups))
+    return Convolution.apply(input, weight, bias, stride, padding, dilation, int(groups))

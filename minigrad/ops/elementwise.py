@@ -13,7 +13,7 @@ import numpy as np
 from ..autograd.function import Function, register
 from ..tensor import Tensor
 from ._util import broadcast_shape, operands
-from . import reduction
+from .broadcasting import sum_to
 
 
 def _mask(condition: Tensor, like: Tensor) -> Tensor:
@@ -33,7 +33,7 @@ class Add(Function):
     @staticmethod
     def backward(ctx, g):
         x_shape, y_shape = ctx.shapes
-        return reduction.sum_to(g, x_shape), reduction.sum_to(g, y_shape)
+        return sum_to(g, x_shape), sum_to(g, y_shape)
 
 
 @register("sub")
@@ -48,7 +48,7 @@ class Sub(Function):
     @staticmethod
     def backward(ctx, g):
         x_shape, y_shape = ctx.shapes
-        return reduction.sum_to(g, x_shape), reduction.sum_to(-g, y_shape) if ctx.needs_input_grad[1] else None
+        return sum_to(g, x_shape), sum_to(-g, y_shape) if ctx.needs_input_grad[1] else None
 
 
 @register("mul")
@@ -63,8 +63,8 @@ class Mul(Function):
     @staticmethod
     def backward(ctx, g):
         x, y = ctx.saved_tensors
-        gx = reduction.sum_to(g * y, x.shape) if ctx.needs_input_grad[0] else None
-        gy = reduction.sum_to(g * x, y.shape) if ctx.needs_input_grad[1] else None
+        gx = sum_to(g * y, x.shape) if ctx.needs_input_grad[0] else None
+        gy = sum_to(g * x, y.shape) if ctx.needs_input_grad[1] else None
         return gx, gy
 
 
@@ -80,8 +80,8 @@ class Div(Function):
     @staticmethod
     def backward(ctx, g):
         x, y = ctx.saved_tensors
-        gx = reduction.sum_to(g / y, x.shape) if ctx.needs_input_grad[0] else None
-        gy = reduction.sum_to(-g * x / (y * y), y.shape) if ctx.needs_input_grad[1] else None
+        gx = sum_to(g / y, x.shape) if ctx.needs_input_grad[0] else None
+        gy = sum_to(-g * x / (y * y), y.shape) if ctx.needs_input_grad[1] else None
         return gx, gy
 
 
@@ -98,8 +98,8 @@ class Pow(Function):
     @staticmethod
     def backward(ctx, g):
         x, y, out = ctx.saved_tensors
-        gx = reduction.sum_to(g * y * x ** (y - 1), x.shape) if ctx.needs_input_grad[0] else None
-        gy = reduction.sum_to(g * out * log(x), y.shape) if ctx.needs_input_grad[1] else None
+        gx = sum_to(g * y * x ** (y - 1), x.shape) if ctx.needs_input_grad[0] else None
+        gy = sum_to(g * out * log(x), y.shape) if ctx.needs_input_grad[1] else None
         return gx, gy
 
 
@@ -272,8 +272,8 @@ class _Extremum(Function):
         x, y = ctx.saved_tensors
         wins = ctx.function.pick(x._data, y._data) == x._data
         share_x = np.where(x._data == y._data, 0.5, wins.astype(g.dtype)).astype(g.dtype)
-        gx = reduction.sum_to(g * Tensor._wrap(share_x), x.shape) if ctx.needs_input_grad[0] else None
-        gy = reduction.sum_to(g * Tensor._wrap(1 - share_x), y.shape) if ctx.needs_input_grad[1] else None
+        gx = sum_to(g * Tensor._wrap(share_x), x.shape) if ctx.needs_input_grad[0] else None
+        gy = sum_to(g * Tensor._wrap(1 - share_x), y.shape) if ctx.needs_input_grad[1] else None
         return gx, gy
 
 
@@ -310,7 +310,7 @@ class Clamp(Function):
             inside &= x._data >= low
         if high is not None:
             inside &= x._data <= high
-        return g * Tensor._wrap(inside.astype(g.dtype))
+        return g * Tensor._wrap(inside.astype(g.dtype)), None, None
 
 
 @register("where")
@@ -328,8 +328,8 @@ class Where(Function):
         cond = Tensor._wrap(np.asarray(ctx.condition))
         zero = Tensor._wrap(np.zeros((), dtype=g.dtype))
         x_shape, y_shape = ctx.shapes
-        gx = reduction.sum_to(where(cond, g, zero), x_shape) if ctx.needs_input_grad[1] else None
-        gy = reduction.sum_to(where(cond, zero, g), y_shape) if ctx.needs_input_grad[2] else None
+        gx = sum_to(where(cond, g, zero), x_shape) if ctx.needs_input_grad[1] else None
+        gy = sum_to(where(cond, zero, g), y_shape) if ctx.needs_input_grad[2] else None
         return None, gx, gy
 
 

@@ -13,7 +13,7 @@ import numpy as np
 
 from ..autograd.function import Function, register
 from ..tensor import Tensor
-from . import reduction
+from .broadcasting import sum_to
 from ._util import as_tensor, normalize_dim
 
 
@@ -79,6 +79,7 @@ class GetItem(Function):
 
     @staticmethod
     def forward(ctx, x, index):
+        ctx.config = (None, index)
         ctx.shape, ctx.key = x.shape, _as_key(index, x.ndim)
         return np.asarray(ctx.key.read(x))
 
@@ -93,6 +94,7 @@ class IndexAddAt(Function):
 
     @staticmethod
     def forward(ctx, g, index, shape):
+        ctx.config = (None, index, shape)
         ctx.key = _as_key(index, len(shape))
         out = np.zeros(shape, dtype=g.dtype)
         target = ctx.key.view(out)
@@ -113,6 +115,7 @@ class SetItem(Function):
 
     @staticmethod
     def forward(ctx, x, v, index):
+        ctx.config = (None, None, index)
         ctx.v_shape, ctx.key = v.shape, _as_key(index, x.ndim)
         out = x.copy()
         write(out, ctx.key, v)
@@ -124,7 +127,7 @@ class SetItem(Function):
         if ctx.needs_input_grad[0]:
             gx = SetItem.apply(g, Tensor._wrap(np.zeros((), dtype=g.dtype)), ctx.key)
         if ctx.needs_input_grad[1]:
-            gv = reduction.sum_to(GetItem.apply(g, ctx.key), ctx.v_shape)
+            gv = sum_to(GetItem.apply(g, ctx.key), ctx.v_shape)
         return gx, gv, None
 
 
@@ -147,6 +150,7 @@ class Gather(Function):
 
     @staticmethod
     def forward(ctx, x, dim, index):
+        ctx.config = (None, dim, index)
         ctx.shape = x.shape
         # torch.gather reads only the leading part of the other dims (no broadcasting)
         window = tuple(slice(None) if d == dim else slice(0, n) for d, n in enumerate(index.shape))
@@ -154,7 +158,7 @@ class Gather(Function):
 
     @staticmethod
     def backward(ctx, g):
-        _, dim, index = ctx.args
+        _, dim, index = ctx.config
         return ScatterAdd.apply(g, dim, index, ctx.shape), None, None
 
 
@@ -164,13 +168,14 @@ class ScatterAdd(Function):
 
     @staticmethod
     def forward(ctx, g, dim, index, shape):
+        ctx.config = (None, dim, index, shape)
         out = np.zeros(shape, dtype=g.dtype)
         np.add.at(out, _along_axis(index, dim), g)
         return out
 
     @staticmethod
     def backward(ctx, gg):
-        _, dim, index, _ = ctx.args
+        _, dim, index, _ = ctx.config
         return Gather.apply(gg, dim, index), None, None, None
 
 

@@ -16,12 +16,12 @@ from ..tensor import Tensor
 from . import indexing
 
 
-def _records(self: Tensor, other: Any) -> bool:
+def _records(self: Tensor, other: Any, op: str) -> bool:
     wants = self.requires_grad or (isinstance(other, Tensor) and other.requires_grad)
     if wants and is_grad_enabled() and self.is_leaf and self.requires_grad:
-        raise RuntimeError("a leaf Variable that requires grad is being used in an in-place "
-                           "operation; wrap it in `with minigrad.no_grad():` (as optimizers "
-                           "do) or work on a clone")
+        raise RuntimeError(f"{op}: a leaf tensor that requires grad is being used in an "
+                           "in-place operation; wrap it in `with minigrad.no_grad():` (as "
+                           "optimizers do) or work on a clone")
     return wants and is_grad_enabled()
 
 
@@ -29,7 +29,8 @@ def _take_over(self: Tensor, out: Tensor) -> Tensor:
     """``self`` becomes ``out``: new array, new node, new version. The old array is left as
     it was, so nodes that saved it still see the values they saved."""
     self._data, self._grad_fn, self._output_nr = out._data, out._grad_fn, out._output_nr
-    self._version = out._version
+    self._requires_grad = out._requires_grad
+    self._version = out._get_version()
     return self
 
 
@@ -40,13 +41,13 @@ def _write(self: Tensor, op: str, values: np.ndarray) -> Tensor:
     if not self._data.flags.writeable:  # e.g. an expanded view: give it its own memory
         self._data = self._data.copy()
     np.copyto(self._data, values, casting="same_kind")
-    self._version.value += 1
+    self._bump_version()
     return self
 
 
 def inplace(self: Tensor, op: str, compute: Callable[[Tensor, Any], Tensor], other: Any) -> Tensor:
     """Apply ``compute(self, other)`` and store the result in ``self``."""
-    if _records(self, other):
+    if _records(self, other, op):
         out = compute(self, other)
         if out.shape != self.shape:
             raise RuntimeError(f"{op}: output with shape {list(self.shape)} doesn't match "
@@ -59,11 +60,11 @@ def inplace(self: Tensor, op: str, compute: Callable[[Tensor, Any], Tensor], oth
 
 def setitem_(self: Tensor, index: Any, value: Any) -> None:
     """``self[index] = value``."""
-    if _records(self, value):
+    if _records(self, value, "setitem"):
         _take_over(self, indexing.setitem(self, index, value))
         return
     key, value = indexing.prepare_setitem(self, index, value)
     if not self._data.flags.writeable:
         self._data = self._data.copy()
     indexing.write(self._data, key, value._data)
-    self._version.value += 1
+    self._bump_version()

@@ -7,7 +7,8 @@ import numpy as np
 
 from ..autograd.function import Function, register
 from ..tensor import Tensor
-from . import movement, reduction
+from . import movement
+from .broadcasting import sum_to
 from ._util import broadcast_shape, operands
 
 
@@ -26,9 +27,9 @@ class MatMul(Function):
         x, y = ctx.saved_tensors
         gx = gy = None
         if ctx.needs_input_grad[0]:
-            gx = reduction.sum_to(MatMul.apply(g, movement.transpose(y, -1, -2)), x.shape)
+            gx = sum_to(MatMul.apply(g, movement.transpose(y, -1, -2)), x.shape)
         if ctx.needs_input_grad[1]:
-            gy = reduction.sum_to(MatMul.apply(movement.transpose(x, -1, -2), g), y.shape)
+            gy = sum_to(MatMul.apply(movement.transpose(x, -1, -2), g), y.shape)
         return gx, gy
 
 

@@ -17,11 +17,10 @@ from typing import Any
 import numpy as np
 
 from ..autograd.function import Function, register
-from ..autograd.grad_mode import is_grad_enabled
 from ..internal import array_of, wrap
 from ..tensor import Tensor
 from . import linalg, movement, pooling_fast
-from .conv import Fold
+from .conv import Col2Im
 from .windows import Pair, check_image, check_positive, output_size, pair, windows
 
 
@@ -79,7 +78,7 @@ def _route(g: np.ndarray, arg: np.ndarray, shape: tuple, kernel: Pair, stride: P
 
 
 @register("max_pool2d")
-class MaxPooling2d(Function):
+class MaxPool2DWithIndices(Function):
     """z = max over each window of x.  dz/dx: g routed to the (first) argmax of its window.
 
     x is already padded (with -inf) so that the last window ends at its edge. Windows that
@@ -91,6 +90,7 @@ class MaxPooling2d(Function):
     def forward(ctx, x, kernel_size, stride, dilation=(1, 1)):
         out = output_size(x.shape[2:], kernel_size, stride, (0, 0), dilation, "max_pool2d")
         ctx.shape, ctx.steps = x.shape, None
+        ctx.geometry = (kernel_size, stride, dilation)
         part = _tiled_part(x, kernel_size, stride, dilation, out)
         if part is None:
             best, arg = _max_windows(x, kernel_size, stride, dilation, out)
@@ -103,45 +103,39 @@ class MaxPooling2d(Function):
 
     @staticmethod
     def backward(ctx, g, _):
-        if not is_grad_enabled():  # TODO: the engine calls backward_arrays itself
-            return (wrap(MaxPooling2d.backward_arrays(ctx, array_of(g), None)[0]),) + (None,) * 3
-        _, kernel, stride, dilation = ctx.args
-        return MaxPoolingRoute.apply(g, ctx.arg, ctx.shape, kernel, stride, dilation), \
-            None, None, None
+        return MaxPoolRoute.apply(g, ctx.arg, ctx.shape, *ctx.geometry), None, None, None
 
     @staticmethod
     def backward_arrays(ctx, g, _):
-        _, kernel, stride, dilation = ctx.args
         if ctx.steps is None:
-            return _route(g, ctx.arg, ctx.shape, kernel, stride, dilation), None, None, None
+            return _route(g, ctx.arg, ctx.shape, *ctx.geometry), None, None, None
         cols, rows, part_shape = ctx.steps
-        part = pooling_fast.max_route(g, cols, rows, kernel, part_shape)
+        part = pooling_fast.max_route(g, cols, rows, ctx.geometry[0], part_shape)
         return _into_image(part, ctx.shape), None, None, None
 
 
 @register("max_pool2d_route")
-class MaxPoolingRoute(Function):
+class MaxPoolRoute(Function):
     """z = zeros(shape) with g[window] added at the argmax of each window (overlaps add).
     dz/dg: gather of the gradient at the same argmax positions."""
 
     @staticmethod
     def forward(ctx, g, arg, shape, kernel_size, stride, dilation):
+        ctx.arg, ctx.geometry = arg, (kernel_size, stride, dilation)
         return _route(g, arg, shape, kernel_size, stride, dilation)
 
     @staticmethod
     def backward(ctx, gg):
-        _, arg, _, kernel, stride, dilation = ctx.args
-        return MaxPoolingGather.apply(gg, arg, kernel, stride, dilation), \
-            None, None, None, None, None
+        return MaxPoolGather.apply(gg, ctx.arg, *ctx.geometry), None, None, None, None, None
 
 
 @register("max_pool2d_gather")
-class MaxPoolingGather(Function):
+class MaxPoolGather(Function):
     """z[window] = x at the remembered argmax of the window.  dz/dx: route (scatter-add)."""
 
     @staticmethod
     def forward(ctx, x, arg, kernel_size, stride, dilation):
-        ctx.shape = x.shape
+        ctx.shape, ctx.arg, ctx.geometry = x.shape, arg, (kernel_size, stride, dilation)
         view = windows(x, kernel_size, stride, dilation, arg.shape[2:])
         out = np.zeros(arg.shape, dtype=x.dtype)
         for k, i, j in _offsets(kernel_size):
@@ -150,21 +144,19 @@ class MaxPoolingGather(Function):
 
     @staticmethod
     def backward(ctx, g):
-        _, arg, kernel, stride, dilation = ctx.args
-        return MaxPoolingRoute.apply(g, arg, ctx.shape, kernel, stride, dilation), \
-            None, None, None, None
+        return MaxPoolRoute.apply(g, ctx.arg, ctx.shape, *ctx.geometry), None, None, None, None
 
 
 # --- average pooling -------------------------------------------------------------------------
 @register("avg_pool2d")
-class AvgPooling2d(Function):
+class AvgPool2D(Function):
     """z = sum over each window of x / divisor.  dz/dx: g / divisor added to every position
     of its window (col2im). x is already padded (with zeros)."""
 
     @staticmethod
     def forward(ctx, x, kernel_size, stride, divisor):
         out = divisor.shape
-        ctx.shape = x.shape
+        ctx.shape, ctx.geometry = x.shape, (kernel_size, stride, divisor)
         part = _tiled_part(x, kernel_size, stride, (1, 1), out)
         if part is not None:
             total = pooling_fast.window_sums(part, kernel_size)
@@ -177,19 +169,17 @@ class AvgPooling2d(Function):
 
     @staticmethod
     def backward(ctx, g):
-        if not is_grad_enabled():  # TODO: the engine calls backward_arrays itself
-            return (wrap(AvgPooling2d.backward_arrays(ctx, array_of(g))[0]),) + (None,) * 3
-        _, kernel, stride, divisor = ctx.args
+        kernel, stride, divisor = ctx.geometry
         n, c, oh, ow = g.shape
         share = g / wrap(divisor.astype(g.dtype))
         cols = movement.expand(movement.reshape(share, (n, c, 1, oh * ow)),
                                (n, c, kernel[0] * kernel[1], oh * ow))
         cols = movement.reshape(cols, (n, -1, oh * ow))
-        return Fold.apply(cols, ctx.shape[2:], kernel, (1, 1), (0, 0), stride), None, None, None
+        return Col2Im.apply(cols, ctx.shape[2:], kernel, (1, 1), (0, 0), stride), None, None, None
 
     @staticmethod
     def backward_arrays(ctx, g):
-        _, kernel, stride, divisor = ctx.args
+        kernel, stride, divisor = ctx.geometry
         share = g / divisor.astype(g.dtype)
         n, c, oh, ow = g.shape
         if tuple(stride) == tuple(kernel):
@@ -263,7 +253,7 @@ def max_pool2d(input: Tensor, kernel_size: Any, stride: Any = None, padding: Any
     kernel, stride, padding, dilation, out = _pool_geometry(
         x, kernel_size, stride, padding, dilation, ceil_mode, "max_pool2d")
     padded = _pad_for_windows(x, kernel, stride, padding, dilation, out, -np.inf)
-    values, arg = MaxPooling2d.apply(padded, kernel, stride, dilation)
+    values, arg = MaxPool2DWithIndices.apply(padded, kernel, stride, dilation)
     if unbatched:
         values = movement.squeeze(values, 0)
     if not return_indices:
@@ -324,7 +314,7 @@ def avg_pool2d(input: Tensor, kernel_size: Any, stride: Any = None, padding: Any
     else:
         divisor = _divisor(x.shape[2:], kernel, stride, padding, out, count_include_pad)
     padded = _pad_for_windows(x, kernel, stride, padding, dilation, out, 0.0)
-    result = AvgPooling2d.apply(padded, kernel, stride, divisor)
+    result = AvgPool2D.apply(padded, kernel, stride, divisor)
     return movement.squeeze(result, 0) if unbatched else result
 
 

@@ -13,26 +13,8 @@ import numpy as np
 from ..autograd.function import Function, register
 from ..tensor import Tensor
 from . import elementwise, indexing, movement
+from .broadcasting import Sum, kept_shape, sum, sum_to  # noqa: F401
 from ._util import normalize_dim, normalize_dims
-
-
-def _kept_shape(shape: tuple[int, ...], dims: tuple[int, ...]) -> tuple[int, ...]:
-    return tuple(1 if i in dims else n for i, n in enumerate(shape))
-
-
-@register("sum")
-class Sum(Function):
-    """z = sum of x over dims.  dz/dx = 1: the gradient is broadcast back to x's shape."""
-
-    @staticmethod
-    def forward(ctx, x, dim, keepdim=False):
-        ctx.shape, ctx.dims = x.shape, dim
-        return np.sum(x, axis=dim, keepdims=keepdim)
-
-    @staticmethod
-    def backward(ctx, g):
-        kept = movement.reshape(g, _kept_shape(ctx.shape, ctx.dims))
-        return movement.expand(kept, ctx.shape)
 
 
 class _ExtremeReduction(Function):
@@ -50,8 +32,8 @@ class _ExtremeReduction(Function):
 
     @staticmethod
     def backward(ctx, g):
-        kept = movement.reshape(g, _kept_shape(ctx.shape, ctx.dims))
-        return kept * Tensor._wrap(ctx.share)
+        kept = movement.reshape(g, kept_shape(ctx.shape, ctx.dims))
+        return kept * Tensor._wrap(ctx.share), None
 
 
 @register("amax")
@@ -69,22 +51,6 @@ class Amin(_ExtremeReduction):
 
 
 # --- public functions --------------------------------------------------------------------
-def sum_to(g: Tensor, shape: tuple[int, ...]) -> Tensor:
-    """Sum ``g`` over the axes that broadcasting added, so it gets ``shape`` (differentiable)."""
-    shape = tuple(shape)
-    if g.shape == shape:
-        return g
-    lead = g.ndim - len(shape)
-    axes = tuple(range(lead)) + tuple(
-        lead + i for i, n in enumerate(shape) if n == 1 and g.shape[lead + i] != 1)
-    return movement.reshape(Sum.apply(g, axes, keepdim=True), shape)
-
-
-def sum(x: Tensor, dim: Any = None, keepdim: bool = False) -> Tensor:
-    """Sum over ``dim`` (all dims when None)."""
-    return Sum.apply(x, normalize_dims(dim, x.ndim, "sum"), keepdim=keepdim)
-
-
 def _count(x: Tensor, dims: tuple[int, ...]) -> int:
     return int(np.prod([x.shape[d] for d in dims], dtype=np.int64))
 

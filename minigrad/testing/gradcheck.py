@@ -300,8 +300,8 @@ def check_invariants_of(fn: Callable, inputs: Sequence[Tensor]) -> None:
             raise GradcheckError("invariant: a gradient is a view of another gradient or "
                                  "of an input")
     for node in nodes:
-        if not node._released:
-            raise GradcheckError(f"invariant: node {node.name} kept its saved values after "
+        if not node.released:
+            raise GradcheckError(f"invariant: node {node.name()} kept its saved values after "
                                  "backward")
 
 

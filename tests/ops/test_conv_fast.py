@@ -2,7 +2,7 @@
 
 conv2d (whose arrays come from conv_fast) is compared with conv2d_reference (unfold, one
 matrix product, fold in its backward: the story of conv.py) on values, first derivatives
-and second derivatives, and Convolution2d.backward_arrays with Convolution2d.backward. Batch
+and second derivatives, and Convolution.backward_arrays with Convolution.backward. Batch
 chunks are made tiny so that the chunk loop, and a last chunk shorter than the others,
 always run. Both are also checked against finite differences and torch in test_conv.py.
 """
@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 import minigrad
 from minigrad.autograd import engine
 from minigrad.ops import conv_fast
-from minigrad.ops.conv import Convolution2d, conv2d, conv2d_reference
+from minigrad.ops.conv import Convolution, conv2d, conv2d_reference
 from minigrad.tensor import Tensor
 from minigrad.testing.strategies import conv2d_configs
 
@@ -84,8 +84,8 @@ def test_backward_arrays_agrees_with_backward(cfg, seed, needs_x):
     node = out.grad_fn
     g = np.random.default_rng(seed + 3).standard_normal(out.shape)
     with minigrad.enable_grad():
-        expected = Convolution2d.backward(node, Tensor(g))
-    got = Convolution2d.backward_arrays(node, g)
+        expected = Convolution.backward(node, Tensor(g))
+    got = Convolution.backward_arrays(node, g)
     assert len(got) == len(expected) == 7
     if not needs_x:
         assert got[0] is None
@@ -102,7 +102,7 @@ def test_float32_stays_float32_through_the_fast_backward():
     x, w, b = _inputs(cfg, 0, dtype=np.float32)
     out = _both(cfg)[0](x, w, b)
     assert out.dtype == np.float32
-    grads = Convolution2d.backward_arrays(out.grad_fn, np.ones(out.shape, np.float32))
+    grads = Convolution.backward_arrays(out.grad_fn, np.ones(out.shape, np.float32))
     assert [a.dtype for a in grads[:3]] == [np.float32] * 3
 
 

@@ -70,7 +70,7 @@ def _pool_node(pool, cfg, seed):
         out = F.avg_pool2d(x, cfg["kernel_size"], cfg["stride"], cfg["padding"],
                            cfg["ceil_mode"], cfg["count_include_pad"])
     node = out.grad_fn
-    while node.name not in ("max_pool2d", "avg_pool2d"):  # past squeeze/pad, if any
+    while node.function.name not in ("max_pool2d", "avg_pool2d"):  # past squeeze/pad, if any
         node = node.next_edges[0][0]
     return out, node
 
