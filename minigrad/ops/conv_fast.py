@@ -34,7 +34,7 @@ from .windows import Pair, add_windows, output_size, windows
 
 # Bytes of columns built at a time: small enough to stay in the L2/L3 cache with the
 # product that reads them, large enough that each matrix product is still efficient.
-CHUNK_BYTES = 1 << 22
+CHUNK_BYTES = 1 << 23
 
 
 class Layout:

@@ -81,37 +81,47 @@ def _route(g: np.ndarray, arg: np.ndarray, shape: tuple, kernel: Pair, stride: P
 class MaxPool2DWithIndices(Function):
     """z = max over each window of x.  dz/dx: g routed to the (first) argmax of its window.
 
-    x is already padded (with -inf) so that the last window ends at its edge. Windows that
-    tile x take the two-step path of `pooling_fast`; both remember the argmax as the
-    offset k = i * KW + j, which is the second output.
+    x is already padded (with -inf) so that the last window ends at its edge. The argmax
+    is kept as the offset k = i * KW + j in its window, and returned as a second output
+    when ``indices`` is set. Windows that tile x take the two-step path of
+    `pooling_fast`, which keeps the argmax of each step and composes k only when needed.
     """
 
     @staticmethod
-    def forward(ctx, x, kernel_size, stride, dilation=(1, 1)):
+    def forward(ctx, x, kernel_size, stride, dilation=(1, 1), indices=False):
         out = output_size(x.shape[2:], kernel_size, stride, (0, 0), dilation, "max_pool2d")
-        ctx.shape, ctx.steps = x.shape, None
-        ctx.geometry = (kernel_size, stride, dilation)
+        ctx.shape, ctx.geometry, ctx.arg = x.shape, (kernel_size, stride, dilation), None
         part = _tiled_part(x, kernel_size, stride, dilation, out)
         if part is None:
-            best, arg = _max_windows(x, kernel_size, stride, dilation, out)
+            best, ctx.arg = _max_windows(x, kernel_size, stride, dilation, out)
         else:
-            best, cols, rows = pooling_fast.max_pool(part, kernel_size)
-            arg = pooling_fast.flat_offsets(cols, rows, kernel_size).reshape(best.shape)
-            ctx.steps = cols, rows, part.shape
-        ctx.arg = arg
-        return best, arg
+            best, rows, cols = pooling_fast.max_pool(part, kernel_size)
+            ctx.steps = rows, cols, part.shape
+        return (best, MaxPool2DWithIndices.offsets(ctx)) if indices else best
 
     @staticmethod
-    def backward(ctx, g, _):
-        return MaxPoolRoute.apply(g, ctx.arg, ctx.shape, *ctx.geometry), None, None, None
+    def offsets(ctx) -> np.ndarray:
+        """The (N, C, OH, OW) offsets k of the maxima, composed from the steps if need be."""
+        if ctx.arg is None:
+            rows, cols, part_shape = ctx.steps
+            n, c, h, w = part_shape
+            kernel = ctx.geometry[0]
+            flat = pooling_fast.flat_offsets(rows, cols, kernel)
+            ctx.arg = flat.reshape(n, c, h // kernel[0], w // kernel[1])
+        return ctx.arg
 
     @staticmethod
-    def backward_arrays(ctx, g, _):
-        if ctx.steps is None:
-            return _route(g, ctx.arg, ctx.shape, *ctx.geometry), None, None, None
-        cols, rows, part_shape = ctx.steps
-        part = pooling_fast.max_route(g, cols, rows, ctx.geometry[0], part_shape)
-        return _into_image(part, ctx.shape), None, None, None
+    def backward(ctx, g, *_):
+        arg = MaxPool2DWithIndices.offsets(ctx)
+        return MaxPoolRoute.apply(g, arg, ctx.shape, *ctx.geometry), None, None, None, None
+
+    @staticmethod
+    def backward_arrays(ctx, g, *_):
+        if ctx.arg is not None:
+            return _route(g, ctx.arg, ctx.shape, *ctx.geometry), None, None, None, None
+        rows, cols, part_shape = ctx.steps
+        part = pooling_fast.max_route(g, rows, cols, ctx.geometry[0], part_shape)
+        return _into_image(part, ctx.shape), None, None, None, None
 
 
 @register("max_pool2d_route")
@@ -253,11 +263,12 @@ def max_pool2d(input: Tensor, kernel_size: Any, stride: Any = None, padding: Any
     kernel, stride, padding, dilation, out = _pool_geometry(
         x, kernel_size, stride, padding, dilation, ceil_mode, "max_pool2d")
     padded = _pad_for_windows(x, kernel, stride, padding, dilation, out, -np.inf)
-    values, arg = MaxPool2DWithIndices.apply(padded, kernel, stride, dilation)
+    if not return_indices:
+        values = MaxPool2DWithIndices.apply(padded, kernel, stride, dilation, False)
+        return movement.squeeze(values, 0) if unbatched else values
+    values, arg = MaxPool2DWithIndices.apply(padded, kernel, stride, dilation, True)
     if unbatched:
         values = movement.squeeze(values, 0)
-    if not return_indices:
-        return values
     indices = _flat_indices(array_of(arg), x.shape[-1], kernel, stride, padding, dilation)
     return values, wrap(indices[0] if unbatched else indices)
 

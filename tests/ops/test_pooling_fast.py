@@ -37,14 +37,14 @@ def tiled_images(draw):
 def test_tiled_max_pool_matches_the_general_path_with_ties(case):
     x, kernel = case
     out = (x.shape[2] // kernel[0], x.shape[3] // kernel[1])
-    best, cols, rows = pooling_fast.max_pool(x, kernel)
+    best, rows, cols = pooling_fast.max_pool(x, kernel)
     expected_best, expected_arg = pooling._max_windows(x, kernel, kernel, (1, 1), out)
     np.testing.assert_array_equal(best, expected_best)
-    arg = pooling_fast.flat_offsets(cols, rows, kernel).reshape(best.shape)
+    arg = pooling_fast.flat_offsets(rows, cols, kernel).reshape(best.shape)
     np.testing.assert_array_equal(arg, expected_arg)
     g = np.random.default_rng(0).standard_normal(best.shape)
     np.testing.assert_array_equal(
-        pooling_fast.max_route(g, cols, rows, kernel, x.shape),
+        pooling_fast.max_route(g, rows, cols, kernel, x.shape),
         pooling._route(g, expected_arg, x.shape, kernel, kernel, (1, 1)))
 
 
@@ -83,12 +83,11 @@ def test_backward_arrays_agrees_with_backward(pool, cfg, seed):
     _, node = _pool_node(pool, cfg, seed)
     shape = node.output_meta[0][0]
     g = np.random.default_rng(seed + 1).standard_normal(shape)
-    extra = (None,) if pool == "max" else ()
     with minigrad.enable_grad():
-        expected = node.function.backward(node, Tensor(g), *extra)
-    got = node.function.backward_arrays(node, g, *extra)
-    assert len(got) == len(expected) == 4
-    assert isinstance(got[0], np.ndarray) and got[1:] == (None,) * 3
+        expected = node.function.backward(node, Tensor(g))
+    got = node.function.backward_arrays(node, g)
+    assert len(got) == len(expected) == len(node.next_edges)
+    assert isinstance(got[0], np.ndarray) and set(got[1:]) == {None}
     np.testing.assert_allclose(got[0], expected[0].numpy(), rtol=1e-12, atol=1e-12)
 
 
