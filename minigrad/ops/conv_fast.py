@@ -8,11 +8,13 @@ story (values, first and second derivatives).
 
 1. **A slice of the batch at a time.** The columns of a whole batch are KH * KW times
    larger than the input (80 MB for a 64 x 32 x 32 x 32 input and a 3 x 3 kernel). They
-   are built, multiplied and dropped CHUNK_BYTES at a time instead, so they stay in the
-   CPU cache between the copy that makes them and the product that reads them, and no
-   large buffer is ever allocated (a fresh one costs a page fault per page on first
-   write). The backward builds each slice's columns again rather than keeping them: one
-   cache-resident copy is cheaper than holding and re-reading the whole set.
+   are built, multiplied and dropped a slice of the batch at a time instead (at most
+   MAX_CHUNKS slices, at least CHUNK_BYTES of columns each), so they are more likely to
+   stay in the CPU cache between the copy that makes them and the product that reads
+   them, no buffer as large as the whole set is allocated (a fresh one costs a page fault
+   per page on first write), and nothing is kept between calls (no buffer pool). The
+   backward builds each slice's columns again rather than keeping them from the forward:
+   memory stays at one slice, for one more copy.
 2. **Row-pitch columns for stride 1.** With stride 1, the window (i, j) of a whole image
    is one run of its padded, flattened pixels: output q = oh * WP + ow reads pixel
    i * DH * WP + j * DW + q, where WP is the padded width. Columns with that pitch
@@ -32,9 +34,14 @@ from numpy.lib.stride_tricks import as_strided
 
 from .windows import Pair, add_windows, output_size, windows
 
-# Bytes of columns built at a time: small enough to stay in the L2/L3 cache with the
-# product that reads them, large enough that each matrix product is still efficient.
-CHUNK_BYTES = 1 << 23
+# Bytes of columns built at a time, at least, and chunks per call, at most. On one quiet
+# core, 1 MB slices that stay in cache are fastest; but each slice costs a few
+# multithreaded BLAS calls, each ending with the threads waiting for each other, and on
+# a machine busy with other work a thread may not get its core back for milliseconds.
+# Measured on a loaded 2-core AMD EPYC, 32 MB and at most 4 slices kept LeNet's layers
+# at one call each and the wide layers within ~2x PyTorch, where 1 MB slices were 2-10x.
+CHUNK_BYTES = 1 << 25
+MAX_CHUNKS = 4
 
 
 class Layout:
@@ -57,8 +64,8 @@ class Layout:
         self.per_image = self.out[0] * self.pitch
         # The run of window (i, j) ends exactly at the end of the padded image.
         self.run = self.per_image - dilation[1] * (kw - 1)
-        per_chunk = c * kh * kw * self.per_image * itemsize
-        self.step = max(1, CHUNK_BYTES // per_chunk)
+        per_image = c * kh * kw * self.per_image * itemsize
+        self.step = max(1, CHUNK_BYTES // per_image, -(-n // MAX_CHUNKS))
 
     def chunks(self) -> list[slice]:
         return [slice(a, min(self.n, a + self.step)) for a in range(0, self.n, self.step)]
