@@ -90,6 +90,12 @@ class Tensor(TensorMethods):
         """Record an in-place change of the array (see ``minigrad.internal.mark_modified``)."""
         self._get_version().value += 1
 
+    def _adopt(self, result: "Tensor") -> None:
+        """Become ``result`` (see ``minigrad.internal.adopt_result``)."""
+        self._data, self._grad_fn, self._output_nr = result._data, result._grad_fn, result._output_nr
+        self._requires_grad = result._requires_grad
+        self._version = result._get_version()
+
     # --- array facts ------------------------------------------------------------------
     @property
     def data(self) -> "Tensor":

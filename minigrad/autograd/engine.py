@@ -214,52 +214,55 @@ def _accumulate(buffers: dict, node: Any, nr: int, g: Tensor, create_graph: bool
 def _call_backward(node: Node, grads: list, buffers: dict, needed: set | None,
                    create_graph: bool, observer: Callable[..., None] | None) -> None:
     function = node.function
-    arrays = function.backward_arrays is not None and not create_graph
     for i, (shape, dtype) in enumerate(node.output_meta):
         if grads[i] is None:
             grads[i] = Tensor._wrap(np.zeros(shape, dtype))
-    if arrays:
+    if function.backward_arrays is not None and not create_graph:
         result = function.backward_arrays(node, *[g._data for g in grads])
     else:
         result = function.backward(node, *grads)
     if not isinstance(result, tuple):
         result = (result,)
-    if len(result) != len(node.next_edges):
+    edges = node.next_edges
+    if len(result) != len(edges):
         raise RuntimeError(
             f"Function {function.__name__} ({node.name()}) returned {len(result)} gradients "
-            f"from backward, but its forward took {len(node.next_edges)} positional "
-            "arguments; return exactly one per argument (None where there is no gradient)")
+            f"from backward, but its forward took {len(edges)} positional arguments; "
+            "return exactly one per argument (None where there is no gradient)")
     if observer is not None:
         observer("run", node=node, grads_in=grads, grads_out=tuple(
-            _as_tensor(g) if g is not None else None for g in result))
-    for i, (edge, g) in enumerate(zip(node.next_edges, result)):
+            None if g is None else _checked(node, i, None, g, create_graph)
+            for i, g in enumerate(result)))
+    for i, edge in enumerate(edges):
+        g = result[i]
         if edge is None or g is None or (needed is not None and edge[0] not in needed):
             continue
-        g = _validate(node, i, edge, g, create_graph)
+        g = _checked(node, i, edge, g, create_graph)
         if observer is not None:
             observer("send", source=node, index=i, target=edge[0], target_nr=edge[1], grad=g)
         _accumulate(buffers, edge[0], edge[1], g, create_graph)
 
 
-def _as_tensor(g: Any) -> Tensor:
-    return g if isinstance(g, Tensor) else Tensor._wrap(np.asarray(g))
-
-
-def _validate(node: Node, index: int, edge: tuple, g: Any, create_graph: bool) -> Tensor:
-    """Check a gradient against the tensor its edge stands for; cast it to that dtype."""
-    g = _as_tensor(g)
+def _checked(node: Node, index: int, edge: tuple | None, g: Any, create_graph: bool) -> Tensor:
+    """``g`` as a tensor, checked against the tensor its edge stands for and cast to that
+    tensor's dtype (a rule may return arrays, or tensors of another float dtype)."""
+    array = g._data if isinstance(g, Tensor) else np.asarray(g)
+    if edge is None:
+        return g if isinstance(g, Tensor) else Tensor._wrap(array)
     target, nr = edge
-    if isinstance(target, AccumulateGrad):
-        shape, dtype = target.variable.shape, target.variable.dtype
+    if type(target) is AccumulateGrad:
+        shape, dtype = target.variable._data.shape, target.variable._data.dtype
     else:
         shape, dtype = target.output_meta[nr]
-    if g.shape != shape:
+    if array.shape != shape:
         raise RuntimeError(f"Function {node.name()} returned an invalid gradient at index "
-                           f"{index} - got {list(g.shape)} but expected shape compatible "
+                           f"{index} - got {list(array.shape)} but expected shape compatible "
                            f"with {list(shape)}")
-    if g.dtype != dtype:
-        g = g.to(dtype) if create_graph else Tensor._wrap(g._data.astype(dtype))
-    return g
+    if array.dtype != dtype:
+        if create_graph and isinstance(g, Tensor):
+            return g.to(dtype)
+        return Tensor._wrap(array.astype(dtype))
+    return g if isinstance(g, Tensor) else Tensor._wrap(array)
 
 
 def _finish_leaf(acc: AccumulateGrad, g: Tensor, targets: dict | None, captured: dict,

@@ -34,6 +34,10 @@ class Reshape(Function):
     def backward(ctx, g):
         return reshape(g, ctx.shape), None
 
+    @staticmethod
+    def backward_arrays(ctx, g):
+        return np.reshape(g, ctx.shape), None
+
 
 @register("expand")
 class Expand(Function):
@@ -47,6 +51,10 @@ class Expand(Function):
     @staticmethod
     def backward(ctx, g):
         return sum_to(g, ctx.shape), None
+
+    @staticmethod
+    def backward_arrays(ctx, g):
+        return sum_to_array(g, ctx.shape), None
 
 
 @register("sum")
@@ -62,6 +70,11 @@ class Sum(Function):
     def backward(ctx, g):
         kept = reshape(g, kept_shape(ctx.shape, ctx.dims))
         return expand(kept, ctx.shape), None
+
+    @staticmethod
+    def backward_arrays(ctx, g):
+        kept = np.reshape(g, kept_shape(ctx.shape, ctx.dims))
+        return np.broadcast_to(kept, ctx.shape), None
 
 
 # --- public functions ------------------------------------------------------------
@@ -102,10 +115,21 @@ def sum_to(g: Tensor, shape: tuple[int, ...]) -> Tensor:
     shape = tuple(shape)
     if g.shape == shape:
         return g
-    lead = g.ndim - len(shape)
-    axes = tuple(range(lead)) + tuple(
-        lead + i for i, n in enumerate(shape) if n == 1 and g.shape[lead + i] != 1)
-    return reshape(Sum.apply(g, axes, keepdim=True), shape)
+    return reshape(Sum.apply(g, _broadcast_axes(g.shape, shape), keepdim=True), shape)
+
+
+def sum_to_array(g: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
+    """``sum_to`` on arrays, for the ``backward_arrays`` rules."""
+    if g.shape == shape:
+        return g
+    return np.reshape(np.sum(g, axis=_broadcast_axes(g.shape, shape)), shape)
+
+
+def _broadcast_axes(big: tuple[int, ...], shape: tuple[int, ...]) -> tuple[int, ...]:
+    """The axes of ``big`` that broadcasting ``shape`` to it added or stretched."""
+    lead = len(big) - len(shape)
+    return tuple(range(lead)) + tuple(
+        lead + i for i, n in enumerate(shape) if n == 1 and big[lead + i] != 1)
 
 
 def sum(x: Tensor, dim: Any = None, keepdim: bool = False) -> Tensor:

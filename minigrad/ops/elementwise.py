@@ -11,14 +11,41 @@ from typing import Any
 import numpy as np
 
 from ..autograd.function import Function, register
+from ..internal import array_of, wrap
 from ..tensor import Tensor
 from ._util import broadcast_shape, operands
-from .broadcasting import sum_to
+from .broadcasting import sum_to, sum_to_array
 
 
-def _mask(condition: Tensor, like: Tensor) -> Tensor:
-    """A constant 0/1 tensor of ``like``'s dtype."""
-    return Tensor._wrap(condition._data.astype(like.dtype))
+@register("locally_constant")
+class LocallyConstant(Function):
+    """z = c(x), given as an array: a mask, a sign or a share that is constant wherever it
+    is differentiable.  dz/dx = 0.
+
+    Backward rules build their masks with it, so a gradient like relu's ``g * (x > 0)``
+    stays connected to x, as PyTorch's does: differentiating it again gives zeros instead
+    of "does not require grad".
+    """
+
+    @staticmethod
+    def forward(ctx, x, value):
+        ctx.like = x.shape, x.dtype
+        return value
+
+    @staticmethod
+    def backward(ctx, g):
+        shape, dtype = ctx.like
+        return wrap(np.zeros(shape, dtype)), None
+
+
+def locally_constant(x: Tensor, value: np.ndarray) -> Tensor:
+    """``value`` (computed from x's values) as a tensor connected to x with derivative 0."""
+    return LocallyConstant.apply(x, value)
+
+
+def _mask(condition: np.ndarray, source: Tensor, dtype: np.dtype) -> Tensor:
+    """A 0/1 tensor of ``dtype``, connected to ``source`` with derivative 0."""
+    return locally_constant(source, condition.astype(dtype))
 
 
 @register("add")
@@ -35,6 +62,11 @@ class Add(Function):
         x_shape, y_shape = ctx.shapes
         return sum_to(g, x_shape), sum_to(g, y_shape)
 
+    @staticmethod
+    def backward_arrays(ctx, g):
+        x_shape, y_shape = ctx.shapes
+        return sum_to_array(g, x_shape), sum_to_array(g, y_shape)
+
 
 @register("sub")
 class Sub(Function):
@@ -49,6 +81,12 @@ class Sub(Function):
     def backward(ctx, g):
         x_shape, y_shape = ctx.shapes
         return sum_to(g, x_shape), sum_to(-g, y_shape) if ctx.needs_input_grad[1] else None
+
+    @staticmethod
+    def backward_arrays(ctx, g):
+        x_shape, y_shape = ctx.shapes
+        gy = sum_to_array(np.negative(g), y_shape) if ctx.needs_input_grad[1] else None
+        return sum_to_array(g, x_shape), gy
 
 
 @register("mul")
@@ -67,6 +105,13 @@ class Mul(Function):
         gy = sum_to(g * x, y.shape) if ctx.needs_input_grad[1] else None
         return gx, gy
 
+    @staticmethod
+    def backward_arrays(ctx, g):
+        x, y = ctx.saved_arrays
+        gx = sum_to_array(g * y, x.shape) if ctx.needs_input_grad[0] else None
+        gy = sum_to_array(g * x, y.shape) if ctx.needs_input_grad[1] else None
+        return gx, gy
+
 
 @register("div")
 class Div(Function):
@@ -82,6 +127,13 @@ class Div(Function):
         x, y = ctx.saved_tensors
         gx = sum_to(g / y, x.shape) if ctx.needs_input_grad[0] else None
         gy = sum_to(-g * x / (y * y), y.shape) if ctx.needs_input_grad[1] else None
+        return gx, gy
+
+    @staticmethod
+    def backward_arrays(ctx, g):
+        x, y = ctx.saved_arrays
+        gx = sum_to_array(g / y, x.shape) if ctx.needs_input_grad[0] else None
+        gy = sum_to_array(-g * x / (y * y), y.shape) if ctx.needs_input_grad[1] else None
         return gx, gy
 
 
@@ -115,6 +167,10 @@ class Neg(Function):
     def backward(ctx, g):
         return -g
 
+    @staticmethod
+    def backward_arrays(ctx, g):
+        return np.negative(g)
+
 
 @register("exp")
 class Exp(Function):
@@ -131,6 +187,11 @@ class Exp(Function):
         (out,) = ctx.saved_tensors
         return g * out
 
+    @staticmethod
+    def backward_arrays(ctx, g):
+        (out,) = ctx.saved_arrays
+        return g * out
+
 
 @register("log")
 class Log(Function):
@@ -144,6 +205,11 @@ class Log(Function):
     @staticmethod
     def backward(ctx, g):
         (x,) = ctx.saved_tensors
+        return g / x
+
+    @staticmethod
+    def backward_arrays(ctx, g):
+        (x,) = ctx.saved_arrays
         return g / x
 
 
@@ -208,6 +274,11 @@ class Tanh(Function):
         (out,) = ctx.saved_tensors
         return g * (1 - out * out)
 
+    @staticmethod
+    def backward_arrays(ctx, g):
+        (out,) = ctx.saved_arrays
+        return g * (1 - out * out)
+
 
 @register("sigmoid")
 class Sigmoid(Function):
@@ -225,6 +296,11 @@ class Sigmoid(Function):
         (out,) = ctx.saved_tensors
         return g * out * (1 - out)
 
+    @staticmethod
+    def backward_arrays(ctx, g):
+        (out,) = ctx.saved_arrays
+        return g * out * (1 - out)
+
 
 @register("relu")
 class ReLU(Function):
@@ -239,7 +315,12 @@ class ReLU(Function):
     @staticmethod
     def backward(ctx, g):
         (out,) = ctx.saved_tensors
-        return g * _mask(out > 0, g)
+        return g * _mask(array_of(out) > 0, out, g.dtype)
+
+    @staticmethod
+    def backward_arrays(ctx, g):
+        (out,) = ctx.saved_arrays
+        return np.where(out > 0, g, np.zeros((), g.dtype))
 
 
 @register("abs")
@@ -254,7 +335,7 @@ class Abs(Function):
     @staticmethod
     def backward(ctx, g):
         (x,) = ctx.saved_tensors
-        return g * Tensor._wrap(np.sign(x._data))
+        return g * locally_constant(x, np.sign(array_of(x)))
 
 
 class _Extremum(Function):
@@ -270,10 +351,10 @@ class _Extremum(Function):
     @staticmethod
     def backward(ctx, g):
         x, y = ctx.saved_tensors
-        wins = ctx.function.pick(x._data, y._data) == x._data
-        share_x = np.where(x._data == y._data, 0.5, wins.astype(g.dtype)).astype(g.dtype)
-        gx = sum_to(g * Tensor._wrap(share_x), x.shape) if ctx.needs_input_grad[0] else None
-        gy = sum_to(g * Tensor._wrap(1 - share_x), y.shape) if ctx.needs_input_grad[1] else None
+        wins = ctx.function.pick(array_of(x), array_of(y)) == array_of(x)
+        share_x = np.where(array_of(x) == array_of(y), 0.5, wins.astype(g.dtype)).astype(g.dtype)
+        gx = sum_to(g * wrap(share_x), x.shape) if ctx.needs_input_grad[0] else None
+        gy = sum_to(g * wrap(1 - share_x), y.shape) if ctx.needs_input_grad[1] else None
         return gx, gy
 
 
@@ -307,10 +388,10 @@ class Clamp(Function):
         low, high = ctx.bounds
         inside = np.ones(x.shape, dtype=bool)
         if low is not None:
-            inside &= x._data >= low
+            inside &= array_of(x) >= low
         if high is not None:
-            inside &= x._data <= high
-        return g * Tensor._wrap(inside.astype(g.dtype)), None, None
+            inside &= array_of(x) <= high
+        return g * wrap(inside.astype(g.dtype)), None, None
 
 
 @register("where")
@@ -325,8 +406,8 @@ class Where(Function):
 
     @staticmethod
     def backward(ctx, g):
-        cond = Tensor._wrap(np.asarray(ctx.condition))
-        zero = Tensor._wrap(np.zeros((), dtype=g.dtype))
+        cond = wrap(np.asarray(ctx.condition))
+        zero = wrap(np.zeros((), dtype=g.dtype))
         x_shape, y_shape = ctx.shapes
         gx = sum_to(where(cond, g, zero), x_shape) if ctx.needs_input_grad[1] else None
         gy = sum_to(where(cond, zero, g), y_shape) if ctx.needs_input_grad[2] else None
@@ -478,7 +559,7 @@ def clamp(x: Tensor, min: Any = None, max: Any = None) -> Tensor:
 
 def where(condition: Any, x: Any, y: Any) -> Tensor:
     """Pick from ``x`` where ``condition`` is true and from ``y`` elsewhere."""
-    cond = condition._data if isinstance(condition, Tensor) else np.asarray(condition)
+    cond = array_of(condition) if isinstance(condition, Tensor) else np.asarray(condition)
     if cond.dtype != np.bool_:
         raise TypeError(f"where: condition must be a bool tensor, got {cond.dtype}")
     x, y = operands(x, y)
@@ -490,11 +571,11 @@ def compare(ufunc: np.ufunc, a: Any, b: Any) -> Tensor:
     """A comparison or logical op: a bool tensor, outside the graph."""
     a, b = operands(a, b)
     broadcast_shape(ufunc.__name__, a.shape, b.shape)
-    return Tensor._wrap(ufunc(a._data, b._data))
+    return wrap(ufunc(array_of(a), array_of(b)))
 
 
 def bitwise_not(x: Tensor) -> Tensor:
     """``~x``: logical not of a bool tensor, bitwise not of an integer one; no gradient."""
     if x.dtype.kind == "f":
         raise TypeError(f"bitwise_not: ~ is only defined for integer and bool tensors, got {x.dtype}")
-    return Tensor._wrap(np.invert(x._data))
+    return wrap(np.invert(array_of(x)))

@@ -12,6 +12,7 @@ from typing import Any
 import numpy as np
 
 from ..autograd.function import Function, register
+from ..internal import array_of, wrap
 from ..tensor import Tensor
 from .broadcasting import sum_to
 from ._util import as_tensor, normalize_dim
@@ -125,7 +126,7 @@ class SetItem(Function):
     def backward(ctx, g):
         gx = gv = None
         if ctx.needs_input_grad[0]:
-            gx = SetItem.apply(g, Tensor._wrap(np.zeros((), dtype=g.dtype)), ctx.key)
+            gx = SetItem.apply(g, wrap(np.zeros((), dtype=g.dtype)), ctx.key)
         if ctx.needs_input_grad[1]:
             gv = sum_to(GetItem.apply(g, ctx.key), ctx.v_shape)
         return gx, gv, None
@@ -186,7 +187,7 @@ def _index_items(index: Any) -> tuple:
     key = []
     for item in items:
         if isinstance(item, Tensor):
-            item = item._data
+            item = array_of(item)
         elif isinstance(item, list):
             item = np.asarray(item)
         if isinstance(item, np.ndarray) and item.dtype.kind not in "biu":
@@ -231,7 +232,7 @@ def setitem(x: Tensor, index: Any, value: Any) -> Tensor:
 def gather(x: Tensor, dim: int, index: Any) -> Tensor:
     """Pick values along ``dim`` at ``index`` (an integer tensor of x's ndim), as
     ``torch.gather``."""
-    index = index._data if isinstance(index, Tensor) else np.asarray(index)
+    index = array_of(index) if isinstance(index, Tensor) else np.asarray(index)
     dim = normalize_dim(dim, x.ndim, "gather")
     if index.dtype.kind not in "iu" or index.ndim != x.ndim:
         raise RuntimeError(f"gather: index must be an integer tensor with the same number of "

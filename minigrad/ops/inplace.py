@@ -12,6 +12,7 @@ from typing import Any, Callable
 import numpy as np
 
 from ..autograd.grad_mode import is_grad_enabled, no_grad
+from ..internal import adopt_result, array_of, mark_modified, replace_array
 from ..tensor import Tensor
 from . import indexing
 
@@ -25,23 +26,13 @@ def _records(self: Tensor, other: Any, op: str) -> bool:
     return wants and is_grad_enabled()
 
 
-def _take_over(self: Tensor, out: Tensor) -> Tensor:
-    """``self`` becomes ``out``: new array, new node, new version. The old array is left as
-    it was, so nodes that saved it still see the values they saved."""
-    self._data, self._grad_fn, self._output_nr = out._data, out._grad_fn, out._output_nr
-    self._requires_grad = out._requires_grad
-    self._version = out._get_version()
-    return self
-
-
 def _write(self: Tensor, op: str, values: np.ndarray) -> Tensor:
     if values.shape != self.shape:
         raise RuntimeError(f"{op}: output with shape {list(self.shape)} doesn't match the "
                            f"broadcast shape {list(values.shape)}")
-    if not self._data.flags.writeable:  # e.g. an expanded view: give it its own memory
-        self._data = self._data.copy()
-    np.copyto(self._data, values, casting="same_kind")
-    self._bump_version()
+    array = _writable(self)
+    np.copyto(array, values, casting="same_kind")
+    mark_modified(self)
     return self
 
 
@@ -52,19 +43,26 @@ def inplace(self: Tensor, op: str, compute: Callable[[Tensor, Any], Tensor], oth
         if out.shape != self.shape:
             raise RuntimeError(f"{op}: output with shape {list(self.shape)} doesn't match "
                                f"the broadcast shape {list(out.shape)}")
-        return _take_over(self, out.to(self.dtype))
+        return adopt_result(self, out.to(self.dtype))
     with no_grad():
         out = compute(self, other)
-    return _write(self, op, out._data)
+    return _write(self, op, array_of(out))
 
 
 def setitem_(self: Tensor, index: Any, value: Any) -> None:
     """``self[index] = value``."""
     if _records(self, value, "setitem"):
-        _take_over(self, indexing.setitem(self, index, value))
+        adopt_result(self, indexing.setitem(self, index, value))
         return
     key, value = indexing.prepare_setitem(self, index, value)
-    if not self._data.flags.writeable:
-        self._data = self._data.copy()
-    indexing.write(self._data, key, value._data)
-    self._bump_version()
+    indexing.write(_writable(self), key, array_of(value))
+    mark_modified(self)
+
+
+def _writable(t: Tensor) -> np.ndarray:
+    """The array of ``t``, first given its own memory if it is a read-only view (expand)."""
+    array = array_of(t)
+    if not array.flags.writeable:
+        array = array.copy()
+        replace_array(t, array)
+    return array

@@ -31,6 +31,10 @@ class Permute(Function):
     def backward(ctx, g):
         return permute(g, tuple(np.argsort(ctx.dims))), None
 
+    @staticmethod
+    def backward_arrays(ctx, g):
+        return np.transpose(g, np.argsort(ctx.dims)), None
+
 
 @register("cat")
 class Cat(Function):

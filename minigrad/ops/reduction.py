@@ -11,6 +11,7 @@ from typing import Any, NamedTuple
 import numpy as np
 
 from ..autograd.function import Function, register
+from ..internal import array_of, wrap
 from ..tensor import Tensor
 from . import elementwise, indexing, movement
 from .broadcasting import Sum, kept_shape, sum, sum_to  # noqa: F401
@@ -33,7 +34,7 @@ class _ExtremeReduction(Function):
     @staticmethod
     def backward(ctx, g):
         kept = movement.reshape(g, kept_shape(ctx.shape, ctx.dims))
-        return kept * Tensor._wrap(ctx.share), None
+        return kept * wrap(ctx.share), None
 
 
 @register("amax")
@@ -127,7 +128,7 @@ def _select(x: Tensor, dim: Any, keepdim: bool, op: str, find: Any) -> Any:
     if dim is None:
         return (amax if op == "max" else amin)(x)
     dim = normalize_dim(dim, x.ndim, op)
-    index = Tensor._wrap(find(x._data, axis=dim, keepdims=True))
+    index = wrap(find(array_of(x), axis=dim, keepdims=True))
     values = indexing.gather(x, dim, index)
     if not keepdim:
         values, index = movement.squeeze(values, dim), movement.squeeze(index, dim)
@@ -158,16 +159,16 @@ def argmin(x: Tensor, dim: int | None = None, keepdim: bool = False) -> Tensor:
 def _arg(find: Any, x: Tensor, dim: int | None, keepdim: bool, op: str) -> Tensor:
     _check_not_empty(x, op)
     if dim is None:
-        return Tensor._wrap(np.asarray(find(x._data), dtype=np.int64))
+        return wrap(np.asarray(find(array_of(x)), dtype=np.int64))
     dim = normalize_dim(dim, x.ndim, op)
-    return Tensor._wrap(find(x._data, axis=dim, keepdims=keepdim).astype(np.int64))
+    return wrap(find(array_of(x), axis=dim, keepdims=keepdim).astype(np.int64))
 
 
 def logsumexp(x: Tensor, dim: Any, keepdim: bool = False) -> Tensor:
     """``log(sum(exp(x)))`` over ``dim``, shifted by the maximum so it never overflows."""
     dims = normalize_dims(dim, x.ndim, "logsumexp")
-    peak = np.max(x._data, axis=dims, keepdims=True)  # a constant: no gradient through it
-    shift = Tensor._wrap(np.where(np.isfinite(peak), peak, 0).astype(x.dtype))
+    peak = np.max(array_of(x), axis=dims, keepdims=True)  # a constant: no gradient through it
+    shift = wrap(np.where(np.isfinite(peak), peak, 0).astype(x.dtype))
     out = elementwise.log(sum(elementwise.exp(x - shift), dims, keepdim=True)) + shift
     return out if keepdim else movement.squeeze(out, dims)
 
@@ -179,7 +180,7 @@ def log_softmax(x: Tensor, dim: int) -> Tensor:
 
 def softmax(x: Tensor, dim: int) -> Tensor:
     """``exp(x) / sum(exp(x))`` along ``dim``, computed after subtracting the maximum."""
-    shift = Tensor._wrap(np.max(x._data, axis=normalize_dim(dim, x.ndim, "softmax"),
+    shift = wrap(np.max(array_of(x), axis=normalize_dim(dim, x.ndim, "softmax"),
                                 keepdims=True))
     e = elementwise.exp(x - shift)
     return e / sum(e, dim, keepdim=True)
