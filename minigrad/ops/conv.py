@@ -272,6 +272,10 @@ def conv2d(input: Tensor, weight: Tensor, bias: Tensor | None = None, stride: An
     if bias is not None and (not isinstance(bias, Tensor) or bias.shape != (f,)):
         raise RuntimeError(f"conv2d: expected bias of shape [{f}] for weight of size "
                            f"{list(weight.shape)}, got {list(getattr(bias, 'shape', ()))}")
+    for name, t in (("weight", weight), ("bias", bias)):
+        if t is not None and t.dtype != input.dtype:  # never a silent float64 result
+            raise RuntimeError(f"conv2d: input type ({input.dtype}) and {name} type "
+                               f"({t.dtype}) should be the same")
     if isinstance(padding, str):
         if padding not in ("same", "valid"):
             raise ValueError(f"conv2d: invalid padding string {padding!r}, should be one of "
