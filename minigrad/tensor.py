@@ -1,7 +1,7 @@
 """Tensor: a NumPy array, its gradient, and the graph node that produced it.
 
 Every operator and method here is a thin wrapper: the arithmetic lives in the registered
-primitives of :mod:`minigrad.ops`, which record the graph through ``Function.apply``.
+primitives of `minigrad.ops`, which record the graph through ``Function.apply``.
 """
 from __future__ import annotations
 
@@ -9,6 +9,8 @@ from typing import Any, Callable, Iterator, Sequence
 
 import numpy as np
 
+from . import _printing, devices
+from .size import Size
 from .tensor_methods import TensorMethods
 
 DEFAULT_FLOAT = np.dtype(np.float32)
@@ -63,6 +65,9 @@ class Tensor(TensorMethods):
     _version: "_Version | None" = None  # made on first need (a save or an in-place change)
     _accumulator: Any = None   # weak reference to the leaf's AccumulateGrad node
     _hooks: list | None = None
+    _base: "Tensor | None" = None  # the tensor whose memory this view shares (views.py)
+    _view_path: tuple = ()
+    _view_version = 0
     grad: "Tensor | None" = None
     name: str | None = None
 
@@ -90,11 +95,12 @@ class Tensor(TensorMethods):
         """Record an in-place change of the array (see ``minigrad.internal.mark_modified``)."""
         self._get_version().value += 1
 
-    def _adopt(self, result: "Tensor") -> None:
-        """Become ``result`` (see ``minigrad.internal.adopt_result``)."""
-        self._data, self._grad_fn, self._output_nr = result._data, result._grad_fn, result._output_nr
+    def _adopt_history(self, result: "Tensor") -> None:
+        """Take ``result``'s node (see ``minigrad.internal.adopt_history``)."""
+        self._grad_fn, self._output_nr = result._grad_fn, result._output_nr
         self._requires_grad = result._requires_grad
-        self._version = result._get_version()
+        if self._base is not None:
+            views.mark_synced(self)
 
     # --- array facts ------------------------------------------------------------------
     @property
@@ -113,8 +119,8 @@ class Tensor(TensorMethods):
         self._data = value._data
 
     @property
-    def shape(self) -> tuple[int, ...]:
-        return self._data.shape
+    def shape(self) -> Size:
+        return tuple.__new__(Size, self._data.shape)  # NumPy's shape is already valid
 
     @property
     def ndim(self) -> int:
@@ -127,7 +133,7 @@ class Tensor(TensorMethods):
     def size(self, dim: int | None = None) -> Any:
         """The shape, or the length of dimension ``dim``."""
         if dim is None:
-            return self._data.shape
+            return tuple.__new__(Size, self._data.shape)  # NumPy's shape is already valid
         return self._data.shape[ops.normalize_dim(dim, self.ndim, "size")]
 
     def numel(self) -> int:
@@ -148,6 +154,8 @@ class Tensor(TensorMethods):
     # --- autograd facts -----------------------------------------------------------------
     @property
     def requires_grad(self) -> bool:
+        if self._base is not None:
+            views.refresh(self)
         return self._requires_grad
 
     @requires_grad.setter
@@ -171,6 +179,8 @@ class Tensor(TensorMethods):
     @property
     def grad_fn(self) -> Any:
         """The node that made this tensor, or None for a leaf."""
+        if self._base is not None:
+            views.refresh(self)
         return self._grad_fn
 
     @property
@@ -180,7 +190,19 @@ class Tensor(TensorMethods):
 
     @property
     def is_leaf(self) -> bool:
-        return self._grad_fn is None
+        return self.grad_fn is None
+
+    def is_contiguous(self) -> bool:
+        """Whether the elements lie in memory in row-major order without gaps."""
+        return bool(self._data.flags.c_contiguous)
+
+    def contiguous(self) -> "Tensor":
+        """This tensor if it is contiguous, else a contiguous copy (differentiable)."""
+        return self if self.is_contiguous() else ops.clone(self)
+
+    def data_ptr(self) -> int:
+        """The address of the first element (views of one base share memory)."""
+        return int(self._data.__array_interface__["data"][0])
 
     def backward(self, gradient: Any = None, retain_graph: bool | None = None,
                  create_graph: bool = False) -> None:
@@ -268,12 +290,23 @@ class Tensor(TensorMethods):
                                "ambiguous")
         return bool(self._data.item())
 
-    def to(self, dtype: Any) -> "Tensor":
-        """Cast to ``dtype`` (differentiable between float dtypes)."""
-        dtype = np.dtype(dtype)
-        return self if dtype == self.dtype else ops.cast(self, dtype)
+    def to(self, *args: Any, **kwargs: Any) -> "Tensor":
+        """This tensor with another dtype (differentiable between float dtypes), or itself.
 
-    astype = to
+        Accepts PyTorch's forms: ``to(dtype)``, ``to(device)``, ``to(device, dtype)``,
+        ``to(other_tensor)``, and the keywords ``dtype``, ``device``, ``non_blocking``,
+        ``copy``. The device must be the CPU (see `minigrad.devices`).
+        """
+        if len(args) == 1 and not kwargs and isinstance(args[0], (np.dtype, type)):
+            dtype, copy = np.dtype(args[0]), False  # the common x.to(dtype), kept quick
+        else:
+            dtype, copy = devices.to_arguments(args, kwargs)
+        if dtype is not None and dtype != self.dtype:
+            return ops.cast(self, dtype)
+        return ops.clone(self) if copy else self
+
+    def astype(self, dtype: Any) -> "Tensor":
+        return self.to(dtype=dtype)
 
     def float(self) -> "Tensor":
         return self.to(np.float32)
@@ -294,25 +327,17 @@ class Tensor(TensorMethods):
         return ops.clone(self)
 
     def __repr__(self) -> str:
-        body = np.array2string(self._data, separator=", ", prefix="tensor(", precision=4)
-        extras = []
-        if self.dtype not in (DEFAULT_FLOAT, np.dtype(np.int64), np.dtype(np.bool_)):
-            extras.append(f"dtype=minigrad.{self.dtype}")
-        if self._grad_fn is not None:
-            extras.append(f"grad_fn=<{self._grad_fn.name()}>")
-        elif self.requires_grad:
-            extras.append("requires_grad=True")
-        return "tensor(" + ", ".join([body] + extras) + ")"
+        return _printing.tensor_repr(self)
 
     __hash__ = object.__hash__
 
     def draw_graph(self, **kwargs: Any) -> Any:
-        """Draw the graph that produced this tensor (see :func:`minigrad.viz.draw_graph`)."""
+        """Draw the graph that produced this tensor (see `minigrad.viz.draw_graph`)."""
         from .viz import draw_graph
         return draw_graph(self, **kwargs)
 
 
-from .autograd import engine, hooks  # noqa: E402  (the engine builds on Tensor)
+from .autograd import engine, hooks, views  # noqa: E402  (the engine builds on Tensor)
 from . import ops, tensor_methods  # noqa: E402  (the primitives build on Tensor)
 
 tensor_methods.ops = ops

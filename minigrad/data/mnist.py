@@ -12,6 +12,7 @@ from typing import Any, Callable
 
 import numpy as np
 
+from ..internal import wrap
 from ..serialization import atomic_write
 from ..tensor import Tensor
 from .dataset import Dataset, TensorDataset
@@ -95,7 +96,7 @@ class MNIST(TensorDataset):
     train : bool
         The 60,000 training images, or the 10,000 test images.
     download : bool
-        Fetch missing files into ``root`` from :attr:`mirrors`, checking their MD5 sums.
+        Fetch missing files into ``root`` from `mirrors`, checking their MD5 sums.
     transform : callable, optional
         Applied to each image (a (1, 28, 28) Tensor) in ``__getitem__``.
 
@@ -131,7 +132,7 @@ class MNIST(TensorDataset):
             raise ValueError(f"MNIST: {images_path} holds {len(images)} images but "
                              f"{labels_path} holds {len(labels)} labels")
         images = (images.astype(np.float32) / np.float32(255))[:, None]
-        super().__init__(Tensor._wrap(images), Tensor._wrap(labels.astype(np.int64)))
+        super().__init__(wrap(images), wrap(labels.astype(np.int64)))
 
     @property
     def images(self) -> Tensor:
