@@ -26,6 +26,7 @@ from .ops import (all, allclose, any, argsort, bmm, clone, cumsum, dot, eq, equa
                   gt, isclose, isfinite, isinf, isnan, le, lt, masked_fill, mm, narrow, ne,
                   nonzero, roll, sort, t, tile, topk, unflatten, unique)
 from .ops import ceil, floor, round, sign, trunc  # noqa: A004
+from .ops import select, unbind
 from .ops import clamp as clip  # PyTorch's alias of clamp
 from .ops.arithmetic import (add, div, floor_divide, mul, pow, remainder, square, sub,
                              true_divide)

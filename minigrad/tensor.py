@@ -68,6 +68,7 @@ class Tensor(TensorMethods):
     _base: "Tensor | None" = None  # the tensor whose memory this view shares (views.py)
     _view_path: tuple = ()
     _view_version = 0
+    _view_kind: str | None = None
     grad: "Tensor | None" = None
     name: str | None = None
 

@@ -299,6 +299,15 @@ class TensorMethods(TensorConversions):
     def split(self, split_size_or_sections: Any, dim: int = 0) -> tuple["Tensor", ...]:
         return ops.split(self, split_size_or_sections, dim)
 
+    def narrow(self, dim: int, start: int, length: int) -> "Tensor":
+        return ops.narrow(self, dim, start, length)
+
+    def unbind(self, dim: int = 0) -> tuple["Tensor", ...]:
+        return ops.unbind(self, dim)
+
+    def select(self, dim: int, index: int) -> "Tensor":
+        return ops.select(self, dim, index)
+
     def chunk(self, chunks: int, dim: int = 0) -> tuple["Tensor", ...]:
         return ops.chunk(self, chunks, dim)
 

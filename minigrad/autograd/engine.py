@@ -208,7 +208,7 @@ def _accumulate(buffers: dict, node: Any, nr: int, g: Tensor, create_graph: bool
     elif create_graph:
         slots[nr] = slots[nr] + g
     else:  # a new array: the one in the slot may be shared with another gradient
-        slots[nr] = Tensor._wrap(slots[nr]._data + g._data)
+        slots[nr] = Tensor._wrap(np.asarray(slots[nr]._data + g._data))  # 0-d: no scalar
 
 
 def _call_backward(node: Node, grads: list, buffers: dict, needed: set | None,
@@ -279,6 +279,7 @@ def _finish_leaf(acc: AccumulateGrad, g: Tensor, targets: dict | None, captured:
             captured[i] = g
         return
     if leaf.grad is not None:  # a new tensor: gradients are never added up in place
-        leaf.grad = leaf.grad + g if create_graph else Tensor._wrap(leaf.grad._data + g._data)
+        leaf.grad = (leaf.grad + g if create_graph
+                     else Tensor._wrap(np.asarray(leaf.grad._data + g._data)))
     else:  # a private copy, so that no .grad is a view of another gradient or tensor
         leaf.grad = g if create_graph else Tensor._wrap(np.array(g._data, copy=True))

@@ -23,7 +23,13 @@ from typing import Any
 import numpy as np
 
 from ..tensor import Tensor
+from . import grad_mode
 from .grad_mode import enable_grad
+
+
+# Why a view may not be written in place in grad mode (PyTorch's rules), by flag.
+MULTI_OUTPUT = "multi"  # one of several views made together (split, chunk, unbind)
+NO_GRAD = "no_grad"     # made under no_grad from a tensor that requires grad
 
 
 def link(out: Tensor, source: Tensor, function: type, extra: tuple, kwargs: dict) -> None:
@@ -35,8 +41,35 @@ def link(out: Tensor, source: Tensor, function: type, extra: tuple, kwargs: dict
         out._base, out._view_path = source, (step,)
     else:
         out._base, out._view_path = source._base, source._view_path + (step,)
+        out._view_kind = source._view_kind
     version = out._version = out._base._get_version()
     out._view_version = version.value
+    if source._requires_grad and not grad_mode.is_grad_enabled():
+        # As PyTorch: a leaf that requires grad; gradients reaching it stop there.
+        out._requires_grad, out._view_kind = True, NO_GRAD
+
+
+def mark_multi_output(outputs: tuple) -> tuple:
+    """Flag views made together (``split``): PyTorch refuses in-place ops on them."""
+    for out in outputs:
+        if out._base is not None and out._view_kind is None:
+            out._view_kind = MULTI_OUTPUT
+    return outputs
+
+
+def check_writable_in_grad_mode(view: Tensor, op: str) -> None:
+    """Raise, as PyTorch does, for views whose in-place change cannot be recorded."""
+    if view._view_kind == MULTI_OUTPUT:
+        raise RuntimeError(
+            f"{op}: this view is one of the outputs of a function that returns multiple "
+            "views (split, chunk, unbind), and is being modified inplace. Such functions "
+            "do not allow the output views to be modified inplace. You should replace the "
+            "inplace operation by an out-of-place one.")
+    if view._view_kind == NO_GRAD:
+        raise RuntimeError(
+            f"{op}: a view was created in no_grad mode and is being modified inplace with "
+            "grad mode enabled. Move both the view and the inplace either inside the "
+            "no_grad block (if you don't want the inplace to be tracked) or both outside.")
 
 
 def _owner(array: np.ndarray) -> np.ndarray:
@@ -52,7 +85,7 @@ def refresh(view: Tensor) -> None:
         return
     base = view._base
     view._view_version = view._version.value
-    if not base._requires_grad:
+    if not base._requires_grad or view._view_kind == NO_GRAD:
         return
     with enable_grad():
         fresh = follow(base, view._view_path)

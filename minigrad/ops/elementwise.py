@@ -95,21 +95,27 @@ class Mul(Function):
 
     @staticmethod
     def forward(ctx, x, y):
-        ctx.save_for_backward(x, y)
+        # Keep only what a needed gradient reads (as PyTorch does), so that changing the
+        # other operand in place later does not block backward.
+        needs_x, needs_y = ctx.needs_input_grad
+        ctx.save_for_backward(x if needs_y else None, y if needs_x else None)
+        ctx.shapes = x.shape, y.shape
         return x * y
 
     @staticmethod
     def backward(ctx, g):
         x, y = ctx.saved_tensors
-        gx = sum_to(g * y, x.shape) if ctx.needs_input_grad[0] else None
-        gy = sum_to(g * x, y.shape) if ctx.needs_input_grad[1] else None
+        x_shape, y_shape = ctx.shapes
+        gx = sum_to(g * y, x_shape) if ctx.needs_input_grad[0] else None
+        gy = sum_to(g * x, y_shape) if ctx.needs_input_grad[1] else None
         return gx, gy
 
     @staticmethod
     def backward_arrays(ctx, g):
         x, y = ctx.saved_arrays
-        gx = sum_to_array(g * y, x.shape) if ctx.needs_input_grad[0] else None
-        gy = sum_to_array(g * x, y.shape) if ctx.needs_input_grad[1] else None
+        x_shape, y_shape = ctx.shapes
+        gx = sum_to_array(g * y, x_shape) if ctx.needs_input_grad[0] else None
+        gy = sum_to_array(g * x, y_shape) if ctx.needs_input_grad[1] else None
         return gx, gy
 
 
@@ -119,21 +125,24 @@ class Div(Function):
 
     @staticmethod
     def forward(ctx, x, y):
-        ctx.save_for_backward(x, y)
+        ctx.save_for_backward(x if ctx.needs_input_grad[1] else None, y)
+        ctx.shapes = x.shape, y.shape
         return x / y
 
     @staticmethod
     def backward(ctx, g):
         x, y = ctx.saved_tensors
-        gx = sum_to(g / y, x.shape) if ctx.needs_input_grad[0] else None
-        gy = sum_to(-g * x / (y * y), y.shape) if ctx.needs_input_grad[1] else None
+        x_shape, y_shape = ctx.shapes
+        gx = sum_to(g / y, x_shape) if ctx.needs_input_grad[0] else None
+        gy = sum_to(-g * x / (y * y), y_shape) if ctx.needs_input_grad[1] else None
         return gx, gy
 
     @staticmethod
     def backward_arrays(ctx, g):
         x, y = ctx.saved_arrays
-        gx = sum_to_array(g / y, x.shape) if ctx.needs_input_grad[0] else None
-        gy = sum_to_array(-g * x / (y * y), y.shape) if ctx.needs_input_grad[1] else None
+        x_shape, y_shape = ctx.shapes
+        gx = sum_to_array(g / y, x_shape) if ctx.needs_input_grad[0] else None
+        gy = sum_to_array(-g * x / (y * y), y_shape) if ctx.needs_input_grad[1] else None
         return gx, gy
 
 

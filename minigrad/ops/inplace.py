@@ -58,20 +58,35 @@ def _records(self: Tensor, other: Any, op: str) -> bool:
     if viewed is not None and viewed[0].is_leaf and viewed[0].requires_grad:
         raise RuntimeError(f"{op}: a view of a leaf Variable that requires grad is being "
                            "used in an in-place operation")
+    if viewed is not None:
+        views.check_writable_in_grad_mode(self, op)
     return True
 
 
+# PyTorch checks for overlapping memory in arithmetic and copies, not in fills.
+_OVERLAP_ALLOWED = {"fill_", "zero_"}
+
+
 def _writable(t: Tensor, op: str) -> np.ndarray:
-    """The array of ``t``, ready to be written into."""
+    """The array of ``t``, ready to be written into (the same memory, for views)."""
     array = array_of(t)
-    if any(stride == 0 and n > 1 for stride, n in zip(array.strides, array.shape)):
+    overlaps = any(stride == 0 and n > 1 for stride, n in zip(array.strides, array.shape))
+    if overlaps and op not in _OVERLAP_ALLOWED:
         raise RuntimeError(f"{op}: unsupported operation: more than one element of the "
                            "written-to tensor refers to a single memory location (an "
                            "expanded tensor). Please clone() the tensor before performing "
                            "the operation.")
-    if not array.flags.writeable:  # a read-only array handed in from NumPy
-        array = array.copy()
-        replace_array(t, array)
+    if array.flags.writeable:
+        return array
+    owner = array
+    while isinstance(owner.base, np.ndarray):
+        owner = owner.base
+    if owner.flags.writeable:  # an expanded view: NumPy marks it read-only, memory is not
+        offset = array.__array_interface__["data"][0] - owner.__array_interface__["data"][0]
+        return np.ndarray(array.shape, array.dtype, buffer=owner, offset=offset,
+                          strides=array.strides)
+    array = array.copy()  # a read-only array handed in from NumPy: give it its own memory
+    replace_array(t, array)
     return array
 
 

@@ -19,24 +19,29 @@ class MatMul(Function):
 
     @staticmethod
     def forward(ctx, x, y):
-        ctx.save_for_backward(x, y)
+        needs_x, needs_y = ctx.needs_input_grad  # keep only what a needed gradient reads
+        ctx.save_for_backward(x if needs_y else None, y if needs_x else None)
+        ctx.shapes = x.shape, y.shape
         return np.matmul(x, y)
 
     @staticmethod
     def backward(ctx, g):
         x, y = ctx.saved_tensors
-        gx = gy = None
+        (x_shape, y_shape), gx, gy = ctx.shapes, None, None
         if ctx.needs_input_grad[0]:
-            gx = sum_to(MatMul.apply(g, movement.transpose(y, -1, -2)), x.shape)
+            gx = sum_to(MatMul.apply(g, movement.transpose(y, -1, -2)), x_shape)
         if ctx.needs_input_grad[1]:
-            gy = sum_to(MatMul.apply(movement.transpose(x, -1, -2), g), y.shape)
+            gy = sum_to(MatMul.apply(movement.transpose(x, -1, -2), g), y_shape)
         return gx, gy
 
     @staticmethod
     def backward_arrays(ctx, g):
         x, y = ctx.saved_arrays
-        gx = sum_to_array(g @ np.swapaxes(y, -1, -2), x.shape) if ctx.needs_input_grad[0] else None
-        gy = sum_to_array(np.swapaxes(x, -1, -2) @ g, y.shape) if ctx.needs_input_grad[1] else None
+        (x_shape, y_shape), gx, gy = ctx.shapes, None, None
+        if ctx.needs_input_grad[0]:
+            gx = sum_to_array(g @ np.swapaxes(y, -1, -2), x_shape)
+        if ctx.needs_input_grad[1]:
+            gy = sum_to_array(np.swapaxes(x, -1, -2) @ g, y_shape)
         return gx, gy
 
 

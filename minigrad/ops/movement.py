@@ -11,6 +11,7 @@ from typing import Any, Sequence
 
 import numpy as np
 
+from ..autograd import views
 from ..autograd.function import Function, register
 from ..tensor import Tensor
 from . import indexing
@@ -165,7 +166,25 @@ def split(x: Tensor, split_size_or_sections: Any, dim: int = 0) -> tuple[Tensor,
             raise ValueError(f"split: sizes {sizes} do not add up to {n}, the size of dim "
                              f"{dim} of a tensor of shape {tuple(x.shape)}")
     starts = np.cumsum([0] + sizes[:-1])
-    return tuple(narrow(x, dim, int(s), size) for s, size in zip(starts, sizes))
+    return views.mark_multi_output(
+        tuple(narrow(x, dim, int(s), size) for s, size in zip(starts, sizes)))
+
+
+def select(x: Tensor, dim: int, index: int) -> Tensor:
+    """The slice at ``index`` along ``dim``, which is removed (a view)."""
+    dim = normalize_dim(dim, x.ndim, "select")
+    n = x.shape[dim]
+    if not -n <= index < n:
+        raise IndexError(f"select: index {index} out of range for tensor of size "
+                         f"{list(x.shape)} at dimension {dim}")
+    return indexing.getitem(x, (slice(None),) * dim + (int(index),))
+
+
+def unbind(x: Tensor, dim: int = 0) -> tuple[Tensor, ...]:
+    """The slices along ``dim``, each without that dim (views made together, like
+    ``split``'s)."""
+    dim = normalize_dim(dim, x.ndim, "unbind")
+    return views.mark_multi_output(tuple(select(x, dim, i) for i in range(x.shape[dim])))
 
 
 def chunk(x: Tensor, chunks: int, dim: int = 0) -> tuple[Tensor, ...]:
