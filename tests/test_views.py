@@ -421,3 +421,17 @@ def test_data_ptr_identity_in_storage_helper():
     y = MINE.tensor(X)
     assert storage_ptr(y[1]) == storage_ptr(y) and storage_ptr(y.clone()) != storage_ptr(y)
     assert is_contiguous(y) and not is_contiguous(y.T)
+
+
+def test_a_view_made_under_no_grad_of_a_tensor_that_requires_grad_requires_grad():
+    # PyTorch: such a view has requires_grad=True, no grad_fn, and is a leaf; gradients
+    # reaching it stop there (they go to its own .grad, not to the base)
+    def program(lib):
+        x = f64(lib, X, requires_grad=True)
+        y = x * 1.0
+        with lib.no_grad():
+            a, b, c, d = x[0], y[0], y.T, y * 2
+        flags = [(v.requires_grad, v.grad_fn is None, v.is_leaf) for v in (a, b, c, d)]
+        (a * f64(lib, W[0])).sum().backward()
+        return flags, x.grad, a.grad
+    compare(program)
