@@ -180,7 +180,8 @@ def seeded(seed: int, shape: Any) -> np.ndarray:
 def namespace(lib: Any) -> dict:
     """The names a program's text may use."""
     return {"lib": lib, "np": np, "narrow": narrow, "select": select, "unbind": unbind,
-            "contiguous": contiguous, "a": seeded, "w": lambda seed, shape: f64(lib, seeded(seed, shape)),
+            "contiguous": contiguous, "shares_storage": shares_storage, "a": seeded,
+            "w": lambda seed, shape: f64(lib, seeded(seed, shape)),
             "f64": lambda values, requires_grad=False: f64(lib, values, requires_grad)}
 
 
