@@ -9,7 +9,7 @@ from ..tensor import Tensor
 from . import functional as F
 from . import init
 from .module import Module
-from .linear import add_weight_and_bias
+from .linear import _add_weight_and_bias
 
 
 def _pair(value: Any) -> Any:
@@ -27,7 +27,7 @@ class Conv2d(Module):
     in_channels, out_channels : int
     kernel_size : int or (int, int)
     stride, padding, dilation : int or (int, int)
-        As in :func:`functional.conv2d` (``padding`` may also be ``'same'`` or ``'valid'``
+        As in `functional.conv2d` (``padding`` may also be ``'same'`` or ``'valid'``
         where ``F.conv2d`` supports it).
     groups : int
         Split the channels into this many independent groups; both channel counts must
@@ -59,7 +59,7 @@ class Conv2d(Module):
         self.kernel_size, self.stride = _pair(kernel_size), _pair(stride)
         self.padding, self.dilation = _pair(padding), _pair(dilation)
         self.groups, self.padding_mode = groups, padding_mode
-        add_weight_and_bias(self, (out_channels, in_channels // groups) + self.kernel_size,
+        _add_weight_and_bias(self, (out_channels, in_channels // groups) + self.kernel_size,
                              bias)
 
     def reset_parameters(self) -> None:

@@ -1,7 +1,7 @@
 """Stateless neural-network functions: layers, activations and losses on tensors.
 
-Everything here is written with the primitives of :mod:`minigrad.ops`, so gradients (and
-gradients of gradients) come for free. The modules of :mod:`minigrad.nn` are thin
+Everything here is written with the primitives of `minigrad.ops`, so gradients (and
+gradients of gradients) come for free. The modules of `minigrad.nn` are thin
 stateful shells around these functions.
 """
 from __future__ import annotations

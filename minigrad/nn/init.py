@@ -107,7 +107,7 @@ def kaiming_uniform_(tensor: Tensor, a: float = 0.0, mode: str = "fan_in",
     mode : {'fan_in', 'fan_out'}
         Keep the variance of the forward (fan_in) or backward (fan_out) pass.
     nonlinearity : str
-        See :func:`calculate_gain`.
+        See `calculate_gain`.
     """
     bound = math.sqrt(3.0) * _kaiming_std(tensor, a, mode, nonlinearity, "kaiming_uniform_")
     return uniform_(tensor, -bound, bound)
@@ -116,7 +116,7 @@ def kaiming_uniform_(tensor: Tensor, a: float = 0.0, mode: str = "fan_in",
 def kaiming_normal_(tensor: Tensor, a: float = 0.0, mode: str = "fan_in",
                     nonlinearity: str = "leaky_relu") -> Tensor:
     """He initialisation: normal with ``std = gain / sqrt(fan)``. Parameters as in
-    :func:`kaiming_uniform_`."""
+    `kaiming_uniform_`."""
     return normal_(tensor, 0.0, _kaiming_std(tensor, a, mode, nonlinearity, "kaiming_normal_"))
 
 

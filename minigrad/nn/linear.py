@@ -22,7 +22,7 @@ class Identity(Module):
         return input
 
 
-def add_weight_and_bias(module: Module, weight_shape: tuple[int, ...], bias: bool) -> None:
+def _add_weight_and_bias(module: Module, weight_shape: tuple[int, ...], bias: bool) -> None:
     """Give ``module`` a float32 ``weight`` of ``weight_shape`` and, when ``bias``, a
     ``bias`` of its first dimension, then draw them with its ``reset_parameters()``."""
     module.weight = Parameter(np.empty(weight_shape, dtype=DEFAULT_FLOAT))
@@ -61,7 +61,7 @@ class Linear(Module):
         super().__init__()
         self.in_features = in_features
         self.out_features = out_features
-        add_weight_and_bias(self, (out_features, in_features), bias)
+        _add_weight_and_bias(self, (out_features, in_features), bias)
 
     def reset_parameters(self) -> None:
         """Draw new weights with PyTorch's default initialisation."""

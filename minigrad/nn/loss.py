@@ -19,14 +19,14 @@ class _Loss(Module):
 
 
 class MSELoss(_Loss):
-    """Mean (or summed) squared error; see :func:`functional.mse_loss`."""
+    """Mean (or summed) squared error; see `functional.mse_loss`."""
 
     def forward(self, input: Tensor, target: Any) -> Tensor:
         return F.mse_loss(input, target, self.reduction)
 
 
 class L1Loss(_Loss):
-    """Mean (or summed) absolute error; see :func:`functional.l1_loss`."""
+    """Mean (or summed) absolute error; see `functional.l1_loss`."""
 
     def forward(self, input: Tensor, target: Any) -> Tensor:
         return F.l1_loss(input, target, self.reduction)
@@ -43,7 +43,7 @@ class _ClassLoss(_Loss):
 
 
 class NLLLoss(_ClassLoss):
-    """Negative log-likelihood of log-probabilities; see :func:`functional.nll_loss`."""
+    """Negative log-likelihood of log-probabilities; see `functional.nll_loss`."""
 
     def forward(self, input: Tensor, target: Any) -> Tensor:
         return F.nll_loss(input, target, self.weight, self.ignore_index, self.reduction)
@@ -51,7 +51,7 @@ class NLLLoss(_ClassLoss):
 
 class CrossEntropyLoss(_ClassLoss):
     """Cross-entropy of logits against class indices; see
-    :func:`functional.cross_entropy`.
+    `functional.cross_entropy`.
 
     Parameters
     ----------
@@ -75,7 +75,7 @@ class CrossEntropyLoss(_ClassLoss):
 
 
 class BCEWithLogitsLoss(_Loss):
-    """Binary cross-entropy of logits; see :func:`functional.binary_cross_entropy_with_logits`.
+    """Binary cross-entropy of logits; see `functional.binary_cross_entropy_with_logits`.
 
     ``weight`` and ``pos_weight`` are kept as buffers.
     """

@@ -2,13 +2,13 @@
 
 A Module owns three ordered tables, filled by attribute assignment:
 
-* ``_parameters``: :class:`Parameter` objects, listed by ``parameters()`` and updated by
+* ``_parameters``: `Parameter` objects, listed by ``parameters()`` and updated by
   optimizers;
 * ``_buffers``: tensors that are state but not learned (BatchNorm's running mean);
 * ``_modules``: submodules, which makes a tree whose dotted paths name everything in it
   (``features.0.weight``).
 
-Calling a module runs ``forward`` inside its scope (see :mod:`minigrad.autograd.scope`), so
+Calling a module runs ``forward`` inside its scope (see `minigrad.autograd.scope`), so
 each graph node remembers which module made it.
 """
 from __future__ import annotations
@@ -196,10 +196,20 @@ class Module:
     register_module = add_module
 
     # --- walking the tree ---------------------------------------------------------------
-    def named_modules(self, prefix: str = "", remove_duplicate: bool = True,
-                      _memo: set | None = None) -> Iterator[tuple[str, "Module"]]:
-        """This module and every module below it, with dotted paths (this one is ``''``)."""
-        memo = set() if _memo is None else _memo
+    def named_modules(self, memo: set | None = None, prefix: str = "",
+                      remove_duplicate: bool = True) -> Iterator[tuple[str, "Module"]]:
+        """This module and every module below it, with dotted paths (this one is ``''``).
+
+        Parameters
+        ----------
+        memo : set, optional
+            Modules already listed (and so skipped again, with ``remove_duplicate``).
+        prefix : str
+            Put before every path.
+        remove_duplicate : bool
+            List a module reachable along several paths only once.
+        """
+        memo = set() if memo is None else memo
         if remove_duplicate:
             if self in memo:
                 return
@@ -208,7 +218,7 @@ class Module:
         for name, child in self._modules.items():
             if child is not None:
                 path = f"{prefix}.{name}" if prefix else name
-                yield from child.named_modules(path, remove_duplicate, memo)
+                yield from child.named_modules(memo, path, remove_duplicate)
 
     def modules(self) -> Iterator["Module"]:
         """This module and every module below it, each once."""
@@ -230,7 +240,7 @@ class Module:
 
     def _named_members(self, table: str, prefix: str, recurse: bool,
                        remove_duplicate: bool = True) -> Iterator[tuple[str, Any]]:
-        walk = self.named_modules(prefix) if recurse else [(prefix, self)]
+        walk = self.named_modules(prefix=prefix) if recurse else [(prefix, self)]
         seen = set()
         for path, module in walk:
             for name, value in getattr(module, table).items():
@@ -323,11 +333,11 @@ class Module:
         return self
 
     def float(self) -> "Module":
-        """Cast floating point parameters and buffers to float32 (see :meth:`to`)."""
+        """Cast floating point parameters and buffers to float32 (see `to`)."""
         return self.to(np.float32)
 
     def double(self) -> "Module":
-        """Cast floating point parameters and buffers to float64 (see :meth:`to`)."""
+        """Cast floating point parameters and buffers to float64 (see `to`)."""
         return self.to(np.float64)
 
     # --- hooks --------------------------------------------------------------------------

@@ -97,6 +97,6 @@ class BatchNorm1d(_BatchNorm):
 
 class BatchNorm2d(_BatchNorm):
     """Batch normalisation of ``(N, C, H, W)`` inputs, per channel C. Parameters as in
-    :class:`BatchNorm1d`."""
+    `BatchNorm1d`."""
 
     expected_dims = (4,)

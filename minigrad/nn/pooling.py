@@ -10,7 +10,7 @@ from .module import Module
 
 
 class MaxPool2d(Module):
-    """The maximum of each ``kernel_size`` window; see :func:`functional.max_pool2d`.
+    """The maximum of each ``kernel_size`` window; see `functional.max_pool2d`.
 
     ``stride`` defaults to ``kernel_size``.
     """
@@ -34,7 +34,7 @@ class MaxPool2d(Module):
 
 
 class AvgPool2d(Module):
-    """The mean of each ``kernel_size`` window; see :func:`functional.avg_pool2d`.
+    """The mean of each ``kernel_size`` window; see `functional.avg_pool2d`.
 
     ``stride`` defaults to ``kernel_size``.
     """
@@ -58,7 +58,7 @@ class AvgPool2d(Module):
 
 class AdaptiveAvgPool2d(Module):
     """Average-pool to a fixed ``output_size`` (an int or ``(OH, OW)``, None keeping that
-    input size); see :func:`functional.adaptive_avg_pool2d`."""
+    input size); see `functional.adaptive_avg_pool2d`."""
 
     def __init__(self, output_size: Any) -> None:
         super().__init__()

@@ -14,13 +14,15 @@ import numpy as np
 from ..autograd.function import Function, register
 from ..tensor import Tensor
 from . import indexing
-from .broadcasting import expand, reshape  # noqa: F401  (re-exported: movement's public face)
+from .broadcasting import expand, reshape, view  # noqa: F401  (re-exported: movement's public face)
 from ._util import normalize_dim, normalize_dims
 
 
 @register("permute")
 class Permute(Function):
     """z = x with its axes reordered by ``dims``.  dz/dx: the inverse permutation."""
+
+    is_view = True
 
     @staticmethod
     def forward(ctx, x, dims):

@@ -31,7 +31,7 @@ class Adam(Optimizer):
     eps : float
         Added to the denominator for numerical stability.
     weight_decay : float
-        L2 penalty added to the gradient (see :class:`AdamW` for the decoupled form).
+        L2 penalty added to the gradient (see `AdamW` for the decoupled form).
     amsgrad : bool
         Divide by the largest second moment seen so far (AMSGrad).
     maximize : bool
@@ -97,7 +97,7 @@ class AdamW(Adam):
     params : iterable of Tensor or of dict
         Tensors to optimize, or parameter groups (dicts with ``"params"``).
     lr, betas, eps, amsgrad, maximize
-        As for :class:`Adam`.
+        As for `Adam`.
     weight_decay : float
         Decoupled decay rate (default 1e-2).
     """

@@ -67,7 +67,7 @@ class LRScheduler:
                 if key != "optimizer"}
 
     def load_state_dict(self, state_dict: dict[str, Any]) -> None:
-        """Restore a state saved by :meth:`state_dict`."""
+        """Restore a state saved by `state_dict`."""
         self.__dict__.update({key: _copy(value) for key, value in state_dict.items()})
 
     def _current_lrs(self) -> list[float]:
@@ -95,7 +95,7 @@ class StepLR(LRScheduler):
     gamma : float
         The multiplicative factor.
     last_epoch : int
-        See :class:`LRScheduler`.
+        See `LRScheduler`.
     """
 
     def __init__(self, optimizer: Optimizer, step_size: int, gamma: float = 0.1,
@@ -122,7 +122,7 @@ class MultiStepLR(LRScheduler):
     gamma : float
         The multiplicative factor.
     last_epoch : int
-        See :class:`LRScheduler`.
+        See `LRScheduler`.
     """
 
     def __init__(self, optimizer: Optimizer, milestones: Iterable[int], gamma: float = 0.1,
@@ -147,7 +147,7 @@ class ExponentialLR(LRScheduler):
     gamma : float
         The multiplicative factor.
     last_epoch : int
-        See :class:`LRScheduler`.
+        See `LRScheduler`.
     """
 
     def __init__(self, optimizer: Optimizer, gamma: float, last_epoch: int = -1) -> None:
@@ -175,7 +175,7 @@ class CosineAnnealingLR(LRScheduler):
     eta_min : float
         The lowest rate.
     last_epoch : int
-        See :class:`LRScheduler`.
+        See `LRScheduler`.
     """
 
     def __init__(self, optimizer: Optimizer, T_max: int, eta_min: float = 0.0,

@@ -224,7 +224,7 @@ class Optimizer:
         return {"state": state, "param_groups": groups}
 
     def load_state_dict(self, state_dict: dict[str, Any]) -> None:
-        """Restore the state and group options saved by :meth:`state_dict`.
+        """Restore the state and group options saved by `state_dict`.
 
         Parameters
         ----------
