@@ -435,3 +435,18 @@ def test_a_view_made_under_no_grad_of_a_tensor_that_requires_grad_requires_grad(
         (a * f64(lib, W[0])).sum().backward()
         return flags, x.grad, a.grad
     compare(program)
+
+
+@pytest.mark.parametrize("write", [
+    lambda v: _setitem(v, Ellipsis, 7.0), lambda v: _setitem(v, (), 7.0), lambda v: v.fill_(7.0),
+    lambda v: v.mul_(0.5),
+], ids=["v[...] = 7", "v[()] = 7", "fill_", "mul_"])
+def test_a_write_into_a_0d_view_then_base_and_view_both_used(write):
+    def program(lib):
+        x = f64(lib, X, requires_grad=True)
+        y = x * 1.0
+        v = y[0, 1]
+        write(v)
+        ((y * f64(lib, W)).sum() + v * 5.0).backward()
+        return y, v, x.grad
+    compare(program)
