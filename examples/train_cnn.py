@@ -8,7 +8,8 @@ On a terminal it shows a progress bar (tqdm when installed); in a log it prints 
 per epoch. It writes a checkpoint, a training-curve PNG (matplotlib when installed), the
 model's graph and a page that steps through the backward pass of one batch (graphviz
 when installed) into --out. ``--resume`` continues from the checkpoint up to --epochs in
-total. Fixed seeds make runs repeatable.
+total; ``--export onnx`` and ``--export safetensors`` also write the model next
+to the checkpoint. Fixed seeds make runs repeatable.
 
     python examples/train_cnn.py
     python examples/train_cnn.py --dataset mnist --data-dir path/to/mnist --epochs 3
@@ -180,6 +181,25 @@ def plural(count: int, word: str) -> str:
     return f"{count} {word}" if count == 1 else f"{count} {word}s"
 
 
+def export_model(model: nn.Module, example: minigrad.Tensor, checkpoint: Path,
+                 kind: str) -> str:
+    """Write the trained model next to the checkpoint: as ONNX (runs in ONNX Runtime at
+    any batch size) or its weights as safetensors (load into the same network in
+    PyTorch)."""
+    path = checkpoint.with_suffix(f".{kind}")
+    try:
+        if kind == "onnx":
+            batch = {0: "batch"}
+            minigrad.onnx.export(model.eval(), example, path, input_names=["images"],
+                                 output_names=["logits"],
+                                 dynamic_axes={"images": batch, "logits": batch})
+        else:
+            minigrad.safetensors.save_model(model, path)
+    except ImportError as err:
+        return f"not written ({err.name} is missing: pip install -e \".[{kind}]\")"
+    return str(path)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(description="Train a CNN with minigrad.")
     parser.add_argument("--dataset", choices=["digits", "mnist"], default="digits",
@@ -208,6 +228,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--no-progress", action="store_true",
                         help="no progress bar (there is none anyway when the output "
                              "is not a terminal)")
+    parser.add_argument("--export", action="append", choices=["onnx", "safetensors"],
+                        help="also write the model as ONNX or its weights as "
+                             "safetensors, next to the checkpoint")
     return parser
 
 
@@ -284,6 +307,8 @@ def main(argv: list[str] | None = None) -> float:
     page = save_backward_page(model, images, labels,
                               out / f"{args.dataset}_backward.html")
     print(f"backward, step by step: {page}")
+    for kind in args.export or ():
+        print(f"{kind}: {export_model(model, example, checkpoint, kind)}")
     return history["test_acc"][-1]
 
 

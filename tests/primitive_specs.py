@@ -548,6 +548,20 @@ def _special(name: str) -> Callable:
     return call
 
 
+@st.composite
+def binary_cross_entropy_cases(draw) -> Case:
+    """Probabilities and targets strictly inside (0, 1), where the clamps of the log and of
+    p (1 - p) are not active, so the loss is smooth in both."""
+    shape = draw(small_shapes())
+    inside = st.floats(0.05, 0.95, allow_nan=False)
+    p, t = draw(values(shape, inside)), draw(values(shape, inside))
+
+    def call(p: Tensor, t: Tensor) -> Tensor:
+        from minigrad.ops import loss
+        return loss.binary_cross_entropy(p, t)
+    return Case(call, (leaf(p), leaf(t)), f"binary_cross_entropy {shape}")
+
+
 # --- the table -----------------------------------------------------------------------------
 SPECS: dict[str, Spec] = {
     # elementwise arithmetic (broadcasting pairs)
@@ -600,6 +614,8 @@ SPECS: dict[str, Spec] = {
     "erf": Spec(unary(_special("erf"), "erf(x)")),
     "softplus": Spec(unary(_special("softplus"), "softplus(x)",
                            st.floats(-30, 30, allow_nan=False))),
+    # losses that need PyTorch's clamped gradient (minigrad/ops/loss.py)
+    "binary_cross_entropy": Spec(binary_cross_entropy_cases()),
     # convolution and pooling
     "conv2d": Spec(conv2d_cases()),
     "unfold": Spec(unfold_cases()),

@@ -14,7 +14,7 @@ An in-place op on a view writes into the shared memory; ``ops/inplace.py`` then 
 base a ``copy_slices`` node, so gradients reaching the base flow to the written region
 through the in-place op. A view whose base was changed behind its back (through the base
 or a sibling view) gets its history made again from the base's on its next use
-(:func:`refresh`), just as its values already changed.
+(`refresh`), just as its values already changed.
 """
 from __future__ import annotations
 

@@ -20,8 +20,11 @@ import numpy as np
 from ..autograd import details, scope
 from ..autograd.hooks import RemovableHandle
 from ..autograd.grad_mode import no_grad
+from ..internal import array_of, replace_array
 from ..tensor import Tensor
+from ._placement import check_device, read_to_args
 from .parameter import Parameter
+from .utils import zero_grads
 
 
 class IncompatibleKeys(NamedTuple):
@@ -300,16 +303,9 @@ class Module:
         return self
 
     def zero_grad(self, set_to_none: bool = True) -> None:
-        """Reset the gradients of every parameter: to None, or to zeros in place."""
-        for param in self.parameters():
-            if param.grad is None:
-                continue
-            if set_to_none:
-                param.grad = None
-            else:
-                param.grad.detach_()
-                with no_grad():
-                    param.grad.zero_()
+        """Reset the gradients of every parameter: to None (the default), or to zeros in
+        place."""
+        zero_grads(self.parameters(), set_to_none)
 
     def apply(self, fn: Callable[["Module"], Any]) -> "Module":
         """Call ``fn`` on every submodule (children first) and then on this module."""
@@ -318,18 +314,37 @@ class Module:
         fn(self)
         return self
 
-    def to(self, dtype: Any) -> "Module":
-        """Cast every floating point parameter and buffer to ``dtype``, in place (the
-        Parameter objects stay the same, so an optimizer made earlier still sees them)."""
-        dtype = np.dtype(dtype)
+    def to(self, *args: Any, **kwargs: Any) -> "Module":
+        """Move to a device and/or cast to a dtype, in place, as PyTorch's ``Module.to``.
+
+        Accepts ``to(device)``, ``to(dtype)``, ``to(device, dtype)``, ``to(tensor)`` and
+        the keywords ``device=``, ``dtype=``, ``non_blocking=``. The device must be the
+        CPU (``'cpu'``, ``'cpu:0'`` or a device object of type ``'cpu'``), the only one
+        minigrad has. A floating point dtype casts every floating point parameter and
+        buffer (and gradient); the Parameter objects stay the same, so an optimizer made
+        earlier still sees them.
+        """
+        dtype = read_to_args(args, kwargs, "Module.to")
+        if dtype is None:
+            return self
         if dtype.kind != "f":
-            raise TypeError(f"to: only floating point dtypes are supported, got {dtype}")
+            raise TypeError(f"nn.Module.to only accepts floating point dtypes, but got "
+                            f"desired dtype={dtype}")
         for module in self.modules():
             for tensor in list(module._parameters.values()) + list(module._buffers.values()):
                 if tensor is not None and tensor.is_floating_point():
-                    tensor.data = tensor.data.to(dtype)
+                    _cast(tensor, dtype)
                     if tensor.grad is not None:
-                        tensor.grad.data = tensor.grad.data.to(dtype)
+                        _cast(tensor.grad, dtype)
+        return self
+
+    def cpu(self) -> "Module":
+        """Everything is on the CPU already: return the module."""
+        return self
+
+    def cuda(self, device: Any = None) -> "Module":
+        """minigrad has no GPU: always raises RuntimeError."""
+        check_device("cuda" if device is None else device, "Module.cuda")
         return self
 
     def float(self) -> "Module":
@@ -436,4 +451,9 @@ class Module:
 
 
 def _as_array(value: Any) -> np.ndarray:
-    return value._data if isinstance(value, Tensor) else np.asarray(value)
+    return array_of(value) if isinstance(value, Tensor) else np.asarray(value)
+
+
+def _cast(tensor: Tensor, dtype: np.dtype) -> None:
+    if tensor.dtype != dtype:
+        replace_array(tensor, array_of(tensor).astype(dtype))
