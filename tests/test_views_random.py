@@ -168,7 +168,8 @@ def compute_expression(draw: Any, program: Program, name: str) -> str:
         return f"{name} {draw(st.sampled_from(['+', '-', '*']))} {u}"
     if kind == "reduce" and t.ndim:
         d = draw(st.integers(-t.ndim, t.ndim - 1))
-        return f"{name}.{draw(st.sampled_from(['sum', 'mean']))}({d}, keepdim={draw(st.booleans())})"
+        reduction = draw(st.sampled_from(['sum', 'mean']))
+        return f"{name}.{reduction}({d}, keepdim={draw(st.booleans())})"
     if kind == "clone":
         return f"{name}.clone()"
     if kind == "advanced":
