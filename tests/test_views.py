@@ -431,10 +431,10 @@ def test_a_view_made_under_no_grad_of_a_tensor_that_requires_grad_requires_grad(
         x = f64(lib, X, requires_grad=True)
         y = x * 1.0
         with lib.no_grad():
-            a, b, c, d = x[0], y[0], y.T, y * 2
-        flags = [(v.requires_grad, v.grad_fn is None, v.is_leaf) for v in (a, b, c, d)]
-        (a * f64(lib, W[0])).sum().backward()
-        return flags, x.grad, a.grad
+            a, b, c, d, e = x[0], y[0], y.T, y * 2, x.reshape(-1)
+        flags = [(v.requires_grad, v.grad_fn is None, v.is_leaf) for v in (a, b, c, d, e)]
+        ((a * f64(lib, W[0])).sum() + (e * 3.0).sum() + x.sum()).backward()
+        return flags, x.grad, a.grad, e.grad
     compare(program)
 
 
