@@ -73,11 +73,11 @@ class AccumulateGrad:
 def gradient_edge(tensor: Tensor) -> tuple[Any, int] | None:
     """Where a gradient for ``tensor`` must be sent: (node, output index), or None."""
     if tensor._base is not None:
-        views.refresh(tensor)
+        views.refresh(tensor, recording=True)
     if tensor._grad_fn is not None:
         return tensor._grad_fn, tensor._output_nr
-    if not tensor._requires_grad:
-        return None
+    if not tensor._requires_grad or tensor._view_kind == views.NO_GRAD:
+        return None  # (a view made under no_grad: its gradient goes nowhere, as PyTorch)
     accumulator = tensor._accumulator() if tensor._accumulator is not None else None
     if accumulator is None:
         accumulator = AccumulateGrad(tensor)

@@ -79,13 +79,25 @@ def _owner(array: np.ndarray) -> np.ndarray:
     return array
 
 
-def refresh(view: Tensor) -> None:
-    """Remake ``view``'s history from its base's if the base changed since it was made."""
+def refresh(view: Tensor, recording: bool = False) -> None:
+    """Remake ``view``'s history from its base's if the base changed since it was made.
+
+    ``recording``: the view is about to be used by an op that records; a view made under
+    no_grad whose memory was changed in place since then is refused, as in PyTorch.
+    """
     if view._view_version == view._version.value:
+        return
+    if view._view_kind == NO_GRAD:  # it has no history to remake
+        if recording:
+            raise RuntimeError(
+                "A view was created in no_grad mode and its base or another view of its "
+                "base has been modified inplace with grad mode enabled; this use is "
+                "ambiguous and forbidden. Make the view and the inplace either both inside "
+                "the no_grad block or both outside.")
         return
     base = view._base
     view._view_version = view._version.value
-    if not base._requires_grad or view._view_kind == NO_GRAD:
+    if not base._requires_grad:
         return
     with enable_grad():
         fresh = follow(base, view._view_path)

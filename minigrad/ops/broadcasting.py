@@ -86,7 +86,7 @@ class Sum(Function):
 def reshape(x: Tensor, shape: Sequence[int]) -> Tensor:
     """The same elements in a new shape; one dimension may be -1 (inferred)."""
     shape = _infer_shape(tuple(int(n) for n in shape), x.numel(), "reshape")
-    return x if shape == x.shape else Reshape.apply(x, shape)
+    return Reshape.apply(x, shape)  # a new view even for the same shape, as PyTorch
 
 
 def view(x: Tensor, shape: Sequence[int]) -> Tensor:
@@ -125,7 +125,7 @@ def expand(x: Tensor, shape: Sequence[int]) -> Tensor:
     if any(old != 1 and old != new for old, new in zip(x.shape, shape[lead:])):
         raise RuntimeError(f"expand: the expanded size {list(shape)} does not fit the "
                            f"existing size {list(x.shape)}")
-    return x if shape == x.shape else Expand.apply(x, shape)
+    return Expand.apply(x, shape)
 
 
 def sum_to(g: Tensor, shape: tuple[int, ...]) -> Tensor:

@@ -184,24 +184,49 @@ class ScatterAdd(Function):
 
 # --- public functions --------------------------------------------------------------------
 def _index_items(index: Any) -> tuple:
-    """The items of a user index, with tensors, lists and ranges as arrays."""
+    """The items of a user index as PyTorch reads them, with tensors, lists and ranges
+    as arrays."""
+    if isinstance(index, list) and any(
+            isinstance(i, (list, tuple, slice, Tensor, np.ndarray)) or i is None or
+            i is Ellipsis for i in index):
+        index = tuple(index)  # PyTorch's legacy reading of x[[rows, cols]]
     items = index if isinstance(index, tuple) else (index,)
-    key = []
+    key, seen_ellipsis = [], False
     for item in items:
-        if isinstance(item, Tensor):
-            item = array_of(item)
-        elif isinstance(item, range):
-            item = np.arange(item.start, item.stop, item.step)
-        elif isinstance(item, list):
-            item = np.asarray(item)
-        if isinstance(item, slice) and item.step is not None and item.step <= 0:
-            raise ValueError("getitem: slice step cannot be zero" if item.step == 0 else
-                             "getitem: step must be greater than zero")
-        if isinstance(item, np.ndarray) and item.dtype.kind not in "biu":
-            raise IndexError(f"getitem: tensors used as indices must be long, int or bool, "
-                             f"got {item.dtype}")
-        key.append(item)
+        if item is Ellipsis:
+            if seen_ellipsis:
+                continue  # PyTorch accepts x[..., ...]
+            seen_ellipsis = True
+        key.append(_index_item(item))
     return tuple(key)
+
+
+def _index_item(item: Any) -> Any:
+    if isinstance(item, np.bool_):
+        raise IndexError("only integers, slices (`:`), ellipsis (`...`), None and "
+                         "long or byte tensors are valid indices, got a NumPy bool")
+    if isinstance(item, Tensor):
+        item = array_of(item)
+    elif isinstance(item, range):
+        item = np.arange(item.start, item.stop, item.step)
+    elif isinstance(item, list):
+        item = np.asarray(item) if item else np.zeros(0, dtype=np.int64)
+    if isinstance(item, slice) and item.step is not None and item.step <= 0:
+        raise ValueError("getitem: slice step cannot be zero" if item.step == 0 else
+                         "getitem: step must be greater than zero")
+    if isinstance(item, np.ndarray):
+        if item.dtype not in _INDEX_DTYPES:
+            raise IndexError(f"tensors used as indices must be long, int, byte or "
+                             f"bool tensors, got {item.dtype}")
+        if item.dtype == np.uint8:
+            item = item.astype(bool)  # PyTorch reads a byte tensor as a mask
+        elif item.ndim == 0 and item.dtype.kind == "i":
+            item = int(item)  # a 0-d integer index selects like an int: a view
+    return item
+
+
+_INDEX_DTYPES = {np.dtype(np.int64), np.dtype(np.int32), np.dtype(np.uint8),
+                 np.dtype(np.bool_)}
 
 
 def _checked(op: str, shape: tuple, run: Any) -> Any:

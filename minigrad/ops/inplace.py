@@ -70,7 +70,8 @@ _OVERLAP_ALLOWED = {"fill_", "zero_"}
 def _writable(t: Tensor, op: str) -> np.ndarray:
     """The array of ``t``, ready to be written into (the same memory, for views)."""
     array = array_of(t)
-    overlaps = any(stride == 0 and n > 1 for stride, n in zip(array.strides, array.shape))
+    overlaps = array.size > 0 and any(stride == 0 and n > 1
+                                      for stride, n in zip(array.strides, array.shape))
     if overlaps and op not in _OVERLAP_ALLOWED:
         raise RuntimeError(f"{op}: unsupported operation: more than one element of the "
                            "written-to tensor refers to a single memory location (an "

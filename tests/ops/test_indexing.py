@@ -122,7 +122,7 @@ def test_out_of_range_indices_raise_index_error_with_the_shape():
 
 
 def test_float_indices_are_refused():
-    with pytest.raises(IndexError, match="long, int or bool"):
+    with pytest.raises(IndexError, match="long, int, byte or bool"):
         minigrad.ones(3)[minigrad.tensor([0.0, 1.0])]
 
 
