@@ -4,6 +4,7 @@ import numpy as np
 from .tensor import Tensor
 from . import autograd, ops
 from .autograd import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
+from .dtypes import get_default_dtype, promote_types, result_type, set_default_dtype
 from .creation import (arange, eye, from_numpy, full, ones, ones_like, rand, randint, randn,
                        tensor, zeros, zeros_like)
 from .random import manual_seed

@@ -6,8 +6,9 @@ from typing import Any, Sequence
 import numpy as np
 
 from . import random
-from .ops import shape_arg
-from .tensor import DEFAULT_FLOAT, Tensor
+from .dtypes import get_default_dtype, is_number
+from .ops import size_arg
+from .tensor import Tensor
 
 
 def tensor(data: Any, dtype: Any = None, requires_grad: bool = False) -> Tensor:
@@ -36,26 +37,32 @@ def _make(array: np.ndarray, requires_grad: bool) -> Tensor:
 
 
 def _float(dtype: Any) -> np.dtype:
-    return DEFAULT_FLOAT if dtype is None else np.dtype(dtype)
+    return get_default_dtype() if dtype is None else np.dtype(dtype)
 
 
 def zeros(*size: Any, dtype: Any = None, requires_grad: bool = False) -> Tensor:
     """A tensor of zeros of the given shape (float32 by default)."""
-    return _make(np.zeros(shape_arg(size), _float(dtype)), requires_grad)
+    return _make(np.zeros(size_arg("zeros", size), _float(dtype)), requires_grad)
 
 
 def ones(*size: Any, dtype: Any = None, requires_grad: bool = False) -> Tensor:
     """A tensor of ones of the given shape (float32 by default)."""
-    return _make(np.ones(shape_arg(size), _float(dtype)), requires_grad)
+    return _make(np.ones(size_arg("ones", size), _float(dtype)), requires_grad)
 
 
 def full(size: Sequence[int], fill_value: Any, dtype: Any = None,
          requires_grad: bool = False) -> Tensor:
     """A tensor filled with ``fill_value``; its dtype follows the value when not given."""
+    if not isinstance(size, (tuple, list)):
+        raise TypeError(f"full: argument 'size' must be a tuple of ints, not "
+                        f"{type(size).__name__}")
     if dtype is None:
+        if not is_number(fill_value):
+            raise TypeError(f"full: fill_value must be a number, got "
+                            f"{type(fill_value).__name__}")
         dtype = np.asarray(fill_value).dtype
-        dtype = DEFAULT_FLOAT if dtype.kind == "f" else dtype
-    return _make(np.full(tuple(size), fill_value, dtype=dtype), requires_grad)
+        dtype = get_default_dtype() if dtype.kind == "f" else dtype
+    return _make(np.full(size_arg("full", (size,)), fill_value, dtype=dtype), requires_grad)
 
 
 def zeros_like(t: Tensor, dtype: Any = None, requires_grad: bool = False) -> Tensor:
@@ -75,7 +82,7 @@ def arange(start: Any, end: Any = None, step: Any = 1, dtype: Any = None,
     if dtype is not None:
         array = array.astype(dtype)
     elif array.dtype.kind == "f":
-        array = array.astype(DEFAULT_FLOAT)
+        array = array.astype(get_default_dtype())
     return _make(array, requires_grad)
 
 
@@ -86,13 +93,13 @@ def eye(n: int, m: int | None = None, dtype: Any = None, requires_grad: bool = F
 
 def rand(*size: Any, dtype: Any = None, requires_grad: bool = False) -> Tensor:
     """Uniform samples in [0, 1) from the seeded generator."""
-    array = random.default_generator().random(shape_arg(size), dtype=np.float64)
+    array = random.default_generator().random(size_arg("rand", size), dtype=np.float64)
     return _make(array.astype(_float(dtype)), requires_grad)
 
 
 def randn(*size: Any, dtype: Any = None, requires_grad: bool = False) -> Tensor:
     """Standard normal samples from the seeded generator."""
-    array = random.default_generator().standard_normal(shape_arg(size))
+    array = random.default_generator().standard_normal(size_arg("randn", size))
     return _make(array.astype(_float(dtype)), requires_grad)
 
 

@@ -85,10 +85,13 @@ class TensorMethods:
         return ops.compare(np.greater_equal, self, other)
 
     def __and__(self, other: Any) -> "Tensor":
-        return ops.compare(np.logical_and, self, other)
+        return ops.bitwise(np.bitwise_and, self, other)
 
     def __or__(self, other: Any) -> "Tensor":
-        return ops.compare(np.logical_or, self, other)
+        return ops.bitwise(np.bitwise_or, self, other)
+
+    def __xor__(self, other: Any) -> "Tensor":
+        return ops.bitwise(np.bitwise_xor, self, other)
 
     def __invert__(self) -> "Tensor":
         return ops.bitwise_not(self)

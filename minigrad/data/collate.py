@@ -5,7 +5,8 @@ from typing import Any, Sequence
 
 import numpy as np
 
-from ..tensor import DEFAULT_FLOAT, Tensor
+from ..dtypes import get_default_dtype
+from ..tensor import Tensor
 
 
 def default_collate(samples: Sequence[Any]) -> Any:
@@ -29,7 +30,7 @@ def default_collate(samples: Sequence[Any]) -> Any:
         return Tensor._wrap(_stack([s._data if isinstance(s, Tensor) else s for s in samples]))
     if isinstance(first, (bool, int, float, np.number, np.bool_)):
         array = np.asarray(samples)
-        return Tensor._wrap(array.astype(DEFAULT_FLOAT) if array.dtype.kind == "f" else array)
+        return Tensor._wrap(array.astype(get_default_dtype()) if array.dtype.kind == "f" else array)
     if isinstance(first, (str, bytes)):
         return list(samples)
     if isinstance(first, dict):

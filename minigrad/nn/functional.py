@@ -45,6 +45,7 @@ def linear(input: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
     Tensor
         Shape ``(*, out_features)``.
     """
+    ops.check_same_dtype("linear", input, weight, bias)
     if input.ndim == 0 or input.shape[-1] != weight.shape[-1]:
         raise RuntimeError(f"linear: input of shape {tuple(input.shape)} does not match "
                            f"weight of shape {tuple(weight.shape)} (the input's last dim "

@@ -5,7 +5,8 @@ from typing import Any
 
 import numpy as np
 
-from ..tensor import DEFAULT_FLOAT, Tensor
+from ..dtypes import get_default_dtype
+from ..tensor import Tensor
 from . import functional as F
 from . import init
 from .module import Module
@@ -25,9 +26,9 @@ class Identity(Module):
 def add_weight_and_bias(module: Module, weight_shape: tuple[int, ...], bias: bool) -> None:
     """Give ``module`` a float32 ``weight`` of ``weight_shape`` and, when ``bias``, a
     ``bias`` of its first dimension, then draw them with its ``reset_parameters()``."""
-    module.weight = Parameter(np.empty(weight_shape, dtype=DEFAULT_FLOAT))
+    module.weight = Parameter(np.empty(weight_shape, dtype=get_default_dtype()))
     if bias:
-        module.bias = Parameter(np.empty(weight_shape[0], dtype=DEFAULT_FLOAT))
+        module.bias = Parameter(np.empty(weight_shape[0], dtype=get_default_dtype()))
     else:
         module.register_parameter("bias", None)
     module.reset_parameters()

@@ -5,7 +5,8 @@ from typing import Any
 
 import numpy as np
 
-from ..tensor import DEFAULT_FLOAT, Tensor
+from ..dtypes import get_default_dtype
+from ..tensor import Tensor
 
 
 class Parameter(Tensor):
@@ -31,7 +32,7 @@ class Parameter(Tensor):
 
     def __init__(self, data: Any = None, requires_grad: bool = True) -> None:
         if data is None:
-            data = np.empty((0,), dtype=DEFAULT_FLOAT)
+            data = np.empty((0,), dtype=get_default_dtype())
         if isinstance(data, Tensor):
             self._init(data._data)
             self._version = data._version  # the same storage, like detach()

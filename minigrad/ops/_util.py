@@ -1,50 +1,109 @@
 """Helpers shared by the primitives: operand conversion, dims, and broadcasting."""
 from __future__ import annotations
 
+import operator
 from typing import Any, Sequence
 
 import numpy as np
 
-from ..tensor import DEFAULT_FLOAT, Tensor
+from ..dtypes import get_default_dtype, is_number, result_type
+from ..tensor import Tensor
 
 
-def as_tensor(value: Any, like: Tensor | None = None) -> Tensor:
-    """Wrap a Python number or array as a constant tensor.
+def type_name(value: Any) -> str:
+    """``value``'s type with its module, as an error message shows it (``torch.Tensor``)."""
+    cls = type(value)
+    if cls is Tensor:
+        return "minigrad.Tensor"
+    module = cls.__module__
+    return cls.__qualname__ if module == "builtins" else f"{module.split('.')[0]}.{cls.__qualname__}"
 
-    A Python number takes the dtype of ``like`` when it fits (so ``x * 2`` stays float32),
-    and float32 when it is a float meeting an integer tensor, as in PyTorch.
+
+def as_tensor(value: Any, op: str = "tensor", dtype: Any = None) -> Tensor:
+    """``value`` as a tensor: a Tensor as it is, an ndarray wrapped (not copied), a number
+    or nested list as a new constant (a Python float in the default dtype).
+
+    Tensors of other libraries (a ``torch.Tensor``) are refused rather than silently read
+    through NumPy: ``op`` names the operation in the ``TypeError``. With ``dtype`` the
+    result is cast to it (differentiably for a Tensor).
     """
     if isinstance(value, Tensor):
-        return value
+        return value if dtype is None or value.dtype == dtype else value.to(dtype)
     if isinstance(value, np.ndarray):
-        return Tensor._wrap(value)
-    array = np.asarray(value)
+        array = value
+    elif is_number(value) and dtype is not None:
+        return Tensor._wrap(np.asarray(value).astype(dtype))
+    elif is_number(value) or isinstance(value, (list, tuple)):
+        array = _number_array(value)
+    else:
+        raise TypeError(f"{op}: expected a minigrad.Tensor, a number or an ndarray, got "
+                        f"{type_name(value)}")
     if array.dtype.kind not in "biuf":
-        raise TypeError(f"expected a Tensor, a number or an array, got {type(value).__name__}")
-    if like is not None and array.ndim == 0:
-        if like.dtype.kind == "f" or array.dtype.kind in "biu" and like.dtype.kind in "iu":
-            return Tensor._wrap(array.astype(like.dtype))
-    if array.dtype.kind == "f" and array.dtype != DEFAULT_FLOAT:
-        array = array.astype(DEFAULT_FLOAT)
+        raise TypeError(f"{op}: unsupported dtype {array.dtype} (minigrad supports bool, "
+                        "integer and float dtypes)")
+    if dtype is not None and array.dtype != dtype:
+        array = array.astype(dtype)
     return Tensor._wrap(array)
 
 
-def operands(a: Any, b: Any) -> tuple[Tensor, Tensor]:
-    """Both operands of a binary op as tensors, numbers taking the other's dtype.
+def _number_array(value: Any) -> np.ndarray:
+    if isinstance(value, float):
+        return np.array(value, dtype=get_default_dtype())
+    return Tensor(value)._data if isinstance(value, (list, tuple)) else np.asarray(value)
 
-    An integer or bool tensor meeting a float tensor takes the float's dtype (int64 *
-    float32 is float32, as in PyTorch, where NumPy would give float64).
+
+def promoted_dtype(op: str, *values: Any) -> np.dtype:
+    """:func:`minigrad.dtypes.result_type` of ``op``'s operands, after checking that each
+    is a Tensor, an ndarray or a number. Anything else (a list, a tensor of another
+    library) raises a ``TypeError`` that names ``op`` and the operand types, as PyTorch
+    refuses ``tensor + list``."""
+    for value in values:
+        if not isinstance(value, (Tensor, np.ndarray)) and not is_number(value):
+            kinds = " and ".join(type_name(v) for v in values)
+            raise TypeError(f"{op}: unsupported operand types {kinds}")
+    return result_type(*values)
+
+
+def operands(op: str, *values: Any) -> tuple[Tensor, ...]:
+    """The operands of ``op`` as tensors of their :func:`promoted_dtype`.
+
+    Numbers become constants; a Tensor of another dtype is cast (a differentiable cast, so
+    its gradient comes back in its own dtype).
     """
-    if isinstance(a, Tensor):
-        a, b = a, as_tensor(b, a)
-    else:
-        a, b = as_tensor(a, b if isinstance(b, Tensor) else None), as_tensor(b)
-    kinds = a.dtype.kind, b.dtype.kind
-    if kinds[0] == "f" and kinds[1] != "f":
-        b = b.to(a.dtype)
-    elif kinds[1] == "f" and kinds[0] != "f":
-        a = a.to(b.dtype)
-    return a, b
+    if len(values) == 2:  # the common case first: two tensors that already agree
+        a, b = values
+        if isinstance(a, Tensor) and isinstance(b, Tensor) and a.dtype == b.dtype:
+            return a, b
+    dtype = promoted_dtype(op, *values)
+    return tuple(as_tensor(v, op, dtype) for v in values)
+
+
+def unary_input(op: str, x: Any) -> Tensor:
+    """``x`` if it is a minigrad Tensor, else PyTorch's ``TypeError`` naming ``op``."""
+    if isinstance(x, Tensor):
+        return x
+    raise TypeError(f"{op}: argument 'input' must be a minigrad.Tensor, not {type_name(x)}")
+
+
+def float_input(op: str, x: Any) -> Tensor:
+    """The input of a float function (exp, log, sigmoid, erf, ...): integer and bool tensors
+    become the default float dtype, so ``tensor([1, 2]).exp()`` is float32 as in PyTorch."""
+    x = unary_input(op, x)
+    return x if x.dtype.kind == "f" else x.to(get_default_dtype())
+
+
+def check_same_dtype(op: str, *tensors: Tensor | None) -> None:
+    """Raise PyTorch's ``RuntimeError`` unless all given tensors (None skipped) share one
+    dtype: matmul, linear and conv2d do not promote, as in PyTorch."""
+    given = [t for t in tensors if t is not None]
+    for t in given:
+        if not isinstance(t, Tensor):
+            raise TypeError(f"{op}: expected minigrad.Tensor operands, got "
+                            + ", ".join(type_name(u) for u in given))
+    dtypes = [t.dtype for t in given]
+    if any(d != dtypes[0] for d in dtypes):
+        raise RuntimeError(f"{op}: expected all operands to have the same dtype, but got "
+                           + " and ".join(str(d) for d in dtypes))
 
 
 def broadcast_shape(op: str, *shapes: Sequence[int]) -> tuple[int, ...]:
@@ -75,6 +134,22 @@ def normalize_dims(dim: Any, ndim: int, op: str) -> tuple[int, ...]:
     if len(result) != len(dims):
         raise ValueError(f"{op}: dim {dim} appears multiple times in the list of dims")
     return result if ndim else ()
+
+
+def size_arg(op: str, size: tuple) -> tuple[int, ...]:
+    """The shape of a new tensor, from ``f(2, 3)`` or ``f((2, 3))``, checked as PyTorch
+    checks it: ints only (``TypeError``), none negative (``RuntimeError``)."""
+    shape = shape_arg(size)
+    try:
+        shape = tuple(operator.index(n) for n in shape)
+    except TypeError:
+        bad = next(n for n in shape if not hasattr(n, "__index__"))
+        raise TypeError(f"{op}: argument 'size' must be a tuple of ints, but found element "
+                        f"of type {type_name(bad)}: {list(shape)}") from None
+    if any(n < 0 for n in shape):
+        raise RuntimeError(f"{op}: Trying to create tensor with negative dimension "
+                           f"{min(shape)}: {list(shape)}")
+    return shape
 
 
 def shape_arg(shape: tuple) -> tuple[int, ...]:

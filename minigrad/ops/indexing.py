@@ -206,7 +206,7 @@ def getitem(x: Tensor, index: Any) -> Tensor:
 def prepare_setitem(x: Tensor, index: Any, value: Any) -> tuple[IndexKey, Tensor]:
     """Check that ``value`` fits ``x[index]``; return the index key and the value tensor."""
     key = _as_key(index, x.ndim)
-    value = as_tensor(value, x)
+    value = as_tensor(value, "setitem")
     target = _checked("setitem", x.shape,
                       lambda: key.read(np.broadcast_to(np.empty((), np.uint8), x.shape)).shape)
     try:

@@ -14,7 +14,8 @@ import numpy as np
 from ..autograd.function import Function, register
 from ..tensor import Tensor
 from . import indexing, reduction
-from ._util import normalize_dim, normalize_dims
+from ..dtypes import result_type
+from ._util import normalize_dim, normalize_dims, type_name
 
 
 @register("reshape")
@@ -174,10 +175,11 @@ def narrow(x: Tensor, dim: int, start: int, length: int) -> Tensor:
 
 def cat(tensors: Sequence[Tensor], dim: int = 0) -> Tensor:
     """Join tensors along an existing dim; the other dims must match."""
-    tensors = list(tensors)
-    if not tensors:
-        raise ValueError("cat: expected a non-empty list of Tensors")
+    tensors = _joinable("cat", tensors)
     first = tensors[0]
+    if first.ndim == 0:
+        raise RuntimeError("cat: zero-dimensional tensor (at position 0) cannot be "
+                           "concatenated")
     dim = normalize_dim(dim, first.ndim, "cat")
     for i, t in enumerate(tensors):
         if t.ndim != first.ndim or any(a != b for d, (a, b) in
@@ -188,11 +190,25 @@ def cat(tensors: Sequence[Tensor], dim: int = 0) -> Tensor:
     return Cat.apply(*tensors, dim=dim)
 
 
-def stack(tensors: Sequence[Tensor], dim: int = 0) -> Tensor:
-    """Join tensors of equal shape along a new dim."""
+def _joinable(op: str, tensors: Sequence[Tensor]) -> list[Tensor]:
+    """The tensors to join, checked and promoted to their common dtype (``cat`` of float32
+    and int64 is float32, as in PyTorch)."""
+    if isinstance(tensors, Tensor):
+        raise TypeError(f"{op}: expected a list or tuple of Tensors, got a Tensor")
     tensors = list(tensors)
     if not tensors:
-        raise ValueError("stack: expected a non-empty list of Tensors")
+        raise RuntimeError(f"{op}: expected a non-empty list of Tensors")
+    for i, t in enumerate(tensors):
+        if not isinstance(t, Tensor):
+            raise TypeError(f"{op}: expected minigrad.Tensor as element {i}, but got "
+                            f"{type_name(t)}")
+    dtype = result_type(*tensors)
+    return [t.to(dtype) for t in tensors]
+
+
+def stack(tensors: Sequence[Tensor], dim: int = 0) -> Tensor:
+    """Join tensors of equal shape along a new dim."""
+    tensors = _joinable("stack", tensors)
     for i, t in enumerate(tensors):
         if t.shape != tensors[0].shape:
             raise RuntimeError(f"stack: expects each tensor to be equal size, but got "

@@ -104,7 +104,7 @@ def test_an_optimizer_style_update_under_no_grad():
     (p * p).sum().backward()
     with minigrad.no_grad():
         p.sub_(p.grad, alpha=0.5)
-    np.testing.assert_array_equal(p.numpy(), [0.0, 0.0])
+    np.testing.assert_array_equal(p.detach().numpy(), [0.0, 0.0])
     assert p.grad_fn is None
 
 
@@ -187,11 +187,11 @@ def test_data_of_a_saved_tensor_is_read_only_until_backward():
     with pytest.raises(ValueError, match="read-only"):
         x.data[0] = 5.0
     with pytest.raises(ValueError, match="read-only"):
-        x.numpy()[0] = 5.0
+        x.detach().numpy()[0] = 5.0
     y.sum().backward()
     np.testing.assert_array_equal(x.grad.numpy(), [2.0, 4.0])
     x.data[0] = 5.0  # the graph is freed: writable again
-    assert x.numpy()[0] == 5.0
+    assert x.detach().numpy()[0] == 5.0
 
 
 def test_replacing_data_of_a_saved_tensor_is_detected_at_backward():
