@@ -64,16 +64,24 @@ def promoted_dtype(op: str, *values: Any) -> np.dtype:
     return result_type(*values)
 
 
+_PYTHON_NUMBERS = (int, float, bool)  # a number never changes a float tensor's dtype
+
+
 def operands(op: str, *values: Any) -> tuple[Tensor, ...]:
     """The operands of ``op`` as tensors of their :func:`promoted_dtype`.
 
     Numbers become constants; a Tensor of another dtype is cast (a differentiable cast, so
     its gradient comes back in its own dtype).
     """
-    if len(values) == 2:  # the common case first: two tensors that already agree
+    if len(values) == 2:  # fast paths: two tensors that agree; a float tensor and a number
         a, b = values
-        if isinstance(a, Tensor) and isinstance(b, Tensor) and a.dtype == b.dtype:
-            return a, b
+        if isinstance(a, Tensor):
+            if isinstance(b, Tensor) and a.dtype == b.dtype:
+                return a, b
+            if type(b) in _PYTHON_NUMBERS and a.dtype.kind == "f":
+                return a, Tensor._wrap(np.array(b, a.dtype))
+        elif isinstance(b, Tensor) and type(a) in _PYTHON_NUMBERS and b.dtype.kind == "f":
+            return Tensor._wrap(np.array(a, b.dtype)), b
     dtype = promoted_dtype(op, *values)
     return tuple(as_tensor(v, op, dtype) for v in values)
 
