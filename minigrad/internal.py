@@ -10,6 +10,8 @@ use to write a primitive's helpers or an optimizer of your own.
 * :func:`mark_modified` records that the tensor's array was written in place, so a graph
   node that saved the old values refuses to run backward.
 * :func:`replace_array` gives a tensor a new array (``load_state_dict``, ``.data = ...``).
+* :func:`adopt_result` makes a tensor stand for the result of an operation recorded in
+  the graph: how an in-place op (``y.mul_(2)``) is recorded in grad mode.
 """
 from __future__ import annotations
 
@@ -17,7 +19,7 @@ import numpy as np
 
 from .tensor import Tensor
 
-__all__ = ["wrap", "array_of", "mark_modified", "replace_array"]
+__all__ = ["wrap", "array_of", "mark_modified", "replace_array", "adopt_result"]
 
 
 def wrap(array: np.ndarray) -> Tensor:
@@ -45,7 +47,23 @@ def mark_modified(tensor: Tensor) -> None:
     tensor._bump_version()
 
 
-def replace_array(tensor: Tensor, array: np.ndarray) -> None:
-    """Give ``tensor`` a new array of the same shape; this counts as an in-place change."""
+def replace_array(tensor: Tensor, array: np.ndarray, tracked: bool = True) -> None:
+    """Give ``tensor`` a new array of the same shape.
+
+    With ``tracked`` (the default) this counts as an in-place change. ``tracked=False`` is
+    for a swap that is undone before anything reads the values again (gradcheck's
+    perturbations).
+    """
     tensor._data = array
-    tensor._bump_version()
+    if tracked:
+        tensor._bump_version()
+
+
+def adopt_result(tensor: Tensor, result: Tensor) -> Tensor:
+    """Make ``tensor`` stand for ``result``: its array, its node and its version counter.
+
+    The old array is left as it was, so nodes that saved it still see the values they
+    saved. Returns ``tensor``.
+    """
+    tensor._adopt(result)
+    return tensor

@@ -22,6 +22,7 @@ import zipfile
 import zlib
 from typing import Any, BinaryIO, Callable
 
+from .internal import array_of, wrap
 import numpy as np
 
 from .tensor import Tensor
@@ -110,7 +111,7 @@ def load(path: str | os.PathLike) -> Any:
 def _encode(obj: Any, arrays: dict[str, np.ndarray], where: str) -> Any:
     """The JSON tree describing ``obj``; its arrays are added to ``arrays``."""
     if isinstance(obj, Tensor):
-        return {"type": "tensor", "array": _add_array(obj._data, arrays, where),
+        return {"type": "tensor", "array": _add_array(array_of(obj), arrays, where),
                 "requires_grad": obj.requires_grad}
     if isinstance(obj, np.ndarray):
         return {"type": "ndarray", "array": _add_array(obj, arrays, where)}
@@ -227,7 +228,7 @@ def _decode(node: Any, archive: Any, path: str) -> Any:
 
 
 def _decode_tensor(node: dict, archive: Any, path: str) -> Tensor:
-    t = Tensor._wrap(archive[node["array"]])
+    t = wrap(archive[node["array"]])
     t.requires_grad = bool(node.get("requires_grad", False))
     return t
 

@@ -15,13 +15,12 @@ from .tensor_methods import TensorMethods
 
 
 class _Version:
-    """How many times an array was modified in place, and how many nodes saved it."""
+    """How many times an array was modified in place (shared by a tensor and its views)."""
 
-    __slots__ = ("value", "saved")
+    __slots__ = ("value",)
 
     def __init__(self) -> None:
         self.value = 0
-        self.saved = 0
 
 
 def _to_array(data: Any, dtype: Any = None) -> np.ndarray:
@@ -108,50 +107,64 @@ class Tensor(TensorMethods):
         Record operations on this tensor so that ``backward`` can fill ``.grad``.
     """
 
-    __slots__ = ("_data", "_grad_fn", "_output_nr", "_version", "_requires_grad", "_grad",
-                 "_accumulator", "_hooks", "name", "__weakref__")
     __array_priority__ = 1000  # ndarray (op) Tensor defers to Tensor's reflected operator
 
-    def __init__(self, data: Any, dtype: Any = None, requires_grad: bool = False) -> None:
-        self._init(_to_array(data, dtype))
-        self.requires_grad = requires_grad
+    # Defaults live on the class: a tensor made by an operation sets only what differs,
+    # which keeps the cost of each operation down.
+    _grad_fn: Any = None       # the node that made this tensor; None for a leaf
+    _output_nr = 0             # which output of that node it is
+    _requires_grad = False     # True for a leaf that requires grad and for every non-leaf
+    _version: "_Version | None" = None  # made on first need (a save or an in-place change)
+    _accumulator: Any = None   # weak reference to the leaf's AccumulateGrad node
+    _hooks: list | None = None
+    _grad: "Tensor | None" = None  # see the grad property
+    name: str | None = None
 
-    def _init(self, array: np.ndarray, grad_fn: Any = None, output_nr: int = 0) -> None:
-        self._data = array
-        self._grad_fn = grad_fn
-        self._output_nr = output_nr
-        self._version = _Version()
-        self._requires_grad = False
-        self._grad: Tensor | None = None
-        self._accumulator = None
-        self._hooks: list[Callable] = []
-        self.name: str | None = None
+    def __init__(self, data: Any, dtype: Any = None, requires_grad: bool = False) -> None:
+        self._data = _to_array(data, dtype)
+        if requires_grad:
+            self.requires_grad = True
 
     @classmethod
     def _wrap(cls, array: np.ndarray, grad_fn: Any = None, output_nr: int = 0) -> "Tensor":
-        """Make a tensor around ``array`` without copying (used by the primitives)."""
-        t = cls.__new__(cls)
-        t._init(array, grad_fn, output_nr)
+        """Make a tensor around ``array`` without copying (used by ``Function.apply``)."""
+        t = object.__new__(cls)
+        t._data = array
+        if grad_fn is not None:
+            t._grad_fn, t._output_nr, t._requires_grad = grad_fn, output_nr, True
         return t
+
+    def _get_version(self) -> _Version:
+        version = self._version
+        if version is None:
+            version = self._version = _Version()
+        return version
 
     def _bump_version(self) -> None:
         """Record an in-place change of the array (see ``minigrad.internal.mark_modified``)."""
-        self._version.value += 1
+        self._get_version().value += 1
+
+    def _adopt(self, result: "Tensor") -> None:
+        """Become ``result`` (see ``minigrad.internal.adopt_result``)."""
+        self._data, self._grad_fn, self._output_nr = result._data, result._grad_fn, result._output_nr
+        self._requires_grad = result._requires_grad
+        self._version = result._get_version()
 
     # --- array facts ------------------------------------------------------------------
     @property
-    def data(self) -> np.ndarray:
-        """The ndarray. While a graph node keeps it for backward, it is read-only."""
-        if self._version.saved > 0:
-            view = self._data.view()
-            view.flags.writeable = False
-            return view
-        return self._data
+    def data(self) -> "Tensor":
+        """A tensor sharing this one's array, outside the graph, as PyTorch's ``.data``.
+
+        Changes made through it are not tracked by autograd (use ``detach()`` for that);
+        ``.numpy()`` is the way to the array itself.
+        """
+        return Tensor._wrap(self._data)
 
     @data.setter
     def data(self, value: Any) -> None:
-        self._data = value._data if isinstance(value, Tensor) else np.asarray(value)
-        self._version.value += 1
+        if not isinstance(value, Tensor):
+            raise TypeError(f"data: expected a Tensor, got {type(value).__name__}")
+        self._data = value._data
 
     @property
     def shape(self) -> tuple[int, ...]:
@@ -189,17 +202,19 @@ class Tensor(TensorMethods):
     # --- autograd facts -----------------------------------------------------------------
     @property
     def requires_grad(self) -> bool:
-        return self._grad_fn is not None or self._requires_grad
+        return self._requires_grad
 
     @requires_grad.setter
     def requires_grad(self, flag: bool) -> None:
         if self._grad_fn is not None:
             if not flag:
-                raise RuntimeError("requires_grad: you can only change the requires_grad flag "
-                                   "of leaf tensors; use detach() for a non-leaf")
+                raise RuntimeError("requires_grad: you can only change requires_grad flags "
+                                   "of leaf variables. If you want to use a computed "
+                                   "variable in a subgraph that doesn't require "
+                                   "differentiation use var_no_grad = var.detach().")
             return
-        if flag and self._data.dtype.kind != "f":
-            raise RuntimeError(f"requires_grad: only tensors of floating point dtype can "
+        if flag and self._data.dtype.kind not in "fc":
+            raise RuntimeError(f"requires_grad: only Tensors of floating point dtype can "
                                f"require gradients, got {self._data.dtype}")
         self._requires_grad = bool(flag)
 
@@ -226,6 +241,11 @@ class Tensor(TensorMethods):
     def grad_fn(self) -> Any:
         """The node that made this tensor, or None for a leaf."""
         return self._grad_fn
+
+    @property
+    def output_nr(self) -> int:
+        """Which output of ``grad_fn`` this tensor is (0 for a leaf)."""
+        return self._output_nr
 
     @property
     def is_leaf(self) -> bool:
@@ -259,7 +279,7 @@ class Tensor(TensorMethods):
     @property
     def retains_grad(self) -> bool:
         node = self._grad_fn
-        return node is not None and node._retained.get(self._output_nr) is not None
+        return node is not None and hooks.is_retained(node, self._output_nr)
 
     def register_hook(self, hook: Callable[["Tensor"], "Tensor | None"]) -> Any:
         """Call ``hook(grad)`` when this tensor's gradient is computed; it may return a
@@ -269,17 +289,19 @@ class Tensor(TensorMethods):
                                "doesn't require gradient")
         if self._grad_fn is not None:
             return self._grad_fn.register_hook(self._output_nr, hook)
+        if self._hooks is None:
+            self._hooks = []
         self._hooks.append(hook)
-        return function.RemovableHandle(self._hooks, hook)
+        return hooks.RemovableHandle(self._hooks, hook)
 
     def detach(self) -> "Tensor":
         """A tensor sharing this data, cut from the graph."""
         t = Tensor._wrap(self._data)
-        t._version = self._version
+        t._version = self._get_version()  # the same array: in-place changes show in both
         return t
 
     def detach_(self) -> "Tensor":
-        self._grad_fn, self._requires_grad = None, False
+        self._grad_fn, self._output_nr, self._requires_grad = None, 0, False
         return self
 
     # --- conversion -------------------------------------------------------------------
@@ -292,7 +314,7 @@ class Tensor(TensorMethods):
         if self.requires_grad:
             raise RuntimeError("numpy: Can't call numpy() on Tensor that requires grad. "
                                "Use tensor.detach().numpy() instead.")
-        return self.data
+        return self._data
 
     def __array__(self, dtype: Any = None, copy: Any = None) -> np.ndarray:
         array = self.numpy()
@@ -353,7 +375,7 @@ class Tensor(TensorMethods):
         if self.dtype not in (get_default_dtype(), np.dtype(np.int64), np.dtype(np.bool_)):
             extras.append(f"dtype=minigrad.{self.dtype}")
         if self._grad_fn is not None:
-            extras.append(f"grad_fn=<{self._grad_fn.function.__name__}Backward>")
+            extras.append(f"grad_fn=<{self._grad_fn.name()}>")
         elif self.requires_grad:
             extras.append("requires_grad=True")
         return "tensor(" + ", ".join([body] + extras) + ")"
@@ -366,7 +388,7 @@ class Tensor(TensorMethods):
         return draw_graph(self, **kwargs)
 
 
-from .autograd import engine, function  # noqa: E402  (the engine builds on Tensor)
+from .autograd import engine, hooks  # noqa: E402  (the engine builds on Tensor)
 from . import ops, tensor_methods  # noqa: E402  (the primitives build on Tensor)
 
 tensor_methods.ops = ops

@@ -552,6 +552,9 @@ SPECS: dict[str, Spec] = {
     "cast": Spec(cast_cases()),
     # kinks and ties: distinct values away from 0 and from the bounds
     "relu": Spec(unary_distinct(ops.relu, "relu(x)")),
+    "locally_constant": Spec(unary_distinct(
+        lambda x: ops.locally_constant(x, np.sign(x.detach().numpy())) * x,
+        "sign(x) * x, the sign held constant")),
     "abs": Spec(unary_distinct(ops.abs, "abs(x)")),
     "maximum": Spec(binary_distinct(ops.maximum, "maximum")),
     "minimum": Spec(binary_distinct(ops.minimum, "minimum")),

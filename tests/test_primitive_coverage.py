@@ -43,7 +43,7 @@ def _graph_names(outputs) -> set[str]:
         if id(node) in seen or not isinstance(node, Node):
             continue
         seen.add(id(node))
-        names.add(node.name)
+        names.add(node.function.name)
         stack.extend(e[0] for e in node.next_edges if e is not None)
     return names
 

@@ -3,14 +3,23 @@
 Gradients for one node output add up in a buffer until every consumer of that output has
 run; then the node's backward rule turns them into gradients for its inputs. The walk
 uses an explicit stack, so a chain of any depth works without recursion.
+
+``backward`` (gradients into ``.grad`` of the leaves), ``grad`` (gradients returned for
+chosen inputs) and ``observe_backward`` (every step reported, nothing stored) are the same
+walk, ``_run``; they differ only in what happens when a gradient reaches a leaf.
+
+Without ``create_graph`` the backward pass itself is not recorded, so a primitive's
+``backward_arrays`` (its rule on plain arrays) is used where it has one, and gradients add
+up as arrays. With ``create_graph`` every rule runs as minigrad operations in grad mode.
 """
 from __future__ import annotations
 
-from typing import Any, Sequence
+from typing import Any, Callable, Sequence
 
 import numpy as np
 
 from ..tensor import Tensor
+from . import hooks
 from .function import AccumulateGrad, Node, gradient_edge
 from .grad_mode import set_grad_enabled
 
@@ -32,6 +41,25 @@ def backward(tensors: Sequence[Tensor], grad_tensors: Sequence[Any] | None = Non
     """
     roots = _roots(tensors, grad_tensors, "backward")
     _run(roots, retain_graph, create_graph, targets=None)
+
+
+def observe_backward(tensors: Sequence[Tensor], grad_tensors: Sequence[Any] | None = None,
+                     observer: Callable[..., None] | None = None) -> None:
+    """Run the walk ``backward`` runs, report each step to ``observer``, store nothing.
+
+    No ``.grad`` changes and the graph is kept (``retain_graph=True``). ``observer`` is
+    called as ``observer(event, **fields)`` with these events, in the engine's order:
+
+    * ``"send"``: ``source`` (node), ``index`` (its input), ``target`` (node),
+      ``target_nr`` (the target's output), ``grad``: a gradient travels along an edge;
+      gradients arriving at the same target output add up.
+    * ``"run"``: ``node``, ``grads_in`` (per output, after hooks; None where nothing
+      arrived), ``grads_out`` (per positional input): the node's rule ran.
+    * ``"leaf"``: ``node`` (an ``AccumulateGrad``; ``node.variable`` is the leaf),
+      ``grad`` (after the leaf's hooks): what ``backward`` would add to ``.grad``.
+    """
+    roots = _roots(tensors, grad_tensors, "backward")
+    _run(roots, True, False, targets=None, observer=observer)
 
 
 def grad(outputs: Any, inputs: Any, grad_outputs: Any = None, retain_graph: bool | None = None,
@@ -63,7 +91,7 @@ def grad(outputs: Any, inputs: Any, grad_outputs: Any = None, retain_graph: bool
         grad_outputs = [grad_outputs]
     for t in inputs:
         if not isinstance(t, Tensor) or not t.requires_grad:
-            raise RuntimeError("grad: every input must be a Tensor that requires grad")
+            raise RuntimeError("grad: One of the differentiated Tensors does not require grad")
     targets = {}
     for i, t in enumerate(inputs):
         targets.setdefault(gradient_edge(t), []).append(i)
@@ -86,9 +114,11 @@ def _roots(tensors: Sequence[Tensor], grads: Sequence[Any] | None, op: str) -> l
     if len(grads) != len(tensors):
         raise RuntimeError(f"{op}: got {len(tensors)} tensors but {len(grads)} gradients")
     roots = []
-    for t, g in zip(tensors, grads):
+    for i, (t, g) in enumerate(zip(tensors, grads)):
+        if not isinstance(t, Tensor):
+            raise TypeError(f"{op}: expected a Tensor, got {type(t).__name__}")
         if not t.requires_grad:
-            raise RuntimeError(f"{op}: element 0 of tensors does not require grad and does "
+            raise RuntimeError(f"{op}: element {i} of tensors does not require grad and does "
                                "not have a grad_fn")
         if g is None:
             if t.numel() != 1:
@@ -99,8 +129,9 @@ def _roots(tensors: Sequence[Tensor], grads: Sequence[Any] | None, op: str) -> l
         elif not isinstance(g, Tensor):
             g = Tensor._wrap(np.asarray(g, dtype=t.dtype))
         if g.shape != t.shape:
-            raise RuntimeError(f"{op}: mismatch in shape: gradient has shape {tuple(g.shape)} "
-                               f"but the output has shape {tuple(t.shape)}")
+            raise RuntimeError(f"{op}: Mismatch in shape: grad_output[{i}] has a shape of "
+                               f"{tuple(g.shape)} and output[{i}] has a shape of "
+                               f"{tuple(t.shape)}")
         roots.append((gradient_edge(t), g))
     return roots
 
@@ -137,12 +168,13 @@ def _needed(order: list, targets: dict) -> set:
     return needed
 
 
-def _run(roots: list, retain_graph: bool | None, create_graph: bool, targets: dict | None) -> dict:
+def _run(roots: list, retain_graph: bool | None, create_graph: bool, targets: dict | None,
+         observer: Callable[..., None] | None = None) -> dict:
     if retain_graph is None:
         retain_graph = create_graph
     buffers: dict[Any, list] = {}
     for (node, nr), g in roots:
-        _accumulate(buffers, node, nr, g)
+        _accumulate(buffers, node, nr, g, create_graph)
     order = _topological_order([edge[0] for edge, _ in roots])
     needed = None if targets is None else _needed(order, targets)
     captured: dict[int, Tensor] = {}
@@ -152,80 +184,100 @@ def _run(roots: list, retain_graph: bool | None, create_graph: bool, targets: di
             if grads is None or (needed is not None and node not in needed):
                 continue
             if isinstance(node, AccumulateGrad):
-                _finish_leaf(node, grads[0], targets, captured, create_graph)
+                _finish_leaf(node, grads[0], targets, captured, create_graph, observer)
                 continue
-            grads = _run_hooks(node, grads)
+            if node.hooks is not None or node.retained is not None:
+                grads = hooks.run_node_hooks(node, grads)
             if targets is not None:
                 for nr, g in enumerate(grads):
                     for i in targets.get((node, nr), ()):
                         captured[i] = g
-            _call_backward(node, grads, buffers, needed)
+            _call_backward(node, grads, buffers, needed, create_graph, observer)
             if not retain_graph:
                 node.release()
     return captured
 
 
-def _accumulate(buffers: dict, node: Any, nr: int, g: Tensor) -> None:
+def _accumulate(buffers: dict, node: Any, nr: int, g: Tensor, create_graph: bool) -> None:
     slots = buffers.get(node)
     if slots is None:
         n = len(node.output_meta) if isinstance(node, Node) else 1
         slots = buffers[node] = [None] * n
-    slots[nr] = g if slots[nr] is None else slots[nr] + g
+    if slots[nr] is None:
+        slots[nr] = g
+    elif create_graph:
+        slots[nr] = slots[nr] + g
+    else:  # a new array: the one in the slot may be shared with another gradient
+        slots[nr] = Tensor._wrap(slots[nr]._data + g._data)
 
 
-def _run_hooks(node: Node, grads: list) -> list:
-    for nr, hooks in node._hooks.items():
-        for hook in hooks:
-            if grads[nr] is not None:
-                new = hook(grads[nr])
-                grads[nr] = grads[nr] if new is None else new
-    for nr, ref in node._retained.items():
-        tensor = ref()
-        if tensor is not None and grads[nr] is not None:
-            g = grads[nr] if grads[nr]._grad_fn is not None else grads[nr].detach().clone()
-            tensor.grad = g if tensor.grad is None else tensor.grad + g
-    return grads
-
-
-def _call_backward(node: Node, grads: list, buffers: dict, needed: set | None) -> None:
-    grads = [g if g is not None else Tensor._wrap(np.zeros(shape, dtype))
-             for g, (shape, dtype) in zip(grads, node.output_meta)]
-    result = node.function.backward(node, *grads)
-    result = result if isinstance(result, tuple) else (result,)
-    missing = node.next_edges[len(result):]
-    if len(result) > len(node.next_edges) or any(edge is not None for edge in missing):
-        raise RuntimeError(f"Function {node.name} returned an incorrect number of gradients "
-                           f"(expected {len(node.next_edges)}, got {len(result)})")
-    for i, (edge, g) in enumerate(zip(node.next_edges, result)):
+def _call_backward(node: Node, grads: list, buffers: dict, needed: set | None,
+                   create_graph: bool, observer: Callable[..., None] | None) -> None:
+    function = node.function
+    for i, (shape, dtype) in enumerate(node.output_meta):
+        if grads[i] is None:
+            grads[i] = Tensor._wrap(np.zeros(shape, dtype))
+    if function.backward_arrays is not None and not create_graph:
+        result = function.backward_arrays(node, *[g._data for g in grads])
+    else:
+        result = function.backward(node, *grads)
+    if not isinstance(result, tuple):
+        result = (result,)
+    edges = node.next_edges
+    if len(result) != len(edges):
+        raise RuntimeError(
+            f"Function {function.__name__} ({node.name()}) returned {len(result)} gradients "
+            f"from backward, but its forward took {len(edges)} positional arguments; "
+            "return exactly one per argument (None where there is no gradient)")
+    if observer is not None:
+        observer("run", node=node, grads_in=grads, grads_out=tuple(
+            None if g is None else _checked(node, i, None, g, create_graph)
+            for i, g in enumerate(result)))
+    for i, edge in enumerate(edges):
+        g = result[i]
         if edge is None or g is None or (needed is not None and edge[0] not in needed):
             continue
-        g = _validate(node, i, g)
-        _accumulate(buffers, edge[0], edge[1], g)
+        g = _checked(node, i, edge, g, create_graph)
+        if observer is not None:
+            observer("send", source=node, index=i, target=edge[0], target_nr=edge[1], grad=g)
+        _accumulate(buffers, edge[0], edge[1], g, create_graph)
 
 
-def _validate(node: Node, index: int, g: Any) -> Tensor:
-    if not isinstance(g, Tensor):
-        g = Tensor._wrap(np.asarray(g))
-    shape, dtype = node.input_meta[index]
-    if g.shape != shape:
-        raise RuntimeError(f"Function {node.name} returned an invalid gradient at index "
-                           f"{index}: got shape {tuple(g.shape)} but expected {tuple(shape)}")
-    if g.dtype != dtype:
-        g = g.to(dtype)
-    return g
+def _checked(node: Node, index: int, edge: tuple | None, g: Any, create_graph: bool) -> Tensor:
+    """``g`` as a tensor, checked against the tensor its edge stands for and cast to that
+    tensor's dtype (a rule may return arrays, or tensors of another float dtype)."""
+    array = g._data if isinstance(g, Tensor) else np.asarray(g)
+    if edge is None:
+        return g if isinstance(g, Tensor) else Tensor._wrap(array)
+    target, nr = edge
+    if type(target) is AccumulateGrad:
+        shape, dtype = target.variable._data.shape, target.variable._data.dtype
+    else:
+        shape, dtype = target.output_meta[nr]
+    if array.shape != shape:
+        raise RuntimeError(f"Function {node.name()} returned an invalid gradient at index "
+                           f"{index} - got {list(array.shape)} but expected shape compatible "
+                           f"with {list(shape)}")
+    if array.dtype != dtype:
+        if create_graph and isinstance(g, Tensor):
+            return g.to(dtype)
+        return Tensor._wrap(array.astype(dtype))
+    return g if isinstance(g, Tensor) else Tensor._wrap(array)
 
 
 def _finish_leaf(acc: AccumulateGrad, g: Tensor, targets: dict | None, captured: dict,
-                 create_graph: bool) -> None:
+                 create_graph: bool, observer: Callable[..., None] | None) -> None:
     leaf = acc.variable
-    for hook in leaf._hooks:
-        new = hook(g)
-        g = g if new is None else new
+    if leaf._hooks:
+        g = hooks.run_hooks(leaf._hooks, g)
+    if observer is not None:
+        observer("leaf", node=acc, grad=g)
+        return
     if targets is not None:
         for i in targets.get((acc, 0), ()):
             captured[i] = g
         return
-    if leaf.grad is not None:
-        leaf.grad = leaf.grad + g  # a new tensor: gradients are never added up in place
+    if leaf.grad is not None:  # a new tensor: gradients are never added up in place
+        leaf.grad = leaf.grad + g if create_graph else Tensor._wrap(leaf.grad._data + g._data)
     else:  # a private copy, so that no .grad is a view of another gradient or tensor
         leaf.grad = g if create_graph else Tensor._wrap(np.array(g._data, copy=True))

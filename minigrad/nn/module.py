@@ -17,8 +17,8 @@ from typing import Any, Callable, Iterator, NamedTuple
 
 import numpy as np
 
-from ..autograd import scope
-from ..autograd.function import RemovableHandle
+from ..autograd import details, scope
+from ..autograd.hooks import RemovableHandle
 from ..autograd.grad_mode import no_grad
 from ..tensor import Tensor
 from .parameter import Parameter
@@ -65,10 +65,15 @@ class Module:
                                   f"\"forward\" function")
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
-        with scope.entered(self):
-            if self._forward_pre_hooks or self._forward_hooks:
-                return self._call_with_hooks(args, kwargs)
-            return self.forward(*args, **kwargs)
+        if details.enabled():  # record the module path for drawings (autograd/details.py)
+            with scope.entered(self):
+                return self._call(args, kwargs)
+        return self._call(args, kwargs)
+
+    def _call(self, args: tuple, kwargs: dict) -> Any:
+        if self._forward_pre_hooks or self._forward_hooks:
+            return self._call_with_hooks(args, kwargs)
+        return self.forward(*args, **kwargs)
 
     def _call_with_hooks(self, args: tuple, kwargs: dict) -> Any:
         for hook in list(self._forward_pre_hooks):
@@ -312,9 +317,9 @@ class Module:
         for module in self.modules():
             for tensor in list(module._parameters.values()) + list(module._buffers.values()):
                 if tensor is not None and tensor.is_floating_point():
-                    tensor.data = tensor.data.astype(dtype)
+                    tensor.data = tensor.data.to(dtype)
                     if tensor.grad is not None:
-                        tensor.grad.data = tensor.grad.data.astype(dtype)
+                        tensor.grad.data = tensor.grad.data.to(dtype)
         return self
 
     def float(self) -> "Module":

@@ -34,8 +34,8 @@ class Parameter(Tensor):
         if data is None:
             data = np.empty((0,), dtype=get_default_dtype())
         if isinstance(data, Tensor):
-            self._init(data._data)
-            self._version = data._version  # the same storage, like detach()
+            self._data = data._data
+            self._version = data._get_version()  # the same storage, like detach()
         else:
             super().__init__(data)
         self.requires_grad = requires_grad

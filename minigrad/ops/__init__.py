@@ -3,7 +3,7 @@ from ._util import (as_tensor, check_same_dtype, normalize_dim, normalize_dims, 
                     size_arg)
 from .reduction import (amax, amin, argmax, argmin, log_softmax, logsumexp, max, mean, min,
                         prod, softmax, std, sum, sum_to, var)
-from .elementwise import (abs, add, bitwise, bitwise_not, cast, clamp, clone, compare, cos, div, exp, log, maximum,
+from .elementwise import (abs, add, bitwise, bitwise_not, locally_constant, cast, clamp, clone, compare, cos, div, exp, log, maximum,
                           minimum, mul, neg, pow, relu, sigmoid, sin, sqrt, sub, tanh, where)
 from .movement import (cat, chunk, expand, flatten, narrow, pad, permute, reshape, split,
                        squeeze, stack, transpose, unsqueeze)

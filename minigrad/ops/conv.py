@@ -15,9 +15,9 @@ import numpy as np
 from numpy.lib.stride_tricks import as_strided
 
 from ..autograd.function import Function, Node, register
-from ..autograd.grad_mode import is_grad_enabled
 from ..tensor import Tensor
-from . import _scratch, linalg, movement, reduction
+from . import _scratch, linalg, movement
+from .broadcasting import sum as sum_dims
 
 Pair = tuple[int, int]
 
@@ -110,6 +110,7 @@ class Unfold(Function):
 
     @staticmethod
     def forward(ctx, x, kernel_size, dilation=(1, 1), padding=(0, 0), stride=(1, 1)):
+        ctx.config = (None, kernel_size, dilation, padding, stride)
         n, c, h, w = x.shape
         out = conv_output_size((h, w), kernel_size, stride, padding, dilation, "unfold")
         ctx.size = h, w
@@ -118,7 +119,7 @@ class Unfold(Function):
 
     @staticmethod
     def backward(ctx, g):
-        _, kernel, dilation, padding, stride = ctx.args
+        _, kernel, dilation, padding, stride = ctx.config
         return Fold.apply(g, ctx.size, kernel, dilation, padding, stride), None, None, None, None
 
 
@@ -130,6 +131,7 @@ class Fold(Function):
     @staticmethod
     def forward(ctx, cols, output_size, kernel_size, dilation=(1, 1), padding=(0, 0),
                 stride=(1, 1)):
+        ctx.config = (None, output_size, kernel_size, dilation, padding, stride)
         n, ckk, _ = cols.shape
         oh, ow = conv_output_size(output_size, kernel_size, stride, padding, dilation,
                                    "fold")
@@ -139,7 +141,7 @@ class Fold(Function):
 
     @staticmethod
     def backward(ctx, g):
-        _, _, kernel, dilation, padding, stride = ctx.args
+        _, _, kernel, dilation, padding, stride = ctx.config
         return Unfold.apply(g, kernel, dilation, padding, stride), None, None, None, None, None
 
 
@@ -198,6 +200,7 @@ class Conv2d(Function):
     @staticmethod
     def forward(ctx, x, weight, bias=None, stride=(1, 1), padding=(0, 0), dilation=(1, 1),
                 groups=1):
+        ctx.config = (None, None, None, stride, padding, dilation, groups)
         n, c, h, w = x.shape
         f, _, kh, kw = weight.shape
         oh, ow = conv_output_size((h, w), (kh, kw), stride, padding, dilation, "conv2d")
@@ -218,11 +221,13 @@ class Conv2d(Function):
         return out[..., :ow].transpose(1, 0, 2, 3)
 
     @staticmethod
+    def backward_arrays(ctx, g):
+        return _backward_on_arrays(ctx, g)
+
+    @staticmethod
     def backward(ctx, g):
-        if not is_grad_enabled():  # the gradients will not be differentiated: use arrays
-            return _backward_on_arrays(ctx, g._data)
         x, weight = ctx.saved_tensors[:2]
-        _, _, _, stride, padding, dilation, groups = ctx.args
+        _, _, _, stride, padding, dilation, groups = ctx.config
         n, f, oh, ow = g.shape
         kernel = weight.shape[2:]
         g_mat = movement.reshape(movement.permute(g, (1, 0, 2, 3)), (groups, f // groups, -1))
@@ -238,16 +243,16 @@ class Conv2d(Function):
             gw_t = linalg.MatMul.apply(cols, movement.transpose(g_mat, 1, 2))
             gw = movement.reshape(movement.transpose(gw_t, 1, 2), weight.shape)
         if len(ctx.needs_input_grad) > 2 and ctx.needs_input_grad[2]:
-            gb = reduction.sum(g, (0, 2, 3))
-        return gx, gw, gb, None, None, None, None
+            gb = sum_dims(g, (0, 2, 3))
+        return (gx, gw, gb)[:len(ctx.needs_input_grad)] + (None,) * 4
 
 
 def _backward_on_arrays(ctx: Node, g: np.ndarray) -> tuple:
     """Conv2d.backward's rule on arrays, for the usual case where the gradients will not
     be differentiated again: the same products with the saved columns, and W^T @ g and
     its col2im a slice of the batch at a time."""
-    x, weight, cols = (t._data for t in ctx.saved_tensors)
-    _, _, _, stride, padding, dilation, groups = ctx.args
+    x, weight, cols = ctx.saved_arrays
+    _, _, _, stride, padding, dilation, groups = ctx.config
     needs = ctx.needs_input_grad
     n, f, oh, ow = g.shape
     c, (kh, kw), pitch = x.shape[1], weight.shape[2:], ctx.pitch
@@ -275,7 +280,7 @@ def _backward_on_arrays(ctx: Node, g: np.ndarray) -> tuple:
         gw = np.matmul(cols, g_mat.transpose(0, 2, 1)).transpose(0, 2, 1).reshape(weight.shape)
     if len(needs) > 2 and needs[2]:
         gb = g.sum(axis=(0, 2, 3))
-    return tuple(None if a is None else Tensor._wrap(a) for a in (gx, gw, gb)) + (None,) * 4
+    return (gx, gw, gb)[:len(needs)] + (None,) * 4
 
 
 def _columns(x: Tensor, kernel: Pair, stride: Pair, padding: Pair, dilation: Pair,

@@ -16,12 +16,38 @@ from ..internal import array_of, wrap
 from ..tensor import Tensor
 from ._util import (as_tensor, broadcast_shape, float_input, operands, promoted_dtype,
                     type_name, unary_input)
-from . import reduction
+from .broadcasting import sum_to, sum_to_array
 
 
-def _mask(condition: Tensor, like: Tensor) -> Tensor:
-    """A constant 0/1 tensor of ``like``'s dtype."""
-    return Tensor._wrap(condition._data.astype(like.dtype))
+@register("locally_constant")
+class LocallyConstant(Function):
+    """z = c(x), given as an array: a mask, a sign or a share that is constant wherever it
+    is differentiable.  dz/dx = 0.
+
+    Backward rules build their masks with it, so a gradient like relu's ``g * (x > 0)``
+    stays connected to x, as PyTorch's does: differentiating it again gives zeros instead
+    of "does not require grad".
+    """
+
+    @staticmethod
+    def forward(ctx, x, value):
+        ctx.like = x.shape, x.dtype
+        return value
+
+    @staticmethod
+    def backward(ctx, g):
+        shape, dtype = ctx.like
+        return wrap(np.zeros(shape, dtype)), None
+
+
+def locally_constant(x: Tensor, value: np.ndarray) -> Tensor:
+    """``value`` (computed from x's values) as a tensor connected to x with derivative 0."""
+    return LocallyConstant.apply(x, value)
+
+
+def _mask(condition: np.ndarray, source: Tensor, dtype: np.dtype) -> Tensor:
+    """A 0/1 tensor of ``dtype``, connected to ``source`` with derivative 0."""
+    return locally_constant(source, condition.astype(dtype))
 
 
 @register("add")
@@ -36,7 +62,12 @@ class Add(Function):
     @staticmethod
     def backward(ctx, g):
         x_shape, y_shape = ctx.shapes
-        return reduction.sum_to(g, x_shape), reduction.sum_to(g, y_shape)
+        return sum_to(g, x_shape), sum_to(g, y_shape)
+
+    @staticmethod
+    def backward_arrays(ctx, g):
+        x_shape, y_shape = ctx.shapes
+        return sum_to_array(g, x_shape), sum_to_array(g, y_shape)
 
 
 @register("sub")
@@ -51,7 +82,13 @@ class Sub(Function):
     @staticmethod
     def backward(ctx, g):
         x_shape, y_shape = ctx.shapes
-        return reduction.sum_to(g, x_shape), reduction.sum_to(-g, y_shape) if ctx.needs_input_grad[1] else None
+        return sum_to(g, x_shape), sum_to(-g, y_shape) if ctx.needs_input_grad[1] else None
+
+    @staticmethod
+    def backward_arrays(ctx, g):
+        x_shape, y_shape = ctx.shapes
+        gy = sum_to_array(np.negative(g), y_shape) if ctx.needs_input_grad[1] else None
+        return sum_to_array(g, x_shape), gy
 
 
 @register("mul")
@@ -66,8 +103,15 @@ class Mul(Function):
     @staticmethod
     def backward(ctx, g):
         x, y = ctx.saved_tensors
-        gx = reduction.sum_to(g * y, x.shape) if ctx.needs_input_grad[0] else None
-        gy = reduction.sum_to(g * x, y.shape) if ctx.needs_input_grad[1] else None
+        gx = sum_to(g * y, x.shape) if ctx.needs_input_grad[0] else None
+        gy = sum_to(g * x, y.shape) if ctx.needs_input_grad[1] else None
+        return gx, gy
+
+    @staticmethod
+    def backward_arrays(ctx, g):
+        x, y = ctx.saved_arrays
+        gx = sum_to_array(g * y, x.shape) if ctx.needs_input_grad[0] else None
+        gy = sum_to_array(g * x, y.shape) if ctx.needs_input_grad[1] else None
         return gx, gy
 
 
@@ -83,8 +127,15 @@ class Div(Function):
     @staticmethod
     def backward(ctx, g):
         x, y = ctx.saved_tensors
-        gx = reduction.sum_to(g / y, x.shape) if ctx.needs_input_grad[0] else None
-        gy = reduction.sum_to(-g * x / (y * y), y.shape) if ctx.needs_input_grad[1] else None
+        gx = sum_to(g / y, x.shape) if ctx.needs_input_grad[0] else None
+        gy = sum_to(-g * x / (y * y), y.shape) if ctx.needs_input_grad[1] else None
+        return gx, gy
+
+    @staticmethod
+    def backward_arrays(ctx, g):
+        x, y = ctx.saved_arrays
+        gx = sum_to_array(g / y, x.shape) if ctx.needs_input_grad[0] else None
+        gy = sum_to_array(-g * x / (y * y), y.shape) if ctx.needs_input_grad[1] else None
         return gx, gy
 
 
@@ -101,8 +152,8 @@ class Pow(Function):
     @staticmethod
     def backward(ctx, g):
         x, y, out = ctx.saved_tensors
-        gx = reduction.sum_to(g * y * x ** (y - 1), x.shape) if ctx.needs_input_grad[0] else None
-        gy = reduction.sum_to(g * out * log(x), y.shape) if ctx.needs_input_grad[1] else None
+        gx = sum_to(g * y * x ** (y - 1), x.shape) if ctx.needs_input_grad[0] else None
+        gy = sum_to(g * out * log(x), y.shape) if ctx.needs_input_grad[1] else None
         return gx, gy
 
 
@@ -130,6 +181,10 @@ class Neg(Function):
     def backward(ctx, g):
         return -g
 
+    @staticmethod
+    def backward_arrays(ctx, g):
+        return np.negative(g)
+
 
 @register("exp")
 class Exp(Function):
@@ -146,6 +201,11 @@ class Exp(Function):
         (out,) = ctx.saved_tensors
         return g * out
 
+    @staticmethod
+    def backward_arrays(ctx, g):
+        (out,) = ctx.saved_arrays
+        return g * out
+
 
 @register("log")
 class Log(Function):
@@ -159,6 +219,11 @@ class Log(Function):
     @staticmethod
     def backward(ctx, g):
         (x,) = ctx.saved_tensors
+        return g / x
+
+    @staticmethod
+    def backward_arrays(ctx, g):
+        (x,) = ctx.saved_arrays
         return g / x
 
 
@@ -223,6 +288,11 @@ class Tanh(Function):
         (out,) = ctx.saved_tensors
         return g * (1 - out * out)
 
+    @staticmethod
+    def backward_arrays(ctx, g):
+        (out,) = ctx.saved_arrays
+        return g * (1 - out * out)
+
 
 @register("sigmoid")
 class Sigmoid(Function):
@@ -240,6 +310,11 @@ class Sigmoid(Function):
         (out,) = ctx.saved_tensors
         return g * out * (1 - out)
 
+    @staticmethod
+    def backward_arrays(ctx, g):
+        (out,) = ctx.saved_arrays
+        return g * out * (1 - out)
+
 
 @register("relu")
 class ReLU(Function):
@@ -254,7 +329,12 @@ class ReLU(Function):
     @staticmethod
     def backward(ctx, g):
         (out,) = ctx.saved_tensors
-        return g * _mask(out > 0, g)
+        return g * _mask(array_of(out) > 0, out, g.dtype)
+
+    @staticmethod
+    def backward_arrays(ctx, g):
+        (out,) = ctx.saved_arrays
+        return np.where(out > 0, g, np.zeros((), g.dtype))
 
 
 @register("abs")
@@ -269,7 +349,7 @@ class Abs(Function):
     @staticmethod
     def backward(ctx, g):
         (x,) = ctx.saved_tensors
-        return g * Tensor._wrap(np.sign(x._data))
+        return g * locally_constant(x, np.sign(array_of(x)))
 
 
 class _Extremum(Function):
@@ -285,10 +365,10 @@ class _Extremum(Function):
     @staticmethod
     def backward(ctx, g):
         x, y = ctx.saved_tensors
-        wins = ctx.function.pick(x._data, y._data) == x._data
-        share_x = np.where(x._data == y._data, 0.5, wins.astype(g.dtype)).astype(g.dtype)
-        gx = reduction.sum_to(g * Tensor._wrap(share_x), x.shape) if ctx.needs_input_grad[0] else None
-        gy = reduction.sum_to(g * Tensor._wrap(1 - share_x), y.shape) if ctx.needs_input_grad[1] else None
+        wins = ctx.function.pick(array_of(x), array_of(y)) == array_of(x)
+        share_x = np.where(array_of(x) == array_of(y), 0.5, wins.astype(g.dtype)).astype(g.dtype)
+        gx = sum_to(g * wrap(share_x), x.shape) if ctx.needs_input_grad[0] else None
+        gy = sum_to(g * wrap(1 - share_x), y.shape) if ctx.needs_input_grad[1] else None
         return gx, gy
 
 
@@ -322,10 +402,10 @@ class Clamp(Function):
         low, high = ctx.bounds
         inside = np.ones(x.shape, dtype=bool)
         if low is not None:
-            inside &= x._data >= low
+            inside &= array_of(x) >= low
         if high is not None:
-            inside &= x._data <= high
-        return g * Tensor._wrap(inside.astype(g.dtype))
+            inside &= array_of(x) <= high
+        return g * wrap(inside.astype(g.dtype)), None, None
 
 
 @register("where")
@@ -340,11 +420,11 @@ class Where(Function):
 
     @staticmethod
     def backward(ctx, g):
-        cond = Tensor._wrap(np.asarray(ctx.condition))
-        zero = Tensor._wrap(np.zeros((), dtype=g.dtype))
+        cond = wrap(np.asarray(ctx.condition))
+        zero = wrap(np.zeros((), dtype=g.dtype))
         x_shape, y_shape = ctx.shapes
-        gx = reduction.sum_to(where(cond, g, zero), x_shape) if ctx.needs_input_grad[1] else None
-        gy = reduction.sum_to(where(cond, zero, g), y_shape) if ctx.needs_input_grad[2] else None
+        gx = sum_to(where(cond, g, zero), x_shape) if ctx.needs_input_grad[1] else None
+        gy = sum_to(where(cond, zero, g), y_shape) if ctx.needs_input_grad[2] else None
         return None, gx, gy
 
 

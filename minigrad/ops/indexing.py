@@ -12,8 +12,9 @@ from typing import Any
 import numpy as np
 
 from ..autograd.function import Function, register
+from ..internal import array_of, wrap
 from ..tensor import Tensor
-from . import reduction
+from .broadcasting import sum_to
 from ._util import as_tensor, normalize_dim
 
 
@@ -79,6 +80,7 @@ class GetItem(Function):
 
     @staticmethod
     def forward(ctx, x, index):
+        ctx.config = (None, index)
         ctx.shape, ctx.key = x.shape, _as_key(index, x.ndim)
         return np.asarray(ctx.key.read(x))
 
@@ -93,6 +95,7 @@ class IndexAddAt(Function):
 
     @staticmethod
     def forward(ctx, g, index, shape):
+        ctx.config = (None, index, shape)
         ctx.key = _as_key(index, len(shape))
         out = np.zeros(shape, dtype=g.dtype)
         target = ctx.key.view(out)
@@ -113,6 +116,7 @@ class SetItem(Function):
 
     @staticmethod
     def forward(ctx, x, v, index):
+        ctx.config = (None, None, index)
         ctx.v_shape, ctx.key = v.shape, _as_key(index, x.ndim)
         out = x.copy()
         write(out, ctx.key, v)
@@ -122,9 +126,9 @@ class SetItem(Function):
     def backward(ctx, g):
         gx = gv = None
         if ctx.needs_input_grad[0]:
-            gx = SetItem.apply(g, Tensor._wrap(np.zeros((), dtype=g.dtype)), ctx.key)
+            gx = SetItem.apply(g, wrap(np.zeros((), dtype=g.dtype)), ctx.key)
         if ctx.needs_input_grad[1]:
-            gv = reduction.sum_to(GetItem.apply(g, ctx.key), ctx.v_shape)
+            gv = sum_to(GetItem.apply(g, ctx.key), ctx.v_shape)
         return gx, gv, None
 
 
@@ -147,6 +151,7 @@ class Gather(Function):
 
     @staticmethod
     def forward(ctx, x, dim, index):
+        ctx.config = (None, dim, index)
         ctx.shape = x.shape
         # torch.gather reads only the leading part of the other dims (no broadcasting)
         window = tuple(slice(None) if d == dim else slice(0, n) for d, n in enumerate(index.shape))
@@ -154,7 +159,7 @@ class Gather(Function):
 
     @staticmethod
     def backward(ctx, g):
-        _, dim, index = ctx.args
+        _, dim, index = ctx.config
         return ScatterAdd.apply(g, dim, index, ctx.shape), None, None
 
 
@@ -164,13 +169,14 @@ class ScatterAdd(Function):
 
     @staticmethod
     def forward(ctx, g, dim, index, shape):
+        ctx.config = (None, dim, index, shape)
         out = np.zeros(shape, dtype=g.dtype)
         np.add.at(out, _along_axis(index, dim), g)
         return out
 
     @staticmethod
     def backward(ctx, gg):
-        _, dim, index, _ = ctx.args
+        _, dim, index, _ = ctx.config
         return Gather.apply(gg, dim, index), None, None, None
 
 
@@ -181,7 +187,7 @@ def _index_items(index: Any) -> tuple:
     key = []
     for item in items:
         if isinstance(item, Tensor):
-            item = item._data
+            item = array_of(item)
         elif isinstance(item, list):
             item = np.asarray(item)
         if isinstance(item, np.ndarray) and item.dtype.kind not in "biu":
@@ -226,7 +232,7 @@ def setitem(x: Tensor, index: Any, value: Any) -> Tensor:
 def gather(x: Tensor, dim: int, index: Any) -> Tensor:
     """Pick values along ``dim`` at ``index`` (an integer tensor of x's ndim), as
     ``torch.gather``."""
-    index = index._data if isinstance(index, Tensor) else np.asarray(index)
+    index = array_of(index) if isinstance(index, Tensor) else np.asarray(index)
     dim = normalize_dim(dim, x.ndim, "gather")
     if index.dtype.kind not in "iu" or index.ndim != x.ndim:
         raise RuntimeError(f"gather: index must be an integer tensor with the same number of "

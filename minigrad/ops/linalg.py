@@ -7,7 +7,8 @@ import numpy as np
 
 from ..autograd.function import Function, register
 from ..tensor import Tensor
-from . import movement, reduction
+from . import movement
+from .broadcasting import sum_to, sum_to_array
 from ._util import as_tensor, broadcast_shape, check_same_dtype, type_name
 
 
@@ -26,9 +27,16 @@ class MatMul(Function):
         x, y = ctx.saved_tensors
         gx = gy = None
         if ctx.needs_input_grad[0]:
-            gx = reduction.sum_to(MatMul.apply(g, movement.transpose(y, -1, -2)), x.shape)
+            gx = sum_to(MatMul.apply(g, movement.transpose(y, -1, -2)), x.shape)
         if ctx.needs_input_grad[1]:
-            gy = reduction.sum_to(MatMul.apply(movement.transpose(x, -1, -2), g), y.shape)
+            gy = sum_to(MatMul.apply(movement.transpose(x, -1, -2), g), y.shape)
+        return gx, gy
+
+    @staticmethod
+    def backward_arrays(ctx, g):
+        x, y = ctx.saved_arrays
+        gx = sum_to_array(g @ np.swapaxes(y, -1, -2), x.shape) if ctx.needs_input_grad[0] else None
+        gy = sum_to_array(np.swapaxes(x, -1, -2) @ g, y.shape) if ctx.needs_input_grad[1] else None
         return gx, gy
 
 

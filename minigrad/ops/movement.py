@@ -12,24 +12,11 @@ from typing import Any, Sequence
 import numpy as np
 
 from ..autograd.function import Function, register
-from ..tensor import Tensor
-from . import indexing, reduction
 from ..dtypes import result_type
+from ..tensor import Tensor
+from . import indexing
+from .broadcasting import expand, reshape  # noqa: F401  (re-exported: movement's public face)
 from ._util import normalize_dim, normalize_dims, type_name
-
-
-@register("reshape")
-class Reshape(Function):
-    """z = x with a new shape (same elements, same order).  dz/dx: reshape back."""
-
-    @staticmethod
-    def forward(ctx, x, shape):
-        ctx.shape = x.shape
-        return np.reshape(x, shape)
-
-    @staticmethod
-    def backward(ctx, g):
-        return reshape(g, ctx.shape), None
 
 
 @register("permute")
@@ -45,19 +32,9 @@ class Permute(Function):
     def backward(ctx, g):
         return permute(g, tuple(np.argsort(ctx.dims))), None
 
-
-@register("expand")
-class Expand(Function):
-    """z = x broadcast to ``shape`` (a read-only view).  dz/dx: sum over the new axes."""
-
     @staticmethod
-    def forward(ctx, x, shape):
-        ctx.shape = x.shape
-        return np.broadcast_to(x, shape)
-
-    @staticmethod
-    def backward(ctx, g):
-        return reduction.sum_to(g, ctx.shape), None
+    def backward_arrays(ctx, g):
+        return np.transpose(g, np.argsort(ctx.dims)), None
 
 
 @register("cat")
@@ -91,23 +68,6 @@ class Pad(Function):
 
 
 # --- public functions --------------------------------------------------------------------
-def reshape(x: Tensor, shape: Sequence[int]) -> Tensor:
-    """The same elements in a new shape; one dimension may be -1 (inferred)."""
-    shape = _infer_shape(tuple(int(n) for n in shape), x.numel(), "reshape")
-    return x if shape == x.shape else Reshape.apply(x, shape)
-
-
-def _infer_shape(shape: tuple[int, ...], numel: int, op: str) -> tuple[int, ...]:
-    unknown = [i for i, n in enumerate(shape) if n == -1]
-    known = math.prod(n for n in shape if n != -1)
-    bad = len(unknown) > 1 or any(n < -1 for n in shape)
-    if unknown and not bad and known and numel % known == 0:
-        shape = shape[:unknown[0]] + (numel // known,) + shape[unknown[0] + 1:]
-    if bad or math.prod(shape) != numel:
-        raise RuntimeError(f"{op}: shape {list(shape)} is invalid for input of size {numel}")
-    return shape
-
-
 def flatten(x: Tensor, start_dim: int = 0, end_dim: int = -1) -> Tensor:
     """Merge dims ``start_dim`` to ``end_dim`` into one."""
     if x.ndim == 0:
@@ -148,20 +108,6 @@ def unsqueeze(x: Tensor, dim: int) -> Tensor:
     dim = normalize_dim(dim, x.ndim + 1, "unsqueeze")
     return reshape(x, x.shape[:dim] + (1,) + x.shape[dim:])
 
-
-def expand(x: Tensor, shape: Sequence[int]) -> Tensor:
-    """Broadcast to ``shape`` without copying; -1 keeps a dimension as it is."""
-    shape = tuple(shape)
-    lead = len(shape) - x.ndim
-    if lead < 0:
-        raise RuntimeError(f"expand: the number of sizes provided ({len(shape)}) must be "
-                           f"greater or equal to the number of dimensions in the tensor "
-                           f"({x.ndim})")
-    shape = tuple(x.shape[i - lead] if n == -1 and i >= lead else n for i, n in enumerate(shape))
-    if any(old != 1 and old != new for old, new in zip(x.shape, shape[lead:])):
-        raise RuntimeError(f"expand: the expanded size {list(shape)} does not fit the "
-                           f"existing size {list(x.shape)}")
-    return x if shape == x.shape else Expand.apply(x, shape)
 
 
 def narrow(x: Tensor, dim: int, start: int, length: int) -> Tensor:

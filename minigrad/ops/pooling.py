@@ -41,6 +41,7 @@ class MaxPool2d(Function):
 
     @staticmethod
     def forward(ctx, x, kernel_size, stride, dilation=(1, 1)):
+        ctx.config = (None, kernel_size, stride, dilation)
         # x is already padded so that the last window ends at its edge
         out_size = conv_output_size(x.shape[2:], kernel_size, stride, (0, 0), dilation,
                                     "max_pool2d")
@@ -57,7 +58,7 @@ class MaxPool2d(Function):
 
     @staticmethod
     def backward(ctx, g, _):
-        _, kernel, stride, dilation = ctx.args
+        _, kernel, stride, dilation = ctx.config
         return MaxPool2dRoute.apply(g, ctx.arg, ctx.shape, kernel, stride, dilation), \
             None, None, None
 
@@ -69,6 +70,7 @@ class MaxPool2dRoute(Function):
 
     @staticmethod
     def forward(ctx, g, arg, shape, kernel_size, stride, dilation):
+        ctx.config = (None, arg, shape, kernel_size, stride, dilation)
         spans = [d * (k - 1) + 1 for k, d in zip(kernel_size, dilation)]
         disjoint = all(s >= span for s, span in zip(stride, spans))
         tiled = disjoint and tuple(stride) == tuple(spans) == tuple(kernel_size) and \
@@ -85,7 +87,7 @@ class MaxPool2dRoute(Function):
 
     @staticmethod
     def backward(ctx, gg):
-        _, arg, _, kernel, stride, dilation = ctx.args
+        _, arg, _, kernel, stride, dilation = ctx.config
         return MaxPool2dGather.apply(gg, arg, kernel, stride, dilation), \
             None, None, None, None, None
 
@@ -96,6 +98,7 @@ class MaxPool2dGather(Function):
 
     @staticmethod
     def forward(ctx, x, arg, kernel_size, stride, dilation):
+        ctx.config = (None, arg, kernel_size, stride, dilation)
         ctx.shape = x.shape
         view = windows(x, kernel_size, stride, dilation, arg.shape[2:])
         out = np.zeros(arg.shape, dtype=x.dtype)
@@ -105,7 +108,7 @@ class MaxPool2dGather(Function):
 
     @staticmethod
     def backward(ctx, g):
-        _, arg, kernel, stride, dilation = ctx.args
+        _, arg, kernel, stride, dilation = ctx.config
         return MaxPool2dRoute.apply(g, arg, ctx.shape, kernel, stride, dilation), \
             None, None, None, None
 
@@ -117,6 +120,7 @@ class AvgPool2d(Function):
 
     @staticmethod
     def forward(ctx, x, kernel_size, stride, divisor):
+        ctx.config = (None, kernel_size, stride, divisor)
         out_size = divisor.shape
         view = windows(x, kernel_size, stride, (1, 1), out_size)
         total = view[:, :, 0, 0].copy()
@@ -127,7 +131,7 @@ class AvgPool2d(Function):
 
     @staticmethod
     def backward(ctx, g):
-        _, kernel, stride, divisor = ctx.args
+        _, kernel, stride, divisor = ctx.config
         n, c, oh, ow = g.shape
         share = g / Tensor._wrap(divisor.astype(g.dtype))
         cols = movement.expand(movement.reshape(share, (n, c, 1, oh * ow)),

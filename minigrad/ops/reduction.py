@@ -11,28 +11,11 @@ from typing import Any, NamedTuple
 import numpy as np
 
 from ..autograd.function import Function, register
+from ..internal import array_of, wrap
 from ..tensor import Tensor
 from . import elementwise, indexing, movement
+from .broadcasting import Sum, kept_shape, sum, sum_to  # noqa: F401
 from ._util import normalize_dim, normalize_dims
-
-
-def _kept_shape(shape: tuple[int, ...], dims: tuple[int, ...]) -> tuple[int, ...]:
-    return tuple(1 if i in dims else n for i, n in enumerate(shape))
-
-
-@register("sum")
-class Sum(Function):
-    """z = sum of x over dims.  dz/dx = 1: the gradient is broadcast back to x's shape."""
-
-    @staticmethod
-    def forward(ctx, x, dim, keepdim=False):
-        ctx.shape, ctx.dims = x.shape, dim
-        return np.sum(x, axis=dim, keepdims=keepdim)
-
-    @staticmethod
-    def backward(ctx, g):
-        kept = movement.reshape(g, _kept_shape(ctx.shape, ctx.dims))
-        return movement.expand(kept, ctx.shape)
 
 
 class _ExtremeReduction(Function):
@@ -50,8 +33,8 @@ class _ExtremeReduction(Function):
 
     @staticmethod
     def backward(ctx, g):
-        kept = movement.reshape(g, _kept_shape(ctx.shape, ctx.dims))
-        return kept * Tensor._wrap(ctx.share)
+        kept = movement.reshape(g, kept_shape(ctx.shape, ctx.dims))
+        return kept * wrap(ctx.share), None
 
 
 @register("amax")
@@ -69,22 +52,6 @@ class Amin(_ExtremeReduction):
 
 
 # --- public functions --------------------------------------------------------------------
-def sum_to(g: Tensor, shape: tuple[int, ...]) -> Tensor:
-    """Sum ``g`` over the axes that broadcasting added, so it gets ``shape`` (differentiable)."""
-    shape = tuple(shape)
-    if g.shape == shape:
-        return g
-    lead = g.ndim - len(shape)
-    axes = tuple(range(lead)) + tuple(
-        lead + i for i, n in enumerate(shape) if n == 1 and g.shape[lead + i] != 1)
-    return movement.reshape(Sum.apply(g, axes, keepdim=True), shape)
-
-
-def sum(x: Tensor, dim: Any = None, keepdim: bool = False) -> Tensor:
-    """Sum over ``dim`` (all dims when None)."""
-    return Sum.apply(x, normalize_dims(dim, x.ndim, "sum"), keepdim=keepdim)
-
-
 def _count(x: Tensor, dims: tuple[int, ...]) -> int:
     return int(np.prod([x.shape[d] for d in dims], dtype=np.int64))
 
@@ -161,7 +128,7 @@ def _select(x: Tensor, dim: Any, keepdim: bool, op: str, find: Any) -> Any:
     if dim is None:
         return (amax if op == "max" else amin)(x)
     dim = normalize_dim(dim, x.ndim, op)
-    index = Tensor._wrap(find(x._data, axis=dim, keepdims=True))
+    index = wrap(find(array_of(x), axis=dim, keepdims=True))
     values = indexing.gather(x, dim, index)
     if not keepdim:
         values, index = movement.squeeze(values, dim), movement.squeeze(index, dim)
@@ -192,16 +159,16 @@ def argmin(x: Tensor, dim: int | None = None, keepdim: bool = False) -> Tensor:
 def _arg(find: Any, x: Tensor, dim: int | None, keepdim: bool, op: str) -> Tensor:
     _check_not_empty(x, op)
     if dim is None:
-        return Tensor._wrap(np.asarray(find(x._data), dtype=np.int64))
+        return wrap(np.asarray(find(array_of(x)), dtype=np.int64))
     dim = normalize_dim(dim, x.ndim, op)
-    return Tensor._wrap(find(x._data, axis=dim, keepdims=keepdim).astype(np.int64))
+    return wrap(find(array_of(x), axis=dim, keepdims=keepdim).astype(np.int64))
 
 
 def logsumexp(x: Tensor, dim: Any, keepdim: bool = False) -> Tensor:
     """``log(sum(exp(x)))`` over ``dim``, shifted by the maximum so it never overflows."""
     dims = normalize_dims(dim, x.ndim, "logsumexp")
-    peak = np.max(x._data, axis=dims, keepdims=True)  # a constant: no gradient through it
-    shift = Tensor._wrap(np.where(np.isfinite(peak), peak, 0).astype(x.dtype))
+    peak = np.max(array_of(x), axis=dims, keepdims=True)  # a constant: no gradient through it
+    shift = wrap(np.where(np.isfinite(peak), peak, 0).astype(x.dtype))
     out = elementwise.log(sum(elementwise.exp(x - shift), dims, keepdim=True)) + shift
     return out if keepdim else movement.squeeze(out, dims)
 
@@ -213,7 +180,7 @@ def log_softmax(x: Tensor, dim: int) -> Tensor:
 
 def softmax(x: Tensor, dim: int) -> Tensor:
     """``exp(x) / sum(exp(x))`` along ``dim``, computed after subtracting the maximum."""
-    shift = Tensor._wrap(np.max(x._data, axis=normalize_dim(dim, x.ndim, "softmax"),
+    shift = wrap(np.max(array_of(x), axis=normalize_dim(dim, x.ndim, "softmax"),
                                 keepdims=True))
     e = elementwise.exp(x - shift)
     return e / sum(e, dim, keepdim=True)

@@ -11,6 +11,8 @@ from typing import Any, Callable, Iterable
 
 import numpy as np
 
+from ..internal import mark_modified
+
 from ..autograd.grad_mode import enable_grad
 from ..tensor import Tensor
 
@@ -167,7 +169,7 @@ class Optimizer:
                     p.grad = Tensor._wrap(np.zeros_like(p.grad._data))
                 else:
                     p.grad._data.fill(0)
-                    p.grad._version.value += 1
+                    mark_modified(p.grad)
 
     def step(self, closure: Callable[[], Any] | None = None) -> Any:
         """Update every parameter that has a gradient, once.
@@ -191,7 +193,7 @@ class Optimizer:
                 if p.grad is None:
                     continue
                 self._update(p, p.grad._data, self.state.setdefault(p, {}), group)
-                p._version.value += 1
+                mark_modified(p)
         return loss
 
     def _update(self, param: Tensor, grad: np.ndarray, state: dict, group: dict) -> None:

@@ -16,6 +16,7 @@ import numpy as np
 from ..autograd import engine
 from ..autograd.function import Node
 from ..autograd.grad_mode import enable_grad, no_grad
+from ..internal import array_of, replace_array, wrap
 from ..tensor import Tensor
 
 
@@ -31,7 +32,7 @@ def _outputs(fn: Callable, inputs: Sequence[Tensor]) -> list[Tensor]:
 
 def _float_outputs_numpy(fn: Callable, inputs: Sequence[Tensor]) -> list[np.ndarray]:
     with no_grad():
-        return [o._data.astype(np.float64) for o in _outputs(fn, inputs)]
+        return [array_of(o).astype(np.float64) for o in _outputs(fn, inputs)]
 
 
 def _checked_inputs(inputs: Any) -> list[Tensor]:
@@ -69,16 +70,16 @@ def numerical_jacobians(fn: Callable, inputs: Sequence[Tensor], eps: float) -> l
 def _perturbable(t: Tensor) -> Iterator[np.ndarray]:
     """A flat, writable view of a private copy of ``t``'s data, swapped in for the check.
 
-    Perturbing ``t._data`` itself fails silently when it is not contiguous (``reshape``
+    Perturbing ``array_of(t)`` itself fails silently when it is not contiguous (``reshape``
     then copies) or when it is a read-only view (an expanded array). The original array
     is put back afterwards, untouched.
     """
-    original = t._data
-    t._data = np.array(original, copy=True, order="C")
+    original = array_of(t)
+    replace_array(t, np.array(original, copy=True, order="C"), tracked=False)
     try:
-        yield t._data.reshape(-1)
+        yield array_of(t).reshape(-1)
     finally:
-        t._data = original
+        replace_array(t, original, tracked=False)
 
 
 def analytical_jacobians(fn: Callable, inputs: Sequence[Tensor]) -> list[list]:
@@ -95,12 +96,12 @@ def analytical_jacobians(fn: Callable, inputs: Sequence[Tensor]) -> list[list]:
             seed[k] = 1
             if not out.requires_grad:
                 continue
-            grads = engine.grad(out, wanted, Tensor._wrap(seed.reshape(out.shape)),
+            grads = engine.grad(out, wanted, wrap(seed.reshape(out.shape)),
                                 retain_graph=True, allow_unused=True)
             for i, row in rows.items():
                 g = grads[index[id(inputs[i])]]
                 if g is not None:
-                    row[k] = g._data.reshape(-1)
+                    row[k] = array_of(g).reshape(-1)
         for i, row in rows.items():
             jac[o][i] = row
     return jac
@@ -195,12 +196,12 @@ def _fast_check(fn: Callable, inputs: list, eps: float, atol: float, rtol: float
     outs = _outputs(fn, inputs)
     for o, out in enumerate(outs):
         v = rng.standard_normal(out.shape)
-        grads = engine.grad(out, [t for _, t in wanted], Tensor._wrap(v.astype(out.dtype)),
+        grads = engine.grad(out, [t for _, t in wanted], wrap(v.astype(out.dtype)),
                             retain_graph=True, allow_unused=True) if out.requires_grad \
             else [None] * len(wanted)
         for (i, t), g in zip(wanted, grads):
             u = rng.standard_normal(t.shape)
-            analytical = 0.0 if g is None else float(np.sum(g._data * u))
+            analytical = 0.0 if g is None else float(np.sum(array_of(g) * u))
             with _perturbable(t) as flat:
                 start = flat.copy()
                 flat += eps * u.reshape(-1)
@@ -269,7 +270,7 @@ def check_invariants_of(fn: Callable, inputs: Sequence[Tensor]) -> None:
       saved values.
     """
     wanted = [t for t in inputs if isinstance(t, Tensor) and t.requires_grad]
-    before = [t._data.copy() for t in wanted]
+    before = [array_of(t).copy() for t in wanted]
     outs = [o for o in _outputs(fn, inputs) if o.requires_grad]
     if not outs:
         return
@@ -287,26 +288,26 @@ def check_invariants_of(fn: Callable, inputs: Sequence[Tensor]) -> None:
         for t, g in zip(wanted, kept):
             t.grad = g
     for t, old in zip(wanted, before):
-        if not np.array_equal(t._data, old, equal_nan=True):
+        if not np.array_equal(array_of(t), old, equal_nan=True):
             raise GradcheckError("invariant: an input was modified by forward or backward")
-    arrays = [g._data for g in grads if g is not None]
+    arrays = [array_of(g) for g in grads if g is not None]
     for t, g in zip(wanted, grads):
         if g is not None and (g.shape != t.shape or g.dtype != t.dtype):
             raise GradcheckError(f"invariant: gradient of shape {g.shape} and dtype {g.dtype} "
                                  f"for an input of shape {t.shape} and dtype {t.dtype}")
     for a in range(len(arrays)):
-        others = arrays[a + 1:] + [t._data for t in wanted]
+        others = arrays[a + 1:] + [array_of(t) for t in wanted]
         if any(np.shares_memory(arrays[a], b) for b in others):
             raise GradcheckError("invariant: a gradient is a view of another gradient or "
                                  "of an input")
     for node in nodes:
-        if not node._released:
-            raise GradcheckError(f"invariant: node {node.name} kept its saved values after "
+        if not node.released:
+            raise GradcheckError(f"invariant: node {node.name()} kept its saved values after "
                                  "backward")
 
 
 def _graph_nodes(outputs: Sequence[Tensor]) -> list[Node]:
-    seen, stack = set(), [o._grad_fn for o in outputs if o._grad_fn is not None]
+    seen, stack = set(), [o.grad_fn for o in outputs if o.grad_fn is not None]
     nodes = []
     while stack:
         node = stack.pop()

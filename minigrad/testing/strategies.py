@@ -12,6 +12,7 @@ from hypothesis import assume, given, settings  # noqa: F401  (assume re-exporte
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
+from ..internal import array_of
 from ..tensor import Tensor
 from .gradcheck import gradcheck, gradgradcheck
 
@@ -166,7 +167,7 @@ def assert_gradients_match(fn: Callable, *strategies_or_inputs: Any, max_example
     """
     def check_once(*inputs: Tensor) -> None:
         inputs = [t if t.requires_grad or t.dtype.kind != "f" else
-                  Tensor(t._data, requires_grad=True) for t in inputs]
+                  Tensor(array_of(t), requires_grad=True) for t in inputs]
         gradcheck(fn, inputs, **check)
         if second_order:
             gradgradcheck(fn, inputs, **check)

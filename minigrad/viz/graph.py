@@ -7,6 +7,8 @@ Rendering to SVG/PNG/PDF runs the Graphviz program ``dot`` without a shell.
 """
 from __future__ import annotations
 
+from ..internal import array_of
+
 import itertools
 import shutil
 from pathlib import Path
@@ -184,10 +186,10 @@ def _problems(vertex: tr.Vertex, show_grads: bool) -> list[str]:
     if tensor is None:
         return []
     found = []
-    value = nonfinite(tensor.data)
+    value = nonfinite(array_of(tensor))
     if value:
         found.append(f"value has {value}")
-    grad = tensor.grad.data if show_grads and tensor.grad is not None else None
+    grad = array_of(tensor.grad) if show_grads and tensor.grad is not None else None
     if nonfinite(grad):
         found.append(f"grad has {nonfinite(grad)}")
     return found
@@ -209,11 +211,11 @@ def _first_bad_ops(graph: tr.Trace) -> set[str]:
     """
     unknown_or_bad = {v.key for v in graph.vertices if v.kind != tr.OP and (
         (v.tensor is None and v.kind in (tr.TENSOR, tr.OUTPUT))
-        or (v.tensor is not None and nonfinite(v.tensor.data)))}
+        or (v.tensor is not None and nonfinite(array_of(v.tensor))))}
     blocked = {b for a, b in graph.edges if a in unknown_or_bad}
     return {v.key for v in graph.vertices
             if v.kind == tr.OP and v.key not in blocked
-            and any(t is not None and nonfinite(t.data) for t in v.outputs)}
+            and any(t is not None and nonfinite(array_of(t)) for t in v.outputs)}
 
 
 # --- vertices -------------------------------------------------------------------------
@@ -245,7 +247,7 @@ def _tensor_lines(vertex: tr.Vertex, show_shapes: bool, show_grads: bool) -> lis
     lines += _problems(vertex, show_grads)
     tensor = vertex.tensor
     if show_grads and tensor is not None and tensor.grad is not None:
-        lines.append(grad_stats(tensor.grad.data))
+        lines.append(grad_stats(array_of(tensor.grad)))
     return lines
 
 

@@ -5,6 +5,8 @@ and can be tested without Graphviz.
 """
 from __future__ import annotations
 
+from ..internal import array_of
+
 from typing import Any, Iterable
 
 import numpy as np
@@ -33,7 +35,7 @@ def format_value(value: Any) -> str:
         return f"({inner},)" if isinstance(value, tuple) and len(value) == 1 else \
             (f"({inner})" if isinstance(value, tuple) else f"[{inner}]")
     if isinstance(value, Tensor):
-        value = value.data
+        value = array_of(value)
     if isinstance(value, np.ndarray):
         if value.size <= 4:
             return format_value(value.tolist())

@@ -5,6 +5,8 @@ so it sees each layer's output shape without recording a graph.
 """
 from __future__ import annotations
 
+from ..internal import array_of
+
 from dataclasses import dataclass
 from typing import Any, Sequence
 
@@ -170,8 +172,8 @@ def _totals(model: Any) -> tuple[int, int, int, int]:
     buffers = list(model.buffers()) if callable(getattr(model, "buffers", None)) else []
     total = sum(p.numel() for p in params)
     trainable = sum(p.numel() for p in params if p.requires_grad)
-    return (total, trainable, sum(p.data.nbytes for p in params),
-            sum(b.data.nbytes for b in buffers))
+    return (total, trainable, sum(array_of(p).nbytes for p in params),
+            sum(array_of(b).nbytes for b in buffers))
 
 
 def _layer_text(row: LayerRow) -> str:

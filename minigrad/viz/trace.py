@@ -214,7 +214,7 @@ class _Builder:
 
     def op(self, node: Any) -> None:
         scope = node.scope or ()
-        vertex = self.add(OP, node.name, place=scope, outputs=node.outputs(),
+        vertex = self.add(OP, node.function.name or node.function.__name__, place=scope, outputs=node.outputs(),
                           attrs={k: v for k, v in node.attrs.items() if v is not None})
         self.ops[id(node)] = vertex
         for edge, meta in zip(node.next_edges, node.input_meta):
@@ -248,7 +248,7 @@ class _Builder:
 
 def _output_index(tensor: Tensor) -> int:
     """Which output of its node ``tensor`` is."""
-    return next(i for i, t in enumerate(tensor.grad_fn.outputs()) if t is tensor)
+    return tensor.output_nr
 
 
 def trace(outputs: Sequence[Tensor], params: Any = None) -> Trace:

@@ -89,6 +89,9 @@ def test_needs_input_grad_and_non_tensor_arguments():
     assert ScaledProduct.seen_needs == [(True, False, False)]
     out.backward()
     assert x.grad.item() == 1.5 and c.grad is None
+    assert out.grad_fn.attrs == {}  # attributes are recorded only with details on
+    with minigrad.autograd.record_details():
+        out = ScaledProduct.apply(x, c, 0.5)
     assert out.grad_fn.attrs == {"scale": 0.5}
 
 
@@ -167,8 +170,8 @@ def test_a_wrong_gradient_shape_is_refused():
         def backward(ctx, g):
             return g  # should be broadcast back to x's shape
 
-    with pytest.raises(RuntimeError, match=r"WrongShape.*invalid gradient.*got shape \(\) "
-                                           r"but expected \(3,\)"):
+    with pytest.raises(RuntimeError, match=r"WrongShape.*invalid gradient.*got \[\] "
+                                           r"but expected shape compatible with \[3\]"):
         WrongShape.apply(leaf([1.0, 2.0, 3.0])).backward()
 
 
@@ -250,6 +253,6 @@ def test_a_backward_that_forgets_a_gradient_is_an_error_not_a_silent_none():
 
     x = minigrad.tensor([1.0], requires_grad=True)
     y = minigrad.tensor([2.0], requires_grad=True)
-    with pytest.raises(RuntimeError, match="incorrect number of gradients \\(expected 2, "
-                                           "got 1\\)"):
+    with pytest.raises(RuntimeError, match="ForgetsY.*returned 1 gradients from backward, "
+                                           "but its forward took 2 positional arguments"):
         ForgetsY.apply(x, y).sum().backward()

@@ -244,14 +244,17 @@ def test_deepcopy_is_independent():
 def test_nodes_record_the_path_of_modules_that_made_them():
     net = Net()
     x = minigrad.randn(2, 3, requires_grad=True)
-    out = net(x)
+    assert net(x).grad_fn.scope == ()  # scopes are recorded only with details on
+    with minigrad.autograd.record_details():
+        out = net(x)
+        fc_out = net.features[2].fc(x)
     assert out.grad_fn.scope == (net,)  # the final `* scale` runs in Net.forward
-    fc_out = net.features[2].fc(x)
     assert fc_out.grad_fn.scope == (net.features[2].fc,)
     nested = []
     net.features[2].fc.register_forward_hook(
         lambda mod, args, out: nested.append(out.grad_fn.scope))
-    net(x)
+    with minigrad.autograd.record_details():
+        net(x)
     assert nested == [(net, net.features, net.features[2], net.features[2].fc)]
     assert scope.current() == ()
 

@@ -302,8 +302,8 @@ def test_invariants_catch_a_backward_that_mutates_its_input():
 
 def test_a_gradient_of_the_wrong_shape_is_caught():
     x = leaf([[1.0, 2.0], [3.0, 4.0]])
-    with pytest.raises(RuntimeError, match=r"invalid gradient.*got shape \(2,\) but expected "
-                                           r"\(2, 2\)"):
+    with pytest.raises(RuntimeError, match=r"invalid gradient.*got \[2\] but expected "
+                                           r"shape compatible with \[2, 2\]"):
         check_invariants_of(WrongGradientShape.apply, [x])
     with pytest.raises(RuntimeError, match="invalid gradient"):
         gradcheck(WrongGradientShape.apply, [x])
@@ -311,7 +311,7 @@ def test_a_gradient_of_the_wrong_shape_is_caught():
 
 def test_invariants_catch_a_graph_that_is_not_freed():
     x = leaf([1.0, 2.0])
-    with pytest.raises(GradcheckError, match="node exp kept its saved values"):
+    with pytest.raises(GradcheckError, match="node ExpBackward0 kept its saved values"):
         check_invariants_of(lambda t: DropsTheGradient.apply(t.exp()), [x])
 
 

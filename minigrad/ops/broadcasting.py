@@ -1,0 +1,137 @@
+"""Expand and Sum, each the other's backward, and ``sum_to``, which undoes broadcasting.
+
+Broadcasting ``x`` to a bigger shape copies each element to many places, so its gradient
+is the sum over those places; summing over dims sends the same gradient to every element
+summed, so its gradient is an expand. Every binary primitive sums its gradients back to
+its inputs' shapes with ``sum_to``. Reshape lives here too, since both rules need it.
+"""
+from __future__ import annotations
+
+import math
+from typing import Any, Sequence
+
+import numpy as np
+
+from ..autograd.function import Function, register
+from ..tensor import Tensor
+from ._util import normalize_dims
+
+
+def kept_shape(shape: tuple[int, ...], dims: tuple[int, ...]) -> tuple[int, ...]:
+    return tuple(1 if i in dims else n for i, n in enumerate(shape))
+
+
+@register("reshape")
+class Reshape(Function):
+    """z = x with a new shape (same elements, same order).  dz/dx: reshape back."""
+
+    @staticmethod
+    def forward(ctx, x, shape):
+        ctx.shape = x.shape
+        return np.reshape(x, shape)
+
+    @staticmethod
+    def backward(ctx, g):
+        return reshape(g, ctx.shape), None
+
+    @staticmethod
+    def backward_arrays(ctx, g):
+        return np.reshape(g, ctx.shape), None
+
+
+@register("expand")
+class Expand(Function):
+    """z = x broadcast to ``shape`` (a read-only view).  dz/dx: sum over the new axes."""
+
+    @staticmethod
+    def forward(ctx, x, shape):
+        ctx.shape = x.shape
+        return np.broadcast_to(x, shape)
+
+    @staticmethod
+    def backward(ctx, g):
+        return sum_to(g, ctx.shape), None
+
+    @staticmethod
+    def backward_arrays(ctx, g):
+        return sum_to_array(g, ctx.shape), None
+
+
+@register("sum")
+class Sum(Function):
+    """z = sum of x over dims.  dz/dx = 1: the gradient is broadcast back to x's shape."""
+
+    @staticmethod
+    def forward(ctx, x, dim, keepdim=False):
+        ctx.shape, ctx.dims = x.shape, dim
+        return np.sum(x, axis=dim, keepdims=keepdim)
+
+    @staticmethod
+    def backward(ctx, g):
+        kept = reshape(g, kept_shape(ctx.shape, ctx.dims))
+        return expand(kept, ctx.shape), None
+
+    @staticmethod
+    def backward_arrays(ctx, g):
+        kept = np.reshape(g, kept_shape(ctx.shape, ctx.dims))
+        return np.broadcast_to(kept, ctx.shape), None
+
+
+# --- public functions ------------------------------------------------------------
+def reshape(x: Tensor, shape: Sequence[int]) -> Tensor:
+    """The same elements in a new shape; one dimension may be -1 (inferred)."""
+    shape = _infer_shape(tuple(int(n) for n in shape), x.numel(), "reshape")
+    return x if shape == x.shape else Reshape.apply(x, shape)
+
+
+def _infer_shape(shape: tuple[int, ...], numel: int, op: str) -> tuple[int, ...]:
+    unknown = [i for i, n in enumerate(shape) if n == -1]
+    known = math.prod(n for n in shape if n != -1)
+    bad = len(unknown) > 1 or any(n < -1 for n in shape)
+    if unknown and not bad and known and numel % known == 0:
+        shape = shape[:unknown[0]] + (numel // known,) + shape[unknown[0] + 1:]
+    if bad or math.prod(shape) != numel:
+        raise RuntimeError(f"{op}: shape {list(shape)} is invalid for input of size {numel}")
+    return shape
+
+
+def expand(x: Tensor, shape: Sequence[int]) -> Tensor:
+    """Broadcast to ``shape`` without copying; -1 keeps a dimension as it is."""
+    shape = tuple(shape)
+    lead = len(shape) - x.ndim
+    if lead < 0:
+        raise RuntimeError(f"expand: the number of sizes provided ({len(shape)}) must be "
+                           f"greater or equal to the number of dimensions in the tensor "
+                           f"({x.ndim})")
+    shape = tuple(x.shape[i - lead] if n == -1 and i >= lead else n for i, n in enumerate(shape))
+    if any(old != 1 and old != new for old, new in zip(x.shape, shape[lead:])):
+        raise RuntimeError(f"expand: the expanded size {list(shape)} does not fit the "
+                           f"existing size {list(x.shape)}")
+    return x if shape == x.shape else Expand.apply(x, shape)
+
+
+def sum_to(g: Tensor, shape: tuple[int, ...]) -> Tensor:
+    """Sum ``g`` over the axes that broadcasting added, so it gets ``shape`` (differentiable)."""
+    shape = tuple(shape)
+    if g.shape == shape:
+        return g
+    return reshape(Sum.apply(g, _broadcast_axes(g.shape, shape), keepdim=True), shape)
+
+
+def sum_to_array(g: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
+    """``sum_to`` on arrays, for the ``backward_arrays`` rules."""
+    if g.shape == shape:
+        return g
+    return np.reshape(np.sum(g, axis=_broadcast_axes(g.shape, shape)), shape)
+
+
+def _broadcast_axes(big: tuple[int, ...], shape: tuple[int, ...]) -> tuple[int, ...]:
+    """The axes of ``big`` that broadcasting ``shape`` to it added or stretched."""
+    lead = len(big) - len(shape)
+    return tuple(range(lead)) + tuple(
+        lead + i for i, n in enumerate(shape) if n == 1 and big[lead + i] != 1)
+
+
+def sum(x: Tensor, dim: Any = None, keepdim: bool = False) -> Tensor:
+    """Sum over ``dim`` (all dims when None)."""
+    return Sum.apply(x, normalize_dims(dim, x.ndim, "sum"), keepdim=keepdim)
