@@ -133,14 +133,26 @@ def normalize_dim(dim: int, ndim: int, op: str) -> int:
     return int(dim) % size
 
 
-def normalize_dims(dim: Any, ndim: int, op: str) -> tuple[int, ...]:
-    """``dim`` (None, an int or a sequence) as a sorted tuple of distinct dims."""
-    if dim is None:
+def normalize_dims(dim: Any, ndim: int, op: str, empty_is_all: bool = True
+                   ) -> tuple[int, ...]:
+    """``dim`` (None, an int or a sequence) as a sorted tuple of distinct dims.
+
+    None means every dim; so does an empty sequence, as in PyTorch's reductions
+    (``x.sum(dim=())`` is the total), unless ``empty_is_all`` is False. Dims 0 and -1 are
+    valid on a 0-d tensor, as in PyTorch.
+    """
+    if dim is None or (empty_is_all and isinstance(dim, (tuple, list)) and not dim):
         return tuple(range(ndim))
-    dims = (dim,) if isinstance(dim, (int, np.integer)) else tuple(dim)
+    if isinstance(dim, (int, np.integer)):
+        dims = (dim,)
+    elif isinstance(dim, (tuple, list)):
+        dims = tuple(dim)
+    else:
+        raise TypeError(f"{op}: dim must be an int or a tuple of ints, got "
+                        f"{type_name(dim)}")
     result = tuple(sorted({normalize_dim(d, ndim, op) for d in dims}))
     if len(result) != len(dims):
-        raise ValueError(f"{op}: dim {dim} appears multiple times in the list of dims")
+        raise RuntimeError(f"{op}: dim {dim} appears multiple times in the list of dims")
     return result if ndim else ()
 
 

@@ -99,7 +99,7 @@ def transpose(x: Tensor, dim0: int, dim1: int) -> Tensor:
 
 def squeeze(x: Tensor, dim: Any = None) -> Tensor:
     """Drop dims of size 1 (only those in ``dim`` when given)."""
-    dims = normalize_dims(dim, x.ndim, "squeeze")
+    dims = normalize_dims(dim, x.ndim, "squeeze", empty_is_all=False)
     return reshape(x, tuple(n for i, n in enumerate(x.shape) if not (i in dims and n == 1)))
 
 

@@ -248,19 +248,19 @@ def test_bad_dim_raises_index_error_naming_the_op(f, op):
 
 
 def test_repeated_dims_are_refused():
-    with pytest.raises(ValueError, match="multiple times"):
+    with pytest.raises(RuntimeError, match="sum: .*multiple times"):  # as in PyTorch
         minigrad.ones(3, 4).sum((1, -1))
 
 
 def test_empty_max_is_refused():
     with pytest.raises(RuntimeError, match="amax"):
         minigrad.ones(0).amax()
-    with pytest.raises(RuntimeError, match="max"):
+    with pytest.raises(IndexError, match="max: .*dim 0 to have non-zero size"):  # as torch
         minigrad.ones(0, 2).max(0)
 
 
 def test_mean_of_integers_is_refused():
-    with pytest.raises(TypeError, match="mean"):
+    with pytest.raises(RuntimeError, match="mean"):  # as in PyTorch
         minigrad.arange(4).mean()
 
 
