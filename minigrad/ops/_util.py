@@ -119,7 +119,7 @@ def broadcast_shape(op: str, *shapes: Sequence[int]) -> tuple[int, ...]:
         return np.broadcast_shapes(*shapes)
     except ValueError:
         listed = " and ".join(str(tuple(s)) for s in shapes)
-        raise ValueError(f"{op}: shapes {listed} cannot be broadcast together") from None
+        raise RuntimeError(f"{op}: shapes {listed} cannot be broadcast together") from None
 
 
 def normalize_dim(dim: int, ndim: int, op: str) -> int:

@@ -218,7 +218,7 @@ def prepare_setitem(x: Tensor, index: Any, value: Any) -> tuple[IndexKey, Tensor
     try:
         np.broadcast_shapes(value.shape, target)
     except ValueError:
-        raise ValueError(f"setitem: cannot assign a value of shape {tuple(value.shape)} to "
+        raise RuntimeError(f"setitem: cannot assign a value of shape {tuple(value.shape)} to "
                          f"an indexed region of shape {tuple(target)}") from None
     return key, value
 

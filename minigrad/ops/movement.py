@@ -75,7 +75,7 @@ def flatten(x: Tensor, start_dim: int = 0, end_dim: int = -1) -> Tensor:
     start = normalize_dim(start_dim, x.ndim, "flatten")
     end = normalize_dim(end_dim, x.ndim, "flatten")
     if start > end:
-        raise ValueError(f"flatten: start_dim ({start_dim}) cannot come after end_dim "
+        raise RuntimeError(f"flatten: start_dim ({start_dim}) cannot come after end_dim "
                          f"({end_dim}) for a tensor of shape {tuple(x.shape)}")
     return reshape(x, x.shape[:start] + (-1,) + x.shape[end + 1:])
 
@@ -84,7 +84,7 @@ def permute(x: Tensor, dims: Sequence[int]) -> Tensor:
     """Reorder the axes: output axis i is input axis ``dims[i]``."""
     norm = tuple(normalize_dim(d, x.ndim, "permute") for d in dims)
     if sorted(norm) != list(range(x.ndim)):
-        raise ValueError(f"permute: dims {tuple(dims)} are not a permutation of the "
+        raise RuntimeError(f"permute: dims {tuple(dims)} are not a permutation of the "
                          f"{x.ndim} dims of a tensor of shape {tuple(x.shape)}")
     return Permute.apply(x, norm)
 
@@ -171,12 +171,12 @@ def split(x: Tensor, split_size_or_sections: Any, dim: int = 0) -> tuple[Tensor,
     if isinstance(split_size_or_sections, (int, np.integer)):
         step = int(split_size_or_sections)
         if step <= 0:
-            raise ValueError(f"split: split_size must be positive, got {step}")
+            raise RuntimeError(f"split: split_size must be positive, got {step}")
         sizes = [min(step, n - s) for s in range(0, n, step)]
     else:
         sizes = [int(s) for s in split_size_or_sections]
         if sum(sizes) != n or any(s < 0 for s in sizes):
-            raise ValueError(f"split: sizes {sizes} do not add up to {n}, the size of dim "
+            raise RuntimeError(f"split: sizes {sizes} do not add up to {n}, the size of dim "
                              f"{dim} of a tensor of shape {tuple(x.shape)}")
     starts = np.cumsum([0] + sizes[:-1])
     return tuple(narrow(x, dim, int(s), size) for s, size in zip(starts, sizes))
@@ -185,7 +185,7 @@ def split(x: Tensor, split_size_or_sections: Any, dim: int = 0) -> tuple[Tensor,
 def chunk(x: Tensor, chunks: int, dim: int = 0) -> tuple[Tensor, ...]:
     """Split into ``chunks`` pieces of equal size (the last may be smaller)."""
     if chunks <= 0:
-        raise ValueError(f"chunk: chunks must be positive, got {chunks}")
+        raise RuntimeError(f"chunk: chunks must be positive, got {chunks}")
     n = x.shape[normalize_dim(dim, x.ndim, "chunk")]
     return split(x, max(1, -(-n // chunks)), dim)
 
