@@ -7,7 +7,8 @@ import numpy as np
 
 from . import random
 from .dtypes import get_default_dtype, is_number
-from .ops import size_arg
+from .ops import as_tensor, size_arg
+from .ops._util import unary_input
 from .tensor import Tensor
 
 
@@ -27,7 +28,9 @@ def tensor(data: Any, dtype: Any = None, requires_grad: bool = False) -> Tensor:
 
 def from_numpy(array: np.ndarray) -> Tensor:
     """Wrap ``array`` without copying."""
-    return Tensor._wrap(np.asarray(array))
+    if not isinstance(array, np.ndarray):
+        raise TypeError(f"from_numpy: expected np.ndarray (got {type(array).__name__})")
+    return as_tensor(array, "from_numpy")
 
 
 def _make(array: np.ndarray, requires_grad: bool) -> Tensor:
@@ -66,10 +69,12 @@ def full(size: Sequence[int], fill_value: Any, dtype: Any = None,
 
 
 def zeros_like(t: Tensor, dtype: Any = None, requires_grad: bool = False) -> Tensor:
+    t = unary_input("zeros_like", t)
     return _make(np.zeros(t.shape, dtype or t.dtype), requires_grad)
 
 
 def ones_like(t: Tensor, dtype: Any = None, requires_grad: bool = False) -> Tensor:
+    t = unary_input("ones_like", t)
     return _make(np.ones(t.shape, dtype or t.dtype), requires_grad)
 
 
@@ -78,6 +83,11 @@ def arange(start: Any, end: Any = None, step: Any = 1, dtype: Any = None,
     """Values from ``start`` up to (not including) ``end``; int64 for integer arguments."""
     if end is None:
         start, end = 0, start
+    if step == 0:
+        raise RuntimeError("arange: step must be nonzero")
+    if (end - start) * step < 0:
+        raise RuntimeError(f"arange: upper bound and lower bound inconsistent with step sign "
+                           f"(start={start}, end={end}, step={step})")
     array = np.arange(start, end, step)
     if dtype is not None:
         array = array.astype(dtype)
@@ -88,6 +98,7 @@ def arange(start: Any, end: Any = None, step: Any = 1, dtype: Any = None,
 
 def eye(n: int, m: int | None = None, dtype: Any = None, requires_grad: bool = False) -> Tensor:
     """The identity matrix (n x m)."""
+    n, m = size_arg("eye", (n, n if m is None else m))
     return _make(np.eye(n, m, dtype=_float(dtype)), requires_grad)
 
 
@@ -108,5 +119,8 @@ def randint(low: int, high: int | None = None, size: Sequence[int] = (),
     """Random integers in ``[low, high)``, or ``[0, low)`` when ``high`` is omitted."""
     if high is None:
         low, high = 0, low
+    if low >= high:
+        raise RuntimeError(f"randint: expects 'low' to be less than 'high', but got "
+                           f"low={low} >= high={high}")
     return Tensor._wrap(random.default_generator().integers(low, high, size=tuple(size),
                                                             dtype=dtype))

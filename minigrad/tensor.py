@@ -38,6 +38,8 @@ def _to_array(data: Any, dtype: Any = None) -> np.ndarray:
         raise _ragged(data) or ValueError(f"tensor: {err}") from None
     if array.dtype.kind == "f":
         array = array.astype(_leaf_dtype(data), copy=False)
+    elif array.dtype.kind == "O":
+        raise RuntimeError(f"tensor: Could not infer dtype of {type(data).__name__}")
     elif array.dtype.kind not in "iub":
         raise TypeError(f"tensor: cannot make a tensor from data of type {type(data).__name__} "
                         f"(NumPy dtype {array.dtype})")
@@ -333,10 +335,16 @@ class Tensor(TensorMethods):
         return self._data.tolist()
 
     def __float__(self) -> float:
-        return float(self.item())
+        return float(self._only_element())
 
     def __int__(self) -> int:
-        return int(self.item())
+        return int(self._only_element())
+
+    def _only_element(self) -> Any:
+        if self._data.size != 1:  # PyTorch's ValueError, as Python's float() gives
+            raise ValueError(f"only one element tensors can be converted to Python scalars "
+                             f"(this one has shape {tuple(self.shape)})")
+        return self._data.item()
 
     def __bool__(self) -> bool:
         if self._data.size != 1:

@@ -156,16 +156,20 @@ def normalize_dims(dim: Any, ndim: int, op: str, empty_is_all: bool = True
     return result if ndim else ()
 
 
+def int_tuple(op: str, values: Any, name: str = "size") -> tuple[int, ...]:
+    """``values`` as a tuple of Python ints; anything else is PyTorch's ``TypeError``."""
+    values = tuple(values)
+    for n in values:
+        if isinstance(n, bool) or not hasattr(n, "__index__"):
+            raise TypeError(f"{op}: argument '{name}' must be a tuple of ints, but found "
+                            f"element of type {type_name(n)}: {list(values)}")
+    return tuple(operator.index(n) for n in values)
+
+
 def size_arg(op: str, size: tuple) -> tuple[int, ...]:
     """The shape of a new tensor, from ``f(2, 3)`` or ``f((2, 3))``, checked as PyTorch
     checks it: ints only (``TypeError``), none negative (``RuntimeError``)."""
-    shape = shape_arg(size)
-    try:
-        shape = tuple(operator.index(n) for n in shape)
-    except TypeError:
-        bad = next(n for n in shape if not hasattr(n, "__index__"))
-        raise TypeError(f"{op}: argument 'size' must be a tuple of ints, but found element "
-                        f"of type {type_name(bad)}: {list(shape)}") from None
+    shape = int_tuple(op, shape_arg(size))
     if any(n < 0 for n in shape):
         raise RuntimeError(f"{op}: Trying to create tensor with negative dimension "
                            f"{min(shape)}: {list(shape)}")

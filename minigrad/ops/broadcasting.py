@@ -14,7 +14,7 @@ import numpy as np
 
 from ..autograd.function import Function, register
 from ..tensor import Tensor
-from ._util import normalize_dims
+from ._util import int_tuple, normalize_dims
 
 
 def kept_shape(shape: tuple[int, ...], dims: tuple[int, ...]) -> tuple[int, ...]:
@@ -80,7 +80,7 @@ class Sum(Function):
 # --- public functions ------------------------------------------------------------
 def reshape(x: Tensor, shape: Sequence[int]) -> Tensor:
     """The same elements in a new shape; one dimension may be -1 (inferred)."""
-    shape = _infer_shape(tuple(int(n) for n in shape), x.numel(), "reshape")
+    shape = _infer_shape(int_tuple("reshape", shape, "shape"), x.numel(), "reshape")
     return x if shape == x.shape else Reshape.apply(x, shape)
 
 

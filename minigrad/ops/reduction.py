@@ -133,6 +133,8 @@ class ValuesIndices(NamedTuple):
 
 
 def _select(x: Tensor, dim: Any, keepdim: bool, op: str, find: Any) -> Any:
+    if isinstance(dim, Tensor):  # max(x, other), as torch.max: the elementwise maximum
+        return (elementwise.maximum if op == "max" else elementwise.minimum)(x, dim)
     if dim is None:
         _check_not_empty(x, op, None, ())
         return (amax if op == "max" else amin)(x)
