@@ -133,5 +133,7 @@ def _broadcast_axes(big: tuple[int, ...], shape: tuple[int, ...]) -> tuple[int, 
 
 
 def sum(x: Tensor, dim: Any = None, keepdim: bool = False) -> Tensor:
-    """Sum over ``dim`` (all dims when None)."""
+    """Sum over ``dim`` (all dims when None); integers and bools add up in int64."""
+    if x.dtype.kind in "biu" and x.dtype != np.int64:
+        x = x.to(np.int64)
     return Sum.apply(x, normalize_dims(dim, x.ndim, "sum"), keepdim=keepdim)

@@ -153,8 +153,16 @@ class Pow(Function):
     def backward(ctx, g):
         x, y, out = ctx.saved_tensors
         gx = sum_to(g * y * x ** (y - 1), x.shape) if ctx.needs_input_grad[0] else None
-        gy = sum_to(g * out * log(x), y.shape) if ctx.needs_input_grad[1] else None
+        gy = sum_to(g * _pow_exponent_rule(x, y, out), y.shape) \
+            if ctx.needs_input_grad[1] else None
         return gx, gy
+
+
+def _pow_exponent_rule(x: Tensor, y: Tensor, out: Tensor) -> Tensor:
+    """dz/dy = z log(x), taken as 0 where x = 0 and y >= 0 (there z is constant 0 or 1 in
+    y, and PyTorch gives 0 rather than 0 * -inf = nan)."""
+    flat = wrap((array_of(x) == 0) & (array_of(y) >= 0))
+    return where(flat, wrap(np.zeros((), out.dtype)), out * log(x))
 
 
 def _int_power(x: np.ndarray, y: np.ndarray) -> np.ndarray:
@@ -470,10 +478,15 @@ def add(a: Any, b: Any) -> Tensor:
 
 def sub(a: Any, b: Any) -> Tensor:
     """Elementwise ``a - b`` with broadcasting."""
-    a, b = operands("sub", a, b)
-    if a.dtype == np.bool_:
+    bools = [isinstance(v, (bool, np.bool_)) or getattr(v, "dtype", None) == np.bool_
+             for v in (a, b)]
+    if all(bools):
         raise RuntimeError("sub: Subtraction, the `-` operator, with two bool tensors is not "
                            "supported. Use the `^` or `logical_xor()` operator instead.")
+    if any(bools):
+        raise RuntimeError("sub: Subtraction, the `-` operator, with a bool tensor is not "
+                           "supported. If you are trying to invert a mask, use the `~` or "
+                           "`logical_not()` operator instead.")
     return _binary(Sub, a, b)
 
 
@@ -483,11 +496,15 @@ def mul(a: Any, b: Any) -> Tensor:
 
 
 def div(a: Any, b: Any) -> Tensor:
-    """Elementwise true division ``a / b``; integer inputs give the default float dtype."""
-    a, b = operands("div", a, b)
-    if a.dtype.kind != "f":
-        a, b = cast(a, get_default_dtype()), cast(b, get_default_dtype())
-    return _binary(Div, a, b)
+    """Elementwise true division ``a / b``; integer inputs give the default float dtype.
+
+    Integer operands are converted to float from their own values (``uint8 tensor / -1``
+    divides by -1.0, not by the uint8 255), as in PyTorch.
+    """
+    dtype = promoted_dtype("div", a, b)
+    if dtype.kind != "f":
+        dtype = get_default_dtype()
+    return _binary(Div, as_tensor(a, "div", dtype), as_tensor(b, "div", dtype))
 
 
 def pow(a: Any, b: Any) -> Tensor:
@@ -577,16 +594,22 @@ def cast(x: Tensor, dtype: Any) -> Tensor:
 
 def clamp(x: Tensor, min: Any = None, max: Any = None) -> Tensor:
     """Limit ``x`` to ``[min, max]``; the result has the promoted dtype of all three
-    (``tensor([-1, 2]).clamp(min=0.5)`` is float32). Tensor bounds broadcast."""
+    (``tensor([-1, 2]).clamp(min=0.5)`` is float32), and the bounds are converted to it
+    before comparing, as in PyTorch. Tensor bounds broadcast; where ``min > max`` the
+    result is ``max``."""
     x = unary_input("clamp", x)
     if min is None and max is None:
         raise RuntimeError("clamp: At least one of 'min' or 'max' must not be None")
-    x = as_tensor(x, "clamp", promoted_dtype("clamp", x, *(b for b in (min, max) if b is not None)))
+    dtype = promoted_dtype("clamp", x, *(b for b in (min, max) if b is not None))
+    if dtype == np.bool_:
+        raise NotImplementedError("clamp: not implemented for bool tensors")
+    x = as_tensor(x, "clamp", dtype)
+    low, high = (None if b is None else as_tensor(b, "clamp", dtype) for b in (min, max))
     if isinstance(min, Tensor) or isinstance(max, Tensor):
         # where, not maximum/minimum: x keeps the whole gradient at a bound, as with numbers
-        out = x if min is None else where(compare(np.less, x, min), min, x)
-        return out if max is None else where(compare(np.greater, out, max), max, out)
-    return Clamp.apply(x, min, max)
+        out = x if low is None else where(compare(np.less, x, low), low, x)
+        return out if high is None else where(compare(np.greater, out, high), high, out)
+    return Clamp.apply(x, *(None if b is None else array_of(b)[()] for b in (low, high)))
 
 
 def where(condition: Any, x: Any, y: Any) -> Tensor:
