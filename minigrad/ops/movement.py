@@ -143,7 +143,8 @@ def _joinable(op: str, tensors: Sequence[Tensor]) -> list[Tensor]:
         raise TypeError(f"{op}: expected a list or tuple of Tensors, got a Tensor")
     tensors = list(tensors)
     if not tensors:
-        raise RuntimeError(f"{op}: expected a non-empty list of Tensors")
+        error = ValueError if op == "cat" else RuntimeError  # PyTorch's types, both
+        raise error(f"{op}: expected a non-empty list of Tensors")
     for i, t in enumerate(tensors):
         if not isinstance(t, Tensor):
             raise TypeError(f"{op}: expected minigrad.Tensor as element {i}, but got "
