@@ -4,11 +4,12 @@
     python docs/gen_figures.py im2col          # only some of them
     python docs/gen_figures.py --out /tmp/img  # somewhere else
 
-Graphs need the ``graphviz`` Python package and the Graphviz ``dot`` program; the im2col
-figure and the training curve need matplotlib; ``training`` runs examples/train_cnn.py
-with its default settings (about half a minute on two cores) and also keeps its printed
-log, which the training page includes. Every figure is made from a fixed seed, so running
-the script again redraws the same pictures.
+Graphs and the backward pages need the ``graphviz`` Python package and the Graphviz
+``dot`` program; the screenshot of a backward page also needs ``selenium`` with Chromium
+and chromedriver; the im2col figure and the training curve need matplotlib; ``training``
+runs examples/train_cnn.py with its default settings (about half a minute on two cores)
+and also keeps its printed log, which the training page includes. Every figure is made
+from a fixed seed, so running the script again redraws the same pictures.
 """
 from __future__ import annotations
 
@@ -28,7 +29,7 @@ import numpy as np  # noqa: E402
 import minigrad  # noqa: E402
 import minigrad.nn as nn  # noqa: E402
 import minigrad.nn.functional as F  # noqa: E402
-from minigrad.viz import save_graph  # noqa: E402
+from minigrad.viz import backward_steps, record, save_backward_html, save_graph  # noqa: E402
 
 
 # --- graphs ---------------------------------------------------------------------------
@@ -38,7 +39,9 @@ def one_layer_loss() -> tuple[minigrad.Tensor, dict]:
     x = minigrad.randn(4, 3)
     w = minigrad.randn(3, 2, requires_grad=True)
     b = minigrad.zeros(2, requires_grad=True)
-    return (x @ w + b).tanh().mean(), {"w": w, "b": b}
+    with record():  # keeps the name of x and the attributes of sum
+        loss = (x @ w + b).tanh().mean()
+    return loss, {"x": x, "w": w, "b": b}
 
 
 def backward_graph(out: Path) -> list[Path]:
@@ -60,7 +63,8 @@ def lenet_graphs(out: Path) -> list[Path]:
     minigrad.manual_seed(0)
     model = lenet5()
     images = minigrad.randn(2, 1, 28, 28)
-    loss = F.cross_entropy(model(images), minigrad.tensor([3, 7]))
+    with record():  # module clusters
+        loss = F.cross_entropy(model(images), minigrad.tensor([3, 7]))
     return [save_graph(loss, out / "lenet-graph.svg", params=model),
             save_graph(loss, out / "lenet-graph-depth1.svg", params=model, max_depth=1)]
 
@@ -69,11 +73,72 @@ def nan_graph(out: Path) -> list[Path]:
     """A log of a negative number: the NaN and the op that made it are drawn in red."""
     x = minigrad.tensor([1.0, -1.0])
     w = minigrad.tensor([0.5, 2.0], requires_grad=True)
-    h = w * x
-    with np.errstate(invalid="ignore"):
-        y = h.log()              # log(-2) is NaN
-    loss = y.sum()
+    with record():               # keeps the intermediate values to inspect
+        h = w * x
+        with np.errstate(invalid="ignore"):
+            y = h.log()          # log(-2) is NaN
+        loss = y.sum()
     return [save_graph(loss, out / "nan-graph.svg", params={"w": w})]
+
+
+# --- watching backward -------------------------------------------------------------------
+def reused_value() -> tuple[minigrad.Tensor, dict]:
+    """b = a * a; c = b + b: a value used twice, whose gradients add up."""
+    a = minigrad.tensor([1.0, -2.0, 0.5], requires_grad=True)
+    b = a * a
+    c = b + b
+    return c.sum(), {"a": a}
+
+
+def backward_pages(out: Path) -> list[Path]:
+    loss, params = one_layer_loss()
+    reused, names = reused_value()
+    return [save_backward_html(loss, out / "backward-tanh.html", params=params,
+                               rankdir="LR"),
+            save_backward_html(reused, out / "backward-reuse.html", params=names,
+                               rankdir="LR")]
+
+
+def lenet_batch() -> tuple[minigrad.Tensor, nn.Module]:
+    """LeNet-5's loss on a batch of 64 MNIST-sized images, recorded with details."""
+    minigrad.manual_seed(0)
+    model = lenet5()
+    images, labels = minigrad.randn(64, 1, 28, 28), minigrad.randint(0, 10, (64,))
+    with record():
+        loss = F.cross_entropy(model(images), labels)
+    return loss, model
+
+
+def backward_screenshots(out: Path) -> list[Path]:
+    """The LeNet-5 backward page as headless Chromium shows it: at step 3, and at the
+    step where the second convolution runs (inside its module's cluster)."""
+    from selenium import webdriver
+    from selenium.webdriver.chrome.options import Options
+    from selenium.webdriver.chrome.service import Service
+    from selenium.webdriver.common.by import By
+
+    loss, model = lenet_batch()
+    steps = backward_steps(loss, params=model)
+    conv = next(s.number for s in steps if s.name == "conv2d")
+    options = Options()
+    options.binary_location = shutil.which("chromium") or "chromium"
+    for arg in ("--headless=new", "--no-sandbox", "--disable-gpu", "--window-size=1280,800",
+                "--hide-scrollbars"):
+        options.add_argument(arg)
+    driver = webdriver.Chrome(service=Service(shutil.which("chromedriver")), options=options)
+    written = []
+    with tempfile.TemporaryDirectory() as work:
+        page = save_backward_html(steps, Path(work) / "lenet.html")
+        try:
+            for name, step in (("step3", 3), ("conv", conv)):
+                driver.get(page.as_uri())
+                for _ in range(step - 1):
+                    driver.find_element(By.ID, "next").click()
+                written.append(out / f"backward-lenet-{name}.png")
+                driver.save_screenshot(str(written[-1]))
+        finally:
+            driver.quit()
+    return written
 
 
 # --- the im2col layout -------------------------------------------------------------------
@@ -160,7 +225,9 @@ def training(out: Path) -> list[Path]:
 
 
 FIGURES = {"backward-graph": backward_graph, "lenet-graph": lenet_graphs,
-           "nan-graph": nan_graph, "im2col": im2col_figure, "training": training}
+           "nan-graph": nan_graph, "backward-pages": backward_pages,
+           "backward-screenshots": backward_screenshots, "im2col": im2col_figure,
+           "training": training}
 
 
 def main(argv: list[str] | None = None) -> list[Path]:

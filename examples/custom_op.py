@@ -3,11 +3,12 @@
     python examples/custom_op.py
 
 ``Softplus`` below is written the PyTorch way: ``forward`` works on NumPy arrays and
-``backward`` on tensors, with minigrad operations, so the gradient can be differentiated
-again. ``test_softplus_gradients`` is the five-line property test: hypothesis draws float64
-tensors of many shapes and ``assert_gradients_match`` compares the backward with central
-finite differences (first and second derivatives). The script then shows what happens to a
-deliberately wrong backward: the test fails and reports the smallest input that breaks it.
+``backward`` on tensors, with minigrad operations, so the gradient can be
+differentiated again. ``test_softplus_gradients`` is the five-line property test:
+hypothesis draws float64 tensors of many shapes and ``assert_gradients_match``
+compares the backward with central finite differences (first and second
+derivatives). The script then shows what happens to a deliberately wrong backward:
+the test fails and reports the smallest input that breaks it.
 """
 import numpy as np
 from hypothesis import strategies as st
@@ -58,6 +59,7 @@ if __name__ == "__main__":
         assert_gradients_match(BrokenSoftplus.apply, tensors(requires_grad=True))
     except GradcheckError as error:
         print("BrokenSoftplus is caught:", str(error).splitlines()[0])
-        print("the smallest input that breaks it,", getattr(error, "__notes__", ["?"])[0])
+        notes = getattr(error, "__notes__", ["?"])
+        print("the smallest input that breaks it,", notes[0])
     else:
         raise SystemExit("BrokenSoftplus should have failed its gradient test")

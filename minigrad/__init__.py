@@ -10,6 +10,7 @@ from .creation import (arange, eye, from_numpy, full, ones, ones_like, rand, ran
 from .random import manual_seed
 from .serialization import load, save
 from . import data, nn, optim, testing, viz
+from . import onnx, safetensors  # optional extras: their packages load on first use
 from .ops import (abs, amax, amin, argmax, argmin, cat, chunk, clamp, cos, exp, flatten,
                   gather, log, log_softmax, logsumexp, matmul, max, maximum, mean, min,
                   minimum, permute, prod, relu, reshape, sigmoid, sin, softmax, split, sqrt,

@@ -2,7 +2,7 @@
 
 Which dtype does ``a + b`` have when ``a`` and ``b`` differ? NumPy and PyTorch answer
 differently (NumPy: ``int64 + float32`` is float64; PyTorch: float32), and minigrad
-follows PyTorch. The whole rule is :func:`result_type`; every op with more than one
+follows PyTorch. The whole rule is `result_type`; every op with more than one
 operand (``add``, ``mul``, ``div``, ``pow``, ``maximum``, ``where``, comparisons, ``clamp``,
 ``cat``, ``stack``, ...) calls it, through ``minigrad.ops._util.operands``.
 """
@@ -20,7 +20,7 @@ _default = np.dtype(np.float32)
 
 
 def get_default_dtype() -> np.dtype:
-    """The dtype of Python floats: float32 unless :func:`set_default_dtype` changed it.
+    """The dtype of Python floats: float32 unless `set_default_dtype` changed it.
 
     It is the dtype of ``tensor(1.5)`` and of the float factories (``zeros``, ``ones``,
     ``rand``, ``randn``, ``full`` with a float, ``arange`` with a float), and the dtype that
@@ -103,7 +103,7 @@ def result_type(*operands: Any) -> np.dtype:
     3. numbers (Python or NumPy scalars; a float stands for the default dtype, an int
        for int64, a bool for bool).
 
-    Within a class the dtypes are combined with :func:`promote_types`. Then a lower class
+    Within a class the dtypes are combined with `promote_types`. Then a lower class
     only matters if it brings a higher *category* (bool < integer < float): its dtype then
     wins, otherwise the higher class keeps its dtype. So
 

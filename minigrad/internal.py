@@ -1,17 +1,18 @@
 """The small internal API that minigrad's own packages use to reach behind a Tensor.
 
 ``tensor.py`` and ``autograd/`` own a tensor's private state. Everything else (ops,
-nn, optim, data, testing, serialization, viz) goes through these four functions, so the
+nn, optim, data, testing, serialization, viz) goes through these functions, so the
 state can change shape without the rest of the package noticing. They are also what you
 use to write a primitive's helpers or an optimizer of your own.
 
-* :func:`wrap` makes a tensor around an array, without copying and outside the graph.
-* :func:`array_of` is the array behind a tensor (no copy, no checks).
-* :func:`mark_modified` records that the tensor's array was written in place, so a graph
+* `wrap` makes a tensor around an array, without copying and outside the graph.
+* `array_of` is the array behind a tensor (no copy, no checks).
+* `mark_modified` records that the tensor's array was written in place, so a graph
   node that saved the old values refuses to run backward.
-* :func:`replace_array` gives a tensor a new array (``load_state_dict``, ``.data = ...``).
-* :func:`adopt_result` makes a tensor stand for the result of an operation recorded in
-  the graph: how an in-place op (``y.mul_(2)``) is recorded in grad mode.
+* `replace_array` gives a tensor a new array (``load_state_dict``, ``.data = ...``).
+* `adopt_history` gives a tensor the node of a result whose values were written
+  into it: how an in-place op (``y.mul_(2)``) is recorded in grad mode;
+  `view_of` says whose memory a view shares, for in-place ops on views.
 """
 from __future__ import annotations
 
@@ -19,7 +20,7 @@ import numpy as np
 
 from .tensor import Tensor
 
-__all__ = ["wrap", "array_of", "mark_modified", "replace_array", "adopt_result"]
+__all__ = ["wrap", "array_of", "mark_modified", "replace_array", "adopt_history", "view_of"]
 
 
 def wrap(array: np.ndarray) -> Tensor:
@@ -59,11 +60,18 @@ def replace_array(tensor: Tensor, array: np.ndarray, tracked: bool = True) -> No
         tensor._bump_version()
 
 
-def adopt_result(tensor: Tensor, result: Tensor) -> Tensor:
-    """Make ``tensor`` stand for ``result``: its array, its node and its version counter.
-
-    The old array is left as it was, so nodes that saved it still see the values they
-    saved. Returns ``tensor``.
+def adopt_history(tensor: Tensor, result: Tensor) -> Tensor:
+    """Record that ``tensor`` now holds ``result``: it takes ``result``'s node, and keeps
+    its own array (into which the caller has written ``result``'s values) and version
+    counter. This is how an in-place op (``y.mul_(2)``) is recorded in grad mode.
+    Returns ``tensor``.
     """
-    tensor._adopt(result)
+    tensor._adopt_history(result)
     return tensor
+
+
+def view_of(tensor: Tensor) -> tuple[Tensor, tuple] | None:
+    """``(base, path)`` if ``tensor`` is a view (see ``autograd/views.py``), else None."""
+    if tensor._base is None:
+        return None
+    return tensor._base, tensor._view_path

@@ -68,7 +68,7 @@ def save(obj: Any, path: str | os.PathLike) -> None:
 
 
 def load(path: str | os.PathLike) -> Any:
-    """Read an object written by :func:`save`.
+    """Read an object written by `save`.
 
     Parameters
     ----------

@@ -1,7 +1,7 @@
 """Tensor: a NumPy array, its gradient, and the graph node that produced it.
 
 Every operator and method here is a thin wrapper: the arithmetic lives in the registered
-primitives of :mod:`minigrad.ops`, which record the graph through ``Function.apply``.
+primitives of `minigrad.ops`, which record the graph through ``Function.apply``.
 """
 from __future__ import annotations
 
@@ -119,6 +119,9 @@ class Tensor(TensorMethods):
     _version: "_Version | None" = None  # made on first need (a save or an in-place change)
     _accumulator: Any = None   # weak reference to the leaf's AccumulateGrad node
     _hooks: list | None = None
+    _base: "Tensor | None" = None  # the tensor whose memory this view shares (views.py)
+    _view_path: tuple = ()
+    _view_version = 0
     _grad: "Tensor | None" = None  # see the grad property
     name: str | None = None
 
@@ -146,11 +149,12 @@ class Tensor(TensorMethods):
         """Record an in-place change of the array (see ``minigrad.internal.mark_modified``)."""
         self._get_version().value += 1
 
-    def _adopt(self, result: "Tensor") -> None:
-        """Become ``result`` (see ``minigrad.internal.adopt_result``)."""
-        self._data, self._grad_fn, self._output_nr = result._data, result._grad_fn, result._output_nr
+    def _adopt_history(self, result: "Tensor") -> None:
+        """Take ``result``'s node (see ``minigrad.internal.adopt_history``)."""
+        self._grad_fn, self._output_nr = result._grad_fn, result._output_nr
         self._requires_grad = result._requires_grad
-        self._version = result._get_version()
+        if self._base is not None:
+            views.mark_synced(self)
 
     # --- array facts ------------------------------------------------------------------
     @property
@@ -204,6 +208,8 @@ class Tensor(TensorMethods):
     # --- autograd facts -----------------------------------------------------------------
     @property
     def requires_grad(self) -> bool:
+        if self._base is not None:
+            views.refresh(self)
         return self._requires_grad
 
     @requires_grad.setter
@@ -242,6 +248,8 @@ class Tensor(TensorMethods):
     @property
     def grad_fn(self) -> Any:
         """The node that made this tensor, or None for a leaf."""
+        if self._base is not None:
+            views.refresh(self)
         return self._grad_fn
 
     @property
@@ -251,7 +259,19 @@ class Tensor(TensorMethods):
 
     @property
     def is_leaf(self) -> bool:
-        return self._grad_fn is None
+        return self.grad_fn is None
+
+    def is_contiguous(self) -> bool:
+        """Whether the elements lie in memory in row-major order without gaps."""
+        return bool(self._data.flags.c_contiguous)
+
+    def contiguous(self) -> "Tensor":
+        """This tensor if it is contiguous, else a contiguous copy (differentiable)."""
+        return self if self.is_contiguous() else ops.clone(self)
+
+    def data_ptr(self) -> int:
+        """The address of the first element (views of one base share memory)."""
+        return int(self._data.__array_interface__["data"][0])
 
     def backward(self, gradient: Any = None, retain_graph: bool | None = None,
                  create_graph: bool = False) -> None:
@@ -391,12 +411,12 @@ class Tensor(TensorMethods):
     __hash__ = object.__hash__
 
     def draw_graph(self, **kwargs: Any) -> Any:
-        """Draw the graph that produced this tensor (see :func:`minigrad.viz.draw_graph`)."""
+        """Draw the graph that produced this tensor (see `minigrad.viz.draw_graph`)."""
         from .viz import draw_graph
         return draw_graph(self, **kwargs)
 
 
-from .autograd import engine, hooks  # noqa: E402  (the engine builds on Tensor)
+from .autograd import engine, hooks, views  # noqa: E402  (the engine builds on Tensor)
 from . import ops, tensor_methods  # noqa: E402  (the primitives build on Tensor)
 
 tensor_methods.ops = ops

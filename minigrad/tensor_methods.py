@@ -1,6 +1,6 @@
 """The operators and math methods of Tensor, each a call of one function of ``minigrad.ops``.
 
-``Tensor`` inherits them from :class:`TensorMethods`; they are written out one by one
+``Tensor`` inherits them from `TensorMethods`; they are written out one by one
 (no generated methods), so every operation is found by searching for its name.
 """
 from __future__ import annotations
@@ -15,7 +15,7 @@ ops: Any = None
 
 
 class TensorMethods:
-    """Operators, math, reductions, movement and in-place methods of :class:`Tensor`."""
+    """Operators, math, reductions, movement and in-place methods of `Tensor`."""
 
     __slots__ = ()
 
@@ -236,7 +236,7 @@ class TensorMethods:
         return ops.reshape(self, ops.shape_arg(shape))
 
     def view(self, *shape: Any) -> "Tensor":
-        return ops.reshape(self, ops.shape_arg(shape))
+        return ops.view(self, ops.shape_arg(shape))
 
     def flatten(self, start_dim: int = 0, end_dim: int = -1) -> "Tensor":
         return ops.flatten(self, start_dim, end_dim)

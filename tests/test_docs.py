@@ -282,7 +282,8 @@ def test_every_page_is_collected():
     for required in ("index.md", "getting-started.md", "tensors-and-the-graph.md",
                      "how-backward-works.md", "writing-a-primitive.md",
                      "convolution-from-scratch.md", "training-a-cnn.md",
-                     "seeing-the-graph.md", "testing.md", "performance.md"):
+                     "seeing-the-graph.md", "watching-backward.md", "testing.md",
+                     "performance.md"):
         assert required in names
     assert len(ALL_BLOCKS) >= 60
 
@@ -444,9 +445,60 @@ def test_the_figure_script_draws_from_the_library(tmp_path):
     spec.loader.exec_module(module)
     with contextlib.redirect_stdout(io.StringIO()):
         written = module.main(["backward-graph", "lenet-graph", "nan-graph", "im2col",
-                               "--out", str(tmp_path)])
+                               "backward-pages", "--out", str(tmp_path)])
     names = sorted(path.name for path in written)
     assert names == sorted(["backward-graph.svg", "backward-graph-lr.svg", "lenet-graph.svg",
-                            "lenet-graph-depth1.svg", "nan-graph.svg", "im2col.svg"])
+                            "lenet-graph-depth1.svg", "nan-graph.svg", "im2col.svg",
+                            "backward-tanh.html", "backward-reuse.html"])
     for path in written:
         assert path.stat().st_size > 1000 and (DOCS / "img" / path.name).is_file()
+
+
+def test_code_lines_in_the_docs_fit_the_page():
+    """At most 88 columns per line of code or output, included files too: the docs'
+    stylesheet makes 88 columns fit a 1280 px window without scrolling sideways."""
+    too_long = []
+    for page in (p for p in PAGES if p.is_relative_to(DOCS)):
+        for fence in fences(page):
+            for i, line in enumerate(_expand(fence.body, page, fence.line).splitlines()):
+                if len(line) > 88:
+                    too_long.append(f"{page.name}:{fence.line + 1 + i}: {len(line)} columns")
+    assert not too_long, "\n".join(too_long)
+
+
+# --- the API reference is rendered from the docstrings ------------------------------------
+def _documented_objects():
+    """``(qualified name, object)`` of every public function, class and method that a
+    ``::: name`` line of the API pages renders."""
+    for page in sorted((DOCS / "api").glob("*.md")):
+        for name in re.findall(r"^::: ([\w.]+)", page.read_text(), re.M):
+            try:
+                target = importlib.import_module(name)
+                owned = [(f"{name}.{k}", v) for k, v in vars(target).items()
+                         if not k.startswith("_") and getattr(v, "__module__", None) == name]
+            except ModuleNotFoundError:
+                parent, _, attr = name.rpartition(".")
+                owned = [(name, getattr(importlib.import_module(parent), attr))]
+            for qualified, value in owned:
+                yield qualified, value
+                if inspect.isclass(value):
+                    yield from ((f"{qualified}.{m}", f) for m, f in vars(value).items()
+                                if not m.startswith("_") and callable(f))
+
+
+def test_docstrings_use_markdown_not_sphinx_roles():
+    role = re.compile(r":(?:class|func|meth|mod|attr|obj|exc|data):`")
+    found = [f"{path.relative_to(ROOT)}:{n}" for path in sorted((ROOT / "minigrad").rglob("*.py"))
+             for n, line in enumerate(path.read_text().splitlines(), 1) if role.search(line)]
+    assert not found, "Sphinx roles show up raw in the API reference:\n" + "\n".join(found)
+
+
+def test_public_signatures_in_the_api_reference_have_no_private_arguments():
+    found = []
+    for qualified, value in _documented_objects():
+        try:
+            params = inspect.signature(value).parameters
+        except (TypeError, ValueError):
+            continue
+        found += [f"{qualified}({p})" for p in params if p.startswith("_") and p != "_"]
+    assert not found, "\n".join(found)

@@ -15,7 +15,7 @@ rule; tests check that it agrees with ``backward`` for every primitive that has 
 
 ``Function.apply`` is the one place where graph nodes are made. It runs ``forward`` on the
 arrays and, when an input requires grad (and grad mode is on), returns output tensors
-that point at a new :class:`Node`: the node remembers where each input's gradient must go
+that point at a new `Node`: the node remembers where each input's gradient must go
 (``next_edges``) and what ``forward`` saved. Beside this file: ``saved.py`` (saved values
 and their version check), ``hooks.py`` (gradient hooks, ``retain_grad``), ``details.py``
 (what only drawings and exporters record), ``engine.py`` (the backward walk).
@@ -28,7 +28,7 @@ from typing import Any, Callable
 import numpy as np
 
 from ..tensor import Tensor
-from . import details, grad_mode, hooks, saved as saved_values
+from . import details, grad_mode, hooks, saved as saved_values, views
 
 _REGISTRY: dict[str, type["Function"]] = {}
 
@@ -72,6 +72,8 @@ class AccumulateGrad:
 
 def gradient_edge(tensor: Tensor) -> tuple[Any, int] | None:
     """Where a gradient for ``tensor`` must be sent: (node, output index), or None."""
+    if tensor._base is not None:
+        views.refresh(tensor)
     if tensor._grad_fn is not None:
         return tensor._grad_fn, tensor._output_nr
     if not tensor._requires_grad:
@@ -205,6 +207,7 @@ class Function:
 
     name: str | None = None
     backward_arrays: Callable | None = None
+    is_view = False  # forward may return a view of its first argument (see views.py)
 
     @staticmethod
     def forward(ctx: Node, *args: Any, **kwargs: Any) -> Any:
@@ -223,10 +226,14 @@ class Function:
         raw = cls.forward(ctx, *[a._data if isinstance(a, Tensor) else a for a in args],
                           **kwargs)
         if True in needs and grad_mode.is_grad_enabled():
-            return _connect(ctx, args, kwargs, raw)
-        if isinstance(raw, tuple):
+            out = _connect(ctx, args, kwargs, raw)
+        elif isinstance(raw, tuple):
             return tuple(Tensor._wrap(_as_array(r, cls)) for r in raw)
-        return Tensor._wrap(_as_array(raw, cls))
+        else:
+            out = Tensor._wrap(_as_array(raw, cls))
+        if cls.is_view:
+            views.link(out, args[0], cls, args[1:], kwargs)
+        return out
 
 
 def _as_array(value: Any, cls: type) -> np.ndarray:

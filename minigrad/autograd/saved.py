@@ -2,7 +2,7 @@
 
 ``ctx.save_for_backward(x, out)`` in a forward hands over arrays; ``Function.apply`` then
 works out what each one is (an input tensor, an output of the node, or a constant) and
-keeps a :class:`SavedValue` for it, together with the version its tensor had. At backward,
+keeps a `SavedValue` for it, together with the version its tensor had. At backward,
 ``unpack`` checks that version first: an in-place change to a saved tensor since the
 forward makes backward raise instead of computing a gradient from the wrong values.
 

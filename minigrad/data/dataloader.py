@@ -14,7 +14,7 @@ class DataLoader:
     """Iterate over ``dataset`` in batches of stacked tensors.
 
     A dataset of ``(x, y)`` samples gives ``(X, Y)`` batches. When the dataset can gather
-    a whole batch at once (a :class:`TensorDataset`, or a ``Subset`` of one), each batch
+    a whole batch at once (a `TensorDataset`, or a ``Subset`` of one), each batch
     is a single fancy-indexing per tensor, without a Python loop over samples.
 
     Parameters
@@ -34,7 +34,7 @@ class DataLoader:
         the whole sequence repeats from run to run. Without ``generator`` or ``seed`` the
         order comes from minigrad's generator, so ``minigrad.manual_seed`` fixes it.
     collate_fn : callable, optional
-        Turns a list of samples into a batch (default :func:`default_collate`).
+        Turns a list of samples into a batch (default `default_collate`).
 
     Examples
     --------

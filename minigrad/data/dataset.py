@@ -16,7 +16,7 @@ class Dataset:
 
     ``get_batch(indices)`` returns the collated batch of several samples; a subclass that
     can gather a batch without a Python loop over samples overrides it (as
-    :class:`TensorDataset` does).
+    `TensorDataset` does).
     """
 
     def __getitem__(self, index: int) -> Any:
@@ -26,7 +26,7 @@ class Dataset:
         raise NotImplementedError(f"{type(self).__name__} must implement __len__")
 
     def get_batch(self, indices: np.ndarray) -> Any:
-        """The samples at ``indices``, collated with :func:`default_collate`.
+        """The samples at ``indices``, collated with `default_collate`.
 
         Parameters
         ----------

@@ -30,8 +30,8 @@ def load_digits() -> tuple[Tensor, Tensor]:
         from sklearn.datasets import load_digits as sklearn_load_digits
     except ImportError as exc:
         raise ImportError("load_digits: the 8x8 digits ship with scikit-learn, which is not "
-                          "installed; run `pip install scikit-learn` (or "
-                          "`pip install 'minigrad[examples]'`)") from exc
+                          "installed; run `pip install scikit-learn` (or, in a clone "
+                          "of minigrad, `pip install -e \".[examples]\"`)") from exc
     bunch = sklearn_load_digits()
     images = (bunch.images.astype(np.float32) / np.float32(16)).reshape(-1, 1, 8, 8)
     return Tensor._wrap(images), Tensor._wrap(bunch.target.astype(np.int64))

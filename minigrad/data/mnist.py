@@ -95,7 +95,7 @@ class MNIST(TensorDataset):
     train : bool
         The 60,000 training images, or the 10,000 test images.
     download : bool
-        Fetch missing files into ``root`` from :attr:`mirrors`, checking their MD5 sums.
+        Fetch missing files into ``root`` from `mirrors`, checking their MD5 sums.
     transform : callable, optional
         Applied to each image (a (1, 28, 28) Tensor) in ``__getitem__``.
 

@@ -7,10 +7,12 @@ returns the tensor.
 from __future__ import annotations
 
 import math
+from typing import Any
 import numpy as np
 
 from .. import random
 from ..autograd.grad_mode import no_grad
+from ..internal import wrap
 from ..tensor import Tensor
 
 _LINEAR_GAINS = ("linear", "identity", "conv1d", "conv2d", "conv3d", "conv_transpose1d",
@@ -55,9 +57,13 @@ def _fans(tensor: Tensor, op: str) -> tuple[int, int]:
 
 
 def _fill(tensor: Tensor, values: np.ndarray) -> Tensor:
-    """Write ``values`` into the tensor's array, in its dtype."""
+    """Write ``values`` into the tensor's array, in its dtype (a bare ndarray, as an
+    older ``.data`` gives, is written in place too)."""
+    if isinstance(tensor, np.ndarray):
+        np.copyto(tensor, np.asarray(values), casting="unsafe")
+        return tensor
     with no_grad():
-        tensor.copy_(Tensor._wrap(np.asarray(values).astype(tensor.dtype, copy=False)))
+        tensor.copy_(wrap(np.asarray(values).astype(tensor.dtype, copy=False)))
     return tensor
 
 
@@ -107,7 +113,7 @@ def kaiming_uniform_(tensor: Tensor, a: float = 0.0, mode: str = "fan_in",
     mode : {'fan_in', 'fan_out'}
         Keep the variance of the forward (fan_in) or backward (fan_out) pass.
     nonlinearity : str
-        See :func:`calculate_gain`.
+        See `calculate_gain`.
     """
     bound = math.sqrt(3.0) * _kaiming_std(tensor, a, mode, nonlinearity, "kaiming_uniform_")
     return uniform_(tensor, -bound, bound)
@@ -116,7 +122,7 @@ def kaiming_uniform_(tensor: Tensor, a: float = 0.0, mode: str = "fan_in",
 def kaiming_normal_(tensor: Tensor, a: float = 0.0, mode: str = "fan_in",
                     nonlinearity: str = "leaky_relu") -> Tensor:
     """He initialisation: normal with ``std = gain / sqrt(fan)``. Parameters as in
-    :func:`kaiming_uniform_`."""
+    `kaiming_uniform_`."""
     return normal_(tensor, 0.0, _kaiming_std(tensor, a, mode, nonlinearity, "kaiming_normal_"))
 
 
@@ -135,6 +141,48 @@ def xavier_uniform_(tensor: Tensor, gain: float = 1.0) -> Tensor:
 def xavier_normal_(tensor: Tensor, gain: float = 1.0) -> Tensor:
     """Glorot initialisation: normal with ``std = gain * sqrt(2 / (fan_in + fan_out))``."""
     return normal_(tensor, 0.0, _xavier_std(tensor, gain, "xavier_normal_"))
+
+
+def trunc_normal_(tensor: Tensor, mean: float = 0.0, std: float = 1.0, a: float = -2.0,
+                  b: float = 2.0, generator: Any = None) -> Tensor:
+    """Fill with samples from ``N(mean, std^2)`` truncated to ``[a, b]`` (redrawn until
+    inside; ``a`` and ``b`` are absolute values, as in PyTorch)."""
+    if not a < b:
+        raise ValueError(f"trunc_normal_: a ({a}) must be below b ({b})")
+    rng = random.default_generator()
+    values = rng.normal(mean, std, tensor.shape)
+    outside = (values < a) | (values > b)
+    for _ in range(1000):
+        if not outside.any():
+            break
+        values[outside] = rng.normal(mean, std, int(outside.sum()))
+        outside = (values < a) | (values > b)
+    return _fill(tensor, np.clip(values, a, b))
+
+
+def orthogonal_(tensor: Tensor, gain: float = 1.0, generator: Any = None) -> Tensor:
+    """Fill with a (semi-)orthogonal matrix, times ``gain``: rows or columns orthonormal,
+    the tensor seen as ``(shape[0], prod(shape[1:]))`` (Saxe et al., 2013)."""
+    if len(tensor.shape) < 2:
+        raise ValueError(f"orthogonal_: only tensors with 2 or more dimensions are supported, "
+                         f"got shape {tuple(tensor.shape)}")
+    rows = tensor.shape[0]
+    cols = math.prod(tensor.shape) // rows if rows else 0
+    flat = random.default_generator().normal(0.0, 1.0, (rows, cols))
+    if rows < cols:
+        flat = flat.T
+    q, r = np.linalg.qr(flat)
+    q *= np.sign(np.diag(r))  # make the decomposition unique (uniform over rotations)
+    if rows < cols:
+        q = q.T
+    return _fill(tensor, gain * q.reshape(tensor.shape))
+
+
+def eye_(tensor: Tensor) -> Tensor:
+    """Fill a 2-D tensor with the identity (ones on the diagonal)."""
+    if len(tensor.shape) != 2:
+        raise ValueError(f"eye_: only 2D tensors are supported, got shape {tuple(tensor.shape)}")
+    return _fill(tensor, np.eye(*tensor.shape))
 
 
 def default_layer_init_(weight: Tensor, bias: Tensor | None = None) -> None:

@@ -9,6 +9,7 @@ from ..dtypes import get_default_dtype
 from ..tensor import Tensor
 from . import functional as F
 from . import init
+from ._placement import check_device
 from .module import Module
 from .parameter import Parameter
 
@@ -23,12 +24,15 @@ class Identity(Module):
         return input
 
 
-def add_weight_and_bias(module: Module, weight_shape: tuple[int, ...], bias: bool) -> None:
+def add_weight_and_bias(module: Module, weight_shape: tuple[int, ...], bias: bool,
+                        bias_size: int | None = None) -> None:
     """Give ``module`` a float32 ``weight`` of ``weight_shape`` and, when ``bias``, a
-    ``bias`` of its first dimension, then draw them with its ``reset_parameters()``."""
+    ``bias`` of ``bias_size`` (default: the weight's first dimension), then draw them with
+    its ``reset_parameters()``."""
     module.weight = Parameter(np.empty(weight_shape, dtype=get_default_dtype()))
     if bias:
-        module.bias = Parameter(np.empty(weight_shape[0], dtype=get_default_dtype()))
+        size = weight_shape[0] if bias_size is None else bias_size
+        module.bias = Parameter(np.empty(size, dtype=get_default_dtype()))
     else:
         module.register_parameter("bias", None)
     module.reset_parameters()
@@ -58,11 +62,15 @@ class Linear(Module):
     (4, 2)
     """
 
-    def __init__(self, in_features: int, out_features: int, bias: bool = True) -> None:
+    def __init__(self, in_features: int, out_features: int, bias: bool = True,
+                 device: Any = None, dtype: Any = None) -> None:
         super().__init__()
+        check_device(device, "Linear")
         self.in_features = in_features
         self.out_features = out_features
         add_weight_and_bias(self, (out_features, in_features), bias)
+        if dtype is not None:
+            self.to(dtype)
 
     def reset_parameters(self) -> None:
         """Draw new weights with PyTorch's default initialisation."""

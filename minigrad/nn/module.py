@@ -2,13 +2,13 @@
 
 A Module owns three ordered tables, filled by attribute assignment:
 
-* ``_parameters``: :class:`Parameter` objects, listed by ``parameters()`` and updated by
+* ``_parameters``: `Parameter` objects, listed by ``parameters()`` and updated by
   optimizers;
 * ``_buffers``: tensors that are state but not learned (BatchNorm's running mean);
 * ``_modules``: submodules, which makes a tree whose dotted paths name everything in it
   (``features.0.weight``).
 
-Calling a module runs ``forward`` inside its scope (see :mod:`minigrad.autograd.scope`), so
+Calling a module runs ``forward`` inside its scope (see `minigrad.autograd.scope`), so
 each graph node remembers which module made it.
 """
 from __future__ import annotations
@@ -21,9 +21,11 @@ import numpy as np
 from ..autograd import details, scope
 from ..autograd.hooks import RemovableHandle
 from ..autograd.grad_mode import no_grad
-from ..internal import array_of
+from ..internal import array_of, replace_array
 from ..tensor import Tensor
+from ._placement import check_device, read_to_args
 from .parameter import Parameter
+from .utils import zero_grads
 
 
 class IncompatibleKeys(NamedTuple):
@@ -198,10 +200,20 @@ class Module:
     register_module = add_module
 
     # --- walking the tree ---------------------------------------------------------------
-    def named_modules(self, prefix: str = "", remove_duplicate: bool = True,
-                      _memo: set | None = None) -> Iterator[tuple[str, "Module"]]:
-        """This module and every module below it, with dotted paths (this one is ``''``)."""
-        memo = set() if _memo is None else _memo
+    def named_modules(self, memo: set | None = None, prefix: str = "",
+                      remove_duplicate: bool = True) -> Iterator[tuple[str, "Module"]]:
+        """This module and every module below it, with dotted paths (this one is ``''``).
+
+        Parameters
+        ----------
+        memo : set, optional
+            Modules already listed (and so skipped again, with ``remove_duplicate``).
+        prefix : str
+            Put before every path.
+        remove_duplicate : bool
+            List a module reachable along several paths only once.
+        """
+        memo = set() if memo is None else memo
         if remove_duplicate:
             if self in memo:
                 return
@@ -210,7 +222,7 @@ class Module:
         for name, child in self._modules.items():
             if child is not None:
                 path = f"{prefix}.{name}" if prefix else name
-                yield from child.named_modules(path, remove_duplicate, memo)
+                yield from child.named_modules(memo, path, remove_duplicate)
 
     def modules(self) -> Iterator["Module"]:
         """This module and every module below it, each once."""
@@ -232,7 +244,7 @@ class Module:
 
     def _named_members(self, table: str, prefix: str, recurse: bool,
                        remove_duplicate: bool = True) -> Iterator[tuple[str, Any]]:
-        walk = self.named_modules(prefix) if recurse else [(prefix, self)]
+        walk = self.named_modules(prefix=prefix) if recurse else [(prefix, self)]
         seen = set()
         for path, module in walk:
             for name, value in getattr(module, table).items():
@@ -292,16 +304,9 @@ class Module:
         return self
 
     def zero_grad(self, set_to_none: bool = True) -> None:
-        """Reset the gradients of every parameter: to None, or to zeros in place."""
-        for param in self.parameters():
-            if param.grad is None:
-                continue
-            if set_to_none:
-                param.grad = None
-            else:
-                param.grad.detach_()
-                with no_grad():
-                    param.grad.zero_()
+        """Reset the gradients of every parameter: to None (the default), or to zeros in
+        place."""
+        zero_grads(self.parameters(), set_to_none)
 
     def apply(self, fn: Callable[["Module"], Any]) -> "Module":
         """Call ``fn`` on every submodule (children first) and then on this module."""
@@ -310,26 +315,45 @@ class Module:
         fn(self)
         return self
 
-    def to(self, dtype: Any) -> "Module":
-        """Cast every floating point parameter and buffer to ``dtype``, in place (the
-        Parameter objects stay the same, so an optimizer made earlier still sees them)."""
-        dtype = np.dtype(dtype)
+    def to(self, *args: Any, **kwargs: Any) -> "Module":
+        """Move to a device and/or cast to a dtype, in place, as PyTorch's ``Module.to``.
+
+        Accepts ``to(device)``, ``to(dtype)``, ``to(device, dtype)``, ``to(tensor)`` and
+        the keywords ``device=``, ``dtype=``, ``non_blocking=``. The device must be the
+        CPU (``'cpu'``, ``'cpu:0'`` or a device object of type ``'cpu'``), the only one
+        minigrad has. A floating point dtype casts every floating point parameter and
+        buffer (and gradient); the Parameter objects stay the same, so an optimizer made
+        earlier still sees them.
+        """
+        dtype = read_to_args(args, kwargs, "Module.to")
+        if dtype is None:
+            return self
         if dtype.kind != "f":
-            raise TypeError(f"to: only floating point dtypes are supported, got {dtype}")
+            raise TypeError(f"nn.Module.to only accepts floating point dtypes, but got "
+                            f"desired dtype={dtype}")
         for module in self.modules():
             for tensor in list(module._parameters.values()) + list(module._buffers.values()):
                 if tensor is not None and tensor.is_floating_point():
-                    tensor.data = tensor.data.to(dtype)
+                    _cast(tensor, dtype)
                     if tensor.grad is not None:
-                        tensor.grad.data = tensor.grad.data.to(dtype)
+                        _cast(tensor.grad, dtype)
+        return self
+
+    def cpu(self) -> "Module":
+        """Everything is on the CPU already: return the module."""
+        return self
+
+    def cuda(self, device: Any = None) -> "Module":
+        """minigrad has no GPU: always raises RuntimeError."""
+        check_device("cuda" if device is None else device, "Module.cuda")
         return self
 
     def float(self) -> "Module":
-        """Cast floating point parameters and buffers to float32 (see :meth:`to`)."""
+        """Cast floating point parameters and buffers to float32 (see `to`)."""
         return self.to(np.float32)
 
     def double(self) -> "Module":
-        """Cast floating point parameters and buffers to float64 (see :meth:`to`)."""
+        """Cast floating point parameters and buffers to float64 (see `to`)."""
         return self.to(np.float64)
 
     # --- hooks --------------------------------------------------------------------------
@@ -447,3 +471,8 @@ def _numeric(value: Any) -> bool:
 
 def _as_array(value: Any) -> np.ndarray:
     return array_of(value) if isinstance(value, Tensor) else np.asarray(value)
+
+
+def _cast(tensor: Tensor, dtype: np.dtype) -> None:
+    if tensor.dtype != dtype:
+        replace_array(tensor, array_of(tensor).astype(dtype))

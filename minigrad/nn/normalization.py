@@ -1,5 +1,7 @@
-"""Batch normalisation layers."""
+"""Normalisation layers: batch, instance, layer, group and RMS normalisation."""
 from __future__ import annotations
+
+from typing import Any
 
 import numpy as np
 
@@ -7,6 +9,7 @@ from ..autograd.grad_mode import no_grad
 from ..creation import ones, zeros
 from ..tensor import Tensor
 from . import functional as F
+from ._placement import check_device
 from .module import Module
 from .parameter import Parameter
 
@@ -17,20 +20,22 @@ class _BatchNorm(Module):
     expected_dims: tuple[int, ...] = ()
 
     def __init__(self, num_features: int, eps: float = 1e-5, momentum: float | None = 0.1,
-                 affine: bool = True, track_running_stats: bool = True, *,
-                 bias: bool = True) -> None:
+                 affine: bool = True, track_running_stats: bool = True, device: Any = None,
+                 dtype: Any = None, *, bias: bool = True) -> None:
         super().__init__()
+        check_device(device, type(self).__name__)
         self.num_features = num_features
         self.eps = eps
         self.momentum = momentum
         self.affine = affine
         self.track_running_stats = track_running_stats
-        self.register_parameter("weight", Parameter(ones(num_features)) if affine else None)
-        self.register_parameter("bias", Parameter(zeros(num_features))
+        self.register_parameter("weight", Parameter(ones(num_features, dtype=dtype))
+                                if affine else None)
+        self.register_parameter("bias", Parameter(zeros(num_features, dtype=dtype))
                                 if affine and bias else None)
         if track_running_stats:
-            self.register_buffer("running_mean", zeros(num_features))
-            self.register_buffer("running_var", ones(num_features))
+            self.register_buffer("running_mean", zeros(num_features, dtype=dtype))
+            self.register_buffer("running_var", ones(num_features, dtype=dtype))
             self.register_buffer("num_batches_tracked", Tensor(np.array(0, dtype=np.int64)))
         else:
             for name in ("running_mean", "running_var", "num_batches_tracked"):
@@ -97,6 +102,148 @@ class BatchNorm1d(_BatchNorm):
 
 class BatchNorm2d(_BatchNorm):
     """Batch normalisation of ``(N, C, H, W)`` inputs, per channel C. Parameters as in
-    :class:`BatchNorm1d`."""
+    `BatchNorm1d`."""
 
     expected_dims = (4,)
+
+
+class _InstanceNorm(_BatchNorm):
+    """Per-sample, per-channel statistics; no affine parameters and no running stats by
+    default (PyTorch's defaults for InstanceNorm)."""
+
+    spatial_dims = 1
+
+    def __init__(self, num_features: int, eps: float = 1e-5, momentum: float = 0.1,
+                 affine: bool = False, track_running_stats: bool = False, device: Any = None,
+                 dtype: Any = None, *, bias: bool = True) -> None:
+        super().__init__(num_features, eps, momentum, affine, track_running_stats, device,
+                         dtype, bias=bias)
+
+    def forward(self, input: Tensor) -> Tensor:
+        batched = self.spatial_dims + 2
+        if input.ndim not in (batched - 1, batched):
+            raise ValueError(f"{type(self).__name__}: expected {batched - 1}D (unbatched) or "
+                             f"{batched}D (batched) input, got {input.ndim}D input of shape "
+                             f"{tuple(input.shape)}")
+        if input.ndim == batched - 1:
+            return self.forward(input.unsqueeze(0)).squeeze(0)
+        if input.shape[1] != self.num_features:
+            raise ValueError(f"{type(self).__name__}(num_features={self.num_features}) got "
+                             f"input of shape {tuple(input.shape)} ({input.shape[1]} channels)")
+        use_input_stats = self.training or not self.track_running_stats
+        momentum = self._momentum() if self.training and self.track_running_stats else 0.0
+        return F.instance_norm(input, self.running_mean, self.running_var, self.weight,
+                               self.bias, use_input_stats, momentum, self.eps)
+
+
+class InstanceNorm1d(_InstanceNorm):
+    """Instance normalisation of ``(N, C, L)`` or ``(C, L)`` inputs: each channel of each
+    sample over L. Parameters as in `BatchNorm1d`, with ``affine`` and
+    ``track_running_stats`` False by default."""
+
+    spatial_dims = 1
+
+
+class InstanceNorm2d(_InstanceNorm):
+    """Instance normalisation of ``(N, C, H, W)`` or ``(C, H, W)`` inputs: each channel of
+    each sample over H and W. Parameters as in `InstanceNorm1d`."""
+
+    spatial_dims = 2
+
+
+def _shape_tuple(normalized_shape: Any) -> tuple[int, ...]:
+    if isinstance(normalized_shape, (int, np.integer)):
+        return (int(normalized_shape),)
+    return tuple(int(s) for s in normalized_shape)
+
+
+class LayerNorm(Module):
+    """Normalize each sample over its trailing ``normalized_shape`` dims; see
+    `functional.layer_norm`.
+
+    Parameters
+    ----------
+    normalized_shape : int or sequence of int
+    eps : float
+    elementwise_affine : bool
+        Learn ``weight`` (init 1) and, with ``bias``, ``bias`` (init 0), of shape
+        ``normalized_shape``.
+    bias : bool
+    """
+
+    def __init__(self, normalized_shape: Any, eps: float = 1e-5,
+                 elementwise_affine: bool = True, bias: bool = True, device: Any = None,
+                 dtype: Any = None) -> None:
+        super().__init__()
+        check_device(device, "LayerNorm")
+        self.normalized_shape = _shape_tuple(normalized_shape)
+        self.eps, self.elementwise_affine = eps, elementwise_affine
+        shape = self.normalized_shape
+        self.register_parameter("weight", Parameter(ones(shape, dtype=dtype))
+                                if elementwise_affine else None)
+        self.register_parameter("bias", Parameter(zeros(shape, dtype=dtype))
+                                if elementwise_affine and bias else None)
+
+    def forward(self, input: Tensor) -> Tensor:
+        return F.layer_norm(input, self.normalized_shape, self.weight, self.bias, self.eps)
+
+    def extra_repr(self) -> str:
+        return (f"{self.normalized_shape}, eps={self.eps}, "
+                f"elementwise_affine={self.elementwise_affine}, bias={self.bias is not None}")
+
+
+class RMSNorm(Module):
+    """``x / sqrt(mean(x^2) + eps) * weight`` over the trailing ``normalized_shape`` dims;
+    see `functional.rms_norm`."""
+
+    def __init__(self, normalized_shape: Any, eps: float | None = None,
+                 elementwise_affine: bool = True, device: Any = None, dtype: Any = None) -> None:
+        super().__init__()
+        check_device(device, "RMSNorm")
+        self.normalized_shape = _shape_tuple(normalized_shape)
+        self.eps, self.elementwise_affine = eps, elementwise_affine
+        self.register_parameter("weight", Parameter(ones(self.normalized_shape, dtype=dtype))
+                                if elementwise_affine else None)
+
+    def forward(self, input: Tensor) -> Tensor:
+        return F.rms_norm(input, self.normalized_shape, self.weight, self.eps)
+
+    def extra_repr(self) -> str:
+        return (f"{self.normalized_shape}, eps={self.eps}, "
+                f"elementwise_affine={self.elementwise_affine}")
+
+
+class GroupNorm(Module):
+    """Normalize groups of channels of each sample; see `functional.group_norm`.
+
+    Parameters
+    ----------
+    num_groups : int
+        Must divide ``num_channels``.
+    num_channels : int
+    eps : float
+    affine : bool
+        Learn a per-channel ``weight`` (init 1) and, with ``bias``, ``bias`` (init 0).
+    """
+
+    def __init__(self, num_groups: int, num_channels: int, eps: float = 1e-5,
+                 affine: bool = True, device: Any = None, dtype: Any = None, *,
+                 bias: bool = True) -> None:
+        super().__init__()
+        check_device(device, "GroupNorm")
+        if num_channels % num_groups:
+            raise ValueError(f"GroupNorm: num_channels ({num_channels}) must be divisible by "
+                             f"num_groups ({num_groups})")
+        self.num_groups, self.num_channels = num_groups, num_channels
+        self.eps, self.affine = eps, affine
+        self.register_parameter("weight", Parameter(ones(num_channels, dtype=dtype))
+                                if affine else None)
+        self.register_parameter("bias", Parameter(zeros(num_channels, dtype=dtype))
+                                if affine and bias else None)
+
+    def forward(self, input: Tensor) -> Tensor:
+        return F.group_norm(input, self.num_groups, self.weight, self.bias, self.eps)
+
+    def extra_repr(self) -> str:
+        return (f"{self.num_groups}, {self.num_channels}, eps={self.eps}, "
+                f"affine={self.affine}, bias={self.bias is not None}")

@@ -6,6 +6,7 @@ from typing import Any
 import numpy as np
 
 from ..dtypes import get_default_dtype
+from ..internal import array_of
 from ..tensor import Tensor
 
 
@@ -30,22 +31,25 @@ class Parameter(Tensor):
 
     __slots__ = ()
 
-    def __init__(self, data: Any = None, requires_grad: bool = True) -> None:
+    def __new__(cls, data: Any = None, requires_grad: bool = True) -> "Parameter":
         if data is None:
-            data = np.empty((0,), dtype=get_default_dtype())
-        if isinstance(data, Tensor):
-            self._data = data._data
-            self._version = data._get_version()  # the same storage, like detach()
+            base = Tensor(np.empty((0,), dtype=get_default_dtype()))
+        elif isinstance(data, Tensor):
+            base = data.detach()  # the same storage and version counter
         else:
-            super().__init__(data)
+            base = Tensor(data)
+        base.__class__ = cls  # same memory layout: Parameter adds no slots
+        return base
+
+    def __init__(self, data: Any = None, requires_grad: bool = True) -> None:
         self.requires_grad = requires_grad
 
     def __repr__(self) -> str:
         return "Parameter containing:\n" + super().__repr__()
 
     def __deepcopy__(self, memo: dict) -> "Parameter":
-        copy = Parameter(np.array(self._data, copy=True), self.requires_grad)
+        copy = Parameter(array_of(self).copy(), self.requires_grad)
         if self.grad is not None:
-            copy.grad = Tensor(self.grad._data)
+            copy.grad = Tensor(array_of(self.grad))
         memo[id(self)] = copy
         return copy

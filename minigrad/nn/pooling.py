@@ -1,5 +1,5 @@
-"""Pooling layers: shells around ``F.max_pool2d``, ``F.avg_pool2d`` and
-``F.adaptive_avg_pool2d``."""
+"""Pooling layers (shells around the poolings of F), and Unfold / Fold (im2col and
+col2im as layers)."""
 from __future__ import annotations
 
 from typing import Any
@@ -10,7 +10,7 @@ from .module import Module
 
 
 class MaxPool2d(Module):
-    """The maximum of each ``kernel_size`` window; see :func:`functional.max_pool2d`.
+    """The maximum of each ``kernel_size`` window; see `functional.max_pool2d`.
 
     ``stride`` defaults to ``kernel_size``.
     """
@@ -34,7 +34,7 @@ class MaxPool2d(Module):
 
 
 class AvgPool2d(Module):
-    """The mean of each ``kernel_size`` window; see :func:`functional.avg_pool2d`.
+    """The mean of each ``kernel_size`` window; see `functional.avg_pool2d`.
 
     ``stride`` defaults to ``kernel_size``.
     """
@@ -58,7 +58,7 @@ class AvgPool2d(Module):
 
 class AdaptiveAvgPool2d(Module):
     """Average-pool to a fixed ``output_size`` (an int or ``(OH, OW)``, None keeping that
-    input size); see :func:`functional.adaptive_avg_pool2d`."""
+    input size); see `functional.adaptive_avg_pool2d`."""
 
     def __init__(self, output_size: Any) -> None:
         super().__init__()
@@ -69,3 +69,110 @@ class AdaptiveAvgPool2d(Module):
 
     def extra_repr(self) -> str:
         return f"output_size={self.output_size}"
+
+
+class MaxPool1d(Module):
+    """The maximum of each ``kernel_size`` window along the last dim; ``stride``
+    defaults to ``kernel_size``."""
+
+    def __init__(self, kernel_size: Any, stride: Any = None, padding: Any = 0,
+                 dilation: Any = 1, return_indices: bool = False,
+                 ceil_mode: bool = False) -> None:
+        super().__init__()
+        self.kernel_size = kernel_size
+        self.stride = stride if stride is not None else kernel_size
+        self.padding, self.dilation = padding, dilation
+        self.return_indices, self.ceil_mode = return_indices, ceil_mode
+
+    def forward(self, input: Tensor) -> Any:
+        return F.max_pool1d(input, self.kernel_size, self.stride, self.padding, self.dilation,
+                            self.ceil_mode, self.return_indices)
+
+    def extra_repr(self) -> str:
+        return (f"kernel_size={self.kernel_size}, stride={self.stride}, "
+                f"padding={self.padding}, dilation={self.dilation}, ceil_mode={self.ceil_mode}")
+
+
+class AvgPool1d(Module):
+    """The mean of each ``kernel_size`` window along the last dim; ``stride`` defaults to
+    ``kernel_size``."""
+
+    def __init__(self, kernel_size: Any, stride: Any = None, padding: Any = 0,
+                 ceil_mode: bool = False, count_include_pad: bool = True) -> None:
+        super().__init__()
+        self.kernel_size = _single(kernel_size)
+        self.stride = _single(stride if stride is not None else kernel_size)
+        self.padding = _single(padding)
+        self.ceil_mode, self.count_include_pad = ceil_mode, count_include_pad
+
+    def forward(self, input: Tensor) -> Tensor:
+        return F.avg_pool1d(input, self.kernel_size, self.stride, self.padding,
+                            self.ceil_mode, self.count_include_pad)
+
+    def extra_repr(self) -> str:
+        return f"kernel_size={self.kernel_size}, stride={self.stride}, padding={self.padding}"
+
+
+def _single(value: Any) -> tuple:
+    return tuple(value) if isinstance(value, (tuple, list)) else (value,)
+
+
+class AdaptiveAvgPool1d(Module):
+    """Average-pool the last dim to ``output_size``."""
+
+    def __init__(self, output_size: Any) -> None:
+        super().__init__()
+        self.output_size = output_size
+
+    def forward(self, input: Tensor) -> Tensor:
+        return F.adaptive_avg_pool1d(input, self.output_size)
+
+    def extra_repr(self) -> str:
+        return f"output_size={self.output_size}"
+
+
+class AdaptiveMaxPool1d(AdaptiveAvgPool1d):
+    """Max-pool the last dim to ``output_size``."""
+
+    def forward(self, input: Tensor) -> Tensor:
+        return F.adaptive_max_pool1d(input, self.output_size)
+
+
+class AdaptiveMaxPool2d(AdaptiveAvgPool1d):
+    """Max-pool the last two dims to ``output_size``; see `functional.adaptive_max_pool2d`."""
+
+    def forward(self, input: Tensor) -> Tensor:
+        return F.adaptive_max_pool2d(input, self.output_size)
+
+
+class Unfold(Module):
+    """Extract sliding windows as columns (im2col); see `minigrad.ops.unfold`."""
+
+    def __init__(self, kernel_size: Any, dilation: Any = 1, padding: Any = 0,
+                 stride: Any = 1) -> None:
+        super().__init__()
+        self.kernel_size, self.dilation = kernel_size, dilation
+        self.padding, self.stride = padding, stride
+
+    def forward(self, input: Tensor) -> Tensor:
+        return F.unfold(input, self.kernel_size, self.dilation, self.padding, self.stride)
+
+    def extra_repr(self) -> str:
+        return (f"kernel_size={self.kernel_size}, dilation={self.dilation}, "
+                f"padding={self.padding}, stride={self.stride}")
+
+
+class Fold(Unfold):
+    """Add columns back into an image (col2im); see `minigrad.ops.fold`."""
+
+    def __init__(self, output_size: Any, kernel_size: Any, dilation: Any = 1,
+                 padding: Any = 0, stride: Any = 1) -> None:
+        super().__init__(kernel_size, dilation, padding, stride)
+        self.output_size = output_size
+
+    def forward(self, input: Tensor) -> Tensor:
+        return F.fold(input, self.output_size, self.kernel_size, self.dilation, self.padding,
+                      self.stride)
+
+    def extra_repr(self) -> str:
+        return f"output_size={self.output_size}, " + super().extra_repr()

@@ -5,7 +5,7 @@ from .reduction import (amax, amin, argmax, argmin, log_softmax, logsumexp, max,
                         prod, softmax, std, sum, sum_to, var)
 from .elementwise import (abs, add, bitwise, bitwise_not, locally_constant, cast, clamp, clone, compare, cos, div, exp, log, maximum,
                           minimum, mul, neg, pow, relu, sigmoid, sin, sqrt, sub, tanh, where)
-from .movement import (cat, chunk, expand, flatten, narrow, pad, permute, reshape, split,
+from .movement import (cat, chunk, expand, view, flatten, narrow, pad, permute, reshape, split,
                        squeeze, stack, transpose, unsqueeze)
 from .indexing import gather, getitem, setitem
 from .linalg import matmul

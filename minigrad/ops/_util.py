@@ -53,7 +53,7 @@ def _number_array(value: Any) -> np.ndarray:
 
 
 def promoted_dtype(op: str, *values: Any) -> np.dtype:
-    """:func:`minigrad.dtypes.result_type` of ``op``'s operands, after checking that each
+    """`minigrad.dtypes.result_type` of ``op``'s operands, after checking that each
     is a Tensor, an ndarray or a number. Anything else (a list, a tensor of another
     library) raises a ``TypeError`` that names ``op`` and the operand types, as PyTorch
     refuses ``tensor + list``."""
@@ -68,7 +68,7 @@ _PYTHON_NUMBERS = (int, float, bool)  # a number never changes a float tensor's 
 
 
 def operands(op: str, *values: Any) -> tuple[Tensor, ...]:
-    """The operands of ``op`` as tensors of their :func:`promoted_dtype`.
+    """The operands of ``op`` as tensors of their `promoted_dtype`.
 
     Numbers become constants; a Tensor of another dtype is cast (a differentiable cast, so
     its gradient comes back in its own dtype).
@@ -100,18 +100,21 @@ def float_input(op: str, x: Any) -> Tensor:
     return x if x.dtype.kind == "f" else x.to(get_default_dtype())
 
 
-def check_same_dtype(op: str, *tensors: Tensor | None) -> None:
-    """Raise PyTorch's ``RuntimeError`` unless all given tensors (None skipped) share one
-    dtype: matmul, linear and conv2d do not promote, as in PyTorch."""
-    given = [t for t in tensors if t is not None]
-    for t in given:
-        if not isinstance(t, Tensor):
-            raise TypeError(f"{op}: expected minigrad.Tensor operands, got "
-                            + ", ".join(type_name(u) for u in given))
-    dtypes = [t.dtype for t in given]
-    if any(d != dtypes[0] for d in dtypes):
-        raise RuntimeError(f"{op}: expected all operands to have the same dtype, but got "
-                           + " and ".join(str(d) for d in dtypes))
+def check_same_dtype(op: str, input: Tensor, **others: Tensor | None) -> None:
+    """PyTorch's ``RuntimeError``, naming both dtypes, when an operand's dtype differs from
+    the input's (None operands are skipped): matmul, linear, conv2d and the normalization
+    layers do not promote, so a float64 batch never silently meets float32 weights.
+
+    Examples
+    --------
+    >>> check_same_dtype("linear", x, weight=w, bias=b)
+    """
+    for name, other in others.items():
+        if other is not None and other.dtype != input.dtype:
+            raise RuntimeError(f"{op}: expected the input and {name} to have the same dtype, "
+                               f"but got input of dtype {input.dtype} and {name} of dtype "
+                               f"{other.dtype} (cast one, e.g. with .float() or "
+                               f"model.double())")
 
 
 def broadcast_shape(op: str, *shapes: Sequence[int]) -> tuple[int, ...]:

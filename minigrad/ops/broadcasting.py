@@ -13,6 +13,7 @@ from typing import Any, Sequence
 import numpy as np
 
 from ..autograd.function import Function, register
+from ..internal import array_of
 from ..tensor import Tensor
 from ._util import int_tuple, normalize_dims
 
@@ -24,6 +25,8 @@ def kept_shape(shape: tuple[int, ...], dims: tuple[int, ...]) -> tuple[int, ...]
 @register("reshape")
 class Reshape(Function):
     """z = x with a new shape (same elements, same order).  dz/dx: reshape back."""
+
+    is_view = True
 
     @staticmethod
     def forward(ctx, x, shape):
@@ -42,6 +45,8 @@ class Reshape(Function):
 @register("expand")
 class Expand(Function):
     """z = x broadcast to ``shape`` (a read-only view).  dz/dx: sum over the new axes."""
+
+    is_view = True
 
     @staticmethod
     def forward(ctx, x, shape):
@@ -82,6 +87,19 @@ def reshape(x: Tensor, shape: Sequence[int]) -> Tensor:
     """The same elements in a new shape; one dimension may be -1 (inferred)."""
     shape = _infer_shape(int_tuple("reshape", shape, "shape"), x.numel(), "reshape")
     return x if shape == x.shape else Reshape.apply(x, shape)
+
+
+def view(x: Tensor, shape: Sequence[int]) -> Tensor:
+    """``reshape`` that must share memory: raises where the strides do not allow it."""
+    shape = _infer_shape(int_tuple("view", shape, "shape"), x.numel(), "view")
+    try:
+        np.reshape(array_of(x), shape, copy=False)
+    except ValueError:
+        raise RuntimeError(f"view: view size is not compatible with input tensor's size and "
+                           f"stride (at least one dimension spans across two contiguous "
+                           f"subspaces); shape {list(x.shape)} to {list(shape)}. Use "
+                           ".reshape(...) instead.") from None
+    return Reshape.apply(x, shape)
 
 
 def _infer_shape(shape: tuple[int, ...], numel: int, op: str) -> tuple[int, ...]:

@@ -342,7 +342,7 @@ def fold(input: Tensor, output_size: Any, kernel_size: Any, dilation: Any = 1,
     Parameters
     ----------
     input : Tensor
-        Shape (N, C * KH * KW, L), laid out as :func:`unfold` returns it.
+        Shape (N, C * KH * KW, L), laid out as `unfold` returns it.
     output_size : int or pair of ints
         (H, W) of the image.
     kernel_size, dilation, padding, stride : int or pair of ints

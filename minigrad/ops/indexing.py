@@ -78,6 +78,8 @@ def _as_key(index: Any, ndim: int) -> IndexKey:
 class GetItem(Function):
     """z = x[index].  dz/dx: g added into zeros of x's shape at ``index``."""
 
+    is_view = True
+
     @staticmethod
     def forward(ctx, x, index):
         ctx.config = (None, index)
@@ -190,6 +192,9 @@ def _index_items(index: Any) -> tuple:
             item = array_of(item)
         elif isinstance(item, list):
             item = np.asarray(item)
+        if isinstance(item, slice) and item.step is not None and item.step <= 0:
+            raise ValueError("getitem: slice step cannot be zero" if item.step == 0 else
+                             "getitem: step must be greater than zero")
         if isinstance(item, np.ndarray) and item.dtype.kind not in "biu":
             raise IndexError(f"getitem: tensors used as indices must be long, int or bool, "
                              f"got {item.dtype}")

@@ -1,9 +1,14 @@
-"""In-place updates: ``add_``, ``mul_``, ``x[i] = v`` and friends.
+"""In-place updates: ``add_``, ``mul_``, ``x[i] = v`` and friends, as PyTorch does them.
 
-Outside the graph (under ``no_grad``, or on tensors that need no gradient) they write into
-the array and bump the tensor's version, so a graph node that saved the old values refuses
-to run backward. Inside the graph the out-of-place result takes over the tensor, as
-PyTorch does; the old array is left untouched for the nodes that saved it.
+An in-place op always writes into the tensor's memory, so the base of a view and every
+other view of it see the new values, and it bumps the version counter they share: a node
+that saved one of them refuses to run backward.
+
+In grad mode it is also recorded. The result is computed out of place from a copy of the
+old values (``clone``, so no saved value is overwritten), written into the memory, and
+the tensor takes the result's node. If the tensor is a view, its base gets a
+``copy_slices`` node: the base with the view's region replaced, whose backward sends the
+region's gradient to the in-place op and the rest to the base's old history.
 """
 from __future__ import annotations
 
@@ -11,58 +16,101 @@ from typing import Any, Callable
 
 import numpy as np
 
+from ..autograd.function import Function, register
 from ..autograd.grad_mode import is_grad_enabled, no_grad
-from ..internal import adopt_result, array_of, mark_modified, replace_array
+from ..autograd import views
+from ..internal import (adopt_history, array_of, mark_modified, replace_array, view_of,
+                        wrap)
 from ..tensor import Tensor
-from . import indexing
+from . import elementwise, indexing
+
+
+@register("copy_slices")
+class CopySlices(Function):
+    """z = base with the region that ``path`` selects replaced by ``value`` (an in-place op
+    on a view already wrote it).  dz/dbase = g with the region zeroed; dz/dvalue = g's
+    region."""
+
+    @staticmethod
+    def forward(ctx, base, value, path):
+        ctx.path = path
+        ctx.shape = base.shape
+        return base
+
+    @staticmethod
+    def backward(ctx, g):
+        outside = np.ones(ctx.shape, dtype=g.dtype)
+        views.follow_array(outside, ctx.path)[...] = 0
+        g_base = g * wrap(outside) if ctx.needs_input_grad[0] else None
+        g_value = views.follow(g, ctx.path) if ctx.needs_input_grad[1] else None
+        return g_base, g_value, None
 
 
 def _records(self: Tensor, other: Any, op: str) -> bool:
     wants = self.requires_grad or (isinstance(other, Tensor) and other.requires_grad)
-    if wants and is_grad_enabled() and self.is_leaf and self.requires_grad:
-        raise RuntimeError(f"{op}: a leaf tensor that requires grad is being used in an "
+    if not (wants and is_grad_enabled()):
+        return False
+    viewed = view_of(self)
+    if self.is_leaf and self.requires_grad:
+        raise RuntimeError(f"{op}: a leaf Variable that requires grad is being used in an "
                            "in-place operation; wrap it in `with minigrad.no_grad():` (as "
                            "optimizers do) or work on a clone")
-    return wants and is_grad_enabled()
+    if viewed is not None and viewed[0].is_leaf and viewed[0].requires_grad:
+        raise RuntimeError(f"{op}: a view of a leaf Variable that requires grad is being "
+                           "used in an in-place operation")
+    return True
 
 
-def _write(self: Tensor, op: str, values: np.ndarray) -> Tensor:
+def _writable(t: Tensor, op: str) -> np.ndarray:
+    """The array of ``t``, ready to be written into."""
+    array = array_of(t)
+    if any(stride == 0 and n > 1 for stride, n in zip(array.strides, array.shape)):
+        raise RuntimeError(f"{op}: unsupported operation: more than one element of the "
+                           "written-to tensor refers to a single memory location (an "
+                           "expanded tensor). Please clone() the tensor before performing "
+                           "the operation.")
+    if not array.flags.writeable:  # a read-only array handed in from NumPy
+        array = array.copy()
+        replace_array(t, array)
+    return array
+
+
+def _write(self: Tensor, op: str, values: np.ndarray) -> None:
     if values.shape != self.shape:
         raise RuntimeError(f"{op}: output with shape {list(self.shape)} doesn't match the "
                            f"broadcast shape {list(values.shape)}")
-    array = _writable(self)
-    np.copyto(array, values, casting="same_kind")
+    if not np.can_cast(values.dtype, self.dtype, "same_kind"):
+        raise RuntimeError(f"{op}: result type {values.dtype} can't be cast to the desired "
+                           f"output type {self.dtype}")
+    np.copyto(_writable(self, op), values, casting="unsafe")
     mark_modified(self)
-    return self
 
 
 def inplace(self: Tensor, op: str, compute: Callable[[Tensor, Any], Tensor], other: Any) -> Tensor:
     """Apply ``compute(self, other)`` and store the result in ``self``."""
-    if _records(self, other, op):
-        out = compute(self, other)
-        if out.shape != self.shape:
-            raise RuntimeError(f"{op}: output with shape {list(self.shape)} doesn't match "
-                               f"the broadcast shape {list(out.shape)}")
-        return adopt_result(self, out.to(self.dtype))
-    with no_grad():
-        out = compute(self, other)
-    return _write(self, op, array_of(out))
+    if not _records(self, other, op):
+        _writable(self, op)
+        with no_grad():
+            out = compute(self, other)
+        _write(self, op, array_of(out))
+        return self
+    out = compute(elementwise.clone(self), other)
+    if out.dtype != self.dtype:
+        out = out.to(self.dtype)
+    _write(self, op, array_of(out))
+    adopt_history(self, out)
+    viewed = view_of(self)
+    if viewed is not None:
+        base, path = viewed
+        adopt_history(base, CopySlices.apply(base, self, path))
+    return self
 
 
 def setitem_(self: Tensor, index: Any, value: Any) -> None:
     """``self[index] = value``."""
-    if _records(self, value, "setitem"):
-        adopt_result(self, indexing.setitem(self, index, value))
-        return
     key, value = indexing.prepare_setitem(self, index, value)
-    indexing.write(_writable(self), key, array_of(value))
-    mark_modified(self)
-
-
-def _writable(t: Tensor) -> np.ndarray:
-    """The array of ``t``, first given its own memory if it is a read-only view (expand)."""
-    array = array_of(t)
-    if not array.flags.writeable:
-        array = array.copy()
-        replace_array(t, array)
-    return array
+    if not _records(self, value, "setitem"):
+        indexing.write(_writable(self, "setitem"), key, array_of(value))
+        mark_modified(self)
+        return
+    inplace(self, "setitem", lambda old, v: indexing.setitem(old, key, v), value)

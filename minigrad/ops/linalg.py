@@ -50,7 +50,7 @@ def matmul(a: Any, b: Any) -> Tensor:
     if not all(isinstance(v, (Tensor, np.ndarray)) for v in (a, b)):
         raise TypeError(f"matmul: unsupported operand types {type_name(a)} and {type_name(b)}")
     a, b = as_tensor(a, "matmul"), as_tensor(b, "matmul")
-    check_same_dtype("matmul", a, b)
+    check_same_dtype("matmul", a, other=b)
     if a.ndim == 0 or b.ndim == 0:
         raise RuntimeError(f"matmul: both arguments need at least 1 dimension, got shapes "
                            f"{tuple(a.shape)} and {tuple(b.shape)}")

@@ -15,13 +15,15 @@ from ..autograd.function import Function, register
 from ..dtypes import result_type
 from ..tensor import Tensor
 from . import indexing
-from .broadcasting import expand, reshape  # noqa: F401  (re-exported: movement's public face)
+from .broadcasting import expand, reshape, view  # noqa: F401  (re-exported: movement's public face)
 from ._util import normalize_dim, normalize_dims, type_name
 
 
 @register("permute")
 class Permute(Function):
     """z = x with its axes reordered by ``dims``.  dz/dx: the inverse permutation."""
+
+    is_view = True
 
     @staticmethod
     def forward(ctx, x, dims):

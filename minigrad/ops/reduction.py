@@ -156,7 +156,7 @@ def max(x: Tensor, dim: int | None = None, keepdim: bool = False) -> Any:
 
 
 def min(x: Tensor, dim: int | None = None, keepdim: bool = False) -> Any:
-    """Like :func:`max`, for the minimum."""
+    """Like `max`, for the minimum."""
     return _select(x, dim, keepdim, "min", np.argmin)
 
 

@@ -1,12 +1,16 @@
 """Optimizers and learning-rate schedules.
 
 Every optimizer updates the parameters' arrays in place with NumPy (float32 stays float32)
-and bumps their versions, so a graph that saved the old values refuses to run backward.
+and marks them modified, so a graph that saved the old values refuses to run backward.
 """
 from . import lr_scheduler
+from .adagrad import Adadelta, Adagrad
 from .adam import Adam, AdamW
+from .adam_variants import Adamax, NAdam, RAdam
+from .lbfgs import LBFGS
 from .optimizer import Optimizer
 from .rmsprop import RMSprop
 from .sgd import SGD
 
-__all__ = ["Optimizer", "SGD", "Adam", "AdamW", "RMSprop", "lr_scheduler"]
+__all__ = ["Optimizer", "SGD", "Adam", "AdamW", "Adamax", "NAdam", "RAdam", "RMSprop",
+           "Adagrad", "Adadelta", "LBFGS", "lr_scheduler"]

@@ -31,22 +31,29 @@ class Adam(Optimizer):
     eps : float
         Added to the denominator for numerical stability.
     weight_decay : float
-        L2 penalty added to the gradient (see :class:`AdamW` for the decoupled form).
+        L2 penalty added to the gradient (see `AdamW` for the decoupled form).
     amsgrad : bool
         Divide by the largest second moment seen so far (AMSGrad).
     maximize : bool
         Climb the objective instead of descending it.
+    foreach, capturable, differentiable, fused
+        Accepted for compatibility (there is one implementation).
+    decoupled_weight_decay : bool
+        Decay as `AdamW` does.
     """
-
-    decoupled_weight_decay = False
 
     def __init__(self, params: Iterable[Tensor] | Iterable[dict], lr: float = 1e-3,
                  betas: tuple[float, float] = (0.9, 0.999), eps: float = 1e-8,
                  weight_decay: float = 0.0, amsgrad: bool = False, *,
-                 maximize: bool = False) -> None:
+                 foreach: bool | None = None, maximize: bool = False,
+                 capturable: bool = False, differentiable: bool = False,
+                 fused: bool | None = None, decoupled_weight_decay: bool = False) -> None:
         super().__init__(params, dict(lr=lr, betas=tuple(betas), eps=eps,
                                       weight_decay=weight_decay, amsgrad=amsgrad,
-                                      maximize=maximize))
+                                      maximize=maximize, foreach=foreach,
+                                      capturable=capturable, differentiable=differentiable,
+                                      fused=fused,
+                                      decoupled_weight_decay=decoupled_weight_decay))
 
     def _check_options(self, group: dict[str, Any]) -> None:
         super()._check_options(group)
@@ -63,7 +70,7 @@ class Adam(Optimizer):
         p = writable_data(param)
         lr, weight_decay = float(group["lr"]), float(group["weight_decay"])
         beta1, beta2 = (float(b) for b in group["betas"])
-        if self.decoupled_weight_decay:
+        if group["decoupled_weight_decay"]:
             p *= 1.0 - lr * weight_decay
             weight_decay = 0.0
         grad = regularized_grad(p, grad, group, weight_decay)
@@ -97,15 +104,18 @@ class AdamW(Adam):
     params : iterable of Tensor or of dict
         Tensors to optimize, or parameter groups (dicts with ``"params"``).
     lr, betas, eps, amsgrad, maximize
-        As for :class:`Adam`.
+        As for `Adam`.
     weight_decay : float
         Decoupled decay rate (default 1e-2).
     """
 
-    decoupled_weight_decay = True
-
     def __init__(self, params: Iterable[Tensor] | Iterable[dict], lr: float = 1e-3,
                  betas: tuple[float, float] = (0.9, 0.999), eps: float = 1e-8,
                  weight_decay: float = 1e-2, amsgrad: bool = False, *,
-                 maximize: bool = False) -> None:
-        super().__init__(params, lr, betas, eps, weight_decay, amsgrad, maximize=maximize)
+                 maximize: bool = False, foreach: bool | None = None,
+                 capturable: bool = False, differentiable: bool = False,
+                 fused: bool | None = None) -> None:
+        super().__init__(params, lr, betas, eps, weight_decay, amsgrad, maximize=maximize,
+                         foreach=foreach, capturable=capturable,
+                         differentiable=differentiable, fused=fused,
+                         decoupled_weight_decay=True)

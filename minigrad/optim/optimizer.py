@@ -1,19 +1,21 @@
 """The Optimizer base: parameter groups, per-parameter state, and state dicts.
 
 A subclass declares its default options and implements ``_update(param, grad, state,
-group)``, which changes ``param._data`` in place with NumPy. The base class loops over the
-groups, skips parameters without a gradient, and bumps each updated parameter's version
-so that a graph which saved the old values refuses to run backward.
+group)``, which changes the parameter's array (``writable_data(param)``) in place with
+NumPy. The base class loops over the groups, skips parameters without a gradient, and
+marks each updated parameter modified (``minigrad.internal.mark_modified``) so that a
+graph which saved the old values refuses to run backward.
 """
 from __future__ import annotations
 
+from collections import defaultdict
 from typing import Any, Callable, Iterable
 
 import numpy as np
 
-from ..internal import mark_modified
-
 from ..autograd.grad_mode import enable_grad
+from ..internal import array_of, mark_modified, replace_array, wrap
+from ..nn.utils import zero_grads
 from ..tensor import Tensor
 
 
@@ -41,17 +43,17 @@ def check_unit_interval(op: str, name: str, value: float) -> None:
 
 def writable_data(param: Tensor) -> np.ndarray:
     """The parameter's array, copied first if it is a read-only view (e.g. a broadcast)."""
-    if not param._data.flags.writeable:
-        param._data = param._data.copy()
-    return param._data
+    if not array_of(param).flags.writeable:
+        replace_array(param, array_of(param).copy())
+    return array_of(param)
 
 
-def buffer(state: dict, name: str, like: np.ndarray) -> np.ndarray:
-    """The array of state entry ``name``, created as zeros shaped like ``like`` if new."""
+def buffer(state: dict, name: str, like: np.ndarray, fill: float = 0.0) -> np.ndarray:
+    """The array of state entry ``name``, created as ``fill`` shaped like ``like`` if new."""
     entry = state.get(name)
     if entry is None:
-        entry = state[name] = Tensor._wrap(np.zeros_like(like))
-    return entry._data
+        entry = state[name] = wrap(np.full_like(like, fill))
+    return array_of(entry)
 
 
 def regularized_grad(param: np.ndarray, grad: np.ndarray, group: dict,
@@ -89,7 +91,7 @@ class Optimizer:
             raise TypeError(f"{type(self).__name__}: params should be an iterable of Tensors "
                             "or dicts, but got a Tensor")
         self.defaults = dict(defaults)
-        self.state: dict[Tensor, dict[str, Any]] = {}
+        self.state: dict[Tensor, dict[str, Any]] = defaultdict(dict)
         self.param_groups: list[dict[str, Any]] = []
         groups = list(params)
         if not groups:
@@ -121,9 +123,14 @@ class Optimizer:
                             f"{type(param_group).__name__}")
         params = param_group["params"]
         params = [params] if isinstance(params, Tensor) else list(params)
+        names = _split_names(params, op)
+        if names is not None:
+            params = [p for _, p in params]
         for p in params:
             self._check_param(p)
         group = {**self.defaults, **param_group, "params": params}
+        if names is not None:
+            group["param_names"] = names
         for key, value in group.items():
             if value is required:
                 raise ValueError(f"{op}: parameter group didn't specify a value of required "
@@ -159,17 +166,7 @@ class Optimizer:
         set_to_none : bool
             Set ``.grad`` to None (the default, cheaper). Otherwise fill it with zeros.
         """
-        for group in self.param_groups:
-            for p in group["params"]:
-                if p.grad is None:
-                    continue
-                if set_to_none:
-                    p.grad = None
-                elif p.grad.grad_fn is not None or not p.grad._data.flags.writeable:
-                    p.grad = Tensor._wrap(np.zeros_like(p.grad._data))
-                else:
-                    p.grad._data.fill(0)
-                    mark_modified(p.grad)
+        zero_grads((p for group in self.param_groups for p in group["params"]), set_to_none)
 
     def step(self, closure: Callable[[], Any] | None = None) -> Any:
         """Update every parameter that has a gradient, once.
@@ -192,12 +189,13 @@ class Optimizer:
             for p in group["params"]:
                 if p.grad is None:
                     continue
-                self._update(p, p.grad._data, self.state.setdefault(p, {}), group)
+                self._update(p, array_of(p.grad), self.state[p], group)
                 mark_modified(p)
         return loss
 
     def _update(self, param: Tensor, grad: np.ndarray, state: dict, group: dict) -> None:
-        """Change ``param._data`` in place; ``state`` starts empty for a new parameter."""
+        """Change ``writable_data(param)`` in place; ``state`` starts empty for a new
+        parameter."""
         raise NotImplementedError(f"{type(self).__name__} does not implement _update")
 
     # --- state dicts ---------------------------------------------------------------------
@@ -224,7 +222,7 @@ class Optimizer:
         return {"state": state, "param_groups": groups}
 
     def load_state_dict(self, state_dict: dict[str, Any]) -> None:
-        """Restore the state and group options saved by :meth:`state_dict`.
+        """Restore the state and group options saved by `state_dict`.
 
         Parameters
         ----------
@@ -244,7 +242,7 @@ class Optimizer:
                                  f"parameters in the state dict, but {len(group['params'])} "
                                  "in the optimizer")
             params.update(zip((int(k) for k in saved["params"]), group["params"]))
-        self.state = {}
+        self.state = defaultdict(dict)
         for key, saved_state in state_dict["state"].items():
             p = params.get(int(key))
             if p is not None:
@@ -256,8 +254,20 @@ class Optimizer:
 
 def _copy_value(value: Any) -> Any:
     if isinstance(value, Tensor):
-        return Tensor._wrap(value._data.copy())
+        return wrap(array_of(value).copy())
     return value
+
+
+def _split_names(params: list, op: str) -> list[str] | None:
+    """The names of ``(name, tensor)`` pairs (PyTorch's named parameters), or None for
+    plain tensors; a mixture raises."""
+    named = [isinstance(p, tuple) for p in params]
+    if not any(named):
+        return None
+    if not all(named) or not all(len(p) == 2 and isinstance(p[0], str) for p in params):
+        raise ValueError(f"{op}: all optimizer params should be either named (name, tensor) "
+                         "pairs or tensors, not a mixture")
+    return [name for name, _ in params]
 
 
 def _plain(value: Any) -> Any:
@@ -269,10 +279,10 @@ def _load_value(op: str, name: str, value: Any, param: Tensor) -> Any:
     """A copy of one saved state value; float tensors take the parameter's dtype."""
     if not isinstance(value, (Tensor, np.ndarray)):
         return value
-    array = value._data if isinstance(value, Tensor) else value
+    array = array_of(value) if isinstance(value, Tensor) else value
     if array.dtype.kind != "f":
-        return Tensor._wrap(array.copy())
+        return wrap(array.copy())
     if array.shape != param.shape:
         raise ValueError(f"{op}: {name} has shape {tuple(array.shape)}, but its parameter "
                          f"has shape {tuple(param.shape)}")
-    return Tensor._wrap(array.astype(param.dtype, copy=True))
+    return wrap(array.astype(param.dtype, copy=True))

@@ -5,8 +5,9 @@ from typing import Any, Iterable
 
 import numpy as np
 
+from ..internal import array_of, wrap
 from ..tensor import Tensor
-from .optimizer import Optimizer, check_non_negative, regularized_grad, required, writable_data
+from .optimizer import Optimizer, check_non_negative, regularized_grad, writable_data
 
 
 class SGD(Optimizer):
@@ -24,7 +25,7 @@ class SGD(Optimizer):
     params : iterable of Tensor or of dict
         Tensors to optimize, or parameter groups (dicts with ``"params"``).
     lr : float
-        Learning rate (required, here or in every group).
+        Learning rate (1e-3 by default, as in PyTorch 2.x).
     momentum : float
         Momentum factor.
     dampening : float
@@ -37,7 +38,7 @@ class SGD(Optimizer):
         Climb the objective instead of descending it.
     """
 
-    def __init__(self, params: Iterable[Tensor] | Iterable[dict], lr: float = required,
+    def __init__(self, params: Iterable[Tensor] | Iterable[dict], lr: float = 1e-3,
                  momentum: float = 0.0, dampening: float = 0.0, weight_decay: float = 0.0,
                  nesterov: bool = False, *, maximize: bool = False) -> None:
         super().__init__(params, dict(lr=lr, momentum=momentum, dampening=dampening,
@@ -60,9 +61,9 @@ class SGD(Optimizer):
         if momentum != 0:
             if "momentum_buffer" not in state:
                 buf = np.array(d_p, dtype=p.dtype, copy=True)
-                state["momentum_buffer"] = Tensor._wrap(buf)
+                state["momentum_buffer"] = wrap(buf)
             else:
-                buf = state["momentum_buffer"]._data
+                buf = array_of(state["momentum_buffer"])
                 buf *= momentum
                 buf += (1.0 - float(group["dampening"])) * d_p
             d_p = d_p + momentum * buf if group["nesterov"] else buf

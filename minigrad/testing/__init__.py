@@ -1,7 +1,8 @@
 """Property-test gradients: gradcheck, gradgradcheck and hypothesis strategies.
 
 ``gradcheck`` and ``gradgradcheck`` need only NumPy. The strategies need hypothesis
-(``pip install minigrad[test]``) and are imported from ``minigrad.testing.strategies``.
+(``pip install hypothesis``, or ``pip install -e ".[test]"`` in a clone of minigrad) and
+are imported from ``minigrad.testing.strategies``.
 """
 from .gradcheck import GradcheckError, check_invariants_of, gradcheck, gradgradcheck
 

@@ -3,7 +3,7 @@
 ``gradcheck`` compares the Jacobian that backward computes with the one central
 differences give; ``gradgradcheck`` does the same for the gradient function itself.
 Every check also verifies invariants that a correct primitive keeps (see
-:func:`check_invariants`).
+`check_invariants`).
 """
 from __future__ import annotations
 
@@ -139,12 +139,12 @@ def gradcheck(fn: Callable, inputs: Any, *, eps: float = 1e-6, atol: float = 1e-
     atol, rtol : float
         An element passes when ``|analytical - numerical| <= atol + rtol * |numerical|``.
     raise_exception : bool
-        Raise :class:`GradcheckError` on failure (otherwise return False).
+        Raise `GradcheckError` on failure (otherwise return False).
     fast_mode : bool
         Compare random projections ``v^T J u`` instead of the full Jacobian: one backward
         and two forward passes per output/input pair.
     check_invariants : bool
-        Also run :func:`check_invariants`.
+        Also run `check_invariants`.
     seed : int
         Seed of the random projections in fast mode.
 
@@ -221,7 +221,7 @@ def gradgradcheck(fn: Callable, inputs: Any, grad_outputs: Any = None, *, eps: f
     The gradient function maps ``(inputs, grad_outputs)`` to the vector-Jacobian products
     ``grad_outputs^T J``, built with ``create_graph=True``; its own Jacobian is then
     compared with central differences. Parameters other than ``grad_outputs`` are as in
-    :func:`gradcheck`.
+    `gradcheck`.
 
     Parameters
     ----------
@@ -261,7 +261,7 @@ def gradgradcheck(fn: Callable, inputs: Any, grad_outputs: Any = None, *, eps: f
 
 
 def check_invariants_of(fn: Callable, inputs: Sequence[Tensor]) -> None:
-    """Checks a correct primitive passes, raising :class:`GradcheckError` otherwise:
+    """Checks a correct primitive passes, raising `GradcheckError` otherwise:
 
     * forward and backward leave the inputs unchanged;
     * each gradient has its input's shape and dtype;

@@ -41,7 +41,7 @@ def _default_elements(dtype: np.dtype) -> st.SearchStrategy:
 
 def arrays(shape: Any = None, dtype: Any = np.float64, elements: Any = None,
            unique: bool = False) -> st.SearchStrategy[np.ndarray]:
-    """NumPy arrays of ``shape`` (a shape or a strategy; drawn by :func:`shapes` when None)
+    """NumPy arrays of ``shape`` (a shape or a strategy; drawn by `shapes` when None)
     with finite values in [-3, 3] unless ``elements`` says otherwise."""
     dtype = np.dtype(dtype)
     return hnp.arrays(dtype, shapes() if shape is None else shape,
@@ -51,7 +51,7 @@ def arrays(shape: Any = None, dtype: Any = np.float64, elements: Any = None,
 
 def tensors(shape: Any = None, dtype: Any = np.float64, elements: Any = None,
             requires_grad: bool = False, unique: bool = False) -> st.SearchStrategy[Tensor]:
-    """minigrad tensors built from :func:`arrays`."""
+    """minigrad tensors built from `arrays`."""
     return arrays(shape, dtype, elements, unique).map(
         lambda a: Tensor(a, dtype=a.dtype, requires_grad=requires_grad))
 
@@ -157,8 +157,8 @@ def assert_gradients_match(fn: Callable, *strategies_or_inputs: Any, max_example
     """Check ``fn``'s gradients in one line of a test.
 
     Each positional argument is an input tensor or a hypothesis strategy that draws one.
-    With strategies, hypothesis draws inputs, runs :func:`gradcheck` (and
-    :func:`gradgradcheck` when ``second_order``) on each example, and on failure shrinks to
+    With strategies, hypothesis draws inputs, runs `gradcheck` (and
+    `gradgradcheck` when ``second_order``) on each example, and on failure shrinks to
     the smallest failing input and reports it.
 
     Examples

@@ -1,19 +1,18 @@
 """Draw the recorded forward graph with Graphviz, and save it to a file.
 
-``draw_graph`` reads the graph (see :mod:`minigrad.viz.trace`), folds deep modules
+``draw_graph`` reads the graph (see ``minigrad.viz.trace``), folds deep modules
 (``max_depth``), styles each vertex by kind, and nests vertices in one cluster per module.
 The ``graphviz`` Python package is optional: it is imported only when a drawing is made.
 Rendering to SVG/PNG/PDF runs the Graphviz program ``dot`` without a shell.
 """
 from __future__ import annotations
 
-from ..internal import array_of
-
 import itertools
 import shutil
 from pathlib import Path
 from typing import Any, Iterator
 
+from ..internal import array_of
 from . import trace as tr
 from .labels import grad_stats, module_label, module_names, nonfinite, op_label, format_shape
 
@@ -33,7 +32,8 @@ STYLES: dict[str, dict[str, str]] = {
     tr.MODULE: {"shape": "box3d", "style": "filled", "fillcolor": "#ffe0b2"},
 }
 _BAD = {"fillcolor": BAD_COLOR, "color": "red"}
-_CLUSTER = {"style": "rounded", "color": "#888888", "labeljust": "l", "fontsize": "10"}
+_CLUSTER = {"style": "rounded", "color": "#888888", "labeljust": "l", "fontsize": "10",
+            "fontname": "Helvetica"}
 
 INSTALL_GRAPHVIZ = ("Install Graphviz: `apt-get install graphviz` (Debian/Ubuntu), "
                     "`brew install graphviz` (macOS), `conda install -c conda-forge graphviz`, "
@@ -46,9 +46,16 @@ def require_graphviz() -> Any:
         import graphviz
     except ImportError as error:
         raise ImportError("minigrad.viz.draw_graph needs the optional `graphviz` Python "
-                          "package: `pip install graphviz` (or `pip install minigrad[viz]`)"
-                          ) from error
+                          "package: `pip install graphviz` (or, in a clone of minigrad, "
+                          "`pip install -e \".[viz]\"`)") from error
     return graphviz
+
+
+def require_dot(who: str) -> None:
+    """Raise, saying how to install it, when the Graphviz program ``dot`` is missing."""
+    if shutil.which("dot") is None:
+        raise RuntimeError(f"{who}: the Graphviz program `dot` was not found, and it lays "
+                           f"out the drawing. {INSTALL_GRAPHVIZ}")
 
 
 def draw_graph(output: Any, params: Any = None, *, show_shapes: bool = True,
@@ -61,6 +68,10 @@ def draw_graph(output: Any, params: Any = None, *, show_shapes: bool = True,
     without grad (inputs) yellow, 0-d constants dashed and the output green with a double
     border. A tensor holding NaN or Inf is filled red (``BAD_COLOR``), and so is the op
     where such values first appear among the tensors still alive.
+
+    Module clusters, op attributes and the names of inputs are only known for a graph
+    recorded inside ``with minigrad.viz.record():`` (an ordinary forward keeps only what
+    backward needs); any other graph is drawn with its ops and tensors alone.
 
     Parameters
     ----------
@@ -97,6 +108,16 @@ def draw_graph(output: Any, params: Any = None, *, show_shapes: bool = True,
     >>> loss = model(x).log_softmax(1).mean()
     >>> minigrad.viz.draw_graph(loss, params=model, max_depth=1)
     """
+    return layout(output, params, show_shapes=show_shapes, show_attrs=show_attrs,
+                  show_grads=show_grads, group_modules=group_modules, max_depth=max_depth,
+                  rankdir=rankdir)[0]
+
+
+def layout(output: Any, params: Any = None, *, show_shapes: bool = True,
+           show_attrs: bool = True, show_grads: bool = False, group_modules: bool = True,
+           max_depth: int | None = None, rankdir: str = "TB") -> tuple[Any, tr.Trace]:
+    """``draw_graph``'s drawing together with the `Trace` it drew (whose ``keys`` say
+    which DOT node shows which graph node)."""
     graphviz = require_graphviz()
     if rankdir not in RANKDIRS:
         raise ValueError(f"draw_graph: rankdir must be one of {RANKDIRS}, got {rankdir!r}")
@@ -114,7 +135,7 @@ def draw_graph(output: Any, params: Any = None, *, show_shapes: bool = True,
           names, graphviz, itertools.count(1))
     for a, b in graph.edges:
         dot.edge(a, b)
-    return dot
+    return dot, graph
 
 
 def save_graph(output: Any, path: str | Path, format: str | None = None,
@@ -130,7 +151,7 @@ def save_graph(output: Any, path: str | Path, format: str | None = None,
         Defaults to the suffix of ``path`` when it names one of these, else ``"svg"``.
         ``"dot"`` writes the Graphviz source and needs no Graphviz program.
     **draw_kwargs
-        Passed to :func:`draw_graph` (``params``, ``max_depth``, ...).
+        Passed to `draw_graph` (``params``, ``max_depth``, ...).
 
     Returns
     -------

@@ -5,12 +5,11 @@ and can be tested without Graphviz.
 """
 from __future__ import annotations
 
-from ..internal import array_of
-
 from typing import Any, Iterable
 
 import numpy as np
 
+from ..internal import array_of
 from ..tensor import Tensor
 
 # Attributes that name one value per spatial dimension: (2, 2) reads as 2.
@@ -153,3 +152,24 @@ def _is_dtype(value: Any) -> bool:
 
 def _shorten(text: str, limit: int = _MAX_TEXT) -> str:
     return text if len(text) <= limit else text[:limit - 1] + "…"
+
+
+def tensor_facts(array: np.ndarray, full_limit: int = 24) -> dict[str, Any]:
+    """What the backward viewer shows of one tensor: shape, dtype, NaN/Inf, and either
+    every value (at most ``full_limit`` of them) or min, mean, max and norm."""
+    facts: dict[str, Any] = {"shape": format_shape(array.shape), "dtype": str(array.dtype),
+                             "bad": nonfinite(array)}
+    wide = array.astype(np.float64) if array.dtype.kind in "fcbiu" else array
+    if array.size <= full_limit:
+        facts["values"] = np.array2string(wide, separator=", ", max_line_width=64,
+                                          formatter={"float_kind": _num})
+    elif array.size:
+        with np.errstate(invalid="ignore", over="ignore"):
+            facts["stats"] = {"min": _num(wide.min()), "mean": _num(wide.mean()),
+                              "max": _num(wide.max()),
+                              "norm": _num(np.sqrt(np.sum(wide * wide)))}
+    return facts
+
+
+def _num(value: Any) -> str:
+    return f"{float(value):.4g}"

@@ -1,19 +1,20 @@
 """A text summary of a model: its layers, their output shapes and parameter counts.
 
 ``summary`` runs one forward pass under ``no_grad`` with a forward hook on every module,
-so it sees each layer's output shape without recording a graph.
+so it sees each layer's output shape without recording a graph. It runs inside
+``record_details()``, so that modules enter their scopes as they do for the drawings.
 """
 from __future__ import annotations
-
-from ..internal import array_of
 
 from dataclasses import dataclass
 from typing import Any, Sequence
 
 import numpy as np
 
+from ..autograd.details import record_details
 from ..autograd.grad_mode import no_grad
 from ..dtypes import get_default_dtype
+from ..internal import array_of
 from ..tensor import Tensor
 from .labels import describe_module
 
@@ -137,7 +138,7 @@ def _record_output_shapes(model: Any, inputs: list[Tensor]) -> dict[int, list[st
     handles = [m.register_forward_hook(hook) for m in modules]
     try:
         model.eval()
-        with no_grad():
+        with no_grad(), record_details():
             model(*inputs)
     finally:
         for handle in handles:

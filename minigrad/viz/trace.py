@@ -73,10 +73,15 @@ class Vertex:
 
 @dataclass
 class Trace:
-    """Vertices in forward order, edges as ``(from key, to key)`` along the data flow."""
+    """Vertices in forward order, edges as ``(from key, to key)`` along the data flow.
+
+    ``keys`` finds the vertex of a graph object: ``id(node)`` for an op,
+    ``(id(node), nr)`` for output ``nr`` of an op, ``id(tensor)`` for a leaf.
+    """
 
     vertices: list[Vertex]
     edges: list[tuple[str, str]]
+    keys: dict[Any, str] = field(default_factory=dict)
 
     def by_key(self) -> dict[str, Vertex]:
         return {v.key: v for v in self.vertices}
@@ -200,12 +205,14 @@ class _Builder:
             self.results[(id(node), nr)] = found
         return found
 
-    def source(self, edge: Any, meta: Any) -> Vertex:
-        """The vertex feeding one tensor argument of an op."""
+    def source(self, edge: Any, meta: Any, given: Any) -> Vertex:
+        """The vertex feeding one tensor argument of an op (``given``: the argument
+        itself when the graph was recorded with details, else None)."""
         if edge is None:
             shape, dtype = meta
             kind = CONSTANT if len(shape) == 0 else INPUT
-            vertex = self.add(kind, kind, shape=tuple(shape), dtype=dtype)
+            name = self.names.get(id(given)) or getattr(given, "name", None) or kind
+            vertex = self.add(kind, name, shape=tuple(shape), dtype=dtype)
             if kind == INPUT:
                 self.top.add(vertex.key)
             return vertex
@@ -214,19 +221,20 @@ class _Builder:
 
     def op(self, node: Any) -> None:
         scope = node.scope or ()
-        vertex = self.add(OP, node.function.name or node.function.__name__, place=scope, outputs=node.outputs(),
+        vertex = self.add(OP, primitive_name(node), place=scope, outputs=node.outputs(),
                           attrs={k: v for k, v in node.attrs.items() if v is not None})
         self.ops[id(node)] = vertex
-        for edge, meta in zip(node.next_edges, node.input_meta):
+        given = getattr(node, "inputs", ()) or ()
+        for i, (edge, meta) in enumerate(zip(node.next_edges, node.input_meta)):
             if meta is None:
                 continue
-            feeder = self.source(edge, meta)
+            feeder = self.source(edge, meta, given[i] if i < len(given) else None)
             self.scopes[feeder.key].append(scope)
             self.edges.append((feeder.key, vertex.key))
 
     def mark_output(self, tensor: Tensor, index: int, count: int) -> None:
         if tensor.grad_fn is not None:
-            vertex = self.result(tensor.grad_fn, _output_index(tensor))
+            vertex = self.result(tensor.grad_fn, output_index(tensor))
         elif tensor.requires_grad:
             vertex = self.leaf(tensor)
         else:
@@ -243,16 +251,25 @@ class _Builder:
             if vertex.kind != OP:
                 scopes = self.scopes[vertex.key] + ([()] if vertex.key in self.top else [])
                 vertex.place = common_prefix(scopes)
-        return Trace(self.vertices, self.edges)
+        keys = {k: v.key for k, v in self.ops.items()}
+        keys.update((k, v.key) for k, v in self.results.items())
+        keys.update((k, v.key) for k, v in self.leaves.items())
+        return Trace(self.vertices, self.edges, keys)
 
 
-def _output_index(tensor: Tensor) -> int:
+def primitive_name(node: Any) -> str:
+    """The registered name of the primitive that made ``node`` (``mul``), or its class
+    name for an unregistered Function."""
+    return node.function.name or node.function.__name__
+
+
+def output_index(tensor: Tensor) -> int:
     """Which output of its node ``tensor`` is."""
     return tensor.output_nr
 
 
 def trace(outputs: Sequence[Tensor], params: Any = None) -> Trace:
-    """Read the graph behind ``outputs`` into a :class:`Trace` (vertices in forward order).
+    """Read the graph behind ``outputs`` into a `Trace` (vertices in forward order).
 
     Parameters
     ----------
@@ -302,7 +319,8 @@ def collapse(graph: Trace, max_depth: int | None) -> Trace:
         if vertex.kind == PARAM and vertex.tensor is not None:
             box.hidden_params += vertex.tensor.numel()
         rename[vertex.key] = box.key
-    return Trace(kept, _redirect(graph.edges, rename))
+    keys = {k: rename.get(key, key) for k, key in graph.keys.items()}
+    return Trace(kept, _redirect(graph.edges, rename), keys)
 
 
 def _redirect(edges: list[tuple[str, str]], rename: dict[str, str]) -> list[tuple[str, str]]:

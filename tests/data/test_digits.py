@@ -24,7 +24,7 @@ def test_missing_sklearn_gives_install_hint(monkeypatch):
     monkeypatch.setitem(sys.modules, "sklearn.datasets", None)   # makes the import fail
     with pytest.raises(ImportError, match="pip install scikit-learn") as info:
         data.load_digits()
-    assert "minigrad[examples]" in str(info.value)
+    assert 'pip install -e ".[examples]"' in str(info.value)
 
 
 def test_trains_through_a_loader():

@@ -78,5 +78,8 @@ def test_argument_checks():
         nn.GELU("fast")
     with pytest.raises(ValueError, match="approximate"):
         F.gelu(minigrad.zeros(1), approximate="fast")
-    with pytest.raises(TypeError, match="dim"):
-        nn.Softmax()
+    # As PyTorch: no dim is deprecated, warns, and picks dim 1 of a 2-D input.
+    x = minigrad.randn(2, 3)
+    with pytest.warns(UserWarning, match="Implicit dimension choice for softmax"):
+        y = nn.Softmax()(x)
+    np.testing.assert_allclose(y.numpy().sum(1), 1, rtol=1e-6)

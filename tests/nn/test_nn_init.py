@@ -91,3 +91,26 @@ def test_fans_need_two_dims_and_mode_is_checked():
         init.xavier_uniform_(weights(5))
     with pytest.raises(ValueError, match="mode"):
         init.kaiming_uniform_(weights(2, 2), mode="fan_avg")
+
+
+def test_trunc_normal_orthogonal_eye_and_ndarray_targets():
+    minigrad.manual_seed(0)
+    t = nn.init.trunc_normal_(minigrad.zeros(2000), std=2.0, a=-1.0, b=1.5)
+    assert t.numpy().min() >= -1.0 and t.numpy().max() <= 1.5 and t.numpy().std() > 0.5
+    for shape in [(3, 5), (5, 3), (4, 2, 3)]:
+        w = nn.init.orthogonal_(minigrad.zeros(*shape), gain=2.0).numpy().reshape(shape[0], -1)
+        small = w @ w.T if shape[0] <= w.shape[1] else w.T @ w
+        np.testing.assert_allclose(small, 4.0 * np.eye(len(small)), atol=1e-5)
+    np.testing.assert_array_equal(nn.init.eye_(minigrad.zeros(2, 3)).numpy(), np.eye(2, 3))
+    array = np.zeros((2, 2), dtype=np.float32)  # as an older .data would give
+    nn.init.constant_(array, 0.5)
+    np.testing.assert_array_equal(array, 0.5)
+
+
+def test_parameters_to_vector_and_back():
+    layer = nn.Linear(3, 2)
+    vec = nn.utils.parameters_to_vector(layer.parameters())
+    assert vec.shape == (8,)
+    nn.utils.vector_to_parameters(minigrad.arange(8.0), layer.parameters())
+    np.testing.assert_array_equal(layer.weight.detach().numpy(), np.arange(6.0).reshape(2, 3))
+    np.testing.assert_array_equal(layer.bias.detach().numpy(), [6.0, 7.0])

@@ -54,3 +54,14 @@ def test_clip_grad_value():
     p.grad = minigrad.tensor([-3.0, 0.5, 2.0])
     clip_grad_value_([p], 1.0)
     np.testing.assert_array_equal(p.grad.numpy(), [-1.0, 0.5, 1.0])
+
+
+def test_pad_sequence_matches_torch():
+    torch = pytest.importorskip("torch")
+    from minigrad.nn.utils.rnn import pad_sequence
+    arrays = [np.random.default_rng(i).standard_normal((n, 3)) for i, n in enumerate((2, 5, 1))]
+    for kwargs in (dict(), dict(batch_first=True, padding_value=-1.0),
+                   dict(batch_first=True, padding_side="left")):
+        ours = pad_sequence([minigrad.tensor(a) for a in arrays], **kwargs)
+        theirs = torch.nn.utils.rnn.pad_sequence([torch.tensor(a) for a in arrays], **kwargs)
+        np.testing.assert_array_equal(ours.numpy(), theirs.numpy())

@@ -105,3 +105,52 @@ ADAM_CASES = [
 @pytest.mark.parametrize("name", ["Adam", "AdamW"])
 def test_matches_torch(name, kwargs, assert_matches_torch):
     assert_matches_torch(name, kwargs)
+
+
+# --- Adam's relatives, Adagrad and Adadelta against torch.optim --------------------------
+OTHER_CASES = [
+    ("Adamax", dict(lr=0.05)),
+    ("Adamax", dict(lr=0.05, betas=(0.8, 0.95), eps=1e-3, weight_decay=0.1, maximize=True)),
+    ("NAdam", dict(lr=0.05)),
+    ("NAdam", dict(lr=0.05, weight_decay=0.1, momentum_decay=0.01)),
+    ("NAdam", dict(lr=0.05, weight_decay=0.1, decoupled_weight_decay=True, maximize=True)),
+    ("RAdam", dict(lr=0.05)),
+    ("RAdam", dict(lr=0.05, betas=(0.9, 0.5), weight_decay=0.1)),
+    ("RAdam", dict(lr=0.05, betas=(0.9, 0.6), weight_decay=0.1, decoupled_weight_decay=True)),
+    ("Adam", dict(lr=0.05, weight_decay=0.1, decoupled_weight_decay=True)),
+    ("Adagrad", dict()),
+    ("Adagrad", dict(lr=0.1, lr_decay=0.05, weight_decay=0.1, initial_accumulator_value=0.5,
+                     eps=1e-3, maximize=True)),
+    ("Adadelta", dict()),
+    ("Adadelta", dict(lr=0.5, rho=0.7, eps=1e-3, weight_decay=0.1, maximize=True)),
+]
+
+
+@pytest.mark.parametrize("name, kwargs", OTHER_CASES)
+def test_other_optimizers_match_torch(name, kwargs, assert_matches_torch):
+    assert_matches_torch(name, kwargs, steps=12)
+
+
+@pytest.mark.parametrize("name", ["Adamax", "NAdam", "RAdam", "Adagrad", "Adadelta"])
+def test_other_optimizers_state_dict_round_trip_and_float32(name):
+    p = minigrad.tensor([1.0, -2.0, 0.5], requires_grad=True)
+    opt = getattr(optim, name)([p], lr=0.1)
+    for g in ([1.0, 2.0, -1.0], [0.5, -1.0, 2.0]):
+        p.grad = minigrad.tensor(g)
+        opt.step()
+    assert p.dtype == np.float32
+    q = minigrad.tensor(p.detach().numpy().copy(), requires_grad=True)
+    other = getattr(optim, name)([q], lr=0.1)
+    other.load_state_dict(opt.state_dict())
+    p.grad, q.grad = minigrad.tensor([0.3, 0.3, 0.3]), minigrad.tensor([0.3, 0.3, 0.3])
+    opt.step(), other.step()
+    np.testing.assert_array_equal(p.detach().numpy(), q.detach().numpy())
+
+
+def test_other_optimizers_reject_bad_options_like_torch():
+    p = minigrad.zeros(2, requires_grad=True)
+    for name, kwargs in [("Adagrad", dict(lr_decay=-1)), ("Adadelta", dict(rho=1.5)),
+                         ("Adamax", dict(betas=(1.0, 0.9))), ("NAdam", dict(momentum_decay=-1)),
+                         ("RAdam", dict(eps=-1)), ("Adagrad", dict(lr=-0.1))]:
+        with pytest.raises(ValueError, match="Invalid"):
+            getattr(optim, name)([p], **kwargs)

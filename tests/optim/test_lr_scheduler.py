@@ -131,13 +131,17 @@ def test_resume_needs_initial_lr():
 
 
 def test_resume_from_last_epoch():
+    """As PyTorch 2.13: resuming leaves the rates as they are (step 0 is in initial mode)
+    and the next steps chain from them."""
     opt = _optimizer()
     for group in opt.param_groups:
         group["initial_lr"] = group["lr"]
     scheduler = lr_scheduler.CosineAnnealingLR(opt, T_max=10, last_epoch=4)
     assert scheduler.last_epoch == 5
-    expected = [(1 + math.cos(math.pi * 5 / 10)) / 2 * lr for lr in LRS]
-    np.testing.assert_allclose(scheduler.get_last_lr(), expected, rtol=1e-12)
+    np.testing.assert_allclose(scheduler.get_last_lr(), LRS, rtol=1e-12)
+    scheduler.step()
+    ratio = (1 + math.cos(math.pi * 6 / 10)) / (1 + math.cos(math.pi * 5 / 10))
+    np.testing.assert_allclose(scheduler.get_last_lr(), [lr * ratio for lr in LRS], rtol=1e-12)
 
 
 def test_invalid_arguments():

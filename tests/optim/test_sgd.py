@@ -82,10 +82,9 @@ def test_invalid_options():
         optim.SGD([p], lr=0.1, weight_decay=-0.1)
 
 
-def test_lr_is_required():
+def test_lr_defaults_to_torchs_1e_3():
     p = minigrad.zeros(2, requires_grad=True)
-    with pytest.raises(ValueError, match="required optimization parameter lr"):
-        optim.SGD([p])
+    assert optim.SGD([p]).param_groups[0]["lr"] == 1e-3   # PyTorch 2.x's default
     opt = optim.SGD([{"params": [p], "lr": 0.5}])   # given in the group instead
     assert opt.param_groups[0]["lr"] == 0.5
 

@@ -5,16 +5,6 @@ import re
 
 import pytest
 
-from minigrad.autograd import record_details
-
-
-@pytest.fixture(autouse=True)
-def _details_recorded():
-    """Graphs drawn here show module clusters and op attributes, which nodes record only
-    inside ``record_details`` (see minigrad/autograd/details.py)."""
-    with record_details():
-        yield
-
 _NODE = re.compile(r'^\s*(\w+) \[(.*)\]\s*$')
 _EDGE = re.compile(r'^\s*(\w+) -> (\w+)')
 _ATTR = re.compile(r'(\w+)=("(?:[^"\\]|\\.)*"|[^\s"]+)')

@@ -7,7 +7,7 @@ import pytest
 
 import minigrad as mg
 from minigrad.autograd import scope
-from minigrad.viz import draw_graph, save_graph
+from minigrad.viz import draw_graph, record, save_graph
 from minigrad.viz.graph import BAD_COLOR
 
 graphviz = pytest.importorskip("graphviz")
@@ -18,7 +18,8 @@ def small_net():
     x = mg.tensor(np.arange(6, dtype=np.float32).reshape(2, 3))
     w = mg.tensor(np.ones((3, 4), dtype=np.float32), requires_grad=True)
     b = mg.tensor(np.zeros(4, dtype=np.float32), requires_grad=True)
-    loss = ((x @ w + b).relu() * 2.0).sum()
+    with record():
+        loss = ((x @ w + b).relu() * 2.0).sum()
     return loss, {"w": w, "b": b}
 
 
@@ -121,7 +122,7 @@ def scoped(fake_module):
     x = mg.ones(4, 3)
     w = mg.ones(3, 2, requires_grad=True)
     lin.own_parameters["weight"] = w
-    with scope.entered(net):
+    with record(), scope.entered(net):
         with scope.entered(block):
             with scope.entered(lin):
                 h = x @ w
@@ -164,10 +165,10 @@ def test_max_depth_folds_modules_into_boxes(fake_module, parse):
 # --- NaN, Inf and gradients -----------------------------------------------------------------
 def test_nan_from_log_of_a_negative_is_highlighted_where_it_appears(parse):
     x = mg.tensor([1.0, -1.0], requires_grad=True)
-    shifted = x * 2.0
-    with np.errstate(invalid="ignore"):
+    with record(), np.errstate(invalid="ignore"):  # details keep the outputs to inspect
+        shifted = x * 2.0
         logged = shifted.log()
-    out = logged.sum()
+        out = logged.sum()
     dot = parse(draw_graph(out, {"x": x}).source)
     red = {k for k, a in dot.nodes.items() if a.get("fillcolor") == BAD_COLOR}
     log_op, mul_op = dot.one("log"), dot.one("mul")
@@ -190,10 +191,13 @@ def test_an_op_fed_by_a_tensor_that_died_is_not_blamed(parse):
 
 def test_show_grads_writes_gradient_statistics(parse):
     x = mg.tensor([3.0, -4.0], requires_grad=True)
-    h = x * 1.0
+    with record():
+        h = x * 1.0
     h.retain_grad()
     (h * h).sum().backward()
-    dot = parse(draw_graph(h.sum() * 1.0, {"x": x}, show_grads=True).source)
+    with record():
+        drawn = h.sum() * 1.0
+    dot = parse(draw_graph(drawn, {"x": x}, show_grads=True).source)
     expected = f"grad norm={math.hypot(6, 8):.3g} min=-8 max=6"
     assert expected in dot.label(dot.one("x"))
     assert len(dot.find(expected)) == 2  # x and the retained h
@@ -272,8 +276,9 @@ def test_unknown_format_is_rejected(tmp_path):
 def lenet_loss(lenet):
     nn = pytest.importorskip("minigrad.nn")
     model = lenet()
-    out = model(mg.randn(2, 1, 28, 28))
-    return nn.functional.cross_entropy(out, mg.tensor([1, 2])), model
+    with record():
+        out = model(mg.randn(2, 1, 28, 28))
+        return nn.functional.cross_entropy(out, mg.tensor([1, 2])), model
 
 
 def test_lenet_clusters_carry_module_names(lenet, parse):
@@ -309,3 +314,23 @@ def test_lenet_renders(lenet, tmp_path):
     path = save_graph(loss, tmp_path / "lenet.svg", params=model, show_grads=True,
                       max_depth=2)
     assert "features.0: Conv2d" in path.read_text()
+
+
+def test_a_graph_recorded_without_details_is_drawn_without_clusters_or_arguments(lenet,
+                                                                                  parse):
+    nn = pytest.importorskip("minigrad.nn")
+    model = lenet()
+    loss = nn.functional.cross_entropy(model(mg.randn(2, 1, 28, 28)), mg.tensor([1, 2]))
+    dot = parse(draw_graph(loss, params=model).source)
+    assert dot.clusters() == [] and len(dot.find("conv2d")) == 2
+    assert not dot.find("padding=") and dot.find("features.0.weight")
+
+
+def test_params_can_name_an_input_recorded_with_details(parse):
+    x = mg.ones(2, 3)
+    w = mg.ones(3, requires_grad=True)
+    with record():
+        y = (x * w).sum()
+    assert parse(draw_graph(y, {"x": x, "w": w}).source).one("x")
+    plain = parse(draw_graph((x * w).sum(), {"x": x, "w": w}).source)
+    assert not plain.find("x\\n") and not plain.find("input")  # not recorded at all

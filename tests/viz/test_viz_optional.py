@@ -18,7 +18,7 @@ def test_draw_graph_without_graphviz_says_what_to_install(monkeypatch):
 
     viz = importlib.reload(viz)
     x = mg.tensor([1.0], requires_grad=True)
-    with pytest.raises(ImportError, match=r"pip install graphviz.*minigrad\[viz\]"):
+    with pytest.raises(ImportError, match=r'pip install graphviz.*pip install -e "\.\[viz\]"'):
         viz.draw_graph(x * 2.0)
     with pytest.raises(ImportError, match="pip install graphviz"):
         viz.save_graph(x * 2.0, "unused.svg")

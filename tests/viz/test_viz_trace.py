@@ -4,6 +4,7 @@ import pytest
 
 import minigrad as mg
 from minigrad.autograd import scope
+from minigrad.viz import record
 from minigrad.viz import trace as tr
 
 
@@ -38,11 +39,15 @@ def test_a_leaf_used_twice_is_one_vertex_with_two_edges():
 def test_tensors_without_grad_are_inputs_and_scalars_are_constants():
     x = mg.ones(2, 3)
     w = mg.ones(3, requires_grad=True)
-    graph = tr.trace([(x * w) * 2.0])
+    with record():
+        graph = tr.trace([(x * w) * 2.0])
     by_kind = {v.kind: v for v in graph.vertices}
     assert by_kind[tr.INPUT].shape == (2, 3)
     assert by_kind[tr.CONSTANT].shape == ()
     assert by_kind[tr.PARAM].title == ""  # no params given and no tensor name
+    # without details, what is outside the graph (data, constants) was not recorded
+    assert {v.kind for v in tr.trace([(x * w) * 2.0]).vertices} == \
+        {tr.OP, tr.PARAM, tr.TENSOR, tr.OUTPUT}
 
 
 def test_named_tensors_and_params_dict_give_titles():
@@ -78,9 +83,12 @@ def test_an_output_that_is_a_leaf_or_has_no_graph_is_still_drawn():
 
 def test_ops_keep_their_attributes_without_tensor_placeholders():
     x = mg.ones(2, 3, requires_grad=True)
-    graph = tr.trace([x.reshape(3, 2).sum(1)])
-    attrs = [v.attrs for v in graph.vertices if v.kind == tr.OP]
+    with record():
+        y = x.reshape(3, 2).sum(1)
+    attrs = [v.attrs for v in tr.trace([y]).vertices if v.kind == tr.OP]
     assert attrs == [{"shape": (3, 2)}, {"dim": (1,)}]
+    assert [v.attrs for v in tr.trace([x.reshape(3, 2).sum(1)]).vertices
+            if v.kind == tr.OP] == [{}, {}]  # recorded without details
 
 
 def test_multi_output_op_draws_only_the_outputs_used():
@@ -93,11 +101,14 @@ def test_multi_output_op_draws_only_the_outputs_used():
 
 def test_live_intermediate_tensors_are_attached():
     x = mg.tensor([1.0], requires_grad=True)
-    h = x.exp()
-    out = h.sum()
+    with record():
+        h = x.exp()
+        out = h.sum()
     graph = tr.trace([out])
     tensor = next(v for v in graph.vertices if v.kind == tr.TENSOR)
     assert tensor.tensor is h
+    plain = tr.trace([x.exp().sum()])
+    assert next(v for v in plain.vertices if v.kind == tr.TENSOR).tensor is None
 
 
 def test_deep_chain_needs_no_recursion():
@@ -126,7 +137,7 @@ def scoped_graph(fake_module):
     net = type("Net", (fake_module,), {})(block=block)
     x = mg.ones(4, 3)
     w = mg.ones(3, 2, requires_grad=True)
-    with scope.entered(net):
+    with record(), scope.entered(net):
         with scope.entered(block):
             with scope.entered(lin):
                 h = x @ w
@@ -187,7 +198,7 @@ def test_collapse_at_depth_zero_folds_the_whole_net_and_none_folds_nothing(fake_
 def test_collapse_keeps_edges_that_use_a_box_twice_once(fake_module):
     net = fake_module()
     a = mg.ones(2, requires_grad=True).exp()
-    with scope.entered(net):
+    with record(), scope.entered(net):
         h = a * a + a
     folded = tr.collapse(tr.trace([h]), 0)
     assert edges_by_title(folded) == [("param", "exp"), ("exp", "tensor"), ("tensor", "module"),

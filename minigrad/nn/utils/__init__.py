@@ -1,4 +1,6 @@
-"""Gradient utilities used between ``backward()`` and ``optimizer.step()``."""
+"""Gradient utilities used between ``backward()`` and ``optimizer.step()``, the one
+``zero_grads`` that both ``Module.zero_grad`` and ``Optimizer.zero_grad`` call, and
+``rnn.pad_sequence``."""
 from __future__ import annotations
 
 import math
@@ -6,13 +8,38 @@ from typing import Iterable
 
 import numpy as np
 
-from ..autograd.grad_mode import no_grad
-from ..tensor import Tensor
+from ...autograd.grad_mode import no_grad
+from ...internal import array_of
+from ...tensor import Tensor
+from . import rnn
+from .rnn import pad_sequence
 
 
 def _grads(parameters: Tensor | Iterable[Tensor]) -> list[Tensor]:
     params = [parameters] if isinstance(parameters, Tensor) else list(parameters)
     return [p.grad for p in params if p.grad is not None]
+
+
+def zero_grads(parameters: Iterable[Tensor], set_to_none: bool = True) -> None:
+    """Reset the ``.grad`` of each tensor: to None, or (``set_to_none=False``) to zeros in
+    place, after cutting the gradient from any graph that made it (as PyTorch does).
+
+    Parameters
+    ----------
+    parameters : iterable of Tensor
+    set_to_none : bool
+    """
+    for param in parameters:
+        grad = param.grad
+        if grad is None:
+            continue
+        if set_to_none:
+            param.grad = None
+            continue
+        if grad.grad_fn is not None or grad.requires_grad:
+            grad.detach_()
+        with no_grad():
+            grad.zero_()
 
 
 def clip_grad_norm_(parameters: Tensor | Iterable[Tensor], max_norm: float,
@@ -40,7 +67,7 @@ def clip_grad_norm_(parameters: Tensor | Iterable[Tensor], max_norm: float,
     grads = _grads(parameters)
     if not grads:
         return Tensor(0.0)
-    arrays = [g._data for g in grads]
+    arrays = [array_of(g) for g in grads]
     dtype = np.result_type(*arrays)
     total = _total_norm(arrays, float(norm_type))
     if error_if_nonfinite and not math.isfinite(total):
@@ -66,3 +93,24 @@ def clip_grad_value_(parameters: Tensor | Iterable[Tensor], clip_value: float) -
     with no_grad():
         for g in _grads(parameters):
             g.clamp_(-clip_value, clip_value)
+
+
+def parameters_to_vector(parameters: Iterable[Tensor]) -> Tensor:
+    """All parameters flattened and concatenated into one 1-D tensor (a copy, in the
+    graph)."""
+    from ... import ops
+    return ops.cat([p.reshape(-1) for p in parameters], 0)
+
+
+def vector_to_parameters(vec: Tensor, parameters: Iterable[Tensor]) -> None:
+    """Copy consecutive slices of the 1-D ``vec`` into the parameters, in place."""
+    if not isinstance(vec, Tensor) or vec.ndim != 1:
+        raise TypeError(f"vector_to_parameters: expected a 1-D Tensor, got "
+                        f"{type(vec).__name__} of shape {tuple(getattr(vec, 'shape', ()))}")
+    start = 0
+    with no_grad():
+        for param in parameters:
+            n = param.numel()
+            param.copy_(vec[start:start + n].reshape(param.shape))
+            start += n
+

@@ -1,0 +1,66 @@
+"""Stateless neural-network functions: layers, activations and losses on tensors.
+
+Everything here is written with the primitives of ``minigrad.ops``, so gradients (and
+gradients of gradients) come for free. The modules of ``minigrad.nn`` are thin stateful
+shells around these functions. Usually imported as ``import minigrad.nn.functional as F``.
+
+The functions live in one file per family, all re-exported here:
+
+* ``activations``: relu, gelu, silu, softmax, ...
+* ``dense``: linear, embedding, one_hot
+* ``convolution``: conv1d, conv_transpose1d/2d (conv2d, unfold and fold come from ``ops``)
+* ``pooling``: the 1-D poolings (the 2-D ones come from ``ops``)
+* ``padding``: pad, with every mode and negative amounts
+* ``resampling``: interpolate, pixel_shuffle, pixel_unshuffle
+* ``distance``: cosine_similarity, pairwise_distance
+* ``attention``: scaled_dot_product_attention
+* ``dropouts``: dropout, dropout1d, dropout2d
+* ``normalization``: batch_norm, layer_norm, group_norm, instance_norm, rms_norm, normalize
+* ``losses``: regression, binary, KL and likelihood losses; ``classification``: nll_loss,
+  cross_entropy; ``margin_losses``: ranking, hinge, soft-margin, cosine and triplet losses
+"""
+from ...ops import flatten
+from ...ops.conv import conv2d, fold, unfold
+from ...ops.pooling import adaptive_avg_pool2d, avg_pool2d, max_pool2d
+from .activations import (celu, elu, gelu, glu, hardsigmoid, hardswish, hardtanh, leaky_relu, log_softmax, logsigmoid,
+                          mish, prelu, relu, relu6, selu, sigmoid, silu, softmax, softmin,
+                          softplus, softsign, tanh, threshold)
+from .attention import scaled_dot_product_attention
+from .classification import cross_entropy, nll_loss
+from .convolution import conv1d, conv_transpose1d, conv_transpose2d
+from .dense import embedding, linear, one_hot
+from .dropouts import dropout, dropout1d, dropout2d
+from .losses import (binary_cross_entropy, binary_cross_entropy_with_logits,
+                     gaussian_nll_loss, huber_loss, kl_div, l1_loss, mse_loss, poisson_nll_loss,
+                     smooth_l1_loss)
+from .margin_losses import (cosine_embedding_loss, hinge_embedding_loss, margin_ranking_loss,
+                            multilabel_soft_margin_loss, soft_margin_loss, triplet_margin_loss)
+from .normalization import (batch_norm, group_norm, instance_norm, layer_norm, normalize,
+                            rms_norm)
+from .distance import cosine_similarity, pairwise_distance
+from .padding import pad
+from .pooling import (adaptive_avg_pool1d, adaptive_max_pool1d, adaptive_max_pool2d, avg_pool1d,
+                      max_pool1d)
+from .resampling import interpolate, pixel_shuffle, pixel_unshuffle
+
+__all__ = [
+    # layers
+    "linear", "embedding", "one_hot", "conv1d", "conv2d", "conv_transpose1d",
+    "conv_transpose2d", "unfold", "fold", "max_pool2d", "avg_pool2d", "adaptive_avg_pool2d",
+    "max_pool1d", "avg_pool1d", "adaptive_avg_pool1d", "adaptive_max_pool1d", "adaptive_max_pool2d",
+    "flatten",
+    "pad", "interpolate", "pixel_shuffle", "pixel_unshuffle", "cosine_similarity",
+    "pairwise_distance", "scaled_dot_product_attention",
+    # activations
+    "relu", "relu6", "leaky_relu", "hardtanh", "hardsigmoid", "hardswish", "threshold", "elu", "selu", "celu", "gelu", "silu", "mish",
+    "softplus", "logsigmoid", "softsign", "tanh", "sigmoid", "glu", "prelu", "softmax",
+    "log_softmax", "softmin",
+    # regularisation and normalisation
+    "dropout", "dropout1d", "dropout2d", "batch_norm", "instance_norm", "layer_norm",
+    "group_norm", "rms_norm", "normalize",
+    # losses
+    "cross_entropy", "nll_loss", "mse_loss", "l1_loss", "smooth_l1_loss", "huber_loss",
+    "binary_cross_entropy", "binary_cross_entropy_with_logits", "kl_div", "poisson_nll_loss",
+    "gaussian_nll_loss", "margin_ranking_loss", "hinge_embedding_loss", "soft_margin_loss",
+    "multilabel_soft_margin_loss", "cosine_embedding_loss", "triplet_margin_loss",
+]

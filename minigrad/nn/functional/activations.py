@@ -1,0 +1,230 @@
+"""Activation functions, each composed from the primitives of ``minigrad.ops``.
+
+At a kink the gradient is the one PyTorch picks: 0 for relu at 0, ``negative_slope`` for
+leaky_relu at 0, ``alpha`` for elu at 0, and 0 for hardtanh at either bound.
+"""
+from __future__ import annotations
+
+import math
+import warnings
+from typing import Any
+
+import numpy as np
+
+from ... import ops
+from ...ops.special import softplus as _softplus
+from ...ops.special import erf
+from ...tensor import Tensor
+
+_SQRT_HALF = math.sqrt(0.5)
+_SQRT_TWO_OVER_PI = math.sqrt(2.0 / math.pi)
+_SELU_ALPHA = 1.6732632423543772848170429916717
+_SELU_SCALE = 1.0507009873554804934193349852946
+
+
+def relu(input: Tensor, inplace: bool = False) -> Tensor:
+    """``max(x, 0)``; the gradient at 0 is 0. ``inplace`` is accepted for compatibility:
+    the result is a new tensor either way."""
+    return ops.relu(input)
+
+
+def leaky_relu(input: Tensor, negative_slope: float = 0.01, inplace: bool = False) -> Tensor:
+    """``input`` where it is positive, ``negative_slope * input`` elsewhere.
+
+    The gradient at 0 is ``negative_slope``, as in PyTorch.
+    """
+    return ops.where(input > 0, input, input * negative_slope)
+
+
+def hardtanh(input: Tensor, min_val: float = -1.0, max_val: float = 1.0,
+             inplace: bool = False) -> Tensor:
+    """``input`` clipped to ``[min_val, max_val]``; the gradient is 0 at and beyond the
+    bounds, as in PyTorch."""
+    if min_val > max_val:
+        raise ValueError(f"hardtanh: min_val ({min_val}) cannot be greater than max_val "
+                         f"({max_val})")
+    inside = (input > min_val) & (input < max_val)
+    return ops.where(inside, input, ops.clamp(input.detach(), min_val, max_val))
+
+
+def relu6(input: Tensor, inplace: bool = False) -> Tensor:
+    """``min(max(x, 0), 6)``: ``hardtanh(x, 0, 6)``."""
+    return hardtanh(input, 0.0, 6.0)
+
+
+def hardsigmoid(input: Tensor, inplace: bool = False) -> Tensor:
+    """``relu6(x + 3) / 6``; the gradient is 1/6 strictly between -3 and 3, else 0."""
+    middle = (input > -3) & (input < 3)
+    outer = ops.where(input >= 3, 1.0, 0.0)
+    return ops.where(middle, input / 6 + 0.5, ops.cast(outer, input.dtype))
+
+
+def hardswish(input: Tensor, inplace: bool = False) -> Tensor:
+    """``x * relu6(x + 3) / 6``; at -3 and 3 the gradient is PyTorch's (0 and 1)."""
+    curve = input * (input + 3) / 6
+    return ops.where(input <= -3, input * 0, ops.where(input < 3, curve, input))
+
+
+def threshold(input: Tensor, threshold: float, value: float, inplace: bool = False) -> Tensor:
+    """``x`` where ``x > threshold``, ``value`` elsewhere."""
+    return ops.where(input > threshold, input, value)
+
+
+def _expm1_nonpositive(input: Tensor) -> Tensor:
+    """``exp(min(x, 0)) - 1``: the negative branch of elu, finite for any ``x``."""
+    return ops.exp(ops.clamp(input, max=0.0)) - 1
+
+
+def elu(input: Tensor, alpha: float = 1.0, inplace: bool = False) -> Tensor:
+    """``x`` for ``x > 0``, ``alpha (exp(x) - 1)`` otherwise (gradient ``alpha`` at 0)."""
+    return ops.where(input > 0, input, alpha * _expm1_nonpositive(input))
+
+
+def selu(input: Tensor, inplace: bool = False) -> Tensor:
+    """``scale * elu(x, alpha)`` with the self-normalising constants
+    ``alpha = 1.6733``, ``scale = 1.0507``."""
+    return _SELU_SCALE * elu(input, _SELU_ALPHA)
+
+
+def celu(input: Tensor, alpha: float = 1.0, inplace: bool = False) -> Tensor:
+    """``max(0, x) + min(0, alpha (exp(x / alpha) - 1))``."""
+    if alpha == 0:
+        raise ValueError("celu: ZeroDivisionError, alpha cannot be 0")
+    return ops.where(input > 0, input, alpha * _expm1_nonpositive(input / alpha))
+
+
+def gelu(input: Tensor, approximate: str = "none") -> Tensor:
+    """Gaussian error linear unit: ``x * Phi(x)``, Phi the standard normal CDF.
+
+    Parameters
+    ----------
+    input : Tensor
+    approximate : {'none', 'tanh'}
+        ``'none'``: ``0.5 x (1 + erf(x / sqrt(2)))``, exact.
+        ``'tanh'``: ``0.5 x (1 + tanh(sqrt(2 / pi) (x + 0.044715 x^3)))``.
+    """
+    if approximate == "none":
+        return 0.5 * input * (1 + erf(input * _SQRT_HALF))
+    if approximate == "tanh":
+        inner = _SQRT_TWO_OVER_PI * (input + 0.044715 * input * input * input)
+        return 0.5 * input * (1 + ops.tanh(inner))
+    raise ValueError(f"gelu: approximate must be 'none' or 'tanh', got {approximate!r}")
+
+
+def silu(input: Tensor, inplace: bool = False) -> Tensor:
+    """``x * sigmoid(x)`` (also called swish)."""
+    return input * ops.sigmoid(input)
+
+
+def softplus(input: Tensor, beta: float = 1.0, threshold: float = 20.0) -> Tensor:
+    """``log(1 + exp(beta * x)) / beta``, and ``x`` itself where ``beta * x > threshold``
+    (as PyTorch, for speed and to keep the gradient exactly 1 there)."""
+    scaled = input * beta if beta != 1 else input
+    smooth = _softplus(scaled) / beta if beta != 1 else _softplus(scaled)
+    return ops.where(scaled > threshold, input, smooth)
+
+
+def mish(input: Tensor, inplace: bool = False) -> Tensor:
+    """``x * tanh(softplus(x))``."""
+    return input * ops.tanh(_softplus(input))
+
+
+def logsigmoid(input: Tensor) -> Tensor:
+    """``log(sigmoid(x)) = -softplus(-x)``, finite for inputs of any size."""
+    return -_softplus(-input)
+
+
+def softsign(input: Tensor) -> Tensor:
+    """``x / (1 + |x|)``."""
+    return input / (1 + ops.abs(input))
+
+
+def tanh(input: Tensor) -> Tensor:
+    """Hyperbolic tangent."""
+    return ops.tanh(input)
+
+
+def sigmoid(input: Tensor) -> Tensor:
+    """``1 / (1 + exp(-x))``."""
+    return ops.sigmoid(input)
+
+
+def glu(input: Tensor, dim: int = -1) -> Tensor:
+    """Gated linear unit: split ``input`` in two halves ``a, b`` along ``dim`` and return
+    ``a * sigmoid(b)``."""
+    if input.ndim == 0:
+        raise RuntimeError("glu: does not support scalars because halving size must be even")
+    d = ops.normalize_dim(dim, input.ndim, "glu")
+    if input.shape[d] % 2:
+        raise RuntimeError(f"glu: Halving dimension must be even, but dimension {d} is size "
+                           f"{input.shape[d]}")
+    a, b = ops.chunk(input, 2, d)
+    return a * ops.sigmoid(b)
+
+
+def prelu(input: Tensor, weight: Tensor) -> Tensor:
+    """``x`` where positive, ``weight * x`` elsewhere; a ``weight`` of C values applies
+    one slope per channel (dim 1)."""
+    n = weight.numel()
+    if n != 1:
+        channels = input.shape[1] if input.ndim >= 2 else (input.shape[0] if input.ndim else 1)
+        if channels != n:
+            raise RuntimeError(f"prelu: mismatch of parameter numbers and input channel size. "
+                               f"Found parameter numbers = {n} and channel size = {channels}")
+        if input.ndim >= 2:
+            weight = weight.reshape((n,) + (1,) * (input.ndim - 2))
+    return ops.where(input > 0, input, weight * input)
+
+
+# --- along a dim --------------------------------------------------------------------------
+def _softmax_dim(op: str, ndim: int, dim: int | None, stacklevel: int) -> int:
+    """The dim to normalise over; ``None`` picks PyTorch's legacy choice, with its warning."""
+    if dim is not None:
+        return dim
+    warnings.warn(f"Implicit dimension choice for {op} has been deprecated. Change the call "
+                  f"to include dim=X as an argument.", stacklevel=stacklevel)
+    return 0 if ndim in (0, 1, 3) else 1
+
+
+def _float_input(input: Tensor, dtype: Any, op: str) -> Tensor:
+    """``input`` cast to ``dtype`` when given; an integer input without one raises, as in
+    PyTorch."""
+    if dtype is not None:
+        return ops.cast(input, np.dtype(dtype))
+    if input.dtype.kind != "f":
+        raise NotImplementedError(f"{op}: not implemented for {input.dtype} input (shape "
+                                  f"{tuple(input.shape)}); convert it with .float() or pass "
+                                  f"dtype=minigrad.float32")
+    return input
+
+
+def softmax(input: Tensor, dim: int | None = None, _stacklevel: int = 3,
+            dtype: Any = None) -> Tensor:
+    """``exp(x) / sum(exp(x))`` along ``dim``, shifted by the maximum so it never overflows.
+
+    Parameters
+    ----------
+    input : Tensor
+        Floating point (an integer tensor raises ``NotImplementedError``, as in PyTorch,
+        unless ``dtype`` is given).
+    dim : int
+        The dim that sums to 1. ``None`` (deprecated) picks one and warns.
+    dtype : dtype, optional
+        Cast the input to this dtype first.
+    """
+    x = _float_input(input, dtype, "softmax")
+    return ops.softmax(x, _softmax_dim("softmax", x.ndim, dim, _stacklevel))
+
+
+def log_softmax(input: Tensor, dim: int | None = None, _stacklevel: int = 3,
+                dtype: Any = None) -> Tensor:
+    """``x - logsumexp(x)`` along ``dim``; arguments as for :func:`softmax`."""
+    x = _float_input(input, dtype, "log_softmax")
+    return ops.log_softmax(x, _softmax_dim("log_softmax", x.ndim, dim, _stacklevel))
+
+
+def softmin(input: Tensor, dim: int | None = None, _stacklevel: int = 3,
+            dtype: Any = None) -> Tensor:
+    """``softmax(-x)`` along ``dim``; arguments as for :func:`softmax`."""
+    x = _float_input(input, dtype, "softmin")
+    return ops.softmax(-x, _softmax_dim("softmin", x.ndim, dim, _stacklevel))

@@ -1,0 +1,87 @@
+"""Dropout: zero elements (or whole channels) at random while training.
+
+Masks are drawn from ``minigrad.random.default_generator()``, so ``minigrad.manual_seed``
+repeats a run. The kept values are scaled by ``1 / (1 - p)`` (inverted dropout), so the
+expected value is unchanged and evaluation needs no rescaling.
+"""
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+
+from ... import random
+from ...internal import wrap
+from ...tensor import Tensor
+
+
+def _check_p(p: float, op: str) -> None:
+    if not 0.0 <= p <= 1.0:
+        raise ValueError(f"{op}: dropout probability has to be between 0 and 1, but got {p}")
+
+
+def _masked(input: Tensor, p: float, mask_shape: tuple[int, ...]) -> Tensor:
+    """``input`` times a random 0 or ``1 / (1 - p)`` mask of ``mask_shape`` (broadcast)."""
+    if p == 1.0:
+        return input * 0
+    draw_dtype = np.float32 if input.dtype == np.float32 else np.float64
+    keep = random.default_generator().random(mask_shape, dtype=draw_dtype) >= p
+    scale = keep.astype(input.dtype) * np.asarray(1.0 / (1.0 - p), dtype=input.dtype)
+    return input * wrap(scale)
+
+
+def dropout(input: Tensor, p: float = 0.5, training: bool = True,
+            inplace: bool = False) -> Tensor:
+    """Zero each element with probability ``p`` and scale the rest by ``1 / (1 - p)``.
+    Identity (the same tensor) when not training or when ``p`` is 0.
+
+    ``inplace`` is accepted for compatibility; the result is a new tensor either way.
+    """
+    _check_p(p, "dropout")
+    if not training or p == 0.0:
+        return input
+    return _masked(input, p, input.shape)
+
+
+def _feature_mask(shape: tuple[int, ...]) -> tuple[int, ...]:
+    """One draw per (sample, channel): the first two dims kept, the rest size 1."""
+    return tuple(shape[:2]) + (1,) * max(len(shape) - 2, 0)
+
+
+def dropout1d(input: Tensor, p: float = 0.5, training: bool = True,
+              inplace: bool = False) -> Tensor:
+    """Zero whole channels of an ``(N, C, L)`` or unbatched ``(C, L)`` input with
+    probability ``p``, scaling the kept ones by ``1 / (1 - p)``."""
+    _check_p(p, "dropout1d")
+    if input.ndim not in (2, 3):
+        raise RuntimeError(f"dropout1d: Expected 2D or 3D input, but received a {input.ndim}D "
+                           f"input of shape {tuple(input.shape)}")
+    if not training or p == 0.0:
+        return input
+    shape = input.shape if input.ndim == 3 else (1,) + tuple(input.shape)
+    return _masked(input, p, _feature_mask(shape)[3 - input.ndim:])
+
+
+def dropout2d(input: Tensor, p: float = 0.5, training: bool = True,
+              inplace: bool = False) -> Tensor:
+    """Zero whole channels of an ``(N, C, H, W)`` input with probability ``p``, scaling
+    the kept ones by ``1 / (1 - p)``.
+
+    As in PyTorch 2.x, other shapes warn and are read as ``(N, C, *)``: a 3D input is
+    ``(N, C, L)`` (channel-wise 1D dropout), a 2D input is dropped element by element.
+    """
+    _check_p(p, "dropout2d")
+    if input.ndim == 3:
+        warnings.warn("dropout2d: Received a 3D input to dropout2d and assuming that "
+                      "channel-wise 1D dropout behavior is desired - input is interpreted as "
+                      "shape (N, C, L), where C is the channel dim. To maintain the 1D "
+                      "channel-wise dropout behavior, please switch to using dropout1d "
+                      "instead.", stacklevel=2)
+    elif input.ndim != 4:
+        warnings.warn(f"dropout2d: Received a {input.ndim}-D input to dropout2d, which is "
+                      f"deprecated and will result in an error in a future release. To "
+                      f"retain the behavior and silence this warning, please use dropout "
+                      f"instead.", stacklevel=2)
+    if not training or p == 0.0:
+        return input
+    return _masked(input, p, _feature_mask(input.shape))

@@ -1,0 +1,67 @@
+"""The lowering table: registry name of a primitive -> the function that writes its ONNX.
+
+A lowering is ``lower(g, step)``: it reads the step's arguments through the graph builder
+``g`` and writes ONNX nodes whose outputs carry the step's output names. Lowerings are
+declared with ``@lowers("name")`` in the ``lower_*`` modules, one family per module, as the
+primitives are in ``minigrad.ops``.
+
+Primitives without a lowering are listed in ``NOT_EXPORTABLE`` with the reason, so that
+`support` (and the docs table, which a test compares with it) covers every
+registered primitive.
+"""
+from __future__ import annotations
+
+from typing import Callable
+
+LOWERINGS: dict[str, Callable] = {}
+
+NOT_EXPORTABLE: dict[str, str] = {
+    "unfold": "im2col has no ONNX operator; conv2d lowers to Conv without it",
+    "fold": "col2im, the backward of unfold and of conv2d's input; appears in backward "
+            "graphs, no lowering yet",
+    "locally_constant": "a mask or sign read from the data (derivative 0) that backward rules "
+                        "use; appears in backward graphs only",
+    "index_add_at": "the backward of getitem; appears in backward graphs only",
+    "scatter_add": "the backward of gather; appears in backward graphs only",
+    "setitem": "out-of-place x[index] = v has no lowering yet",
+    "copy_slices": "an in-place write through a view (y[0].mul_(2) in grad mode); no "
+                   "lowering yet",
+    "max_pool2d_route": "the backward of max_pool2d; appears in backward graphs only",
+    "max_pool2d_gather": "the double backward of max_pool2d; appears in backward graphs only",
+}
+
+
+def lowers(name: str, varying: tuple[int, ...] = ()) -> Callable[[Callable], Callable]:
+    """Declare the lowering of primitive ``name``.
+
+    ``varying`` lists the positions of non-tensor arguments that may differ between a run
+    at one batch size and a run at another (a reshape's target shape): the lowering turns
+    them into shapes that follow the dynamic axes. Any other argument that differs makes
+    the export fail, since a number baked into the file would be wrong at other sizes.
+    """
+
+    def register(fn: Callable) -> Callable:
+        if name in LOWERINGS:
+            raise ValueError(f"lowers: {name!r} already has a lowering")
+        fn.varying = frozenset(varying)
+        LOWERINGS[name] = fn
+        return fn
+
+    return register
+
+
+def support() -> dict[str, str | None]:
+    """Every registered primitive -> None when it can be exported, else the reason why not.
+
+    Examples
+    --------
+    >>> from minigrad.onnx import support
+    >>> support()["conv2d"] is None
+    True
+    """
+    from ..autograd import primitives
+    from . import lower_conv, lower_math, lower_shape  # noqa: F401  (fill the table)
+
+    return {name: None if name in LOWERINGS else
+            NOT_EXPORTABLE.get(name, "no ONNX lowering (a primitive defined outside minigrad?)")
+            for name in primitives()}
