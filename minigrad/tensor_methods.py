@@ -67,9 +67,13 @@ class TensorMethods:
 
     # --- comparisons and logic (no gradient) ---------------------------------------------
     def __eq__(self, other: Any) -> "Tensor":  # type: ignore[override]
+        if not ops.is_operand(other):  # tensor == None is False, as in PyTorch
+            return NotImplemented
         return ops.compare(np.equal, self, other)
 
     def __ne__(self, other: Any) -> "Tensor":  # type: ignore[override]
+        if not ops.is_operand(other):
+            return NotImplemented
         return ops.compare(np.not_equal, self, other)
 
     def __lt__(self, other: Any) -> "Tensor":

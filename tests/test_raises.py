@@ -258,6 +258,13 @@ def test_an_empty_dim_tuple_reduces_over_everything(op):
         np.testing.assert_allclose(out.item(), getattr(torch.tensor(x), op)(dim=()).item())
 
 
+def test_equality_with_something_that_is_no_operand_is_false_as_in_pytorch():
+    for lib in (minigrad,) if torch is None else (minigrad, torch):
+        t = lib.ones(2)
+        assert (t == None) is False and (t != None) is True  # noqa: E711
+        assert (t == [1.0, 1.0]) is False and (t == "a") is False
+
+
 def test_squeeze_of_an_empty_dim_tuple_squeezes_nothing():
     assert minigrad.ones(1, 2).squeeze(()).shape == (1, 2)
 

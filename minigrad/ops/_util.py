@@ -52,13 +52,19 @@ def _number_array(value: Any) -> np.ndarray:
     return Tensor(value)._data if isinstance(value, (list, tuple)) else np.asarray(value)
 
 
+def is_operand(value: Any) -> bool:
+    """Whether ``value`` can be an operand of an elementwise op: a Tensor, an ndarray or a
+    number. ``tensor == None`` and ``tensor == [1, 2]`` are then False, as in PyTorch."""
+    return isinstance(value, (Tensor, np.ndarray)) or is_number(value)
+
+
 def promoted_dtype(op: str, *values: Any) -> np.dtype:
     """`minigrad.dtypes.result_type` of ``op``'s operands, after checking that each
     is a Tensor, an ndarray or a number. Anything else (a list, a tensor of another
     library) raises a ``TypeError`` that names ``op`` and the operand types, as PyTorch
     refuses ``tensor + list``."""
     for value in values:
-        if not isinstance(value, (Tensor, np.ndarray)) and not is_number(value):
+        if not is_operand(value):
             kinds = " and ".join(type_name(v) for v in values)
             raise TypeError(f"{op}: unsupported operand types {kinds}")
     return result_type(*values)
