@@ -2,19 +2,35 @@
 import numpy as np
 
 from .tensor import Tensor
+from .devices import device, get_default_device, set_default_device
+from .size import Size
+from ._printing import set_printoptions
+from . import accelerator, backends, cuda, return_types
 from . import autograd, ops
 from .autograd import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
 from .dtypes import get_default_dtype, promote_types, result_type, set_default_dtype
-from .creation import (arange, eye, from_numpy, full, ones, ones_like, rand, randint, randn,
+from .creation import (arange, as_tensor, empty, empty_like, eye, from_numpy, full,
+                       full_like, is_floating_point, is_tensor, linspace, logspace, numel,
+                       ones, ones_like, rand, rand_like, randint, randn, randn_like, randperm,
                        tensor, zeros, zeros_like)
-from .random import manual_seed
+from .random import (Generator, get_rng_state, initial_seed, manual_seed, seed,
+                     set_rng_state)
+from .sampling import bernoulli, multinomial, normal
 from .serialization import load, save
-from . import data, nn, optim, testing, viz
+from . import data, nn, optim, testing, utils, viz
 from . import onnx, safetensors  # optional extras: their packages load on first use
 from .ops import (abs, amax, amin, argmax, argmin, cat, chunk, clamp, cos, exp, flatten,
                   gather, log, log_softmax, logsumexp, matmul, max, maximum, mean, min,
                   minimum, permute, prod, relu, reshape, sigmoid, sin, softmax, split, sqrt,
                   squeeze, stack, std, sum, tanh, transpose, unsqueeze, var, where)
+from .ops import (all, allclose, any, argsort, bmm, clone, cumsum, dot, eq, equal, flip, ge,
+                  gt, isclose, isfinite, isinf, isnan, le, lt, masked_fill, mm, narrow, ne,
+                  nonzero, roll, sort, t, tile, topk, unflatten, unique)
+from .ops import ceil, floor, round, sign, trunc  # noqa: A004
+from .ops import clamp as clip  # PyTorch's alias of clamp
+from .ops.arithmetic import (add, div, floor_divide, mul, pow, remainder, square, sub,
+                             true_divide)
+from .ops import cat as concat, cat as concatenate  # PyTorch's aliases of cat
 
 float32 = np.dtype(np.float32)
 float64 = np.dtype(np.float64)

@@ -1,4 +1,8 @@
-"""Factories: tensors made from shapes, ranges and random draws."""
+"""Factories: tensors made from data, shapes, ranges and random draws.
+
+Every factory takes PyTorch's keywords ``dtype``, ``device`` (the CPU only) and
+``requires_grad``; the random ones take ``generator`` too.
+"""
 from __future__ import annotations
 
 from typing import Any, Sequence
@@ -6,13 +10,16 @@ from typing import Any, Sequence
 import numpy as np
 
 from . import random
+from .devices import check_device
 from .dtypes import get_default_dtype, is_number
-from .ops import as_tensor, size_arg
+from .internal import array_of, wrap
+from .ops import as_tensor as _as_operand, size_arg
 from .ops._util import unary_input
 from .tensor import Tensor
 
 
-def tensor(data: Any, dtype: Any = None, requires_grad: bool = False) -> Tensor:
+def tensor(data: Any, dtype: Any = None, requires_grad: bool = False, *, device: Any = None,
+           pin_memory: bool = False) -> Tensor:
     """Make a tensor from numbers, nested lists or an ndarray (the data is copied).
 
     Parameters
@@ -22,67 +29,164 @@ def tensor(data: Any, dtype: Any = None, requires_grad: bool = False) -> Tensor:
         Float data defaults to float32; an ndarray keeps its dtype.
     requires_grad : bool
         Whether backward should fill ``.grad`` for this tensor.
+    device : str or minigrad.device, optional
+        Only the CPU.
+    pin_memory : bool
+        Accepted and ignored (there is no GPU to pin memory for).
     """
+    check_device(device, "tensor")
     return Tensor(data, dtype=dtype, requires_grad=requires_grad)
 
 
-def from_numpy(array: np.ndarray) -> Tensor:
-    """Wrap ``array`` without copying."""
-    if not isinstance(array, np.ndarray):
-        raise TypeError(f"from_numpy: expected np.ndarray (got {type(array).__name__})")
-    return as_tensor(array, "from_numpy")
+def as_tensor(data: Any, dtype: Any = None, device: Any = None) -> Tensor:
+    """``data`` as a tensor, sharing memory when it can: a tensor of the right dtype is
+    returned as it is, an ndarray of the right dtype is wrapped without a copy."""
+    check_device(device, "as_tensor")
+    if isinstance(data, Tensor):
+        return data if dtype is None else data.to(dtype)
+    if isinstance(data, np.ndarray) and (dtype is None or np.dtype(dtype) == data.dtype):
+        return from_numpy(data)
+    return Tensor(data, dtype=dtype)
 
 
-def _make(array: np.ndarray, requires_grad: bool) -> Tensor:
-    t = Tensor._wrap(array)
+def from_numpy(ndarray: np.ndarray) -> Tensor:
+    """Wrap ``ndarray`` without copying: writes to either show in the other."""
+    if not isinstance(ndarray, np.ndarray):
+        raise TypeError(f"from_numpy: expected np.ndarray (got {type(ndarray).__name__})")
+    return _as_operand(ndarray, "from_numpy")  # refuses strings, objects, complex
+
+
+def is_tensor(obj: Any) -> bool:
+    """Whether ``obj`` is a minigrad Tensor."""
+    return isinstance(obj, Tensor)
+
+
+def is_floating_point(input: Tensor) -> bool:
+    """Whether ``input`` has a floating point dtype."""
+    return input.is_floating_point()
+
+
+def numel(input: Tensor) -> int:
+    """The number of elements of ``input``."""
+    return input.numel()
+
+
+def _make(array: np.ndarray, requires_grad: bool, device: Any, op: str) -> Tensor:
+    check_device(device, op)
+    t = wrap(array)
     t.requires_grad = requires_grad
     return t
+
+
+def _shape(op: str, sizes: tuple, size: Any) -> tuple[int, ...]:
+    """The shape from ``f(2, 3)``, ``f((2, 3))`` or ``f(size=(2, 3))``, checked as PyTorch
+    checks it (ints, none negative)."""
+    if size is not None:
+        if sizes:
+            raise TypeError(f"{op}() got multiple values for argument 'size'")
+        return size_arg(op, (tuple(size),))
+    return size_arg(op, sizes)
 
 
 def _float(dtype: Any) -> np.dtype:
     return get_default_dtype() if dtype is None else np.dtype(dtype)
 
 
-def zeros(*size: Any, dtype: Any = None, requires_grad: bool = False) -> Tensor:
+def zeros(*sizes: Any, size: Any = None, dtype: Any = None, device: Any = None,
+          requires_grad: bool = False) -> Tensor:
     """A tensor of zeros of the given shape (float32 by default)."""
-    return _make(np.zeros(size_arg("zeros", size), _float(dtype)), requires_grad)
+    array = np.zeros(_shape("zeros", sizes, size), _float(dtype))
+    return _make(array, requires_grad, device, "zeros")
 
 
-def ones(*size: Any, dtype: Any = None, requires_grad: bool = False) -> Tensor:
+def ones(*sizes: Any, size: Any = None, dtype: Any = None, device: Any = None,
+         requires_grad: bool = False) -> Tensor:
     """A tensor of ones of the given shape (float32 by default)."""
-    return _make(np.ones(size_arg("ones", size), _float(dtype)), requires_grad)
+    array = np.ones(_shape("ones", sizes, size), _float(dtype))
+    return _make(array, requires_grad, device, "ones")
 
 
-def full(size: Sequence[int], fill_value: Any, dtype: Any = None,
+def empty(*sizes: Any, size: Any = None, dtype: Any = None, device: Any = None,
+          requires_grad: bool = False) -> Tensor:
+    """A tensor of the given shape whose values are not initialised (any numbers at all)."""
+    array = np.empty(_shape("empty", sizes, size), _float(dtype))
+    return _make(array, requires_grad, device, "empty")
+
+
+def _fill_dtype(fill_value: Any) -> np.dtype:
+    if not is_number(fill_value):
+        raise TypeError(f"full: fill_value must be a number, got {type(fill_value).__name__}")
+    dtype = np.asarray(fill_value).dtype
+    return get_default_dtype() if dtype.kind == "f" else dtype
+
+
+def full(size: Sequence[int], fill_value: Any, *, dtype: Any = None, device: Any = None,
          requires_grad: bool = False) -> Tensor:
     """A tensor filled with ``fill_value``; its dtype follows the value when not given."""
     if not isinstance(size, (tuple, list)):
         raise TypeError(f"full: argument 'size' must be a tuple of ints, not "
                         f"{type(size).__name__}")
-    if dtype is None:
-        if not is_number(fill_value):
-            raise TypeError(f"full: fill_value must be a number, got "
-                            f"{type(fill_value).__name__}")
-        dtype = np.asarray(fill_value).dtype
-        dtype = get_default_dtype() if dtype.kind == "f" else dtype
-    return _make(np.full(size_arg("full", (size,)), fill_value, dtype=dtype), requires_grad)
+    dtype = _fill_dtype(fill_value) if dtype is None else dtype
+    shape = size_arg("full", (size,))
+    return _make(np.full(shape, fill_value, dtype=dtype), requires_grad, device, "full")
 
 
-def zeros_like(t: Tensor, dtype: Any = None, requires_grad: bool = False) -> Tensor:
-    t = unary_input("zeros_like", t)
-    return _make(np.zeros(t.shape, dtype or t.dtype), requires_grad)
+def _like(op: str, fill: Any, input: Tensor, dtype: Any, device: Any,
+          requires_grad: bool) -> Tensor:
+    input = unary_input(op, input)
+    dtype = input.dtype if dtype is None else np.dtype(dtype)
+    return _make(fill(tuple(input.shape), dtype), requires_grad, device, op)
 
 
-def ones_like(t: Tensor, dtype: Any = None, requires_grad: bool = False) -> Tensor:
-    t = unary_input("ones_like", t)
-    return _make(np.ones(t.shape, dtype or t.dtype), requires_grad)
+def zeros_like(input: Tensor, *, dtype: Any = None, device: Any = None,
+               requires_grad: bool = False) -> Tensor:
+    """Zeros of ``input``'s shape and (unless given) dtype."""
+    return _like("zeros_like", np.zeros, input, dtype, device, requires_grad)
 
 
-def arange(start: Any, end: Any = None, step: Any = 1, dtype: Any = None,
-           requires_grad: bool = False) -> Tensor:
-    """Values from ``start`` up to (not including) ``end``; int64 for integer arguments."""
+def ones_like(input: Tensor, *, dtype: Any = None, device: Any = None,
+              requires_grad: bool = False) -> Tensor:
+    """Ones of ``input``'s shape and (unless given) dtype."""
+    return _like("ones_like", np.ones, input, dtype, device, requires_grad)
+
+
+def empty_like(input: Tensor, *, dtype: Any = None, device: Any = None,
+               requires_grad: bool = False) -> Tensor:
+    """An uninitialised tensor of ``input``'s shape and (unless given) dtype."""
+    return _like("empty_like", np.empty, input, dtype, device, requires_grad)
+
+
+def full_like(input: Tensor, fill_value: Any, *, dtype: Any = None, device: Any = None,
+              requires_grad: bool = False) -> Tensor:
+    """``fill_value`` in ``input``'s shape and (unless given) dtype."""
+    return _like("full_like", lambda shape, dt: np.full(shape, fill_value, dt), input, dtype,
+                 device, requires_grad)
+
+
+def rand_like(input: Tensor, *, dtype: Any = None, device: Any = None,
+              requires_grad: bool = False, generator: Any = None) -> Tensor:
+    """Uniform samples in [0, 1) in ``input``'s shape and (unless given) float dtype."""
+    return rand(*input.shape, dtype=input.dtype if dtype is None else dtype, device=device,
+                requires_grad=requires_grad, generator=generator)
+
+
+def randn_like(input: Tensor, *, dtype: Any = None, device: Any = None,
+               requires_grad: bool = False, generator: Any = None) -> Tensor:
+    """Standard normal samples in ``input``'s shape and (unless given) float dtype."""
+    return randn(*input.shape, dtype=input.dtype if dtype is None else dtype, device=device,
+                 requires_grad=requires_grad, generator=generator)
+
+
+def arange(start: Any, end: Any = None, step: Any = 1, *, dtype: Any = None,
+           device: Any = None, requires_grad: bool = False) -> Tensor:
+    """Values from ``start`` up to (not including) ``end`` in steps of ``step``.
+
+    int64 when all three are integers, float32 otherwise (unless ``dtype`` is given). The
+    length is ``ceil((end - start) / step)``.
+    """
     if end is None:
         start, end = 0, start
+    start, end, step = (v.item() if isinstance(v, Tensor) else v for v in (start, end, step))
     if step == 0:
         raise RuntimeError("arange: step must be nonzero")
     if (end - start) * step < 0:
@@ -93,34 +197,84 @@ def arange(start: Any, end: Any = None, step: Any = 1, dtype: Any = None,
         array = array.astype(dtype)
     elif array.dtype.kind == "f":
         array = array.astype(get_default_dtype())
-    return _make(array, requires_grad)
+    return _make(array, requires_grad, device, "arange")
 
 
-def eye(n: int, m: int | None = None, dtype: Any = None, requires_grad: bool = False) -> Tensor:
+def linspace(start: Any, end: Any, steps: int, *, dtype: Any = None, device: Any = None,
+             requires_grad: bool = False) -> Tensor:
+    """``steps`` evenly spaced values from ``start`` to ``end``, both included.
+
+    Computed in float64 and rounded once to ``dtype`` (float32 by default), so values may
+    differ from PyTorch's in the last bit.
+    """
+    if isinstance(steps, bool) or not isinstance(steps, (int, np.integer)) or steps < 0:
+        raise RuntimeError(f"linspace: number of steps must be a non-negative int, got "
+                           f"{steps!r}")
+    array = np.linspace(float(start), float(end), int(steps))
+    dtype = _float(dtype)
+    if dtype.kind in "iu":
+        array = np.trunc(array)
+    return _make(array.astype(dtype), requires_grad, device, "linspace")
+
+
+def logspace(start: Any, end: Any, steps: int, base: float = 10.0, *, dtype: Any = None,
+             device: Any = None, requires_grad: bool = False) -> Tensor:
+    """``base ** linspace(start, end, steps)``."""
+    exponents = array_of(linspace(start, end, steps, dtype=np.float64))
+    with np.errstate(over="ignore"):  # too large for the dtype: inf, as in PyTorch
+        array = np.power(float(base), exponents).astype(_float(dtype))
+    return _make(array, requires_grad, device, "logspace")
+
+
+def eye(n: int, m: int | None = None, *, dtype: Any = None, device: Any = None,
+        requires_grad: bool = False) -> Tensor:
     """The identity matrix (n x m)."""
     n, m = size_arg("eye", (n, n if m is None else m))
-    return _make(np.eye(n, m, dtype=_float(dtype)), requires_grad)
+    return _make(np.eye(n, m, dtype=_float(dtype)), requires_grad, device, "eye")
 
 
-def rand(*size: Any, dtype: Any = None, requires_grad: bool = False) -> Tensor:
-    """Uniform samples in [0, 1) from the seeded generator."""
-    array = random.default_generator().random(size_arg("rand", size), dtype=np.float64)
-    return _make(array.astype(_float(dtype)), requires_grad)
+def _random_float(op: str, dtype: Any) -> np.dtype:
+    dtype = _float(dtype)
+    if dtype.kind != "f":
+        raise RuntimeError(f"{op}: random floats need a floating point dtype, got {dtype}")
+    return dtype
 
 
-def randn(*size: Any, dtype: Any = None, requires_grad: bool = False) -> Tensor:
-    """Standard normal samples from the seeded generator."""
-    array = random.default_generator().standard_normal(size_arg("randn", size))
-    return _make(array.astype(_float(dtype)), requires_grad)
+def rand(*sizes: Any, size: Any = None, generator: Any = None, dtype: Any = None,
+         device: Any = None, requires_grad: bool = False) -> Tensor:
+    """Uniform samples in [0, 1) from ``generator`` (the seeded default one if None)."""
+    dtype = _random_float("rand", dtype)
+    rng = random.numpy_generator(generator, "rand")
+    array = rng.random(_shape("rand", sizes, size), dtype=np.float64)
+    return _make(array.astype(dtype), requires_grad, device, "rand")
 
 
-def randint(low: int, high: int | None = None, size: Sequence[int] = (),
-            dtype: Any = np.int64) -> Tensor:
-    """Random integers in ``[low, high)``, or ``[0, low)`` when ``high`` is omitted."""
-    if high is None:
-        low, high = 0, low
+def randn(*sizes: Any, size: Any = None, generator: Any = None, dtype: Any = None,
+          device: Any = None, requires_grad: bool = False) -> Tensor:
+    """Standard normal samples from ``generator`` (the seeded default one if None)."""
+    dtype = _random_float("randn", dtype)
+    array = random.numpy_generator(generator, "randn").standard_normal(_shape("randn", sizes, size))
+    return _make(array.astype(dtype), requires_grad, device, "randn")
+
+
+def randint(low: int, high: int | None = None, size: Sequence[int] = (), *,
+            generator: Any = None, dtype: Any = np.int64, device: Any = None,
+            requires_grad: bool = False) -> Tensor:
+    """Random integers in ``[low, high)``; ``randint(high, size)`` draws from ``[0, high)``."""
+    if high is None or isinstance(high, (tuple, list)):  # randint(high, size)
+        low, high, size = 0, low, (size if high is None else high)
     if low >= high:
-        raise RuntimeError(f"randint: expects 'low' to be less than 'high', but got "
-                           f"low={low} >= high={high}")
-    return Tensor._wrap(random.default_generator().integers(low, high, size=tuple(size),
-                                                            dtype=dtype))
+        raise RuntimeError(f"randint: random_ expects 'from' to be less than 'to', but got "
+                           f"from={low} >= to={high}")
+    rng = random.numpy_generator(generator, "randint")
+    array = rng.integers(low, high, size=tuple(size), dtype=np.int64)
+    return _make(array.astype(dtype), requires_grad, device, "randint")
+
+
+def randperm(n: int, *, generator: Any = None, dtype: Any = np.int64, device: Any = None,
+             requires_grad: bool = False) -> Tensor:
+    """A random permutation of ``0 .. n-1``."""
+    if n < 0:
+        raise RuntimeError(f"randperm: n must be non-negative, got {n}")
+    array = random.numpy_generator(generator, "randperm").permutation(int(n))
+    return _make(array.astype(dtype), requires_grad, device, "randperm")

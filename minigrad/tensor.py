@@ -10,7 +10,9 @@ from typing import Any, Callable, Iterator, Sequence
 
 import numpy as np
 
+from . import _printing, devices
 from .dtypes import get_default_dtype, promote_types
+from .size import Size
 from .tensor_methods import TensorMethods
 
 
@@ -173,8 +175,8 @@ class Tensor(TensorMethods):
         self._data = value._data
 
     @property
-    def shape(self) -> tuple[int, ...]:
-        return self._data.shape
+    def shape(self) -> Size:
+        return tuple.__new__(Size, self._data.shape)  # NumPy's shape is already valid
 
     @property
     def ndim(self) -> int:
@@ -187,7 +189,7 @@ class Tensor(TensorMethods):
     def size(self, dim: int | None = None) -> Any:
         """The shape, or the length of dimension ``dim``."""
         if dim is None:
-            return self._data.shape
+            return tuple.__new__(Size, self._data.shape)  # NumPy's shape is already valid
         return self._data.shape[ops.normalize_dim(dim, self.ndim, "size")]
 
     def numel(self) -> int:
@@ -372,12 +374,23 @@ class Tensor(TensorMethods):
                                "ambiguous")
         return bool(self._data.item())
 
-    def to(self, dtype: Any) -> "Tensor":
-        """Cast to ``dtype`` (differentiable between float dtypes)."""
-        dtype = np.dtype(dtype)
-        return self if dtype == self.dtype else ops.cast(self, dtype)
+    def to(self, *args: Any, **kwargs: Any) -> "Tensor":
+        """This tensor with another dtype (differentiable between float dtypes), or itself.
 
-    astype = to
+        Accepts PyTorch's forms: ``to(dtype)``, ``to(device)``, ``to(device, dtype)``,
+        ``to(other_tensor)``, and the keywords ``dtype``, ``device``, ``non_blocking``,
+        ``copy``. The device must be the CPU (see `minigrad.devices`).
+        """
+        if len(args) == 1 and not kwargs and isinstance(args[0], (np.dtype, type)):
+            dtype, copy = np.dtype(args[0]), False  # the common x.to(dtype), kept quick
+        else:
+            dtype, copy = devices.to_arguments(args, kwargs)
+        if dtype is not None and dtype != self.dtype:
+            return ops.cast(self, dtype)
+        return ops.clone(self) if copy else self
+
+    def astype(self, dtype: Any) -> "Tensor":
+        return self.to(dtype=dtype)
 
     def float(self) -> "Tensor":
         return self.to(np.float32)
@@ -398,15 +411,7 @@ class Tensor(TensorMethods):
         return ops.clone(self)
 
     def __repr__(self) -> str:
-        body = np.array2string(self._data, separator=", ", prefix="tensor(", precision=4)
-        extras = []
-        if self.dtype not in (get_default_dtype(), np.dtype(np.int64), np.dtype(np.bool_)):
-            extras.append(f"dtype=minigrad.{self.dtype}")
-        if self._grad_fn is not None:
-            extras.append(f"grad_fn=<{self._grad_fn.name()}>")
-        elif self.requires_grad:
-            extras.append("requires_grad=True")
-        return "tensor(" + ", ".join([body] + extras) + ")"
+        return _printing.tensor_repr(self)
 
     __hash__ = object.__hash__
 

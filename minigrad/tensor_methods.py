@@ -9,12 +9,14 @@ from typing import Any, Iterator, Sequence
 
 import numpy as np
 
+from .tensor_conversions import TensorConversions
+
 # Set by tensor.py once the primitives can be imported: the one back-edge of the package
 # (Tensor's operators call the ops, and the ops build on Tensor).
 ops: Any = None
 
 
-class TensorMethods:
+class TensorMethods(TensorConversions):
     """Operators, math, reductions, movement and in-place methods of `Tensor`."""
 
     __slots__ = ()
@@ -136,6 +138,33 @@ class TensorMethods:
 
     def zero_(self) -> "Tensor":
         return self.fill_(0)
+
+    def abs_(self) -> "Tensor":
+        return ops.inplace(self, "abs_", lambda x, _: ops.abs(x), None)
+
+    def neg_(self) -> "Tensor":
+        return ops.inplace(self, "neg_", lambda x, _: ops.neg(x), None)
+
+    def exp_(self) -> "Tensor":
+        return ops.inplace(self, "exp_", lambda x, _: ops.exp(x), None)
+
+    def log_(self) -> "Tensor":
+        return ops.inplace(self, "log_", lambda x, _: ops.log(x), None)
+
+    def sqrt_(self) -> "Tensor":
+        return ops.inplace(self, "sqrt_", lambda x, _: ops.sqrt(x), None)
+
+    def pow_(self, exponent: Any) -> "Tensor":
+        return ops.inplace(self, "pow_", ops.pow, exponent)
+
+    def sigmoid_(self) -> "Tensor":
+        return ops.inplace(self, "sigmoid_", lambda x, _: ops.sigmoid(x), None)
+
+    def tanh_(self) -> "Tensor":
+        return ops.inplace(self, "tanh_", lambda x, _: ops.tanh(x), None)
+
+    def relu_(self) -> "Tensor":
+        return ops.inplace(self, "relu_", lambda x, _: ops.relu(x), None)
 
     __iadd__ = add_
     __isub__ = sub_
@@ -282,3 +311,160 @@ class TensorMethods:
 
     def gather(self, dim: int, index: Any) -> "Tensor":
         return ops.gather(self, dim, index)
+
+    def unflatten(self, dim: int, sizes: Sequence[int]) -> "Tensor":
+        return ops.unflatten(self, dim, sizes)
+
+    def view_as(self, other: "Tensor") -> "Tensor":
+        return ops.reshape(self, other.shape)
+
+    def reshape_as(self, other: "Tensor") -> "Tensor":
+        return ops.reshape(self, other.shape)
+
+    def t(self) -> "Tensor":
+        return ops.t(self)
+
+    def flip(self, *dims: Any) -> "Tensor":
+        return ops.flip(self, ops.shape_arg(dims))
+
+    def roll(self, shifts: Any, dims: Any = None) -> "Tensor":
+        return ops.roll(self, shifts, dims)
+
+    def repeat(self, *sizes: Any) -> "Tensor":
+        return ops.repeat(self, ops.shape_arg(sizes))
+
+    def tile(self, *dims: Any) -> "Tensor":
+        return ops.tile(self, ops.shape_arg(dims))
+
+    # --- arithmetic with PyTorch's method signatures ---------------------------------------
+    def add(self, other: Any, *, alpha: Any = 1) -> "Tensor":
+        return ops.arithmetic.add(self, other, alpha=alpha)
+
+    def sub(self, other: Any, *, alpha: Any = 1) -> "Tensor":
+        return ops.arithmetic.sub(self, other, alpha=alpha)
+
+    def mul(self, other: Any) -> "Tensor":
+        return ops.mul(self, other)
+
+    def div(self, other: Any, *, rounding_mode: str | None = None) -> "Tensor":
+        return ops.arithmetic.div(self, other, rounding_mode=rounding_mode)
+
+    def true_divide(self, other: Any) -> "Tensor":
+        return ops.div(self, other)
+
+    def floor_divide(self, other: Any) -> "Tensor":
+        return ops.arithmetic.floor_divide(self, other)
+
+    def remainder(self, other: Any) -> "Tensor":
+        return ops.arithmetic.remainder(self, other)
+
+    def __floordiv__(self, other: Any) -> "Tensor":
+        return ops.arithmetic.floor_divide(self, other)
+
+    def __rfloordiv__(self, other: Any) -> "Tensor":
+        return ops.arithmetic.floor_divide(other, self)
+
+    def __mod__(self, other: Any) -> "Tensor":
+        return ops.arithmetic.remainder(self, other)
+
+    def __rmod__(self, other: Any) -> "Tensor":
+        return ops.arithmetic.remainder(other, self)
+
+    def square(self) -> "Tensor":
+        return ops.arithmetic.square(self)
+
+    def mm(self, mat2: "Tensor") -> "Tensor":
+        return ops.mm(self, mat2)
+
+    def bmm(self, mat2: "Tensor") -> "Tensor":
+        return ops.bmm(self, mat2)
+
+    def cumsum(self, dim: int, *, dtype: Any = None) -> "Tensor":
+        return ops.cumsum(self, dim, dtype=dtype)
+
+    # --- comparisons, tests and masks -----------------------------------------------------
+    def eq(self, other: Any) -> "Tensor":
+        return ops.eq(self, other)
+
+    def ne(self, other: Any) -> "Tensor":
+        return ops.ne(self, other)
+
+    def lt(self, other: Any) -> "Tensor":
+        return ops.lt(self, other)
+
+    def le(self, other: Any) -> "Tensor":
+        return ops.le(self, other)
+
+    def gt(self, other: Any) -> "Tensor":
+        return ops.gt(self, other)
+
+    def ge(self, other: Any) -> "Tensor":
+        return ops.ge(self, other)
+
+    def isnan(self) -> "Tensor":
+        return ops.isnan(self)
+
+    def isinf(self) -> "Tensor":
+        return ops.isinf(self)
+
+    def isfinite(self) -> "Tensor":
+        return ops.isfinite(self)
+
+    def all(self, dim: Any = None, keepdim: bool = False) -> "Tensor":
+        return ops.all(self, dim, keepdim)
+
+    def any(self, dim: Any = None, keepdim: bool = False) -> "Tensor":
+        return ops.any(self, dim, keepdim)
+
+    def masked_fill(self, mask: "Tensor", value: Any) -> "Tensor":
+        return ops.masked_fill(self, mask, value)
+
+    def masked_fill_(self, mask: "Tensor", value: Any) -> "Tensor":
+        return ops.inplace(self, "masked_fill_", lambda x, _: ops.masked_fill(x, mask, value),
+                           value)
+
+    # --- sorting ----------------------------------------------------------------------
+    def sort(self, dim: int = -1, descending: bool = False, stable: bool = False) -> Any:
+        return ops.sort(self, dim, descending, stable)
+
+    def argsort(self, dim: int = -1, descending: bool = False, stable: bool = False) -> Any:
+        return ops.argsort(self, dim, descending, stable)
+
+    def topk(self, k: int, dim: int = -1, largest: bool = True, sorted: bool = True) -> Any:
+        return ops.topk(self, k, dim, largest, sorted)
+
+    def unique(self, sorted: bool = True, return_inverse: bool = False,
+               return_counts: bool = False, dim: int | None = None) -> Any:
+        return ops.unique(self, sorted, return_inverse, return_counts, dim)
+
+    def nonzero(self, *, as_tuple: bool = False) -> Any:
+        return ops.nonzero(self, as_tuple=as_tuple)
+
+    def isclose(self, other: Any, rtol: float = 1e-05, atol: float = 1e-08,
+                equal_nan: bool = False) -> "Tensor":
+        return ops.isclose(self, other, rtol, atol, equal_nan)
+
+    def allclose(self, other: Any, rtol: float = 1e-05, atol: float = 1e-08,
+                 equal_nan: bool = False) -> bool:
+        return ops.allclose(self, other, rtol, atol, equal_nan)
+
+    def equal(self, other: "Tensor") -> bool:
+        return ops.equal(self, other)
+
+    def dot(self, other: "Tensor") -> "Tensor":
+        return ops.dot(self, other)
+
+    def round(self, *, decimals: int = 0) -> "Tensor":
+        return ops.round(self, decimals=decimals)
+
+    def floor(self) -> "Tensor":
+        return ops.floor(self)
+
+    def ceil(self) -> "Tensor":
+        return ops.ceil(self)
+
+    def trunc(self) -> "Tensor":
+        return ops.trunc(self)
+
+    def sign(self) -> "Tensor":
+        return ops.sign(self)

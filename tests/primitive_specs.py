@@ -562,6 +562,24 @@ def binary_cross_entropy_cases(draw) -> Case:
     return Case(call, (leaf(p), leaf(t)), f"binary_cross_entropy {shape}")
 
 
+@st.composite
+def cumsum_cases(draw) -> Case:
+    shape = draw(small_shapes())
+    x = leaf(draw(values(shape)))
+    dim = draw(st.integers(-max(len(shape), 1), max(len(shape), 1) - 1))
+    return Case(lambda x: ops.cumsum(x, dim), (x,), f"cumsum(dim={dim})")
+
+
+# Steps (round, floor, ceil, trunc, sign) jump at integers and half-integers: draw k + 0.25.
+AWAY_FROM_STEPS = st.integers(-3, 3).map(lambda k: k + 0.25)
+
+
+def _rounding(name: str) -> Callable:
+    def call(x):
+        return getattr(ops, name)(x)
+    return call
+
+
 # --- the table -----------------------------------------------------------------------------
 SPECS: dict[str, Spec] = {
     # elementwise arithmetic (broadcasting pairs)
@@ -595,6 +613,10 @@ SPECS: dict[str, Spec] = {
     "sum": Spec(reduction_cases(ops.sum, "sum", distinct_input=False)),
     "amax": Spec(reduction_cases(ops.amax, "amax", distinct_input=True)),
     "amin": Spec(reduction_cases(ops.amin, "amin", distinct_input=True)),
+    "cumsum": Spec(cumsum_cases()),
+    # steps (minigrad/ops/rounding.py): zero gradient away from the jumps
+    **{name: Spec(unary(_rounding(name), f"{name}(x)", AWAY_FROM_STEPS))
+       for name in ("round", "floor", "ceil", "trunc", "sign")},
     # movement
     "reshape": Spec(reshape_cases()),
     "permute": Spec(permute_cases()),

@@ -91,3 +91,152 @@ def test_integer_factories_cannot_require_grad():
         minigrad.zeros(2, dtype=np.int64, requires_grad=True)
     with pytest.raises(RuntimeError, match="floating point"):
         minigrad.arange(3, requires_grad=True)
+
+
+# --- issue 12: PyTorch's factories, checked against torch where it is installed ----------
+def _torch():
+    return pytest.importorskip("torch")
+
+
+def _same(ours, theirs, rtol=1e-6):
+    assert str(ours.dtype) == str(theirs.dtype).removeprefix("torch.")
+    assert tuple(ours.shape) == tuple(theirs.shape)
+    np.testing.assert_allclose(ours.numpy(), theirs.numpy(), rtol=rtol, atol=1e-6)
+
+
+@pytest.mark.parametrize("args", [(0, 1, 5), (-3.5, 2.25, 7), (2, -2, 4), (0, 1, 1), (0, 1, 0),
+                                  (1e-3, 1e3, 11)])
+def test_linspace_and_logspace_match_torch(args):
+    torch = _torch()
+    _same(minigrad.linspace(*args), torch.linspace(*args))
+    _same(minigrad.linspace(*args, dtype=minigrad.float64),
+          torch.linspace(*args, dtype=torch.float64))
+    _same(minigrad.logspace(*args[:2], args[2] if args[0] < 100 else 3),
+          torch.logspace(*args[:2], args[2] if args[0] < 100 else 3), rtol=1e-5)
+    _same(minigrad.logspace(*args, base=2), torch.logspace(*args, base=2), rtol=1e-5)
+
+
+def test_linspace_to_integers_and_errors_match_torch():
+    torch = _torch()
+    _same(minigrad.linspace(0, 10, 5, dtype=minigrad.int64),
+          torch.linspace(0, 10, 5, dtype=torch.int64))
+    _same(minigrad.linspace(-7, 3, 4, dtype=minigrad.int64),
+          torch.linspace(-7, 3, 4, dtype=torch.int64))
+    with pytest.raises(RuntimeError):
+        torch.linspace(0, 1, -1)
+    with pytest.raises(RuntimeError, match="steps"):
+        minigrad.linspace(0, 1, -1)
+
+
+@pytest.mark.parametrize("args", [(5,), (0.5,), (1, 4), (0, 1, 0.1), (-1.5, 2.7, 0.3),
+                                  (0, 5, 1.5), (3, -2, -0.5), (10, 0, -3)])
+def test_arange_lengths_dtypes_and_values_match_torch(args):
+    torch = _torch()
+    _same(minigrad.arange(*args), torch.arange(*args))
+    _same(minigrad.arange(*args, dtype=minigrad.float64),
+          torch.arange(*args, dtype=torch.float64))
+
+
+@pytest.mark.parametrize("args", [(0, 5, 0), (5, 0, 1), (0, 5, -1)])
+def test_arange_errors_match_torch(args):
+    torch = _torch()
+    with pytest.raises(RuntimeError):
+        torch.arange(*args)
+    with pytest.raises(RuntimeError, match="arange"):
+        minigrad.arange(*args)
+
+
+def test_like_factories_match_torch():
+    torch = _torch()
+    for dtype in ("float32", "float64", "int64"):
+        ours = minigrad.zeros(2, 3, dtype=np.dtype(dtype))
+        theirs = torch.zeros(2, 3, dtype=getattr(torch, dtype))
+        _same(minigrad.full_like(ours, 7), torch.full_like(theirs, 7))
+        _same(minigrad.ones_like(ours, dtype=minigrad.float64),
+              torch.ones_like(theirs, dtype=torch.float64))
+        assert minigrad.empty_like(ours).shape == (2, 3)
+        assert minigrad.empty_like(ours).dtype == np.dtype(dtype)
+    x = minigrad.zeros(100, 50)
+    for f in (minigrad.rand_like, minigrad.randn_like):
+        r = f(x)
+        assert r.shape == (100, 50) and r.dtype == np.float32 and r.numpy().std() > 0.2
+        assert f(x, dtype=minigrad.float64).dtype == np.float64
+        assert f(x, requires_grad=True).requires_grad
+    with pytest.raises(RuntimeError):
+        torch.randn_like(torch.zeros(2, dtype=torch.int64))
+    with pytest.raises(RuntimeError, match="floating point"):
+        minigrad.randn_like(minigrad.zeros(2, dtype=minigrad.int64))
+
+
+def test_empty_has_the_shape_and_dtype():
+    e = minigrad.empty(2, 3)
+    assert e.shape == (2, 3) and e.dtype == np.float32
+    assert minigrad.empty((4,), dtype=minigrad.int64).dtype == np.int64
+    assert minigrad.empty(2, requires_grad=True).requires_grad
+
+
+def test_randperm_and_generators():
+    p = minigrad.randperm(10)
+    assert p.dtype == np.int64 and sorted(p.tolist()) == list(range(10))
+    g1, g2 = minigrad.Generator().manual_seed(3), minigrad.Generator().manual_seed(3)
+    assert minigrad.randn(4, generator=g1).tolist() == minigrad.randn(4, generator=g2).tolist()
+    assert minigrad.randperm(6, generator=g1).tolist() == \
+        minigrad.randperm(6, generator=g2).tolist()
+    assert minigrad.rand(2, generator=g1).tolist() == minigrad.rand(2, generator=g2).tolist()
+    assert minigrad.randint(0, 9, (5,), generator=g1).tolist() == \
+        minigrad.randint(0, 9, (5,), generator=g2).tolist()
+    assert g1.initial_seed() == 3 and g1.device == minigrad.device("cpu")
+    assert isinstance(minigrad.manual_seed(5), minigrad.Generator)
+    assert minigrad.initial_seed() == 5
+    with pytest.raises(TypeError, match="generator"):
+        minigrad.rand(2, generator=42)
+
+
+def test_the_default_generator_follows_manual_seed_even_with_a_private_one_in_between():
+    minigrad.manual_seed(11)
+    first = minigrad.randn(3).tolist()
+    minigrad.manual_seed(11)
+    minigrad.randn(2, generator=minigrad.Generator().manual_seed(0))
+    assert minigrad.randn(3).tolist() == first
+
+
+def test_as_tensor_from_numpy_share_memory():
+    array = np.arange(3.0)
+    for t in (minigrad.as_tensor(array), minigrad.from_numpy(array)):
+        array[0] = 9.0
+        assert t[0].item() == 9.0 and t.dtype == np.float64
+    t = minigrad.tensor([1.0, 2.0])
+    assert minigrad.as_tensor(t) is t
+    assert minigrad.as_tensor(t, dtype=minigrad.float64).dtype == np.float64
+    assert minigrad.as_tensor([1, 2]).dtype == np.int64
+    assert minigrad.as_tensor(array, dtype=minigrad.float32).dtype == np.float32
+    with pytest.raises(TypeError, match="from_numpy"):
+        minigrad.from_numpy([1.0])
+
+
+def test_rng_state_round_trips():
+    minigrad.manual_seed(8)
+    state = minigrad.get_rng_state()
+    first = minigrad.randn(3).tolist()
+    minigrad.randn(5)
+    minigrad.set_rng_state(state)
+    assert minigrad.randn(3).tolist() == first and minigrad.initial_seed() == 8
+
+
+def test_size_keyword_and_randint_high_size_form_follow_torch():
+    torch = _torch()
+    for name in ("zeros", "ones", "empty", "rand", "randn"):
+        ours, theirs = getattr(minigrad, name), getattr(torch, name)
+        assert ours(size=(2, 3)).shape == theirs(size=(2, 3)).shape == (2, 3)
+        assert ours(size=[4]).shape == (4,)
+        with pytest.raises(TypeError):
+            theirs(2, size=(2,))
+        with pytest.raises(TypeError, match="multiple values"):
+            ours(2, size=(2,))
+    for args in (((10, (3,)), {}), ((3, 10, (2,)), {}), ((5,), {"size": (2,)}),
+                 ((), {"low": 2, "high": 5, "size": (2,)})):
+        ours, theirs = minigrad.randint(*args[0], **args[1]), torch.randint(*args[0], **args[1])
+        assert ours.shape == tuple(theirs.shape) and ours.dtype == np.int64
+    assert set(minigrad.randint(3, (200,)).tolist()) == {0, 1, 2}
+    assert minigrad.is_floating_point(minigrad.ones(1))
+    assert not minigrad.is_floating_point(minigrad.arange(2))

@@ -1,9 +1,16 @@
-"""Datasets and batching: Dataset, TensorDataset, DataLoader, and two real digit sets."""
-from .collate import default_collate
-from .dataloader import DataLoader
-from .dataset import Dataset, Subset, TensorDataset, random_split
+"""Datasets and batching (also importable as ``minigrad.utils.data``): Dataset,
+TensorDataset, samplers, DataLoader, and two real digit sets."""
+from .collate import default_collate, default_convert
+from .dataloader import DataLoader, get_worker_info
+from .dataset import (ConcatDataset, Dataset, IterableDataset, Subset, TensorDataset,
+                      random_split)
 from .digits import load_digits
 from .mnist import MNIST, read_idx
+from .sampler import (BatchSampler, RandomSampler, Sampler, SequentialSampler,
+                      SubsetRandomSampler, WeightedRandomSampler)
 
-__all__ = ["Dataset", "TensorDataset", "Subset", "random_split", "DataLoader",
-           "default_collate", "load_digits", "MNIST", "read_idx"]
+__all__ = ["Dataset", "IterableDataset", "TensorDataset", "Subset", "ConcatDataset",
+           "random_split", "Sampler", "SequentialSampler", "RandomSampler",
+           "SubsetRandomSampler", "WeightedRandomSampler", "BatchSampler", "DataLoader",
+           "get_worker_info", "default_collate", "default_convert", "load_digits", "MNIST",
+           "read_idx"]

@@ -7,6 +7,7 @@ from typing import Any, Sequence
 import numpy as np
 
 from .. import random
+from ..internal import array_of, wrap
 from ..tensor import Tensor
 from .collate import default_collate
 
@@ -34,6 +35,20 @@ class Dataset:
         """
         return default_collate([self[int(i)] for i in indices])
 
+    def __add__(self, other: "Dataset") -> "ConcatDataset":
+        return ConcatDataset([self, other])
+
+
+class IterableDataset:
+    """A dataset that is a stream of samples: subclasses implement ``__iter__``.
+
+    A DataLoader batches the samples in the order the stream gives them (no shuffling,
+    no sampler).
+    """
+
+    def __iter__(self) -> Any:
+        raise NotImplementedError(f"{type(self).__name__} must implement __iter__")
+
 
 class TensorDataset(Dataset):
     """Samples are slices along the first dimension of tensors of equal length.
@@ -53,7 +68,7 @@ class TensorDataset(Dataset):
     def __init__(self, *tensors: Tensor | np.ndarray) -> None:
         if not tensors:
             raise ValueError("TensorDataset: needs at least one tensor")
-        self.tensors = tuple(t if isinstance(t, Tensor) else Tensor._wrap(np.asarray(t))
+        self.tensors = tuple(t if isinstance(t, Tensor) else wrap(np.asarray(t))
                              for t in tensors)
         sizes = [t.shape[0] if t.ndim else None for t in self.tensors]
         if None in sizes or len(set(sizes)) != 1:
@@ -67,10 +82,11 @@ class TensorDataset(Dataset):
     def __len__(self) -> int:
         return self.tensors[0].shape[0]
 
-    def get_batch(self, indices: np.ndarray) -> tuple[Tensor, ...]:
-        """Each tensor indexed with the whole index array at once (no loop over samples)."""
-        return tuple(t[indices] if t.requires_grad else Tensor._wrap(t._data[indices])
-                     for t in self.tensors)
+    def get_batch(self, indices: np.ndarray) -> list[Tensor]:
+        """Each tensor indexed with the whole index array at once (no loop over samples);
+        a list, as ``default_collate`` makes of tuple samples."""
+        return [t[indices] if t.requires_grad else wrap(array_of(t)[indices])
+                for t in self.tensors]
 
 
 class Subset(Dataset):
@@ -98,19 +114,48 @@ class Subset(Dataset):
         return super().get_batch(indices)
 
 
-def resolve_generator(op: str, generator: np.random.Generator | None,
-                      seed: int | None) -> np.random.Generator | None:
-    """The generator given, a new one seeded with ``seed``, or None for minigrad's own."""
+class ConcatDataset(Dataset):
+    """The samples of several datasets, one after the other.
+
+    Parameters
+    ----------
+    datasets : iterable of Dataset
+    """
+
+    def __init__(self, datasets: Sequence[Any]) -> None:
+        self.datasets = list(datasets)
+        if not self.datasets:
+            raise AssertionError("ConcatDataset: datasets should not be an empty iterable")
+        for d in self.datasets:
+            if isinstance(d, IterableDataset):
+                raise AssertionError("ConcatDataset does not support IterableDataset")
+        self.cumulative_sizes = np.cumsum([len(d) for d in self.datasets]).tolist()
+
+    def __len__(self) -> int:
+        return self.cumulative_sizes[-1]
+
+    def __getitem__(self, index: int) -> Any:
+        n = len(self)
+        if not -n <= index < n:
+            raise IndexError(f"ConcatDataset: index {index} is out of range for a dataset "
+                             f"of length {n}")
+        index = int(index) % n
+        which = int(np.searchsorted(self.cumulative_sizes, index, side="right"))
+        start = self.cumulative_sizes[which - 1] if which else 0
+        return self.datasets[which][index - start]
+
+
+def resolve_generator(op: str, generator: Any, seed: int | None) -> Any:
+    """The generator given (checked), a new one seeded with ``seed``, or None for
+    minigrad's default generator."""
     if generator is not None and seed is not None:
         raise ValueError(f"{op}: pass either generator or seed, not both")
-    if generator is not None and not isinstance(generator, np.random.Generator):
-        raise TypeError(f"{op}: generator must be a numpy.random.Generator, got "
-                        f"{type(generator).__name__}")
+    if generator is not None:
+        random.numpy_generator(generator, op)  # raises TypeError for anything else
     return np.random.default_rng(seed) if seed is not None else generator
 
 
-def random_split(dataset: Any, lengths: Sequence[int | float],
-                 generator: np.random.Generator | None = None,
+def random_split(dataset: Any, lengths: Sequence[int | float], generator: Any = None, *,
                  seed: int | None = None) -> list[Subset]:
     """Split ``dataset`` at random into non-overlapping subsets.
 
@@ -120,10 +165,11 @@ def random_split(dataset: Any, lengths: Sequence[int | float],
     lengths : sequence of int or float
         The sizes of the parts, summing to ``len(dataset)``; or fractions summing to 1,
         in which case the samples left over by rounding down go one each to the first parts.
-    generator : numpy.random.Generator, optional
+    generator : minigrad.Generator or numpy.random.Generator, optional
     seed : int, optional
-        Seed of a fresh generator, for a split that is the same on every run. Without
-        ``generator`` or ``seed``, minigrad's generator (see ``minigrad.manual_seed``).
+        (minigrad only) Seed of a fresh generator, for a split that is the same on every
+        run. Without ``generator`` or ``seed``, minigrad's default generator (see
+        ``minigrad.manual_seed``).
 
     Returns
     -------
@@ -133,7 +179,8 @@ def random_split(dataset: Any, lengths: Sequence[int | float],
     --------
     >>> train, test = random_split(TensorDataset(*load_digits()), [0.8, 0.2], seed=0)
     """
-    rng = resolve_generator("random_split", generator, seed) or random.default_generator()
+    rng = random.numpy_generator(resolve_generator("random_split", generator, seed),
+                                 "random_split")
     n = len(dataset)
     sizes = _split_sizes(list(lengths), n)
     order = rng.permutation(n)

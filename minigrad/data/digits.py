@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..internal import wrap
 from ..tensor import Tensor
 
 
@@ -34,4 +35,4 @@ def load_digits() -> tuple[Tensor, Tensor]:
                           "of minigrad, `pip install -e \".[examples]\"`)") from exc
     bunch = sklearn_load_digits()
     images = (bunch.images.astype(np.float32) / np.float32(16)).reshape(-1, 1, 8, 8)
-    return Tensor._wrap(images), Tensor._wrap(bunch.target.astype(np.int64))
+    return wrap(images), wrap(bunch.target.astype(np.int64))

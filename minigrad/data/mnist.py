@@ -12,6 +12,7 @@ from typing import Any, Callable
 
 import numpy as np
 
+from ..internal import wrap
 from ..serialization import atomic_write
 from ..tensor import Tensor
 from .dataset import Dataset, TensorDataset
@@ -131,7 +132,7 @@ class MNIST(TensorDataset):
             raise ValueError(f"MNIST: {images_path} holds {len(images)} images but "
                              f"{labels_path} holds {len(labels)} labels")
         images = (images.astype(np.float32) / np.float32(255))[:, None]
-        super().__init__(Tensor._wrap(images), Tensor._wrap(labels.astype(np.int64)))
+        super().__init__(wrap(images), wrap(labels.astype(np.int64)))
 
     @property
     def images(self) -> Tensor:

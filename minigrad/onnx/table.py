@@ -24,6 +24,7 @@ NOT_EXPORTABLE: dict[str, str] = {
     "index_add_at": "the backward of getitem; appears in backward graphs only",
     "scatter_add": "the backward of gather; appears in backward graphs only",
     "setitem": "out-of-place x[index] = v has no lowering yet",
+    "binary_cross_entropy": "a loss (training only); no lowering yet",
     "copy_slices": "an in-place write through a view (y[0].mul_(2) in grad mode); no "
                    "lowering yet",
     "max_pool2d_route": "the backward of max_pool2d; appears in backward graphs only",

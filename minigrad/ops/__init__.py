@@ -13,3 +13,11 @@ from .inplace import inplace, setitem_
 from .conv import conv2d, fold, unfold
 from .pooling import adaptive_avg_pool2d, avg_pool2d, max_pool2d
 from .special import erf, softplus
+from .linalg import bmm, dot, mm
+from .logic import (all, allclose, any, eq, equal, ge, gt, isclose, isfinite, isinf, isnan, le,
+                    lt, masked_fill, ne, nonzero)
+from .sorting import argsort, sort, topk, unique
+from .cumulative import cumsum
+from .layout import flip, repeat, roll, t, tile, unflatten
+from .rounding import ceil, floor, round, sign, trunc
+from . import arithmetic

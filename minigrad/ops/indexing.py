@@ -184,12 +184,14 @@ class ScatterAdd(Function):
 
 # --- public functions --------------------------------------------------------------------
 def _index_items(index: Any) -> tuple:
-    """The items of a user index, with tensors and lists as arrays."""
+    """The items of a user index, with tensors, lists and ranges as arrays."""
     items = index if isinstance(index, tuple) else (index,)
     key = []
     for item in items:
         if isinstance(item, Tensor):
             item = array_of(item)
+        elif isinstance(item, range):
+            item = np.arange(item.start, item.stop, item.step)
         elif isinstance(item, list):
             item = np.asarray(item)
         if isinstance(item, slice) and item.step is not None and item.step <= 0:

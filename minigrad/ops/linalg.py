@@ -68,3 +68,39 @@ def matmul(a: Any, b: Any) -> Tensor:
         out = movement.squeeze(out, -2 if b.ndim > 1 else -1)
     return out
 
+
+def mm(input: Tensor, mat2: Tensor) -> Tensor:
+    """The product of two matrices, (n, m) @ (m, p); no broadcasting."""
+    for name, t in (("self", input), ("mat2", mat2)):
+        if t.ndim != 2:
+            raise RuntimeError(f"mm: {name} must be a matrix, got shape {tuple(t.shape)}")
+    if input.shape[1] != mat2.shape[0]:
+        raise RuntimeError(f"mm: mat1 and mat2 shapes cannot be multiplied "
+                           f"({input.shape[0]}x{input.shape[1]} and "
+                           f"{mat2.shape[0]}x{mat2.shape[1]})")
+    return matmul(input, mat2)
+
+
+def bmm(input: Tensor, mat2: Tensor) -> Tensor:
+    """Batched matrix product, (b, n, m) @ (b, m, p); no broadcasting."""
+    for name, t in (("batch1", input), ("batch2", mat2)):
+        if t.ndim != 3:
+            raise RuntimeError(f"bmm: {name} must be a 3D tensor, got shape "
+                               f"{tuple(t.shape)}")
+    expected = [input.shape[0], input.shape[2]]
+    if list(mat2.shape[:2]) != expected:
+        raise RuntimeError(f"bmm: Expected size for first two dimensions of batch2 tensor to "
+                           f"be: {expected} but got: {list(mat2.shape[:2])}.")
+    return matmul(input, mat2)
+
+
+def dot(input: Tensor, tensor: Tensor) -> Tensor:
+    """The inner product of two 1-d tensors of the same length."""
+    if input.ndim != 1 or tensor.ndim != 1:
+        raise RuntimeError(f"dot: 1D tensors expected, but got {input.ndim}D and "
+                           f"{tensor.ndim}D tensors")
+    if input.shape != tensor.shape:
+        raise RuntimeError(f"dot: inconsistent tensor size, expected tensor "
+                           f"[{input.shape[0]}] and src [{tensor.shape[0]}] to have the same "
+                           "number of elements")
+    return matmul(input, tensor)

@@ -218,13 +218,13 @@ def softmax(input: Tensor, dim: int | None = None, _stacklevel: int = 3,
 
 def log_softmax(input: Tensor, dim: int | None = None, _stacklevel: int = 3,
                 dtype: Any = None) -> Tensor:
-    """``x - logsumexp(x)`` along ``dim``; arguments as for :func:`softmax`."""
+    """``x - logsumexp(x)`` along ``dim``; arguments as for `softmax`."""
     x = _float_input(input, dtype, "log_softmax")
     return ops.log_softmax(x, _softmax_dim("log_softmax", x.ndim, dim, _stacklevel))
 
 
 def softmin(input: Tensor, dim: int | None = None, _stacklevel: int = 3,
             dtype: Any = None) -> Tensor:
-    """``softmax(-x)`` along ``dim``; arguments as for :func:`softmax`."""
+    """``softmax(-x)`` along ``dim``; arguments as for `softmax`."""
     x = _float_input(input, dtype, "softmin")
     return ops.softmax(-x, _softmax_dim("softmin", x.ndim, dim, _stacklevel))

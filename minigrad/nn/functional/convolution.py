@@ -168,7 +168,7 @@ def _check_transposed(input: Tensor, weight: Tensor, bias: Tensor | None, stride
 def conv_transpose1d(input: Tensor, weight: Tensor, bias: Tensor | None = None,
                      stride: Any = 1, padding: Any = 0, output_padding: Any = 0,
                      groups: int = 1, dilation: Any = 1) -> Tensor:
-    """1-D transposed convolution: :func:`conv_transpose2d` on an image of height 1.
+    """1-D transposed convolution: `conv_transpose2d` on an image of height 1.
 
     ``input`` is (N, C_in, L) or (C_in, L); ``weight`` is (C_in, C_out / groups, K).
     """

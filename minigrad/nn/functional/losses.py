@@ -77,7 +77,7 @@ def mse_loss(input: Tensor, target: Any, size_average: bool | None = None,
 def l1_loss(input: Tensor, target: Any, size_average: bool | None = None,
             reduce: bool | None = None, reduction: str = "mean",
             weight: Tensor | None = None) -> Tensor:
-    """Absolute error ``|input - target|``; arguments as for :func:`mse_loss`."""
+    """Absolute error ``|input - target|``; arguments as for `mse_loss`."""
     reduction = legacy_reduction(size_average, reduce, reduction, "l1_loss")
     diff = input - _regression_target(input, target, "l1_loss", RuntimeError)
     return _weighted(ops.abs(diff), weight, reduction, "l1_loss", True)
@@ -111,7 +111,7 @@ def smooth_l1_loss(input: Tensor, target: Any, size_average: bool | None = None,
 def huber_loss(input: Tensor, target: Any, reduction: str = "mean", delta: float = 1.0,
                weight: Tensor | None = None) -> Tensor:
     """``0.5 d^2`` if ``|d| < delta`` else ``delta (|d| - 0.5 delta)``: ``delta`` times
-    :func:`smooth_l1_loss` with ``beta = delta``.
+    `smooth_l1_loss` with ``beta = delta``.
 
     With ``weight`` (the input's shape), ``'mean'`` is ``mean(w l)`` (as PyTorch).
     """
@@ -153,7 +153,7 @@ def binary_cross_entropy(input: Tensor, target: Any, weight: Tensor | None = Non
     Notes
     -----
     Where ``p`` is exactly 0 or 1 the gradient is ``(p - t) / 1e-12``, as in PyTorch.
-    :func:`binary_cross_entropy_with_logits` on the logits is the stable way.
+    `binary_cross_entropy_with_logits` on the logits is the stable way.
     """
     op = "binary_cross_entropy"
     reduction = legacy_reduction(size_average, reduce, reduction, op)

@@ -1,0 +1,102 @@
+"""Arithmetic with PyTorch's function signatures: ``add``/``sub`` with ``alpha``, ``div``
+with ``rounding_mode``, ``floor_divide``, ``remainder``, ``square``.
+
+They are built from the elementwise primitives (so they differentiate like them). Rounded
+division has a zero gradient almost everywhere; here it is computed outside the graph.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from ..internal import array_of, wrap
+from ..tensor import Tensor
+from . import elementwise
+from ._util import broadcast_shape, operands
+
+ROUNDING_MODES = (None, "trunc", "floor")
+
+
+def _scaled(op: str, input: Any, other: Any, alpha: Any) -> Any:
+    """``alpha * other``, refusing what PyTorch refuses."""
+    if isinstance(alpha, bool) or not isinstance(alpha, (int, float, np.number)):
+        raise RuntimeError(f"{op}: alpha must be a number, got {type(alpha).__name__}")
+    kinds = {t.dtype.kind for t in (input, other) if isinstance(t, Tensor)}
+    if isinstance(alpha, (float, np.floating)) and kinds and kinds <= set("biu"):
+        raise RuntimeError(f"{op}: for integral input tensors, argument alpha must not be a "
+                           f"floating point number (got alpha={alpha})")
+    return other if alpha == 1 else elementwise.mul(other, alpha)
+
+
+def add(input: Any, other: Any, *, alpha: Any = 1) -> Tensor:
+    """``input + alpha * other`` with broadcasting."""
+    return elementwise.add(input, _scaled("add", input, other, alpha))
+
+
+def sub(input: Any, other: Any, *, alpha: Any = 1) -> Tensor:
+    """``input - alpha * other`` with broadcasting."""
+    return elementwise.sub(input, _scaled("sub", input, other, alpha))
+
+
+def mul(input: Any, other: Any) -> Tensor:
+    """``input * other`` with broadcasting."""
+    return elementwise.mul(input, other)
+
+
+def div(input: Any, other: Any, *, rounding_mode: str | None = None) -> Tensor:
+    """``input / other``; ``rounding_mode`` ``"trunc"`` rounds toward zero and ``"floor"``
+    rounds down, keeping integer dtypes (and then has no gradient)."""
+    if rounding_mode not in ROUNDING_MODES:
+        raise RuntimeError(f"div expected rounding_mode to be one of None, 'trunc', or "
+                           f"'floor' but found {rounding_mode!r}")
+    if rounding_mode is None:
+        return elementwise.div(input, other)
+    a, b = operands("div", input, other)
+    broadcast_shape("div", a.shape, b.shape)
+    x, y = array_of(a), array_of(b)
+    if a.dtype.kind in "biu" and b.dtype.kind in "biu":
+        if np.any(y == 0):
+            raise RuntimeError("div: ZeroDivisionError (integer division by zero)")
+        q = np.floor_divide(x, y)
+        if rounding_mode == "trunc":  # floor is one below trunc where signs differ
+            q = q + ((np.remainder(x, y) != 0) & ((x < 0) != (y < 0)))
+        return wrap(q.astype(np.result_type(x, y)))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        exact = np.true_divide(x, y)
+        q = np.trunc(exact) if rounding_mode == "trunc" else np.floor_divide(x, y)
+    return wrap(q.astype(exact.dtype))
+
+
+def true_divide(input: Any, other: Any) -> Tensor:
+    """``input / other``, always true division."""
+    return elementwise.div(input, other)
+
+
+def floor_divide(input: Any, other: Any) -> Tensor:
+    """``input // other``: division rounded down (as ``div(..., rounding_mode="floor")``)."""
+    return div(input, other, rounding_mode="floor")
+
+
+def remainder(input: Any, other: Any) -> Tensor:
+    """``input % other`` with the sign of ``other`` (Python's rule).
+
+    Written as ``input - other * floor(input / other)``, so the gradient is 1 for
+    ``input`` and ``-floor(input / other)`` for ``other``, as in PyTorch.
+    """
+    a, b = operands("remainder", input, other)
+    if a.dtype.kind in "biu" and b.dtype.kind in "biu":
+        if np.any(array_of(b) == 0):
+            raise RuntimeError("remainder: ZeroDivisionError (integer division by zero)")
+        return wrap(np.remainder(array_of(a), array_of(b)))
+    return elementwise.sub(a, elementwise.mul(b, floor_divide(a, b)))
+
+
+def pow(input: Any, exponent: Any) -> Tensor:
+    """``input ** exponent`` elementwise."""
+    return elementwise.pow(input, exponent)
+
+
+def square(input: Tensor) -> Tensor:
+    """``input ** 2`` elementwise (integer tensors stay integer)."""
+    return elementwise.pow(input, 2)

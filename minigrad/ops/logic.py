@@ -1,0 +1,144 @@
+"""Comparisons, tests and masks with PyTorch's names: ``eq`` ... ``ge``, ``isnan``,
+``isclose``, ``all``/``any``, ``nonzero`` (results outside the graph), ``allclose`` and
+``equal`` (Python bools), and ``masked_fill`` (differentiable, built on ``where``).
+"""
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from ..internal import array_of, wrap
+from ..tensor import Tensor
+from ._util import broadcast_shape, normalize_dims
+from .elementwise import compare, where
+
+
+def eq(input: Tensor, other: Any) -> Tensor:
+    """``input == other`` elementwise, as a bool tensor."""
+    return compare(np.equal, input, other)
+
+
+def ne(input: Tensor, other: Any) -> Tensor:
+    """``input != other`` elementwise, as a bool tensor."""
+    return compare(np.not_equal, input, other)
+
+
+def lt(input: Tensor, other: Any) -> Tensor:
+    """``input < other`` elementwise, as a bool tensor."""
+    return compare(np.less, input, other)
+
+
+def le(input: Tensor, other: Any) -> Tensor:
+    """``input <= other`` elementwise, as a bool tensor."""
+    return compare(np.less_equal, input, other)
+
+
+def gt(input: Tensor, other: Any) -> Tensor:
+    """``input > other`` elementwise, as a bool tensor."""
+    return compare(np.greater, input, other)
+
+
+def ge(input: Tensor, other: Any) -> Tensor:
+    """``input >= other`` elementwise, as a bool tensor."""
+    return compare(np.greater_equal, input, other)
+
+
+def isnan(input: Tensor) -> Tensor:
+    """Where ``input`` is NaN (always False for integer and bool tensors)."""
+    return wrap(np.isnan(array_of(input)) if input.dtype.kind == "f"
+                else np.zeros(input.shape, np.bool_))
+
+
+def isinf(input: Tensor) -> Tensor:
+    """Where ``input`` is +inf or -inf."""
+    return wrap(np.isinf(array_of(input)) if input.dtype.kind == "f"
+                else np.zeros(input.shape, np.bool_))
+
+
+def isfinite(input: Tensor) -> Tensor:
+    """Where ``input`` is neither NaN nor infinite."""
+    return wrap(np.isfinite(array_of(input)) if input.dtype.kind == "f"
+                else np.ones(input.shape, np.bool_))
+
+
+def all(input: Tensor, dim: Any = None, keepdim: bool = False) -> Tensor:
+    """Whether every element (along ``dim``) is non-zero, as a bool tensor."""
+    return _reduce(np.all, "all", input, dim, keepdim)
+
+
+def any(input: Tensor, dim: Any = None, keepdim: bool = False) -> Tensor:
+    """Whether some element (along ``dim``) is non-zero, as a bool tensor."""
+    return _reduce(np.any, "any", input, dim, keepdim)
+
+
+def _reduce(find: Any, op: str, input: Tensor, dim: Any, keepdim: bool) -> Tensor:
+    dims = normalize_dims(dim, input.ndim, op)
+    return wrap(np.asarray(find(array_of(input), axis=dims, keepdims=keepdim)))
+
+
+def masked_fill(input: Tensor, mask: Tensor, value: Any) -> Tensor:
+    """``input`` with ``value`` where the bool ``mask`` is True (the two broadcast).
+
+    The gradient flows to ``input`` where the mask is False, and to ``value`` (a number or
+    a 0-d tensor) where it is True.
+    """
+    if not isinstance(mask, Tensor) or mask.dtype != np.bool_:
+        found = mask.dtype if isinstance(mask, Tensor) else type(mask).__name__
+        raise RuntimeError(f"masked_fill: only supports boolean masks, but got mask with "
+                           f"dtype {found}")
+    broadcast_shape("masked_fill", mask.shape, input.shape)
+    if isinstance(value, Tensor):
+        if value.ndim:
+            raise RuntimeError(f"masked_fill: only supports a 0-dimensional value tensor, "
+                               f"but got tensor with {value.ndim} dimension(s)")
+        value = value if value.dtype == input.dtype else value.to(input.dtype)
+    else:
+        value = wrap(np.asarray(value).astype(input.dtype))
+    return where(mask, value, input)
+
+
+def isclose(input: Tensor, other: Any, rtol: float = 1e-05, atol: float = 1e-08,
+            equal_nan: bool = False) -> Tensor:
+    """Where ``|input - other| <= atol + rtol * |other|``, as a bool tensor."""
+    a, b = _same_dtype("isclose", input, other)
+    return wrap(np.isclose(array_of(a), array_of(b), rtol=rtol, atol=atol,
+                           equal_nan=equal_nan))
+
+
+def allclose(input: Tensor, other: Any, rtol: float = 1e-05, atol: float = 1e-08,
+             equal_nan: bool = False) -> bool:
+    """Whether every element of ``input`` is close to ``other`` (see `isclose`)."""
+    return bool(array_of(isclose(input, other, rtol, atol, equal_nan)).all())
+
+
+def equal(input: Tensor, other: Tensor) -> bool:
+    """Whether the two tensors have the same shape and the same values."""
+    return input.shape == other.shape and bool(np.array_equal(array_of(input),
+                                                               array_of(other)))
+
+
+def _same_dtype(op: str, input: Tensor, other: Any) -> tuple[Tensor, Tensor]:
+    other = other if isinstance(other, Tensor) else wrap(np.asarray(other, input.dtype))
+    if input.dtype != other.dtype:
+        raise RuntimeError(f"{op}: expected both tensors to have the same dtype, got "
+                           f"{input.dtype} and {other.dtype}")
+    try:
+        np.broadcast_shapes(input.shape, other.shape)
+    except ValueError:
+        raise RuntimeError(f"{op}: the shapes {tuple(input.shape)} and {tuple(other.shape)} "
+                           "cannot be broadcast together") from None
+    return input, other
+
+
+def nonzero(input: Tensor, *, as_tuple: bool = False) -> Any:
+    """The indices of the non-zero elements: an (n, ndim) int64 tensor, or with
+    ``as_tuple`` one 1-d index tensor per dimension (as ``numpy.nonzero``)."""
+    array = array_of(input)
+    flat = array.reshape(-1) if array.ndim == 0 else array
+    found = [i.astype(np.int64) for i in np.nonzero(flat)]
+    if as_tuple:
+        return tuple(wrap(i) for i in found)
+    columns = np.stack(found, axis=1) if array.ndim else np.zeros((len(found[0]), 0),
+                                                                     np.int64)
+    return wrap(columns)

@@ -1,0 +1,108 @@
+"""Rounding and sign: ``round``, ``floor``, ``ceil``, ``trunc``, ``sign``.
+
+Each is a step function: its derivative is 0 wherever it exists, so the backward rule
+returns zeros (as in PyTorch, whose results also keep a ``grad_fn``). Integer
+inputs come back unchanged in value and dtype (``sign`` of an integer is -1, 0 or 1);
+bool inputs only have a ``sign``, as in PyTorch.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from ..autograd.function import Function, register
+from ..tensor import Tensor
+from . import elementwise
+
+
+class _Step(Function):
+    """z = step(x) for a piecewise-constant ``step``.  dz/dx = 0."""
+
+    @staticmethod
+    def step(x: np.ndarray) -> np.ndarray:
+        raise NotImplementedError
+
+    @classmethod
+    def forward(cls, ctx, x):
+        return cls.step(x)
+
+    @staticmethod
+    def backward(ctx, g):
+        return elementwise.mul(g, 0.0)
+
+
+@register("round")
+class Round(_Step):
+    """z = x rounded to the nearest integer, halves to even.  dz/dx = 0."""
+
+    step = staticmethod(np.round)
+
+
+@register("floor")
+class Floor(_Step):
+    """z = the largest integer <= x.  dz/dx = 0."""
+
+    step = staticmethod(np.floor)
+
+
+@register("ceil")
+class Ceil(_Step):
+    """z = the smallest integer >= x.  dz/dx = 0."""
+
+    step = staticmethod(np.ceil)
+
+
+@register("trunc")
+class Trunc(_Step):
+    """z = x rounded toward zero.  dz/dx = 0."""
+
+    step = staticmethod(np.trunc)
+
+
+@register("sign")
+class Sign(_Step):
+    """z = -1, 0 or 1 as x is negative, zero or positive.  dz/dx = 0."""
+
+    @staticmethod
+    def step(x):
+        return np.sign(x) + x.dtype.type(0)  # + 0 turns the sign of -0.0 into +0.0
+
+
+def _apply(cls: type[_Step], input: Tensor) -> Tensor:
+    if input.dtype.kind == "b":
+        if cls is Sign:
+            return elementwise.clone(input)  # the sign of a bool is itself
+        raise NotImplementedError(f"{cls.name}: not implemented for bool tensors")
+    if input.dtype.kind in "iu" and cls is not Sign:
+        return elementwise.clone(input)
+    return cls.apply(input)
+
+
+def round(input: Tensor, *, decimals: int = 0) -> Tensor:
+    """Round to ``decimals`` decimal places (halves to even); the gradient is 0."""
+    if decimals == 0:
+        return _apply(Round, input)
+    if input.dtype.kind != "f":
+        raise NotImplementedError(f"round: decimals={decimals} is not implemented for "
+                                  f"{input.dtype} tensors")
+    scale = 10.0 ** decimals
+    return elementwise.div(Round.apply(elementwise.mul(input, scale)), scale)
+
+
+def floor(input: Tensor) -> Tensor:
+    """The largest integer <= each element; the gradient is 0."""
+    return _apply(Floor, input)
+
+
+def ceil(input: Tensor) -> Tensor:
+    """The smallest integer >= each element; the gradient is 0."""
+    return _apply(Ceil, input)
+
+
+def trunc(input: Tensor) -> Tensor:
+    """Each element rounded toward zero; the gradient is 0."""
+    return _apply(Trunc, input)
+
+
+def sign(input: Tensor) -> Tensor:
+    """-1, 0 or 1 for each element (0 for -0.0 as well); the gradient is 0."""
+    return _apply(Sign, input)

@@ -1,0 +1,53 @@
+"""Named pairs returned by ops that give values and their indices, printed as PyTorch's
+``torch.return_types`` are (``minigrad.return_types.sort(values=..., indices=...)``).
+
+They are named tuples: ``values, indices = x.sort()`` and ``x.sort().values`` both work.
+"""
+from __future__ import annotations
+
+from typing import Any, NamedTuple
+
+
+def _show(pair: Any) -> str:
+    return (f"minigrad.return_types.{type(pair).__name__}(\nvalues={pair.values!r},\n"
+            f"indices={pair.indices!r})")
+
+
+class sort(NamedTuple):  # noqa: N801  (named as the op, like torch.return_types.sort)
+    """What ``sort`` returns."""
+
+    values: Any
+    indices: Any
+
+    def __repr__(self) -> str:
+        return _show(self)
+
+
+class topk(NamedTuple):  # noqa: N801
+    """What ``topk`` returns."""
+
+    values: Any
+    indices: Any
+
+    def __repr__(self) -> str:
+        return _show(self)
+
+
+class max(NamedTuple):  # noqa: N801, A001
+    """What ``max(dim=...)`` returns."""
+
+    values: Any
+    indices: Any
+
+    def __repr__(self) -> str:
+        return _show(self)
+
+
+class min(NamedTuple):  # noqa: N801, A001
+    """What ``min(dim=...)`` returns."""
+
+    values: Any
+    indices: Any
+
+    def __repr__(self) -> str:
+        return _show(self)

@@ -1,0 +1,108 @@
+"""Random draws parameterised by tensors: ``multinomial``, ``bernoulli``, ``normal``.
+
+Like the random factories they draw from ``generator`` (a ``minigrad.Generator`` or a
+``numpy.random.Generator``) or from minigrad's seeded default generator. The streams are
+NumPy's, so the numbers differ from PyTorch's for the same seed; the distributions and
+the shapes, dtypes and errors are PyTorch's. The results are outside the graph.
+"""
+from __future__ import annotations
+
+from typing import Any, Sequence
+
+import numpy as np
+
+from . import random
+from .devices import check_device
+from .internal import array_of, wrap
+from .dtypes import get_default_dtype
+from .tensor import Tensor
+
+
+def multinomial(input: Tensor, num_samples: int, replacement: bool = False, *,
+                generator: Any = None) -> Tensor:
+    """Indices drawn with probabilities proportional to the weights in ``input``.
+
+    Parameters
+    ----------
+    input : Tensor
+        Non-negative weights, 1-d (one distribution) or 2-d (one per row).
+    num_samples : int
+    replacement : bool
+        Without replacement an index is drawn at most once (then at most as many samples
+        as categories); indices of weight 0 come only after all the others.
+    generator : minigrad.Generator or numpy.random.Generator, optional
+
+    Returns
+    -------
+    Tensor
+        int64, shape ``(num_samples,)`` or ``(rows, num_samples)``.
+    """
+    weights = array_of(input).astype(np.float64)
+    if weights.ndim not in (1, 2):
+        raise RuntimeError(f"multinomial: prob_dist must be 1 or 2 dim, got shape "
+                           f"{tuple(input.shape)}")
+    if num_samples <= 0:
+        raise RuntimeError(f"multinomial: cannot sample n_sample <= 0 samples "
+                           f"(got {num_samples})")
+    if not replacement and num_samples > weights.shape[-1]:
+        raise RuntimeError(f"multinomial: cannot sample n_sample > prob_dist.size(-1) "
+                           f"samples without replacement ({num_samples} > "
+                           f"{weights.shape[-1]})")
+    if not np.all(np.isfinite(weights)) or np.any(weights < 0):
+        raise RuntimeError("multinomial: probability tensor contains either `inf`, `nan` or "
+                           "element < 0")
+    rows = weights.reshape(-1, weights.shape[-1])
+    if np.any(rows.sum(axis=1) <= 0):
+        raise RuntimeError("multinomial: invalid multinomial distribution (sum of "
+                           "probabilities <= 0)")
+    rng = random.numpy_generator(generator, "multinomial")
+    if replacement:
+        cumulative = np.cumsum(rows, axis=1)
+        u = rng.random((len(rows), num_samples)) * cumulative[:, -1:]
+        drawn = np.stack([np.searchsorted(c, row_u, side="right")
+                          for c, row_u in zip(cumulative, u)])
+        drawn = np.minimum(drawn, rows.shape[1] - 1)
+    else:
+        # Exponential races: the k smallest of E_i / w_i are a weighted draw without
+        # replacement (weight 0 gives an infinite key, so it comes last).
+        with np.errstate(divide="ignore"):
+            keys = rng.exponential(size=rows.shape) / rows
+        drawn = np.argsort(keys, axis=1, kind="stable")[:, :num_samples]
+    return wrap(drawn.astype(np.int64).reshape(weights.shape[:-1] + (num_samples,)))
+
+
+def bernoulli(input: Tensor, *, generator: Any = None) -> Tensor:
+    """1 with probability ``input`` and 0 otherwise, elementwise, in ``input``'s dtype."""
+    p = array_of(input)
+    if p.dtype.kind != "f":
+        raise RuntimeError(f"bernoulli: expected a floating point tensor of probabilities, "
+                           f"got {p.dtype}")
+    if np.any((p < 0) | (p > 1)) or np.any(np.isnan(p)):
+        raise RuntimeError("bernoulli: expected 0 <= p <= 1 for every probability")
+    rng = random.numpy_generator(generator, "bernoulli")
+    return wrap((rng.random(p.shape) < p).astype(p.dtype))
+
+
+def normal(mean: Any, std: Any = 1.0, size: Sequence[int] | None = None, *,
+           generator: Any = None, dtype: Any = None, device: Any = None,
+           requires_grad: bool = False) -> Tensor:
+    """Samples from N(mean, std**2): ``mean`` and ``std`` are numbers (then ``size`` is
+    required) or tensors, which broadcast together."""
+    check_device(device, "normal")
+    rng = random.numpy_generator(generator, "normal")
+    tensors = [t for t in (mean, std) if isinstance(t, Tensor)]
+    if not tensors:
+        if size is None:
+            raise TypeError("normal: with a number mean and std, size is required")
+        out_dtype = get_default_dtype() if dtype is None else np.dtype(dtype)
+        shape = tuple(size)
+    else:
+        out_dtype = tensors[0].dtype
+        shape = np.broadcast_shapes(*(t.shape for t in tensors))
+    m = array_of(mean) if isinstance(mean, Tensor) else mean
+    s = array_of(std) if isinstance(std, Tensor) else std
+    if np.any(np.asarray(s) < 0):
+        raise RuntimeError("normal: expected all elements of std >= 0.0")
+    t = wrap((m + s * rng.standard_normal(shape)).astype(out_dtype))
+    t.requires_grad = requires_grad
+    return t

@@ -1,0 +1,359 @@
+"""Tensor methods and functions of issue 12, each checked against PyTorch on the same
+inputs: values, dtypes, shapes, gradients, and which inputs raise."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+import minigrad
+from minigrad.testing.strategies import shapes
+from torch_compare import compare, same_error
+
+torch = pytest.importorskip("torch")
+
+
+def distinct(shape, seed=0, dtype=np.float64):
+    """Values with no ties (a permutation of spaced numbers), so sorts are unambiguous."""
+    n = int(np.prod(shape))
+    values = np.random.default_rng(seed).permutation(n) * 0.37 - n * 0.15 + 0.05
+    return values.reshape(shape).astype(dtype)
+
+
+SMALL = shapes(min_dims=1, max_dims=3, max_side=4)
+
+
+@given(SMALL, st.integers(0, 2**16))
+def test_sort_argsort_topk_cumsum_flip_match_torch(shape, seed):
+    x = distinct(shape, seed)
+    dim = seed % len(shape) - len(shape) * (seed % 2)
+    k = seed % (shape[dim] + 1)
+    compare(torch, lambda lib, x: x.sort(dim=dim), x)
+    compare(torch, lambda lib, x: lib.sort(x, dim, descending=True), x)
+    compare(torch, lambda lib, x: x.argsort(dim=dim, descending=bool(seed % 3)), x, grad=False)
+    compare(torch, lambda lib, x: lib.topk(x, k, dim=dim), x)
+    compare(torch, lambda lib, x: x.topk(k, dim, largest=False), x)
+    compare(torch, lambda lib, x: x.cumsum(dim), x)
+    compare(torch, lambda lib, x: lib.cumsum(x, dim=dim), x)
+    compare(torch, lambda lib, x: lib.flip(x, [dim]), x)
+    compare(torch, lambda lib, x: x.flip(*range(len(shape))), x)
+
+
+@given(SMALL, st.integers(-5, 5), st.integers(0, 2**16))
+def test_roll_repeat_tile_unflatten_t_match_torch(shape, shift, seed):
+    x = distinct(shape, seed)
+    dim = seed % len(shape)
+    reps = tuple(1 + (seed >> i) % 3 for i in range(len(shape) + seed % 2))
+    compare(torch, lambda lib, x: x.roll(shift), x)
+    compare(torch, lambda lib, x: lib.roll(x, (shift, 1), (dim, -1)), x)
+    compare(torch, lambda lib, x: x.repeat(*reps), x)
+    compare(torch, lambda lib, x: lib.tile(x, reps[1:]), x)
+    compare(torch, lambda lib, x: x.unflatten(dim, (1, shape[dim], 1)), x)
+    compare(torch, lambda lib, x: x.unflatten(dim, (-1, 1)), x)
+    if len(shape) <= 2:
+        compare(torch, lambda lib, x: x.t(), x)
+        compare(torch, lambda lib, x: lib.t(x), x)
+
+
+@given(shapes(min_dims=0, max_dims=3, max_side=3), st.integers(0, 2**16))
+def test_masked_fill_and_comparisons_match_torch(shape, seed):
+    rng = np.random.default_rng(seed)
+    x, y = distinct(shape, seed), distinct(shape, seed + 1)
+    mask = rng.random(shape) < 0.5
+    compare(torch, lambda lib, x, m: x.masked_fill(m, -1.5), x, mask)
+    compare(torch, lambda lib, x, m: lib.masked_fill(x, m, lib.tensor(2.0)), x, mask)
+    for name in ("eq", "ne", "lt", "le", "gt", "ge"):
+        compare(torch, lambda lib, x, y: getattr(x, name)(y), x, y, grad=False)
+        compare(torch, lambda lib, x, y: getattr(lib, name)(x, 0.5), x, y, grad=False)
+    compare(torch, lambda lib, x: x.eq(x), x, grad=False)
+
+
+def test_masked_fill_in_place_and_on_integers():
+    compare(torch, lambda lib, x, m: x.masked_fill(m, 2.7), np.array([1, 2, 3]),
+            np.array([True, False, True]), grad=False)
+    compare(torch, lambda lib, x, m: x.masked_fill(m, 0.0), np.ones((3, 2)),
+            np.array([True, False]), grad=False)  # the mask broadcasts
+    x = minigrad.tensor([1.0, 2.0, 3.0])
+    assert x.masked_fill_(x > 1.5, 0.0) is x and x.tolist() == [1.0, 0.0, 0.0]
+
+
+def test_masked_fill_errors_match_torch():
+    assert same_error(torch, lambda lib, x, m: x.masked_fill(m, 1.0), np.ones(2),
+                      np.array([1, 0])) is RuntimeError
+    assert same_error(torch, lambda lib, x, m: x.masked_fill(m, lib.ones(2)), np.ones(2),
+                      np.array([True, False])) is RuntimeError
+
+
+@given(shapes(min_dims=0, max_dims=3, max_side=3), st.integers(0, 2**16),
+       st.sampled_from([1, 2, -0.5, 3.0]))
+def test_arithmetic_functions_and_methods_match_torch(shape, seed, alpha):
+    x, y = distinct(shape, seed), distinct(shape, seed + 7)
+    y = np.where(np.abs(y) < 0.3, 1.1, y)  # away from zero, for division
+    compare(torch, lambda lib, x, y: lib.add(x, y, alpha=alpha), x, y)
+    compare(torch, lambda lib, x, y: x.sub(y, alpha=alpha), x, y)
+    compare(torch, lambda lib, x, y: lib.sub(x, 2.5, alpha=alpha), x, y)
+    compare(torch, lambda lib, x, y: x.mul(y) + lib.mul(x, 3), x, y)
+    compare(torch, lambda lib, x, y: lib.div(x, y) + x.div(2.0), x, y)
+    compare(torch, lambda lib, x, y: x.true_divide(y), x, y)
+    compare(torch, lambda lib, x, y: lib.pow(lib.abs(x) + 1, y) + x.pow(2), x, y)
+    compare(torch, lambda lib, x, y: lib.square(x) + x.square(), x, y)
+    compare(torch, lambda lib, x, y: lib.remainder(x, y) + x % 0.7, x, y)
+    compare(torch, lambda lib, x, y: lib.div(x, y, rounding_mode="floor"), x, y, grad=False)
+    compare(torch, lambda lib, x, y: x.div(y, rounding_mode="trunc"), x, y, grad=False)
+    compare(torch, lambda lib, x, y: x // y, x, y, grad=False)
+
+
+@pytest.mark.parametrize("mode", [None, "trunc", "floor"])
+def test_integer_division_matches_torch(mode):
+    a = np.array([-7, 7, -7, 7, 0, 9, -9, 1], np.int64)
+    b = np.array([2, 2, -2, -2, 3, -4, 4, 5], np.int64)
+    compare(torch, lambda lib, a, b: lib.div(a, b, rounding_mode=mode), a, b, grad=False)
+    compare(torch, lambda lib, a, b: a % b, a, b, grad=False)
+    compare(torch, lambda lib, a, b: a // 3, a, b, grad=False)
+    compare(torch, lambda lib, a, b: 7 // b, a, b, grad=False)
+    compare(torch, lambda lib, a, b: lib.square(a), a, b, grad=False)
+
+
+def test_arithmetic_errors_match_torch():
+    ints, floats = np.array([1, 2]), np.array([1.0, 2.0])
+    assert same_error(torch, lambda lib, a: lib.add(a, a, alpha=0.5), ints) is RuntimeError
+    assert same_error(torch, lambda lib, a: lib.div(a, a, rounding_mode="round"),
+                      floats) is RuntimeError
+    assert same_error(torch, lambda lib, a: lib.div(a, a * 0, rounding_mode="floor"),
+                      ints) is RuntimeError
+
+
+@given(st.integers(1, 4), st.integers(1, 4), st.integers(1, 4), st.integers(1, 3))
+def test_mm_bmm_match_torch(n, m, p, b):
+    compare(torch, lambda lib, x, y: lib.mm(x, y), distinct((n, m)), distinct((m, p), 1))
+    compare(torch, lambda lib, x, y: x.mm(y), distinct((n, m)), distinct((m, p), 1))
+    compare(torch, lambda lib, x, y: lib.bmm(x, y), distinct((b, n, m)), distinct((b, m, p), 1))
+    compare(torch, lambda lib, x, y: x.bmm(y), distinct((b, n, m)), distinct((b, m, p), 1))
+
+
+@pytest.mark.parametrize("f, shapes_", [
+    (lambda lib, x, y: lib.mm(x, y), [(2, 3), (3,)]),
+    (lambda lib, x, y: lib.mm(x, y), [(2, 3, 4), (4, 2)]),
+    (lambda lib, x, y: lib.mm(x, y), [(2, 3), (4, 5)]),
+    (lambda lib, x, y: lib.bmm(x, y), [(2, 3), (3, 2)]),
+    (lambda lib, x, y: lib.bmm(x, y), [(2, 2, 3), (3, 3, 4)]),
+    (lambda lib, x, y: lib.bmm(x, y), [(2, 2, 3), (2, 4, 4)]),
+    (lambda lib, x, y: x.t(), [(2, 3, 4), (1,)]),
+    (lambda lib, x, y: x.repeat(2), [(2, 3), (1,)]),
+    (lambda lib, x, y: x.unflatten(1, (2, 2)), [(2, 3), (1,)]),
+    (lambda lib, x, y: x.topk(4), [(3,), (1,)]),
+    (lambda lib, x, y: lib.roll(x, (1, 2), 0), [(3,), (1,)]),
+    (lambda lib, x, y: lib.flip(x, 0), [(3,), (1,)]),
+    (lambda lib, x, y: lib.flip(x, (0, 0)), [(3,), (1,)]),
+    (lambda lib, x, y: x.view_as(y), [(2, 3), (4,)]),
+    (lambda lib, x, y: x.expand_as(y), [(2, 3), (3, 3)]),
+])
+def test_shape_errors_match_torch(f, shapes_):
+    same_error(torch, f, *[np.ones(s) for s in shapes_])
+
+
+def test_view_reshape_expand_type_as_match_torch():
+    x, y = distinct((2, 3)), distinct((3, 2), 1)
+    compare(torch, lambda lib, x, y: x.view_as(y), x, y)
+    compare(torch, lambda lib, x, y: x.reshape_as(y), x, y)
+    compare(torch, lambda lib, x, y: x[:1].expand_as(x), x, y)
+    compare(torch, lambda lib, x, y: x.type_as(y.long()), x, y, grad=False)
+    compare(torch, lambda lib, x, y: x.float().type_as(y) * y.t(), x, y)
+
+
+@pytest.mark.parametrize("array", [
+    np.array([1.0, np.nan, np.inf, -np.inf, 0.0], np.float32), np.array([[1, 0], [2, 3]]),
+    np.array([True, False]), np.zeros((0, 2)), np.array(2.5),
+])
+def test_tests_and_reductions_of_truth_match_torch(array):
+    for f in (lambda lib, x: x.isnan(), lambda lib, x: lib.isinf(x),
+              lambda lib, x: lib.isfinite(x), lambda lib, x: x.all(), lambda lib, x: x.any(),
+              lambda lib, x: lib.all(x, dim=-1) if x.ndim else x.all(),
+              lambda lib, x: x.any(0, keepdim=True) if x.ndim else x.any()):
+        compare(torch, f, array, grad=False)
+
+
+def test_type_element_size_nelement_contiguous():
+    for dtype, name in ((np.float32, "Float"), (np.float64, "Double"), (np.int64, "Long"),
+                        (np.int32, "Int"), (np.bool_, "Bool"), (np.uint8, "Byte")):
+        ours = minigrad.zeros(2, 3, dtype=dtype)
+        theirs = torch.zeros(2, 3, dtype=getattr(torch, np.dtype(dtype).name))
+        assert ours.type() == f"minigrad.{name}Tensor" == theirs.type().replace("torch",
+                                                                                 "minigrad")
+        assert ours.element_size() == theirs.element_size()
+        assert ours.nelement() == theirs.nelement() == minigrad.numel(ours) == 6
+    x = minigrad.zeros(2, 3)
+    assert x.type(minigrad.float64).dtype == np.float64
+    assert x.type("minigrad.LongTensor").dtype == np.int64
+    assert x.is_contiguous() and x.contiguous() is x
+    xt = x.t()
+    assert not xt.is_contiguous() and xt.contiguous().is_contiguous()
+    assert torch.zeros(2, 3).t().is_contiguous() is False
+
+
+def test_index_lets_a_label_tensor_pick_from_a_list():
+    classes = ["plane", "car", "bird"]
+    assert classes[minigrad.tensor(2)] == classes[torch.tensor(2)] == "bird"
+    assert classes[minigrad.tensor([1])] == "car"
+    assert range(10)[minigrad.tensor(3)] == 3
+    for bad in (minigrad.tensor(1.0), minigrad.tensor([1, 2])):
+        with pytest.raises(TypeError, match="only integer tensors of a single element"):
+            classes[bad]
+
+
+def test_format_of_a_scalar_tensor_and_refusal_otherwise():
+    loss = minigrad.tensor(0.123456)
+    assert f"{loss:.4f}" == f"{torch.tensor(0.123456):.4f}" == "0.1235"
+    assert f"{minigrad.tensor(7):>3}" == "  7"
+    assert f"{minigrad.tensor([1.0, 2.0])}" == "tensor([1., 2.])"
+    for t in (minigrad.ones(2), minigrad.ones(1)):
+        with pytest.raises(TypeError, match="unsupported format string"):
+            f"{t:.4f}"
+
+
+def test_new_factories_keep_dtype_and_follow_torch():
+    for dtype in (np.float64, np.int64):
+        x = minigrad.ones(2, dtype=dtype)
+        tx = torch.ones(2, dtype=getattr(torch, np.dtype(dtype).name))
+        pairs = [(x.new_zeros(2, 3), tx.new_zeros(2, 3)), (x.new_ones((3,)), tx.new_ones((3,))),
+                 (x.new_full((2,), 4), tx.new_full((2,), 4)),
+                 (x.new_tensor([1, 2]), tx.new_tensor([1, 2])),
+                 (x.new_zeros(2, dtype=minigrad.float32), tx.new_zeros(2, dtype=torch.float32))]
+        for ours, theirs in pairs:
+            assert str(ours.dtype) == str(theirs.dtype).removeprefix("torch.")
+            assert ours.tolist() == theirs.tolist()
+        assert x.new_empty(4, 2).shape == (4, 2) and x.new_empty(1).dtype == dtype
+    assert minigrad.ones(2).new_zeros(2, requires_grad=True).requires_grad
+
+
+def test_random_fills_use_the_generator():
+    g = minigrad.Generator().manual_seed(0)
+    x = minigrad.zeros(1000).uniform_(-2, 2, generator=g)
+    assert -2 <= x.min().item() and x.max().item() < 2 and abs(x.mean().item()) < 0.2
+    y = minigrad.zeros(1000, dtype=minigrad.float64).normal_(3.0, 0.5)
+    assert y.dtype == np.float64 and abs(y.mean().item() - 3) < 0.1
+    w = minigrad.zeros(3, requires_grad=True)
+    with minigrad.no_grad():
+        w.uniform_()
+    assert w.requires_grad and w.is_leaf
+
+
+def test_cumsum_dtypes_match_torch():
+    for array in (np.array([True, True, False]), np.array([1, 2], np.int32), np.array(2.0),
+                  np.array([[1.5, 2.0]], np.float32)):
+        compare(torch, lambda lib, x: lib.cumsum(x, 0), array, grad=False)
+    compare(torch, lambda lib, x: x.cumsum(0, dtype=lib.float64), np.array([1, 2]), grad=False)
+
+
+def test_sort_puts_nan_last_ascending_and_first_descending_with_stable_ties():
+    x = np.array([3.0, np.nan, 1.0, 3.0, 1.0], np.float32)
+    compare(torch, lambda lib, x: lib.sort(x, stable=True), x, grad=False)
+    compare(torch, lambda lib, x: lib.sort(x, descending=True, stable=True), x, grad=False)
+    compare(torch, lambda lib, x: x.sort(), np.array(2.0), grad=False)
+
+
+def test_concat_aliases_and_predicates():
+    a, b = minigrad.ones(2), minigrad.zeros(2)
+    assert minigrad.concat([a, b]).tolist() == minigrad.concatenate([a, b]).tolist() == \
+        [1, 1, 0, 0]
+    assert minigrad.is_tensor(a) and not minigrad.is_tensor(a.numpy())
+
+
+def test_isclose_allclose_equal_match_torch():
+    a = np.array([1.0, 2.0, np.nan], np.float32)
+    b = np.array([1.0, 2.0000001, np.nan], np.float32)
+    for f in (lambda lib, a, b: lib.isclose(a, b), lambda lib, a, b: a.isclose(b, equal_nan=True),
+              lambda lib, a, b: lib.isclose(a, b, rtol=0, atol=0)):
+        compare(torch, f, a, b, grad=False)
+    for f in (lambda lib, a, b: lib.allclose(a, b), lambda lib, a, b: a.allclose(b, equal_nan=True),
+              lambda lib, a, b: lib.equal(a, b), lambda lib, a, b: a.equal(a[:2]),
+              lambda lib, a, b: lib.equal(a[:2], a[:2].long()),
+              lambda lib, a, b: lib.equal(a[:2], b[:2])):
+        compare(torch, f, a, b, grad=False)
+    assert same_error(torch, lambda lib, a, b: lib.allclose(a, b.double()), a, b) is RuntimeError
+    assert same_error(torch, lambda lib, a, b: lib.allclose(a, b[:2]), a, b) is RuntimeError
+
+
+@pytest.mark.parametrize("array", [np.array([[0, 1], [2, 0]]), np.array(3), np.array(0.0),
+                                   np.zeros((2, 0)), np.array([[[1.5, 0.0]], [[0.0, -1.0]]])])
+def test_nonzero_matches_torch(array):
+    compare(torch, lambda lib, x: x.nonzero(), array, grad=False)
+    compare(torch, lambda lib, x: lib.nonzero(x, as_tuple=True), array, grad=False)
+
+
+def test_unique_matches_torch():
+    x = np.array([3, 1, 3, 2, 2, 2])
+    compare(torch, lambda lib, x: lib.unique(x), x, grad=False)
+    compare(torch, lambda lib, x: x.unique(return_inverse=True, return_counts=True), x,
+            grad=False)
+    compare(torch, lambda lib, x: lib.unique(x, return_counts=True), x, grad=False)
+    rows = np.array([[1, 2], [1, 2], [0, 4]])
+    compare(torch, lambda lib, x: lib.unique(x, dim=0, return_inverse=True), rows, grad=False)
+    compare(torch, lambda lib, x: x.reshape(3, 2).unique(return_inverse=True), x, grad=False)
+
+
+def test_dot_matches_torch():
+    compare(torch, lambda lib, a, b: lib.dot(a, b) + a.dot(b), distinct((4,)), distinct((4,), 1))
+    assert same_error(torch, lambda lib, a, b: lib.dot(a, b), np.ones(2), np.ones(3)) \
+        is RuntimeError
+    assert same_error(torch, lambda lib, a, b: a.dot(b), np.ones((2, 2)), np.ones(2)) \
+        is RuntimeError
+
+
+@pytest.mark.parametrize("array", [
+    np.array([-1.5, -0.5, 0.5, 1.5, 2.5, 0.0, -0.0, 2.7, -3.2], np.float32),
+    np.array([[0.25, -7.75], [1e6 + 0.5, -2.5]]), np.array([1, -2, 0]), np.array([True, False]),
+])
+def test_rounding_and_sign_match_torch(array):
+    grad = array.dtype.kind == "f"
+    signs = (lambda lib, x: lib.sign(x), lambda lib, x: x.sign())
+    steps = (lambda lib, x: lib.round(x), lambda lib, x: x.floor(), lambda lib, x: lib.ceil(x),
+             lambda lib, x: x.trunc())
+    for f in signs + steps:
+        if array.dtype == np.bool_ and f in steps:
+            assert same_error(torch, f, array) is NotImplementedError
+            continue
+        compare(torch, f, array, grad=grad)
+    if grad:
+        compare(torch, lambda lib, x: lib.round(x, decimals=1) + x.round(decimals=-1), array)
+        ours = minigrad.round(minigrad.tensor(array, dtype=array.dtype, requires_grad=True))
+        assert repr(ours.grad_fn.name()) == "'RoundBackward0'"
+
+
+@pytest.mark.parametrize("name, args", [("abs_", ()), ("neg_", ()), ("exp_", ()), ("log_", ()),
+                                        ("sqrt_", ()), ("pow_", (2,)), ("sigmoid_", ()),
+                                        ("tanh_", ()), ("relu_", ())])
+def test_in_place_math_matches_torch_in_and_out_of_the_graph(name, args):
+    x = np.abs(distinct((2, 3))) + 0.1 if name in ("log_", "sqrt_") else distinct((2, 3))
+
+    def f(lib, x):
+        y = x * 1.0  # a non-leaf, so the in-place op is recorded
+        out = getattr(y, name)(*args)
+        assert out is y
+        return y
+
+    compare(torch, f, x)
+    ours = minigrad.tensor(x)
+    assert getattr(ours, name)(*args) is ours
+    np.testing.assert_allclose(ours.numpy(), getattr(torch.tensor(x), name)(*args).numpy())
+
+
+def test_a_range_indexes_like_a_list():
+    # "What is torch.nn really?" picks log-probabilities with input[range(n), target]
+    x, t = distinct((4, 3)), np.array([0, 2, 1, 1])
+    compare(torch, lambda lib, x, t: x[range(4), t], x, t)
+    compare(torch, lambda lib, x, t: x[range(1, 3)], x, t)
+    compare(torch, lambda lib, x, t: x[range(0)], x, t)
+
+
+def test_sort_and_topk_results_print_and_unpack_like_torch():
+    import pickle
+    x = np.array([[3.0, 1.0], [2.0, 5.0]], np.float32)
+    for f in (lambda lib, x: lib.sort(x), lambda lib, x: x.topk(1)):
+        ours, theirs = f(minigrad, minigrad.tensor(x)), f(torch, torch.tensor(x))
+        assert repr(ours) == repr(theirs).replace("torch", "minigrad") == str(ours)
+        values, indices = ours
+        assert values is ours.values and indices is ours[1]
+        again = pickle.loads(pickle.dumps(ours))
+        assert type(again) is type(ours) and again.indices.tolist() == indices.tolist()
