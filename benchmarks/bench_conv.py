@@ -1,7 +1,9 @@
-"""Benchmark conv2d and max_pool2d forward+backward against PyTorch CPU, in one run.
+"""Benchmark conv2d and pooling forward+backward against PyTorch CPU, in one run.
 
-Runs are interleaved (minigrad, PyTorch, naive im2col, minigrad, ...), float32, 2 threads,
-and the medians are compared: absolute times on a shared machine are noise, ratios are not.
+Every case first checks minigrad's output and gradients against PyTorch's (same arrays),
+then times both. Runs are interleaved (minigrad, PyTorch, naive im2col, minigrad, ...),
+float32, 2 threads, and the medians are compared: absolute times on a shared machine are
+noise, ratios are not. The header names the CPU and the BLAS library NumPy uses.
 
     python benchmarks/bench_conv.py [--repeats 7]
 """
@@ -9,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import platform
 import statistics
 import time
 
@@ -19,7 +22,7 @@ os.environ.setdefault("MKL_NUM_THREADS", "2")
 import numpy as np  # noqa: E402
 
 import minigrad as mg  # noqa: E402
-from minigrad.ops import conv2d, max_pool2d  # noqa: E402
+from minigrad.ops import adaptive_avg_pool2d, avg_pool2d, conv2d, max_pool2d  # noqa: E402
 
 CONV_SHAPES = [  # (N, C, H=W, filters, K, stride, padding)
     (64, 1, 28, 6, 5, 1, 2),
@@ -29,6 +32,42 @@ CONV_SHAPES = [  # (N, C, H=W, filters, K, stride, padding)
     (16, 64, 56, 64, 3, 1, 1),
 ]
 POOL_SHAPES = [(64, 6, 28, 28), (64, 32, 32, 32), (16, 64, 56, 56)]
+POOLS = {  # name: (minigrad call, torch.nn.functional name, argument)
+    "max_pool2d 2x2": (max_pool2d, "max_pool2d", 2),
+    "avg_pool2d 2x2": (avg_pool2d, "avg_pool2d", 2),
+    "adaptive_avg_pool2d to 7x7": (adaptive_avg_pool2d, "adaptive_avg_pool2d", 7),
+}
+
+
+def machine() -> str:
+    """The CPU model and NumPy's BLAS, for the header of every run."""
+    cpu = platform.processor() or platform.machine()
+    try:
+        with open("/proc/cpuinfo") as info:
+            cpu = next(line.split(":", 1)[1].strip() for line in info
+                       if line.startswith("model name"))
+    except (OSError, StopIteration):
+        pass
+    blas = "unknown BLAS"
+    try:
+        config = np.show_config(mode="dicts")["Build Dependencies"]["blas"]
+        blas = f"{config.get('name', '?')} {config.get('version', '')}".strip()
+    except Exception:  # older NumPy: no dict mode
+        pass
+    return f"CPU: {cpu} ({os.cpu_count()} cores); NumPy {np.__version__} with {blas}"
+
+
+def check(name: str, ours: list, theirs: list, atol: float = 1e-3) -> None:
+    """Raise unless every minigrad array matches PyTorch's (float32 rounding allowed)."""
+    for i, (a, b) in enumerate(zip(ours, theirs)):
+        b = b.detach().numpy()
+        if a.dtype != np.float32 or a.shape != b.shape:
+            raise AssertionError(f"{name}: result {i} is {a.dtype} {a.shape}, torch gives "
+                                 f"{b.dtype} {b.shape}")
+        scale = max(1.0, float(np.abs(b).max()))
+        if not np.allclose(a, b, rtol=1e-4, atol=atol * scale):
+            raise AssertionError(f"{name}: result {i} differs from torch by "
+                                 f"{float(np.abs(a - b).max()):.3g}")
 
 
 def naive_conv_step(x: np.ndarray, w: np.ndarray, b: np.ndarray, g: np.ndarray, stride: int,
@@ -75,11 +114,17 @@ def bench_conv(shape, repeats: int, torch) -> tuple[float, float, float]:
     # All three read the same arrays (no copies) and compute the same four results.
     def ours():
         X, W, B = (mg.from_numpy(a).requires_grad_() for a in (x, w, b))
-        conv2d(X, W, B, stride=s, padding=p).backward(mg.from_numpy(g))
+        out = conv2d(X, W, B, stride=s, padding=p)
+        out.backward(mg.from_numpy(g))
+        return [t.numpy() for t in (out.detach(), X.grad, W.grad, B.grad)]
 
     def theirs():
         X, W, B = (torch.from_numpy(a).requires_grad_() for a in (x, w, b))
-        torch.nn.functional.conv2d(X, W, B, stride=s, padding=p).backward(torch.from_numpy(g))
+        out = torch.nn.functional.conv2d(X, W, B, stride=s, padding=p)
+        out.backward(torch.from_numpy(g))
+        return [out, X.grad, W.grad, B.grad]
+
+    check(f"conv2d {shape}", ours(), theirs())
 
     def naive():
         naive_conv_step(x, w, b, g, s, p)
@@ -87,18 +132,26 @@ def bench_conv(shape, repeats: int, torch) -> tuple[float, float, float]:
     return _interleave([ours, theirs, naive], repeats)
 
 
-def bench_pool(shape, repeats: int, torch) -> tuple[float, float]:
-    x = np.random.default_rng(0).standard_normal(shape).astype(np.float32)
-    g = np.ones((shape[0], shape[1], shape[2] // 2, shape[3] // 2), np.float32)
+def bench_pool(name: str, shape, repeats: int, torch) -> tuple[float, float]:
+    ours_fn, torch_name, arg = POOLS[name]
+    theirs_fn = getattr(torch.nn.functional, torch_name)
+    rng = np.random.default_rng(0)
+    x = rng.standard_normal(shape).astype(np.float32)
+    g = rng.standard_normal(tuple(theirs_fn(torch.from_numpy(x), arg).shape)).astype(np.float32)
 
     def ours():
         X = mg.from_numpy(x).requires_grad_()
-        max_pool2d(X, 2).backward(mg.from_numpy(g))
+        out = ours_fn(X, arg)
+        out.backward(mg.from_numpy(g))
+        return [out.detach().numpy(), X.grad.numpy()]
 
     def theirs():
         X = torch.from_numpy(x).requires_grad_()
-        torch.nn.functional.max_pool2d(X, 2).backward(torch.from_numpy(g))
+        out = theirs_fn(X, arg)
+        out.backward(torch.from_numpy(g))
+        return [out, X.grad]
 
+    check(f"{name} {shape}", ours(), theirs(), atol=1e-5)
     return _interleave([ours, theirs], repeats)
 
 
@@ -118,6 +171,8 @@ def main() -> None:
     args = parser.parse_args()
     import torch
     torch.set_num_threads(2)
+    print(machine())
+    print(f"torch {torch.__version__}, 2 threads each; results checked against torch first\n")
     print("conv2d forward+backward, float32, medians of interleaved runs")
     print(f"{'(N, C, H, F, K, S, P)':<28}{'minigrad ms':>12}{'torch ms':>10}{'ratio':>8}"
           f"{'naive ms':>10}{'speedup':>9}")
@@ -125,11 +180,13 @@ def main() -> None:
         ours, theirs, naive = bench_conv(shape, args.repeats, torch)
         print(f"{str(shape):<28}{ours * 1e3:>12.1f}{theirs * 1e3:>10.1f}{ours / theirs:>8.2f}"
               f"{naive * 1e3:>10.1f}{naive / ours:>9.2f}")
-    print("\nmax_pool2d 2x2 forward+backward")
-    print(f"{'(N, C, H, W)':<28}{'minigrad ms':>12}{'torch ms':>10}{'ratio':>8}")
-    for shape in POOL_SHAPES:
-        ours, theirs = bench_pool(shape, args.repeats, torch)
-        print(f"{str(shape):<28}{ours * 1e3:>12.1f}{theirs * 1e3:>10.1f}{ours / theirs:>8.2f}")
+    for name in POOLS:
+        print(f"\n{name} forward+backward")
+        print(f"{'(N, C, H, W)':<28}{'minigrad ms':>12}{'torch ms':>10}{'ratio':>8}")
+        for shape in POOL_SHAPES:
+            ours, theirs = bench_pool(name, shape, args.repeats, torch)
+            print(f"{str(shape):<28}{ours * 1e3:>12.1f}{theirs * 1e3:>10.1f}"
+                  f"{ours / theirs:>8.2f}")
 
 
 if __name__ == "__main__":

@@ -6,7 +6,11 @@ Linear(84,10)) from the same initial weights (drawn by minigrad, copied into tor
 Adam (lr 1e-3) on batches of 64 1x28x28 images. A step is forward, cross-entropy,
 zero_grad, backward and optimizer step; an epoch is a shuffled pass over 8,000 images
 (MNIST from --data-dir when its IDX files are there, else random images and labels),
-including the slicing of each batch out of a NumPy array.
+including the slicing of each batch out of a NumPy array. An evaluation is one forward
+pass under no_grad over --eval-images images in one batch, timed on its first call with a
+fresh model and on later calls. Peak memory: each framework trains one epoch in a fresh
+child process, which reports its resident set size before the epoch and its peak (RSS).
+The header names the CPU and the BLAS library NumPy uses.
 
 Runs are interleaved (minigrad, PyTorch, minigrad, ...), float32, 2 threads, and the
 medians are compared: absolute times on a shared machine are noise, ratios are not.
@@ -23,6 +27,8 @@ import io
 import os
 import pstats
 import statistics
+import subprocess
+import sys
 import time
 
 os.environ.setdefault("OMP_NUM_THREADS", "2")
@@ -126,6 +132,81 @@ def make_trainers(torch, seed: int) -> tuple[Trainer, Trainer]:
                     torch.from_numpy, torch.nn.functional.cross_entropy))
 
 
+def machine() -> str:
+    """The CPU model and NumPy's BLAS, for the header of every run."""
+    cpu = "unknown CPU"
+    try:
+        with open("/proc/cpuinfo") as info:
+            cpu = next(line.split(":", 1)[1].strip() for line in info
+                       if line.startswith("model name"))
+    except (OSError, StopIteration):
+        pass
+    blas = "unknown BLAS"
+    try:
+        config = np.show_config(mode="dicts")["Build Dependencies"]["blas"]
+        blas = f"{config.get('name', '?')} {config.get('version', '')}".strip()
+    except Exception:  # older NumPy: no dict mode
+        pass
+    return f"CPU: {cpu} ({os.cpu_count()} cores); NumPy {np.__version__} with {blas}"
+
+
+def bench_eval(torch, images: np.ndarray, repeats: int, seed: int) -> tuple[tuple, tuple]:
+    """Seconds of one no_grad forward pass over all ``images`` in one batch: the median
+    first call of a fresh model, and the median of later calls."""
+    first: list[list[float]] = [[], []]
+    later: list[list[float]] = [[], []]
+    xm, xt = mg.from_numpy(images), torch.from_numpy(images)
+    for r in range(repeats):
+        ours, theirs = make_trainers(torch, seed + r)
+        calls = [(ours.model.eval(), mg.no_grad, xm), (theirs.model.eval(), torch.no_grad, xt)]
+        for _ in range(3):
+            for i, (model, no_grad, x) in enumerate(calls):
+                with no_grad():
+                    seconds = timed(lambda: model(x))
+                (later[i] if first[i] and len(first[i]) > r else first[i]).append(seconds)
+    return (tuple(statistics.median(t) for t in first),
+            tuple(statistics.median(t) for t in later))
+
+
+def rss(field: str = "VmRSS") -> int:
+    """This process's resident set size (VmRSS) or its peak so far (VmHWM), in bytes; 0
+    where /proc is missing. (ru_maxrss would count the parent's peak before exec.)"""
+    try:
+        with open("/proc/self/status") as status:
+            line = next(line for line in status if line.startswith(field + ":"))
+        return int(line.split()[1]) * 1024
+    except (OSError, StopIteration):
+        return 0
+
+
+def epoch_memory_child(framework: str, data_dir: str | None, count: int, seed: int) -> None:
+    """Run in a child process: one epoch of ``framework``; print RSS before and peak."""
+    images, labels, _ = load_images(data_dir, count)
+    order = np.random.default_rng(1).permutation(len(images))
+    if framework == "torch":
+        import torch
+        torch.set_num_threads(2)
+        trainer = make_trainers(torch, seed)[1]
+    else:
+        mg.manual_seed(seed)
+        model = lenet5_minigrad()
+        trainer = Trainer("minigrad", model, mg.optim.Adam(model.parameters(), lr=LR),
+                          mg.from_numpy, F.cross_entropy)
+    before = rss()
+    trainer.epoch(images, labels, order)
+    print(before, rss("VmHWM"))
+
+
+def epoch_memory(framework: str, data_dir: str | None, count: int, seed: int
+                 ) -> tuple[int, int]:
+    """(RSS before the epoch, peak RSS) in bytes of one epoch in a fresh child process."""
+    command = [sys.executable, __file__, "--memory-child", framework, "--images", str(count),
+               "--seed", str(seed)] + (["--data-dir", data_dir] if data_dir else [])
+    out = subprocess.run(command, check=True, capture_output=True, text=True).stdout
+    before, peak = out.split()[-2:]
+    return int(before), int(peak)
+
+
 def check_agreement(torch, x: np.ndarray, y: np.ndarray, seed: int) -> tuple[float, float]:
     """Loss difference and largest weight difference after three identical steps."""
     ours, theirs = make_trainers(torch, seed)
@@ -218,14 +299,23 @@ def main() -> None:
                         help="also cProfile 20 minigrad training steps")
     parser.add_argument("--profile-steps", type=int, default=20)
     parser.add_argument("--top", type=int, default=15)
+    parser.add_argument("--eval-images", type=int, default=2000,
+                        help="images in the one evaluation batch (0 skips the eval rows)")
+    parser.add_argument("--no-memory", action="store_true",
+                        help="skip the peak-memory epochs in child processes")
+    parser.add_argument("--memory-child", choices=["minigrad", "torch"], help=argparse.SUPPRESS)
     parser.add_argument("--seed", type=int, default=0)
     args = parser.parse_args()
+    if args.memory_child:
+        epoch_memory_child(args.memory_child, args.data_dir, args.images, args.seed)
+        return
 
     import torch
     torch.set_num_threads(2)
     images, labels, source = load_images(args.data_dir, args.images)
     x, y = np.ascontiguousarray(images[:BATCH]), np.ascontiguousarray(labels[:BATCH])
 
+    print(machine())
     print(f"LeNet-5 training, batch {BATCH}, Adam lr {LR:g}, float32, 2 threads "
           f"(torch {torch.__version__}, numpy {np.__version__})")
     print(f"data: {source}")
@@ -233,6 +323,9 @@ def main() -> None:
     print(f"agreement after 3 steps from the same weights: |loss diff| {loss_diff:.2e}, "
           f"max |weight diff| {weight_diff:.2e}")
 
+    if args.eval_images > 0:  # first, while the process has not yet run large batches
+        count = min(args.eval_images, len(images))
+        evals = bench_eval(torch, np.ascontiguousarray(images[:count]), 3, args.seed)
     trainers = make_trainers(torch, args.seed)
     step_ours, step_theirs = bench_step(trainers, x, y, args.repeats,
                                         args.steps_per_sample, torch)
@@ -251,7 +344,26 @@ def main() -> None:
         print(f"{'  images / s':<26}{len(images) / ep_ours:>12.0f}"
               f"{len(images) / ep_theirs:>12.0f}")
         print(f"{'  first-epoch mean loss':<26}{loss_ours:>12.4f}{loss_theirs:>12.4f}")
+    if args.eval_images > 0:
+        (first_ours, first_theirs), (later_ours, later_theirs) = evals
+        print(f"{f'eval {count}, first call (ms)':<26}{first_ours * 1e3:>12.1f}"
+              f"{first_theirs * 1e3:>12.1f}{first_ours / first_theirs:>8.2f}")
+        print(f"{f'eval {count}, later (ms)':<26}{later_ours * 1e3:>12.1f}"
+              f"{later_theirs * 1e3:>12.1f}{later_ours / later_theirs:>8.2f}")
     print("ratio = minigrad time / torch time (lower is better for minigrad)")
+    if not args.no_memory:
+        mib = 1 << 20
+        (b_ours, p_ours), (b_theirs, p_theirs) = (
+            epoch_memory(name, args.data_dir, args.images, args.seed)
+            for name in ("minigrad", "torch"))
+        print(f"\npeak memory of one epoch, each framework alone in a child process (MiB)")
+        print(f"{'':<26}{'minigrad':>12}{'torch':>12}{'ratio':>8}")
+        print(f"{'RSS before the epoch':<26}{b_ours / mib:>12.0f}{b_theirs / mib:>12.0f}")
+        print(f"{'peak RSS':<26}{p_ours / mib:>12.0f}{p_theirs / mib:>12.0f}"
+              f"{p_ours / p_theirs:>8.2f}")
+        print(f"{'growth during the epoch':<26}{(p_ours - b_ours) / mib:>12.0f}"
+              f"{(p_theirs - b_theirs) / mib:>12.0f}"
+              f"{(p_ours - b_ours) / max(1, p_theirs - b_theirs):>8.2f}")
 
     if args.profile:
         profile_steps(x, y, args.profile_steps, args.seed, args.top)

@@ -25,6 +25,12 @@ NOT_EXPORTABLE: dict[str, str] = {
     "scatter_add": "the backward of gather; appears in backward graphs only",
     "setitem": "out-of-place x[index] = v has no lowering yet",
     "binary_cross_entropy": "a loss (training only); no lowering yet",
+    "ceil": "no lowering yet (ONNX Ceil would do)",
+    "cumsum": "no lowering yet (ONNX CumSum would do)",
+    "floor": "no lowering yet (ONNX Floor would do)",
+    "round": "no lowering yet (ONNX Round, for decimals=0)",
+    "sign": "no lowering yet (ONNX Sign would do)",
+    "trunc": "no lowering yet (no single ONNX operator)",
     "copy_slices": "an in-place write through a view (y[0].mul_(2) in grad mode); no "
                    "lowering yet",
     "max_pool2d_route": "the backward of max_pool2d; appears in backward graphs only",

@@ -3,305 +3,155 @@
 Shape letters: input (N, C, H, W), weight (F, C/G, KH, KW), stride (SH, SW), padding
 (PH, PW), dilation (DH, DW), output (N, F, OH, OW), L = OH * OW windows, G groups.
 
-im2col copies every receptive field into a column, so convolution becomes one matrix
-product. col2im is its adjoint: it adds every column back where it came from, so values of
-overlapping windows add up. Each is the other's backward.
+The story, in three steps:
+
+1. **im2col** (``unfold``) copies every receptive field into a column: (N, C*KH*KW, L).
+2. **One matrix product** per group, ``W.reshape(F, -1) @ cols``, computes every output.
+3. **col2im** (``fold``) is im2col's adjoint: it adds every column back where it came
+   from, so values of overlapping windows add up. Each is the other's backward.
+
+So conv2d's gradients are products with the same columns: dz/dW = g @ cols^T and
+dz/dx = col2im(W^T @ g). ``Convolution.backward`` below writes exactly that with
+minigrad operations, so it can be differentiated again; ``conv2d_reference`` is the
+forward written the same way. The arrays behind ``conv2d`` are computed in a faster layout
+(a slice of the batch at a time, row-pitch columns), explained and kept apart in
+``conv_fast.py`` and tested against this story.
 """
 from __future__ import annotations
 
 from typing import Any
 
 import numpy as np
-from numpy.lib.stride_tricks import as_strided
 
-from ..autograd.function import Function, Node, register
+from ..autograd.function import Function, register
 from ..tensor import Tensor
-from . import _scratch, linalg, movement
+from . import conv_fast, linalg, movement
 from .broadcasting import sum as sum_dims
+from .windows import (Pair, add_windows, check_image, check_positive, output_size, pair,
+                      pad_array, windows)
 
-Pair = tuple[int, int]
-
-
-# --- window arithmetic -------------------------------------------------------------------
-def pair(value: Any, name: str, op: str) -> Pair:
-    """``value`` as a pair of ints (an int means the same for height and width)."""
-    if isinstance(value, (int, np.integer)) and not isinstance(value, bool):
-        return int(value), int(value)
-    if isinstance(value, (tuple, list)) and len(value) == 2 and all(
-            isinstance(v, (int, np.integer)) and not isinstance(v, bool) for v in value):
-        return int(value[0]), int(value[1])
-    raise TypeError(f"{op}: {name} must be an int or a pair of ints, got {value!r}")
+_output_size = output_size  # for fold, whose parameter `output_size` shadows the function
 
 
-def conv_output_size(size: Pair, kernel: Pair, stride: Pair, padding: Pair, dilation: Pair,
-                op: str, ceil_mode: bool = False) -> Pair:
-    """(OH, OW) = floor((H + 2P - D(K - 1) - 1) / S) + 1, with a clear error when < 1.
-
-    With ``ceil_mode`` the division rounds up, but a window may not start in the right or
-    bottom padding (PyTorch's rule).
-    """
-    out = []
-    for n, k, s, p, d in zip(size, kernel, stride, padding, dilation):
-        span = d * (k - 1) + 1
-        room = n + 2 * p - span
-        if room < 0:
-            raise ValueError(f"{op}: kernel size {tuple(kernel)} with dilation "
-                             f"{tuple(dilation)} is larger than the padded input "
-                             f"{tuple(x + 2 * q for x, q in zip(size, padding))}")
-        o = (-(-room // s) if ceil_mode else room // s) + 1
-        if ceil_mode and (o - 1) * s >= n + p:
-            o -= 1
-        out.append(o)
-    return out[0], out[1]
+# --- im2col and col2im on arrays -----------------------------------------------------------
+def im2col(x: np.ndarray, kernel: Pair, dilation: Pair, padding: Pair,
+           stride: Pair) -> np.ndarray:
+    """(N, C*KH*KW, L) columns of x: column l is window l, rows ordered (c, i, j)."""
+    n, c, h, w = x.shape
+    out = output_size((h, w), kernel, stride, padding, dilation, "unfold")
+    view = windows(pad_array(x, padding), kernel, stride, dilation, out)
+    return view.reshape(n, c * kernel[0] * kernel[1], out[0] * out[1])
 
 
-def check_positive(value: Pair, name: str, op: str, minimum: int = 1) -> None:
-    if min(value) < minimum:
-        raise ValueError(f"{op}: {name} must be at least {minimum}, got {tuple(value)}")
-
-
-def windows(x: np.ndarray, kernel: Pair, stride: Pair, dilation: Pair, out: Pair) -> np.ndarray:
-    """A read-only (N, C, KH, KW, OH, OW) view of the windows of an already padded x."""
-    sn, sc, sh, sw = x.strides
-    return as_strided(x, shape=x.shape[:2] + tuple(kernel) + tuple(out),
-                      strides=(sn, sc, sh * dilation[0], sw * dilation[1], sh * stride[0],
-                               sw * stride[1]), writeable=False)
-
-
-def pad_array(x: np.ndarray, padding: Pair, value: float = 0.0) -> np.ndarray:
-    ph, pw = padding
-    if ph == 0 and pw == 0:
-        return x
-    return np.pad(x, ((0, 0), (0, 0), (ph, ph), (pw, pw)), constant_values=value)
-
-
-def add_windows(cols: np.ndarray, image: np.ndarray, stride: Pair, dilation: Pair) -> None:
-    """col2im's loop: add (A, B, KH, KW, OH, OW) columns into an (A, B, H + 2PH, W + 2PW)
-    padded image, each window back where it was read from (A, B: batch and channel, in
-    either order)."""
-    _, _, kh, kw, oh, ow = cols.shape
-    (sh, sw), (dh, dw) = stride, dilation
-    for i in range(kh):
-        for j in range(kw):
-            image[:, :, i * dh:i * dh + sh * (oh - 1) + 1:sh,
-                  j * dw:j * dw + sw * (ow - 1) + 1:sw] += cols[:, :, i, j]
-
-
-def col2im(cols: np.ndarray, size: Pair, stride: Pair, padding: Pair,
-           dilation: Pair) -> np.ndarray:
-    """Add the (N, C, KH, KW, OH, OW) columns back into an (N, C, H, W) image."""
-    (ph, pw), (h, w) = padding, size
-    # Channel-major columns (as conv2d's backward makes them) are added up in a
-    # (C, N, H, W) image, so that every slice read is contiguous.
-    channel_major = cols.strides[0] < cols.strides[1]
-    if channel_major:
-        cols = cols.transpose(1, 0, 2, 3, 4, 5)
-    image = np.zeros(cols.shape[:2] + (h + 2 * ph, w + 2 * pw), dtype=cols.dtype)
-    add_windows(cols, image, stride, dilation)
-    image = image[:, :, ph:ph + h, pw:pw + w]
-    return image.transpose(1, 0, 2, 3) if channel_major else image
+def col2im(cols: np.ndarray, size: Pair, kernel: Pair, dilation: Pair, padding: Pair,
+           stride: Pair) -> np.ndarray:
+    """Add (N, C*KH*KW, L) columns back into an (N, C, H, W) image."""
+    (ph, pw), (h, w), (kh, kw) = padding, size, kernel
+    n, ckk, _ = cols.shape
+    out = output_size(size, kernel, stride, padding, dilation, "fold")
+    image = np.zeros((n, ckk // (kh * kw), h + 2 * ph, w + 2 * pw), dtype=cols.dtype)
+    add_windows(cols.reshape(n, -1, kh, kw, *out), image, stride, dilation)
+    return image[:, :, ph:ph + h, pw:pw + w]
 
 
 # --- primitives ----------------------------------------------------------------------------
 @register("unfold")
-class Unfold(Function):
+class Im2Col(Function):
     """im2col: z[n, (c, i, j), l] = x_padded[n, c, oh*SH + i*DH, ow*SW + j*DW] for window
     l = (oh, ow).  dz/dx: fold (col2im) of g."""
 
     @staticmethod
     def forward(ctx, x, kernel_size, dilation=(1, 1), padding=(0, 0), stride=(1, 1)):
-        ctx.config = (None, kernel_size, dilation, padding, stride)
-        n, c, h, w = x.shape
-        out = conv_output_size((h, w), kernel_size, stride, padding, dilation, "unfold")
-        ctx.size = h, w
-        cols = windows(pad_array(x, padding), kernel_size, stride, dilation, out)
-        return cols.reshape(n, c * kernel_size[0] * kernel_size[1], out[0] * out[1])
+        ctx.size, ctx.geometry = x.shape[2:], (kernel_size, dilation, padding, stride)
+        return im2col(x, kernel_size, dilation, padding, stride)
 
     @staticmethod
     def backward(ctx, g):
-        _, kernel, dilation, padding, stride = ctx.config
-        return Fold.apply(g, ctx.size, kernel, dilation, padding, stride), None, None, None, None
+        return Col2Im.apply(g, ctx.size, *ctx.geometry), None, None, None, None
 
 
 @register("fold")
-class Fold(Function):
+class Col2Im(Function):
     """col2im: z = sum over windows of their columns, put back at their positions
     (overlaps add up).  dz/dcols: unfold (im2col) of g."""
 
     @staticmethod
     def forward(ctx, cols, output_size, kernel_size, dilation=(1, 1), padding=(0, 0),
                 stride=(1, 1)):
-        ctx.config = (None, output_size, kernel_size, dilation, padding, stride)
-        n, ckk, _ = cols.shape
-        oh, ow = conv_output_size(output_size, kernel_size, stride, padding, dilation,
-                                   "fold")
-        kh, kw = kernel_size
-        grid = cols.reshape(n, ckk // (kh * kw), kh, kw, oh, ow)
-        return col2im(grid, output_size, stride, padding, dilation)
+        ctx.geometry = (kernel_size, dilation, padding, stride)
+        return col2im(cols, output_size, kernel_size, dilation, padding, stride)
 
     @staticmethod
     def backward(ctx, g):
-        _, _, kernel, dilation, padding, stride = ctx.config
-        return Unfold.apply(g, kernel, dilation, padding, stride), None, None, None, None, None
-
-
-# --- stride-1 columns in row-pitch layout ------------------------------------------------
-# With stride 1, window (i, j) of a whole image is one run of its padded, flattened pixels:
-# output position q = oh * WP + ow reads pixel i*DH*WP + j*DW + q, where WP is the padded
-# width. Columns laid out with that pitch (OH * WP per image instead of OH * OW) are copied
-# and added in runs of OH * WP elements rather than runs of OW, which matters for small
-# images. The extra columns (ow >= OW) read wrapped-around pixels; conv2d drops their
-# outputs and gives them zero gradient.
-def _row_windows(x: np.ndarray, kernel: Pair, padding: Pair, dilation: Pair,
-                 oh: int) -> np.ndarray:
-    """A (C, KH, KW, N, OH * WP) view of the stride-1 windows of x in row-pitch layout."""
-    (ph, pw), (n, c, h, w) = padding, x.shape
-    pitch = w + 2 * pw
-    image = np.zeros((n, c, h + 2 * ph + 1, pitch), dtype=x.dtype)  # a spare zero row
-    image[:, :, ph:ph + h, pw:pw + w] = x
-    flat = image.reshape(n, c, -1)
-    sn, sc, item = flat.strides
-    return as_strided(flat, shape=(c,) + tuple(kernel) + (n, oh * pitch),
-                      strides=(sc, dilation[0] * pitch * item, dilation[1] * item, sn, item),
-                      writeable=False)
-
-
-def _add_rows(grid: np.ndarray, image: np.ndarray, dilation: Pair) -> None:
-    """col2im for row-pitch columns: add each (C, KH, KW, N, OH * WP) window run back into
-    a (C, N, H + 2PH + 1, WP) padded image."""
-    c, kh, kw, n, run = grid.shape
-    pitch = image.shape[-1]
-    flat = image.reshape(c, n, -1)
-    for i in range(kh):
-        for j in range(kw):
-            start = i * dilation[0] * pitch + j * dilation[1]
-            flat[:, :, start:start + run] += grid[:, i, j]
-
-
-# Elements of W^T @ g computed at a time in the backward: a few MB, so that a slice of the
-# batch is still in cache when col2im adds it up, and so that the allocator reuses memory
-# instead of mapping fresh pages for one buffer as large as the columns on every call.
-CHUNK_ELEMENTS = 1 << 20
-
-
-def _batch_slices(n: int, per_image: int) -> list[slice]:
-    step = max(1, CHUNK_ELEMENTS // per_image)
-    return [slice(start, min(n, start + step)) for start in range(0, n, step)]
+        return Im2Col.apply(g, *ctx.geometry), None, None, None, None, None
 
 
 @register("conv2d")
-class Conv2d(Function):
+class Convolution(Function):
     """z = W * x + b (cross-correlation): im2col of x, then one matrix product per group.
 
-    dz/dW = g @ cols^T (from the saved columns), dz/dx = col2im(W^T @ g), dz/db = sum of g.
-    With stride 1 the columns use the row-pitch layout described above.
+    dz/dW = g @ cols^T, dz/dx = col2im(W^T @ g), dz/db = sum of g over N, OH, OW.
+    ``forward`` and ``backward_arrays`` run on arrays in the layout of ``conv_fast``;
+    ``backward`` is the same rule in minigrad operations, differentiable again.
     """
 
     @staticmethod
     def forward(ctx, x, weight, bias=None, stride=(1, 1), padding=(0, 0), dilation=(1, 1),
                 groups=1):
-        ctx.config = (None, None, None, stride, padding, dilation, groups)
-        n, c, h, w = x.shape
-        f, _, kh, kw = weight.shape
-        oh, ow = conv_output_size((h, w), (kh, kw), stride, padding, dilation, "conv2d")
-        # Columns as (G, C/G*KH*KW, N*OH*pitch): each group's product is one GEMM.
-        pitch = w + 2 * padding[1] if stride == (1, 1) else ow
-        cols = _scratch.empty((groups, c // groups * kh * kw, n * oh * pitch), x.dtype)
-        if pitch == ow:
-            view = windows(pad_array(x, padding), (kh, kw), stride, dilation, (oh, ow))
-            np.copyto(cols.reshape(c, kh, kw, n, oh, ow), view.transpose(1, 2, 3, 0, 4, 5))
-        else:
-            np.copyto(cols.reshape(c, kh, kw, n, -1), _row_windows(x, (kh, kw), padding,
-                                                                  dilation, oh))
-        out = np.matmul(weight.reshape(groups, f // groups, -1), cols).reshape(f, n, oh, pitch)
-        if bias is not None:
-            out += bias.reshape(f, 1, 1, 1)
-        ctx.save_for_backward(x, weight, cols)
-        ctx.size, ctx.pitch = (h, w), pitch
-        return out[..., :ow].transpose(1, 0, 2, 3)
-
-    @staticmethod
-    def backward_arrays(ctx, g):
-        return _backward_on_arrays(ctx, g)
+        ctx.save_for_backward(x, weight)
+        ctx.geometry = (stride, padding, dilation, groups)
+        return conv_fast.forward(x, weight, bias, stride, padding, dilation, groups)
 
     @staticmethod
     def backward(ctx, g):
-        x, weight = ctx.saved_tensors[:2]
-        _, _, _, stride, padding, dilation, groups = ctx.config
+        x, weight = ctx.saved_tensors
+        stride, padding, dilation, groups = ctx.geometry
         n, f, oh, ow = g.shape
-        kernel = weight.shape[2:]
         g_mat = movement.reshape(movement.permute(g, (1, 0, 2, 3)), (groups, f // groups, -1))
         gx = gw = gb = None
-        if ctx.needs_input_grad[0]:
+        if ctx.needs_input_grad[0]:  # col2im(W^T @ g)
             w_mat = movement.reshape(weight, (groups, f // groups, -1))
             g_cols = linalg.MatMul.apply(movement.transpose(w_mat, 1, 2), g_mat)
             g_cols = movement.permute(movement.reshape(g_cols, (-1, n, oh * ow)), (1, 0, 2))
-            gx = Fold.apply(g_cols, ctx.size, kernel, dilation, padding, stride)
-        if ctx.needs_input_grad[1]:
-            # The columns again, as a function of x, so that gw can be differentiated in x.
-            cols = _columns(x, kernel, stride, padding, dilation, groups)
+            gx = Col2Im.apply(g_cols, x.shape[2:], weight.shape[2:], dilation, padding, stride)
+        if ctx.needs_input_grad[1]:  # g @ cols^T, the columns as a function of x
+            cols = _group_columns(x, weight.shape[2:], stride, padding, dilation, groups)
             gw_t = linalg.MatMul.apply(cols, movement.transpose(g_mat, 1, 2))
             gw = movement.reshape(movement.transpose(gw_t, 1, 2), weight.shape)
-        if len(ctx.needs_input_grad) > 2 and ctx.needs_input_grad[2]:
+        if ctx.needs_input_grad[2]:
             gb = sum_dims(g, (0, 2, 3))
-        return (gx, gw, gb)[:len(ctx.needs_input_grad)] + (None,) * 4
+        return gx, gw, gb, None, None, None, None
+
+    @staticmethod
+    def backward_arrays(ctx, g):
+        x, weight = ctx.saved_arrays
+        grads = conv_fast.backward(x, weight, g, *ctx.geometry, ctx.needs_input_grad[:3])
+        return grads + (None,) * 4
 
 
-def _backward_on_arrays(ctx: Node, g: np.ndarray) -> tuple:
-    """Conv2d.backward's rule on arrays, for the usual case where the gradients will not
-    be differentiated again: the same products with the saved columns, and W^T @ g and
-    its col2im a slice of the batch at a time."""
-    x, weight, cols = ctx.saved_arrays
-    _, _, _, stride, padding, dilation, groups = ctx.config
-    needs = ctx.needs_input_grad
-    n, f, oh, ow = g.shape
-    c, (kh, kw), pitch = x.shape[1], weight.shape[2:], ctx.pitch
-    per_image = oh * pitch
-    g_mat = np.zeros((f, n, oh, pitch), dtype=g.dtype)  # zeros under wrapped-around columns
-    g_mat[..., :ow] = g.transpose(1, 0, 2, 3)
-    g_mat = g_mat.reshape(groups, f // groups, -1)
-    gx = gw = gb = None
-    if needs[0]:
-        w_t = weight.reshape(groups, f // groups, -1).transpose(0, 2, 1)
-        (ph, pw), (h, w) = padding, ctx.size
-        # (C, N, ...) with one spare row, for the runs of the row-pitch layout.
-        image = np.zeros((c, n, h + 2 * ph + 1, w + 2 * pw), dtype=x.dtype)
-        for part in _batch_slices(n, c * kh * kw * per_image):
-            g_cols = np.matmul(w_t, g_mat[:, :, part.start * per_image:part.stop * per_image])
-            if pitch == ow:
-                grid = g_cols.reshape(c, kh, kw, -1, oh, ow).transpose(0, 3, 1, 2, 4, 5)
-                add_windows(grid, image[:, part], stride, dilation)
-            else:
-                _add_rows(g_cols.reshape(c, kh, kw, -1, per_image), image[:, part], dilation)
-        gx = image[:, :, ph:ph + h, pw:pw + w].transpose(1, 0, 2, 3)
-    if needs[1]:
-        # (cols @ g^T)^T rather than g @ cols^T: BLAS is far faster with the long N*OH*OW
-        # axis inside the rows of the left operand.
-        gw = np.matmul(cols, g_mat.transpose(0, 2, 1)).transpose(0, 2, 1).reshape(weight.shape)
-    if len(needs) > 2 and needs[2]:
-        gb = g.sum(axis=(0, 2, 3))
-    return (gx, gw, gb)[:len(needs)] + (None,) * 4
-
-
-def _columns(x: Tensor, kernel: Pair, stride: Pair, padding: Pair, dilation: Pair,
-             groups: int) -> Tensor:
+def _group_columns(x: Tensor, kernel: Pair, stride: Pair, padding: Pair, dilation: Pair,
+                   groups: int) -> Tensor:
     """The (G, C/G*KH*KW, N*L) columns of x, built from differentiable operations."""
-    cols = Unfold.apply(x, kernel, dilation, padding, stride)  # (N, C*KH*KW, L)
+    cols = Im2Col.apply(x, kernel, dilation, padding, stride)  # (N, C*KH*KW, L)
     n, ckk, l = cols.shape
     return movement.reshape(movement.permute(cols, (1, 0, 2)), (groups, ckk // groups, n * l))
 
 
+def conv2d_reference(x: Tensor, weight: Tensor, bias: Tensor | None, stride: Pair,
+                     padding: Pair, dilation: Pair, groups: int) -> Tensor:
+    """conv2d as the story tells it, in differentiable operations: the columns of x, one
+    matrix product per group, the bias. Its backward runs through fold (col2im). Arguments
+    as ``Convolution`` takes them (pairs, a batched x); the tests compare it with conv2d.
+    """
+    n, f = x.shape[0], weight.shape[0]
+    oh, ow = output_size(x.shape[2:], weight.shape[2:], stride, padding, dilation, "conv2d")
+    cols = _group_columns(x, weight.shape[2:], stride, padding, dilation, groups)
+    out = linalg.matmul(movement.reshape(weight, (groups, f // groups, -1)), cols)
+    out = movement.permute(movement.reshape(out, (f, n, oh, ow)), (1, 0, 2, 3))
+    return out if bias is None else out + movement.reshape(bias, (1, f, 1, 1))
+
+
 # --- public functions ----------------------------------------------------------------------
-def check_image(x: Tensor, op: str, allow_unbatched: bool = True) -> None:
-    if not isinstance(x, Tensor):
-        raise TypeError(f"{op}: expected input to be a Tensor, got {type(x).__name__}")
-    if x.ndim != 4 and not (allow_unbatched and x.ndim == 3):
-        raise ValueError(f"Expected 3D (unbatched) or 4D (batched) input to {op}, but got "
-                         f"input of size: {list(x.shape)}")
-    if x.dtype.kind != "f":
-        raise TypeError(f"{op}: expected a floating point input, got {x.dtype}")
-
-
 def _geometry(kernel_size: Any, dilation: Any, padding: Any, stride: Any, op: str) -> tuple:
     kernel = pair(kernel_size, "kernel_size", op)
     dilation, padding, stride = (pair(dilation, "dilation", op), pair(padding, "padding", op),
@@ -331,8 +181,8 @@ def unfold(input: Tensor, kernel_size: Any, dilation: Any = 1, padding: Any = 0,
     check_image(input, "unfold", allow_unbatched=False)
     kernel, dilation, padding, stride = _geometry(kernel_size, dilation, padding, stride,
                                                   "unfold")
-    conv_output_size(input.shape[2:], kernel, stride, padding, dilation, "unfold")
-    return Unfold.apply(input, kernel, dilation, padding, stride)
+    output_size(input.shape[2:], kernel, stride, padding, dilation, "unfold")
+    return Im2Col.apply(input, kernel, dilation, padding, stride)
 
 
 def fold(input: Tensor, output_size: Any, kernel_size: Any, dilation: Any = 1,
@@ -357,12 +207,12 @@ def fold(input: Tensor, output_size: Any, kernel_size: Any, dilation: Any = 1,
                          f"{list(getattr(input, 'shape', ()))}")
     size = pair(output_size, "output_size", "fold")
     kernel, dilation, padding, stride = _geometry(kernel_size, dilation, padding, stride, "fold")
-    oh, ow = conv_output_size(size, kernel, stride, padding, dilation, "fold")
+    oh, ow = _output_size(size, kernel, stride, padding, dilation, "fold")
     n, ckk, l = input.shape
     if ckk % (kernel[0] * kernel[1]) or l != oh * ow:
         raise RuntimeError(f"fold: expected an input of shape (N, C*{kernel[0]}*{kernel[1]}, "
                            f"{oh * ow}) for output_size {size}, got {list(input.shape)}")
-    return Fold.apply(input, size, kernel, dilation, padding, stride)
+    return Col2Im.apply(input, size, kernel, dilation, padding, stride)
 
 
 def _same_padding(x: Tensor, kernel: Pair, dilation: Pair, stride: Pair) -> tuple[Tensor, Pair]:
@@ -422,6 +272,10 @@ def conv2d(input: Tensor, weight: Tensor, bias: Tensor | None = None, stride: An
     if bias is not None and (not isinstance(bias, Tensor) or bias.shape != (f,)):
         raise RuntimeError(f"conv2d: expected bias of shape [{f}] for weight of size "
                            f"{list(weight.shape)}, got {list(getattr(bias, 'shape', ()))}")
+    for name, t in (("weight", weight), ("bias", bias)):
+        if t is not None and t.dtype != input.dtype:  # never a silent float64 result
+            raise RuntimeError(f"conv2d: input type ({input.dtype}) and {name} type "
+                               f"({t.dtype}) should be the same")
     if isinstance(padding, str):
         if padding not in ("same", "valid"):
             raise ValueError(f"conv2d: invalid padding string {padding!r}, should be one of "
@@ -432,5 +286,5 @@ def conv2d(input: Tensor, weight: Tensor, bias: Tensor | None = None, stride: An
     kernel, dilation, padding, stride = _geometry((kh, kw), dilation, padding, stride, "conv2d")
     if pad_mode == "same":
         input, padding = _same_padding(input, kernel, dilation, stride)
-    conv_output_size(input.shape[2:], kernel, stride, padding, dilation, "conv2d")
-    return Conv2d.apply(input, weight, bias, stride, padding, dilation, int(groups))
+    output_size(input.shape[2:], kernel, stride, padding, dilation, "conv2d")
+    return Convolution.apply(input, weight, bias, stride, padding, dilation, int(groups))

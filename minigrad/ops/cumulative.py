@@ -8,11 +8,11 @@ import numpy as np
 from ..autograd.function import Function, register
 from ..tensor import Tensor
 from ._util import normalize_dim
-from .indexing import getitem
+from .indexing import reverse
 
 
 def _reverse(x: Tensor, dim: int) -> Tensor:
-    return getitem(x, (slice(None),) * dim + (slice(None, None, -1),))
+    return reverse(x, (dim,))
 
 
 @register("cumsum")

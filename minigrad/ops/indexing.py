@@ -216,6 +216,13 @@ def getitem(x: Tensor, index: Any) -> Tensor:
     return _checked("getitem", x.shape, lambda: GetItem.apply(x, _as_key(index, x.ndim)))
 
 
+def reverse(x: Tensor, dims: Any) -> Tensor:
+    """``x`` with the order along each of ``dims`` (normalized) reversed, as a view; user
+    indices may not do this (PyTorch refuses negative steps), so it skips their check."""
+    key = tuple(slice(None, None, -1) if d in dims else slice(None) for d in range(x.ndim))
+    return GetItem.apply(x, IndexKey(key, x.ndim))
+
+
 def prepare_setitem(x: Tensor, index: Any, value: Any) -> tuple[IndexKey, Tensor]:
     """Check that ``value`` fits ``x[index]``; return the index key and the value tensor."""
     key = _as_key(index, x.ndim)

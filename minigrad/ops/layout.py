@@ -8,7 +8,8 @@ from typing import Any, Sequence
 
 from ..tensor import Tensor
 from ._util import normalize_dim
-from .indexing import getitem
+from .elementwise import clone
+from .indexing import reverse
 from .movement import cat, expand, narrow, reshape, transpose
 
 
@@ -19,9 +20,8 @@ def flip(input: Tensor, dims: Sequence[int]) -> Tensor:
     flipped = {normalize_dim(d, input.ndim, "flip") for d in dims}
     if len(flipped) != len(dims):
         raise RuntimeError(f"flip: a dim appears multiple times in the list of dims {dims}")
-    key = tuple(slice(None, None, -1) if d in flipped else slice(None)
-                for d in range(input.ndim))
-    return getitem(input, key) if flipped else input
+    # a copy, as PyTorch's flip is (the reversed view alone would share memory)
+    return clone(reverse(input, flipped)) if flipped else clone(input)
 
 
 def roll(input: Tensor, shifts: Any, dims: Any = None) -> Tensor:

@@ -15,129 +15,192 @@ import math
 from typing import Any
 
 import numpy as np
-from numpy.lib.stride_tricks import as_strided
 
 from ..autograd.function import Function, register
+from ..internal import array_of, wrap
 from ..tensor import Tensor
-from . import movement, reduction
-from .conv import Fold, check_image, check_positive, conv_output_size, pair, windows
+from . import linalg, movement, pooling_fast
+from .conv import Col2Im
+from .windows import Pair, check_image, check_positive, output_size, pair, windows
 
 
-def _offsets(kernel: tuple[int, int]):
+def _offsets(kernel: Pair) -> list[tuple[int, int, int]]:
     """(k, i, j) for every position of a window, in row-major order."""
     return [(i * kernel[1] + j, i, j) for i in range(kernel[0]) for j in range(kernel[1])]
 
 
-def _writeable_windows(image: np.ndarray, kernel, stride, dilation, out) -> np.ndarray:
-    sn, sc, sh, sw = image.strides
-    return as_strided(image, shape=image.shape[:2] + tuple(kernel) + tuple(out),
-                      strides=(sn, sc, sh * dilation[0], sw * dilation[1], sh * stride[0],
-                               sw * stride[1]))
+def _tiled_part(x: np.ndarray, kernel: Pair, stride: Pair, dilation: Pair,
+                out: Pair) -> np.ndarray | None:
+    """The C-contiguous part of x that the windows tile, when they tile it (stride equal to
+    the kernel, no dilation; rows and columns past the last window are left out)."""
+    if tuple(stride) != tuple(kernel) or tuple(dilation) != (1, 1):
+        return None
+    return np.ascontiguousarray(x[:, :, :out[0] * kernel[0], :out[1] * kernel[1]])
+
+
+def _into_image(part: np.ndarray, shape: tuple) -> np.ndarray:
+    """A gradient for the tiled part as one for the whole image (zeros past the windows)."""
+    if part.shape == tuple(shape):
+        return part
+    image = np.zeros(shape, part.dtype)
+    image[:, :, :part.shape[2], :part.shape[3]] = part
+    return image
+
+
+# --- max-pooling -----------------------------------------------------------------------------
+def _max_windows(x: np.ndarray, kernel: Pair, stride: Pair, dilation: Pair,
+                 out: Pair) -> tuple[np.ndarray, np.ndarray]:
+    """Maxima of any windows and the offset k of the first maximum of each, one kernel
+    offset at a time over a strided view of the windows."""
+    view = windows(x, kernel, stride, dilation, out)
+    best = view[:, :, 0, 0].copy()
+    arg = np.zeros(best.shape, np.uint8 if math.prod(kernel) < 256 else np.int32)
+    for k, i, j in _offsets(kernel)[1:]:
+        candidate = view[:, :, i, j]
+        better = np.greater(candidate, best)  # strict: the first maximum wins ties
+        np.maximum(best, candidate, out=best)  # (and a NaN propagates, as in PyTorch)
+        np.copyto(arg, k, where=better)
+    return best, arg
+
+
+def _route(g: np.ndarray, arg: np.ndarray, shape: tuple, kernel: Pair, stride: Pair,
+           dilation: Pair) -> np.ndarray:
+    """An image of zeros with each g added at the argmax of its window (overlaps add)."""
+    image = np.zeros(shape, dtype=g.dtype)
+    view = windows(image, kernel, stride, dilation, arg.shape[2:], writeable=True)
+    disjoint = all(s >= d * (k - 1) + 1 for s, d, k in zip(stride, dilation, kernel))
+    for k, i, j in _offsets(kernel):
+        if disjoint:
+            np.multiply(g, arg == k, out=view[:, :, i, j])
+        else:
+            view[:, :, i, j] += g * (arg == k)
+    return image
 
 
 @register("max_pool2d")
-class MaxPool2d(Function):
-    """z = max over each window of x.  dz/dx: g routed to the (first) argmax of its window."""
+class MaxPool2DWithIndices(Function):
+    """z = max over each window of x.  dz/dx: g routed to the (first) argmax of its window.
+
+    x is already padded (with -inf) so that the last window ends at its edge. The argmax
+    is kept as the offset k = i * KW + j in its window, and returned as a second output
+    when ``indices`` is set. Windows that tile x take the two-step path of
+    `pooling_fast`, which keeps the argmax of each step and composes k only when needed.
+    """
 
     @staticmethod
-    def forward(ctx, x, kernel_size, stride, dilation=(1, 1)):
-        ctx.config = (None, kernel_size, stride, dilation)
-        # x is already padded so that the last window ends at its edge
-        out_size = conv_output_size(x.shape[2:], kernel_size, stride, (0, 0), dilation,
-                                    "max_pool2d")
-        view = windows(x, kernel_size, stride, dilation, out_size)
-        best = view[:, :, 0, 0].copy()
-        arg = np.zeros(best.shape, np.uint8 if math.prod(kernel_size) < 256 else np.int32)
-        for k, i, j in _offsets(kernel_size)[1:]:
-            candidate = view[:, :, i, j]
-            better = np.greater(candidate, best)  # strict: the first maximum wins ties
-            np.maximum(best, candidate, out=best)  # (and a NaN propagates, as in PyTorch)
-            arg += better * (arg.dtype.type(k) - arg)  # arg = k where better, branch-free
-        ctx.arg, ctx.shape = arg, x.shape
-        return best, arg
+    def forward(ctx, x, kernel_size, stride, dilation=(1, 1), indices=False):
+        out = output_size(x.shape[2:], kernel_size, stride, (0, 0), dilation, "max_pool2d")
+        ctx.shape, ctx.geometry, ctx.arg = x.shape, (kernel_size, stride, dilation), None
+        part = _tiled_part(x, kernel_size, stride, dilation, out)
+        if part is None:
+            best, ctx.arg = _max_windows(x, kernel_size, stride, dilation, out)
+        else:
+            best, rows, cols = pooling_fast.max_pool(part, kernel_size)
+            ctx.steps = rows, cols, part.shape
+        return (best, MaxPool2DWithIndices.offsets(ctx)) if indices else best
 
     @staticmethod
-    def backward(ctx, g, _):
-        _, kernel, stride, dilation = ctx.config
-        return MaxPool2dRoute.apply(g, ctx.arg, ctx.shape, kernel, stride, dilation), \
-            None, None, None
+    def offsets(ctx) -> np.ndarray:
+        """The (N, C, OH, OW) offsets k of the maxima, composed from the steps if need be."""
+        if ctx.arg is None:
+            rows, cols, part_shape = ctx.steps
+            n, c, h, w = part_shape
+            kernel = ctx.geometry[0]
+            flat = pooling_fast.flat_offsets(rows, cols, kernel)
+            ctx.arg = flat.reshape(n, c, h // kernel[0], w // kernel[1])
+        return ctx.arg
+
+    @staticmethod
+    def backward(ctx, g, *_):
+        arg = MaxPool2DWithIndices.offsets(ctx)
+        return MaxPoolRoute.apply(g, arg, ctx.shape, *ctx.geometry), None, None, None, None
+
+    @staticmethod
+    def backward_arrays(ctx, g, *_):
+        if ctx.arg is not None:
+            return _route(g, ctx.arg, ctx.shape, *ctx.geometry), None, None, None, None
+        rows, cols, part_shape = ctx.steps
+        part = pooling_fast.max_route(g, rows, cols, ctx.geometry[0], part_shape)
+        return _into_image(part, ctx.shape), None, None, None, None
 
 
 @register("max_pool2d_route")
-class MaxPool2dRoute(Function):
+class MaxPoolRoute(Function):
     """z = zeros(shape) with g[window] added at the argmax of each window (overlaps add).
     dz/dg: gather of the gradient at the same argmax positions."""
 
     @staticmethod
     def forward(ctx, g, arg, shape, kernel_size, stride, dilation):
-        ctx.config = (None, arg, shape, kernel_size, stride, dilation)
-        spans = [d * (k - 1) + 1 for k, d in zip(kernel_size, dilation)]
-        disjoint = all(s >= span for s, span in zip(stride, spans))
-        tiled = disjoint and tuple(stride) == tuple(spans) == tuple(kernel_size) and \
-            shape[2:] == tuple(o * s for o, s in zip(arg.shape[2:], stride))
-        # Windows that tile the image write every cell exactly once: no zero-fill needed.
-        image = np.empty(shape, dtype=g.dtype) if tiled else np.zeros(shape, dtype=g.dtype)
-        view = _writeable_windows(image, kernel_size, stride, dilation, arg.shape[2:])
-        for k, i, j in _offsets(kernel_size):
-            if disjoint:
-                np.multiply(g, arg == k, out=view[:, :, i, j])
-            else:
-                view[:, :, i, j] += g * (arg == k)
-        return image
+        ctx.arg, ctx.geometry = arg, (kernel_size, stride, dilation)
+        return _route(g, arg, shape, kernel_size, stride, dilation)
 
     @staticmethod
     def backward(ctx, gg):
-        _, arg, _, kernel, stride, dilation = ctx.config
-        return MaxPool2dGather.apply(gg, arg, kernel, stride, dilation), \
-            None, None, None, None, None
+        return MaxPoolGather.apply(gg, ctx.arg, *ctx.geometry), None, None, None, None, None
 
 
 @register("max_pool2d_gather")
-class MaxPool2dGather(Function):
+class MaxPoolGather(Function):
     """z[window] = x at the remembered argmax of the window.  dz/dx: route (scatter-add)."""
 
     @staticmethod
     def forward(ctx, x, arg, kernel_size, stride, dilation):
-        ctx.config = (None, arg, kernel_size, stride, dilation)
-        ctx.shape = x.shape
+        ctx.shape, ctx.arg, ctx.geometry = x.shape, arg, (kernel_size, stride, dilation)
         view = windows(x, kernel_size, stride, dilation, arg.shape[2:])
         out = np.zeros(arg.shape, dtype=x.dtype)
         for k, i, j in _offsets(kernel_size):
-            out += view[:, :, i, j] * (arg == k)
+            np.copyto(out, view[:, :, i, j], where=arg == k)
         return out
 
     @staticmethod
     def backward(ctx, g):
-        _, arg, kernel, stride, dilation = ctx.config
-        return MaxPool2dRoute.apply(g, arg, ctx.shape, kernel, stride, dilation), \
-            None, None, None, None
+        return MaxPoolRoute.apply(g, ctx.arg, ctx.shape, *ctx.geometry), None, None, None, None
 
 
+# --- average pooling -------------------------------------------------------------------------
 @register("avg_pool2d")
-class AvgPool2d(Function):
+class AvgPool2D(Function):
     """z = sum over each window of x / divisor.  dz/dx: g / divisor added to every position
-    of its window (col2im)."""
+    of its window (col2im). x is already padded (with zeros)."""
 
     @staticmethod
     def forward(ctx, x, kernel_size, stride, divisor):
-        ctx.config = (None, kernel_size, stride, divisor)
-        out_size = divisor.shape
-        view = windows(x, kernel_size, stride, (1, 1), out_size)
-        total = view[:, :, 0, 0].copy()
-        for _, i, j in _offsets(kernel_size)[1:]:
-            total += view[:, :, i, j]
-        ctx.size = x.shape[2:]
+        out = divisor.shape
+        ctx.shape, ctx.geometry = x.shape, (kernel_size, stride, divisor)
+        part = _tiled_part(x, kernel_size, stride, (1, 1), out)
+        if part is not None:
+            total = pooling_fast.window_sums(part, kernel_size)
+        else:
+            view = windows(x, kernel_size, stride, (1, 1), out)
+            total = view[:, :, 0, 0].copy()
+            for _, i, j in _offsets(kernel_size)[1:]:
+                total += view[:, :, i, j]
         return total / divisor.astype(x.dtype)
 
     @staticmethod
     def backward(ctx, g):
-        _, kernel, stride, divisor = ctx.config
+        kernel, stride, divisor = ctx.geometry
         n, c, oh, ow = g.shape
-        share = g / Tensor._wrap(divisor.astype(g.dtype))
+        share = g / wrap(divisor.astype(g.dtype))
         cols = movement.expand(movement.reshape(share, (n, c, 1, oh * ow)),
                                (n, c, kernel[0] * kernel[1], oh * ow))
         cols = movement.reshape(cols, (n, -1, oh * ow))
-        return Fold.apply(cols, ctx.size, kernel, (1, 1), (0, 0), stride), None, None, None
+        return Col2Im.apply(cols, ctx.shape[2:], kernel, (1, 1), (0, 0), stride), None, None, None
+
+    @staticmethod
+    def backward_arrays(ctx, g):
+        kernel, stride, divisor = ctx.geometry
+        share = g / divisor.astype(g.dtype)
+        n, c, oh, ow = g.shape
+        if tuple(stride) == tuple(kernel):
+            part_shape = (n, c, oh * kernel[0], ow * kernel[1])
+            return _into_image(pooling_fast.spread(share, kernel, part_shape), ctx.shape), \
+                None, None, None
+        image = np.zeros(ctx.shape, g.dtype)
+        view = windows(image, kernel, stride, (1, 1), (oh, ow), writeable=True)
+        for _, i, j in _offsets(kernel):
+            view[:, :, i, j] += share
+        return image, None, None, None
 
 
 # --- public functions ----------------------------------------------------------------------
@@ -154,7 +217,7 @@ def _pool_geometry(x: Tensor, kernel_size: Any, stride: Any, padding: Any, dilat
     if any(p > k // 2 for p, k in zip(padding, kernel)):
         raise ValueError(f"{op}: pad should be at most half of kernel size, but got "
                          f"pad={tuple(padding)} and kernel_size={tuple(kernel)}")
-    out = conv_output_size(x.shape[-2:], kernel, stride, padding, dilation, op, ceil_mode)
+    out = output_size(x.shape[-2:], kernel, stride, padding, dilation, op, ceil_mode)
     return kernel, stride, padding, dilation, out
 
 
@@ -200,13 +263,14 @@ def max_pool2d(input: Tensor, kernel_size: Any, stride: Any = None, padding: Any
     kernel, stride, padding, dilation, out = _pool_geometry(
         x, kernel_size, stride, padding, dilation, ceil_mode, "max_pool2d")
     padded = _pad_for_windows(x, kernel, stride, padding, dilation, out, -np.inf)
-    values, arg = MaxPool2d.apply(padded, kernel, stride, dilation)
+    if not return_indices:
+        values = MaxPool2DWithIndices.apply(padded, kernel, stride, dilation, False)
+        return movement.squeeze(values, 0) if unbatched else values
+    values, arg = MaxPool2DWithIndices.apply(padded, kernel, stride, dilation, True)
     if unbatched:
         values = movement.squeeze(values, 0)
-    if not return_indices:
-        return values
-    indices = _flat_indices(arg._data, x.shape[-1], kernel, stride, padding, dilation)
-    return values, Tensor._wrap(indices[0] if unbatched else indices)
+    indices = _flat_indices(array_of(arg), x.shape[-1], kernel, stride, padding, dilation)
+    return values, wrap(indices[0] if unbatched else indices)
 
 
 def _flat_indices(arg: np.ndarray, width: int, kernel, stride, padding, dilation) -> np.ndarray:
@@ -261,7 +325,7 @@ def avg_pool2d(input: Tensor, kernel_size: Any, stride: Any = None, padding: Any
     else:
         divisor = _divisor(x.shape[2:], kernel, stride, padding, out, count_include_pad)
     padded = _pad_for_windows(x, kernel, stride, padding, dilation, out, 0.0)
-    result = AvgPool2d.apply(padded, kernel, stride, divisor)
+    result = AvgPool2D.apply(padded, kernel, stride, divisor)
     return movement.squeeze(result, 0) if unbatched else result
 
 
@@ -269,7 +333,9 @@ def adaptive_avg_pool2d(input: Tensor, output_size: Any) -> Tensor:
     """Average pooling to a fixed (OH, OW), as ``torch.nn.functional.adaptive_avg_pool2d``.
 
     Window i along a dim of size n covers ``[floor(i n / o), ceil((i + 1) n / o))``; when
-    o divides n this is a plain average pool. ``None`` in ``output_size`` keeps that size.
+    o divides n this is a plain average pool. Otherwise the average is a linear map along
+    each dim, ``A_h @ x @ A_w^T`` with ``A[i]`` holding 1/size over window i, computed as two
+    matrix products. ``None`` in ``output_size`` keeps that size.
     """
     x, unbatched = _batched(input)
     check_image(x, "adaptive_avg_pool2d")
@@ -277,16 +343,23 @@ def adaptive_avg_pool2d(input: Tensor, output_size: Any) -> Tensor:
     size = tuple(n if o is None else o for o, n in zip(size, x.shape[2:]))
     out_h, out_w = pair(size, "output_size", "adaptive_avg_pool2d")
     check_positive((out_h, out_w), "output_size", "adaptive_avg_pool2d")
-    h, w = x.shape[2:]
+    (n, c, h, w) = x.shape
     if h % out_h == 0 and w % out_w == 0:
         result = avg_pool2d(x, (h // out_h, w // out_w))
     else:
-        rows = [_adaptive_mean(x, 2, i, h, out_h) for i in range(out_h)]
-        strip = movement.cat(rows, 2)
-        result = movement.cat([_adaptive_mean(strip, 3, j, w, out_w) for j in range(out_w)], 3)
+        along_w = linalg.matmul(movement.reshape(x, (n * c * h, w)),
+                                _averaging(w, out_w, x.dtype))  # (N*C*H, OW)
+        columns = movement.reshape(movement.transpose(
+            movement.reshape(along_w, (n * c, h, out_w)), 1, 2), (n * c * out_w, h))
+        both = linalg.matmul(columns, _averaging(h, out_h, x.dtype))  # (N*C*OW, OH)
+        result = movement.transpose(movement.reshape(both, (n, c, out_w, out_h)), 2, 3)
     return movement.squeeze(result, 0) if unbatched else result
 
 
-def _adaptive_mean(x: Tensor, dim: int, i: int, n: int, o: int) -> Tensor:
-    start, end = (i * n) // o, -(-((i + 1) * n) // o)
-    return reduction.mean(movement.narrow(x, dim, start, end - start), dim, keepdim=True)
+def _averaging(n: int, o: int, dtype: np.dtype) -> Tensor:
+    """The (n, o) matrix whose column i averages window i of adaptive pooling."""
+    matrix = np.zeros((n, o), dtype)
+    for i in range(o):
+        start, end = (i * n) // o, -(-((i + 1) * n) // o)
+        matrix[start:end, i] = 1.0 / (end - start)
+    return wrap(matrix)

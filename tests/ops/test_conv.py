@@ -367,7 +367,7 @@ def test_conv2d_out_channels_not_divisible_by_groups():
 
 @pytest.mark.parametrize("kwargs", [dict(), dict(padding=1, dilation=3)])
 def test_conv2d_kernel_larger_than_padded_input(kwargs):
-    with pytest.raises(ValueError, match="larger than the padded input"):
+    with pytest.raises(RuntimeError, match="larger than the padded input"):
         F.conv2d(_t(1, 1, 4, 4), _t(1, 1, 5, 5) if not kwargs else _t(1, 1, 3, 3), **kwargs)
 
 
@@ -390,6 +390,17 @@ def test_conv2d_bias_wrong_length():
         F.conv2d(_t(1, 2, 6, 6), _t(4, 2, 3, 3), _t(3))
 
 
+@pytest.mark.parametrize("w_dtype,b_dtype,name", [(np.float64, None, "weight"),
+                                                  (np.float32, np.float64, "bias")])
+def test_conv2d_mixed_dtypes_are_an_error_not_a_float64(w_dtype, b_dtype, name):
+    x = Tensor(np.zeros((1, 1, 4, 4), np.float32), dtype=np.float32)
+    w = Tensor(np.zeros((1, 1, 3, 3)), dtype=w_dtype)
+    b = None if b_dtype is None else Tensor(np.zeros(1), dtype=b_dtype)
+    with pytest.raises(RuntimeError, match=rf"input type \(float32\) and {name} type "
+                                           rf"\(float64\) should be the same"):
+        F.conv2d(x, w, b)
+
+
 def test_conv2d_same_with_stride_is_an_error():
     with pytest.raises(ValueError, match="'same' is not supported for strided"):
         F.conv2d(_t(1, 1, 6, 6), _t(1, 1, 3, 3), padding="same", stride=2)
@@ -410,7 +421,7 @@ def test_unfold_errors():
         F.unfold(_t(4, 4), 2)
     with pytest.raises(ValueError, match="kernel_size must be at least 1"):
         F.unfold(_t(1, 1, 4, 4), 0)
-    with pytest.raises(ValueError, match="larger than the padded input"):
+    with pytest.raises(RuntimeError, match="larger than the padded input"):
         F.unfold(_t(1, 1, 4, 4), 5)
     with pytest.raises(RuntimeError, match=r"fold: expected an input of shape"):
         F.fold(_t(1, 4, 5), (3, 3), 2)

@@ -397,14 +397,14 @@ def test_max_pool_dilation_below_one():
 
 @pytest.mark.parametrize("pool", [F.max_pool2d, F.avg_pool2d])
 def test_pool_output_smaller_than_one(pool):
-    with pytest.raises(ValueError, match="larger than the padded input"):
+    with pytest.raises(RuntimeError, match="larger than the padded input"):
         pool(_t(1, 1, 2, 2), 3, padding=0)
-    with pytest.raises(ValueError, match="larger than the padded input"):
+    with pytest.raises(RuntimeError, match="larger than the padded input"):
         pool(_t(1, 1, 2, 5), (5, 2), padding=(1, 0))
 
 
 def test_max_pool_dilated_kernel_larger_than_input():
-    with pytest.raises(ValueError, match="larger than the padded input"):
+    with pytest.raises(RuntimeError, match="larger than the padded input"):
         F.max_pool2d(_t(1, 1, 4, 4), 3, dilation=2)
 
 

@@ -1,0 +1,181 @@
+"""The fast array layout behind conv2d's forward and its backward on arrays.
+
+`conv.py` tells the story: im2col copies every window into a column, one matrix product
+per group computes every output, and col2im (its adjoint) adds the columns of the
+gradient back into an image. This module runs the same maths on NumPy arrays with three
+changes that matter for speed, and `tests/ops/test_conv_fast.py` checks it against the
+story (values, first and second derivatives).
+
+1. **A slice of the batch at a time.** The columns of a whole batch are KH * KW times
+   larger than the input (80 MB for a 64 x 32 x 32 x 32 input and a 3 x 3 kernel). They
+   are built, multiplied and dropped a slice of the batch at a time instead (at most
+   MAX_CHUNKS slices, at least CHUNK_BYTES of columns each), so they are more likely to
+   stay in the CPU cache between the copy that makes them and the product that reads
+   them, no buffer as large as the whole set is allocated (a fresh one costs a page fault
+   per page on first write), and nothing is kept between calls (no buffer pool). The
+   backward builds each slice's columns again rather than keeping them from the forward:
+   memory stays at one slice, for one more copy.
+2. **Row-pitch columns for stride 1.** With stride 1, the window (i, j) of a whole image
+   is one run of its padded, flattened pixels: output q = oh * WP + ow reads pixel
+   i * DH * WP + j * DW + q, where WP is the padded width. Columns with that pitch
+   (OH * WP per image instead of OH * OW) are copied and added in runs of ~OH * WP
+   elements rather than runs of OW, which matters for small images. The extra columns
+   (ow >= OW) read wrapped-around pixels; their outputs are dropped and they get zero
+   gradient.
+3. **Only the gradients asked for.** The input gradient (the second product and col2im)
+   is skipped when the input needs none, as for a network's first layer.
+
+Every buffer takes the input's dtype: float32 stays float32.
+"""
+from __future__ import annotations
+
+import numpy as np
+from numpy.lib.stride_tricks import as_strided
+
+from .windows import Pair, add_windows, output_size, windows
+
+# Bytes of columns built at a time, at least, and chunks per call, at most. On one quiet
+# core, 1 MB slices that stay in cache are fastest; but each slice costs a few
+# multithreaded BLAS calls, each ending with the threads waiting for each other, and on
+# a machine busy with other work a thread may not get its core back for milliseconds.
+# Measured on a loaded 2-core AMD EPYC, 32 MB and at most 4 slices kept LeNet's layers
+# at one call each and the wide layers within ~2x PyTorch, where 1 MB slices were 2-10x.
+CHUNK_BYTES = 1 << 25
+MAX_CHUNKS = 4
+
+
+class Layout:
+    """The geometry of one convolution and the column layout used for it.
+
+    ``pitch`` is the number of columns per output row: the padded width WP for stride 1
+    (row-pitch layout), else OW. ``per_image = OH * pitch``.
+    """
+
+    def __init__(self, x_shape: tuple, w_shape: tuple, stride: Pair, padding: Pair,
+                 dilation: Pair, groups: int, itemsize: int) -> None:
+        n, c, h, w = x_shape
+        f, _, kh, kw = w_shape
+        self.n, self.c, self.f, self.groups = n, c, f, groups
+        self.kernel, self.stride, self.padding, self.dilation = (kh, kw), stride, padding, dilation
+        self.size = h, w
+        self.out = output_size((h, w), (kh, kw), stride, padding, dilation, "conv2d")
+        self.rows = tuple(stride) == (1, 1)
+        self.pitch = w + 2 * padding[1] if self.rows else self.out[1]
+        self.per_image = self.out[0] * self.pitch
+        # The run of window (i, j) ends exactly at the end of the padded image.
+        self.run = self.per_image - dilation[1] * (kw - 1)
+        per_image = c * kh * kw * self.per_image * itemsize
+        self.step = max(1, CHUNK_BYTES // per_image, -(-n // MAX_CHUNKS))
+
+    def chunks(self) -> list[slice]:
+        return [slice(a, min(self.n, a + self.step)) for a in range(0, self.n, self.step)]
+
+    def new_columns(self, dtype: np.dtype) -> np.ndarray:
+        """A (C, KH, KW, step, OH * pitch) buffer; zeros where no window is copied."""
+        shape = (self.c,) + self.kernel + (min(self.step, self.n), self.per_image)
+        return np.zeros(shape, dtype) if self.rows else np.empty(shape, dtype)
+
+    def fill_columns(self, image: np.ndarray, part: slice, cols: np.ndarray) -> np.ndarray:
+        """Copy the windows of images ``part`` of the padded ``image`` into ``cols``, and
+        return the (G, C/G * KH * KW, nb * OH * pitch) matrix they form."""
+        nb = part.stop - part.start
+        cols = cols[:, :, :, :nb]
+        if self.rows:
+            flat = image[part].reshape(nb, self.c, -1)
+            sn, sc, item = flat.strides
+            wp, (dh, dw) = self.pitch, self.dilation
+            runs = as_strided(flat, shape=(self.c,) + self.kernel + (nb, self.run),
+                              strides=(sc, dh * wp * item, dw * item, sn, item),
+                              writeable=False)
+            np.copyto(cols[..., :self.run], runs)
+        else:
+            view = windows(image[part], self.kernel, self.stride, self.dilation, self.out)
+            np.copyto(cols.reshape(cols.shape[:4] + self.out), view.transpose(1, 2, 3, 0, 4, 5))
+        return cols.reshape(self.groups, -1, nb * self.per_image)
+
+    def add_columns(self, g_cols: np.ndarray, image: np.ndarray, part: slice) -> None:
+        """col2im of a chunk's (G, C/G * KH * KW, nb * OH * pitch) column gradient into the
+        zero-initialised padded image gradient (images ``part``)."""
+        nb = part.stop - part.start
+        (kh, kw), (dh, dw) = self.kernel, self.dilation
+        grid = g_cols.reshape(self.c, kh, kw, nb, self.per_image)
+        if self.rows:
+            flat = image[part].reshape(nb, self.c, -1)
+            for i in range(kh):
+                for j in range(kw):
+                    start = i * dh * self.pitch + j * dw
+                    flat[:, :, start:start + self.run] += grid[:, i, j, :, :self.run] \
+                        .transpose(1, 0, 2)
+        else:
+            grid = grid.reshape(self.c, kh, kw, nb, *self.out).transpose(3, 0, 1, 2, 4, 5)
+            add_windows(grid, image[part], self.stride, self.dilation)
+
+
+def padded_input(x: np.ndarray, padding: Pair) -> np.ndarray:
+    """The zero-padded, C-contiguous input the columns are read from."""
+    (ph, pw), (n, c, h, w) = padding, x.shape
+    if ph == pw == 0:
+        return np.ascontiguousarray(x)
+    image = np.zeros((n, c, h + 2 * ph, w + 2 * pw), x.dtype)
+    image[:, :, ph:ph + h, pw:pw + w] = x
+    return image
+
+
+def forward(x: np.ndarray, weight: np.ndarray, bias: np.ndarray | None, stride: Pair,
+            padding: Pair, dilation: Pair, groups: int) -> np.ndarray:
+    """conv2d on arrays: the (N, F, OH, OW) output."""
+    dtype = np.result_type(x.dtype, weight.dtype)
+    lay = Layout(x.shape, weight.shape, stride, padding, dilation, groups, dtype.itemsize)
+    image = padded_input(x, padding)
+    w_mat = weight.reshape(groups, lay.f // groups, -1)
+    (oh, ow), f = lay.out, lay.f
+    out = np.empty((lay.n, f, oh, ow), dtype)
+    cols = lay.new_columns(dtype)
+    for part in lay.chunks():
+        product = np.matmul(w_mat, lay.fill_columns(image, part, cols))
+        result = product.reshape(f, -1, oh, lay.pitch)[..., :ow].transpose(1, 0, 2, 3)
+        if bias is None:
+            np.copyto(out[part], result)
+        else:
+            np.add(result, bias.reshape(1, f, 1, 1), out=out[part])
+    return out
+
+
+def backward(x: np.ndarray, weight: np.ndarray, g: np.ndarray, stride: Pair, padding: Pair,
+             dilation: Pair, groups: int, needs: tuple[bool, ...]) -> tuple:
+    """Gradients of conv2d on arrays, (gx, gw, gb), None for those not in ``needs``.
+
+    Per chunk of the batch: gw += cols @ g^T (the columns built again from x), and gx's
+    columns W^T @ g added back into the (padded) image gradient.
+    """
+    dtype = g.dtype
+    x_shape = x.shape
+    lay = Layout(x_shape, weight.shape, stride, padding, dilation, groups, dtype.itemsize)
+    image = padded_input(x, padding) if needs[1] else None
+    (oh, ow), f, fg = lay.out, lay.f, lay.f // groups
+    w_t = weight.reshape(groups, fg, -1).transpose(0, 2, 1)
+    # (F, step, OH, pitch): zero under the dropped columns ow >= OW, which stay untouched.
+    g_buf = np.zeros((f, min(lay.step, lay.n), oh, lay.pitch), dtype)
+    cols = lay.new_columns(dtype) if needs[1] else None
+    (ph, pw), (h, w) = padding, x_shape[2:]
+    gx_image = np.zeros((lay.n, lay.c, h + 2 * ph, w + 2 * pw), dtype) if needs[0] else None
+    gw = np.zeros((groups, weight[0].size, fg), dtype) if needs[1] else None
+    gb = np.zeros(f, dtype) if needs[2] else None
+    for part in lay.chunks():
+        nb = part.stop - part.start
+        np.copyto(g_buf[:, :nb, :, :ow], g[part].transpose(1, 0, 2, 3))
+        g_mat = g_buf[:, :nb].reshape(groups, fg, nb * lay.per_image)
+        if gb is not None:
+            gb += g_mat.sum(axis=2).reshape(f)
+        if gw is not None:
+            # cols @ g^T, not g @ cols^T: BLAS is far faster with the long N*OH*pitch
+            # axis inside the rows of the left operand.
+            gw += np.matmul(lay.fill_columns(image, part, cols), g_mat.transpose(0, 2, 1))
+        if gx_image is not None:
+            lay.add_columns(np.matmul(w_t, g_mat), gx_image, part)
+    gx = None
+    if gx_image is not None:
+        gx = gx_image[:, :, ph:ph + h, pw:pw + w]
+    if gw is not None:
+        gw = gw.transpose(0, 2, 1).reshape(weight.shape)
+    return gx, gw, gb

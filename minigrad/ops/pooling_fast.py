@@ -1,0 +1,105 @@
+"""Fast array paths for pooling windows that tile the image.
+
+Pooling layers usually take windows that tile the image: stride equal to the kernel, no
+dilation (LeNet's and VGG's 2x2 max-pooling, a global average). The windows of an image
+laid out (N, C, H, W) are then its reshape to (N*C*OH, KH, OW, KW), and a window reduces
+in two steps that each run over long arrays: first across the KW neighbours in each row
+(every KW-th value of the flat image), then across the KH row results (runs of OW). The
+general path in `pooling.py` reads every kernel offset of every window through a strided
+view instead, one short run of OW values at a time. Columns first, then rows, keeps
+PyTorch's rule for ties: the first maximum in row-major order wins.
+
+For max-pooling each step keeps its own argmax, ``cols`` (which of the KW values won, per
+row of each window) and ``rows`` (which of the KH row winners won, per window). The
+backward routes the gradient through the two steps in reverse and writes every input
+cell exactly once, so no zero-filled image is needed. The flat offset ``k = i * KW + j``
+that `pooling.py` works with (for `return_indices` and double backward) is composed from
+the two only when asked for.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from .windows import Pair
+
+
+def _max_steps(values: np.ndarray, best: np.ndarray) -> np.ndarray:
+    """Max over the middle axis of (M, K, L) ``values`` into ``best`` (M, L); return the
+    index of the first maximum as uint8 (so up to 255 offsets per axis)."""
+    np.copyto(best, values[:, 0])
+    arg = np.zeros(best.shape, np.uint8)
+    for k in range(1, values.shape[1]):
+        better = np.greater(values[:, k], best)  # strict: the first maximum wins ties
+        np.maximum(best, values[:, k], out=best)  # (and a NaN propagates)
+        # Later offsets that win have larger k, so the last winner is the largest k seen.
+        arg = better.view(np.uint8) if k == 1 else np.maximum(arg, better * np.uint8(k))
+    return arg
+
+
+def max_pool(x: np.ndarray, kernel: Pair) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Tiled max-pooling of a C-contiguous x: the (N, C, OH, OW) maxima, and the argmax
+    of the column step, (N*C*H*OW, 1), and of the row step, (N*C*OH, OW)."""
+    n, c, h, w = x.shape
+    (kh, kw), oh, ow = kernel, h // kernel[0], w // kernel[1]
+    col_best = np.empty((n * c * h * ow, 1), x.dtype)
+    cols = _max_steps(x.reshape(-1, kw, 1), col_best)
+    best = np.empty((n * c * oh, ow), x.dtype)
+    rows = _max_steps(col_best.reshape(n * c * oh, kh, ow), best)
+    return best.reshape(n, c, oh, ow), rows, cols
+
+
+def flat_offsets(rows: np.ndarray, cols: np.ndarray, kernel: Pair) -> np.ndarray:
+    """k = i * KW + j of each window's maximum, (N*C*OH, OW), from the two steps."""
+    kh, kw = kernel
+    m, ow = rows.shape
+    col_of_row = cols.reshape(m, kh, ow)  # the winning column in each of a window's rows
+    chosen = col_of_row[:, 0].copy()
+    for i in range(1, kh):
+        np.copyto(chosen, col_of_row[:, i], where=rows == i)
+    dtype = np.uint8 if kh * kw < 256 else np.int32
+    return rows.astype(dtype) * kw + chosen
+
+
+def max_route(g: np.ndarray, rows: np.ndarray, cols: np.ndarray, kernel: Pair,
+              shape: tuple) -> np.ndarray:
+    """The gradient of tiled max-pooling: each g to the maximum of its window, else 0."""
+    (kh, kw), (m, ow) = kernel, rows.shape
+    g = np.ascontiguousarray(g).reshape(m, ow)
+    per_row = np.empty((m, kh, ow), g.dtype)
+    for i in range(kh):
+        np.multiply(g, rows == i, out=per_row[:, i])
+    per_row = per_row.reshape(-1, 1)
+    image = np.empty((per_row.shape[0], kw), g.dtype)
+    for j in range(kw):
+        np.multiply(per_row, cols == j, out=image[:, j:j + 1])
+    return image.reshape(shape)
+
+
+def _sum_steps(values: np.ndarray) -> np.ndarray:
+    """Sum over the middle axis of (M, K, L) ``values``: a loop of long additions for a
+    few terms, NumPy's reduction (contiguous runs of K) for many."""
+    if values.shape[1] > 4:
+        return values.sum(axis=1)
+    total = values[:, 0].copy()
+    for k in range(1, values.shape[1]):
+        total += values[:, k]
+    return total
+
+
+def window_sums(x: np.ndarray, kernel: Pair) -> np.ndarray:
+    """Tiled sum pooling of a C-contiguous x: (N, C, OH, OW) sums of its windows (rows
+    first: the strided step then runs on data KH times smaller)."""
+    n, c, h, w = x.shape
+    (kh, kw), oh, ow = kernel, h // kernel[0], w // kernel[1]
+    row_sums = _sum_steps(x.reshape(n * c * oh, kh, w))
+    return _sum_steps(row_sums.reshape(-1, kw, 1)).reshape(n, c, oh, ow)
+
+
+def spread(share: np.ndarray, kernel: Pair, shape: tuple) -> np.ndarray:
+    """Tiled sum pooling's adjoint: every cell of a window gets its window's ``share``."""
+    (kh, kw), (n, c, oh, ow) = kernel, share.shape
+    per_col = np.empty((share.size, kw), share.dtype)
+    per_col[...] = share.reshape(-1, 1)
+    image = np.empty((n * c * oh, kh, ow * kw), share.dtype)
+    image[...] = per_col.reshape(n * c * oh, 1, ow * kw)
+    return image.reshape(shape)
