@@ -233,7 +233,7 @@ def _decode(node: Any, archive: Any, path: str) -> Any:
 
 def _read_array(node: dict, archive: Any, path: str) -> np.ndarray:
     """An array member, refused unless it holds bool, integer or float numbers: strings,
-    complex numbers or objects mean the file was not written by :func:`save`."""
+    complex numbers or objects mean the file was not written by `save`."""
     array = archive[node["array"]]
     if array.dtype.kind not in _NUMERIC_KINDS:
         raise _NotACheckpoint(f"load: {path!r} holds an array of dtype {array.dtype} (entry "
