@@ -7,6 +7,7 @@ from typing import Any, Sequence
 import numpy as np
 
 from ..dtypes import get_default_dtype, is_number, result_type
+from ..internal import array_of, wrap
 from ..tensor import Tensor
 
 
@@ -15,8 +16,9 @@ def type_name(value: Any) -> str:
     cls = type(value)
     if cls is Tensor:
         return "minigrad.Tensor"
-    module = cls.__module__
-    return cls.__qualname__ if module == "builtins" else f"{module.split('.')[0]}.{cls.__qualname__}"
+    if cls.__module__ == "builtins":
+        return cls.__qualname__
+    return f"{cls.__module__.split('.')[0]}.{cls.__qualname__}"
 
 
 def as_tensor(value: Any, op: str = "tensor", dtype: Any = None) -> Tensor:
@@ -32,7 +34,7 @@ def as_tensor(value: Any, op: str = "tensor", dtype: Any = None) -> Tensor:
     if isinstance(value, np.ndarray):
         array = value
     elif is_number(value) and dtype is not None:
-        return Tensor._wrap(np.asarray(value).astype(dtype))
+        return wrap(np.asarray(value).astype(dtype))
     elif is_number(value) or isinstance(value, (list, tuple)):
         array = _number_array(value)
     else:
@@ -43,13 +45,13 @@ def as_tensor(value: Any, op: str = "tensor", dtype: Any = None) -> Tensor:
                         "integer and float dtypes)")
     if dtype is not None and array.dtype != dtype:
         array = array.astype(dtype)
-    return Tensor._wrap(array)
+    return wrap(array)
 
 
 def _number_array(value: Any) -> np.ndarray:
     if isinstance(value, float):
         return np.array(value, dtype=get_default_dtype())
-    return Tensor(value)._data if isinstance(value, (list, tuple)) else np.asarray(value)
+    return array_of(Tensor(value)) if isinstance(value, (list, tuple)) else np.asarray(value)
 
 
 def is_operand(value: Any) -> bool:
@@ -85,9 +87,9 @@ def operands(op: str, *values: Any) -> tuple[Tensor, ...]:
             if isinstance(b, Tensor) and a.dtype == b.dtype:
                 return a, b
             if type(b) in _PYTHON_NUMBERS and a.dtype.kind == "f":
-                return a, Tensor._wrap(np.array(b, a.dtype))
+                return a, wrap(np.array(b, a.dtype))
         elif isinstance(b, Tensor) and type(a) in _PYTHON_NUMBERS and b.dtype.kind == "f":
-            return Tensor._wrap(np.array(a, b.dtype)), b
+            return wrap(np.array(a, b.dtype)), b
     dtype = promoted_dtype(op, *values)
     return tuple(as_tensor(v, op, dtype) for v in values)
 
