@@ -214,9 +214,10 @@ def _accumulate(buffers: dict, node: Any, nr: int, g: Tensor, create_graph: bool
 def _call_backward(node: Node, grads: list, buffers: dict, needed: set | None,
                    create_graph: bool, observer: Callable[..., None] | None) -> None:
     function = node.function
-    for i, (shape, dtype) in enumerate(node.output_meta):
-        if grads[i] is None:
-            grads[i] = Tensor._wrap(np.zeros(shape, dtype))
+    if len(grads) > 1:  # an output nobody used gets zeros (one output always has a grad)
+        for i, (shape, dtype) in enumerate(node.output_meta):
+            if grads[i] is None:
+                grads[i] = Tensor._wrap(np.zeros(shape, dtype))
     if function.backward_arrays is not None and not create_graph:
         result = function.backward_arrays(node, *[g._data for g in grads])
     else:
