@@ -68,7 +68,7 @@ def lenet5_torch(torch, source: nn.Module):
         raise RuntimeError(f"parameter names differ: {sorted(ours)} vs {sorted(theirs)}")
     with torch.no_grad():
         for name, param in theirs.items():
-            array = np.ascontiguousarray(ours[name].numpy(), dtype=np.float32)
+            array = np.ascontiguousarray(ours[name].detach().numpy(), dtype=np.float32)
             if tuple(param.shape) != array.shape:
                 raise RuntimeError(f"{name}: shape {array.shape} vs {tuple(param.shape)}")
             param.copy_(torch.from_numpy(array.copy()))

@@ -19,8 +19,9 @@ from typing import Any, Iterator
 
 import numpy as np
 
-_DEFAULT_FLOAT = np.dtype(np.float32)
-_QUIET_DTYPES = (_DEFAULT_FLOAT, np.dtype(np.int64), np.dtype(np.bool_))
+from .dtypes import get_default_dtype
+
+_QUIET_DTYPES = (np.dtype(np.int64), np.dtype(np.bool_))  # and the default float dtype
 _PREFIX = "tensor("
 
 
@@ -209,19 +210,19 @@ def node_name(node: Any) -> str:
 
 def tensor_repr(t: Any) -> str:
     """``repr(t)`` as PyTorch prints it, with ``minigrad`` in place of ``torch``."""
-    a = t.numpy()
+    a = t.detach().numpy()
     indent = len(_PREFIX)
     suffixes = []
     if a.size == 0:
         if a.ndim != 1:
             suffixes.append(f"size={tuple(a.shape)}")
-        if a.dtype != _DEFAULT_FLOAT:
+        if a.dtype != get_default_dtype():
             suffixes.append(f"dtype=minigrad.{a.dtype}")
         body = "[]"
     else:
         if not OPTIONS.edgeitems:
             suffixes.append(f"size={tuple(a.shape)}")
-        if a.dtype not in _QUIET_DTYPES:
+        if a.dtype not in _QUIET_DTYPES and a.dtype != get_default_dtype():
             suffixes.append(f"dtype=minigrad.{a.dtype}")
         body = array_str(a, indent)
     if t.grad_fn is not None:

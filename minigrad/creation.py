@@ -11,9 +11,11 @@ import numpy as np
 
 from . import random
 from .devices import check_device
+from .dtypes import get_default_dtype, is_number
 from .internal import array_of, wrap
-from .ops import shape_arg
-from .tensor import DEFAULT_FLOAT, Tensor
+from .ops import as_tensor as _as_operand, size_arg
+from .ops._util import unary_input
+from .tensor import Tensor
 
 
 def tensor(data: Any, dtype: Any = None, requires_grad: bool = False, *, device: Any = None,
@@ -51,7 +53,7 @@ def from_numpy(ndarray: np.ndarray) -> Tensor:
     """Wrap ``ndarray`` without copying: writes to either show in the other."""
     if not isinstance(ndarray, np.ndarray):
         raise TypeError(f"from_numpy: expected np.ndarray (got {type(ndarray).__name__})")
-    return wrap(ndarray)
+    return _as_operand(ndarray, "from_numpy")  # refuses strings, objects, complex
 
 
 def is_tensor(obj: Any) -> bool:
@@ -77,16 +79,17 @@ def _make(array: np.ndarray, requires_grad: bool, device: Any, op: str) -> Tenso
 
 
 def _shape(op: str, sizes: tuple, size: Any) -> tuple[int, ...]:
-    """The shape from ``f(2, 3)``, ``f((2, 3))`` or ``f(size=(2, 3))``."""
+    """The shape from ``f(2, 3)``, ``f((2, 3))`` or ``f(size=(2, 3))``, checked as PyTorch
+    checks it (ints, none negative)."""
     if size is not None:
         if sizes:
             raise TypeError(f"{op}() got multiple values for argument 'size'")
-        return tuple(size)
-    return shape_arg(sizes)
+        return size_arg(op, (tuple(size),))
+    return size_arg(op, sizes)
 
 
 def _float(dtype: Any) -> np.dtype:
-    return DEFAULT_FLOAT if dtype is None else np.dtype(dtype)
+    return get_default_dtype() if dtype is None else np.dtype(dtype)
 
 
 def zeros(*sizes: Any, size: Any = None, dtype: Any = None, device: Any = None,
@@ -111,19 +114,26 @@ def empty(*sizes: Any, size: Any = None, dtype: Any = None, device: Any = None,
 
 
 def _fill_dtype(fill_value: Any) -> np.dtype:
+    if not is_number(fill_value):
+        raise TypeError(f"full: fill_value must be a number, got {type(fill_value).__name__}")
     dtype = np.asarray(fill_value).dtype
-    return DEFAULT_FLOAT if dtype.kind == "f" else dtype
+    return get_default_dtype() if dtype.kind == "f" else dtype
 
 
 def full(size: Sequence[int], fill_value: Any, *, dtype: Any = None, device: Any = None,
          requires_grad: bool = False) -> Tensor:
     """A tensor filled with ``fill_value``; its dtype follows the value when not given."""
+    if not isinstance(size, (tuple, list)):
+        raise TypeError(f"full: argument 'size' must be a tuple of ints, not "
+                        f"{type(size).__name__}")
     dtype = _fill_dtype(fill_value) if dtype is None else dtype
-    return _make(np.full(tuple(size), fill_value, dtype=dtype), requires_grad, device, "full")
+    shape = size_arg("full", (size,))
+    return _make(np.full(shape, fill_value, dtype=dtype), requires_grad, device, "full")
 
 
 def _like(op: str, fill: Any, input: Tensor, dtype: Any, device: Any,
           requires_grad: bool) -> Tensor:
+    input = unary_input(op, input)
     dtype = input.dtype if dtype is None else np.dtype(dtype)
     return _make(fill(tuple(input.shape), dtype), requires_grad, device, op)
 
@@ -186,7 +196,7 @@ def arange(start: Any, end: Any = None, step: Any = 1, *, dtype: Any = None,
     if dtype is not None:
         array = array.astype(dtype)
     elif array.dtype.kind == "f":
-        array = array.astype(DEFAULT_FLOAT)
+        array = array.astype(get_default_dtype())
     return _make(array, requires_grad, device, "arange")
 
 
@@ -219,6 +229,7 @@ def logspace(start: Any, end: Any, steps: int, base: float = 10.0, *, dtype: Any
 def eye(n: int, m: int | None = None, *, dtype: Any = None, device: Any = None,
         requires_grad: bool = False) -> Tensor:
     """The identity matrix (n x m)."""
+    n, m = size_arg("eye", (n, n if m is None else m))
     return _make(np.eye(n, m, dtype=_float(dtype)), requires_grad, device, "eye")
 
 

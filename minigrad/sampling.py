@@ -14,7 +14,8 @@ import numpy as np
 from . import random
 from .devices import check_device
 from .internal import array_of, wrap
-from .tensor import DEFAULT_FLOAT, Tensor
+from .dtypes import get_default_dtype
+from .tensor import Tensor
 
 
 def multinomial(input: Tensor, num_samples: int, replacement: bool = False, *,
@@ -93,7 +94,7 @@ def normal(mean: Any, std: Any = 1.0, size: Sequence[int] | None = None, *,
     if not tensors:
         if size is None:
             raise TypeError("normal: with a number mean and std, size is required")
-        out_dtype = DEFAULT_FLOAT if dtype is None else np.dtype(dtype)
+        out_dtype = get_default_dtype() if dtype is None else np.dtype(dtype)
         shape = tuple(size)
     else:
         out_dtype = tensors[0].dtype

@@ -30,6 +30,7 @@ from .tensor import Tensor
 _HEADER = "__minigrad__"
 _VERSION = 1
 _ZIP_MAGIC = b"PK\x03\x04"
+_NUMERIC_KINDS = "biuf"  # bool, signed and unsigned integers, floats
 
 
 class _NotACheckpoint(ValueError):
@@ -142,6 +143,9 @@ def _add_array(array: np.ndarray, arrays: dict[str, np.ndarray], where: str) -> 
     if array.dtype.hasobject:
         raise TypeError(f"save: {where} is an array of dtype {array.dtype}, which cannot be "
                         "stored without pickle")
+    if array.dtype.kind not in _NUMERIC_KINDS:
+        raise TypeError(f"save: {where} is an array of dtype {array.dtype}; checkpoints hold "
+                        "bool, integer and float arrays only")
     name = f"arr_{len(arrays)}"
     arrays[name] = array
     return name
@@ -227,16 +231,27 @@ def _decode(node: Any, archive: Any, path: str) -> Any:
     return decoder(node, archive, path)
 
 
+def _read_array(node: dict, archive: Any, path: str) -> np.ndarray:
+    """An array member, refused unless it holds bool, integer or float numbers: strings,
+    complex numbers or objects mean the file was not written by `save`."""
+    array = archive[node["array"]]
+    if array.dtype.kind not in _NUMERIC_KINDS:
+        raise _NotACheckpoint(f"load: {path!r} holds an array of dtype {array.dtype} (entry "
+                              f"{node['array']}); minigrad checkpoints hold bool, integer "
+                              "and float arrays only, so nothing was loaded")
+    return array
+
+
 def _decode_tensor(node: dict, archive: Any, path: str) -> Tensor:
-    t = wrap(archive[node["array"]])
+    t = wrap(_read_array(node, archive, path))
     t.requires_grad = bool(node.get("requires_grad", False))
     return t
 
 
 _DECODERS: dict[str, Callable[[dict, Any, str], Any]] = {
     "tensor": _decode_tensor,
-    "ndarray": lambda node, archive, path: archive[node["array"]],
-    "scalar": lambda node, archive, path: archive[node["array"]][()],
+    "ndarray": _read_array,
+    "scalar": lambda node, archive, path: _read_array(node, archive, path)[()],
     "list": lambda node, archive, path: [_decode(v, archive, path) for v in node["items"]],
     "tuple": lambda node, archive, path: tuple(_decode(v, archive, path)
                                                for v in node["items"]),

@@ -5,15 +5,15 @@ primitives of `minigrad.ops`, which record the graph through ``Function.apply``.
 """
 from __future__ import annotations
 
+import functools
 from typing import Any, Callable, Iterator, Sequence
 
 import numpy as np
 
 from . import _printing, devices
+from .dtypes import get_default_dtype, promote_types
 from .size import Size
 from .tensor_methods import TensorMethods
-
-DEFAULT_FLOAT = np.dtype(np.float32)
 
 
 class _Version:
@@ -26,20 +26,76 @@ class _Version:
 
 
 def _to_array(data: Any, dtype: Any = None) -> np.ndarray:
-    """Turn user data into an array: float data defaults to float32, ndarrays keep theirs."""
+    """Turn user data into a new array. Python floats take the default dtype (float32
+    unless ``set_default_dtype`` changed it); ndarrays and NumPy scalars keep theirs."""
     if isinstance(data, Tensor):
         data = data._data
-    if dtype is not None:
-        return np.array(data, dtype=np.dtype(dtype))
-    if isinstance(data, np.ndarray):
-        return data.copy()
-    array = np.array(data)
+    try:
+        if dtype is not None:
+            return np.array(data, dtype=np.dtype(dtype))
+        if isinstance(data, (np.ndarray, np.generic)):
+            return np.array(data)
+        array = np.array(data)
+    except ValueError as err:
+        raise _ragged(data) or ValueError(f"tensor: {err}") from None
     if array.dtype.kind == "f":
-        array = array.astype(DEFAULT_FLOAT)
+        array = array.astype(_leaf_dtype(data), copy=False)
+    elif array.dtype.kind == "O":
+        raise RuntimeError(f"tensor: Could not infer dtype of {type(data).__name__}")
     elif array.dtype.kind not in "iub":
         raise TypeError(f"tensor: cannot make a tensor from data of type {type(data).__name__} "
                         f"(NumPy dtype {array.dtype})")
     return array
+
+
+def _leaf_dtype(data: Any) -> np.dtype:
+    """The float dtype of nested data, as PyTorch infers it: a Python float stands for the
+    default dtype, a NumPy float (or array, or Tensor) for its own dtype."""
+    found = {get_default_dtype()} if isinstance(data, float) else set()
+    stack = [data] if isinstance(data, (list, tuple)) else []
+    while stack:
+        for item in stack.pop():
+            if isinstance(item, (list, tuple)):
+                stack.append(item)
+            elif isinstance(item, (np.generic, np.ndarray, Tensor)):
+                found.add(np.dtype(item.dtype))
+            elif isinstance(item, float):
+                found.add(get_default_dtype())
+    return functools.reduce(promote_types, found) if found else get_default_dtype()
+
+
+def _ragged(data: Any, depth: int = 0) -> Exception | None:
+    """PyTorch's error for nested lists whose lengths differ at some depth, or None."""
+    if not isinstance(data, (list, tuple)) or not data:
+        return None
+    lengths = [len(item) if isinstance(item, (list, tuple)) else None for item in data]
+    for n in lengths:
+        if (n is None) != (lengths[0] is None):
+            return TypeError(f"tensor: mixing sequences and numbers at dim {depth + 1}")
+        if n != lengths[0]:
+            return ValueError(f"tensor: expected sequence of length {lengths[0]} at dim "
+                              f"{depth + 1} (got {n})")
+    for item in data:
+        found = _ragged(item, depth + 1)
+        if found:
+            return found
+    return None
+
+
+def _check_grad(t: "Tensor", grad: Any) -> None:
+    """What PyTorch checks when ``t.grad`` is assigned: a Tensor of t's shape and dtype."""
+    if not isinstance(grad, Tensor):
+        cls = type(grad)
+        name = cls.__qualname__ if cls.__module__ == "builtins" else \
+            f"{cls.__module__}.{cls.__qualname__}"
+        raise TypeError(f"grad: assigned grad expected to be a Tensor or None but got grad "
+                        f"of type {name}")
+    if grad.dtype != t.dtype:
+        raise RuntimeError(f"grad: attempting to assign a gradient with dtype {grad.dtype} to "
+                           f"a tensor with dtype {t.dtype}")
+    if grad.shape != t.shape:
+        raise RuntimeError(f"grad: attempting to assign a gradient of size {list(grad.shape)} "
+                           f"to a tensor of size {list(t.shape)}")
 
 
 class Tensor(TensorMethods):
@@ -69,7 +125,7 @@ class Tensor(TensorMethods):
     _view_path: tuple = ()
     _view_version = 0
     _view_kind: str | None = None
-    grad: "Tensor | None" = None
+    _grad: "Tensor | None" = None  # see the grad property
     name: str | None = None
 
     def __init__(self, data: Any, dtype: Any = None, requires_grad: bool = False) -> None:
@@ -178,6 +234,21 @@ class Tensor(TensorMethods):
         return self
 
     @property
+    def grad(self) -> "Tensor | None":
+        """The gradient that backward accumulated here (None until then).
+
+        It can be assigned a Tensor of this tensor's shape and dtype, or None; anything
+        else raises, as in PyTorch.
+        """
+        return self._grad
+
+    @grad.setter
+    def grad(self, value: "Tensor | None") -> None:
+        if value is not None:
+            _check_grad(self, value)
+        self._grad = value
+
+    @property
     def grad_fn(self) -> Any:
         """The node that made this tensor, or None for a leaf."""
         if self._base is not None:
@@ -260,11 +331,18 @@ class Tensor(TensorMethods):
 
     # --- conversion -------------------------------------------------------------------
     def numpy(self) -> np.ndarray:
-        """The data as an ndarray (shared, not copied), whether or not it requires grad."""
+        """The data as an ndarray (shared, not copied).
+
+        Raises ``RuntimeError`` for a tensor that requires grad, as PyTorch does: the array
+        would escape the graph unnoticed. Call ``detach().numpy()`` to mean it.
+        """
+        if self.requires_grad:
+            raise RuntimeError("numpy: Can't call numpy() on Tensor that requires grad. "
+                               "Use tensor.detach().numpy() instead.")
         return self._data
 
     def __array__(self, dtype: Any = None, copy: Any = None) -> np.ndarray:
-        array = self._data
+        array = self.numpy()
         if dtype is not None and np.dtype(dtype) != array.dtype:
             return array.astype(dtype)
         return array.copy() if copy else array
@@ -280,10 +358,16 @@ class Tensor(TensorMethods):
         return self._data.tolist()
 
     def __float__(self) -> float:
-        return float(self.item())
+        return float(self._only_element())
 
     def __int__(self) -> int:
-        return int(self.item())
+        return int(self._only_element())
+
+    def _only_element(self) -> Any:
+        if self._data.size != 1:  # PyTorch's ValueError, as Python's float() gives
+            raise ValueError(f"only one element tensors can be converted to Python scalars "
+                             f"(this one has shape {tuple(self.shape)})")
+        return self._data.item()
 
     def __bool__(self) -> bool:
         if self._data.size != 1:

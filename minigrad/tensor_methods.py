@@ -69,9 +69,13 @@ class TensorMethods(TensorConversions):
 
     # --- comparisons and logic (no gradient) ---------------------------------------------
     def __eq__(self, other: Any) -> "Tensor":  # type: ignore[override]
+        if not ops.is_operand(other):  # tensor == None is False, as in PyTorch
+            return NotImplemented
         return ops.compare(np.equal, self, other)
 
     def __ne__(self, other: Any) -> "Tensor":  # type: ignore[override]
+        if not ops.is_operand(other):
+            return NotImplemented
         return ops.compare(np.not_equal, self, other)
 
     def __lt__(self, other: Any) -> "Tensor":
@@ -87,10 +91,13 @@ class TensorMethods(TensorConversions):
         return ops.compare(np.greater_equal, self, other)
 
     def __and__(self, other: Any) -> "Tensor":
-        return ops.compare(np.logical_and, self, other)
+        return ops.bitwise(np.bitwise_and, self, other)
 
     def __or__(self, other: Any) -> "Tensor":
-        return ops.compare(np.logical_or, self, other)
+        return ops.bitwise(np.bitwise_or, self, other)
+
+    def __xor__(self, other: Any) -> "Tensor":
+        return ops.bitwise(np.bitwise_xor, self, other)
 
     def __invert__(self) -> "Tensor":
         return ops.bitwise_not(self)

@@ -36,7 +36,7 @@ def _assert_same(a, b):
     if isinstance(a, minigrad.Tensor):
         assert a.dtype == b.dtype and a.shape == b.shape
         assert a.requires_grad == b.requires_grad
-        np.testing.assert_array_equal(a.numpy(), b.numpy())
+        np.testing.assert_array_equal(a.detach().numpy(), b.detach().numpy())
     elif isinstance(a, (np.ndarray, np.generic)):
         assert a.dtype == b.dtype
         np.testing.assert_array_equal(a, b)

@@ -108,7 +108,7 @@ def test_detach_shares_data_and_leaves_the_graph():
     y = x * 2
     d = y.detach()
     assert d.is_leaf and not d.requires_grad and d.grad_fn is None
-    assert np.shares_memory(d.numpy(), y.numpy())
+    assert np.shares_memory(d.detach().numpy(), y.detach().numpy())
     (d * x).sum().backward()
     np.testing.assert_array_equal(x.grad.numpy(), [2.0, 4.0])
 
@@ -123,7 +123,9 @@ def test_requires_grad_underscore_returns_self():
 # --- conversions -----------------------------------------------------------------------------
 def test_numpy_item_tolist_and_python_numbers():
     x = minigrad.tensor([[1.5, 2.0]], requires_grad=True)
-    np.testing.assert_array_equal(x.numpy(), [[1.5, 2.0]])  # works although it requires grad
+    np.testing.assert_array_equal(x.detach().numpy(), [[1.5, 2.0]])
+    with pytest.raises(RuntimeError, match=r"numpy.*requires grad.*detach\(\)\.numpy\(\)"):
+        x.numpy()  # as in PyTorch: the array would leave the graph unnoticed
     assert x.tolist() == [[1.5, 2.0]]
     s = x.sum()
     assert s.item() == 3.5 and isinstance(s.item(), float)
@@ -136,12 +138,14 @@ def test_numpy_item_tolist_and_python_numbers():
 
 
 def test_np_asarray_of_a_tensor():
-    x = minigrad.tensor([[1.0, 2.0]], requires_grad=True)
+    x = minigrad.tensor([[1.0, 2.0]])
     a = np.asarray(x)
     assert isinstance(a, np.ndarray) and a.dtype == np.float32
     np.testing.assert_array_equal(a, [[1.0, 2.0]])
     assert np.asarray(x, dtype=np.float64).dtype == np.float64
     assert np.array(x).shape == (1, 2)
+    with pytest.raises(RuntimeError, match="requires grad"):
+        np.asarray(x.requires_grad_())  # as PyTorch's __array__
 
 
 def test_dtype_conversions():

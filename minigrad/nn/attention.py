@@ -8,7 +8,8 @@ from typing import Any
 import numpy as np
 
 from .. import ops
-from ..tensor import DEFAULT_FLOAT, Tensor
+from ..dtypes import get_default_dtype
+from ..tensor import Tensor
 from . import functional as F
 from . import init
 from ._placement import check_device
@@ -66,7 +67,7 @@ class MultiheadAttention(Module):
         self._qkv_same_embed_dim = self.kdim == embed_dim and self.vdim == embed_dim
         self.dropout, self.batch_first = dropout, batch_first
         self.head_dim = embed_dim // num_heads
-        dtype = np.dtype(dtype or DEFAULT_FLOAT)
+        dtype = np.dtype(dtype or get_default_dtype())
         if self._qkv_same_embed_dim:
             self.in_proj_weight = Parameter(np.empty((3 * embed_dim, embed_dim), dtype))
         else:

@@ -5,7 +5,8 @@ from typing import Any
 
 import numpy as np
 
-from ..tensor import DEFAULT_FLOAT, Tensor
+from ..dtypes import get_default_dtype
+from ..tensor import Tensor
 from . import functional as F
 from . import init
 from ._placement import check_device
@@ -28,10 +29,10 @@ def add_weight_and_bias(module: Module, weight_shape: tuple[int, ...], bias: boo
     """Give ``module`` a float32 ``weight`` of ``weight_shape`` and, when ``bias``, a
     ``bias`` of ``bias_size`` (default: the weight's first dimension), then draw them with
     its ``reset_parameters()``."""
-    module.weight = Parameter(np.empty(weight_shape, dtype=DEFAULT_FLOAT))
+    module.weight = Parameter(np.empty(weight_shape, dtype=get_default_dtype()))
     if bias:
         size = weight_shape[0] if bias_size is None else bias_size
-        module.bias = Parameter(np.empty(size, dtype=DEFAULT_FLOAT))
+        module.bias = Parameter(np.empty(size, dtype=get_default_dtype()))
     else:
         module.register_parameter("bias", None)
     module.reset_parameters()

@@ -13,6 +13,7 @@ each graph node remembers which module made it.
 """
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any, Callable, Iterator, NamedTuple
 
 import numpy as np
@@ -409,6 +410,9 @@ class Module:
         IncompatibleKeys
             ``(missing_keys, unexpected_keys)``.
         """
+        if not isinstance(state_dict, Mapping):
+            raise TypeError(f"load_state_dict: Expected state_dict to be dict-like, got "
+                            f"{type(state_dict).__name__}")
         own = dict(self._state_items())
         missing = [key for key in own if key not in state_dict]
         unexpected = [key for key in state_dict if key not in own]
@@ -417,7 +421,11 @@ class Module:
             errors.append(f"Missing key(s): {', '.join(missing) or 'none'}. "
                           f"Unexpected key(s): {', '.join(unexpected) or 'none'}.")
         for key, target in own.items():
-            if key in state_dict:
+            if key in state_dict and not _numeric(state_dict[key]):
+                errors.append(f'While copying the parameter named "{key}", expected a Tensor '
+                              f"or a numeric ndarray from the checkpoint but received "
+                              f"{type(state_dict[key]).__name__}")
+            elif key in state_dict:
                 shape = tuple(np.shape(state_dict[key]))
                 if shape != tuple(target.shape):
                     errors.append(f"size mismatch for {key}: copying a value of shape {shape}, "
@@ -448,6 +456,17 @@ class Module:
             return f"{self._get_name()}({''.join(lines)})"
         body = "".join(f"\n  {line}" for line in lines)
         return f"{self._get_name()}({body}\n)"
+
+
+def _numeric(value: Any) -> bool:
+    """Whether a state-dict value can be copied into a tensor: a Tensor, or anything NumPy
+    reads as bool, integer or float numbers (an ndarray, a nested list)."""
+    if isinstance(value, Tensor):
+        return True
+    try:
+        return np.asarray(value).dtype.kind in "biuf"
+    except (TypeError, ValueError):
+        return False
 
 
 def _as_array(value: Any) -> np.ndarray:

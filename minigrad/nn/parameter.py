@@ -5,8 +5,9 @@ from typing import Any
 
 import numpy as np
 
+from ..dtypes import get_default_dtype
 from ..internal import array_of
-from ..tensor import DEFAULT_FLOAT, Tensor
+from ..tensor import Tensor
 
 
 class Parameter(Tensor):
@@ -32,7 +33,7 @@ class Parameter(Tensor):
 
     def __new__(cls, data: Any = None, requires_grad: bool = True) -> "Parameter":
         if data is None:
-            base = Tensor(np.empty((0,), dtype=DEFAULT_FLOAT))
+            base = Tensor(np.empty((0,), dtype=get_default_dtype()))
         elif isinstance(data, Tensor):
             base = data.detach()  # the same storage and version counter
         else:

@@ -14,7 +14,8 @@ import numpy as np
 
 from .. import ops
 from ..creation import zeros
-from ..tensor import DEFAULT_FLOAT, Tensor
+from ..dtypes import get_default_dtype
+from ..tensor import Tensor
 from . import functional as F
 from . import init
 from ._placement import check_device
@@ -58,7 +59,7 @@ def add_recurrent_weights(module: Module, suffix: str, gates: int, input_size: i
                           hidden_size: int, bias: bool, dtype: Any) -> None:
     """Register ``weight_ih{suffix}``, ``weight_hh{suffix}`` and (with ``bias``) the two
     biases, with PyTorch's names and shapes (filled later by ``reset_parameters``)."""
-    dtype = np.dtype(dtype or DEFAULT_FLOAT)
+    dtype = np.dtype(dtype or get_default_dtype())
     rows = gates * hidden_size
     module.register_parameter(f"weight_ih{suffix}",
                               Parameter(np.empty((rows, input_size), dtype)))

@@ -6,7 +6,8 @@ from typing import Any
 import numpy as np
 
 from ..autograd.grad_mode import no_grad
-from ..tensor import DEFAULT_FLOAT, Tensor
+from ..dtypes import get_default_dtype
+from ..tensor import Tensor
 from . import functional as F
 from . import init
 from ._placement import check_device
@@ -56,7 +57,7 @@ class Embedding(Module):
         self.max_norm, self.norm_type = max_norm, norm_type
         self.scale_grad_by_freq, self.sparse = scale_grad_by_freq, sparse
         if _weight is None:
-            table = np.empty((num_embeddings, embedding_dim), dtype=dtype or DEFAULT_FLOAT)
+            table = np.empty((num_embeddings, embedding_dim), dtype=dtype or get_default_dtype())
             self.weight = Parameter(table, requires_grad=not _freeze)
             self.reset_parameters()
         else:

@@ -8,8 +8,9 @@ from typing import Any, Callable
 
 import numpy as np
 
+from ..dtypes import get_default_dtype
 from ..internal import wrap
-from ..tensor import DEFAULT_FLOAT, Tensor
+from ..tensor import Tensor
 from . import functional as F
 from . import init
 from .attention import MultiheadAttention
@@ -34,7 +35,7 @@ def generate_square_subsequent_mask(sz: int, device: Any = None, dtype: Any = No
     """A float ``(sz, sz)`` mask with -inf above the diagonal: position i attends only to
     positions j <= i."""
     mask = np.triu(np.full((sz, sz), -np.inf), k=1)
-    return wrap(mask.astype(np.dtype(dtype or DEFAULT_FLOAT)))
+    return wrap(mask.astype(np.dtype(dtype or get_default_dtype())))
 
 
 class TransformerEncoderLayer(Module):

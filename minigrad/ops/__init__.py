@@ -1,8 +1,9 @@
 """The registered primitives and the functions built on them, one family per module."""
-from ._util import as_tensor, normalize_dim, normalize_dims, shape_arg
+from ._util import (as_tensor, check_same_dtype, is_operand, normalize_dim, normalize_dims,
+                    shape_arg, size_arg)
 from .reduction import (amax, amin, argmax, argmin, log_softmax, logsumexp, max, mean, min,
                         prod, softmax, std, sum, sum_to, var)
-from .elementwise import (abs, add, bitwise_not, locally_constant, cast, clamp, clone, compare, cos, div, exp, log, maximum,
+from .elementwise import (abs, add, bitwise, bitwise_not, locally_constant, cast, clamp, clone, compare, cos, div, exp, log, maximum,
                           minimum, mul, neg, pow, relu, sigmoid, sin, sqrt, sub, tanh, where)
 from .movement import (cat, chunk, expand, view, flatten, narrow, pad, permute, reshape,
                        select, split, squeeze, stack, transpose, unbind, unsqueeze)

@@ -1,50 +1,128 @@
 """Helpers shared by the primitives: operand conversion, dims, and broadcasting."""
 from __future__ import annotations
 
+import operator
 from typing import Any, Sequence
 
 import numpy as np
 
-from ..tensor import DEFAULT_FLOAT, Tensor
+from ..dtypes import get_default_dtype, is_number, result_type
+from ..internal import array_of, wrap
+from ..tensor import Tensor
 
 
-def as_tensor(value: Any, like: Tensor | None = None) -> Tensor:
-    """Wrap a Python number or array as a constant tensor.
+def type_name(value: Any) -> str:
+    """``value``'s type with its module, as an error message shows it (``torch.Tensor``)."""
+    cls = type(value)
+    if cls is Tensor:
+        return "minigrad.Tensor"
+    if cls.__module__ == "builtins":
+        return cls.__qualname__
+    return f"{cls.__module__.split('.')[0]}.{cls.__qualname__}"
 
-    A Python number takes the dtype of ``like`` when it fits (so ``x * 2`` stays float32),
-    and float32 when it is a float meeting an integer tensor, as in PyTorch.
+
+def as_tensor(value: Any, op: str = "tensor", dtype: Any = None) -> Tensor:
+    """``value`` as a tensor: a Tensor as it is, an ndarray wrapped (not copied), a number
+    or nested list as a new constant (a Python float in the default dtype).
+
+    Tensors of other libraries (a ``torch.Tensor``) are refused rather than silently read
+    through NumPy: ``op`` names the operation in the ``TypeError``. With ``dtype`` the
+    result is cast to it (differentiably for a Tensor).
     """
     if isinstance(value, Tensor):
-        return value
+        return value if dtype is None or value.dtype == dtype else value.to(dtype)
     if isinstance(value, np.ndarray):
-        return Tensor._wrap(value)
-    array = np.asarray(value)
-    if array.dtype.kind not in "biuf":
-        raise TypeError(f"expected a Tensor, a number or an array, got {type(value).__name__}")
-    if like is not None and array.ndim == 0:
-        if like.dtype.kind == "f" or array.dtype.kind in "biu" and like.dtype.kind in "iu":
-            return Tensor._wrap(array.astype(like.dtype))
-    if array.dtype.kind == "f" and array.dtype != DEFAULT_FLOAT:
-        array = array.astype(DEFAULT_FLOAT)
-    return Tensor._wrap(array)
-
-
-def operands(a: Any, b: Any) -> tuple[Tensor, Tensor]:
-    """Both operands of a binary op as tensors, numbers taking the other's dtype.
-
-    An integer or bool tensor meeting a float tensor takes the float's dtype (int64 *
-    float32 is float32, as in PyTorch, where NumPy would give float64).
-    """
-    if isinstance(a, Tensor):
-        a, b = a, as_tensor(b, a)
+        array = value
+    elif is_number(value) and dtype is not None:
+        return wrap(np.asarray(value).astype(dtype))
+    elif is_number(value) or isinstance(value, (list, tuple)):
+        array = _number_array(value)
     else:
-        a, b = as_tensor(a, b if isinstance(b, Tensor) else None), as_tensor(b)
-    kinds = a.dtype.kind, b.dtype.kind
-    if kinds[0] == "f" and kinds[1] != "f":
-        b = b.to(a.dtype)
-    elif kinds[1] == "f" and kinds[0] != "f":
-        a = a.to(b.dtype)
-    return a, b
+        raise TypeError(f"{op}: expected a minigrad.Tensor, a number or an ndarray, got "
+                        f"{type_name(value)}")
+    if array.dtype.kind not in "biuf":
+        raise TypeError(f"{op}: unsupported dtype {array.dtype} (minigrad supports bool, "
+                        "integer and float dtypes)")
+    if dtype is not None and array.dtype != dtype:
+        array = array.astype(dtype)
+    return wrap(array)
+
+
+def _number_array(value: Any) -> np.ndarray:
+    if isinstance(value, float):
+        return np.array(value, dtype=get_default_dtype())
+    return array_of(Tensor(value)) if isinstance(value, (list, tuple)) else np.asarray(value)
+
+
+def is_operand(value: Any) -> bool:
+    """Whether ``value`` can be an operand of an elementwise op: a Tensor, an ndarray or a
+    number. ``tensor == None`` and ``tensor == [1, 2]`` are then False, as in PyTorch."""
+    return isinstance(value, (Tensor, np.ndarray)) or is_number(value)
+
+
+def promoted_dtype(op: str, *values: Any) -> np.dtype:
+    """`minigrad.dtypes.result_type` of ``op``'s operands, after checking that each
+    is a Tensor, an ndarray or a number. Anything else (a list, a tensor of another
+    library) raises a ``TypeError`` that names ``op`` and the operand types, as PyTorch
+    refuses ``tensor + list``."""
+    for value in values:
+        if not is_operand(value):
+            kinds = " and ".join(type_name(v) for v in values)
+            raise TypeError(f"{op}: unsupported operand types {kinds}")
+    return result_type(*values)
+
+
+_PYTHON_NUMBERS = (int, float, bool)  # a number never changes a float tensor's dtype
+
+
+def operands(op: str, *values: Any) -> tuple[Tensor, ...]:
+    """The operands of ``op`` as tensors of their `promoted_dtype`.
+
+    Numbers become constants; a Tensor of another dtype is cast (a differentiable cast, so
+    its gradient comes back in its own dtype).
+    """
+    if len(values) == 2:  # fast paths: two tensors that agree; a float tensor and a number
+        a, b = values
+        if isinstance(a, Tensor):
+            if isinstance(b, Tensor) and a.dtype == b.dtype:
+                return a, b
+            if type(b) in _PYTHON_NUMBERS and a.dtype.kind == "f":
+                return a, wrap(np.array(b, a.dtype))
+        elif isinstance(b, Tensor) and type(a) in _PYTHON_NUMBERS and b.dtype.kind == "f":
+            return wrap(np.array(a, b.dtype)), b
+    dtype = promoted_dtype(op, *values)
+    return tuple(as_tensor(v, op, dtype) for v in values)
+
+
+def unary_input(op: str, x: Any) -> Tensor:
+    """``x`` if it is a minigrad Tensor, else PyTorch's ``TypeError`` naming ``op``."""
+    if isinstance(x, Tensor):
+        return x
+    raise TypeError(f"{op}: argument 'input' must be a minigrad.Tensor, not {type_name(x)}")
+
+
+def float_input(op: str, x: Any) -> Tensor:
+    """The input of a float function (exp, log, sigmoid, erf, ...): integer and bool tensors
+    become the default float dtype, so ``tensor([1, 2]).exp()`` is float32 as in PyTorch."""
+    x = unary_input(op, x)
+    return x if x.dtype.kind == "f" else x.to(get_default_dtype())
+
+
+def check_same_dtype(op: str, input: Tensor, **others: Tensor | None) -> None:
+    """PyTorch's ``RuntimeError``, naming both dtypes, when an operand's dtype differs from
+    the input's (None operands are skipped): matmul, linear, conv2d and the normalization
+    layers do not promote, so a float64 batch never silently meets float32 weights.
+
+    Examples
+    --------
+    >>> check_same_dtype("linear", x, weight=w, bias=b)
+    """
+    for name, other in others.items():
+        if other is not None and other.dtype != input.dtype:
+            raise RuntimeError(f"{op}: expected the input and {name} to have the same dtype, "
+                               f"but got input of dtype {input.dtype} and {name} of dtype "
+                               f"{other.dtype} (cast one, e.g. with .float() or "
+                               f"model.double())")
 
 
 def broadcast_shape(op: str, *shapes: Sequence[int]) -> tuple[int, ...]:
@@ -52,7 +130,7 @@ def broadcast_shape(op: str, *shapes: Sequence[int]) -> tuple[int, ...]:
         return np.broadcast_shapes(*shapes)
     except ValueError:
         listed = " and ".join(str(tuple(s)) for s in shapes)
-        raise ValueError(f"{op}: shapes {listed} cannot be broadcast together") from None
+        raise RuntimeError(f"{op}: shapes {listed} cannot be broadcast together") from None
 
 
 def normalize_dim(dim: int, ndim: int, op: str) -> int:
@@ -66,15 +144,47 @@ def normalize_dim(dim: int, ndim: int, op: str) -> int:
     return int(dim) % size
 
 
-def normalize_dims(dim: Any, ndim: int, op: str) -> tuple[int, ...]:
-    """``dim`` (None, an int or a sequence) as a sorted tuple of distinct dims."""
-    if dim is None:
+def normalize_dims(dim: Any, ndim: int, op: str, empty_is_all: bool = True
+                   ) -> tuple[int, ...]:
+    """``dim`` (None, an int or a sequence) as a sorted tuple of distinct dims.
+
+    None means every dim; so does an empty sequence, as in PyTorch's reductions
+    (``x.sum(dim=())`` is the total), unless ``empty_is_all`` is False. Dims 0 and -1 are
+    valid on a 0-d tensor, as in PyTorch.
+    """
+    if dim is None or (empty_is_all and isinstance(dim, (tuple, list)) and not dim):
         return tuple(range(ndim))
-    dims = (dim,) if isinstance(dim, (int, np.integer)) else tuple(dim)
+    if isinstance(dim, (int, np.integer)):
+        dims = (dim,)
+    elif isinstance(dim, (tuple, list)):
+        dims = tuple(dim)
+    else:
+        raise TypeError(f"{op}: dim must be an int or a tuple of ints, got "
+                        f"{type_name(dim)}")
     result = tuple(sorted({normalize_dim(d, ndim, op) for d in dims}))
     if len(result) != len(dims):
-        raise ValueError(f"{op}: dim {dim} appears multiple times in the list of dims")
+        raise RuntimeError(f"{op}: dim {dim} appears multiple times in the list of dims")
     return result if ndim else ()
+
+
+def int_tuple(op: str, values: Any, name: str = "size") -> tuple[int, ...]:
+    """``values`` as a tuple of Python ints; anything else is PyTorch's ``TypeError``."""
+    values = tuple(values)
+    for n in values:
+        if isinstance(n, bool) or not hasattr(n, "__index__"):
+            raise TypeError(f"{op}: argument '{name}' must be a tuple of ints, but found "
+                            f"element of type {type_name(n)}: {list(values)}")
+    return tuple(operator.index(n) for n in values)
+
+
+def size_arg(op: str, size: tuple) -> tuple[int, ...]:
+    """The shape of a new tensor, from ``f(2, 3)`` or ``f((2, 3))``, checked as PyTorch
+    checks it: ints only (``TypeError``), none negative (``RuntimeError``)."""
+    shape = int_tuple(op, shape_arg(size))
+    if any(n < 0 for n in shape):
+        raise RuntimeError(f"{op}: Trying to create tensor with negative dimension "
+                           f"{min(shape)}: {list(shape)}")
+    return shape
 
 
 def shape_arg(shape: tuple) -> tuple[int, ...]:

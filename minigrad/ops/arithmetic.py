@@ -52,7 +52,7 @@ def div(input: Any, other: Any, *, rounding_mode: str | None = None) -> Tensor:
                            f"'floor' but found {rounding_mode!r}")
     if rounding_mode is None:
         return elementwise.div(input, other)
-    a, b = operands(input, other)
+    a, b = operands("div", input, other)
     broadcast_shape("div", a.shape, b.shape)
     x, y = array_of(a), array_of(b)
     if a.dtype.kind in "biu" and b.dtype.kind in "biu":
@@ -84,7 +84,7 @@ def remainder(input: Any, other: Any) -> Tensor:
     Written as ``input - other * floor(input / other)``, so the gradient is 1 for
     ``input`` and ``-floor(input / other)`` for ``other``, as in PyTorch.
     """
-    a, b = operands(input, other)
+    a, b = operands("remainder", input, other)
     if a.dtype.kind in "biu" and b.dtype.kind in "biu":
         if np.any(array_of(b) == 0):
             raise RuntimeError("remainder: ZeroDivisionError (integer division by zero)")

@@ -15,7 +15,7 @@ import numpy as np
 from ..autograd.function import Function, register
 from ..internal import array_of
 from ..tensor import Tensor
-from ._util import normalize_dims
+from ._util import int_tuple, normalize_dims
 
 
 def kept_shape(shape: tuple[int, ...], dims: tuple[int, ...]) -> tuple[int, ...]:
@@ -85,13 +85,13 @@ class Sum(Function):
 # --- public functions ------------------------------------------------------------
 def reshape(x: Tensor, shape: Sequence[int]) -> Tensor:
     """The same elements in a new shape; one dimension may be -1 (inferred)."""
-    shape = _infer_shape(tuple(int(n) for n in shape), x.numel(), "reshape")
+    shape = _infer_shape(int_tuple("reshape", shape, "shape"), x.numel(), "reshape")
     return Reshape.apply(x, shape)  # a new view even for the same shape, as PyTorch
 
 
 def view(x: Tensor, shape: Sequence[int]) -> Tensor:
     """``reshape`` that must share memory: raises where the strides do not allow it."""
-    shape = _infer_shape(tuple(int(n) for n in shape), x.numel(), "view")
+    shape = _infer_shape(int_tuple("view", shape, "shape"), x.numel(), "view")
     try:
         np.reshape(array_of(x), shape, copy=False)
     except ValueError:
@@ -151,5 +151,7 @@ def _broadcast_axes(big: tuple[int, ...], shape: tuple[int, ...]) -> tuple[int, 
 
 
 def sum(x: Tensor, dim: Any = None, keepdim: bool = False) -> Tensor:
-    """Sum over ``dim`` (all dims when None)."""
+    """Sum over ``dim`` (all dims when None); integers and bools add up in int64."""
+    if x.dtype.kind in "biu" and x.dtype != np.int64:
+        x = x.to(np.int64)
     return Sum.apply(x, normalize_dims(dim, x.ndim, "sum"), keepdim=keepdim)

@@ -11,9 +11,11 @@ from typing import Any
 import numpy as np
 
 from ..autograd.function import Function, register
+from ..dtypes import get_default_dtype, is_number
 from ..internal import array_of, wrap
 from ..tensor import Tensor
-from ._util import broadcast_shape, operands
+from ._util import (as_tensor, broadcast_shape, float_input, operands, promoted_dtype,
+                    type_name, unary_input)
 from .broadcasting import sum_to, sum_to_array
 
 
@@ -152,7 +154,7 @@ class Pow(Function):
 
     @staticmethod
     def forward(ctx, x, y):
-        out = np.power(x, y)
+        out = np.power(x, y) if x.dtype.kind == "f" else _int_power(x, y)
         ctx.save_for_backward(x, y, out)
         return out
 
@@ -160,8 +162,28 @@ class Pow(Function):
     def backward(ctx, g):
         x, y, out = ctx.saved_tensors
         gx = sum_to(g * y * x ** (y - 1), x.shape) if ctx.needs_input_grad[0] else None
-        gy = sum_to(g * out * log(x), y.shape) if ctx.needs_input_grad[1] else None
+        gy = sum_to(g * _pow_exponent_rule(x, y, out), y.shape) \
+            if ctx.needs_input_grad[1] else None
         return gx, gy
+
+
+def _pow_exponent_rule(x: Tensor, y: Tensor, out: Tensor) -> Tensor:
+    """dz/dy = z log(x), taken as 0 where x = 0 and y >= 0 (there z is constant 0 or 1 in
+    y, and PyTorch gives 0 rather than 0 * -inf = nan)."""
+    flat = wrap((array_of(x) == 0) & (array_of(y) >= 0))
+    return where(flat, wrap(np.zeros((), out.dtype)), out * log(x))
+
+
+def _int_power(x: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """``x ** y`` of integers, where a negative ``y`` gives the integer part of ``1 / x**-y``
+    (1 for x = 1, +-1 for x = -1, else 0) instead of NumPy's ValueError, as in PyTorch."""
+    negative = y < 0
+    if not np.any(negative):
+        return np.power(x, y)
+    out = np.power(x, np.where(negative, 0, y))
+    odd = (y % 2).astype(bool)
+    small = np.where(x == 1, 1, np.where(x == -1, np.where(odd, -1, 1), 0))
+    return np.where(negative, small, out).astype(out.dtype)
 
 
 @register("neg")
@@ -452,7 +474,7 @@ class Clone(Function):
 
 # --- public functions --------------------------------------------------------------------
 def _binary(cls: type[Function], a: Any, b: Any) -> Tensor:
-    a, b = operands(a, b)
+    a, b = operands(cls.name, a, b)
     if a.shape != b.shape and a.ndim and b.ndim:
         broadcast_shape(cls.name, a.shape, b.shape)
     return cls.apply(a, b)
@@ -465,6 +487,15 @@ def add(a: Any, b: Any) -> Tensor:
 
 def sub(a: Any, b: Any) -> Tensor:
     """Elementwise ``a - b`` with broadcasting."""
+    bools = [isinstance(v, (bool, np.bool_)) or getattr(v, "dtype", None) == np.bool_
+             for v in (a, b)]
+    if all(bools):
+        raise RuntimeError("sub: Subtraction, the `-` operator, with two bool tensors is not "
+                           "supported. Use the `^` or `logical_xor()` operator instead.")
+    if any(bools):
+        raise RuntimeError("sub: Subtraction, the `-` operator, with a bool tensor is not "
+                           "supported. If you are trying to invert a mask, use the `~` or "
+                           "`logical_not()` operator instead.")
     return _binary(Sub, a, b)
 
 
@@ -474,15 +505,22 @@ def mul(a: Any, b: Any) -> Tensor:
 
 
 def div(a: Any, b: Any) -> Tensor:
-    """Elementwise true division ``a / b``; integer inputs give float32."""
-    a, b = operands(a, b)
-    if a.dtype.kind != "f" and b.dtype.kind != "f":
-        a = cast(a, np.float32)
-    return _binary(Div, a, b)
+    """Elementwise true division ``a / b``; integer inputs give the default float dtype.
+
+    Integer operands are converted to float from their own values (``uint8 tensor / -1``
+    divides by -1.0, not by the uint8 255), as in PyTorch.
+    """
+    dtype = promoted_dtype("div", a, b)
+    if dtype.kind != "f":
+        dtype = get_default_dtype()
+    return _binary(Div, as_tensor(a, "div", dtype), as_tensor(b, "div", dtype))
 
 
 def pow(a: Any, b: Any) -> Tensor:
     """Elementwise ``a ** b``; the exponent may be a tensor."""
+    if isinstance(a, Tensor) and a.dtype.kind in "biu" and is_number(b) \
+            and not isinstance(b, (float, np.floating)) and b < 0:
+        raise RuntimeError("pow: Integers to negative integer powers are not allowed.")
     return _binary(Pow, a, b)
 
 
@@ -498,57 +536,65 @@ def minimum(a: Any, b: Any) -> Tensor:
 
 def neg(x: Tensor) -> Tensor:
     """``-x``."""
+    if unary_input("neg", x).dtype == np.bool_:
+        raise RuntimeError("neg: Negation, the `-` operator, on a bool tensor is not "
+                           "supported. If you are trying to invert a mask, use the `~` or "
+                           "`logical_not()` operator instead.")
     return Neg.apply(x)
 
 
 def exp(x: Tensor) -> Tensor:
     """``e ** x``."""
-    return Exp.apply(x)
+    return Exp.apply(float_input("exp", x))
 
 
 def log(x: Tensor) -> Tensor:
     """Natural logarithm."""
-    return Log.apply(x)
+    return Log.apply(float_input("log", x))
 
 
 def sqrt(x: Tensor) -> Tensor:
     """Square root."""
-    return Sqrt.apply(x)
+    return Sqrt.apply(float_input("sqrt", x))
 
 
 def sin(x: Tensor) -> Tensor:
     """Sine."""
-    return Sin.apply(x)
+    return Sin.apply(float_input("sin", x))
 
 
 def cos(x: Tensor) -> Tensor:
     """Cosine."""
-    return Cos.apply(x)
+    return Cos.apply(float_input("cos", x))
 
 
 def tanh(x: Tensor) -> Tensor:
     """Hyperbolic tangent."""
-    return Tanh.apply(x)
+    return Tanh.apply(float_input("tanh", x))
 
 
 def sigmoid(x: Tensor) -> Tensor:
     """``1 / (1 + exp(-x))``, computed without overflow."""
-    return Sigmoid.apply(x)
+    return Sigmoid.apply(float_input("sigmoid", x))
 
 
 def relu(x: Tensor) -> Tensor:
     """``max(x, 0)``; the gradient at 0 is 0."""
+    if unary_input("relu", x).dtype == np.bool_:
+        raise RuntimeError("relu: Boolean inputs not supported for relu")
     return ReLU.apply(x)
 
 
 def abs(x: Tensor) -> Tensor:
     """``|x|``; the gradient at 0 is 0."""
+    if unary_input("abs", x).dtype == np.bool_:
+        raise TypeError("abs: not implemented for bool tensors")
     return Abs.apply(x)
 
 
 def clone(x: Tensor) -> Tensor:
     """A copy of ``x`` that stays in the graph."""
-    return Clone.apply(x)
+    return Clone.apply(unary_input("clone", x))
 
 
 def cast(x: Tensor, dtype: Any) -> Tensor:
@@ -556,35 +602,65 @@ def cast(x: Tensor, dtype: Any) -> Tensor:
 
 
 def clamp(x: Tensor, min: Any = None, max: Any = None) -> Tensor:
-    """Limit ``x`` to ``[min, max]``; tensor bounds use maximum/minimum."""
+    """Limit ``x`` to ``[min, max]``; the result has the promoted dtype of all three
+    (``tensor([-1, 2]).clamp(min=0.5)`` is float32), and the bounds are converted to it
+    before comparing, as in PyTorch. Tensor bounds broadcast; where ``min > max`` the
+    result is ``max``."""
+    x = unary_input("clamp", x)
     if min is None and max is None:
-        raise ValueError("clamp: at least one of 'min' or 'max' must not be None")
+        raise RuntimeError("clamp: At least one of 'min' or 'max' must not be None")
+    dtype = promoted_dtype("clamp", x, *(b for b in (min, max) if b is not None))
+    if dtype == np.bool_:
+        raise NotImplementedError("clamp: not implemented for bool tensors")
+    x = as_tensor(x, "clamp", dtype)
+    low, high = (None if b is None else as_tensor(b, "clamp", dtype) for b in (min, max))
     if isinstance(min, Tensor) or isinstance(max, Tensor):
         # where, not maximum/minimum: x keeps the whole gradient at a bound, as with numbers
-        out = x if min is None else where(compare(np.less, x, min), min, x)
-        return out if max is None else where(compare(np.greater, out, max), max, out)
-    return Clamp.apply(x, min, max)
+        out = x if low is None else where(compare(np.less, x, low), low, x)
+        return out if high is None else where(compare(np.greater, out, high), high, out)
+    return Clamp.apply(x, *(None if b is None else array_of(b)[()] for b in (low, high)))
 
 
 def where(condition: Any, x: Any, y: Any) -> Tensor:
-    """Pick from ``x`` where ``condition`` is true and from ``y`` elsewhere."""
-    cond = array_of(condition) if isinstance(condition, Tensor) else np.asarray(condition)
+    """Pick from ``x`` where ``condition`` is true and from ``y`` elsewhere; ``x`` and
+    ``y`` are promoted to one dtype."""
+    if isinstance(condition, Tensor):
+        cond = array_of(condition)
+    elif isinstance(condition, (bool, np.bool_, np.ndarray)):
+        cond = np.asarray(condition)
+    else:
+        raise TypeError(f"where: condition must be a minigrad.Tensor, not "
+                        f"{type_name(condition)}")
     if cond.dtype != np.bool_:
-        raise TypeError(f"where: condition must be a bool tensor, got {cond.dtype}")
-    x, y = operands(x, y)
+        raise RuntimeError(f"where: expected condition to be a boolean tensor, but got a "
+                           f"tensor with dtype {cond.dtype}")
+    x, y = operands("where", x, y)
     broadcast_shape("where", cond.shape, x.shape, y.shape)
     return Where.apply(cond, x, y)
 
 
 def compare(ufunc: np.ufunc, a: Any, b: Any) -> Tensor:
-    """A comparison or logical op: a bool tensor, outside the graph."""
-    a, b = operands(a, b)
+    """A comparison (``==``, ``<``, ...): a bool tensor, outside the graph. The operands
+    are promoted first (``tensor([1, 2]) < 1.5`` compares as floats)."""
+    a, b = operands(ufunc.__name__, a, b)
+    broadcast_shape(ufunc.__name__, a.shape, b.shape)
+    return wrap(ufunc(array_of(a), array_of(b)))
+
+
+def bitwise(ufunc: np.ufunc, a: Any, b: Any) -> Tensor:
+    """``&``, ``|``, ``^`` of bool or integer tensors (logical for bool, bitwise for
+    integers), outside the graph, as in PyTorch."""
+    a, b = operands(ufunc.__name__, a, b)
+    if a.dtype.kind == "f":
+        raise TypeError(f"{ufunc.__name__}: only integer and bool tensors are supported, "
+                        f"got {a.dtype}")
     broadcast_shape(ufunc.__name__, a.shape, b.shape)
     return wrap(ufunc(array_of(a), array_of(b)))
 
 
 def bitwise_not(x: Tensor) -> Tensor:
     """``~x``: logical not of a bool tensor, bitwise not of an integer one; no gradient."""
+    x = unary_input("bitwise_not", x)
     if x.dtype.kind == "f":
         raise TypeError(f"bitwise_not: ~ is only defined for integer and bool tensors, got {x.dtype}")
     return wrap(np.invert(array_of(x)))

@@ -251,13 +251,13 @@ def reverse(x: Tensor, dims: Any) -> Tensor:
 def prepare_setitem(x: Tensor, index: Any, value: Any) -> tuple[IndexKey, Tensor]:
     """Check that ``value`` fits ``x[index]``; return the index key and the value tensor."""
     key = _as_key(index, x.ndim)
-    value = as_tensor(value, x)
+    value = as_tensor(value, "setitem")
     target = _checked("setitem", x.shape,
                       lambda: key.read(np.broadcast_to(np.empty((), np.uint8), x.shape)).shape)
     try:
         np.broadcast_shapes(value.shape, target)
     except ValueError:
-        raise ValueError(f"setitem: cannot assign a value of shape {tuple(value.shape)} to "
+        raise RuntimeError(f"setitem: cannot assign a value of shape {tuple(value.shape)} to "
                          f"an indexed region of shape {tuple(target)}") from None
     return key, value
 

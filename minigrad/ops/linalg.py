@@ -9,7 +9,7 @@ from ..autograd.function import Function, register
 from ..tensor import Tensor
 from . import movement
 from .broadcasting import sum_to, sum_to_array
-from ._util import broadcast_shape, operands
+from ._util import as_tensor, broadcast_shape, check_same_dtype, type_name
 
 
 @register("matmul")
@@ -47,8 +47,15 @@ class MatMul(Function):
 
 def matmul(a: Any, b: Any) -> Tensor:
     """Matrix product with NumPy's rules: 1-D operands are promoted to a row or column and
-    the added dim is removed afterwards; batch dims broadcast."""
-    a, b = operands(a, b)
+    the added dim is removed afterwards; batch dims broadcast.
+
+    Both operands must have the same dtype: as in PyTorch, matmul does not promote (a
+    float64 array meeting a float32 weight raises instead of silently computing in float64).
+    """
+    if not all(isinstance(v, (Tensor, np.ndarray)) for v in (a, b)):
+        raise TypeError(f"matmul: unsupported operand types {type_name(a)} and {type_name(b)}")
+    a, b = as_tensor(a, "matmul"), as_tensor(b, "matmul")
+    check_same_dtype("matmul", a, other=b)
     if a.ndim == 0 or b.ndim == 0:
         raise RuntimeError(f"matmul: both arguments need at least 1 dimension, got shapes "
                            f"{tuple(a.shape)} and {tuple(b.shape)}")

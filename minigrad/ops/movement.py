@@ -13,10 +13,11 @@ import numpy as np
 
 from ..autograd import views
 from ..autograd.function import Function, register
+from ..dtypes import result_type
 from ..tensor import Tensor
 from . import indexing
 from .broadcasting import expand, reshape, view  # noqa: F401  (re-exported: movement's public face)
-from ._util import normalize_dim, normalize_dims
+from ._util import normalize_dim, normalize_dims, type_name
 
 
 @register("permute")
@@ -77,7 +78,7 @@ def flatten(x: Tensor, start_dim: int = 0, end_dim: int = -1) -> Tensor:
     start = normalize_dim(start_dim, x.ndim, "flatten")
     end = normalize_dim(end_dim, x.ndim, "flatten")
     if start > end:
-        raise ValueError(f"flatten: start_dim ({start_dim}) cannot come after end_dim "
+        raise RuntimeError(f"flatten: start_dim ({start_dim}) cannot come after end_dim "
                          f"({end_dim}) for a tensor of shape {tuple(x.shape)}")
     return reshape(x, x.shape[:start] + (-1,) + x.shape[end + 1:])
 
@@ -86,7 +87,7 @@ def permute(x: Tensor, dims: Sequence[int]) -> Tensor:
     """Reorder the axes: output axis i is input axis ``dims[i]``."""
     norm = tuple(normalize_dim(d, x.ndim, "permute") for d in dims)
     if sorted(norm) != list(range(x.ndim)):
-        raise ValueError(f"permute: dims {tuple(dims)} are not a permutation of the "
+        raise RuntimeError(f"permute: dims {tuple(dims)} are not a permutation of the "
                          f"{x.ndim} dims of a tensor of shape {tuple(x.shape)}")
     return Permute.apply(x, norm)
 
@@ -101,7 +102,7 @@ def transpose(x: Tensor, dim0: int, dim1: int) -> Tensor:
 
 def squeeze(x: Tensor, dim: Any = None) -> Tensor:
     """Drop dims of size 1 (only those in ``dim`` when given)."""
-    dims = normalize_dims(dim, x.ndim, "squeeze")
+    dims = normalize_dims(dim, x.ndim, "squeeze", empty_is_all=False)
     return reshape(x, tuple(n for i, n in enumerate(x.shape) if not (i in dims and n == 1)))
 
 
@@ -123,10 +124,11 @@ def narrow(x: Tensor, dim: int, start: int, length: int) -> Tensor:
 
 def cat(tensors: Sequence[Tensor], dim: int = 0) -> Tensor:
     """Join tensors along an existing dim; the other dims must match."""
-    tensors = list(tensors)
-    if not tensors:
-        raise ValueError("cat: expected a non-empty list of Tensors")
+    tensors = _joinable("cat", tensors)
     first = tensors[0]
+    if first.ndim == 0:
+        raise RuntimeError("cat: zero-dimensional tensor (at position 0) cannot be "
+                           "concatenated")
     dim = normalize_dim(dim, first.ndim, "cat")
     for i, t in enumerate(tensors):
         if t.ndim != first.ndim or any(a != b for d, (a, b) in
@@ -137,11 +139,26 @@ def cat(tensors: Sequence[Tensor], dim: int = 0) -> Tensor:
     return Cat.apply(*tensors, dim=dim)
 
 
-def stack(tensors: Sequence[Tensor], dim: int = 0) -> Tensor:
-    """Join tensors of equal shape along a new dim."""
+def _joinable(op: str, tensors: Sequence[Tensor]) -> list[Tensor]:
+    """The tensors to join, checked and promoted to their common dtype (``cat`` of float32
+    and int64 is float32, as in PyTorch)."""
+    if isinstance(tensors, Tensor):
+        raise TypeError(f"{op}: expected a list or tuple of Tensors, got a Tensor")
     tensors = list(tensors)
     if not tensors:
-        raise ValueError("stack: expected a non-empty list of Tensors")
+        error = ValueError if op == "cat" else RuntimeError  # PyTorch's types, both
+        raise error(f"{op}: expected a non-empty list of Tensors")
+    for i, t in enumerate(tensors):
+        if not isinstance(t, Tensor):
+            raise TypeError(f"{op}: expected minigrad.Tensor as element {i}, but got "
+                            f"{type_name(t)}")
+    dtype = result_type(*tensors)
+    return [t.to(dtype) for t in tensors]
+
+
+def stack(tensors: Sequence[Tensor], dim: int = 0) -> Tensor:
+    """Join tensors of equal shape along a new dim."""
+    tensors = _joinable("stack", tensors)
     for i, t in enumerate(tensors):
         if t.shape != tensors[0].shape:
             raise RuntimeError(f"stack: expects each tensor to be equal size, but got "
@@ -158,12 +175,12 @@ def split(x: Tensor, split_size_or_sections: Any, dim: int = 0) -> tuple[Tensor,
     if isinstance(split_size_or_sections, (int, np.integer)):
         step = int(split_size_or_sections)
         if step <= 0:
-            raise ValueError(f"split: split_size must be positive, got {step}")
+            raise RuntimeError(f"split: split_size must be positive, got {step}")
         sizes = [min(step, n - s) for s in range(0, n, step)]
     else:
         sizes = [int(s) for s in split_size_or_sections]
         if sum(sizes) != n or any(s < 0 for s in sizes):
-            raise ValueError(f"split: sizes {sizes} do not add up to {n}, the size of dim "
+            raise RuntimeError(f"split: sizes {sizes} do not add up to {n}, the size of dim "
                              f"{dim} of a tensor of shape {tuple(x.shape)}")
     starts = np.cumsum([0] + sizes[:-1])
     return views.mark_multi_output(
@@ -190,7 +207,7 @@ def unbind(x: Tensor, dim: int = 0) -> tuple[Tensor, ...]:
 def chunk(x: Tensor, chunks: int, dim: int = 0) -> tuple[Tensor, ...]:
     """Split into ``chunks`` pieces of equal size (the last may be smaller)."""
     if chunks <= 0:
-        raise ValueError(f"chunk: chunks must be positive, got {chunks}")
+        raise RuntimeError(f"chunk: chunks must be positive, got {chunks}")
     n = x.shape[normalize_dim(dim, x.ndim, "chunk")]
     return split(x, max(1, -(-n // chunks)), dim)
 

@@ -15,7 +15,7 @@ from ..internal import array_of, wrap
 from ..tensor import Tensor
 from . import elementwise, indexing, movement
 from .broadcasting import Sum, kept_shape, sum, sum_to  # noqa: F401
-from ._util import normalize_dim, normalize_dims
+from ._util import float_input, normalize_dim, normalize_dims
 
 
 class _ExtremeReduction(Function):
@@ -58,8 +58,7 @@ def _count(x: Tensor, dims: tuple[int, ...]) -> int:
 
 def mean(x: Tensor, dim: Any = None, keepdim: bool = False) -> Tensor:
     """Arithmetic mean over ``dim``."""
-    if x.dtype.kind != "f":
-        raise TypeError(f"mean: expected a floating point tensor, got {x.dtype}")
+    _check_float(x, "mean")
     dims = normalize_dims(dim, x.ndim, "mean")
     return Sum.apply(x, dims, keepdim=keepdim) / _count(x, dims)
 
@@ -67,6 +66,7 @@ def mean(x: Tensor, dim: Any = None, keepdim: bool = False) -> Tensor:
 def var(x: Tensor, dim: Any = None, unbiased: bool = True, keepdim: bool = False, *,
         correction: int | None = None) -> Tensor:
     """Variance over ``dim``, divided by ``n - correction`` (``correction=1`` by default)."""
+    _check_float(x, "var")
     dims = normalize_dims(dim, x.ndim, "var")
     correction = (1 if unbiased else 0) if correction is None else correction
     centered = x - mean(x, dims, keepdim=True)
@@ -79,10 +79,11 @@ def std(x: Tensor, dim: Any = None, unbiased: bool = True, keepdim: bool = False
 
     Where the variance is 0 the gradient is 0 (as in PyTorch), not the 0/0 of sqrt's rule.
     """
+    _check_float(x, "std")
     v = var(x, dim, unbiased, keepdim, correction=correction)
-    positive = elementwise.compare(np.greater, v, 0)
-    safe = elementwise.where(positive, v, 1.0)
-    return elementwise.where(positive, elementwise.sqrt(safe), 0.0)
+    zero = elementwise.compare(np.equal, v, 0)  # nan (too few elements) stays nan
+    safe = elementwise.where(zero, 1.0, v)
+    return elementwise.where(zero, 0.0, elementwise.sqrt(safe))
 
 
 def prod(x: Tensor, dim: int | None = None, keepdim: bool = False) -> Tensor:
@@ -91,10 +92,16 @@ def prod(x: Tensor, dim: int | None = None, keepdim: bool = False) -> Tensor:
     Built as a tree of pairwise products, so its gradient is exact even where some
     elements are zero.
     """
+    if x.dtype.kind in "biu" and x.dtype != np.int64:
+        x = x.to(np.int64)  # as in PyTorch: integer products are int64
     if dim is None:
         out = prod(movement.reshape(x, (-1,)), 0)
         return movement.reshape(out, (1,) * x.ndim) if keepdim else out
     dim = normalize_dim(dim, x.ndim, "prod")
+    if x.ndim == 0:
+        return x
+    if x.shape[dim] == 0:  # the empty product is 1
+        return wrap(np.prod(array_of(x), axis=dim, keepdims=keepdim))
     while x.shape[dim] > 1:
         half = x.shape[dim] // 2
         pairs = movement.narrow(x, dim, 0, half) * movement.narrow(x, dim, half, half)
@@ -106,14 +113,16 @@ def prod(x: Tensor, dim: int | None = None, keepdim: bool = False) -> Tensor:
 
 def amax(x: Tensor, dim: Any = None, keepdim: bool = False) -> Tensor:
     """Maximum over ``dim``; tied maxima share the gradient evenly."""
-    _check_not_empty(x, "amax")
-    return Amax.apply(x, normalize_dims(dim, x.ndim, "amax"), keepdim=keepdim)
+    dims = normalize_dims(dim, x.ndim, "amax")
+    _check_not_empty(x, "amax", dim, dims)
+    return Amax.apply(x, dims, keepdim=keepdim)
 
 
 def amin(x: Tensor, dim: Any = None, keepdim: bool = False) -> Tensor:
     """Minimum over ``dim``; tied minima share the gradient evenly."""
-    _check_not_empty(x, "amin")
-    return Amin.apply(x, normalize_dims(dim, x.ndim, "amin"), keepdim=keepdim)
+    dims = normalize_dims(dim, x.ndim, "amin")
+    _check_not_empty(x, "amin", dim, dims)
+    return Amin.apply(x, dims, keepdim=keepdim)
 
 
 class ValuesIndices(NamedTuple):
@@ -124,10 +133,15 @@ class ValuesIndices(NamedTuple):
 
 
 def _select(x: Tensor, dim: Any, keepdim: bool, op: str, find: Any) -> Any:
-    _check_not_empty(x, op)
+    if isinstance(dim, Tensor):  # max(x, other), as torch.max: the elementwise maximum
+        return (elementwise.maximum if op == "max" else elementwise.minimum)(x, dim)
     if dim is None:
+        _check_not_empty(x, op, None, ())
         return (amax if op == "max" else amin)(x)
     dim = normalize_dim(dim, x.ndim, op)
+    _check_not_empty(x, op, dim, (dim,))
+    if x.ndim == 0:  # dim 0 or -1 of a 0-d tensor: the value itself, at index 0
+        return ValuesIndices(x * 1, wrap(np.zeros((), np.int64)))
     index = wrap(find(array_of(x), axis=dim, keepdims=True))
     values = indexing.gather(x, dim, index)
     if not keepdim:
@@ -157,15 +171,19 @@ def argmin(x: Tensor, dim: int | None = None, keepdim: bool = False) -> Tensor:
 
 
 def _arg(find: Any, x: Tensor, dim: int | None, keepdim: bool, op: str) -> Tensor:
-    _check_not_empty(x, op)
     if dim is None:
+        _check_not_empty(x, op, None, (), IndexError)
         return wrap(np.asarray(find(array_of(x)), dtype=np.int64))
     dim = normalize_dim(dim, x.ndim, op)
+    _check_not_empty(x, op, dim, (dim,))
+    if x.ndim == 0:
+        return wrap(np.zeros((), np.int64))
     return wrap(find(array_of(x), axis=dim, keepdims=keepdim).astype(np.int64))
 
 
 def logsumexp(x: Tensor, dim: Any, keepdim: bool = False) -> Tensor:
     """``log(sum(exp(x)))`` over ``dim``, shifted by the maximum so it never overflows."""
+    x = float_input("logsumexp", x)
     dims = normalize_dims(dim, x.ndim, "logsumexp")
     peak = np.max(array_of(x), axis=dims, keepdims=True)  # a constant: no gradient through it
     shift = wrap(np.where(np.isfinite(peak), peak, 0).astype(x.dtype))
@@ -186,6 +204,21 @@ def softmax(x: Tensor, dim: int) -> Tensor:
     return e / sum(e, dim, keepdim=True)
 
 
-def _check_not_empty(x: Tensor, op: str) -> None:
-    if x.numel() == 0:
-        raise RuntimeError(f"{op}: expected a non-empty tensor, got shape {tuple(x.shape)}")
+def _check_not_empty(x: Tensor, op: str, dim: Any, dims: tuple[int, ...],
+                     error: type[Exception] = RuntimeError) -> None:
+    """PyTorch's errors for a max/min over nothing: no dim given on an empty tensor, or a
+    reduced dim of size 0."""
+    if dim is None and x.numel() == 0:
+        raise error(f"{op}: Expected reduction dim to be specified for input.numel() "
+                           f"== 0 (shape {tuple(x.shape)}). Specify the reduction dim with "
+                           "the 'dim' argument.")
+    for d in dims:
+        if x.ndim and x.shape[d] == 0:
+            raise IndexError(f"{op}: Expected reduction dim {d} to have non-zero size "
+                             f"(shape {tuple(x.shape)})")
+
+
+def _check_float(x: Tensor, op: str) -> None:
+    if x.dtype.kind != "f":
+        raise RuntimeError(f"{op}: could not infer output dtype. Input dtype must be a "
+                           f"floating point dtype, got {x.dtype}")

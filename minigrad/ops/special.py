@@ -12,6 +12,7 @@ import numpy as np
 from ..autograd.function import Function, register
 from ..tensor import Tensor
 from . import elementwise
+from ._util import float_input
 
 _TWO_OVER_SQRT_PI = 2.0 / math.sqrt(math.pi)
 _SPLIT = 2.5     # below: power series; above: continued fraction
@@ -81,9 +82,8 @@ class Softplus(Function):
 
 
 def erf(x: Tensor) -> Tensor:
-    """The error function, elementwise (float inputs)."""
-    _check_float(x, "erf")
-    return Erf.apply(x)
+    """The error function, elementwise (integer inputs give the default float dtype)."""
+    return Erf.apply(float_input("erf", x))
 
 
 def softplus(x: Tensor) -> Tensor:

@@ -15,6 +15,7 @@ import numpy as np
 
 from ..autograd import engine
 from ..creation import ones_like, tensor as as_tensor
+from ..internal import array_of
 from ..tensor import Tensor
 from .trace import as_tensor_list, output_index, primitive_name
 
@@ -86,7 +87,8 @@ class Step:
     @property
     def hooked(self) -> list[bool]:
         """Per output: whether a hook changed the sum of the arrivals."""
-        return [g is not None and len(a) > 0 and not np.array_equal(_sum(a).numpy(), g.numpy())
+        return [g is not None and len(a) > 0
+                and not np.array_equal(array_of(_sum(a)), array_of(g))
                 for a, g in zip(self.arrivals, self.grads_in)]
 
     def __repr__(self) -> str:

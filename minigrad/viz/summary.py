@@ -13,8 +13,9 @@ import numpy as np
 
 from ..autograd.details import record_details
 from ..autograd.grad_mode import no_grad
+from ..dtypes import get_default_dtype
 from ..internal import array_of
-from ..tensor import DEFAULT_FLOAT, Tensor
+from ..tensor import Tensor
 from .labels import describe_module
 
 _MB = 1e6  # sizes are in megabytes of 10**6 bytes
@@ -107,7 +108,7 @@ def _inputs(input_size: Any, input_data: Any, dtypes: Sequence[Any] | None) -> l
         return [_as_tensor(d) for d in (input_data if many else [input_data])]
     sizes = [input_size] if all(isinstance(s, (int, np.integer)) for s in input_size) \
         else list(input_size)
-    dtypes = list(dtypes) if dtypes is not None else [DEFAULT_FLOAT] * len(sizes)
+    dtypes = list(dtypes) if dtypes is not None else [get_default_dtype()] * len(sizes)
     if len(dtypes) != len(sizes):
         raise ValueError(f"summary: got {len(sizes)} input sizes but {len(dtypes)} dtypes")
     rng = np.random.default_rng(0)

@@ -13,6 +13,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+from ..internal import array_of
 from . import trace as tr
 from .graph import layout, require_dot
 from .labels import format_attrs, module_label, module_names, tensor_facts
@@ -107,7 +108,7 @@ def _step_data(step: Step, graph: tr.Trace, names: dict[int, str], total: int) -
         "outputs": [] if step.leaf is not None else _sent(step, graph)}
     if step.leaf is not None:
         final = step.grads_in[0] if step.leaf.grad is None else step.leaf.grad + step.grads_in[0]
-        data["leaf_grad"] = tensor_facts(final.numpy())
+        data["leaf_grad"] = tensor_facts(array_of(final))
     return data
 
 
@@ -117,9 +118,9 @@ def _arrivals(step: Step, graph: tr.Trace) -> list[dict]:
     for nr, (arrived, received) in enumerate(zip(step.arrivals, step.grads_in)):
         found.append({
             "output": nr, "count": len(step.grads_in),
-            "received": None if received is None else tensor_facts(received.numpy()),
+            "received": None if received is None else tensor_facts(array_of(received)),
             "hooked": step.hooked[nr],
-            "from": [{"label": _sender(a), "grad": tensor_facts(a.grad.numpy())}
+            "from": [{"label": _sender(a), "grad": tensor_facts(array_of(a.grad))}
                      for a in arrived]})
     return found
 
@@ -146,7 +147,7 @@ def _sent(step: Step, graph: tr.Trace) -> list[dict]:
             sent.append({"input": name, "to": "the rule gave none", "grad": None})
         else:
             sent.append({"input": name, "to": _receiver(target, graph),
-                         "grad": tensor_facts(grad.numpy())})
+                         "grad": tensor_facts(array_of(grad))})
     return sent
 
 

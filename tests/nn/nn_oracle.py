@@ -26,7 +26,7 @@ def copy_weights(torch_module: Any, module: minigrad.nn.Module) -> None:
 
 def assert_close(actual: Any, expected: Any, rtol: float = 1e-7, atol: float = 1e-10) -> None:
     """Compare a minigrad tensor (or array) with a torch tensor (or array)."""
-    a = actual.numpy() if hasattr(actual, "numpy") else np.asarray(actual)
+    a = actual.detach().numpy() if hasattr(actual, "numpy") else np.asarray(actual)
     e = expected.detach().numpy() if hasattr(expected, "detach") else np.asarray(expected)
     assert a.shape == e.shape, f"shape {a.shape} != {e.shape}"
     np.testing.assert_allclose(a, e, rtol=rtol, atol=atol)

@@ -16,7 +16,7 @@ def test_sequential_applies_modules_in_order():
     model = make()
     x = minigrad.randn(5, 4)
     expected = model[2](model[1](model[0](x)))
-    np.testing.assert_array_equal(model(x).numpy(), expected.numpy())
+    np.testing.assert_array_equal(model(x).detach().numpy(), expected.detach().numpy())
 
 
 def test_sequential_indexing_slicing_len_iter():

@@ -29,10 +29,10 @@ def test_conv2d_default_init_bound():
     conv = nn.Conv2d(8, 64, 3, groups=2)
     bound = 1 / math.sqrt(8 // 2 * 3 * 3)
     assert conv.weight.shape == (64, 4, 3, 3) and conv.weight.dtype == np.float32
-    for values in (conv.weight.numpy(), conv.bias.numpy()):
+    for values in (conv.weight.detach().numpy(), conv.bias.detach().numpy()):
         assert np.abs(values).max() <= bound
-    assert np.abs(conv.weight.numpy()).max() > 0.95 * bound
-    std = conv.weight.numpy().std()
+    assert np.abs(conv.weight.detach().numpy()).max() > 0.95 * bound
+    std = conv.weight.detach().numpy().std()
     assert abs(std - bound / math.sqrt(3)) < 0.05 * bound
 
 

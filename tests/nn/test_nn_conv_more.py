@@ -103,9 +103,9 @@ def test_default_init_bounds_follow_torch():
     minigrad.manual_seed(0)
     layer = nn.ConvTranspose2d(64, 2, 3)
     bound = 1 / np.sqrt(2 * 9)
-    w = layer.weight.numpy()
+    w = layer.weight.detach().numpy()
     assert w.min() >= -bound and w.max() <= bound and w.max() > 0.9 * bound
-    assert abs(layer.bias.numpy()).max() <= bound
+    assert abs(layer.bias.detach().numpy()).max() <= bound
 
 
 def test_conv_transpose2d_output_size_argument():

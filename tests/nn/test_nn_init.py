@@ -46,28 +46,28 @@ FAN_IN, FAN_OUT = 270, 576
 def test_kaiming(mode, fan):
     minigrad.manual_seed(0)
     w = init.kaiming_uniform_(weights(64, 30, 3, 3), mode=mode, nonlinearity="relu")
-    assert_uniform(w.numpy(), math.sqrt(2) * math.sqrt(3 / fan))
+    assert_uniform(w.detach().numpy(), math.sqrt(2) * math.sqrt(3 / fan))
     w = init.kaiming_normal_(weights(64, 30, 3, 3), a=0.2, mode=mode)
-    assert_normal(w.numpy(), math.sqrt(2 / (1 + 0.04)) / math.sqrt(fan))
+    assert_normal(w.detach().numpy(), math.sqrt(2 / (1 + 0.04)) / math.sqrt(fan))
 
 
 def test_xavier():
     minigrad.manual_seed(1)
     w = init.xavier_uniform_(weights(64, 30, 3, 3), gain=2.0)
-    assert_uniform(w.numpy(), 2.0 * math.sqrt(6 / (FAN_IN + FAN_OUT)))
+    assert_uniform(w.detach().numpy(), 2.0 * math.sqrt(6 / (FAN_IN + FAN_OUT)))
     w = init.xavier_normal_(weights(64, 30, 3, 3))
-    assert_normal(w.numpy(), math.sqrt(2 / (FAN_IN + FAN_OUT)))
+    assert_normal(w.detach().numpy(), math.sqrt(2 / (FAN_IN + FAN_OUT)))
 
 
 def test_simple_fills():
     minigrad.manual_seed(2)
-    values = init.uniform_(weights(100_000), -2.0, 3.0).numpy()
+    values = init.uniform_(weights(100_000), -2.0, 3.0).detach().numpy()
     assert values.min() >= -2 and values.max() < 3 and values.mean() == pytest.approx(0.5, abs=0.02)
-    values = init.normal_(weights(100_000), mean=1.0, std=0.5).numpy()
+    values = init.normal_(weights(100_000), mean=1.0, std=0.5).detach().numpy()
     assert values.mean() == pytest.approx(1.0, abs=0.01) and values.std() == pytest.approx(0.5, rel=0.02)
-    assert (init.constant_(weights(3), 0.25).numpy() == 0.25).all()
-    assert (init.ones_(weights(3)).numpy() == 1).all()
-    assert (init.zeros_(init.ones_(weights(3))).numpy() == 0).all()
+    assert (init.constant_(weights(3), 0.25).detach().numpy() == 0.25).all()
+    assert (init.ones_(weights(3)).detach().numpy() == 1).all()
+    assert (init.zeros_(init.ones_(weights(3))).detach().numpy() == 0).all()
 
 
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
@@ -81,9 +81,9 @@ def test_in_place_keeps_dtype_identity_and_leaf(dtype):
 
 def test_seeded_draws_repeat():
     minigrad.manual_seed(7)
-    a = init.kaiming_uniform_(weights(3, 3)).numpy().copy()
+    a = init.kaiming_uniform_(weights(3, 3)).detach().numpy().copy()
     minigrad.manual_seed(7)
-    np.testing.assert_array_equal(init.kaiming_uniform_(weights(3, 3)).numpy(), a)
+    np.testing.assert_array_equal(init.kaiming_uniform_(weights(3, 3)).detach().numpy(), a)
 
 
 def test_fans_need_two_dims_and_mode_is_checked():
@@ -112,5 +112,5 @@ def test_parameters_to_vector_and_back():
     vec = nn.utils.parameters_to_vector(layer.parameters())
     assert vec.shape == (8,)
     nn.utils.vector_to_parameters(minigrad.arange(8.0), layer.parameters())
-    np.testing.assert_array_equal(layer.weight.numpy(), np.arange(6.0).reshape(2, 3))
-    np.testing.assert_array_equal(layer.bias.numpy(), [6.0, 7.0])
+    np.testing.assert_array_equal(layer.weight.detach().numpy(), np.arange(6.0).reshape(2, 3))
+    np.testing.assert_array_equal(layer.bias.detach().numpy(), [6.0, 7.0])

@@ -126,7 +126,7 @@ def test_state_dict_is_detached_and_shares_memory():
     assert list(sd)[:2] == ["scale", "features.0.weight"]
     w = sd["head.weight"]
     assert not w.requires_grad and w.grad_fn is None
-    assert np.shares_memory(w.numpy(), net.head.weight.numpy())
+    assert np.shares_memory(w.detach().numpy(), net.head.weight.detach().numpy())
     assert net.state_dict(keep_vars=True)["head.weight"] is net.head.weight
 
 
@@ -134,11 +134,11 @@ def test_load_state_dict_round_trip_gives_the_same_outputs():
     minigrad.manual_seed(0)
     a, b = Net(), Net()
     x = minigrad.randn(5, 3)
-    assert not np.allclose(a(x).numpy(), b(x).numpy())
+    assert not np.allclose(a(x).detach().numpy(), b(x).detach().numpy())
     result = b.load_state_dict(a.state_dict())
     assert result == ([], []) and result.missing_keys == [] and result.unexpected_keys == []
-    np.testing.assert_array_equal(a(x).numpy(), b(x).numpy())
-    assert not np.shares_memory(a.head.weight.numpy(), b.head.weight.numpy())
+    np.testing.assert_array_equal(a(x).detach().numpy(), b(x).detach().numpy())
+    assert not np.shares_memory(a.head.weight.detach().numpy(), b.head.weight.detach().numpy())
 
 
 def test_load_state_dict_keeps_dtype_and_parameter_identity():
@@ -146,7 +146,7 @@ def test_load_state_dict_keeps_dtype_and_parameter_identity():
     weight = m.weight
     m.load_state_dict({"weight": np.ones((3, 2), dtype=np.float64), "bias": [1.0, 2.0, 3.0]})
     assert m.weight is weight and m.weight.dtype == np.float32
-    np.testing.assert_array_equal(m.bias.numpy(), [1, 2, 3])
+    np.testing.assert_array_equal(m.bias.detach().numpy(), [1, 2, 3])
 
 
 def test_strict_key_mismatch_lists_missing_and_unexpected_keys():
@@ -154,15 +154,15 @@ def test_strict_key_mismatch_lists_missing_and_unexpected_keys():
     sd = net.state_dict()
     del sd["head.bias"]
     sd["head.extra"] = minigrad.zeros(1)
-    before = net.head.weight.numpy().copy()
+    before = net.head.weight.detach().numpy().copy()
     sd["head.weight"] = minigrad.zeros(2, 4)
     with pytest.raises(RuntimeError) as info:
         net.load_state_dict(sd)
     assert "head.bias" in str(info.value) and "head.extra" in str(info.value)
-    np.testing.assert_array_equal(net.head.weight.numpy(), before)  # nothing was copied
+    np.testing.assert_array_equal(net.head.weight.detach().numpy(), before)  # nothing was copied
     result = net.load_state_dict(sd, strict=False)
     assert result.missing_keys == ["head.bias"] and result.unexpected_keys == ["head.extra"]
-    np.testing.assert_array_equal(net.head.weight.numpy(), 0)
+    np.testing.assert_array_equal(net.head.weight.detach().numpy(), 0)
 
 
 @pytest.mark.parametrize("strict", [True, False])
@@ -237,7 +237,7 @@ def test_deepcopy_is_independent():
     twin = copy.deepcopy(net)
     with minigrad.no_grad():
         twin.head.weight.add_(1.0)
-    assert not np.allclose(twin.head.weight.numpy(), net.head.weight.numpy())
+    assert not np.allclose(twin.head.weight.detach().numpy(), net.head.weight.detach().numpy())
     assert isinstance(twin.head.weight, nn.Parameter)
 
 

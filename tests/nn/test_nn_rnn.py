@@ -93,6 +93,6 @@ def test_recurrent_errors_and_dropout_like_torch():
     layer = nn.LSTM(3, 4, num_layers=2, dropout=0.5)
     x = minigrad.randn(5, 2, 3)
     layer.eval()
-    np.testing.assert_array_equal(layer(x)[0].numpy(), layer(x)[0].numpy())
+    np.testing.assert_array_equal(layer(x)[0].detach().numpy(), layer(x)[0].detach().numpy())
     layer.train()
-    assert not np.array_equal(layer(x)[0].numpy(), layer(x)[0].numpy())  # dropout is on
+    assert not np.array_equal(layer(x)[0].detach().numpy(), layer(x)[0].detach().numpy())  # dropout is on

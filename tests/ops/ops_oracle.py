@@ -40,7 +40,7 @@ def against_torch(mine: Callable, theirs: Callable, *arrays: np.ndarray,
     ref = [torch.tensor(np.asarray(a, dtype=np.float64), requires_grad=True) for a in arrays]
     out, expected = mine(*ours), theirs(*ref)
     assert tuple(out.shape) == tuple(expected.shape)
-    np.testing.assert_allclose(out.numpy(), expected.detach().numpy(), rtol=rtol, atol=atol)
+    np.testing.assert_allclose(out.detach().numpy(), expected.detach().numpy(), rtol=rtol, atol=atol)
     if not expected.requires_grad:
         return
     g = seeded_gradient(expected.shape)

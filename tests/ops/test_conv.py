@@ -103,14 +103,14 @@ def _batched_np(a):
 def test_conv2d_forward_matches_naive_loop(cfg, seed):
     x, w, b = _conv_inputs(cfg, seed)
     out = _conv_fn(cfg)(x, w, b)
-    expected = naive_conv2d(_batched_np(x.numpy()), w.numpy(),
-                            None if b is None else b.numpy(), cfg["stride"], cfg["padding"],
+    expected = naive_conv2d(_batched_np(x.detach().numpy()), w.detach().numpy(),
+                            None if b is None else b.detach().numpy(), cfg["stride"], cfg["padding"],
                             cfg["dilation"], cfg["groups"])
     if len(cfg["input_shape"]) == 3:
         expected = expected[0]
     assert out.shape == expected.shape
     assert out.dtype == np.float64
-    np.testing.assert_allclose(out.numpy(), expected, rtol=1e-10, atol=1e-10)
+    np.testing.assert_allclose(out.detach().numpy(), expected, rtol=1e-10, atol=1e-10)
 
 
 @given(cfg=conv2d_configs(max_batch=2, max_channels=2, max_size=5),
@@ -148,7 +148,7 @@ def test_conv2d_unbatched_equals_batched_of_one():
     x = Tensor(xa, requires_grad=True)
     out = F.conv2d(x, Tensor(wa), padding=(1, 0), stride=(2, 1))
     assert out.shape == (4, 3, 4)
-    np.testing.assert_allclose(out.numpy(), naive_conv2d(xa[None], wa, None, (2, 1), (1, 0),
+    np.testing.assert_allclose(out.detach().numpy(), naive_conv2d(xa[None], wa, None, (2, 1), (1, 0),
                                                          (1, 1), 1)[0], atol=1e-12)
     assert gradcheck(lambda x: F.conv2d(x, Tensor(wa), padding=(1, 0), stride=(2, 1)), [x])
 
@@ -181,7 +181,7 @@ def test_conv2d_same_padding_keeps_size_extra_pixel_right_bottom(kh, kw, dh, dw,
     x = Tensor(xa, requires_grad=True)
     out = F.conv2d(x, Tensor(wa), padding="same", dilation=(dh, dw))
     assert out.shape == (1, 2, h, w)
-    np.testing.assert_allclose(out.numpy(), _naive_same(xa, wa, (dh, dw)), atol=1e-10)
+    np.testing.assert_allclose(out.detach().numpy(), _naive_same(xa, wa, (dh, dw)), atol=1e-10)
     assert gradcheck(lambda x: F.conv2d(x, Tensor(wa), padding="same", dilation=(dh, dw)),
                      [x])
 
@@ -199,7 +199,7 @@ def test_conv2d_same_padding_matches_torch(kernel, dilation):
     tx = torch.tensor(xa, requires_grad=True)
     tw = torch.tensor(wa, requires_grad=True)
     tout = TF.conv2d(tx, tw, padding="same", dilation=dilation)
-    np.testing.assert_allclose(out.numpy(), tout.detach().numpy(), atol=1e-10)
+    np.testing.assert_allclose(out.detach().numpy(), tout.detach().numpy(), atol=1e-10)
     g = rng.standard_normal(tout.shape)
     (out * Tensor(g)).sum().backward()
     tout.backward(torch.tensor(g))
@@ -294,12 +294,12 @@ def test_conv2d_matches_torch(cfg, seed):
         pytest.skip("torch not installed")
     x, w, b = _conv_inputs(cfg, seed)
     out = _conv_fn(cfg)(x, w, b)
-    tx = torch.tensor(x.numpy(), requires_grad=True)
-    tw = torch.tensor(w.numpy(), requires_grad=True)
-    tb = None if b is None else torch.tensor(b.numpy(), requires_grad=True)
+    tx = torch.tensor(x.detach().numpy(), requires_grad=True)
+    tw = torch.tensor(w.detach().numpy(), requires_grad=True)
+    tb = None if b is None else torch.tensor(b.detach().numpy(), requires_grad=True)
     tout = TF.conv2d(tx, tw, tb, stride=cfg["stride"], padding=cfg["padding"],
                      dilation=cfg["dilation"], groups=cfg["groups"])
-    np.testing.assert_allclose(out.numpy(), tout.detach().numpy(), rtol=1e-10, atol=1e-10)
+    np.testing.assert_allclose(out.detach().numpy(), tout.detach().numpy(), rtol=1e-10, atol=1e-10)
     g = _rng(seed + 1).standard_normal(tuple(tout.shape))
     (out * Tensor(g)).sum().backward()
     tout.backward(torch.tensor(g))
@@ -319,9 +319,9 @@ def test_conv2d_float32_stays_float32():
     out.sum().backward()
     for t in (x, w, b):
         assert t.grad.dtype == np.float32
-    expected = naive_conv2d(x.numpy().astype(np.float64), w.numpy().astype(np.float64),
-                            b.numpy().astype(np.float64), (1, 2), (1, 1), (1, 1), 2)
-    np.testing.assert_allclose(out.numpy(), expected, rtol=1e-4, atol=1e-4)
+    expected = naive_conv2d(x.detach().numpy().astype(np.float64), w.detach().numpy().astype(np.float64),
+                            b.detach().numpy().astype(np.float64), (1, 2), (1, 1), (1, 1), 2)
+    np.testing.assert_allclose(out.detach().numpy(), expected, rtol=1e-4, atol=1e-4)
 
 
 def test_unfold_fold_float32_stay_float32():

@@ -52,7 +52,7 @@ def test_values_and_gradients_agree_with_the_reference(cfg, seed):
         g = Tensor(np.random.default_rng(seed + 1).standard_normal(out.shape))
         results.append([out] + list(engine.grad(out, leaves, g)))
     for fast, ref in zip(*results):
-        np.testing.assert_allclose(fast.numpy(), ref.numpy(), rtol=1e-10, atol=1e-10)
+        np.testing.assert_allclose(fast.detach().numpy(), ref.detach().numpy(), rtol=1e-10, atol=1e-10)
 
 
 @given(cfg=conv2d_configs(max_batch=2, max_channels=2, max_size=5),
@@ -72,7 +72,7 @@ def test_second_derivatives_agree_with_the_reference(cfg, seed):
     for fast, ref in zip(*results):
         assert (fast is None) == (ref is None)
         if fast is not None:
-            np.testing.assert_allclose(fast.numpy(), ref.numpy(), rtol=1e-9, atol=1e-9)
+            np.testing.assert_allclose(fast.detach().numpy(), ref.detach().numpy(), rtol=1e-9, atol=1e-9)
 
 
 @given(cfg=conv2d_configs(max_batch=3, max_channels=3, max_size=6),
@@ -93,7 +93,7 @@ def test_backward_arrays_agrees_with_backward(cfg, seed, needs_x):
         assert (a is None) == (e is None)
         if a is not None:
             assert isinstance(a, np.ndarray)
-            np.testing.assert_allclose(a, e.numpy(), rtol=1e-10, atol=1e-10)
+            np.testing.assert_allclose(a, e.detach().numpy(), rtol=1e-10, atol=1e-10)
 
 
 def test_float32_stays_float32_through_the_fast_backward():
@@ -113,4 +113,4 @@ def test_any_chunk_size_gives_the_same_result(monkeypatch, chunk):
     x, w = rng.standard_normal((5, 3, 7, 6)), rng.standard_normal((4, 3, 3, 2))
     out = conv_fast.forward(x, w, None, (1, 1), (1, 0), (1, 2), 1)
     ref = conv2d_reference(Tensor(x), Tensor(w), None, (1, 1), (1, 0), (1, 2), 1)
-    np.testing.assert_allclose(out, ref.numpy(), rtol=1e-12, atol=1e-12)
+    np.testing.assert_allclose(out, ref.detach().numpy(), rtol=1e-12, atol=1e-12)

@@ -104,7 +104,7 @@ def test_reflected_operators_with_python_numbers_and_ndarrays():
     }
     for label, (out, expected) in results.items():
         assert isinstance(out, minigrad.Tensor), label
-        np.testing.assert_allclose(out.numpy(), expected, err_msg=label)
+        np.testing.assert_allclose(out.detach().numpy(), expected, err_msg=label)
     (2 ** x).sum().backward()
     np.testing.assert_allclose(x.grad.numpy(), np.log(2) * 2 ** np.array([1.0, 2.0, 4.0]))
 
@@ -122,7 +122,7 @@ def test_sigmoid_is_stable_for_huge_inputs():
         warnings.simplefilter("error")  # no overflow warning either
         y = ops.sigmoid(x)
         y.sum().backward()
-    np.testing.assert_array_equal(y.numpy(), [0.0, 0.5, 1.0])
+    np.testing.assert_array_equal(y.detach().numpy(), [0.0, 0.5, 1.0])
     np.testing.assert_array_equal(x.grad.numpy(), [0.0, 0.25, 0.0])
 
 
@@ -163,11 +163,11 @@ def test_clamp_gradient_includes_the_bounds():
 
 def test_clamp_with_one_bound():
     x = leaf([-2.0, 0.0, 2.0])
-    np.testing.assert_array_equal(ops.clamp(x, min=0.0).numpy(), [0.0, 0.0, 2.0])
-    np.testing.assert_array_equal(ops.clamp(x, max=0.0).numpy(), [-2.0, 0.0, 0.0])
+    np.testing.assert_array_equal(ops.clamp(x, min=0.0).detach().numpy(), [0.0, 0.0, 2.0])
+    np.testing.assert_array_equal(ops.clamp(x, max=0.0).detach().numpy(), [-2.0, 0.0, 0.0])
     x.clamp(min=0.0).sum().backward()
     np.testing.assert_array_equal(x.grad.numpy(), [0.0, 1.0, 1.0])
-    with pytest.raises(ValueError, match="clamp"):
+    with pytest.raises(RuntimeError, match="clamp"):  # as torch.clamp
         ops.clamp(x)
 
 
@@ -193,7 +193,7 @@ def test_where_routes_the_gradient_by_the_condition():
     cond = minigrad.tensor([True, False, True])
     x, y = leaf([1.0, 2.0, 3.0]), leaf([10.0, 20.0, 30.0])
     out = ops.where(cond, x, y)
-    np.testing.assert_array_equal(out.numpy(), [1.0, 20.0, 3.0])
+    np.testing.assert_array_equal(out.detach().numpy(), [1.0, 20.0, 3.0])
     out.backward(minigrad.tensor([1.0, 2.0, 3.0], dtype=np.float64))
     np.testing.assert_array_equal(x.grad.numpy(), [1.0, 0.0, 3.0])
     np.testing.assert_array_equal(y.grad.numpy(), [0.0, 2.0, 0.0])
@@ -210,7 +210,7 @@ def test_where_broadcasts_and_accepts_numbers():
 
 
 def test_where_needs_a_bool_condition():
-    with pytest.raises(TypeError, match="where"):
+    with pytest.raises(RuntimeError, match="where.*boolean.*int64"):  # as torch.where
         ops.where(minigrad.tensor([1, 0]), leaf([1.0, 2.0]), 0.0)
 
 
@@ -223,7 +223,7 @@ def test_comparisons_return_bool_tensors_without_grad(op, reference):
     y = leaf([[2.0], [1.0]])
     out = op(x, y)
     assert out.dtype == np.bool_ and not out.requires_grad and out.grad_fn is None
-    np.testing.assert_array_equal(out.numpy(), reference(x.numpy(), y.numpy()))
+    np.testing.assert_array_equal(out.detach().numpy(), reference(x.detach().numpy(), y.detach().numpy()))
     assert op(x, 2.0).shape == (1, 3)
 
 
@@ -253,7 +253,7 @@ def test_cast_to_an_integer_dtype_is_not_differentiable():
 def test_clone_copies_and_passes_the_gradient():
     x = leaf([1.0, 2.0])
     y = x.clone()
-    assert not np.shares_memory(y.numpy(), x.numpy())
+    assert not np.shares_memory(y.detach().numpy(), x.detach().numpy())
     (3 * y).sum().backward()
     np.testing.assert_array_equal(x.grad.numpy(), [3.0, 3.0])
 
@@ -288,7 +288,7 @@ def test_mixing_integer_and_float32_tensors_gives_float32():
 @pytest.mark.parametrize("name", sorted(BINARY))
 def test_broadcast_mismatch_names_the_op_and_the_shapes(name):
     f, _ = BINARY[name]
-    with pytest.raises(ValueError, match=rf"{name}: shapes \(3, 4\) and \(5,\) cannot be "
+    with pytest.raises(RuntimeError, match=rf"{name}: shapes \(3, 4\) and \(5,\) cannot be "
                                          "broadcast together"):
         f(minigrad.ones(3, 4), minigrad.ones(5))
 

@@ -104,7 +104,7 @@ def test_getitem_gradient_with_slices_and_steps():
 def test_getitem_twice_with_create_graph_is_differentiable():
     x = leaf([1.0, 2.0, 3.0])
     (g,) = minigrad.autograd.grad((x[[0, 0, 2]] ** 2).sum(), x, create_graph=True)
-    np.testing.assert_array_equal(g.numpy(), [4.0, 0.0, 6.0])
+    np.testing.assert_array_equal(g.detach().numpy(), [4.0, 0.0, 6.0])
     (gg,) = minigrad.autograd.grad(g.sum(), x)
     np.testing.assert_array_equal(gg.numpy(), [4.0, 0.0, 2.0])
 
@@ -130,8 +130,8 @@ def test_float_indices_are_refused():
 def test_setitem_function_writes_a_copy_and_routes_gradients():
     x, v = leaf([1.0, 2.0, 3.0, 4.0]), leaf([10.0, 20.0])
     out = ops.setitem(x, [3, 0], v)
-    np.testing.assert_array_equal(out.numpy(), [20.0, 2.0, 3.0, 10.0])
-    np.testing.assert_array_equal(x.numpy(), [1.0, 2.0, 3.0, 4.0])
+    np.testing.assert_array_equal(out.detach().numpy(), [20.0, 2.0, 3.0, 10.0])
+    np.testing.assert_array_equal(x.detach().numpy(), [1.0, 2.0, 3.0, 4.0])
     out.backward(minigrad.tensor([1.0, 2.0, 3.0, 4.0], dtype=np.float64))
     np.testing.assert_array_equal(x.grad.numpy(), [0.0, 2.0, 3.0, 0.0])
     np.testing.assert_array_equal(v.grad.numpy(), [4.0, 1.0])
@@ -140,13 +140,13 @@ def test_setitem_function_writes_a_copy_and_routes_gradients():
 def test_setitem_with_a_broadcast_value_sums_its_gradient():
     x, v = leaf(np.zeros((2, 3))), leaf(5.0)
     out = ops.setitem(x, (slice(None), 1), v)
-    np.testing.assert_array_equal(out.numpy(), [[0, 5, 0], [0, 5, 0]])
+    np.testing.assert_array_equal(out.detach().numpy(), [[0, 5, 0], [0, 5, 0]])
     out.backward(minigrad.tensor(_grid(2, 3)))
     assert v.grad.item() == 1.0 + 4.0
 
 
 def test_setitem_shape_mismatch_names_the_shapes():
-    with pytest.raises(ValueError, match=r"setitem: cannot assign a value of shape \(4,\) to "
+    with pytest.raises(RuntimeError, match=r"setitem: cannot assign a value of shape \(4,\) to "
                                          r"an indexed region of shape \(3,\)"):
         ops.setitem(minigrad.ones(2, 3), 0, minigrad.ones(4))
     with pytest.raises(IndexError, match="setitem"):
@@ -165,7 +165,7 @@ def test_gather_matches_take_along_axis(case):
 def test_gather_gradient_adds_up_repeated_indices():
     x = leaf([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]])
     out = x.gather(1, minigrad.tensor([[2, 2, 0], [1, 1, 1]]))
-    np.testing.assert_array_equal(out.numpy(), [[3.0, 3.0, 1.0], [5.0, 5.0, 5.0]])
+    np.testing.assert_array_equal(out.detach().numpy(), [[3.0, 3.0, 1.0], [5.0, 5.0, 5.0]])
     out.backward(minigrad.tensor(_grid(2, 3)))
     np.testing.assert_array_equal(x.grad.numpy(), [[2.0, 0.0, 1.0], [0.0, 12.0, 0.0]])
 
@@ -186,7 +186,7 @@ def test_gather_with_an_index_smaller_in_the_other_dims_returns_the_index_shape(
     x = leaf(_grid(3, 5))
     out = x.gather(1, minigrad.tensor([[0, 4, 4]]))
     assert out.shape == (1, 3)  # as torch.gather
-    np.testing.assert_array_equal(out.numpy(), [[0.0, 4.0, 4.0]])
+    np.testing.assert_array_equal(out.detach().numpy(), [[0.0, 4.0, 4.0]])
     out.sum().backward()
     np.testing.assert_array_equal(x.grad.numpy()[0], [1.0, 0.0, 0.0, 0.0, 2.0])
 

@@ -65,7 +65,7 @@ def test_item_assignment():
     x[1, [0, 2]] = plain([5.0, 6.0])
     x[x > 5.5] = -1.0
     np.testing.assert_array_equal(x.numpy(), [[1, 1, 1], [5, 0, -1]])
-    with pytest.raises(ValueError, match="setitem"):
+    with pytest.raises(RuntimeError, match="setitem"):
         x[0] = plain([1.0, 2.0])
 
 
@@ -104,7 +104,7 @@ def test_an_optimizer_style_update_under_no_grad():
     (p * p).sum().backward()
     with minigrad.no_grad():
         p.sub_(p.grad, alpha=0.5)
-    np.testing.assert_array_equal(p.numpy(), [0.0, 0.0])
+    np.testing.assert_array_equal(p.detach().numpy(), [0.0, 0.0])
     assert p.grad_fn is None
 
 

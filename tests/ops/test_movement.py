@@ -41,7 +41,7 @@ def test_flatten():
     assert x.flatten(1, 2).shape == (2, 12, 5)
     assert x.flatten(-2).shape == (2, 3, 20)
     assert minigrad.tensor(3.0).flatten().shape == (1,)
-    with pytest.raises(ValueError, match="flatten"):
+    with pytest.raises(RuntimeError, match="flatten"):
         x.flatten(2, 1)
 
 
@@ -65,7 +65,7 @@ def test_permute_transpose_and_T_match_numpy():
     np.testing.assert_array_equal(x.transpose(0, 2).numpy(), a.swapaxes(0, 2))
     np.testing.assert_array_equal(x.T.numpy(), a.T)
     np.testing.assert_array_equal(x.mT.numpy(), a.swapaxes(-1, -2))
-    with pytest.raises(ValueError, match="permute"):
+    with pytest.raises(RuntimeError, match="permute"):
         x.permute(0, 0, 1)
     with pytest.raises(IndexError, match="transpose: dimension out of range"):
         x.transpose(0, 3)
@@ -75,7 +75,7 @@ def test_expand_and_broadcast_to():
     x = leaf([[1.0], [2.0]])
     y = x.expand(3, 2, 4)
     assert y.shape == (3, 2, 4)
-    np.testing.assert_array_equal(y.numpy()[2, 1], [2.0] * 4)
+    np.testing.assert_array_equal(y.detach().numpy()[2, 1], [2.0] * 4)
     assert x.expand(-1, 5).shape == (2, 5)
     assert x.broadcast_to((2, 2)).shape == (2, 2)
     assert x.expand_as(minigrad.ones(2, 7)).shape == (2, 7)
@@ -117,7 +117,7 @@ def test_cat_and_stack_errors_name_the_shapes():
         ops.cat([minigrad.ones(3, 4), minigrad.ones(3, 5)], 0)
     with pytest.raises(RuntimeError, match="cat"):
         ops.cat([minigrad.ones(3, 4), minigrad.ones(3)], 0)
-    with pytest.raises(ValueError, match="cat"):
+    with pytest.raises(ValueError, match="cat"):  # as torch.cat
         ops.cat([], 0)
     with pytest.raises(IndexError, match="cat: dimension out of range"):
         ops.cat([minigrad.ones(3, 4)], 2)
@@ -133,16 +133,16 @@ def test_split_and_chunk_sizes_match_pytorch_rules():
     assert [p.shape[0] for p in minigrad.ones(6).chunk(4)] == [2, 2, 2]
     assert [p.shape[1] for p in x.split(1, dim=1)] == [1, 1]
     np.testing.assert_array_equal(ops.cat(list(x.split(3)), 0).numpy(), _grid(7, 2))
-    with pytest.raises(ValueError, match="split"):
+    with pytest.raises(RuntimeError, match="split"):
         x.split([2, 2])
-    with pytest.raises(ValueError, match="chunk"):
+    with pytest.raises(RuntimeError, match="chunk"):
         x.chunk(0)
 
 
 def test_narrow():
     x = leaf(_grid(3, 4))
     y = ops.narrow(x, 1, 1, 2)
-    np.testing.assert_array_equal(y.numpy(), _grid(3, 4)[:, 1:3])
+    np.testing.assert_array_equal(y.detach().numpy(), _grid(3, 4)[:, 1:3])
     y.sum().backward()
     np.testing.assert_array_equal(x.grad.numpy(), [[0, 1, 1, 0]] * 3)
     with pytest.raises(IndexError, match="narrow"):

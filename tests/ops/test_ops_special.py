@@ -36,6 +36,9 @@ def test_softplus_is_stable_and_exact():
     np.testing.assert_allclose(t.grad.numpy(), sigmoid, rtol=1e-6)
 
 
-def test_integer_input_is_refused():
-    with pytest.raises(TypeError, match="erf: expected a floating point Tensor"):
-        erf(minigrad.tensor([1, 2]))
+def test_erf_of_integers_is_float32_and_softplus_refuses_them():
+    out = erf(minigrad.tensor([0, 1, -2]))  # as torch.erf: the default float dtype
+    assert out.dtype == np.float32
+    np.testing.assert_allclose(out.numpy(), [0.0, math.erf(1.0), math.erf(-2.0)], rtol=1e-6)
+    with pytest.raises(TypeError, match="softplus: expected a floating point Tensor"):
+        softplus(minigrad.tensor([1, 2]))

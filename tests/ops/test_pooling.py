@@ -119,10 +119,10 @@ def _avg_kwargs(cfg, divisor_override=None):
 def test_max_pool_forward_and_indices_match_naive_loop(cfg, seed):
     x = _no_ties(cfg["input_shape"], seed)
     vals, idx = F.max_pool2d(x, **_max_kwargs(cfg), return_indices=True)
-    ev, ei = naive_max_pool(x.numpy(), cfg["kernel_size"], cfg["stride"], cfg["padding"],
+    ev, ei = naive_max_pool(x.detach().numpy(), cfg["kernel_size"], cfg["stride"], cfg["padding"],
                             cfg["dilation"], cfg["ceil_mode"])
     assert vals.shape == ev.shape
-    np.testing.assert_array_equal(vals.numpy(), ev)
+    np.testing.assert_array_equal(vals.detach().numpy(), ev)
     np.testing.assert_array_equal(idx.numpy(), ei)
 
 
@@ -142,17 +142,17 @@ def test_max_pool_double_backward(cfg, data):
 def test_max_pool_unbatched():
     x = _no_ties((2, 5, 6), 0)
     vals, idx = F.max_pool2d(x, 2, stride=1, padding=1, return_indices=True)
-    ev, ei = naive_max_pool(x.numpy()[None], (2, 2), (1, 1), (1, 1), (1, 1), False)
+    ev, ei = naive_max_pool(x.detach().numpy()[None], (2, 2), (1, 1), (1, 1), (1, 1), False)
     assert vals.shape == ev.shape[1:]
-    np.testing.assert_array_equal(vals.numpy(), ev[0])
+    np.testing.assert_array_equal(vals.detach().numpy(), ev[0])
     np.testing.assert_array_equal(idx.numpy(), ei[0])
     assert gradcheck(lambda x: F.max_pool2d(x, 2, stride=1, padding=1), [x])
 
 
 def test_max_pool_stride_defaults_to_kernel():
     x = _no_ties((1, 1, 6, 6), 1)
-    np.testing.assert_array_equal(F.max_pool2d(x, 3).numpy(),
-                                  naive_max_pool(x.numpy(), (3, 3), (3, 3), (0, 0), (1, 1),
+    np.testing.assert_array_equal(F.max_pool2d(x, 3).detach().numpy(),
+                                  naive_max_pool(x.detach().numpy(), (3, 3), (3, 3), (0, 0), (1, 1),
                                                  False)[0])
 
 
@@ -165,7 +165,7 @@ def test_max_pool_ceil_mode_sizes(size, kernel, stride, padding, expected):
     out = F.max_pool2d(x, kernel, stride, padding, ceil_mode=True)
     assert out.shape == (1, 1, expected, expected)
     np.testing.assert_array_equal(
-        out.numpy(), naive_max_pool(x.numpy(), (kernel,) * 2, (stride,) * 2, (padding,) * 2,
+        out.detach().numpy(), naive_max_pool(x.detach().numpy(), (kernel,) * 2, (stride,) * 2, (padding,) * 2,
                                     (1, 1), True)[0])
 
 
@@ -198,7 +198,7 @@ def test_max_pool_overlapping_windows_add_up():
     # 8 at (2,1).  Upstream gradient [[1, 2], [3, 4]].
     x = Tensor(np.array([[[[5.0, 1, 2], [0, 3, 9], [4, 8, 6]]]]), requires_grad=True)
     out = F.max_pool2d(x, 2, stride=1)
-    np.testing.assert_array_equal(out.numpy()[0, 0], [[5, 9], [8, 9]])
+    np.testing.assert_array_equal(out.detach().numpy()[0, 0], [[5, 9], [8, 9]])
     out.backward(Tensor(np.array([[[[1.0, 2.0], [3.0, 4.0]]]])))
     np.testing.assert_array_equal(x.grad.numpy()[0, 0], [[1, 0, 0], [0, 0, 6], [0, 3, 0]])
 
@@ -206,7 +206,7 @@ def test_max_pool_overlapping_windows_add_up():
 def test_max_pool_padding_never_wins():
     x = Tensor(-np.arange(1.0, 10.0).reshape(1, 1, 3, 3), requires_grad=True)
     out, idx = F.max_pool2d(x, 3, stride=1, padding=1, return_indices=True)
-    np.testing.assert_array_equal(out.numpy()[0, 0], [[-1, -1, -2], [-1, -1, -2],
+    np.testing.assert_array_equal(out.detach().numpy()[0, 0], [[-1, -1, -2], [-1, -1, -2],
                                                       [-4, -4, -5]])
     np.testing.assert_array_equal(idx.numpy()[0, 0], [[0, 0, 1], [0, 0, 1], [3, 3, 4]])
     out.sum().backward()
@@ -268,7 +268,7 @@ def test_adaptive_avg_pool_dividing_sizes(shape, size):
     x = Tensor(np.random.default_rng(4).standard_normal(shape), requires_grad=True)
     oh, ow = (size, size) if isinstance(size, int) else size
     out = F.adaptive_avg_pool2d(x, size)
-    np.testing.assert_allclose(out.numpy(), naive_adaptive_avg(x.numpy(), oh, ow), atol=1e-12)
+    np.testing.assert_allclose(out.detach().numpy(), naive_adaptive_avg(x.detach().numpy(), oh, ow), atol=1e-12)
     assert gradcheck(lambda x: F.adaptive_avg_pool2d(x, size), [x])
 
 
@@ -277,7 +277,7 @@ def test_adaptive_avg_pool_dividing_sizes(shape, size):
 def test_adaptive_avg_pool_any_sizes_match_naive(h, w, oh, ow, seed):
     x = Tensor(np.random.default_rng(seed).standard_normal((1, 2, h, w)), requires_grad=True)
     out = F.adaptive_avg_pool2d(x, (oh, ow))
-    np.testing.assert_allclose(out.numpy(), naive_adaptive_avg(x.numpy(), oh, ow), atol=1e-12)
+    np.testing.assert_allclose(out.detach().numpy(), naive_adaptive_avg(x.detach().numpy(), oh, ow), atol=1e-12)
     assert gradcheck(lambda x: F.adaptive_avg_pool2d(x, (oh, ow)), [x])
 
 
@@ -295,9 +295,9 @@ def test_max_pool_matches_torch(cfg, seed):
         pytest.skip("torch not installed")
     x = _no_ties(cfg["input_shape"], seed)
     vals, idx = F.max_pool2d(x, **_max_kwargs(cfg), return_indices=True)
-    tx = torch.tensor(x.numpy(), requires_grad=True)
+    tx = torch.tensor(x.detach().numpy(), requires_grad=True)
     tv, ti = TF.max_pool2d(tx, **_max_kwargs(cfg), return_indices=True)
-    np.testing.assert_array_equal(vals.numpy(), tv.detach().numpy())
+    np.testing.assert_array_equal(vals.detach().numpy(), tv.detach().numpy())
     np.testing.assert_array_equal(idx.numpy(), ti.numpy())
     g = np.random.default_rng(seed + 1).standard_normal(tuple(tv.shape))
     (vals * Tensor(g)).sum().backward()
@@ -315,7 +315,7 @@ def test_avg_pool_matches_torch(cfg, seed, override):
     out = F.avg_pool2d(x, **_avg_kwargs(cfg, override))
     tx = torch.tensor(xa, requires_grad=True)
     tout = TF.avg_pool2d(tx, **_avg_kwargs(cfg, override))
-    np.testing.assert_allclose(out.numpy(), tout.detach().numpy(), rtol=1e-12, atol=1e-12)
+    np.testing.assert_allclose(out.detach().numpy(), tout.detach().numpy(), rtol=1e-12, atol=1e-12)
     g = np.random.default_rng(seed + 1).standard_normal(tuple(tout.shape))
     (out * Tensor(g)).sum().backward()
     tout.backward(torch.tensor(g))
@@ -349,9 +349,9 @@ def test_pooling_float32_stays_float32(pool):
 
 def test_max_pool_float32_values_exact():
     x = _no_ties((1, 2, 4, 4), 7, dtype=np.float32)
-    expected, _ = naive_max_pool(x.numpy().astype(np.float64), (2, 2), (2, 2), (0, 0),
+    expected, _ = naive_max_pool(x.detach().numpy().astype(np.float64), (2, 2), (2, 2), (0, 0),
                                  (1, 1), False)
-    np.testing.assert_array_equal(F.max_pool2d(x, 2).numpy(), expected.astype(np.float32))
+    np.testing.assert_array_equal(F.max_pool2d(x, 2).detach().numpy(), expected.astype(np.float32))
 
 
 # --- errors ---------------------------------------------------------------------------------------
@@ -433,9 +433,9 @@ def test_avg_pool_ceil_mode_overhanging_window(size, kernel, stride, padding,
               count_include_pad=count_include_pad)
     out = F.avg_pool2d(x, **kw)
     np.testing.assert_allclose(
-        out.numpy(), naive_avg_pool(xa, (kernel,) * 2, (stride,) * 2, (padding,) * 2, True,
+        out.detach().numpy(), naive_avg_pool(xa, (kernel,) * 2, (stride,) * 2, (padding,) * 2, True,
                                     count_include_pad), rtol=1e-12, atol=1e-12)
     assert gradcheck(lambda x: F.avg_pool2d(x, **kw), [x])
     if torch is not None:
-        np.testing.assert_allclose(out.numpy(), TF.avg_pool2d(torch.tensor(xa), **kw).numpy(),
+        np.testing.assert_allclose(out.detach().numpy(), TF.avg_pool2d(torch.tensor(xa), **kw).detach().numpy(),
                                    rtol=1e-12, atol=1e-12)

@@ -124,7 +124,7 @@ def test_max_without_dim_splits_ties_evenly():
 def test_max_with_dim_gives_the_gradient_to_the_first_maximum():
     x = leaf([[3.0, 1.0, 3.0], [0.0, 2.0, 2.0]])
     values, indices = x.max(1)
-    np.testing.assert_array_equal(values.numpy(), [3.0, 2.0])
+    np.testing.assert_array_equal(values.detach().numpy(), [3.0, 2.0])
     np.testing.assert_array_equal(indices.numpy(), [0, 1])
     assert indices.dtype == np.int64 and not indices.requires_grad
     values.sum().backward()
@@ -181,7 +181,7 @@ def test_softmax_is_stable_for_huge_logits():
         y = ops.softmax(x, 1)
         (y * minigrad.tensor([[1.0, 2.0, 3.0], [1.0, 2.0, 3.0]], dtype=np.float64)).sum() \
             .backward()
-    np.testing.assert_allclose(y.numpy(), [[1.0, 0.0, 0.0], [1 / 3, 1 / 3, 1 / 3]])
+    np.testing.assert_allclose(y.detach().numpy(), [[1.0, 0.0, 0.0], [1 / 3, 1 / 3, 1 / 3]])
     assert np.isfinite(x.grad.numpy()).all()
     # d/dx of sum(w * softmax(x)) = s * (w - s.w): zero in row 0, (w - 2) / 3 in row 1
     np.testing.assert_allclose(x.grad.numpy(), [[0.0, 0.0, 0.0], [-1 / 3, 0.0, 1 / 3]],
@@ -194,9 +194,9 @@ def test_log_softmax_and_logsumexp_are_stable_for_huge_logits():
         warnings.simplefilter("error")
         y = ops.log_softmax(x, 1)
         y.sum().backward()
-    np.testing.assert_allclose(y.numpy(), [[0.0, -2000.0, -1000.0]])
+    np.testing.assert_allclose(y.detach().numpy(), [[0.0, -2000.0, -1000.0]])
     np.testing.assert_allclose(x.grad.numpy(), [[-2.0, 1.0, 1.0]])
-    np.testing.assert_allclose(ops.logsumexp(x, 1).numpy(), [1000.0])
+    np.testing.assert_allclose(ops.logsumexp(x, 1).detach().numpy(), [1000.0])
 
 
 @given(a=arrays(shapes(min_dims=1), elements=st.floats(-50, 50)))
@@ -248,19 +248,19 @@ def test_bad_dim_raises_index_error_naming_the_op(f, op):
 
 
 def test_repeated_dims_are_refused():
-    with pytest.raises(ValueError, match="multiple times"):
+    with pytest.raises(RuntimeError, match="sum: .*multiple times"):  # as in PyTorch
         minigrad.ones(3, 4).sum((1, -1))
 
 
 def test_empty_max_is_refused():
     with pytest.raises(RuntimeError, match="amax"):
         minigrad.ones(0).amax()
-    with pytest.raises(RuntimeError, match="max"):
+    with pytest.raises(IndexError, match="max: .*dim 0 to have non-zero size"):  # as torch
         minigrad.ones(0, 2).max(0)
 
 
 def test_mean_of_integers_is_refused():
-    with pytest.raises(TypeError, match="mean"):
+    with pytest.raises(RuntimeError, match="mean"):  # as in PyTorch
         minigrad.arange(4).mean()
 
 

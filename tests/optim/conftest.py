@@ -32,7 +32,7 @@ def run_minigrad(name: str, kwargs: dict[str, Any], params: list[np.ndarray],
         for t, g in zip(tensors, step_grads):
             t.grad = None if g is None else minigrad.tensor(g, dtype=np.float64)
         opt.step()
-        history.append([t.numpy().copy() for t in tensors])
+        history.append([t.detach().numpy().copy() for t in tensors])
     return history
 
 

@@ -15,7 +15,7 @@ def _run(opt_class, grads, p0, **kwargs):
     for g in grads:
         p.grad = minigrad.tensor(g, dtype=np.float64)
         opt.step()
-        values.append(p.numpy().copy())
+        values.append(p.detach().numpy().copy())
     return values
 
 
@@ -139,12 +139,12 @@ def test_other_optimizers_state_dict_round_trip_and_float32(name):
         p.grad = minigrad.tensor(g)
         opt.step()
     assert p.dtype == np.float32
-    q = minigrad.tensor(p.numpy().copy(), requires_grad=True)
+    q = minigrad.tensor(p.detach().numpy().copy(), requires_grad=True)
     other = getattr(optim, name)([q], lr=0.1)
     other.load_state_dict(opt.state_dict())
     p.grad, q.grad = minigrad.tensor([0.3, 0.3, 0.3]), minigrad.tensor([0.3, 0.3, 0.3])
     opt.step(), other.step()
-    np.testing.assert_array_equal(p.numpy(), q.numpy())
+    np.testing.assert_array_equal(p.detach().numpy(), q.detach().numpy())
 
 
 def test_other_optimizers_reject_bad_options_like_torch():

@@ -101,7 +101,7 @@ def test_rate_drives_the_optimizer():
         w.grad = minigrad.tensor([1.0])
         opt.step()
         scheduler.step()
-    np.testing.assert_allclose(w.numpy(), [-(1.0 + 0.5 + 0.25)])
+    np.testing.assert_allclose(w.detach().numpy(), [-(1.0 + 0.5 + 0.25)])
 
 
 @pytest.mark.parametrize("through_file", [False, True], ids=["in-memory", "file"])

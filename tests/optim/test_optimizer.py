@@ -38,8 +38,8 @@ def test_param_groups_with_different_lr():
     a.grad = minigrad.tensor([1.0, 2.0])
     b.grad = minigrad.tensor([3.0])
     opt.step()
-    np.testing.assert_allclose(a.numpy(), [0.9, 0.8], rtol=1e-6)
-    np.testing.assert_allclose(b.numpy(), [0.97], rtol=1e-6)
+    np.testing.assert_allclose(a.detach().numpy(), [0.9, 0.8], rtol=1e-6)
+    np.testing.assert_allclose(b.detach().numpy(), [0.97], rtol=1e-6)
 
 
 def test_add_param_group_validates_and_uses_defaults():
@@ -101,11 +101,11 @@ def test_zero_grad_then_backward_accumulates_from_zero():
 @pytest.mark.parametrize("cls,kwargs", ALL, ids=IDS)
 def test_params_without_grad_are_skipped(cls, kwargs):
     params = _params()
-    before = params[1].numpy().copy()
+    before = params[1].detach().numpy().copy()
     opt = cls(params, **kwargs)
     params[0].grad = minigrad.ones(4, 3)
     opt.step()
-    np.testing.assert_array_equal(params[1].numpy(), before)
+    np.testing.assert_array_equal(params[1].detach().numpy(), before)
     assert params[1] not in opt.state
 
 
@@ -142,7 +142,7 @@ def test_read_only_parameter_array_is_replaced_not_crashed():
     opt = optim.SGD([p], lr=0.5)
     p.grad = minigrad.ones(3)
     opt.step()
-    np.testing.assert_allclose(p.numpy(), [0.5, 0.5, 0.5])
+    np.testing.assert_allclose(p.detach().numpy(), [0.5, 0.5, 0.5])
 
 
 def test_step_with_closure_returns_loss_and_uses_its_gradients():
@@ -158,7 +158,7 @@ def test_step_with_closure_returns_loss_and_uses_its_gradients():
     with minigrad.no_grad():       # the closure re-enables gradients itself
         loss = opt.step(closure)
     assert loss.item() == pytest.approx(9.0)
-    np.testing.assert_allclose(w.numpy(), [3.0 - 0.1 * 6.0], rtol=1e-6)
+    np.testing.assert_allclose(w.detach().numpy(), [3.0 - 0.1 * 6.0], rtol=1e-6)
 
 
 def test_repr_lists_groups():
@@ -185,7 +185,7 @@ def test_state_dict_round_trip_gives_identical_steps(cls, kwargs, through_file, 
     if through_file:
         save(state, tmp_path / "opt.npz")
         state = load(tmp_path / "opt.npz")
-    params_b = [minigrad.tensor(p.numpy().copy(), requires_grad=True) for p in params_a]
+    params_b = [minigrad.tensor(p.detach().numpy().copy(), requires_grad=True) for p in params_a]
     opt_b = cls(params_b, lr=123.0)          # options come from the state dict
     opt_b.load_state_dict(state)
     assert opt_b.param_groups[0]["lr"] == kwargs["lr"]
@@ -193,7 +193,7 @@ def test_state_dict_round_trip_gives_identical_steps(cls, kwargs, through_file, 
     _train(opt_a, params_a, 3, first=3)
     _train(opt_b, params_b, 3, first=3)
     for a, b in zip(params_a, params_b):
-        np.testing.assert_array_equal(a.numpy(), b.numpy())
+        np.testing.assert_array_equal(a.detach().numpy(), b.detach().numpy())
 
 
 def test_state_dict_layout_and_independence():

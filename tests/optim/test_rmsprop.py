@@ -13,7 +13,7 @@ def _run(grads, p0, **kwargs):
     for g in grads:
         p.grad = minigrad.tensor(g, dtype=np.float64)
         opt.step()
-        values.append(p.numpy().copy())
+        values.append(p.detach().numpy().copy())
     return values
 
 

@@ -12,7 +12,7 @@ def _steps(opt, param, grads):
     for g in grads:
         param.grad = minigrad.tensor(g, dtype=np.float64)
         opt.step()
-        values.append(param.numpy().copy())
+        values.append(param.detach().numpy().copy())
     return values
 
 
@@ -56,7 +56,7 @@ def test_gradient_from_backward():
     opt = optim.SGD([w], lr=0.25)
     (w * w).sum().backward()          # grad = 2w = [2, 4]
     opt.step()
-    np.testing.assert_allclose(w.numpy(), [0.5, 1.0])
+    np.testing.assert_allclose(w.detach().numpy(), [0.5, 1.0])
     assert w.dtype == np.float32
 
 

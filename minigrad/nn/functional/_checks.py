@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from ...ops._util import check_same_dtype  # noqa: F401  (shared with matmul)
 from ...tensor import Tensor
 
 
@@ -14,13 +15,3 @@ def check_tensor(value: Any, name: str, op: str, position: int) -> None:
         kind = f"{type(value).__module__}.{type(value).__name__}".replace("builtins.", "")
         raise TypeError(f"{op}(): argument '{name}' (position {position}) must be Tensor, not "
                         f"{kind}")
-
-
-def check_same_dtype(op: str, input: Tensor, **others: Tensor | None) -> None:
-    """``RuntimeError`` naming both dtypes when a weight's dtype differs from the input's."""
-    for name, other in others.items():
-        if other is not None and other.dtype != input.dtype:
-            raise RuntimeError(f"{op}: expected the input and {name} to have the same dtype, "
-                               f"but got input of dtype {input.dtype} and {name} of dtype "
-                               f"{other.dtype} (cast one, e.g. with .float() or "
-                               f"model.double())")
