@@ -233,7 +233,10 @@ def step(draw: Any, program: Program, first: bool = False) -> None:
     if kind == "inplace" and draw(st.integers(0, 9)):  # mostly where PyTorch allows it
         names = [n for n in program.live if not _of_the_leaf(program, n)] or names
     name = draw(st.sampled_from(names))
-    quiet = draw(st.integers(0, 7)) == 0  # under no_grad
+    # under no_grad; views made there are left to tests/test_views.py: once their base
+    # changes in grad mode, PyTorch refuses even reading their requires_grad, minigrad
+    # only their use (a known gap)
+    quiet = kind != "view" and draw(st.integers(0, 7)) == 0
     if kind == "inplace":
         code = inplace_statement(draw, program, name)
         new = None

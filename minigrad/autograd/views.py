@@ -29,7 +29,7 @@ from .grad_mode import enable_grad
 
 # Why a view may not be written in place in grad mode (PyTorch's rules), by flag.
 MULTI_OUTPUT = "multi"  # one of several views made together (split, chunk, unbind)
-NO_GRAD = "no_grad"     # made under no_grad from a tensor that requires grad
+NO_GRAD = "no_grad"     # made under no_grad
 
 
 def link(out: Tensor, source: Tensor, function: type, extra: tuple, kwargs: dict) -> None:
@@ -44,9 +44,11 @@ def link(out: Tensor, source: Tensor, function: type, extra: tuple, kwargs: dict
         out._view_kind = source._view_kind
     version = out._version = out._base._get_version()
     out._view_version = version.value
-    if source._requires_grad and not grad_mode.is_grad_enabled():
-        # As PyTorch: a leaf that requires grad; gradients reaching it stop there.
-        out._requires_grad, out._view_kind = True, NO_GRAD
+    if not grad_mode.is_grad_enabled():
+        out._view_kind = NO_GRAD
+        # As PyTorch: of a tensor that requires grad, a leaf that requires grad; the
+        # gradients reaching it stop there.
+        out._requires_grad = source._requires_grad
 
 
 def mark_multi_output(outputs: tuple) -> tuple:
@@ -82,27 +84,38 @@ def _owner(array: np.ndarray) -> np.ndarray:
 def refresh(view: Tensor, recording: bool = False) -> None:
     """Remake ``view``'s history from its base's if the base changed since it was made.
 
-    ``recording``: the view is about to be used by an op that records; a view made under
-    no_grad whose memory was changed in place since then is refused, as in PyTorch.
+    ``recording``: the view is about to be used by an op that records. Views made by
+    split/chunk/unbind or under no_grad are then refused once their memory changed in
+    place, as in PyTorch; until that use they stay marked as out of date.
     """
     if view._view_version == view._version.value:
         return
+    if recording and view._view_kind is not None:
+        raise RuntimeError(_STALE[view._view_kind])
     if view._view_kind == NO_GRAD:  # it has no history to remake
-        if recording:
-            raise RuntimeError(
-                "A view was created in no_grad mode and its base or another view of its "
-                "base has been modified inplace with grad mode enabled; this use is "
-                "ambiguous and forbidden. Make the view and the inplace either both inside "
-                "the no_grad block or both outside.")
         return
+    if view._view_kind is None:
+        view._view_version = view._version.value
     base = view._base
-    view._view_version = view._version.value
     if not base._requires_grad:
         return
     with enable_grad():
         fresh = follow(base, view._view_path)
     view._grad_fn, view._output_nr, view._requires_grad = (
         fresh._grad_fn, fresh._output_nr, fresh._requires_grad)
+
+
+_STALE = {
+    MULTI_OUTPUT: "This view is one of the outputs of a function that returns multiple "
+                  "views (split, chunk, unbind), and its base or another view of its base "
+                  "has been modified inplace. Such functions do not allow the output views "
+                  "to be modified inplace. You should replace the inplace operation by an "
+                  "out-of-place one.",
+    NO_GRAD: "A view was created in no_grad mode and its base or another view of its base "
+             "has been modified inplace with grad mode enabled; this use is ambiguous and "
+             "forbidden. Make the view and the inplace either both inside the no_grad "
+             "block or both outside.",
+}
 
 
 def follow(tensor: Tensor, path: tuple) -> Tensor:

@@ -207,6 +207,9 @@ def _index_item(item: Any) -> Any:
                          "long or byte tensors are valid indices, got a NumPy bool")
     if isinstance(item, Tensor):
         item = array_of(item)
+        if item.dtype.kind == "f":
+            raise IndexError(f"tensors used as indices must be long, int, byte or bool "
+                             f"tensors, got {item.dtype}")
     elif isinstance(item, range):
         item = np.arange(item.start, item.stop, item.step)
     elif isinstance(item, list):
@@ -215,6 +218,8 @@ def _index_item(item: Any) -> Any:
         raise ValueError("getitem: slice step cannot be zero" if item.step == 0 else
                          "getitem: step must be greater than zero")
     if isinstance(item, np.ndarray):
+        if item.size == 0 and item.dtype.kind == "f":
+            item = item.astype(np.int64)  # PyTorch reads an empty index as an empty long
         if item.dtype not in _INDEX_DTYPES:
             raise IndexError(f"tensors used as indices must be long, int, byte or "
                              f"bool tensors, got {item.dtype}")

@@ -64,7 +64,8 @@ def _records(self: Tensor, other: Any, op: str) -> bool:
 
 
 # PyTorch checks for overlapping memory in arithmetic and copies, not in fills.
-_OVERLAP_ALLOWED = {"fill_", "zero_"}
+# (and in index_put_, advanced setitem, where it only warns).
+_OVERLAP_ALLOWED = {"fill_", "zero_", "index_put_"}
 
 
 def _writable(t: Tensor, op: str) -> np.ndarray:
@@ -124,9 +125,11 @@ def inplace(self: Tensor, op: str, compute: Callable[[Tensor, Any], Tensor], oth
 
 def setitem_(self: Tensor, index: Any, value: Any) -> None:
     """``self[index] = value``."""
+    records = _records(self, value, "setitem")  # PyTorch checks this before the index
     key, value = indexing.prepare_setitem(self, index, value)
-    if not _records(self, value, "setitem"):
-        indexing.write(_writable(self, "setitem"), key, array_of(value))
+    if not records:
+        op = "index_put_" if key.advanced else "setitem"
+        indexing.write(_writable(self, op), key, array_of(value))
         mark_modified(self)
         return
     inplace(self, "setitem", lambda old, v: indexing.setitem(old, key, v), value)

@@ -97,7 +97,7 @@ def transpose(x: Tensor, dim0: int, dim1: int) -> Tensor:
     dims = list(range(x.ndim))
     a, b = normalize_dim(dim0, x.ndim, "transpose"), normalize_dim(dim1, x.ndim, "transpose")
     dims[a], dims[b] = dims[b], dims[a]
-    return Permute.apply(x, tuple(dims)) if x.ndim > 1 else x
+    return Permute.apply(x, tuple(dims))  # a new view even when nothing moves, as PyTorch
 
 
 def squeeze(x: Tensor, dim: Any = None) -> Tensor:
