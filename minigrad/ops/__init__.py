@@ -3,8 +3,10 @@ from ._util import (as_tensor, check_same_dtype, is_operand, normalize_dim, norm
                     shape_arg, size_arg)
 from .reduction import (amax, amin, argmax, argmin, log_softmax, logsumexp, max, mean, min,
                         prod, softmax, std, sum, sum_to, var)
-from .elementwise import (abs, add, bitwise, bitwise_not, locally_constant, cast, clamp, clone, compare, cos, div, exp, log, maximum,
-                          minimum, mul, neg, pow, relu, sigmoid, sin, sqrt, sub, tanh, where)
+from .elementwise import (abs, add, cast, clone, cos, div, exp, log, mul, neg, pow, relu,
+                          sigmoid, sin, sqrt, sub, tanh)
+from .selection import (bitwise, bitwise_not, clamp, compare, locally_constant, maximum,
+                        minimum, where)
 from .movement import (cat, chunk, expand, view, flatten, narrow, pad, permute, reshape,
                        select, split, squeeze, stack, transpose, unbind, unsqueeze)
 from .indexing import gather, getitem, setitem

@@ -125,6 +125,14 @@ def check_same_dtype(op: str, input: Tensor, **others: Tensor | None) -> None:
                                f"model.double())")
 
 
+def binary(function: Any, a: Any, b: Any) -> Tensor:
+    """Apply a binary primitive to operands promoted and checked as PyTorch does."""
+    a, b = operands(function.name, a, b)
+    if a.shape != b.shape and a.ndim and b.ndim:
+        broadcast_shape(function.name, a.shape, b.shape)
+    return function.apply(a, b)
+
+
 def broadcast_shape(op: str, *shapes: Sequence[int]) -> tuple[int, ...]:
     try:
         return np.broadcast_shapes(*shapes)

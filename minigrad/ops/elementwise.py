@@ -1,4 +1,5 @@
-"""Elementwise primitives: arithmetic, unary math, selection and casts.
+"""Elementwise primitives: arithmetic, unary math and casts (choosing between values is in
+``selection.py``).
 
 Binary primitives broadcast with NumPy's rules; their backward sums each gradient back to
 its input's shape with ``sum_to``. Each backward is written with minigrad operations, so it
@@ -14,40 +15,10 @@ from ..autograd.function import Function, register
 from ..dtypes import get_default_dtype, is_number
 from ..internal import array_of, wrap
 from ..tensor import Tensor
-from ._util import (as_tensor, broadcast_shape, float_input, operands, promoted_dtype,
-                    type_name, unary_input)
+from ._util import (as_tensor, binary, broadcast_shape, float_input, operands,
+                    promoted_dtype, type_name, unary_input)
 from .broadcasting import sum_to, sum_to_array
-
-
-@register("locally_constant")
-class LocallyConstant(Function):
-    """z = c(x), given as an array: a mask, a sign or a share that is constant wherever it
-    is differentiable.  dz/dx = 0.
-
-    Backward rules build their masks with it, so a gradient like relu's ``g * (x > 0)``
-    stays connected to x, as PyTorch's does: differentiating it again gives zeros instead
-    of "does not require grad".
-    """
-
-    @staticmethod
-    def forward(ctx, x, value):
-        ctx.like = x.shape, x.dtype
-        return value
-
-    @staticmethod
-    def backward(ctx, g):
-        shape, dtype = ctx.like
-        return wrap(np.zeros(shape, dtype)), None
-
-
-def locally_constant(x: Tensor, value: np.ndarray) -> Tensor:
-    """``value`` (computed from x's values) as a tensor connected to x with derivative 0."""
-    return LocallyConstant.apply(x, value)
-
-
-def _mask(condition: np.ndarray, source: Tensor, dtype: np.dtype) -> Tensor:
-    """A 0/1 tensor of ``dtype``, connected to ``source`` with derivative 0."""
-    return locally_constant(source, condition.astype(dtype))
+from .selection import _mask, locally_constant, where  # noqa: F401
 
 
 @register("add")
@@ -369,82 +340,6 @@ class Abs(Function):
         return g * locally_constant(x, np.sign(array_of(x)))
 
 
-class _Extremum(Function):
-    """Shared rule of maximum/minimum: the winner gets the gradient, a tie splits it 1/2-1/2."""
-
-    pick = staticmethod(np.maximum)
-
-    @classmethod
-    def forward(cls, ctx, x, y):
-        ctx.save_for_backward(x, y)
-        return cls.pick(x, y)
-
-    @staticmethod
-    def backward(ctx, g):
-        x, y = ctx.saved_tensors
-        wins = ctx.function.pick(array_of(x), array_of(y)) == array_of(x)
-        share_x = np.where(array_of(x) == array_of(y), 0.5, wins.astype(g.dtype)).astype(g.dtype)
-        gx = sum_to(g * wrap(share_x), x.shape) if ctx.needs_input_grad[0] else None
-        gy = sum_to(g * wrap(1 - share_x), y.shape) if ctx.needs_input_grad[1] else None
-        return gx, gy
-
-
-@register("maximum")
-class Maximum(_Extremum):
-    """z = max(x, y) elementwise.  The larger input gets g; at a tie each gets g / 2."""
-
-    pick = staticmethod(np.maximum)
-
-
-@register("minimum")
-class Minimum(_Extremum):
-    """z = min(x, y) elementwise.  The smaller input gets g; at a tie each gets g / 2."""
-
-    pick = staticmethod(np.minimum)
-
-
-@register("clamp")
-class Clamp(Function):
-    """z = min(max(x, min), max).  dz/dx = 1 where min <= x <= max (bounds included)."""
-
-    @staticmethod
-    def forward(ctx, x, min=None, max=None):
-        ctx.save_for_backward(x)
-        ctx.bounds = min, max
-        return np.clip(x, min, max).astype(x.dtype, copy=False)
-
-    @staticmethod
-    def backward(ctx, g):
-        (x,) = ctx.saved_tensors
-        low, high = ctx.bounds
-        inside = np.ones(x.shape, dtype=bool)
-        if low is not None:
-            inside &= array_of(x) >= low
-        if high is not None:
-            inside &= array_of(x) <= high
-        return g * wrap(inside.astype(g.dtype)), None, None
-
-
-@register("where")
-class Where(Function):
-    """z = x where condition else y.  dz/dx = condition, dz/dy = not condition."""
-
-    @staticmethod
-    def forward(ctx, condition, x, y):
-        ctx.condition = condition
-        ctx.shapes = x.shape, y.shape
-        return np.where(condition, x, y)
-
-    @staticmethod
-    def backward(ctx, g):
-        cond = wrap(np.asarray(ctx.condition))
-        zero = wrap(np.zeros((), dtype=g.dtype))
-        x_shape, y_shape = ctx.shapes
-        gx = sum_to(where(cond, g, zero), x_shape) if ctx.needs_input_grad[1] else None
-        gy = sum_to(where(cond, zero, g), y_shape) if ctx.needs_input_grad[2] else None
-        return None, gx, gy
-
-
 @register("cast")
 class Cast(Function):
     """z = x converted to another dtype.  dz/dx = 1, cast back to x's dtype."""
@@ -473,16 +368,9 @@ class Clone(Function):
 
 
 # --- public functions --------------------------------------------------------------------
-def _binary(cls: type[Function], a: Any, b: Any) -> Tensor:
-    a, b = operands(cls.name, a, b)
-    if a.shape != b.shape and a.ndim and b.ndim:
-        broadcast_shape(cls.name, a.shape, b.shape)
-    return cls.apply(a, b)
-
-
 def add(a: Any, b: Any) -> Tensor:
     """Elementwise ``a + b`` with broadcasting."""
-    return _binary(Add, a, b)
+    return binary(Add, a, b)
 
 
 def sub(a: Any, b: Any) -> Tensor:
@@ -496,12 +384,12 @@ def sub(a: Any, b: Any) -> Tensor:
         raise RuntimeError("sub: Subtraction, the `-` operator, with a bool tensor is not "
                            "supported. If you are trying to invert a mask, use the `~` or "
                            "`logical_not()` operator instead.")
-    return _binary(Sub, a, b)
+    return binary(Sub, a, b)
 
 
 def mul(a: Any, b: Any) -> Tensor:
     """Elementwise ``a * b`` with broadcasting."""
-    return _binary(Mul, a, b)
+    return binary(Mul, a, b)
 
 
 def div(a: Any, b: Any) -> Tensor:
@@ -513,7 +401,7 @@ def div(a: Any, b: Any) -> Tensor:
     dtype = promoted_dtype("div", a, b)
     if dtype.kind != "f":
         dtype = get_default_dtype()
-    return _binary(Div, as_tensor(a, "div", dtype), as_tensor(b, "div", dtype))
+    return binary(Div, as_tensor(a, "div", dtype), as_tensor(b, "div", dtype))
 
 
 def pow(a: Any, b: Any) -> Tensor:
@@ -521,17 +409,7 @@ def pow(a: Any, b: Any) -> Tensor:
     if isinstance(a, Tensor) and a.dtype.kind in "biu" and is_number(b) \
             and not isinstance(b, (float, np.floating)) and b < 0:
         raise RuntimeError("pow: Integers to negative integer powers are not allowed.")
-    return _binary(Pow, a, b)
-
-
-def maximum(a: Any, b: Any) -> Tensor:
-    """Elementwise maximum; at a tie the gradient is split evenly between both inputs."""
-    return _binary(Maximum, a, b)
-
-
-def minimum(a: Any, b: Any) -> Tensor:
-    """Elementwise minimum; at a tie the gradient is split evenly between both inputs."""
-    return _binary(Minimum, a, b)
+    return binary(Pow, a, b)
 
 
 def neg(x: Tensor) -> Tensor:
@@ -599,68 +477,3 @@ def clone(x: Tensor) -> Tensor:
 
 def cast(x: Tensor, dtype: Any) -> Tensor:
     return Cast.apply(x, np.dtype(dtype))
-
-
-def clamp(x: Tensor, min: Any = None, max: Any = None) -> Tensor:
-    """Limit ``x`` to ``[min, max]``; the result has the promoted dtype of all three
-    (``tensor([-1, 2]).clamp(min=0.5)`` is float32), and the bounds are converted to it
-    before comparing, as in PyTorch. Tensor bounds broadcast; where ``min > max`` the
-    result is ``max``."""
-    x = unary_input("clamp", x)
-    if min is None and max is None:
-        raise RuntimeError("clamp: At least one of 'min' or 'max' must not be None")
-    dtype = promoted_dtype("clamp", x, *(b for b in (min, max) if b is not None))
-    if dtype == np.bool_:
-        raise NotImplementedError("clamp: not implemented for bool tensors")
-    x = as_tensor(x, "clamp", dtype)
-    low, high = (None if b is None else as_tensor(b, "clamp", dtype) for b in (min, max))
-    if isinstance(min, Tensor) or isinstance(max, Tensor):
-        # where, not maximum/minimum: x keeps the whole gradient at a bound, as with numbers
-        out = x if low is None else where(compare(np.less, x, low), low, x)
-        return out if high is None else where(compare(np.greater, out, high), high, out)
-    return Clamp.apply(x, *(None if b is None else array_of(b)[()] for b in (low, high)))
-
-
-def where(condition: Any, x: Any, y: Any) -> Tensor:
-    """Pick from ``x`` where ``condition`` is true and from ``y`` elsewhere; ``x`` and
-    ``y`` are promoted to one dtype."""
-    if isinstance(condition, Tensor):
-        cond = array_of(condition)
-    elif isinstance(condition, (bool, np.bool_, np.ndarray)):
-        cond = np.asarray(condition)
-    else:
-        raise TypeError(f"where: condition must be a minigrad.Tensor, not "
-                        f"{type_name(condition)}")
-    if cond.dtype != np.bool_:
-        raise RuntimeError(f"where: expected condition to be a boolean tensor, but got a "
-                           f"tensor with dtype {cond.dtype}")
-    x, y = operands("where", x, y)
-    broadcast_shape("where", cond.shape, x.shape, y.shape)
-    return Where.apply(cond, x, y)
-
-
-def compare(ufunc: np.ufunc, a: Any, b: Any) -> Tensor:
-    """A comparison (``==``, ``<``, ...): a bool tensor, outside the graph. The operands
-    are promoted first (``tensor([1, 2]) < 1.5`` compares as floats)."""
-    a, b = operands(ufunc.__name__, a, b)
-    broadcast_shape(ufunc.__name__, a.shape, b.shape)
-    return wrap(ufunc(array_of(a), array_of(b)))
-
-
-def bitwise(ufunc: np.ufunc, a: Any, b: Any) -> Tensor:
-    """``&``, ``|``, ``^`` of bool or integer tensors (logical for bool, bitwise for
-    integers), outside the graph, as in PyTorch."""
-    a, b = operands(ufunc.__name__, a, b)
-    if a.dtype.kind == "f":
-        raise TypeError(f"{ufunc.__name__}: only integer and bool tensors are supported, "
-                        f"got {a.dtype}")
-    broadcast_shape(ufunc.__name__, a.shape, b.shape)
-    return wrap(ufunc(array_of(a), array_of(b)))
-
-
-def bitwise_not(x: Tensor) -> Tensor:
-    """``~x``: logical not of a bool tensor, bitwise not of an integer one; no gradient."""
-    x = unary_input("bitwise_not", x)
-    if x.dtype.kind == "f":
-        raise TypeError(f"bitwise_not: ~ is only defined for integer and bool tensors, got {x.dtype}")
-    return wrap(np.invert(array_of(x)))

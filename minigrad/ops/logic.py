@@ -11,7 +11,7 @@ import numpy as np
 from ..internal import array_of, wrap
 from ..tensor import Tensor
 from ._util import broadcast_shape, normalize_dims
-from .elementwise import compare, where
+from .selection import compare, where
 
 
 def eq(input: Tensor, other: Any) -> Tensor:

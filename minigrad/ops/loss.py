@@ -12,7 +12,7 @@ import numpy as np
 
 from ..autograd.function import Function, register
 from ..tensor import Tensor
-from . import elementwise
+from . import elementwise, selection
 
 _LOG_FLOOR = -100.0   # PyTorch's clamp of log(p) and log(1 - p)
 _EPS = float(np.float32(1e-12))  # PyTorch's floor of p (1 - p) in the gradient (a float32 1e-12)
@@ -37,7 +37,7 @@ class BinaryCrossEntropy(Function):
         p, t = ctx.saved_tensors
         grad_p = grad_t = None
         if ctx.needs_input_grad[0]:
-            grad_p = g * (p - t) / elementwise.clamp(p * (1 - p), min=_EPS)
+            grad_p = g * (p - t) / selection.clamp(p * (1 - p), min=_EPS)
         if ctx.needs_input_grad[1]:
             with np.errstate(divide="ignore"):
                 grad_t = g * (elementwise.log(1 - p) - elementwise.log(p))

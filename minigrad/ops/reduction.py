@@ -13,7 +13,7 @@ import numpy as np
 from ..autograd.function import Function, register
 from ..internal import array_of, wrap
 from ..tensor import Tensor
-from . import elementwise, indexing, movement
+from . import elementwise, indexing, movement, selection
 from .broadcasting import Sum, kept_shape, sum, sum_to  # noqa: F401
 from ._util import float_input, normalize_dim, normalize_dims
 
@@ -81,9 +81,9 @@ def std(x: Tensor, dim: Any = None, unbiased: bool = True, keepdim: bool = False
     """
     _check_float(x, "std")
     v = var(x, dim, unbiased, keepdim, correction=correction)
-    zero = elementwise.compare(np.equal, v, 0)  # nan (too few elements) stays nan
-    safe = elementwise.where(zero, 1.0, v)
-    return elementwise.where(zero, 0.0, elementwise.sqrt(safe))
+    zero = selection.compare(np.equal, v, 0)  # nan (too few elements) stays nan
+    safe = selection.where(zero, 1.0, v)
+    return selection.where(zero, 0.0, elementwise.sqrt(safe))
 
 
 def prod(x: Tensor, dim: int | None = None, keepdim: bool = False) -> Tensor:
@@ -134,7 +134,7 @@ class ValuesIndices(NamedTuple):
 
 def _select(x: Tensor, dim: Any, keepdim: bool, op: str, find: Any) -> Any:
     if isinstance(dim, Tensor):  # max(x, other), as torch.max: the elementwise maximum
-        return (elementwise.maximum if op == "max" else elementwise.minimum)(x, dim)
+        return (selection.maximum if op == "max" else selection.minimum)(x, dim)
     if dim is None:
         _check_not_empty(x, op, None, ())
         return (amax if op == "max" else amin)(x)

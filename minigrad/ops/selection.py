@@ -1,0 +1,201 @@
+"""Primitives that choose between values: maximum/minimum, clamp and where, and the
+comparisons and logical operators (bool results, outside the graph).
+
+Their gradients go to whichever input was chosen: at a tie, maximum and minimum split it
+in half; clamp and where pass it to x where x was kept.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from ..autograd.function import Function, register
+from ..internal import array_of, wrap
+from ..tensor import Tensor
+from ._util import (as_tensor, binary, broadcast_shape, operands, promoted_dtype,
+                    type_name, unary_input)
+from .broadcasting import sum_to
+
+
+@register("locally_constant")
+class LocallyConstant(Function):
+    """z = c(x), given as an array: a mask, a sign or a share that is constant wherever it
+    is differentiable.  dz/dx = 0.
+
+    Backward rules build their masks with it, so a gradient like relu's ``g * (x > 0)``
+    stays connected to x, as PyTorch's does: differentiating it again gives zeros instead
+    of "does not require grad".
+    """
+
+    @staticmethod
+    def forward(ctx, x, value):
+        ctx.like = x.shape, x.dtype
+        return value
+
+    @staticmethod
+    def backward(ctx, g):
+        shape, dtype = ctx.like
+        return wrap(np.zeros(shape, dtype)), None
+
+
+def locally_constant(x: Tensor, value: np.ndarray) -> Tensor:
+    """``value`` (computed from x's values) as a tensor connected to x with derivative 0."""
+    return LocallyConstant.apply(x, value)
+
+
+def _mask(condition: np.ndarray, source: Tensor, dtype: np.dtype) -> Tensor:
+    """A 0/1 tensor of ``dtype``, connected to ``source`` with derivative 0."""
+    return locally_constant(source, condition.astype(dtype))
+
+
+class _Extremum(Function):
+    """Shared rule of maximum/minimum: the winner gets the gradient, a tie splits it 1/2-1/2."""
+
+    pick = staticmethod(np.maximum)
+
+    @classmethod
+    def forward(cls, ctx, x, y):
+        ctx.save_for_backward(x, y)
+        return cls.pick(x, y)
+
+    @staticmethod
+    def backward(ctx, g):
+        x, y = ctx.saved_tensors
+        wins = ctx.function.pick(array_of(x), array_of(y)) == array_of(x)
+        share_x = np.where(array_of(x) == array_of(y), 0.5, wins.astype(g.dtype)).astype(g.dtype)
+        gx = sum_to(g * wrap(share_x), x.shape) if ctx.needs_input_grad[0] else None
+        gy = sum_to(g * wrap(1 - share_x), y.shape) if ctx.needs_input_grad[1] else None
+        return gx, gy
+
+
+@register("maximum")
+class Maximum(_Extremum):
+    """z = max(x, y) elementwise.  The larger input gets g; at a tie each gets g / 2."""
+
+    pick = staticmethod(np.maximum)
+
+
+@register("minimum")
+class Minimum(_Extremum):
+    """z = min(x, y) elementwise.  The smaller input gets g; at a tie each gets g / 2."""
+
+    pick = staticmethod(np.minimum)
+
+
+@register("clamp")
+class Clamp(Function):
+    """z = min(max(x, min), max).  dz/dx = 1 where min <= x <= max (bounds included)."""
+
+    @staticmethod
+    def forward(ctx, x, min=None, max=None):
+        ctx.save_for_backward(x)
+        ctx.bounds = min, max
+        return np.clip(x, min, max).astype(x.dtype, copy=False)
+
+    @staticmethod
+    def backward(ctx, g):
+        (x,) = ctx.saved_tensors
+        low, high = ctx.bounds
+        inside = np.ones(x.shape, dtype=bool)
+        if low is not None:
+            inside &= array_of(x) >= low
+        if high is not None:
+            inside &= array_of(x) <= high
+        return g * wrap(inside.astype(g.dtype)), None, None
+
+
+@register("where")
+class Where(Function):
+    """z = x where condition else y.  dz/dx = condition, dz/dy = not condition."""
+
+    @staticmethod
+    def forward(ctx, condition, x, y):
+        ctx.condition = condition
+        ctx.shapes = x.shape, y.shape
+        return np.where(condition, x, y)
+
+    @staticmethod
+    def backward(ctx, g):
+        cond = wrap(np.asarray(ctx.condition))
+        zero = wrap(np.zeros((), dtype=g.dtype))
+        x_shape, y_shape = ctx.shapes
+        gx = sum_to(where(cond, g, zero), x_shape) if ctx.needs_input_grad[1] else None
+        gy = sum_to(where(cond, zero, g), y_shape) if ctx.needs_input_grad[2] else None
+        return None, gx, gy
+
+
+# --- public functions ------------------------------------------------------------
+def maximum(a: Any, b: Any) -> Tensor:
+    """Elementwise maximum; at a tie the gradient is split evenly between both inputs."""
+    return binary(Maximum, a, b)
+
+
+def minimum(a: Any, b: Any) -> Tensor:
+    """Elementwise minimum; at a tie the gradient is split evenly between both inputs."""
+    return binary(Minimum, a, b)
+
+
+def clamp(x: Tensor, min: Any = None, max: Any = None) -> Tensor:
+    """Limit ``x`` to ``[min, max]``; the result has the promoted dtype of all three
+    (``tensor([-1, 2]).clamp(min=0.5)`` is float32), and the bounds are converted to it
+    before comparing, as in PyTorch. Tensor bounds broadcast; where ``min > max`` the
+    result is ``max``."""
+    x = unary_input("clamp", x)
+    if min is None and max is None:
+        raise RuntimeError("clamp: At least one of 'min' or 'max' must not be None")
+    dtype = promoted_dtype("clamp", x, *(b for b in (min, max) if b is not None))
+    if dtype == np.bool_:
+        raise NotImplementedError("clamp: not implemented for bool tensors")
+    x = as_tensor(x, "clamp", dtype)
+    low, high = (None if b is None else as_tensor(b, "clamp", dtype) for b in (min, max))
+    if isinstance(min, Tensor) or isinstance(max, Tensor):
+        # where, not maximum/minimum: x keeps the whole gradient at a bound, as with numbers
+        out = x if low is None else where(compare(np.less, x, low), low, x)
+        return out if high is None else where(compare(np.greater, out, high), high, out)
+    return Clamp.apply(x, *(None if b is None else array_of(b)[()] for b in (low, high)))
+
+
+def where(condition: Any, x: Any, y: Any) -> Tensor:
+    """Pick from ``x`` where ``condition`` is true and from ``y`` elsewhere; ``x`` and
+    ``y`` are promoted to one dtype."""
+    if isinstance(condition, Tensor):
+        cond = array_of(condition)
+    elif isinstance(condition, (bool, np.bool_, np.ndarray)):
+        cond = np.asarray(condition)
+    else:
+        raise TypeError(f"where: condition must be a minigrad.Tensor, not "
+                        f"{type_name(condition)}")
+    if cond.dtype != np.bool_:
+        raise RuntimeError(f"where: expected condition to be a boolean tensor, but got a "
+                           f"tensor with dtype {cond.dtype}")
+    x, y = operands("where", x, y)
+    broadcast_shape("where", cond.shape, x.shape, y.shape)
+    return Where.apply(cond, x, y)
+
+
+def compare(ufunc: np.ufunc, a: Any, b: Any) -> Tensor:
+    """A comparison (``==``, ``<``, ...): a bool tensor, outside the graph. The operands
+    are promoted first (``tensor([1, 2]) < 1.5`` compares as floats)."""
+    a, b = operands(ufunc.__name__, a, b)
+    broadcast_shape(ufunc.__name__, a.shape, b.shape)
+    return wrap(ufunc(array_of(a), array_of(b)))
+
+
+def bitwise(ufunc: np.ufunc, a: Any, b: Any) -> Tensor:
+    """``&``, ``|``, ``^`` of bool or integer tensors (logical for bool, bitwise for
+    integers), outside the graph, as in PyTorch."""
+    a, b = operands(ufunc.__name__, a, b)
+    if a.dtype.kind == "f":
+        raise TypeError(f"{ufunc.__name__}: only integer and bool tensors are supported, "
+                        f"got {a.dtype}")
+    broadcast_shape(ufunc.__name__, a.shape, b.shape)
+    return wrap(ufunc(array_of(a), array_of(b)))
+
+
+def bitwise_not(x: Tensor) -> Tensor:
+    """``~x``: logical not of a bool tensor, bitwise not of an integer one; no gradient."""
+    x = unary_input("bitwise_not", x)
+    if x.dtype.kind == "f":
+        raise TypeError(f"bitwise_not: ~ is only defined for integer and bool tensors, got {x.dtype}")
+    return wrap(np.invert(array_of(x)))
