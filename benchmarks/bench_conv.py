@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import platform
 import statistics
 import time
 
@@ -20,6 +19,8 @@ os.environ.setdefault("OPENBLAS_NUM_THREADS", "2")
 os.environ.setdefault("MKL_NUM_THREADS", "2")
 
 import numpy as np  # noqa: E402
+
+from machine import describe  # noqa: E402  (benchmarks/machine.py)
 
 import minigrad as mg  # noqa: E402
 from minigrad.ops import adaptive_avg_pool2d, avg_pool2d, conv2d, max_pool2d  # noqa: E402
@@ -37,24 +38,6 @@ POOLS = {  # name: (minigrad call, torch.nn.functional name, argument)
     "avg_pool2d 2x2": (avg_pool2d, "avg_pool2d", 2),
     "adaptive_avg_pool2d to 7x7": (adaptive_avg_pool2d, "adaptive_avg_pool2d", 7),
 }
-
-
-def machine() -> str:
-    """The CPU model and NumPy's BLAS, for the header of every run."""
-    cpu = platform.processor() or platform.machine()
-    try:
-        with open("/proc/cpuinfo") as info:
-            cpu = next(line.split(":", 1)[1].strip() for line in info
-                       if line.startswith("model name"))
-    except (OSError, StopIteration):
-        pass
-    blas = "unknown BLAS"
-    try:
-        config = np.show_config(mode="dicts")["Build Dependencies"]["blas"]
-        blas = f"{config.get('name', '?')} {config.get('version', '')}".strip()
-    except Exception:  # older NumPy: no dict mode
-        pass
-    return f"CPU: {cpu} ({os.cpu_count()} cores); NumPy {np.__version__} with {blas}"
 
 
 def check(name: str, ours: list, theirs: list, atol: float = 1e-3) -> None:
@@ -171,7 +154,7 @@ def main() -> None:
     args = parser.parse_args()
     import torch
     torch.set_num_threads(2)
-    print(machine())
+    print(describe())
     print(f"torch {torch.__version__}, 2 threads each; results checked against torch first\n")
     print("conv2d forward+backward, float32, medians of interleaved runs")
     print(f"{'(N, C, H, F, K, S, P)':<28}{'minigrad ms':>12}{'torch ms':>10}{'ratio':>8}"

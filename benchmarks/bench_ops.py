@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import platform
 import statistics
 import time
 
@@ -28,19 +27,9 @@ os.environ.setdefault("MKL_NUM_THREADS", "2")
 import numpy as np  # noqa: E402
 
 import minigrad as mg  # noqa: E402
+from machine import describe  # noqa: E402  (benchmarks/machine.py)
 
 LINKS = 100  # y = y * b + a: two ops per link
-
-
-def cpu_model() -> str:
-    try:
-        with open("/proc/cpuinfo") as f:
-            for line in f:
-                if line.startswith("model name"):
-                    return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or "unknown CPU"
 
 
 def chain(lib, a, b, x, grad: bool) -> None:
@@ -108,7 +97,7 @@ def main() -> None:
                                                                  *mlps[lib]), 1),
     }
     del rng
-    print(f"CPU: {cpu_model()}; numpy {np.__version__}; torch {torch.__version__}; "
+    print(f"{describe()}; torch {torch.__version__}; "
           f"{args.repeats} interleaved repeats, float32, 2 threads")
     print(f"{'case':34s} {'minigrad':>12s} {'torch':>12s} {'ratio':>7s}")
     for name, (run, count) in cases.items():

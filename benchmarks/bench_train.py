@@ -37,6 +37,8 @@ os.environ.setdefault("MKL_NUM_THREADS", "2")
 
 import numpy as np  # noqa: E402
 
+from machine import describe  # noqa: E402  (benchmarks/machine.py)
+
 import minigrad as mg  # noqa: E402
 import minigrad.nn as nn  # noqa: E402
 import minigrad.nn.functional as F  # noqa: E402
@@ -130,24 +132,6 @@ def make_trainers(torch, seed: int) -> tuple[Trainer, Trainer]:
                     mg.from_numpy, F.cross_entropy),
             Trainer("torch", theirs, torch.optim.Adam(theirs.parameters(), lr=LR),
                     torch.from_numpy, torch.nn.functional.cross_entropy))
-
-
-def machine() -> str:
-    """The CPU model and NumPy's BLAS, for the header of every run."""
-    cpu = "unknown CPU"
-    try:
-        with open("/proc/cpuinfo") as info:
-            cpu = next(line.split(":", 1)[1].strip() for line in info
-                       if line.startswith("model name"))
-    except (OSError, StopIteration):
-        pass
-    blas = "unknown BLAS"
-    try:
-        config = np.show_config(mode="dicts")["Build Dependencies"]["blas"]
-        blas = f"{config.get('name', '?')} {config.get('version', '')}".strip()
-    except Exception:  # older NumPy: no dict mode
-        pass
-    return f"CPU: {cpu} ({os.cpu_count()} cores); NumPy {np.__version__} with {blas}"
 
 
 def bench_eval(torch, images: np.ndarray, repeats: int, seed: int) -> tuple[tuple, tuple]:
@@ -315,7 +299,7 @@ def main() -> None:
     images, labels, source = load_images(args.data_dir, args.images)
     x, y = np.ascontiguousarray(images[:BATCH]), np.ascontiguousarray(labels[:BATCH])
 
-    print(machine())
+    print(describe())
     print(f"LeNet-5 training, batch {BATCH}, Adam lr {LR:g}, float32, 2 threads "
           f"(torch {torch.__version__}, numpy {np.__version__})")
     print(f"data: {source}")
