@@ -2,7 +2,9 @@
 
 Every case first checks minigrad's output and gradients against PyTorch's (same arrays),
 then times both. Runs are interleaved (minigrad, PyTorch, naive im2col, minigrad, ...),
-float32, 2 threads, and the medians are compared: absolute times on a shared machine are
+float32, 2 threads, each timed call after a pause and one untimed call of the same library
+(see benchmarks/timing.py: without them each library is timed while the other's worker
+threads still spin), and the medians are compared: absolute times on a shared machine are
 noise, ratios are not. The header names the CPU and the BLAS library NumPy uses.
 
     python benchmarks/bench_conv.py [--repeats 7]
@@ -11,8 +13,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import statistics
-import time
 
 os.environ.setdefault("OMP_NUM_THREADS", "2")
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "2")
@@ -21,6 +21,7 @@ os.environ.setdefault("MKL_NUM_THREADS", "2")
 import numpy as np  # noqa: E402
 
 from machine import describe  # noqa: E402  (benchmarks/machine.py)
+from timing import medians  # noqa: E402  (benchmarks/timing.py)
 
 import minigrad as mg  # noqa: E402
 from minigrad.ops import adaptive_avg_pool2d, avg_pool2d, conv2d, max_pool2d  # noqa: E402
@@ -79,12 +80,6 @@ def naive_conv_step(x: np.ndarray, w: np.ndarray, b: np.ndarray, g: np.ndarray, 
     return out, dx[:, :, pad:pad + h, pad:pad + wd], gw, gb
 
 
-def timed(fn) -> float:
-    start = time.perf_counter()
-    fn()
-    return time.perf_counter() - start
-
-
 def bench_conv(shape, repeats: int, torch) -> tuple[float, float, float]:
     n, c, hw, f, k, s, p = shape
     rng = np.random.default_rng(0)
@@ -112,7 +107,7 @@ def bench_conv(shape, repeats: int, torch) -> tuple[float, float, float]:
     def naive():
         naive_conv_step(x, w, b, g, s, p)
 
-    return _interleave([ours, theirs, naive], repeats)
+    return medians([ours, theirs, naive], repeats)
 
 
 def bench_pool(name: str, shape, repeats: int, torch) -> tuple[float, float]:
@@ -135,17 +130,7 @@ def bench_pool(name: str, shape, repeats: int, torch) -> tuple[float, float]:
         return [out, X.grad]
 
     check(f"{name} {shape}", ours(), theirs(), atol=1e-5)
-    return _interleave([ours, theirs], repeats)
-
-
-def _interleave(fns, repeats: int) -> tuple[float, ...]:
-    for fn in fns:  # warm-up
-        fn()
-    times = [[] for _ in fns]
-    for _ in range(repeats):
-        for t, fn in zip(times, fns):
-            t.append(timed(fn))
-    return tuple(statistics.median(t) for t in times)
+    return medians([ours, theirs], repeats)
 
 
 def main() -> None:

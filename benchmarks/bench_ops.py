@@ -8,8 +8,9 @@ Three cases, where Python overhead and not arithmetic dominates:
 * ``mlp step``: one training step of a 784-128-10 MLP on a batch of 32 (forward,
   cross-entropy, zero_grad, backward, SGD step).
 
-Runs are interleaved (minigrad, PyTorch, minigrad, ...), float32, 2 threads; the medians
-are compared, since absolute times on a shared machine are noise and ratios are not.
+Runs are interleaved (minigrad, PyTorch, minigrad, ...), float32, 2 threads, each timed
+call after a pause and an untimed call of the same library (benchmarks/timing.py); the
+medians are compared, since absolute times on a shared machine are noise and ratios are not.
 
     python benchmarks/bench_ops.py [--repeats 21]
 """
@@ -17,8 +18,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import statistics
-import time
 
 os.environ.setdefault("OMP_NUM_THREADS", "2")
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "2")
@@ -28,6 +27,7 @@ import numpy as np  # noqa: E402
 
 import minigrad as mg  # noqa: E402
 from machine import describe  # noqa: E402  (benchmarks/machine.py)
+from timing import medians  # noqa: E402  (benchmarks/timing.py)
 
 LINKS = 100  # y = y * b + a: two ops per link
 
@@ -68,12 +68,6 @@ def mlp_step(lib, functional, params, x, y) -> None:
             p -= 0.01 * p.grad
 
 
-def timed(fn) -> float:
-    start = time.perf_counter()
-    fn()
-    return time.perf_counter() - start
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=21)
@@ -101,13 +95,8 @@ def main() -> None:
           f"{args.repeats} interleaved repeats, float32, 2 threads")
     print(f"{'case':34s} {'minigrad':>12s} {'torch':>12s} {'ratio':>7s}")
     for name, (run, count) in cases.items():
-        times = {mg: [], torch: []}
-        for lib in (mg, torch):  # warm-up
-            run(lib)
-        for _ in range(args.repeats):
-            for lib in (mg, torch):
-                times[lib].append(timed(lambda: run(lib)) / count)
-        ours, theirs = (statistics.median(times[lib]) for lib in (mg, torch))
+        ours, theirs = (t / count for t in medians([lambda: run(mg), lambda: run(torch)],
+                                                   args.repeats))
         print(f"{name:34s} {ours * 1e6:10.1f}us {theirs * 1e6:10.1f}us {ours / theirs:7.2f}")
 
 

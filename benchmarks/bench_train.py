@@ -12,8 +12,9 @@ fresh model and on later calls. Peak memory: each framework trains one epoch in 
 child process, which reports its resident set size before the epoch and its peak (RSS).
 The header names the CPU and the BLAS library NumPy uses.
 
-Runs are interleaved (minigrad, PyTorch, minigrad, ...), float32, 2 threads, and the
-medians are compared: absolute times on a shared machine are noise, ratios are not.
+Runs are interleaved (minigrad, PyTorch, minigrad, ...), float32, 2 threads, each timed
+call after a pause and an untimed call of the same library (benchmarks/timing.py), and
+the medians are compared: absolute times on a shared machine are noise, ratios are not.
 ``--profile`` then runs cProfile over 20 minigrad steps and prints the top functions by
 cumulative and by own time.
 
@@ -38,6 +39,7 @@ os.environ.setdefault("MKL_NUM_THREADS", "2")
 import numpy as np  # noqa: E402
 
 from machine import describe  # noqa: E402  (benchmarks/machine.py)
+from timing import SETTLE, medians, timed  # noqa: E402  (benchmarks/timing.py)
 
 import minigrad as mg  # noqa: E402
 import minigrad.nn as nn  # noqa: E402
@@ -145,6 +147,7 @@ def bench_eval(torch, images: np.ndarray, repeats: int, seed: int) -> tuple[tupl
         calls = [(ours.model.eval(), mg.no_grad, xm), (theirs.model.eval(), torch.no_grad, xt)]
         for _ in range(3):
             for i, (model, no_grad, x) in enumerate(calls):
+                time.sleep(SETTLE)
                 with no_grad():
                     seconds = timed(lambda: model(x))
                 (later[i] if first[i] and len(first[i]) > r else first[i]).append(seconds)
@@ -199,23 +202,9 @@ def check_agreement(torch, x: np.ndarray, y: np.ndarray, seed: int) -> tuple[flo
         lm, lt = ours.step(xm, ym), theirs.step(xt, yt)
     loss_diff = abs(float(lm.item()) - float(lt.item()))
     tp = dict(theirs.model.named_parameters())
-    weight_diff = max(float(np.max(np.abs(p.numpy() - tp[n].detach().numpy())))
+    weight_diff = max(float(np.max(np.abs(p.detach().numpy() - tp[n].detach().numpy())))
                       for n, p in ours.model.named_parameters())
     return loss_diff, weight_diff
-
-
-def timed(fn) -> float:
-    start = time.perf_counter()
-    fn()
-    return time.perf_counter() - start
-
-
-def interleave(fns, repeats: int) -> list[list[float]]:
-    times: list[list[float]] = [[] for _ in fns]
-    for _ in range(repeats):
-        for t, fn in zip(times, fns):
-            t.append(timed(fn))
-    return times
 
 
 def bench_step(trainers, x: np.ndarray, y: np.ndarray, repeats: int,
@@ -224,10 +213,7 @@ def bench_step(trainers, x: np.ndarray, y: np.ndarray, repeats: int,
     ours, theirs = trainers
     xm, ym, xt, yt = mg.from_numpy(x), mg.from_numpy(y), torch.from_numpy(x), torch.from_numpy(y)
     fns = [lambda: ours.steps(xm, ym, per_sample), lambda: theirs.steps(xt, yt, per_sample)]
-    for fn in fns:  # warm-up (allocators, Adam state, BLAS threads)
-        fn()
-    times = interleave(fns, repeats)
-    return tuple(statistics.median(t) / per_sample for t in times)
+    return tuple(t / per_sample for t in medians(fns, repeats))
 
 
 def bench_epoch(trainers, images: np.ndarray, labels: np.ndarray,
@@ -239,6 +225,7 @@ def bench_epoch(trainers, images: np.ndarray, labels: np.ndarray,
     times: list[list[float]] = [[] for _ in trainers]
     for order in orders:  # both frameworks see the same batches in the same order
         for trainer, t, lo in zip(trainers, times, losses):
+            time.sleep(SETTLE)  # the other framework's threads stop spinning
             start = time.perf_counter()
             lo.append(trainer.epoch(images, labels, order))
             t.append(time.perf_counter() - start)
