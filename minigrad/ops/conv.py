@@ -24,6 +24,7 @@ from typing import Any
 import numpy as np
 
 from ..autograd.function import Function, register
+from ..autograd.grad_mode import is_grad_enabled
 from ..tensor import Tensor
 from . import conv_fast, linalg, movement
 from .broadcasting import sum as sum_dims
@@ -100,7 +101,10 @@ class Convolution(Function):
                 groups=1):
         ctx.save_for_backward(x, weight)
         ctx.geometry = (stride, padding, dilation, groups)
-        return conv_fast.forward(x, weight, bias, stride, padding, dilation, groups)
+        # Names the columns, which backward_arrays uses if they are still there.
+        ctx.columns_tag = object() if ctx.needs_input_grad[1] and is_grad_enabled() else None
+        return conv_fast.forward(x, weight, bias, stride, padding, dilation, groups,
+                                 ctx.columns_tag)
 
     @staticmethod
     def backward(ctx, g):
@@ -125,7 +129,8 @@ class Convolution(Function):
     @staticmethod
     def backward_arrays(ctx, g):
         x, weight = ctx.saved_arrays
-        grads = conv_fast.backward(x, weight, g, *ctx.geometry, ctx.needs_input_grad[:3])
+        grads = conv_fast.backward(x, weight, g, *ctx.geometry, ctx.needs_input_grad[:3],
+                                   ctx.columns_tag)
         return grads + (None,) * 4
 
 

@@ -24,6 +24,16 @@ story (values, first and second derivatives).
    gradient.
 3. **Only the gradients asked for.** The input gradient (the second product and col2im)
    is skipped when the input needs none, as for a network's first layer.
+4. **Small products in blocks.** OpenBLAS splits a product across its threads, and for a
+   small weight (LeNet's 6 x 25) over a long run of columns that split does badly:
+   independent products over blocks of about BLOCK_COLUMNS columns (whole images) ran
+   2-3x faster on a 2-core AMD EPYC. Larger weights take one product per chunk.
+5. **Scratch buffers, and columns found again.** The columns and the padded output
+   gradient are scratch buffers of `workspace.py`, reused between calls instead of being
+   allocated (and page-faulted) afresh. When the whole batch fits in one slice, the
+   forward tags its columns, and the backward uses them as they are if no convolution of
+   the same shape has used the buffer since (in LeNet-5 none has), instead of building
+   them again.
 
 Every buffer takes the input's dtype: float32 stays float32.
 """
@@ -33,6 +43,7 @@ import numpy as np
 from numpy.lib.stride_tricks import as_strided
 
 from .windows import Pair, add_windows, output_size, windows
+from .workspace import holding, scratch
 
 # Bytes of columns built at a time, at least, and chunks per call, at most. On one quiet
 # core, 1 MB slices that stay in cache are fastest; but each slice costs a few
@@ -42,6 +53,10 @@ from .windows import Pair, add_windows, output_size, windows
 # at one call each and the wide layers within ~2x PyTorch, where 1 MB slices were 2-10x.
 CHUNK_BYTES = 1 << 25
 MAX_CHUNKS = 4
+# Products whose weight has at most SMALL_WEIGHT entries run in blocks of about
+# BLOCK_COLUMNS columns; see 4 above.
+SMALL_WEIGHT = 4096
+BLOCK_COLUMNS = 4096
 
 
 class Layout:
@@ -66,14 +81,35 @@ class Layout:
         self.run = self.per_image - dilation[1] * (kw - 1)
         per_image = c * kh * kw * self.per_image * itemsize
         self.step = max(1, CHUNK_BYTES // per_image, -(-n // MAX_CHUNKS))
+        self.small = c * kh * kw * f // groups <= SMALL_WEIGHT
+        self.whole = self.step >= n  # one slice: the columns of the whole batch
+
+    def blocks(self, nb: int) -> int:
+        """How many column blocks the products over ``nb`` images run in: whole images of
+        about BLOCK_COLUMNS columns for a small weight, else one."""
+        if not self.small:
+            return 1
+        images = max(1, BLOCK_COLUMNS // self.per_image)
+        return nb // max(d for d in range(1, min(images, nb) + 1) if nb % d == 0)
 
     def chunks(self) -> list[slice]:
         return [slice(a, min(self.n, a + self.step)) for a in range(0, self.n, self.step)]
 
-    def new_columns(self, dtype: np.dtype) -> np.ndarray:
-        """A (C, KH, KW, step, OH * pitch) buffer; zeros where no window is copied."""
-        shape = (self.c,) + self.kernel + (min(self.step, self.n), self.per_image)
-        return np.zeros(shape, dtype) if self.rows else np.empty(shape, dtype)
+    def columns_shape(self) -> tuple:
+        """(C, KH, KW, step, OH * pitch): the buffer `fill_columns` writes."""
+        return (self.c,) + self.kernel + (min(self.step, self.n), self.per_image)
+
+    def new_columns(self, dtype: np.dtype, tag: object = None) -> np.ndarray:
+        """A scratch buffer for `fill_columns`; its columns will be known by ``tag`` (see
+        workspace.py) if they are those of the whole batch."""
+        return scratch("conv2d columns", self.columns_shape(), dtype,
+                       tag if self.whole else None)
+
+    def kept_columns(self, dtype: np.dtype, tag: object) -> np.ndarray | None:
+        """The (G, C/G * KH * KW, N * OH * pitch) columns a forward tagged ``tag`` built, if
+        the scratch buffer still holds them."""
+        cols = holding("conv2d columns", self.columns_shape(), dtype, tag)
+        return None if cols is None else cols.reshape(self.groups, -1, self.n * self.per_image)
 
     def fill_columns(self, image: np.ndarray, part: slice, cols: np.ndarray) -> np.ndarray:
         """Copy the windows of images ``part`` of the padded ``image`` into ``cols``, and
@@ -88,6 +124,7 @@ class Layout:
                               strides=(sc, dh * wp * item, dw * item, sn, item),
                               writeable=False)
             np.copyto(cols[..., :self.run], runs)
+            cols[..., self.run:] = 0  # no pixel: the dropped outputs past the last row
         else:
             view = windows(image[part], self.kernel, self.stride, self.dilation, self.out)
             np.copyto(cols.reshape(cols.shape[:4] + self.out), view.transpose(1, 2, 3, 0, 4, 5))
@@ -122,17 +159,19 @@ def padded_input(x: np.ndarray, padding: Pair) -> np.ndarray:
 
 
 def forward(x: np.ndarray, weight: np.ndarray, bias: np.ndarray | None, stride: Pair,
-            padding: Pair, dilation: Pair, groups: int) -> np.ndarray:
-    """conv2d on arrays: the (N, F, OH, OW) output."""
+            padding: Pair, dilation: Pair, groups: int, tag: object = None) -> np.ndarray:
+    """conv2d on arrays: the (N, F, OH, OW) output. A ``tag`` lets `backward` find the
+    columns again (see Layout.kept_columns)."""
     dtype = np.result_type(x.dtype, weight.dtype)
     lay = Layout(x.shape, weight.shape, stride, padding, dilation, groups, dtype.itemsize)
     image = padded_input(x, padding)
     w_mat = weight.reshape(groups, lay.f // groups, -1)
     (oh, ow), f = lay.out, lay.f
     out = np.empty((lay.n, f, oh, ow), dtype)
-    cols = lay.new_columns(dtype)
+    cols = lay.new_columns(dtype, tag)
     for part in lay.chunks():
-        product = np.matmul(w_mat, lay.fill_columns(image, part, cols))
+        nb = part.stop - part.start
+        product = column_blocks(w_mat, lay.fill_columns(image, part, cols), lay.blocks(nb))
         result = product.reshape(f, -1, oh, lay.pitch)[..., :ow].transpose(1, 0, 2, 3)
         if bias is None:
             np.copyto(out[part], result)
@@ -142,21 +181,24 @@ def forward(x: np.ndarray, weight: np.ndarray, bias: np.ndarray | None, stride: 
 
 
 def backward(x: np.ndarray, weight: np.ndarray, g: np.ndarray, stride: Pair, padding: Pair,
-             dilation: Pair, groups: int, needs: tuple[bool, ...]) -> tuple:
+             dilation: Pair, groups: int, needs: tuple[bool, ...], tag: object = None) -> tuple:
     """Gradients of conv2d on arrays, (gx, gw, gb), None for those not in ``needs``.
 
-    Per chunk of the batch: gw += cols @ g^T (the columns built again from x), and gx's
-    columns W^T @ g added back into the (padded) image gradient.
+    Per chunk of the batch: gw += cols @ g^T (the columns of the forward tagged ``tag``
+    if the scratch buffer still holds them, else built again from x), and gx's columns
+    W^T @ g added back into the (padded) image gradient.
     """
     dtype = g.dtype
     x_shape = x.shape
     lay = Layout(x_shape, weight.shape, stride, padding, dilation, groups, dtype.itemsize)
-    image = padded_input(x, padding) if needs[1] else None
+    columns = lay.kept_columns(dtype, tag) if needs[1] else None
+    image = padded_input(x, padding) if needs[1] and columns is None else None
     (oh, ow), f, fg = lay.out, lay.f, lay.f // groups
     w_t = weight.reshape(groups, fg, -1).transpose(0, 2, 1)
-    # (F, step, OH, pitch): zero under the dropped columns ow >= OW, which stay untouched.
-    g_buf = np.zeros((f, min(lay.step, lay.n), oh, lay.pitch), dtype)
-    cols = lay.new_columns(dtype) if needs[1] else None
+    # (F, step, OH, pitch), zero under the dropped columns ow >= OW.
+    g_buf = scratch("conv2d output gradient", (f, min(lay.step, lay.n), oh, lay.pitch), dtype)
+    g_buf[..., ow:] = 0
+    cols = lay.new_columns(dtype) if image is not None else None
     (ph, pw), (h, w) = padding, x_shape[2:]
     gx_image = np.zeros((lay.n, lay.c, h + 2 * ph, w + 2 * pw), dtype) if needs[0] else None
     gw = np.zeros((groups, weight[0].size, fg), dtype) if needs[1] else None
@@ -167,15 +209,40 @@ def backward(x: np.ndarray, weight: np.ndarray, g: np.ndarray, stride: Pair, pad
         g_mat = g_buf[:, :nb].reshape(groups, fg, nb * lay.per_image)
         if gb is not None:
             gb += g_mat.sum(axis=2).reshape(f)
+        blocks = lay.blocks(nb)
         if gw is not None:
             # cols @ g^T, not g @ cols^T: BLAS is far faster with the long N*OH*pitch
             # axis inside the rows of the left operand.
-            gw += np.matmul(lay.fill_columns(image, part, cols), g_mat.transpose(0, 2, 1))
+            chunk_cols = columns if columns is not None else lay.fill_columns(image, part, cols)
+            gw += inner_blocks(chunk_cols, g_mat.transpose(0, 2, 1), blocks)
         if gx_image is not None:
-            lay.add_columns(np.matmul(w_t, g_mat), gx_image, part)
+            lay.add_columns(column_blocks(w_t, g_mat, blocks), gx_image, part)
     gx = None
     if gx_image is not None:
         gx = gx_image[:, :, ph:ph + h, pw:pw + w]
     if gw is not None:
         gw = gw.transpose(0, 2, 1).reshape(weight.shape)
     return gx, gw, gb
+
+
+def column_blocks(a: np.ndarray, b: np.ndarray, blocks: int) -> np.ndarray:
+    """(G, M, K) @ (G, K, L) as ``blocks`` independent products over equal blocks of b's
+    columns, written into one (G, M, L) result."""
+    if blocks == 1:
+        return np.matmul(a, b)
+    (g, m, _), length = a.shape, b.shape[2]
+    result = np.empty((g, m, length), np.result_type(a, b))
+    split = (g, -1, blocks, length // blocks)
+    np.matmul(a[:, None], b.reshape(split).transpose(0, 2, 1, 3),
+              out=result.reshape(g, m, blocks, -1).transpose(0, 2, 1, 3))
+    return result
+
+
+def inner_blocks(a: np.ndarray, b: np.ndarray, blocks: int) -> np.ndarray:
+    """(G, M, K) @ (G, K, L) as the sum of ``blocks`` products over equal blocks of the
+    long inner axis K."""
+    if blocks == 1:
+        return np.matmul(a, b)
+    (g, m, inner), n = a.shape, b.shape[2]
+    a_blocks = a.reshape(g, m, blocks, inner // blocks).transpose(0, 2, 1, 3)
+    return np.matmul(a_blocks, b.reshape(g, blocks, inner // blocks, n)).sum(axis=1)

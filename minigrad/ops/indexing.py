@@ -28,22 +28,25 @@ class IndexKey:
     masks) on that view.
 
     It differs from NumPy only when ints and arrays are mixed: ``x[0, :, [0]]`` has shape
-    (2, 1) for x of shape (1, 2, 1), as in PyTorch, where NumPy gives (1, 2).
+    (2, 1) for x of shape (1, 2, 1), as in PyTorch, where NumPy gives (1, 2). A bool
+    scalar, as in PyTorch, is a new axis (basic) indexed by [0] for True or by nothing
+    for False (advanced), so ``x[0, :, True]`` is (2, 1) for x of shape (1, 2).
     """
 
     __slots__ = ("basic", "advanced")
 
     def __init__(self, items: tuple, ndim: int) -> None:
-        if any(isinstance(i, (bool, np.bool_)) for i in items):  # bool scalars: as NumPy
-            self.basic, self.advanced = (Ellipsis,), items
-            return
         consumed = sum(i.ndim if isinstance(i, np.ndarray) and i.dtype == np.bool_ else
-                       0 if i is None or i is Ellipsis else 1 for i in items)
+                       0 if i is None or i is Ellipsis or isinstance(i, bool) else 1
+                       for i in items)
         basic, advanced = [], []
         for item in items:
             if item is Ellipsis:
                 basic.append(Ellipsis)
                 advanced.extend([slice(None)] * max(ndim - consumed, 0))
+            elif isinstance(item, bool):
+                basic.append(None)
+                advanced.append(np.zeros(int(item), np.intp))
             elif isinstance(item, np.ndarray):
                 width = item.ndim if item.dtype == np.bool_ else 1
                 basic.extend([slice(None)] * width)
@@ -64,7 +67,26 @@ class IndexKey:
 
     def read(self, array: np.ndarray) -> np.ndarray:
         out = self.view(array)
-        return out[self.advanced] if self.advanced else out
+        return out[self.advanced_on(out)] if self.advanced else out
+
+    def advanced_on(self, view: np.ndarray) -> tuple:
+        """The advanced part, ready for ``view``. An empty view reads and writes nothing,
+        and PyTorch then checks no bounds except on an axis of size 0: other indices are
+        wrapped into range here so that NumPy does not check them either."""
+        if view.size:
+            return self.advanced
+        items, axis = [], 0
+        for item in self.advanced:
+            if isinstance(item, np.ndarray) and item.dtype != np.bool_:
+                size = view.shape[axis]
+                if size == 0 and item.size:
+                    raise IndexError("index is out of bounds for dimension with size 0")
+                items.append(np.mod(item, size) if size else item)
+                axis += 1
+            else:
+                items.append(item)
+                axis += item.ndim if isinstance(item, np.ndarray) else 1
+        return tuple(items)
 
     def __repr__(self) -> str:
         return f"IndexKey({self.basic!r}, {self.advanced!r})"
@@ -102,7 +124,7 @@ class IndexAddAt(Function):
         out = np.zeros(shape, dtype=g.dtype)
         target = ctx.key.view(out)
         if ctx.key.advanced:
-            np.add.at(target, ctx.key.advanced, g)
+            np.add.at(target, ctx.key.advanced_on(target), g)
         else:  # basic indexing never repeats a position
             target[...] = g
         return out
@@ -137,7 +159,7 @@ class SetItem(Function):
 def write(array: np.ndarray, key: IndexKey, value: np.ndarray) -> None:
     """``array[key] = value`` in place."""
     target = key.view(array)
-    target[key.advanced if key.advanced else ...] = value
+    target[key.advanced_on(target) if key.advanced else ...] = value
 
 
 def _along_axis(index: np.ndarray, dim: int) -> tuple:

@@ -40,7 +40,10 @@ class CopySlices(Function):
     @staticmethod
     def backward(ctx, g):
         outside = np.ones(ctx.shape, dtype=g.dtype)
-        views.follow_array(outside, ctx.path)[...] = 0
+        region = views.follow_array(outside, ctx.path)
+        if _overlaps(region):  # PyTorch writes the region's gradient, and refuses
+            raise RuntimeError(_OVERLAP_MESSAGE.format(op="CopySlices"))
+        region[...] = 0
         g_base = g * wrap(outside) if ctx.needs_input_grad[0] else None
         g_value = views.follow(g, ctx.path) if ctx.needs_input_grad[1] else None
         return g_base, g_value, None
@@ -68,16 +71,22 @@ def _records(self: Tensor, other: Any, op: str) -> bool:
 _OVERLAP_ALLOWED = {"fill_", "zero_", "index_put_"}
 
 
+_OVERLAP_MESSAGE = ("{op}: unsupported operation: more than one element of the written-to "
+                    "tensor refers to a single memory location (an expanded tensor). Please "
+                    "clone() the tensor before performing the operation.")
+
+
+def _overlaps(array: np.ndarray) -> bool:
+    """Whether several elements of ``array`` share memory (a stride 0 over 2+ items)."""
+    return array.size > 0 and any(stride == 0 and n > 1
+                                  for stride, n in zip(array.strides, array.shape))
+
+
 def _writable(t: Tensor, op: str) -> np.ndarray:
     """The array of ``t``, ready to be written into (the same memory, for views)."""
     array = array_of(t)
-    overlaps = array.size > 0 and any(stride == 0 and n > 1
-                                      for stride, n in zip(array.strides, array.shape))
-    if overlaps and op not in _OVERLAP_ALLOWED:
-        raise RuntimeError(f"{op}: unsupported operation: more than one element of the "
-                           "written-to tensor refers to a single memory location (an "
-                           "expanded tensor). Please clone() the tensor before performing "
-                           "the operation.")
+    if _overlaps(array) and op not in _OVERLAP_ALLOWED:
+        raise RuntimeError(_OVERLAP_MESSAGE.format(op=op))
     if array.flags.writeable:
         return array
     owner = array
@@ -103,8 +112,10 @@ def _write(self: Tensor, op: str, values: np.ndarray) -> None:
     mark_modified(self)
 
 
-def inplace(self: Tensor, op: str, compute: Callable[[Tensor, Any], Tensor], other: Any) -> Tensor:
-    """Apply ``compute(self, other)`` and store the result in ``self``."""
+def inplace(self: Tensor, op: str, compute: Callable[[Tensor, Any], Tensor], other: Any,
+            store: Callable[[np.ndarray], None] | None = None) -> Tensor:
+    """Apply ``compute(self, other)`` and store the result in ``self`` (by ``store``, if
+    given, when recorded: for a write that touches only part of the memory)."""
     if not _records(self, other, op):
         _writable(self, op)
         with no_grad():
@@ -114,7 +125,7 @@ def inplace(self: Tensor, op: str, compute: Callable[[Tensor, Any], Tensor], oth
     out = compute(elementwise.clone(self), other)
     if out.dtype != self.dtype:
         out = out.to(self.dtype)
-    _write(self, op, array_of(out))
+    (store or (lambda values: _write(self, op, values)))(array_of(out))
     adopt_history(self, out)
     viewed = view_of(self)
     if viewed is not None:
@@ -127,9 +138,15 @@ def setitem_(self: Tensor, index: Any, value: Any) -> None:
     """``self[index] = value``."""
     records = _records(self, value, "setitem")  # PyTorch checks this before the index
     key, value = indexing.prepare_setitem(self, index, value)
-    if not records:
-        op = "index_put_" if key.advanced else "setitem"
+    op = "index_put_" if key.advanced else "setitem"
+
+    def store(_result: np.ndarray) -> None:
+        # Only the indexed elements: on an expanded tensor the whole result would
+        # write each memory location once per element that shares it.
         indexing.write(_writable(self, op), key, array_of(value))
         mark_modified(self)
+
+    if not records:
+        store(array_of(self))
         return
-    inplace(self, "setitem", lambda old, v: indexing.setitem(old, key, v), value)
+    inplace(self, op, lambda old, v: indexing.setitem(old, key, v), value, store)

@@ -2,9 +2,11 @@
 
 conv2d (whose arrays come from conv_fast) is compared with conv2d_reference (unfold, one
 matrix product, fold in its backward: the story of conv.py) on values, first derivatives
-and second derivatives, and Convolution.backward_arrays with Convolution.backward. Batch
-chunks are made tiny so that the chunk loop, and a last chunk shorter than the others,
-always run. Both are also checked against finite differences and torch in test_conv.py.
+and second derivatives, and Convolution.backward_arrays with Convolution.backward. Every
+test runs in two layouts: batch chunks of one image (so the chunk loop, and the columns
+built again in the backward, always run) and one chunk whose columns the backward finds
+again and whose products run in blocks of one image (so every blocked product runs).
+Both are also checked against finite differences and torch in test_conv.py.
 """
 from __future__ import annotations
 
@@ -21,9 +23,15 @@ from minigrad.tensor import Tensor
 from minigrad.testing.strategies import conv2d_configs
 
 
-@pytest.fixture(autouse=True)
-def tiny_chunks(monkeypatch):
-    monkeypatch.setattr(conv_fast, "CHUNK_BYTES", 1)  # one image per chunk
+@pytest.fixture(autouse=True, params=["chunks of one image", "kept columns, blocks"])
+def layout(request, monkeypatch):
+    if request.param == "chunks of one image":
+        monkeypatch.setattr(conv_fast, "CHUNK_BYTES", 1)
+    else:
+        monkeypatch.setattr(conv_fast, "CHUNK_BYTES", 1 << 30)
+        monkeypatch.setattr(conv_fast, "BLOCK_COLUMNS", 1)
+        monkeypatch.setattr(conv_fast, "SMALL_WEIGHT", 1 << 30)
+    return request.param
 
 
 def _inputs(cfg, seed, dtype=np.float64, bias=True):
@@ -114,3 +122,35 @@ def test_any_chunk_size_gives_the_same_result(monkeypatch, chunk):
     out = conv_fast.forward(x, w, None, (1, 1), (1, 0), (1, 2), 1)
     ref = conv2d_reference(Tensor(x), Tensor(w), None, (1, 1), (1, 0), (1, 2), 1)
     np.testing.assert_allclose(out, ref.detach().numpy(), rtol=1e-12, atol=1e-12)
+
+
+def test_the_layouts_run_what_they_claim(layout):
+    lay = conv_fast.Layout((4, 2, 6, 6), (3, 2, 3, 3), (1, 1), (1, 1), (1, 1), 1, 8)
+    if layout == "chunks of one image":
+        assert len(lay.chunks()) == 4 and not lay.whole
+    else:
+        assert len(lay.chunks()) == 1 and lay.whole and lay.blocks(4) == 4
+        w = Tensor(np.ones((3, 2, 3, 3)), requires_grad=True)
+        out = conv2d(Tensor(np.ones((4, 2, 6, 6))), w, padding=1)
+        tag = out.grad_fn.columns_tag
+        assert lay.kept_columns(np.float64, tag) is not None  # found again
+        conv2d(Tensor(np.zeros((4, 2, 6, 6))), w, padding=1)
+        assert lay.kept_columns(np.float64, tag) is None  # used by another call since
+
+
+def test_stale_scratch_does_not_leak_into_a_later_call():
+    """Calls with the same buffer shapes share conv_fast's scratch buffers. Dilation 1 on
+    an 8-row image and dilation 2 on a 10-row one have the same shapes but drop different
+    columns; a NaN gradient left by the first must not reach the second."""
+    rng = np.random.default_rng(5)
+    w = rng.standard_normal((2, 1, 3, 3))
+    for dilation, height in ((1, 8), (2, 10)):
+        x = rng.standard_normal((2, 1, height, 6))
+        g = rng.standard_normal((2, 2, 6, 8 - 2 * dilation))
+        if dilation == 1:
+            g[:, :, :, 4:] = np.nan
+        geometry = ((1, 1), (0, 1), (dilation, dilation), 1)
+        _, gw, _ = conv_fast.backward(x, w, g, *geometry, (True, True, True))
+        x_t, w_t = Tensor(x, requires_grad=True), Tensor(w, requires_grad=True)
+        conv2d_reference(x_t, w_t, None, *geometry).backward(Tensor(g))
+        np.testing.assert_allclose(gw, w_t.grad.numpy(), rtol=1e-10, atol=1e-10)
