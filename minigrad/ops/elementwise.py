@@ -16,7 +16,7 @@ from ..dtypes import get_default_dtype, is_number
 from ..internal import array_of, wrap
 from ..tensor import Tensor
 from ._util import (as_tensor, binary, broadcast_shape, float_input, operands,
-                    promoted_dtype, type_name, unary_input)
+                    promoted_dtype, type_name, unary_input, zero_where)
 from .broadcasting import sum_to, sum_to_array
 from .selection import _mask, locally_constant, where  # noqa: F401
 
@@ -306,7 +306,7 @@ class Sigmoid(Function):
 
 @register("relu")
 class ReLU(Function):
-    """z = max(x, 0).  dz/dx = 1 where x > 0, else 0 (0 at x = 0, as in PyTorch)."""
+    """z = max(x, 0).  dz/dx = 0 where z <= 0 (0 at x = 0, as in PyTorch), else 1."""
 
     @staticmethod
     def forward(ctx, x):
@@ -316,13 +316,15 @@ class ReLU(Function):
 
     @staticmethod
     def backward(ctx, g):
+        # where, not g * mask: an inf or NaN g where out <= 0 still gives 0, and a NaN out
+        # passes g on, as in PyTorch. The zero is connected to out (derivative 0).
         (out,) = ctx.saved_tensors
-        return g * _mask(array_of(out) > 0, out, g.dtype)
+        return where(array_of(out) <= 0, locally_constant(out, np.zeros((), g.dtype)), g)
 
     @staticmethod
     def backward_arrays(ctx, g):
         (out,) = ctx.saved_arrays
-        return np.where(out > 0, g, np.zeros((), g.dtype))
+        return zero_where(g, out <= 0)
 
 
 @register("abs")

@@ -360,3 +360,29 @@ def test_ties_match_torch():
     against_torch(lambda t: ops.relu(t - 3), lambda t: torch.relu(t - 3), x)
     against_torch(lambda t: ops.abs(t - 3), lambda t: torch.abs(t - 3), x)
     against_torch(lambda t: ops.clamp(t, 1.0, 3.0), lambda t: torch.clamp(t, 1.0, 3.0), x)
+
+
+@pytest.mark.parametrize("create_graph", [False, True])
+def test_relu_gradient_at_nan_outputs_and_non_finite_gradients_is_pytorchs(create_graph):
+    # PyTorch zeroes g where the output is <= 0 (even an inf or NaN g) and passes g on
+    # elsewhere, a NaN output included.
+    x = minigrad.tensor([float("nan"), -1.0, 0.0, 2.0], requires_grad=True)
+    g = minigrad.tensor([1.0, float("inf"), float("nan"), 3.0])
+    gx, = minigrad.autograd.grad(x.relu(), x, g, create_graph=create_graph)
+    np.testing.assert_array_equal(gx.detach().numpy(), [1.0, 0.0, 0.0, 3.0])
+
+
+@pytest.mark.parametrize("dtype", [np.float16, np.float32, np.float64])
+def test_zero_where_is_np_where_bit_for_bit(dtype):
+    from minigrad.ops._util import zero_where
+    rng = np.random.default_rng(0)
+    values = rng.standard_normal((3, 5)).astype(dtype)
+    values[0, :3] = [np.nan, np.inf, -0.0]
+    mask = rng.random((3, 5)) < 0.5
+    expected = np.where(mask, dtype(0), values)
+    got = zero_where(values, mask)
+    assert got.dtype == dtype
+    np.testing.assert_array_equal(got.view(f"u{got.itemsize}"),
+                                  expected.view(f"u{got.itemsize}"))
+    expanded = np.broadcast_to(values[:1], (3, 5))  # a gradient may be an expanded view
+    np.testing.assert_array_equal(zero_where(expanded, mask), np.where(mask, 0, expanded))
