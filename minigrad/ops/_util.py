@@ -202,9 +202,10 @@ def shape_arg(shape: tuple) -> tuple[int, ...]:
     return tuple(shape)
 
 
-def zero_where(values: np.ndarray, mask: np.ndarray) -> np.ndarray:
-    """A copy of float ``values`` with exact zeros where ``mask`` (same shape) is True,
-    and the values untouched elsewhere (NaN and inf included).
+def zero_where(values: np.ndarray, mask: np.ndarray, out: np.ndarray | None = None
+               ) -> np.ndarray:
+    """A copy of float ``values`` (into ``out`` if given) with exact zeros where ``mask``
+    (same shape) is True, and the values untouched elsewhere (NaN and inf included).
 
     The same result as ``np.where(mask, 0, values)``, ten times faster on float32 (NumPy's
     ``where`` is not vectorised for it): the bits of each value are ANDed with all ones
@@ -213,4 +214,6 @@ def zero_where(values: np.ndarray, mask: np.ndarray) -> np.ndarray:
     bits = np.dtype(f"i{values.dtype.itemsize}")
     keep = mask.view(np.uint8).astype(bits)
     keep -= 1  # 0 where mask is True, -1 (all bits set) where it is False
-    return np.bitwise_and(values.view(bits), keep).view(values.dtype)
+    result = np.bitwise_and(values.view(bits), keep,
+                            out=None if out is None else out.view(bits))
+    return result.view(values.dtype)

@@ -20,6 +20,7 @@ from ..autograd.function import Function, register
 from ..internal import array_of, wrap
 from ..tensor import Tensor
 from . import linalg, movement, pooling_fast
+from ._util import zero_where
 from .conv import Col2Im
 from .windows import Pair, check_image, check_positive, output_size, pair, windows
 
@@ -69,11 +70,11 @@ def _route(g: np.ndarray, arg: np.ndarray, shape: tuple, kernel: Pair, stride: P
     image = np.zeros(shape, dtype=g.dtype)
     view = windows(image, kernel, stride, dilation, arg.shape[2:], writeable=True)
     disjoint = all(s >= d * (k - 1) + 1 for s, d, k in zip(stride, dilation, kernel))
-    for k, i, j in _offsets(kernel):
+    for k, i, j in _offsets(kernel):  # zero_where, not g * mask: inf * 0 would be NaN
         if disjoint:
-            np.multiply(g, arg == k, out=view[:, :, i, j])
+            zero_where(g, arg != k, out=view[:, :, i, j])
         else:
-            view[:, :, i, j] += g * (arg == k)
+            view[:, :, i, j] += zero_where(g, arg != k)
     return image
 
 

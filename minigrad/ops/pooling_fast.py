@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ._util import zero_where
 from .windows import Pair
 
 
@@ -66,12 +67,12 @@ def max_route(g: np.ndarray, rows: np.ndarray, cols: np.ndarray, kernel: Pair,
     (kh, kw), (m, ow) = kernel, rows.shape
     g = np.ascontiguousarray(g).reshape(m, ow)
     per_row = np.empty((m, kh, ow), g.dtype)
-    for i in range(kh):
-        np.multiply(g, rows == i, out=per_row[:, i])
+    for i in range(kh):  # zero_where, not g * mask: an inf g must not give inf * 0 = NaN
+        zero_where(g, rows != i, out=per_row[:, i])
     per_row = per_row.reshape(-1, 1)
     image = np.empty((per_row.shape[0], kw), g.dtype)
     for j in range(kw):
-        np.multiply(per_row, cols == j, out=image[:, j:j + 1])
+        zero_where(per_row, cols != j, out=image[:, j:j + 1])
     return image.reshape(shape)
 
 

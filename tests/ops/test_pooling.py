@@ -439,3 +439,20 @@ def test_avg_pool_ceil_mode_overhanging_window(size, kernel, stride, padding,
     if torch is not None:
         np.testing.assert_allclose(out.detach().numpy(), TF.avg_pool2d(torch.tensor(xa), **kw).detach().numpy(),
                                    rtol=1e-12, atol=1e-12)
+
+
+@pytest.mark.skipif(torch is None, reason="PyTorch is not installed")
+@pytest.mark.parametrize("kernel, stride", [(2, 2), (3, 2), (2, 1), (3, 3)])
+def test_max_pool_sends_an_inf_or_nan_gradient_only_to_the_maximum(kernel, stride):
+    # g * mask would give inf * 0 = NaN at every other cell of the window.
+    x = np.random.default_rng(0).standard_normal((1, 2, 6, 6)).astype(np.float32)
+    grads = []
+    import minigrad
+    for lib in (minigrad, torch):
+        leaf_x = lib.tensor(x, requires_grad=True)
+        out = lib.nn.functional.max_pool2d(leaf_x, kernel, stride)
+        g = np.full(tuple(out.shape), np.inf, np.float32)
+        g.flat[0] = np.nan
+        out.backward(lib.tensor(g))
+        grads.append(leaf_x.grad.numpy())
+    np.testing.assert_array_equal(grads[0], grads[1])
