@@ -7,6 +7,10 @@ float32, 2 threads, each timed call after a pause and one untimed call of the sa
 threads still spin), and the medians are compared: absolute times on a shared machine are
 noise, ratios are not. The header names the CPU and the BLAS library NumPy uses.
 
+For each convolution it also times the three matrix products of an im2col convolution
+alone, on ready-made operands (`gemm_floor`): no im2col convolution on NumPy's BLAS can
+take less, so ``GEMMs/torch`` above 1 says how far that road is from PyTorch's kernels.
+
     python benchmarks/bench_conv.py [--repeats 7]
 """
 from __future__ import annotations
@@ -80,7 +84,28 @@ def naive_conv_step(x: np.ndarray, w: np.ndarray, b: np.ndarray, g: np.ndarray, 
     return out, dx[:, :, pad:pad + h, pad:pad + wd], gw, gb
 
 
-def bench_conv(shape, repeats: int, torch) -> tuple[float, float, float]:
+def gemm_floor(w: np.ndarray, g: np.ndarray) -> callable:
+    """The three matrix products of any im2col convolution on these arrays, on
+    ready-made contiguous operands: the forward's W @ cols, the weight gradient's
+    cols @ g^T and the input gradient's columns W^T @ g. No copy, no col2im: the time
+    an im2col convolution on NumPy's BLAS cannot go below."""
+    n, f, oh, ow = g.shape
+    rng = np.random.default_rng(1)
+    w_mat = np.ascontiguousarray(w.reshape(f, -1))
+    w_t = np.ascontiguousarray(w_mat.T)
+    cols = rng.standard_normal((w_mat.shape[1], n * oh * ow)).astype(np.float32)
+    g_mat = np.ascontiguousarray(g.transpose(1, 0, 2, 3).reshape(f, -1))
+    g_t = np.ascontiguousarray(g_mat.T)
+
+    def products():
+        w_mat @ cols
+        cols @ g_t
+        w_t @ g_mat
+
+    return products
+
+
+def bench_conv(shape, repeats: int, torch) -> tuple[float, float, float, float]:
     n, c, hw, f, k, s, p = shape
     rng = np.random.default_rng(0)
     x = rng.standard_normal((n, c, hw, hw)).astype(np.float32)
@@ -107,7 +132,7 @@ def bench_conv(shape, repeats: int, torch) -> tuple[float, float, float]:
     def naive():
         naive_conv_step(x, w, b, g, s, p)
 
-    return medians([ours, theirs, naive], repeats)
+    return medians([ours, theirs, naive, gemm_floor(w, g)], repeats)
 
 
 def bench_pool(name: str, shape, repeats: int, torch) -> tuple[float, float]:
@@ -143,11 +168,13 @@ def main() -> None:
     print(f"torch {torch.__version__}, 2 threads each; results checked against torch first\n")
     print("conv2d forward+backward, float32, medians of interleaved runs")
     print(f"{'(N, C, H, F, K, S, P)':<28}{'minigrad ms':>12}{'torch ms':>10}{'ratio':>8}"
-          f"{'naive ms':>10}{'speedup':>9}")
+          f"{'naive ms':>10}{'speedup':>9}{'GEMMs ms':>10}{'GEMMs/torch':>13}")
     for shape in CONV_SHAPES:
-        ours, theirs, naive = bench_conv(shape, args.repeats, torch)
+        ours, theirs, naive, floor = bench_conv(shape, args.repeats, torch)
         print(f"{str(shape):<28}{ours * 1e3:>12.1f}{theirs * 1e3:>10.1f}{ours / theirs:>8.2f}"
-              f"{naive * 1e3:>10.1f}{naive / ours:>9.2f}")
+              f"{naive * 1e3:>10.1f}{naive / ours:>9.2f}{floor * 1e3:>10.1f}"
+              f"{floor / theirs:>13.2f}")
+    print("GEMMs: the three matrix products alone, on ready-made operands (gemm_floor)")
     for name in POOLS:
         print(f"\n{name} forward+backward")
         print(f"{'(N, C, H, W)':<28}{'minigrad ms':>12}{'torch ms':>10}{'ratio':>8}")
