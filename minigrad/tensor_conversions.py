@@ -78,13 +78,23 @@ class TensorConversions:
         """The number of elements (as ``numel``)."""
         return self.numel()
 
-    def is_contiguous(self) -> bool:
-        """Whether the elements lie in memory in row-major order without gaps."""
-        return bool(self.numpy().flags["C_CONTIGUOUS"])
+    def ndimension(self) -> int:
+        """The number of dimensions (as ``dim``)."""
+        return self.dim()
 
-    def contiguous(self) -> "Tensor":
-        """The tensor itself if it is contiguous, else a contiguous copy (in the graph)."""
-        return self if self.is_contiguous() else self.clone()
+    @property
+    def itemsize(self) -> int:
+        """Bytes per element (as ``element_size()``)."""
+        return self.element_size()
+
+    @property
+    def nbytes(self) -> int:
+        """Bytes of all the elements: ``numel() * itemsize``."""
+        return self.numel() * self.element_size()
+
+    def is_complex(self) -> bool:
+        """Always False: minigrad has no complex dtypes."""
+        return False
 
     # --- Python protocols ---------------------------------------------------------------
     def __index__(self) -> int:

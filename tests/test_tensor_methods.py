@@ -183,6 +183,9 @@ def test_type_element_size_nelement_contiguous():
                                                                                  "minigrad")
         assert ours.element_size() == theirs.element_size()
         assert ours.nelement() == theirs.nelement() == minigrad.numel(ours) == 6
+        assert (ours.itemsize, ours.nbytes) == (theirs.itemsize, theirs.nbytes)
+        assert ours.ndimension() == theirs.ndimension() == 2
+        assert ours.is_complex() is theirs.is_complex() is False
     x = minigrad.zeros(2, 3)
     assert x.type(minigrad.float64).dtype == np.float64
     assert x.type("minigrad.LongTensor").dtype == np.int64
