@@ -1,6 +1,6 @@
 """Dropout layers: element-wise (Dropout) and channel-wise (Dropout1d, Dropout2d).
 
-``inplace`` is accepted for compatibility; the result is a new tensor either way.
+``inplace=True`` writes the result into the input while training, as in PyTorch.
 """
 from __future__ import annotations
 
@@ -27,7 +27,7 @@ class Dropout(_DropoutNd):
     ``1 / (1 - p)``; in eval mode, return the input unchanged."""
 
     def forward(self, input: Tensor) -> Tensor:
-        return F.dropout(input, self.p, self.training)
+        return F.dropout(input, self.p, self.training, self.inplace)
 
 
 class Dropout1d(_DropoutNd):
@@ -35,7 +35,7 @@ class Dropout1d(_DropoutNd):
     probability ``p``; see `functional.dropout1d`."""
 
     def forward(self, input: Tensor) -> Tensor:
-        return F.dropout1d(input, self.p, self.training)
+        return F.dropout1d(input, self.p, self.training, self.inplace)
 
 
 class Dropout2d(_DropoutNd):
@@ -43,4 +43,4 @@ class Dropout2d(_DropoutNd):
     ``p``; see `functional.dropout2d`."""
 
     def forward(self, input: Tensor) -> Tensor:
-        return F.dropout2d(input, self.p, self.training)
+        return F.dropout2d(input, self.p, self.training, self.inplace)

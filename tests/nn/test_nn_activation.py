@@ -83,3 +83,75 @@ def test_argument_checks():
     with pytest.warns(UserWarning, match="Implicit dimension choice for softmax"):
         y = nn.Softmax()(x)
     np.testing.assert_allclose(y.numpy().sum(1), 1, rtol=1e-6)
+
+
+INPLACE = [  # (F function name, extra positional arguments)
+    ("relu", ()), ("leaky_relu", (0.2,)), ("hardtanh", (-0.5, 0.7)), ("relu6", ()),
+    ("elu", (0.8,)), ("selu", ()), ("celu", (1.5,)), ("threshold", (0.3, -2.0)),
+    ("silu", ()), ("mish", ()), ("hardsigmoid", ()), ("hardswish", ()),
+]
+
+
+@pytest.mark.parametrize("name, args", INPLACE, ids=[n for n, _ in INPLACE])
+def test_inplace_writes_into_the_input_as_torch(name, args):
+    """``inplace=True``: the input itself is returned, holding the result, and the gradient
+    through it (to the leaf it came from) is PyTorch's; a leaf that requires grad refuses."""
+    results = []
+    for lib in (minigrad, torch):
+        fn = getattr(lib.nn.functional, name)
+        leaf = lib.tensor(X[:, :8].copy(), requires_grad=True)
+        h = leaf * 1.5
+        out = fn(h, *args, inplace=True)
+        assert out is h
+        (out * out).sum().backward()
+        with pytest.raises(RuntimeError):
+            fn(lib.tensor(X.copy(), requires_grad=True), *args, inplace=True)
+        results.append((h.detach().numpy(), leaf.grad.numpy()))
+    for a, b in zip(*results):
+        np.testing.assert_allclose(a, b, rtol=1e-6, atol=1e-6)
+
+
+@pytest.mark.parametrize("name", ["relu_", "leaky_relu_", "hardtanh_", "elu_", "selu_",
+                                  "celu_"])
+def test_functions_ending_in_underscore_write_in_place(name):
+    ours_x, theirs_x = minigrad.tensor(X.copy()), torch.tensor(X.copy())
+    assert getattr(F, name)(ours_x) is ours_x
+    getattr(torch.nn.functional, name)(theirs_x)
+    np.testing.assert_allclose(ours_x.numpy(), theirs_x.numpy(), rtol=1e-12, atol=1e-14)
+    theirs_t = torch.tensor(X.copy())
+    ours_t = F.threshold_(minigrad.tensor(X.copy()), 0.1, 5.0)
+    torch.nn.functional.threshold_(theirs_t, 0.1, 5.0)
+    np.testing.assert_allclose(ours_t.numpy(), theirs_t.numpy())
+
+
+@pytest.mark.parametrize("make", [
+    lambda lib: lib.nn.ReLU(inplace=True), lambda lib: lib.nn.LeakyReLU(0.1, True),
+    lambda lib: lib.nn.ELU(inplace=True), lambda lib: lib.nn.Hardtanh(inplace=True),
+    lambda lib: lib.nn.ReLU6(inplace=True), lambda lib: lib.nn.Threshold(0.1, 2.0, True),
+    lambda lib: lib.nn.Dropout(0.5, inplace=True).eval()])
+def test_inplace_modules_write_into_their_input_as_torch(make):
+    results = []
+    for lib in (minigrad, torch):
+        x = lib.tensor(X.reshape(3, 4, 4).copy())
+        assert make(lib)(x) is x
+        results.append(x.numpy())
+    np.testing.assert_allclose(*results, rtol=1e-12, atol=1e-14)
+
+
+def test_inplace_dropout_modules_while_training_return_their_input():
+    for module in (nn.Dropout(0.5, inplace=True), nn.Dropout2d(0.5, inplace=True)):
+        x = minigrad.tensor(X.reshape(1, 3, 4, 4).copy())
+        assert module(x) is x
+        kept = x.numpy() != 0
+        np.testing.assert_allclose(x.numpy()[kept], 2 * X.reshape(1, 3, 4, 4)[kept])
+
+
+def test_inplace_dropout_draws_the_same_mask_as_out_of_place():
+    x = minigrad.tensor(X.copy())
+    minigrad.manual_seed(3)
+    expected = F.dropout(x, 0.4)
+    minigrad.manual_seed(3)
+    y = F.dropout(x, 0.4, inplace=True)
+    assert y is x
+    np.testing.assert_array_equal(x.numpy(), expected.numpy())
+    assert F.dropout(x, 0.4, training=False, inplace=True) is x

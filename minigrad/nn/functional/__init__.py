@@ -22,9 +22,10 @@ The functions live in one file per family, all re-exported here:
 from ...ops import flatten
 from ...ops.conv import conv2d, fold, unfold
 from ...ops.pooling import adaptive_avg_pool2d, avg_pool2d, max_pool2d
-from .activations import (celu, elu, gelu, glu, hardsigmoid, hardswish, hardtanh, leaky_relu, log_softmax, logsigmoid,
+from .activations import (celu, celu_, elu, elu_, gelu, glu, hardsigmoid, hardswish, hardtanh, leaky_relu, log_softmax, logsigmoid,
                           mish, prelu, relu, relu6, selu, sigmoid, silu, softmax, softmin,
                           softplus, softsign, tanh, threshold)
+from .activations import hardtanh_, leaky_relu_, relu_, selu_, threshold_
 from .attention import scaled_dot_product_attention
 from .classification import cross_entropy, nll_loss
 from .convolution import conv1d, conv_transpose1d, conv_transpose2d

@@ -2,6 +2,10 @@
 
 At a kink the gradient is the one PyTorch picks: 0 for relu at 0, ``negative_slope`` for
 leaky_relu at 0, ``alpha`` for elu at 0, and 0 for hardtanh at either bound.
+
+``inplace=True`` writes the result into ``input`` and returns ``input``, as PyTorch does
+(`minigrad.ops.inplace`: the version counter moves, and a leaf that requires grad
+refuses); ``relu_``, ``elu_`` and the other names ending in ``_`` always do.
 """
 from __future__ import annotations
 
@@ -22,10 +26,16 @@ _SELU_ALPHA = 1.6732632423543772848170429916717
 _SELU_SCALE = 1.0507009873554804934193349852946
 
 
+def _result(input: Tensor, inplace: bool, name: str, compute) -> Tensor:
+    """``compute(input)``, written into ``input`` (PyTorch's ``name_``) if ``inplace``."""
+    if inplace:
+        return ops.inplace(input, f"{name}_", lambda x, _: compute(x), None)
+    return compute(input)
+
+
 def relu(input: Tensor, inplace: bool = False) -> Tensor:
-    """``max(x, 0)``; the gradient at 0 is 0. ``inplace`` is accepted for compatibility:
-    the result is a new tensor either way."""
-    return ops.relu(input)
+    """``max(x, 0)``; the gradient at 0 is 0."""
+    return _result(input, inplace, "relu", ops.relu)
 
 
 def leaky_relu(input: Tensor, negative_slope: float = 0.01, inplace: bool = False) -> Tensor:
@@ -33,7 +43,8 @@ def leaky_relu(input: Tensor, negative_slope: float = 0.01, inplace: bool = Fals
 
     The gradient at 0 is ``negative_slope``, as in PyTorch.
     """
-    return ops.where(input > 0, input, input * negative_slope)
+    return _result(input, inplace, "leaky_relu",
+                   lambda x: ops.where(x > 0, x, x * negative_slope))
 
 
 def hardtanh(input: Tensor, min_val: float = -1.0, max_val: float = 1.0,
@@ -43,31 +54,41 @@ def hardtanh(input: Tensor, min_val: float = -1.0, max_val: float = 1.0,
     if min_val > max_val:
         raise ValueError(f"hardtanh: min_val ({min_val}) cannot be greater than max_val "
                          f"({max_val})")
-    inside = (input > min_val) & (input < max_val)
-    return ops.where(inside, input, ops.clamp(input.detach(), min_val, max_val))
+    def compute(x: Tensor) -> Tensor:
+        inside = (x > min_val) & (x < max_val)
+        return ops.where(inside, x, ops.clamp(x.detach(), min_val, max_val))
+    return _result(input, inplace, "hardtanh", compute)
 
 
 def relu6(input: Tensor, inplace: bool = False) -> Tensor:
     """``min(max(x, 0), 6)``: ``hardtanh(x, 0, 6)``."""
-    return hardtanh(input, 0.0, 6.0)
+    return hardtanh(input, 0.0, 6.0, inplace)
 
 
 def hardsigmoid(input: Tensor, inplace: bool = False) -> Tensor:
     """``relu6(x + 3) / 6``; the gradient is 1/6 strictly between -3 and 3, else 0."""
-    middle = (input > -3) & (input < 3)
-    outer = ops.where(input >= 3, 1.0, 0.0)
-    return ops.where(middle, input / 6 + 0.5, ops.cast(outer, input.dtype))
+    def compute(x: Tensor) -> Tensor:
+        middle = (x > -3) & (x < 3)
+        outer = ops.where(x >= 3, 1.0, 0.0)
+        return ops.where(middle, x / 6 + 0.5, ops.cast(outer, x.dtype))
+    return _result(input, inplace, "hardsigmoid", compute)
 
 
 def hardswish(input: Tensor, inplace: bool = False) -> Tensor:
     """``x * relu6(x + 3) / 6``; at -3 and 3 the gradient is PyTorch's (0 and 1)."""
-    curve = input * (input + 3) / 6
-    return ops.where(input <= -3, input * 0, ops.where(input < 3, curve, input))
+    def compute(x: Tensor) -> Tensor:
+        curve = x * (x + 3) / 6
+        return ops.where(x <= -3, x * 0, ops.where(x < 3, curve, x))
+    return _result(input, inplace, "hardswish", compute)
 
 
 def threshold(input: Tensor, threshold: float, value: float, inplace: bool = False) -> Tensor:
     """``x`` where ``x > threshold``, ``value`` elsewhere."""
-    return ops.where(input > threshold, input, value)
+    return _result(input, inplace, "threshold", lambda x: _threshold(x, threshold, value))
+
+
+def _threshold(x: Tensor, level: float, value: float) -> Tensor:
+    return ops.where(x > level, x, value)
 
 
 def _expm1_nonpositive(input: Tensor) -> Tensor:
@@ -77,20 +98,22 @@ def _expm1_nonpositive(input: Tensor) -> Tensor:
 
 def elu(input: Tensor, alpha: float = 1.0, inplace: bool = False) -> Tensor:
     """``x`` for ``x > 0``, ``alpha (exp(x) - 1)`` otherwise (gradient ``alpha`` at 0)."""
-    return ops.where(input > 0, input, alpha * _expm1_nonpositive(input))
+    return _result(input, inplace, "elu",
+                   lambda x: ops.where(x > 0, x, alpha * _expm1_nonpositive(x)))
 
 
 def selu(input: Tensor, inplace: bool = False) -> Tensor:
     """``scale * elu(x, alpha)`` with the self-normalising constants
     ``alpha = 1.6733``, ``scale = 1.0507``."""
-    return _SELU_SCALE * elu(input, _SELU_ALPHA)
+    return _result(input, inplace, "selu", lambda x: _SELU_SCALE * elu(x, _SELU_ALPHA))
 
 
 def celu(input: Tensor, alpha: float = 1.0, inplace: bool = False) -> Tensor:
     """``max(0, x) + min(0, alpha (exp(x / alpha) - 1))``."""
     if alpha == 0:
         raise ValueError("celu: ZeroDivisionError, alpha cannot be 0")
-    return ops.where(input > 0, input, alpha * _expm1_nonpositive(input / alpha))
+    return _result(input, inplace, "celu",
+                   lambda x: ops.where(x > 0, x, alpha * _expm1_nonpositive(x / alpha)))
 
 
 def gelu(input: Tensor, approximate: str = "none") -> Tensor:
@@ -113,7 +136,7 @@ def gelu(input: Tensor, approximate: str = "none") -> Tensor:
 
 def silu(input: Tensor, inplace: bool = False) -> Tensor:
     """``x * sigmoid(x)`` (also called swish)."""
-    return input * ops.sigmoid(input)
+    return _result(input, inplace, "silu", lambda x: x * ops.sigmoid(x))
 
 
 def softplus(input: Tensor, beta: float = 1.0, threshold: float = 20.0) -> Tensor:
@@ -126,7 +149,7 @@ def softplus(input: Tensor, beta: float = 1.0, threshold: float = 20.0) -> Tenso
 
 def mish(input: Tensor, inplace: bool = False) -> Tensor:
     """``x * tanh(softplus(x))``."""
-    return input * ops.tanh(_softplus(input))
+    return _result(input, inplace, "mish", lambda x: x * ops.tanh(_softplus(x)))
 
 
 def logsigmoid(input: Tensor) -> Tensor:
@@ -228,3 +251,39 @@ def softmin(input: Tensor, dim: int | None = None, _stacklevel: int = 3,
     """``softmax(-x)`` along ``dim``; arguments as for `softmax`."""
     x = _float_input(input, dtype, "softmin")
     return ops.softmax(-x, _softmax_dim("softmin", x.ndim, dim, _stacklevel))
+
+
+# --- PyTorch's in-place names ---------------------------------------------------------------
+def relu_(input: Tensor) -> Tensor:
+    """`relu` written into ``input``."""
+    return relu(input, inplace=True)
+
+
+def leaky_relu_(input: Tensor, negative_slope: float = 0.01) -> Tensor:
+    """`leaky_relu` written into ``input``."""
+    return leaky_relu(input, negative_slope, inplace=True)
+
+
+def hardtanh_(input: Tensor, min_val: float = -1.0, max_val: float = 1.0) -> Tensor:
+    """`hardtanh` written into ``input``."""
+    return hardtanh(input, min_val, max_val, inplace=True)
+
+
+def threshold_(input: Tensor, threshold: float, value: float) -> Tensor:
+    """`threshold` written into ``input``."""
+    return _result(input, True, "threshold", lambda x: _threshold(x, threshold, value))
+
+
+def elu_(input: Tensor, alpha: float = 1.0) -> Tensor:
+    """`elu` written into ``input``."""
+    return elu(input, alpha, inplace=True)
+
+
+def selu_(input: Tensor) -> Tensor:
+    """`selu` written into ``input``."""
+    return selu(input, inplace=True)
+
+
+def celu_(input: Tensor, alpha: float = 1.0) -> Tensor:
+    """`celu` written into ``input``."""
+    return celu(input, alpha, inplace=True)

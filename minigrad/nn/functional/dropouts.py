@@ -2,7 +2,8 @@
 
 Masks are drawn from ``minigrad.random.default_generator()``, so ``minigrad.manual_seed``
 repeats a run. The kept values are scaled by ``1 / (1 - p)`` (inverted dropout), so the
-expected value is unchanged and evaluation needs no rescaling.
+expected value is unchanged and evaluation needs no rescaling. With ``inplace=True`` the
+result is written into the input, which is returned (as PyTorch does).
 """
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ import warnings
 
 import numpy as np
 
-from ... import random
+from ... import ops, random
 from ...internal import wrap
 from ...tensor import Tensor
 
@@ -20,8 +21,12 @@ def _check_p(p: float, op: str) -> None:
         raise ValueError(f"{op}: dropout probability has to be between 0 and 1, but got {p}")
 
 
-def _masked(input: Tensor, p: float, mask_shape: tuple[int, ...]) -> Tensor:
-    """``input`` times a random 0 or ``1 / (1 - p)`` mask of ``mask_shape`` (broadcast)."""
+def _masked(input: Tensor, p: float, mask_shape: tuple[int, ...], inplace: bool) -> Tensor:
+    """``input`` times a random 0 or ``1 / (1 - p)`` mask of ``mask_shape`` (broadcast),
+    written into ``input`` if ``inplace``."""
+    if inplace:
+        return ops.inplace(input, "dropout_", lambda x, _: _masked(x, p, mask_shape, False),
+                           None)
     if p == 1.0:
         return input * 0
     draw_dtype = np.float32 if input.dtype == np.float32 else np.float64
@@ -34,13 +39,11 @@ def dropout(input: Tensor, p: float = 0.5, training: bool = True,
             inplace: bool = False) -> Tensor:
     """Zero each element with probability ``p`` and scale the rest by ``1 / (1 - p)``.
     Identity (the same tensor) when not training or when ``p`` is 0.
-
-    ``inplace`` is accepted for compatibility; the result is a new tensor either way.
     """
     _check_p(p, "dropout")
     if not training or p == 0.0:
         return input
-    return _masked(input, p, input.shape)
+    return _masked(input, p, input.shape, inplace)
 
 
 def _feature_mask(shape: tuple[int, ...]) -> tuple[int, ...]:
@@ -59,7 +62,7 @@ def dropout1d(input: Tensor, p: float = 0.5, training: bool = True,
     if not training or p == 0.0:
         return input
     shape = input.shape if input.ndim == 3 else (1,) + tuple(input.shape)
-    return _masked(input, p, _feature_mask(shape)[3 - input.ndim:])
+    return _masked(input, p, _feature_mask(shape)[3 - input.ndim:], inplace)
 
 
 def dropout2d(input: Tensor, p: float = 0.5, training: bool = True,
@@ -84,4 +87,4 @@ def dropout2d(input: Tensor, p: float = 0.5, training: bool = True,
                       f"instead.", stacklevel=2)
     if not training or p == 0.0:
         return input
-    return _masked(input, p, _feature_mask(input.shape))
+    return _masked(input, p, _feature_mask(input.shape), inplace)
