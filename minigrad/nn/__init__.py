@@ -29,14 +29,14 @@ from .transformer import (Transformer, TransformerDecoder, TransformerDecoderLay
 from .upsampling import PixelShuffle, PixelUnshuffle, Upsample
 from .rnn import GRU, LSTM, RNN, RNNBase
 from .rnn_cells import GRUCell, LSTMCell, RNNCell
-from .sparse import Embedding
+from .sparse import Embedding, EmbeddingBag
 
 __all__ = [
     "Module", "Parameter", "IncompatibleKeys",
     # containers
     "Sequential", "ModuleList", "ModuleDict", "ParameterList", "ParameterDict",
     # layers
-    "Identity", "Linear", "Embedding", "Conv1d", "Conv2d", "ConvTranspose1d",
+    "Identity", "Linear", "Embedding", "EmbeddingBag", "Conv1d", "Conv2d", "ConvTranspose1d",
     "ConvTranspose2d", "MaxPool1d", "MaxPool2d", "AvgPool1d", "AvgPool2d", "AdaptiveAvgPool1d",
     "AdaptiveAvgPool2d", "AdaptiveMaxPool1d", "AdaptiveMaxPool2d", "Fold", "Unfold", "Flatten", "Unflatten", "Upsample",
     "PixelShuffle", "PixelUnshuffle", "CosineSimilarity", "PairwiseDistance",

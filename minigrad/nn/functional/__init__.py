@@ -7,7 +7,7 @@ shells around these functions. Usually imported as ``import minigrad.nn.function
 The functions live in one file per family, all re-exported here:
 
 * ``activations``: relu, gelu, silu, softmax, ...
-* ``dense``: linear, embedding, one_hot
+* ``dense``: linear, embedding, one_hot; ``bags``: embedding_bag
 * ``convolution``: conv1d, conv_transpose1d/2d (conv2d, unfold and fold come from ``ops``)
 * ``pooling``: the 1-D poolings (the 2-D ones come from ``ops``)
 * ``padding``: pad, with every mode and negative amounts
@@ -27,6 +27,7 @@ from .activations import (celu, celu_, elu, elu_, gelu, glu, hardsigmoid, hardsw
                           softplus, softsign, tanh, threshold)
 from .activations import hardtanh_, leaky_relu_, relu_, selu_, threshold_
 from .attention import scaled_dot_product_attention
+from .bags import embedding_bag
 from .classification import cross_entropy, nll_loss
 from .convolution import conv1d, conv_transpose1d, conv_transpose2d
 from .dense import embedding, linear, one_hot
@@ -46,7 +47,7 @@ from .resampling import interpolate, pixel_shuffle, pixel_unshuffle
 
 __all__ = [
     # layers
-    "linear", "embedding", "one_hot", "conv1d", "conv2d", "conv_transpose1d",
+    "linear", "embedding", "embedding_bag", "one_hot", "conv1d", "conv2d", "conv_transpose1d",
     "conv_transpose2d", "unfold", "fold", "max_pool2d", "avg_pool2d", "adaptive_avg_pool2d",
     "max_pool1d", "avg_pool1d", "adaptive_avg_pool1d", "adaptive_max_pool1d", "adaptive_max_pool2d",
     "flatten",
@@ -54,6 +55,7 @@ __all__ = [
     "pairwise_distance", "scaled_dot_product_attention",
     # activations
     "relu", "relu6", "leaky_relu", "hardtanh", "hardsigmoid", "hardswish", "threshold", "elu", "selu", "celu", "gelu", "silu", "mish",
+    "relu_", "leaky_relu_", "hardtanh_", "threshold_", "elu_", "selu_", "celu_",
     "softplus", "logsigmoid", "softsign", "tanh", "sigmoid", "glu", "prelu", "softmax",
     "log_softmax", "softmin",
     # regularisation and normalisation
