@@ -4,6 +4,7 @@ from . import functional, init, utils
 from .activation import (CELU, ELU, GELU, GLU, SELU, Hardsigmoid, Hardswish, Hardtanh, LeakyReLU, LogSigmoid,
                          LogSoftmax, Mish, PReLU, ReLU, ReLU6, Sigmoid, SiLU, Softmax, Softmin,
                          Softplus, Softsign, Tanh, Threshold)
+from .activation import Hardshrink, Softmax2d, Softshrink, Tanhshrink
 from .attention import MultiheadAttention
 from .container import (ModuleDict, ModuleList, ParameterDict, ParameterList, Sequential)
 from .conv import Conv1d, Conv2d, ConvTranspose1d, ConvTranspose2d
@@ -26,7 +27,8 @@ from .pooling import (AdaptiveAvgPool1d, AdaptiveAvgPool2d, AdaptiveMaxPool1d,
                       AdaptiveMaxPool2d, AvgPool1d, AvgPool2d, Fold, MaxPool1d, MaxPool2d, Unfold)
 from .transformer import (Transformer, TransformerDecoder, TransformerDecoderLayer,
                           TransformerEncoder, TransformerEncoderLayer)
-from .upsampling import PixelShuffle, PixelUnshuffle, Upsample
+from .upsampling import (PixelShuffle, PixelUnshuffle, Upsample, UpsamplingBilinear2d,
+                         UpsamplingNearest2d)
 from .rnn import GRU, LSTM, RNN, RNNBase
 from .rnn_cells import GRUCell, LSTMCell, RNNCell
 from .sparse import Embedding, EmbeddingBag
@@ -39,6 +41,7 @@ __all__ = [
     "Identity", "Linear", "Embedding", "EmbeddingBag", "Conv1d", "Conv2d", "ConvTranspose1d",
     "ConvTranspose2d", "MaxPool1d", "MaxPool2d", "AvgPool1d", "AvgPool2d", "AdaptiveAvgPool1d",
     "AdaptiveAvgPool2d", "AdaptiveMaxPool1d", "AdaptiveMaxPool2d", "Fold", "Unfold", "Flatten", "Unflatten", "Upsample",
+    "UpsamplingNearest2d", "UpsamplingBilinear2d",
     "PixelShuffle", "PixelUnshuffle", "CosineSimilarity", "PairwiseDistance",
     "ZeroPad1d", "ZeroPad2d", "ConstantPad1d", "ConstantPad2d", "ConstantPad3d",
     "ReflectionPad1d", "ReflectionPad2d", "ReplicationPad1d", "ReplicationPad2d",
@@ -51,7 +54,7 @@ __all__ = [
     # activations
     "ReLU", "ReLU6", "LeakyReLU", "PReLU", "ELU", "SELU", "CELU", "GELU", "SiLU", "Mish",
     "Hardtanh", "Hardsigmoid", "Hardswish", "Threshold", "Softplus", "Tanh", "Sigmoid", "LogSigmoid", "Softsign", "GLU", "Softmax",
-    "LogSoftmax", "Softmin",
+    "LogSoftmax", "Softmin", "Softmax2d", "Hardshrink", "Softshrink", "Tanhshrink",
     # regularisation and normalisation
     "Dropout", "Dropout1d", "Dropout2d", "BatchNorm1d", "BatchNorm2d", "InstanceNorm1d",
     "InstanceNorm2d", "LayerNorm", "GroupNorm", "RMSNorm",

@@ -132,17 +132,22 @@ class AdaptiveAvgPool1d(Module):
 
 
 class AdaptiveMaxPool1d(AdaptiveAvgPool1d):
-    """Max-pool the last dim to ``output_size``."""
+    """Max-pool the last dim to ``output_size``; with ``return_indices``, also return
+    where each maximum is."""
 
-    def forward(self, input: Tensor) -> Tensor:
-        return F.adaptive_max_pool1d(input, self.output_size)
+    def __init__(self, output_size: Any, return_indices: bool = False) -> None:
+        super().__init__(output_size)
+        self.return_indices = return_indices
+
+    def forward(self, input: Tensor) -> Any:
+        return F.adaptive_max_pool1d(input, self.output_size, self.return_indices)
 
 
-class AdaptiveMaxPool2d(AdaptiveAvgPool1d):
+class AdaptiveMaxPool2d(AdaptiveMaxPool1d):
     """Max-pool the last two dims to ``output_size``; see `functional.adaptive_max_pool2d`."""
 
-    def forward(self, input: Tensor) -> Tensor:
-        return F.adaptive_max_pool2d(input, self.output_size)
+    def forward(self, input: Tensor) -> Any:
+        return F.adaptive_max_pool2d(input, self.output_size, self.return_indices)
 
 
 class Unfold(Module):

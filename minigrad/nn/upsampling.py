@@ -1,4 +1,5 @@
-"""Upsampling layers: Upsample (``F.interpolate``), PixelShuffle and PixelUnshuffle."""
+"""Upsampling layers: Upsample (``F.interpolate``) and its fixed-mode forms
+UpsamplingNearest2d and UpsamplingBilinear2d, PixelShuffle and PixelUnshuffle."""
 from __future__ import annotations
 
 from typing import Any
@@ -33,6 +34,20 @@ class Upsample(Module):
         else:
             text = f"size={self.size!r}"
         return text + f", mode={self.mode!r}"
+
+
+class UpsamplingNearest2d(Upsample):
+    """`Upsample` with ``mode='nearest'``."""
+
+    def __init__(self, size: Any = None, scale_factor: Any = None) -> None:
+        super().__init__(size, scale_factor, mode="nearest")
+
+
+class UpsamplingBilinear2d(Upsample):
+    """`Upsample` with ``mode='bilinear', align_corners=True``."""
+
+    def __init__(self, size: Any = None, scale_factor: Any = None) -> None:
+        super().__init__(size, scale_factor, mode="bilinear", align_corners=True)
 
 
 class PixelShuffle(Module):

@@ -155,3 +155,44 @@ def test_inplace_dropout_draws_the_same_mask_as_out_of_place():
     assert y is x
     np.testing.assert_array_equal(x.numpy(), expected.numpy())
     assert F.dropout(x, 0.4, training=False, inplace=True) is x
+
+
+SHRINKS = [
+    (nn.Hardshrink(), tnn.Hardshrink()), (nn.Hardshrink(1.3), tnn.Hardshrink(1.3)),
+    (nn.Softshrink(), tnn.Softshrink()), (nn.Softshrink(0.2), tnn.Softshrink(0.2)),
+    (nn.Tanhshrink(), tnn.Tanhshrink()),
+]
+
+
+@pytest.mark.parametrize("pair", SHRINKS, ids=lambda p: repr(p[0]))
+def test_shrinks_match_torch(pair):
+    """Values, gradients and repr; X holds 0 and values on both sides of every lambd."""
+    module, reference = pair
+    assert repr(module) == repr(reference)
+    compare_module(torch, reference, module, X, rtol=1e-12, atol=1e-14)
+
+
+@pytest.mark.parametrize("name", ["hardshrink", "softshrink"])
+def test_shrinks_at_the_threshold_are_zero_with_zero_gradient(name):
+    for lib in (minigrad, torch):
+        x = lib.tensor([-0.5, 0.5, 0.25], requires_grad=True)
+        y = getattr(lib.nn.functional, name)(x, 0.5)
+        y.sum().backward()
+        assert y.tolist() == [0.0, 0.0, 0.0] and x.grad.tolist() == [0.0, 0.0, 0.0]
+
+
+def test_shrink_errors_as_torch():
+    for lib in (minigrad, torch):
+        with pytest.raises(RuntimeError):
+            lib.nn.functional.softshrink(lib.ones(2), -1.0)
+        with pytest.raises(NotImplementedError):
+            lib.nn.functional.hardshrink(lib.ones(2, dtype=lib.int64))
+
+
+def test_softmax2d_matches_torch():
+    x = X.reshape(3, 4, 4)
+    compare_module(torch, tnn.Softmax2d(), nn.Softmax2d(), x, rtol=1e-12, atol=1e-14)
+    compare_module(torch, tnn.Softmax2d(), nn.Softmax2d(), x[None], rtol=1e-12, atol=1e-14)
+    for lib in (minigrad, torch):
+        with pytest.raises(ValueError):
+            lib.nn.Softmax2d()(lib.ones(3))

@@ -135,3 +135,41 @@ def test_fold_and_unfold_layers_match_torch():
     compare_module(torch, torch.nn.Fold((4, 5), 2), nn.Fold((4, 5), 2), cols)
     assert repr(nn.Fold((4, 4), 2)) == repr(torch.nn.Fold((4, 4), 2))
     assert repr(nn.Unfold(2)) == repr(torch.nn.Unfold(2))
+
+
+@pytest.mark.parametrize("output_size", [3, (2, 4), 1])
+def test_adaptive_max_pool_indices_and_ties_match_torch(output_size):
+    """Windows with tied maxima: the gradient goes to the first one in row-major order,
+    and return_indices gives its flat index ``h * W + w``, as in PyTorch."""
+    x = np.round(RNG.standard_normal((2, 3, 7, 6)))  # many ties
+    g = RNG.standard_normal(tuple(TF.adaptive_max_pool2d(torch.tensor(x), output_size).shape))
+    results = []
+    for lib, fn in ((minigrad, F), (torch, TF)):
+        t = lib.tensor(x, requires_grad=True)
+        values, index = fn.adaptive_max_pool2d(t, output_size, return_indices=True)
+        (values * lib.tensor(g)).sum().backward()
+        module_index = lib.nn.AdaptiveMaxPool2d(output_size, return_indices=True)(t)[1]
+        line_values, line_index = fn.adaptive_max_pool1d(t[0], 4, return_indices=True)
+        results.append([values.detach(), index, t.grad, module_index, line_values.detach(),
+                        line_index, fn.max_pool2d_with_indices(t, 2)[1]])
+    for a, b in zip(*results):
+        assert str(a.dtype).split(".")[-1] == str(b.dtype).split(".")[-1]
+        np.testing.assert_array_equal(a.numpy(), b.numpy())
+
+
+def test_upsampling_layers_and_deprecated_names_match_torch():
+    x = RNG.standard_normal((1, 2, 3, 4))
+    for ours_m, theirs_m in ((nn.UpsamplingNearest2d(scale_factor=2),
+                              torch.nn.UpsamplingNearest2d(scale_factor=2)),
+                             (nn.UpsamplingBilinear2d(size=(5, 7)),
+                              torch.nn.UpsamplingBilinear2d(size=(5, 7)))):
+        assert repr(ours_m) == repr(theirs_m)
+        compare_module(torch, theirs_m, ours_m, x)
+    for name, kwargs in (("upsample", dict(scale_factor=2, mode="bilinear")),
+                         ("upsample_nearest", dict(size=(6, 5))),
+                         ("upsample_bilinear", dict(scale_factor=2))):
+        with pytest.warns(UserWarning, match="deprecated"):
+            ours_out = getattr(F, name)(minigrad.tensor(x), **kwargs)
+        with pytest.warns(UserWarning, match="deprecated"):
+            theirs_out = getattr(TF, name)(torch.tensor(x), **kwargs)
+        np.testing.assert_allclose(ours_out.numpy(), theirs_out.numpy(), rtol=1e-12)

@@ -26,6 +26,7 @@ from .activations import (celu, celu_, elu, elu_, gelu, glu, hardsigmoid, hardsw
                           mish, prelu, relu, relu6, selu, sigmoid, silu, softmax, softmin,
                           softplus, softsign, tanh, threshold)
 from .activations import hardtanh_, leaky_relu_, relu_, selu_, threshold_
+from .activations import hardshrink, softshrink, tanhshrink
 from .attention import scaled_dot_product_attention
 from .bags import embedding_bag
 from .classification import cross_entropy, nll_loss
@@ -43,20 +44,24 @@ from .distance import cosine_similarity, pairwise_distance
 from .padding import pad
 from .pooling import (adaptive_avg_pool1d, adaptive_max_pool1d, adaptive_max_pool2d, avg_pool1d,
                       max_pool1d)
+from .pooling import (adaptive_max_pool1d_with_indices, adaptive_max_pool2d_with_indices,
+                      max_pool1d_with_indices, max_pool2d_with_indices)
 from .resampling import interpolate, pixel_shuffle, pixel_unshuffle
+from .resampling import upsample, upsample_bilinear, upsample_nearest
 
 __all__ = [
     # layers
     "linear", "embedding", "embedding_bag", "one_hot", "conv1d", "conv2d", "conv_transpose1d",
     "conv_transpose2d", "unfold", "fold", "max_pool2d", "avg_pool2d", "adaptive_avg_pool2d",
     "max_pool1d", "avg_pool1d", "adaptive_avg_pool1d", "adaptive_max_pool1d", "adaptive_max_pool2d",
-    "flatten",
-    "pad", "interpolate", "pixel_shuffle", "pixel_unshuffle", "cosine_similarity",
+    "max_pool1d_with_indices", "max_pool2d_with_indices", "adaptive_max_pool1d_with_indices",
+    "adaptive_max_pool2d_with_indices", "flatten",
+    "pad", "interpolate", "upsample", "upsample_nearest", "upsample_bilinear", "pixel_shuffle", "pixel_unshuffle", "cosine_similarity",
     "pairwise_distance", "scaled_dot_product_attention",
     # activations
     "relu", "relu6", "leaky_relu", "hardtanh", "hardsigmoid", "hardswish", "threshold", "elu", "selu", "celu", "gelu", "silu", "mish",
     "relu_", "leaky_relu_", "hardtanh_", "threshold_", "elu_", "selu_", "celu_",
-    "softplus", "logsigmoid", "softsign", "tanh", "sigmoid", "glu", "prelu", "softmax",
+    "softplus", "logsigmoid", "softsign", "hardshrink", "softshrink", "tanhshrink", "tanh", "sigmoid", "glu", "prelu", "softmax",
     "log_softmax", "softmin",
     # regularisation and normalisation
     "dropout", "dropout1d", "dropout2d", "batch_norm", "instance_norm", "layer_norm",

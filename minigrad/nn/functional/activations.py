@@ -157,6 +157,26 @@ def logsigmoid(input: Tensor) -> Tensor:
     return -_softplus(-input)
 
 
+def hardshrink(input: Tensor, lambd: float = 0.5) -> Tensor:
+    """``x`` where ``|x| > lambd``, else 0."""
+    x = _float_input(input, None, "hardshrink")
+    return ops.where(ops.abs(x) > lambd, x, 0.0)
+
+
+def softshrink(input: Tensor, lambd: float = 0.5) -> Tensor:
+    """``x - lambd`` above ``lambd``, ``x + lambd`` below ``-lambd``, else 0."""
+    x = _float_input(input, None, "softshrink")
+    if lambd < 0:
+        raise RuntimeError(f"softshrink: lambda must be in range [0, inf) for input dtype "
+                           f"{x.dtype}, but found {lambd}")
+    return ops.where(x > lambd, x - lambd, ops.where(x < -lambd, x + lambd, 0.0))
+
+
+def tanhshrink(input: Tensor) -> Tensor:
+    """``x - tanh(x)``."""
+    return input - ops.tanh(input)
+
+
 def softsign(input: Tensor) -> Tensor:
     """``x / (1 + |x|)``."""
     return input / (1 + ops.abs(input))

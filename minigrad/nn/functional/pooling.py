@@ -1,10 +1,13 @@
 """1-D pooling, as the 2-D poolings of ``minigrad.ops.pooling`` on an image of height 1,
-and adaptive max pooling (a max over each adaptive window, one dim at a time)."""
+and adaptive max pooling (the first maximum of each adaptive window, gathered)."""
 from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
+
 from ... import ops
+from ...internal import array_of, wrap
 from ...ops.pooling import adaptive_avg_pool2d, avg_pool2d, max_pool2d
 from ...tensor import Tensor
 
@@ -58,34 +61,81 @@ def adaptive_avg_pool1d(input: Tensor, output_size: Any) -> Tensor:
     return out.squeeze(-2)
 
 
-def _adaptive_max_along(x: Tensor, dim: int, o: int) -> Tensor:
-    """Window i of ``o`` along ``dim`` covers ``[floor(i n / o), ceil((i + 1) n / o))``."""
-    n = x.shape[dim]
-    parts = []
-    for i in range(o):
-        start, stop = (i * n) // o, -(-((i + 1) * n) // o)
-        parts.append(ops.amax(ops.narrow(x, dim, start, stop - start), dim, keepdim=True))
-    return ops.cat(parts, dim)
+def _adaptive_windows(n: int, o: int) -> list[tuple[int, int]]:
+    """Window i of ``o`` along a dim of size ``n`` covers
+    ``[floor(i n / o), ceil((i + 1) n / o))``."""
+    return [((i * n) // o, -(-((i + 1) * n) // o)) for i in range(o)]
+
+
+def _adaptive_argmax(x: np.ndarray, oh: int, ow: int) -> np.ndarray:
+    """For each adaptive window of the last two dims, the flat index ``h * W + w`` of its
+    first maximum in row-major order (a NaN counts as the maximum), as PyTorch picks."""
+    h, w = x.shape[-2:]
+    index = np.empty(x.shape[:-2] + (oh, ow), np.int64)
+    for i, (top, bottom) in enumerate(_adaptive_windows(h, oh)):
+        for j, (left, right) in enumerate(_adaptive_windows(w, ow)):
+            window = x[..., top:bottom, left:right].reshape(x.shape[:-2] + (-1,))
+            row, col = np.divmod(window.argmax(axis=-1), right - left)
+            index[..., i, j] = (top + row) * w + left + col
+    return index
+
+
+def _adaptive_max(input: Tensor, oh: int, ow: int, return_indices: bool) -> Any:
+    """The maximum of each adaptive window of the last two dims (the gradient goes to the
+    one cell ``_adaptive_argmax`` picks), and its flat index if asked for."""
+    index = _adaptive_argmax(array_of(input), oh, ow)
+    flat = ops.flatten(input, -2)
+    values = ops.gather(flat, flat.ndim - 1, wrap(index.reshape(index.shape[:-2] + (-1,))))
+    values = ops.reshape(values, index.shape)
+    return (values, wrap(index)) if return_indices else values
 
 
 def adaptive_max_pool1d(input: Tensor, output_size: Any, return_indices: bool = False) -> Any:
-    """Max-pool the last dim to ``output_size`` (window i covers
-    ``[floor(i L / o), ceil((i + 1) L / o))``)."""
+    """Max-pool the last dim of an ``(N, C, L)`` or ``(C, L)`` input to ``output_size``
+    (window i covers ``[floor(i L / o), ceil((i + 1) L / o))``); with ``return_indices``,
+    also the index in L of each maximum."""
     _check(input, "adaptive_max_pool1d")
+    out = _adaptive_max(ops.unsqueeze(input, -2), 1, _one(output_size, "output_size"),
+                        return_indices)
     if return_indices:
-        raise NotImplementedError("adaptive_max_pool1d: return_indices is not supported")
-    return _adaptive_max_along(input, input.ndim - 1, _one(output_size, "output_size"))
+        return ops.squeeze(out[0], -2), ops.squeeze(out[1], -2)
+    return ops.squeeze(out, -2)
 
 
 def adaptive_max_pool2d(input: Tensor, output_size: Any, return_indices: bool = False) -> Any:
     """Max-pool the last two dims of an ``(N, C, H, W)`` or ``(C, H, W)`` input to
-    ``output_size`` (an int, or ``(OH, OW)`` with None keeping that size)."""
+    ``output_size`` (an int, or ``(OH, OW)`` with None keeping that size); with
+    ``return_indices``, also the flat index ``h * W + w`` of each maximum."""
     if input.ndim not in (3, 4):
         raise RuntimeError(f"adaptive_max_pool2d: expected 3D or 4D input, got shape "
                            f"{tuple(input.shape)}")
-    if return_indices:
-        raise NotImplementedError("adaptive_max_pool2d: return_indices is not supported")
     sizes = output_size if isinstance(output_size, (tuple, list)) else (output_size,) * 2
     oh, ow = (n if o is None else int(o) for o, n in zip(sizes, input.shape[-2:]))
-    rows = _adaptive_max_along(input, input.ndim - 2, oh)
-    return _adaptive_max_along(rows, input.ndim - 1, ow)
+    return _adaptive_max(input, oh, ow, return_indices)
+
+
+# --- PyTorch's names that always return the indices ---------------------------------------
+def max_pool1d_with_indices(input: Tensor, kernel_size: Any, stride: Any = None,
+                            padding: Any = 0, dilation: Any = 1, ceil_mode: bool = False,
+                            return_indices: bool = False) -> tuple[Tensor, Tensor]:
+    """`max_pool1d` with ``return_indices=True``."""
+    return max_pool1d(input, kernel_size, stride, padding, dilation, ceil_mode, True)
+
+
+def max_pool2d_with_indices(input: Tensor, kernel_size: Any, stride: Any = None,
+                            padding: Any = 0, dilation: Any = 1, ceil_mode: bool = False,
+                            return_indices: bool = False) -> tuple[Tensor, Tensor]:
+    """`minigrad.ops.max_pool2d` with ``return_indices=True``."""
+    return max_pool2d(input, kernel_size, stride, padding, dilation, ceil_mode, True)
+
+
+def adaptive_max_pool1d_with_indices(input: Tensor, output_size: Any,
+                                     return_indices: bool = False) -> tuple[Tensor, Tensor]:
+    """`adaptive_max_pool1d` with ``return_indices=True``."""
+    return adaptive_max_pool1d(input, output_size, True)
+
+
+def adaptive_max_pool2d_with_indices(input: Tensor, output_size: Any,
+                                     return_indices: bool = False) -> tuple[Tensor, Tensor]:
+    """`adaptive_max_pool2d` with ``return_indices=True``."""
+    return adaptive_max_pool2d(input, output_size, True)

@@ -1,5 +1,6 @@
 """Changing the spatial size of images: ``interpolate`` (nearest and linear modes) and the
-sub-pixel rearrangements ``pixel_shuffle`` / ``pixel_unshuffle``.
+sub-pixel rearrangements ``pixel_shuffle`` / ``pixel_unshuffle`` (and the deprecated
+``upsample*`` names of ``interpolate``).
 
 ``interpolate`` works one spatial dim at a time: each output position reads one input
 position (nearest) or a weighted pair of neighbours (linear), chosen by integer index
@@ -8,6 +9,7 @@ arrays, so the gradient is the indexing primitive's scatter-add.
 from __future__ import annotations
 
 import math
+import warnings
 from typing import Any, Sequence
 
 import numpy as np
@@ -147,3 +149,28 @@ def pixel_unshuffle(input: Tensor, downscale_factor: int) -> Tensor:
     x = input.reshape(*lead, c, hr // r, r, wr // r, r)
     order = list(range(k)) + [k, k + 2, k + 4, k + 1, k + 3]
     return x.permute(*order).reshape(*lead, c * r * r, hr // r, wr // r)
+
+
+def _deprecated(name: str) -> None:
+    warnings.warn(f"`nn.functional.{name}` is deprecated. Use `nn.functional.interpolate` "
+                  f"instead.", stacklevel=3)
+
+
+def upsample(input: Tensor, size: Any = None, scale_factor: Any = None, mode: str = "nearest",
+             align_corners: bool | None = None) -> Tensor:
+    """Deprecated name of `interpolate` (warns, as PyTorch)."""
+    _deprecated("upsample")
+    return interpolate(input, size, scale_factor, mode, align_corners)
+
+
+def upsample_nearest(input: Tensor, size: Any = None, scale_factor: Any = None) -> Tensor:
+    """Deprecated: `interpolate` with ``mode='nearest'`` (warns, as PyTorch)."""
+    _deprecated("upsample_nearest")
+    return interpolate(input, size, scale_factor, mode="nearest")
+
+
+def upsample_bilinear(input: Tensor, size: Any = None, scale_factor: Any = None) -> Tensor:
+    """Deprecated: `interpolate` with ``mode='bilinear', align_corners=True`` (warns, as
+    PyTorch)."""
+    _deprecated("upsample_bilinear")
+    return interpolate(input, size, scale_factor, mode="bilinear", align_corners=True)
