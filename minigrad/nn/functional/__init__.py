@@ -12,6 +12,7 @@ The functions live in one file per family, all re-exported here:
 * ``pooling``: the 1-D poolings (the 2-D ones come from ``ops``)
 * ``padding``: pad, with every mode and negative amounts
 * ``resampling``: interpolate, pixel_shuffle, pixel_unshuffle
+* ``sampling``: affine_grid, grid_sample
 * ``distance``: cosine_similarity, pairwise_distance
 * ``attention``: scaled_dot_product_attention
 * ``dropouts``: dropout, dropout1d, dropout2d
@@ -48,6 +49,7 @@ from .pooling import (adaptive_max_pool1d_with_indices, adaptive_max_pool2d_with
                       max_pool1d_with_indices, max_pool2d_with_indices)
 from .resampling import interpolate, pixel_shuffle, pixel_unshuffle
 from .resampling import upsample, upsample_bilinear, upsample_nearest
+from .sampling import affine_grid, grid_sample
 
 __all__ = [
     # layers
@@ -56,7 +58,7 @@ __all__ = [
     "max_pool1d", "avg_pool1d", "adaptive_avg_pool1d", "adaptive_max_pool1d", "adaptive_max_pool2d",
     "max_pool1d_with_indices", "max_pool2d_with_indices", "adaptive_max_pool1d_with_indices",
     "adaptive_max_pool2d_with_indices", "flatten",
-    "pad", "interpolate", "upsample", "upsample_nearest", "upsample_bilinear", "pixel_shuffle", "pixel_unshuffle", "cosine_similarity",
+    "pad", "interpolate", "upsample", "upsample_nearest", "upsample_bilinear", "affine_grid", "grid_sample", "pixel_shuffle", "pixel_unshuffle", "cosine_similarity",
     "pairwise_distance", "scaled_dot_product_attention",
     # activations
     "relu", "relu6", "leaky_relu", "hardtanh", "hardsigmoid", "hardswish", "threshold", "elu", "selu", "celu", "gelu", "silu", "mish",
