@@ -100,9 +100,9 @@ class AvgPool1d(Module):
     def __init__(self, kernel_size: Any, stride: Any = None, padding: Any = 0,
                  ceil_mode: bool = False, count_include_pad: bool = True) -> None:
         super().__init__()
-        self.kernel_size = _single(kernel_size)
-        self.stride = _single(stride if stride is not None else kernel_size)
-        self.padding = _single(padding)
+        self.kernel_size = _repeat(kernel_size)
+        self.stride = _repeat(stride if stride is not None else kernel_size)
+        self.padding = _repeat(padding)
         self.ceil_mode, self.count_include_pad = ceil_mode, count_include_pad
 
     def forward(self, input: Tensor) -> Tensor:
@@ -113,8 +113,8 @@ class AvgPool1d(Module):
         return f"kernel_size={self.kernel_size}, stride={self.stride}, padding={self.padding}"
 
 
-def _single(value: Any) -> tuple:
-    return tuple(value) if isinstance(value, (tuple, list)) else (value,)
+def _repeat(value: Any, dims: int = 1) -> tuple:
+    return tuple(value) if isinstance(value, (tuple, list)) else (value,) * dims
 
 
 class AdaptiveAvgPool1d(Module):
@@ -148,6 +148,34 @@ class AdaptiveMaxPool2d(AdaptiveMaxPool1d):
 
     def forward(self, input: Tensor) -> Any:
         return F.adaptive_max_pool2d(input, self.output_size, self.return_indices)
+
+
+class MaxUnpool1d(Module):
+    """Put pooled values back where `MaxPool1d` found them; see
+    `functional.max_unpool1d`."""
+
+    _dims = 1
+
+    def __init__(self, kernel_size: Any, stride: Any = None, padding: Any = 0) -> None:
+        super().__init__()
+        self.kernel_size = _repeat(kernel_size, self._dims)
+        self.stride = _repeat(stride if stride is not None else kernel_size, self._dims)
+        self.padding = _repeat(padding, self._dims)
+
+    def forward(self, input: Tensor, indices: Tensor, output_size: Any = None) -> Tensor:
+        unpool = F.max_unpool1d if self._dims == 1 else F.max_unpool2d
+        return unpool(input, indices, self.kernel_size, self.stride, self.padding,
+                      output_size)
+
+    def extra_repr(self) -> str:
+        return f"kernel_size={self.kernel_size}, stride={self.stride}, padding={self.padding}"
+
+
+class MaxUnpool2d(MaxUnpool1d):
+    """Put pooled values back where `MaxPool2d` found them; see
+    `functional.max_unpool2d`."""
+
+    _dims = 2
 
 
 class Unfold(Module):

@@ -9,7 +9,8 @@ The functions live in one file per family, all re-exported here:
 * ``activations``: relu, gelu, silu, softmax, ...
 * ``dense``: linear, embedding, one_hot; ``bags``: embedding_bag
 * ``convolution``: conv1d, conv_transpose1d/2d (conv2d, unfold and fold come from ``ops``)
-* ``pooling``: the 1-D poolings (the 2-D ones come from ``ops``)
+* ``pooling``: the 1-D poolings (the 2-D ones come from ``ops``); ``unpooling``:
+  max_unpool1d, max_unpool2d
 * ``padding``: pad, with every mode and negative amounts
 * ``resampling``: interpolate, pixel_shuffle, pixel_unshuffle
 * ``sampling``: affine_grid, grid_sample
@@ -50,13 +51,14 @@ from .pooling import (adaptive_max_pool1d_with_indices, adaptive_max_pool2d_with
 from .resampling import interpolate, pixel_shuffle, pixel_unshuffle
 from .resampling import upsample, upsample_bilinear, upsample_nearest
 from .sampling import affine_grid, grid_sample
+from .unpooling import max_unpool1d, max_unpool2d
 
 __all__ = [
     # layers
     "linear", "embedding", "embedding_bag", "one_hot", "conv1d", "conv2d", "conv_transpose1d",
     "conv_transpose2d", "unfold", "fold", "max_pool2d", "avg_pool2d", "adaptive_avg_pool2d",
     "max_pool1d", "avg_pool1d", "adaptive_avg_pool1d", "adaptive_max_pool1d", "adaptive_max_pool2d",
-    "max_pool1d_with_indices", "max_pool2d_with_indices", "adaptive_max_pool1d_with_indices",
+    "max_pool1d_with_indices", "max_pool2d_with_indices", "max_unpool1d", "max_unpool2d", "adaptive_max_pool1d_with_indices",
     "adaptive_max_pool2d_with_indices", "flatten",
     "pad", "interpolate", "upsample", "upsample_nearest", "upsample_bilinear", "affine_grid", "grid_sample", "pixel_shuffle", "pixel_unshuffle", "cosine_similarity",
     "pairwise_distance", "scaled_dot_product_attention",
