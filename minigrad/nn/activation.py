@@ -250,6 +250,23 @@ class Softmin(_AlongDim):
         return F.softmin(input, self.dim, _stacklevel=5)
 
 
+class RReLU(Module):
+    """Randomised leaky relu: a random slope in ``[lower, upper]`` per element while
+    training, their mean in eval mode; see `functional.rrelu`."""
+
+    def __init__(self, lower: float = 1.0 / 8, upper: float = 1.0 / 3,
+                 inplace: bool = False) -> None:
+        super().__init__()
+        self.lower, self.upper, self.inplace = lower, upper, inplace
+
+    def forward(self, input: Tensor) -> Tensor:
+        return F.rrelu(input, self.lower, self.upper, self.training, self.inplace)
+
+    def extra_repr(self) -> str:
+        return (f"lower={self.lower}, upper={self.upper}"
+                + (", inplace=True" if self.inplace else ""))
+
+
 class Softmax2d(Module):
     """Softmax over the channels of each pixel: dim -3 of a (C, H, W) or (N, C, H, W)
     input."""

@@ -1,6 +1,7 @@
 """Linear layers: Identity and Linear."""
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import numpy as np
@@ -85,3 +86,49 @@ class Linear(Module):
     def extra_repr(self) -> str:
         return (f"in_features={self.in_features}, out_features={self.out_features}, "
                 f"bias={self.bias is not None}")
+
+
+class Bilinear(Module):
+    """``y[..., o] = x1 @ weight[o] @ x2 + bias[o]``; see `functional.bilinear`.
+
+    Parameters
+    ----------
+    in1_features, in2_features, out_features : int
+    bias : bool
+        Learn an additive bias.
+
+    Attributes
+    ----------
+    weight : Parameter
+        Shape ``(out_features, in1_features, in2_features)``, uniform on ``[-k, k]``,
+        ``k = 1 / sqrt(in1_features)`` (PyTorch's default).
+    bias : Parameter or None
+        Shape ``(out_features,)``, same distribution.
+    """
+
+    def __init__(self, in1_features: int, in2_features: int, out_features: int,
+                 bias: bool = True, device: Any = None, dtype: Any = None) -> None:
+        super().__init__()
+        check_device(device, "Bilinear")
+        self.in1_features, self.in2_features = in1_features, in2_features
+        self.out_features = out_features
+        add_weight_and_bias(self, (out_features, in1_features, in2_features), bias)
+        if dtype is not None:
+            self.to(dtype)
+
+    def reset_parameters(self) -> None:
+        """Uniform on ``[-k, k]`` with ``k = 1 / sqrt(in1_features)``, as PyTorch."""
+        if self.in1_features <= 0:
+            raise ValueError(f"in1_features must be > 0, but got (in1_features="
+                             f"{self.in1_features})")
+        bound = 1 / math.sqrt(self.in1_features)
+        init.uniform_(self.weight, -bound, bound)
+        if self.bias is not None:
+            init.uniform_(self.bias, -bound, bound)
+
+    def forward(self, input1: Tensor, input2: Tensor) -> Tensor:
+        return F.bilinear(input1, input2, self.weight, self.bias)
+
+    def extra_repr(self) -> str:
+        return (f"in1_features={self.in1_features}, in2_features={self.in2_features}, "
+                f"out_features={self.out_features}, bias={self.bias is not None}")

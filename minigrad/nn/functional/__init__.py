@@ -29,19 +29,20 @@ from .activations import (celu, celu_, elu, elu_, gelu, glu, hardsigmoid, hardsw
                           softplus, softsign, tanh, threshold)
 from .activations import hardtanh_, leaky_relu_, relu_, selu_, threshold_
 from .activations import hardshrink, softshrink, tanhshrink
+from .activations import gumbel_softmax, rrelu, rrelu_
 from .attention import scaled_dot_product_attention
 from .bags import embedding_bag
 from .classification import cross_entropy, nll_loss
 from .convolution import conv1d, conv_transpose1d, conv_transpose2d
-from .dense import embedding, linear, one_hot
-from .dropouts import dropout, dropout1d, dropout2d
+from .dense import bilinear, embedding, linear, one_hot
+from .dropouts import alpha_dropout, dropout, dropout1d, dropout2d, feature_alpha_dropout
 from .losses import (binary_cross_entropy, binary_cross_entropy_with_logits,
                      gaussian_nll_loss, huber_loss, kl_div, l1_loss, mse_loss, poisson_nll_loss,
                      smooth_l1_loss)
 from .margin_losses import (cosine_embedding_loss, hinge_embedding_loss, margin_ranking_loss,
                             multilabel_soft_margin_loss, soft_margin_loss, triplet_margin_loss)
-from .normalization import (batch_norm, group_norm, instance_norm, layer_norm, normalize,
-                            rms_norm)
+from .normalization import (batch_norm, group_norm, instance_norm, layer_norm,
+                            local_response_norm, normalize, rms_norm)
 from .distance import cosine_similarity, pairwise_distance
 from .padding import pad
 from .pooling import (adaptive_avg_pool1d, adaptive_max_pool1d, adaptive_max_pool2d, avg_pool1d,
@@ -55,7 +56,7 @@ from .unpooling import max_unpool1d, max_unpool2d
 
 __all__ = [
     # layers
-    "linear", "embedding", "embedding_bag", "one_hot", "conv1d", "conv2d", "conv_transpose1d",
+    "linear", "bilinear", "embedding", "embedding_bag", "one_hot", "conv1d", "conv2d", "conv_transpose1d",
     "conv_transpose2d", "unfold", "fold", "max_pool2d", "avg_pool2d", "adaptive_avg_pool2d",
     "max_pool1d", "avg_pool1d", "adaptive_avg_pool1d", "adaptive_max_pool1d", "adaptive_max_pool2d",
     "max_pool1d_with_indices", "max_pool2d_with_indices", "max_unpool1d", "max_unpool2d", "adaptive_max_pool1d_with_indices",
@@ -65,11 +66,12 @@ __all__ = [
     # activations
     "relu", "relu6", "leaky_relu", "hardtanh", "hardsigmoid", "hardswish", "threshold", "elu", "selu", "celu", "gelu", "silu", "mish",
     "relu_", "leaky_relu_", "hardtanh_", "threshold_", "elu_", "selu_", "celu_",
-    "softplus", "logsigmoid", "softsign", "hardshrink", "softshrink", "tanhshrink", "tanh", "sigmoid", "glu", "prelu", "softmax",
+    "softplus", "logsigmoid", "softsign", "hardshrink", "softshrink", "tanhshrink",
+    "rrelu", "rrelu_", "gumbel_softmax", "tanh", "sigmoid", "glu", "prelu", "softmax",
     "log_softmax", "softmin",
     # regularisation and normalisation
-    "dropout", "dropout1d", "dropout2d", "batch_norm", "instance_norm", "layer_norm",
-    "group_norm", "rms_norm", "normalize",
+    "dropout", "dropout1d", "dropout2d", "alpha_dropout", "feature_alpha_dropout", "batch_norm", "instance_norm", "layer_norm",
+    "group_norm", "rms_norm", "normalize", "local_response_norm",
     # losses
     "cross_entropy", "nll_loss", "mse_loss", "l1_loss", "smooth_l1_loss", "huber_loss",
     "binary_cross_entropy", "binary_cross_entropy_with_logits", "kl_div", "poisson_nll_loss",

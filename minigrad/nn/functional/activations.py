@@ -15,7 +15,8 @@ from typing import Any
 
 import numpy as np
 
-from ... import ops
+from ... import ops, random
+from ...internal import wrap
 from ...ops.special import softplus as _softplus
 from ...ops.special import erf
 from ...tensor import Tensor
@@ -80,6 +81,22 @@ def hardswish(input: Tensor, inplace: bool = False) -> Tensor:
         curve = x * (x + 3) / 6
         return ops.where(x <= -3, x * 0, ops.where(x < 3, curve, x))
     return _result(input, inplace, "hardswish", compute)
+
+
+def rrelu(input: Tensor, lower: float = 1.0 / 8, upper: float = 1.0 / 3,
+          training: bool = False, inplace: bool = False) -> Tensor:
+    """Randomised leaky relu: ``x`` where positive, ``a * x`` elsewhere.
+
+    While training, each element draws its own slope ``a`` from ``U(lower, upper)`` (from
+    minigrad's generator); otherwise ``a = (lower + upper) / 2`` for all (note the default
+    ``training=False``, as PyTorch's). At 0 the gradient is ``a``.
+    """
+    def compute(x: Tensor) -> Tensor:
+        if not training:
+            return ops.where(x > 0, x, x * ((lower + upper) / 2))
+        draws = random.default_generator().uniform(lower, upper, tuple(x.shape))
+        return ops.where(x > 0, x, x * wrap(draws.astype(x.dtype)))
+    return _result(input, inplace, "rrelu", compute)
 
 
 def threshold(input: Tensor, threshold: float, value: float, inplace: bool = False) -> Tensor:
@@ -307,3 +324,32 @@ def selu_(input: Tensor) -> Tensor:
 def celu_(input: Tensor, alpha: float = 1.0) -> Tensor:
     """`celu` written into ``input``."""
     return celu(input, alpha, inplace=True)
+
+
+def rrelu_(input: Tensor, lower: float = 1.0 / 8, upper: float = 1.0 / 3,
+           training: bool = False) -> Tensor:
+    """`rrelu` written into ``input``."""
+    return rrelu(input, lower, upper, training, inplace=True)
+
+
+def gumbel_softmax(logits: Tensor, tau: float = 1.0, hard: bool = False, eps: float = 1e-10,
+                   dim: int = -1) -> Tensor:
+    """A sample from the Gumbel-softmax distribution: ``softmax((logits + g) / tau)`` with
+    ``g`` Gumbel(0, 1) noise from minigrad's generator.
+
+    With ``hard=True`` the result is the one-hot vector of the sample's maximum, while the
+    gradient is that of the soft sample (straight-through). ``eps`` is deprecated and
+    ignored (with PyTorch's warning).
+    """
+    if eps != 1e-10:
+        warnings.warn("`eps` parameter is deprecated and has no effect.", stacklevel=2)
+    exponential = random.default_generator().exponential(1.0, tuple(logits.shape))
+    gumbels = wrap((-np.log(exponential)).astype(logits.dtype))
+    soft = ops.softmax((logits + gumbels) / tau, dim)
+    if not hard:
+        return soft
+    d = ops.normalize_dim(dim, soft.ndim, "gumbel_softmax")
+    winner = np.argmax(soft.detach().numpy(), axis=d)
+    hard_values = np.zeros(tuple(soft.shape), soft.dtype)
+    np.put_along_axis(hard_values, np.expand_dims(winner, d), 1.0, axis=d)
+    return wrap(hard_values) - soft.detach() + soft

@@ -1,4 +1,5 @@
-"""Dense maps: ``linear``, and the lookups ``embedding`` and ``one_hot``."""
+"""Dense maps: ``linear`` and ``bilinear``, and the lookups ``embedding`` and
+``one_hot``."""
 from __future__ import annotations
 
 from typing import Any
@@ -36,6 +37,40 @@ def linear(input: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
                            f"weight of shape {tuple(weight.shape)} (the input's last dim "
                            f"must be {weight.shape[-1]})")
     out = ops.matmul(input, ops.transpose(weight, 0, 1))
+    return out if bias is None else out + bias
+
+
+def bilinear(input1: Tensor, input2: Tensor, weight: Tensor,
+             bias: Tensor | None = None) -> Tensor:
+    """``y[..., o] = input1 @ weight[o] @ input2 + bias[o]``.
+
+    Parameters
+    ----------
+    input1 : Tensor
+        Shape ``(*, in1_features)``.
+    input2 : Tensor
+        Shape ``(*, in2_features)``, the same leading dims.
+    weight : Tensor
+        Shape ``(out_features, in1_features, in2_features)``.
+    bias : Tensor, optional
+        Shape ``(out_features,)``.
+    """
+    check_same_dtype("bilinear", input1, input2=input2, weight=weight, bias=bias)
+    if weight.ndim != 3:
+        raise RuntimeError(f"bilinear(): weight must be three-dimensional, but got shape "
+                           f"{list(weight.shape)}")
+    out_features, in1, in2 = weight.shape
+    for name, t, size in (("input1", input1, in1), ("input2", input2, in2)):
+        if t.ndim == 0 or t.shape[-1] != size:
+            raise RuntimeError(f"bilinear(): {name} size does not match weight size: got "
+                               f"{t.shape[-1] if t.ndim else 0} but expected {size}")
+    if tuple(input1.shape[:-1]) != tuple(input2.shape[:-1]):
+        raise RuntimeError(f"bilinear(): input batch dimensions do not match: got "
+                           f"{list(input1.shape)} and {list(input2.shape)}")
+    # (*, in1) @ (in1, out * in2) -> (*, out, in2), then a dot product with input2.
+    mixed = ops.matmul(input1, ops.reshape(ops.permute(weight, (1, 0, 2)), (in1, -1)))
+    mixed = ops.reshape(mixed, tuple(input1.shape[:-1]) + (out_features, in2))
+    out = ops.sum(mixed * ops.unsqueeze(input2, -2), -1)
     return out if bias is None else out + bias
 
 

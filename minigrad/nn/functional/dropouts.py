@@ -88,3 +88,43 @@ def dropout2d(input: Tensor, p: float = 0.5, training: bool = True,
     if not training or p == 0.0:
         return input
     return _masked(input, p, _feature_mask(input.shape), inplace)
+
+
+# SELU's negative saturation value, -scale * alpha: what alpha dropout sets dropped units to.
+_SELU_FLOOR = -1.7580993408473766
+
+
+def _alpha_masked(input: Tensor, p: float, mask_shape: tuple[int, ...], inplace: bool) -> Tensor:
+    """Alpha dropout with one draw per ``mask_shape`` cell: dropped values become the SELU
+    floor, then an affine map restores mean 0 and variance 1."""
+    if inplace:
+        return ops.inplace(input, "alpha_dropout_",
+                           lambda x, _: _alpha_masked(x, p, mask_shape, False), None)
+    if p == 1.0:
+        return input * 0
+    keep = random.default_generator().random(mask_shape) >= p
+    scale = (1 - p + _SELU_FLOOR ** 2 * (1 - p) * p) ** -0.5
+    shift = -scale * _SELU_FLOOR * p
+    kept = (keep * scale).astype(input.dtype)
+    dropped = (~keep * (scale * _SELU_FLOOR) + shift).astype(input.dtype)
+    return input * wrap(kept) + wrap(dropped)
+
+
+def alpha_dropout(input: Tensor, p: float = 0.5, training: bool = False,
+                  inplace: bool = False) -> Tensor:
+    """Dropout for self-normalising (SELU) networks: dropped elements take SELU's
+    saturation value and the result is rescaled to keep mean 0 and variance 1. Identity
+    when not training (note the default ``training=False``, as PyTorch's)."""
+    _check_p(p, "alpha_dropout")
+    if not training or p == 0.0:
+        return input
+    return _alpha_masked(input, p, tuple(input.shape), inplace)
+
+
+def feature_alpha_dropout(input: Tensor, p: float = 0.5, training: bool = False,
+                          inplace: bool = False) -> Tensor:
+    """`alpha_dropout` of whole channels: one draw per (sample, channel)."""
+    _check_p(p, "feature_alpha_dropout")
+    if not training or p == 0.0:
+        return input
+    return _alpha_masked(input, p, _feature_mask(tuple(input.shape)), inplace)

@@ -11,6 +11,7 @@ from typing import Any, Sequence
 import numpy as np
 
 from ... import ops
+from ...ops import movement
 from ...autograd.grad_mode import no_grad
 from ...tensor import Tensor
 from ._checks import check_same_dtype
@@ -248,3 +249,21 @@ def _p_norm(x: Tensor, p: float, dim: int) -> Tensor:
     safe = ops.where(positive, total, 1.0)
     root = ops.sqrt(safe) if p == 2 else safe ** (1.0 / p)
     return ops.where(positive, root, 0.0)
+
+
+def local_response_norm(input: Tensor, size: int, alpha: float = 1e-4, beta: float = 0.75,
+                        k: float = 1.0) -> Tensor:
+    """Divide each value by ``(k + alpha * mean(x^2 over `size` neighbouring channels))
+    ** beta``, as AlexNet did; the window runs from ``size // 2`` channels before to
+    ``(size - 1) // 2`` after, zero-padded at the ends."""
+    if input.ndim < 3:
+        raise ValueError(f"local_response_norm: Expected 3D or higher dimensionality input "
+                         f"(got {input.ndim} dimensions)")
+    if input.numel() == 0:
+        return input
+    channels = input.shape[1]
+    squares = input * input
+    pad = [0, 0] * (input.ndim - 2) + [size // 2, (size - 1) // 2]
+    padded = movement.pad(squares, pad)
+    window = sum(ops.narrow(padded, 1, offset, channels) for offset in range(size))
+    return input / ((window * (alpha / size) + k) ** beta)
