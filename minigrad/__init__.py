@@ -8,6 +8,8 @@ from ._printing import set_printoptions
 from . import accelerator, backends, cuda, return_types
 from . import autograd, ops
 from .autograd import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
+from .autograd import (inference_mode, is_anomaly_check_nan_enabled, is_anomaly_enabled,
+                       is_inference_mode_enabled)
 from .dtypes import get_default_dtype, promote_types, result_type, set_default_dtype
 from .creation import (arange, as_tensor, empty, empty_like, eye, from_numpy, full,
                        full_like, is_floating_point, is_tensor, linspace, logspace, numel,

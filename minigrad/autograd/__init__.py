@@ -1,10 +1,17 @@
-"""Autograd: Function and the primitive registry, the backward engine, and grad modes."""
+"""Autograd: Function and the primitive registry, the backward engine, and grad modes
+(plus anomaly detection and PyTorch's legacy names: ``Variable``, ``gradcheck``)."""
 from . import details
 from .details import record_details
 from .function import Function, Node, primitives, register
 from .engine import backward, grad, observe_backward
-from .grad_mode import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
+from .grad_mode import (enable_grad, inference_mode, is_grad_enabled,
+                        is_inference_mode_enabled, no_grad, set_grad_enabled)
+from .anomaly import (detect_anomaly, is_anomaly_check_nan_enabled, is_anomaly_enabled,
+                      set_detect_anomaly)
+from .legacy import Variable, gradcheck, gradgradcheck
 
 __all__ = ["Function", "Node", "primitives", "register", "backward", "grad",
            "observe_backward", "record_details", "enable_grad",
-           "is_grad_enabled", "no_grad", "set_grad_enabled"]
+           "is_grad_enabled", "no_grad", "set_grad_enabled", "inference_mode",
+           "is_inference_mode_enabled", "detect_anomaly", "set_detect_anomaly",
+           "is_anomaly_enabled", "is_anomaly_check_nan_enabled", "Variable", "gradcheck", "gradgradcheck"]

@@ -19,7 +19,7 @@ from typing import Any, Callable, Sequence
 import numpy as np
 
 from ..tensor import Tensor
-from . import hooks
+from . import anomaly, hooks
 from .function import AccumulateGrad, Node, gradient_edge
 from .grad_mode import set_grad_enabled
 
@@ -224,6 +224,8 @@ def _call_backward(node: Node, grads: list, buffers: dict, needed: set | None,
         result = function.backward(node, *grads)
     if not isinstance(result, tuple):
         result = (result,)
+    if anomaly.checking_nan():
+        anomaly.check_nan(node, result)
     edges = node.next_edges
     if len(result) != len(edges):
         raise RuntimeError(

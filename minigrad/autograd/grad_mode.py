@@ -91,3 +91,39 @@ class set_grad_enabled(_GradMode):
         # Used as a decorator: undo the switch made in __init__, apply it per call.
         _set_enabled(self._previous)
         return super().__call__(func)
+
+
+class inference_mode(_GradMode):
+    """``no_grad`` under PyTorch's name for inference: no graph is recorded inside.
+
+    ``inference_mode(False)`` changes nothing. Unlike PyTorch, tensors made inside are
+    ordinary tensors (minigrad has no separate inference tensors), so using them later
+    in a recorded computation is allowed rather than an error.
+    """
+
+    def __init__(self, mode: bool = True) -> None:
+        self._active = bool(mode)
+
+    def __enter__(self) -> None:
+        self.mode = is_grad_enabled() and not self._active
+        super().__enter__()
+        _inference_depth[0] += self._active
+
+    def __exit__(self, *exc: Any) -> None:
+        _inference_depth[0] -= self._active
+        super().__exit__(*exc)
+
+    def __call__(self, func: Callable) -> Callable:
+        @functools.wraps(func)
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            with inference_mode(self._active):
+                return func(*args, **kwargs)
+        return wrapper
+
+
+_inference_depth = [0]
+
+
+def is_inference_mode_enabled() -> bool:
+    """Whether an ``inference_mode`` block is running."""
+    return _inference_depth[0] > 0

@@ -6,8 +6,10 @@ returns the tensor.
 """
 from __future__ import annotations
 
+import functools
 import math
-from typing import Any
+import warnings
+from typing import Any, Callable
 import numpy as np
 
 from .. import random
@@ -194,3 +196,30 @@ def default_layer_init_(weight: Tensor, bias: Tensor | None = None) -> None:
         fan_in, _ = _fans(weight, "default_layer_init_")
         bound = 1.0 / math.sqrt(fan_in) if fan_in > 0 else 0.0
         uniform_(bias, -bound, bound)
+
+
+def _deprecated(new: Callable) -> Callable:
+    """PyTorch's old name of ``new`` (without the trailing underscore): it warns, then
+    calls ``new``."""
+    old = new.__name__[:-1]
+
+    @functools.wraps(new)
+    def call(*args: Any, **kwargs: Any) -> Any:
+        warnings.warn(f"`nn.init.{old}` is now deprecated in favor of `nn.init.{new.__name__}`.",
+                      FutureWarning, stacklevel=2)
+        return new(*args, **kwargs)
+
+    call.__name__ = call.__qualname__ = old
+    call.__doc__ = f"Deprecated: `{new.__name__}` (warns, as PyTorch)."
+    return call
+
+
+uniform = _deprecated(uniform_)
+normal = _deprecated(normal_)
+constant = _deprecated(constant_)
+eye = _deprecated(eye_)
+xavier_uniform = _deprecated(xavier_uniform_)
+xavier_normal = _deprecated(xavier_normal_)
+kaiming_uniform = _deprecated(kaiming_uniform_)
+kaiming_normal = _deprecated(kaiming_normal_)
+orthogonal = _deprecated(orthogonal_)

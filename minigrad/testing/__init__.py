@@ -1,9 +1,12 @@
-"""Property-test gradients: gradcheck, gradgradcheck and hypothesis strategies.
+"""Property-test gradients: gradcheck, gradgradcheck and hypothesis strategies; and
+PyTorch's ``assert_close``.
 
-``gradcheck`` and ``gradgradcheck`` need only NumPy. The strategies need hypothesis
+``gradcheck``, ``gradgradcheck`` and ``assert_close`` need only NumPy. The strategies need hypothesis
 (``pip install hypothesis``, or ``pip install -e ".[test]"`` in a clone of minigrad) and
 are imported from ``minigrad.testing.strategies``.
 """
+from .compare import assert_allclose, assert_close
 from .gradcheck import GradcheckError, check_invariants_of, gradcheck, gradgradcheck
 
-__all__ = ["GradcheckError", "check_invariants_of", "gradcheck", "gradgradcheck"]
+__all__ = ["GradcheckError", "check_invariants_of", "gradcheck", "gradgradcheck",
+           "assert_close", "assert_allclose"]
