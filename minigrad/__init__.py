@@ -35,13 +35,22 @@ from .ops.arithmetic import (add, div, floor_divide, mul, pow, remainder, square
                              true_divide)
 from .ops import cat as concat, cat as concatenate  # PyTorch's aliases of cat
 
+float16 = np.dtype(np.float16)
 float32 = np.dtype(np.float32)
 float64 = np.dtype(np.float64)
+uint8 = np.dtype(np.uint8)
+int8 = np.dtype(np.int8)
+int16 = np.dtype(np.int16)
 int32 = np.dtype(np.int32)
 int64 = np.dtype(np.int64)
 bool_ = np.dtype(np.bool_)
+# PyTorch's other names for them (these shadow builtins here, so they come last).
+half = float16
 float = float32  # noqa: A001  (as torch.float)
 double = float64
+short = int16
+int = int32  # noqa: A001  (as torch.int)
 long = int64
+bool = bool_  # noqa: A001  (as torch.bool)
 
 __version__ = "0.1.0"

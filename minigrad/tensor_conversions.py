@@ -96,6 +96,19 @@ class TensorConversions:
         """Always False: minigrad has no complex dtypes."""
         return False
 
+    def pin_memory(self) -> "Tensor":
+        """Pinned memory is for copies to an accelerator, and minigrad has none: raises
+        PyTorch's RuntimeError on such a machine."""
+        raise RuntimeError("Cannot access accelerator device when none is available.")
+
+    def is_pinned(self) -> bool:
+        """Always False (see `pin_memory`)."""
+        return False
+
+    def share_memory_(self) -> "Tensor":
+        """The tensor itself: minigrad's data loader workers run in this process."""
+        return self
+
     # --- Python protocols ---------------------------------------------------------------
     def __index__(self) -> int:
         """So that an integer tensor of one element can index a list: ``classes[label]``."""
@@ -144,9 +157,7 @@ class TensorConversions:
     # --- random fills (in place; use them under no_grad on parameters) -------------------
     def uniform_(self, a: float = 0.0, b: float = 1.0, *, generator: Any = None) -> "Tensor":
         """Fill with samples from the uniform distribution on [a, b)."""
-        from .random import numpy_generator
-        draw = numpy_generator(generator, "uniform_").uniform(a, b, tuple(self.shape))
-        return self.copy_(draw.astype(self.dtype))
+        return self._fill_("uniform_", generator, lambda rng, n: rng.uniform(a, b, n))
 
     def multinomial(self, num_samples: int, replacement: bool = False, *,
                     generator: Any = None) -> "Tensor":
@@ -160,9 +171,78 @@ class TensorConversions:
     def normal_(self, mean: float = 0.0, std: float = 1.0, *,
                 generator: Any = None) -> "Tensor":
         """Fill with samples from the normal distribution N(mean, std**2)."""
+        return self._fill_("normal_", generator, lambda rng, n: rng.normal(mean, std, n))
+
+    def exponential_(self, lambd: float = 1.0, *, generator: Any = None) -> "Tensor":
+        """Fill with samples from the exponential distribution of rate ``lambd``."""
+        self._continuous("Exponential")
+        _require(lambd > 0, f"exponential_ expects lambda > 0.0, but found lambda={lambd}")
+        return self._fill_("exponential_", generator,
+                           lambda rng, n: rng.exponential(1.0 / lambd, n))
+
+    def log_normal_(self, mean: float = 1.0, std: float = 2.0, *,
+                    generator: Any = None) -> "Tensor":
+        """Fill with ``exp(N(mean, std**2))`` samples."""
+        self._continuous("Log-normal")
+        _require(std > 0, f"log_normal_ expects std > 0.0, but found std={std}")
+        return self._fill_("log_normal_", generator, lambda rng, n: rng.lognormal(mean, std, n))
+
+    def cauchy_(self, median: float = 0.0, sigma: float = 1.0, *,
+                generator: Any = None) -> "Tensor":
+        """Fill with samples from the Cauchy distribution."""
+        self._continuous("Cauchy")
+        return self._fill_("cauchy_", generator,
+                           lambda rng, n: median + sigma * rng.standard_cauchy(n))
+
+    def geometric_(self, p: float, *, generator: Any = None) -> "Tensor":
+        """Fill with the number of Bernoulli(p) trials up to the first success (1, 2, ...)."""
+        _require(0 < p < 1, f"geometric_ expects p to be in (0, 1), but got p={p}")
+        return self._fill_("geometric_", generator, lambda rng, n: rng.geometric(p, n))
+
+    def bernoulli_(self, p: Any = 0.5, *, generator: Any = None) -> "Tensor":
+        """Fill with 1 with probability ``p`` (a number or a tensor of them), else 0."""
+        chance = p.detach().numpy() if hasattr(p, "detach") else np.asarray(p, np.float64)
+        _require(bool(((chance >= 0) & (chance <= 1)).all()),
+                 f"bernoulli_ expects p to be in [0, 1], but got p={p}")
+        return self._fill_("bernoulli_", generator, lambda rng, n: rng.random(n) < chance)
+
+    def random_(self, from_: int = 0, to: int | None = None, *,
+                generator: Any = None) -> "Tensor":
+        """Fill with integers drawn uniformly from ``[from, to)``: ``random_(to)``,
+        ``random_(from, to)``, or without bounds ``[0, 2**mantissa]`` for floats (every
+        integer the dtype holds exactly) and ``[0, max]`` for integers."""
+        low, high = (0, from_) if to is None and from_ != 0 else (from_, to)
+        if high is None:
+            high = _random_limit(self.dtype)
+        _require(low < high, f"random_ expects 'from' to be less than 'to', but got "
+                             f"from={low} >= to={high}")
+        return self._fill_("random_", generator,
+                           lambda rng, n: rng.integers(low, high, n, dtype=np.int64))
+
+    def _fill_(self, op: str, generator: Any, draw) -> "Tensor":
+        """Overwrite every element with ``draw(numpy_generator, shape)`` (in place)."""
         from .random import numpy_generator
-        draw = numpy_generator(generator, "normal_").normal(mean, std, tuple(self.shape))
-        return self.copy_(draw.astype(self.dtype))
+        values = draw(numpy_generator(generator, op), tuple(self.shape))
+        return self.copy_(np.asarray(values).astype(self.dtype))
+
+    def _continuous(self, name: str) -> None:
+        _require(self.dtype.kind == "f", f"{name} distribution is a continuous probability "
+                                         f"distribution. dtype must be a floating point but "
+                                         f"you specified {self.dtype}")
+
+
+def _require(condition: bool, message: str) -> None:
+    if not condition:
+        raise RuntimeError(message)
+
+
+def _random_limit(dtype: np.dtype) -> int:
+    """The exclusive upper end of ``random_()`` without bounds, as PyTorch's."""
+    if dtype.kind == "f":
+        return 2 ** (np.finfo(dtype).nmant + 1) + 1
+    if dtype.kind == "b":
+        return 2
+    return int(np.iinfo(dtype).max)
 
 
 def _sampling() -> Any:

@@ -240,3 +240,25 @@ def test_size_keyword_and_randint_high_size_form_follow_torch():
     assert set(minigrad.randint(3, (200,)).tolist()) == {0, 1, 2}
     assert minigrad.is_floating_point(minigrad.ones(1))
     assert not minigrad.is_floating_point(minigrad.arange(2))
+
+
+DTYPE_NAMES = ["float16", "half", "float32", "float", "float64", "double", "uint8", "int8",
+               "int16", "short", "int32", "int", "int64", "long", "bool"]
+
+
+@pytest.mark.parametrize("name", DTYPE_NAMES)
+def test_every_dtype_name_of_torch_is_the_same_dtype(name):
+    torch = pytest.importorskip("torch")
+    ours, theirs = getattr(minigrad, name), getattr(torch, name)
+    assert str(theirs) == f"torch.{ours}"
+    t = minigrad.ones(2, dtype=ours)
+    assert t.dtype == ours and str(torch.ones(2, dtype=theirs).dtype) == f"torch.{t.dtype}"
+
+
+@pytest.mark.parametrize("a, b", [("uint8", "int8"), ("int16", "int32"), ("half", "float"),
+                                  ("uint8", "bool"), ("int8", "half"), ("short", "long")])
+def test_promotion_between_the_small_dtypes_matches_torch(a, b):
+    torch = pytest.importorskip("torch")
+    ours = minigrad.ones(2, dtype=getattr(minigrad, a)) + minigrad.ones(2, dtype=getattr(minigrad, b))
+    theirs = torch.ones(2, dtype=getattr(torch, a)) + torch.ones(2, dtype=getattr(torch, b))
+    assert str(theirs.dtype) == f"torch.{ours.dtype}"

@@ -82,3 +82,52 @@ def test_shapes_and_dtypes_match_torch():
         ours, theirs = case(minigrad), case(torch)
         assert ours.shape == tuple(theirs.shape)
         assert str(ours.dtype) == str(theirs.dtype).removeprefix("torch.")
+
+
+FILLS = [  # (method, arguments, check on the values)
+    ("exponential_", (2.0,), lambda v: (v > 0).all() and abs(v.mean() - 0.5) < 0.05),
+    ("log_normal_", (0.0, 0.5), lambda v: (v > 0).all() and abs(np.log(v).std() - 0.5) < 0.05),
+    ("cauchy_", (3.0, 1.0), lambda v: abs(np.median(v) - 3.0) < 0.1),
+    ("geometric_", (0.25,), lambda v: (v >= 1).all() and (v == np.round(v)).all()
+     and abs(v.mean() - 4) < 0.3),
+    ("bernoulli_", (0.3,), lambda v: set(np.unique(v)) <= {0.0, 1.0} and abs(v.mean() - 0.3) < 0.03),
+    ("random_", (2, 5), lambda v: set(np.unique(v)) == {2.0, 3.0, 4.0}),
+    ("random_", (3,), lambda v: set(np.unique(v)) == {0.0, 1.0, 2.0}),
+]
+
+
+@pytest.mark.parametrize("method, args, check", FILLS, ids=[f[0] for f in FILLS])
+def test_random_fills_are_in_place_and_follow_their_distribution(method, args, check):
+    minigrad.manual_seed(0)
+    t = minigrad.zeros(4000)
+    assert getattr(t, method)(*args) is t and t.dtype == np.float32
+    assert check(t.numpy())
+
+
+BAD_FILLS = [
+    ("exponential_", (), "int64"), ("exponential_", (-1.0,), "float32"),
+    ("geometric_", (1.5,), "float32"), ("log_normal_", (1.0, -2.0), "float32"),
+    ("random_", (5, 2), "float32"), ("bernoulli_", (1.5,), "float32"),
+    ("cauchy_", (), "int64"),
+]
+
+
+@pytest.mark.parametrize("method, args, dtype", BAD_FILLS)
+def test_random_fills_refuse_what_torch_refuses(method, args, dtype):
+    torch = pytest.importorskip("torch")
+    for lib in (minigrad, torch):
+        with pytest.raises(RuntimeError):
+            getattr(lib.zeros(3, dtype=getattr(lib, dtype)), method)(*args)
+    leaf = minigrad.zeros(3, requires_grad=True)
+    with pytest.raises(RuntimeError, match="leaf Variable"):
+        leaf.exponential_()
+
+
+def test_random_without_bounds_stays_within_what_the_dtype_holds_exactly():
+    minigrad.manual_seed(1)
+    floats = minigrad.zeros(1000).random_().numpy()
+    assert floats.min() >= 0 and floats.max() <= 2 ** 24 and (floats == np.round(floats)).all()
+    flags = minigrad.zeros(1000, dtype=minigrad.bool).random_().numpy()
+    assert flags.any() and not flags.all()
+    counts = minigrad.zeros(4, dtype=minigrad.int64).bernoulli_(minigrad.tensor([0.0, 1.0, 1.0, 0.0]))
+    assert counts.tolist() == [0, 1, 1, 0]

@@ -360,3 +360,22 @@ def test_sort_and_topk_results_print_and_unpack_like_torch():
         assert values is ours.values and indices is ours[1]
         again = pickle.loads(pickle.dumps(ours))
         assert type(again) is type(ours) and again.indices.tolist() == indices.tolist()
+
+
+def test_strides_and_storage_offsets_of_views_match_torch():
+    views = [lambda x: x, lambda x: x.t(), lambda x: x[1:, 2:], lambda x: x[:, ::2],
+             lambda x: x.unsqueeze(1), lambda x: x.view(12), lambda x: x[2],
+             lambda x: x[0].expand(2, 4), lambda x: x.permute(1, 0)[1:]]
+    for view in views:
+        ours, theirs = view(minigrad.zeros(3, 4)), view(torch.zeros(3, 4))
+        assert ours.stride() == theirs.stride()
+        assert ours.storage_offset() == theirs.storage_offset()
+        for d in range(-ours.ndim, ours.ndim):
+            assert ours.stride(d) == theirs.stride(d)
+    for lib in (minigrad, torch):
+        with pytest.raises(IndexError):
+            lib.zeros(3, 4).stride(2)
+        with pytest.raises(RuntimeError):  # no accelerator to pin memory for
+            lib.zeros(2).pin_memory()
+        x = lib.zeros(2)
+        assert x.share_memory_() is x and not x.is_pinned()
