@@ -136,7 +136,7 @@ class TensorConversions:
         """Fill with samples from the uniform distribution on [a, b)."""
         from .random import numpy_generator
         draw = numpy_generator(generator, "uniform_").uniform(a, b, tuple(self.shape))
-        return self.copy_(draw.astype(self.dtype))
+        return self.copy_(_wrap(draw.astype(self.dtype)))
 
     def multinomial(self, num_samples: int, replacement: bool = False, *,
                     generator: Any = None) -> "Tensor":
@@ -152,7 +152,12 @@ class TensorConversions:
         """Fill with samples from the normal distribution N(mean, std**2)."""
         from .random import numpy_generator
         draw = numpy_generator(generator, "normal_").normal(mean, std, tuple(self.shape))
-        return self.copy_(draw.astype(self.dtype))
+        return self.copy_(_wrap(draw.astype(self.dtype)))
+
+
+def _wrap(array: np.ndarray) -> "Tensor":
+    from .internal import wrap  # internal builds on Tensor, so it is imported when needed
+    return wrap(array)
 
 
 def _sampling() -> Any:

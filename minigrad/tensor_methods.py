@@ -131,10 +131,10 @@ class TensorMethods(TensorConversions):
         return ops.inplace(self, "clamp_", lambda x, _: ops.clamp(x, min, max), None)
 
     def copy_(self, src: Any) -> "Tensor":
-        return ops.inplace(self, "copy_", lambda x, s: ops.where(True, s, x), src)
+        return ops.copy_(self, src)
 
     def fill_(self, value: Any) -> "Tensor":
-        return ops.inplace(self, "fill_", lambda x, v: ops.where(True, v, x), value)
+        return ops.fill_(self, value)
 
     def zero_(self) -> "Tensor":
         return self.fill_(0)

@@ -21,7 +21,7 @@ import numpy as np
 from ..autograd import details, scope
 from ..autograd.hooks import RemovableHandle
 from ..autograd.grad_mode import no_grad
-from ..internal import array_of, replace_array
+from ..internal import array_of, replace_array, wrap
 from ..tensor import Tensor
 from ._placement import check_device, read_to_args
 from .parameter import Parameter
@@ -436,7 +436,7 @@ class Module:
         with no_grad():
             for key, target in own.items():
                 if key in state_dict:
-                    target.copy_(_as_array(state_dict[key]))
+                    target.copy_(wrap(_as_array(state_dict[key])))
         return IncompatibleKeys(missing, unexpected)
 
     # --- printing -----------------------------------------------------------------------

@@ -15,7 +15,8 @@ from ..autograd.function import Function, register
 from ..internal import array_of, wrap
 from ..tensor import Tensor
 from .broadcasting import sum_to
-from ._util import as_tensor, normalize_dim
+from ..dtypes import is_number
+from ._util import as_tensor, normalize_dim, type_name
 
 
 def _is_int(item: Any) -> bool:
@@ -278,7 +279,12 @@ def reverse(x: Tensor, dims: Any) -> Tensor:
 def prepare_setitem(x: Tensor, index: Any, value: Any) -> tuple[IndexKey, Tensor]:
     """Check that ``value`` fits ``x[index]``; return the index key and the value tensor."""
     key = _as_key(index, x.ndim)
-    value = as_tensor(value, "setitem")
+    if isinstance(value, Tensor) and value.dtype != x.dtype and key.advanced and \
+            not _fills_by_mask(key, value):
+        raise RuntimeError(f"setitem: Index put requires the source and destination dtypes "
+                           f"match, got {x.dtype} for the destination and {value.dtype} for "
+                           f"the source.")
+    value = _setitem_value(x, value)
     target = _checked("setitem", x.shape,
                       lambda: key.read(np.broadcast_to(np.empty((), np.uint8), x.shape)).shape)
     try:
@@ -287,6 +293,25 @@ def prepare_setitem(x: Tensor, index: Any, value: Any) -> tuple[IndexKey, Tensor
         raise RuntimeError(f"setitem: cannot assign a value of shape {tuple(value.shape)} to "
                          f"an indexed region of shape {tuple(target)}") from None
     return key, value
+
+
+def _setitem_value(x: Tensor, value: Any) -> Tensor:
+    """The value of ``x[index] = value`` as a tensor: a Tensor as it is, a number in
+    ``x``'s dtype. PyTorch refuses lists, tuples and ndarrays."""
+    if isinstance(value, Tensor):
+        return value
+    if not is_number(value):
+        raise TypeError(f"setitem: can't assign a {type_name(value)} to a {x.type()}")
+    return as_tensor(value, "setitem", dtype=x.dtype)
+
+
+def _fills_by_mask(key: IndexKey, value: Tensor) -> bool:
+    """Whether PyTorch writes ``value`` as a masked fill, converting its dtype: one element
+    written through a single bool mask (not a bool scalar, which PyTorch reads as an
+    index). Other advanced writes need equal dtypes."""
+    arrays = [item for item in key.advanced if isinstance(item, np.ndarray)]
+    return (value.numel() == 1 and len(arrays) == 1 and arrays[0].dtype == np.bool_
+            and arrays[0].ndim > 0)
 
 
 def setitem(x: Tensor, index: Any, value: Any) -> Tensor:

@@ -216,3 +216,56 @@ def test_unrelated_inplace_changes_do_not_trip_the_check():
         y.add_(1.0)
     w.sum().backward()
     np.testing.assert_array_equal(x.grad.numpy(), [1.0, 1.0])
+
+
+# --- dtypes: copies convert, arithmetic refuses a downcast (against PyTorch) ------------------
+def _filled(L, method, *args):
+    x = L.zeros(3, dtype=L.int64)
+    getattr(x, method)(*args)
+    return x
+
+
+DTYPE_PROGRAMS = {
+    "fill_ float into int": lambda L: _filled(L, "fill_", 2.7),
+    "fill_ negative float into int": lambda L: _filled(L, "fill_", -3.9),
+    "fill_ 0-d float64 tensor into float32": lambda L: L.zeros(3).fill_(
+        L.tensor(2.5, dtype=L.float64)),
+    "fill_ int into bool": lambda L: L.zeros(2, dtype=L.tensor([True]).dtype).fill_(2),
+    "fill_ 1-d tensor": lambda L: L.zeros(3).fill_(L.tensor([2.0])),
+    "fill_ a list": lambda L: L.zeros(3).fill_([2.0]),
+    "copy_ float into int": lambda L: _filled(L, "copy_", L.tensor([1.7, -2.5, 3.9])),
+    "copy_ float64 into int32": lambda L: L.zeros(3, dtype=L.int32).copy_(
+        L.tensor([1.5, -2.5, 3.9], dtype=L.float64)),
+    "copy_ float into bool": lambda L: L.tensor([True, True, False]).copy_(
+        L.tensor([0.5, 0.0, 2.0])),
+    "copy_ bool into float": lambda L: L.zeros(3).copy_(L.tensor([True, False, True])),
+    "copy_ a number": lambda L: L.zeros(3).copy_(1.5),
+    "copy_ an ndarray": lambda L: L.zeros(3).copy_(np.ones(3)),
+    "copy_ of a float into an int view": lambda L: L.arange(6).reshape(2, 3)[:, 1].fill_(2.5),
+    "copy_ a float that requires grad into int": lambda L: _filled(
+        L, "copy_", L.ones(3, requires_grad=True) * 2.7),
+    "add_ a float that requires grad to int": lambda L: _filled(
+        L, "add_", L.ones(3, requires_grad=True)),
+}
+
+
+@needs_torch
+@pytest.mark.parametrize("name", sorted(DTYPE_PROGRAMS))
+def test_copies_convert_the_dtype_and_arithmetic_refuses_a_downcast(name):
+    from differential import compare
+    compare(DTYPE_PROGRAMS[name], name)
+
+
+@needs_torch
+def test_fill_and_copy_gradients_in_another_dtype_are_pytorchs():
+    def program(L):
+        value = L.tensor(2.0, requires_grad=True)
+        src = L.tensor([1.0, 2.0, 3.0], dtype=L.float64, requires_grad=True)
+        a, b = L.zeros(3) * 1, L.zeros(3) * 1
+        a.fill_(value)
+        b.copy_(src)
+        (a * b * b).sum().backward()
+        return a, b, value.grad, src.grad
+
+    from differential import compare
+    compare(program, "fill_ and copy_ with gradients")
