@@ -318,8 +318,8 @@ class TensorMethods(TensorConversions):
     def chunk(self, chunks: int, dim: int = 0) -> tuple["Tensor", ...]:
         return ops.chunk(self, chunks, dim)
 
-    def gather(self, dim: int, index: Any) -> "Tensor":
-        return ops.gather(self, dim, index)
+    def gather(self, dim: int, index: Any, *, sparse_grad: bool = False) -> "Tensor":
+        return ops.gather(self, dim, index, sparse_grad=sparse_grad)
 
     def unflatten(self, dim: int, sizes: Sequence[int]) -> "Tensor":
         return ops.unflatten(self, dim, sizes)

@@ -122,6 +122,11 @@ def expand(x: Tensor, shape: Sequence[int]) -> Tensor:
                            f"greater or equal to the number of dimensions in the tensor "
                            f"({x.ndim})")
     shape = tuple(x.shape[i - lead] if n == -1 and i >= lead else n for i, n in enumerate(shape))
+    for i, n in enumerate(shape):
+        if n < 0:
+            where = "a leading, non-existing dimension" if i < lead else "dimension"
+            raise RuntimeError(f"expand: the expanded size of the tensor ({n}) isn't allowed "
+                               f"in {where} {i} (expanding {list(x.shape)})")
     if any(old != 1 and old != new for old, new in zip(x.shape, shape[lead:])):
         raise RuntimeError(f"expand: the expanded size {list(shape)} does not fit the "
                            f"existing size {list(x.shape)}")

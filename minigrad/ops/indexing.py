@@ -320,17 +320,20 @@ def setitem(x: Tensor, index: Any, value: Any) -> Tensor:
     return SetItem.apply(x, value, key)
 
 
-def gather(x: Tensor, dim: int, index: Any) -> Tensor:
-    """Pick values along ``dim`` at ``index`` (an integer tensor of x's ndim), as
-    ``torch.gather``."""
+def gather(x: Tensor, dim: int, index: Any, *, sparse_grad: bool = False) -> Tensor:
+    """Pick values along ``dim`` at ``index`` (an integer tensor of x's ndim, each value in
+    ``[0, x.shape[dim])``: PyTorch does not wrap negative ones), as ``torch.gather``.
+    ``sparse_grad`` is accepted for PyTorch's signature; the gradient is always dense."""
     index = array_of(index) if isinstance(index, Tensor) else np.asarray(index)
     dim = normalize_dim(dim, x.ndim, "gather")
     if index.dtype.kind not in "iu" or index.ndim != x.ndim:
         raise RuntimeError(f"gather: index must be an integer tensor with the same number of "
                            f"dims as the input ({x.ndim}), got dtype {index.dtype} and shape "
                            f"{tuple(index.shape)}")
-    if index.size and (index.min() < -x.shape[dim] or index.max() >= x.shape[dim]):
-        raise IndexError(f"gather: index out of range for dim {dim} of size {x.shape[dim]}")
+    if index.size and (index.min() < 0 or index.max() >= x.shape[dim]):
+        bad = index.min() if index.min() < 0 else index.max()
+        raise RuntimeError(f"gather: index {bad} is out of bounds for dimension {dim} with "
+                           f"size {x.shape[dim]}")
     if any(i > n for d, (i, n) in enumerate(zip(index.shape, x.shape)) if d != dim):
         raise RuntimeError(f"gather: size of index {tuple(index.shape)} must not exceed the "
                            f"input's {tuple(x.shape)} in the dims other than {dim}")
