@@ -258,11 +258,11 @@ class TensorMethods(TensorConversions):
     def logsumexp(self, dim: Any, keepdim: bool = False) -> "Tensor":
         return ops.logsumexp(self, dim, keepdim)
 
-    def softmax(self, dim: int) -> "Tensor":
-        return ops.softmax(self, dim)
+    def softmax(self, dim: int, dtype: Any = None) -> "Tensor":
+        return ops.softmax(self, dim, dtype)
 
-    def log_softmax(self, dim: int) -> "Tensor":
-        return ops.log_softmax(self, dim)
+    def log_softmax(self, dim: int, dtype: Any = None) -> "Tensor":
+        return ops.log_softmax(self, dim, dtype)
 
     # --- movement -----------------------------------------------------------------------
     def reshape(self, *shape: Any) -> "Tensor":

@@ -357,3 +357,11 @@ def test_sort_and_topk_results_print_and_unpack_like_torch():
         assert values is ours.values and indices is ours[1]
         again = pickle.loads(pickle.dumps(ours))
         assert type(again) is type(ours) and again.indices.tolist() == indices.tolist()
+
+
+def test_softmax_methods_take_a_dtype_as_torch():
+    x = np.array([[1, 2, 3], [4, 0, -1]])
+    compare(torch, lambda lib, x: x.softmax(1, dtype=lib.float64), x, grad=False)
+    compare(torch, lambda lib, x: x.log_softmax(-1, lib.float64), x, grad=False)
+    compare(torch, lambda lib, x: lib.softmax(x, 0, dtype=lib.float64), x, grad=False)
+    compare(torch, lambda lib, x: lib.log_softmax(x, 0), x.astype(np.float64))

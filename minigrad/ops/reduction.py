@@ -171,6 +171,8 @@ def argmin(x: Tensor, dim: int | None = None, keepdim: bool = False) -> Tensor:
 
 
 def _arg(find: Any, x: Tensor, dim: int | None, keepdim: bool, op: str) -> Tensor:
+    if x.dtype == np.bool_:
+        raise RuntimeError(f"{op}: {op}() does not support bool input")
     if dim is None:
         _check_not_empty(x, op, None, (), IndexError)
         return wrap(np.asarray(find(array_of(x)), dtype=np.int64))
@@ -191,13 +193,29 @@ def logsumexp(x: Tensor, dim: Any, keepdim: bool = False) -> Tensor:
     return out if keepdim else movement.squeeze(out, dims)
 
 
-def log_softmax(x: Tensor, dim: int) -> Tensor:
-    """``x - logsumexp(x, dim)``: stable for logits of any size."""
+def softmax_input(x: Tensor, dtype: Any, op: str) -> Tensor:
+    """``x`` cast to ``dtype`` when given; without it an integer or bool ``x`` raises
+    ``NotImplementedError``, as PyTorch's softmax kernels do."""
+    if dtype is not None:
+        return elementwise.cast(x, np.dtype(dtype))
+    if x.dtype.kind != "f":
+        raise NotImplementedError(f"{op}: not implemented for {x.dtype} input (shape "
+                                  f"{tuple(x.shape)}); convert it with .float() or pass "
+                                  f"dtype=minigrad.float32")
+    return x
+
+
+def log_softmax(x: Tensor, dim: int, dtype: Any = None) -> Tensor:
+    """``x - logsumexp(x, dim)``: stable for logits of any size. ``dtype`` casts ``x``
+    first (an integer ``x`` needs it)."""
+    x = softmax_input(x, dtype, "log_softmax")
     return x - logsumexp(x, dim, keepdim=True)
 
 
-def softmax(x: Tensor, dim: int) -> Tensor:
-    """``exp(x) / sum(exp(x))`` along ``dim``, computed after subtracting the maximum."""
+def softmax(x: Tensor, dim: int, dtype: Any = None) -> Tensor:
+    """``exp(x) / sum(exp(x))`` along ``dim``, computed after subtracting the maximum.
+    ``dtype`` casts ``x`` first (an integer ``x`` needs it)."""
+    x = softmax_input(x, dtype, "softmax")
     shift = wrap(np.max(array_of(x), axis=normalize_dim(dim, x.ndim, "softmax"),
                                 keepdims=True))
     e = elementwise.exp(x - shift)

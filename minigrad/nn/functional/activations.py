@@ -9,11 +9,10 @@ import math
 import warnings
 from typing import Any
 
-import numpy as np
-
 from ... import ops
 from ...ops.special import softplus as _softplus
 from ...ops.special import erf
+from ...ops.reduction import softmax_input
 from ...tensor import Tensor
 
 _SQRT_HALF = math.sqrt(0.5)
@@ -186,18 +185,6 @@ def _softmax_dim(op: str, ndim: int, dim: int | None, stacklevel: int) -> int:
     return 0 if ndim in (0, 1, 3) else 1
 
 
-def _float_input(input: Tensor, dtype: Any, op: str) -> Tensor:
-    """``input`` cast to ``dtype`` when given; an integer input without one raises, as in
-    PyTorch."""
-    if dtype is not None:
-        return ops.cast(input, np.dtype(dtype))
-    if input.dtype.kind != "f":
-        raise NotImplementedError(f"{op}: not implemented for {input.dtype} input (shape "
-                                  f"{tuple(input.shape)}); convert it with .float() or pass "
-                                  f"dtype=minigrad.float32")
-    return input
-
-
 def softmax(input: Tensor, dim: int | None = None, _stacklevel: int = 3,
             dtype: Any = None) -> Tensor:
     """``exp(x) / sum(exp(x))`` along ``dim``, shifted by the maximum so it never overflows.
@@ -212,19 +199,19 @@ def softmax(input: Tensor, dim: int | None = None, _stacklevel: int = 3,
     dtype : dtype, optional
         Cast the input to this dtype first.
     """
-    x = _float_input(input, dtype, "softmax")
+    x = softmax_input(input, dtype, "softmax")
     return ops.softmax(x, _softmax_dim("softmax", x.ndim, dim, _stacklevel))
 
 
 def log_softmax(input: Tensor, dim: int | None = None, _stacklevel: int = 3,
                 dtype: Any = None) -> Tensor:
     """``x - logsumexp(x)`` along ``dim``; arguments as for `softmax`."""
-    x = _float_input(input, dtype, "log_softmax")
+    x = softmax_input(input, dtype, "log_softmax")
     return ops.log_softmax(x, _softmax_dim("log_softmax", x.ndim, dim, _stacklevel))
 
 
 def softmin(input: Tensor, dim: int | None = None, _stacklevel: int = 3,
             dtype: Any = None) -> Tensor:
     """``softmax(-x)`` along ``dim``; arguments as for `softmax`."""
-    x = _float_input(input, dtype, "softmin")
+    x = softmax_input(input, dtype, "softmin")
     return ops.softmax(-x, _softmax_dim("softmin", x.ndim, dim, _stacklevel))
