@@ -141,6 +141,14 @@ def test_load_state_dict_round_trip_gives_the_same_outputs():
     assert not np.shares_memory(a.head.weight.detach().numpy(), b.head.weight.detach().numpy())
 
 
+def test_load_state_dict_result_prints_as_pytorchs():
+    m = nn.Linear(2, 3)
+    assert repr(m.load_state_dict(m.state_dict())) == "<All keys matched successfully>"
+    assert str(m.load_state_dict(m.state_dict())) == "<All keys matched successfully>"
+    partial = m.load_state_dict({"weight": minigrad.zeros(3, 2)}, strict=False)
+    assert repr(partial) == "IncompatibleKeys(missing_keys=['bias'], unexpected_keys=[])"
+
+
 def test_load_state_dict_keeps_dtype_and_parameter_identity():
     m = nn.Linear(2, 3)
     weight = m.weight
