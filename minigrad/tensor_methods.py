@@ -220,11 +220,13 @@ class TensorMethods(TensorConversions):
         return ops.matmul(self, other)
 
     # --- reductions ---------------------------------------------------------------------
-    def sum(self, dim: Any = None, keepdim: bool = False) -> "Tensor":
-        return ops.sum(self, dim, keepdim)
+    def sum(self, dim: Any = None, keepdim: bool = False, *,
+            dtype: Any = None) -> "Tensor":
+        return ops.sum(self, dim, keepdim, dtype=dtype)
 
-    def mean(self, dim: Any = None, keepdim: bool = False) -> "Tensor":
-        return ops.mean(self, dim, keepdim)
+    def mean(self, dim: Any = None, keepdim: bool = False, *,
+             dtype: Any = None) -> "Tensor":
+        return ops.mean(self, dim, keepdim, dtype=dtype)
 
     def var(self, dim: Any = None, unbiased: bool = True, keepdim: bool = False, *,
             correction: int | None = None) -> "Tensor":
@@ -234,8 +236,9 @@ class TensorMethods(TensorConversions):
             correction: int | None = None) -> "Tensor":
         return ops.std(self, dim, unbiased, keepdim, correction=correction)
 
-    def prod(self, dim: int | None = None, keepdim: bool = False) -> "Tensor":
-        return ops.prod(self, dim, keepdim)
+    def prod(self, dim: int | None = None, keepdim: bool = False, *,
+             dtype: Any = None) -> "Tensor":
+        return ops.prod(self, dim, keepdim, dtype=dtype)
 
     def amax(self, dim: Any = None, keepdim: bool = False) -> "Tensor":
         return ops.amax(self, dim, keepdim)
@@ -392,6 +395,9 @@ class TensorMethods(TensorConversions):
         return ops.cumsum(self, dim, dtype=dtype)
 
     # --- comparisons, tests and masks -----------------------------------------------------
+    def where(self, condition: Any, other: Any) -> "Tensor":
+        return ops.where(condition, self, other)
+
     def eq(self, other: Any) -> "Tensor":
         return ops.eq(self, other)
 

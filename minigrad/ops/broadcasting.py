@@ -155,8 +155,11 @@ def _broadcast_axes(big: tuple[int, ...], shape: tuple[int, ...]) -> tuple[int, 
         lead + i for i, n in enumerate(shape) if n == 1 and big[lead + i] != 1)
 
 
-def sum(x: Tensor, dim: Any = None, keepdim: bool = False) -> Tensor:
-    """Sum over ``dim`` (all dims when None); integers and bools add up in int64."""
-    if x.dtype.kind in "biu" and x.dtype != np.int64:
+def sum(x: Tensor, dim: Any = None, keepdim: bool = False, *, dtype: Any = None) -> Tensor:
+    """Sum over ``dim`` (all dims when None); integers and bools add up in int64, unless
+    ``dtype`` (to which ``x`` is cast first) says otherwise."""
+    if dtype is not None:
+        x = x.to(dtype)
+    elif x.dtype.kind in "biu" and x.dtype != np.int64:
         x = x.to(np.int64)
     return Sum.apply(x, normalize_dims(dim, x.ndim, "sum"), keepdim=keepdim)

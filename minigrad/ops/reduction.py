@@ -56,8 +56,11 @@ def _count(x: Tensor, dims: tuple[int, ...]) -> int:
     return int(np.prod([x.shape[d] for d in dims], dtype=np.int64))
 
 
-def mean(x: Tensor, dim: Any = None, keepdim: bool = False) -> Tensor:
-    """Arithmetic mean over ``dim``."""
+def mean(x: Tensor, dim: Any = None, keepdim: bool = False, *, dtype: Any = None) -> Tensor:
+    """Arithmetic mean over ``dim``; ``dtype`` casts ``x`` first (an integer ``x`` needs
+    a float one)."""
+    if dtype is not None:
+        x = x.to(dtype)
     _check_float(x, "mean")
     dims = normalize_dims(dim, x.ndim, "mean")
     return Sum.apply(x, dims, keepdim=keepdim) / _count(x, dims)
@@ -86,13 +89,16 @@ def std(x: Tensor, dim: Any = None, unbiased: bool = True, keepdim: bool = False
     return selection.where(zero, 0.0, elementwise.sqrt(safe))
 
 
-def prod(x: Tensor, dim: int | None = None, keepdim: bool = False) -> Tensor:
-    """Product over ``dim`` (all elements when None).
+def prod(x: Tensor, dim: int | None = None, keepdim: bool = False, *,
+         dtype: Any = None) -> Tensor:
+    """Product over ``dim`` (all elements when None); ``dtype`` casts ``x`` first.
 
     Built as a tree of pairwise products, so its gradient is exact even where some
     elements are zero.
     """
-    if x.dtype.kind in "biu" and x.dtype != np.int64:
+    if dtype is not None:
+        x = x.to(dtype)
+    elif x.dtype.kind in "biu" and x.dtype != np.int64:
         x = x.to(np.int64)  # as in PyTorch: integer products are int64
     if dim is None:
         out = prod(movement.reshape(x, (-1,)), 0)

@@ -168,9 +168,16 @@ def clamp(x: Tensor, min: Any = None, max: Any = None) -> Tensor:
     return Clamp.apply(x, *(None if b is None else array_of(b)[()] for b in (low, high)))
 
 
-def where(condition: Any, x: Any, y: Any) -> Tensor:
+def where(condition: Any, x: Any = None, y: Any = None) -> Any:
     """Pick from ``x`` where ``condition`` is true and from ``y`` elsewhere; ``x`` and
-    ``y`` are promoted to one dtype."""
+    ``y`` are promoted to one dtype. ``where(condition)`` alone is
+    ``nonzero(condition, as_tuple=True)``, as in PyTorch."""
+    if x is None and y is None and isinstance(condition, Tensor):
+        found = np.nonzero(np.atleast_1d(array_of(condition)))
+        return tuple(wrap(i.astype(np.int64)) for i in found)
+    if x is None or y is None:
+        raise TypeError("where() takes a condition alone or a condition, input and other; "
+                        "got only one of input and other")
     if isinstance(condition, Tensor):
         cond = array_of(condition)
     elif isinstance(condition, (bool, np.bool_, np.ndarray)):

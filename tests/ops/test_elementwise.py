@@ -214,6 +214,23 @@ def test_where_needs_a_bool_condition():
         ops.where(minigrad.tensor([1, 0]), leaf([1.0, 2.0]), 0.0)
 
 
+WHERE_FORMS = {
+    "condition alone": lambda L: L.where(L.tensor([[True, False], [True, True]])),
+    "int condition alone": lambda L: L.where(L.tensor([[1, 0], [2, 0]])),
+    "0-d condition alone": lambda L: L.where(L.tensor(True)),
+    "condition and input only": lambda L: L.where(L.tensor([True]), L.ones(1)),
+    "Tensor.where": lambda L: L.ones(2).where(L.tensor([True, False]), L.zeros(2)),
+    "Tensor.where with a number": lambda L: L.ones(2).where(L.tensor([True, False]), 5),
+}
+
+
+@needs_torch
+@pytest.mark.parametrize("name", sorted(WHERE_FORMS))
+def test_where_forms_as_pytorch(name):
+    from differential import compare
+    compare(WHERE_FORMS[name], name)
+
+
 @pytest.mark.parametrize("op, reference", [
     (lambda a, b: a == b, np.equal), (lambda a, b: a != b, np.not_equal),
     (lambda a, b: a < b, np.less), (lambda a, b: a <= b, np.less_equal),
