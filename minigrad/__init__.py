@@ -38,8 +38,17 @@ float64 = np.dtype(np.float64)
 int32 = np.dtype(np.int32)
 int64 = np.dtype(np.int64)
 bool_ = np.dtype(np.bool_)
+float16 = np.dtype(np.float16)
+int16 = np.dtype(np.int16)
+int8 = np.dtype(np.int8)
+uint8 = np.dtype(np.uint8)
+# PyTorch's names that shadow Python builtins inside this module (nothing below uses them)
+bool = bool_  # noqa: A001  (as torch.bool)
 float = float32  # noqa: A001  (as torch.float)
+int = int32  # noqa: A001  (as torch.int)
 double = float64
 long = int64
+half = float16
+short = int16
 
 __version__ = "0.1.0"

@@ -408,6 +408,18 @@ class Tensor(TensorMethods):
     def bool(self) -> "Tensor":
         return self.to(np.bool_)
 
+    def half(self) -> "Tensor":
+        return self.to(np.float16)
+
+    def short(self) -> "Tensor":
+        return self.to(np.int16)
+
+    def char(self) -> "Tensor":
+        return self.to(np.int8)
+
+    def byte(self) -> "Tensor":
+        return self.to(np.uint8)
+
     def clone(self) -> "Tensor":
         return ops.clone(self)
 
@@ -423,6 +435,6 @@ class Tensor(TensorMethods):
 
 
 from .autograd import engine, hooks, views  # noqa: E402  (the engine builds on Tensor)
-from . import ops, tensor_methods  # noqa: E402  (the primitives build on Tensor)
+from . import ops, tensor_inplace, tensor_methods  # noqa: E402  (the primitives build on Tensor)
 
-tensor_methods.ops = ops
+tensor_methods.ops = tensor_inplace.ops = ops

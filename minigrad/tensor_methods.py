@@ -9,15 +9,16 @@ from typing import Any, Iterator, Sequence
 
 import numpy as np
 
-from .tensor_conversions import TensorConversions
+from .tensor_inplace import TensorInPlace
 
 # Set by tensor.py once the primitives can be imported: the one back-edge of the package
 # (Tensor's operators call the ops, and the ops build on Tensor).
 ops: Any = None
 
 
-class TensorMethods(TensorConversions):
-    """Operators, math, reductions, movement and in-place methods of `Tensor`."""
+class TensorMethods(TensorInPlace):
+    """Operators, math, reductions and movement methods of `Tensor` (the in-place ones
+    come from `TensorInPlace`)."""
 
     __slots__ = ()
 
@@ -113,63 +114,6 @@ class TensorMethods(TensorConversions):
         if self.ndim == 0:
             raise TypeError("iteration over a 0-d tensor")
         return (self[i] for i in range(self.shape[0]))
-
-    # --- in-place ---------------------------------------------------------------------
-    def add_(self, other: Any, *, alpha: float = 1) -> "Tensor":
-        return ops.inplace(self, "add_", ops.add, other if alpha == 1 else other * alpha)
-
-    def sub_(self, other: Any, *, alpha: float = 1) -> "Tensor":
-        return ops.inplace(self, "sub_", ops.sub, other if alpha == 1 else other * alpha)
-
-    def mul_(self, other: Any) -> "Tensor":
-        return ops.inplace(self, "mul_", ops.mul, other)
-
-    def div_(self, other: Any) -> "Tensor":
-        return ops.inplace(self, "div_", ops.div, other)
-
-    def clamp_(self, min: Any = None, max: Any = None) -> "Tensor":
-        return ops.inplace(self, "clamp_", lambda x, _: ops.clamp(x, min, max), None)
-
-    def copy_(self, src: Any) -> "Tensor":
-        return ops.copy_(self, src)
-
-    def fill_(self, value: Any) -> "Tensor":
-        return ops.fill_(self, value)
-
-    def zero_(self) -> "Tensor":
-        return self.fill_(0)
-
-    def abs_(self) -> "Tensor":
-        return ops.inplace(self, "abs_", lambda x, _: ops.abs(x), None)
-
-    def neg_(self) -> "Tensor":
-        return ops.inplace(self, "neg_", lambda x, _: ops.neg(x), None)
-
-    def exp_(self) -> "Tensor":
-        return ops.inplace(self, "exp_", lambda x, _: ops.exp(x), None)
-
-    def log_(self) -> "Tensor":
-        return ops.inplace(self, "log_", lambda x, _: ops.log(x), None)
-
-    def sqrt_(self) -> "Tensor":
-        return ops.inplace(self, "sqrt_", lambda x, _: ops.sqrt(x), None)
-
-    def pow_(self, exponent: Any) -> "Tensor":
-        return ops.inplace(self, "pow_", ops.pow, exponent)
-
-    def sigmoid_(self) -> "Tensor":
-        return ops.inplace(self, "sigmoid_", lambda x, _: ops.sigmoid(x), None)
-
-    def tanh_(self) -> "Tensor":
-        return ops.inplace(self, "tanh_", lambda x, _: ops.tanh(x), None)
-
-    def relu_(self) -> "Tensor":
-        return ops.inplace(self, "relu_", lambda x, _: ops.relu(x), None)
-
-    __iadd__ = add_
-    __isub__ = sub_
-    __imul__ = mul_
-    __itruediv__ = div_
 
     # --- math methods -------------------------------------------------------------------
     def exp(self) -> "Tensor":

@@ -365,3 +365,20 @@ def test_softmax_methods_take_a_dtype_as_torch():
     compare(torch, lambda lib, x: x.log_softmax(-1, lib.float64), x, grad=False)
     compare(torch, lambda lib, x: lib.softmax(x, 0, dtype=lib.float64), x, grad=False)
     compare(torch, lambda lib, x: lib.log_softmax(x, 0), x.astype(np.float64))
+
+
+@pytest.mark.parametrize("name", ["bool", "uint8", "int8", "int16", "int32", "int64",
+                                  "float16", "float32", "float64", "half", "float", "double",
+                                  "short", "int", "long"])
+def test_dtype_names_are_pytorchs(name):
+    mine, theirs = getattr(minigrad, name), getattr(torch, name)
+    assert str(theirs) == f"torch.{np.dtype(mine)}"
+    x = minigrad.tensor([1.7, 2.5, 0.0], dtype=mine)
+    t = torch.tensor([1.7, 2.5, 0.0], dtype=theirs)
+    assert x.tolist() == t.tolist()
+
+
+@pytest.mark.parametrize("method", ["half", "short", "char", "byte", "int", "bool"])
+def test_conversion_methods_match_torch(method):
+    compare(torch, lambda lib, x: getattr(x, method)(), np.array([1.7, -2.5, 0.0, 200.0]),
+            grad=False)

@@ -269,3 +269,50 @@ def test_fill_and_copy_gradients_in_another_dtype_are_pytorchs():
 
     from differential import compare
     compare(program, "fill_ and copy_ with gradients")
+
+
+def _augmented(L, op, start, other):
+    x = L.tensor(start)
+    alias = x
+    exec(f"x {op}= other")  # noqa: S102  (the operator is the test's parameter)
+    return alias  # PyTorch's augmented assignments write into x: the alias sees them
+
+
+AUGMENTED = {
+    "//= int": lambda L: _augmented(L, "//", [7, -7, 3], 2),
+    "%= int": lambda L: _augmented(L, "%", [7, -7, 3], 2),
+    "**= float": lambda L: _augmented(L, "**", [3.0, 2.0], 2),
+    "**= tensor": lambda L: _augmented(L, "**", [3.0, 2.0], L.tensor([1.0, 2.0])),
+    "&= int": lambda L: _augmented(L, "&", [3, 6], 2),
+    "|= int": lambda L: _augmented(L, "|", [1, 4], 2),
+    "^= int": lambda L: _augmented(L, "^", [1, 3], 3),
+    "|= bool": lambda L: _augmented(L, "|", [True, False], L.tensor([False, True])),
+    "**= 0.5 into int": lambda L: _augmented(L, "**", [4, 9], 0.5),
+    "//= 2.5 into int": lambda L: _augmented(L, "//", [4, 9], 2.5),
+    "&= into float": lambda L: _augmented(L, "&", [4.0], 1),
+    "div_ floor": lambda L: L.tensor([7, -7]).div_(2, rounding_mode="floor"),
+    "div_ trunc": lambda L: L.tensor([7.0, -7.0]).div_(2, rounding_mode="trunc"),
+    "div_ of ints": lambda L: L.tensor([7, -7]).div_(2),
+}
+
+
+@needs_torch
+@pytest.mark.parametrize("name", sorted(AUGMENTED))
+def test_augmented_assignments_write_in_place_as_pytorch(name):
+    from differential import compare
+    compare(AUGMENTED[name], name)
+
+
+@needs_torch
+def test_augmented_power_and_remainder_in_the_graph():
+    def program(L):
+        x = L.tensor([3.0, 5.0], requires_grad=True)
+        y = x * 1
+        y **= 2
+        z = x * 1
+        z %= 2
+        (y + z).sum().backward()
+        return y, z, x.grad
+
+    from differential import compare
+    compare(program)
