@@ -12,6 +12,7 @@ region's gradient to the in-place op and the rest to the base's old history.
 """
 from __future__ import annotations
 
+import warnings
 from typing import Any, Callable
 
 import numpy as np
@@ -144,6 +145,28 @@ def inplace(self: Tensor, op: str, compute: Callable[[Tensor, Any], Tensor], oth
         base, path = viewed
         adopt_history(base, CopySlices.apply(base, self, path))
     return self
+
+
+def write_out(op: str, result: Tensor, out: Tensor | None) -> Tensor:
+    """``result`` written into ``out``, PyTorch's ``out=`` argument (``result`` itself
+    when ``out`` is None). ``out`` keeps its dtype and takes the result's shape; the
+    write is not recorded, so PyTorch refuses it when a gradient would be wanted."""
+    if out is None:
+        return result
+    if not isinstance(out, Tensor):
+        raise TypeError(f"{op}(): argument 'out' must be Tensor, not {type_name(out)}")
+    if is_grad_enabled() and (result.requires_grad or out.requires_grad):
+        raise RuntimeError(f"{op}(): functions with out=... arguments don't support "
+                           f"automatic differentiation, but one of the arguments requires "
+                           f"grad.")
+    if out.shape != result.shape:
+        if out.numel():
+            warnings.warn(f"{op}: an output with one or more elements was resized since it "
+                          f"had shape {list(out.shape)}, which does not match the required "
+                          f"output shape {list(result.shape)}", UserWarning, stacklevel=3)
+        replace_array(out, np.empty(result.shape, out.dtype))
+    _write(out, op, array_of(result))
+    return out
 
 
 def copy_(self: Tensor, src: Any) -> Tensor:

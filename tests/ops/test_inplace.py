@@ -316,3 +316,53 @@ def test_augmented_power_and_remainder_in_the_graph():
 
     from differential import compare
     compare(program)
+
+
+# --- out= (the Tensors tutorial: torch.matmul(a, b, out=c), torch.mul(a, b, out=c)) ----------
+def _into(L, call, out):
+    result = call(L, out)
+    return result, out, result is out
+
+
+OUT_PROGRAMS = {
+    "matmul": lambda L: _into(L, lambda L, o: L.matmul(L.ones(2, 3), L.ones(3, 2), out=o),
+                              L.zeros(2, 2)),
+    "mul": lambda L: _into(L, lambda L, o: L.mul(L.ones(2), 3.0, out=o), L.zeros(2)),
+    "add with alpha into float64": lambda L: _into(
+        L, lambda L, o: L.add(L.ones(2), 1, alpha=2, out=o), L.zeros(2, dtype=L.float64)),
+    "sub": lambda L: _into(L, lambda L, o: L.sub(L.ones(2), L.ones(2), out=o), L.zeros(2)),
+    "div floor": lambda L: _into(
+        L, lambda L, o: L.div(L.tensor([7, -7]), 2, rounding_mode="floor", out=o),
+        L.zeros(2, dtype=L.int64)),
+    "mm": lambda L: _into(L, lambda L, o: L.mm(L.ones(2, 3), L.ones(3, 1), out=o),
+                          L.zeros(2, 1)),
+    "an empty out takes the shape": lambda L: _into(
+        L, lambda L, o: L.mul(L.ones(2, 2), 2.0, out=o), L.zeros(0)),
+    "float result into an int out": lambda L: _into(
+        L, lambda L, o: L.mul(L.ones(2), 2.5, out=o), L.zeros(2, dtype=L.int64)),
+    "an input that requires grad": lambda L: _into(
+        L, lambda L, o: L.mul(L.ones(2, requires_grad=True), 2.0, out=o), L.zeros(2)),
+    "an out that requires grad": lambda L: _into(
+        L, lambda L, o: L.mul(L.ones(2), 2.0, out=o), L.zeros(2, requires_grad=True)),
+    "a list as out": lambda L: _into(L, lambda L, o: L.mul(L.ones(2), 2.0, out=o), [1.0]),
+}
+
+
+@needs_torch
+@pytest.mark.parametrize("name", sorted(OUT_PROGRAMS))
+def test_out_arguments_as_pytorch(name):
+    from differential import compare
+    compare(OUT_PROGRAMS[name], name)
+
+
+@needs_torch
+def test_out_under_no_grad_and_a_resized_out_warns():
+    def program(L):
+        x = L.ones(2, requires_grad=True)
+        out = L.zeros(3)
+        with L.no_grad(), pytest.warns(UserWarning, match="resized"):
+            L.mul(x, x, out=out)
+        return out
+
+    from differential import compare
+    compare(program)
