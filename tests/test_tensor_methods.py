@@ -350,7 +350,9 @@ def test_a_range_indexes_like_a_list():
 def test_sort_and_topk_results_print_and_unpack_like_torch():
     import pickle
     x = np.array([[3.0, 1.0], [2.0, 5.0]], np.float32)
-    for f in (lambda lib, x: lib.sort(x), lambda lib, x: x.topk(1)):
+    for f in (lambda lib, x: lib.sort(x), lambda lib, x: x.topk(1),
+              lambda lib, x: lib.max(x, 1), lambda lib, x: x.min(0, keepdim=True),
+              lambda lib, x: x.max(dim=-1)):
         ours, theirs = f(minigrad, minigrad.tensor(x)), f(torch, torch.tensor(x))
         assert repr(ours) == repr(theirs).replace("torch", "minigrad") == str(ours)
         values, indices = ours

@@ -6,10 +6,11 @@ Every reduction takes ``dim`` (an int, a tuple or None for all) and ``keepdim``.
 from __future__ import annotations
 
 import builtins
-from typing import Any, NamedTuple
+from typing import Any
 
 import numpy as np
 
+from .. import return_types
 from ..autograd.function import Function, register
 from ..internal import array_of, wrap
 from ..tensor import Tensor
@@ -131,13 +132,6 @@ def amin(x: Tensor, dim: Any = None, keepdim: bool = False) -> Tensor:
     return Amin.apply(x, dims, keepdim=keepdim)
 
 
-class ValuesIndices(NamedTuple):
-    """What ``max(dim=...)`` and ``min(dim=...)`` return, as in PyTorch."""
-
-    values: Tensor
-    indices: Tensor
-
-
 def _select(x: Tensor, dim: Any, keepdim: bool, op: str, find: Any) -> Any:
     if isinstance(dim, Tensor):  # max(x, other), as torch.max: the elementwise maximum
         return (selection.maximum if op == "max" else selection.minimum)(x, dim)
@@ -146,13 +140,14 @@ def _select(x: Tensor, dim: Any, keepdim: bool, op: str, find: Any) -> Any:
         return (amax if op == "max" else amin)(x)
     dim = normalize_dim(dim, x.ndim, op)
     _check_not_empty(x, op, dim, (dim,))
+    pair = return_types.max if op == "max" else return_types.min
     if x.ndim == 0:  # dim 0 or -1 of a 0-d tensor: the value itself, at index 0
-        return ValuesIndices(x * 1, wrap(np.zeros((), np.int64)))
+        return pair(x * 1, wrap(np.zeros((), np.int64)))
     index = wrap(find(array_of(x), axis=dim, keepdims=True))
     values = indexing.gather(x, dim, index)
     if not keepdim:
         values, index = movement.squeeze(values, dim), movement.squeeze(index, dim)
-    return ValuesIndices(values, index)
+    return pair(values, index)
 
 
 def max(x: Tensor, dim: int | None = None, keepdim: bool = False) -> Any:
