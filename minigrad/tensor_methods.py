@@ -190,6 +190,10 @@ class TensorMethods(TensorInPlace):
     def amin(self, dim: Any = None, keepdim: bool = False) -> "Tensor":
         return ops.amin(self, dim, keepdim)
 
+    def norm(self, p: Any = "fro", dim: Any = None, keepdim: bool = False,
+             dtype: Any = None) -> "Tensor":
+        return ops.norm(self, p, dim, keepdim, dtype)
+
     def max(self, dim: Any = None, keepdim: bool = False) -> Any:
         return ops.max(self, dim, keepdim)
 
@@ -223,6 +227,13 @@ class TensorMethods(TensorInPlace):
 
     def transpose(self, dim0: int, dim1: int) -> "Tensor":
         return ops.transpose(self, dim0, dim1)
+
+    swapaxes = swapdims = transpose  # PyTorch's aliases
+
+    def movedim(self, source: Any, destination: Any) -> "Tensor":
+        return ops.movedim(self, source, destination)
+
+    moveaxis = movedim
 
     def permute(self, *dims: Any) -> "Tensor":
         return ops.permute(self, ops.shape_arg(dims))
@@ -267,6 +278,18 @@ class TensorMethods(TensorInPlace):
 
     def gather(self, dim: int, index: Any, *, sparse_grad: bool = False) -> "Tensor":
         return ops.gather(self, dim, index, sparse_grad=sparse_grad)
+
+    def index_select(self, dim: int, index: "Tensor") -> "Tensor":
+        return ops.index_select(self, dim, index)
+
+    def masked_select(self, mask: "Tensor") -> "Tensor":
+        return ops.masked_select(self, mask)
+
+    def tril(self, diagonal: int = 0) -> "Tensor":
+        return ops.tril(self, diagonal)
+
+    def triu(self, diagonal: int = 0) -> "Tensor":
+        return ops.triu(self, diagonal)
 
     def unflatten(self, dim: int, sizes: Sequence[int]) -> "Tensor":
         return ops.unflatten(self, dim, sizes)
@@ -374,6 +397,18 @@ class TensorMethods(TensorInPlace):
 
     def any(self, dim: Any = None, keepdim: bool = False) -> "Tensor":
         return ops.any(self, dim, keepdim)
+
+    def logical_and(self, other: "Tensor") -> "Tensor":
+        return ops.logical_and(self, other)
+
+    def logical_or(self, other: "Tensor") -> "Tensor":
+        return ops.logical_or(self, other)
+
+    def logical_xor(self, other: "Tensor") -> "Tensor":
+        return ops.logical_xor(self, other)
+
+    def logical_not(self) -> "Tensor":
+        return ops.logical_not(self)
 
     def masked_fill(self, mask: "Tensor", value: Any) -> "Tensor":
         return ops.masked_fill(self, mask, value)

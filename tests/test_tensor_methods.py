@@ -384,3 +384,112 @@ def test_dtype_names_are_pytorchs(name):
 def test_conversion_methods_match_torch(method):
     compare(torch, lambda lib, x: getattr(x, method)(), np.array([1.7, -2.5, 0.0, 200.0]),
             grad=False)
+
+
+# index_select, masked_select, tril/triu, movedim/moveaxis/swapaxes, logical_*, norm: values,
+# gradients and the inputs PyTorch refuses (one line of code each, run in both libraries)
+ADDED_FUNCTIONS = [
+    'L.arange(6.).reshape(2, 3).index_select(1, L.tensor([0, 2, 0]))',
+    'L.arange(6.).reshape(2, 3).index_select(0, L.tensor(1))',
+    'L.arange(6.).reshape(2, 3).index_select(1, L.tensor([3]))',
+    'L.arange(6.).reshape(2, 3).index_select(1, L.tensor([-1]))',
+    'L.arange(6.).reshape(2, 3).index_select(1, L.tensor([[0]]))',
+    'L.arange(6.).reshape(2, 3).index_select(1, L.tensor([0.]))',
+    'L.arange(6.).reshape(2, 3).index_select(1, [0])',
+    'L.arange(6.).reshape(2, 3).index_select(2, L.tensor([0]))',
+    'L.tensor(5.).index_select(0, L.tensor([0]))',
+    'L.arange(6.).reshape(2, 3).index_select(-1, L.tensor([0], dtype=L.int32))',
+    'L.index_select(L.arange(6.).reshape(2, 3), 0, L.tensor([1, 1]))',
+    'L.arange(6.).reshape(2, 3).masked_select(L.arange(6.).reshape(2, 3) > 2)',
+    'L.arange(6.).reshape(2, 3).masked_select(L.tensor([True, False, True]))',
+    'L.arange(6.).reshape(2, 3).masked_select(L.tensor([1, 0, 1]))',
+    'L.masked_select(L.arange(6.).reshape(2, 3), L.ones(2, 2, 3, dtype=L.bool))',
+    'L.arange(6.).reshape(2, 3).masked_select(L.tensor([True, False]))',
+    'L.ones(2, 3).tril()',
+    'L.tril(L.ones(3))',
+    'L.triu(L.ones(2, 3, dtype=L.int64), 1)',
+    'L.tril(L.ones(2, 2, dtype=L.bool))',
+    'L.tril(L.ones(2, 3, 4), -1)',
+    'L.ones(4, 3).triu(-2)',
+    "L.triu(L.ones(3, 3) * float('-inf'), diagonal=1)",
+    'L.ones(2, 3).movedim(0, 0)',
+    'L.movedim(L.ones(2, 3, 4), (0, 1), (2,))',
+    'L.movedim(L.ones(2, 3, 4), (0, 0), (1, 2))',
+    'L.movedim(L.ones(2, 3, 4), (0, 1), (2, 2))',
+    'L.ones(2, 3, 4).movedim(3, 0)',
+    'L.arange(24.).reshape(2, 3, 4).movedim(0, 2)',
+    'L.arange(24.).reshape(2, 3, 4).movedim((0, 1), (2, 0))',
+    'L.arange(24.).reshape(2, 3, 4).movedim(-1, 0)',
+    'L.arange(24.).reshape(2, 3, 4).moveaxis([-1, 0], [0, -1])',
+    'L.moveaxis(L.arange(24.).reshape(2, 3, 4), 1, -1)',
+    'L.swapaxes(L.arange(6.).reshape(2, 3), 0, 1)',
+    'L.arange(6.).reshape(2, 3).swapdims(-1, 0)',
+    'L.logical_and(L.tensor([1, 0]), L.tensor([2., 3]))',
+    'L.logical_not(L.tensor([1., 0]))',
+    'L.tensor([1, 0]).logical_or(L.tensor([0, 0]))',
+    'L.logical_xor(L.tensor([True]), 1)',
+    'L.logical_xor(L.tensor([True, False]), L.tensor([[True], [False]]))',
+    'L.tensor([True, False]).logical_not()',
+    'L.tensor([[3., -4], [0, 0]]).norm(p=2, dim=1)',
+    'L.tensor([[3., -4], [0, 0]]).norm(p=1, dim=1)',
+    'L.tensor([[3., -4], [0, 0]]).norm(p=3, dim=1)',
+    "L.tensor([[3., -4], [0, 0]]).norm(p=float('inf'), dim=1)",
+    "L.tensor([[3., -4], [0, 0]]).norm(p=-float('inf'), dim=1)",
+    'L.tensor([[3., -4], [0, 0]]).norm(p=0, dim=1)',
+    'L.tensor([[3., -4], [0, 0]]).norm(p=0.5, dim=1)',
+    'L.norm(L.tensor([[3., -4], [0, 0]]))',
+    'L.tensor([[3., -4], [0, 0]]).norm(dim=(0, 1))',
+    'L.tensor([[3., -4], [0, 0]]).norm(2, 1, True)',
+    'L.norm(L.tensor([[3., -4], [0, 0]]), dim=0)',
+    'L.tensor([1, 2]).norm()',
+    'L.tensor([1, 2]).norm(dtype=L.float64)',
+    'x = L.tensor([[3., -4], [1, 0.5]], requires_grad=True)\\n'
+     'n = x.norm(p=3)\\n'
+     'g, = L.autograd.grad(n, x, create_graph=True)\\n'
+     'out = (n, g, L.autograd.grad((g * L.tensor([[1., 2], [3, 4]])).sum(), x)[0])',
+    'x = L.tensor([[3., -4], [1, 0.5]], requires_grad=True)\\n'
+     'n = x.norm(p=1, dim=0)\\n'
+     'g, = L.autograd.grad(n.sum(), x)\\n'
+     'out = (n, g)',
+    "x = L.tensor([[3., -4], [1, 0.5]], requires_grad=True)\\n"
+     "n = x.norm(p=float('inf'), dim=0)\\n"
+     "g, = L.autograd.grad(n.sum(), x)\\n"
+     "out = (n, g)",
+    'x = L.arange(6., requires_grad=True)\\n'
+     'y = x.reshape(2, 3).index_select(1, L.tensor([0, 2, 0]))\\n'
+     'y.backward(L.ones(2, 3))\\n'
+     'out = (y, x.grad)',
+    'x = L.arange(6., requires_grad=True)\\n'
+     'y = x.reshape(2, 3).masked_select(L.tensor([True, False, True]))\\n'
+     'y.backward(L.arange(4.))\\n'
+     'out = (y, x.grad)',
+    'x = L.arange(6., requires_grad=True)\\n'
+     'y = x.reshape(2, 3).tril()\\n'
+     'y.backward(L.ones(2, 3))\\n'
+     'out = (y, x.grad)',
+    'x = L.arange(6., requires_grad=True)\\n'
+     'y = x.reshape(2, 3).triu(1)\\n'
+     'y.backward(L.ones(2, 3))\\n'
+     'out = (y, x.grad)',
+    'x = L.arange(6., requires_grad=True)\\n'
+     'y = x.reshape(1, 2, 3).movedim(2, 0)\\n'
+     'y.backward(L.arange(6.).reshape(3, 1, 2))\\n'
+     'out = (y, x.grad, y.is_contiguous())',
+    'x = L.tensor([1., 2], requires_grad=True)\\n'
+     'y = x.masked_select(L.tensor([[True, False], [True, True]]))\\n'
+     'y.backward(L.arange(3.))\\n'
+     'out = (y, x.grad)',
+]
+
+
+@pytest.mark.parametrize("line", ADDED_FUNCTIONS)
+def test_added_functions_match_torch(line):
+    from differential import compare as compare_programs
+
+    def program(L):
+        space = {"L": L}
+        code = line.replace("\\n", "\n")
+        exec(code if "\n" in code else "out = " + code, space)  # noqa: S102
+        return space["out"]
+
+    compare_programs(program, line, rtol=1e-6, atol=1e-7)

@@ -223,6 +223,33 @@ def softmax(x: Tensor, dim: int, dtype: Any = None) -> Tensor:
     return e / sum(e, dim, keepdim=True)
 
 
+def norm(input: Tensor, p: Any = "fro", dim: Any = None, keepdim: bool = False,
+         dtype: Any = None) -> Tensor:
+    """The vector p-norm over ``dim`` (every element when None), as ``torch.norm`` for a
+    number ``p``, ``'fro'`` (2), ``inf`` and ``-inf``. A zero vector has norm 0 and a
+    zero gradient (the root's infinite slope there is masked, as in PyTorch)."""
+    if input.dtype.kind != "f":
+        raise RuntimeError(f"norm: Expected a floating point tensor as input. Got "
+                           f"{input.dtype}")
+    if dtype is not None:
+        input = elementwise.cast(input, np.dtype(dtype))
+    p = 2 if p == "fro" else p
+    if isinstance(p, (str, bool)) or not isinstance(p, (int, float, np.number)):
+        raise NotImplementedError(f"norm: p={p!r} is not supported (a number, 'fro', inf "
+                                  f"or -inf is)")
+    dims = normalize_dims(dim, input.ndim, "norm")
+    magnitude = elementwise.abs(input)
+    if p in (float("inf"), -float("inf")):
+        return (amax if p > 0 else amin)(magnitude, dims, keepdim)
+    if p == 0:
+        return sum(elementwise.cast(input != 0, input.dtype), dims, keepdim)
+    total = sum(magnitude * magnitude if p == 2 else magnitude ** p, dims, keepdim)
+    positive = total > 0
+    safe = selection.where(positive, total, 1.0)
+    root = elementwise.sqrt(safe) if p == 2 else safe ** (1.0 / p)
+    return selection.where(positive, root, 0.0)
+
+
 def _check_not_empty(x: Tensor, op: str, dim: Any, dims: tuple[int, ...],
                      error: type[Exception] = RuntimeError) -> None:
     """PyTorch's errors for a max/min over nothing: no dim given on an empty tensor, or a
