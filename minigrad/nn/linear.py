@@ -85,3 +85,8 @@ class Linear(Module):
     def extra_repr(self) -> str:
         return (f"in_features={self.in_features}, out_features={self.out_features}, "
                 f"bias={self.bias is not None}")
+
+
+class NonDynamicallyQuantizableLinear(Linear):
+    """A Linear under PyTorch's name for ``MultiheadAttention.out_proj`` (PyTorch uses it
+    to keep quantization tools away; here it only makes the model print as PyTorch's)."""

@@ -307,3 +307,15 @@ def test_repr_of_a_custom_module():
             return "size=3"
 
     assert repr(Custom()) == "Custom(\n  size=3\n  (inner): Sequential(\n    (0): ReLU()\n  )\n)"
+
+
+def test_state_dict_is_an_ordered_dict_and_get_parameter_finds_by_path():
+    from collections import OrderedDict
+    model = nn.Sequential(nn.Linear(2, 3), nn.ReLU(), nn.Linear(3, 1))
+    state = model.state_dict()
+    assert type(state) is OrderedDict and list(state) == ["0.weight", "0.bias", "2.weight",
+                                                          "2.bias"]
+    assert model.get_parameter("2.bias") is model[2].bias
+    assert model.get_parameter("0.weight") is model[0].weight
+    with pytest.raises(AttributeError):
+        model.get_parameter("0.nope")
