@@ -108,6 +108,10 @@ def _infer_shape(shape: tuple[int, ...], numel: int, op: str) -> tuple[int, ...]
     bad = len(unknown) > 1 or any(n < -1 for n in shape)
     if unknown and not bad and known and numel % known == 0:
         shape = shape[:unknown[0]] + (numel // known,) + shape[unknown[0] + 1:]
+    elif unknown and not bad and not known:
+        raise RuntimeError(f"{op}: cannot reshape tensor of 0 elements into shape "
+                           f"{list(shape)} because the unspecified dimension size -1 can be "
+                           f"any value and is ambiguous")
     if bad or math.prod(shape) != numel:
         raise RuntimeError(f"{op}: shape {list(shape)} is invalid for input of size {numel}")
     return shape

@@ -225,6 +225,8 @@ def _index_items(index: Any) -> tuple:
 
 
 def _index_item(item: Any) -> Any:
+    if isinstance(item, (str, bytes)):
+        raise TypeError(f"getitem: an index cannot be a {type(item).__name__} ({item!r})")
     if isinstance(item, np.bool_):
         raise IndexError("only integers, slices (`:`), ellipsis (`...`), None and "
                          "long or byte tensors are valid indices, got a NumPy bool")

@@ -8,6 +8,7 @@ from typing import Any
 
 import numpy as np
 
+from ..dtypes import is_number
 from ..internal import array_of, wrap
 from ..tensor import Tensor
 from ._util import broadcast_shape, normalize_dims
@@ -93,8 +94,11 @@ def masked_fill(input: Tensor, mask: Tensor, value: Any) -> Tensor:
             raise RuntimeError(f"masked_fill: only supports a 0-dimensional value tensor, "
                                f"but got tensor with {value.ndim} dimension(s)")
         value = value if value.dtype == input.dtype else value.to(input.dtype)
-    else:
+    elif is_number(value):
         value = wrap(np.asarray(value).astype(input.dtype))
+    else:
+        raise TypeError(f"masked_fill(): argument 'value' must be a Number or a 0-d Tensor, "
+                        f"not {type(value).__name__}")
     return where(mask, value, input)
 
 
