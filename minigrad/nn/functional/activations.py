@@ -88,7 +88,7 @@ def selu(input: Tensor, inplace: bool = False) -> Tensor:
 def celu(input: Tensor, alpha: float = 1.0, inplace: bool = False) -> Tensor:
     """``max(0, x) + min(0, alpha (exp(x / alpha) - 1))``."""
     if alpha == 0:
-        raise ValueError("celu: ZeroDivisionError, alpha cannot be 0")
+        raise RuntimeError("celu: ZeroDivisionError: alpha cannot be 0 for CELU")
     return ops.where(input > 0, input, alpha * _expm1_nonpositive(input / alpha))
 
 
@@ -107,7 +107,8 @@ def gelu(input: Tensor, approximate: str = "none") -> Tensor:
     if approximate == "tanh":
         inner = _SQRT_TWO_OVER_PI * (input + 0.044715 * input * input * input)
         return 0.5 * input * (1 + ops.tanh(inner))
-    raise ValueError(f"gelu: approximate must be 'none' or 'tanh', got {approximate!r}")
+    raise RuntimeError(f"gelu: approximate argument must be either none or tanh, got "
+                       f"{approximate!r}")
 
 
 def silu(input: Tensor, inplace: bool = False) -> Tensor:
