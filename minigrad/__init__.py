@@ -7,7 +7,8 @@ from .size import Size
 from ._printing import set_printoptions
 from . import accelerator, backends, cuda, return_types
 from . import autograd, ops
-from .autograd import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
+from .autograd import (enable_grad, inference_mode, is_grad_enabled, no_grad,
+                       set_grad_enabled)
 from .dtypes import get_default_dtype, promote_types, result_type, set_default_dtype
 from .creation import (arange, as_tensor, empty, empty_like, eye, from_numpy, full,
                        full_like, is_floating_point, is_tensor, linspace, logspace, numel,
@@ -17,6 +18,8 @@ from .random import (Generator, get_rng_state, initial_seed, manual_seed, seed,
                      set_rng_state)
 from .sampling import bernoulli, multinomial, normal
 from .serialization import load, save
+from .tensor_types import (BoolTensor, ByteTensor, CharTensor, DoubleTensor, FloatTensor,
+                           HalfTensor, IntTensor, LongTensor, ShortTensor)
 from . import data, nn, optim, testing, utils, viz
 from . import onnx, safetensors  # optional extras: their packages load on first use
 from .ops import (abs, amax, amin, argmax, argmin, cat, chunk, clamp, cos, exp, flatten,

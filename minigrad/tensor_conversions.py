@@ -64,6 +64,8 @@ class TensorConversions:
             return f"minigrad.{name}Tensor"
         if isinstance(dtype, str):
             dtype = _dtype_of_type_name(dtype)
+        elif isinstance(getattr(dtype, "dtype", None), np.dtype):  # minigrad.FloatTensor
+            dtype = dtype.dtype
         return self.to(dtype)
 
     def type_as(self, other: "Tensor") -> "Tensor":
@@ -77,6 +79,40 @@ class TensorConversions:
     def nelement(self) -> int:
         """The number of elements (as ``numel``)."""
         return self.numel()
+
+    def ndimension(self) -> int:
+        """The number of dims (as ``dim()``)."""
+        return self.ndim
+
+    @property
+    def itemsize(self) -> int:
+        """Bytes per element."""
+        return int(self.dtype.itemsize)
+
+    @property
+    def nbytes(self) -> int:
+        """Bytes of the elements (``numel() * itemsize``)."""
+        return self.numel() * self.itemsize
+
+    def stride(self, dim: int | None = None) -> Any:
+        """Elements to step in memory for one step along each dim (0 where expanded)."""
+        array = self.detach().numpy()
+        strides = tuple(step // array.itemsize for step in array.strides)
+        if dim is None:
+            return strides
+        if not -max(self.ndim, 1) <= dim < max(self.ndim, 1):
+            raise IndexError(f"stride: Dimension out of range (expected to be in range of "
+                             f"[{-max(self.ndim, 1)}, {max(self.ndim, 1) - 1}], but got {dim})")
+        return strides[dim] if self.ndim else 1
+
+    def storage_offset(self) -> int:
+        """Where the first element lies in the memory this tensor shares with its base, in
+        elements."""
+        array = owner = self.detach().numpy()
+        while isinstance(owner.base, np.ndarray):
+            owner = owner.base
+        start = array.__array_interface__["data"][0] - owner.__array_interface__["data"][0]
+        return start // array.itemsize
 
     def is_contiguous(self) -> bool:
         """Whether the elements lie in memory in row-major order without gaps."""

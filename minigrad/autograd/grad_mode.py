@@ -60,6 +60,25 @@ class no_grad(_GradMode):
     mode = False
 
 
+class inference_mode(_GradMode):
+    """PyTorch's inference mode: ``no_grad`` here (PyTorch also marks the tensors made in
+    it as inference tensors; minigrad's tensors are all alike). ``inference_mode(False)``
+    leaves the grad mode as it is.
+
+    Parameters
+    ----------
+    mode : bool
+        True (the default) turns recording off.
+    """
+
+    def __init__(self, mode: bool = True) -> None:
+        self.enabled = bool(mode)
+
+    @property
+    def mode(self) -> bool:  # type: ignore[override]
+        return False if self.enabled else is_grad_enabled()
+
+
 class enable_grad(_GradMode):
     """Enable graph recording, for example inside a ``no_grad`` block."""
 
