@@ -19,6 +19,8 @@ from .random import (Generator, get_rng_state, initial_seed, manual_seed, seed,
                      set_rng_state)
 from .sampling import bernoulli, multinomial, normal
 from .serialization import load, save
+from .tensor_types import (BoolTensor, ByteTensor, CharTensor, DoubleTensor, FloatTensor,
+                           HalfTensor, IntTensor, LongTensor, ShortTensor)
 from . import data, distributions, nn, optim, testing, utils, viz
 from . import onnx, safetensors  # optional extras: their packages load on first use
 from .ops import (abs, amax, amin, argmax, argmin, cat, chunk, clamp, cos, exp, flatten,
@@ -30,6 +32,9 @@ from .ops import (all, allclose, any, argsort, bmm, clone, cumsum, dot, eq, equa
                   nonzero, roll, sort, t, tile, topk, unflatten, unique)
 from .ops import ceil, floor, round, sign, trunc  # noqa: A004
 from .ops import select, unbind
+from .ops import (index_select, logical_and, logical_not, logical_or, logical_xor,
+                  masked_select, movedim, norm, tril, triu)
+from .ops import movedim as moveaxis, transpose as swapaxes, transpose as swapdims
 from .ops import clamp as clip  # PyTorch's alias of clamp
 from .ops.arithmetic import (add, div, floor_divide, mul, pow, remainder, square, sub,
                              true_divide)

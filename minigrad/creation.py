@@ -189,6 +189,8 @@ def arange(start: Any, end: Any = None, step: Any = 1, *, dtype: Any = None,
     start, end, step = (v.item() if isinstance(v, Tensor) else v for v in (start, end, step))
     if step == 0:
         raise RuntimeError("arange: step must be nonzero")
+    if not all(np.isfinite(v) for v in (start, end)):
+        raise RuntimeError(f"arange: unsupported range: {start} -> {end}")
     if (end - start) * step < 0:
         raise RuntimeError(f"arange: upper bound and lower bound inconsistent with step sign "
                            f"(start={start}, end={end}, step={step})")
@@ -207,9 +209,11 @@ def linspace(start: Any, end: Any, steps: int, *, dtype: Any = None, device: Any
     Computed in float64 and rounded once to ``dtype`` (float32 by default), so values may
     differ from PyTorch's in the last bit.
     """
-    if isinstance(steps, bool) or not isinstance(steps, (int, np.integer)) or steps < 0:
-        raise RuntimeError(f"linspace: number of steps must be a non-negative int, got "
-                           f"{steps!r}")
+    if isinstance(steps, bool) or not isinstance(steps, (int, np.integer)):
+        raise TypeError(f"linspace(): argument 'steps' must be int, not "
+                        f"{type(steps).__name__}")
+    if steps < 0:
+        raise RuntimeError(f"linspace: number of steps must be non-negative, got {steps}")
     array = np.linspace(float(start), float(end), int(steps))
     dtype = _float(dtype)
     if dtype.kind in "iu":
@@ -236,7 +240,8 @@ def eye(n: int, m: int | None = None, *, dtype: Any = None, device: Any = None,
 def _random_float(op: str, dtype: Any) -> np.dtype:
     dtype = _float(dtype)
     if dtype.kind != "f":
-        raise RuntimeError(f"{op}: random floats need a floating point dtype, got {dtype}")
+        raise NotImplementedError(f"{op}: random floats need a floating point dtype, got "
+                                  f"{dtype}")  # PyTorch has no kernel for it
     return dtype
 
 

@@ -22,6 +22,7 @@ import zipfile
 import zlib
 from typing import Any, BinaryIO, Callable
 
+from . import devices
 from .internal import array_of, wrap
 import numpy as np
 
@@ -67,12 +68,19 @@ def save(obj: Any, path: str | os.PathLike) -> None:
     atomic_write(path, lambda f: _write_npz(f, arrays))
 
 
-def load(path: str | os.PathLike) -> Any:
+def load(path: str | os.PathLike, map_location: Any = None, *,
+         weights_only: bool | None = None) -> Any:
     """Read an object written by `save`.
 
     Parameters
     ----------
     path : str or os.PathLike
+    map_location : str, device, dict or callable, optional
+        PyTorch's argument: where tensors go. Everything lives on the CPU, so a device
+        (or string) must be the CPU; dicts and callables are accepted and change nothing.
+    weights_only : bool, optional
+        PyTorch's argument, accepted: a checkpoint never holds pickled objects, so loading
+        is always weights-only.
 
     Returns
     -------
@@ -88,6 +96,8 @@ def load(path: str | os.PathLike) -> Any:
         If the file is not a minigrad checkpoint, is corrupt or truncated, or holds
         pickled data. The message names the path.
     """
+    if isinstance(map_location, (str, devices.device)):
+        devices.check_device(map_location, "load")
     path = os.fspath(path)
     if not os.path.isfile(path):
         raise FileNotFoundError(f"load: no such file: {path!r}")

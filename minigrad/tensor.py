@@ -30,6 +30,8 @@ def _to_array(data: Any, dtype: Any = None) -> np.ndarray:
     unless ``set_default_dtype`` changed it); ndarrays and NumPy scalars keep theirs."""
     if isinstance(data, Tensor):
         data = data._data
+    elif isinstance(data, (list, tuple)):
+        data = _tensors_as_scalars(data)
     try:
         if dtype is not None:
             return np.array(data, dtype=np.dtype(dtype))
@@ -46,6 +48,19 @@ def _to_array(data: Any, dtype: Any = None) -> np.ndarray:
         raise TypeError(f"tensor: cannot make a tensor from data of type {type(data).__name__} "
                         f"(NumPy dtype {array.dtype})")
     return array
+
+
+def _tensors_as_scalars(data: Any) -> Any:
+    """Nested data with each Tensor in it as a NumPy scalar of its dtype: PyTorch reads a
+    tensor inside a list as one number (and refuses one of several elements)."""
+    if isinstance(data, Tensor):
+        if data._data.size != 1:
+            raise ValueError("tensor: only one element tensors can be converted to Python "
+                             f"scalars (got one of shape {tuple(data.shape)} in the data)")
+        return data._data.reshape(())[()]
+    if isinstance(data, (list, tuple)):
+        return [_tensors_as_scalars(item) for item in data]
+    return data
 
 
 def _leaf_dtype(data: Any) -> np.dtype:
@@ -80,6 +95,28 @@ def _ragged(data: Any, depth: int = 0) -> Exception | None:
         if found:
             return found
     return None
+
+
+def _is_size(value: Any) -> bool:
+    return isinstance(value, (int, np.integer)) and not isinstance(value, (bool, np.bool_))
+
+
+def _is_no_data(data: Any) -> bool:
+    return isinstance(data, tuple) and not data
+
+
+def _legacy_sizes(data: Any, dtype: Any, requires_grad: Any,
+                  more: tuple) -> tuple[int, ...] | None:
+    """The shape of PyTorch's legacy ``Tensor(d0, d1, ...)`` (two or more ints), or None
+    for the usual ``Tensor(data, dtype, requires_grad)``."""
+    if not (_is_size(data) and _is_size(dtype)):
+        return None
+    sizes = (data, dtype) + ((requires_grad,) if _is_size(requires_grad) else ()) + more
+    if not all(_is_size(n) for n in sizes):
+        raise TypeError(f"Tensor: expected sizes as ints, got {sizes}")
+    if any(n < 0 for n in sizes):
+        raise RuntimeError(f"Tensor: negative dimension in {list(sizes)}")
+    return tuple(int(n) for n in sizes)
 
 
 def _check_grad(t: "Tensor", grad: Any) -> None:
@@ -128,8 +165,14 @@ class Tensor(TensorMethods):
     _grad: "Tensor | None" = None  # see the grad property
     name: str | None = None
 
-    def __init__(self, data: Any, dtype: Any = None, requires_grad: bool = False) -> None:
-        self._data = _to_array(data, dtype)
+    def __init__(self, data: Any = (), dtype: Any = None, requires_grad: bool = False,
+                 *more_sizes: int) -> None:
+        sizes = _legacy_sizes(data, dtype, requires_grad, more_sizes)
+        if sizes is not None:  # PyTorch's legacy Tensor(2, 3): a float tensor of that shape
+            self._data = np.zeros(sizes, get_default_dtype())
+            return
+        self._data = _to_array(data, dtype) if not _is_no_data(data) else \
+            np.zeros(0, get_default_dtype())  # Tensor(), as PyTorch's: empty, float
         if requires_grad:
             self.requires_grad = True
 
@@ -424,6 +467,18 @@ class Tensor(TensorMethods):
     def bool(self) -> "Tensor":
         return self.to(np.bool_)
 
+    def half(self) -> "Tensor":
+        return self.to(np.float16)
+
+    def short(self) -> "Tensor":
+        return self.to(np.int16)
+
+    def char(self) -> "Tensor":
+        return self.to(np.int8)
+
+    def byte(self) -> "Tensor":
+        return self.to(np.uint8)
+
     def clone(self) -> "Tensor":
         return ops.clone(self)
 
@@ -439,6 +494,6 @@ class Tensor(TensorMethods):
 
 
 from .autograd import engine, hooks, views  # noqa: E402  (the engine builds on Tensor)
-from . import ops, tensor_methods  # noqa: E402  (the primitives build on Tensor)
+from . import ops, tensor_inplace, tensor_methods  # noqa: E402  (the primitives build on Tensor)
 
-tensor_methods.ops = ops
+tensor_methods.ops = tensor_inplace.ops = ops

@@ -64,6 +64,8 @@ class TensorConversions:
             return f"minigrad.{name}Tensor"
         if isinstance(dtype, str):
             dtype = _dtype_of_type_name(dtype)
+        elif isinstance(getattr(dtype, "dtype", None), np.dtype):  # minigrad.FloatTensor
+            dtype = dtype.dtype
         return self.to(dtype)
 
     def type_as(self, other: "Tensor") -> "Tensor":

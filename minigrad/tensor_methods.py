@@ -9,15 +9,16 @@ from typing import Any, Iterator, Sequence
 
 import numpy as np
 
-from .tensor_conversions import TensorConversions
+from .tensor_inplace import TensorInPlace
 
 # Set by tensor.py once the primitives can be imported: the one back-edge of the package
 # (Tensor's operators call the ops, and the ops build on Tensor).
 ops: Any = None
 
 
-class TensorMethods(TensorConversions):
-    """Operators, math, reductions, movement and in-place methods of `Tensor`."""
+class TensorMethods(TensorInPlace):
+    """Operators, math, reductions and movement methods of `Tensor` (the in-place ones
+    come from `TensorInPlace`)."""
 
     __slots__ = ()
 
@@ -114,63 +115,6 @@ class TensorMethods(TensorConversions):
             raise TypeError("iteration over a 0-d tensor")
         return (self[i] for i in range(self.shape[0]))
 
-    # --- in-place ---------------------------------------------------------------------
-    def add_(self, other: Any, *, alpha: float = 1) -> "Tensor":
-        return ops.inplace(self, "add_", ops.add, other if alpha == 1 else other * alpha)
-
-    def sub_(self, other: Any, *, alpha: float = 1) -> "Tensor":
-        return ops.inplace(self, "sub_", ops.sub, other if alpha == 1 else other * alpha)
-
-    def mul_(self, other: Any) -> "Tensor":
-        return ops.inplace(self, "mul_", ops.mul, other)
-
-    def div_(self, other: Any) -> "Tensor":
-        return ops.inplace(self, "div_", ops.div, other)
-
-    def clamp_(self, min: Any = None, max: Any = None) -> "Tensor":
-        return ops.inplace(self, "clamp_", lambda x, _: ops.clamp(x, min, max), None)
-
-    def copy_(self, src: Any) -> "Tensor":
-        return ops.inplace(self, "copy_", lambda x, s: ops.where(True, s, x), src)
-
-    def fill_(self, value: Any) -> "Tensor":
-        return ops.inplace(self, "fill_", lambda x, v: ops.where(True, v, x), value)
-
-    def zero_(self) -> "Tensor":
-        return self.fill_(0)
-
-    def abs_(self) -> "Tensor":
-        return ops.inplace(self, "abs_", lambda x, _: ops.abs(x), None)
-
-    def neg_(self) -> "Tensor":
-        return ops.inplace(self, "neg_", lambda x, _: ops.neg(x), None)
-
-    def exp_(self) -> "Tensor":
-        return ops.inplace(self, "exp_", lambda x, _: ops.exp(x), None)
-
-    def log_(self) -> "Tensor":
-        return ops.inplace(self, "log_", lambda x, _: ops.log(x), None)
-
-    def sqrt_(self) -> "Tensor":
-        return ops.inplace(self, "sqrt_", lambda x, _: ops.sqrt(x), None)
-
-    def pow_(self, exponent: Any) -> "Tensor":
-        return ops.inplace(self, "pow_", ops.pow, exponent)
-
-    def sigmoid_(self) -> "Tensor":
-        return ops.inplace(self, "sigmoid_", lambda x, _: ops.sigmoid(x), None)
-
-    def tanh_(self) -> "Tensor":
-        return ops.inplace(self, "tanh_", lambda x, _: ops.tanh(x), None)
-
-    def relu_(self) -> "Tensor":
-        return ops.inplace(self, "relu_", lambda x, _: ops.relu(x), None)
-
-    __iadd__ = add_
-    __isub__ = sub_
-    __imul__ = mul_
-    __itruediv__ = div_
-
     # --- math methods -------------------------------------------------------------------
     def exp(self) -> "Tensor":
         return ops.exp(self)
@@ -220,11 +164,13 @@ class TensorMethods(TensorConversions):
         return ops.matmul(self, other)
 
     # --- reductions ---------------------------------------------------------------------
-    def sum(self, dim: Any = None, keepdim: bool = False) -> "Tensor":
-        return ops.sum(self, dim, keepdim)
+    def sum(self, dim: Any = None, keepdim: bool = False, *,
+            dtype: Any = None) -> "Tensor":
+        return ops.sum(self, dim, keepdim, dtype=dtype)
 
-    def mean(self, dim: Any = None, keepdim: bool = False) -> "Tensor":
-        return ops.mean(self, dim, keepdim)
+    def mean(self, dim: Any = None, keepdim: bool = False, *,
+             dtype: Any = None) -> "Tensor":
+        return ops.mean(self, dim, keepdim, dtype=dtype)
 
     def var(self, dim: Any = None, unbiased: bool = True, keepdim: bool = False, *,
             correction: int | None = None) -> "Tensor":
@@ -234,14 +180,19 @@ class TensorMethods(TensorConversions):
             correction: int | None = None) -> "Tensor":
         return ops.std(self, dim, unbiased, keepdim, correction=correction)
 
-    def prod(self, dim: int | None = None, keepdim: bool = False) -> "Tensor":
-        return ops.prod(self, dim, keepdim)
+    def prod(self, dim: int | None = None, keepdim: bool = False, *,
+             dtype: Any = None) -> "Tensor":
+        return ops.prod(self, dim, keepdim, dtype=dtype)
 
     def amax(self, dim: Any = None, keepdim: bool = False) -> "Tensor":
         return ops.amax(self, dim, keepdim)
 
     def amin(self, dim: Any = None, keepdim: bool = False) -> "Tensor":
         return ops.amin(self, dim, keepdim)
+
+    def norm(self, p: Any = "fro", dim: Any = None, keepdim: bool = False,
+             dtype: Any = None) -> "Tensor":
+        return ops.norm(self, p, dim, keepdim, dtype)
 
     def max(self, dim: Any = None, keepdim: bool = False) -> Any:
         return ops.max(self, dim, keepdim)
@@ -258,11 +209,11 @@ class TensorMethods(TensorConversions):
     def logsumexp(self, dim: Any, keepdim: bool = False) -> "Tensor":
         return ops.logsumexp(self, dim, keepdim)
 
-    def softmax(self, dim: int) -> "Tensor":
-        return ops.softmax(self, dim)
+    def softmax(self, dim: int, dtype: Any = None) -> "Tensor":
+        return ops.softmax(self, dim, dtype)
 
-    def log_softmax(self, dim: int) -> "Tensor":
-        return ops.log_softmax(self, dim)
+    def log_softmax(self, dim: int, dtype: Any = None) -> "Tensor":
+        return ops.log_softmax(self, dim, dtype)
 
     # --- movement -----------------------------------------------------------------------
     def reshape(self, *shape: Any) -> "Tensor":
@@ -276,6 +227,13 @@ class TensorMethods(TensorConversions):
 
     def transpose(self, dim0: int, dim1: int) -> "Tensor":
         return ops.transpose(self, dim0, dim1)
+
+    swapaxes = swapdims = transpose  # PyTorch's aliases
+
+    def movedim(self, source: Any, destination: Any) -> "Tensor":
+        return ops.movedim(self, source, destination)
+
+    moveaxis = movedim
 
     def permute(self, *dims: Any) -> "Tensor":
         return ops.permute(self, ops.shape_arg(dims))
@@ -318,8 +276,20 @@ class TensorMethods(TensorConversions):
     def chunk(self, chunks: int, dim: int = 0) -> tuple["Tensor", ...]:
         return ops.chunk(self, chunks, dim)
 
-    def gather(self, dim: int, index: Any) -> "Tensor":
-        return ops.gather(self, dim, index)
+    def gather(self, dim: int, index: Any, *, sparse_grad: bool = False) -> "Tensor":
+        return ops.gather(self, dim, index, sparse_grad=sparse_grad)
+
+    def index_select(self, dim: int, index: "Tensor") -> "Tensor":
+        return ops.index_select(self, dim, index)
+
+    def masked_select(self, mask: "Tensor") -> "Tensor":
+        return ops.masked_select(self, mask)
+
+    def tril(self, diagonal: int = 0) -> "Tensor":
+        return ops.tril(self, diagonal)
+
+    def triu(self, diagonal: int = 0) -> "Tensor":
+        return ops.triu(self, diagonal)
 
     def unflatten(self, dim: int, sizes: Sequence[int]) -> "Tensor":
         return ops.unflatten(self, dim, sizes)
@@ -392,6 +362,9 @@ class TensorMethods(TensorConversions):
         return ops.cumsum(self, dim, dtype=dtype)
 
     # --- comparisons, tests and masks -----------------------------------------------------
+    def where(self, condition: Any, other: Any) -> "Tensor":
+        return ops.where(condition, self, other)
+
     def eq(self, other: Any) -> "Tensor":
         return ops.eq(self, other)
 
@@ -424,6 +397,18 @@ class TensorMethods(TensorConversions):
 
     def any(self, dim: Any = None, keepdim: bool = False) -> "Tensor":
         return ops.any(self, dim, keepdim)
+
+    def logical_and(self, other: "Tensor") -> "Tensor":
+        return ops.logical_and(self, other)
+
+    def logical_or(self, other: "Tensor") -> "Tensor":
+        return ops.logical_or(self, other)
+
+    def logical_xor(self, other: "Tensor") -> "Tensor":
+        return ops.logical_xor(self, other)
+
+    def logical_not(self) -> "Tensor":
+        return ops.logical_not(self)
 
     def masked_fill(self, mask: "Tensor", value: Any) -> "Tensor":
         return ops.masked_fill(self, mask, value)

@@ -262,3 +262,89 @@ def test_promotion_between_the_small_dtypes_matches_torch(a, b):
     ours = minigrad.ones(2, dtype=getattr(minigrad, a)) + minigrad.ones(2, dtype=getattr(minigrad, b))
     theirs = torch.ones(2, dtype=getattr(torch, a)) + torch.ones(2, dtype=getattr(torch, b))
     assert str(theirs.dtype) == f"torch.{ours.dtype}"
+
+
+# Legacy constructors (Tensor(2, 3), FloatTensor, LongTensor...), tensors inside data,
+# inference_mode and the memory facts (stride, storage_offset, nbytes, itemsize)
+LEGACY_AND_MEMORY = [
+    'L.ones(2, 3).ndimension()',
+    'L.ones(2, 3).stride()',
+    'L.ones(2, 3).t().stride()',
+    'L.ones(2, 3).stride(0)',
+    'L.ones(2, 3).stride(-1)',
+    'L.ones(2, 3).stride(2)',
+    'L.tensor(1.).stride()',
+    'L.ones(2, 1, 3).stride()',
+    'L.ones(3).expand(2, 3).stride()',
+    'L.ones(2, 3).storage_offset()',
+    'L.ones(2, 3)[:, 1].storage_offset()',
+    'L.ones(4, 3)[1:, 1:].storage_offset()',
+    'L.ones(4, 3)[1:, 1:].stride()',
+    'L.ones(4, 3)[::2].stride()',
+    'L.ones(2, 3).nbytes',
+    'L.ones(2, 3, dtype=L.float64).itemsize',
+    'L.ones(2, 3, requires_grad=True).stride()',
+    'x = L.ones(2, requires_grad=True)\\n'
+     'with L.inference_mode():\\n'
+     '    y = x * 2\\n'
+     'out = (y.requires_grad, L.is_grad_enabled())',
+    'x = L.ones(2, requires_grad=True)\\n'
+     'with L.inference_mode(False):\\n'
+     '    y = x * 2\\n'
+     'out = y.requires_grad',
+    'x = L.ones(2, requires_grad=True)\\n'
+     '@L.inference_mode()\\n'
+     'def f(x):\\n'
+     '    return x * 2\\n'
+     'out = f(x).requires_grad',
+    'L.FloatTensor([1, 2])',
+    'L.LongTensor([1.7, 2])',
+    'L.FloatTensor(2, 3).shape',
+    'L.ByteTensor([1, 0])',
+    'L.BoolTensor([1, 0])',
+    'L.DoubleTensor([[1]])',
+    'isinstance(L.ones(2), L.FloatTensor)',
+    'isinstance(L.ones(2), L.LongTensor)',
+    'isinstance(L.ones(2, dtype=L.int64), L.LongTensor)',
+    'L.ones(2).type(L.LongTensor)',
+    'L.ones(2).type(L.DoubleTensor).dtype',
+    'L.ones(2).type(L.FloatTensor).dtype',
+    'L.ones(2, requires_grad=True).type(L.DoubleTensor).requires_grad',
+    'L.IntTensor().shape',
+    'L.LongTensor(3).shape',
+    'L.tensor([L.tensor([1.]), L.tensor([2.])])',
+    'L.tensor([[L.tensor([1.])], [L.tensor([2.])]])',
+    'L.tensor([L.tensor([[1.]]), L.tensor(2.)])',
+    'L.tensor([L.tensor([1., 2])])',
+    'L.tensor([L.tensor(1.), L.tensor(2.)])',
+    'L.tensor([L.tensor(1), L.tensor(2)])',
+    'L.tensor([L.tensor(1, dtype=L.int32), 2])',
+    'L.tensor([L.tensor(1.5, dtype=L.float64), 2])',
+    'L.tensor([L.tensor(True), False])',
+    'L.tensor([L.tensor(1.5, requires_grad=True)])',
+    'L.tensor((L.tensor(1.), 2.5))',
+    'L.tensor([[1, 2], [3]])',
+    'L.tensor([L.tensor(1.), [2.]])',
+    'L.Tensor(2, 3, 4).shape',
+    'L.Tensor()',
+    'L.Tensor(0, 3)',
+    'L.nn.Parameter(L.Tensor(3, 2)).shape',
+    'L.Tensor(2, -1)',
+    'L.Tensor(2, 3).dtype',
+]
+
+
+@pytest.mark.parametrize("line", LEGACY_AND_MEMORY)
+def test_legacy_constructors_and_memory_facts_match_torch(line):
+    pytest.importorskip("torch")
+    from differential import compare
+
+    def program(L):
+        space = {"L": L, "torch": None if L is minigrad else L}
+        code = line.replace("\\n", "\n")
+        exec(code if "\n" in code else "out = " + code, space)  # noqa: S102
+        out = space["out"]
+        is_dtype = isinstance(out, np.dtype) or type(out).__name__ == "dtype"
+        return str(out).replace("torch.", "") if is_dtype else out
+
+    compare(program, line)

@@ -214,3 +214,22 @@ def test_specific_messages(tmp_path):
     _write_header(path, '[1, 2]')
     with pytest.raises(ValueError, match="unrecognised header"):
         load(path)
+
+
+@pytest.mark.parametrize("kwargs", [
+    {"weights_only": True}, {"weights_only": False}, {"map_location": "cpu"},
+    {"map_location": minigrad.device("cpu")}, {"map_location": {"cuda:0": "cpu"}},
+    {"map_location": lambda storage, location: storage}], ids=lambda k: repr(k)[:30])
+def test_load_takes_pytorchs_arguments(tmp_path, kwargs):
+    # the Save and Load tutorial: torch.load("model_weights.pth", weights_only=True)
+    model = minigrad.nn.Linear(2, 3)
+    save(model.state_dict(), tmp_path / "model_weights.pth")
+    state = load(tmp_path / "model_weights.pth", **kwargs)
+    assert str(minigrad.nn.Linear(2, 3).load_state_dict(state)) == \
+        "<All keys matched successfully>"
+
+
+def test_load_to_a_gpu_raises_a_runtime_error_as_pytorch_without_one(tmp_path):
+    save({"a": minigrad.ones(2)}, tmp_path / "x.pth")
+    with pytest.raises(RuntimeError, match="load: .*cuda"):
+        load(tmp_path / "x.pth", map_location="cuda")

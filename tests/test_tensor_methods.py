@@ -353,7 +353,9 @@ def test_a_range_indexes_like_a_list():
 def test_sort_and_topk_results_print_and_unpack_like_torch():
     import pickle
     x = np.array([[3.0, 1.0], [2.0, 5.0]], np.float32)
-    for f in (lambda lib, x: lib.sort(x), lambda lib, x: x.topk(1)):
+    for f in (lambda lib, x: lib.sort(x), lambda lib, x: x.topk(1),
+              lambda lib, x: lib.max(x, 1), lambda lib, x: x.min(0, keepdim=True),
+              lambda lib, x: x.max(dim=-1)):
         ours, theirs = f(minigrad, minigrad.tensor(x)), f(torch, torch.tensor(x))
         assert repr(ours) == repr(theirs).replace("torch", "minigrad") == str(ours)
         values, indices = ours
@@ -379,3 +381,137 @@ def test_strides_and_storage_offsets_of_views_match_torch():
             lib.zeros(2).pin_memory()
         x = lib.zeros(2)
         assert x.share_memory_() is x and not x.is_pinned()
+
+
+def test_softmax_methods_take_a_dtype_as_torch():
+    x = np.array([[1, 2, 3], [4, 0, -1]])
+    compare(torch, lambda lib, x: x.softmax(1, dtype=lib.float64), x, grad=False)
+    compare(torch, lambda lib, x: x.log_softmax(-1, lib.float64), x, grad=False)
+    compare(torch, lambda lib, x: lib.softmax(x, 0, dtype=lib.float64), x, grad=False)
+    compare(torch, lambda lib, x: lib.log_softmax(x, 0), x.astype(np.float64))
+
+
+@pytest.mark.parametrize("name", ["bool", "uint8", "int8", "int16", "int32", "int64",
+                                  "float16", "float32", "float64", "half", "float", "double",
+                                  "short", "int", "long"])
+def test_dtype_names_are_pytorchs(name):
+    mine, theirs = getattr(minigrad, name), getattr(torch, name)
+    assert str(theirs) == f"torch.{np.dtype(mine)}"
+    x = minigrad.tensor([1.7, 2.5, 0.0], dtype=mine)
+    t = torch.tensor([1.7, 2.5, 0.0], dtype=theirs)
+    assert x.tolist() == t.tolist()
+
+
+@pytest.mark.parametrize("method", ["half", "short", "char", "byte", "int", "bool"])
+def test_conversion_methods_match_torch(method):
+    compare(torch, lambda lib, x: getattr(x, method)(), np.array([1.7, -2.5, 0.0, 200.0]),
+            grad=False)
+
+
+# index_select, masked_select, tril/triu, movedim/moveaxis/swapaxes, logical_*, norm: values,
+# gradients and the inputs PyTorch refuses (one line of code each, run in both libraries)
+ADDED_FUNCTIONS = [
+    'L.arange(6.).reshape(2, 3).index_select(1, L.tensor([0, 2, 0]))',
+    'L.arange(6.).reshape(2, 3).index_select(0, L.tensor(1))',
+    'L.arange(6.).reshape(2, 3).index_select(1, L.tensor([3]))',
+    'L.arange(6.).reshape(2, 3).index_select(1, L.tensor([-1]))',
+    'L.arange(6.).reshape(2, 3).index_select(1, L.tensor([[0]]))',
+    'L.arange(6.).reshape(2, 3).index_select(1, L.tensor([0.]))',
+    'L.arange(6.).reshape(2, 3).index_select(1, [0])',
+    'L.arange(6.).reshape(2, 3).index_select(2, L.tensor([0]))',
+    'L.tensor(5.).index_select(0, L.tensor([0]))',
+    'L.arange(6.).reshape(2, 3).index_select(-1, L.tensor([0], dtype=L.int32))',
+    'L.index_select(L.arange(6.).reshape(2, 3), 0, L.tensor([1, 1]))',
+    'L.arange(6.).reshape(2, 3).masked_select(L.arange(6.).reshape(2, 3) > 2)',
+    'L.arange(6.).reshape(2, 3).masked_select(L.tensor([True, False, True]))',
+    'L.arange(6.).reshape(2, 3).masked_select(L.tensor([1, 0, 1]))',
+    'L.masked_select(L.arange(6.).reshape(2, 3), L.ones(2, 2, 3, dtype=L.bool))',
+    'L.arange(6.).reshape(2, 3).masked_select(L.tensor([True, False]))',
+    'L.ones(2, 3).tril()',
+    'L.tril(L.ones(3))',
+    'L.triu(L.ones(2, 3, dtype=L.int64), 1)',
+    'L.tril(L.ones(2, 2, dtype=L.bool))',
+    'L.tril(L.ones(2, 3, 4), -1)',
+    'L.ones(4, 3).triu(-2)',
+    "L.triu(L.ones(3, 3) * float('-inf'), diagonal=1)",
+    'L.ones(2, 3).movedim(0, 0)',
+    'L.movedim(L.ones(2, 3, 4), (0, 1), (2,))',
+    'L.movedim(L.ones(2, 3, 4), (0, 0), (1, 2))',
+    'L.movedim(L.ones(2, 3, 4), (0, 1), (2, 2))',
+    'L.ones(2, 3, 4).movedim(3, 0)',
+    'L.arange(24.).reshape(2, 3, 4).movedim(0, 2)',
+    'L.arange(24.).reshape(2, 3, 4).movedim((0, 1), (2, 0))',
+    'L.arange(24.).reshape(2, 3, 4).movedim(-1, 0)',
+    'L.arange(24.).reshape(2, 3, 4).moveaxis([-1, 0], [0, -1])',
+    'L.moveaxis(L.arange(24.).reshape(2, 3, 4), 1, -1)',
+    'L.swapaxes(L.arange(6.).reshape(2, 3), 0, 1)',
+    'L.arange(6.).reshape(2, 3).swapdims(-1, 0)',
+    'L.logical_and(L.tensor([1, 0]), L.tensor([2., 3]))',
+    'L.logical_not(L.tensor([1., 0]))',
+    'L.tensor([1, 0]).logical_or(L.tensor([0, 0]))',
+    'L.logical_xor(L.tensor([True]), 1)',
+    'L.logical_xor(L.tensor([True, False]), L.tensor([[True], [False]]))',
+    'L.tensor([True, False]).logical_not()',
+    'L.tensor([[3., -4], [0, 0]]).norm(p=2, dim=1)',
+    'L.tensor([[3., -4], [0, 0]]).norm(p=1, dim=1)',
+    'L.tensor([[3., -4], [0, 0]]).norm(p=3, dim=1)',
+    "L.tensor([[3., -4], [0, 0]]).norm(p=float('inf'), dim=1)",
+    "L.tensor([[3., -4], [0, 0]]).norm(p=-float('inf'), dim=1)",
+    'L.tensor([[3., -4], [0, 0]]).norm(p=0, dim=1)',
+    'L.tensor([[3., -4], [0, 0]]).norm(p=0.5, dim=1)',
+    'L.norm(L.tensor([[3., -4], [0, 0]]))',
+    'L.tensor([[3., -4], [0, 0]]).norm(dim=(0, 1))',
+    'L.tensor([[3., -4], [0, 0]]).norm(2, 1, True)',
+    'L.norm(L.tensor([[3., -4], [0, 0]]), dim=0)',
+    'L.tensor([1, 2]).norm()',
+    'L.tensor([1, 2]).norm(dtype=L.float64)',
+    'x = L.tensor([[3., -4], [1, 0.5]], requires_grad=True)\\n'
+     'n = x.norm(p=3)\\n'
+     'g, = L.autograd.grad(n, x, create_graph=True)\\n'
+     'out = (n, g, L.autograd.grad((g * L.tensor([[1., 2], [3, 4]])).sum(), x)[0])',
+    'x = L.tensor([[3., -4], [1, 0.5]], requires_grad=True)\\n'
+     'n = x.norm(p=1, dim=0)\\n'
+     'g, = L.autograd.grad(n.sum(), x)\\n'
+     'out = (n, g)',
+    "x = L.tensor([[3., -4], [1, 0.5]], requires_grad=True)\\n"
+     "n = x.norm(p=float('inf'), dim=0)\\n"
+     "g, = L.autograd.grad(n.sum(), x)\\n"
+     "out = (n, g)",
+    'x = L.arange(6., requires_grad=True)\\n'
+     'y = x.reshape(2, 3).index_select(1, L.tensor([0, 2, 0]))\\n'
+     'y.backward(L.ones(2, 3))\\n'
+     'out = (y, x.grad)',
+    'x = L.arange(6., requires_grad=True)\\n'
+     'y = x.reshape(2, 3).masked_select(L.tensor([True, False, True]))\\n'
+     'y.backward(L.arange(4.))\\n'
+     'out = (y, x.grad)',
+    'x = L.arange(6., requires_grad=True)\\n'
+     'y = x.reshape(2, 3).tril()\\n'
+     'y.backward(L.ones(2, 3))\\n'
+     'out = (y, x.grad)',
+    'x = L.arange(6., requires_grad=True)\\n'
+     'y = x.reshape(2, 3).triu(1)\\n'
+     'y.backward(L.ones(2, 3))\\n'
+     'out = (y, x.grad)',
+    'x = L.arange(6., requires_grad=True)\\n'
+     'y = x.reshape(1, 2, 3).movedim(2, 0)\\n'
+     'y.backward(L.arange(6.).reshape(3, 1, 2))\\n'
+     'out = (y, x.grad, y.is_contiguous())',
+    'x = L.tensor([1., 2], requires_grad=True)\\n'
+     'y = x.masked_select(L.tensor([[True, False], [True, True]]))\\n'
+     'y.backward(L.arange(3.))\\n'
+     'out = (y, x.grad)',
+]
+
+
+@pytest.mark.parametrize("line", ADDED_FUNCTIONS)
+def test_added_functions_match_torch(line):
+    from differential import compare as compare_programs
+
+    def program(L):
+        space = {"L": L}
+        code = line.replace("\\n", "\n")
+        exec(code if "\n" in code else "out = " + code, space)  # noqa: S102
+        return space["out"]
+
+    compare_programs(program, line, rtol=1e-6, atol=1e-7)

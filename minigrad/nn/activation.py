@@ -129,9 +129,9 @@ class Hardtanh(Module):
 
     def __init__(self, min_val: float = -1.0, max_val: float = 1.0, inplace: bool = False) -> None:
         super().__init__()
-        if min_val > max_val:
-            raise ValueError(f"Hardtanh: min_val ({min_val}) cannot be greater than max_val "
-                             f"({max_val})")
+        if min_val > max_val:  # PyTorch asserts it
+            raise AssertionError(f"Hardtanh: max_val ({max_val}) must be greater than min_val "
+                                 f"({min_val})")
         self.min_val, self.max_val, self.inplace = min_val, max_val, inplace
 
     def forward(self, input: Tensor) -> Tensor:
@@ -190,9 +190,7 @@ class GELU(Module):
 
     def __init__(self, approximate: str = "none") -> None:
         super().__init__()
-        if approximate not in ("none", "tanh"):
-            raise ValueError(f"GELU: approximate must be 'none' or 'tanh', got {approximate!r}")
-        self.approximate = approximate
+        self.approximate = approximate  # checked by F.gelu, on the first call (as PyTorch)
 
     def forward(self, input: Tensor) -> Tensor:
         return F.gelu(input, self.approximate)

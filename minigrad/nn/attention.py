@@ -14,7 +14,7 @@ from . import functional as F
 from . import init
 from ._placement import check_device
 from .functional.attention import attention_bias
-from .linear import Linear
+from .linear import NonDynamicallyQuantizableLinear
 from .module import Module
 from .parameter import Parameter
 
@@ -76,7 +76,8 @@ class MultiheadAttention(Module):
             self.v_proj_weight = Parameter(np.empty((embed_dim, self.vdim), dtype))
         self.register_parameter("in_proj_bias", Parameter(np.empty(3 * embed_dim, dtype))
                                 if bias else None)
-        self.out_proj = Linear(embed_dim, embed_dim, bias=bias, dtype=dtype)
+        self.out_proj = NonDynamicallyQuantizableLinear(embed_dim, embed_dim, bias=bias,
+                                                        dtype=dtype)
         self._reset_parameters()
 
     def _reset_parameters(self) -> None:

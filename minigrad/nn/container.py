@@ -116,6 +116,23 @@ class ModuleList(_IndexedModules):
     def __iadd__(self, modules: Iterable[Module]) -> "ModuleList":
         return self.extend(modules)
 
+    def __repr__(self) -> str:
+        """As PyTorch prints a ModuleList: a run of modules that print alike is one line,
+        ``(0-5): 6 x TransformerEncoderLayer(...)``."""
+        texts = [repr(module) for module in self]
+        if not texts:
+            return f"{self._get_name()}()"
+        runs: list[list] = []  # [first index, last index, text]
+        for i, text in enumerate(texts):
+            if runs and runs[-1][2] == text:
+                runs[-1][1] = i
+            else:
+                runs.append([i, i, text])
+        lines = [f"({first}): {text}" if first == last else
+                 f"({first}-{last}): {last - first + 1} x {text}" for first, last, text in runs]
+        body = "".join("\n  " + line.replace("\n", "\n  ") for line in lines)
+        return f"{self._get_name()}({body}\n)"
+
 
 class ModuleDict(Module):
     """A dict of modules whose parameters belong to the owner; keys keep their insertion

@@ -21,6 +21,24 @@ def _tuple(value: Any, n: int) -> Any:
     return value if isinstance(value, str) else tuple(value)
 
 
+
+_PADDING_MODES = {"zeros", "reflect", "replicate", "circular"}
+
+
+def _check_padding(name: str, padding: Any, stride: Any, padding_mode: str) -> None:
+    """PyTorch's ValueErrors at construction: a padding string other than 'valid' or
+    'same', 'same' with a stride, an unknown padding_mode."""
+    if isinstance(padding, str):
+        if padding not in ("valid", "same"):
+            raise ValueError(f"{name}: Invalid padding string {padding!r}, should be one of "
+                             f"{{'valid', 'same'}}")
+        if padding == "same" and any(s != 1 for s in np.atleast_1d(stride)):
+            raise ValueError(f"{name}: padding='same' is not supported for strided "
+                             f"convolutions (stride={stride})")
+    if padding_mode not in _PADDING_MODES:
+        raise ValueError(f"{name}: padding_mode must be one of {sorted(_PADDING_MODES)}, but "
+                         f"got padding_mode={padding_mode!r}")
+
 class _ConvNd(Module):
     """What the convolution layers share: options, weight and bias, and the repr.
 
@@ -40,6 +58,7 @@ class _ConvNd(Module):
         if groups <= 0 or in_channels % groups or out_channels % groups:
             raise ValueError(f"{name}: in_channels ({in_channels}) and out_channels "
                              f"({out_channels}) must both be divisible by groups ({groups})")
+        _check_padding(name, padding, stride, padding_mode)
         if padding_mode != "zeros":
             raise NotImplementedError(f"{name}: only padding_mode='zeros' is supported, got "
                                       f"{padding_mode!r}")

@@ -13,6 +13,7 @@ each graph node remembers which module made it.
 """
 from __future__ import annotations
 
+from collections import OrderedDict
 from collections.abc import Mapping
 from typing import Any, Callable, Iterator, NamedTuple
 
@@ -21,7 +22,7 @@ import numpy as np
 from ..autograd import details, scope
 from ..autograd.hooks import RemovableHandle
 from ..autograd.grad_mode import no_grad
-from ..internal import array_of, replace_array
+from ..internal import array_of, replace_array, wrap
 from ..tensor import Tensor
 from ._placement import check_device, read_to_args
 from .parameter import Parameter
@@ -34,6 +35,14 @@ class IncompatibleKeys(NamedTuple):
 
     missing_keys: list[str]
     unexpected_keys: list[str]
+
+    def __repr__(self) -> str:
+        if not self.missing_keys and not self.unexpected_keys:
+            return "<All keys matched successfully>"  # what PyTorch prints
+        return (f"IncompatibleKeys(missing_keys={self.missing_keys!r}, "
+                f"unexpected_keys={self.unexpected_keys!r})")
+
+    __str__ = __repr__
 
 
 class Module:
@@ -284,6 +293,14 @@ class Module:
             module = child
         return module
 
+    def get_parameter(self, target: str) -> Tensor:
+        """The parameter at dotted path ``target`` (``'0.weight'``)."""
+        path, _, name = target.rpartition(".")
+        module = self.get_submodule(path)
+        if name not in module._parameters:
+            raise AttributeError(f"{type(module).__name__} has no parameter `{name}`")
+        return module._parameters[name]
+
     # --- modes and gradients ------------------------------------------------------------
     def train(self, mode: bool = True) -> "Module":
         """Put this module and every submodule in training mode (or eval mode)."""
@@ -388,11 +405,12 @@ class Module:
             for name, tensor in module._own_state():
                 yield (f"{path}.{name}" if path else name), tensor
 
-    def state_dict(self, prefix: str = "", keep_vars: bool = False) -> dict[str, Tensor]:
-        """Every parameter and persistent buffer by dotted name, as tensors that share
-        memory with the module but are cut from the graph (unless ``keep_vars``)."""
-        return {prefix + name: (t if keep_vars else t.detach()) for name, t in
-                self._state_items()}
+    def state_dict(self, prefix: str = "", keep_vars: bool = False) -> OrderedDict[str, Tensor]:
+        """Every parameter and persistent buffer by dotted name (an OrderedDict, as
+        PyTorch's), as tensors that share memory with the module but are cut from the graph
+        (unless ``keep_vars``)."""
+        return OrderedDict((prefix + name, t if keep_vars else t.detach()) for name, t in
+                           self._state_items())
 
     def load_state_dict(self, state_dict: dict[str, Any], strict: bool = True) -> IncompatibleKeys:
         """Copy values into the parameters and buffers, keeping their dtypes.
@@ -436,7 +454,7 @@ class Module:
         with no_grad():
             for key, target in own.items():
                 if key in state_dict:
-                    target.copy_(_as_array(state_dict[key]))
+                    target.copy_(wrap(_as_array(state_dict[key])))
         return IncompatibleKeys(missing, unexpected)
 
     # --- printing -----------------------------------------------------------------------

@@ -14,6 +14,7 @@ from ..internal import array_of, wrap
 from ..tensor import Tensor
 from . import elementwise
 from ._util import broadcast_shape, operands
+from .inplace import write_out
 
 ROUNDING_MODES = (None, "trunc", "floor")
 
@@ -29,24 +30,30 @@ def _scaled(op: str, input: Any, other: Any, alpha: Any) -> Any:
     return other if alpha == 1 else elementwise.mul(other, alpha)
 
 
-def add(input: Any, other: Any, *, alpha: Any = 1) -> Tensor:
-    """``input + alpha * other`` with broadcasting."""
-    return elementwise.add(input, _scaled("add", input, other, alpha))
+def add(input: Any, other: Any, *, alpha: Any = 1, out: Tensor | None = None) -> Tensor:
+    """``input + alpha * other`` with broadcasting (written into ``out`` if given)."""
+    return write_out("add", elementwise.add(input, _scaled("add", input, other, alpha)), out)
 
 
-def sub(input: Any, other: Any, *, alpha: Any = 1) -> Tensor:
-    """``input - alpha * other`` with broadcasting."""
-    return elementwise.sub(input, _scaled("sub", input, other, alpha))
+def sub(input: Any, other: Any, *, alpha: Any = 1, out: Tensor | None = None) -> Tensor:
+    """``input - alpha * other`` with broadcasting (written into ``out`` if given)."""
+    return write_out("sub", elementwise.sub(input, _scaled("sub", input, other, alpha)), out)
 
 
-def mul(input: Any, other: Any) -> Tensor:
-    """``input * other`` with broadcasting."""
-    return elementwise.mul(input, other)
+def mul(input: Any, other: Any, *, out: Tensor | None = None) -> Tensor:
+    """``input * other`` with broadcasting (written into ``out`` if given)."""
+    return write_out("mul", elementwise.mul(input, other), out)
 
 
-def div(input: Any, other: Any, *, rounding_mode: str | None = None) -> Tensor:
+def div(input: Any, other: Any, *, rounding_mode: str | None = None,
+        out: Tensor | None = None) -> Tensor:
     """``input / other``; ``rounding_mode`` ``"trunc"`` rounds toward zero and ``"floor"``
-    rounds down, keeping integer dtypes (and then has no gradient)."""
+    rounds down, keeping integer dtypes (and then has no gradient). Written into ``out``
+    if given."""
+    return write_out("div", _divide(input, other, rounding_mode), out)
+
+
+def _divide(input: Any, other: Any, rounding_mode: str | None) -> Tensor:
     if rounding_mode not in ROUNDING_MODES:
         raise RuntimeError(f"div expected rounding_mode to be one of None, 'trunc', or "
                            f"'floor' but found {rounding_mode!r}")

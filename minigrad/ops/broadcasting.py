@@ -108,6 +108,10 @@ def _infer_shape(shape: tuple[int, ...], numel: int, op: str) -> tuple[int, ...]
     bad = len(unknown) > 1 or any(n < -1 for n in shape)
     if unknown and not bad and known and numel % known == 0:
         shape = shape[:unknown[0]] + (numel // known,) + shape[unknown[0] + 1:]
+    elif unknown and not bad and not known:
+        raise RuntimeError(f"{op}: cannot reshape tensor of 0 elements into shape "
+                           f"{list(shape)} because the unspecified dimension size -1 can be "
+                           f"any value and is ambiguous")
     if bad or math.prod(shape) != numel:
         raise RuntimeError(f"{op}: shape {list(shape)} is invalid for input of size {numel}")
     return shape
@@ -122,6 +126,11 @@ def expand(x: Tensor, shape: Sequence[int]) -> Tensor:
                            f"greater or equal to the number of dimensions in the tensor "
                            f"({x.ndim})")
     shape = tuple(x.shape[i - lead] if n == -1 and i >= lead else n for i, n in enumerate(shape))
+    for i, n in enumerate(shape):
+        if n < 0:
+            where = "a leading, non-existing dimension" if i < lead else "dimension"
+            raise RuntimeError(f"expand: the expanded size of the tensor ({n}) isn't allowed "
+                               f"in {where} {i} (expanding {list(x.shape)})")
     if any(old != 1 and old != new for old, new in zip(x.shape, shape[lead:])):
         raise RuntimeError(f"expand: the expanded size {list(shape)} does not fit the "
                            f"existing size {list(x.shape)}")
@@ -150,8 +159,11 @@ def _broadcast_axes(big: tuple[int, ...], shape: tuple[int, ...]) -> tuple[int, 
         lead + i for i, n in enumerate(shape) if n == 1 and big[lead + i] != 1)
 
 
-def sum(x: Tensor, dim: Any = None, keepdim: bool = False) -> Tensor:
-    """Sum over ``dim`` (all dims when None); integers and bools add up in int64."""
-    if x.dtype.kind in "biu" and x.dtype != np.int64:
+def sum(x: Tensor, dim: Any = None, keepdim: bool = False, *, dtype: Any = None) -> Tensor:
+    """Sum over ``dim`` (all dims when None); integers and bools add up in int64, unless
+    ``dtype`` (to which ``x`` is cast first) says otherwise."""
+    if dtype is not None:
+        x = x.to(dtype)
+    elif x.dtype.kind in "biu" and x.dtype != np.int64:
         x = x.to(np.int64)
     return Sum.apply(x, normalize_dims(dim, x.ndim, "sum"), keepdim=keepdim)

@@ -223,7 +223,7 @@ def fold(input: Tensor, output_size: Any, kernel_size: Any, dilation: Any = 1,
 def _same_padding(x: Tensor, kernel: Pair, dilation: Pair, stride: Pair) -> tuple[Tensor, Pair]:
     """Pad for 'same': the total is D(K-1); an odd total puts the extra pixel right/bottom."""
     if stride != (1, 1):
-        raise ValueError(f"conv2d: padding='same' is not supported for strided convolutions, "
+        raise RuntimeError(f"conv2d: padding='same' is not supported for strided convolutions, "
                          f"got stride {stride}")
     totals = [d * (k - 1) for k, d in zip(kernel, dilation)]
     even = (totals[0] // 2, totals[1] // 2)
@@ -265,10 +265,11 @@ def conv2d(input: Tensor, weight: Tensor, bias: Tensor | None = None, stride: An
                      groups)
         return movement.squeeze(out, 0)
     if not isinstance(groups, (int, np.integer)) or groups < 1:
-        raise ValueError(f"conv2d: groups must be a positive integer, got {groups!r}")
+        raise RuntimeError(f"conv2d: non-positive groups is not supported, got {groups!r}")
     f, c_per_group, kh, kw = weight.shape
     if f % groups:
-        raise ValueError(f"conv2d: out_channels ({f}) must be divisible by groups ({groups})")
+        raise RuntimeError(f"conv2d: out_channels ({f}) must be divisible by groups "
+                           f"({groups})")
     if input.shape[1] != c_per_group * groups:
         raise RuntimeError(f"Given groups={groups}, weight of size {list(weight.shape)}, "
                            f"expected input{list(input.shape)} to have "
@@ -283,7 +284,7 @@ def conv2d(input: Tensor, weight: Tensor, bias: Tensor | None = None, stride: An
                                f"({t.dtype}) should be the same")
     if isinstance(padding, str):
         if padding not in ("same", "valid"):
-            raise ValueError(f"conv2d: invalid padding string {padding!r}, should be one of "
+            raise RuntimeError(f"conv2d: invalid padding string {padding!r}, should be one of "
                              "'valid', 'same'")
         pad_mode, padding = padding, 0
     else:

@@ -468,7 +468,7 @@ def relu(x: Tensor) -> Tensor:
 def abs(x: Tensor) -> Tensor:
     """``|x|``; the gradient at 0 is 0."""
     if unary_input("abs", x).dtype == np.bool_:
-        raise TypeError("abs: not implemented for bool tensors")
+        raise NotImplementedError("abs: not implemented for bool tensors")
     return Abs.apply(x)
 
 

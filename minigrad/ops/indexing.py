@@ -12,10 +12,11 @@ from typing import Any
 import numpy as np
 
 from ..autograd.function import Function, register
+from ..dtypes import is_number
 from ..internal import array_of, wrap
 from ..tensor import Tensor
-from .broadcasting import sum_to
-from ._util import as_tensor, normalize_dim
+from .broadcasting import expand, sum_to
+from ._util import as_tensor, broadcast_shape, normalize_dim, type_name
 
 
 def _is_int(item: Any) -> bool:
@@ -224,6 +225,8 @@ def _index_items(index: Any) -> tuple:
 
 
 def _index_item(item: Any) -> Any:
+    if isinstance(item, (str, bytes)):
+        raise TypeError(f"getitem: an index cannot be a {type(item).__name__} ({item!r})")
     if isinstance(item, np.bool_):
         raise IndexError("only integers, slices (`:`), ellipsis (`...`), None and "
                          "long or byte tensors are valid indices, got a NumPy bool")
@@ -278,7 +281,12 @@ def reverse(x: Tensor, dims: Any) -> Tensor:
 def prepare_setitem(x: Tensor, index: Any, value: Any) -> tuple[IndexKey, Tensor]:
     """Check that ``value`` fits ``x[index]``; return the index key and the value tensor."""
     key = _as_key(index, x.ndim)
-    value = as_tensor(value, "setitem")
+    if isinstance(value, Tensor) and value.dtype != x.dtype and key.advanced and \
+            not _fills_by_mask(key, value):
+        raise RuntimeError(f"setitem: Index put requires the source and destination dtypes "
+                           f"match, got {x.dtype} for the destination and {value.dtype} for "
+                           f"the source.")
+    value = _setitem_value(x, value)
     target = _checked("setitem", x.shape,
                       lambda: key.read(np.broadcast_to(np.empty((), np.uint8), x.shape)).shape)
     try:
@@ -289,24 +297,81 @@ def prepare_setitem(x: Tensor, index: Any, value: Any) -> tuple[IndexKey, Tensor
     return key, value
 
 
+def _setitem_value(x: Tensor, value: Any) -> Tensor:
+    """The value of ``x[index] = value`` as a tensor: a Tensor as it is, a number in
+    ``x``'s dtype. PyTorch refuses lists, tuples and ndarrays."""
+    if isinstance(value, Tensor):
+        return value
+    if not is_number(value):
+        raise TypeError(f"setitem: can't assign a {type_name(value)} to a {x.type()}")
+    return as_tensor(value, "setitem", dtype=x.dtype)
+
+
+def _fills_by_mask(key: IndexKey, value: Tensor) -> bool:
+    """Whether PyTorch writes ``value`` as a masked fill, converting its dtype: one element
+    written through a single bool mask (not a bool scalar, which PyTorch reads as an
+    index). Other advanced writes need equal dtypes."""
+    arrays = [item for item in key.advanced if isinstance(item, np.ndarray)]
+    return (value.numel() == 1 and len(arrays) == 1 and arrays[0].dtype == np.bool_
+            and arrays[0].ndim > 0)
+
+
 def setitem(x: Tensor, index: Any, value: Any) -> Tensor:
     """A copy of ``x`` with ``value`` written at ``index`` (differentiable in both)."""
     key, value = prepare_setitem(x, index, value)
     return SetItem.apply(x, value, key)
 
 
-def gather(x: Tensor, dim: int, index: Any) -> Tensor:
-    """Pick values along ``dim`` at ``index`` (an integer tensor of x's ndim), as
-    ``torch.gather``."""
+def gather(x: Tensor, dim: int, index: Any, *, sparse_grad: bool = False) -> Tensor:
+    """Pick values along ``dim`` at ``index`` (an integer tensor of x's ndim, each value in
+    ``[0, x.shape[dim])``: PyTorch does not wrap negative ones), as ``torch.gather``.
+    ``sparse_grad`` is accepted for PyTorch's signature; the gradient is always dense."""
     index = array_of(index) if isinstance(index, Tensor) else np.asarray(index)
     dim = normalize_dim(dim, x.ndim, "gather")
     if index.dtype.kind not in "iu" or index.ndim != x.ndim:
         raise RuntimeError(f"gather: index must be an integer tensor with the same number of "
                            f"dims as the input ({x.ndim}), got dtype {index.dtype} and shape "
                            f"{tuple(index.shape)}")
-    if index.size and (index.min() < -x.shape[dim] or index.max() >= x.shape[dim]):
-        raise IndexError(f"gather: index out of range for dim {dim} of size {x.shape[dim]}")
+    if index.size and (index.min() < 0 or index.max() >= x.shape[dim]):
+        bad = index.min() if index.min() < 0 else index.max()
+        raise RuntimeError(f"gather: index {bad} is out of bounds for dimension {dim} with "
+                           f"size {x.shape[dim]}")
     if any(i > n for d, (i, n) in enumerate(zip(index.shape, x.shape)) if d != dim):
         raise RuntimeError(f"gather: size of index {tuple(index.shape)} must not exceed the "
                            f"input's {tuple(x.shape)} in the dims other than {dim}")
     return Gather.apply(x, dim, index)
+
+
+def index_select(input: Tensor, dim: int, index: Tensor) -> Tensor:
+    """The slices of ``input`` along ``dim`` at ``index`` (a 0-d or 1-d int32/int64 tensor
+    with values in ``[0, input.shape[dim])``), as ``torch.index_select``."""
+    if not isinstance(index, Tensor):
+        raise TypeError(f"index_select(): argument 'index' (position 2) must be Tensor, not "
+                        f"{type_name(index)}")
+    dim = normalize_dim(dim, input.ndim, "index_select")
+    if index.ndim > 1:
+        raise IndexError(f"index_select: Index is supposed to be a vector, got shape "
+                         f"{tuple(index.shape)}")
+    if index.dtype not in (np.int32, np.int64):
+        raise RuntimeError(f"index_select: Expected dtype int32 or int64 for index, got "
+                           f"{index.dtype}")
+    positions = array_of(index).reshape(-1)
+    size = input.shape[dim] if input.ndim else 1
+    if positions.size and (positions.min() < 0 or positions.max() >= size):
+        bad = positions.min() if positions.min() < 0 else positions.max()
+        raise RuntimeError(f"index_select: index {bad} is out of bounds for dimension {dim} "
+                           f"with size {size}")
+    if input.ndim == 0:
+        return getitem(input, ())
+    return getitem(input, (slice(None),) * dim + (positions,))
+
+
+def masked_select(input: Tensor, mask: Tensor) -> Tensor:
+    """The elements of ``input`` where the bool ``mask`` is True, as a 1-d tensor; the two
+    broadcast against each other first."""
+    if not isinstance(mask, Tensor) or mask.dtype != np.bool_:
+        raise RuntimeError(f"masked_select: expected BoolTensor for mask, got "
+                           f"{getattr(mask, 'dtype', type_name(mask))}")
+    shape = broadcast_shape("masked_select", input.shape, mask.shape)
+    values = input if tuple(input.shape) == shape else expand(input, shape)
+    return getitem(values, np.broadcast_to(array_of(mask), shape))

@@ -12,6 +12,7 @@ region's gradient to the in-place op and the rest to the base's old history.
 """
 from __future__ import annotations
 
+import warnings
 from typing import Any, Callable
 
 import numpy as np
@@ -22,7 +23,9 @@ from ..autograd import views
 from ..internal import (adopt_history, array_of, mark_modified, replace_array, view_of,
                         wrap)
 from ..tensor import Tensor
+from ..dtypes import is_number
 from . import elementwise, indexing
+from ._util import type_name
 
 
 @register("copy_slices")
@@ -101,13 +104,22 @@ def _writable(t: Tensor, op: str) -> np.ndarray:
     return array
 
 
+# Copies and fills convert to the tensor's dtype (float to int truncates, as in PyTorch);
+# arithmetic refuses a result that would need a cast to a lower kind (float into int).
+_CONVERTING = {"copy_", "fill_"}
+
+
+def _check_cast(self: Tensor, op: str, dtype: np.dtype) -> None:
+    if op not in _CONVERTING and not np.can_cast(dtype, self.dtype, "same_kind"):
+        raise RuntimeError(f"{op}: result type {dtype} can't be cast to the desired "
+                           f"output type {self.dtype}")
+
+
 def _write(self: Tensor, op: str, values: np.ndarray) -> None:
     if values.shape != self.shape:
         raise RuntimeError(f"{op}: output with shape {list(self.shape)} doesn't match the "
                            f"broadcast shape {list(values.shape)}")
-    if not np.can_cast(values.dtype, self.dtype, "same_kind"):
-        raise RuntimeError(f"{op}: result type {values.dtype} can't be cast to the desired "
-                           f"output type {self.dtype}")
+    _check_cast(self, op, values.dtype)
     np.copyto(_writable(self, op), values, casting="unsafe")
     mark_modified(self)
 
@@ -124,6 +136,7 @@ def inplace(self: Tensor, op: str, compute: Callable[[Tensor, Any], Tensor], oth
         return self
     out = compute(elementwise.clone(self), other)
     if out.dtype != self.dtype:
+        _check_cast(self, op, out.dtype)
         out = out.to(self.dtype)
     (store or (lambda values: _write(self, op, values)))(array_of(out))
     adopt_history(self, out)
@@ -132,6 +145,50 @@ def inplace(self: Tensor, op: str, compute: Callable[[Tensor, Any], Tensor], oth
         base, path = viewed
         adopt_history(base, CopySlices.apply(base, self, path))
     return self
+
+
+def write_out(op: str, result: Tensor, out: Tensor | None) -> Tensor:
+    """``result`` written into ``out``, PyTorch's ``out=`` argument (``result`` itself
+    when ``out`` is None). ``out`` keeps its dtype and takes the result's shape; the
+    write is not recorded, so PyTorch refuses it when a gradient would be wanted."""
+    if out is None:
+        return result
+    if not isinstance(out, Tensor):
+        raise TypeError(f"{op}(): argument 'out' must be Tensor, not {type_name(out)}")
+    if is_grad_enabled() and (result.requires_grad or out.requires_grad):
+        raise RuntimeError(f"{op}(): functions with out=... arguments don't support "
+                           f"automatic differentiation, but one of the arguments requires "
+                           f"grad.")
+    if out.shape != result.shape:
+        if out.numel():
+            warnings.warn(f"{op}: an output with one or more elements was resized since it "
+                          f"had shape {list(out.shape)}, which does not match the required "
+                          f"output shape {list(result.shape)}", UserWarning, stacklevel=3)
+        replace_array(out, np.empty(result.shape, out.dtype))
+    _write(out, op, array_of(result))
+    return out
+
+
+def copy_(self: Tensor, src: Any) -> Tensor:
+    """``self.copy_(src)``: ``src`` (a Tensor or a number) broadcast to ``self``'s shape
+    and converted to its dtype, as PyTorch's copy (a float copied into an int tensor is
+    truncated)."""
+    if not isinstance(src, Tensor) and not is_number(src):
+        raise TypeError(f"copy_(): argument 'other' (position 1) must be Tensor, not "
+                        f"{type_name(src)}")
+    return inplace(self, "copy_", lambda x, s: elementwise.where(True, s, x), src)
+
+
+def fill_(self: Tensor, value: Any) -> Tensor:
+    """``self.fill_(value)``: every element set to ``value`` (a number or a 0-d Tensor),
+    converted to ``self``'s dtype."""
+    if isinstance(value, Tensor) and value.ndim != 0:
+        raise RuntimeError(f"fill_ only supports 0-dimension value tensor but got tensor "
+                           f"with {value.ndim} dimensions.")
+    if not isinstance(value, Tensor) and not is_number(value):
+        raise TypeError(f"fill_(): argument 'value' (position 1) must be Number, not "
+                        f"{type_name(value)}")
+    return inplace(self, "fill_", lambda x, v: elementwise.where(True, v, x), value)
 
 
 def setitem_(self: Tensor, index: Any, value: Any) -> None:

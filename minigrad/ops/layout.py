@@ -1,16 +1,20 @@
 """Rearranging elements, built from the movement and indexing primitives: ``flip``,
-``roll``, ``repeat``, ``tile``, ``unflatten`` and ``t``. Their gradients come from the
-primitives they are made of.
+``roll``, ``repeat``, ``tile``, ``unflatten``, ``t``, ``movedim``, ``tril`` and ``triu``.
+Their gradients come from the primitives they are made of.
 """
 from __future__ import annotations
 
 from typing import Any, Sequence
 
+import numpy as np
+
+from ..internal import wrap
 from ..tensor import Tensor
 from ._util import normalize_dim
 from .elementwise import clone
 from .indexing import reverse
-from .movement import cat, expand, narrow, reshape, transpose
+from .movement import cat, expand, narrow, permute, reshape, transpose
+from .selection import where
 
 
 def flip(input: Tensor, dims: Sequence[int]) -> Tensor:
@@ -94,3 +98,46 @@ def t(input: Tensor) -> Tensor:
         raise RuntimeError(f"t() expects a tensor with <= 2 dimensions, but self is "
                            f"{input.ndim}D")
     return transpose(input, 0, 1) if input.ndim == 2 else input
+
+
+def movedim(input: Tensor, source: Any, destination: Any) -> Tensor:
+    """Move the dims ``source`` to the positions ``destination`` (ints or sequences of
+    equal length); the other dims keep their order. A view, as a permute."""
+    source = (source,) if isinstance(source, int) else tuple(source)
+    destination = (destination,) if isinstance(destination, int) else tuple(destination)
+    if len(source) != len(destination):
+        raise RuntimeError(f"movedim: Invalid source or destination dims: source ({source} "
+                           f"dims) should contain the same number of dims as destination "
+                           f"({destination} dims)")
+    src = [normalize_dim(d, input.ndim, "movedim") for d in source]
+    dst = [normalize_dim(d, input.ndim, "movedim") for d in destination]
+    for name, dims in (("source", src), ("destination", dst)):
+        if len(set(dims)) != len(dims):
+            raise RuntimeError(f"movedim: repeated dim in `{name}` ({list(dims)})")
+    rest = iter(d for d in range(input.ndim) if d not in src)
+    placed = dict(zip(dst, src))
+    return permute(input, tuple(placed[i] if i in placed else next(rest)
+                                for i in range(input.ndim)))
+
+
+def tril(input: Tensor, diagonal: int = 0) -> Tensor:
+    """The lower triangle of the last two dims (on and below ``diagonal``), zeros above."""
+    return where(wrap(_triangle(input, "tril", diagonal)), input, _zero(input))
+
+
+def triu(input: Tensor, diagonal: int = 0) -> Tensor:
+    """The upper triangle of the last two dims (on and above ``diagonal``), zeros below."""
+    return where(wrap(~_triangle(input, "triu", diagonal - 1)), input, _zero(input))
+
+
+def _triangle(input: Tensor, op: str, diagonal: int) -> np.ndarray:
+    """True on and below ``diagonal`` of the last two dims of ``input``."""
+    if input.ndim < 2:
+        raise RuntimeError(f"{op}: input tensor must have at least 2 dimensions, got shape "
+                           f"{tuple(input.shape)}")
+    rows, cols = input.shape[-2:]
+    return np.tri(rows, cols, diagonal, dtype=bool)
+
+
+def _zero(input: Tensor) -> Tensor:
+    return wrap(np.zeros((), input.dtype))

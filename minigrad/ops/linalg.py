@@ -10,6 +10,7 @@ from ..tensor import Tensor
 from . import movement
 from .broadcasting import sum_to, sum_to_array
 from ._util import as_tensor, broadcast_shape, check_same_dtype, type_name
+from .inplace import write_out
 
 
 @register("matmul")
@@ -45,13 +46,18 @@ class MatMul(Function):
         return gx, gy
 
 
-def matmul(a: Any, b: Any) -> Tensor:
+def matmul(a: Any, b: Any, *, out: Tensor | None = None) -> Tensor:
     """Matrix product with NumPy's rules: 1-D operands are promoted to a row or column and
-    the added dim is removed afterwards; batch dims broadcast.
+    the added dim is removed afterwards; batch dims broadcast. Written into ``out`` if
+    given.
 
     Both operands must have the same dtype: as in PyTorch, matmul does not promote (a
     float64 array meeting a float32 weight raises instead of silently computing in float64).
     """
+    return write_out("matmul", _matmul(a, b), out)
+
+
+def _matmul(a: Any, b: Any) -> Tensor:
     if not all(isinstance(v, (Tensor, np.ndarray)) for v in (a, b)):
         raise TypeError(f"matmul: unsupported operand types {type_name(a)} and {type_name(b)}")
     a, b = as_tensor(a, "matmul"), as_tensor(b, "matmul")
@@ -74,7 +80,7 @@ def matmul(a: Any, b: Any) -> Tensor:
     return out
 
 
-def mm(input: Tensor, mat2: Tensor) -> Tensor:
+def mm(input: Tensor, mat2: Tensor, *, out: Tensor | None = None) -> Tensor:
     """The product of two matrices, (n, m) @ (m, p); no broadcasting."""
     for name, t in (("self", input), ("mat2", mat2)):
         if t.ndim != 2:
@@ -83,10 +89,10 @@ def mm(input: Tensor, mat2: Tensor) -> Tensor:
         raise RuntimeError(f"mm: mat1 and mat2 shapes cannot be multiplied "
                            f"({input.shape[0]}x{input.shape[1]} and "
                            f"{mat2.shape[0]}x{mat2.shape[1]})")
-    return matmul(input, mat2)
+    return matmul(input, mat2, out=out)
 
 
-def bmm(input: Tensor, mat2: Tensor) -> Tensor:
+def bmm(input: Tensor, mat2: Tensor, *, out: Tensor | None = None) -> Tensor:
     """Batched matrix product, (b, n, m) @ (b, m, p); no broadcasting."""
     for name, t in (("batch1", input), ("batch2", mat2)):
         if t.ndim != 3:
@@ -96,7 +102,7 @@ def bmm(input: Tensor, mat2: Tensor) -> Tensor:
     if list(mat2.shape[:2]) != expected:
         raise RuntimeError(f"bmm: Expected size for first two dimensions of batch2 tensor to "
                            f"be: {expected} but got: {list(mat2.shape[:2])}.")
-    return matmul(input, mat2)
+    return matmul(input, mat2, out=out)
 
 
 def dot(input: Tensor, tensor: Tensor) -> Tensor:

@@ -8,6 +8,7 @@ from typing import Any
 
 import numpy as np
 
+from ..dtypes import is_number
 from ..internal import array_of, wrap
 from ..tensor import Tensor
 from ._util import broadcast_shape, normalize_dims
@@ -93,8 +94,11 @@ def masked_fill(input: Tensor, mask: Tensor, value: Any) -> Tensor:
             raise RuntimeError(f"masked_fill: only supports a 0-dimensional value tensor, "
                                f"but got tensor with {value.ndim} dimension(s)")
         value = value if value.dtype == input.dtype else value.to(input.dtype)
-    else:
+    elif is_number(value):
         value = wrap(np.asarray(value).astype(input.dtype))
+    else:
+        raise TypeError(f"masked_fill(): argument 'value' must be a Number or a 0-d Tensor, "
+                        f"not {type(value).__name__}")
     return where(mask, value, input)
 
 
@@ -142,3 +146,37 @@ def nonzero(input: Tensor, *, as_tuple: bool = False) -> Any:
     columns = np.stack(found, axis=1) if array.ndim else np.zeros((len(found[0]), 0),
                                                                      np.int64)
     return wrap(columns)
+
+
+def logical_and(input: Tensor, other: Tensor) -> Tensor:
+    """True where both are non-zero (a bool tensor; any dtypes, broadcast)."""
+    return _logical(np.logical_and, "logical_and", input, other)
+
+
+def logical_or(input: Tensor, other: Tensor) -> Tensor:
+    """True where either is non-zero."""
+    return _logical(np.logical_or, "logical_or", input, other)
+
+
+def logical_xor(input: Tensor, other: Tensor) -> Tensor:
+    """True where exactly one is non-zero."""
+    return _logical(np.logical_xor, "logical_xor", input, other)
+
+
+def logical_not(input: Tensor) -> Tensor:
+    """True where ``input`` is zero."""
+    _tensor_argument("logical_not", "input", 1, input)
+    return wrap(np.logical_not(array_of(input)))
+
+
+def _logical(ufunc: np.ufunc, op: str, input: Tensor, other: Tensor) -> Tensor:
+    _tensor_argument(op, "input", 1, input)
+    _tensor_argument(op, "other", 2, other)
+    broadcast_shape(op, input.shape, other.shape)
+    return wrap(ufunc(array_of(input), array_of(other)))
+
+
+def _tensor_argument(op: str, name: str, position: int, value: Any) -> None:
+    if not isinstance(value, Tensor):
+        raise TypeError(f"{op}(): argument '{name}' (position {position}) must be Tensor, "
+                        f"not {type(value).__name__}")

@@ -14,6 +14,7 @@ import numpy as np
 from ..autograd import views
 from ..autograd.function import Function, register
 from ..dtypes import result_type
+from ..internal import wrap
 from ..tensor import Tensor
 from . import indexing
 from .broadcasting import expand, reshape, view  # noqa: F401  (re-exported: movement's public face)
@@ -46,14 +47,24 @@ class Cat(Function):
 
     @staticmethod
     def forward(ctx, *arrays, dim=0):
-        ctx.dim, ctx.sizes = dim, [a.shape[dim] for a in arrays]
-        return np.concatenate(arrays, axis=dim)
+        skipped = [_skipped(a.shape, arrays) for a in arrays]
+        ctx.dim, ctx.sizes = dim, [0 if s else a.shape[dim] for a, s in zip(arrays, skipped)]
+        ctx.skipped = skipped
+        return np.concatenate([a for a, s in zip(arrays, skipped) if not s], axis=dim)
 
     @staticmethod
     def backward(ctx, g):
         starts = np.cumsum([0] + ctx.sizes[:-1])
-        return tuple(narrow(g, ctx.dim, int(s), n) if need else None
-                     for s, n, need in zip(starts, ctx.sizes, ctx.needs_input_grad))
+        return tuple(None if not need else
+                     wrap(np.zeros(0, g.dtype)) if skip else narrow(g, ctx.dim, int(s), n)
+                     for s, n, need, skip in zip(starts, ctx.sizes, ctx.needs_input_grad,
+                                                 ctx.skipped))
+
+
+def _skipped(shape: tuple, arrays: Sequence[Any]) -> bool:
+    """Whether ``cat`` leaves out a tensor of this shape: PyTorch still accepts an empty
+    1-d tensor (shape (0,)) beside tensors of any shape, and skips it."""
+    return tuple(shape) == (0,) and any(tuple(a.shape) != (0,) for a in arrays)
 
 
 @register("pad")
@@ -115,27 +126,47 @@ def unsqueeze(x: Tensor, dim: int) -> Tensor:
 
 def narrow(x: Tensor, dim: int, start: int, length: int) -> Tensor:
     """``length`` elements of ``dim`` starting at ``start`` (a slice)."""
+    if x.ndim == 0:
+        raise RuntimeError("narrow: narrow() cannot be applied to a 0-dim tensor.")
     dim = normalize_dim(dim, x.ndim, "narrow")
-    if not (0 <= start and length >= 0 and start + length <= x.shape[dim]):
-        raise IndexError(f"narrow: start ({start}) + length ({length}) exceeds dimension "
-                         f"size ({x.shape[dim]}) of dim {dim}")
+    start, length, n = _int_arg(start, "start"), _int_arg(length, "length"), x.shape[dim]
+    if not -n <= start <= n:
+        raise IndexError(f"narrow: start out of range (expected to be in range of [{-n}, "
+                         f"{n}], but got {start})")
+    start = start + n if start < 0 else start
+    if length < 0:
+        raise RuntimeError("narrow: narrow(): length must be non-negative.")
+    if start + length > n:
+        raise RuntimeError(f"narrow: start ({start}) + length ({length}) exceeds dimension "
+                           f"size ({n}) of dim {dim}.")
     return indexing.getitem(x, (slice(None),) * dim + (slice(start, start + length),))
+
+
+def _int_arg(value: Any, name: str) -> int:
+    """An int argument of ``narrow``: an int or a 0-d integer tensor, as PyTorch takes."""
+    if isinstance(value, Tensor) and value.ndim == 0 and value.dtype.kind in "iu":
+        return int(value.item())
+    if isinstance(value, (int, np.integer)) and not isinstance(value, bool):
+        return int(value)
+    raise TypeError(f"narrow(): argument '{name}' must be int, not {type_name(value)}")
 
 
 def cat(tensors: Sequence[Tensor], dim: int = 0) -> Tensor:
     """Join tensors along an existing dim; the other dims must match."""
     tensors = _joinable("cat", tensors)
-    first = tensors[0]
-    if first.ndim == 0:
-        raise RuntimeError("cat: zero-dimensional tensor (at position 0) cannot be "
-                           "concatenated")
-    dim = normalize_dim(dim, first.ndim, "cat")
     for i, t in enumerate(tensors):
+        if t.ndim == 0:
+            raise RuntimeError(f"cat: zero-dimensional tensor (at position {i}) cannot be "
+                               f"concatenated")
+    kept = [(i, t) for i, t in enumerate(tensors) if not _skipped(t.shape, tensors)]
+    first_i, first = kept[0]
+    dim = normalize_dim(dim, first.ndim, "cat")
+    for i, t in kept:
         if t.ndim != first.ndim or any(a != b for d, (a, b) in
                                        enumerate(zip(t.shape, first.shape)) if d != dim):
             raise RuntimeError(f"cat: sizes of tensors must match except in dimension {dim}; "
-                               f"tensor 0 has shape {tuple(first.shape)} but tensor {i} has "
-                               f"shape {tuple(t.shape)}")
+                               f"tensor {first_i} has shape {tuple(first.shape)} but tensor "
+                               f"{i} has shape {tuple(t.shape)}")
     return Cat.apply(*tensors, dim=dim)
 
 

@@ -216,7 +216,7 @@ def _pool_geometry(x: Tensor, kernel_size: Any, stride: Any, padding: Any, dilat
     check_positive(dilation, "dilation", op)
     check_positive(padding, "padding", op, minimum=0)
     if any(p > k // 2 for p, k in zip(padding, kernel)):
-        raise ValueError(f"{op}: pad should be at most half of kernel size, but got "
+        raise RuntimeError(f"{op}: pad should be at most half of kernel size, but got "
                          f"pad={tuple(padding)} and kernel_size={tuple(kernel)}")
     out = output_size(x.shape[-2:], kernel, stride, padding, dilation, op, ceil_mode)
     return kernel, stride, padding, dilation, out
@@ -321,7 +321,7 @@ def avg_pool2d(input: Tensor, kernel_size: Any, stride: Any = None, padding: Any
         x, kernel_size, stride, padding, 1, ceil_mode, "avg_pool2d")
     if divisor_override is not None:
         if divisor_override == 0:
-            raise ValueError("avg_pool2d: divisor_override must be non-zero")
+            raise RuntimeError("avg_pool2d: divisor_override must be non-zero")
         divisor = np.full(out, float(divisor_override))
     else:
         divisor = _divisor(x.shape[2:], kernel, stride, padding, out, count_include_pad)

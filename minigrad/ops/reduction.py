@@ -6,10 +6,11 @@ Every reduction takes ``dim`` (an int, a tuple or None for all) and ``keepdim``.
 from __future__ import annotations
 
 import builtins
-from typing import Any, NamedTuple
+from typing import Any
 
 import numpy as np
 
+from .. import return_types
 from ..autograd.function import Function, register
 from ..internal import array_of, wrap
 from ..tensor import Tensor
@@ -56,8 +57,11 @@ def _count(x: Tensor, dims: tuple[int, ...]) -> int:
     return int(np.prod([x.shape[d] for d in dims], dtype=np.int64))
 
 
-def mean(x: Tensor, dim: Any = None, keepdim: bool = False) -> Tensor:
-    """Arithmetic mean over ``dim``."""
+def mean(x: Tensor, dim: Any = None, keepdim: bool = False, *, dtype: Any = None) -> Tensor:
+    """Arithmetic mean over ``dim``; ``dtype`` casts ``x`` first (an integer ``x`` needs
+    a float one)."""
+    if dtype is not None:
+        x = x.to(dtype)
     _check_float(x, "mean")
     dims = normalize_dims(dim, x.ndim, "mean")
     return Sum.apply(x, dims, keepdim=keepdim) / _count(x, dims)
@@ -86,13 +90,16 @@ def std(x: Tensor, dim: Any = None, unbiased: bool = True, keepdim: bool = False
     return selection.where(zero, 0.0, elementwise.sqrt(safe))
 
 
-def prod(x: Tensor, dim: int | None = None, keepdim: bool = False) -> Tensor:
-    """Product over ``dim`` (all elements when None).
+def prod(x: Tensor, dim: int | None = None, keepdim: bool = False, *,
+         dtype: Any = None) -> Tensor:
+    """Product over ``dim`` (all elements when None); ``dtype`` casts ``x`` first.
 
     Built as a tree of pairwise products, so its gradient is exact even where some
     elements are zero.
     """
-    if x.dtype.kind in "biu" and x.dtype != np.int64:
+    if dtype is not None:
+        x = x.to(dtype)
+    elif x.dtype.kind in "biu" and x.dtype != np.int64:
         x = x.to(np.int64)  # as in PyTorch: integer products are int64
     if dim is None:
         out = prod(movement.reshape(x, (-1,)), 0)
@@ -125,13 +132,6 @@ def amin(x: Tensor, dim: Any = None, keepdim: bool = False) -> Tensor:
     return Amin.apply(x, dims, keepdim=keepdim)
 
 
-class ValuesIndices(NamedTuple):
-    """What ``max(dim=...)`` and ``min(dim=...)`` return, as in PyTorch."""
-
-    values: Tensor
-    indices: Tensor
-
-
 def _select(x: Tensor, dim: Any, keepdim: bool, op: str, find: Any) -> Any:
     if isinstance(dim, Tensor):  # max(x, other), as torch.max: the elementwise maximum
         return (selection.maximum if op == "max" else selection.minimum)(x, dim)
@@ -140,13 +140,14 @@ def _select(x: Tensor, dim: Any, keepdim: bool, op: str, find: Any) -> Any:
         return (amax if op == "max" else amin)(x)
     dim = normalize_dim(dim, x.ndim, op)
     _check_not_empty(x, op, dim, (dim,))
+    pair = return_types.max if op == "max" else return_types.min
     if x.ndim == 0:  # dim 0 or -1 of a 0-d tensor: the value itself, at index 0
-        return ValuesIndices(x * 1, wrap(np.zeros((), np.int64)))
+        return pair(x * 1, wrap(np.zeros((), np.int64)))
     index = wrap(find(array_of(x), axis=dim, keepdims=True))
     values = indexing.gather(x, dim, index)
     if not keepdim:
         values, index = movement.squeeze(values, dim), movement.squeeze(index, dim)
-    return ValuesIndices(values, index)
+    return pair(values, index)
 
 
 def max(x: Tensor, dim: int | None = None, keepdim: bool = False) -> Any:
@@ -171,6 +172,8 @@ def argmin(x: Tensor, dim: int | None = None, keepdim: bool = False) -> Tensor:
 
 
 def _arg(find: Any, x: Tensor, dim: int | None, keepdim: bool, op: str) -> Tensor:
+    if x.dtype == np.bool_:
+        raise RuntimeError(f"{op}: {op}() does not support bool input")
     if dim is None:
         _check_not_empty(x, op, None, (), IndexError)
         return wrap(np.asarray(find(array_of(x)), dtype=np.int64))
@@ -191,17 +194,60 @@ def logsumexp(x: Tensor, dim: Any, keepdim: bool = False) -> Tensor:
     return out if keepdim else movement.squeeze(out, dims)
 
 
-def log_softmax(x: Tensor, dim: int) -> Tensor:
-    """``x - logsumexp(x, dim)``: stable for logits of any size."""
+def softmax_input(x: Tensor, dtype: Any, op: str) -> Tensor:
+    """``x`` cast to ``dtype`` when given; without it an integer or bool ``x`` raises
+    ``NotImplementedError``, as PyTorch's softmax kernels do."""
+    if dtype is not None:
+        return elementwise.cast(x, np.dtype(dtype))
+    if x.dtype.kind != "f":
+        raise NotImplementedError(f"{op}: not implemented for {x.dtype} input (shape "
+                                  f"{tuple(x.shape)}); convert it with .float() or pass "
+                                  f"dtype=minigrad.float32")
+    return x
+
+
+def log_softmax(x: Tensor, dim: int, dtype: Any = None) -> Tensor:
+    """``x - logsumexp(x, dim)``: stable for logits of any size. ``dtype`` casts ``x``
+    first (an integer ``x`` needs it)."""
+    x = softmax_input(x, dtype, "log_softmax")
     return x - logsumexp(x, dim, keepdim=True)
 
 
-def softmax(x: Tensor, dim: int) -> Tensor:
-    """``exp(x) / sum(exp(x))`` along ``dim``, computed after subtracting the maximum."""
+def softmax(x: Tensor, dim: int, dtype: Any = None) -> Tensor:
+    """``exp(x) / sum(exp(x))`` along ``dim``, computed after subtracting the maximum.
+    ``dtype`` casts ``x`` first (an integer ``x`` needs it)."""
+    x = softmax_input(x, dtype, "softmax")
     shift = wrap(np.max(array_of(x), axis=normalize_dim(dim, x.ndim, "softmax"),
                                 keepdims=True))
     e = elementwise.exp(x - shift)
     return e / sum(e, dim, keepdim=True)
+
+
+def norm(input: Tensor, p: Any = "fro", dim: Any = None, keepdim: bool = False,
+         dtype: Any = None) -> Tensor:
+    """The vector p-norm over ``dim`` (every element when None), as ``torch.norm`` for a
+    number ``p``, ``'fro'`` (2), ``inf`` and ``-inf``. A zero vector has norm 0 and a
+    zero gradient (the root's infinite slope there is masked, as in PyTorch)."""
+    if input.dtype.kind != "f":
+        raise RuntimeError(f"norm: Expected a floating point tensor as input. Got "
+                           f"{input.dtype}")
+    if dtype is not None:
+        input = elementwise.cast(input, np.dtype(dtype))
+    p = 2 if p == "fro" else p
+    if isinstance(p, (str, bool)) or not isinstance(p, (int, float, np.number)):
+        raise NotImplementedError(f"norm: p={p!r} is not supported (a number, 'fro', inf "
+                                  f"or -inf is)")
+    dims = normalize_dims(dim, input.ndim, "norm")
+    magnitude = elementwise.abs(input)
+    if p in (float("inf"), -float("inf")):
+        return (amax if p > 0 else amin)(magnitude, dims, keepdim)
+    if p == 0:
+        return sum(elementwise.cast(input != 0, input.dtype), dims, keepdim)
+    total = sum(magnitude * magnitude if p == 2 else magnitude ** p, dims, keepdim)
+    positive = total > 0
+    safe = selection.where(positive, total, 1.0)
+    root = elementwise.sqrt(safe) if p == 2 else safe ** (1.0 / p)
+    return selection.where(positive, root, 0.0)
 
 
 def _check_not_empty(x: Tensor, op: str, dim: Any, dims: tuple[int, ...],

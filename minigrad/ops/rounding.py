@@ -79,6 +79,9 @@ def _apply(cls: type[_Step], input: Tensor) -> Tensor:
 
 def round(input: Tensor, *, decimals: int = 0) -> Tensor:
     """Round to ``decimals`` decimal places (halves to even); the gradient is 0."""
+    if not isinstance(decimals, (int, np.integer)):
+        raise TypeError(f"round(): argument 'decimals' must be int, not "
+                        f"{type(decimals).__name__}")
     if decimals == 0:
         return _apply(Round, input)
     if input.dtype.kind != "f":

@@ -126,14 +126,26 @@ class Where(Function):
 
 
 # --- public functions ------------------------------------------------------------
-def maximum(a: Any, b: Any) -> Tensor:
-    """Elementwise maximum; at a tie the gradient is split evenly between both inputs."""
-    return binary(Maximum, a, b)
+def maximum(a: Tensor, b: Tensor) -> Tensor:
+    """Elementwise maximum of two tensors; at a tie the gradient is split evenly between
+    both inputs."""
+    return binary(Maximum, *_two_tensors("maximum", a, b))
 
 
-def minimum(a: Any, b: Any) -> Tensor:
-    """Elementwise minimum; at a tie the gradient is split evenly between both inputs."""
-    return binary(Minimum, a, b)
+def minimum(a: Tensor, b: Tensor) -> Tensor:
+    """Elementwise minimum of two tensors; at a tie the gradient is split evenly between
+    both inputs."""
+    return binary(Minimum, *_two_tensors("minimum", a, b))
+
+
+def _two_tensors(op: str, a: Any, b: Any) -> tuple[Tensor, Tensor]:
+    """PyTorch's maximum and minimum take tensors only (a number raises a TypeError;
+    ``clamp`` is the form that takes numbers)."""
+    for name, position, value in (("input", 1, a), ("other", 2, b)):
+        if not isinstance(value, Tensor):
+            raise TypeError(f"{op}(): argument '{name}' (position {position}) must be "
+                            f"Tensor, not {type_name(value)}")
+    return a, b
 
 
 def clamp(x: Tensor, min: Any = None, max: Any = None) -> Tensor:
@@ -156,9 +168,16 @@ def clamp(x: Tensor, min: Any = None, max: Any = None) -> Tensor:
     return Clamp.apply(x, *(None if b is None else array_of(b)[()] for b in (low, high)))
 
 
-def where(condition: Any, x: Any, y: Any) -> Tensor:
+def where(condition: Any, x: Any = None, y: Any = None) -> Any:
     """Pick from ``x`` where ``condition`` is true and from ``y`` elsewhere; ``x`` and
-    ``y`` are promoted to one dtype."""
+    ``y`` are promoted to one dtype. ``where(condition)`` alone is
+    ``nonzero(condition, as_tuple=True)``, as in PyTorch."""
+    if x is None and y is None and isinstance(condition, Tensor):
+        found = np.nonzero(np.atleast_1d(array_of(condition)))
+        return tuple(wrap(i.astype(np.int64)) for i in found)
+    if x is None or y is None:
+        raise TypeError("where() takes a condition alone or a condition, input and other; "
+                        "got only one of input and other")
     if isinstance(condition, Tensor):
         cond = array_of(condition)
     elif isinstance(condition, (bool, np.bool_, np.ndarray)):
@@ -187,8 +206,8 @@ def bitwise(ufunc: np.ufunc, a: Any, b: Any) -> Tensor:
     integers), outside the graph, as in PyTorch."""
     a, b = operands(ufunc.__name__, a, b)
     if a.dtype.kind == "f":
-        raise TypeError(f"{ufunc.__name__}: only integer and bool tensors are supported, "
-                        f"got {a.dtype}")
+        raise NotImplementedError(f"{ufunc.__name__}: only integer and bool tensors are "
+                                  f"supported, got {a.dtype}")
     broadcast_shape(ufunc.__name__, a.shape, b.shape)
     return wrap(ufunc(array_of(a), array_of(b)))
 
@@ -197,5 +216,6 @@ def bitwise_not(x: Tensor) -> Tensor:
     """``~x``: logical not of a bool tensor, bitwise not of an integer one; no gradient."""
     x = unary_input("bitwise_not", x)
     if x.dtype.kind == "f":
-        raise TypeError(f"bitwise_not: ~ is only defined for integer and bool tensors, got {x.dtype}")
+        raise TypeError(f"bitwise_not: ~ (operator.invert) is only implemented on integer "
+                        f"and Boolean-type tensors, got {x.dtype}")
     return wrap(np.invert(array_of(x)))

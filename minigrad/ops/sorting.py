@@ -52,6 +52,8 @@ def topk(input: Tensor, k: int, dim: int = -1, largest: bool = True,
          sorted: bool = True) -> return_types.topk:
     """``(values, indices)`` of the ``k`` largest (or smallest) elements along ``dim``,
     in sorted order (``sorted=False`` gives them sorted as well)."""
+    if input.dtype == np.bool_:
+        raise RuntimeError("topk: topk does not support bool dtypes on CPU")
     size = input.shape[normalize_dim(dim, input.ndim, "topk")] if input.ndim else 1
     if not 0 <= k <= size:
         raise RuntimeError(f"topk: selected index k out of range (k={k}, but dimension "

@@ -33,9 +33,10 @@ def pair(value: Any, name: str, op: str) -> Pair:
 
 
 def check_positive(value: Pair, name: str, op: str, minimum: int = 1) -> None:
-    """Raise a ValueError naming ``op`` and ``name`` when a component is below ``minimum``."""
+    """Raise PyTorch's RuntimeError, naming ``op`` and ``name``, when a component is below
+    ``minimum``."""
     if min(value) < minimum:
-        raise ValueError(f"{op}: {name} must be at least {minimum}, got {tuple(value)}")
+        raise RuntimeError(f"{op}: {name} must be at least {minimum}, got {tuple(value)}")
 
 
 def check_image(x: Any, op: str, allow_unbatched: bool = True) -> None:
@@ -43,7 +44,7 @@ def check_image(x: Any, op: str, allow_unbatched: bool = True) -> None:
     if not isinstance(x, Tensor):
         raise TypeError(f"{op}: expected input to be a Tensor, got {type(x).__name__}")
     if x.ndim != 4 and not (allow_unbatched and x.ndim == 3):
-        raise ValueError(f"Expected 3D (unbatched) or 4D (batched) input to {op}, but got "
+        raise RuntimeError(f"Expected 3D (unbatched) or 4D (batched) input to {op}, but got "
                          f"input of size: {list(x.shape)}")
     if x.dtype.kind != "f":
         raise TypeError(f"{op}: expected a floating point input, got {x.dtype}")

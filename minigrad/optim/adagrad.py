@@ -37,13 +37,14 @@ class Adagrad(Optimizer):
     """
 
     def __init__(self, params: Iterable[Tensor] | Iterable[dict], lr: float = 1e-2,
-                 lr_decay: float = 0.0, weight_decay: float = 0.0,
-                 initial_accumulator_value: float = 0.0, eps: float = 1e-10,
+                 lr_decay: float = 0, weight_decay: float = 0,
+                 initial_accumulator_value: float = 0, eps: float = 1e-10,
                  foreach: bool | None = None, *, maximize: bool = False,
                  differentiable: bool = False, fused: bool | None = None) -> None:
-        super().__init__(params, dict(lr=lr, lr_decay=lr_decay, weight_decay=weight_decay,
+        super().__init__(params, dict(lr=lr, lr_decay=lr_decay, eps=eps,
+                                      weight_decay=weight_decay,
                                       initial_accumulator_value=initial_accumulator_value,
-                                      eps=eps, foreach=foreach, maximize=maximize,
+                                      foreach=foreach, maximize=maximize,
                                       differentiable=differentiable, fused=fused))
 
     def _check_options(self, group: dict[str, Any]) -> None:
@@ -91,12 +92,12 @@ class Adadelta(Optimizer):
     """
 
     def __init__(self, params: Iterable[Tensor] | Iterable[dict], lr: float = 1.0,
-                 rho: float = 0.9, eps: float = 1e-6, weight_decay: float = 0.0,
+                 rho: float = 0.9, eps: float = 1e-6, weight_decay: float = 0,
                  foreach: bool | None = None, *, capturable: bool = False,
                  maximize: bool = False, differentiable: bool = False) -> None:
         super().__init__(params, dict(lr=lr, rho=rho, eps=eps, weight_decay=weight_decay,
-                                      foreach=foreach, capturable=capturable,
-                                      maximize=maximize, differentiable=differentiable))
+                                      maximize=maximize, capturable=capturable,
+                                      foreach=foreach, differentiable=differentiable))
 
     def _check_options(self, group: dict[str, Any]) -> None:
         super()._check_options(group)

@@ -73,3 +73,16 @@ def test_module_list_registers_its_modules():
     assert len(net.layers) == 6 and isinstance(net.layers[-1], nn.Tanh)
     assert isinstance(net.layers[:2], nn.ModuleList)
     assert net(minigrad.randn(1, 2)).shape == (1, 2)
+
+
+@pytest.mark.parametrize("make", [
+    lambda nn: nn.ModuleList([nn.ReLU(), nn.ReLU(), nn.Tanh(), nn.ReLU(), nn.ReLU()]),
+    lambda nn: nn.ModuleList([nn.Sequential(nn.ReLU(), nn.Linear(2, 2)) for _ in range(3)]),
+    lambda nn: nn.ModuleList(), lambda nn: nn.ModuleList([nn.Linear(2, 2)]),
+    lambda nn: nn.Sequential(nn.ReLU(), nn.ReLU()),
+    lambda nn: nn.TransformerEncoder(nn.TransformerEncoderLayer(4, 2, 8), 2),
+], ids=["runs", "nested", "empty", "one", "Sequential does not fold", "TransformerEncoder"])
+def test_modules_print_as_pytorchs(make):
+    # a ModuleList folds a run of modules that print alike: "(0-5): 6 x Layer(...)"
+    torch = pytest.importorskip("torch")
+    assert repr(make(nn)) == repr(make(torch.nn))

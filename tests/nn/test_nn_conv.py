@@ -47,3 +47,17 @@ def test_conv2d_argument_checks():
         nn.Conv2d(3, 4, 3, groups=2)
     with pytest.raises(NotImplementedError, match="padding_mode"):
         nn.Conv2d(3, 4, 3, padding_mode="reflect")
+
+
+@pytest.mark.parametrize("make, pattern", [
+    (lambda nn: nn.Conv2d(1, 2, 3, padding="same", stride=(1, 2)), "strided"),
+    (lambda nn: nn.Conv1d(1, 2, 3, padding="same", stride=2), "strided"),
+    (lambda nn: nn.Conv2d(1, 2, 3, padding="full"), "Invalid padding string 'full'"),
+    (lambda nn: nn.Conv2d(1, 2, 3, padding_mode="bad"), "padding_mode must be one of"),
+], ids=["same strided", "same strided 1d", "padding string", "padding_mode"])
+def test_conv_arguments_pytorch_refuses_at_construction(make, pattern):
+    with pytest.raises(ValueError, match=pattern):
+        make(nn)
+    torch = pytest.importorskip("torch")
+    with pytest.raises(ValueError):
+        make(torch.nn)

@@ -141,6 +141,14 @@ def test_load_state_dict_round_trip_gives_the_same_outputs():
     assert not np.shares_memory(a.head.weight.detach().numpy(), b.head.weight.detach().numpy())
 
 
+def test_load_state_dict_result_prints_as_pytorchs():
+    m = nn.Linear(2, 3)
+    assert repr(m.load_state_dict(m.state_dict())) == "<All keys matched successfully>"
+    assert str(m.load_state_dict(m.state_dict())) == "<All keys matched successfully>"
+    partial = m.load_state_dict({"weight": minigrad.zeros(3, 2)}, strict=False)
+    assert repr(partial) == "IncompatibleKeys(missing_keys=['bias'], unexpected_keys=[])"
+
+
 def test_load_state_dict_keeps_dtype_and_parameter_identity():
     m = nn.Linear(2, 3)
     weight = m.weight
@@ -299,3 +307,15 @@ def test_repr_of_a_custom_module():
             return "size=3"
 
     assert repr(Custom()) == "Custom(\n  size=3\n  (inner): Sequential(\n    (0): ReLU()\n  )\n)"
+
+
+def test_state_dict_is_an_ordered_dict_and_get_parameter_finds_by_path():
+    from collections import OrderedDict
+    model = nn.Sequential(nn.Linear(2, 3), nn.ReLU(), nn.Linear(3, 1))
+    state = model.state_dict()
+    assert type(state) is OrderedDict and list(state) == ["0.weight", "0.bias", "2.weight",
+                                                          "2.bias"]
+    assert model.get_parameter("2.bias") is model[2].bias
+    assert model.get_parameter("0.weight") is model[0].weight
+    with pytest.raises(AttributeError):
+        model.get_parameter("0.nope")

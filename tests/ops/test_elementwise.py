@@ -214,6 +214,23 @@ def test_where_needs_a_bool_condition():
         ops.where(minigrad.tensor([1, 0]), leaf([1.0, 2.0]), 0.0)
 
 
+WHERE_FORMS = {
+    "condition alone": lambda L: L.where(L.tensor([[True, False], [True, True]])),
+    "int condition alone": lambda L: L.where(L.tensor([[1, 0], [2, 0]])),
+    "0-d condition alone": lambda L: L.where(L.tensor(True)),
+    "condition and input only": lambda L: L.where(L.tensor([True]), L.ones(1)),
+    "Tensor.where": lambda L: L.ones(2).where(L.tensor([True, False]), L.zeros(2)),
+    "Tensor.where with a number": lambda L: L.ones(2).where(L.tensor([True, False]), 5),
+}
+
+
+@needs_torch
+@pytest.mark.parametrize("name", sorted(WHERE_FORMS))
+def test_where_forms_as_pytorch(name):
+    from differential import compare
+    compare(WHERE_FORMS[name], name)
+
+
 @pytest.mark.parametrize("op, reference", [
     (lambda a, b: a == b, np.equal), (lambda a, b: a != b, np.not_equal),
     (lambda a, b: a < b, np.less), (lambda a, b: a <= b, np.less_equal),
@@ -263,7 +280,7 @@ FLOAT32_OPS = {
     "x * 2.5": lambda t: t * 2.5, "x / 3": lambda t: t / 3, "2 - x": lambda t: 2 - t,
     "x ** 2": lambda t: t ** 2, "2 ** x": lambda t: 2 ** t, "exp": ops.exp,
     "sigmoid": ops.sigmoid, "tanh": ops.tanh, "relu": ops.relu, "abs": ops.abs,
-    "clamp": lambda t: t.clamp(0.1, 0.2), "maximum 0.5": lambda t: ops.maximum(t, 0.5),
+    "clamp": lambda t: t.clamp(0.1, 0.2), "maximum 0.5": lambda t: ops.maximum(t, minigrad.tensor(0.5)),
     "where": lambda t: ops.where(t > 0.5, t, 0.0), "sqrt": ops.sqrt, "log": ops.log,
 }
 
@@ -355,8 +372,8 @@ def test_where_matches_torch(data):
 @needs_torch
 def test_ties_match_torch():
     x = np.array([3.0, 1.0, 3.0])
-    against_torch(lambda t: ops.maximum(t, 3.0), lambda t: torch.maximum(t, torch.tensor(3.0,
-                  dtype=torch.float64)), x)
+    against_torch(lambda t: ops.maximum(t, minigrad.tensor(3.0, dtype=np.float64)),
+                  lambda t: torch.maximum(t, torch.tensor(3.0, dtype=torch.float64)), x)
     against_torch(lambda t: ops.relu(t - 3), lambda t: torch.relu(t - 3), x)
     against_torch(lambda t: ops.abs(t - 3), lambda t: torch.abs(t - 3), x)
     against_torch(lambda t: ops.clamp(t, 1.0, 3.0), lambda t: torch.clamp(t, 1.0, 3.0), x)

@@ -185,3 +185,24 @@ def test_repeated_indices_add_up_their_gradients():
         y[[1, 1], [0, 0]] = 5.0
         return x.grad, y
     compare(program)
+
+
+@pytest.mark.parametrize("index, value", [
+    ("([0, 1], 0)", "lib.tensor([1.5, 2.5])"), ("([0, 1], 0)", "lib.tensor(1.5)"),
+    ("x > 2", "lib.tensor(1.5)"), ("x > 2", "lib.tensor([1.5])"),
+    ("x > 2", "lib.tensor([1.5, 2.5, 3.5])"), ("(lib.tensor([True, False]), 0)", "lib.tensor(1.5)"),
+    ("(..., lib.tensor([True, False, True]))", "lib.tensor(1.5)"),
+    ("lib.tensor([True, False])", "lib.tensor([1.5, 2.5, 3.5])"), ("lib.tensor(True)", "lib.tensor(1.5)"),
+    ("[0, 1]", "lib.tensor(1, dtype=lib.int32)"), ("0", "lib.tensor([1.5, 2.5, 3.5])"),
+    ("(None, 0)", "lib.tensor([1.5, 2.5, 3.5])"), ("[0, 1]", "2.7"), ("x > 2", "True"),
+    ("[0, 1]", "[1.5, 2.5, 3.5]"), ("0", "(1, 2, 3)"), ("slice(0, 1)", "np.ones(3)"),
+    ("[0, 1]", "None"),
+], ids=lambda text: text.replace("lib.", ""))
+def test_setitem_of_another_dtype_converts_or_refuses_as_pytorch(index, value):
+    # index_put_ needs equal dtypes, except one element through a single bool mask (a masked
+    # fill); basic indexing copies; numbers convert; lists, tuples and arrays are refused
+    def program(lib):
+        space = {**namespace(lib), "x": lib.arange(6).reshape(2, 3)}
+        exec(f"x[{index}] = {value}", space)  # noqa: S102
+        return space["x"]
+    compare(program, f"x[{index}] = {value}")

@@ -216,3 +216,153 @@ def test_unrelated_inplace_changes_do_not_trip_the_check():
         y.add_(1.0)
     w.sum().backward()
     np.testing.assert_array_equal(x.grad.numpy(), [1.0, 1.0])
+
+
+# --- dtypes: copies convert, arithmetic refuses a downcast (against PyTorch) ------------------
+def _filled(L, method, *args):
+    x = L.zeros(3, dtype=L.int64)
+    getattr(x, method)(*args)
+    return x
+
+
+DTYPE_PROGRAMS = {
+    "fill_ float into int": lambda L: _filled(L, "fill_", 2.7),
+    "fill_ negative float into int": lambda L: _filled(L, "fill_", -3.9),
+    "fill_ 0-d float64 tensor into float32": lambda L: L.zeros(3).fill_(
+        L.tensor(2.5, dtype=L.float64)),
+    "fill_ int into bool": lambda L: L.zeros(2, dtype=L.tensor([True]).dtype).fill_(2),
+    "fill_ 1-d tensor": lambda L: L.zeros(3).fill_(L.tensor([2.0])),
+    "fill_ a list": lambda L: L.zeros(3).fill_([2.0]),
+    "copy_ float into int": lambda L: _filled(L, "copy_", L.tensor([1.7, -2.5, 3.9])),
+    "copy_ float64 into int32": lambda L: L.zeros(3, dtype=L.int32).copy_(
+        L.tensor([1.5, -2.5, 3.9], dtype=L.float64)),
+    "copy_ float into bool": lambda L: L.tensor([True, True, False]).copy_(
+        L.tensor([0.5, 0.0, 2.0])),
+    "copy_ bool into float": lambda L: L.zeros(3).copy_(L.tensor([True, False, True])),
+    "copy_ a number": lambda L: L.zeros(3).copy_(1.5),
+    "copy_ an ndarray": lambda L: L.zeros(3).copy_(np.ones(3)),
+    "copy_ of a float into an int view": lambda L: L.arange(6).reshape(2, 3)[:, 1].fill_(2.5),
+    "copy_ a float that requires grad into int": lambda L: _filled(
+        L, "copy_", L.ones(3, requires_grad=True) * 2.7),
+    "add_ a float that requires grad to int": lambda L: _filled(
+        L, "add_", L.ones(3, requires_grad=True)),
+}
+
+
+@needs_torch
+@pytest.mark.parametrize("name", sorted(DTYPE_PROGRAMS))
+def test_copies_convert_the_dtype_and_arithmetic_refuses_a_downcast(name):
+    from differential import compare
+    compare(DTYPE_PROGRAMS[name], name)
+
+
+@needs_torch
+def test_fill_and_copy_gradients_in_another_dtype_are_pytorchs():
+    def program(L):
+        value = L.tensor(2.0, requires_grad=True)
+        src = L.tensor([1.0, 2.0, 3.0], dtype=L.float64, requires_grad=True)
+        a, b = L.zeros(3) * 1, L.zeros(3) * 1
+        a.fill_(value)
+        b.copy_(src)
+        (a * b * b).sum().backward()
+        return a, b, value.grad, src.grad
+
+    from differential import compare
+    compare(program, "fill_ and copy_ with gradients")
+
+
+def _augmented(L, op, start, other):
+    x = L.tensor(start)
+    alias = x
+    exec(f"x {op}= other")  # noqa: S102  (the operator is the test's parameter)
+    return alias  # PyTorch's augmented assignments write into x: the alias sees them
+
+
+AUGMENTED = {
+    "//= int": lambda L: _augmented(L, "//", [7, -7, 3], 2),
+    "%= int": lambda L: _augmented(L, "%", [7, -7, 3], 2),
+    "**= float": lambda L: _augmented(L, "**", [3.0, 2.0], 2),
+    "**= tensor": lambda L: _augmented(L, "**", [3.0, 2.0], L.tensor([1.0, 2.0])),
+    "&= int": lambda L: _augmented(L, "&", [3, 6], 2),
+    "|= int": lambda L: _augmented(L, "|", [1, 4], 2),
+    "^= int": lambda L: _augmented(L, "^", [1, 3], 3),
+    "|= bool": lambda L: _augmented(L, "|", [True, False], L.tensor([False, True])),
+    "**= 0.5 into int": lambda L: _augmented(L, "**", [4, 9], 0.5),
+    "//= 2.5 into int": lambda L: _augmented(L, "//", [4, 9], 2.5),
+    "&= into float": lambda L: _augmented(L, "&", [4.0], 1),
+    "div_ floor": lambda L: L.tensor([7, -7]).div_(2, rounding_mode="floor"),
+    "div_ trunc": lambda L: L.tensor([7.0, -7.0]).div_(2, rounding_mode="trunc"),
+    "div_ of ints": lambda L: L.tensor([7, -7]).div_(2),
+}
+
+
+@needs_torch
+@pytest.mark.parametrize("name", sorted(AUGMENTED))
+def test_augmented_assignments_write_in_place_as_pytorch(name):
+    from differential import compare
+    compare(AUGMENTED[name], name)
+
+
+@needs_torch
+def test_augmented_power_and_remainder_in_the_graph():
+    def program(L):
+        x = L.tensor([3.0, 5.0], requires_grad=True)
+        y = x * 1
+        y **= 2
+        z = x * 1
+        z %= 2
+        (y + z).sum().backward()
+        return y, z, x.grad
+
+    from differential import compare
+    compare(program)
+
+
+# --- out= (the Tensors tutorial: torch.matmul(a, b, out=c), torch.mul(a, b, out=c)) ----------
+def _into(L, call, out):
+    result = call(L, out)
+    return result, out, result is out
+
+
+OUT_PROGRAMS = {
+    "matmul": lambda L: _into(L, lambda L, o: L.matmul(L.ones(2, 3), L.ones(3, 2), out=o),
+                              L.zeros(2, 2)),
+    "mul": lambda L: _into(L, lambda L, o: L.mul(L.ones(2), 3.0, out=o), L.zeros(2)),
+    "add with alpha into float64": lambda L: _into(
+        L, lambda L, o: L.add(L.ones(2), 1, alpha=2, out=o), L.zeros(2, dtype=L.float64)),
+    "sub": lambda L: _into(L, lambda L, o: L.sub(L.ones(2), L.ones(2), out=o), L.zeros(2)),
+    "div floor": lambda L: _into(
+        L, lambda L, o: L.div(L.tensor([7, -7]), 2, rounding_mode="floor", out=o),
+        L.zeros(2, dtype=L.int64)),
+    "mm": lambda L: _into(L, lambda L, o: L.mm(L.ones(2, 3), L.ones(3, 1), out=o),
+                          L.zeros(2, 1)),
+    "an empty out takes the shape": lambda L: _into(
+        L, lambda L, o: L.mul(L.ones(2, 2), 2.0, out=o), L.zeros(0)),
+    "float result into an int out": lambda L: _into(
+        L, lambda L, o: L.mul(L.ones(2), 2.5, out=o), L.zeros(2, dtype=L.int64)),
+    "an input that requires grad": lambda L: _into(
+        L, lambda L, o: L.mul(L.ones(2, requires_grad=True), 2.0, out=o), L.zeros(2)),
+    "an out that requires grad": lambda L: _into(
+        L, lambda L, o: L.mul(L.ones(2), 2.0, out=o), L.zeros(2, requires_grad=True)),
+    "a list as out": lambda L: _into(L, lambda L, o: L.mul(L.ones(2), 2.0, out=o), [1.0]),
+}
+
+
+@needs_torch
+@pytest.mark.parametrize("name", sorted(OUT_PROGRAMS))
+def test_out_arguments_as_pytorch(name):
+    from differential import compare
+    compare(OUT_PROGRAMS[name], name)
+
+
+@needs_torch
+def test_out_under_no_grad_and_a_resized_out_warns():
+    def program(L):
+        x = L.ones(2, requires_grad=True)
+        out = L.zeros(3)
+        with L.no_grad(), pytest.warns(UserWarning, match="resized"):
+            L.mul(x, x, out=out)
+        return out
+
+    from differential import compare
+    compare(program)

@@ -145,8 +145,53 @@ def test_narrow():
     np.testing.assert_array_equal(y.detach().numpy(), _grid(3, 4)[:, 1:3])
     y.sum().backward()
     np.testing.assert_array_equal(x.grad.numpy(), [[0, 1, 1, 0]] * 3)
-    with pytest.raises(IndexError, match="narrow"):
-        ops.narrow(x, 0, 2, 2)
+    with pytest.raises(RuntimeError, match=r"narrow: start \(2\) \+ length \(2\) exceeds"):
+        ops.narrow(x, 0, 2, 2)  # PyTorch: a RuntimeError; a start out of range: IndexError
+
+
+NARROW_AND_CAT = {
+    # PyTorch wraps a negative start; start in [-n, n], length >= 0, and both fit
+    "narrow negative start": lambda L: L.arange(10.0).narrow(0, -3, 2),
+    "narrow start -n": lambda L: L.arange(10.0).narrow(0, -10, 2),
+    "narrow start n, length 0": lambda L: L.arange(10.0).narrow(0, 10, 0),
+    "narrow 0-d tensor start": lambda L: L.arange(10.0).narrow(-1, L.tensor(-2), 1),
+    "narrow start below -n": lambda L: L.arange(10.0).narrow(0, -11, 2),
+    "narrow start above n": lambda L: L.arange(10.0).narrow(0, 11, 0),
+    "narrow past the end": lambda L: L.arange(10.0).narrow(0, 8, 3),
+    "narrow negative length": lambda L: L.arange(10.0).narrow(0, 2, -1),
+    "narrow float start": lambda L: L.arange(10.0).narrow(0, 2.0, 1),
+    "narrow of a 0-d tensor": lambda L: L.tensor(1.0).narrow(0, 0, 1),
+    # an empty 1-d tensor is skipped beside tensors of any shape (PyTorch's legacy rule)
+    "cat skips an empty 1-d tensor": lambda L: L.cat([L.ones(2, 3), L.zeros(0)]),
+    "cat skips it first, along dim 1": lambda L: L.cat([L.zeros(0), L.ones(2, 3)], 1),
+    "cat still promotes with it": lambda L: L.cat([L.zeros(0, dtype=L.float64),
+                                                   L.ones(2, 3)]),
+    "cat of empty 1-d tensors only": lambda L: L.cat([L.zeros(0), L.zeros(0)]),
+    "cat of an empty 1-d and an empty 2-d": lambda L: L.cat([L.zeros(0), L.zeros(0, 2)]),
+    "cat checks the dim against the others": lambda L: L.cat([L.ones(2, 3), L.zeros(0)], 5),
+    "cat names a 0-d tensor at position 1": lambda L: L.cat([L.zeros(0), L.tensor(1.0)]),
+    "cat (1, 0) is not skipped": lambda L: L.cat([L.zeros(1, 0), L.zeros(2, 2)]),
+}
+
+
+@needs_torch
+@pytest.mark.parametrize("name", sorted(NARROW_AND_CAT))
+def test_narrow_and_cat_arguments_as_pytorch(name):
+    from differential import compare
+    compare(NARROW_AND_CAT[name], name)
+
+
+@needs_torch
+def test_cat_gives_a_skipped_empty_tensor_an_empty_gradient():
+    def program(L):
+        empty = L.zeros(0, dtype=L.float64, requires_grad=True)
+        x = L.ones(2, 3, dtype=L.float64, requires_grad=True)
+        out = L.cat([x, empty, x * 2])
+        (out * out).sum().backward()
+        return out, x.grad, empty.grad
+
+    from differential import compare
+    compare(program)
 
 
 # --- pad -------------------------------------------------------------------------------------

@@ -362,36 +362,36 @@ def _t(*shape):
 @pytest.mark.parametrize("pool,name", [(F.max_pool2d, "max_pool2d"),
                                        (F.avg_pool2d, "avg_pool2d")])
 def test_pool_wrong_ndim(pool, name):
-    with pytest.raises(ValueError, match=rf"Expected 3D \(unbatched\) or 4D \(batched\) input "
+    with pytest.raises(RuntimeError, match=rf"Expected 3D \(unbatched\) or 4D \(batched\) input "
                                          rf"to {name}, but got input of size: \[4, 4\]"):
         pool(_t(4, 4), 2)
 
 
 @pytest.mark.parametrize("pool", [F.max_pool2d, F.avg_pool2d])
 def test_pool_padding_more_than_half_kernel(pool):
-    with pytest.raises(ValueError, match=r"pad should be at most half of kernel size.*"
+    with pytest.raises(RuntimeError, match=r"pad should be at most half of kernel size.*"
                                          r"pad=\(2, 2\).*kernel_size=\(3, 3\)"):
         pool(_t(1, 1, 8, 8), 3, padding=2)
-    with pytest.raises(ValueError, match="pad should be at most half of kernel size"):
+    with pytest.raises(RuntimeError, match="pad should be at most half of kernel size"):
         pool(_t(1, 1, 8, 8), (4, 2), padding=(0, 2))
 
 
 @pytest.mark.parametrize("pool", [F.max_pool2d, F.avg_pool2d])
 def test_pool_zero_kernel(pool):
-    with pytest.raises(ValueError, match="kernel_size must be at least 1"):
+    with pytest.raises(RuntimeError, match="kernel_size must be at least 1"):
         pool(_t(1, 1, 4, 4), 0)
-    with pytest.raises(ValueError, match="kernel_size must be at least 1"):
+    with pytest.raises(RuntimeError, match="kernel_size must be at least 1"):
         pool(_t(1, 1, 4, 4), (2, 0))
 
 
 @pytest.mark.parametrize("pool", [F.max_pool2d, F.avg_pool2d])
 def test_pool_stride_below_one(pool):
-    with pytest.raises(ValueError, match="stride must be at least 1"):
+    with pytest.raises(RuntimeError, match="stride must be at least 1"):
         pool(_t(1, 1, 4, 4), 2, stride=0)
 
 
 def test_max_pool_dilation_below_one():
-    with pytest.raises(ValueError, match="dilation must be at least 1"):
+    with pytest.raises(RuntimeError, match="dilation must be at least 1"):
         F.max_pool2d(_t(1, 1, 4, 4), 2, dilation=0)
 
 
@@ -409,14 +409,14 @@ def test_max_pool_dilated_kernel_larger_than_input():
 
 
 def test_avg_pool_zero_divisor_override():
-    with pytest.raises(ValueError, match="divisor_override must be non-zero"):
+    with pytest.raises(RuntimeError, match="divisor_override must be non-zero"):
         F.avg_pool2d(_t(1, 1, 4, 4), 2, divisor_override=0)
 
 
 def test_adaptive_avg_pool_zero_output_size():
-    with pytest.raises(ValueError, match="output_size must be at least 1"):
+    with pytest.raises(RuntimeError, match="output_size must be at least 1"):
         F.adaptive_avg_pool2d(_t(1, 1, 4, 4), 0)
-    with pytest.raises(ValueError, match=r"Expected 3D \(unbatched\) or 4D"):
+    with pytest.raises(RuntimeError, match=r"Expected 3D \(unbatched\) or 4D"):
         F.adaptive_avg_pool2d(_t(4, 4), 1)
 
 

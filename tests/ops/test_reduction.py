@@ -332,3 +332,38 @@ def test_log_softmax_and_logsumexp_match_torch(a):
                   rtol=1e-6, atol=1e-9)
     against_torch(lambda t: ops.logsumexp(t, 0), lambda t: torch.logsumexp(t, 0), a,
                   rtol=1e-6, atol=1e-9)
+
+
+DTYPE_ARGUMENT = {
+    "bool sum to float32": lambda L: L.tensor([True, True]).sum(dtype=L.float32),
+    "int sum(0) to float64": lambda L: L.tensor([[1, 2]]).sum(0, dtype=L.float64),
+    "minigrad.sum keepdim and dtype": lambda L: L.sum(L.tensor([1, 2]), 0, True,
+                                                      dtype=L.float64),
+    "float sum to int64": lambda L: L.tensor([1.5, 2.5]).sum(dtype=L.int64),
+    "int mean(0) to float32": lambda L: L.tensor([[1, 2, 3], [4, 5, 6]]).mean(0,
+                                                                              dtype=L.float32),
+    "minigrad.mean to float64": lambda L: L.mean(L.tensor([[1, 2], [4, 5]]), 1,
+                                                 dtype=L.float64),
+    "float mean to int64": lambda L: L.tensor([1.0, 2.0]).mean(dtype=L.int64),
+    "int prod(1) to float32": lambda L: L.tensor([[1, 2, 3], [4, 5, 6]]).prod(1,
+                                                                              dtype=L.float32),
+}
+
+
+@needs_torch
+@pytest.mark.parametrize("name", sorted(DTYPE_ARGUMENT))
+def test_sum_mean_prod_take_a_dtype_as_pytorch(name):
+    from differential import compare
+    compare(DTYPE_ARGUMENT[name], name)
+
+
+@needs_torch
+def test_the_gradient_through_a_dtype_argument_comes_back_in_the_input_dtype():
+    def program(L):
+        x = L.tensor([1.5, 2.5], requires_grad=True)
+        y = x.sum(dtype=L.float64) * x.mean(dtype=L.float64)
+        y.backward()
+        return y, x.grad
+
+    from differential import compare
+    compare(program)

@@ -242,3 +242,21 @@ def test_load_state_dict_casts_to_parameter_dtype():
     opt32.load_state_dict(opt64.state_dict())
     assert opt32.state[params32[0]]["exp_avg"].dtype == np.float32
     assert opt32.state[params32[0]]["step"] == 1
+
+
+@pytest.mark.parametrize("make", [
+    lambda optim, w: optim.SGD([w], lr=0.1), lambda optim, w: optim.SGD([w], 0.1, 0.9),
+    lambda optim, w: optim.Adam([w]), lambda optim, w: optim.AdamW([w]),
+    lambda optim, w: optim.RMSprop([w]), lambda optim, w: optim.Adagrad([w]),
+    lambda optim, w: optim.Adadelta([w]), lambda optim, w: optim.Adamax([w]),
+    lambda optim, w: optim.NAdam([w]), lambda optim, w: optim.RAdam([w]),
+], ids=["SGD", "SGD momentum", "Adam", "AdamW", "RMSprop", "Adagrad", "Adadelta", "Adamax",
+        "NAdam", "RAdam"])
+def test_optimizers_print_and_keep_defaults_as_pytorchs(make):
+    # print(optimizer) shows PyTorch's defaults: ints where its signature has 0, every key
+    torch = pytest.importorskip("torch")
+    ours = make(minigrad.optim, minigrad.ones(2, requires_grad=True))
+    theirs = make(torch.optim, torch.ones(2, requires_grad=True))
+    assert repr(ours) == repr(theirs)
+    assert ours.defaults == theirs.defaults
+    assert list(ours.defaults) == list(theirs.defaults)

@@ -19,6 +19,7 @@ from ... import ops, random
 from ...internal import wrap
 from ...ops.special import softplus as _softplus
 from ...ops.special import erf
+from ...ops.reduction import softmax_input
 from ...tensor import Tensor
 
 _SQRT_HALF = math.sqrt(0.5)
@@ -128,7 +129,7 @@ def selu(input: Tensor, inplace: bool = False) -> Tensor:
 def celu(input: Tensor, alpha: float = 1.0, inplace: bool = False) -> Tensor:
     """``max(0, x) + min(0, alpha (exp(x / alpha) - 1))``."""
     if alpha == 0:
-        raise ValueError("celu: ZeroDivisionError, alpha cannot be 0")
+        raise RuntimeError("celu: ZeroDivisionError: alpha cannot be 0 for CELU")
     return _result(input, inplace, "celu",
                    lambda x: ops.where(x > 0, x, alpha * _expm1_nonpositive(x / alpha)))
 
@@ -148,7 +149,8 @@ def gelu(input: Tensor, approximate: str = "none") -> Tensor:
     if approximate == "tanh":
         inner = _SQRT_TWO_OVER_PI * (input + 0.044715 * input * input * input)
         return 0.5 * input * (1 + ops.tanh(inner))
-    raise ValueError(f"gelu: approximate must be 'none' or 'tanh', got {approximate!r}")
+    raise RuntimeError(f"gelu: approximate argument must be either none or tanh, got "
+                       f"{approximate!r}")
 
 
 def silu(input: Tensor, inplace: bool = False) -> Tensor:
@@ -176,13 +178,13 @@ def logsigmoid(input: Tensor) -> Tensor:
 
 def hardshrink(input: Tensor, lambd: float = 0.5) -> Tensor:
     """``x`` where ``|x| > lambd``, else 0."""
-    x = _float_input(input, None, "hardshrink")
+    x = softmax_input(input, None, "hardshrink")
     return ops.where(ops.abs(x) > lambd, x, 0.0)
 
 
 def softshrink(input: Tensor, lambd: float = 0.5) -> Tensor:
     """``x - lambd`` above ``lambd``, ``x + lambd`` below ``-lambd``, else 0."""
-    x = _float_input(input, None, "softshrink")
+    x = softmax_input(input, None, "softshrink")
     if lambd < 0:
         raise RuntimeError(f"softshrink: lambda must be in range [0, inf) for input dtype "
                            f"{x.dtype}, but found {lambd}")
@@ -246,18 +248,6 @@ def _softmax_dim(op: str, ndim: int, dim: int | None, stacklevel: int) -> int:
     return 0 if ndim in (0, 1, 3) else 1
 
 
-def _float_input(input: Tensor, dtype: Any, op: str) -> Tensor:
-    """``input`` cast to ``dtype`` when given; an integer input without one raises, as in
-    PyTorch."""
-    if dtype is not None:
-        return ops.cast(input, np.dtype(dtype))
-    if input.dtype.kind != "f":
-        raise NotImplementedError(f"{op}: not implemented for {input.dtype} input (shape "
-                                  f"{tuple(input.shape)}); convert it with .float() or pass "
-                                  f"dtype=minigrad.float32")
-    return input
-
-
 def softmax(input: Tensor, dim: int | None = None, _stacklevel: int = 3,
             dtype: Any = None) -> Tensor:
     """``exp(x) / sum(exp(x))`` along ``dim``, shifted by the maximum so it never overflows.
@@ -272,21 +262,21 @@ def softmax(input: Tensor, dim: int | None = None, _stacklevel: int = 3,
     dtype : dtype, optional
         Cast the input to this dtype first.
     """
-    x = _float_input(input, dtype, "softmax")
+    x = softmax_input(input, dtype, "softmax")
     return ops.softmax(x, _softmax_dim("softmax", x.ndim, dim, _stacklevel))
 
 
 def log_softmax(input: Tensor, dim: int | None = None, _stacklevel: int = 3,
                 dtype: Any = None) -> Tensor:
     """``x - logsumexp(x)`` along ``dim``; arguments as for `softmax`."""
-    x = _float_input(input, dtype, "log_softmax")
+    x = softmax_input(input, dtype, "log_softmax")
     return ops.log_softmax(x, _softmax_dim("log_softmax", x.ndim, dim, _stacklevel))
 
 
 def softmin(input: Tensor, dim: int | None = None, _stacklevel: int = 3,
             dtype: Any = None) -> Tensor:
     """``softmax(-x)`` along ``dim``; arguments as for `softmax`."""
-    x = _float_input(input, dtype, "softmin")
+    x = softmax_input(input, dtype, "softmin")
     return ops.softmax(-x, _softmax_dim("softmin", x.ndim, dim, _stacklevel))
 
 

@@ -46,11 +46,15 @@ def _read_targets(input: Tensor, target: Any, weight: Any, ignore_index: int,
                            f"but got {array.dtype}")
     expected = (input.shape[0],) + tuple(input.shape[2:])
     if array.shape != expected:
-        if array.ndim == 1 and input.ndim == 2:
+        batch = array.shape[0] if array.ndim else 0
+        if batch != input.shape[0]:
             raise ValueError(f"{op}: Expected input batch_size ({input.shape[0]}) to match "
-                             f"target batch_size ({array.shape[0]}).")
-        raise ValueError(f"{op}: expected a target of shape {expected} for an input of shape "
-                         f"{tuple(input.shape)}, got a target of shape {tuple(array.shape)}")
+                             f"target batch_size ({batch}).")
+        if input.ndim == 2:
+            raise RuntimeError(f"{op}: 0D or 1D target tensor expected, multi-target not "
+                               f"supported (target of shape {tuple(array.shape)})")
+        raise RuntimeError(f"{op}: expected a target of shape {expected} for an input of shape "
+                           f"{tuple(input.shape)}, got a target of shape {tuple(array.shape)}")
     classes = input.shape[1]
     valid = array != ignore_index
     bad = array[valid & ((array < 0) | (array >= classes))]

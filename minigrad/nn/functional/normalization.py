@@ -239,16 +239,9 @@ def normalize(input: Tensor, p: float = 2.0, dim: int = 1, eps: float = 1e-12) -
 
 def _p_norm(x: Tensor, p: float, dim: int) -> Tensor:
     """The p-norm along ``dim`` (kept), with a finite zero gradient for a zero vector."""
-    magnitude = ops.abs(x)
-    if p == float("inf"):
-        return ops.amax(magnitude, dim, keepdim=True)
     if not p > 0:
         raise ValueError(f"normalize: p must be positive, got {p}")
-    total = ops.sum(magnitude * magnitude if p == 2 else magnitude ** p, dim, keepdim=True)
-    positive = total > 0
-    safe = ops.where(positive, total, 1.0)
-    root = ops.sqrt(safe) if p == 2 else safe ** (1.0 / p)
-    return ops.where(positive, root, 0.0)
+    return ops.norm(x, p, dim, keepdim=True)
 
 
 def local_response_norm(input: Tensor, size: int, alpha: float = 1e-4, beta: float = 0.75,

@@ -1,0 +1,99 @@
+"""The in-place methods of Tensor (``add_``, ``x += y``, ``copy_``, ``fill_``, ...), each
+a call of `minigrad.ops.inplace` or of one of its helpers.
+
+``Tensor`` inherits them through `minigrad.tensor_methods.TensorMethods`; they write into
+the tensor's memory and, in grad mode, record the op (see `minigrad.ops.inplace`).
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from .tensor_conversions import TensorConversions
+
+# Set by tensor.py with tensor_methods.ops: the same back-edge (the methods call the ops,
+# and the ops build on Tensor).
+ops: Any = None
+
+
+class TensorInPlace(TensorConversions):
+    """In-place methods and augmented assignments of `Tensor`."""
+
+    __slots__ = ()
+
+    def add_(self, other: Any, *, alpha: float = 1) -> "Tensor":
+        return ops.inplace(self, "add_", ops.add, other if alpha == 1 else other * alpha)
+
+    def sub_(self, other: Any, *, alpha: float = 1) -> "Tensor":
+        return ops.inplace(self, "sub_", ops.sub, other if alpha == 1 else other * alpha)
+
+    def mul_(self, other: Any) -> "Tensor":
+        return ops.inplace(self, "mul_", ops.mul, other)
+
+    def div_(self, other: Any, *, rounding_mode: str | None = None) -> "Tensor":
+        return ops.inplace(self, "div_", lambda x, o: ops.arithmetic.div(
+            x, o, rounding_mode=rounding_mode), other)
+
+    def floor_divide_(self, other: Any) -> "Tensor":
+        return ops.inplace(self, "floor_divide_", ops.arithmetic.floor_divide, other)
+
+    def remainder_(self, other: Any) -> "Tensor":
+        return ops.inplace(self, "remainder_", ops.arithmetic.remainder, other)
+
+    def bitwise_and_(self, other: Any) -> "Tensor":
+        return ops.inplace(self, "bitwise_and_", lambda x, o: x & o, other)
+
+    def bitwise_or_(self, other: Any) -> "Tensor":
+        return ops.inplace(self, "bitwise_or_", lambda x, o: x | o, other)
+
+    def bitwise_xor_(self, other: Any) -> "Tensor":
+        return ops.inplace(self, "bitwise_xor_", lambda x, o: x ^ o, other)
+
+    def clamp_(self, min: Any = None, max: Any = None) -> "Tensor":
+        return ops.inplace(self, "clamp_", lambda x, _: ops.clamp(x, min, max), None)
+
+    def copy_(self, src: Any) -> "Tensor":
+        return ops.copy_(self, src)
+
+    def fill_(self, value: Any) -> "Tensor":
+        return ops.fill_(self, value)
+
+    def zero_(self) -> "Tensor":
+        return self.fill_(0)
+
+    def abs_(self) -> "Tensor":
+        return ops.inplace(self, "abs_", lambda x, _: ops.abs(x), None)
+
+    def neg_(self) -> "Tensor":
+        return ops.inplace(self, "neg_", lambda x, _: ops.neg(x), None)
+
+    def exp_(self) -> "Tensor":
+        return ops.inplace(self, "exp_", lambda x, _: ops.exp(x), None)
+
+    def log_(self) -> "Tensor":
+        return ops.inplace(self, "log_", lambda x, _: ops.log(x), None)
+
+    def sqrt_(self) -> "Tensor":
+        return ops.inplace(self, "sqrt_", lambda x, _: ops.sqrt(x), None)
+
+    def pow_(self, exponent: Any) -> "Tensor":
+        return ops.inplace(self, "pow_", ops.pow, exponent)
+
+    def sigmoid_(self) -> "Tensor":
+        return ops.inplace(self, "sigmoid_", lambda x, _: ops.sigmoid(x), None)
+
+    def tanh_(self) -> "Tensor":
+        return ops.inplace(self, "tanh_", lambda x, _: ops.tanh(x), None)
+
+    def relu_(self) -> "Tensor":
+        return ops.inplace(self, "relu_", lambda x, _: ops.relu(x), None)
+
+    __iadd__ = add_
+    __isub__ = sub_
+    __imul__ = mul_
+    __itruediv__ = div_
+    __ifloordiv__ = floor_divide_
+    __imod__ = remainder_
+    __ipow__ = pow_
+    __iand__ = bitwise_and_
+    __ior__ = bitwise_or_
+    __ixor__ = bitwise_xor_
