@@ -10,14 +10,16 @@ from typing import Any, Iterator, Sequence
 import numpy as np
 
 from .tensor_conversions import TensorConversions
+from .tensor_math import TensorMath
 
 # Set by tensor.py once the primitives can be imported: the one back-edge of the package
 # (Tensor's operators call the ops, and the ops build on Tensor).
 ops: Any = None
 
 
-class TensorMethods(TensorConversions):
-    """Operators, math, reductions, movement and in-place methods of `Tensor`."""
+class TensorMethods(TensorConversions, TensorMath):
+    """Operators, math, reductions, movement and in-place methods of `Tensor` (the
+    further math functions are in `TensorMath`)."""
 
     __slots__ = ()
 

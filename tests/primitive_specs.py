@@ -580,6 +580,43 @@ def _rounding(name: str) -> Callable:
     return call
 
 
+# Unary math (minigrad/ops/unary_math.py) on each function's smooth domain.
+INSIDE_ONE = st.floats(-0.9, 0.9, allow_nan=False)
+ABOVE_ONE = st.floats(1.2, 3, allow_nan=False)
+UNIT_INTERVAL = st.floats(0.05, 0.95, allow_nan=False)
+UNARY_MATH = {  # name: the values drawn
+    "log1p": POSITIVE, "expm1": ANY, "log2": POSITIVE, "log10": POSITIVE,
+    "reciprocal": AWAY_FROM_ZERO, "rsqrt": POSITIVE, "tan": st.floats(-1.2, 1.2),
+    "atan": ANY, "asin": INSIDE_ONE, "acos": INSIDE_ONE, "sinh": ANY, "cosh": ANY,
+    "asinh": ANY, "acosh": ABOVE_ONE, "atanh": INSIDE_ONE, "sinc": AWAY_FROM_ZERO,
+}
+
+
+def _math(name: str, **kwargs: Any) -> Callable:
+    def call(*inputs: Tensor) -> Tensor:
+        return getattr(minigrad, name)(*inputs, **kwargs)
+    return call
+
+
+@st.composite
+def logit_cases(draw) -> Case:
+    """Without eps, or with an eps whose clamp is active for no drawn value (< 0.05)."""
+    eps = draw(st.sampled_from([None, 1e-6, 0.01]))
+    x = draw(values(small_shapes(), UNIT_INTERVAL))
+    return Case(_math("logit", eps=eps), (leaf(x),), f"logit(x, eps={eps})")
+
+
+@st.composite
+def fmod_cases(draw) -> Case:
+    """x / y away from whole numbers, where fmod jumps: x = y (k + 0.25 .. 0.75); y has
+    x's shape or is 0-d (broadcast)."""
+    shape = draw(small_shapes())
+    y = draw(values(draw(st.sampled_from([(), shape])), AWAY_FROM_ZERO))
+    k = draw(values(shape, st.integers(-3, 3).map(float)))
+    x = y * (k + draw(values(shape, st.floats(0.25, 0.75))))
+    return Case(_math("fmod"), (leaf(x), leaf(y)), f"fmod {shape} {y.shape}")
+
+
 # --- the table -----------------------------------------------------------------------------
 SPECS: dict[str, Spec] = {
     # elementwise arithmetic (broadcasting pairs)
@@ -636,6 +673,17 @@ SPECS: dict[str, Spec] = {
     "erf": Spec(unary(_special("erf"), "erf(x)")),
     "softplus": Spec(unary(_special("softplus"), "softplus(x)",
                            st.floats(-30, 30, allow_nan=False))),
+    "erfc": Spec(unary(_special("erfc"), "erfc(x)")),
+    # more unary math (minigrad/ops/unary_math.py)
+    **{name: Spec(unary(_math(name), f"{name}(x)", elements))
+       for name, elements in UNARY_MATH.items()},
+    "logit": Spec(logit_cases()),
+    # binary math (minigrad/ops/binary_math.py); atan2 and hypot away from x = 0
+    "atan2": Spec(binary(_math("atan2"), "atan2", AWAY_FROM_ZERO, ANY)),  # off the cut
+    "hypot": Spec(binary(_math("hypot"), "hypot", AWAY_FROM_ZERO, ANY)),
+    "logaddexp": Spec(binary(_math("logaddexp"), "logaddexp")),
+    "xlogy": Spec(binary(_math("xlogy"), "xlogy", AWAY_FROM_ZERO, POSITIVE)),  # 0 at x = 0
+    "fmod": Spec(fmod_cases()),
     # losses that need PyTorch's clamped gradient (minigrad/ops/loss.py)
     "binary_cross_entropy": Spec(binary_cross_entropy_cases()),
     # convolution and pooling

@@ -33,6 +33,18 @@ NOT_EXPORTABLE: dict[str, str] = {
     "trunc": "no lowering yet (no single ONNX operator)",
     "copy_slices": "an in-place write through a view (y[0].mul_(2) in grad mode); no "
                    "lowering yet",
+    "log1p": "no lowering yet (Log(1 + x) would lose log1p's accuracy near 0)",
+    "expm1": "no lowering yet (Exp(x) - 1 would lose expm1's accuracy near 0)",
+    "log2": "no lowering yet (Log(x) / ln 2 would do)",
+    "log10": "no lowering yet (Log(x) / ln 10 would do)",
+    "rsqrt": "no lowering yet (Reciprocal(Sqrt(x)) would do)",
+    "sinc": "no lowering yet (no single ONNX operator)",
+    "logit": "no lowering yet (no single ONNX operator)",
+    "erfc": "no lowering yet (1 - Erf(x) would lose erfc's accuracy for large x)",
+    "atan2": "no lowering yet (no single ONNX operator)",
+    "hypot": "no lowering yet (no single ONNX operator)",
+    "logaddexp": "no lowering yet (no single ONNX operator)",
+    "xlogy": "no lowering yet (no single ONNX operator)",
     "max_pool2d_route": "the backward of max_pool2d; appears in backward graphs only",
     "max_pool2d_gather": "the double backward of max_pool2d; appears in backward graphs only",
 }

@@ -5,8 +5,8 @@ from .reduction import (amax, amin, argmax, argmin, log_softmax, logsumexp, max,
                         prod, softmax, std, sum, sum_to, var)
 from .elementwise import (abs, add, cast, clone, cos, div, exp, log, mul, neg, pow, relu,
                           sigmoid, sin, sqrt, sub, tanh)
-from .selection import (bitwise, bitwise_not, clamp, compare, locally_constant, maximum,
-                        minimum, where)
+from .selection import (bitwise, bitwise_not, clamp, clamp_max, clamp_min, compare,
+                        locally_constant, maximum, minimum, where)
 from .movement import (cat, chunk, expand, view, flatten, narrow, pad, permute, reshape,
                        select, split, squeeze, stack, transpose, unbind, unsqueeze)
 from .indexing import gather, getitem, setitem
@@ -14,12 +14,17 @@ from .linalg import matmul
 from .inplace import inplace, setitem_
 from .conv import conv2d, fold, unfold
 from .pooling import adaptive_avg_pool2d, avg_pool2d, max_pool2d
-from .special import erf, softplus
+from .special import erf, erfc, softplus
 from .linalg import bmm, dot, mm
 from .logic import (all, allclose, any, eq, equal, ge, gt, isclose, isfinite, isinf, isnan, le,
                     lt, masked_fill, ne, nonzero)
+from .logic import logical_and, logical_not, logical_or, logical_xor, nan_to_num
 from .sorting import argsort, sort, topk, unique
 from .cumulative import cumsum
 from .layout import flip, repeat, roll, t, tile, unflatten
-from .rounding import ceil, floor, round, sign, trunc
+from .rounding import ceil, floor, frac, round, sgn, sign, signbit, trunc
+from .unary_math import (acos, acosh, asin, asinh, atan, atanh, cosh, deg2rad, expm1, log10,
+                         log1p, log2, logit, rad2deg, reciprocal, rsqrt, sinc, sinh, tan)
+from .binary_math import (addcdiv, addcmul, atan2, fmod, heaviside, hypot, lerp, logaddexp,
+                          xlogy)
 from . import arithmetic

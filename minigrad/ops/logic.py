@@ -1,6 +1,7 @@
 """Comparisons, tests and masks with PyTorch's names: ``eq`` ... ``ge``, ``isnan``,
-``isclose``, ``all``/``any``, ``nonzero`` (results outside the graph), ``allclose`` and
-``equal`` (Python bools), and ``masked_fill`` (differentiable, built on ``where``).
+``isclose``, ``all``/``any``, ``logical_and``/``or``/``xor``/``not``, ``nonzero`` (results
+outside the graph), ``allclose`` and ``equal`` (Python bools), and ``masked_fill`` and
+``nan_to_num`` (differentiable, built on ``where``).
 """
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ import numpy as np
 
 from ..internal import array_of, wrap
 from ..tensor import Tensor
-from ._util import broadcast_shape, normalize_dims
+from ._util import broadcast_shape, normalize_dims, type_name, unary_input
 from .selection import compare, where
 
 
@@ -96,6 +97,52 @@ def masked_fill(input: Tensor, mask: Tensor, value: Any) -> Tensor:
     else:
         value = wrap(np.asarray(value).astype(input.dtype))
     return where(mask, value, input)
+
+
+def nan_to_num(input: Tensor, nan: float = 0.0, posinf: float | None = None,
+               neginf: float | None = None) -> Tensor:
+    """``input`` with NaN, +inf and -inf replaced by ``nan``, ``posinf`` and ``neginf``
+    (by default 0 and the largest and smallest finite values of the dtype).
+
+    The gradient flows where ``input`` is finite and is 0 where a value was replaced, as
+    in PyTorch. Integer and bool tensors come back as a copy.
+    """
+    a = array_of(unary_input("nan_to_num", input))
+    if a.dtype.kind != "f":
+        return input.clone()
+    filled = np.nan_to_num(a, nan=nan, posinf=posinf, neginf=neginf)
+    return where(~np.isfinite(a), wrap(filled.astype(a.dtype, copy=False)), input)
+
+
+def _logical(ufunc: np.ufunc, input: Tensor, other: Tensor) -> Tensor:
+    """``ufunc`` of ``input != 0`` and ``other != 0``, as a bool tensor (NaN is true)."""
+    op = ufunc.__name__
+    for label, value in (("input", input), ("other", other)):
+        if not isinstance(value, Tensor):
+            raise TypeError(f"{op}: argument '{label}' must be a minigrad.Tensor, not "
+                            f"{type_name(value)}")
+    broadcast_shape(op, input.shape, other.shape)
+    return wrap(ufunc(array_of(input) != 0, array_of(other) != 0))
+
+
+def logical_and(input: Tensor, other: Tensor) -> Tensor:
+    """Where both ``input`` and ``other`` are non-zero, as a bool tensor."""
+    return _logical(np.logical_and, input, other)
+
+
+def logical_or(input: Tensor, other: Tensor) -> Tensor:
+    """Where ``input`` or ``other`` is non-zero, as a bool tensor."""
+    return _logical(np.logical_or, input, other)
+
+
+def logical_xor(input: Tensor, other: Tensor) -> Tensor:
+    """Where exactly one of ``input`` and ``other`` is non-zero, as a bool tensor."""
+    return _logical(np.logical_xor, input, other)
+
+
+def logical_not(input: Tensor) -> Tensor:
+    """Where ``input`` is zero, as a bool tensor."""
+    return wrap(array_of(unary_input("logical_not", input)) == 0)
 
 
 def isclose(input: Tensor, other: Any, rtol: float = 1e-05, atol: float = 1e-08,

@@ -156,6 +156,16 @@ def clamp(x: Tensor, min: Any = None, max: Any = None) -> Tensor:
     return Clamp.apply(x, *(None if b is None else array_of(b)[()] for b in (low, high)))
 
 
+def clamp_min(input: Tensor, min: Any) -> Tensor:
+    """``clamp(input, min=min)``."""
+    return clamp(input, min=min)
+
+
+def clamp_max(input: Tensor, max: Any) -> Tensor:
+    """``clamp(input, max=max)``."""
+    return clamp(input, max=max)
+
+
 def where(condition: Any, x: Any, y: Any) -> Tensor:
     """Pick from ``x`` where ``condition`` is true and from ``y`` elsewhere; ``x`` and
     ``y`` are promoted to one dtype."""

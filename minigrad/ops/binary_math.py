@@ -1,0 +1,237 @@
+"""Binary math with PyTorch's names: ``atan2``, ``hypot``, ``logaddexp``, ``xlogy`` and
+``fmod`` as primitives; ``heaviside`` (no gradient); and the fused forms ``lerp``,
+``addcmul`` and ``addcdiv``, built from the arithmetic primitives.
+
+The operands broadcast and promote as in PyTorch. Which operands may be numbers, and which
+dtypes each function accepts, is PyTorch's too: ``atan2``, ``hypot`` and ``logaddexp``
+take two tensors, ``xlogy`` and ``fmod`` also take numbers. Gradient rules are PyTorch's
+formulas, with its values at (0, 0): ``atan2`` gives 0, ``hypot`` NaN, and ``xlogy`` gives
+x no gradient where x = 0.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from ..autograd.function import register
+from ..dtypes import get_default_dtype
+from ..internal import array_of, wrap
+from ..tensor import Tensor
+from . import elementwise, rounding
+from ._util import (as_tensor, binary, broadcast_shape, operands, promoted_dtype,
+                    type_name)
+from .pointwise import Pointwise
+from .selection import locally_constant, where
+
+
+def _atan2_share(x: Tensor, y: Tensor) -> Tensor:
+    """1 / (x**2 + y**2), taken as 0 at (0, 0) so that both gradients are 0 there."""
+    squares = x * x + y * y
+    return where(array_of(squares) == 0, 0.0, 1 / squares)
+
+
+@register("atan2")
+class Atan2(Pointwise):
+    """z = atan2(x, y), the angle of the point (y, x).  dz/dx = y / (x**2 + y**2),
+    dz/dy = -x / (x**2 + y**2) (both 0 at (0, 0), as in PyTorch)."""
+
+    compute = staticmethod(np.arctan2)
+    saves = "xy"
+    rules = (lambda g, x, y, z: g * y * _atan2_share(x, y),
+             lambda g, x, y, z: g * -x * _atan2_share(x, y))
+
+
+@register("hypot")
+class Hypot(Pointwise):
+    """z = sqrt(x**2 + y**2).  dz/dx = x / z, dz/dy = y / z (NaN at (0, 0))."""
+
+    compute = staticmethod(np.hypot)
+    saves = "xyz"
+    rules = (lambda g, x, y, z: g * x / z, lambda g, x, y, z: g * y / z)
+
+
+@register("logaddexp")
+class Logaddexp(Pointwise):
+    """z = log(exp(x) + exp(y)), without overflow.  dz/dx = 1 / (1 + exp(y - x)),
+    dz/dy = 1 / (1 + exp(x - y))."""
+
+    compute = staticmethod(np.logaddexp)
+    saves = "xy"
+    rules = (lambda g, x, y, z: g / (1 + elementwise.exp(y - x)),
+             lambda g, x, y, z: g / (1 + elementwise.exp(x - y)))
+
+
+def _xlogy_array(x: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """x * log(y), 0 where x = 0 (even for y = 0 or inf), NaN where y is NaN."""
+    out = x * np.log(y)
+    return np.where((x == 0) & ~np.isnan(y), np.zeros((), out.dtype), out)
+
+
+def _xlogy_x_rule(g: Tensor, x: Tensor, y: Tensor, z: None) -> Tensor:
+    """g * xlogy(x != 0, y): log(y) where x != 0, and 0 where x = 0."""
+    nonzero = locally_constant(x, (array_of(x) != 0).astype(x.dtype))
+    return g * Xlogy.apply(nonzero, y)
+
+
+@register("xlogy")
+class Xlogy(Pointwise):
+    """z = x log(y), 0 where x = 0 (unless y is NaN).  dz/dx = log(y) (0 where x = 0),
+    dz/dy = x / y."""
+
+    compute = staticmethod(_xlogy_array)
+    saves = "xy"
+    rules = (_xlogy_x_rule, lambda g, x, y, z: g * x / y)
+
+
+def _fmod_other_rule(g: Tensor, x: Tensor, y: Tensor, z: None) -> Tensor:
+    """-g trunc(x / y), as PyTorch's ``-grad * self.div(other, rounding_mode="trunc")``."""
+    return -g * rounding.trunc(elementwise.div(x, y))
+
+
+@register("fmod")
+class Fmod(Pointwise):
+    """z = x - y trunc(x / y), with the sign of x.  dz/dx = 1, dz/dy = -trunc(x / y)."""
+
+    compute = staticmethod(np.fmod)
+    saves = "xy"
+    rules = (lambda g, x, y, z: g, _fmod_other_rule)
+
+
+# --- public functions --------------------------------------------------------------------
+def _tensors(op: str, input: Any, other: Any, name: str = "other") -> None:
+    """PyTorch's ``TypeError`` when ``input`` or ``other`` is not a Tensor."""
+    for label, value in (("input", input), (name, other)):
+        if not isinstance(value, Tensor):
+            raise TypeError(f"{op}: argument '{label}' must be a minigrad.Tensor, not "
+                            f"{type_name(value)}")
+
+
+def _float_operands(op: str, input: Any, other: Any) -> tuple[Tensor, Tensor]:
+    """The operands promoted, and then made the default float dtype if not float."""
+    dtype = promoted_dtype(op, input, other)
+    if dtype.kind != "f":
+        dtype = get_default_dtype()
+    a, b = as_tensor(input, op, dtype), as_tensor(other, op, dtype)
+    broadcast_shape(op, a.shape, b.shape)
+    return a, b
+
+
+def _float_only(op: str, input: Tensor, other: Tensor) -> tuple[Tensor, Tensor]:
+    """The operands promoted; PyTorch's NotImplementedError if that is not a float dtype."""
+    a, b = operands(op, input, other)
+    if a.dtype.kind != "f":
+        raise NotImplementedError(f"{op}: not implemented for {a.dtype} tensors")
+    broadcast_shape(op, a.shape, b.shape)
+    return a, b
+
+
+def atan2(input: Tensor, other: Tensor) -> Tensor:
+    """The angle ``atan(input / other)`` of the point ``(other, input)``, in [-pi, pi],
+    taking the signs of both into account (integer inputs give the default float dtype)."""
+    _tensors("atan2", input, other)
+    return Atan2.apply(*_float_operands("atan2", input, other))
+
+
+def hypot(input: Tensor, other: Tensor) -> Tensor:
+    """``sqrt(input**2 + other**2)`` without overflow; float tensors only."""
+    _tensors("hypot", input, other)
+    return Hypot.apply(*_float_only("hypot", input, other))
+
+
+def logaddexp(input: Tensor, other: Tensor) -> Tensor:
+    """``log(exp(input) + exp(other))`` without overflow; float tensors only."""
+    _tensors("logaddexp", input, other)
+    return Logaddexp.apply(*_float_only("logaddexp", input, other))
+
+
+def xlogy(input: Any, other: Any) -> Tensor:
+    """``input * log(other)``, 0 where ``input`` is 0 (unless ``other`` is NaN).
+
+    Either argument may be a number; integer inputs give the default float dtype.
+    """
+    if not isinstance(input, Tensor) and not isinstance(other, Tensor):
+        raise TypeError(f"xlogy: expected a minigrad.Tensor, got {type_name(input)} and "
+                        f"{type_name(other)}")
+    return Xlogy.apply(*_float_operands("xlogy", input, other))
+
+
+def fmod(input: Tensor, other: Any) -> Tensor:
+    """The remainder of ``input / other`` with the sign of ``input`` (C's ``fmod``; see
+    ``remainder`` for the sign of ``other``). Integer tensors stay integer, and dividing
+    them by 0 raises, as in PyTorch."""
+    if not isinstance(input, Tensor):
+        raise TypeError(f"fmod: argument 'input' must be a minigrad.Tensor, not "
+                        f"{type_name(input)}")
+    a, b = operands("fmod", input, other)
+    if a.dtype == np.bool_:
+        raise NotImplementedError("fmod: not implemented for bool tensors")
+    if a.dtype.kind in "iu" and np.any(array_of(b) == 0):
+        raise RuntimeError("fmod: ZeroDivisionError (integer division by zero)")
+    return binary(Fmod, a, b)
+
+
+def heaviside(input: Tensor, values: Tensor) -> Tensor:
+    """The step function: 0 where ``input < 0``, ``values`` where ``input == 0``, 1 where
+    ``input > 0`` (and 0 at NaN). Both tensors must have one dtype. The result is not
+    differentiable (PyTorch's raises in backward; minigrad's has no gradient)."""
+    _tensors("heaviside", input, values, "values")
+    if input.dtype != values.dtype:
+        raise RuntimeError("heaviside is not yet implemented for tensors with different "
+                           f"dtypes ({input.dtype} and {values.dtype}).")
+    broadcast_shape("heaviside", input.shape, values.shape)
+    x, v = array_of(input), array_of(values)
+    return wrap(np.where(x == 0, v, x > 0).astype(input.dtype, copy=False))
+
+
+def lerp(input: Tensor, end: Tensor, weight: Any) -> Tensor:
+    """Linear interpolation ``input + weight * (end - input)``.
+
+    As in PyTorch, ``input + weight * diff`` is used where ``|weight| < 0.5`` and
+    ``end - diff * (1 - weight)`` elsewhere, so that ``weight = 1`` gives ``end`` exactly.
+    ``input`` and ``end`` (and a tensor ``weight``) must be float tensors of one dtype.
+    """
+    _tensors("lerp", input, end, "end")
+    for name, value in (("end", end), ("weight", weight)):
+        if isinstance(value, Tensor) and value.dtype != input.dtype:
+            raise RuntimeError(f"lerp: expected dtype {input.dtype} for `{name}` but got "
+                               f"dtype {value.dtype}")
+    if input.dtype.kind != "f":
+        raise NotImplementedError(f"lerp: not implemented for {input.dtype} tensors")
+    broadcast_shape("lerp", input.shape, end.shape,
+                    weight.shape if isinstance(weight, Tensor) else ())
+    diff = end - input
+    if not isinstance(weight, Tensor):
+        return input + weight * diff if abs(weight) < 0.5 else end - diff * (1 - weight)
+    small = np.abs(array_of(weight)) < 0.5
+    return where(small, input + weight * diff, end - diff * (1 - weight))
+
+
+def _fused(op: str, input: Tensor, tensor1: Tensor, tensor2: Tensor, value: Any,
+           combine: Any) -> Tensor:
+    """``input + combine(value * tensor1, tensor2)``, in the dtype of all three."""
+    for name, t in (("input", input), ("tensor1", tensor1), ("tensor2", tensor2)):
+        if not isinstance(t, Tensor):
+            raise TypeError(f"{op}: argument '{name}' must be a minigrad.Tensor, not "
+                            f"{type_name(t)}")
+    dtype = promoted_dtype(op, input, tensor1, tensor2)
+    broadcast_shape(op, input.shape, tensor1.shape, tensor2.shape)
+    if dtype.kind in "biu":
+        value = int(value)  # PyTorch truncates a float value for integer tensors
+    scaled = tensor1 if value == 1 else elementwise.mul(tensor1, value)
+    return elementwise.add(input, combine(scaled, tensor2)).to(dtype)
+
+
+def addcmul(input: Tensor, tensor1: Tensor, tensor2: Tensor, *, value: Any = 1) -> Tensor:
+    """``input + value * tensor1 * tensor2``."""
+    return _fused("addcmul", input, tensor1, tensor2, value, elementwise.mul)
+
+
+def addcdiv(input: Tensor, tensor1: Tensor, tensor2: Tensor, *, value: Any = 1) -> Tensor:
+    """``input + value * tensor1 / tensor2``; integer ``tensor1`` and ``tensor2`` raise,
+    as in PyTorch."""
+    if all(isinstance(t, Tensor) and t.dtype.kind in "biu" for t in (tensor1, tensor2)):
+        raise RuntimeError("addcdiv: Integer division with addcdiv is no longer supported; "
+                           "use input + value * trunc(tensor1 / tensor2) for integer "
+                           "division, or float tensors for true division")
+    return _fused("addcdiv", input, tensor1, tensor2, value, elementwise.div)
