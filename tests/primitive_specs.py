@@ -682,7 +682,7 @@ SPECS: dict[str, Spec] = {
     "atan2": Spec(binary(_math("atan2"), "atan2", AWAY_FROM_ZERO, ANY)),  # off the cut
     "hypot": Spec(binary(_math("hypot"), "hypot", AWAY_FROM_ZERO, ANY)),
     "logaddexp": Spec(binary(_math("logaddexp"), "logaddexp")),
-    "xlogy": Spec(binary(_math("xlogy"), "xlogy", AWAY_FROM_ZERO, POSITIVE)),  # 0 at x = 0
+    "xlogy": Spec(binary(_math("xlogy"), "xlogy", ANY, POSITIVE)),
     "fmod": Spec(fmod_cases()),
     # losses that need PyTorch's clamped gradient (minigrad/ops/loss.py)
     "binary_cross_entropy": Spec(binary_cross_entropy_cases()),

@@ -6,7 +6,7 @@ The operands broadcast and promote as in PyTorch. Which operands may be numbers,
 dtypes each function accepts, is PyTorch's too: ``atan2``, ``hypot`` and ``logaddexp``
 take two tensors, ``xlogy`` and ``fmod`` also take numbers. Gradient rules are PyTorch's
 formulas, with its values at (0, 0): ``atan2`` gives 0, ``hypot`` NaN, and ``xlogy`` gives
-x no gradient where x = 0.
+x the gradient 0 there.
 """
 from __future__ import annotations
 
@@ -18,17 +18,12 @@ from ..autograd.function import register
 from ..dtypes import get_default_dtype
 from ..internal import array_of, wrap
 from ..tensor import Tensor
-from . import elementwise, rounding
+from . import elementwise
 from ._util import (as_tensor, binary, broadcast_shape, operands, promoted_dtype,
                     type_name)
 from .pointwise import Pointwise
 from .selection import locally_constant, where
-
-
-def _atan2_share(x: Tensor, y: Tensor) -> Tensor:
-    """1 / (x**2 + y**2), taken as 0 at (0, 0) so that both gradients are 0 there."""
-    squares = x * x + y * y
-    return where(array_of(squares) == 0, 0.0, 1 / squares)
+from .unary_math import reciprocal
 
 
 @register("atan2")
@@ -38,8 +33,14 @@ class Atan2(Pointwise):
 
     compute = staticmethod(np.arctan2)
     saves = "xy"
-    rules = (lambda g, x, y, z: g * y * _atan2_share(x, y),
-             lambda g, x, y, z: g * -x * _atan2_share(x, y))
+    # r = 1 / (x**2 + y**2), 0 where x**2 + y**2 is 0: made once and shared by both rules
+    # (in the z slot), as PyTorch shares it, so that second derivatives add up the same way.
+    rules = (lambda g, x, y, r: g * y * r, lambda g, x, y, r: g * -x * r)
+
+    @staticmethod
+    def prepare(x: Tensor, y: Tensor, z: None) -> tuple[Tensor, Tensor, Tensor]:
+        squares = x * x + y * y
+        return x, y, where(array_of(squares) == 0, 0.0, reciprocal(squares))
 
 
 @register("hypot")
@@ -69,15 +70,16 @@ def _xlogy_array(x: np.ndarray, y: np.ndarray) -> np.ndarray:
 
 
 def _xlogy_x_rule(g: Tensor, x: Tensor, y: Tensor, z: None) -> Tensor:
-    """g * xlogy(x != 0, y): log(y) where x != 0, and 0 where x = 0."""
-    nonzero = locally_constant(x, (array_of(x) != 0).astype(x.dtype))
-    return g * Xlogy.apply(nonzero, y)
+    """g log(y), filled with 0 where x = 0 and y <= 0 (where z is the constant 0 * log(0)),
+    as PyTorch's masked_fill."""
+    flat = (array_of(x) == 0) & (array_of(y) <= 0)
+    return where(np.broadcast_to(flat, g.shape), 0.0, g * elementwise.log(y))
 
 
 @register("xlogy")
 class Xlogy(Pointwise):
-    """z = x log(y), 0 where x = 0 (unless y is NaN).  dz/dx = log(y) (0 where x = 0),
-    dz/dy = x / y."""
+    """z = x log(y), 0 where x = 0 (unless y is NaN).  dz/dx = log(y) (0 where x = 0 and
+    y <= 0), dz/dy = x / y."""
 
     compute = staticmethod(_xlogy_array)
     saves = "xy"
@@ -85,8 +87,11 @@ class Xlogy(Pointwise):
 
 
 def _fmod_other_rule(g: Tensor, x: Tensor, y: Tensor, z: None) -> Tensor:
-    """-g trunc(x / y), as PyTorch's ``-grad * self.div(other, rounding_mode="trunc")``."""
-    return -g * rounding.trunc(elementwise.div(x, y))
+    """-g trunc(x / y), as PyTorch's ``-grad * self.div(other, rounding_mode="trunc")``: the
+    quotient is connected to x and y with derivative 0 (not NaN where y = 0)."""
+    with np.errstate(all="ignore"):
+        q = np.trunc(array_of(x) / array_of(y))
+    return -g * (locally_constant(x, q) + locally_constant(y, np.zeros_like(q)))
 
 
 @register("fmod")
@@ -215,6 +220,8 @@ def _fused(op: str, input: Tensor, tensor1: Tensor, tensor2: Tensor, value: Any,
             raise TypeError(f"{op}: argument '{name}' must be a minigrad.Tensor, not "
                             f"{type_name(t)}")
     dtype = promoted_dtype(op, input, tensor1, tensor2)
+    if dtype == np.bool_:
+        raise NotImplementedError(f"{op}: not implemented for bool tensors")
     broadcast_shape(op, input.shape, tensor1.shape, tensor2.shape)
     if dtype.kind in "biu":
         value = int(value)  # PyTorch truncates a float value for integer tensors

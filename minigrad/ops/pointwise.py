@@ -6,7 +6,8 @@ A subclass names its function (``compute``), what its backward reads (``saves``:
 so an in-place change to anything else does not block backward) and one rule per input,
 ``rule(g, x, y, z)``, written with minigrad operations so that the gradient can be
 differentiated again. Values not saved reach the rules as None; each gradient is summed
-back to its input's shape, for inputs that were broadcast.
+back to its input's shape, for inputs that were broadcast. A subclass whose rules share
+a term can compute it once in ``prepare(x, y, z)``, which returns what the rules receive.
 
 ```python
 @register("log1p")
@@ -45,8 +46,12 @@ class Pointwise(Function):
         return z
 
     @staticmethod
+    def prepare(x: Any, y: Any, z: Any) -> tuple[Any, Any, Any]:
+        return x, y, z
+
+    @staticmethod
     def backward(ctx, g):
-        x, y, z = ctx.saved_tensors
+        x, y, z = ctx.function.prepare(*ctx.saved_tensors)
         return tuple(sum_to(rule(g, x, y, z), shape) if needed else None
                      for rule, shape, needed in zip(ctx.function.rules, ctx.shapes,
                                                     ctx.needs_input_grad))

@@ -63,11 +63,13 @@ class Trunc(_Step):
 
 @register("sign")
 class Sign(_Step):
-    """z = -1, 0 or 1 as x is negative, zero or positive.  dz/dx = 0."""
+    """z = -1, 0 or 1 as x is negative, zero or positive (0 at NaN, as in PyTorch).
+    dz/dx = 0."""
 
     @staticmethod
     def step(x):
-        return np.sign(x) + x.dtype.type(0)  # + 0 turns the sign of -0.0 into +0.0
+        out = np.sign(x) + x.dtype.type(0)  # + 0 turns the sign of -0.0 into +0.0
+        return np.where(np.isnan(out), x.dtype.type(0), out) if x.dtype.kind == "f" else out
 
 
 def _apply(cls: type[_Step], input: Tensor) -> Tensor:
@@ -107,7 +109,7 @@ def trunc(input: Tensor) -> Tensor:
 
 
 def sign(input: Tensor) -> Tensor:
-    """-1, 0 or 1 for each element (0 for -0.0 as well); the gradient is 0."""
+    """-1, 0 or 1 for each element (0 for -0.0 and NaN as well); the gradient is 0."""
     return _apply(Sign, input)
 
 

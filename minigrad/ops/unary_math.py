@@ -160,11 +160,13 @@ class Atanh(Pointwise):
     rules = (lambda g, x, y, z: g / (1 - x * x),)
 
 
-def _sinc_slope(g: Tensor, x: Tensor, y: None, z: None) -> Tensor:
-    """PyTorch's (pi x cos(pi x) - sin(pi x)) / (pi x**2), filled with 0 at x = 0."""
+def _sinc_rule(g: Tensor, x: Tensor, y: None, z: None) -> Tensor:
+    """PyTorch's g (pi x cos(pi x) - sin(pi x)) / (x x pi), 0 where x x pi is 0 (x = 0,
+    or so small that x**2 underflows), in PyTorch's order of operations."""
     px = x * math.pi
-    slope = (px * elementwise.cos(px) - elementwise.sin(px)) / (px * x)
-    return g * where(array_of(x) == 0, 0.0, slope)
+    denominator = x * x * math.pi
+    out = g * (px * elementwise.cos(px) - elementwise.sin(px)) / denominator
+    return where(array_of(denominator) == 0, 0.0, out)
 
 
 @register("sinc")
@@ -173,14 +175,14 @@ class Sinc(Pointwise):
 
     compute = staticmethod(np.sinc)
     saves = "x"
-    rules = (_sinc_slope,)
+    rules = (_sinc_rule,)
 
 
 @register("logit")
 class Logit(Function):
     """z = log(x / (1 - x)), with x clamped to [eps, 1 - eps] first when eps is given.
-    dz/dx = 1 / (x (1 - x)); outside [eps, 1 - eps] it is 0, and without eps it is NaN
-    outside [0, 1], as in PyTorch."""
+    dz/dx = 1 / (x (1 - x)); outside [eps, 1 - eps] (and at NaN) it is 0, and without eps
+    it is NaN outside [0, 1], as in PyTorch."""
 
     @staticmethod
     def forward(ctx, x, eps):
@@ -198,7 +200,7 @@ class Logit(Function):
         if eps is None:
             outside, fill = (a < 0) | (a > 1), math.nan
         else:
-            outside, fill = (a < eps) | (a > 1 - eps), 0.0
+            outside, fill = ~((a >= eps) & (a <= 1 - eps)), 0.0
         return where(outside, fill, g / (x * (1 - x))), None
 
 
