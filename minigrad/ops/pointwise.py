@@ -30,7 +30,7 @@ from .broadcasting import sum_to
 
 
 class Pointwise(Function):
-    """z = compute(x) or compute(x, y) elementwise.  dz/d(input i) = rules[i](g, x, y, z)."""
+    """z = compute(x) or compute(x, y) elementwise.  dz/d(input i) = ``rules[i](g, x, y, z)``."""
 
     compute: Callable[..., np.ndarray]
     saves: str = ""

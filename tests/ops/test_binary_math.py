@@ -73,7 +73,8 @@ def test_special_points_match_torch(name):
 
 @needs_torch
 @pytest.mark.parametrize("name", ["atan2", "hypot", "logaddexp", "xlogy", "fmod", "lerp",
-                                  "addcmul", "addcdiv", "heaviside", "logical_and", "logical_or", "logical_xor"])
+                                  "addcmul", "addcdiv", "heaviside", "logical_and",
+                                  "logical_or", "logical_xor"])
 @pytest.mark.parametrize("kinds", [("int", "int"), ("bool", "bool"), ("int", "float32"),
                                    ("float32", "float64"), ("float32", "number"),
                                    ("number", "float32"), ("int", "number")])
