@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
+
 # Set by tensor.py once the primitives can be imported, as for tensor_methods.py.
 ops: Any = None
 
@@ -273,6 +275,118 @@ class TensorMath:
         return ops.inplace(self, "addcdiv_",
                            lambda x, _: ops.addcdiv(x, tensor1, tensor2, value=value),
                            _wanting_grad(tensor1, tensor2))
+
+    def exp2(self) -> "Tensor":
+        return ops.exp2(self)
+
+    def exp2_(self) -> "Tensor":
+        return ops.inplace(self, "exp2_", lambda x, _: ops.exp2(x), None)
+
+    def sin_(self) -> "Tensor":
+        return ops.inplace(self, "sin_", lambda x, _: ops.sin(x), None)
+
+    def cos_(self) -> "Tensor":
+        return ops.inplace(self, "cos_", lambda x, _: ops.cos(x), None)
+
+    def floor_(self) -> "Tensor":
+        return ops.inplace(self, "floor_", lambda x, _: ops.floor(x), None)
+
+    def ceil_(self) -> "Tensor":
+        return ops.inplace(self, "ceil_", lambda x, _: ops.ceil(x), None)
+
+    def trunc_(self) -> "Tensor":
+        return ops.inplace(self, "trunc_", lambda x, _: ops.trunc(x), None)
+
+    def sign_(self) -> "Tensor":
+        return ops.inplace(self, "sign_", lambda x, _: ops.sign(x), None)
+
+    def square_(self) -> "Tensor":
+        return ops.inplace(self, "square_", lambda x, _: ops.arithmetic.square(x), None)
+
+    def round_(self, *, decimals: int = 0) -> "Tensor":
+        return ops.inplace(self, "round_", lambda x, _: ops.round(x, decimals=decimals), None)
+
+    def clip_(self, min: Any = None, max: Any = None) -> "Tensor":
+        return ops.inplace(self, "clip_", lambda x, _: ops.clamp(x, min, max), None)
+
+    def true_divide_(self, other: Any) -> "Tensor":
+        return ops.inplace(self, "true_divide_", ops.div, other)
+
+    def remainder_(self, other: Any) -> "Tensor":
+        return ops.inplace(self, "remainder_", ops.arithmetic.remainder, other)
+
+    def floor_divide_(self, other: Any) -> "Tensor":
+        return ops.inplace(self, "floor_divide_", ops.arithmetic.floor_divide, other)
+
+    def absolute(self) -> "Tensor":
+        return ops.abs(self)
+
+    def absolute_(self) -> "Tensor":
+        return ops.inplace(self, "absolute_", lambda x, _: ops.abs(x), None)
+
+    def fix(self) -> "Tensor":
+        return ops.trunc(self)
+
+    def fix_(self) -> "Tensor":
+        return ops.inplace(self, "fix_", lambda x, _: ops.trunc(x), None)
+
+    def positive(self) -> "Tensor":
+        return ops.positive(self)
+
+    def isposinf(self) -> "Tensor":
+        return ops.isposinf(self)
+
+    def isneginf(self) -> "Tensor":
+        return ops.isneginf(self)
+
+    def logaddexp2(self, other: "Tensor") -> "Tensor":
+        return ops.logaddexp2(self, other)
+
+    def fmax(self, other: "Tensor") -> "Tensor":
+        return ops.fmax(self, other)
+
+    def fmin(self, other: "Tensor") -> "Tensor":
+        return ops.fmin(self, other)
+
+    def float_power(self, exponent: Any) -> "Tensor":
+        return ops.float_power(self, exponent)
+
+    def float_power_(self, exponent: Any) -> "Tensor":
+        if self.dtype != np.float64:
+            raise RuntimeError(f"float_power_: the base given to float_power_ has dtype "
+                               f"{self.dtype} but the operation's result requires dtype "
+                               "float64")
+        return ops.inplace(self, "float_power_", ops.float_power, exponent)
+
+    def copysign(self, other: Any) -> "Tensor":
+        return ops.copysign(self, other)
+
+    def copysign_(self, other: Any) -> "Tensor":
+        return ops.inplace(self, "copysign_", ops.copysign, other)
+
+    def bitwise_and(self, other: Any) -> "Tensor":
+        return ops.bitwise_and(self, other)
+
+    def bitwise_and_(self, other: Any) -> "Tensor":
+        return ops.inplace(self, "bitwise_and_", ops.bitwise_and, other)
+
+    def bitwise_or(self, other: Any) -> "Tensor":
+        return ops.bitwise_or(self, other)
+
+    def bitwise_or_(self, other: Any) -> "Tensor":
+        return ops.inplace(self, "bitwise_or_", ops.bitwise_or, other)
+
+    def bitwise_xor(self, other: Any) -> "Tensor":
+        return ops.bitwise_xor(self, other)
+
+    def bitwise_xor_(self, other: Any) -> "Tensor":
+        return ops.inplace(self, "bitwise_xor_", ops.bitwise_xor, other)
+
+    def bitwise_not(self) -> "Tensor":
+        return ops.bitwise_not(self)
+
+    def bitwise_not_(self) -> "Tensor":
+        return ops.inplace(self, "bitwise_not_", lambda x, _: ops.bitwise_not(x), None)
 
     # PyTorch's aliases
     arcsin, arcsin_, arccos, arccos_, arctan, arctan_ = asin, asin_, acos, acos_, atan, atan_

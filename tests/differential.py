@@ -179,7 +179,9 @@ def two_derivatives(call: Callable[..., Any], *arrays: Any) -> Callable[[Any], A
         if not live:
             return (z,) + firsts
         total = sum((g * (i + 1.5)).sum() for i, g in enumerate(live))
-        return (z,) + firsts + tuple(lib.autograd.grad(total, inputs, allow_unused=True))
+        seconds = lib.autograd.grad(total, inputs, allow_unused=True)
+        return (z,) + firsts + tuple(None if g is None else g + lib.zeros_like(g)
+                                     for g in seconds)
     return program
 
 

@@ -45,6 +45,12 @@ NOT_EXPORTABLE: dict[str, str] = {
     "hypot": "no lowering yet (no single ONNX operator)",
     "logaddexp": "no lowering yet (no single ONNX operator)",
     "xlogy": "no lowering yet (no single ONNX operator)",
+    "exp2": "no lowering yet (Pow(2, x) would do)",
+    "addcdiv": "no lowering yet (Div, Mul and Add would do)",
+    "logaddexp2": "no lowering yet (no single ONNX operator)",
+    "copysign": "no lowering yet (no single ONNX operator)",
+    "fmax": "no lowering yet (ONNX Max propagates NaN; fmax ignores it)",
+    "fmin": "no lowering yet (ONNX Min propagates NaN; fmin ignores it)",
     "max_pool2d_route": "the backward of max_pool2d; appears in backward graphs only",
     "max_pool2d_gather": "the double backward of max_pool2d; appears in backward graphs only",
 }

@@ -1,6 +1,7 @@
-"""Binary math with PyTorch's names: ``atan2``, ``hypot``, ``logaddexp``, ``xlogy`` and
-``fmod`` as primitives; ``heaviside`` (no gradient); and the fused forms ``lerp``,
-``addcmul`` and ``addcdiv``, built from the arithmetic primitives.
+"""Binary math with PyTorch's names: ``atan2``, ``hypot``, ``logaddexp``, ``logaddexp2``,
+``xlogy``, ``fmod``, ``copysign``, ``fmax`` and ``fmin`` as primitives; ``heaviside`` (no
+gradient); ``addcdiv`` (a primitive for PyTorch's gradient formulas); and ``float_power``,
+``lerp`` and ``addcmul``, built from the arithmetic primitives.
 
 The operands broadcast and promote as in PyTorch. Which operands may be numbers, and which
 dtypes each function accepts, is PyTorch's too: ``atan2``, ``hypot`` and ``logaddexp``
@@ -14,16 +15,17 @@ from typing import Any
 
 import numpy as np
 
-from ..autograd.function import register
+from ..autograd.function import Function, register
 from ..dtypes import get_default_dtype
 from ..internal import array_of, wrap
 from ..tensor import Tensor
 from . import elementwise
 from ._util import (as_tensor, binary, broadcast_shape, operands, promoted_dtype,
                     type_name)
+from .broadcasting import sum_to
 from .pointwise import Pointwise
 from .selection import locally_constant, where
-from .unary_math import reciprocal
+from .unary_math import exp2, reciprocal
 
 
 @register("atan2")
@@ -61,6 +63,70 @@ class Logaddexp(Pointwise):
     saves = "xy"
     rules = (lambda g, x, y, z: g / (1 + elementwise.exp(y - x)),
              lambda g, x, y, z: g / (1 + elementwise.exp(x - y)))
+
+
+@register("logaddexp2")
+class Logaddexp2(Pointwise):
+    """z = log2(2**x + 2**y), without overflow.  dz/dx = 1 / (1 + 2**(y - x)),
+    dz/dy = 1 / (1 + 2**(x - y))."""
+
+    compute = staticmethod(np.logaddexp2)
+    saves = "xy"
+    rules = (lambda g, x, y, z: g / (1 + exp2(y - x)),
+             lambda g, x, y, z: g / (1 + exp2(x - y)))
+
+
+def _no_gradient(g: Tensor, x: Tensor, y: Tensor, z: Tensor) -> Tensor:
+    """Zeros, outside the graph (PyTorch's ``zeros_like``): the operand changes nothing
+    but a sign, which is locally constant."""
+    return wrap(np.zeros(g.shape, g.dtype))
+
+
+def _copysign_rule(g: Tensor, x: Tensor, y: Tensor, z: Tensor) -> Tensor:
+    """g z / x: +-1 as the sign was kept or flipped, and 0 where x = 0 (PyTorch's)."""
+    return g * where(np.broadcast_to(array_of(x) == 0, z.shape), 0.0, z / x)
+
+
+@register("copysign")
+class Copysign(Pointwise):
+    """z = |x| with the sign of y.  dz/dx = z / x (0 at x = 0), dz/dy = 0."""
+
+    compute = staticmethod(np.copysign)
+    saves = "xz"
+    rules = (_copysign_rule, _no_gradient)
+
+
+class _IgnoringNan(Pointwise):
+    """Shared rule of fmax and fmin: x gets g where it is kept (it wins, ties, or y is
+    NaN), y gets g elsewhere."""
+
+    saves = "xy"
+    keeps_x = staticmethod(np.greater_equal)  # x wins or ties
+    rules = (lambda g, x, y, kept: where(kept, g, 0.0),
+             lambda g, x, y, kept: where(kept, 0.0, g))
+
+    @classmethod
+    def prepare(cls, x: Tensor, y: Tensor, z: None) -> tuple[Tensor, Tensor, np.ndarray]:
+        a, b = array_of(x), array_of(y)
+        return x, y, cls.keeps_x(a, b) | np.isnan(b)
+
+
+@register("fmax")
+class Fmax(_IgnoringNan):
+    """z = max(x, y), ignoring a NaN in either.  dz/dx = 1 where x >= y or y is NaN,
+    dz/dy = 1 elsewhere (x gets all of it at a tie, as in PyTorch)."""
+
+    compute = staticmethod(np.fmax)
+    keeps_x = staticmethod(np.greater_equal)
+
+
+@register("fmin")
+class Fmin(_IgnoringNan):
+    """z = min(x, y), ignoring a NaN in either.  dz/dx = 1 where x <= y or y is NaN,
+    dz/dy = 1 elsewhere (x gets all of it at a tie, as in PyTorch)."""
+
+    compute = staticmethod(np.fmin)
+    keeps_x = staticmethod(np.less_equal)
 
 
 def _xlogy_array(x: np.ndarray, y: np.ndarray) -> np.ndarray:
@@ -150,6 +216,44 @@ def logaddexp(input: Tensor, other: Tensor) -> Tensor:
     return Logaddexp.apply(*_float_only("logaddexp", input, other))
 
 
+def logaddexp2(input: Tensor, other: Tensor) -> Tensor:
+    """``log2(2**input + 2**other)`` without overflow; float tensors only."""
+    _tensors("logaddexp2", input, other)
+    return Logaddexp2.apply(*_float_only("logaddexp2", input, other))
+
+
+def copysign(input: Tensor, other: Any) -> Tensor:
+    """``|input|`` with the sign of ``other`` (a tensor or a number; -0.0 counts as
+    negative). Integer inputs give the default float dtype."""
+    if not isinstance(input, Tensor):
+        raise TypeError(f"copysign: argument 'input' must be a minigrad.Tensor, not "
+                        f"{type_name(input)}")
+    return Copysign.apply(*_float_operands("copysign", input, other))
+
+
+def fmax(input: Tensor, other: Tensor) -> Tensor:
+    """The elementwise maximum, where a NaN loses to a number (``maximum`` propagates
+    NaN); at a tie the gradient goes to ``input``."""
+    _tensors("fmax", input, other)
+    return binary(Fmax, input, other)
+
+
+def fmin(input: Tensor, other: Tensor) -> Tensor:
+    """The elementwise minimum, where a NaN loses to a number (``minimum`` propagates
+    NaN); at a tie the gradient goes to ``input``."""
+    _tensors("fmin", input, other)
+    return binary(Fmin, input, other)
+
+
+def float_power(input: Any, exponent: Any) -> Tensor:
+    """``input ** exponent`` computed in float64, whatever the dtypes (as PyTorch's)."""
+    if not isinstance(input, Tensor) and not isinstance(exponent, Tensor):
+        raise TypeError(f"float_power: expected a minigrad.Tensor, got {type_name(input)} "
+                        f"and {type_name(exponent)}")
+    return elementwise.pow(*(as_tensor(v, "float_power", np.dtype(np.float64))
+                             for v in (input, exponent)))
+
+
 def xlogy(input: Any, other: Any) -> Tensor:
     """``input * log(other)``, 0 where ``input`` is 0 (unless ``other`` is NaN).
 
@@ -212,9 +316,10 @@ def lerp(input: Tensor, end: Tensor, weight: Any) -> Tensor:
     return where(small, input + weight * diff, end - diff * (1 - weight))
 
 
-def _fused(op: str, input: Tensor, tensor1: Tensor, tensor2: Tensor, value: Any,
-           combine: Any) -> Tensor:
-    """``input + combine(value * tensor1, tensor2)``, in the dtype of all three."""
+def _fused_operands(op: str, input: Tensor, tensor1: Tensor, tensor2: Tensor, value: Any
+                    ) -> tuple[Tensor, Tensor, Tensor, Any]:
+    """The three tensors in their promoted dtype, and ``value`` (truncated to an int for
+    integer tensors, as PyTorch does), after PyTorch's checks."""
     for name, t in (("input", input), ("tensor1", tensor1), ("tensor2", tensor2)):
         if not isinstance(t, Tensor):
             raise TypeError(f"{op}: argument '{name}' must be a minigrad.Tensor, not "
@@ -223,15 +328,38 @@ def _fused(op: str, input: Tensor, tensor1: Tensor, tensor2: Tensor, value: Any,
     if dtype == np.bool_:
         raise NotImplementedError(f"{op}: not implemented for bool tensors")
     broadcast_shape(op, input.shape, tensor1.shape, tensor2.shape)
-    if dtype.kind in "biu":
-        value = int(value)  # PyTorch truncates a float value for integer tensors
-    scaled = tensor1 if value == 1 else elementwise.mul(tensor1, value)
-    return elementwise.add(input, combine(scaled, tensor2)).to(dtype)
+    if dtype.kind in "iu":
+        value = int(value)
+    return (*(as_tensor(t, op, dtype) for t in (input, tensor1, tensor2)), value)
+
+
+@register("addcdiv")
+class Addcdiv(Function):
+    """z = x + value * t1 / t2.  dz/dx = 1, dz/dt1 = value / t2,
+    dz/dt2 = -value * t1 / (t2 * t2) (PyTorch's formulas)."""
+
+    @staticmethod
+    def forward(ctx, x, t1, t2, value):
+        ctx.save_for_backward(t1 if ctx.needs_input_grad[2] else None, t2)
+        ctx.value, ctx.shapes = value, (x.shape, t1.shape, t2.shape)
+        with np.errstate(all="ignore"):
+            return x + value * t1 / t2
+
+    @staticmethod
+    def backward(ctx, g):
+        t1, t2 = ctx.saved_tensors
+        value, (x_shape, t1_shape, t2_shape) = ctx.value, ctx.shapes
+        needs = ctx.needs_input_grad
+        return (sum_to(g, x_shape) if needs[0] else None,
+                sum_to(g * (value / t2), t1_shape) if needs[1] else None,
+                sum_to(-g * (value * t1 / (t2 * t2)), t2_shape) if needs[2] else None,
+                None)
 
 
 def addcmul(input: Tensor, tensor1: Tensor, tensor2: Tensor, *, value: Any = 1) -> Tensor:
     """``input + value * tensor1 * tensor2``."""
-    return _fused("addcmul", input, tensor1, tensor2, value, elementwise.mul)
+    x, t1, t2, value = _fused_operands("addcmul", input, tensor1, tensor2, value)
+    return elementwise.add(x, elementwise.mul(t1 if value == 1 else t1 * value, t2))
 
 
 def addcdiv(input: Tensor, tensor1: Tensor, tensor2: Tensor, *, value: Any = 1) -> Tensor:
@@ -241,4 +369,4 @@ def addcdiv(input: Tensor, tensor1: Tensor, tensor2: Tensor, *, value: Any = 1) 
         raise RuntimeError("addcdiv: Integer division with addcdiv is no longer supported; "
                            "use input + value * trunc(tensor1 / tensor2) for integer "
                            "division, or float tensors for true division")
-    return _fused("addcdiv", input, tensor1, tensor2, value, elementwise.div)
+    return Addcdiv.apply(*_fused_operands("addcdiv", input, tensor1, tensor2, value))

@@ -145,6 +145,18 @@ def logical_not(input: Tensor) -> Tensor:
     return wrap(array_of(unary_input("logical_not", input)) == 0)
 
 
+def isposinf(input: Tensor) -> Tensor:
+    """Where ``input`` is +inf, as a bool tensor."""
+    a = array_of(unary_input("isposinf", input))
+    return wrap(np.isposinf(a) if a.dtype.kind == "f" else np.zeros(a.shape, np.bool_))
+
+
+def isneginf(input: Tensor) -> Tensor:
+    """Where ``input`` is -inf, as a bool tensor."""
+    a = array_of(unary_input("isneginf", input))
+    return wrap(np.isneginf(a) if a.dtype.kind == "f" else np.zeros(a.shape, np.bool_))
+
+
 def isclose(input: Tensor, other: Any, rtol: float = 1e-05, atol: float = 1e-08,
             equal_nan: bool = False) -> Tensor:
     """Where ``|input - other| <= atol + rtol * |other|``, as a bool tensor."""

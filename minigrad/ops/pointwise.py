@@ -45,8 +45,8 @@ class Pointwise(Function):
         ctx.shapes = tuple(a.shape for a in inputs)
         return z
 
-    @staticmethod
-    def prepare(x: Any, y: Any, z: Any) -> tuple[Any, Any, Any]:
+    @classmethod
+    def prepare(cls, x: Any, y: Any, z: Any) -> tuple[Any, Any, Any]:
         return x, y, z
 
     @staticmethod

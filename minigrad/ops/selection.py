@@ -196,11 +196,26 @@ def bitwise(ufunc: np.ufunc, a: Any, b: Any) -> Tensor:
     """``&``, ``|``, ``^`` of bool or integer tensors (logical for bool, bitwise for
     integers), outside the graph, as in PyTorch."""
     a, b = operands(ufunc.__name__, a, b)
-    if a.dtype.kind == "f":
-        raise TypeError(f"{ufunc.__name__}: only integer and bool tensors are supported, "
-                        f"got {a.dtype}")
+    if a.dtype.kind == "f":  # PyTorch's NotImplementedError ("... for 'Float'")
+        raise NotImplementedError(f"{ufunc.__name__}: only integer and bool tensors are "
+                                  f"supported, got {a.dtype}")
     broadcast_shape(ufunc.__name__, a.shape, b.shape)
     return wrap(ufunc(array_of(a), array_of(b)))
+
+
+def bitwise_and(input: Tensor, other: Any) -> Tensor:
+    """``input & other``: logical for bool tensors, bitwise for integers."""
+    return bitwise(np.bitwise_and, input, other)
+
+
+def bitwise_or(input: Tensor, other: Any) -> Tensor:
+    """``input | other``: logical for bool tensors, bitwise for integers."""
+    return bitwise(np.bitwise_or, input, other)
+
+
+def bitwise_xor(input: Tensor, other: Any) -> Tensor:
+    """``input ^ other``: logical for bool tensors, bitwise for integers."""
+    return bitwise(np.bitwise_xor, input, other)
 
 
 def bitwise_not(x: Tensor) -> Tensor:

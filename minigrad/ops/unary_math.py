@@ -1,5 +1,5 @@
-"""Unary math beyond ``elementwise.py``: logarithms and exponentials near 0 and in other
-bases, reciprocals, trigonometric and hyperbolic functions and their inverses, ``sinc``,
+"""Unary math beyond ``elementwise.py``: logarithms and exponentials near 0 and in base 2
+and 10, reciprocals, trigonometric and hyperbolic functions and their inverses, ``sinc``,
 ``logit``, and degrees to radians and back.
 
 Each gradient rule is PyTorch's formula (``derivatives.yaml``) written with minigrad
@@ -41,6 +41,15 @@ class Expm1(Pointwise):
     compute = staticmethod(np.expm1)
     saves = "z"
     rules = (lambda g, x, y, z: g * (z + 1),)
+
+
+@register("exp2")
+class Exp2(Pointwise):
+    """z = 2**x.  dz/dx = z ln 2."""
+
+    compute = staticmethod(np.exp2)
+    saves = "z"
+    rules = (lambda g, x, y, z: g * (z * _LN2),)
 
 
 @register("log2")
@@ -213,6 +222,11 @@ def log1p(input: Tensor) -> Tensor:
 def expm1(input: Tensor) -> Tensor:
     """``exp(input) - 1``, accurate where ``input`` is near 0."""
     return Expm1.apply(float_input("expm1", input))
+
+
+def exp2(input: Tensor) -> Tensor:
+    """``2 ** input``."""
+    return Exp2.apply(float_input("exp2", input))
 
 
 def log2(input: Tensor) -> Tensor:

@@ -25,6 +25,7 @@ from differential import compare, f64, needs_torch, two_derivatives
 UNARY = {
     "log1p": (lambda L, x: L.log1p(x), (-0.9, 3)),
     "expm1": (lambda L, x: x.expm1(), (-3, 3)),
+    "exp2": (lambda L, x: L.exp2(x), (-3, 3)),
     "log2": (lambda L, x: L.log2(x), (0.1, 5)),
     "log10": (lambda L, x: x.log10(), (0.1, 5)),
     "reciprocal": (lambda L, x: L.reciprocal(x), (0.2, 3)),
@@ -53,6 +54,9 @@ UNARY = {
     "sgn": (lambda L, x: x.sgn(), (-3, 3)),
     "neg": (lambda L, x: L.neg(x), (-3, 3)),
     "negative": (lambda L, x: x.negative(), (-3, 3)),
+    "positive": (lambda L, x: L.positive(x) * 2, (-3, 3)),
+    "absolute": (lambda L, x: L.absolute(x), (-3, 3)),
+    "fix": (lambda L, x: x.fix(), (-3, 3)),
     "nan_to_num": (lambda L, x: L.nan_to_num(x, nan=1.5, posinf=7.0), (-3, 3)),
     "nan_to_num defaults": (lambda L, x: x.nan_to_num(), (-3, 3)),
 }
@@ -89,10 +93,12 @@ def test_dtypes_and_refusals_match_torch(name, make):
     compare(lambda L: call(L, build(L)), f"{name}({make})", rtol=1e-6, atol=1e-7)
 
 
-IN_PLACE = ["log1p", "expm1", "log2", "log10", "reciprocal", "rsqrt", "tan", "atan", "asin",
-            "acos", "sinh", "cosh", "asinh", "acosh", "atanh", "erf", "erfc", "sinc",
-            "logit", "deg2rad", "rad2deg", "frac", "sgn", "negative", "nan_to_num",
-            "arcsin", "arccos", "arctan", "arcsinh", "arccosh", "arctanh"]
+FLOAT_RESULTS = ["log1p", "expm1", "exp2", "log2", "log10", "reciprocal", "rsqrt", "tan", "atan",
+                 "asin", "acos", "sinh", "cosh", "asinh", "acosh", "atanh", "erf", "erfc",
+                 "sinc", "logit", "deg2rad", "rad2deg", "frac", "arcsin", "arccos",
+                 "arctan", "arcsinh", "arccosh", "arctanh", "sin", "cos"]
+IN_PLACE = FLOAT_RESULTS + ["sgn", "negative", "nan_to_num", "absolute", "fix", "floor",
+                            "ceil", "round", "trunc", "sign", "square"]
 
 
 @needs_torch
@@ -179,6 +185,16 @@ def test_nan_to_num_replaces_and_gives_the_replaced_values_no_gradient():
     assert minigrad.nan_to_num(ints).tolist() == [1, 2]
 
 
+def test_isposinf_isneginf_and_positive():
+    x = minigrad.tensor([np.inf, -np.inf, np.nan, 1.0])
+    assert minigrad.isposinf(x).tolist() == [True, False, False, False]
+    assert x.isneginf().tolist() == [False, True, False, False]
+    assert minigrad.isposinf(minigrad.tensor([1, 2])).tolist() == [False, False]
+    assert minigrad.positive(x) is x
+    with pytest.raises(RuntimeError, match="positive"):
+        minigrad.positive(minigrad.tensor([True]))
+
+
 def test_signbit_and_sgn():
     x = minigrad.tensor([-0.0, 0.0, -2.0, np.nan])
     assert minigrad.signbit(x).tolist() == [True, False, True, False]
@@ -187,7 +203,7 @@ def test_signbit_and_sgn():
     assert minigrad.sgn(minigrad.tensor([-3, 0, 2])).tolist() == [-1, 0, 1]
 
 
-@pytest.mark.parametrize("name", sorted(set(IN_PLACE) - {"sgn", "negative", "nan_to_num"}))
+@pytest.mark.parametrize("name", FLOAT_RESULTS)
 def test_float_functions_refuse_to_write_floats_into_an_integer_tensor(name):
     error = NotImplementedError if name == "frac" else RuntimeError
     with pytest.raises(error, match=name.removeprefix("arc") if name != "frac" else "frac"):
