@@ -32,9 +32,19 @@ from .ops import (all, allclose, any, argsort, bmm, clone, cumsum, dot, eq, equa
                   nonzero, roll, sort, t, tile, topk, unflatten, unique)
 from .ops import ceil, floor, round, sign, trunc  # noqa: A004
 from .ops import select, unbind
-from .ops import (index_select, logical_and, logical_not, logical_or, logical_xor,
-                  masked_select, movedim, norm, tril, triu)
+from .ops import index_select, masked_select, movedim, norm, tril, triu
 from .ops import movedim as moveaxis, transpose as swapaxes, transpose as swapdims
+from .ops import (acos, acosh, addcdiv, addcmul, asin, asinh, atan, atan2, atanh, clamp_max,
+                  clamp_min, cosh, deg2rad, erf, erfc, expm1, fmod, frac, heaviside, hypot,
+                  lerp, log10, log1p, log2, logaddexp, logical_and, logical_not, logical_or,
+                  logical_xor, logit, nan_to_num, neg, rad2deg, reciprocal, rsqrt, sgn,
+                  signbit, sinc, sinh, tan, xlogy)
+from .ops import (bitwise_and, bitwise_not, bitwise_or, bitwise_xor, copysign, exp2,
+                  float_power, fmax, fmin, isneginf, isposinf, logaddexp2, positive)
+from .ops import neg as negative  # PyTorch's aliases of the math functions
+from .ops import abs as absolute, trunc as fix  # noqa: A004
+from .ops import (acos as arccos, acosh as arccosh, asin as arcsin, asinh as arcsinh,
+                  atan as arctan, atan2 as arctan2, atanh as arctanh)
 from .ops import clamp as clip  # PyTorch's alias of clamp
 from .ops.arithmetic import (add, div, floor_divide, mul, pow, remainder, square, sub,
                              true_divide)

@@ -494,6 +494,6 @@ class Tensor(TensorMethods):
 
 
 from .autograd import engine, hooks, views  # noqa: E402  (the engine builds on Tensor)
-from . import ops, tensor_inplace, tensor_methods  # noqa: E402  (the primitives build on Tensor)
+from . import ops, tensor_inplace, tensor_math, tensor_methods  # noqa: E402  (primitives)
 
-tensor_methods.ops = tensor_inplace.ops = ops
+tensor_methods.ops = tensor_inplace.ops = tensor_math.ops = ops

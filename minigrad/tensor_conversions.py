@@ -225,7 +225,7 @@ class TensorConversions:
         """Overwrite every element with ``draw(numpy_generator, shape)`` (in place)."""
         from .random import numpy_generator
         values = draw(numpy_generator(generator, op), tuple(self.shape))
-        return self.copy_(np.asarray(values).astype(self.dtype))
+        return self.copy_(_wrap(np.asarray(values).astype(self.dtype)))
 
     def _continuous(self, name: str) -> None:
         _require(self.dtype.kind == "f", f"{name} distribution is a continuous probability "
@@ -245,6 +245,11 @@ def _random_limit(dtype: np.dtype) -> int:
     if dtype.kind == "b":
         return 2
     return int(np.iinfo(dtype).max)
+
+
+def _wrap(array: np.ndarray) -> "Tensor":
+    from .internal import wrap  # internal builds on Tensor, so it is imported when needed
+    return wrap(array)
 
 
 def _sampling() -> Any:

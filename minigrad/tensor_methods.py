@@ -10,15 +10,16 @@ from typing import Any, Iterator, Sequence
 import numpy as np
 
 from .tensor_inplace import TensorInPlace
+from .tensor_math import TensorMath
 
 # Set by tensor.py once the primitives can be imported: the one back-edge of the package
 # (Tensor's operators call the ops, and the ops build on Tensor).
 ops: Any = None
 
 
-class TensorMethods(TensorInPlace):
+class TensorMethods(TensorInPlace, TensorMath):
     """Operators, math, reductions and movement methods of `Tensor` (the in-place ones
-    come from `TensorInPlace`)."""
+    come from `TensorInPlace`, the further math functions from `TensorMath`)."""
 
     __slots__ = ()
 
@@ -397,18 +398,6 @@ class TensorMethods(TensorInPlace):
 
     def any(self, dim: Any = None, keepdim: bool = False) -> "Tensor":
         return ops.any(self, dim, keepdim)
-
-    def logical_and(self, other: "Tensor") -> "Tensor":
-        return ops.logical_and(self, other)
-
-    def logical_or(self, other: "Tensor") -> "Tensor":
-        return ops.logical_or(self, other)
-
-    def logical_xor(self, other: "Tensor") -> "Tensor":
-        return ops.logical_xor(self, other)
-
-    def logical_not(self) -> "Tensor":
-        return ops.logical_not(self)
 
     def masked_fill(self, mask: "Tensor", value: Any) -> "Tensor":
         return ops.masked_fill(self, mask, value)

@@ -161,6 +161,30 @@ def compare(program: Callable[[Any], Any], what: str = "program", **tolerances: 
     return their_error
 
 
+def two_derivatives(call: Callable[..., Any], *arrays: Any) -> Callable[[Any], Any]:
+    """The program ``call(lib, *inputs)`` on float64 leaves made from ``arrays``, followed by
+    the gradients of a weighted sum of its result (with ``create_graph``), and the gradients
+    of a weighted sum of those first gradients that depend on the inputs: values, first
+    and second derivatives in one comparison. Zero gradients are made ordinary tensors
+    (PyTorch's may be ZeroTensors, which cannot become arrays)."""
+    def program(lib: Any) -> Any:
+        inputs = tuple(f64(lib, a, requires_grad=True) for a in arrays)
+        z = call(lib, *inputs)
+        if not z.requires_grad:
+            return z
+        w = f64(lib, np.linspace(0.5, 1.5, z.numel()).reshape(tuple(z.shape)))
+        firsts = lib.autograd.grad(z, inputs, w, create_graph=True, allow_unused=True)
+        firsts = tuple(None if g is None else g + lib.zeros_like(g) for g in firsts)
+        live = [g for g in firsts if g is not None and g.requires_grad]
+        if not live:
+            return (z,) + firsts
+        total = sum((g * (i + 1.5)).sum() for i, g in enumerate(live))
+        seconds = lib.autograd.grad(total, inputs, allow_unused=True)
+        return (z,) + firsts + tuple(None if g is None else g + lib.zeros_like(g)
+                                     for g in seconds)
+    return program
+
+
 def both_raise(program: Callable[[Any], Any], error: type, match: str | None = None) -> None:
     """PyTorch raises ``error`` (checked, so the test pins real PyTorch behaviour), and so
     does minigrad, with a message matching ``match`` if given."""

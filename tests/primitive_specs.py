@@ -111,7 +111,8 @@ def binary_distinct(draw, f: Callable, label: str) -> Case:
 def pow_cases(draw) -> Case:
     """Positive base; the exponent is a tensor that requires grad, or a Python number."""
     if draw(st.booleans()):
-        return draw(binary(ops.pow, "x ** y", POSITIVE, st.floats(-2, 2)))
+        # not y = 0, where PyTorch's dz/dx is 0 (so its derivative in y is 0, not 1/x)
+        return draw(binary(ops.pow, "x ** y", POSITIVE, st.floats(-2, 2).filter(bool)))
     x = draw(values(small_shapes(), POSITIVE))
     p = draw(st.sampled_from([2, 3, -1, 0.5, 1.5, -2.5]))
     return Case(lambda x: ops.pow(x, p), (leaf(x),), f"x ** {p}")
@@ -580,6 +581,52 @@ def _rounding(name: str) -> Callable:
     return call
 
 
+# Unary math (minigrad/ops/unary_math.py) on each function's smooth domain.
+INSIDE_ONE = st.floats(-0.9, 0.9, allow_nan=False)
+ABOVE_ONE = st.floats(1.2, 3, allow_nan=False)
+UNIT_INTERVAL = st.floats(0.05, 0.95, allow_nan=False)
+UNARY_MATH = {  # name: the values drawn
+    "log1p": POSITIVE, "expm1": ANY, "exp2": ANY, "log2": POSITIVE, "log10": POSITIVE,
+    "reciprocal": AWAY_FROM_ZERO, "rsqrt": POSITIVE, "tan": st.floats(-1.2, 1.2),
+    "atan": ANY, "asin": INSIDE_ONE, "acos": INSIDE_ONE, "sinh": ANY, "cosh": ANY,
+    "asinh": ANY, "acosh": ABOVE_ONE, "atanh": INSIDE_ONE, "sinc": AWAY_FROM_ZERO,
+}
+
+
+def _math(name: str, **kwargs: Any) -> Callable:
+    def call(*inputs: Tensor) -> Tensor:
+        return getattr(minigrad, name)(*inputs, **kwargs)
+    return call
+
+
+@st.composite
+def logit_cases(draw) -> Case:
+    """Without eps, or with an eps whose clamp is active for no drawn value (< 0.05)."""
+    eps = draw(st.sampled_from([None, 1e-6, 0.01]))
+    x = draw(values(small_shapes(), UNIT_INTERVAL))
+    return Case(_math("logit", eps=eps), (leaf(x),), f"logit(x, eps={eps})")
+
+
+@st.composite
+def fmod_cases(draw) -> Case:
+    """x / y away from whole numbers, where fmod jumps: x = y (k + 0.25 .. 0.75); y has
+    x's shape or is 0-d (broadcast)."""
+    shape = draw(small_shapes())
+    y = draw(values(draw(st.sampled_from([(), shape])), AWAY_FROM_ZERO))
+    k = draw(values(shape, st.integers(-3, 3).map(float)))
+    x = y * (k + draw(values(shape, st.floats(0.25, 0.75))))
+    return Case(_math("fmod"), (leaf(x), leaf(y)), f"fmod {shape} {y.shape}")
+
+
+@st.composite
+def addcdiv_cases(draw) -> Case:
+    sx, s1, s2 = draw(broadcastable_shapes(3, max_dims=MAX_DIMS, max_side=MAX_SIDE))
+    value = draw(st.sampled_from([1, -2, 0.5]))
+    x, t1, t2 = draw(values(sx)), draw(values(s1)), draw(values(s2, AWAY_FROM_ZERO))
+    return Case(_math("addcdiv", value=value), (leaf(x), leaf(t1), leaf(t2)),
+                f"addcdiv {sx} {s1} {s2} value={value}")
+
+
 # --- the table -----------------------------------------------------------------------------
 SPECS: dict[str, Spec] = {
     # elementwise arithmetic (broadcasting pairs)
@@ -636,6 +683,22 @@ SPECS: dict[str, Spec] = {
     "erf": Spec(unary(_special("erf"), "erf(x)")),
     "softplus": Spec(unary(_special("softplus"), "softplus(x)",
                            st.floats(-30, 30, allow_nan=False))),
+    "erfc": Spec(unary(_special("erfc"), "erfc(x)")),
+    # more unary math (minigrad/ops/unary_math.py)
+    **{name: Spec(unary(_math(name), f"{name}(x)", elements))
+       for name, elements in UNARY_MATH.items()},
+    "logit": Spec(logit_cases()),
+    # binary math (minigrad/ops/binary_math.py); atan2 and hypot away from x = 0
+    "atan2": Spec(binary(_math("atan2"), "atan2", AWAY_FROM_ZERO, ANY)),  # off the cut
+    "hypot": Spec(binary(_math("hypot"), "hypot", AWAY_FROM_ZERO, ANY)),
+    "logaddexp": Spec(binary(_math("logaddexp"), "logaddexp")),
+    "logaddexp2": Spec(binary(_math("logaddexp2"), "logaddexp2")),
+    "copysign": Spec(binary(_math("copysign"), "copysign", AWAY_FROM_ZERO, AWAY_FROM_ZERO)),
+    "fmax": Spec(binary_distinct(_math("fmax"), "fmax")),
+    "fmin": Spec(binary_distinct(_math("fmin"), "fmin")),
+    "xlogy": Spec(binary(_math("xlogy"), "xlogy", ANY, POSITIVE)),
+    "fmod": Spec(fmod_cases()),
+    "addcdiv": Spec(addcdiv_cases()),
     # losses that need PyTorch's clamped gradient (minigrad/ops/loss.py)
     "binary_cross_entropy": Spec(binary_cross_entropy_cases()),
     # convolution and pooling

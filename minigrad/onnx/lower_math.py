@@ -17,7 +17,9 @@ _SAME = {
     "maximum": "Max", "minimum": "Min", "matmul": "MatMul",
     "neg": "Neg", "exp": "Exp", "log": "Log", "sqrt": "Sqrt", "sin": "Sin", "cos": "Cos",
     "tanh": "Tanh", "sigmoid": "Sigmoid", "relu": "Relu", "abs": "Abs", "erf": "Erf",
-    "softplus": "Softplus", "clone": "Identity",
+    "softplus": "Softplus", "clone": "Identity", "reciprocal": "Reciprocal", "tan": "Tan",
+    "atan": "Atan", "asin": "Asin", "acos": "Acos", "sinh": "Sinh", "cosh": "Cosh",
+    "asinh": "Asinh", "acosh": "Acosh", "atanh": "Atanh",
 }
 
 
@@ -31,6 +33,12 @@ def _one_to_one(op_type: str):
 
 for _name, _op_type in _SAME.items():
     lowers(_name)(_one_to_one(_op_type))
+
+
+@lowers("fmod")
+def lower_fmod(g: GraphBuilder, step: Step) -> None:
+    """Mod(x, y, fmod=1): the remainder with the sign of x."""
+    g.op("Mod", [g.name(a) for a in step.args], step.out(), fmod=1)
 
 
 @lowers("where")

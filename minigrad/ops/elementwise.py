@@ -94,7 +94,8 @@ class Mul(Function):
 
 @register("div")
 class Div(Function):
-    """z = x / y.  dz/dx = 1 / y, dz/dy = -x / y**2."""
+    """z = x / y.  dz/dx = 1 / y, dz/dy = -x / y**2 (as PyTorch, -(x / y) / y: y**2 can
+    underflow to 0 where y itself does not)."""
 
     @staticmethod
     def forward(ctx, x, y):
@@ -107,7 +108,7 @@ class Div(Function):
         x, y = ctx.saved_tensors
         x_shape, y_shape = ctx.shapes
         gx = sum_to(g / y, x_shape) if ctx.needs_input_grad[0] else None
-        gy = sum_to(-g * x / (y * y), y_shape) if ctx.needs_input_grad[1] else None
+        gy = sum_to(-g * (x / y / y), y_shape) if ctx.needs_input_grad[1] else None
         return gx, gy
 
     @staticmethod
@@ -115,13 +116,13 @@ class Div(Function):
         x, y = ctx.saved_arrays
         x_shape, y_shape = ctx.shapes
         gx = sum_to_array(g / y, x_shape) if ctx.needs_input_grad[0] else None
-        gy = sum_to_array(-g * x / (y * y), y_shape) if ctx.needs_input_grad[1] else None
+        gy = sum_to_array(-g * (x / y / y), y_shape) if ctx.needs_input_grad[1] else None
         return gx, gy
 
 
 @register("pow")
 class Pow(Function):
-    """z = x ** y.  dz/dx = y * x**(y-1), dz/dy = z * log(x)."""
+    """z = x ** y.  dz/dx = y * x**(y-1) (0 where y = 0), dz/dy = z * log(x)."""
 
     @staticmethod
     def forward(ctx, x, y):
@@ -132,10 +133,17 @@ class Pow(Function):
     @staticmethod
     def backward(ctx, g):
         x, y, out = ctx.saved_tensors
-        gx = sum_to(g * y * x ** (y - 1), x.shape) if ctx.needs_input_grad[0] else None
+        gx = sum_to(_pow_base_rule(g, x, y), x.shape) if ctx.needs_input_grad[0] else None
         gy = sum_to(g * _pow_exponent_rule(x, y, out), y.shape) \
             if ctx.needs_input_grad[1] else None
         return gx, gy
+
+
+def _pow_base_rule(g: Tensor, x: Tensor, y: Tensor) -> Tensor:
+    """g (y x**(y-1)), taken as 0 where y = 0 (there z is the constant 1, and PyTorch gives
+    0 rather than 0 * x**-1, which is NaN at x = 0)."""
+    zero = np.broadcast_to(array_of(y) == 0, g.shape)
+    return where(zero, 0.0, g * (y * x ** (y - 1)))
 
 
 def _pow_exponent_rule(x: Tensor, y: Tensor, out: Tensor) -> Tensor:
@@ -329,7 +337,7 @@ class ReLU(Function):
 
 @register("abs")
 class Abs(Function):
-    """z = |x|.  dz/dx = sign(x) (0 at x = 0)."""
+    """z = |x|.  dz/dx = sign(x) (0 at x = 0, and at NaN as in PyTorch)."""
 
     @staticmethod
     def forward(ctx, x):
@@ -339,7 +347,8 @@ class Abs(Function):
     @staticmethod
     def backward(ctx, g):
         (x,) = ctx.saved_tensors
-        return g * locally_constant(x, np.sign(array_of(x)))
+        a = array_of(x)
+        return g * locally_constant(x, np.where(np.isnan(a), 0, np.sign(a)).astype(a.dtype))
 
 
 @register("cast")
@@ -421,6 +430,13 @@ def neg(x: Tensor) -> Tensor:
                            "supported. If you are trying to invert a mask, use the `~` or "
                            "`logical_not()` operator instead.")
     return Neg.apply(x)
+
+
+def positive(input: Tensor) -> Tensor:
+    """``+input``: the tensor itself (a bool tensor raises, as in PyTorch)."""
+    if unary_input("positive", input).dtype == np.bool_:
+        raise RuntimeError("positive: The `+` operator, on a bool tensor is not supported.")
+    return input
 
 
 def exp(x: Tensor) -> Tensor:

@@ -1,6 +1,7 @@
 """Comparisons, tests and masks with PyTorch's names: ``eq`` ... ``ge``, ``isnan``,
-``isclose``, ``all``/``any``, ``nonzero`` (results outside the graph), ``allclose`` and
-``equal`` (Python bools), and ``masked_fill`` (differentiable, built on ``where``).
+``isclose``, ``all``/``any``, ``logical_and``/``or``/``xor``/``not``, ``nonzero`` (results
+outside the graph), ``allclose`` and ``equal`` (Python bools), and ``masked_fill`` and
+``nan_to_num`` (differentiable, built on ``where``).
 """
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ import numpy as np
 from ..dtypes import is_number
 from ..internal import array_of, wrap
 from ..tensor import Tensor
-from ._util import broadcast_shape, normalize_dims
+from ._util import broadcast_shape, normalize_dims, unary_input
 from .selection import compare, where
 
 
@@ -102,6 +103,62 @@ def masked_fill(input: Tensor, mask: Tensor, value: Any) -> Tensor:
     return where(mask, value, input)
 
 
+def nan_to_num(input: Tensor, nan: float = 0.0, posinf: float | None = None,
+               neginf: float | None = None) -> Tensor:
+    """``input`` with NaN, +inf and -inf replaced by ``nan``, ``posinf`` and ``neginf``
+    (by default 0 and the largest and smallest finite values of the dtype).
+
+    The gradient flows where ``input`` is finite and is 0 where a value was replaced, as
+    in PyTorch. Integer and bool tensors come back as a copy.
+    """
+    a = array_of(unary_input("nan_to_num", input))
+    if a.dtype.kind != "f":
+        return input.clone()
+    filled = np.nan_to_num(a, nan=nan, posinf=posinf, neginf=neginf)
+    return where(~np.isfinite(a), wrap(filled.astype(a.dtype, copy=False)), input)
+
+
+def _logical(ufunc: np.ufunc, input: Tensor, other: Tensor) -> Tensor:
+    """``ufunc`` of ``input != 0`` and ``other != 0``, as a bool tensor (NaN is true)."""
+    op = ufunc.__name__
+    _tensor_argument(op, "input", 1, input)
+    _tensor_argument(op, "other", 2, other)
+    broadcast_shape(op, input.shape, other.shape)
+    return wrap(ufunc(array_of(input) != 0, array_of(other) != 0))
+
+
+def logical_and(input: Tensor, other: Tensor) -> Tensor:
+    """Where both ``input`` and ``other`` are non-zero, as a bool tensor."""
+    return _logical(np.logical_and, input, other)
+
+
+def logical_or(input: Tensor, other: Tensor) -> Tensor:
+    """Where ``input`` or ``other`` is non-zero, as a bool tensor."""
+    return _logical(np.logical_or, input, other)
+
+
+def logical_xor(input: Tensor, other: Tensor) -> Tensor:
+    """Where exactly one of ``input`` and ``other`` is non-zero, as a bool tensor."""
+    return _logical(np.logical_xor, input, other)
+
+
+def logical_not(input: Tensor) -> Tensor:
+    """Where ``input`` is zero, as a bool tensor."""
+    return wrap(array_of(unary_input("logical_not", input)) == 0)
+
+
+def isposinf(input: Tensor) -> Tensor:
+    """Where ``input`` is +inf, as a bool tensor."""
+    a = array_of(unary_input("isposinf", input))
+    return wrap(np.isposinf(a) if a.dtype.kind == "f" else np.zeros(a.shape, np.bool_))
+
+
+def isneginf(input: Tensor) -> Tensor:
+    """Where ``input`` is -inf, as a bool tensor."""
+    a = array_of(unary_input("isneginf", input))
+    return wrap(np.isneginf(a) if a.dtype.kind == "f" else np.zeros(a.shape, np.bool_))
+
+
 def isclose(input: Tensor, other: Any, rtol: float = 1e-05, atol: float = 1e-08,
             equal_nan: bool = False) -> Tensor:
     """Where ``|input - other| <= atol + rtol * |other|``, as a bool tensor."""
@@ -146,34 +203,6 @@ def nonzero(input: Tensor, *, as_tuple: bool = False) -> Any:
     columns = np.stack(found, axis=1) if array.ndim else np.zeros((len(found[0]), 0),
                                                                      np.int64)
     return wrap(columns)
-
-
-def logical_and(input: Tensor, other: Tensor) -> Tensor:
-    """True where both are non-zero (a bool tensor; any dtypes, broadcast)."""
-    return _logical(np.logical_and, "logical_and", input, other)
-
-
-def logical_or(input: Tensor, other: Tensor) -> Tensor:
-    """True where either is non-zero."""
-    return _logical(np.logical_or, "logical_or", input, other)
-
-
-def logical_xor(input: Tensor, other: Tensor) -> Tensor:
-    """True where exactly one is non-zero."""
-    return _logical(np.logical_xor, "logical_xor", input, other)
-
-
-def logical_not(input: Tensor) -> Tensor:
-    """True where ``input`` is zero."""
-    _tensor_argument("logical_not", "input", 1, input)
-    return wrap(np.logical_not(array_of(input)))
-
-
-def _logical(ufunc: np.ufunc, op: str, input: Tensor, other: Tensor) -> Tensor:
-    _tensor_argument(op, "input", 1, input)
-    _tensor_argument(op, "other", 2, other)
-    broadcast_shape(op, input.shape, other.shape)
-    return wrap(ufunc(array_of(input), array_of(other)))
 
 
 def _tensor_argument(op: str, name: str, position: int, value: Any) -> None:

@@ -1,4 +1,5 @@
-"""Rounding and sign: ``round``, ``floor``, ``ceil``, ``trunc``, ``sign``.
+"""Rounding and sign: ``round``, ``floor``, ``ceil``, ``trunc``, ``sign`` (and its
+alias ``sgn``), and the two built on them: ``frac`` and ``signbit``.
 
 Each is a step function: its derivative is 0 wherever it exists, so the backward rule
 returns zeros (as in PyTorch, whose results also keep a ``grad_fn``). Integer
@@ -10,8 +11,10 @@ from __future__ import annotations
 import numpy as np
 
 from ..autograd.function import Function, register
+from ..internal import array_of, wrap
 from ..tensor import Tensor
 from . import elementwise
+from ._util import unary_input
 
 
 class _Step(Function):
@@ -60,15 +63,17 @@ class Trunc(_Step):
 
 @register("sign")
 class Sign(_Step):
-    """z = -1, 0 or 1 as x is negative, zero or positive.  dz/dx = 0."""
+    """z = -1, 0 or 1 as x is negative, zero or positive (0 at NaN, as in PyTorch).
+    dz/dx = 0."""
 
     @staticmethod
     def step(x):
-        return np.sign(x) + x.dtype.type(0)  # + 0 turns the sign of -0.0 into +0.0
+        out = np.sign(x) + x.dtype.type(0)  # + 0 turns the sign of -0.0 into +0.0
+        return np.where(np.isnan(out), x.dtype.type(0), out) if x.dtype.kind == "f" else out
 
 
 def _apply(cls: type[_Step], input: Tensor) -> Tensor:
-    if input.dtype.kind == "b":
+    if unary_input(cls.name, input).dtype.kind == "b":
         if cls is Sign:
             return elementwise.clone(input)  # the sign of a bool is itself
         raise NotImplementedError(f"{cls.name}: not implemented for bool tensors")
@@ -107,5 +112,28 @@ def trunc(input: Tensor) -> Tensor:
 
 
 def sign(input: Tensor) -> Tensor:
-    """-1, 0 or 1 for each element (0 for -0.0 as well); the gradient is 0."""
+    """-1, 0 or 1 for each element (0 for -0.0 and NaN as well); the gradient is 0."""
     return _apply(Sign, input)
+
+
+def sgn(input: Tensor) -> Tensor:
+    """The sign of each element, as `sign` (PyTorch's ``sgn`` also takes complex tensors,
+    which minigrad does not have)."""
+    return _apply(Sign, input)
+
+
+def frac(input: Tensor) -> Tensor:
+    """The fractional part ``input - trunc(input)``, with the sign of ``input``; the
+    gradient is 1. Float tensors only, as in PyTorch."""
+    if unary_input("frac", input).dtype.kind != "f":
+        raise NotImplementedError(f"frac: not implemented for {input.dtype} tensors")
+    return elementwise.sub(input, Trunc.apply(input))
+
+
+def signbit(input: Tensor) -> Tensor:
+    """Where the sign bit is set, as a bool tensor: True for negative numbers and for
+    -0.0 (and NaNs with the bit set), outside the graph."""
+    a = array_of(unary_input("signbit", input))
+    if a.dtype.kind == "f":
+        return wrap(np.signbit(a))
+    return wrap(a < 0 if a.dtype.kind in "iu" else np.zeros(a.shape, np.bool_))

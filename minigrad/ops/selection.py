@@ -168,6 +168,16 @@ def clamp(x: Tensor, min: Any = None, max: Any = None) -> Tensor:
     return Clamp.apply(x, *(None if b is None else array_of(b)[()] for b in (low, high)))
 
 
+def clamp_min(input: Tensor, min: Any) -> Tensor:
+    """``clamp(input, min=min)``."""
+    return clamp(input, min=min)
+
+
+def clamp_max(input: Tensor, max: Any) -> Tensor:
+    """``clamp(input, max=max)``."""
+    return clamp(input, max=max)
+
+
 def where(condition: Any, x: Any = None, y: Any = None) -> Any:
     """Pick from ``x`` where ``condition`` is true and from ``y`` elsewhere; ``x`` and
     ``y`` are promoted to one dtype. ``where(condition)`` alone is
@@ -205,11 +215,26 @@ def bitwise(ufunc: np.ufunc, a: Any, b: Any) -> Tensor:
     """``&``, ``|``, ``^`` of bool or integer tensors (logical for bool, bitwise for
     integers), outside the graph, as in PyTorch."""
     a, b = operands(ufunc.__name__, a, b)
-    if a.dtype.kind == "f":
+    if a.dtype.kind == "f":  # PyTorch's NotImplementedError ("... for 'Float'")
         raise NotImplementedError(f"{ufunc.__name__}: only integer and bool tensors are "
                                   f"supported, got {a.dtype}")
     broadcast_shape(ufunc.__name__, a.shape, b.shape)
     return wrap(ufunc(array_of(a), array_of(b)))
+
+
+def bitwise_and(input: Tensor, other: Any) -> Tensor:
+    """``input & other``: logical for bool tensors, bitwise for integers."""
+    return bitwise(np.bitwise_and, input, other)
+
+
+def bitwise_or(input: Tensor, other: Any) -> Tensor:
+    """``input | other``: logical for bool tensors, bitwise for integers."""
+    return bitwise(np.bitwise_or, input, other)
+
+
+def bitwise_xor(input: Tensor, other: Any) -> Tensor:
+    """``input ^ other``: logical for bool tensors, bitwise for integers."""
+    return bitwise(np.bitwise_xor, input, other)
 
 
 def bitwise_not(x: Tensor) -> Tensor:

@@ -1,7 +1,8 @@
-"""Special functions: the error function and softplus, as primitives.
+"""Special functions: the error function, its complement, and softplus, as primitives.
 
 NumPy has neither ``erf`` nor a stable ``log(1 + exp(x))`` with a gradient, and both are
 needed by ``nn.functional`` (exact GELU, and the logits form of binary cross-entropy).
+``erfc`` is computed directly where ``1 - erf`` would lose its digits (large x).
 """
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from ..autograd.function import Function, register
 from ..tensor import Tensor
 from . import elementwise
 from ._util import float_input
+from .pointwise import Pointwise
 
 _TWO_OVER_SQRT_PI = 2.0 / math.sqrt(math.pi)
 _SPLIT = 2.5     # below: power series; above: continued fraction
@@ -31,14 +33,14 @@ def _erf_series(x: np.ndarray) -> np.ndarray:
     return _TWO_OVER_SQRT_PI * x * np.exp(-x * x) * acc
 
 
-def _erf_continued_fraction(x: np.ndarray) -> np.ndarray:
-    """erf(x) = 1 - exp(-x^2) / (sqrt(pi) (x + (1/2) / (x + 1 / (x + (3/2) / (x + ...))))),
+def _erfc_continued_fraction(x: np.ndarray) -> np.ndarray:
+    """erfc(x) = exp(-x^2) / (sqrt(pi) (x + (1/2) / (x + 1 / (x + (3/2) / (x + ...))))),
     for x >= _SPLIT, evaluated from the innermost level outwards."""
-    x = np.minimum(x, 30.0)  # erf is exactly 1.0 in float64 long before this
+    x = np.minimum(x, 30.0)  # erfc(30) is 0.0 in float64
     f = x.copy()
     for k in range(_TERMS, 0, -1):
         f = x + (k / 2) / f
-    return 1.0 - np.exp(-x * x) / (math.sqrt(math.pi) * f)
+    return np.exp(-x * x) / (math.sqrt(math.pi) * f)
 
 
 def erf_array(x: np.ndarray) -> np.ndarray:
@@ -47,8 +49,18 @@ def erf_array(x: np.ndarray) -> np.ndarray:
     out = np.empty_like(a)
     near = a < _SPLIT
     out[near] = _erf_series(a[near])
-    out[~near] = _erf_continued_fraction(a[~near])
+    out[~near] = 1.0 - _erfc_continued_fraction(a[~near])
     return (np.sign(x) * out).astype(x.dtype, copy=False)
+
+
+def erfc_array(x: np.ndarray) -> np.ndarray:
+    """The complementary error function ``1 - erf(x)`` of an ndarray, in x's dtype, with
+    full relative accuracy where it is tiny (large positive x)."""
+    a = x.astype(np.float64)
+    out = np.array(1.0 - erf_array(a))  # an array even when 0-d
+    far = a >= _SPLIT
+    out[far] = _erfc_continued_fraction(a[far])
+    return out.astype(x.dtype, copy=False)
 
 
 @register("erf")
@@ -64,6 +76,15 @@ class Erf(Function):
     def backward(ctx, g):
         (x,) = ctx.saved_tensors
         return g * _TWO_OVER_SQRT_PI * elementwise.exp(-(x * x))
+
+
+@register("erfc")
+class Erfc(Pointwise):
+    """z = erfc(x) = 1 - erf(x).  dz/dx = -2/sqrt(pi) exp(-x^2)."""
+
+    compute = staticmethod(erfc_array)
+    saves = "x"
+    rules = (lambda g, x, y, z: g * -_TWO_OVER_SQRT_PI * elementwise.exp(-(x * x)),)
 
 
 @register("softplus")
@@ -84,6 +105,11 @@ class Softplus(Function):
 def erf(x: Tensor) -> Tensor:
     """The error function, elementwise (integer inputs give the default float dtype)."""
     return Erf.apply(float_input("erf", x))
+
+
+def erfc(input: Tensor) -> Tensor:
+    """The complementary error function ``1 - erf(input)``, accurate where it is tiny."""
+    return Erfc.apply(float_input("erfc", input))
 
 
 def softplus(x: Tensor) -> Tensor:

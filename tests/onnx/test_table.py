@@ -47,6 +47,11 @@ EXAMPLES = {
     "conv2d": lambda x: F.conv2d(x, K, padding=1, stride=(1, 2)),
     "max_pool2d": lambda x: F.max_pool2d(x, 2, ceil_mode=True, padding=1),
     "avg_pool2d": lambda x: F.avg_pool2d(x, (2, 3), stride=1),
+    "reciprocal": lambda x: (x.abs() + 0.5).reciprocal(), "tan": lambda x: x.tan(),
+    "atan": lambda x: x.atan(), "asin": lambda x: x.tanh().asin(),
+    "acos": lambda x: x.tanh().acos(), "sinh": lambda x: x.sinh(), "cosh": lambda x: x.cosh(),
+    "asinh": lambda x: x.asinh(), "acosh": lambda x: (x.abs() + 1).acosh(),
+    "atanh": lambda x: (x.tanh() * 0.9).atanh(), "fmod": lambda x: minigrad.fmod(x * 3, 0.7),
 }
 
 
