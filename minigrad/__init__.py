@@ -32,6 +32,16 @@ from .ops import clamp as clip  # PyTorch's alias of clamp
 from .ops.arithmetic import (add, div, floor_divide, mul, pow, remainder, square, sub,
                              true_divide)
 from .ops import cat as concat, cat as concatenate  # PyTorch's aliases of cat
+from .ops import (addbmm, addmm, addmv, baddbmm, cross, diag, diagonal, einsum, inner, mv,
+                  outer, trace, tril, tril_indices, triu, triu_indices)
+from .ops import outer as ger  # PyTorch's old name of outer
+from .ops import (index_add, index_copy, index_fill, index_select, masked_select,
+                  repeat_interleave, scatter, scatter_add, take)
+from .ops import (atleast_1d, atleast_2d, atleast_3d, broadcast_shapes, broadcast_tensors,
+                  broadcast_to, column_stack, dstack, hstack, meshgrid, moveaxis, movedim,
+                  row_stack, split_with_sizes, swapaxes, swapdims, tensor_split, vstack)
+from .ops import (bincount, cdist, count_nonzero, cummax, cummin, cumprod, diff, median,
+                  nanmean, nansum, norm, std_mean, var_mean)
 
 float32 = np.dtype(np.float32)
 float64 = np.dtype(np.float64)

@@ -10,13 +10,14 @@ from typing import Any, Iterator, Sequence
 import numpy as np
 
 from .tensor_conversions import TensorConversions
+from .tensor_structure import StructureMethods
 
 # Set by tensor.py once the primitives can be imported: the one back-edge of the package
 # (Tensor's operators call the ops, and the ops build on Tensor).
 ops: Any = None
 
 
-class TensorMethods(TensorConversions):
+class TensorMethods(StructureMethods, TensorConversions):
     """Operators, math, reductions, movement and in-place methods of `Tensor`."""
 
     __slots__ = ()
@@ -477,3 +478,4 @@ class TensorMethods(TensorConversions):
 
     def sign(self) -> "Tensor":
         return ops.sign(self)
+

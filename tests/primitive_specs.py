@@ -570,6 +570,34 @@ def cumsum_cases(draw) -> Case:
     return Case(lambda x: ops.cumsum(x, dim), (x,), f"cumsum(dim={dim})")
 
 
+@st.composite
+def diagonal_view(draw) -> tuple:
+    """A shape of 2+ dims, an offset (sometimes past the edge) and two distinct dims."""
+    shape = draw(small_shapes(min_dims=2))
+    ndim = len(shape)
+    dim1 = draw(st.integers(0, ndim - 1))
+    dim2 = draw(st.integers(0, ndim - 1).filter(lambda d: d != dim1))
+    return shape, draw(st.integers(-3, 3)), dim1, dim2
+
+
+@st.composite
+def diagonal_cases(draw) -> Case:
+    shape, offset, dim1, dim2 = draw(diagonal_view())
+    x = leaf(draw(values(shape)))
+    return Case(lambda x: ops.diagonal(x, offset, dim1, dim2), (x,),
+                f"diagonal(x{shape}, {offset}, {dim1}, {dim2})")
+
+
+@st.composite
+def diagonal_embed_cases(draw) -> Case:
+    """The adjoint of diagonal, called directly: g laid on a diagonal of zeros(shape)."""
+    shape, offset, dim1, dim2 = draw(diagonal_view())
+    g_shape = np.diagonal(np.empty(shape), offset, dim1, dim2).shape
+    g = leaf(draw(values(g_shape)))
+    fn = lambda g: primitives()["diagonal_embed"].apply(g, shape, offset, dim1, dim2)  # noqa: E731
+    return Case(fn, (g,), f"diagonal_embed(g{g_shape}, {shape}, {offset}, {dim1}, {dim2})")
+
+
 # Steps (round, floor, ceil, trunc, sign) jump at integers and half-integers: draw k + 0.25.
 AWAY_FROM_STEPS = st.integers(-3, 3).map(lambda k: k + 0.25)
 
@@ -630,6 +658,8 @@ SPECS: dict[str, Spec] = {
     "copy_slices": Spec(copy_slices_cases()),
     "gather": Spec(gather_cases()),
     "scatter_add": Spec(scatter_add_cases()),
+    "diagonal": Spec(diagonal_cases()),
+    "diagonal_embed": Spec(diagonal_embed_cases()),
     # linear algebra
     "matmul": Spec(matmul_cases()),
     # special functions (minigrad/ops/special.py)

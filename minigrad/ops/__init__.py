@@ -23,3 +23,14 @@ from .cumulative import cumsum
 from .layout import flip, repeat, roll, t, tile, unflatten
 from .rounding import ceil, floor, round, sign, trunc
 from . import arithmetic
+from .diagonal import diag, diagonal, trace, tril, tril_indices, triu, triu_indices
+from .linalg import (addbmm, addmm, addmv, baddbmm, cross, inner, mv, outer)
+from .einsum import einsum
+from .indexed import (index_add, index_copy, index_fill, index_select, masked_select,
+                      repeat_interleave, scatter, scatter_add, take)
+from .layout import (atleast_1d, atleast_2d, atleast_3d, broadcast_shapes, broadcast_tensors,
+                     broadcast_to, column_stack, dstack, hstack, meshgrid, moveaxis, movedim,
+                     row_stack, split_with_sizes, swapaxes, swapdims, tensor_split, vstack)
+from .cumulative import cummax, cummin, cumprod, diff
+from .statistics import (bincount, cdist, count_nonzero, median, nanmean, nansum, norm,
+                         std_mean, var_mean)

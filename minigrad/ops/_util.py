@@ -217,3 +217,17 @@ def zero_where(values: np.ndarray, mask: np.ndarray, out: np.ndarray | None = No
     result = np.bitwise_and(values.view(bits), keep,
                             out=None if out is None else out.view(bits))
     return result.view(values.dtype)
+
+
+def writable_twin(array: np.ndarray) -> np.ndarray | None:
+    """A writable array over the same memory as the read-only view ``array`` (NumPy marks
+    expanded arrays and diagonals read-only though their memory is not), or None when the
+    memory itself is read-only. Its ``base`` chain ends at the owner, as a view's does."""
+    owner = array
+    while isinstance(owner.base, np.ndarray):
+        owner = owner.base
+    if not owner.flags.writeable:
+        return None
+    offset = array.__array_interface__["data"][0] - owner.__array_interface__["data"][0]
+    return np.ndarray(array.shape, array.dtype, buffer=owner, offset=offset,
+                      strides=array.strides)

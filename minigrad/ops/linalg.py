@@ -1,15 +1,19 @@
-"""Linear algebra: the matmul primitive, for 2-D and batched inputs with broadcasting."""
+"""Linear algebra: the matmul primitive, for 2-D and batched inputs with broadcasting, and
+the products built on it (``mm``, ``bmm``, ``mv``, ``dot``, ``inner``, ``outer``, ``addmm``
+and friends)."""
 from __future__ import annotations
 
+import warnings
 from typing import Any
 
 import numpy as np
 
 from ..autograd.function import Function, register
 from ..tensor import Tensor
-from . import movement
+from . import broadcasting, movement
 from .broadcasting import sum_to, sum_to_array
-from ._util import as_tensor, broadcast_shape, check_same_dtype, type_name
+from ._util import as_tensor, broadcast_shape, check_same_dtype, normalize_dim, type_name
+from .selection import locally_constant
 
 
 @register("matmul")
@@ -109,3 +113,114 @@ def dot(input: Tensor, tensor: Tensor) -> Tensor:
                            f"[{input.shape[0]}] and src [{tensor.shape[0]}] to have the same "
                            "number of elements")
     return matmul(input, tensor)
+
+
+def outer(input: Tensor, vec2: Tensor) -> Tensor:
+    """The outer product of two 1-D tensors: ``out[i, j] = input[i] * vec2[j]`` (dtypes
+    promote, as in PyTorch)."""
+    for name, t in (("self", input), ("vec2", vec2)):
+        if not isinstance(t, Tensor):
+            raise TypeError(f"outer: argument '{name}' must be Tensor, not {type_name(t)}")
+        if t.ndim != 1:
+            raise RuntimeError(f"outer: Expected 1-D argument {name}, but got {t.ndim}-D "
+                               f"(shape {tuple(t.shape)})")
+    return movement.unsqueeze(input, 1) * movement.unsqueeze(vec2, 0)
+
+
+def inner(input: Tensor, other: Tensor) -> Tensor:
+    """The sum of products over the last dims: ``out[i.., j..] = sum_k input[i.., k] *
+    other[j.., k]``; a 0-d operand multiplies."""
+    for name, t in (("input", input), ("other", other)):
+        if not isinstance(t, Tensor):
+            raise TypeError(f"inner(): argument '{name}' must be Tensor, not {type_name(t)}")
+    if input.ndim == 0 or other.ndim == 0:
+        return input * other
+    if input.shape[-1] != other.shape[-1]:
+        raise RuntimeError(f"inner() the last dimension must match on both input tensors but "
+                           f"got shapes {list(input.shape)} and {list(other.shape)}")
+    a = movement.reshape(input, (-1, input.shape[-1]))
+    b = movement.reshape(other, (-1, other.shape[-1]))
+    out = matmul(a, movement.transpose(b, 0, 1))
+    return movement.reshape(out, tuple(input.shape[:-1]) + tuple(other.shape[:-1]))
+
+
+def mv(input: Tensor, vec: Tensor) -> Tensor:
+    """The product of a matrix (n, m) and a vector (m,)."""
+    if input.ndim != 2 or vec.ndim != 1 or input.shape[1] != vec.shape[0]:
+        raise RuntimeError(f"mv: size mismatch, got input {tuple(input.shape)}, vec "
+                           f"{tuple(vec.shape)} (expected a matrix and a vector of its "
+                           f"column count)")
+    _same_dtype("mv", input, vec)
+    return matmul(input, vec)
+
+
+def _same_dtype(op: str, *tensors: Tensor) -> None:
+    if len({t.dtype for t in tensors}) > 1:
+        listed = ", ".join(str(t.dtype) for t in tensors)
+        raise RuntimeError(f"{op}: input tensors must have the same dtype, but got {listed}")
+
+
+def _add_product(op: str, input: Tensor, multiply: Any, a: Tensor, b: Tensor, beta: Any,
+                 alpha: Any) -> Tensor:
+    """``beta * input + alpha * multiply(a, b)``, ``input`` broadcast to the product's
+    shape; as in PyTorch, with ``beta=0`` the input's values (even NaN) are ignored."""
+    _same_dtype(op, input, a, b)
+    product = multiply(a, b)
+    try:
+        fits = np.broadcast_shapes(input.shape, product.shape) == tuple(product.shape)
+    except ValueError:
+        fits = False
+    if not fits:
+        raise RuntimeError(f"{op}: the input of shape {tuple(input.shape)} cannot be "
+                           f"broadcast to the product's shape {tuple(product.shape)}")
+    scaled = product if alpha == 1 else product * alpha
+    if beta == 0:  # input takes no part, but still gets its (zero) gradient
+        return scaled + locally_constant(input, np.zeros(input.shape, input.dtype))
+    return (input if beta == 1 else input * beta) + scaled
+
+
+def addmm(input: Tensor, mat1: Tensor, mat2: Tensor, *, beta: Any = 1,
+          alpha: Any = 1) -> Tensor:
+    """``beta * input + alpha * (mat1 @ mat2)``, with ``input`` broadcast to (n, p)."""
+    return _add_product("addmm", input, mm, mat1, mat2, beta, alpha)
+
+
+def addmv(input: Tensor, mat: Tensor, vec: Tensor, *, beta: Any = 1,
+          alpha: Any = 1) -> Tensor:
+    """``beta * input + alpha * (mat @ vec)``."""
+    return _add_product("addmv", input, mv, mat, vec, beta, alpha)
+
+
+def baddbmm(input: Tensor, batch1: Tensor, batch2: Tensor, *, beta: Any = 1,
+            alpha: Any = 1) -> Tensor:
+    """``beta * input + alpha * (batch1 @ batch2)`` for batches of matrices."""
+    return _add_product("baddbmm", input, bmm, batch1, batch2, beta, alpha)
+
+
+def addbmm(input: Tensor, batch1: Tensor, batch2: Tensor, *, beta: Any = 1,
+           alpha: Any = 1) -> Tensor:
+    """``beta * input + alpha * sum_b(batch1[b] @ batch2[b])``."""
+    return _add_product("addbmm", input, lambda a, b: broadcasting.sum(bmm(a, b), 0),
+                        batch1, batch2, beta, alpha)
+
+
+def cross(input: Tensor, other: Tensor, dim: int | None = None) -> Tensor:
+    """The cross product of 3-vectors along ``dim`` (the inputs broadcast). Without
+    ``dim``, the first dim of size 3, as ``torch.cross`` (which warns about it)."""
+    shape = broadcast_shape("cross", input.shape, other.shape)
+    if dim is None:
+        warnings.warn("Using torch.cross without specifying the dim arg is deprecated.\n"
+                      "Please either pass the dim explicitly or simply use "
+                      "torch.linalg.cross.", UserWarning, stacklevel=2)
+        dim = next((d for d, n in enumerate(shape) if n == 3), None)
+        if dim is None:
+            raise RuntimeError(f"no dimension of size 3 in input (shape {tuple(shape)})")
+    d = normalize_dim(dim, len(shape), "cross")
+    a, b = movement.expand(input, shape), movement.expand(other, shape)
+    if input.ndim != other.ndim or shape[d] != 3 or input.shape[d] != other.shape[d]:
+        raise RuntimeError(f"linalg.cross: inputs dimension {dim} must have length 3. Got "
+                           f"{tuple(input.shape)} and {tuple(other.shape)}")
+    x = [movement.narrow(a, d, i, 1) for i in range(3)]
+    y = [movement.narrow(b, d, i, 1) for i in range(3)]
+    return movement.cat([x[1] * y[2] - x[2] * y[1], x[2] * y[0] - x[0] * y[2],
+                         x[0] * y[1] - x[1] * y[0]], d)

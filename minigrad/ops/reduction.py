@@ -80,10 +80,15 @@ def std(x: Tensor, dim: Any = None, unbiased: bool = True, keepdim: bool = False
     Where the variance is 0 the gradient is 0 (as in PyTorch), not the 0/0 of sqrt's rule.
     """
     _check_float(x, "std")
-    v = var(x, dim, unbiased, keepdim, correction=correction)
-    zero = selection.compare(np.equal, v, 0)  # nan (too few elements) stays nan
-    safe = selection.where(zero, 1.0, v)
-    return selection.where(zero, 0.0, elementwise.sqrt(safe))
+    return root_or_zero(var(x, dim, unbiased, keepdim, correction=correction),
+                        elementwise.sqrt)  # nan (too few elements) stays nan
+
+
+def root_or_zero(total: Tensor, root: Any) -> Tensor:
+    """``root(total)``, with value and gradient 0 where ``total`` is 0, where the root's
+    rule gives 0/0 (PyTorch's std and norm have gradient 0 there)."""
+    zero = selection.compare(np.equal, total, 0)
+    return selection.where(zero, 0.0, root(selection.where(zero, 1.0, total)))
 
 
 def prod(x: Tensor, dim: int | None = None, keepdim: bool = False) -> Tensor:

@@ -1,0 +1,175 @@
+"""Norms, distances and statistics built from primitives: ``norm``, ``cdist``, ``median``,
+``nansum``/``nanmean``, ``std_mean``/``var_mean``, and the counts ``count_nonzero`` and
+``bincount`` (integer results, outside the graph)."""
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+
+from .. import return_types
+from ..internal import array_of, wrap
+from ..tensor import Tensor
+from . import elementwise, movement, reduction
+from ._util import normalize_dim, normalize_dims, unary_input
+from .broadcasting import sum
+from .indexing import gather, getitem
+from .selection import compare, locally_constant, where
+
+
+def _float_input(op: str, input: Any, dtype: Any, message: str) -> Tensor:
+    """``input`` cast to ``dtype`` if given, which must then be floating point."""
+    input = unary_input(op, input)
+    if dtype is not None:
+        input = input.to(dtype)
+    if input.dtype.kind != "f":
+        raise RuntimeError(message.format(dtype=input.dtype))
+    return input
+
+
+def _vector_norm(x: Tensor, p: float, dims: tuple[int, ...], keepdim: bool) -> Tensor:
+    if p == math.inf:
+        return reduction.amax(elementwise.abs(x), dims, keepdim)
+    if p == -math.inf:
+        return reduction.amin(elementwise.abs(x), dims, keepdim)
+    if p == 0:
+        return sum(locally_constant(x, (array_of(x) != 0).astype(x.dtype)), dims, keepdim)
+    if p == 1:
+        return sum(elementwise.abs(x), dims, keepdim)
+    if p == 2:
+        return reduction.root_or_zero(sum(x * x, dims, keepdim), elementwise.sqrt)
+    return reduction.root_or_zero(sum(elementwise.abs(x) ** p, dims, keepdim), lambda s: s ** (1 / p))
+
+
+def norm(input: Tensor, p: Any = "fro", dim: Any = None, keepdim: bool = False,
+         dtype: Any = None) -> Tensor:
+    """The ``p``-norm over ``dim`` (all elements when None): ``p`` a number (``inf`` the
+    largest absolute value, ``0`` the count of non-zeros) or ``'fro'`` (the 2-norm of the
+    elements). Floating-point inputs only; the gradient at 0 is 0, as in PyTorch."""
+    input = _float_input("norm", input, dtype, "linalg.vector_norm: Expected a floating "
+                         "point or complex tensor as input. Got {dtype}")
+    if isinstance(p, str):
+        if p == "nuc":
+            raise NotImplementedError("norm: p='nuc' (the nuclear norm) is not supported")
+        if p != "fro":
+            raise RuntimeError(f"linalg.matrix_norm: Order {p} not supported.")
+        p = 2
+    if p is None:
+        p = 2
+    return _vector_norm(input, float(p), normalize_dims(dim, input.ndim, "norm"), keepdim)
+
+
+def cdist(x1: Tensor, x2: Tensor, p: float = 2.0, compute_mode: str | None = None) -> Tensor:
+    """The ``p``-norm distance between each row of ``x1`` (..., P, M) and each row of
+    ``x2`` (..., R, M): a (..., P, R) tensor (batch dims broadcast)."""
+    for name, t in (("X1", x1), ("X2", x2)):
+        if unary_input("cdist", t).ndim < 2:
+            raise RuntimeError(f"cdist only supports at least 2D tensors, {name} got: "
+                               f"{t.ndim}D")
+    if x1.shape[-1] != x2.shape[-1]:
+        raise RuntimeError(f"X1 and X2 must have the same number of columns. X1: "
+                           f"{x1.shape[-1]} X2: {x2.shape[-1]}")
+    if x1.dtype != x2.dtype:
+        raise RuntimeError(f"cdist: expected both inputs to have the same dtype, got "
+                           f"{x1.dtype} and {x2.dtype}")
+    if p < 0:
+        raise RuntimeError(f"cdist only supports non-negative p values, got {p}")
+    gaps = movement.unsqueeze(x1, -2) - movement.unsqueeze(x2, -3)
+    return norm(gaps, p, -1)
+
+
+def count_nonzero(input: Tensor, dim: Any = None) -> Tensor:
+    """The number of non-zero elements over ``dim`` (all when None), as int64."""
+    input = unary_input("count_nonzero", input)
+    dims = normalize_dims(dim, input.ndim, "count_nonzero")
+    return wrap(np.asarray(np.count_nonzero(array_of(input), axis=dims), dtype=np.int64))
+
+
+def bincount(input: Tensor, weights: Tensor | None = None, minlength: int = 0) -> Tensor:
+    """How often each value ``0..max`` occurs in a 1-d tensor of non-negative integers (at
+    least ``minlength`` bins); with ``weights``, their sums per value instead (float32
+    weights give float32, others float64). No gradient."""
+    array = array_of(unary_input("bincount", input))
+    if array.dtype.kind not in "biu":
+        raise NotImplementedError(f"\"bincount_cpu\" not implemented for {array.dtype}")
+    if array.ndim != 1 or (array.size and array.min() < 0) or minlength < 0:
+        raise RuntimeError(f"bincount only supports 1-d non-negative integral inputs (got "
+                           f"shape {tuple(array.shape)}, minlength {minlength}).")
+    if weights is None:
+        return wrap(np.bincount(array, minlength=minlength).astype(np.int64))
+    w = array_of(weights)
+    if w.shape != array.shape:
+        raise RuntimeError(f"bincount: weights should be 1-d and have the same length as "
+                           f"input, got {tuple(w.shape)} and {tuple(array.shape)}")
+    dtype = np.float32 if w.dtype == np.float32 else np.float64
+    return wrap(np.bincount(array, w.astype(np.float64), minlength).astype(dtype))
+
+
+def median(input: Tensor, dim: int | None = None, keepdim: bool = False) -> Any:
+    """The lower median (the ``(n - 1) // 2``-th smallest; NaN if there is one). Without
+    ``dim``, of all elements, and the gradient goes to that one element; with ``dim``,
+    ``(values, indices)`` along it."""
+    input = unary_input("median", input)
+    if dim is None:
+        flat = movement.reshape(input, (-1,))
+        if flat.shape[0] == 0:
+            return wrap(np.asarray(np.nan, input.dtype))
+        return movement.reshape(getitem(flat, int(_median_index(array_of(flat), 0))), ())
+    if input.ndim == 0:
+        return return_types.median(elementwise.clone(input), wrap(np.zeros((), np.int64)))
+    dim = normalize_dim(dim, input.ndim, "median")
+    if input.shape[dim] == 0:
+        raise IndexError(f"median(): Expected reduction dim {dim} to have non-zero size "
+                         f"(shape {tuple(input.shape)})")
+    index = np.expand_dims(_median_index(array_of(input), dim), dim)
+    values, indices = gather(input, dim, index), wrap(index)
+    if not keepdim:
+        values, indices = movement.squeeze(values, dim), movement.squeeze(indices, dim)
+    return return_types.median(values, indices)
+
+
+def _median_index(array: np.ndarray, dim: int) -> np.ndarray:
+    """Where the lower median of each slice along ``dim`` is (the first NaN, if any)."""
+    order = np.argsort(array, axis=dim, kind="stable")
+    k = (array.shape[dim] - 1) // 2
+    index = np.take(order, k, axis=dim)
+    if array.dtype.kind == "f":
+        nan = np.isnan(array)
+        index = np.where(nan.any(axis=dim), np.argmax(nan, axis=dim), index)
+    return index.astype(np.int64)
+
+
+def nansum(input: Tensor, dim: Any = None, keepdim: bool = False, *,
+           dtype: Any = None) -> Tensor:
+    """The sum over ``dim`` treating NaN as 0 (NaN elements get gradient 0)."""
+    input = unary_input("nansum", input)
+    if dtype is not None:
+        input = input.to(dtype)
+    if input.dtype.kind == "f":
+        input = where(compare(np.not_equal, input, input), 0.0, input)
+    return sum(input, dim, keepdim)
+
+
+def nanmean(input: Tensor, dim: Any = None, keepdim: bool = False, *,
+            dtype: Any = None) -> Tensor:
+    """The mean over ``dim`` of the elements that are not NaN (NaN if all are)."""
+    input = _float_input("nanmean", input, dtype, "nanmean(): expected input to have "
+                         "floating point or complex dtype but got {dtype}")
+    dims = normalize_dims(dim, input.ndim, "nanmean")
+    count = np.sum(~np.isnan(array_of(input)), axis=dims, keepdims=keepdim)
+    return nansum(input, dims, keepdim) / wrap(count.astype(input.dtype))
+
+
+def var_mean(input: Tensor, dim: Any = None, unbiased: bool = True, keepdim: bool = False,
+             *, correction: int | None = None) -> tuple[Tensor, Tensor]:
+    """``(var, mean)`` over ``dim``, in one call."""
+    return (reduction.var(input, dim, unbiased, keepdim, correction=correction),
+            reduction.mean(input, dim, keepdim))
+
+
+def std_mean(input: Tensor, dim: Any = None, unbiased: bool = True, keepdim: bool = False,
+             *, correction: int | None = None) -> tuple[Tensor, Tensor]:
+    """``(std, mean)`` over ``dim``, in one call."""
+    return (reduction.std(input, dim, unbiased, keepdim, correction=correction),
+            reduction.mean(input, dim, keepdim))
