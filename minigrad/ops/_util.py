@@ -101,6 +101,22 @@ def unary_input(op: str, x: Any) -> Tensor:
     raise TypeError(f"{op}: argument 'input' must be a minigrad.Tensor, not {type_name(x)}")
 
 
+def tensor_arg(op: str, value: Any, name: str) -> Tensor:
+    """``value`` if it is a minigrad Tensor, else PyTorch's ``TypeError`` naming ``op``
+    and the argument."""
+    if isinstance(value, Tensor):
+        return value
+    raise TypeError(f"{op}(): argument '{name}' must be Tensor, not {type_name(value)}")
+
+
+def int_arg(op: str, value: Any, name: str) -> int:
+    """``value`` as a Python int; a float, bool or anything else is PyTorch's
+    ``TypeError``."""
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
+        raise TypeError(f"{op}(): argument '{name}' must be int, not {type_name(value)}")
+    return int(value)
+
+
 def float_input(op: str, x: Any) -> Tensor:
     """The input of a float function (exp, log, sigmoid, erf, ...): integer and bool tensors
     become the default float dtype, so ``tensor([1, 2]).exp()`` is float32 as in PyTorch."""

@@ -13,7 +13,7 @@ from ..tensor import Tensor
 from ._util import normalize_dim, unary_input
 from .elementwise import clone
 from .indexing import gather, reverse
-from .movement import cat, expand, narrow, reshape
+from .movement import cat, narrow
 
 
 def _reverse(x: Tensor, dim: int) -> Tensor:
@@ -111,9 +111,10 @@ def diff(input: Tensor, n: int = 1, dim: int = -1, prepend: Tensor | None = None
     dim = normalize_dim(dim, input.ndim, "diff")
     if n < 0:
         raise RuntimeError(f"order must be non-negative but got {n}")
-    one = tuple(input.shape[:dim]) + (1,) + tuple(input.shape[dim + 1:])
-    joined = [t if t.ndim else expand(reshape(t, (1,) * input.ndim), one)
-              for t in (prepend, input, append) if t is not None]
+    joined = [t for t in (prepend, input, append) if t is not None]
+    if any(t.ndim != input.ndim for t in joined):
+        raise RuntimeError(f"diff expects prepend or append to be the same dimension as "
+                           f"input (shapes {[tuple(t.shape) for t in joined]})")
     out = cat(joined, dim) if len(joined) > 1 else input
     for _ in range(n):
         size = out.shape[dim]

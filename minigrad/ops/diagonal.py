@@ -15,7 +15,7 @@ import numpy as np
 from ..autograd.function import Function, register
 from ..internal import wrap
 from ..tensor import Tensor
-from ._util import normalize_dim, type_name, unary_input, writable_twin
+from ._util import int_arg, normalize_dim, unary_input, writable_twin
 from .broadcasting import sum
 from .elementwise import clone
 from .selection import where
@@ -79,18 +79,19 @@ def diagonal(input: Tensor, offset: int = 0, dim1: int = 0, dim2: int = 1) -> Te
     b = normalize_dim(dim2, input.ndim, "diagonal")
     if a == b:
         raise RuntimeError(f"diagonal: diagonal dimensions cannot be identical {dim1}, {dim2}")
-    return Diagonal.apply(input, int(offset), a, b)
+    return Diagonal.apply(input, int_arg("diagonal", offset, "offset"), a, b)
 
 
 def diag(input: Tensor, diagonal: int = 0) -> Tensor:
     """A 1-D tensor laid on the ``diagonal`` of a square zero matrix, or the ``diagonal``
     of a 2-D tensor (a copy)."""
     input = unary_input("diag", input)
+    diagonal = int_arg("diag", diagonal, "diagonal")
     if input.ndim == 1:
         n = input.shape[0] + abs(diagonal)
-        return DiagonalEmbed.apply(input, (n, n), int(diagonal), 0, 1)
+        return DiagonalEmbed.apply(input, (n, n), diagonal, 0, 1)
     if input.ndim == 2:
-        return clone(Diagonal.apply(input, int(diagonal), 0, 1))
+        return clone(Diagonal.apply(input, diagonal, 0, 1))
     raise RuntimeError(f"diag(): Supports 1D or 2D tensors. Got {input.ndim}D "
                        f"(shape {tuple(input.shape)})")
 
@@ -101,6 +102,8 @@ def trace(input: Tensor) -> Tensor:
     if input.ndim != 2:
         raise RuntimeError(f"trace: expected a matrix, but got tensor with dim {input.ndim} "
                            f"(shape {tuple(input.shape)})")
+    if input.dtype == np.bool_:
+        raise NotImplementedError("\"trace\" not implemented for 'Bool'")
     return sum(Diagonal.apply(input, 0, 0, 1))
 
 
@@ -109,10 +112,8 @@ def _triangle(op: str, input: Any, diagonal: int, keep: Any) -> Tensor:
     if input.ndim < 2:
         raise RuntimeError(f"{op}: input tensor must have at least 2 dimensions, got shape "
                            f"{tuple(input.shape)}")
-    if isinstance(diagonal, bool) or not isinstance(diagonal, (int, np.integer)):
-        raise TypeError(f"{op}: argument 'diagonal' must be int, not {type_name(diagonal)}")
     rows, cols = input.shape[-2:]
-    mask = keep(np.ones((rows, cols), dtype=bool), int(diagonal))
+    mask = keep(np.ones((rows, cols), dtype=bool), int_arg(op, diagonal, "diagonal"))
     return where(wrap(mask), input, wrap(np.zeros((), input.dtype)))
 
 

@@ -15,21 +15,15 @@ import numpy as np
 
 from ..internal import array_of, wrap
 from ..tensor import Tensor
-from ._util import as_tensor, normalize_dim, type_name, unary_input
+from ._util import as_tensor, int_arg, normalize_dim, tensor_arg, type_name, unary_input
 from .broadcasting import expand, reshape
 from .indexing import IndexAddAt, IndexKey, ScatterAdd, _along_axis, getitem, setitem
-
-
-def _tensor_arg(op: str, value: Any, name: str) -> Tensor:
-    if not isinstance(value, Tensor):
-        raise TypeError(f"{op}(): argument '{name}' must be Tensor, not {type_name(value)}")
-    return value
 
 
 def _index_vector(op: str, index: Any, size: int, dim: int) -> np.ndarray:
     """A 0-d or 1-d int32/int64 ``index`` as a 1-d int64 array, every entry in
     ``[0, size)`` (no negative indices, as in PyTorch)."""
-    array = array_of(_tensor_arg(op, index, "index"))
+    array = array_of(tensor_arg(op, index, "index"))
     if array.dtype not in (np.int32, np.int64):
         raise RuntimeError(f"{op}(): Expected dtype int32 or int64 for index, got "
                            f"{array.dtype}")
@@ -69,7 +63,7 @@ def masked_select(input: Tensor, mask: Tensor) -> Tensor:
     """The elements of ``input`` where the bool ``mask`` is True, as a 1-d tensor (the two
     broadcast first)."""
     input = unary_input("masked_select", input)
-    mask = _tensor_arg("masked_select", mask, "mask")
+    mask = tensor_arg("masked_select", mask, "mask")
     if mask.dtype != np.bool_:
         raise RuntimeError(f"masked_select: expected BoolTensor for mask, got {mask.dtype}")
     try:
@@ -85,7 +79,7 @@ def take(input: Tensor, index: Tensor) -> Tensor:
     """``input`` read as 1-d at ``index`` (int64, any shape; negative counts from the
     end): the result has ``index``'s shape."""
     input = unary_input("take", input)
-    array = array_of(_tensor_arg("take", index, "index"))
+    array = array_of(tensor_arg("take", index, "index"))
     if array.dtype != np.int64:
         raise RuntimeError(f"take(): Expected a long tensor for index, but got {array.dtype}")
     n = input.numel()
@@ -100,10 +94,11 @@ def take(input: Tensor, index: Tensor) -> Tensor:
 def _scatter_index(op: str, input: Tensor, dim: int, index: Any,
                    src: Tensor | None) -> tuple[int, np.ndarray]:
     """Check ``index`` (int64, input's rank, no larger than input and src, in range)."""
-    array = array_of(_tensor_arg(op, index, "index"))
+    array = array_of(tensor_arg(op, index, "index"))
     dim = normalize_dim(dim, input.ndim, op)
-    if array.dtype != np.int64:
+    if array.dtype not in (np.int32, np.int64):
         raise RuntimeError(f"{op}(): Expected dtype int64 for index, got {array.dtype}")
+    array = array.astype(np.int64, copy=False)
     if array.ndim != input.ndim:
         raise RuntimeError(f"{op}(): Index tensor must have the same number of dimensions "
                            f"as self tensor ({tuple(array.shape)} and {tuple(input.shape)})")
@@ -151,7 +146,7 @@ def scatter(input: Tensor, dim: int, index: Tensor, src: Any = None, *, value: A
                                       f"supported, got reduce={reduce!r}")
         return scatter_add(input, dim, index, src)
     given = src if src is not None else value
-    if isinstance(given, Tensor) and given.ndim:
+    if isinstance(given, Tensor):
         _same_dtype("scatter", input, given)
         dim, array = _scatter_index("scatter", input, dim, index, given)
         values = _leading(given, array.shape)
@@ -168,7 +163,7 @@ def scatter_add(input: Tensor, dim: int, index: Tensor, src: Tensor) -> Tensor:
     """A copy of ``input`` with ``src[i, j]`` added at ``index[i, j]`` along ``dim``;
     repeated indices add up."""
     input = unary_input("scatter_add", input)
-    src = _tensor_arg("scatter_add", src, "src")
+    src = tensor_arg("scatter_add", src, "src")
     _same_dtype("scatter_add", input, src)
     dim, array = _scatter_index("scatter_add", input, dim, index, src)
     if input.ndim == 0:
@@ -179,7 +174,7 @@ def scatter_add(input: Tensor, dim: int, index: Tensor, src: Tensor) -> Tensor:
 # --- index_*: writes along a dim at a 1-d index ------------------------------------------
 def _index_source(op: str, input: Tensor, dim: int, index: Any,
                   source: Tensor) -> tuple[int, np.ndarray]:
-    source = _tensor_arg(op, source, "source")
+    source = tensor_arg(op, source, "source")
     dim, size = _dim_of(op, input, dim)
     array = _index_vector(op, index, size, dim)
     if source.dtype != input.dtype:
@@ -188,7 +183,7 @@ def _index_source(op: str, input: Tensor, dim: int, index: Any,
     expected = list(input.shape)
     if input.ndim:
         expected[dim] = len(array)
-    if list(source.shape) != expected and not (source.ndim == 0 and len(array) == 1):
+    if list(source.shape) != expected:
         raise RuntimeError(f"{op}(): Number of indices ({len(array)}) should be equal to "
                            f"source.size(dim) and the other dims should match: self "
                            f"{tuple(input.shape)}, source {tuple(source.shape)}, dim {dim}")

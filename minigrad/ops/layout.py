@@ -255,7 +255,11 @@ def _stack_list(op: str, tensors: Any) -> list:
 # --- splitting (views) ----------------------------------------------------------------
 def tensor_split(input: Tensor, indices_or_sections: Any, dim: int = 0) -> tuple[Tensor, ...]:
     """Split into ``n`` nearly equal pieces (the first ``size % n`` one longer), or at the
-    given indices (as ``numpy.array_split``). Views."""
+    given indices, each piece ``x[i:j]`` with Python's slice bounds (as
+    ``numpy.array_split``). Views."""
+    if input.ndim == 0:
+        raise RuntimeError("tensor_split expected at least a 1-dimensional tensor, but got a "
+                           "tensor with 0 dims")
     d = normalize_dim(dim, input.ndim, "tensor_split")
     size = input.shape[d]
     spec = indices_or_sections
@@ -275,7 +279,7 @@ def tensor_split(input: Tensor, indices_or_sections: Any, dim: int = 0) -> tuple
         bounds = [0] + [int(i) for i in spec] + [size]
     pieces = []
     for start, stop in zip(bounds[:-1], bounds[1:]):
-        start, stop = min(max(start, 0), size), min(max(stop, 0), size)
+        start, stop, _ = slice(start, stop).indices(size)  # Python's slice bounds
         pieces.append(narrow(input, d, start, max(stop - start, 0)))
     return views.mark_multi_output(tuple(pieces))
 

@@ -12,7 +12,8 @@ from ..autograd.function import Function, register
 from ..tensor import Tensor
 from . import broadcasting, movement
 from .broadcasting import sum_to, sum_to_array
-from ._util import as_tensor, broadcast_shape, check_same_dtype, normalize_dim, type_name
+from ._util import (as_tensor, broadcast_shape, check_same_dtype, normalize_dim, tensor_arg,
+                    type_name)
 from .selection import locally_constant
 
 
@@ -119,9 +120,7 @@ def outer(input: Tensor, vec2: Tensor) -> Tensor:
     """The outer product of two 1-D tensors: ``out[i, j] = input[i] * vec2[j]`` (dtypes
     promote, as in PyTorch)."""
     for name, t in (("self", input), ("vec2", vec2)):
-        if not isinstance(t, Tensor):
-            raise TypeError(f"outer: argument '{name}' must be Tensor, not {type_name(t)}")
-        if t.ndim != 1:
+        if tensor_arg("outer", t, name).ndim != 1:
             raise RuntimeError(f"outer: Expected 1-D argument {name}, but got {t.ndim}-D "
                                f"(shape {tuple(t.shape)})")
     return movement.unsqueeze(input, 1) * movement.unsqueeze(vec2, 0)
@@ -130,9 +129,7 @@ def outer(input: Tensor, vec2: Tensor) -> Tensor:
 def inner(input: Tensor, other: Tensor) -> Tensor:
     """The sum of products over the last dims: ``out[i.., j..] = sum_k input[i.., k] *
     other[j.., k]``; a 0-d operand multiplies."""
-    for name, t in (("input", input), ("other", other)):
-        if not isinstance(t, Tensor):
-            raise TypeError(f"inner(): argument '{name}' must be Tensor, not {type_name(t)}")
+    tensor_arg("inner", input, "input"), tensor_arg("inner", other, "other")
     if input.ndim == 0 or other.ndim == 0:
         return input * other
     if input.shape[-1] != other.shape[-1]:
@@ -146,6 +143,7 @@ def inner(input: Tensor, other: Tensor) -> Tensor:
 
 def mv(input: Tensor, vec: Tensor) -> Tensor:
     """The product of a matrix (n, m) and a vector (m,)."""
+    tensor_arg("mv", input, "input"), tensor_arg("mv", vec, "vec")
     if input.ndim != 2 or vec.ndim != 1 or input.shape[1] != vec.shape[0]:
         raise RuntimeError(f"mv: size mismatch, got input {tuple(input.shape)}, vec "
                            f"{tuple(vec.shape)} (expected a matrix and a vector of its "
@@ -164,6 +162,8 @@ def _add_product(op: str, input: Tensor, multiply: Any, a: Tensor, b: Tensor, be
                  alpha: Any) -> Tensor:
     """``beta * input + alpha * multiply(a, b)``, ``input`` broadcast to the product's
     shape; as in PyTorch, with ``beta=0`` the input's values (even NaN) are ignored."""
+    for name, t in (("input", input), ("mat1", a), ("mat2", b)):
+        tensor_arg(op, t, name)
     _same_dtype(op, input, a, b)
     product = multiply(a, b)
     try:
@@ -207,6 +207,10 @@ def addbmm(input: Tensor, batch1: Tensor, batch2: Tensor, *, beta: Any = 1,
 def cross(input: Tensor, other: Tensor, dim: int | None = None) -> Tensor:
     """The cross product of 3-vectors along ``dim`` (the inputs broadcast). Without
     ``dim``, the first dim of size 3, as ``torch.cross`` (which warns about it)."""
+    tensor_arg("cross", input, "input"), tensor_arg("cross", other, "other")
+    if input.dtype != other.dtype:
+        raise RuntimeError(f"cross: expected both inputs to have the same dtype, got "
+                           f"{input.dtype} and {other.dtype}")
     shape = broadcast_shape("cross", input.shape, other.shape)
     if dim is None:
         warnings.warn("Using torch.cross without specifying the dim arg is deprecated.\n"

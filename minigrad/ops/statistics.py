@@ -19,13 +19,14 @@ from .selection import compare, locally_constant, where
 
 
 def _float_input(op: str, input: Any, dtype: Any, message: str) -> Tensor:
-    """``input`` cast to ``dtype`` if given, which must then be floating point."""
+    """A floating-point ``input``, cast to ``dtype`` if given (a wider one only)."""
     input = unary_input(op, input)
-    if dtype is not None:
-        input = input.to(dtype)
     if input.dtype.kind != "f":
         raise RuntimeError(message.format(dtype=input.dtype))
-    return input
+    if dtype is not None and np.promote_types(input.dtype, dtype) != dtype:
+        raise RuntimeError(f"{op}: the dtype of the input ({input.dtype}) should be "
+                           f"convertible without narrowing to the specified dtype ({dtype})")
+    return input if dtype is None else input.to(dtype)
 
 
 def _vector_norm(x: Tensor, p: float, dims: tuple[int, ...], keepdim: bool) -> Tensor:
@@ -49,15 +50,19 @@ def norm(input: Tensor, p: Any = "fro", dim: Any = None, keepdim: bool = False,
     elements). Floating-point inputs only; the gradient at 0 is 0, as in PyTorch."""
     input = _float_input("norm", input, dtype, "linalg.vector_norm: Expected a floating "
                          "point or complex tensor as input. Got {dtype}")
+    dims = normalize_dims(dim, input.ndim, "norm")
     if isinstance(p, str):
         if p == "nuc":
             raise NotImplementedError("norm: p='nuc' (the nuclear norm) is not supported")
         if p != "fro":
             raise RuntimeError(f"linalg.matrix_norm: Order {p} not supported.")
-        p = 2
-    if p is None:
-        p = 2
-    return _vector_norm(input, float(p), normalize_dims(dim, input.ndim, "norm"), keepdim)
+        if dim is not None and not isinstance(dim, int) and len(dims) > 2:
+            raise RuntimeError(f"linalg.matrix_norm: dim must be a 2-tuple. Got {dim}")
+    p = 2.0 if p is None or isinstance(p, str) else float(p)
+    if math.isinf(p) and input.numel() == 0:
+        raise RuntimeError("linalg.vector_norm cannot compute the inf norm on an empty tensor "
+                           "because the operation does not have an identity")
+    return _vector_norm(input, p, dims, keepdim)
 
 
 def cdist(x1: Tensor, x2: Tensor, p: float = 2.0, compute_mode: str | None = None) -> Tensor:
@@ -91,7 +96,7 @@ def bincount(input: Tensor, weights: Tensor | None = None, minlength: int = 0) -
     least ``minlength`` bins); with ``weights``, their sums per value instead (float32
     weights give float32, others float64). No gradient."""
     array = array_of(unary_input("bincount", input))
-    if array.dtype.kind not in "biu":
+    if array.dtype.kind not in "iu":
         raise NotImplementedError(f"\"bincount_cpu\" not implemented for {array.dtype}")
     if array.ndim != 1 or (array.size and array.min() < 0) or minlength < 0:
         raise RuntimeError(f"bincount only supports 1-d non-negative integral inputs (got "

@@ -308,6 +308,10 @@ PLAIN = {
                                                                                 True, True])),
     "tensor_split by tensor": lambda lib: lib.arange(7).tensor_split(_long(lib, 3)),
     "tensor_split more sections than elements": lambda lib: lib.arange(2).tensor_split(4),
+    "tensor_split at negative and decreasing indices": lambda lib: lib.arange(6).tensor_split(
+        [-1, 2, 5, 4]),
+    "scatter with an int32 index": lambda lib: lib.zeros(2, 3).scatter(
+        1, lib.tensor([[2], [0]], dtype=lib.int32), 1.0),
     "broadcast_shapes": lambda lib: lib.broadcast_shapes((3, 1), (4,), 1),
     "hstack of 0-d": lambda lib: lib.hstack([lib.tensor(1.0), lib.tensor(2.0)]),
     "atleast_3d": lambda lib: [t.shape for t in lib.atleast_3d(lib.ones(2), lib.ones(2, 3))],
@@ -391,6 +395,26 @@ RAISES = {
     "bincount 2-d": (RuntimeError, lambda lib, x: lib.bincount(_long(lib, [[1]]))),
     "nanmean of int": (RuntimeError, lambda lib, x: lib.nanmean(_long(lib, [1, 2]))),
     "median bad dim": (IndexError, lambda lib, x: x.median(2)),
+    "diagonal float offset": (TypeError, lambda lib, x: x.diagonal(1.5)),
+    "tril float diagonal": (TypeError, lambda lib, x: x.tril(0.5)),
+    "mv of a list": (TypeError, lambda lib, x: lib.mv(x, [1.0, 2.0, 3.0])),
+    "addmm of a list": (TypeError, lambda lib, x: lib.addmm(x, x, [1.0])),
+    "cross of a list": (TypeError, lambda lib, x: lib.cross(x, [1.0, 2.0, 3.0])),
+    "cross dtypes": (RuntimeError, lambda lib, x: lib.cross(x, _long(lib, [[1, 2, 3]]), 1)),
+    "trace of bool": (NotImplementedError, lambda lib, x: (x[:, :2] > 0).trace()),
+    "scatter 0-d tensor of another dtype": (RuntimeError, lambda lib, x: x.scatter(
+        1, _long(lib, [[1]]), lib.tensor(2.0))),
+    "index_add 0-d source into 1-d": (RuntimeError, lambda lib, x: x[0].index_add(
+        0, _long(lib, [1]), x[0, 0])),
+    "tensor_split of 0-d": (RuntimeError, lambda lib, x: x[0, 0].tensor_split(2)),
+    "diff 0-d append": (RuntimeError, lambda lib, x: x.diff(append=x[0, 0])),
+    "norm narrowing dtype": (RuntimeError, lambda lib, x: x.norm(dtype=lib.float32)),
+    "norm fro over 3 dims": (RuntimeError, lambda lib, x: x.reshape(1, 2, 3).norm(
+        "fro", (0, 1, 2))),
+    "norm inf of empty": (RuntimeError, lambda lib, x: x[:0].norm(math.inf)),
+    "bincount of bool": (NotImplementedError, lambda lib, x: lib.bincount(x[0] > 0)),
+    "nanmean of int with dtype": (RuntimeError, lambda lib, x: lib.arange(3).nanmean(
+        dtype=lib.float32)),
     "einsum operand count": (RuntimeError, lambda lib, x: lib.einsum("ij,jk", x)),
     "einsum subscript count": (RuntimeError, lambda lib, x: lib.einsum("ijk", x)),
     "einsum size mismatch": (RuntimeError, lambda lib, x: lib.einsum("ij,ij->i", x, x.T)),
