@@ -18,6 +18,7 @@ from .random import (Generator, get_rng_state, initial_seed, manual_seed, seed,
 from .sampling import bernoulli, multinomial, normal
 from .serialization import load, save
 from . import data, nn, optim, testing, utils, viz
+from . import linalg
 from . import onnx, safetensors  # optional extras: their packages load on first use
 from .ops import (abs, amax, amin, argmax, argmin, cat, chunk, clamp, cos, exp, flatten,
                   gather, log, log_softmax, logsumexp, matmul, max, maximum, mean, min,
@@ -32,11 +33,13 @@ from .ops import clamp as clip  # PyTorch's alias of clamp
 from .ops.arithmetic import (add, div, floor_divide, mul, pow, remainder, square, sub,
                              true_divide)
 from .ops import cat as concat, cat as concatenate  # PyTorch's aliases of cat
-from .ops import (addbmm, addmm, addmv, baddbmm, cross, diag, diagonal, einsum, inner, mv,
-                  outer, trace, tril, tril_indices, triu, triu_indices)
+from .ops import (addbmm, addmm, addmv, baddbmm, cross, diag, diag_embed, diagflat, diagonal,
+                  einsum, inner, mv, outer, tensordot, trace, tril, tril_indices, triu,
+                  triu_indices)
 from .ops import outer as ger  # PyTorch's old name of outer
+from .linalg import inv as inverse  # torch.inverse
 from .ops import (index_add, index_copy, index_fill, index_select, masked_select,
-                  repeat_interleave, scatter, scatter_add, take)
+                  repeat_interleave, scatter, scatter_add, take, take_along_dim)
 from .ops import (atleast_1d, atleast_2d, atleast_3d, broadcast_shapes, broadcast_tensors,
                   broadcast_to, column_stack, dstack, hstack, meshgrid, moveaxis, movedim,
                   row_stack, split_with_sizes, swapaxes, swapdims, tensor_split, vstack)

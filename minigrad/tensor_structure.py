@@ -22,6 +22,12 @@ class StructureMethods:
     def diag(self, diagonal: int = 0) -> "Tensor":
         return ops.diag(self, diagonal)
 
+    def diag_embed(self, offset: int = 0, dim1: int = -2, dim2: int = -1) -> "Tensor":
+        return ops.diag_embed(self, offset, dim1, dim2)
+
+    def diagflat(self, offset: int = 0) -> "Tensor":
+        return ops.diagflat(self, offset)
+
     def trace(self) -> "Tensor":
         return ops.trace(self)
 
@@ -55,6 +61,9 @@ class StructureMethods:
               alpha: Any = 1) -> "Tensor":
         return ops.addmm(self, mat1, mat2, beta=beta, alpha=alpha)
 
+    def inverse(self) -> "Tensor":
+        return ops.inv(self)
+
     def addmv(self, mat: "Tensor", vec: "Tensor", *, beta: Any = 1,
               alpha: Any = 1) -> "Tensor":
         return ops.addmv(self, mat, vec, beta=beta, alpha=alpha)
@@ -70,6 +79,9 @@ class StructureMethods:
     # --- indexing by index tensors ------------------------------------------------------
     def index_select(self, dim: int, index: "Tensor") -> "Tensor":
         return ops.index_select(self, dim, index)
+
+    def take_along_dim(self, indices: "Tensor", dim: int | None = None) -> "Tensor":
+        return ops.take_along_dim(self, indices, dim)
 
     def masked_select(self, mask: "Tensor") -> "Tensor":
         return ops.masked_select(self, mask)

@@ -598,6 +598,16 @@ def diagonal_embed_cases(draw) -> Case:
     return Case(fn, (g,), f"diagonal_embed(g{g_shape}, {shape}, {offset}, {dim1}, {dim2})")
 
 
+@st.composite
+def inverse_cases(draw) -> Case:
+    """Batches of well-conditioned square matrices: identity * 3 plus values in [-1, 1]."""
+    n = draw(st.integers(1, 3))
+    batch = draw(small_shapes(max_dims=1))
+    noise = draw(values(batch + (n, n), st.floats(-1, 1, allow_nan=False)))
+    x = leaf(noise + 3 * np.eye(n))
+    return Case(ops.inv, (x,), f"inv(x{x.shape})")
+
+
 # Steps (round, floor, ceil, trunc, sign) jump at integers and half-integers: draw k + 0.25.
 AWAY_FROM_STEPS = st.integers(-3, 3).map(lambda k: k + 0.25)
 
@@ -662,6 +672,7 @@ SPECS: dict[str, Spec] = {
     "diagonal_embed": Spec(diagonal_embed_cases()),
     # linear algebra
     "matmul": Spec(matmul_cases()),
+    "inverse": Spec(inverse_cases()),
     # special functions (minigrad/ops/special.py)
     "erf": Spec(unary(_special("erf"), "erf(x)")),
     "softplus": Spec(unary(_special("softplus"), "softplus(x)",

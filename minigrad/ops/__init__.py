@@ -23,11 +23,12 @@ from .cumulative import cumsum
 from .layout import flip, repeat, roll, t, tile, unflatten
 from .rounding import ceil, floor, round, sign, trunc
 from . import arithmetic
-from .diagonal import diag, diagonal, trace, tril, tril_indices, triu, triu_indices
-from .linalg import (addbmm, addmm, addmv, baddbmm, cross, inner, mv, outer)
-from .einsum import einsum
+from .diagonal import (diag, diag_embed, diagflat, diagonal, trace, tril, tril_indices, triu,
+                       triu_indices)
+from .linalg import (addbmm, addmm, addmv, baddbmm, cross, inner, inv, mv, outer, solve)
+from .einsum import einsum, tensordot
 from .indexed import (index_add, index_copy, index_fill, index_select, masked_select,
-                      repeat_interleave, scatter, scatter_add, take)
+                      repeat_interleave, scatter, scatter_add, take, take_along_dim)
 from .layout import (atleast_1d, atleast_2d, atleast_3d, broadcast_shapes, broadcast_tensors,
                      broadcast_to, column_stack, dstack, hstack, meshgrid, moveaxis, movedim,
                      row_stack, split_with_sizes, swapaxes, swapdims, tensor_split, vstack)

@@ -147,3 +147,25 @@ def triu_indices(row: int, col: int, offset: int = 0, *, dtype: Any = None,
     """The (2, N) coordinates of the upper triangle of a ``row`` x ``col`` matrix."""
     return _triangle_indices("triu_indices", row, col, offset, np.triu, dtype)
 
+
+
+def diag_embed(input: Tensor, offset: int = 0, dim1: int = -2, dim2: int = -1) -> Tensor:
+    """Each vector along the last dim laid on the ``offset`` diagonal of a new matrix
+    spanning ``dim1`` and ``dim2`` (dims of the result, which has one more)."""
+    input = unary_input("diag_embed", input)
+    offset = int_arg("diag_embed", offset, "offset")
+    ndim = input.ndim + 1
+    a, b = (normalize_dim(d, ndim, "diag_embed") for d in (dim1, dim2))
+    if a == b:
+        raise RuntimeError(f"diag_embed: diagonal dimensions cannot be identical {dim1}, "
+                           f"{dim2}")
+    n = (input.shape[-1] if input.ndim else 1) + abs(offset)
+    rest = iter(input.shape[:-1])
+    shape = tuple(n if d in (a, b) else next(rest) for d in range(ndim))
+    return DiagonalEmbed.apply(input, shape, offset, a, b)
+
+
+def diagflat(input: Tensor, offset: int = 0) -> Tensor:
+    """The flattened input laid on the ``offset`` diagonal of a square matrix."""
+    input = unary_input("diagflat", input)
+    return diag(input.reshape(-1), offset)

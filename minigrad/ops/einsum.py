@@ -168,3 +168,41 @@ def einsum(equation: str, *operands: Any) -> Tensor:
         later = {c for it in items[k + 1:] for c in it.letters}
         result = _contract(result, items[k], later | set(out_letters), sizes)
     return result.arranged(out_letters, sizes)
+
+
+def tensordot(a: Tensor, b: Tensor, dims: Any = 2) -> Tensor:
+    """Sum of products over the last ``dims`` dims of ``a`` and the first ``dims`` dims
+    of ``b``, or over the dims listed as ``([dims of a], [dims of b])``; the result has
+    ``a``'s other dims, then ``b``'s."""
+    for name, t in (("a", a), ("b", b)):
+        if not isinstance(t, Tensor):
+            raise TypeError(f"tensordot(): argument '{name}' must be Tensor, not "
+                            f"{type(t).__name__}")
+    if isinstance(dims, Tensor):
+        dims = int(dims.item()) if dims.ndim == 0 else dims.tolist()
+    if isinstance(dims, int):
+        if dims < 0:
+            raise RuntimeError(f"tensordot expects dims >= 0, but got dims={dims}")
+        if dims > min(a.ndim, b.ndim):
+            raise RuntimeError(f"tensordot expects dims < ndim_a or ndim_b, but got "
+                               f"dims={dims}")
+        pairs = list(zip(range(a.ndim - dims, a.ndim), range(dims)))
+    else:
+        dims_a, dims_b = ([d] if isinstance(d, int) else list(d) for d in dims)
+        if len(dims_a) != len(dims_b):
+            raise RuntimeError(f"both dimension lists should have same length, got "
+                               f"{dims_a} and {dims_b}")
+        pairs = [(d % max(a.ndim, 1), e % max(b.ndim, 1)) for d, e in zip(dims_a, dims_b)]
+    for d, e in pairs:
+        if a.shape[d] != b.shape[e]:
+            raise RuntimeError(f"contracted dimensions need to match, but first has size "
+                               f"{a.shape[d]} in dim {d} and second has size "
+                               f"{b.shape[e]} in dim {e}")
+    letters = iter(string.ascii_letters)
+    sa = [next(letters) for _ in range(a.ndim)]
+    sb = [next(letters) for _ in range(b.ndim)]
+    for d, e in pairs:
+        sb[e] = sa[d]
+    shared = {sa[d] for d, _ in pairs}
+    out = [c for c in sa if c not in shared] + [c for c in sb if c not in shared]
+    return einsum(f"{''.join(sa)},{''.join(sb)}->{''.join(out)}", a, b)

@@ -15,9 +15,10 @@ import numpy as np
 
 from ..internal import array_of, wrap
 from ..tensor import Tensor
-from ._util import as_tensor, int_arg, normalize_dim, tensor_arg, type_name, unary_input
+from ._util import (as_tensor, broadcast_shape, normalize_dim, tensor_arg, type_name,
+                    unary_input)
 from .broadcasting import expand, reshape
-from .indexing import IndexAddAt, IndexKey, ScatterAdd, _along_axis, getitem, setitem
+from .indexing import IndexAddAt, IndexKey, ScatterAdd, _along_axis, gather, getitem, setitem
 
 
 def _index_vector(op: str, index: Any, size: int, dim: int) -> np.ndarray:
@@ -88,6 +89,33 @@ def take(input: Tensor, index: Tensor) -> Tensor:
         raise IndexError(f"take(): out of range: tried to access index {int(bad[0])} on a "
                          f"tensor of {n} elements.")
     return getitem(reshape(input, (-1,)), np.mod(array, max(n, 1)))
+
+
+def take_along_dim(input: Tensor, indices: Tensor, dim: int | None = None) -> Tensor:
+    """``gather`` after broadcasting ``input`` and ``indices`` in every dim but ``dim``;
+    without ``dim``, both are read as 1-d."""
+    input = unary_input("take_along_dim", input)
+    array = array_of(tensor_arg("take_along_dim", indices, "indices"))
+    if array.dtype != np.int64:
+        raise RuntimeError(f"torch.take_along_dim(): dtype of indices should be Long but got "
+                           f"{array.dtype}")
+    if dim is None:
+        return gather(reshape(input, (-1,)), 0, array.reshape(-1))
+    dim = normalize_dim(dim, input.ndim, "take_along_dim")
+    if array.ndim != input.ndim:
+        raise RuntimeError(f"torch.take_along_dim(): input and indices should have the same "
+                           f"number of dimensions, but got {input.ndim} dimensions for "
+                           f"input, and {array.ndim} dimensions for indices")
+    shape = list(broadcast_shape("take_along_dim", _without(input.shape, dim),
+                                 _without(array.shape, dim)))
+    x = expand(input, tuple(shape[:dim] + [input.shape[dim]] + shape[dim + 1:]))
+    index = np.broadcast_to(array, tuple(shape[:dim] + [array.shape[dim]] + shape[dim + 1:]))
+    return gather(x, dim, index)
+
+
+def _without(shape: tuple, dim: int) -> tuple:
+    """``shape`` with size 1 at ``dim`` (which does not take part in broadcasting)."""
+    return tuple(shape[:dim]) + (1,) + tuple(shape[dim + 1:])
 
 
 # --- scatter: writes along a dim at an index of the input's rank ---------------------------

@@ -1,6 +1,6 @@
 """Linear algebra: the matmul primitive, for 2-D and batched inputs with broadcasting, and
 the products built on it (``mm``, ``bmm``, ``mv``, ``dot``, ``inner``, ``outer``, ``addmm``
-and friends)."""
+and friends); ``cross``; the inverse primitive and ``solve`` built on it."""
 from __future__ import annotations
 
 import warnings
@@ -228,3 +228,66 @@ def cross(input: Tensor, other: Tensor, dim: int | None = None) -> Tensor:
     y = [movement.narrow(b, d, i, 1) for i in range(3)]
     return movement.cat([x[1] * y[2] - x[2] * y[1], x[2] * y[0] - x[0] * y[2],
                          x[0] * y[1] - x[1] * y[0]], d)
+
+
+class LinAlgError(RuntimeError):
+    """A matrix that the operation cannot work with (a singular matrix for ``inv``), as
+    PyTorch's ``torch.linalg.LinAlgError``."""
+
+
+@register("inverse")
+class Inverse(Function):
+    """z = x^-1 for each square matrix in the last two dims.  dz/dx: -z^T g z^T."""
+
+    @staticmethod
+    def forward(ctx, x):
+        try:
+            out = np.linalg.inv(x)
+        except np.linalg.LinAlgError:
+            raise LinAlgError("linalg.inv: the inversion could not be completed because the "
+                              f"input matrix is singular (shape {x.shape})") from None
+        ctx.save_for_backward(out)
+        return out
+
+    @staticmethod
+    def backward(ctx, g):
+        (z,) = ctx.saved_tensors
+        zt = movement.transpose(z, -1, -2)
+        return -MatMul.apply(MatMul.apply(zt, g), zt)
+
+
+def _square_float(op: str, A: Any) -> Tensor:
+    A = tensor_arg(op, A, "A")
+    if A.dtype.kind != "f":
+        raise RuntimeError(f"{op}: Expected a floating point or complex tensor as input. Got "
+                           f"{A.dtype}")
+    if A.ndim < 2 or A.shape[-1] != A.shape[-2]:
+        raise RuntimeError(f"{op}: A must be batches of square matrices, but got shape "
+                           f"{tuple(A.shape)}")
+    return A
+
+
+def inv(A: Tensor) -> Tensor:
+    """The inverse of each square matrix in the last two dims (``LinAlgError``, a
+    ``RuntimeError``, for a singular one)."""
+    return Inverse.apply(_square_float("linalg.inv", A))
+
+
+def solve(A: Tensor, B: Tensor, *, left: bool = True) -> Tensor:
+    """``X`` with ``A X = B`` (``X A = B`` with ``left=False``). ``B`` is a vector, or a
+    batch of vectors, when it has one dim less than ``A`` and ``A``'s batch shape; its
+    batch dims broadcast with ``A``'s otherwise."""
+    A = _square_float("linalg.solve", A)
+    B = tensor_arg("linalg.solve", B, "B")
+    if B.dtype != A.dtype:
+        raise RuntimeError(f"linalg.solve: Expected A and B to have the same dtype, but "
+                           f"found A of type {A.dtype} and B of type {B.dtype} instead")
+    vector = B.ndim == 1 or (B.ndim == A.ndim - 1 and B.shape == A.shape[:-1])
+    Bm = movement.unsqueeze(B, -1) if vector else B
+    rows = Bm.shape[-2] if left else Bm.shape[-1]
+    if (vector and not left) or rows != A.shape[-1]:
+        raise RuntimeError(f"linalg.solve: Incompatible shapes of A and B for the equation "
+                           f"{'AX' if left else 'XA'} = B ({tuple(A.shape)} and "
+                           f"{tuple(B.shape)})")
+    X = matmul(inv(A), Bm) if left else matmul(Bm, inv(A))
+    return movement.squeeze(X, -1) if vector else X

@@ -59,10 +59,76 @@ def norm(input: Tensor, p: Any = "fro", dim: Any = None, keepdim: bool = False,
         if dim is not None and not isinstance(dim, int) and len(dims) > 2:
             raise RuntimeError(f"linalg.matrix_norm: dim must be a 2-tuple. Got {dim}")
     p = 2.0 if p is None or isinstance(p, str) else float(p)
-    if math.isinf(p) and input.numel() == 0:
+    return _checked_vector_norm(input, p, dims, keepdim)
+
+
+def vector_norm(x: Tensor, ord: Any = 2, dim: Any = None, keepdim: bool = False, *,
+                dtype: Any = None) -> Tensor:
+    """``torch.linalg.vector_norm``: the ``ord``-norm of the elements over ``dim`` (all
+    when None)."""
+    x = _float_input("linalg.vector_norm", x, dtype, "linalg.vector_norm: Expected a "
+                     "floating point or complex tensor as input. Got {dtype}")
+    if isinstance(ord, str):
+        raise RuntimeError(f"linalg.vector_norm: ord must be a number, got {ord!r}")
+    return _checked_vector_norm(x, float(ord), normalize_dims(dim, x.ndim, "vector_norm"),
+                                keepdim)
+
+
+def _checked_vector_norm(x: Tensor, p: float, dims: tuple[int, ...],
+                         keepdim: bool) -> Tensor:
+    if math.isinf(p) and x.numel() == 0:
         raise RuntimeError("linalg.vector_norm cannot compute the inf norm on an empty tensor "
                            "because the operation does not have an identity")
-    return _vector_norm(input, p, dims, keepdim)
+    return _vector_norm(x, p, dims, keepdim)
+
+
+def matrix_norm(A: Tensor, ord: Any = "fro", dim: Any = (-2, -1), keepdim: bool = False, *,
+                dtype: Any = None) -> Tensor:
+    """``torch.linalg.matrix_norm``: ``'fro'``, or the largest (``inf``, ``1``) or smallest
+    (``-inf``, ``-1``) absolute row (``inf``) or column (``1``) sum of the matrices
+    spanning ``dim``. The spectral norms (``2``, ``-2``, ``'nuc'``) are not supported."""
+    A = _float_input("linalg.matrix_norm", A, dtype, "linalg.matrix_norm: Expected a "
+                     "floating point or complex tensor as input. Got {dtype}")
+    if not isinstance(dim, (tuple, list)):
+        raise TypeError(f"linalg.matrix_norm: argument 'dim' must be a tuple of ints, not "
+                        f"{type(dim).__name__}")
+    dims = tuple(dim)
+    if len(dims) != 2:
+        raise RuntimeError(f"linalg.matrix_norm: dim must be a 2-tuple. Got {dim}")
+    rows, cols = (normalize_dim(d, A.ndim, "matrix_norm") for d in dims)
+    if rows == cols:
+        raise RuntimeError(f"linalg.matrix_norm: dims must be different. Got ({rows}, {cols})")
+    if ord == "fro":
+        return _vector_norm(A, 2.0, tuple(sorted((rows, cols))), keepdim)
+    if ord in ("nuc", 2, -2):
+        raise NotImplementedError(f"linalg.matrix_norm: ord={ord!r} (a spectral norm) is "
+                                  f"not supported")
+    if ord not in (1, -1, math.inf, -math.inf):
+        raise RuntimeError(f"linalg.matrix_norm: Order {ord} not supported.")
+    summed, across = (rows, cols) if abs(ord) == 1 else (cols, rows)
+    sums = sum(elementwise.abs(A), summed, keepdim=True)
+    pick = reduction.amax if ord > 0 else reduction.amin
+    out = pick(sums, across, keepdim=True)
+    return out if keepdim else movement.squeeze(out, (rows, cols))
+
+
+def linalg_norm(A: Tensor, ord: Any = None, dim: Any = None, keepdim: bool = False, *,
+                dtype: Any = None) -> Tensor:
+    """``torch.linalg.norm``: a vector norm over one dim (or of all elements when neither
+    ``ord`` nor ``dim`` is given), a matrix norm over two."""
+    A = unary_input("linalg.norm", A)
+    if dim is None and ord is not None:
+        if A.ndim not in (1, 2):
+            raise RuntimeError(f"linalg.norm: If dim is not specified but ord is, the input "
+                               f"must be 1D or 2D. Got {A.ndim}D.")
+        dim = tuple(range(A.ndim))
+    dims = (dim,) if isinstance(dim, int) else dim
+    if dims is not None and len(dims) == 2:
+        return matrix_norm(A, "fro" if ord is None else ord, dims, keepdim, dtype=dtype)
+    if dims is not None and len(dims) != 1:
+        raise RuntimeError(f"linalg.norm: If dim is specified, it must be of length 1 or 2. "
+                           f"Got {list(dims)}")
+    return vector_norm(A, 2 if ord is None else ord, dims, keepdim, dtype=dtype)
 
 
 def cdist(x1: Tensor, x2: Tensor, p: float = 2.0, compute_mode: str | None = None) -> Tensor:

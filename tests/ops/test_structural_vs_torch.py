@@ -17,7 +17,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from differential import (MINE, compare, f64, needs_torch, seeded, shares_storage, torch)
+from differential import (MINE, both_raise, compare, f64, needs_torch, seeded, shares_storage,
+                          torch)
 
 pytestmark = needs_torch
 
@@ -179,6 +180,41 @@ CASES = {
                               [(2, 3, 4), (2, 4, 5), (5, 2)]),
     "einsum list operands": (lambda lib, a, b: lib.einsum("bn,anm->ba", [a, b]),
                              [(2, 3), (4, 3, 5)]),
+    "tensordot": (lambda lib, a, b: lib.tensordot(a, b), [(2, 3, 4), (3, 4, 5)]),
+    "tensordot dims lists": (lambda lib, a, b: lib.tensordot(a, b, dims=([1, 0], [0, 2])),
+                             [(3, 2, 4), (2, 5, 3)]),
+    "tensordot dims 0": (lambda lib, a, b: lib.tensordot(a, b, 0), [(2,), (3,)]),
+    "take_along_dim": (lambda lib, x: lib.take_along_dim(x, _long(lib, [[0], [2]]), 1),
+                       [(2, 3)]),
+    "take_along_dim broadcast": (lambda lib, x: x.take_along_dim(_long(lib, [[[1, 0]]]), 2),
+                                 [(2, 3, 4)]),
+    "take_along_dim flat": (lambda lib, x: lib.take_along_dim(x, _long(lib, [5, 0, 5])),
+                            [(2, 3)]),
+    "diag_embed": (lambda lib, x: lib.diag_embed(x), [(2, 3)]),
+    "diag_embed offset dims": (lambda lib, x: x.diag_embed(1, 0, 2), [(2, 3)]),
+    "diagflat": (lambda lib, x: lib.diagflat(x, -1), [(2, 2)]),
+    "inverse": (lambda lib, x: lib.inverse(x + 3 * lib.eye(3, dtype=lib.float64)), [(3, 3)]),
+    "linalg.inv batched": (lambda lib, x: lib.linalg.inv(x + 3 * lib.eye(2, dtype=lib.float64)),
+                           [(4, 2, 2)]),
+    "linalg.solve": (lambda lib, a, b: lib.linalg.solve(a + 3 * lib.eye(3, dtype=lib.float64),
+                                                        b), [(3, 3), (3,)]),
+    "linalg.solve matrices": (lambda lib, a, b: lib.linalg.solve(
+        a + 3 * lib.eye(3, dtype=lib.float64), b), [(2, 3, 3), (3, 2)]),
+    "linalg.solve right": (lambda lib, a, b: lib.linalg.solve(
+        a + 3 * lib.eye(3, dtype=lib.float64), b, left=False), [(3, 3), (2, 3)]),
+    "linalg.norm": (lambda lib, x: lib.linalg.norm(x), [(2, 3, 4)]),
+    "linalg.norm vector ord": (lambda lib, x: lib.linalg.norm(x, 3), [(4,)]),
+    "linalg.norm matrix ord": (lambda lib, x: lib.linalg.norm(x, -math.inf), [(3, 4)]),
+    "linalg.norm dim": (lambda lib, x: lib.linalg.norm(x, dim=1, keepdim=True), [(3, 4)]),
+    "linalg.norm dims": (lambda lib, x: lib.linalg.norm(x, 1, dim=(2, 0)), [(2, 3, 4)]),
+    "linalg.vector_norm": (lambda lib, x: lib.linalg.vector_norm(x, math.inf, (0, 1)),
+                           [(2, 3, 4)]),
+    "linalg.matrix_norm fro": (lambda lib, x: lib.linalg.matrix_norm(x), [(2, 3, 4)]),
+    "linalg.matrix_norm 1": (lambda lib, x: lib.linalg.matrix_norm(x, 1, keepdim=True),
+                             [(2, 3, 4)]),
+    "linalg.cross": (lambda lib, a, b: lib.linalg.cross(a, b), [(2, 3), (1, 3)]),
+    "linalg.diagonal": (lambda lib, x: lib.linalg.diagonal(x, offset=1), [(2, 3, 4)]),
+    "linalg.vecdot": (lambda lib, a, b: lib.linalg.vecdot(a, b, dim=0), [(3, 2), (3, 1)]),
 }
 
 
@@ -415,6 +451,22 @@ RAISES = {
     "bincount of bool": (NotImplementedError, lambda lib, x: lib.bincount(x[0] > 0)),
     "nanmean of int with dtype": (RuntimeError, lambda lib, x: lib.arange(3).nanmean(
         dtype=lib.float32)),
+    "tensordot dims -1": (RuntimeError, lambda lib, x: lib.tensordot(x, x, -1)),
+    "tensordot sizes": (RuntimeError, lambda lib, x: lib.tensordot(x, x, 1)),
+    "tensordot dtypes": (RuntimeError, lambda lib, x: lib.tensordot(x, x.float().T, 1)),
+    "take_along_dim ndim": (RuntimeError, lambda lib, x: x.take_along_dim(_long(lib, [0]), 1)),
+    "diag_embed same dims": (RuntimeError, lambda lib, x: x.diag_embed(0, 1, 1)),
+    "inv not square": (RuntimeError, lambda lib, x: lib.linalg.inv(x)),
+    "inv of int": (RuntimeError, lambda lib, x: lib.inverse(lib.eye(2, dtype=lib.int64))),
+    "solve shapes": (RuntimeError, lambda lib, x: lib.linalg.solve(x[:, :2], x.T)),
+    "linalg.norm 3-d with ord": (RuntimeError, lambda lib, x: lib.linalg.norm(
+        x.reshape(1, 2, 3), 2)),
+    "linalg.norm three dims": (RuntimeError, lambda lib, x: lib.linalg.norm(
+        x.reshape(1, 2, 3), dim=(0, 1, 2))),
+    "linalg.matrix_norm one dim": (TypeError, lambda lib, x: lib.linalg.matrix_norm(
+        x, dim=1)),
+    "linalg.vector_norm of int": (RuntimeError, lambda lib, x: lib.linalg.vector_norm(
+        lib.arange(3))),
     "einsum operand count": (RuntimeError, lambda lib, x: lib.einsum("ij,jk", x)),
     "einsum subscript count": (RuntimeError, lambda lib, x: lib.einsum("ijk", x)),
     "einsum size mismatch": (RuntimeError, lambda lib, x: lib.einsum("ij,ij->i", x, x.T)),
@@ -428,6 +480,15 @@ def test_rejected_inputs_raise_like_torch(name):
     error, fn = RAISES[name]
     theirs = compare(lambda lib: fn(lib, f64(lib, X)), name)
     assert isinstance(theirs, error), f"PyTorch raised {type(theirs).__name__}, not {error}"
+
+
+def test_a_singular_matrix_raises_linalg_error_a_runtime_error():
+    # PyTorch's class is torch._C._LinAlgError (torch.linalg.LinAlgError); minigrad's is
+    # minigrad.linalg.LinAlgError: both are RuntimeErrors
+    both_raise(lambda lib: lib.linalg.inv(lib.zeros(2, 2)), RuntimeError, "singular")
+    both_raise(lambda lib: lib.linalg.solve(lib.zeros(2, 2), lib.ones(2)), RuntimeError)
+    with pytest.raises(MINE.linalg.LinAlgError):
+        MINE.inverse(MINE.ones(2, 2))
 
 
 def test_meshgrid_without_indexing_warns_like_torch():
