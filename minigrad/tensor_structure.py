@@ -144,6 +144,9 @@ class StructureMethods:
     def swapdims(self, dim0: int, dim1: int) -> "Tensor":
         return ops.swapdims(self, dim0, dim1)
 
+    def unfold(self, dimension: int, size: int, step: int) -> "Tensor":
+        return ops.sliding_windows(self, dimension, size, step)
+
     def tensor_split(self, indices_or_sections: Any, dim: int = 0) -> tuple["Tensor", ...]:
         return ops.tensor_split(self, indices_or_sections, dim)
 

@@ -608,6 +608,18 @@ def inverse_cases(draw) -> Case:
     return Case(ops.inv, (x,), f"inv(x{x.shape})")
 
 
+@st.composite
+def sliding_windows_cases(draw) -> Case:
+    """Windows that overlap, touch or skip elements, so that the backward adds up."""
+    shape = draw(small_shapes(min_dims=1))
+    dim = draw(st.integers(0, len(shape) - 1))
+    size = draw(st.integers(0, shape[dim]))
+    step = draw(st.integers(1, 3))
+    x = leaf(draw(values(shape)))
+    return Case(lambda x: x.unfold(dim, size, step), (x,),
+                f"x{shape}.unfold({dim}, {size}, {step})")
+
+
 # Steps (round, floor, ceil, trunc, sign) jump at integers and half-integers: draw k + 0.25.
 AWAY_FROM_STEPS = st.integers(-3, 3).map(lambda k: k + 0.25)
 
@@ -661,6 +673,7 @@ SPECS: dict[str, Spec] = {
     "expand": Spec(expand_cases()),
     "cat": Spec(cat_cases()),
     "pad": Spec(pad_cases()),
+    "sliding_windows": Spec(sliding_windows_cases()),
     # indexing, in adjoint pairs
     "getitem": Spec(getitem_cases()),
     "index_add_at": Spec(index_add_at_cases()),

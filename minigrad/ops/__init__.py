@@ -8,7 +8,8 @@ from .elementwise import (abs, add, cast, clone, cos, div, exp, log, mul, neg, p
 from .selection import (bitwise, bitwise_not, clamp, compare, locally_constant, maximum,
                         minimum, where)
 from .movement import (cat, chunk, expand, view, flatten, narrow, pad, permute, reshape,
-                       select, split, squeeze, stack, transpose, unbind, unsqueeze)
+                       select, sliding_windows, split, squeeze, stack, transpose, unbind,
+                       unsqueeze)
 from .indexing import gather, getitem, setitem
 from .linalg import matmul
 from .inplace import inplace, setitem_

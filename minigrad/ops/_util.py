@@ -239,11 +239,27 @@ def writable_twin(array: np.ndarray) -> np.ndarray | None:
     """A writable array over the same memory as the read-only view ``array`` (NumPy marks
     expanded arrays and diagonals read-only though their memory is not), or None when the
     memory itself is read-only. Its ``base`` chain ends at the owner, as a view's does."""
-    owner = array
-    while isinstance(owner.base, np.ndarray):
-        owner = owner.base
+    owner = _owner(array)
     if not owner.flags.writeable:
         return None
+    return alias(array, array.shape, array.strides, writeable=True)
+
+
+def alias(array: np.ndarray, shape: tuple[int, ...], strides: tuple[int, ...],
+          writeable: bool | None = None) -> np.ndarray:
+    """A view of ``array``'s memory from its first element with ``shape`` and ``strides``
+    (in bytes), whose ``base`` chain ends at the owner of the memory, so that minigrad
+    sees a view (``np.lib.stride_tricks.as_strided`` hides the owner). Read-only if
+    ``array`` is, unless ``writeable`` says otherwise (the owner's memory must be)."""
+    owner = _owner(array)
     offset = array.__array_interface__["data"][0] - owner.__array_interface__["data"][0]
-    return np.ndarray(array.shape, array.dtype, buffer=owner, offset=offset,
-                      strides=array.strides)
+    out = np.ndarray(shape, array.dtype, buffer=owner, offset=offset, strides=strides)
+    if not (array.flags.writeable if writeable is None else writeable):
+        out.flags.writeable = False
+    return out
+
+
+def _owner(array: np.ndarray) -> np.ndarray:
+    while isinstance(array.base, np.ndarray):
+        array = array.base
+    return array

@@ -138,6 +138,11 @@ CASES = {
     "tensor_split sections": (lambda lib, x: x.tensor_split(3, dim=1), [(2, 7)]),
     "tensor_split indices": (lambda lib, x: lib.tensor_split(x, [1, 5, 3]), [(7,)]),
     "split_with_sizes": (lambda lib, x: x.split_with_sizes([1, 3], 1), [(2, 4)]),
+    "unfold overlapping": (lambda lib, x: x.unfold(1, 3, 1), [(2, 5)]),
+    "unfold skipping": (lambda lib, x: x.unfold(0, 2, 3), [(7, 2)]),
+    "unfold whole dim": (lambda lib, x: x.unfold(-1, 4, 2), [(3, 4)]),
+    "unfold empty windows": (lambda lib, x: x.unfold(1, 0, 1), [(2, 3)]),
+    "unfold of 0-d": (lambda lib, x: x.sum().unfold(0, 1, 1), [(2,)]),
     # cumulative ops, norms and statistics
     "cumprod": (lambda lib, x: x.cumprod(1), [(2, 5)]),
     "cumprod with zeros": (lambda lib, x: lib.cumprod(x, 0), [[2.0, 0.0, 3.0, 0.0, -1.5]]),
@@ -250,6 +255,7 @@ VIEWS = {
     "swapaxes": (lambda y: y.swapaxes(0, 1), True),
     "broadcast_to": (lambda y: y.broadcast_to((2, 3, 4)), True),
     "tensor_split": (lambda y: y.tensor_split(2, 1)[1], True),
+    "unfold": (lambda y: y.unfold(1, 2, 1), True),
     "split_with_sizes": (lambda y: y.split_with_sizes([1, 3], 1)[1], True),
     "index_select": (lambda y: y.index_select(0, y[:1, 0].long() * 0), False),
     "tril": (lambda y: y.tril(), False),
@@ -265,15 +271,33 @@ def test_which_results_share_memory(name):
     assert shares_storage(make(mine), mine) == is_view
 
 
-def test_a_write_through_the_diagonal_reaches_the_base_and_its_gradient():
+def _diagonal_writes(y):
+    y.diagonal(1).mul_(3.0)
+    y.diagonal().zero_()
+
+
+def _movedim_write(y):
+    y.movedim(0, 1)[1] = 5.0
+
+
+WRITES = {
+    "diagonal": _diagonal_writes,
+    "unfold, windows apart": lambda y: y.unfold(1, 2, 2)[:, 1].mul_(-2.0),
+    "movedim": _movedim_write,
+    "swapaxes": lambda y: y.swapaxes(0, 1)[2].add_(1.0),
+    "broadcast_to then diagonal": lambda y: y[:, :3].diagonal().sub_(y[0, :3].detach()),
+}
+
+
+@pytest.mark.parametrize("name", list(WRITES))
+def test_a_write_through_a_new_view_reaches_the_base_and_its_gradient(name):
     def program(lib):
         x = f64(lib, seeded(1, (3, 4)), requires_grad=True)
         y = x * 1.0
-        y.diagonal(1).mul_(3.0)
-        y.diagonal().zero_()
+        WRITES[name](y)
         (y * f64(lib, seeded(2, (3, 4)))).sum().backward()
         return {"y": y, "x.grad": x.grad}
-    _check(program, "diagonal in place")
+    _check(program, name)
 
 
 # --- in-place forms ---------------------------------------------------------------------
@@ -416,6 +440,9 @@ RAISES = {
     "broadcast_to smaller": (RuntimeError, lambda lib, x: lib.broadcast_to(x, (3, 3))),
     "meshgrid of a matrix": (RuntimeError, lambda lib, x: lib.meshgrid(x, indexing="ij")),
     "meshgrid bad indexing": (RuntimeError, lambda lib, x: lib.meshgrid(x[0], indexing="yx")),
+    "unfold size too large": (RuntimeError, lambda lib, x: x.unfold(1, 4, 1)),
+    "unfold step 0": (RuntimeError, lambda lib, x: x.unfold(1, 2, 0)),
+    "unfold bad dim": (IndexError, lambda lib, x: x.unfold(2, 1, 1)),
     "tensor_split 0 sections": (RuntimeError, lambda lib, x: x.tensor_split(0)),
     "split_with_sizes sum": (RuntimeError, lambda lib, x: x.split_with_sizes([1, 1], 1)),
     "cumprod bad dim": (IndexError, lambda lib, x: x.cumprod(2)),
