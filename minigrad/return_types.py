@@ -81,3 +81,13 @@ class median(NamedTuple):  # noqa: N801
 
     def __repr__(self) -> str:
         return _show(self)
+
+
+class kthvalue(NamedTuple):  # noqa: N801
+    """What ``kthvalue`` returns."""
+
+    values: Any
+    indices: Any
+
+    def __repr__(self) -> str:
+        return _show(self)

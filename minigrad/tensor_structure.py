@@ -187,3 +187,30 @@ class StructureMethods:
     def nanmean(self, dim: Any = None, keepdim: bool = False, *,
                 dtype: Any = None) -> "Tensor":
         return ops.nanmean(self, dim, keepdim, dtype=dtype)
+
+    def kthvalue(self, k: int, dim: int = -1, keepdim: bool = False) -> Any:
+        return ops.kthvalue(self, k, dim, keepdim)
+
+    def quantile(self, q: Any, dim: int | None = None, keepdim: bool = False, *,
+                 interpolation: str = "linear") -> "Tensor":
+        return ops.quantile(self, q, dim, keepdim, interpolation=interpolation)
+
+    def nanquantile(self, q: Any, dim: int | None = None, keepdim: bool = False, *,
+                    interpolation: str = "linear") -> "Tensor":
+        return ops.nanquantile(self, q, dim, keepdim, interpolation=interpolation)
+
+    def argwhere(self) -> "Tensor":
+        return ops.argwhere(self)
+
+    # --- rotating, flipping and Kronecker products ----------------------------------------
+    def rot90(self, k: int = 1, dims: Sequence[int] = (0, 1)) -> "Tensor":
+        return ops.rot90(self, k, dims)
+
+    def fliplr(self) -> "Tensor":
+        return ops.fliplr(self)
+
+    def flipud(self) -> "Tensor":
+        return ops.flipud(self)
+
+    def kron(self, other: "Tensor") -> "Tensor":
+        return ops.kron(self, other)

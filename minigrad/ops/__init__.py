@@ -36,3 +36,8 @@ from .layout import (atleast_1d, atleast_2d, atleast_3d, broadcast_shapes, broad
 from .cumulative import cummax, cummin, cumprod, diff
 from .statistics import (bincount, cdist, count_nonzero, median, nanmean, nansum, norm,
                          std_mean, var_mean)
+from .layout import fliplr, flipud, rot90
+from .construction import block_diag, cartesian_prod, combinations, kron
+from .statistics import kthvalue, nanquantile, quantile
+from .sorting import bucketize, searchsorted
+from .logic import argwhere

@@ -142,3 +142,8 @@ def nonzero(input: Tensor, *, as_tuple: bool = False) -> Any:
     columns = np.stack(found, axis=1) if array.ndim else np.zeros((len(found[0]), 0),
                                                                      np.int64)
     return wrap(columns)
+
+
+def argwhere(input: Tensor) -> Tensor:
+    """The indices of the non-zero elements, one row each: ``nonzero(input)``."""
+    return nonzero(input)

@@ -244,3 +244,99 @@ def std_mean(input: Tensor, dim: Any = None, unbiased: bool = True, keepdim: boo
     """``(std, mean)`` over ``dim``, in one call."""
     return (reduction.std(input, dim, unbiased, keepdim, correction=correction),
             reduction.mean(input, dim, keepdim))
+
+
+def kthvalue(input: Tensor, k: int, dim: int = -1, keepdim: bool = False
+             ) -> return_types.kthvalue:
+    """``(values, indices)``: the ``k``-th smallest element along ``dim`` (1-based) and
+    where it is; the gradient goes to that element."""
+    input = unary_input("kthvalue", input)
+    x = movement.reshape(input, (1,)) if input.ndim == 0 else input
+    d = normalize_dim(dim, x.ndim, "kthvalue")
+    if not 1 <= k <= x.shape[d]:
+        raise RuntimeError(f"kthvalue(): selected number k out of range for dimension {d}")
+    order = np.argsort(array_of(x), axis=d, kind="stable")
+    index = np.take(order, [k - 1], axis=d).astype(np.int64)
+    values, indices = gather(x, d, index), wrap(index)
+    if input.ndim == 0:
+        return return_types.kthvalue(movement.reshape(values, ()),
+                                     movement.reshape(indices, ()))
+    if not keepdim:
+        values, indices = movement.squeeze(values, d), movement.squeeze(indices, d)
+    return return_types.kthvalue(values, indices)
+
+
+_INTERPOLATIONS = ("linear", "lower", "higher", "midpoint", "nearest")
+
+
+def quantile(input: Tensor, q: Any, dim: int | None = None, keepdim: bool = False, *,
+             interpolation: str = "linear") -> Tensor:
+    """The ``q``-quantiles (numbers in [0, 1], or a 1-d tensor of them, which becomes the
+    first dim of the result) over ``dim`` (all elements when None), between the sorted
+    values as ``interpolation`` says. NaN if a slice has a NaN."""
+    return _quantile("quantile", input, q, dim, keepdim, interpolation, ignore_nan=False)
+
+
+def nanquantile(input: Tensor, q: Any, dim: int | None = None, keepdim: bool = False, *,
+                interpolation: str = "linear") -> Tensor:
+    """Like `quantile`, over the elements that are not NaN."""
+    return _quantile("nanquantile", input, q, dim, keepdim, interpolation, ignore_nan=True)
+
+
+def _quantile(op: str, input: Tensor, q: Any, dim: int | None, keepdim: bool,
+              interpolation: str, ignore_nan: bool) -> Tensor:
+    input = unary_input(op, input)
+    if input.dtype.kind != "f":
+        raise RuntimeError(f"{op}() input tensor must be either float or double dtype, got "
+                           f"{input.dtype}")
+    qs = np.asarray(array_of(q) if isinstance(q, Tensor) else q, dtype=np.float64)
+    if qs.ndim > 1:
+        raise RuntimeError(f"{op}() q must be a scalar or 1D tensor, got shape {qs.shape}")
+    if ((qs < 0) | (qs > 1)).any():
+        raise RuntimeError(f"{op}() q must be in the range [0, 1] but got {qs.tolist()}")
+    if interpolation not in _INTERPOLATIONS:
+        raise RuntimeError(f"{op}() interpolation must be one of {', '.join(_INTERPOLATIONS)}."
+                           f" Got {interpolation}")
+    if dim is None:
+        x, d = movement.reshape(input, (-1,)), 0
+    else:
+        x = movement.reshape(input, (1,)) if input.ndim == 0 else input
+        d = normalize_dim(dim, x.ndim, op)
+    if x.shape[d] == 0:
+        raise RuntimeError(f"{op}() input tensor must be non-empty")
+    array = array_of(x)
+    order = np.argsort(array, axis=d, kind="stable")  # NaN last
+    sorted_ = gather(x, d, order)
+    nans = np.isnan(array).sum(axis=d, keepdims=True)
+    last = x.shape[d] - 1
+    if ignore_nan:  # among the values that are not NaN (sorted first); NaN if none
+        ranks = [float(p) * (last - nans) for p in qs.reshape(-1)]
+    else:  # a slice with a NaN has the NaN (sorted last) as its quantile, as in PyTorch
+        ranks = [np.where(nans > 0, last, float(p) * last) for p in qs.reshape(-1)]
+    outs = [_interpolate(sorted_, d, rank, interpolation) for rank in ranks]
+    if ignore_nan:
+        outs = [where(wrap(nans > last), math.nan, o) for o in outs]
+    if dim is None:
+        outs = [movement.reshape(o, (1,) * input.ndim if keepdim else ()) for o in outs]
+    elif not keepdim:
+        outs = [movement.squeeze(o, d) if input.ndim else movement.reshape(o, ()) for o in outs]
+    elif input.ndim == 0:
+        outs = [movement.reshape(o, ()) for o in outs]
+    return outs[0] if qs.ndim == 0 else movement.stack(outs, 0)
+
+
+def _interpolate(sorted_: Tensor, dim: int, rank: np.ndarray, how: str) -> Tensor:
+    """The value at fractional ``rank`` (kept dim) along ``dim`` of sorted values."""
+    rank = np.maximum(rank, 0)
+    lo, hi = np.floor(rank).astype(np.int64), np.ceil(rank).astype(np.int64)
+    if how == "nearest":
+        lo = hi = np.round(rank).astype(np.int64)  # halves to even, as PyTorch
+    elif how == "lower":
+        hi = lo
+    elif how == "higher":
+        lo = hi
+    low, high = gather(sorted_, dim, lo), gather(sorted_, dim, hi)
+    if how == "midpoint":
+        return low + (high - low) * 0.5
+    frac = wrap((rank - lo).astype(sorted_.dtype))
+    return low + (high - low) * frac

@@ -220,6 +220,34 @@ CASES = {
     "linalg.cross": (lambda lib, a, b: lib.linalg.cross(a, b), [(2, 3), (1, 3)]),
     "linalg.diagonal": (lambda lib, x: lib.linalg.diagonal(x, offset=1), [(2, 3, 4)]),
     "linalg.vecdot": (lambda lib, a, b: lib.linalg.vecdot(a, b, dim=0), [(3, 2), (3, 1)]),
+    # rotating, assembling, order statistics
+    "rot90": (lambda lib, x: lib.rot90(x), [(2, 3)]),
+    "rot90 k=-1 dims (1, 0)": (lambda lib, x: x.rot90(-1, (1, 0)), [(2, 3, 4)]),
+    "rot90 k=2": (lambda lib, x: lib.rot90(x, 2, [0, 2]), [(2, 3, 4)]),
+    "rot90 k=3": (lambda lib, x: x.rot90(3), [(2, 3)]),
+    "rot90 k=4": (lambda lib, x: x.rot90(4), [(2, 3)]),
+    "fliplr": (lambda lib, x: lib.fliplr(x), [(2, 3)]),
+    "flipud": (lambda lib, x: x.flipud(), [(2, 3)]),
+    "kron": (lambda lib, a, b: lib.kron(a, b), [(2, 2), (3,)]),
+    "kron 3-d": (lambda lib, a, b: a.kron(b), [(2, 1, 2), (2, 3)]),
+    "block_diag": (lambda lib, a, b, c: lib.block_diag(a, b, c), [(2, 2), (3,), (2, 1)]),
+    "cartesian_prod": (lambda lib, a, b: lib.cartesian_prod(a, b), [(2,), (3,)]),
+    "combinations": (lambda lib, x: lib.combinations(x), [(4,)]),
+    "combinations with replacement": (lambda lib, x: lib.combinations(
+        x, 3, with_replacement=True), [(3,)]),
+    "kthvalue": (lambda lib, x: lib.kthvalue(x, 2), [(3, 4)]),
+    "kthvalue dim keepdim": (lambda lib, x: x.kthvalue(3, 0, True), [(3, 4)]),
+    "quantile": (lambda lib, x: lib.quantile(x, 0.4), [(3, 4)]),
+    "quantile q tensor dim": (lambda lib, x: x.quantile(
+        lib.tensor([0.25, 0.5, 1.0], dtype=lib.float64), dim=1, keepdim=True), [(3, 4)]),
+    "quantile lower": (lambda lib, x: x.quantile(0.3, 0, interpolation="lower"), [(3, 4)]),
+    "quantile higher": (lambda lib, x: x.quantile(0.3, 1, interpolation="higher"), [(3, 4)]),
+    "quantile midpoint": (lambda lib, x: x.quantile(0.3, interpolation="midpoint"), [(3, 4)]),
+    "quantile nearest": (lambda lib, x: x.quantile(0.5, 1, interpolation="nearest"), [(3, 4)]),
+    "nanquantile": (lambda lib, x: lib.nanquantile(x, 0.5, 1),
+                    [[[1.0, math.nan, 3.0, 4.0], [math.nan, 2.0, 5.0, 1.0]]]),
+    "quantile with nan": (lambda lib, x: lib.quantile(x, 0.5, 1),
+                          [[[1.0, math.nan, 3.0], [3.0, 2.0, 5.0]]]),
 }
 
 
@@ -373,6 +401,30 @@ PLAIN = {
     "scatter with an int32 index": lambda lib: lib.zeros(2, 3).scatter(
         1, lib.tensor([[2], [0]], dtype=lib.int32), 1.0),
     "broadcast_shapes": lambda lib: lib.broadcast_shapes((3, 1), (4,), 1),
+    "argwhere": lambda lib: lib.argwhere(lib.tensor([[0, 1, 2], [3, 0, 5]])),
+    "argwhere method of 0-d": lambda lib: lib.tensor(1.0).argwhere(),
+    "searchsorted": lambda lib: lib.searchsorted(_long(lib, [1, 3, 5, 7]),
+                                                 _long(lib, [[3, 6], [9, 0]])),
+    "searchsorted right": lambda lib: lib.searchsorted(_long(lib, [1, 3, 3, 7]),
+                                                       _long(lib, [3]), right=True),
+    "searchsorted side and int32": lambda lib: lib.searchsorted(
+        _long(lib, [1, 3, 3, 7]), _long(lib, [3]), side="right", out_int32=True),
+    "searchsorted batched": lambda lib: lib.searchsorted(_long(lib, [[1, 3], [2, 4]]),
+                                                         _long(lib, [[2], [5]])),
+    "searchsorted scalar": lambda lib: lib.searchsorted(lib.tensor([1.0, 3.0]), 2.0),
+    "searchsorted sorter": lambda lib: lib.searchsorted(
+        _long(lib, [5, 1, 3]), _long(lib, [2, 4]), sorter=_long(lib, [1, 2, 0])),
+    "bucketize": lambda lib: lib.bucketize(_long(lib, [[3, 6], [9, 0]]),
+                                           _long(lib, [1, 3, 5, 7]), right=True),
+    "bucketize scalar": lambda lib: lib.bucketize(2.5, _long(lib, [1, 3])),
+    "kthvalue of int": lambda lib: _long(lib, [[3, 1, 2]]).kthvalue(1),
+    "quantile of one element": lambda lib: lib.tensor([2.0]).quantile(0.3),
+    "nanquantile all nan": lambda lib: lib.tensor([math.nan, math.nan]).nanquantile(0.5),
+    "block_diag of int and float": lambda lib: lib.block_diag(_long(lib, [1, 2]),
+                                                              lib.tensor(3.0)),
+    "cartesian_prod of one": lambda lib: lib.cartesian_prod(_long(lib, [1, 2])),
+    "combinations r=0": lambda lib: lib.combinations(_long(lib, [1, 2]), 0),
+    "combinations r too large": lambda lib: lib.combinations(_long(lib, [1, 2]), 3),
     "hstack of 0-d": lambda lib: lib.hstack([lib.tensor(1.0), lib.tensor(2.0)]),
     "atleast_3d": lambda lib: [t.shape for t in lib.atleast_3d(lib.ones(2), lib.ones(2, 3))],
     "einsum of int": lambda lib: lib.einsum("ij,j->i", lib.arange(6).reshape(2, 3),
@@ -494,6 +546,25 @@ RAISES = {
         x, dim=1)),
     "linalg.vector_norm of int": (RuntimeError, lambda lib, x: lib.linalg.vector_norm(
         lib.arange(3))),
+    "rot90 same dims": (RuntimeError, lambda lib, x: x.rot90(1, (0, 0))),
+    "rot90 of 1-d": (RuntimeError, lambda lib, x: x[0].rot90()),
+    "fliplr of 1-d": (RuntimeError, lambda lib, x: x[0].fliplr()),
+    "block_diag of 3-d": (RuntimeError, lambda lib, x: lib.block_diag(x.reshape(1, 2, 3))),
+    "cartesian_prod of 2-d": (RuntimeError, lambda lib, x: lib.cartesian_prod(x, x)),
+    "combinations of 2-d": (RuntimeError, lambda lib, x: lib.combinations(x)),
+    "kthvalue k too large": (RuntimeError, lambda lib, x: x.kthvalue(4, 1)),
+    "kthvalue k 0": (RuntimeError, lambda lib, x: x.kthvalue(0)),
+    "quantile of int": (RuntimeError, lambda lib, x: lib.arange(3).quantile(0.5)),
+    "quantile q out of range": (RuntimeError, lambda lib, x: x.quantile(1.5)),
+    "quantile bad interpolation": (RuntimeError, lambda lib, x: x.quantile(
+        0.5, interpolation="cubic")),
+    "quantile of empty": (RuntimeError, lambda lib, x: x[:0].quantile(0.5)),
+    "searchsorted shapes": (RuntimeError, lambda lib, x: lib.searchsorted(
+        _long(lib, [[1, 3], [2, 4]]), _long(lib, [[2], [5], [6]]))),
+    "searchsorted bad side": (RuntimeError, lambda lib, x: lib.searchsorted(
+        _long(lib, [1, 3]), _long(lib, [2]), side="up")),
+    "bucketize 2-d boundaries": (RuntimeError, lambda lib, x: lib.bucketize(
+        _long(lib, [2]), _long(lib, [[1, 3]]))),
     "einsum operand count": (RuntimeError, lambda lib, x: lib.einsum("ij,jk", x)),
     "einsum subscript count": (RuntimeError, lambda lib, x: lib.einsum("ijk", x)),
     "einsum size mismatch": (RuntimeError, lambda lib, x: lib.einsum("ij,ij->i", x, x.T)),
@@ -543,17 +614,23 @@ def test_diagonal_tril_and_movedim_on_random_shapes(shape, data):
 
 @settings(max_examples=25, deadline=None)
 @given(shape=small_shapes, data=st.data())
-def test_cumulative_ops_and_norms_on_random_shapes(shape, data):
+def test_cumulative_ops_norms_and_order_statistics_on_random_shapes(shape, data):
     dim = data.draw(st.integers(-len(shape), len(shape) - 1))
     p = data.draw(st.sampled_from([1, 2, 3, math.inf, "fro"]))
     keepdim = data.draw(st.booleans())
     zeros = data.draw(st.booleans())
+    q = data.draw(st.floats(0, 1))
+    k = data.draw(st.integers(1, shape[dim]))
 
     def fn(lib, x):
+        # order statistics on distinct values (which of tied elements gets the gradient
+        # is PyTorch's implementation detail)
+        order = (x.quantile(q, dim, keepdim), x.kthvalue(k, dim, keepdim).values,
+                 x.median(dim, keepdim).values)
         if zeros:
             x = x * (x > 0)  # exact zeros: cumprod's and norm's gradients there
         return (x.cumprod(dim), x.cummax(dim).values, x.diff(dim=dim),
-                x.norm(p, dim, keepdim))
+                x.norm(p, dim, keepdim)) + order
     _check(_graded(fn, shape, second=False, seed=len(shape)), "random")
     _check(_graded(lambda lib, x: fn(lib, x)[0], shape, seed=len(shape)), "cumprod 2nd")
 
