@@ -38,6 +38,7 @@ from .ops import (addbmm, addmm, addmv, baddbmm, cross, diag, diag_embed, diagfl
                   triu_indices)
 from .ops import outer as ger  # PyTorch's old name of outer
 from .linalg import inv as inverse  # torch.inverse
+from .ops import det, logdet, slogdet
 from .ops import (argwhere, block_diag, bucketize, cartesian_prod, combinations, fliplr, flipud,
                   kron, kthvalue, nanquantile, quantile, rot90, searchsorted)
 from .ops import (index_add, index_copy, index_fill, index_select, masked_select,

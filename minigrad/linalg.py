@@ -1,16 +1,16 @@
 """``minigrad.linalg``: PyTorch's ``torch.linalg`` names for the linear algebra of
-`minigrad.ops` (norms, products, ``inv`` and ``solve``)."""
+`minigrad.ops` (norms, products, ``inv``, ``solve``, ``det`` and ``slogdet``)."""
 from __future__ import annotations
 
 from .ops.broadcasting import sum as _sum
 from .ops.diagonal import diagonal as _diagonal
-from .ops.linalg import LinAlgError, inv, matmul, solve
+from .ops.linalg import LinAlgError, det, inv, matmul, slogdet, solve
 from .ops.linalg import cross as _cross
 from .ops.statistics import linalg_norm as norm, matrix_norm, vector_norm
 from .tensor import Tensor
 
-__all__ = ["LinAlgError", "cross", "diagonal", "inv", "matmul", "matrix_norm", "norm",
-           "solve", "vecdot", "vector_norm"]
+__all__ = ["LinAlgError", "cross", "det", "diagonal", "inv", "matmul", "matrix_norm", "norm",
+           "slogdet", "solve", "vecdot", "vector_norm"]
 
 
 def cross(input: Tensor, other: Tensor, *, dim: int = -1) -> Tensor:

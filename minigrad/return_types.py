@@ -91,3 +91,14 @@ class kthvalue(NamedTuple):  # noqa: N801
 
     def __repr__(self) -> str:
         return _show(self)
+
+
+class slogdet(NamedTuple):  # noqa: N801
+    """What ``slogdet`` returns."""
+
+    sign: Any
+    logabsdet: Any
+
+    def __repr__(self) -> str:
+        return (f"minigrad.return_types.slogdet(\nsign={self.sign!r},\n"
+                f"logabsdet={self.logabsdet!r})")

@@ -64,6 +64,15 @@ class StructureMethods:
     def inverse(self) -> "Tensor":
         return ops.inv(self)
 
+    def det(self) -> "Tensor":
+        return ops.det(self)
+
+    def logdet(self) -> "Tensor":
+        return ops.logdet(self)
+
+    def slogdet(self) -> Any:
+        return ops.slogdet(self)
+
     def addmv(self, mat: "Tensor", vec: "Tensor", *, beta: Any = 1,
               alpha: Any = 1) -> "Tensor":
         return ops.addmv(self, mat, vec, beta=beta, alpha=alpha)

@@ -599,13 +599,13 @@ def diagonal_embed_cases(draw) -> Case:
 
 
 @st.composite
-def inverse_cases(draw) -> Case:
+def square_matrices(draw, fn: Callable, label: str) -> Case:
     """Batches of well-conditioned square matrices: identity * 3 plus values in [-1, 1]."""
     n = draw(st.integers(1, 3))
     batch = draw(small_shapes(max_dims=1))
     noise = draw(values(batch + (n, n), st.floats(-1, 1, allow_nan=False)))
     x = leaf(noise + 3 * np.eye(n))
-    return Case(ops.inv, (x,), f"inv(x{x.shape})")
+    return Case(fn, (x,), f"{label}(x{x.shape})")
 
 
 @st.composite
@@ -685,7 +685,8 @@ SPECS: dict[str, Spec] = {
     "diagonal_embed": Spec(diagonal_embed_cases()),
     # linear algebra
     "matmul": Spec(matmul_cases()),
-    "inverse": Spec(inverse_cases()),
+    "inverse": Spec(square_matrices(ops.inv, "inv")),
+    "det": Spec(square_matrices(ops.det, "det")),
     # special functions (minigrad/ops/special.py)
     "erf": Spec(unary(_special("erf"), "erf(x)")),
     "softplus": Spec(unary(_special("softplus"), "softplus(x)",

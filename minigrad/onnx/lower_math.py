@@ -17,7 +17,7 @@ _SAME = {
     "maximum": "Max", "minimum": "Min", "matmul": "MatMul",
     "neg": "Neg", "exp": "Exp", "log": "Log", "sqrt": "Sqrt", "sin": "Sin", "cos": "Cos",
     "tanh": "Tanh", "sigmoid": "Sigmoid", "relu": "Relu", "abs": "Abs", "erf": "Erf",
-    "softplus": "Softplus", "clone": "Identity",
+    "softplus": "Softplus", "clone": "Identity", "det": "Det",
 }
 
 

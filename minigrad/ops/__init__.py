@@ -26,7 +26,8 @@ from .rounding import ceil, floor, round, sign, trunc
 from . import arithmetic
 from .diagonal import (diag, diag_embed, diagflat, diagonal, trace, tril, tril_indices, triu,
                        triu_indices)
-from .linalg import (addbmm, addmm, addmv, baddbmm, cross, inner, inv, mv, outer, solve)
+from .linalg import (addbmm, addmm, addmv, baddbmm, cross, det, inner, inv, logdet, mv, outer,
+                     slogdet, solve)
 from .einsum import einsum, tensordot
 from .indexed import (index_add, index_copy, index_fill, index_select, masked_select,
                       repeat_interleave, scatter, scatter_add, take, take_along_dim)

@@ -1,6 +1,7 @@
 """Linear algebra: the matmul primitive, for 2-D and batched inputs with broadcasting, and
 the products built on it (``mm``, ``bmm``, ``mv``, ``dot``, ``inner``, ``outer``, ``addmm``
-and friends); ``cross``; the inverse primitive and ``solve`` built on it."""
+and friends); ``cross``; the inverse and det primitives, and ``solve``, ``logdet`` and
+``slogdet`` built on them."""
 from __future__ import annotations
 
 import warnings
@@ -10,7 +11,9 @@ import numpy as np
 
 from ..autograd.function import Function, register
 from ..tensor import Tensor
-from . import broadcasting, movement
+from .. import return_types
+from ..internal import array_of
+from . import broadcasting, elementwise, movement
 from .broadcasting import sum_to, sum_to_array
 from ._util import (as_tensor, broadcast_shape, check_same_dtype, normalize_dim, tensor_arg,
                     type_name)
@@ -291,3 +294,53 @@ def solve(A: Tensor, B: Tensor, *, left: bool = True) -> Tensor:
                            f"{tuple(B.shape)})")
     X = matmul(inv(A), Bm) if left else matmul(Bm, inv(A))
     return movement.squeeze(X, -1) if vector else X
+
+
+@register("det")
+class Det(Function):
+    """z = det(x) for each square matrix in the last two dims.  dz/dx = z x^-T where x is
+    invertible, the transposed adjugate (from an SVD, held constant) where it is not."""
+
+    @staticmethod
+    def forward(ctx, x):
+        out = np.asarray(np.linalg.det(x), dtype=x.dtype)
+        ctx.save_for_backward(x, out)
+        return out
+
+    @staticmethod
+    def backward(ctx, g):
+        x, z = ctx.saved_tensors
+        scale = movement.unsqueeze(movement.unsqueeze(g * z, -1), -1)
+        singular = np.asarray(array_of(z) == 0)
+        if not singular.any():
+            return scale * movement.transpose(Inverse.apply(x), -1, -2)
+        gz = movement.unsqueeze(movement.unsqueeze(g, -1), -1)
+        return gz * locally_constant(x, _adjugate_t(array_of(x)))
+
+
+def _adjugate_t(a: np.ndarray) -> np.ndarray:
+    """The transposed adjugate (the cofactor matrix, det's gradient) of each matrix, from
+    its SVD ``u diag(s) vh``: ``det(u) det(vh) u diag(prod of the other s) vh``."""
+    u, s, vh = np.linalg.svd(a)
+    n = s.shape[-1]
+    others = np.stack([np.prod(np.delete(s, i, axis=-1), axis=-1) for i in range(n)], -1)
+    sign = (np.linalg.det(u) * np.linalg.det(vh))[..., None, None]
+    return (sign * (u * others[..., None, :]) @ vh).astype(a.dtype)
+
+
+def det(A: Tensor) -> Tensor:
+    """The determinant of each square matrix in the last two dims."""
+    return Det.apply(_square_float("linalg.det", A))
+
+
+def logdet(A: Tensor) -> Tensor:
+    """``log(det(A))``: NaN where the determinant is negative, -inf where it is 0."""
+    return elementwise.log(det(A))
+
+
+def slogdet(A: Tensor) -> return_types.slogdet:
+    """``(sign, logabsdet)``: the sign of the determinant (-1, 0 or 1, gradient 0) and
+    the log of its absolute value."""
+    d = det(_square_float("linalg.slogdet", A))
+    sign = locally_constant(d, np.sign(array_of(d)))  # in the graph, as PyTorch's
+    return return_types.slogdet(sign, elementwise.log(elementwise.abs(d)))

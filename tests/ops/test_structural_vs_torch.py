@@ -220,6 +220,11 @@ CASES = {
     "linalg.cross": (lambda lib, a, b: lib.linalg.cross(a, b), [(2, 3), (1, 3)]),
     "linalg.diagonal": (lambda lib, x: lib.linalg.diagonal(x, offset=1), [(2, 3, 4)]),
     "linalg.vecdot": (lambda lib, a, b: lib.linalg.vecdot(a, b, dim=0), [(3, 2), (3, 1)]),
+    "det": (lambda lib, x: lib.det(x), [(3, 3)]),
+    "linalg.det batched": (lambda lib, x: lib.linalg.det(x), [(2, 4, 4)]),
+    "logdet": (lambda lib, x: lib.logdet(x + 3 * lib.eye(3, dtype=lib.float64)), [(3, 3)]),
+    "slogdet": (lambda lib, x: lib.slogdet(x), [(3, 3)]),
+    "linalg.slogdet": (lambda lib, x: lib.linalg.slogdet(x), [(2, 3, 3)]),
     # rotating, assembling, order statistics
     "rot90": (lambda lib, x: lib.rot90(x), [(2, 3)]),
     "rot90 k=-1 dims (1, 0)": (lambda lib, x: x.rot90(-1, (1, 0)), [(2, 3, 4)]),
@@ -257,11 +262,16 @@ def test_values_gradients_and_second_derivatives_match_torch(name):
     _check(_graded(fn, *shapes), name)
 
 
-# PyTorch has no second derivative of cdist (NotImplementedError), and at a zero norm its
-# second derivative is NaN where minigrad's is 0: compare the first derivative only.
+# PyTorch has no second derivative of cdist (NotImplementedError), at a zero norm its
+# second derivative is NaN where minigrad's is 0, and the second derivative of det at a
+# singular matrix is not minigrad's (0: its gradient there is held constant): compare the
+# first derivative only.
 FIRST_ORDER = {
     "cdist": (lambda lib, a, b: lib.cdist(a, b), [(3, 2), (4, 2)]),
     "cdist batched p=1": (lambda lib, a, b: lib.cdist(a, b, p=1), [(2, 3, 2), (1, 4, 2)]),
+    "det of a singular matrix": (lambda lib, x: lib.det(x),
+                                 [[[1.0, 2.0, 3.0], [2.0, 4.0, 6.0], [1.0, 0.0, 1.0]]]),
+    "det of zeros": (lambda lib, x: x.det(), [np.zeros((3, 3))]),
     "cdist at zero distance": (lambda lib, a, b: lib.cdist(a, b),
                                [[[1.0, 2.0], [0.5, 0.5]], [[1.0, 2.0]]]),
     "norm at zero": (lambda lib, x: lib.norm(x), [[0.0, 0.0, 0.0]]),
@@ -537,6 +547,8 @@ RAISES = {
     "diag_embed same dims": (RuntimeError, lambda lib, x: x.diag_embed(0, 1, 1)),
     "inv not square": (RuntimeError, lambda lib, x: lib.linalg.inv(x)),
     "inv of int": (RuntimeError, lambda lib, x: lib.inverse(lib.eye(2, dtype=lib.int64))),
+    "det not square": (RuntimeError, lambda lib, x: lib.det(x)),
+    "det of int": (RuntimeError, lambda lib, x: lib.det(lib.eye(2, dtype=lib.int64))),
     "solve shapes": (RuntimeError, lambda lib, x: lib.linalg.solve(x[:, :2], x.T)),
     "linalg.norm 3-d with ord": (RuntimeError, lambda lib, x: lib.linalg.norm(
         x.reshape(1, 2, 3), 2)),
