@@ -137,6 +137,26 @@ class StructureMethods:
         return ops.inplace(self, "index_fill_",
                            lambda x, v: ops.index_fill(x, dim, index, v), value)
 
+    def index_put(self, indices: Any, values: "Tensor", accumulate: bool = False) -> "Tensor":
+        return ops.index_put(self, indices, values, accumulate)
+
+    def index_put_(self, indices: Any, values: "Tensor", accumulate: bool = False) -> "Tensor":
+        return ops.index_put_(self, indices, values, accumulate)
+
+    def select_scatter(self, src: "Tensor", dim: int, index: int) -> "Tensor":
+        return ops.select_scatter(self, src, dim, index)
+
+    def slice_scatter(self, src: "Tensor", dim: int = 0, start: int | None = None,
+                      end: int | None = None, step: int = 1) -> "Tensor":
+        return ops.slice_scatter(self, src, dim, start, end, step)
+
+    def diagonal_scatter(self, src: "Tensor", offset: int = 0, dim1: int = 0,
+                         dim2: int = 1) -> "Tensor":
+        return ops.diagonal_scatter(self, src, offset, dim1, dim2)
+
+    def histc(self, bins: int = 100, min: float = 0, max: float = 0) -> "Tensor":
+        return ops.histc(self, bins, min, max)
+
     def repeat_interleave(self, repeats: Any, dim: int | None = None, *,
                           output_size: int | None = None) -> "Tensor":
         return ops.repeat_interleave(self, repeats, dim, output_size=output_size)

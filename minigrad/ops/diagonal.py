@@ -15,7 +15,7 @@ import numpy as np
 from ..autograd.function import Function, register
 from ..internal import wrap
 from ..tensor import Tensor
-from ._util import int_arg, normalize_dim, unary_input, writable_twin
+from ._util import int_arg, normalize_dim, type_name, unary_input, writable_twin
 from .broadcasting import sum
 from .elementwise import clone
 from .selection import where
@@ -169,3 +169,20 @@ def diagflat(input: Tensor, offset: int = 0) -> Tensor:
     """The flattened input laid on the ``offset`` diagonal of a square matrix."""
     input = unary_input("diagflat", input)
     return diag(input.reshape(-1), offset)
+
+
+def diagonal_scatter(input: Tensor, src: Tensor, offset: int = 0, dim1: int = 0,
+                     dim2: int = 1) -> Tensor:
+    """A copy of ``input`` with ``src`` on the diagonal that `diagonal` (with the same
+    arguments) reads."""
+    region = diagonal(input, offset, dim1, dim2)  # checks the arguments
+    if not isinstance(src, Tensor) or region.shape != src.shape:
+        found = list(src.shape) if isinstance(src, Tensor) else type_name(src)
+        raise RuntimeError(f"diagonal_scatter: expected src to have a size equal to the slice "
+                           f"of self. src size = {found}, slice size = {list(region.shape)}")
+    a, b = (normalize_dim(d, input.ndim, "diagonal_scatter") for d in (dim1, dim2))
+    on_diagonal = np.zeros(input.shape, dtype=bool)
+    if src.numel():
+        writable_twin(np.diagonal(on_diagonal, offset, a, b))[...] = True
+    laid = DiagonalEmbed.apply(src.to(input.dtype), input.shape, int(offset), a, b)
+    return where(wrap(on_diagonal), laid, input)

@@ -344,3 +344,29 @@ def slogdet(A: Tensor) -> return_types.slogdet:
     d = det(_square_float("linalg.slogdet", A))
     sign = locally_constant(d, np.sign(array_of(d)))  # in the graph, as PyTorch's
     return return_types.slogdet(sign, elementwise.log(elementwise.abs(d)))
+
+
+def multi_dot(tensors: Any) -> Tensor:
+    """The product of two or more matrices, the first and last of which may be vectors
+    (read as a row and a column, as ``matmul`` does)."""
+    tensors = list(tensors)
+    if len(tensors) < 2:
+        raise RuntimeError(f"multi_dot(): expected at least 2 tensors but got "
+                           f"{len(tensors)}")
+    for i, t in enumerate(tensors):
+        ndim = tensor_arg("multi_dot", t, f"tensors[{i}]").ndim
+        if ndim != 2 and not (ndim == 1 and i in (0, len(tensors) - 1)):
+            raise RuntimeError(f"multi_dot(): tensor {i} must be 2D (or 1D if first or "
+                               f"last), got {ndim}D")
+    out = tensors[0]
+    for t in tensors[1:]:
+        out = matmul(out, t)
+    return out
+
+
+def chain_matmul(*matrices: Tensor) -> Tensor:
+    """The product of the matrices (PyTorch's deprecated form of `multi_dot`; one matrix
+    comes back as a copy)."""
+    if len(matrices) == 1:
+        return elementwise.clone(matrices[0])
+    return multi_dot(matrices)

@@ -225,6 +225,21 @@ CASES = {
     "logdet": (lambda lib, x: lib.logdet(x + 3 * lib.eye(3, dtype=lib.float64)), [(3, 3)]),
     "slogdet": (lambda lib, x: lib.slogdet(x), [(3, 3)]),
     "linalg.slogdet": (lambda lib, x: lib.linalg.slogdet(x), [(2, 3, 3)]),
+    "index_put": (lambda lib, x, v: x.index_put((_long(lib, [0, 2]), _long(lib, [1, 1])), v),
+                  [(3, 4), (2,)]),
+    "index_put accumulate": (lambda lib, x, v: lib.index_put(
+        x, (_long(lib, [0, 0, 2]), _long(lib, [1, 1, 3])), v, accumulate=True), [(3, 4), (3,)]),
+    "index_put accumulate broadcast": (lambda lib, x, v: x.index_put(
+        [_long(lib, [2, 2])], v, True), [(3, 4), (4,)]),
+    "index_put mask": (lambda lib, x, v: x.index_put((x > 0,), v.sum()), [(3, 4), (2,)]),
+    "select_scatter": (lambda lib, x, s: lib.select_scatter(x, s, 1, -1), [(3, 4), (3,)]),
+    "slice_scatter": (lambda lib, x, s: x.slice_scatter(s, 1, 0, 4, 2), [(3, 4), (3, 2)]),
+    "slice_scatter start": (lambda lib, x, s: lib.slice_scatter(x, s, start=2), [(3, 4), (1, 4)]),
+    "diagonal_scatter": (lambda lib, x, s: lib.diagonal_scatter(x, s, 1), [(3, 4), (3,)]),
+    "diagonal_scatter dims": (lambda lib, x, s: x.diagonal_scatter(s, -1, 2, 0),
+                              [(3, 2, 4), (2, 3)]),
+    "multi_dot": (lambda lib, a, b, c: lib.linalg.multi_dot([a, b, c]), [(3,), (3, 2), (2, 4)]),
+    "chain_matmul": (lambda lib, a, b: lib.chain_matmul(a, b), [(2, 3), (3, 4)]),
     # rotating, assembling, order statistics
     "rot90": (lambda lib, x: lib.rot90(x), [(2, 3)]),
     "rot90 k=-1 dims (1, 0)": (lambda lib, x: x.rot90(-1, (1, 0)), [(2, 3, 4)]),
@@ -340,6 +355,9 @@ def test_a_write_through_a_new_view_reaches_the_base_and_its_gradient(name):
 
 # --- in-place forms ---------------------------------------------------------------------
 INPLACE = {
+    "index_put_": lambda lib, y, s: y.index_put_((_long(lib, [0, 2]),), s[:, 0]),
+    "index_put_ accumulate": lambda lib, y, s: lib.index_put_(
+        y, (_long(lib, [1, 1]), _long(lib, [0, 0])), s[0], accumulate=True),
     "tril_": lambda lib, y, s: y.tril_(1),
     "triu_": lambda lib, y, s: y.triu_(),
     "scatter_": lambda lib, y, s: y.scatter_(1, _long(lib, [[1], [0], [3]]), s[:, :1]),
@@ -411,6 +429,12 @@ PLAIN = {
     "scatter with an int32 index": lambda lib: lib.zeros(2, 3).scatter(
         1, lib.tensor([[2], [0]], dtype=lib.int32), 1.0),
     "broadcast_shapes": lambda lib: lib.broadcast_shapes((3, 1), (4,), 1),
+    "histc": lambda lib: lib.histc(lib.tensor([1.0, 2.0, 1.0]), bins=4, min=0, max=3),
+    "histc of the data's range": lambda lib: lib.tensor([1.0, 2.0, 1.0, 5.0]).histc(),
+    "histc of one value": lambda lib: lib.histc(lib.tensor([1.0, 1.0]), 2),
+    "histc outside the range": lambda lib: lib.histc(lib.tensor([1.0, 2.0, 4.0]), 3, 1, 3),
+    "index_put of int": lambda lib: lib.arange(4).index_put((_long(lib, [1]),),
+                                                          _long(lib, [9])),
     "argwhere": lambda lib: lib.argwhere(lib.tensor([[0, 1, 2], [3, 0, 5]])),
     "argwhere method of 0-d": lambda lib: lib.tensor(1.0).argwhere(),
     "searchsorted": lambda lib: lib.searchsorted(_long(lib, [1, 3, 5, 7]),
@@ -577,6 +601,20 @@ RAISES = {
         _long(lib, [1, 3]), _long(lib, [2]), side="up")),
     "bucketize 2-d boundaries": (RuntimeError, lambda lib, x: lib.bucketize(
         _long(lib, [2]), _long(lib, [[1, 3]]))),
+    "index_put dtypes": (RuntimeError, lambda lib, x: x.index_put(
+        (_long(lib, [0]),), lib.tensor([1.0]))),
+    "index_put a tensor for indices": (TypeError, lambda lib, x: x.index_put(
+        _long(lib, [0]), x[0])),
+    "index_put out of range": (IndexError, lambda lib, x: x.index_put(
+        (_long(lib, [5]),), x[0])),
+    "select_scatter shape": (RuntimeError, lambda lib, x: lib.select_scatter(x, x[0, :2], 0, 1)),
+    "slice_scatter shape": (RuntimeError, lambda lib, x: lib.slice_scatter(x, x, 1, 0, 2)),
+    "diagonal_scatter shape": (RuntimeError, lambda lib, x: lib.diagonal_scatter(x, x[0], 0)),
+    "multi_dot of one": (RuntimeError, lambda lib, x: lib.linalg.multi_dot([x])),
+    "multi_dot of 3-d": (RuntimeError, lambda lib, x: lib.linalg.multi_dot(
+        [x, x.reshape(3, 2, 1)])),
+    "histc of int": (NotImplementedError, lambda lib, x: lib.histc(lib.arange(3))),
+    "histc min above max": (RuntimeError, lambda lib, x: lib.histc(x, 3, 2, 1)),
     "einsum operand count": (RuntimeError, lambda lib, x: lib.einsum("ij,jk", x)),
     "einsum subscript count": (RuntimeError, lambda lib, x: lib.einsum("ijk", x)),
     "einsum size mismatch": (RuntimeError, lambda lib, x: lib.einsum("ij,ij->i", x, x.T)),
