@@ -22,6 +22,7 @@ from .serialization import load, save
 from .tensor_types import (BoolTensor, ByteTensor, CharTensor, DoubleTensor, FloatTensor,
                            HalfTensor, IntTensor, LongTensor, ShortTensor)
 from . import data, distributions, nn, optim, testing, utils, viz
+from . import linalg
 from . import onnx, safetensors  # optional extras: their packages load on first use
 from .ops import (abs, amax, amin, argmax, argmin, cat, chunk, clamp, cos, exp, flatten,
                   gather, log, log_softmax, logsumexp, matmul, max, maximum, mean, min,
@@ -32,8 +33,6 @@ from .ops import (all, allclose, any, argsort, bmm, clone, cumsum, dot, eq, equa
                   nonzero, roll, sort, t, tile, topk, unflatten, unique)
 from .ops import ceil, floor, round, sign, trunc  # noqa: A004
 from .ops import select, unbind
-from .ops import index_select, masked_select, movedim, norm, tril, triu
-from .ops import movedim as moveaxis, transpose as swapaxes, transpose as swapdims
 from .ops import (acos, acosh, addcdiv, addcmul, asin, asinh, atan, atan2, atanh, clamp_max,
                   clamp_min, cosh, deg2rad, erf, erfc, expm1, fmod, frac, heaviside, hypot,
                   lerp, log10, log1p, log2, logaddexp, logical_and, logical_not, logical_or,
@@ -49,6 +48,23 @@ from .ops import clamp as clip  # PyTorch's alias of clamp
 from .ops.arithmetic import (add, div, floor_divide, mul, pow, remainder, square, sub,
                              true_divide)
 from .ops import cat as concat, cat as concatenate  # PyTorch's aliases of cat
+from .ops import (addbmm, addmm, addmv, baddbmm, cross, diag, diag_embed, diagflat, diagonal,
+                  einsum, inner, mv, outer, tensordot, trace, tril, tril_indices, triu,
+                  triu_indices)
+from .ops import outer as ger  # PyTorch's old name of outer
+from .linalg import inv as inverse  # torch.inverse
+from .ops import det, logdet, slogdet
+from .ops import (chain_matmul, diagonal_scatter, histc, index_put, index_put_, select_scatter,
+                  slice_scatter)
+from .ops import (argwhere, block_diag, bucketize, cartesian_prod, combinations, fliplr, flipud,
+                  kron, kthvalue, nanquantile, quantile, rot90, searchsorted)
+from .ops import (index_add, index_copy, index_fill, index_select, masked_select,
+                  repeat_interleave, scatter, scatter_add, take, take_along_dim)
+from .ops import (atleast_1d, atleast_2d, atleast_3d, broadcast_shapes, broadcast_tensors,
+                  broadcast_to, column_stack, dstack, hstack, meshgrid, moveaxis, movedim,
+                  row_stack, split_with_sizes, swapaxes, swapdims, tensor_split, vstack)
+from .ops import (bincount, cdist, count_nonzero, cummax, cummin, cumprod, diff, median,
+                  nanmean, nansum, norm, std_mean, var_mean)
 
 float16 = np.dtype(np.float16)
 float32 = np.dtype(np.float32)

@@ -51,3 +51,54 @@ class min(NamedTuple):  # noqa: N801, A001
 
     def __repr__(self) -> str:
         return _show(self)
+
+
+class cummax(NamedTuple):  # noqa: N801
+    """What ``cummax`` returns."""
+
+    values: Any
+    indices: Any
+
+    def __repr__(self) -> str:
+        return _show(self)
+
+
+class cummin(NamedTuple):  # noqa: N801
+    """What ``cummin`` returns."""
+
+    values: Any
+    indices: Any
+
+    def __repr__(self) -> str:
+        return _show(self)
+
+
+class median(NamedTuple):  # noqa: N801
+    """What ``median(dim=...)`` returns."""
+
+    values: Any
+    indices: Any
+
+    def __repr__(self) -> str:
+        return _show(self)
+
+
+class kthvalue(NamedTuple):  # noqa: N801
+    """What ``kthvalue`` returns."""
+
+    values: Any
+    indices: Any
+
+    def __repr__(self) -> str:
+        return _show(self)
+
+
+class slogdet(NamedTuple):  # noqa: N801
+    """What ``slogdet`` returns."""
+
+    sign: Any
+    logabsdet: Any
+
+    def __repr__(self) -> str:
+        return (f"minigrad.return_types.slogdet(\nsign={self.sign!r},\n"
+                f"logabsdet={self.logabsdet!r})")

@@ -494,6 +494,6 @@ class Tensor(TensorMethods):
 
 
 from .autograd import engine, hooks, views  # noqa: E402  (the engine builds on Tensor)
-from . import ops, tensor_inplace, tensor_math, tensor_methods  # noqa: E402  (primitives)
+from . import ops, tensor_inplace, tensor_math, tensor_methods, tensor_structure  # noqa: E402
 
-tensor_methods.ops = tensor_inplace.ops = tensor_math.ops = ops
+tensor_methods.ops = tensor_inplace.ops = tensor_math.ops = tensor_structure.ops = ops

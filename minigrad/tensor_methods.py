@@ -11,15 +11,17 @@ import numpy as np
 
 from .tensor_inplace import TensorInPlace
 from .tensor_math import TensorMath
+from .tensor_structure import StructureMethods
 
 # Set by tensor.py once the primitives can be imported: the one back-edge of the package
 # (Tensor's operators call the ops, and the ops build on Tensor).
 ops: Any = None
 
 
-class TensorMethods(TensorInPlace, TensorMath):
+class TensorMethods(TensorInPlace, TensorMath, StructureMethods):
     """Operators, math, reductions and movement methods of `Tensor` (the in-place ones
-    come from `TensorInPlace`, the further math functions from `TensorMath`)."""
+    come from `TensorInPlace`, the further math functions from `TensorMath`, the
+    structural ones from `StructureMethods`)."""
 
     __slots__ = ()
 
@@ -191,10 +193,6 @@ class TensorMethods(TensorInPlace, TensorMath):
     def amin(self, dim: Any = None, keepdim: bool = False) -> "Tensor":
         return ops.amin(self, dim, keepdim)
 
-    def norm(self, p: Any = "fro", dim: Any = None, keepdim: bool = False,
-             dtype: Any = None) -> "Tensor":
-        return ops.norm(self, p, dim, keepdim, dtype)
-
     def max(self, dim: Any = None, keepdim: bool = False) -> Any:
         return ops.max(self, dim, keepdim)
 
@@ -229,12 +227,7 @@ class TensorMethods(TensorInPlace, TensorMath):
     def transpose(self, dim0: int, dim1: int) -> "Tensor":
         return ops.transpose(self, dim0, dim1)
 
-    swapaxes = swapdims = transpose  # PyTorch's aliases
 
-    def movedim(self, source: Any, destination: Any) -> "Tensor":
-        return ops.movedim(self, source, destination)
-
-    moveaxis = movedim
 
     def permute(self, *dims: Any) -> "Tensor":
         return ops.permute(self, ops.shape_arg(dims))
@@ -279,18 +272,6 @@ class TensorMethods(TensorInPlace, TensorMath):
 
     def gather(self, dim: int, index: Any, *, sparse_grad: bool = False) -> "Tensor":
         return ops.gather(self, dim, index, sparse_grad=sparse_grad)
-
-    def index_select(self, dim: int, index: "Tensor") -> "Tensor":
-        return ops.index_select(self, dim, index)
-
-    def masked_select(self, mask: "Tensor") -> "Tensor":
-        return ops.masked_select(self, mask)
-
-    def tril(self, diagonal: int = 0) -> "Tensor":
-        return ops.tril(self, diagonal)
-
-    def triu(self, diagonal: int = 0) -> "Tensor":
-        return ops.triu(self, diagonal)
 
     def unflatten(self, dim: int, sizes: Sequence[int]) -> "Tensor":
         return ops.unflatten(self, dim, sizes)
@@ -451,3 +432,4 @@ class TensorMethods(TensorInPlace, TensorMath):
 
     def sign(self) -> "Tensor":
         return ops.sign(self)
+

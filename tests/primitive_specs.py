@@ -571,6 +571,56 @@ def cumsum_cases(draw) -> Case:
     return Case(lambda x: ops.cumsum(x, dim), (x,), f"cumsum(dim={dim})")
 
 
+@st.composite
+def diagonal_view(draw) -> tuple:
+    """A shape of 2+ dims, an offset (sometimes past the edge) and two distinct dims."""
+    shape = draw(small_shapes(min_dims=2))
+    ndim = len(shape)
+    dim1 = draw(st.integers(0, ndim - 1))
+    dim2 = draw(st.integers(0, ndim - 1).filter(lambda d: d != dim1))
+    return shape, draw(st.integers(-3, 3)), dim1, dim2
+
+
+@st.composite
+def diagonal_cases(draw) -> Case:
+    shape, offset, dim1, dim2 = draw(diagonal_view())
+    x = leaf(draw(values(shape)))
+    return Case(lambda x: ops.diagonal(x, offset, dim1, dim2), (x,),
+                f"diagonal(x{shape}, {offset}, {dim1}, {dim2})")
+
+
+@st.composite
+def diagonal_embed_cases(draw) -> Case:
+    """The adjoint of diagonal, called directly: g laid on a diagonal of zeros(shape)."""
+    shape, offset, dim1, dim2 = draw(diagonal_view())
+    g_shape = np.diagonal(np.empty(shape), offset, dim1, dim2).shape
+    g = leaf(draw(values(g_shape)))
+    fn = lambda g: primitives()["diagonal_embed"].apply(g, shape, offset, dim1, dim2)  # noqa: E731
+    return Case(fn, (g,), f"diagonal_embed(g{g_shape}, {shape}, {offset}, {dim1}, {dim2})")
+
+
+@st.composite
+def square_matrices(draw, fn: Callable, label: str) -> Case:
+    """Batches of well-conditioned square matrices: identity * 3 plus values in [-1, 1]."""
+    n = draw(st.integers(1, 3))
+    batch = draw(small_shapes(max_dims=1))
+    noise = draw(values(batch + (n, n), st.floats(-1, 1, allow_nan=False)))
+    x = leaf(noise + 3 * np.eye(n))
+    return Case(fn, (x,), f"{label}(x{x.shape})")
+
+
+@st.composite
+def sliding_windows_cases(draw) -> Case:
+    """Windows that overlap, touch or skip elements, so that the backward adds up."""
+    shape = draw(small_shapes(min_dims=1))
+    dim = draw(st.integers(0, len(shape) - 1))
+    size = draw(st.integers(0, shape[dim]))
+    step = draw(st.integers(1, 3))
+    x = leaf(draw(values(shape)))
+    return Case(lambda x: x.unfold(dim, size, step), (x,),
+                f"x{shape}.unfold({dim}, {size}, {step})")
+
+
 # Steps (round, floor, ceil, trunc, sign) jump at integers and half-integers: draw k + 0.25.
 AWAY_FROM_STEPS = st.integers(-3, 3).map(lambda k: k + 0.25)
 
@@ -670,6 +720,7 @@ SPECS: dict[str, Spec] = {
     "expand": Spec(expand_cases()),
     "cat": Spec(cat_cases()),
     "pad": Spec(pad_cases()),
+    "sliding_windows": Spec(sliding_windows_cases()),
     # indexing, in adjoint pairs
     "getitem": Spec(getitem_cases()),
     "index_add_at": Spec(index_add_at_cases()),
@@ -677,8 +728,12 @@ SPECS: dict[str, Spec] = {
     "copy_slices": Spec(copy_slices_cases()),
     "gather": Spec(gather_cases()),
     "scatter_add": Spec(scatter_add_cases()),
+    "diagonal": Spec(diagonal_cases()),
+    "diagonal_embed": Spec(diagonal_embed_cases()),
     # linear algebra
     "matmul": Spec(matmul_cases()),
+    "inverse": Spec(square_matrices(ops.inv, "inv")),
+    "det": Spec(square_matrices(ops.det, "det")),
     # special functions (minigrad/ops/special.py)
     "erf": Spec(unary(_special("erf"), "erf(x)")),
     "softplus": Spec(unary(_special("softplus"), "softplus(x)",

@@ -20,6 +20,7 @@ _SAME = {
     "softplus": "Softplus", "clone": "Identity", "reciprocal": "Reciprocal", "tan": "Tan",
     "atan": "Atan", "asin": "Asin", "acos": "Acos", "sinh": "Sinh", "cosh": "Cosh",
     "asinh": "Asinh", "acosh": "Acosh", "atanh": "Atanh",
+    "det": "Det",
 }
 
 

@@ -27,6 +27,12 @@ NOT_EXPORTABLE: dict[str, str] = {
     "binary_cross_entropy": "a loss (training only); no lowering yet",
     "ceil": "no lowering yet (ONNX Ceil would do)",
     "cumsum": "no lowering yet (ONNX CumSum would do)",
+    "sliding_windows": "Tensor.unfold; no lowering yet (a Gather of the window positions "
+                       "would do)",
+    "inverse": "no lowering (ONNX has no standard matrix-inverse operator)",
+    "diagonal": "no lowering yet (a Gather at the diagonal's flat positions would do)",
+    "diagonal_embed": "diag of a vector and the backward of diagonal; no lowering yet "
+                      "(ScatterND would do)",
     "floor": "no lowering yet (ONNX Floor would do)",
     "round": "no lowering yet (ONNX Round, for decimals=0)",
     "sign": "no lowering yet (ONNX Sign would do)",

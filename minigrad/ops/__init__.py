@@ -2,15 +2,16 @@
 from ._util import (as_tensor, check_same_dtype, is_operand, normalize_dim, normalize_dims,
                     shape_arg, size_arg)
 from .reduction import (amax, amin, argmax, argmin, log_softmax, logsumexp, max, mean, min,
-                        norm, prod, softmax, std, sum, sum_to, var)
+                        prod, softmax, std, sum, sum_to, var)
 from .elementwise import (abs, add, cast, clone, cos, div, exp, log, mul, neg, positive, pow,
                           relu, sigmoid, sin, sqrt, sub, tanh)
 from .selection import (bitwise, bitwise_and, bitwise_not, bitwise_or, bitwise_xor, clamp,
                         clamp_max, clamp_min, compare, locally_constant, maximum, minimum,
                         where)
 from .movement import (cat, chunk, expand, view, flatten, narrow, pad, permute, reshape,
-                       select, split, squeeze, stack, transpose, unbind, unsqueeze)
-from .indexing import gather, getitem, index_select, masked_select, setitem
+                       select, sliding_windows, split, squeeze, stack, transpose, unbind,
+                       unsqueeze)
+from .indexing import gather, getitem, setitem
 from .linalg import matmul
 from .inplace import copy_, fill_, inplace, setitem_
 from .conv import conv2d, fold, unfold
@@ -23,10 +24,32 @@ from .logic import (isneginf, isposinf, logical_and, logical_not, logical_or, lo
                     nan_to_num)
 from .sorting import argsort, sort, topk, unique
 from .cumulative import cumsum
-from .layout import flip, movedim, repeat, roll, t, tile, tril, triu, unflatten
+from .layout import flip, repeat, roll, t, tile, unflatten
 from .rounding import ceil, floor, frac, round, sgn, sign, signbit, trunc
 from .unary_math import (acos, acosh, asin, asinh, atan, atanh, cosh, deg2rad, exp2, expm1,
                          log10, log1p, log2, logit, rad2deg, reciprocal, rsqrt, sinc, sinh, tan)
 from .binary_math import (addcdiv, addcmul, atan2, copysign, float_power, fmax, fmin, fmod,
                           heaviside, hypot, lerp, logaddexp, logaddexp2, xlogy)
 from . import arithmetic
+from .diagonal import (diag, diag_embed, diagflat, diagonal, trace, tril, tril_indices, triu,
+                       triu_indices)
+from .linalg import (addbmm, addmm, addmv, baddbmm, cross, det, inner, inv, logdet, mv, outer,
+                     slogdet, solve)
+from .einsum import einsum, tensordot
+from .indexed import (index_add, index_copy, index_fill, index_select, masked_select,
+                      repeat_interleave, scatter, scatter_add, take, take_along_dim)
+from .layout import (atleast_1d, atleast_2d, atleast_3d, broadcast_shapes, broadcast_tensors,
+                     broadcast_to, column_stack, dstack, hstack, meshgrid, moveaxis, movedim,
+                     row_stack, split_with_sizes, swapaxes, swapdims, tensor_split, vstack)
+from .cumulative import cummax, cummin, cumprod, diff
+from .statistics import (bincount, cdist, count_nonzero, median, nanmean, nansum, norm,
+                         std_mean, var_mean)
+from .layout import fliplr, flipud, rot90
+from .construction import block_diag, cartesian_prod, combinations, kron
+from .statistics import kthvalue, nanquantile, quantile
+from .sorting import bucketize, searchsorted
+from .logic import argwhere
+from .indexed import index_put, index_put_, select_scatter, slice_scatter
+from .diagonal import diagonal_scatter
+from .linalg import chain_matmul, multi_dot
+from .statistics import histc

@@ -101,6 +101,22 @@ def unary_input(op: str, x: Any) -> Tensor:
     raise TypeError(f"{op}: argument 'input' must be a minigrad.Tensor, not {type_name(x)}")
 
 
+def tensor_arg(op: str, value: Any, name: str) -> Tensor:
+    """``value`` if it is a minigrad Tensor, else PyTorch's ``TypeError`` naming ``op``
+    and the argument."""
+    if isinstance(value, Tensor):
+        return value
+    raise TypeError(f"{op}(): argument '{name}' must be Tensor, not {type_name(value)}")
+
+
+def int_arg(op: str, value: Any, name: str) -> int:
+    """``value`` as a Python int; a float, bool or anything else is PyTorch's
+    ``TypeError``."""
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
+        raise TypeError(f"{op}(): argument '{name}' must be int, not {type_name(value)}")
+    return int(value)
+
+
 def float_input(op: str, x: Any) -> Tensor:
     """The input of a float function (exp, log, sigmoid, erf, ...): integer and bool tensors
     become the default float dtype, so ``tensor([1, 2]).exp()`` is float32 as in PyTorch."""
@@ -217,3 +233,33 @@ def zero_where(values: np.ndarray, mask: np.ndarray, out: np.ndarray | None = No
     result = np.bitwise_and(values.view(bits), keep,
                             out=None if out is None else out.view(bits))
     return result.view(values.dtype)
+
+
+def writable_twin(array: np.ndarray) -> np.ndarray | None:
+    """A writable array over the same memory as the read-only view ``array`` (NumPy marks
+    expanded arrays and diagonals read-only though their memory is not), or None when the
+    memory itself is read-only. Its ``base`` chain ends at the owner, as a view's does."""
+    owner = _owner(array)
+    if not owner.flags.writeable:
+        return None
+    return alias(array, array.shape, array.strides, writeable=True)
+
+
+def alias(array: np.ndarray, shape: tuple[int, ...], strides: tuple[int, ...],
+          writeable: bool | None = None) -> np.ndarray:
+    """A view of ``array``'s memory from its first element with ``shape`` and ``strides``
+    (in bytes), whose ``base`` chain ends at the owner of the memory, so that minigrad
+    sees a view (``np.lib.stride_tricks.as_strided`` hides the owner). Read-only if
+    ``array`` is, unless ``writeable`` says otherwise (the owner's memory must be)."""
+    owner = _owner(array)
+    offset = array.__array_interface__["data"][0] - owner.__array_interface__["data"][0]
+    out = np.ndarray(shape, array.dtype, buffer=owner, offset=offset, strides=strides)
+    if not (array.flags.writeable if writeable is None else writeable):
+        out.flags.writeable = False
+    return out
+
+
+def _owner(array: np.ndarray) -> np.ndarray:
+    while isinstance(array.base, np.ndarray):
+        array = array.base
+    return array

@@ -1,14 +1,19 @@
-"""Cumulative sums along a dimension."""
+"""Cumulative operations along a dimension: ``cumsum`` is a primitive; ``cumprod``,
+``cummax``/``cummin`` and ``diff`` are built from primitives."""
 from __future__ import annotations
 
 from typing import Any
 
 import numpy as np
 
+from .. import return_types
 from ..autograd.function import Function, register
+from ..internal import array_of, wrap
 from ..tensor import Tensor
-from ._util import normalize_dim
-from .indexing import reverse
+from ._util import normalize_dim, unary_input
+from .elementwise import clone
+from .indexing import gather, reverse
+from .movement import cat, narrow
 
 
 def _reverse(x: Tensor, dim: int) -> Tensor:
@@ -30,13 +35,90 @@ class Cumsum(Function):
         return _reverse(Cumsum.apply(_reverse(g, ctx.dim), ctx.dim), ctx.dim), None
 
 
+def _accumulated(input: Tensor, dtype: Any) -> Tensor:
+    """The input in the dtype a running sum or product uses: ``dtype`` if given, int64 for
+    integer and bool inputs (as in PyTorch)."""
+    if dtype is not None:
+        return input.to(dtype)
+    return input.to(np.int64) if input.dtype.kind in "biu" else input
+
+
 def cumsum(input: Tensor, dim: int, *, dtype: Any = None) -> Tensor:
     """Running sums along ``dim``. Integer and bool inputs sum in int64, as in PyTorch,
     unless ``dtype`` says otherwise."""
-    if dtype is not None:
-        input = input.to(dtype)
-    elif input.dtype.kind in "biu":
-        input = input.to(np.int64)
+    input = _accumulated(input, dtype)
     if input.ndim == 0:
         return Cumsum.apply(input.reshape(1), 0).reshape(())
     return Cumsum.apply(input, normalize_dim(dim, input.ndim, "cumsum"))
+
+
+def cumprod(input: Tensor, dim: int, *, dtype: Any = None) -> Tensor:
+    """Running products along ``dim`` (integers and bools multiply in int64).
+
+    Built as a scan of ``log2(n)`` elementwise products (each element times the one
+    ``1, 2, 4, ...`` places before it), so the gradient is exact where elements are zero,
+    as PyTorch's is, and can be differentiated again.
+    """
+    input = _accumulated(unary_input("cumprod", input), dtype)
+    if input.ndim == 0:
+        return clone(input)
+    dim = normalize_dim(dim, input.ndim, "cumprod")
+    n, step, out = input.shape[dim], 1, input
+    while step < n:
+        shifted = narrow(out, dim, step, n - step) * narrow(out, dim, 0, n - step)
+        out = cat([narrow(out, dim, 0, step), shifted], dim)
+        step *= 2
+    return clone(out) if out is input else out
+
+
+def _running(op: str, input: Tensor, dim: int, better: Any, pick: Any) -> Any:
+    """``(values, indices)`` of a running max or min: the index is that of the last
+    element that reached the running extreme (NaN counts as reaching it), as in PyTorch;
+    the values are gathered there, so the gradient goes to those elements."""
+    input = unary_input(op, input)
+    if input.ndim == 0:
+        return pick(clone(input), wrap(np.zeros((), np.int64)))
+    dim = normalize_dim(dim, input.ndim, op)
+    x = array_of(input)
+    with np.errstate(invalid="ignore"):
+        running = better.accumulate(x, axis=dim)
+        hit = (x == running) | (np.isnan(x) if x.dtype.kind == "f" else False)
+    steps = np.arange(x.shape[dim], dtype=np.int64).reshape(
+        (-1,) + (1,) * (x.ndim - dim - 1))
+    index = np.maximum.accumulate(np.where(hit, steps, 0), axis=dim) if x.size else \
+        np.zeros(x.shape, np.int64)
+    return pick(gather(input, dim, index), wrap(index))
+
+
+def cummax(input: Tensor, dim: int) -> return_types.cummax:
+    """``(values, indices)``: the running maximum along ``dim`` and where it was found."""
+    return _running("cummax", input, dim, np.maximum,
+                    return_types.cummax)
+
+
+def cummin(input: Tensor, dim: int) -> return_types.cummin:
+    """``(values, indices)``: the running minimum along ``dim`` and where it was found."""
+    return _running("cummin", input, dim, np.minimum, return_types.cummin)
+
+
+def diff(input: Tensor, n: int = 1, dim: int = -1, prepend: Tensor | None = None,
+         append: Tensor | None = None) -> Tensor:
+    """The ``n``-th forward difference along ``dim``: ``out[i] = x[i + 1] - x[i]``, applied
+    ``n`` times, after joining ``prepend`` and ``append`` (for bool tensors: ``!=``)."""
+    input = unary_input("diff", input)
+    if input.ndim == 0:
+        raise RuntimeError("diff expects input to be at least one-dimensional")
+    dim = normalize_dim(dim, input.ndim, "diff")
+    if n < 0:
+        raise RuntimeError(f"order must be non-negative but got {n}")
+    joined = [t for t in (prepend, input, append) if t is not None]
+    if any(t.ndim != input.ndim for t in joined):
+        raise RuntimeError(f"diff expects prepend or append to be the same dimension as "
+                           f"input (shapes {[tuple(t.shape) for t in joined]})")
+    out = cat(joined, dim) if len(joined) > 1 else input
+    for _ in range(n):
+        size = out.shape[dim]
+        later = narrow(out, dim, min(1, size), max(size - 1, 0))
+        earlier = narrow(out, dim, 0, max(size - 1, 0))
+        out = later != earlier if out.dtype == np.bool_ else later - earlier
+    return out

@@ -15,8 +15,8 @@ from ..autograd.function import Function, register
 from ..dtypes import is_number
 from ..internal import array_of, wrap
 from ..tensor import Tensor
-from .broadcasting import expand, sum_to
-from ._util import as_tensor, broadcast_shape, normalize_dim, type_name
+from .broadcasting import sum_to
+from ._util import as_tensor, normalize_dim, type_name
 
 
 def _is_int(item: Any) -> bool:
@@ -341,37 +341,3 @@ def gather(x: Tensor, dim: int, index: Any, *, sparse_grad: bool = False) -> Ten
                            f"input's {tuple(x.shape)} in the dims other than {dim}")
     return Gather.apply(x, dim, index)
 
-
-def index_select(input: Tensor, dim: int, index: Tensor) -> Tensor:
-    """The slices of ``input`` along ``dim`` at ``index`` (a 0-d or 1-d int32/int64 tensor
-    with values in ``[0, input.shape[dim])``), as ``torch.index_select``."""
-    if not isinstance(index, Tensor):
-        raise TypeError(f"index_select(): argument 'index' (position 2) must be Tensor, not "
-                        f"{type_name(index)}")
-    dim = normalize_dim(dim, input.ndim, "index_select")
-    if index.ndim > 1:
-        raise IndexError(f"index_select: Index is supposed to be a vector, got shape "
-                         f"{tuple(index.shape)}")
-    if index.dtype not in (np.int32, np.int64):
-        raise RuntimeError(f"index_select: Expected dtype int32 or int64 for index, got "
-                           f"{index.dtype}")
-    positions = array_of(index).reshape(-1)
-    size = input.shape[dim] if input.ndim else 1
-    if positions.size and (positions.min() < 0 or positions.max() >= size):
-        bad = positions.min() if positions.min() < 0 else positions.max()
-        raise RuntimeError(f"index_select: index {bad} is out of bounds for dimension {dim} "
-                           f"with size {size}")
-    if input.ndim == 0:
-        return getitem(input, ())
-    return getitem(input, (slice(None),) * dim + (positions,))
-
-
-def masked_select(input: Tensor, mask: Tensor) -> Tensor:
-    """The elements of ``input`` where the bool ``mask`` is True, as a 1-d tensor; the two
-    broadcast against each other first."""
-    if not isinstance(mask, Tensor) or mask.dtype != np.bool_:
-        raise RuntimeError(f"masked_select: expected BoolTensor for mask, got "
-                           f"{getattr(mask, 'dtype', type_name(mask))}")
-    shape = broadcast_shape("masked_select", input.shape, mask.shape)
-    values = input if tuple(input.shape) == shape else expand(input, shape)
-    return getitem(values, np.broadcast_to(array_of(mask), shape))

@@ -25,7 +25,7 @@ from ..internal import (adopt_history, array_of, mark_modified, replace_array, v
 from ..tensor import Tensor
 from ..dtypes import is_number
 from . import elementwise, indexing
-from ._util import type_name
+from ._util import type_name, writable_twin
 
 
 @register("copy_slices")
@@ -92,13 +92,9 @@ def _writable(t: Tensor, op: str) -> np.ndarray:
         raise RuntimeError(_OVERLAP_MESSAGE.format(op=op))
     if array.flags.writeable:
         return array
-    owner = array
-    while isinstance(owner.base, np.ndarray):
-        owner = owner.base
-    if owner.flags.writeable:  # an expanded view: NumPy marks it read-only, memory is not
-        offset = array.__array_interface__["data"][0] - owner.__array_interface__["data"][0]
-        return np.ndarray(array.shape, array.dtype, buffer=owner, offset=offset,
-                          strides=array.strides)
+    twin = writable_twin(array)  # an expanded view: NumPy marks it read-only, memory is not
+    if twin is not None:
+        return twin
     array = array.copy()  # a read-only array handed in from NumPy: give it its own memory
     replace_array(t, array)
     return array

@@ -1,20 +1,21 @@
 """Rearranging elements, built from the movement and indexing primitives: ``flip``,
-``roll``, ``repeat``, ``tile``, ``unflatten``, ``t``, ``movedim``, ``tril`` and ``triu``.
-Their gradients come from the primitives they are made of.
+``roll``, ``repeat``, ``tile``, ``unflatten``, ``t``, ``movedim``, broadcasting,
+``meshgrid``, the ``*stack`` family and ``tensor_split``. Their gradients come from the
+primitives they are made of.
 """
 from __future__ import annotations
 
+import warnings
 from typing import Any, Sequence
 
 import numpy as np
 
-from ..internal import wrap
+from ..autograd import views
 from ..tensor import Tensor
-from ._util import normalize_dim
+from ._util import broadcast_shape, normalize_dim
 from .elementwise import clone
 from .indexing import reverse
-from .movement import cat, expand, narrow, permute, reshape, transpose
-from .selection import where
+from .movement import cat, expand, narrow, permute, reshape, split, transpose
 
 
 def flip(input: Tensor, dims: Sequence[int]) -> Tensor:
@@ -100,17 +101,18 @@ def t(input: Tensor) -> Tensor:
     return transpose(input, 0, 1) if input.ndim == 2 else input
 
 
+# --- moving and swapping dims (views) --------------------------------------------------
 def movedim(input: Tensor, source: Any, destination: Any) -> Tensor:
-    """Move the dims ``source`` to the positions ``destination`` (ints or sequences of
-    equal length); the other dims keep their order. A view, as a permute."""
-    source = (source,) if isinstance(source, int) else tuple(source)
-    destination = (destination,) if isinstance(destination, int) else tuple(destination)
-    if len(source) != len(destination):
-        raise RuntimeError(f"movedim: Invalid source or destination dims: source ({source} "
-                           f"dims) should contain the same number of dims as destination "
-                           f"({destination} dims)")
-    src = [normalize_dim(d, input.ndim, "movedim") for d in source]
-    dst = [normalize_dim(d, input.ndim, "movedim") for d in destination]
+    """Move the dims ``source`` to the positions ``destination``; the other dims keep
+    their order. A view."""
+    src = (source,) if isinstance(source, int) else tuple(source)
+    dst = (destination,) if isinstance(destination, int) else tuple(destination)
+    if len(src) != len(dst):
+        raise RuntimeError(f"movedim: Invalid source or destination dims: source "
+                           f"({list(src)} dims) should contain the same number of dims as "
+                           f"destination ({list(dst)} dims)")
+    src = tuple(normalize_dim(d, input.ndim, "movedim") for d in src)
+    dst = tuple(normalize_dim(d, input.ndim, "movedim") for d in dst)
     for name, dims in (("source", src), ("destination", dst)):
         if len(set(dims)) != len(dims):
             raise RuntimeError(f"movedim: repeated dim in `{name}` ({list(dims)})")
@@ -120,24 +122,206 @@ def movedim(input: Tensor, source: Any, destination: Any) -> Tensor:
                                 for i in range(input.ndim)))
 
 
-def tril(input: Tensor, diagonal: int = 0) -> Tensor:
-    """The lower triangle of the last two dims (on and below ``diagonal``), zeros above."""
-    return where(wrap(_triangle(input, "tril", diagonal)), input, _zero(input))
+moveaxis = movedim  # NumPy's name, as torch.moveaxis
 
 
-def triu(input: Tensor, diagonal: int = 0) -> Tensor:
-    """The upper triangle of the last two dims (on and above ``diagonal``), zeros below."""
-    return where(wrap(~_triangle(input, "triu", diagonal - 1)), input, _zero(input))
+def swapaxes(input: Tensor, axis0: int, axis1: int) -> Tensor:
+    """`transpose` under NumPy's name (a view)."""
+    return transpose(input, axis0, axis1)
 
 
-def _triangle(input: Tensor, op: str, diagonal: int) -> np.ndarray:
-    """True on and below ``diagonal`` of the last two dims of ``input``."""
+def swapdims(input: Tensor, dim0: int, dim1: int) -> Tensor:
+    """`transpose` under another name (a view)."""
+    return transpose(input, dim0, dim1)
+
+
+# --- broadcasting ----------------------------------------------------------------------
+def broadcast_to(input: Tensor, size: Sequence[int]) -> Tensor:
+    """``input`` expanded to ``size`` (a view; -1 keeps a dim)."""
+    return expand(input, tuple(size))
+
+
+def broadcast_shapes(*shapes: Any) -> Any:
+    """The shape that tensors of ``shapes`` broadcast to."""
+    from ..size import Size
+    return Size(broadcast_shape("broadcast_shapes", *[
+        (s,) if isinstance(s, int) else tuple(s) for s in shapes]))
+
+
+def broadcast_tensors(*tensors: Tensor) -> tuple[Tensor, ...]:
+    """The tensors expanded to their common shape (views)."""
+    if len(tensors) == 1 and isinstance(tensors[0], (list, tuple)):
+        tensors = tuple(tensors[0])
+    shape = broadcast_shape("broadcast_tensors", *[t.shape for t in tensors])
+    return tuple(expand(t, shape) for t in tensors)
+
+
+def meshgrid(*tensors: Tensor, indexing: str | None = None) -> tuple[Tensor, ...]:
+    """Coordinate grids from 1-d tensors: with ``indexing='ij'`` (the default) grid ``k``
+    varies along dim ``k``; with ``'xy'`` the first two dims are swapped. Views."""
+    if len(tensors) == 1 and isinstance(tensors[0], (list, tuple)):
+        tensors = tuple(tensors[0])
+    if indexing is None:
+        warnings.warn("torch.meshgrid: in an upcoming release, it will be required to pass "
+                      "the indexing argument.", UserWarning, stacklevel=2)
+        indexing = "ij"
+    if indexing not in ("ij", "xy"):
+        raise RuntimeError(f"torch.meshgrid: indexing must be one of \"xy\" or \"ij\", but "
+                           f"received: {indexing}")
+    if not tensors:
+        raise RuntimeError("torch.meshgrid: Expected at least one tensor")
+    for t in tensors:
+        if t.ndim > 1:
+            raise RuntimeError(f"torch.meshgrid: Expected 0D or 1D tensor in the tensor "
+                               f"list but got a tensor of shape {tuple(t.shape)}")
+    if len({t.dtype for t in tensors}) > 1:
+        raise RuntimeError("torch.meshgrid: Expected all tensors to have the same dtype")
+    order = list(range(len(tensors)))
+    if indexing == "xy" and len(tensors) >= 2:
+        order[0], order[1] = 1, 0
+    shape = tuple(tensors[i].numel() for i in order)
+    grids = []
+    for k, t in enumerate(tensors):
+        at = order.index(k)
+        grids.append(expand(reshape(t, (1,) * at + (-1,) + (1,) * (len(shape) - at - 1)),
+                            shape))
+    return tuple(grids)
+
+
+# --- stacking ------------------------------------------------------------------------
+def atleast_1d(*tensors: Tensor) -> Any:
+    """Each tensor with at least 1 dim (a 0-d one becomes shape (1,))."""
+    return _atleast(tensors, lambda t: reshape(t, (1,)) if t.ndim == 0 else t)
+
+
+def atleast_2d(*tensors: Tensor) -> Any:
+    """Each tensor with at least 2 dims (new dims in front)."""
+    return _atleast(tensors, lambda t: reshape(t, (1,) * (2 - t.ndim) + tuple(t.shape))
+                    if t.ndim < 2 else t)
+
+
+def atleast_3d(*tensors: Tensor) -> Any:
+    """Each tensor with at least 3 dims: (n,) becomes (1, n, 1), (m, n) becomes (m, n, 1)."""
+    def lift(t: Tensor) -> Tensor:
+        if t.ndim >= 3:
+            return t
+        if t.ndim == 2:
+            return reshape(t, tuple(t.shape) + (1,))
+        return reshape(t, (1, t.numel(), 1))
+    return _atleast(tensors, lift)
+
+
+def _atleast(tensors: tuple, lift: Any) -> Any:
+    if len(tensors) == 1 and isinstance(tensors[0], (list, tuple)):
+        return tuple(lift(t) for t in tensors[0])
+    out = tuple(lift(t) for t in tensors)
+    return out[0] if len(out) == 1 else out
+
+
+def hstack(tensors: Sequence[Tensor]) -> Tensor:
+    """Join along dim 1 (dim 0 for 1-d tensors)."""
+    tensors = atleast_1d(list(_stack_list("hstack", tensors)))
+    return cat(tensors, 0 if tensors[0].ndim == 1 else 1)
+
+
+def vstack(tensors: Sequence[Tensor]) -> Tensor:
+    """Join along dim 0, after making each tensor at least 2-d."""
+    return cat(atleast_2d(list(_stack_list("vstack", tensors))), 0)
+
+
+row_stack = vstack
+
+
+def dstack(tensors: Sequence[Tensor]) -> Tensor:
+    """Join along dim 2, after making each tensor at least 3-d."""
+    return cat(atleast_3d(list(_stack_list("dstack", tensors))), 2)
+
+
+def column_stack(tensors: Sequence[Tensor]) -> Tensor:
+    """Join along dim 1, 0-d and 1-d tensors becoming columns."""
+    tensors = _stack_list("column_stack", tensors)
+    return cat([reshape(t, (t.numel(), 1)) if t.ndim <= 1 else t for t in tensors], 1)
+
+
+def _stack_list(op: str, tensors: Any) -> list:
+    if isinstance(tensors, Tensor) or not isinstance(tensors, (list, tuple)):
+        raise TypeError(f"{op}(): argument 'tensors' must be tuple of Tensors, not "
+                        f"{type(tensors).__name__}")
+    if not tensors:
+        raise RuntimeError(f"{op}(): expects a non-empty TensorList")
+    return list(tensors)
+
+
+# --- splitting (views) ----------------------------------------------------------------
+def tensor_split(input: Tensor, indices_or_sections: Any, dim: int = 0) -> tuple[Tensor, ...]:
+    """Split into ``n`` nearly equal pieces (the first ``size % n`` one longer), or at the
+    given indices, each piece ``x[i:j]`` with Python's slice bounds (as
+    ``numpy.array_split``). Views."""
+    if input.ndim == 0:
+        raise RuntimeError("tensor_split expected at least a 1-dimensional tensor, but got a "
+                           "tensor with 0 dims")
+    d = normalize_dim(dim, input.ndim, "tensor_split")
+    size = input.shape[d]
+    spec = indices_or_sections
+    if isinstance(spec, Tensor):
+        if spec.dtype != np.int64 or spec.ndim > 1:
+            raise RuntimeError("tensor_split expected tensor_indices_or_sections to be a "
+                               "zero-dimensional or one-dimensional tensor of dtype long, "
+                               f"got dtype {spec.dtype} and shape {tuple(spec.shape)}")
+        spec = int(spec.item()) if spec.ndim == 0 else [int(i) for i in spec.tolist()]
+    if isinstance(spec, (int, np.integer)):
+        n = int(spec)
+        if n <= 0:
+            raise RuntimeError(f"number of sections must be larger than 0, got {n}")
+        big, small = size % n, size // n
+        bounds = [i * small + min(i, big) for i in range(n + 1)]
+    else:
+        bounds = [0] + [int(i) for i in spec] + [size]
+    pieces = []
+    for start, stop in zip(bounds[:-1], bounds[1:]):
+        start, stop, _ = slice(start, stop).indices(size)  # Python's slice bounds
+        pieces.append(narrow(input, d, start, max(stop - start, 0)))
+    return views.mark_multi_output(tuple(pieces))
+
+
+def split_with_sizes(input: Tensor, split_sizes: Sequence[int], dim: int = 0
+                     ) -> tuple[Tensor, ...]:
+    """Pieces of the listed sizes along ``dim``, which must add up to its size."""
+    return split(input, list(split_sizes), dim)
+
+
+# --- rotating and flipping ------------------------------------------------------------
+def rot90(input: Tensor, k: int = 1, dims: Sequence[int] = (0, 1)) -> Tensor:
+    """Rotate by 90 degrees ``k`` times in the plane of ``dims``, from the first dim
+    towards the second (a copy)."""
+    dims = tuple(dims)
+    if len(dims) != 2:
+        raise RuntimeError(f"expected total rotation dims == 2, but got dims = {len(dims)}")
     if input.ndim < 2:
-        raise RuntimeError(f"{op}: input tensor must have at least 2 dimensions, got shape "
-                           f"{tuple(input.shape)}")
-    rows, cols = input.shape[-2:]
-    return np.tri(rows, cols, diagonal, dtype=bool)
+        raise RuntimeError(f"expected total dims >= 2, but got total dims = {input.ndim}")
+    a, b = (normalize_dim(d, input.ndim, "rot90") for d in dims)
+    if a == b:
+        raise RuntimeError(f"expected rotation dims to be different, but got dim0 = {a} and "
+                           f"dim1 = {b}")
+    k = k % 4
+    if k == 1:
+        return transpose(flip(input, (b,)), a, b)
+    if k == 2:
+        return flip(input, (a, b))
+    if k == 3:
+        return transpose(flip(input, (a,)), a, b)
+    return clone(input)
 
 
-def _zero(input: Tensor) -> Tensor:
-    return wrap(np.zeros((), input.dtype))
+def fliplr(input: Tensor) -> Tensor:
+    """Reverse the order of the columns (dim 1); a copy."""
+    if input.ndim < 2:
+        raise RuntimeError(f"fliplr: Input must be >= 2-d, got shape {tuple(input.shape)}")
+    return flip(input, (1,))
+
+
+def flipud(input: Tensor) -> Tensor:
+    """Reverse the order of the rows (dim 0); a copy."""
+    if input.ndim < 1:
+        raise RuntimeError("flipud: Input must be >= 1-d.")
+    return flip(input, (0,))

@@ -1,15 +1,23 @@
-"""Linear algebra: the matmul primitive, for 2-D and batched inputs with broadcasting."""
+"""Linear algebra: the matmul primitive, for 2-D and batched inputs with broadcasting, and
+the products built on it (``mm``, ``bmm``, ``mv``, ``dot``, ``inner``, ``outer``, ``addmm``
+and friends); ``cross``; the inverse and det primitives, and ``solve``, ``logdet`` and
+``slogdet`` built on them."""
 from __future__ import annotations
 
+import warnings
 from typing import Any
 
 import numpy as np
 
 from ..autograd.function import Function, register
 from ..tensor import Tensor
-from . import movement
+from .. import return_types
+from ..internal import array_of
+from . import broadcasting, elementwise, movement
 from .broadcasting import sum_to, sum_to_array
-from ._util import as_tensor, broadcast_shape, check_same_dtype, type_name
+from ._util import (as_tensor, broadcast_shape, check_same_dtype, normalize_dim, tensor_arg,
+                    type_name)
+from .selection import locally_constant
 from .inplace import write_out
 
 
@@ -115,3 +123,256 @@ def dot(input: Tensor, tensor: Tensor) -> Tensor:
                            f"[{input.shape[0]}] and src [{tensor.shape[0]}] to have the same "
                            "number of elements")
     return matmul(input, tensor)
+
+
+def outer(input: Tensor, vec2: Tensor) -> Tensor:
+    """The outer product of two 1-D tensors: ``out[i, j] = input[i] * vec2[j]`` (dtypes
+    promote, as in PyTorch)."""
+    for name, t in (("self", input), ("vec2", vec2)):
+        if tensor_arg("outer", t, name).ndim != 1:
+            raise RuntimeError(f"outer: Expected 1-D argument {name}, but got {t.ndim}-D "
+                               f"(shape {tuple(t.shape)})")
+    return movement.unsqueeze(input, 1) * movement.unsqueeze(vec2, 0)
+
+
+def inner(input: Tensor, other: Tensor) -> Tensor:
+    """The sum of products over the last dims: ``out[i.., j..] = sum_k input[i.., k] *
+    other[j.., k]``; a 0-d operand multiplies."""
+    tensor_arg("inner", input, "input"), tensor_arg("inner", other, "other")
+    if input.ndim == 0 or other.ndim == 0:
+        return input * other
+    if input.shape[-1] != other.shape[-1]:
+        raise RuntimeError(f"inner() the last dimension must match on both input tensors but "
+                           f"got shapes {list(input.shape)} and {list(other.shape)}")
+    a = movement.reshape(input, (-1, input.shape[-1]))
+    b = movement.reshape(other, (-1, other.shape[-1]))
+    out = matmul(a, movement.transpose(b, 0, 1))
+    return movement.reshape(out, tuple(input.shape[:-1]) + tuple(other.shape[:-1]))
+
+
+def mv(input: Tensor, vec: Tensor) -> Tensor:
+    """The product of a matrix (n, m) and a vector (m,)."""
+    tensor_arg("mv", input, "input"), tensor_arg("mv", vec, "vec")
+    if input.ndim != 2 or vec.ndim != 1 or input.shape[1] != vec.shape[0]:
+        raise RuntimeError(f"mv: size mismatch, got input {tuple(input.shape)}, vec "
+                           f"{tuple(vec.shape)} (expected a matrix and a vector of its "
+                           f"column count)")
+    _same_dtype("mv", input, vec)
+    return matmul(input, vec)
+
+
+def _same_dtype(op: str, *tensors: Tensor) -> None:
+    if len({t.dtype for t in tensors}) > 1:
+        listed = ", ".join(str(t.dtype) for t in tensors)
+        raise RuntimeError(f"{op}: input tensors must have the same dtype, but got {listed}")
+
+
+def _add_product(op: str, input: Tensor, multiply: Any, a: Tensor, b: Tensor, beta: Any,
+                 alpha: Any) -> Tensor:
+    """``beta * input + alpha * multiply(a, b)``, ``input`` broadcast to the product's
+    shape; as in PyTorch, with ``beta=0`` the input's values (even NaN) are ignored."""
+    for name, t in (("input", input), ("mat1", a), ("mat2", b)):
+        tensor_arg(op, t, name)
+    _same_dtype(op, input, a, b)
+    product = multiply(a, b)
+    try:
+        fits = np.broadcast_shapes(input.shape, product.shape) == tuple(product.shape)
+    except ValueError:
+        fits = False
+    if not fits:
+        raise RuntimeError(f"{op}: the input of shape {tuple(input.shape)} cannot be "
+                           f"broadcast to the product's shape {tuple(product.shape)}")
+    scaled = product if alpha == 1 else product * alpha
+    if beta == 0:  # input takes no part, but still gets its (zero) gradient
+        return scaled + locally_constant(input, np.zeros(input.shape, input.dtype))
+    return (input if beta == 1 else input * beta) + scaled
+
+
+def addmm(input: Tensor, mat1: Tensor, mat2: Tensor, *, beta: Any = 1,
+          alpha: Any = 1) -> Tensor:
+    """``beta * input + alpha * (mat1 @ mat2)``, with ``input`` broadcast to (n, p)."""
+    return _add_product("addmm", input, mm, mat1, mat2, beta, alpha)
+
+
+def addmv(input: Tensor, mat: Tensor, vec: Tensor, *, beta: Any = 1,
+          alpha: Any = 1) -> Tensor:
+    """``beta * input + alpha * (mat @ vec)``."""
+    return _add_product("addmv", input, mv, mat, vec, beta, alpha)
+
+
+def baddbmm(input: Tensor, batch1: Tensor, batch2: Tensor, *, beta: Any = 1,
+            alpha: Any = 1) -> Tensor:
+    """``beta * input + alpha * (batch1 @ batch2)`` for batches of matrices."""
+    return _add_product("baddbmm", input, bmm, batch1, batch2, beta, alpha)
+
+
+def addbmm(input: Tensor, batch1: Tensor, batch2: Tensor, *, beta: Any = 1,
+           alpha: Any = 1) -> Tensor:
+    """``beta * input + alpha * sum_b(batch1[b] @ batch2[b])``."""
+    return _add_product("addbmm", input, lambda a, b: broadcasting.sum(bmm(a, b), 0),
+                        batch1, batch2, beta, alpha)
+
+
+def cross(input: Tensor, other: Tensor, dim: int | None = None) -> Tensor:
+    """The cross product of 3-vectors along ``dim`` (the inputs broadcast). Without
+    ``dim``, the first dim of size 3, as ``torch.cross`` (which warns about it)."""
+    tensor_arg("cross", input, "input"), tensor_arg("cross", other, "other")
+    if input.dtype != other.dtype:
+        raise RuntimeError(f"cross: expected both inputs to have the same dtype, got "
+                           f"{input.dtype} and {other.dtype}")
+    shape = broadcast_shape("cross", input.shape, other.shape)
+    if dim is None:
+        warnings.warn("Using torch.cross without specifying the dim arg is deprecated.\n"
+                      "Please either pass the dim explicitly or simply use "
+                      "torch.linalg.cross.", UserWarning, stacklevel=2)
+        dim = next((d for d, n in enumerate(shape) if n == 3), None)
+        if dim is None:
+            raise RuntimeError(f"no dimension of size 3 in input (shape {tuple(shape)})")
+    d = normalize_dim(dim, len(shape), "cross")
+    a, b = movement.expand(input, shape), movement.expand(other, shape)
+    if input.ndim != other.ndim or shape[d] != 3 or input.shape[d] != other.shape[d]:
+        raise RuntimeError(f"linalg.cross: inputs dimension {dim} must have length 3. Got "
+                           f"{tuple(input.shape)} and {tuple(other.shape)}")
+    x = [movement.narrow(a, d, i, 1) for i in range(3)]
+    y = [movement.narrow(b, d, i, 1) for i in range(3)]
+    return movement.cat([x[1] * y[2] - x[2] * y[1], x[2] * y[0] - x[0] * y[2],
+                         x[0] * y[1] - x[1] * y[0]], d)
+
+
+class LinAlgError(RuntimeError):
+    """A matrix that the operation cannot work with (a singular matrix for ``inv``), as
+    PyTorch's ``torch.linalg.LinAlgError``."""
+
+
+@register("inverse")
+class Inverse(Function):
+    """z = x^-1 for each square matrix in the last two dims.  dz/dx: -z^T g z^T."""
+
+    @staticmethod
+    def forward(ctx, x):
+        try:
+            out = np.linalg.inv(x)
+        except np.linalg.LinAlgError:
+            raise LinAlgError("linalg.inv: the inversion could not be completed because the "
+                              f"input matrix is singular (shape {x.shape})") from None
+        ctx.save_for_backward(out)
+        return out
+
+    @staticmethod
+    def backward(ctx, g):
+        (z,) = ctx.saved_tensors
+        zt = movement.transpose(z, -1, -2)
+        return -MatMul.apply(MatMul.apply(zt, g), zt)
+
+
+def _square_float(op: str, A: Any) -> Tensor:
+    A = tensor_arg(op, A, "A")
+    if A.dtype.kind != "f":
+        raise RuntimeError(f"{op}: Expected a floating point or complex tensor as input. Got "
+                           f"{A.dtype}")
+    if A.ndim < 2 or A.shape[-1] != A.shape[-2]:
+        raise RuntimeError(f"{op}: A must be batches of square matrices, but got shape "
+                           f"{tuple(A.shape)}")
+    return A
+
+
+def inv(A: Tensor) -> Tensor:
+    """The inverse of each square matrix in the last two dims (``LinAlgError``, a
+    ``RuntimeError``, for a singular one)."""
+    return Inverse.apply(_square_float("linalg.inv", A))
+
+
+def solve(A: Tensor, B: Tensor, *, left: bool = True) -> Tensor:
+    """``X`` with ``A X = B`` (``X A = B`` with ``left=False``). ``B`` is a vector, or a
+    batch of vectors, when it has one dim less than ``A`` and ``A``'s batch shape; its
+    batch dims broadcast with ``A``'s otherwise."""
+    A = _square_float("linalg.solve", A)
+    B = tensor_arg("linalg.solve", B, "B")
+    if B.dtype != A.dtype:
+        raise RuntimeError(f"linalg.solve: Expected A and B to have the same dtype, but "
+                           f"found A of type {A.dtype} and B of type {B.dtype} instead")
+    vector = B.ndim == 1 or (B.ndim == A.ndim - 1 and B.shape == A.shape[:-1])
+    Bm = movement.unsqueeze(B, -1) if vector else B
+    rows = Bm.shape[-2] if left else Bm.shape[-1]
+    if (vector and not left) or rows != A.shape[-1]:
+        raise RuntimeError(f"linalg.solve: Incompatible shapes of A and B for the equation "
+                           f"{'AX' if left else 'XA'} = B ({tuple(A.shape)} and "
+                           f"{tuple(B.shape)})")
+    X = matmul(inv(A), Bm) if left else matmul(Bm, inv(A))
+    return movement.squeeze(X, -1) if vector else X
+
+
+@register("det")
+class Det(Function):
+    """z = det(x) for each square matrix in the last two dims.  dz/dx = z x^-T where x is
+    invertible, the transposed adjugate (from an SVD, held constant) where it is not."""
+
+    @staticmethod
+    def forward(ctx, x):
+        out = np.asarray(np.linalg.det(x), dtype=x.dtype)
+        ctx.save_for_backward(x, out)
+        return out
+
+    @staticmethod
+    def backward(ctx, g):
+        x, z = ctx.saved_tensors
+        scale = movement.unsqueeze(movement.unsqueeze(g * z, -1), -1)
+        singular = np.asarray(array_of(z) == 0)
+        if not singular.any():
+            return scale * movement.transpose(Inverse.apply(x), -1, -2)
+        gz = movement.unsqueeze(movement.unsqueeze(g, -1), -1)
+        return gz * locally_constant(x, _adjugate_t(array_of(x)))
+
+
+def _adjugate_t(a: np.ndarray) -> np.ndarray:
+    """The transposed adjugate (the cofactor matrix, det's gradient) of each matrix, from
+    its SVD ``u diag(s) vh``: ``det(u) det(vh) u diag(prod of the other s) vh``."""
+    u, s, vh = np.linalg.svd(a)
+    n = s.shape[-1]
+    others = np.stack([np.prod(np.delete(s, i, axis=-1), axis=-1) for i in range(n)], -1)
+    sign = (np.linalg.det(u) * np.linalg.det(vh))[..., None, None]
+    return (sign * (u * others[..., None, :]) @ vh).astype(a.dtype)
+
+
+def det(A: Tensor) -> Tensor:
+    """The determinant of each square matrix in the last two dims."""
+    return Det.apply(_square_float("linalg.det", A))
+
+
+def logdet(A: Tensor) -> Tensor:
+    """``log(det(A))``: NaN where the determinant is negative, -inf where it is 0."""
+    return elementwise.log(det(A))
+
+
+def slogdet(A: Tensor) -> return_types.slogdet:
+    """``(sign, logabsdet)``: the sign of the determinant (-1, 0 or 1, gradient 0) and
+    the log of its absolute value."""
+    d = det(_square_float("linalg.slogdet", A))
+    sign = locally_constant(d, np.sign(array_of(d)))  # in the graph, as PyTorch's
+    return return_types.slogdet(sign, elementwise.log(elementwise.abs(d)))
+
+
+def multi_dot(tensors: Any) -> Tensor:
+    """The product of two or more matrices, the first and last of which may be vectors
+    (read as a row and a column, as ``matmul`` does)."""
+    tensors = list(tensors)
+    if len(tensors) < 2:
+        raise RuntimeError(f"multi_dot(): expected at least 2 tensors but got "
+                           f"{len(tensors)}")
+    for i, t in enumerate(tensors):
+        ndim = tensor_arg("multi_dot", t, f"tensors[{i}]").ndim
+        if ndim != 2 and not (ndim == 1 and i in (0, len(tensors) - 1)):
+            raise RuntimeError(f"multi_dot(): tensor {i} must be 2D (or 1D if first or "
+                               f"last), got {ndim}D")
+    out = tensors[0]
+    for t in tensors[1:]:
+        out = matmul(out, t)
+    return out
+
+
+def chain_matmul(*matrices: Tensor) -> Tensor:
+    """The product of the matrices (PyTorch's deprecated form of `multi_dot`; one matrix
+    comes back as a copy)."""
+    if len(matrices) == 1:
+        return elementwise.clone(matrices[0])
+    return multi_dot(matrices)

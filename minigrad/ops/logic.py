@@ -209,3 +209,8 @@ def _tensor_argument(op: str, name: str, position: int, value: Any) -> None:
     if not isinstance(value, Tensor):
         raise TypeError(f"{op}(): argument '{name}' (position {position}) must be Tensor, "
                         f"not {type(value).__name__}")
+
+
+def argwhere(input: Tensor) -> Tensor:
+    """The indices of the non-zero elements, one row each: ``nonzero(input)``."""
+    return nonzero(input)

@@ -1,4 +1,4 @@
-"""Movement primitives: reshape, permute, expand, cat and constant pad.
+"""Movement primitives: reshape, permute, expand, cat, constant pad and sliding windows.
 
 They move or copy elements without arithmetic; each backward moves the gradient back.
 squeeze/unsqueeze/flatten/view are reshapes, transpose is a permute, stack is
@@ -18,7 +18,7 @@ from ..internal import wrap
 from ..tensor import Tensor
 from . import indexing
 from .broadcasting import expand, reshape, view  # noqa: F401  (re-exported: movement's public face)
-from ._util import normalize_dim, normalize_dims, type_name
+from ._util import alias, normalize_dim, normalize_dims, type_name
 
 
 @register("permute")
@@ -79,6 +79,36 @@ class Pad(Function):
     @staticmethod
     def backward(ctx, g):
         return indexing.getitem(g, ctx.window), None
+
+
+@register("sliding_windows")
+class SlidingWindows(Function):
+    """z[..., k, ..., j] = x[..., k * step + j, ...]: the windows of ``size`` along ``dim``,
+    every ``step`` elements, as a new last dim (a view).  dz/dx: each window's gradient
+    added back at its positions (``index_add_at``)."""
+
+    is_view = True
+
+    @staticmethod
+    def forward(ctx, x, dim, size, step):
+        ctx.shape, ctx.where = x.shape, (dim, size, step)
+        count = (x.shape[dim] - size) // step + 1
+        shape = x.shape[:dim] + (count,) + x.shape[dim + 1:] + (size,)
+        strides = x.strides[:dim] + (x.strides[dim] * step,) + x.strides[dim + 1:] + (
+            x.strides[dim],)
+        if 0 in shape:
+            return np.zeros(shape, x.dtype)
+        return alias(x, shape, strides)
+
+    @staticmethod
+    def backward(ctx, g):
+        dim, size, step = ctx.where
+        count = g.shape[dim]
+        positions = np.arange(count)[:, None] * step + np.arange(size)[None, :]
+        key = indexing.IndexKey((slice(None),) * dim + (positions,), len(ctx.shape))
+        moved = permute(g, tuple(range(dim + 1)) + (g.ndim - 1,) + tuple(range(dim + 1,
+                                                                             g.ndim - 1)))
+        return indexing.IndexAddAt.apply(moved, key, ctx.shape), None, None, None
 
 
 # --- public functions --------------------------------------------------------------------
@@ -258,3 +288,20 @@ def pad(x: Tensor, pad: Sequence[int], mode: str = "constant", value: float = 0.
     for i in range(len(pad) // 2):
         widths[x.ndim - 1 - i] = (pad[2 * i], pad[2 * i + 1])
     return Pad.apply(x, tuple(widths), value=value)
+
+
+def sliding_windows(x: Tensor, dimension: int, size: int, step: int) -> Tensor:
+    """``Tensor.unfold``: the windows of ``size`` elements along ``dimension``, one every
+    ``step``, as a new last dim; a view."""
+    dim = normalize_dim(dimension, x.ndim, "unfold")
+    if x.ndim == 0:  # PyTorch: the one element as a 1-d tensor
+        if not 0 <= size <= 1 or step <= 0:
+            raise RuntimeError(f"unfold: size ({size}) must be 0 or 1 and step ({step}) "
+                               f"positive for a 0-d tensor")
+        return reshape(x, (1,))
+    if size > x.shape[dim] or size < 0:
+        raise RuntimeError(f"unfold: maximum size for tensor at dimension {dim} is "
+                           f"{x.shape[dim]} but size is {size}")
+    if step <= 0:
+        raise RuntimeError(f"unfold: step is {step} but must be > 0")
+    return SlidingWindows.apply(x, dim, int(size), int(step))

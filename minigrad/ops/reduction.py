@@ -84,10 +84,15 @@ def std(x: Tensor, dim: Any = None, unbiased: bool = True, keepdim: bool = False
     Where the variance is 0 the gradient is 0 (as in PyTorch), not the 0/0 of sqrt's rule.
     """
     _check_float(x, "std")
-    v = var(x, dim, unbiased, keepdim, correction=correction)
-    zero = selection.compare(np.equal, v, 0)  # nan (too few elements) stays nan
-    safe = selection.where(zero, 1.0, v)
-    return selection.where(zero, 0.0, elementwise.sqrt(safe))
+    return root_or_zero(var(x, dim, unbiased, keepdim, correction=correction),
+                        elementwise.sqrt)  # nan (too few elements) stays nan
+
+
+def root_or_zero(total: Tensor, root: Any) -> Tensor:
+    """``root(total)``, with value and gradient 0 where ``total`` is 0, where the root's
+    rule gives 0/0 (PyTorch's std and norm have gradient 0 there)."""
+    zero = selection.compare(np.equal, total, 0)
+    return selection.where(zero, 0.0, root(selection.where(zero, 1.0, total)))
 
 
 def prod(x: Tensor, dim: int | None = None, keepdim: bool = False, *,
@@ -222,32 +227,6 @@ def softmax(x: Tensor, dim: int, dtype: Any = None) -> Tensor:
     e = elementwise.exp(x - shift)
     return e / sum(e, dim, keepdim=True)
 
-
-def norm(input: Tensor, p: Any = "fro", dim: Any = None, keepdim: bool = False,
-         dtype: Any = None) -> Tensor:
-    """The vector p-norm over ``dim`` (every element when None), as ``torch.norm`` for a
-    number ``p``, ``'fro'`` (2), ``inf`` and ``-inf``. A zero vector has norm 0 and a
-    zero gradient (the root's infinite slope there is masked, as in PyTorch)."""
-    if input.dtype.kind != "f":
-        raise RuntimeError(f"norm: Expected a floating point tensor as input. Got "
-                           f"{input.dtype}")
-    if dtype is not None:
-        input = elementwise.cast(input, np.dtype(dtype))
-    p = 2 if p == "fro" else p
-    if isinstance(p, (str, bool)) or not isinstance(p, (int, float, np.number)):
-        raise NotImplementedError(f"norm: p={p!r} is not supported (a number, 'fro', inf "
-                                  f"or -inf is)")
-    dims = normalize_dims(dim, input.ndim, "norm")
-    magnitude = elementwise.abs(input)
-    if p in (float("inf"), -float("inf")):
-        return (amax if p > 0 else amin)(magnitude, dims, keepdim)
-    if p == 0:
-        return sum(elementwise.cast(input != 0, input.dtype), dims, keepdim)
-    total = sum(magnitude * magnitude if p == 2 else magnitude ** p, dims, keepdim)
-    positive = total > 0
-    safe = selection.where(positive, total, 1.0)
-    root = elementwise.sqrt(safe) if p == 2 else safe ** (1.0 / p)
-    return selection.where(positive, root, 0.0)
 
 
 def _check_not_empty(x: Tensor, op: str, dim: Any, dims: tuple[int, ...],

@@ -79,3 +79,48 @@ def unique(input: Tensor, sorted: bool = True, return_inverse: bool = False,
     if return_counts:
         out.append(wrap(counts.astype(np.int64)))
     return out[0] if len(out) == 1 else tuple(out)
+
+
+def searchsorted(sorted_sequence: Tensor, input: Any, *, out_int32: bool = False,
+                 right: bool = False, side: str | None = None, sorter: Tensor | None = None
+                 ) -> Tensor:
+    """Where each value of ``input`` would be inserted into ``sorted_sequence`` (sorted
+    along its last dim; its leading dims, if any, match ``input``'s) to keep it sorted:
+    before equal values, or after them with ``right=True`` (``side='right'``)."""
+    if side is not None:
+        if side not in ("left", "right"):
+            raise RuntimeError(f"torch.searchsorted(): side can only be 'left' or 'right' "
+                               f"but got {side}")
+        if right and side == "left":
+            raise RuntimeError("torch.searchsorted(): side and right can't be set to "
+                               "opposites, got side of left while right was True")
+        right = side == "right"
+    seq = array_of(sorted_sequence)
+    if sorter is not None:
+        seq = np.take_along_axis(seq, array_of(sorter), axis=-1)
+    scalar = not isinstance(input, Tensor)
+    values = np.asarray(input) if scalar else array_of(input)
+    if seq.ndim > 1 and seq.shape[:-1] != values.shape[:-1]:
+        raise RuntimeError(f"torch.searchsorted(): boundaries tensor should be 1 dimension or "
+                           f"the first N-1 dimensions of boundaries tensor and input value "
+                           f"tensor must match, but we got boundaries tensor "
+                           f"{list(seq.shape)} and input value tensor {list(values.shape)}")
+    how = "right" if right else "left"
+    if seq.ndim <= 1:
+        found = np.searchsorted(seq, values, side=how)
+    else:
+        flat_seq, flat_values = seq.reshape(-1, seq.shape[-1]), values.reshape(
+            -1, values.shape[-1])
+        found = np.stack([np.searchsorted(s, v, side=how)
+                          for s, v in zip(flat_seq, flat_values)]).reshape(values.shape)
+    return wrap(np.asarray(found, dtype=np.int32 if out_int32 else np.int64))
+
+
+def bucketize(input: Any, boundaries: Tensor, *, out_int32: bool = False,
+              right: bool = False) -> Tensor:
+    """The bucket of each value of ``input`` among the sorted 1-d ``boundaries``:
+    ``boundaries[i - 1] < x <= boundaries[i]`` (``<= x <`` with ``right=True``)."""
+    if boundaries.ndim != 1:
+        raise RuntimeError(f"bucketize: boundaries tensor must be 1 dimension, but got dim("
+                           f"{boundaries.ndim})")
+    return searchsorted(boundaries, input, out_int32=out_int32, right=right)

@@ -1,0 +1,29 @@
+"""``minigrad.linalg``: PyTorch's ``torch.linalg`` names for the linear algebra of
+`minigrad.ops` (norms, products, ``inv``, ``solve``, ``det`` and ``slogdet``)."""
+from __future__ import annotations
+
+from .ops.broadcasting import sum as _sum
+from .ops.diagonal import diagonal as _diagonal
+from .ops.linalg import LinAlgError, det, inv, matmul, multi_dot, slogdet, solve
+from .ops.linalg import cross as _cross
+from .ops.statistics import linalg_norm as norm, matrix_norm, vector_norm
+from .tensor import Tensor
+
+__all__ = ["LinAlgError", "cross", "det", "diagonal", "inv", "matmul", "matrix_norm",
+           "multi_dot", "norm", "slogdet", "solve", "vecdot", "vector_norm"]
+
+
+def cross(input: Tensor, other: Tensor, *, dim: int = -1) -> Tensor:
+    """The cross product of 3-vectors along ``dim`` (the last by default)."""
+    return _cross(input, other, dim)
+
+
+def diagonal(A: Tensor, *, offset: int = 0, dim1: int = -2, dim2: int = -1) -> Tensor:
+    """The diagonals of the matrices in the last two dims (a view)."""
+    return _diagonal(A, offset, dim1, dim2)
+
+
+def vecdot(x: Tensor, y: Tensor, *, dim: int = -1) -> Tensor:
+    """The dot product of the vectors along ``dim`` (the inputs broadcast)."""
+    return _sum(x * y, dim)
+

@@ -1,0 +1,379 @@
+"""Indexing by index tensors, built on the indexing primitives of ``indexing.py``:
+``index_select``, ``masked_select``, ``take`` and ``repeat_interleave`` read with
+``getitem``; ``scatter``, ``index_copy`` and ``index_fill`` write with ``setitem``;
+``scatter_add`` and ``index_add`` add with ``scatter_add`` and ``index_add_at``. Their
+gradients are those of the primitives.
+
+Where PyTorch has an in-place form (``index_add_``), the Tensor method runs the
+out-of-place function through ``inplace``.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from ..internal import array_of, wrap
+from ..tensor import Tensor
+from ._util import (as_tensor, broadcast_shape, normalize_dim, tensor_arg, type_name,
+                    unary_input)
+from .broadcasting import expand, reshape
+from .indexing import (IndexAddAt, IndexKey, ScatterAdd, _along_axis, gather, getitem,
+                       prepare_setitem, setitem)
+from .inplace import inplace, setitem_
+
+
+def _index_vector(op: str, index: Any, size: int, dim: int) -> np.ndarray:
+    """A 0-d or 1-d int32/int64 ``index`` as a 1-d int64 array, every entry in
+    ``[0, size)`` (no negative indices, as in PyTorch)."""
+    array = array_of(tensor_arg(op, index, "index"))
+    if array.dtype not in (np.int32, np.int64):
+        raise RuntimeError(f"{op}(): Expected dtype int32 or int64 for index, got "
+                           f"{array.dtype}")
+    if array.ndim > 1:
+        raise IndexError(f"{op}(): Index is supposed to be a vector, got shape "
+                         f"{tuple(array.shape)}")
+    array = array.reshape(-1).astype(np.int64)
+    bad = array[(array < 0) | (array >= size)]
+    if bad.size:
+        raise RuntimeError(f"{op}(): index {int(bad[0])} is out of bounds for dimension "
+                           f"{dim} with size {size}")
+    return array
+
+
+def _dim_key(dim: int, ndim: int, index: np.ndarray) -> IndexKey:
+    """The key that picks ``index`` along ``dim`` (every other dim whole)."""
+    return IndexKey((slice(None),) * dim + (index,), ndim)
+
+
+def _dim_of(op: str, input: Tensor, dim: int) -> tuple[int, int]:
+    """``dim`` normalized, and its size (a 0-d tensor counts as one element)."""
+    dim = normalize_dim(dim, input.ndim, op)
+    return dim, input.shape[dim] if input.ndim else 1
+
+
+def index_select(input: Tensor, dim: int, index: Tensor) -> Tensor:
+    """The entries of ``input`` at ``index`` (a 1-d int64 tensor) along ``dim``, a copy."""
+    input = unary_input("index_select", input)
+    dim, size = _dim_of("index_select", input, dim)
+    index = _index_vector("index_select", index, size, dim)
+    if input.ndim == 0:  # PyTorch gives the value itself
+        return getitem(reshape(input, (1,)), index.reshape(-1)[:1]).reshape(())
+    return getitem(input, _dim_key(dim, input.ndim, index))
+
+
+def masked_select(input: Tensor, mask: Tensor) -> Tensor:
+    """The elements of ``input`` where the bool ``mask`` is True, as a 1-d tensor (the two
+    broadcast first)."""
+    input = unary_input("masked_select", input)
+    mask = tensor_arg("masked_select", mask, "mask")
+    if mask.dtype != np.bool_:
+        raise RuntimeError(f"masked_select: expected BoolTensor for mask, got {mask.dtype}")
+    try:
+        shape = np.broadcast_shapes(input.shape, mask.shape)
+    except ValueError:
+        raise RuntimeError(f"masked_select: the shapes of input {tuple(input.shape)} and "
+                           f"mask {tuple(mask.shape)} cannot be broadcast together") from None
+    flat_mask = np.broadcast_to(array_of(mask), shape).reshape(-1)
+    return getitem(reshape(expand(input, shape), (-1,)), flat_mask)
+
+
+def take(input: Tensor, index: Tensor) -> Tensor:
+    """``input`` read as 1-d at ``index`` (int64, any shape; negative counts from the
+    end): the result has ``index``'s shape."""
+    input = unary_input("take", input)
+    array = array_of(tensor_arg("take", index, "index"))
+    if array.dtype != np.int64:
+        raise RuntimeError(f"take(): Expected a long tensor for index, but got {array.dtype}")
+    n = input.numel()
+    bad = array[(array < -n) | (array >= n)]
+    if bad.size:
+        raise IndexError(f"take(): out of range: tried to access index {int(bad[0])} on a "
+                         f"tensor of {n} elements.")
+    return getitem(reshape(input, (-1,)), np.mod(array, max(n, 1)))
+
+
+def take_along_dim(input: Tensor, indices: Tensor, dim: int | None = None) -> Tensor:
+    """``gather`` after broadcasting ``input`` and ``indices`` in every dim but ``dim``;
+    without ``dim``, both are read as 1-d."""
+    input = unary_input("take_along_dim", input)
+    array = array_of(tensor_arg("take_along_dim", indices, "indices"))
+    if array.dtype != np.int64:
+        raise RuntimeError(f"torch.take_along_dim(): dtype of indices should be Long but got "
+                           f"{array.dtype}")
+    if dim is None:
+        return gather(reshape(input, (-1,)), 0, array.reshape(-1))
+    dim = normalize_dim(dim, input.ndim, "take_along_dim")
+    if array.ndim != input.ndim:
+        raise RuntimeError(f"torch.take_along_dim(): input and indices should have the same "
+                           f"number of dimensions, but got {input.ndim} dimensions for "
+                           f"input, and {array.ndim} dimensions for indices")
+    shape = list(broadcast_shape("take_along_dim", _without(input.shape, dim),
+                                 _without(array.shape, dim)))
+    x = expand(input, tuple(shape[:dim] + [input.shape[dim]] + shape[dim + 1:]))
+    index = np.broadcast_to(array, tuple(shape[:dim] + [array.shape[dim]] + shape[dim + 1:]))
+    return gather(x, dim, index)
+
+
+def _without(shape: tuple, dim: int) -> tuple:
+    """``shape`` with size 1 at ``dim`` (which does not take part in broadcasting)."""
+    return tuple(shape[:dim]) + (1,) + tuple(shape[dim + 1:])
+
+
+# --- scatter: writes along a dim at an index of the input's rank ---------------------------
+def _scatter_index(op: str, input: Tensor, dim: int, index: Any,
+                   src: Tensor | None) -> tuple[int, np.ndarray]:
+    """Check ``index`` (int64, input's rank, no larger than input and src, in range)."""
+    array = array_of(tensor_arg(op, index, "index"))
+    dim = normalize_dim(dim, input.ndim, op)
+    if array.dtype not in (np.int32, np.int64):
+        raise RuntimeError(f"{op}(): Expected dtype int64 for index, got {array.dtype}")
+    array = array.astype(np.int64, copy=False)
+    if array.ndim != input.ndim:
+        raise RuntimeError(f"{op}(): Index tensor must have the same number of dimensions "
+                           f"as self tensor ({tuple(array.shape)} and {tuple(input.shape)})")
+    if src is not None and src.ndim != input.ndim:
+        raise RuntimeError(f"{op}(): Index tensor must have the same number of dimensions "
+                           f"as src tensor ({tuple(array.shape)} and {tuple(src.shape)})")
+    for d, n in enumerate(array.shape):
+        if (d != dim and n > input.shape[d]) or (src is not None and n > src.shape[d]):
+            raise RuntimeError(f"{op}(): Expected index {tuple(array.shape)} to be smaller "
+                               f"than self {tuple(input.shape)} apart from dimension {dim}"
+                               + ("" if src is None else
+                                  f" and to be smaller size than src {tuple(src.shape)}"))
+    size = input.shape[dim] if input.ndim else 1
+    bad = array[(array < 0) | (array >= size)]
+    if bad.size:
+        raise RuntimeError(f"{op}(): index {int(bad[0])} is out of bounds for dimension "
+                           f"{dim} with size {size}")
+    return dim, array
+
+
+def _same_dtype(op: str, input: Tensor, src: Tensor, name: str = "src") -> None:
+    if src.dtype != input.dtype:
+        raise RuntimeError(f"{op}(): Expected self.dtype to be equal to {name}.dtype, got "
+                           f"{input.dtype} and {src.dtype}")
+
+
+def _leading(src: Tensor, shape: tuple[int, ...]) -> Tensor:
+    """The leading ``shape`` block of ``src`` (PyTorch reads only that much of src)."""
+    if src.shape == shape:
+        return src
+    return getitem(src, tuple(slice(0, n) for n in shape))
+
+
+def scatter(input: Tensor, dim: int, index: Tensor, src: Any = None, *, value: Any = None,
+            reduce: str | None = None) -> Tensor:
+    """A copy of ``input`` with ``out[..., index[i, j], ...] = src[i, j]`` along ``dim``
+    (``src`` a tensor, or a number as ``value``). With ``reduce='add'`` the values add up
+    instead (as `scatter_add`)."""
+    input = unary_input("scatter", input)
+    if src is None and value is None:
+        raise TypeError("scatter(): expected a src tensor or a value")
+    if reduce is not None:
+        if reduce != "add" or not isinstance(src, Tensor):
+            raise NotImplementedError(f"scatter(): only reduce='add' with a src tensor is "
+                                      f"supported, got reduce={reduce!r}")
+        return scatter_add(input, dim, index, src)
+    given = src if src is not None else value
+    if isinstance(given, Tensor):
+        _same_dtype("scatter", input, given)
+        dim, array = _scatter_index("scatter", input, dim, index, given)
+        values = _leading(given, array.shape)
+    else:
+        dim, array = _scatter_index("scatter", input, dim, index, None)
+        values = given.to(input.dtype) if isinstance(given, Tensor) else \
+            as_tensor(np.asarray(given).astype(input.dtype), "scatter")
+    if input.ndim == 0:
+        return setitem(input, ..., values) if array.size else input * 1
+    return setitem(input, IndexKey(_along_axis(array, dim), input.ndim), values)
+
+
+def scatter_add(input: Tensor, dim: int, index: Tensor, src: Tensor) -> Tensor:
+    """A copy of ``input`` with ``src[i, j]`` added at ``index[i, j]`` along ``dim``;
+    repeated indices add up."""
+    input = unary_input("scatter_add", input)
+    src = tensor_arg("scatter_add", src, "src")
+    _same_dtype("scatter_add", input, src)
+    dim, array = _scatter_index("scatter_add", input, dim, index, src)
+    if input.ndim == 0:
+        return input + (reshape(src, ()) if array.size else src * 0)
+    return input + ScatterAdd.apply(_leading(src, array.shape), dim, array, input.shape)
+
+
+# --- index_*: writes along a dim at a 1-d index ------------------------------------------
+def _index_source(op: str, input: Tensor, dim: int, index: Any,
+                  source: Tensor) -> tuple[int, np.ndarray]:
+    source = tensor_arg(op, source, "source")
+    dim, size = _dim_of(op, input, dim)
+    array = _index_vector(op, index, size, dim)
+    if source.dtype != input.dtype:
+        raise RuntimeError(f"{op}(): self ({input.dtype}) and source ({source.dtype}) must "
+                           f"have the same scalar type")
+    expected = list(input.shape)
+    if input.ndim:
+        expected[dim] = len(array)
+    if list(source.shape) != expected:
+        raise RuntimeError(f"{op}(): Number of indices ({len(array)}) should be equal to "
+                           f"source.size(dim) and the other dims should match: self "
+                           f"{tuple(input.shape)}, source {tuple(source.shape)}, dim {dim}")
+    return dim, array
+
+
+def index_add(input: Tensor, dim: int, index: Tensor, source: Tensor, *,
+              alpha: Any = 1) -> Tensor:
+    """A copy of ``input`` with ``alpha * source`` added at ``index`` along ``dim``
+    (repeated indices add up)."""
+    input = unary_input("index_add", input)
+    dim, array = _index_source("index_add", input, dim, index, source)
+    scaled = source if alpha == 1 else source * alpha
+    if input.ndim == 0:
+        return input + reshape(scaled, ()) * len(array)
+    return input + IndexAddAt.apply(reshape(scaled, _selected_shape(input, dim, array)),
+                                    _dim_key(dim, input.ndim, array), input.shape)
+
+
+def _selected_shape(input: Tensor, dim: int, array: np.ndarray) -> tuple[int, ...]:
+    shape = list(input.shape)
+    shape[dim] = len(array)
+    return tuple(shape)
+
+
+def index_copy(input: Tensor, dim: int, index: Tensor, source: Tensor) -> Tensor:
+    """A copy of ``input`` with the slices of ``source`` written at ``index`` along
+    ``dim``."""
+    input = unary_input("index_copy", input)
+    dim, array = _index_source("index_copy", input, dim, index, source)
+    if input.ndim == 0:
+        return setitem(input, ..., reshape(source, ()))
+    return setitem(input, _dim_key(dim, input.ndim, array),
+                   reshape(source, _selected_shape(input, dim, array)))
+
+
+def index_fill(input: Tensor, dim: int, index: Tensor, value: Any) -> Tensor:
+    """A copy of ``input`` with ``value`` (a number or a 0-d tensor) at ``index`` along
+    ``dim``."""
+    input = unary_input("index_fill", input)
+    dim, size = _dim_of("index_fill", input, dim)
+    array = _index_vector("index_fill", index, size, dim)
+    if isinstance(value, Tensor):
+        if value.ndim:
+            raise RuntimeError(f"index_fill_ only supports a 0-dimensional value tensor, but "
+                               f"got tensor with {value.ndim} dimension(s).")
+        value = value.to(input.dtype)
+    else:
+        value = wrap(np.asarray(value).astype(input.dtype))
+    if input.ndim == 0:
+        return setitem(input, ..., value) if array.size else input * 1
+    return setitem(input, _dim_key(dim, input.ndim, array), value)
+
+
+def repeat_interleave(input: Tensor, repeats: Any = None, dim: int | None = None, *,
+                      output_size: int | None = None) -> Tensor:
+    """Each element (each slice along ``dim``) repeated ``repeats`` times in place: an int,
+    or an int64 tensor with one count per element. Without ``dim`` the input is flattened
+    first. ``repeat_interleave(counts)`` alone repeats ``arange(len(counts))``."""
+    input = unary_input("repeat_interleave", input)
+    if repeats is None:  # torch.repeat_interleave(repeats)
+        counts = _counts(input, input.numel())
+        return wrap(np.repeat(np.arange(len(counts), dtype=np.int64), counts))
+    if dim is None:
+        input, dim = reshape(input, (-1,)), 0
+    dim, size = _dim_of("repeat_interleave", input, dim)
+    if isinstance(repeats, Tensor):
+        counts = _counts(repeats, size)
+    else:
+        if isinstance(repeats, bool) or not isinstance(repeats, (int, np.integer)):
+            raise TypeError(f"repeat_interleave(): argument 'repeats' must be int or Tensor, "
+                            f"not {type_name(repeats)}")
+        counts = _counts(wrap(np.asarray(repeats, np.int64)), size)
+    index = np.repeat(np.arange(size, dtype=np.int64), counts)
+    if input.ndim == 0:
+        input = reshape(input, (1,))
+    return getitem(input, _dim_key(dim, input.ndim, index))
+
+
+def _counts(repeats: Tensor, size: int) -> np.ndarray:
+    """Repeat counts, one per element along the dim (a single count is used for all)."""
+    array = array_of(repeats)
+    if array.dtype.kind not in "iu":
+        raise RuntimeError(f"repeat_interleave: repeats has to be Long or Int tensor, got "
+                           f"{array.dtype}")
+    if array.ndim > 1:
+        raise RuntimeError(f"repeat_interleave: repeats must be 0-dim or 1-dim tensor, got "
+                           f"shape {tuple(array.shape)}")
+    if (array < 0).any():
+        raise RuntimeError("repeat_interleave: repeats can not be negative")
+    if array.size == 1:
+        return np.full(size, int(array.reshape(-1)[0]), np.int64)
+    if array.size != size:
+        raise RuntimeError(f"repeat_interleave: repeats must have the same size as input "
+                           f"along dim, but got repeats.size(0) = {array.size} and "
+                           f"input.size(dim) = {size}")
+    return array.astype(np.int64)
+
+
+# --- writes by a tuple of index tensors, and into one slice -------------------------------
+def _index_tuple(op: str, input: Tensor, indices: Any, values: Any) -> tuple:
+    if not isinstance(indices, (tuple, list)):
+        raise TypeError(f"{op}(): argument 'indices' must be tuple of Tensors, not "
+                        f"{type_name(indices)}")
+    values = tensor_arg(op, values, "values")
+    if values.dtype != input.dtype:
+        raise RuntimeError(f"Index put requires the source and destination dtypes match, got "
+                           f"{input.dtype} for the destination and {values.dtype} for the "
+                           f"source.")
+    return tuple(indices), values
+
+
+def index_put(input: Tensor, indices: Any, values: Tensor, accumulate: bool = False) -> Tensor:
+    """A copy of ``input`` with ``values`` written at ``input[indices]`` (a tuple of index
+    tensors), or added there with ``accumulate=True`` (repeated positions add up)."""
+    input = unary_input("index_put", input)
+    indices, values = _index_tuple("index_put", input, indices, values)
+    if not accumulate:
+        return setitem(input, indices, values)
+    key, values = prepare_setitem(input, indices, values)
+    region = key.read(np.broadcast_to(np.empty((), np.uint8), input.shape)).shape
+    return input + IndexAddAt.apply(expand(values, region), key, input.shape)
+
+
+def index_put_(input: Tensor, indices: Any, values: Tensor, accumulate: bool = False
+               ) -> Tensor:
+    """`index_put` in place: ``input[indices] = values`` (``+=``, repeats adding up, with
+    ``accumulate``)."""
+    indices, values = _index_tuple("index_put_", input, indices, values)
+    if not accumulate:
+        setitem_(input, indices, values)
+        return input
+    return inplace(input, "index_put_", lambda x, v: index_put(x, indices, v, True), values)
+
+
+def _exact_region(op: str, input: Tensor, index: tuple, src: Any) -> Tensor:
+    """``setitem(input, index, src)`` where ``src`` has exactly the region's shape."""
+    src = tensor_arg(op, src, "src")
+    region = getitem(input, index)
+    if region.shape != src.shape:
+        raise RuntimeError(f"{op}: expected src to have a size equal to the slice of self. "
+                           f"src size = {list(src.shape)}, slice size = {list(region.shape)}")
+    return setitem(input, index, src.to(input.dtype))
+
+
+def select_scatter(input: Tensor, src: Tensor, dim: int, index: int) -> Tensor:
+    """A copy of ``input`` with ``src`` written at ``input.select(dim, index)``."""
+    input = unary_input("select_scatter", input)
+    dim, size = _dim_of("select_scatter", input, dim)
+    if not -size <= index < size:
+        raise IndexError(f"select_scatter(): index {index} out of range for tensor of size "
+                         f"{list(input.shape)} at dimension {dim}")
+    return _exact_region("select_scatter", input, (slice(None),) * dim + (int(index),), src)
+
+
+def slice_scatter(input: Tensor, src: Tensor, dim: int = 0, start: int | None = None,
+                  end: int | None = None, step: int = 1) -> Tensor:
+    """A copy of ``input`` with ``src`` written at ``input[..., start:end:step, ...]``
+    along ``dim``."""
+    input = unary_input("slice_scatter", input)
+    dim, _ = _dim_of("slice_scatter", input, dim)
+    return _exact_region("slice_scatter", input,
+                         (slice(None),) * dim + (slice(start, end, step),), src)

@@ -1,0 +1,363 @@
+"""Norms, distances and statistics built from primitives: ``norm``, ``cdist``, ``median``,
+``nansum``/``nanmean``, ``std_mean``/``var_mean``, and the counts ``count_nonzero`` and
+``bincount`` (integer results, outside the graph)."""
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+
+from .. import return_types
+from ..internal import array_of, wrap
+from ..tensor import Tensor
+from . import elementwise, movement, reduction
+from ._util import normalize_dim, normalize_dims, unary_input
+from .broadcasting import sum
+from .indexing import gather, getitem
+from .selection import compare, locally_constant, where
+
+
+def _float_input(op: str, input: Any, dtype: Any, message: str) -> Tensor:
+    """A floating-point ``input``, cast to ``dtype`` if given (a wider one only)."""
+    input = unary_input(op, input)
+    if input.dtype.kind != "f":
+        raise RuntimeError(message.format(dtype=input.dtype))
+    if dtype is not None and np.promote_types(input.dtype, dtype) != dtype:
+        raise RuntimeError(f"{op}: the dtype of the input ({input.dtype}) should be "
+                           f"convertible without narrowing to the specified dtype ({dtype})")
+    return input if dtype is None else input.to(dtype)
+
+
+def _vector_norm(x: Tensor, p: float, dims: tuple[int, ...], keepdim: bool) -> Tensor:
+    if p == math.inf:
+        return reduction.amax(elementwise.abs(x), dims, keepdim)
+    if p == -math.inf:
+        return reduction.amin(elementwise.abs(x), dims, keepdim)
+    if p == 0:
+        return sum(locally_constant(x, (array_of(x) != 0).astype(x.dtype)), dims, keepdim)
+    if p == 1:
+        return sum(elementwise.abs(x), dims, keepdim)
+    if p == 2:
+        return reduction.root_or_zero(sum(x * x, dims, keepdim), elementwise.sqrt)
+    return reduction.root_or_zero(sum(elementwise.abs(x) ** p, dims, keepdim), lambda s: s ** (1 / p))
+
+
+def norm(input: Tensor, p: Any = "fro", dim: Any = None, keepdim: bool = False,
+         dtype: Any = None) -> Tensor:
+    """The ``p``-norm over ``dim`` (all elements when None): ``p`` a number (``inf`` the
+    largest absolute value, ``0`` the count of non-zeros) or ``'fro'`` (the 2-norm of the
+    elements). Floating-point inputs only; the gradient at 0 is 0, as in PyTorch."""
+    input = _float_input("norm", input, dtype, "linalg.vector_norm: Expected a floating "
+                         "point or complex tensor as input. Got {dtype}")
+    dims = normalize_dims(dim, input.ndim, "norm")
+    if isinstance(p, str):
+        if p == "nuc":
+            raise NotImplementedError("norm: p='nuc' (the nuclear norm) is not supported")
+        if p != "fro":
+            raise RuntimeError(f"linalg.matrix_norm: Order {p} not supported.")
+        if dim is not None and not isinstance(dim, int) and len(dims) > 2:
+            raise RuntimeError(f"linalg.matrix_norm: dim must be a 2-tuple. Got {dim}")
+    p = 2.0 if p is None or isinstance(p, str) else float(p)
+    return _checked_vector_norm(input, p, dims, keepdim)
+
+
+def vector_norm(x: Tensor, ord: Any = 2, dim: Any = None, keepdim: bool = False, *,
+                dtype: Any = None) -> Tensor:
+    """``torch.linalg.vector_norm``: the ``ord``-norm of the elements over ``dim`` (all
+    when None)."""
+    x = _float_input("linalg.vector_norm", x, dtype, "linalg.vector_norm: Expected a "
+                     "floating point or complex tensor as input. Got {dtype}")
+    if isinstance(ord, str):
+        raise RuntimeError(f"linalg.vector_norm: ord must be a number, got {ord!r}")
+    return _checked_vector_norm(x, float(ord), normalize_dims(dim, x.ndim, "vector_norm"),
+                                keepdim)
+
+
+def _checked_vector_norm(x: Tensor, p: float, dims: tuple[int, ...],
+                         keepdim: bool) -> Tensor:
+    if math.isinf(p) and x.numel() == 0:
+        raise RuntimeError("linalg.vector_norm cannot compute the inf norm on an empty tensor "
+                           "because the operation does not have an identity")
+    return _vector_norm(x, p, dims, keepdim)
+
+
+def matrix_norm(A: Tensor, ord: Any = "fro", dim: Any = (-2, -1), keepdim: bool = False, *,
+                dtype: Any = None) -> Tensor:
+    """``torch.linalg.matrix_norm``: ``'fro'``, or the largest (``inf``, ``1``) or smallest
+    (``-inf``, ``-1``) absolute row (``inf``) or column (``1``) sum of the matrices
+    spanning ``dim``. The spectral norms (``2``, ``-2``, ``'nuc'``) are not supported."""
+    A = _float_input("linalg.matrix_norm", A, dtype, "linalg.matrix_norm: Expected a "
+                     "floating point or complex tensor as input. Got {dtype}")
+    if not isinstance(dim, (tuple, list)):
+        raise TypeError(f"linalg.matrix_norm: argument 'dim' must be a tuple of ints, not "
+                        f"{type(dim).__name__}")
+    dims = tuple(dim)
+    if len(dims) != 2:
+        raise RuntimeError(f"linalg.matrix_norm: dim must be a 2-tuple. Got {dim}")
+    rows, cols = (normalize_dim(d, A.ndim, "matrix_norm") for d in dims)
+    if rows == cols:
+        raise RuntimeError(f"linalg.matrix_norm: dims must be different. Got ({rows}, {cols})")
+    if ord == "fro":
+        return _vector_norm(A, 2.0, tuple(sorted((rows, cols))), keepdim)
+    if ord in ("nuc", 2, -2):
+        raise NotImplementedError(f"linalg.matrix_norm: ord={ord!r} (a spectral norm) is "
+                                  f"not supported")
+    if ord not in (1, -1, math.inf, -math.inf):
+        raise RuntimeError(f"linalg.matrix_norm: Order {ord} not supported.")
+    summed, across = (rows, cols) if abs(ord) == 1 else (cols, rows)
+    sums = sum(elementwise.abs(A), summed, keepdim=True)
+    pick = reduction.amax if ord > 0 else reduction.amin
+    out = pick(sums, across, keepdim=True)
+    return out if keepdim else movement.squeeze(out, (rows, cols))
+
+
+def linalg_norm(A: Tensor, ord: Any = None, dim: Any = None, keepdim: bool = False, *,
+                dtype: Any = None) -> Tensor:
+    """``torch.linalg.norm``: a vector norm over one dim (or of all elements when neither
+    ``ord`` nor ``dim`` is given), a matrix norm over two."""
+    A = unary_input("linalg.norm", A)
+    if dim is None and ord is not None:
+        if A.ndim not in (1, 2):
+            raise RuntimeError(f"linalg.norm: If dim is not specified but ord is, the input "
+                               f"must be 1D or 2D. Got {A.ndim}D.")
+        dim = tuple(range(A.ndim))
+    dims = (dim,) if isinstance(dim, int) else dim
+    if dims is not None and len(dims) == 2:
+        return matrix_norm(A, "fro" if ord is None else ord, dims, keepdim, dtype=dtype)
+    if dims is not None and len(dims) != 1:
+        raise RuntimeError(f"linalg.norm: If dim is specified, it must be of length 1 or 2. "
+                           f"Got {list(dims)}")
+    return vector_norm(A, 2 if ord is None else ord, dims, keepdim, dtype=dtype)
+
+
+def cdist(x1: Tensor, x2: Tensor, p: float = 2.0, compute_mode: str | None = None) -> Tensor:
+    """The ``p``-norm distance between each row of ``x1`` (..., P, M) and each row of
+    ``x2`` (..., R, M): a (..., P, R) tensor (batch dims broadcast)."""
+    for name, t in (("X1", x1), ("X2", x2)):
+        if unary_input("cdist", t).ndim < 2:
+            raise RuntimeError(f"cdist only supports at least 2D tensors, {name} got: "
+                               f"{t.ndim}D")
+    if x1.shape[-1] != x2.shape[-1]:
+        raise RuntimeError(f"X1 and X2 must have the same number of columns. X1: "
+                           f"{x1.shape[-1]} X2: {x2.shape[-1]}")
+    if x1.dtype != x2.dtype:
+        raise RuntimeError(f"cdist: expected both inputs to have the same dtype, got "
+                           f"{x1.dtype} and {x2.dtype}")
+    if p < 0:
+        raise RuntimeError(f"cdist only supports non-negative p values, got {p}")
+    gaps = movement.unsqueeze(x1, -2) - movement.unsqueeze(x2, -3)
+    return norm(gaps, p, -1)
+
+
+def count_nonzero(input: Tensor, dim: Any = None) -> Tensor:
+    """The number of non-zero elements over ``dim`` (all when None), as int64."""
+    input = unary_input("count_nonzero", input)
+    dims = normalize_dims(dim, input.ndim, "count_nonzero")
+    return wrap(np.asarray(np.count_nonzero(array_of(input), axis=dims), dtype=np.int64))
+
+
+def bincount(input: Tensor, weights: Tensor | None = None, minlength: int = 0) -> Tensor:
+    """How often each value ``0..max`` occurs in a 1-d tensor of non-negative integers (at
+    least ``minlength`` bins); with ``weights``, their sums per value instead (float32
+    weights give float32, others float64). No gradient."""
+    array = array_of(unary_input("bincount", input))
+    if array.dtype.kind not in "iu":
+        raise NotImplementedError(f"\"bincount_cpu\" not implemented for {array.dtype}")
+    if array.ndim != 1 or (array.size and array.min() < 0) or minlength < 0:
+        raise RuntimeError(f"bincount only supports 1-d non-negative integral inputs (got "
+                           f"shape {tuple(array.shape)}, minlength {minlength}).")
+    if weights is None:
+        return wrap(np.bincount(array, minlength=minlength).astype(np.int64))
+    w = array_of(weights)
+    if w.shape != array.shape:
+        raise RuntimeError(f"bincount: weights should be 1-d and have the same length as "
+                           f"input, got {tuple(w.shape)} and {tuple(array.shape)}")
+    dtype = np.float32 if w.dtype == np.float32 else np.float64
+    return wrap(np.bincount(array, w.astype(np.float64), minlength).astype(dtype))
+
+
+def median(input: Tensor, dim: int | None = None, keepdim: bool = False) -> Any:
+    """The lower median (the ``(n - 1) // 2``-th smallest; NaN if there is one). Without
+    ``dim``, of all elements, and the gradient goes to that one element; with ``dim``,
+    ``(values, indices)`` along it."""
+    input = unary_input("median", input)
+    if dim is None:
+        flat = movement.reshape(input, (-1,))
+        if flat.shape[0] == 0:
+            return wrap(np.asarray(np.nan, input.dtype))
+        return movement.reshape(getitem(flat, int(_median_index(array_of(flat), 0))), ())
+    if input.ndim == 0:
+        return return_types.median(elementwise.clone(input), wrap(np.zeros((), np.int64)))
+    dim = normalize_dim(dim, input.ndim, "median")
+    if input.shape[dim] == 0:
+        raise IndexError(f"median(): Expected reduction dim {dim} to have non-zero size "
+                         f"(shape {tuple(input.shape)})")
+    index = np.expand_dims(_median_index(array_of(input), dim), dim)
+    values, indices = gather(input, dim, index), wrap(index)
+    if not keepdim:
+        values, indices = movement.squeeze(values, dim), movement.squeeze(indices, dim)
+    return return_types.median(values, indices)
+
+
+def _median_index(array: np.ndarray, dim: int) -> np.ndarray:
+    """Where the lower median of each slice along ``dim`` is (the first NaN, if any)."""
+    order = np.argsort(array, axis=dim, kind="stable")
+    k = (array.shape[dim] - 1) // 2
+    index = np.take(order, k, axis=dim)
+    if array.dtype.kind == "f":
+        nan = np.isnan(array)
+        index = np.where(nan.any(axis=dim), np.argmax(nan, axis=dim), index)
+    return index.astype(np.int64)
+
+
+def nansum(input: Tensor, dim: Any = None, keepdim: bool = False, *,
+           dtype: Any = None) -> Tensor:
+    """The sum over ``dim`` treating NaN as 0 (NaN elements get gradient 0)."""
+    input = unary_input("nansum", input)
+    if dtype is not None:
+        input = input.to(dtype)
+    if input.dtype.kind == "f":
+        input = where(compare(np.not_equal, input, input), 0.0, input)
+    return sum(input, dim, keepdim)
+
+
+def nanmean(input: Tensor, dim: Any = None, keepdim: bool = False, *,
+            dtype: Any = None) -> Tensor:
+    """The mean over ``dim`` of the elements that are not NaN (NaN if all are)."""
+    input = _float_input("nanmean", input, dtype, "nanmean(): expected input to have "
+                         "floating point or complex dtype but got {dtype}")
+    dims = normalize_dims(dim, input.ndim, "nanmean")
+    count = np.sum(~np.isnan(array_of(input)), axis=dims, keepdims=keepdim)
+    return nansum(input, dims, keepdim) / wrap(count.astype(input.dtype))
+
+
+def var_mean(input: Tensor, dim: Any = None, unbiased: bool = True, keepdim: bool = False,
+             *, correction: int | None = None) -> tuple[Tensor, Tensor]:
+    """``(var, mean)`` over ``dim``, in one call."""
+    return (reduction.var(input, dim, unbiased, keepdim, correction=correction),
+            reduction.mean(input, dim, keepdim))
+
+
+def std_mean(input: Tensor, dim: Any = None, unbiased: bool = True, keepdim: bool = False,
+             *, correction: int | None = None) -> tuple[Tensor, Tensor]:
+    """``(std, mean)`` over ``dim``, in one call."""
+    return (reduction.std(input, dim, unbiased, keepdim, correction=correction),
+            reduction.mean(input, dim, keepdim))
+
+
+def kthvalue(input: Tensor, k: int, dim: int = -1, keepdim: bool = False
+             ) -> return_types.kthvalue:
+    """``(values, indices)``: the ``k``-th smallest element along ``dim`` (1-based) and
+    where it is; the gradient goes to that element."""
+    input = unary_input("kthvalue", input)
+    x = movement.reshape(input, (1,)) if input.ndim == 0 else input
+    d = normalize_dim(dim, x.ndim, "kthvalue")
+    if not 1 <= k <= x.shape[d]:
+        raise RuntimeError(f"kthvalue(): selected number k out of range for dimension {d}")
+    order = np.argsort(array_of(x), axis=d, kind="stable")
+    index = np.take(order, [k - 1], axis=d).astype(np.int64)
+    values, indices = gather(x, d, index), wrap(index)
+    if input.ndim == 0:
+        return return_types.kthvalue(movement.reshape(values, ()),
+                                     movement.reshape(indices, ()))
+    if not keepdim:
+        values, indices = movement.squeeze(values, d), movement.squeeze(indices, d)
+    return return_types.kthvalue(values, indices)
+
+
+_INTERPOLATIONS = ("linear", "lower", "higher", "midpoint", "nearest")
+
+
+def quantile(input: Tensor, q: Any, dim: int | None = None, keepdim: bool = False, *,
+             interpolation: str = "linear") -> Tensor:
+    """The ``q``-quantiles (numbers in [0, 1], or a 1-d tensor of them, which becomes the
+    first dim of the result) over ``dim`` (all elements when None), between the sorted
+    values as ``interpolation`` says. NaN if a slice has a NaN."""
+    return _quantile("quantile", input, q, dim, keepdim, interpolation, ignore_nan=False)
+
+
+def nanquantile(input: Tensor, q: Any, dim: int | None = None, keepdim: bool = False, *,
+                interpolation: str = "linear") -> Tensor:
+    """Like `quantile`, over the elements that are not NaN."""
+    return _quantile("nanquantile", input, q, dim, keepdim, interpolation, ignore_nan=True)
+
+
+def _quantile(op: str, input: Tensor, q: Any, dim: int | None, keepdim: bool,
+              interpolation: str, ignore_nan: bool) -> Tensor:
+    input = unary_input(op, input)
+    if input.dtype.kind != "f":
+        raise RuntimeError(f"{op}() input tensor must be either float or double dtype, got "
+                           f"{input.dtype}")
+    qs = np.asarray(array_of(q) if isinstance(q, Tensor) else q, dtype=np.float64)
+    if qs.ndim > 1:
+        raise RuntimeError(f"{op}() q must be a scalar or 1D tensor, got shape {qs.shape}")
+    if ((qs < 0) | (qs > 1)).any():
+        raise RuntimeError(f"{op}() q must be in the range [0, 1] but got {qs.tolist()}")
+    if interpolation not in _INTERPOLATIONS:
+        raise RuntimeError(f"{op}() interpolation must be one of {', '.join(_INTERPOLATIONS)}."
+                           f" Got {interpolation}")
+    if dim is None:
+        x, d = movement.reshape(input, (-1,)), 0
+    else:
+        x = movement.reshape(input, (1,)) if input.ndim == 0 else input
+        d = normalize_dim(dim, x.ndim, op)
+    if x.shape[d] == 0:
+        raise RuntimeError(f"{op}() input tensor must be non-empty")
+    array = array_of(x)
+    order = np.argsort(array, axis=d, kind="stable")  # NaN last
+    sorted_ = gather(x, d, order)
+    nans = np.isnan(array).sum(axis=d, keepdims=True)
+    last = x.shape[d] - 1
+    if ignore_nan:  # among the values that are not NaN (sorted first); NaN if none
+        ranks = [float(p) * (last - nans) for p in qs.reshape(-1)]
+    else:  # a slice with a NaN has the NaN (sorted last) as its quantile, as in PyTorch
+        ranks = [np.where(nans > 0, last, float(p) * last) for p in qs.reshape(-1)]
+    outs = [_interpolate(sorted_, d, rank, interpolation) for rank in ranks]
+    if ignore_nan:
+        outs = [where(wrap(nans > last), math.nan, o) for o in outs]
+    if dim is None:
+        outs = [movement.reshape(o, (1,) * input.ndim if keepdim else ()) for o in outs]
+    elif not keepdim:
+        outs = [movement.squeeze(o, d) if input.ndim else movement.reshape(o, ()) for o in outs]
+    elif input.ndim == 0:
+        outs = [movement.reshape(o, ()) for o in outs]
+    return outs[0] if qs.ndim == 0 else movement.stack(outs, 0)
+
+
+def _interpolate(sorted_: Tensor, dim: int, rank: np.ndarray, how: str) -> Tensor:
+    """The value at fractional ``rank`` (kept dim) along ``dim`` of sorted values."""
+    rank = np.maximum(rank, 0)
+    lo, hi = np.floor(rank).astype(np.int64), np.ceil(rank).astype(np.int64)
+    if how == "nearest":
+        lo = hi = np.round(rank).astype(np.int64)  # halves to even, as PyTorch
+    elif how == "lower":
+        hi = lo
+    elif how == "higher":
+        lo = hi
+    low, high = gather(sorted_, dim, lo), gather(sorted_, dim, hi)
+    if how == "midpoint":
+        return low + (high - low) * 0.5
+    frac = wrap((rank - lo).astype(sorted_.dtype))
+    return low + (high - low) * frac
+
+
+def histc(input: Tensor, bins: int = 100, min: float = 0, max: float = 0) -> Tensor:
+    """Counts of the elements in ``bins`` equal bins between ``min`` and ``max`` (the
+    data's own range when both are 0; elements outside are not counted, the maximum goes
+    in the last bin), in ``input``'s float dtype. No gradient."""
+    input = unary_input("histc", input)
+    if input.dtype.kind != "f":
+        raise NotImplementedError(f"\"histogram_cpu\" not implemented for {input.dtype}")
+    if bins <= 0:
+        raise RuntimeError(f"torch.histc: bins must be > 0, but got {bins}")
+    array = array_of(input)
+    low, high = float(min), float(max)
+    if low == high and array.size:
+        low, high = float(array.min()), float(array.max())
+    if low == high:
+        low, high = low - 1, high + 1
+    if low > high:
+        raise RuntimeError("torch.histc: max must be larger than min")
+    counts, _ = np.histogram(array, bins=bins, range=(low, high))
+    return wrap(counts.astype(input.dtype))

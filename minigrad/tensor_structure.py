@@ -1,0 +1,245 @@
+"""The structural, indexing and linear-algebra methods of Tensor (diagonals, products,
+``index_add_`` and friends, ``movedim``, cumulative ops and statistics), each a call of
+one function of ``minigrad.ops``; `TensorMethods` inherits them.
+"""
+from __future__ import annotations
+
+from typing import Any, Sequence
+
+# Set by tensor.py once the primitives can be imported, as for tensor_methods.
+ops: Any = None
+
+
+class StructureMethods:
+    """Diagonals, products, index-tensor indexing, dim moves, splits and statistics."""
+
+    __slots__ = ()
+
+    # --- diagonals, triangles and products ----------------------------------------------
+    def diagonal(self, offset: int = 0, dim1: int = 0, dim2: int = 1) -> "Tensor":
+        return ops.diagonal(self, offset, dim1, dim2)
+
+    def diag(self, diagonal: int = 0) -> "Tensor":
+        return ops.diag(self, diagonal)
+
+    def diag_embed(self, offset: int = 0, dim1: int = -2, dim2: int = -1) -> "Tensor":
+        return ops.diag_embed(self, offset, dim1, dim2)
+
+    def diagflat(self, offset: int = 0) -> "Tensor":
+        return ops.diagflat(self, offset)
+
+    def trace(self) -> "Tensor":
+        return ops.trace(self)
+
+    def tril(self, diagonal: int = 0) -> "Tensor":
+        return ops.tril(self, diagonal)
+
+    def triu(self, diagonal: int = 0) -> "Tensor":
+        return ops.triu(self, diagonal)
+
+    def tril_(self, diagonal: int = 0) -> "Tensor":
+        return ops.inplace(self, "tril_", lambda x, _: ops.tril(x, diagonal), None)
+
+    def triu_(self, diagonal: int = 0) -> "Tensor":
+        return ops.inplace(self, "triu_", lambda x, _: ops.triu(x, diagonal), None)
+
+    def outer(self, vec2: "Tensor") -> "Tensor":
+        return ops.outer(self, vec2)
+
+    ger = outer
+
+    def inner(self, other: "Tensor") -> "Tensor":
+        return ops.inner(self, other)
+
+    def mv(self, vec: "Tensor") -> "Tensor":
+        return ops.mv(self, vec)
+
+    def cross(self, other: "Tensor", dim: int | None = None) -> "Tensor":
+        return ops.cross(self, other, dim)
+
+    def addmm(self, mat1: "Tensor", mat2: "Tensor", *, beta: Any = 1,
+              alpha: Any = 1) -> "Tensor":
+        return ops.addmm(self, mat1, mat2, beta=beta, alpha=alpha)
+
+    def inverse(self) -> "Tensor":
+        return ops.inv(self)
+
+    def det(self) -> "Tensor":
+        return ops.det(self)
+
+    def logdet(self) -> "Tensor":
+        return ops.logdet(self)
+
+    def slogdet(self) -> Any:
+        return ops.slogdet(self)
+
+    def addmv(self, mat: "Tensor", vec: "Tensor", *, beta: Any = 1,
+              alpha: Any = 1) -> "Tensor":
+        return ops.addmv(self, mat, vec, beta=beta, alpha=alpha)
+
+    def baddbmm(self, batch1: "Tensor", batch2: "Tensor", *, beta: Any = 1,
+                alpha: Any = 1) -> "Tensor":
+        return ops.baddbmm(self, batch1, batch2, beta=beta, alpha=alpha)
+
+    def addbmm(self, batch1: "Tensor", batch2: "Tensor", *, beta: Any = 1,
+               alpha: Any = 1) -> "Tensor":
+        return ops.addbmm(self, batch1, batch2, beta=beta, alpha=alpha)
+
+    # --- indexing by index tensors ------------------------------------------------------
+    def index_select(self, dim: int, index: "Tensor") -> "Tensor":
+        return ops.index_select(self, dim, index)
+
+    def take_along_dim(self, indices: "Tensor", dim: int | None = None) -> "Tensor":
+        return ops.take_along_dim(self, indices, dim)
+
+    def masked_select(self, mask: "Tensor") -> "Tensor":
+        return ops.masked_select(self, mask)
+
+    def take(self, index: "Tensor") -> "Tensor":
+        return ops.take(self, index)
+
+    def scatter(self, dim: int, index: "Tensor", src: Any = None, *, value: Any = None,
+                reduce: str | None = None) -> "Tensor":
+        return ops.scatter(self, dim, index, src, value=value, reduce=reduce)
+
+    def scatter_(self, dim: int, index: "Tensor", src: Any = None, *, value: Any = None,
+                 reduce: str | None = None) -> "Tensor":
+        return ops.inplace(self, "scatter_", lambda x, s: ops.scatter(
+            x, dim, index, s, value=value, reduce=reduce), src)
+
+    def scatter_add(self, dim: int, index: "Tensor", src: "Tensor") -> "Tensor":
+        return ops.scatter_add(self, dim, index, src)
+
+    def scatter_add_(self, dim: int, index: "Tensor", src: "Tensor") -> "Tensor":
+        return ops.inplace(self, "scatter_add_",
+                           lambda x, s: ops.scatter_add(x, dim, index, s), src)
+
+    def index_add(self, dim: int, index: "Tensor", source: "Tensor", *,
+                  alpha: Any = 1) -> "Tensor":
+        return ops.index_add(self, dim, index, source, alpha=alpha)
+
+    def index_add_(self, dim: int, index: "Tensor", source: "Tensor", *,
+                   alpha: Any = 1) -> "Tensor":
+        return ops.inplace(self, "index_add_", lambda x, s: ops.index_add(
+            x, dim, index, s, alpha=alpha), source)
+
+    def index_copy(self, dim: int, index: "Tensor", source: "Tensor") -> "Tensor":
+        return ops.index_copy(self, dim, index, source)
+
+    def index_copy_(self, dim: int, index: "Tensor", source: "Tensor") -> "Tensor":
+        return ops.inplace(self, "index_copy_",
+                           lambda x, s: ops.index_copy(x, dim, index, s), source)
+
+    def index_fill(self, dim: int, index: "Tensor", value: Any) -> "Tensor":
+        return ops.index_fill(self, dim, index, value)
+
+    def index_fill_(self, dim: int, index: "Tensor", value: Any) -> "Tensor":
+        return ops.inplace(self, "index_fill_",
+                           lambda x, v: ops.index_fill(x, dim, index, v), value)
+
+    def index_put(self, indices: Any, values: "Tensor", accumulate: bool = False) -> "Tensor":
+        return ops.index_put(self, indices, values, accumulate)
+
+    def index_put_(self, indices: Any, values: "Tensor", accumulate: bool = False) -> "Tensor":
+        return ops.index_put_(self, indices, values, accumulate)
+
+    def select_scatter(self, src: "Tensor", dim: int, index: int) -> "Tensor":
+        return ops.select_scatter(self, src, dim, index)
+
+    def slice_scatter(self, src: "Tensor", dim: int = 0, start: int | None = None,
+                      end: int | None = None, step: int = 1) -> "Tensor":
+        return ops.slice_scatter(self, src, dim, start, end, step)
+
+    def diagonal_scatter(self, src: "Tensor", offset: int = 0, dim1: int = 0,
+                         dim2: int = 1) -> "Tensor":
+        return ops.diagonal_scatter(self, src, offset, dim1, dim2)
+
+    def histc(self, bins: int = 100, min: float = 0, max: float = 0) -> "Tensor":
+        return ops.histc(self, bins, min, max)
+
+    def repeat_interleave(self, repeats: Any, dim: int | None = None, *,
+                          output_size: int | None = None) -> "Tensor":
+        return ops.repeat_interleave(self, repeats, dim, output_size=output_size)
+
+    # --- moving dims and splitting ------------------------------------------------------
+    def movedim(self, source: Any, destination: Any) -> "Tensor":
+        return ops.movedim(self, source, destination)
+
+    moveaxis = movedim
+
+    def swapaxes(self, axis0: int, axis1: int) -> "Tensor":
+        return ops.swapaxes(self, axis0, axis1)
+
+    def swapdims(self, dim0: int, dim1: int) -> "Tensor":
+        return ops.swapdims(self, dim0, dim1)
+
+    def unfold(self, dimension: int, size: int, step: int) -> "Tensor":
+        return ops.sliding_windows(self, dimension, size, step)
+
+    def tensor_split(self, indices_or_sections: Any, dim: int = 0) -> tuple["Tensor", ...]:
+        return ops.tensor_split(self, indices_or_sections, dim)
+
+    def split_with_sizes(self, split_sizes: Sequence[int], dim: int = 0
+                         ) -> tuple["Tensor", ...]:
+        return ops.split_with_sizes(self, split_sizes, dim)
+
+    # --- cumulative ops and statistics --------------------------------------------------
+    def cumprod(self, dim: int, *, dtype: Any = None) -> "Tensor":
+        return ops.cumprod(self, dim, dtype=dtype)
+
+    def cummax(self, dim: int) -> Any:
+        return ops.cummax(self, dim)
+
+    def cummin(self, dim: int) -> Any:
+        return ops.cummin(self, dim)
+
+    def diff(self, n: int = 1, dim: int = -1, prepend: Any = None,
+             append: Any = None) -> "Tensor":
+        return ops.diff(self, n, dim, prepend, append)
+
+    def norm(self, p: Any = "fro", dim: Any = None, keepdim: bool = False,
+             dtype: Any = None) -> "Tensor":
+        return ops.norm(self, p, dim, keepdim, dtype)
+
+    def count_nonzero(self, dim: Any = None) -> "Tensor":
+        return ops.count_nonzero(self, dim)
+
+    def bincount(self, weights: Any = None, minlength: int = 0) -> "Tensor":
+        return ops.bincount(self, weights, minlength)
+
+    def median(self, dim: int | None = None, keepdim: bool = False) -> Any:
+        return ops.median(self, dim, keepdim)
+
+    def nansum(self, dim: Any = None, keepdim: bool = False, *, dtype: Any = None) -> "Tensor":
+        return ops.nansum(self, dim, keepdim, dtype=dtype)
+
+    def nanmean(self, dim: Any = None, keepdim: bool = False, *,
+                dtype: Any = None) -> "Tensor":
+        return ops.nanmean(self, dim, keepdim, dtype=dtype)
+
+    def kthvalue(self, k: int, dim: int = -1, keepdim: bool = False) -> Any:
+        return ops.kthvalue(self, k, dim, keepdim)
+
+    def quantile(self, q: Any, dim: int | None = None, keepdim: bool = False, *,
+                 interpolation: str = "linear") -> "Tensor":
+        return ops.quantile(self, q, dim, keepdim, interpolation=interpolation)
+
+    def nanquantile(self, q: Any, dim: int | None = None, keepdim: bool = False, *,
+                    interpolation: str = "linear") -> "Tensor":
+        return ops.nanquantile(self, q, dim, keepdim, interpolation=interpolation)
+
+    def argwhere(self) -> "Tensor":
+        return ops.argwhere(self)
+
+    # --- rotating, flipping and Kronecker products ----------------------------------------
+    def rot90(self, k: int = 1, dims: Sequence[int] = (0, 1)) -> "Tensor":
+        return ops.rot90(self, k, dims)
+
+    def fliplr(self) -> "Tensor":
+        return ops.fliplr(self)
+
+    def flipud(self) -> "Tensor":
+        return ops.flipud(self)
+
+    def kron(self, other: "Tensor") -> "Tensor":
+        return ops.kron(self, other)
