@@ -10,12 +10,15 @@ from __future__ import annotations
 import warnings
 from typing import Any
 
+import numpy as np
+
 from .. import ops
 from ..creation import zeros
 from ..tensor import Tensor
 from . import functional as F
 from ._placement import check_device
 from .module import Module
+from .utils.rnn import PackedSequence
 from .rnn_cells import (GATES, add_recurrent_weights, gru_step, lstm_step, project, rnn_step,
                         uniform_by_hidden_size)
 
@@ -76,24 +79,37 @@ class RNNBase(Module):
     def flatten_parameters(self) -> None:
         """A no-op (PyTorch compacts the weights for cuDNN)."""
 
-    def forward(self, input: Tensor, hx: Any = None) -> tuple[Tensor, Any]:
-        x, unbatched = self._sequence_first(input)
-        states = self._initial_states(x, hx, unbatched)
+    def forward(self, input: Any, hx: Any = None) -> tuple[Any, Any]:
+        packed = isinstance(input, PackedSequence)
+        if packed:
+            x, unbatched = input.data, False
+            steps = [int(b) for b in input.batch_sizes.tolist()]
+            hx = _reorder_states(hx, input.sorted_indices)
+            states = self._initial_states(steps[0], x.dtype, hx, False)
+        else:
+            x, unbatched = self._sequence_first(input)
+            steps = None
+            states = self._initial_states(x.shape[1], x.dtype, hx, unbatched)
         directions = 2 if self.bidirectional else 1
         finals: list[list[Tensor]] = [[] for _ in states]
         for layer in range(self.num_layers):
             outputs = []
             for direction in range(directions):
                 index = layer * directions + direction
-                out, last = self._run(x, layer, direction, [s[index] for s in states])
+                out, last = self._run(x, steps, layer, direction, [s[index] for s in states])
                 outputs.append(out)
                 for kept, value in zip(finals, last):
                     kept.append(value)
             x = outputs[0] if directions == 1 else ops.cat(outputs, -1)
             if self.dropout and self.training and layer < self.num_layers - 1:
                 x = F.dropout(x, self.dropout, True)
-        output = x.squeeze(1) if unbatched else (x.transpose(0, 1) if self.batch_first else x)
         final = [ops.stack(kept, 0) for kept in finals]
+        if packed:
+            output = input._replace(data=x)
+            final = _reorder_states(final, input.unsorted_indices)
+        else:
+            output = x.squeeze(1) if unbatched else (
+                x.transpose(0, 1) if self.batch_first else x)
         if unbatched:
             final = [f.squeeze(1) for f in final]
         return output, (tuple(final) if self.mode == "LSTM" else final[0])
@@ -111,13 +127,14 @@ class RNNBase(Module):
             return input.unsqueeze(1), True
         return (input.transpose(0, 1) if self.batch_first else input), False
 
-    def _initial_states(self, x: Tensor, hx: Any, unbatched: bool) -> list[Tensor]:
-        """[h0] (or [h0, c0] for an LSTM), each ``(D * num_layers, N, hidden_size)``."""
+    def _initial_states(self, batch: int, dtype: Any, hx: Any,
+                        unbatched: bool) -> list[Tensor]:
+        """[h0] (or [h0, c0] for an LSTM), each ``(D * num_layers, batch, hidden_size)``."""
         count = 2 if self.mode == "LSTM" else 1
-        expected = ((2 if self.bidirectional else 1) * self.num_layers, x.shape[1],
+        expected = ((2 if self.bidirectional else 1) * self.num_layers, batch,
                     self.hidden_size)
         if hx is None:
-            return [zeros(*expected, dtype=x.dtype) for _ in range(count)]
+            return [zeros(*expected, dtype=dtype) for _ in range(count)]
         given = list(hx) if self.mode == "LSTM" else [hx]
         if len(given) != count:
             raise RuntimeError(f"{type(self).__name__}: expected {count} initial states, got "
@@ -129,23 +146,38 @@ class RNNBase(Module):
                                    f"got {list(state.shape)}")
         return states
 
-    def _run(self, x: Tensor, layer: int, direction: int,
+    def _run(self, x: Tensor, steps: list[int] | None, layer: int, direction: int,
              state: list[Tensor]) -> tuple[Tensor, list[Tensor]]:
-        """One direction of one layer over the sequence: (outputs, final states)."""
+        """One direction of one layer over the sequence: (outputs, final states).
+
+        ``x`` is ``(L, N, features)``, or, when ``steps`` (a PackedSequence's batch sizes)
+        is given, the packed data: step t then runs only the first ``steps[t]`` rows (the
+        sequences still going), and the others keep their state. Backwards, a sequence
+        starts from its initial state at its own last step.
+        """
         suffix = _suffix(layer, direction)
         w_hh, b_hh = getattr(self, f"weight_hh{suffix}"), getattr(self, f"bias_hh{suffix}")
         gx = project(x, getattr(self, f"weight_ih{suffix}"), getattr(self, f"bias_ih{suffix}"))
-        steps = range(x.shape[0] - 1, -1, -1) if direction else range(x.shape[0])
-        outputs: list[Tensor | None] = [None] * x.shape[0]
-        for t in steps:
+        if steps is None:
+            inputs = [gx[t] for t in range(x.shape[0])]
+        else:
+            starts = np.concatenate([[0], np.cumsum(steps)])
+            inputs = [gx[int(a):int(b)] for a, b in zip(starts[:-1], starts[1:])]
+        order = range(len(inputs) - 1, -1, -1) if direction else range(len(inputs))
+        outputs: list[Tensor | None] = [None] * len(inputs)
+        for t in order:
+            active = inputs[t].shape[0]
+            going = [s if s.shape[0] == active else s[:active] for s in state]
             if self.mode == "LSTM":
-                state = list(lstm_step(gx[t], state[0], state[1], w_hh, b_hh))
+                new = list(lstm_step(inputs[t], going[0], going[1], w_hh, b_hh))
             elif self.mode == "GRU":
-                state = [gru_step(gx[t], state[0], w_hh, b_hh)]
+                new = [gru_step(inputs[t], going[0], w_hh, b_hh)]
             else:
-                state = [rnn_step(gx[t], state[0], w_hh, b_hh, self.mode == "RNN_RELU")]
-            outputs[t] = state[0]
-        return ops.stack(outputs, 0), state
+                new = [rnn_step(inputs[t], going[0], w_hh, b_hh, self.mode == "RNN_RELU")]
+            state = [n if s.shape[0] == active else ops.cat([n, s[active:]], 0)
+                     for n, s in zip(new, state)]
+            outputs[t] = new[0]
+        return (ops.stack(outputs, 0) if steps is None else ops.cat(outputs, 0)), state
 
     def extra_repr(self) -> str:
         text = f"{self.input_size}, {self.hidden_size}"
@@ -216,3 +248,13 @@ class GRU(RNNBase):
                  bidirectional: bool = False, device: Any = None, dtype: Any = None) -> None:
         super().__init__("GRU", input_size, hidden_size, num_layers, bias, batch_first,
                          dropout, bidirectional, device=device, dtype=dtype)
+
+
+def _reorder_states(states: Any, order: Tensor | None) -> Any:
+    """Initial or final states (a tensor, or a tuple/list of them) with their batch dim
+    (1) in ``order``; unchanged when there is none."""
+    if states is None or order is None:
+        return states
+    if isinstance(states, Tensor):
+        return ops.index_select(states, 1, order)
+    return type(states)(ops.index_select(s, 1, order) for s in states)

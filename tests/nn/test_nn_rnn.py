@@ -96,3 +96,75 @@ def test_recurrent_errors_and_dropout_like_torch():
     np.testing.assert_array_equal(layer(x)[0].detach().numpy(), layer(x)[0].detach().numpy())
     layer.train()
     assert not np.array_equal(layer(x)[0].detach().numpy(), layer(x)[0].detach().numpy())  # dropout is on
+
+
+# --- packed sequences --------------------------------------------------------------------
+PACK_X = np.random.default_rng(7).standard_normal((5, 4, 3)).astype(np.float32)
+PACK_H0 = np.random.default_rng(8).standard_normal((4, 4, 6)).astype(np.float32)
+
+
+def _packed_run(lib, mode, layers, bidirectional, lengths, enforce_sorted, with_h0, weights):
+    rnn = getattr(lib.nn, mode)(3, 6, num_layers=layers, bidirectional=bidirectional)
+    with lib.no_grad():
+        for name, p in rnn.named_parameters():
+            p.copy_(lib.tensor(weights[name]))
+    x = lib.tensor(PACK_X, requires_grad=True)
+    packed = lib.nn.utils.rnn.pack_padded_sequence(x, lengths, enforce_sorted=enforce_sorted)
+    count = layers * (2 if bidirectional else 1)
+    h0 = None
+    if with_h0:
+        h0 = lib.tensor(PACK_H0[:count])
+        h0 = (h0, lib.tensor(PACK_H0[:count] * 0.5)) if mode == "LSTM" else h0
+    out, h = rnn(packed, h0)
+    assert isinstance(out, lib.nn.utils.rnn.PackedSequence)
+    padded, lens = lib.nn.utils.rnn.pad_packed_sequence(out, batch_first=True, total_length=6)
+    finals = h if isinstance(h, tuple) else (h,)
+    (padded.pow(2).sum() + sum((f * f).sum() for f in finals)).backward()
+    return [padded.detach(), lens, out.batch_sizes] + [f.detach() for f in finals] + [x.grad]
+
+
+@pytest.mark.parametrize("mode", ["RNN", "LSTM", "GRU"])
+@pytest.mark.parametrize("layers, bidirectional", [(1, False), (2, True)])
+@pytest.mark.parametrize("lengths, enforce_sorted", [([5, 4, 2, 1], True),
+                                                      ([3, 5, 1, 4], False)])
+@pytest.mark.parametrize("with_h0", [False, True])
+def test_recurrent_layers_on_packed_sequences_match_torch(mode, layers, bidirectional, lengths,
+                                                          enforce_sorted, with_h0):
+    """Each sequence runs over its own length only (backwards from its own end), the final
+    states are those of each sequence's last step, in the caller's order."""
+    reference = getattr(torch.nn, mode)(3, 6, num_layers=layers, bidirectional=bidirectional)
+    weights = {n: p.detach().numpy().copy() for n, p in reference.named_parameters()}
+    args = (mode, layers, bidirectional, lengths, enforce_sorted, with_h0, weights)
+    for a, b in zip(_packed_run(minigrad, *args), _packed_run(torch, *args)):
+        assert tuple(a.shape) == tuple(b.shape) and str(b.dtype) == f"torch.{a.dtype}"
+        np.testing.assert_allclose(a.numpy(), b.numpy(), rtol=1e-4, atol=1e-5)
+
+
+def test_pack_and_unpack_utilities_match_torch():
+    seqs = [np.arange(n * 2.0).reshape(n, 2) for n in (2, 4, 1)]
+    results = []
+    for lib in (minigrad, torch):
+        rnn = lib.nn.utils.rnn
+        packed = rnn.pack_sequence([lib.tensor(s) for s in seqs], enforce_sorted=False)
+        unpacked = rnn.unpack_sequence(packed)
+        padded = rnn.pad_sequence([lib.tensor(s) for s in seqs], batch_first=True)
+        unpadded = rnn.unpad_sequence(padded, lib.tensor([2, 4, 1]), batch_first=True)
+        results.append([packed.data, packed.batch_sizes, packed.sorted_indices,
+                        packed.unsorted_indices] + unpacked + unpadded)
+    for a, b in zip(*results):
+        np.testing.assert_array_equal(a.numpy(), b.numpy())
+
+
+@pytest.mark.parametrize("call", [
+    lambda rnn, lib: rnn.pack_padded_sequence(lib.zeros(3, 2, 1), [1, 3]),
+    lambda rnn, lib: rnn.pack_padded_sequence(lib.zeros(3, 2, 1), [3, 0]),
+    lambda rnn, lib: rnn.pad_packed_sequence(
+        rnn.pack_padded_sequence(lib.zeros(3, 2, 1), [3, 2]), total_length=2),
+])
+def test_packing_refuses_what_torch_refuses(call):
+    raised = []
+    for lib in (minigrad, torch):
+        with pytest.raises(Exception) as info:
+            call(lib.nn.utils.rnn, lib)
+        raised.append(type(info.value))
+    assert raised[0] is raised[1]
