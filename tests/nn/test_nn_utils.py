@@ -65,3 +65,78 @@ def test_pad_sequence_matches_torch():
         ours = pad_sequence([minigrad.tensor(a) for a in arrays], **kwargs)
         theirs = torch.nn.utils.rnn.pad_sequence([torch.tensor(a) for a in arrays], **kwargs)
         np.testing.assert_array_equal(ours.numpy(), theirs.numpy())
+
+
+# --- weight_norm and spectral_norm ---------------------------------------------------------
+WN_X = np.random.default_rng(11).standard_normal((4, 3)).astype(np.float32)
+
+
+@pytest.mark.parametrize("dim", [0, 1, None])
+def test_weight_norm_matches_torch_and_can_be_removed(dim):
+    torch = pytest.importorskip("torch")
+    results = []
+    for lib in (minigrad, torch):
+        layer = lib.nn.Linear(3, 2)
+        with lib.no_grad():
+            layer.weight.copy_(lib.tensor([[1.0, 2.0, 3.0], [4.0, 5.0, -6.0]]))
+            layer.bias.zero_()
+        with pytest.warns(FutureWarning, match="weight_norm` is deprecated"):
+            lib.nn.utils.weight_norm(layer, dim=dim)
+        y = layer(lib.tensor(WN_X))
+        y.sum().backward()
+        names = sorted(n for n, _ in layer.named_parameters())
+        got = [y.detach(), layer.weight_g.grad, layer.weight_v.grad]
+        lib.nn.utils.remove_weight_norm(layer)
+        results.append((got + [layer.weight.detach()], names,
+                        sorted(n for n, _ in layer.named_parameters())))
+    for a, b in zip(results[0][0], results[1][0]):
+        assert tuple(a.shape) == tuple(b.shape)
+        np.testing.assert_allclose(a.numpy(), b.numpy(), rtol=1e-5, atol=1e-6)
+    assert results[0][1:] == results[1][1:]
+
+
+@pytest.mark.parametrize("make", [lambda lib: lib.nn.Linear(5, 3),
+                                  lambda lib: lib.nn.Conv2d(2, 4, 3),
+                                  lambda lib: lib.nn.ConvTranspose2d(2, 4, 3)])
+def test_spectral_norm_matches_torch_from_the_same_start(make):
+    """Same weights and the same starting power-iteration vectors (copied from minigrad's
+    draw): three training calls, the gradient, the buffers and an eval call agree."""
+    torch = pytest.importorskip("torch")
+    weights, start, results = None, None, []
+    for lib in (minigrad, torch):
+        layer = make(lib)
+        if weights is None:
+            weights = {n: p.detach().numpy().copy() for n, p in layer.named_parameters()}
+        with lib.no_grad():
+            for n, p in layer.named_parameters():
+                p.copy_(lib.tensor(weights[n]))
+        lib.nn.utils.spectral_norm(layer)
+        if start is None:
+            start = (layer.weight_u.numpy().copy(), layer.weight_v.numpy().copy())
+        with lib.no_grad():
+            layer.weight_u.copy_(lib.tensor(start[0]))
+            layer.weight_v.copy_(lib.tensor(start[1]))
+        x = lib.ones(2, 5) if isinstance(layer, lib.nn.Linear) else lib.ones(1, 2, 5, 5)
+        for _ in range(3):
+            y = layer(x)
+        y.sum().backward()
+        layer.eval()
+        results.append([y.detach(), layer.weight_orig.grad, layer.weight_u, layer(x).detach()])
+        assert sorted(n for n, _ in layer.named_buffers()) == ["weight_u", "weight_v"]
+    for a, b in zip(*results):
+        np.testing.assert_allclose(a.numpy(), b.numpy(), rtol=1e-4, atol=1e-5)
+
+
+def test_spectral_norm_bounds_the_largest_singular_value_and_is_removable():
+    layer = minigrad.nn.utils.spectral_norm(minigrad.nn.Linear(6, 4), n_power_iterations=5)
+    for _ in range(20):
+        layer(minigrad.ones(1, 6))
+    sigma = np.linalg.svd(layer.weight.detach().numpy(), compute_uv=False)[0]
+    assert abs(sigma - 1.0) < 1e-3
+    minigrad.nn.utils.remove_spectral_norm(layer)
+    assert sorted(n for n, _ in layer.named_parameters()) == ["bias", "weight"]
+    assert list(layer.named_buffers()) == []
+    with pytest.raises(ValueError):
+        minigrad.nn.utils.remove_spectral_norm(layer)
+    with pytest.raises(ValueError):
+        minigrad.nn.utils.spectral_norm(minigrad.nn.Linear(2, 2), n_power_iterations=0)

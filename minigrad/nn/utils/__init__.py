@@ -13,6 +13,8 @@ from ...internal import array_of
 from ...tensor import Tensor
 from . import rnn
 from .rnn import pad_sequence
+from .weight_norms import (remove_spectral_norm, remove_weight_norm, spectral_norm,
+                           weight_norm)
 
 
 def _grads(parameters: Tensor | Iterable[Tensor]) -> list[Tensor]:
