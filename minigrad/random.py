@@ -6,8 +6,9 @@ and shuffling draw from unless they are given a ``generator=`` of their own.
 """
 from __future__ import annotations
 
+import contextlib
 import copy
-from typing import Any
+from typing import Any, Iterator
 
 import numpy as np
 
@@ -95,6 +96,21 @@ def get_rng_state() -> dict:
 def set_rng_state(new_state: dict) -> None:
     """Put the default generator back in a state taken with `get_rng_state`."""
     _default.set_state(new_state)
+
+
+@contextlib.contextmanager
+def fork_rng(devices: Any = None, enabled: bool = True, _caller: str = "fork_rng",
+             _devices_kw: str = "devices", device_type: Any = None) -> Iterator[None]:
+    """Run a block with the default generator's state restored afterwards, so its draws
+    do not change those that follow (``enabled=False`` does nothing)."""
+    if not enabled:
+        yield
+        return
+    state = get_rng_state()
+    try:
+        yield
+    finally:
+        set_rng_state(state)
 
 
 def default_generator() -> np.random.Generator:

@@ -131,3 +131,16 @@ def test_random_without_bounds_stays_within_what_the_dtype_holds_exactly():
     assert flags.any() and not flags.all()
     counts = minigrad.zeros(4, dtype=minigrad.int64).bernoulli_(minigrad.tensor([0.0, 1.0, 1.0, 0.0]))
     assert counts.tolist() == [0, 1, 1, 0]
+
+
+def test_fork_rng_restores_the_generator_after_the_block():
+    minigrad.manual_seed(3)
+    expected = minigrad.rand(4)
+    minigrad.manual_seed(3)
+    with minigrad.random.fork_rng():
+        inside = minigrad.rand(4)
+    np.testing.assert_array_equal(minigrad.rand(4).numpy(), expected.numpy())
+    np.testing.assert_array_equal(inside.numpy(), expected.numpy())
+    with minigrad.random.fork_rng(enabled=False):
+        minigrad.rand(1)
+    assert not np.array_equal(minigrad.rand(4).numpy(), expected.numpy())

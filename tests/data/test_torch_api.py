@@ -230,3 +230,45 @@ def test_concat_dataset_and_subset_index_like_torch():
 
 def test_get_worker_info_is_none_in_process():
     assert data.get_worker_info() is None is tdata.get_worker_info()
+
+
+def test_stack_and_chain_datasets_match_torch():
+    torch = pytest.importorskip("torch")
+    tud = torch.utils.data
+
+    class Count(data.IterableDataset):
+        def __init__(self, n):
+            self.n = n
+
+        def __iter__(self):
+            return iter(range(self.n))
+
+        def __len__(self):
+            return self.n
+
+    class TorchCount(tud.IterableDataset):
+        def __init__(self, n):
+            self.n = n
+
+        def __iter__(self):
+            return iter(range(self.n))
+
+        def __len__(self):
+            return self.n
+
+    ours = udata.StackDataset([1, 2, 3], "abc")
+    theirs = tud.StackDataset([1, 2, 3], "abc")
+    assert len(ours) == len(theirs) == 3 and ours[1] == theirs[1] == (2, "b")
+    assert udata.StackDataset(x=[1, 2], y=[3, 4])[0] == tud.StackDataset(x=[1, 2], y=[3, 4])[0]
+    chained = udata.ChainDataset([Count(2), Count(3)])
+    assert list(chained) == list(tud.ChainDataset([TorchCount(2), TorchCount(3)]))
+    assert len(chained) == 5
+    for module in (udata, tud):
+        for bad in (lambda: module.StackDataset([1], x=[2]), lambda: module.StackDataset(),
+                    lambda: module.StackDataset([1, 2], [3])):
+            with pytest.raises(ValueError):
+                bad()
+    with pytest.raises(AssertionError):
+        list(udata.ChainDataset([[1, 2]]))
+    with pytest.raises(AssertionError):
+        list(tud.ChainDataset([[1, 2]]))

@@ -140,3 +140,20 @@ def test_spectral_norm_bounds_the_largest_singular_value_and_is_removable():
         minigrad.nn.utils.remove_spectral_norm(layer)
     with pytest.raises(ValueError):
         minigrad.nn.utils.spectral_norm(minigrad.nn.Linear(2, 2), n_power_iterations=0)
+
+
+def test_total_norm_and_clipping_in_two_steps_match_torch():
+    torch = pytest.importorskip("torch")
+    results = []
+    for lib in (minigrad, torch):
+        params = [lib.nn.Parameter(lib.ones(3)), lib.nn.Parameter(lib.ones(2, 2))]
+        params[0].grad, params[1].grad = lib.ones(3) * 2, lib.ones(2, 2) * -3
+        total = lib.nn.utils.get_total_norm([p.grad for p in params], 3.0)
+        lib.nn.utils.clip_grads_with_norm_(params, 1.0, total)
+        with pytest.warns(FutureWarning, match="clip_grad_norm` is now deprecated"):
+            again = lib.nn.utils.clip_grad_norm(params, 0.5, foreach=None)
+        with pytest.raises(RuntimeError):
+            lib.nn.utils.get_total_norm([lib.tensor([float("inf")])], error_if_nonfinite=True)
+        results.append([total, again] + [p.grad for p in params])
+    for a, b in zip(*results):
+        np.testing.assert_allclose(a.numpy(), b.numpy(), rtol=1e-6)

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import math
+import warnings
 from typing import Iterable
 
 import numpy as np
@@ -45,11 +46,13 @@ def zero_grads(parameters: Iterable[Tensor], set_to_none: bool = True) -> None:
 
 
 def clip_grad_norm_(parameters: Tensor | Iterable[Tensor], max_norm: float,
-                    norm_type: float = 2.0, error_if_nonfinite: bool = False) -> Tensor:
+                    norm_type: float = 2.0, error_if_nonfinite: bool = False,
+                    foreach: bool | None = None) -> Tensor:
     """Scale the gradients in place so that their joint norm is at most ``max_norm``.
 
-    The norm is taken over all gradients together, as if concatenated into one vector.
-    Gradients are multiplied by ``max_norm / (total_norm + 1e-6)`` when that is below 1.
+    The norm is taken over all gradients together, as if concatenated into one vector
+    (`get_total_norm`); gradients are multiplied by ``max_norm / (total_norm + 1e-6)``
+    when that is below 1 (`clip_grads_with_norm_`).
 
     Parameters
     ----------
@@ -60,27 +63,53 @@ def clip_grad_norm_(parameters: Tensor | Iterable[Tensor], max_norm: float,
         The p of the p-norm; ``math.inf`` for the largest absolute value.
     error_if_nonfinite : bool
         Raise if the total norm is nan or infinite.
+    foreach : bool, optional
+        Accepted for compatibility (PyTorch's choice of kernel).
 
     Returns
     -------
     Tensor
         The total norm before clipping (a 0-d tensor).
     """
-    grads = _grads(parameters)
-    if not grads:
+    params = [parameters] if isinstance(parameters, Tensor) else list(parameters)
+    total = get_total_norm(_grads(params), norm_type, error_if_nonfinite)
+    clip_grads_with_norm_(params, max_norm, total)
+    return total
+
+
+def get_total_norm(tensors: Tensor | Iterable[Tensor], norm_type: float = 2.0,
+                   error_if_nonfinite: bool = False, foreach: bool | None = None) -> Tensor:
+    """The ``norm_type``-norm of all ``tensors`` together, as a 0-d tensor (0 for none)."""
+    arrays = [array_of(t) for t in ([tensors] if isinstance(tensors, Tensor) else tensors)]
+    if not arrays:
         return Tensor(0.0)
-    arrays = [array_of(g) for g in grads]
-    dtype = np.result_type(*arrays)
     total = _total_norm(arrays, float(norm_type))
     if error_if_nonfinite and not math.isfinite(total):
-        raise RuntimeError(f"clip_grad_norm_: the total norm of order {norm_type} of the "
-                           f"gradients is non-finite ({total}), so it cannot be clipped")
-    coef = max_norm / (total + 1e-6)
+        raise RuntimeError(f"The total norm of order {float(norm_type)} for gradients from "
+                           f"`parameters` is non-finite, so it cannot be clipped. To disable "
+                           f"this error and scale the gradients by the non-finite norm "
+                           f"anyway, set `error_if_nonfinite=False`")
+    return Tensor(np.asarray(total, dtype=np.result_type(*arrays)))
+
+
+def clip_grads_with_norm_(parameters: Tensor | Iterable[Tensor], max_norm: float,
+                          total_norm: Tensor, foreach: bool | None = None) -> None:
+    """Multiply the gradients in place by ``max_norm / (total_norm + 1e-6)`` when that is
+    below 1."""
+    coef = max_norm / (float(total_norm) + 1e-6)
     if coef < 1:
         with no_grad():
-            for g in grads:
+            for g in _grads(parameters):
                 g.mul_(coef)
-    return Tensor(np.asarray(total, dtype=dtype))
+
+
+def clip_grad_norm(parameters: Tensor | Iterable[Tensor], max_norm: float,
+                   norm_type: float = 2.0, error_if_nonfinite: bool = False,
+                   foreach: bool | None = None) -> Tensor:
+    """Deprecated name of `clip_grad_norm_` (warns, as PyTorch)."""
+    warnings.warn("`torch.nn.utils.clip_grad_norm` is now deprecated in favor of "
+                  "`torch.nn.utils.clip_grad_norm_`.", FutureWarning, stacklevel=2)
+    return clip_grad_norm_(parameters, max_norm, norm_type, error_if_nonfinite, foreach)
 
 
 def _total_norm(arrays: list[np.ndarray], p: float) -> float:
@@ -90,7 +119,8 @@ def _total_norm(arrays: list[np.ndarray], p: float) -> float:
     return float(np.sum(per_grad) ** (1.0 / p))
 
 
-def clip_grad_value_(parameters: Tensor | Iterable[Tensor], clip_value: float) -> None:
+def clip_grad_value_(parameters: Tensor | Iterable[Tensor], clip_value: float,
+                     foreach: bool | None = None) -> None:
     """Clamp every gradient element to ``[-clip_value, clip_value]``, in place."""
     with no_grad():
         for g in _grads(parameters):
