@@ -236,25 +236,7 @@ def test_stack_and_chain_datasets_match_torch():
     torch = pytest.importorskip("torch")
     tud = torch.utils.data
 
-    class Count(data.IterableDataset):
-        def __init__(self, n):
-            self.n = n
-
-        def __iter__(self):
-            return iter(range(self.n))
-
-        def __len__(self):
-            return self.n
-
-    class TorchCount(tud.IterableDataset):
-        def __init__(self, n):
-            self.n = n
-
-        def __iter__(self):
-            return iter(range(self.n))
-
-        def __len__(self):
-            return self.n
+    Count, TorchCount = _counting(data.IterableDataset), _counting(tud.IterableDataset)
 
     ours = udata.StackDataset([1, 2, 3], "abc")
     theirs = tud.StackDataset([1, 2, 3], "abc")
@@ -272,3 +254,18 @@ def test_stack_and_chain_datasets_match_torch():
         list(udata.ChainDataset([[1, 2]]))
     with pytest.raises(AssertionError):
         list(tud.ChainDataset([[1, 2]]))
+
+
+def _counting(base):
+    """An iterable dataset class (on ``base``) yielding 0 .. n - 1."""
+    class Count(base):
+        def __init__(self, n):
+            self.n = n
+
+        def __iter__(self):
+            return iter(range(self.n))
+
+        def __len__(self):
+            return self.n
+
+    return Count
