@@ -99,8 +99,8 @@ def set_rng_state(new_state: dict) -> None:
 
 
 @contextlib.contextmanager
-def fork_rng(devices: Any = None, enabled: bool = True, _caller: str = "fork_rng",
-             _devices_kw: str = "devices", device_type: Any = None) -> Iterator[None]:
+def fork_rng(devices: Any = None, enabled: bool = True,
+             device_type: Any = None) -> Iterator[None]:
     """Run a block with the default generator's state restored afterwards, so its draws
     do not change those that follow (``enabled=False`` does nothing)."""
     if not enabled:

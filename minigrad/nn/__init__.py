@@ -67,3 +67,5 @@ __all__ = [
     "CosineEmbeddingLoss", "TripletMarginLoss",
     "functional", "init", "utils",
 ]
+
+from . import modules  # noqa: E402  (PyTorch's torch.nn.modules paths; needs the above)

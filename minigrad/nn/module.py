@@ -22,9 +22,9 @@ import numpy as np
 from ..autograd import details, scope
 from ..autograd.hooks import RemovableHandle
 from ..autograd.grad_mode import no_grad
-from ..internal import array_of, replace_array, wrap
+from ..internal import array_of, wrap
 from ..tensor import Tensor
-from ._placement import check_device, read_to_args
+from ._placement import Placement
 from .parameter import Parameter
 from .utils import zero_grads
 
@@ -45,7 +45,7 @@ class IncompatibleKeys(NamedTuple):
     __str__ = __repr__
 
 
-class Module:
+class Module(Placement):
     """Base class for layers and models: subclass it, assign parameters and submodules
     in ``__init__``, and write ``forward``.
 
@@ -332,47 +332,6 @@ class Module:
         fn(self)
         return self
 
-    def to(self, *args: Any, **kwargs: Any) -> "Module":
-        """Move to a device and/or cast to a dtype, in place, as PyTorch's ``Module.to``.
-
-        Accepts ``to(device)``, ``to(dtype)``, ``to(device, dtype)``, ``to(tensor)`` and
-        the keywords ``device=``, ``dtype=``, ``non_blocking=``. The device must be the
-        CPU (``'cpu'``, ``'cpu:0'`` or a device object of type ``'cpu'``), the only one
-        minigrad has. A floating point dtype casts every floating point parameter and
-        buffer (and gradient); the Parameter objects stay the same, so an optimizer made
-        earlier still sees them.
-        """
-        dtype = read_to_args(args, kwargs, "Module.to")
-        if dtype is None:
-            return self
-        if dtype.kind != "f":
-            raise TypeError(f"nn.Module.to only accepts floating point dtypes, but got "
-                            f"desired dtype={dtype}")
-        for module in self.modules():
-            for tensor in list(module._parameters.values()) + list(module._buffers.values()):
-                if tensor is not None and tensor.is_floating_point():
-                    _cast(tensor, dtype)
-                    if tensor.grad is not None:
-                        _cast(tensor.grad, dtype)
-        return self
-
-    def cpu(self) -> "Module":
-        """Everything is on the CPU already: return the module."""
-        return self
-
-    def cuda(self, device: Any = None) -> "Module":
-        """minigrad has no GPU: always raises RuntimeError."""
-        check_device("cuda" if device is None else device, "Module.cuda")
-        return self
-
-    def float(self) -> "Module":
-        """Cast floating point parameters and buffers to float32 (see `to`)."""
-        return self.to(np.float32)
-
-    def double(self) -> "Module":
-        """Cast floating point parameters and buffers to float64 (see `to`)."""
-        return self.to(np.float64)
-
     # --- hooks --------------------------------------------------------------------------
     def register_forward_pre_hook(self, hook: Callable[["Module", tuple], Any]) -> RemovableHandle:
         """Call ``hook(module, args)`` before ``forward``; it may return new args.
@@ -489,8 +448,3 @@ def _numeric(value: Any) -> bool:
 
 def _as_array(value: Any) -> np.ndarray:
     return array_of(value) if isinstance(value, Tensor) else np.asarray(value)
-
-
-def _cast(tensor: Tensor, dtype: np.dtype) -> None:
-    if tensor.dtype != dtype:
-        replace_array(tensor, array_of(tensor).astype(dtype))

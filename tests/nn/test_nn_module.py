@@ -319,3 +319,32 @@ def test_state_dict_is_an_ordered_dict_and_get_parameter_finds_by_path():
     assert model.get_parameter("0.weight") is model[0].weight
     with pytest.raises(AttributeError):
         model.get_parameter("0.nope")
+
+
+@pytest.mark.parametrize("dst", ["float64", "torch.DoubleTensor", "torch.FloatTensor", "half"])
+def test_module_type_casts_every_parameter_and_buffer_as_torch(dst):
+    torch = pytest.importorskip("torch")
+    dtypes = []
+    for lib in (minigrad, torch):
+        layer = lib.nn.Linear(2, 2)
+        layer.register_buffer("steps", lib.tensor([1, 2]))
+        if dst == "half":
+            assert layer.half() is layer
+        else:
+            target = getattr(lib, dst) if "." not in dst else dst
+            assert layer.type(target) is layer
+        dtypes.append([str(t.dtype).replace("torch.", "") for t in
+                       (layer.weight, layer.bias, layer.steps)])
+        assert layer.share_memory() is layer
+    assert dtypes[0] == dtypes[1]
+
+
+def test_torch_nn_modules_paths_name_the_same_classes():
+    from minigrad.nn.modules.linear import Linear
+    from minigrad.nn.modules.loss import _Loss
+    import minigrad.nn.modules.transformer as transformer
+    assert Linear is minigrad.nn.Linear and issubclass(minigrad.nn.MSELoss, _Loss)
+    assert transformer.TransformerEncoderLayer is minigrad.nn.TransformerEncoderLayer
+    assert minigrad.nn.modules.batchnorm.BatchNorm2d is minigrad.nn.BatchNorm2d
+    assert minigrad.nn.modules.sparse.Embedding is minigrad.nn.Embedding
+    assert minigrad.nn.modules.Module is minigrad.nn.Module
