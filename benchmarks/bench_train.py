@@ -16,7 +16,8 @@ Runs are interleaved (minigrad, PyTorch, minigrad, ...), float32, 2 threads, eac
 call after a pause and an untimed call of the same library (benchmarks/timing.py), and
 the medians are compared: absolute times on a shared machine are noise, ratios are not.
 ``--profile`` then runs cProfile over 20 minigrad steps and prints the top functions by
-cumulative and by own time.
+cumulative and by own time. ``--threads=1`` runs both libraries on one thread, which
+separates the work each does from how well it spreads over two cores.
 
     python benchmarks/bench_train.py [--data-dir ../shared/data/mnist] [--profile]
 """
@@ -32,9 +33,11 @@ import subprocess
 import sys
 import time
 
-os.environ.setdefault("OMP_NUM_THREADS", "2")
-os.environ.setdefault("OPENBLAS_NUM_THREADS", "2")
-os.environ.setdefault("MKL_NUM_THREADS", "2")
+# --threads=N must be known before NumPy starts its BLAS threads.
+THREADS = int(next((a.split("=", 1)[1] for a in sys.argv if a.startswith("--threads=")), 2))
+os.environ.setdefault("OMP_NUM_THREADS", str(THREADS))
+os.environ.setdefault("OPENBLAS_NUM_THREADS", str(THREADS))
+os.environ.setdefault("MKL_NUM_THREADS", str(THREADS))
 
 import numpy as np  # noqa: E402
 
@@ -172,7 +175,7 @@ def epoch_memory_child(framework: str, data_dir: str | None, count: int, seed: i
     order = np.random.default_rng(1).permutation(len(images))
     if framework == "torch":
         import torch
-        torch.set_num_threads(2)
+        torch.set_num_threads(THREADS)
         trainer = make_trainers(torch, seed)[1]
     else:
         mg.manual_seed(seed)
@@ -188,7 +191,8 @@ def epoch_memory(framework: str, data_dir: str | None, count: int, seed: int
                  ) -> tuple[int, int]:
     """(RSS before the epoch, peak RSS) in bytes of one epoch in a fresh child process."""
     command = [sys.executable, __file__, "--memory-child", framework, "--images", str(count),
-               "--seed", str(seed)] + (["--data-dir", data_dir] if data_dir else [])
+               "--seed", str(seed), f"--threads={THREADS}"] + (
+                   ["--data-dir", data_dir] if data_dir else [])
     out = subprocess.run(command, check=True, capture_output=True, text=True).stdout
     before, peak = out.split()[-2:]
     return int(before), int(peak)
@@ -276,18 +280,21 @@ def main() -> None:
                         help="skip the peak-memory epochs in child processes")
     parser.add_argument("--memory-child", choices=["minigrad", "torch"], help=argparse.SUPPRESS)
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--threads", type=int, default=2,
+                        help="threads for both libraries; give it as --threads=N (1 shows "
+                             "the work each does, without its parallel speed-up)")
     args = parser.parse_args()
     if args.memory_child:
         epoch_memory_child(args.memory_child, args.data_dir, args.images, args.seed)
         return
 
     import torch
-    torch.set_num_threads(2)
+    torch.set_num_threads(THREADS)
     images, labels, source = load_images(args.data_dir, args.images)
     x, y = np.ascontiguousarray(images[:BATCH]), np.ascontiguousarray(labels[:BATCH])
 
     print(describe())
-    print(f"LeNet-5 training, batch {BATCH}, Adam lr {LR:g}, float32, 2 threads "
+    print(f"LeNet-5 training, batch {BATCH}, Adam lr {LR:g}, float32, {THREADS} thread(s) "
           f"(torch {torch.__version__}, numpy {np.__version__})")
     print(f"data: {source}")
     loss_diff, weight_diff = check_agreement(torch, x, y, args.seed)
