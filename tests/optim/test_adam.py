@@ -123,6 +123,10 @@ OTHER_CASES = [
                      eps=1e-3, maximize=True)),
     ("Adadelta", dict()),
     ("Adadelta", dict(lr=0.5, rho=0.7, eps=1e-3, weight_decay=0.1, maximize=True)),
+    ("Rprop", dict()),
+    ("Rprop", dict(lr=0.05, etas=(0.3, 1.5), step_sizes=(1e-3, 0.08), maximize=True)),
+    ("ASGD", dict()),
+    ("ASGD", dict(lr=0.1, lambd=0.01, alpha=0.5, t0=3, weight_decay=0.1, maximize=True)),
 ]
 
 
@@ -131,7 +135,8 @@ def test_other_optimizers_match_torch(name, kwargs, assert_matches_torch):
     assert_matches_torch(name, kwargs, steps=12)
 
 
-@pytest.mark.parametrize("name", ["Adamax", "NAdam", "RAdam", "Adagrad", "Adadelta"])
+@pytest.mark.parametrize("name", ["Adamax", "NAdam", "RAdam", "Adagrad", "Adadelta", "Rprop",
+                                  "ASGD"])
 def test_other_optimizers_state_dict_round_trip_and_float32(name):
     p = minigrad.tensor([1.0, -2.0, 0.5], requires_grad=True)
     opt = getattr(optim, name)([p], lr=0.1)
@@ -151,6 +156,7 @@ def test_other_optimizers_reject_bad_options_like_torch():
     p = minigrad.zeros(2, requires_grad=True)
     for name, kwargs in [("Adagrad", dict(lr_decay=-1)), ("Adadelta", dict(rho=1.5)),
                          ("Adamax", dict(betas=(1.0, 0.9))), ("NAdam", dict(momentum_decay=-1)),
-                         ("RAdam", dict(eps=-1)), ("Adagrad", dict(lr=-0.1))]:
+                         ("RAdam", dict(eps=-1)), ("Adagrad", dict(lr=-0.1)),
+                         ("Rprop", dict(etas=(1.2, 0.5))), ("ASGD", dict(weight_decay=-1))]:
         with pytest.raises(ValueError, match="Invalid"):
             getattr(optim, name)([p], **kwargs)

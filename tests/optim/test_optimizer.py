@@ -250,8 +250,9 @@ def test_load_state_dict_casts_to_parameter_dtype():
     lambda optim, w: optim.RMSprop([w]), lambda optim, w: optim.Adagrad([w]),
     lambda optim, w: optim.Adadelta([w]), lambda optim, w: optim.Adamax([w]),
     lambda optim, w: optim.NAdam([w]), lambda optim, w: optim.RAdam([w]),
+    lambda optim, w: optim.Rprop([w]), lambda optim, w: optim.ASGD([w]),
 ], ids=["SGD", "SGD momentum", "Adam", "AdamW", "RMSprop", "Adagrad", "Adadelta", "Adamax",
-        "NAdam", "RAdam"])
+        "NAdam", "RAdam", "Rprop", "ASGD"])
 def test_optimizers_print_and_keep_defaults_as_pytorchs(make):
     # print(optimizer) shows PyTorch's defaults: ints where its signature has 0, every key
     torch = pytest.importorskip("torch")
