@@ -185,3 +185,15 @@ def test_loss_module_options_are_checked_and_weights_are_buffers():
         nn.MSELoss(reduction="avg")
     loss = nn.CrossEntropyLoss(weight=minigrad.ones(3))
     assert list(loss.state_dict()) == ["weight"]
+
+
+def test_every_loss_prints_as_torch_whatever_its_reduction():
+    """PyTorch's losses print no reduction (nor margin, p, ...): MSELoss(), not
+    MSELoss(reduction='sum')."""
+    torch = pytest.importorskip("torch")
+    names = [n for n in dir(torch.nn) if n.endswith("Loss") and hasattr(minigrad.nn, n)]
+    assert len(names) > 15
+    for name in names:
+        for kwargs in ({}, {"reduction": "sum"}, {"reduction": "none"}):
+            assert repr(getattr(minigrad.nn, name)(**kwargs)).replace("minigrad", "torch") == \
+                repr(getattr(torch.nn, name)(**kwargs))

@@ -3,6 +3,7 @@ input, for each reduction, and their modules."""
 import numpy as np
 import pytest
 
+import minigrad
 import minigrad.nn as nn
 import minigrad.nn.functional as F
 from nn_oracle import assert_close, ours, theirs
@@ -87,3 +88,74 @@ def test_gaussian_nll_loss(var_shape):
     with pytest.raises(ValueError, match="incorrectly sized"):
         F.gaussian_nll_loss(ours(np.zeros((4, 3))), ours(np.zeros((4, 3))),
                             ours(np.ones((2, 3))))
+
+
+MM_X = np.random.default_rng(21).standard_normal((5, 4))
+MM_T = np.array([3, 0, 1, 1, 2])
+
+
+@pytest.mark.parametrize("kwargs", [dict(), dict(p=2), dict(margin=0.3, reduction="none"),
+                                    dict(reduction="sum"), dict(weighted=True)])
+def test_multi_margin_loss_matches_torch(kwargs):
+    results = []
+    for lib in (minigrad, torch):
+        x = lib.tensor(MM_X, requires_grad=True)
+        options = dict(kwargs)
+        if options.pop("weighted", False):
+            options["weight"] = lib.tensor([1.0, 2.0, 3.0, 0.5], dtype=lib.float64)
+        loss = lib.nn.MultiMarginLoss(**options)(x, lib.tensor(MM_T))
+        loss.sum().backward()
+        single = lib.nn.functional.multi_margin_loss(lib.tensor(MM_X[0]), lib.tensor(3))
+        results.append([loss.detach(), x.grad, single])
+    for a, b in zip(*results):
+        np.testing.assert_allclose(a.numpy(), b.numpy(), rtol=1e-12)
+
+
+@pytest.mark.parametrize("reduction", ["mean", "none"])
+def test_multilabel_margin_loss_matches_torch(reduction):
+    """Targets end at their first -1; repeated classes count twice, as in PyTorch."""
+    labels = np.array([[3, 0, -1, 1], [1, 2, 3, -1], [0, -1, 2, 2], [2, 2, -1, 0], [-1, 0, 1, 2]])
+    results = []
+    for lib in (minigrad, torch):
+        x = lib.tensor(MM_X, requires_grad=True)
+        loss = lib.nn.MultiLabelMarginLoss(reduction=reduction)(x, lib.tensor(labels))
+        loss.sum().backward()
+        results.append([loss.detach(), x.grad])
+    for a, b in zip(*results):
+        np.testing.assert_allclose(a.numpy(), b.numpy(), rtol=1e-12)
+
+
+@pytest.mark.parametrize("kwargs", [dict(), dict(swap=True, margin=0.5),
+                                    dict(cosine=True, reduction="none")])
+def test_triplet_margin_with_distance_loss_matches_torch(kwargs):
+    rng = np.random.default_rng(22)
+    a, p, n = (rng.standard_normal((3, 5)) for _ in range(3))
+    results = []
+    for lib in (minigrad, torch):
+        options = dict(kwargs)
+        if options.pop("cosine", False):
+            options["distance_function"] = lambda x, y: 1 - lib.nn.functional.cosine_similarity(x, y)
+        anchor = lib.tensor(a, requires_grad=True)
+        module = lib.nn.TripletMarginWithDistanceLoss(**options)
+        loss = module(anchor, lib.tensor(p), lib.tensor(n))
+        loss.sum().backward()
+        results.append([loss.detach(), anchor.grad, repr(module).replace("torch", "")])
+    for x, y in zip(results[0][:2], results[1][:2]):
+        np.testing.assert_allclose(x.numpy(), y.numpy(), rtol=1e-10)
+    assert results[0][2].replace("minigrad", "") == results[1][2]
+
+
+@pytest.mark.parametrize("call", [
+    lambda lib: lib.nn.functional.multi_margin_loss(lib.ones(2, 3), lib.tensor([0, 3])),
+    lambda lib: lib.nn.functional.multi_margin_loss(lib.ones(2, 3), lib.tensor([0, 1]), p=3),
+    lambda lib: lib.nn.MultiMarginLoss(p=4),
+    lambda lib: lib.nn.functional.triplet_margin_with_distance_loss(
+        lib.ones(2, 3), lib.ones(2, 3), lib.ones(2, 3), margin=0.0),
+])
+def test_margin_losses_refuse_what_torch_refuses(call):
+    raised = []
+    for lib in (minigrad, torch):
+        with pytest.raises(Exception) as info:
+            call(lib)
+        raised.append(type(info.value))
+    assert raised[0] is raised[1]

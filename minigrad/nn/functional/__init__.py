@@ -41,6 +41,8 @@ from .losses import (binary_cross_entropy, binary_cross_entropy_with_logits,
                      smooth_l1_loss)
 from .margin_losses import (cosine_embedding_loss, hinge_embedding_loss, margin_ranking_loss,
                             multilabel_soft_margin_loss, soft_margin_loss, triplet_margin_loss)
+from .margin_losses import (multi_margin_loss, multilabel_margin_loss,
+                            triplet_margin_with_distance_loss)
 from .normalization import (batch_norm, group_norm, instance_norm, layer_norm,
                             local_response_norm, normalize, rms_norm)
 from .distance import cosine_similarity, pairwise_distance
@@ -77,4 +79,5 @@ __all__ = [
     "binary_cross_entropy", "binary_cross_entropy_with_logits", "kl_div", "poisson_nll_loss",
     "gaussian_nll_loss", "margin_ranking_loss", "hinge_embedding_loss", "soft_margin_loss",
     "multilabel_soft_margin_loss", "cosine_embedding_loss", "triplet_margin_loss",
+    "multi_margin_loss", "multilabel_margin_loss", "triplet_margin_with_distance_loss",
 ]

@@ -1,11 +1,14 @@
-"""Margin and embedding losses: ranking pairs, hinge and soft-margin classification,
-cosine and triplet embeddings. Each reduces with ``'mean'``, ``'sum'`` or ``'none'`` and
+"""Margin and embedding losses: ranking pairs, hinge and soft-margin classification
+(binary, multi-class and multi-label), cosine and triplet embeddings. Each reduces with ``'mean'``, ``'sum'`` or ``'none'`` and
 accepts PyTorch's deprecated ``size_average`` / ``reduce`` flags."""
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Callable
+
+import numpy as np
 
 from ... import ops
+from ...internal import array_of, wrap
 from ...ops.special import softplus
 from ...tensor import Tensor
 from .distance import pairwise_distance
@@ -92,3 +95,79 @@ def triplet_margin_loss(anchor: Tensor, positive: Tensor, negative: Tensor, marg
         to_negative = ops.minimum(to_negative, pairwise_distance(positive, negative, p, eps))
     losses = ops.relu(margin + to_positive - to_negative)
     return apply_reduction(losses, reduction, "triplet_margin_loss")
+
+
+def triplet_margin_with_distance_loss(anchor: Tensor, positive: Tensor, negative: Tensor, *,
+                                      distance_function: Callable | None = None,
+                                      margin: float = 1.0, swap: bool = False,
+                                      reduction: str = "mean") -> Tensor:
+    """`triplet_margin_loss` with any distance: ``distance_function(x, y)`` (default
+    `pairwise_distance`), which must return one distance per sample."""
+    if margin <= 0:
+        raise ValueError(f"triplet_margin_with_distance_loss: expected margin to be greater "
+                         f"than 0, got {margin} instead")
+    distance = pairwise_distance if distance_function is None else distance_function
+    to_positive, to_negative = distance(anchor, positive), distance(anchor, negative)
+    if swap:
+        to_negative = ops.minimum(to_negative, distance(positive, negative))
+    losses = ops.relu(margin + to_positive - to_negative)
+    return apply_reduction(losses, reduction, "triplet_margin_with_distance_loss")
+
+
+def multi_margin_loss(input: Tensor, target: Any, p: int = 1, margin: float = 1.0,
+                      weight: Tensor | None = None, size_average: bool | None = None,
+                      reduce: bool | None = None, reduction: str = "mean") -> Tensor:
+    """The multi-class hinge loss of scores ``input`` (N, C) or (C,) and class indices
+    ``target``: ``sum over i != y of max(0, margin - x[y] + x[i]) ** p / C``, each sample
+    weighted by ``weight[y]``; ``p`` is 1 or 2."""
+    reduction = legacy_reduction(size_average, reduce, reduction, "multi_margin_loss")
+    if p not in (1, 2):
+        raise ValueError("only p == 1 and p == 2 supported")
+    if weight is not None and weight.ndim != 1:
+        raise ValueError("weight must be one-dimensional")
+    scores = input if input.ndim == 2 else ops.reshape(input, (1, -1))
+    count, classes = scores.shape
+    labels = array_of(target).astype(np.int64).reshape(-1)
+    if labels.shape != (count,):
+        raise RuntimeError(f"multi_margin_loss: inconsistent target size: got "
+                           f"{tuple(target.shape)} for input of shape {tuple(input.shape)}")
+    if labels.size and (labels.min() < 0 or labels.max() >= classes):
+        raise RuntimeError("multi_margin_loss: target out of range")
+    rows = wrap(np.arange(count))
+    picked = scores[rows, wrap(labels)]
+    margins = ops.relu(margin - ops.unsqueeze(picked, 1) + scores)
+    margins = ops.where(wrap(np.arange(classes) == labels[:, None]), 0.0, margins)
+    if p == 2:
+        margins = margins * margins
+    if weight is not None:
+        margins = margins * ops.unsqueeze(weight[wrap(labels)], 1)
+    losses = ops.sum(margins, 1) / classes
+    if input.ndim < 2:
+        losses = ops.reshape(losses, ())
+    return apply_reduction(losses, reduction, "multi_margin_loss")
+
+
+def multilabel_margin_loss(input: Tensor, target: Any, size_average: bool | None = None,
+                           reduce: bool | None = None, reduction: str = "mean") -> Tensor:
+    """The multi-label hinge loss: each row of ``target`` lists a sample's classes (its
+    first -1 ends the list); every listed class ``j`` should score at least 1 above every
+    unlisted class ``i``: ``sum max(0, 1 - (x[j] - x[i])) / C``."""
+    reduction = legacy_reduction(size_average, reduce, reduction, "multilabel_margin_loss")
+    scores = input if input.ndim == 2 else ops.reshape(input, (1, -1))
+    labels = array_of(target).astype(np.int64).reshape(scores.shape) \
+        if array_of(target).size == scores.numel() else None
+    if labels is None:
+        raise RuntimeError(f"multilabel_margin_loss: inconsistent target size: "
+                           f"{tuple(target.shape)} for input of shape {tuple(input.shape)}")
+    classes = scores.shape[1]
+    if labels.size and (labels.min() < -1 or labels.max() >= classes):
+        raise RuntimeError("multilabel_margin_loss: target out of range")
+    listed = np.cumprod(labels != -1, axis=1).astype(bool)  # entries before the first -1
+    times = np.zeros(labels.shape, np.int64)  # how often each class is listed
+    np.add.at(times, (np.nonzero(listed)[0], labels[listed]), 1)
+    pairs = (times[:, :, None] * (times == 0)[:, None, :]).astype(input.dtype)
+    hinge = ops.relu(1 - ops.unsqueeze(scores, 2) + ops.unsqueeze(scores, 1))  # [n, j, i]
+    losses = ops.sum(hinge * wrap(pairs), (1, 2)) / classes
+    if input.ndim < 2:
+        losses = ops.reshape(losses, ())
+    return apply_reduction(losses, reduction, "multilabel_margin_loss")
