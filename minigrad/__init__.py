@@ -33,6 +33,7 @@ from .ops import (all, allclose, any, argsort, bmm, clone, cumsum, dot, eq, equa
                   nonzero, roll, sort, t, tile, topk, unflatten, unique)
 from .ops import ceil, floor, round, sign, trunc  # noqa: A004
 from .ops import select, unbind
+from .ops import unique_consecutive
 from .ops import (acos, acosh, addcdiv, addcmul, asin, asinh, atan, atan2, atanh, clamp_max,
                   clamp_min, cosh, deg2rad, erf, erfc, expm1, fmod, frac, heaviside, hypot,
                   lerp, log10, log1p, log2, logaddexp, logical_and, logical_not, logical_or,

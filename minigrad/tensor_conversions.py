@@ -98,6 +98,48 @@ class TensorConversions:
         """Always False: minigrad has no complex dtypes."""
         return False
 
+    def is_nonzero(self) -> bool:
+        """Whether the tensor's single element is non-zero."""
+        if self.numel() != 1:
+            raise RuntimeError(f"Boolean value of Tensor with "
+                               f"{'no values' if self.numel() == 0 else 'more than one value'} "
+                               f"is ambiguous")
+        return bool(self.item() != 0)
+
+    def is_same_size(self, other: "Tensor") -> bool:
+        """Whether ``other`` has this tensor's shape."""
+        return tuple(self.shape) == tuple(other.shape)
+
+    # minigrad's dtypes are all real: conjugation is the identity, as PyTorch's is on them.
+    def conj(self) -> "Tensor":
+        return self
+
+    conj_physical = resolve_conj = resolve_neg = conj
+
+    @property
+    def real(self) -> "Tensor":
+        return self
+
+    @property
+    def imag(self) -> "Tensor":
+        raise RuntimeError("imag is not implemented for tensors with non-complex dtypes.")
+
+    def is_conj(self) -> bool:
+        return False
+
+    is_neg = is_inference = is_shared = is_conj
+
+    def new(self, *args: Any) -> "Tensor":
+        """PyTorch's legacy constructor, in this tensor's dtype: ``x.new(2, 3)`` (or a Size)
+        is an uninitialised tensor of that shape, ``x.new(data)`` a tensor of the data,
+        ``x.new()`` an empty one."""
+        from . import creation
+        if not args:
+            return creation.empty(0, dtype=self.dtype)
+        if all(isinstance(a, int) for a in args) or type(args[0]).__name__ == "Size":
+            return creation.empty(*args, dtype=self.dtype)
+        return creation.tensor(args[0], dtype=self.dtype)
+
     def pin_memory(self) -> "Tensor":
         """Pinned memory is for copies to an accelerator, and minigrad has none: raises
         PyTorch's RuntimeError on such a machine."""

@@ -401,6 +401,14 @@ class TensorMethods(TensorInPlace, TensorMath, StructureMethods):
                return_counts: bool = False, dim: int | None = None) -> Any:
         return ops.unique(self, sorted, return_inverse, return_counts, dim)
 
+    def unique_consecutive(self, return_inverse: bool = False, return_counts: bool = False,
+                           dim: int | None = None) -> Any:
+        return ops.unique_consecutive(self, return_inverse, return_counts, dim)
+
+    def sum_to_size(self, *size: Any) -> "Tensor":
+        shape = tuple(size[0]) if len(size) == 1 and not isinstance(size[0], int) else size
+        return ops.sum_to(self, tuple(shape))
+
     def nonzero(self, *, as_tuple: bool = False) -> Any:
         return ops.nonzero(self, as_tuple=as_tuple)
 

@@ -515,3 +515,34 @@ def test_added_functions_match_torch(line):
         return space["out"]
 
     compare_programs(program, line, rtol=1e-6, atol=1e-7)
+
+
+FACTS = [  # one line each, run in both libraries; the results must agree
+    "L.tensor([3.]).is_nonzero()", "L.tensor([0.]).is_nonzero()",
+    "L.tensor([1., 2.]).is_nonzero()", "L.tensor([]).is_nonzero()",
+    "L.ones(2, 3).is_same_size(L.zeros(2, 3))", "L.ones(2, 3).is_same_size(L.zeros(3, 2))",
+    "L.ones(2).conj().tolist()", "L.ones(2).resolve_conj().tolist()", "L.ones(2).real.tolist()",
+    "L.ones(2).imag", "[L.ones(2).is_conj(), L.ones(2).is_neg(), L.ones(2).is_inference()]",
+    "L.tensor([1., 2.]).new((2, 3)).tolist()", "tuple(L.tensor([1., 2.]).new(2, 3).shape)",
+    "str(L.tensor([1, 2]).new([[1, 2]]).dtype)", "tuple(L.ones(2).new().shape)",
+    "L.ones(2, 3).sum_to_size(1, 3).tolist()", "L.ones(2, 3).sum_to_size((3,)).tolist()",
+    "L.ones(2, 3).sum_to_size(2, 2)",
+    "[t.tolist() for t in L.tensor([1, 1, 2, 2, 3, 1, 1, 2]).unique_consecutive("
+    "return_inverse=True, return_counts=True)]",
+    "[t.tolist() for t in L.unique_consecutive(L.tensor([[1, 1], [1, 1], [2, 3]]), dim=0, "
+    "return_counts=True)]",
+    "L.unique_consecutive(L.tensor([])).tolist()",
+    "L.ones(4).cumsum_(0).tolist()", "L.tensor([1., 2., 3.]).cumprod_(0).tolist()",
+]
+
+
+@pytest.mark.parametrize("code", FACTS)
+def test_small_tensor_facts_and_idioms_match_torch(code):
+    outcomes = []
+    for lib in (minigrad, torch):
+        try:
+            value = eval(code, {"L": lib})
+            outcomes.append(("ok", str(value).replace("minigrad.", "").replace("torch.", "")))
+        except Exception as error:  # noqa: BLE001  (the type is compared)
+            outcomes.append((type(error).__name__, ""))
+    assert outcomes[0] == outcomes[1]

@@ -22,7 +22,7 @@ from .logic import (all, allclose, any, eq, equal, ge, gt, isclose, isfinite, is
                     lt, masked_fill, ne, nonzero)
 from .logic import (isneginf, isposinf, logical_and, logical_not, logical_or, logical_xor,
                     nan_to_num)
-from .sorting import argsort, sort, topk, unique
+from .sorting import argsort, sort, topk, unique, unique_consecutive
 from .cumulative import cumsum
 from .layout import flip, repeat, roll, t, tile, unflatten
 from .rounding import ceil, floor, frac, round, sgn, sign, signbit, trunc

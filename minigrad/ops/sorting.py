@@ -81,6 +81,26 @@ def unique(input: Tensor, sorted: bool = True, return_inverse: bool = False,
     return out[0] if len(out) == 1 else tuple(out)
 
 
+def unique_consecutive(input: Tensor, return_inverse: bool = False,
+                       return_counts: bool = False, dim: int | None = None) -> Any:
+    """``input`` with each run of equal consecutive values (or slices along ``dim``)
+    kept once, in order; optionally where each element went and each run's length."""
+    array = array_of(input)
+    axis = None if dim is None else normalize_dim(dim, input.ndim, "unique_consecutive")
+    items = array.reshape(-1) if axis is None else np.moveaxis(array, axis, 0)
+    flat = items.reshape(len(items), int(np.prod(items.shape[1:], dtype=np.int64)))
+    starts = np.ones(len(items), bool)
+    starts[1:] = np.any(flat[1:] != flat[:-1], axis=1)
+    values = items[starts] if axis is None else np.moveaxis(items[starts], 0, axis)
+    out = [wrap(np.ascontiguousarray(values))]
+    if return_inverse:
+        shape = array.shape if axis is None else (len(items),)
+        out.append(wrap((np.cumsum(starts) - 1).reshape(shape).astype(np.int64)))
+    if return_counts:
+        out.append(wrap(np.diff(np.append(np.flatnonzero(starts), len(items))).astype(np.int64)))
+    return out[0] if len(out) == 1 else tuple(out)
+
+
 def searchsorted(sorted_sequence: Tensor, input: Any, *, out_int32: bool = False,
                  right: bool = False, side: str | None = None, sorter: Tensor | None = None
                  ) -> Tensor:
