@@ -178,7 +178,8 @@ def _run(roots: list, retain_graph: bool | None, create_graph: bool, targets: di
     order = _topological_order([edge[0] for edge, _ in roots])
     needed = None if targets is None else _needed(order, targets)
     captured: dict[int, Tensor] = {}
-    with set_grad_enabled(create_graph):
+    # As in forward (Function.apply): inf and nan as IEEE gives them, without NumPy warnings.
+    with set_grad_enabled(create_graph), np.errstate(all="ignore"):
         for node in order:
             grads = buffers.pop(node, None)
             if grads is None or (needed is not None and node not in needed):

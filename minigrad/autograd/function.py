@@ -223,8 +223,9 @@ class Function:
         ctx = Node(cls)
         needs = ctx.needs_input_grad = tuple(
             [isinstance(a, Tensor) and a._requires_grad for a in args])
-        raw = cls.forward(ctx, *[a._data if isinstance(a, Tensor) else a for a in args],
-                          **kwargs)
+        with np.errstate(all="ignore"):  # inf and nan as IEEE gives them, silently (PyTorch)
+            raw = cls.forward(ctx, *[a._data if isinstance(a, Tensor) else a for a in args],
+                              **kwargs)
         if True in needs and grad_mode.is_grad_enabled():
             out = _connect(ctx, args, kwargs, raw)
         elif isinstance(raw, tuple):

@@ -354,3 +354,15 @@ def test_which_gradients_stay_connected_follows_pytorch(name):
     assert (results[0][2] is None) == (results[1][2] is None)
     if results[0][2] is not None:
         np.testing.assert_allclose(results[0][2], results[1][2])
+
+
+def test_inf_and_nan_arise_silently_as_in_torch():
+    """NumPy warns on 0/0, inf - inf and log(0); PyTorch does not, and neither do minigrad's
+    forward and backward passes."""
+    import warnings
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        x = minigrad.tensor([0.0, 1.0, float("inf")], requires_grad=True)
+        y = (x / x + (x - x) + x.log() + x.sqrt()).sum()
+        y.backward()
+    assert np.isnan(y.item()) and np.isnan(x.grad.numpy()[0])
