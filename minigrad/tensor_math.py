@@ -276,6 +276,12 @@ class TensorMath:
                            lambda x, _: ops.addcdiv(x, tensor1, tensor2, value=value),
                            _wanting_grad(tensor1, tensor2))
 
+    def erfinv(self) -> "Tensor":
+        return ops.erfinv(self)
+
+    def erfinv_(self) -> "Tensor":
+        return ops.inplace(self, "erfinv_", lambda x, _: ops.erfinv(x), None)
+
     def exp2(self) -> "Tensor":
         return ops.exp2(self)
 

@@ -684,6 +684,7 @@ SPECS: dict[str, Spec] = {
     "softplus": Spec(unary(_special("softplus"), "softplus(x)",
                            st.floats(-30, 30, allow_nan=False))),
     "erfc": Spec(unary(_special("erfc"), "erfc(x)")),
+    "erfinv": Spec(unary(_special("erfinv"), "erfinv(x)", INSIDE_ONE)),
     # more unary math (minigrad/ops/unary_math.py)
     **{name: Spec(unary(_math(name), f"{name}(x)", elements))
        for name, elements in UNARY_MATH.items()},

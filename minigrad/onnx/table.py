@@ -46,6 +46,7 @@ NOT_EXPORTABLE: dict[str, str] = {
     "logaddexp": "no lowering yet (no single ONNX operator)",
     "xlogy": "no lowering yet (no single ONNX operator)",
     "exp2": "no lowering yet (Pow(2, x) would do)",
+    "erfinv": "no ONNX operator",
     "addcdiv": "no lowering yet (Div, Mul and Add would do)",
     "logaddexp2": "no lowering yet (no single ONNX operator)",
     "copysign": "no lowering yet (no single ONNX operator)",

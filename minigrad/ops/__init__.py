@@ -15,7 +15,7 @@ from .linalg import matmul
 from .inplace import inplace, setitem_
 from .conv import conv2d, fold, unfold
 from .pooling import adaptive_avg_pool2d, avg_pool2d, max_pool2d
-from .special import erf, erfc, softplus
+from .special import erf, erfc, erfinv, softplus
 from .linalg import bmm, dot, mm
 from .logic import (all, allclose, any, eq, equal, ge, gt, isclose, isfinite, isinf, isnan, le,
                     lt, masked_fill, ne, nonzero)

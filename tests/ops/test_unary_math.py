@@ -43,6 +43,7 @@ UNARY = {
     "atanh": (lambda L, x: L.atanh(x), (-0.9, 0.9)),
     "erf": (lambda L, x: L.erf(x), (-3, 3)),
     "erfc": (lambda L, x: x.erfc(), (-3, 6)),
+    "erfinv": (lambda L, x: L.erfinv(x), (-0.999999, 0.999999)),
     # near 0 the second derivative is a cancellation whose rounding depends on the order
     # the engine adds gradients in; x = 0 itself is among the special points
     "sinc": (lambda L, x: L.sinc(x), (0.05, 3)),
@@ -94,6 +95,7 @@ def test_dtypes_and_refusals_match_torch(name, make):
 
 
 FLOAT_RESULTS = ["log1p", "expm1", "exp2", "log2", "log10", "reciprocal", "rsqrt", "tan", "atan",
+                 "erfinv",
                  "asin", "acos", "sinh", "cosh", "asinh", "acosh", "atanh", "erf", "erfc",
                  "sinc", "logit", "deg2rad", "rad2deg", "frac", "arcsin", "arccos",
                  "arctan", "arcsinh", "arccosh", "arctanh", "sin", "cos"]
@@ -168,6 +170,15 @@ def test_erfc_keeps_its_digits_where_it_is_tiny():
     y, _ = grad_of(minigrad.erfc, [5.0, 10.0, 26.0, -30.0, 30.0])
     np.testing.assert_allclose(y, [1.5374597944280349e-12, 2.088487583762545e-45,
                                    5.663192408856143e-296, 2.0, 0.0], rtol=1e-13)
+
+
+def test_erfinv_inverts_erf_to_float64_accuracy_up_to_the_edges():
+    x = np.array([0.0, 1e-300, 1e-8, 0.3, 0.5, 0.9, 0.999, 1 - 1e-12, 1 - 2 ** -52])
+    y, _ = grad_of(minigrad.erfinv, np.concatenate([x, -x, [1.0, -1.0, 1.5, np.nan]]))
+    back = minigrad.erf(minigrad.tensor(y[:len(x)])).numpy()
+    np.testing.assert_allclose(back, x, rtol=4e-16, atol=0)
+    np.testing.assert_array_equal(y[len(x):2 * len(x)], -y[:len(x)])
+    np.testing.assert_array_equal(y[-4:], [np.inf, -np.inf, np.nan, np.nan])
 
 
 def test_frac_has_the_sign_of_the_input_and_gradient_one():
