@@ -18,6 +18,7 @@ from .random import (Generator, get_rng_state, initial_seed, manual_seed, seed,
 from .sampling import bernoulli, multinomial, normal
 from .serialization import load, save
 from . import data, nn, optim, testing, utils, viz
+from . import special  # torch.special's names
 from . import onnx, safetensors  # optional extras: their packages load on first use
 from .ops import (abs, amax, amin, argmax, argmin, cat, chunk, clamp, cos, exp, flatten,
                   gather, log, log_softmax, logsumexp, matmul, max, maximum, mean, min,

@@ -60,6 +60,9 @@ UNARY = {
     "fix": (lambda L, x: x.fix(), (-3, 3)),
     "nan_to_num": (lambda L, x: L.nan_to_num(x, nan=1.5, posinf=7.0), (-3, 3)),
     "nan_to_num defaults": (lambda L, x: x.nan_to_num(), (-3, 3)),
+    "special.expit": (lambda L, x: L.special.expit(x), (-3, 3)),
+    "special.ndtr": (lambda L, x: L.special.ndtr(x), (-6, 6)),
+    "special.xlogy": (lambda L, x: L.special.xlogy(x, x * x + 0.5), (-3, 3)),
 }
 
 SPECIAL = [0.0, -0.0, 1.0, -1.0, 0.5, -2.5, 0.1, 0.9, math.inf, -math.inf, math.nan]
