@@ -1,8 +1,8 @@
 """``minigrad.special``: PyTorch's ``torch.special`` names for the special functions that
 minigrad has (``import minigrad as torch`` then finds ``torch.special.expit``, ...).
 
-Each is the function of ``minigrad.ops`` of the same meaning; ``expit`` is ``sigmoid``
-and ``ndtr`` (the standard normal distribution function) is built from ``erfc``.
+Each is the function of ``minigrad.ops`` of the same meaning; ``expit`` is ``sigmoid``,
+``gammaln`` is ``lgamma``, ``psi`` is ``digamma``, and ``ndtr`` (the standard normal distribution function) is built from ``erfc``.
 """
 from __future__ import annotations
 
@@ -10,11 +10,13 @@ import math
 
 from .ops import (erf, erfc, erfinv, exp2, expm1, log1p, log_softmax, logit, logsumexp,
                   round, sinc, softmax, xlogy)
-from .ops import sigmoid as expit
+from .ops import digamma, polygamma
+from .ops import digamma as psi, lgamma as gammaln, sigmoid as expit
 from .tensor import Tensor
 
-__all__ = ["erf", "erfc", "erfinv", "exp2", "expit", "expm1", "log1p", "log_softmax",
-           "logit", "logsumexp", "ndtr", "round", "sinc", "softmax", "xlogy"]
+__all__ = ["digamma", "erf", "erfc", "erfinv", "exp2", "expit", "expm1", "gammaln", "log1p",
+           "log_softmax", "logit", "logsumexp", "ndtr", "polygamma", "psi", "round", "sinc",
+           "softmax", "xlogy"]
 
 
 def ndtr(input: Tensor) -> Tensor:

@@ -276,6 +276,24 @@ class TensorMath:
                            lambda x, _: ops.addcdiv(x, tensor1, tensor2, value=value),
                            _wanting_grad(tensor1, tensor2))
 
+    def lgamma(self) -> "Tensor":
+        return ops.lgamma(self)
+
+    def lgamma_(self) -> "Tensor":
+        return ops.inplace(self, "lgamma_", lambda x, _: ops.lgamma(x), None)
+
+    def digamma(self) -> "Tensor":
+        return ops.digamma(self)
+
+    def digamma_(self) -> "Tensor":
+        return ops.inplace(self, "digamma_", lambda x, _: ops.digamma(x), None)
+
+    def polygamma(self, n: int) -> "Tensor":
+        return ops.polygamma(n, self)
+
+    def polygamma_(self, n: int) -> "Tensor":
+        return ops.inplace(self, "polygamma_", lambda x, _: ops.polygamma(n, x), None)
+
     def erfinv(self) -> "Tensor":
         return ops.erfinv(self)
 

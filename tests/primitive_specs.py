@@ -627,6 +627,13 @@ def addcdiv_cases(draw) -> Case:
                 f"addcdiv {sx} {s1} {s2} value={value}")
 
 
+@st.composite
+def polygamma_cases(draw) -> Case:
+    n = draw(st.sampled_from([0, 1, 2]))
+    x = draw(values(small_shapes(), POSITIVE))
+    return Case(lambda x: minigrad.polygamma(n, x), (leaf(x),), f"polygamma({n}, x)")
+
+
 # --- the table -----------------------------------------------------------------------------
 SPECS: dict[str, Spec] = {
     # elementwise arithmetic (broadcasting pairs)
@@ -700,6 +707,9 @@ SPECS: dict[str, Spec] = {
     "xlogy": Spec(binary(_math("xlogy"), "xlogy", ANY, POSITIVE)),
     "fmod": Spec(fmod_cases()),
     "addcdiv": Spec(addcdiv_cases()),
+    # the gamma family (minigrad/ops/gamma.py), away from the poles at 0, -1, ...
+    "lgamma": Spec(unary(_math("lgamma"), "lgamma(x)", POSITIVE)),
+    "polygamma": Spec(polygamma_cases()),
     # losses that need PyTorch's clamped gradient (minigrad/ops/loss.py)
     "binary_cross_entropy": Spec(binary_cross_entropy_cases()),
     # convolution and pooling

@@ -47,6 +47,8 @@ NOT_EXPORTABLE: dict[str, str] = {
     "xlogy": "no lowering yet (no single ONNX operator)",
     "exp2": "no lowering yet (Pow(2, x) would do)",
     "erfinv": "no ONNX operator",
+    "lgamma": "no ONNX operator",
+    "polygamma": "no ONNX operator (digamma and its derivatives)",
     "addcdiv": "no lowering yet (Div, Mul and Add would do)",
     "logaddexp2": "no lowering yet (no single ONNX operator)",
     "copysign": "no lowering yet (no single ONNX operator)",

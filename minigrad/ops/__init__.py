@@ -16,6 +16,7 @@ from .inplace import inplace, setitem_
 from .conv import conv2d, fold, unfold
 from .pooling import adaptive_avg_pool2d, avg_pool2d, max_pool2d
 from .special import erf, erfc, erfinv, softplus
+from .gamma import digamma, lgamma, polygamma
 from .linalg import bmm, dot, mm
 from .logic import (all, allclose, any, eq, equal, ge, gt, isclose, isfinite, isinf, isnan, le,
                     lt, masked_fill, ne, nonzero)

@@ -61,6 +61,11 @@ UNARY = {
     "nan_to_num": (lambda L, x: L.nan_to_num(x, nan=1.5, posinf=7.0), (-3, 3)),
     "nan_to_num defaults": (lambda L, x: x.nan_to_num(), (-3, 3)),
     "special.expit": (lambda L, x: L.special.expit(x), (-3, 3)),
+    "lgamma": (lambda L, x: L.lgamma(x), (-4.5, 6)),
+    "special.gammaln": (lambda L, x: L.special.gammaln(x), (0.1, 30)),
+    "digamma": (lambda L, x: x.digamma(), (-4.5, 6)),
+    "polygamma 1": (lambda L, x: L.polygamma(1, x), (-4.5, 6)),
+    "polygamma 2": (lambda L, x: x.polygamma(2), (0.2, 40)),
     "special.ndtr": (lambda L, x: L.special.ndtr(x), (-6, 6)),
     "special.xlogy": (lambda L, x: L.special.xlogy(x, x * x + 0.5), (-3, 3)),
 }
@@ -98,7 +103,7 @@ def test_dtypes_and_refusals_match_torch(name, make):
 
 
 FLOAT_RESULTS = ["log1p", "expm1", "exp2", "log2", "log10", "reciprocal", "rsqrt", "tan", "atan",
-                 "erfinv",
+                 "erfinv", "lgamma", "digamma",
                  "asin", "acos", "sinh", "cosh", "asinh", "acosh", "atanh", "erf", "erfc",
                  "sinc", "logit", "deg2rad", "rad2deg", "frac", "arcsin", "arccos",
                  "arctan", "arcsinh", "arccosh", "arctanh", "sin", "cos"]
@@ -182,6 +187,20 @@ def test_erfinv_inverts_erf_to_float64_accuracy_up_to_the_edges():
     np.testing.assert_allclose(back, x, rtol=4e-16, atol=0)
     np.testing.assert_array_equal(y[len(x):2 * len(x)], -y[:len(x)])
     np.testing.assert_array_equal(y[-4:], [np.inf, -np.inf, np.nan, np.nan])
+
+
+def test_the_gamma_family_at_its_poles_and_known_values():
+    y, g = grad_of(minigrad.lgamma, [0.0, -1.0, 1.0, 2.0, 0.5, np.inf])
+    np.testing.assert_allclose(y, [np.inf, np.inf, 0.0, 0.0, 0.5 * math.log(math.pi), np.inf])
+    euler = 0.5772156649015329
+    np.testing.assert_allclose(g[2:5], [-euler, 1 - euler, -euler - 2 * math.log(2)],
+                               rtol=1e-14)
+    d = minigrad.digamma(minigrad.tensor([0.0, -2.0, 1.0], dtype=minigrad.float64))
+    np.testing.assert_allclose(d.numpy(), [-np.inf, np.nan, -euler], rtol=1e-15)
+    t = minigrad.polygamma(1, minigrad.tensor([1.0, 0.5], dtype=minigrad.float64))
+    np.testing.assert_allclose(t.numpy(), [math.pi ** 2 / 6, math.pi ** 2 / 2], rtol=1e-15)
+    with pytest.raises(RuntimeError, match="negative n"):
+        minigrad.polygamma(-1, t)
 
 
 def test_frac_has_the_sign_of_the_input_and_gradient_one():
