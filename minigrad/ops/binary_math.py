@@ -298,9 +298,12 @@ def lerp(input: Tensor, end: Tensor, weight: Any) -> Tensor:
 
     As in PyTorch, ``input + weight * diff`` is used where ``|weight| < 0.5`` and
     ``end - diff * (1 - weight)`` elsewhere, so that ``weight = 1`` gives ``end`` exactly.
-    ``input`` and ``end`` (and a tensor ``weight``) must be float tensors of one dtype.
+    ``input`` and ``end`` (and a ``weight`` tensor with dimensions) must be float tensors
+    of one dtype; a 0-d ``weight`` may have any dtype, as a number.
     """
     _tensors("lerp", input, end, "end")
+    if isinstance(weight, Tensor) and weight.ndim == 0:  # any dtype, as a number would be
+        weight = as_tensor(weight, "lerp", input.dtype)
     for name, value in (("end", end), ("weight", weight)):
         if isinstance(value, Tensor) and value.dtype != input.dtype:
             raise RuntimeError(f"lerp: expected dtype {input.dtype} for `{name}` but got "

@@ -76,10 +76,15 @@ def polygamma_array(n: int, x: np.ndarray) -> np.ndarray:
         z = np.where(reflect, 1.0 - a, a)
         shifted, removed = _shift_up(z, n)
         out = _asymptotic(shifted, n) - removed
+        # the reflection terms in x's own precision, as PyTorch computes them: near (and
+        # at) the negative integers sin(pi x) is a rounding error of that precision
+        work = np.promote_types(x.dtype, np.float32)
+        pi, w = work.type(math.pi), a.astype(work)
         if n == 0:
-            out = np.where(reflect, out - math.pi / np.tan(math.pi * a), out)
+            out = np.where(reflect, out - (pi / np.tan(pi * w)).astype(np.float64), out)
         elif n == 1:
-            out = np.where(reflect, math.pi ** 2 / np.sin(math.pi * a) ** 2 - out, out)
+            s = np.sin(pi * w)
+            out = np.where(reflect, (pi * pi / (s * s)).astype(np.float64) - out, out)
         if n >= 2:
             out = np.where(a < -_MAX_SHIFT, np.nan, out)
         pole = (a <= 0) & (a == np.floor(a))

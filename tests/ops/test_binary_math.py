@@ -69,6 +69,23 @@ def test_values_and_two_derivatives_match_torch(name, data):
 
 
 @needs_torch
+@needs_torch
+@pytest.mark.parametrize("name", sorted(BINARY))
+def test_float32_values_and_gradients_match_torch(name):
+    call, (xlo, xhi), (ylo, yhi) = BINARY[name]
+    a = np.linspace(xlo, xhi, 12, dtype=np.float32).reshape(3, 4)
+    b = np.linspace(yhi, ylo, 4, dtype=np.float32)
+
+    def program(L):
+        x, y = L.tensor(a, requires_grad=True), L.tensor(b, requires_grad=True)
+        z = call(L, x, y)
+        if not z.requires_grad:
+            return z
+        grads = L.autograd.grad(z.sum(), (x, y), allow_unused=True)
+        return (z,) + tuple(g if g is None else g + L.zeros_like(g) for g in grads)
+    compare(program, name, rtol=2e-5, atol=1e-5)
+
+
 # clamp with a NaN bound: PyTorch gives NaN and no gradient, minigrad's clamp the input
 @pytest.mark.parametrize("name", sorted(set(BINARY) - {"lerp tensor weight", "clamp_min",
                                                        "clamp_max"}))
@@ -236,6 +253,11 @@ def test_heaviside_takes_values_at_zero_and_zero_at_nan():
 def test_the_refusals_are_pytorchs():
     both_raise(lambda L: L.lerp(L.ones(2), L.ones(2, dtype=L.float64), 0.5), RuntimeError,
                "lerp")
+    both_raise(lambda L: L.lerp(L.ones(2), L.ones(2), L.ones(2, dtype=L.float64)),
+               RuntimeError, "lerp")
+    compare(lambda L: L.lerp(L.ones(2), L.zeros(2), L.tensor(1)), "lerp, 0-d int weight")
+    compare(lambda L: L.lerp(L.ones(2), L.zeros(2), L.tensor(0.25, dtype=L.float64)),
+            "lerp, 0-d float64 weight")
     both_raise(lambda L: L.lerp(L.tensor([1, 2]), L.tensor([1, 2]), 0.5),
                NotImplementedError, "lerp")
     both_raise(lambda L: L.addcdiv(L.ones(2), L.tensor([1, 2]), L.tensor([1, 2])),

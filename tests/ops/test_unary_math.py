@@ -92,6 +92,20 @@ def test_special_points_match_torch(name):
 
 @needs_torch
 @pytest.mark.parametrize("name", sorted(UNARY))
+def test_float32_values_and_gradients_match_torch(name):
+    call, (lo, hi) = UNARY[name]
+    values = np.linspace(lo, hi, 13, dtype=np.float32)
+
+    def program(L):
+        x = L.tensor(values, requires_grad=True)
+        y = call(L, x)
+        (g,) = L.autograd.grad(y.sum(), x)
+        return y, g + L.zeros_like(g)  # PyTorch's zero gradients may be ZeroTensors
+    compare(program, name, rtol=2e-5, atol=1e-6)
+
+
+@needs_torch
+@pytest.mark.parametrize("name", sorted(UNARY))
 @pytest.mark.parametrize("make", ["int tensor", "bool tensor", "float32 tensor", "number"])
 def test_dtypes_and_refusals_match_torch(name, make):
     call, _ = UNARY[name]
