@@ -2,7 +2,8 @@
 minigrad has (``import minigrad as torch`` then finds ``torch.special.expit``, ...).
 
 Each is the function of ``minigrad.ops`` of the same meaning; ``expit`` is ``sigmoid``,
-``gammaln`` is ``lgamma``, ``psi`` is ``digamma``, and ``ndtr`` (the standard normal distribution function) is built from ``erfc``.
+``gammaln`` is ``lgamma``, ``psi`` is ``digamma``, ``multigammaln`` is ``mvlgamma``, and
+``ndtr`` (the standard normal distribution function) is built from ``erfc``.
 """
 from __future__ import annotations
 
@@ -10,13 +11,14 @@ import math
 
 from .ops import (erf, erfc, erfinv, exp2, expm1, log1p, log_softmax, logit, logsumexp,
                   round, sinc, softmax, xlogy)
-from .ops import digamma, polygamma
-from .ops import digamma as psi, lgamma as gammaln, sigmoid as expit
+from .ops import digamma, entr, polygamma, xlog1py
+from .ops import digamma as psi, lgamma as gammaln, mvlgamma as multigammaln
+from .ops import sigmoid as expit
 from .tensor import Tensor
 
-__all__ = ["digamma", "erf", "erfc", "erfinv", "exp2", "expit", "expm1", "gammaln", "log1p",
-           "log_softmax", "logit", "logsumexp", "ndtr", "polygamma", "psi", "round", "sinc",
-           "softmax", "xlogy"]
+__all__ = ["digamma", "entr", "erf", "erfc", "erfinv", "exp2", "expit", "expm1", "gammaln",
+           "log1p", "log_softmax", "logit", "logsumexp", "multigammaln", "ndtr", "polygamma",
+           "psi", "round", "sinc", "softmax", "xlog1py", "xlogy"]
 
 
 def ndtr(input: Tensor) -> Tensor:

@@ -294,6 +294,33 @@ class TensorMath:
     def polygamma_(self, n: int) -> "Tensor":
         return ops.inplace(self, "polygamma_", lambda x, _: ops.polygamma(n, x), None)
 
+    def mvlgamma(self, p: int) -> "Tensor":
+        return ops.mvlgamma(self, p)
+
+    def mvlgamma_(self, p: int) -> "Tensor":
+        return ops.inplace(self, "mvlgamma_", lambda x, _: ops.mvlgamma(x, p), None)
+
+    def isreal(self) -> "Tensor":
+        return ops.isreal(self)
+
+    def ldexp(self, other: "Tensor") -> "Tensor":
+        return ops.ldexp(self, other)
+
+    def ldexp_(self, other: "Tensor") -> "Tensor":
+        return ops.inplace(self, "ldexp_", ops.ldexp, other)
+
+    def gcd(self, other: "Tensor") -> "Tensor":
+        return ops.gcd(self, other)
+
+    def gcd_(self, other: "Tensor") -> "Tensor":
+        return ops.inplace(self, "gcd_", ops.gcd, other)
+
+    def lcm(self, other: "Tensor") -> "Tensor":
+        return ops.lcm(self, other)
+
+    def lcm_(self, other: "Tensor") -> "Tensor":
+        return ops.inplace(self, "lcm_", ops.lcm, other)
+
     def erfinv(self) -> "Tensor":
         return ops.erfinv(self)
 

@@ -599,6 +599,12 @@ def _math(name: str, **kwargs: Any) -> Callable:
     return call
 
 
+def _special_namespace(name: str) -> Callable:
+    def call(*inputs: Tensor) -> Tensor:
+        return getattr(minigrad.special, name)(*inputs)
+    return call
+
+
 @st.composite
 def logit_cases(draw) -> Case:
     """Without eps, or with an eps whose clamp is active for no drawn value (< 0.05)."""
@@ -705,6 +711,8 @@ SPECS: dict[str, Spec] = {
     "fmax": Spec(binary_distinct(_math("fmax"), "fmax")),
     "fmin": Spec(binary_distinct(_math("fmin"), "fmin")),
     "xlogy": Spec(binary(_math("xlogy"), "xlogy", ANY, POSITIVE)),
+    "xlog1py": Spec(binary(_special_namespace("xlog1py"), "xlog1py", ANY, POSITIVE)),
+    "entr": Spec(unary(_special_namespace("entr"), "entr(x)", POSITIVE)),
     "fmod": Spec(fmod_cases()),
     "addcdiv": Spec(addcdiv_cases()),
     # the gamma family (minigrad/ops/gamma.py), away from the poles at 0, -1, ...

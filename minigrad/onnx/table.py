@@ -43,6 +43,8 @@ NOT_EXPORTABLE: dict[str, str] = {
     "logaddexp": "no lowering yet (no single ONNX operator)",
     "xlogy": "no lowering yet (no single ONNX operator)",
     "erfinv": "no ONNX operator",
+    "entr": "no lowering yet (no single ONNX operator)",
+    "xlog1py": "no lowering yet (no single ONNX operator)",
     "lgamma": "no ONNX operator",
     "polygamma": "no ONNX operator (digamma and its derivatives)",
     "addcdiv": "no lowering yet (Div, Mul and Add would do)",

@@ -1,11 +1,11 @@
 """The gamma family: ``lgamma``, ``digamma`` and ``polygamma``, each the derivative of the
-one before, as primitives.
+one before, as primitives, and ``mvlgamma`` built on ``lgamma``.
 
 ``lgamma`` is the C library's (through ``math.lgamma``, as PyTorch's), with +inf at the
 poles 0, -1, -2, ... ``polygamma(n, x)``, the n-th derivative of ``digamma``, moves x up
 by its recurrence until an asymptotic series is accurate to float64 rounding; ``digamma``
-and trigamma (n = 0, 1) reflect negative x first, as PyTorch does. Each gradient is the next member of the family, so
-derivatives of any order exist.
+and trigamma (n = 0, 1) reflect negative x first, as PyTorch does. Each gradient is the
+next member of the family, so derivatives of any order exist.
 """
 from __future__ import annotations
 
@@ -14,8 +14,10 @@ import math
 import numpy as np
 
 from ..autograd.function import Function, register
+from ..internal import wrap
 from ..tensor import Tensor
 from ._util import float_input
+from .movement import unsqueeze
 from .pointwise import Pointwise
 
 # the Bernoulli numbers B_2k, k = 1..10: digamma(x) ~ log x - 1/(2x) - sum B_2k / (2k x^2k)
@@ -132,6 +134,20 @@ def digamma(input: Tensor) -> Tensor:
     """The logarithmic derivative of gamma, ``gamma'(x) / gamma(x)``: -inf at 0, NaN at
     the negative integers, as in PyTorch."""
     return Polygamma.apply(float_input("digamma", input), 0)
+
+
+def mvlgamma(input: Tensor, p: int) -> Tensor:
+    """The multivariate log-gamma function of dimension ``p``:
+    ``p (p - 1) / 4 log(pi) + sum_j lgamma(input - j / 2)``, j = 0 .. p - 1 (finite where
+    every element is greater than ``(p - 1) / 2``)."""
+    if isinstance(input, Tensor) and input.dtype == np.bool_:
+        raise RuntimeError("mvlgamma: The input tensor may not be a boolean tensor.")
+    if p < 1:
+        raise RuntimeError("mvlgamma: p has to be greater than or equal to 1")
+    x = float_input("mvlgamma", input)
+    # PyTorch's order: the offsets -(p - 1) / 2, ..., -1/2, 0, each plus x
+    offsets = wrap(np.arange(-p * 0.5 + 0.5, 0.5, 0.5).astype(x.dtype))
+    return lgamma(offsets + unsqueeze(x, -1)).sum(-1) + p * (p - 1) / 4 * math.log(math.pi)
 
 
 def polygamma(n: int, input: Tensor) -> Tensor:

@@ -169,6 +169,21 @@ class Atanh(Pointwise):
     rules = (lambda g, x, y, z: g / (1 - x * x),)
 
 
+def _entr_array(x: np.ndarray) -> np.ndarray:
+    """-x log(x): 0 at 0, -inf below 0, NaN at NaN."""
+    out = -x * np.log(x)
+    return np.where(x == 0, np.zeros((), out.dtype), np.where(x < 0, -np.inf, out))
+
+
+@register("entr")
+class Entr(Pointwise):
+    """z = -x log(x), the entropy term (0 at 0, -inf below 0).  dz/dx = -(1 + log(x))."""
+
+    compute = staticmethod(_entr_array)
+    saves = "x"
+    rules = (lambda g, x, y, z: g * -(1 + elementwise.log(x)),)
+
+
 def _sinc_rule(g: Tensor, x: Tensor, y: None, z: None) -> Tensor:
     """PyTorch's g (pi x cos(pi x) - sin(pi x)) / (x x pi), 0 where x x pi is 0 (x = 0,
     or so small that x**2 underflows), in PyTorch's order of operations."""
@@ -311,6 +326,12 @@ def logit(input: Tensor, eps: float | None = None) -> Tensor:
         where the clamp is active.
     """
     return Logit.apply(float_input("logit", input), None if eps is None else float(eps))
+
+
+def entr(input: Tensor) -> Tensor:
+    """``-input * log(input)``, elementwise entropy (``torch.special.entr``): 0 at 0,
+    -inf below 0."""
+    return Entr.apply(float_input("entr", input))
 
 
 def deg2rad(input: Tensor) -> Tensor:
