@@ -34,7 +34,7 @@ from .ops import (acos, acosh, addcdiv, addcmul, asin, asinh, atan, atan2, atanh
                   lerp, log10, log1p, log2, logaddexp, logical_and, logical_not, logical_or,
                   logical_xor, logit, nan_to_num, neg, rad2deg, reciprocal, rsqrt, sgn,
                   signbit, sinc, sinh, tan, xlogy)
-from .ops import digamma, gcd, isreal, lcm, ldexp, lgamma, mvlgamma, polygamma
+from .ops import digamma, gcd, isreal, lcm, ldexp, lgamma, mvlgamma, nextafter, polygamma
 from .ops import (bitwise_and, bitwise_not, bitwise_or, bitwise_xor, copysign, erfinv, exp2,
                   float_power, fmax, fmin, isneginf, isposinf, logaddexp2, positive)
 from .ops import neg as negative  # PyTorch's aliases of the math functions
@@ -45,6 +45,10 @@ from .ops import clamp as clip  # PyTorch's alias of clamp
 from .ops.arithmetic import (add, div, floor_divide, mul, pow, remainder, square, sub,
                              true_divide)
 from .ops import cat as concat, cat as concatenate  # PyTorch's aliases of cat
+from .ops.arithmetic import rsub
+from .ops.arithmetic import div as divide, mul as multiply, sub as subtract  # aliases
+from .ops import (ge as greater_equal, gt as greater, le as less_equal, lt as less,
+                  ne as not_equal)
 
 float32 = np.dtype(np.float32)
 float64 = np.dtype(np.float64)

@@ -30,6 +30,6 @@ from .unary_math import (acos, acosh, asin, asinh, atan, atanh, cosh, deg2rad, e
                          log10, log1p, log2, logit, rad2deg, reciprocal, rsqrt, sinc, sinh, tan,
                          entr)
 from .binary_math import (addcdiv, addcmul, atan2, copysign, float_power, fmax, fmin, fmod,
-                          gcd, heaviside, hypot, lcm, ldexp, lerp, logaddexp, logaddexp2, xlog1py,
+                          gcd, heaviside, hypot, lcm, ldexp, nextafter, lerp, logaddexp, logaddexp2, xlog1py,
                           xlogy)
 from . import arithmetic

@@ -1,7 +1,7 @@
 """Binary math with PyTorch's names: ``atan2``, ``hypot``, ``logaddexp``, ``logaddexp2``,
 ``xlogy``, ``xlog1py``, ``fmod``, ``copysign``, ``fmax`` and ``fmin`` as primitives;
-``addcdiv`` (a primitive, for PyTorch's gradient formulas); ``heaviside``, ``gcd`` and
-``lcm`` (no gradient); and ``ldexp``, ``float_power``, ``lerp`` and ``addcmul``, built from
+``addcdiv`` (a primitive, for PyTorch's gradient formulas); ``heaviside``, ``nextafter``,
+``gcd`` and ``lcm`` (no gradient); and ``ldexp``, ``float_power``, ``lerp`` and ``addcmul``, built from
 the arithmetic primitives.
 
 The operands broadcast and promote as in PyTorch. Which operands may be numbers, and which
@@ -311,6 +311,17 @@ def _integers(op: str, ufunc: np.ufunc, input: Tensor, other: Tensor) -> Tensor:
         raise NotImplementedError(f"{op}: not implemented for {a.dtype} tensors")
     broadcast_shape(op, a.shape, b.shape)
     return wrap(ufunc(array_of(a), array_of(b)))
+
+
+def nextafter(input: Tensor, other: Tensor) -> Tensor:
+    """The next float after ``input`` in the direction of ``other``, in their dtype (no
+    gradient: PyTorch's has none either)."""
+    _tensors("nextafter", input, other)
+    a, b = operands("nextafter", input, other)
+    if a.dtype.kind != "f":
+        raise NotImplementedError(f"nextafter: not implemented for {a.dtype} tensors")
+    broadcast_shape("nextafter", a.shape, b.shape)
+    return wrap(np.nextafter(array_of(a), array_of(b)))
 
 
 def gcd(input: Tensor, other: Tensor) -> Tensor:

@@ -161,6 +161,56 @@ def test_in_place_forms_match_torch(name, grad):
     compare(program, name)
 
 
+# PyTorch's other names, in-place comparisons and the remaining in-place operators
+PROGRAMS = {
+    "multiply": lambda L, x, y: (L.multiply(x, y), x.multiply(2)),
+    # (a rounded division requires grad in PyTorch, whose gradient is 0, not in minigrad)
+    "divide": lambda L, x, y: (L.divide(x, y),
+                               x.detach().divide(y.detach(), rounding_mode="floor")),
+    "subtract": lambda L, x, y: (L.subtract(x, y, alpha=2), x.subtract(y)),
+    "rsub": lambda L, x, y: (L.rsub(x, y), L.rsub(x, 3, alpha=0.5)),
+    "comparisons": lambda L, x, y: (L.greater(x, y), L.greater_equal(x, y), L.less(x, y),
+                                    L.less_equal(x, 1), L.not_equal(x, y), x.greater(y),
+                                    x.less_equal(y), x.not_equal(1)),
+    "in-place comparisons": lambda L, x, y: (x.clone().eq_(y), x.clone().ne_(1),
+                                             x.clone().lt_(y), x.clone().le_(y),
+                                             x.clone().gt_(y), x.clone().ge_(2)),
+    "in-place long names": lambda L, x, y: (x.clone().multiply_(y), x.clone().divide_(y),
+                                            x.clone().subtract_(y, alpha=2)),
+    "operators": lambda L, x, y: _operators(x, y),
+    "bool operators": lambda L, x, y: _bool_operators(x > 1, y > 1),
+    "nextafter": lambda L, x, y: (L.nextafter(x, y) - x, x.nextafter(y - 10) - x),
+}
+
+
+def _operators(x, y):
+    a, b, c = x.clone(), x.clone(), x.clone()
+    a **= 2
+    b //= y
+    c %= y
+    return a, b, c
+
+
+def _bool_operators(m, n):
+    a, b, c = m.clone(), m.clone(), m.clone()
+    a &= n
+    b |= n
+    c ^= n
+    return a, b, c, True & n, False | n, True ^ n
+
+
+@needs_torch
+@pytest.mark.parametrize("name", sorted(PROGRAMS))
+def test_other_names_and_operators_match_torch(name):
+    def program(L):
+        x = f64(L, [0.5, 1.0, 2.5, -3.0], requires_grad=True)
+        y = f64(L, [2.0, 1.0, -0.5, 4.0], requires_grad=True)
+        if name.startswith(("in-place", "operators", "bool")):
+            x, y = x.detach(), y.detach()
+        return PROGRAMS[name](L, x, y)
+    compare(program, name)
+
+
 # --- exact values at special points, without PyTorch ------------------------------------------
 def grads(f, a, b):
     x = minigrad.tensor(np.array(a, dtype=np.float64), requires_grad=True)
