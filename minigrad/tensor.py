@@ -423,6 +423,6 @@ class Tensor(TensorMethods):
 
 
 from .autograd import engine, hooks, views  # noqa: E402  (the engine builds on Tensor)
-from . import ops, tensor_math, tensor_methods  # noqa: E402  (the primitives build on Tensor)
+from . import ops, tensor_math, tensor_methods, tensor_names  # noqa: E402  (ops build on Tensor)
 
-tensor_methods.ops = tensor_math.ops = ops
+tensor_methods.ops = tensor_math.ops = tensor_names.ops = ops

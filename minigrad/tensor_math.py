@@ -13,6 +13,8 @@ from typing import Any
 
 import numpy as np
 
+from .tensor_names import TensorNames
+
 # Set by tensor.py once the primitives can be imported, as for tensor_methods.py.
 ops: Any = None
 
@@ -23,7 +25,7 @@ def _wanting_grad(*others: Any) -> Any:
     return next((o for o in others if getattr(o, "requires_grad", False)), others[0])
 
 
-class TensorMath:
+class TensorMath(TensorNames):
     """Elementwise math methods of `Tensor`, and their in-place forms."""
 
     __slots__ = ()
@@ -415,118 +417,11 @@ class TensorMath:
     def copysign_(self, other: Any) -> "Tensor":
         return ops.inplace(self, "copysign_", ops.copysign, other)
 
-    def bitwise_and(self, other: Any) -> "Tensor":
-        return ops.bitwise_and(self, other)
-
-    def bitwise_and_(self, other: Any) -> "Tensor":
-        return ops.inplace(self, "bitwise_and_", ops.bitwise_and, other)
-
-    def bitwise_or(self, other: Any) -> "Tensor":
-        return ops.bitwise_or(self, other)
-
-    def bitwise_or_(self, other: Any) -> "Tensor":
-        return ops.inplace(self, "bitwise_or_", ops.bitwise_or, other)
-
-    def bitwise_xor(self, other: Any) -> "Tensor":
-        return ops.bitwise_xor(self, other)
-
-    def bitwise_xor_(self, other: Any) -> "Tensor":
-        return ops.inplace(self, "bitwise_xor_", ops.bitwise_xor, other)
-
-    def bitwise_not(self) -> "Tensor":
-        return ops.bitwise_not(self)
-
-    def bitwise_not_(self) -> "Tensor":
-        return ops.inplace(self, "bitwise_not_", lambda x, _: ops.bitwise_not(x), None)
-
     def nextafter(self, other: "Tensor") -> "Tensor":
         return ops.nextafter(self, other)
 
     def nextafter_(self, other: "Tensor") -> "Tensor":
         return ops.inplace(self, "nextafter_", ops.nextafter, other)
-
-    # --- PyTorch's longer names of arithmetic and comparisons --------------------------
-    def multiply(self, other: Any) -> "Tensor":
-        return ops.mul(self, other)
-
-    def multiply_(self, other: Any) -> "Tensor":
-        return ops.inplace(self, "multiply_", ops.mul, other)
-
-    def divide(self, other: Any, *, rounding_mode: str | None = None) -> "Tensor":
-        return ops.arithmetic.div(self, other, rounding_mode=rounding_mode)
-
-    def divide_(self, other: Any, *, rounding_mode: str | None = None) -> "Tensor":
-        return ops.inplace(self, "divide_", lambda x, o: ops.arithmetic.div(
-            x, o, rounding_mode=rounding_mode), other)
-
-    def subtract(self, other: Any, *, alpha: Any = 1) -> "Tensor":
-        return ops.arithmetic.sub(self, other, alpha=alpha)
-
-    def subtract_(self, other: Any, *, alpha: Any = 1) -> "Tensor":
-        return ops.inplace(self, "subtract_", lambda x, o: ops.arithmetic.sub(
-            x, o, alpha=alpha), other)
-
-    def greater(self, other: Any) -> "Tensor":
-        return ops.gt(self, other)
-
-    def greater_equal(self, other: Any) -> "Tensor":
-        return ops.ge(self, other)
-
-    def less(self, other: Any) -> "Tensor":
-        return ops.lt(self, other)
-
-    def less_equal(self, other: Any) -> "Tensor":
-        return ops.le(self, other)
-
-    def not_equal(self, other: Any) -> "Tensor":
-        return ops.ne(self, other)
-
-    # --- in-place comparisons: 1 or 0 in the tensor's own dtype -------------------------
-    def eq_(self, other: Any) -> "Tensor":
-        return ops.inplace(self, "eq_", ops.eq, other)
-
-    def ne_(self, other: Any) -> "Tensor":
-        return ops.inplace(self, "ne_", ops.ne, other)
-
-    def lt_(self, other: Any) -> "Tensor":
-        return ops.inplace(self, "lt_", ops.lt, other)
-
-    def le_(self, other: Any) -> "Tensor":
-        return ops.inplace(self, "le_", ops.le, other)
-
-    def gt_(self, other: Any) -> "Tensor":
-        return ops.inplace(self, "gt_", ops.gt, other)
-
-    def ge_(self, other: Any) -> "Tensor":
-        return ops.inplace(self, "ge_", ops.ge, other)
-
-    # --- in-place and reflected operators not in TensorMethods --------------------------
-    def __ipow__(self, other: Any) -> "Tensor":
-        return ops.inplace(self, "pow_", ops.pow, other)
-
-    def __ifloordiv__(self, other: Any) -> "Tensor":
-        return ops.inplace(self, "floor_divide_", ops.arithmetic.floor_divide, other)
-
-    def __imod__(self, other: Any) -> "Tensor":
-        return ops.inplace(self, "remainder_", ops.arithmetic.remainder, other)
-
-    def __iand__(self, other: Any) -> "Tensor":
-        return ops.inplace(self, "bitwise_and_", ops.bitwise_and, other)
-
-    def __ior__(self, other: Any) -> "Tensor":
-        return ops.inplace(self, "bitwise_or_", ops.bitwise_or, other)
-
-    def __ixor__(self, other: Any) -> "Tensor":
-        return ops.inplace(self, "bitwise_xor_", ops.bitwise_xor, other)
-
-    def __rand__(self, other: Any) -> "Tensor":
-        return ops.bitwise_and(other, self)
-
-    def __ror__(self, other: Any) -> "Tensor":
-        return ops.bitwise_or(other, self)
-
-    def __rxor__(self, other: Any) -> "Tensor":
-        return ops.bitwise_xor(other, self)
 
     # PyTorch's aliases
     arcsin, arcsin_, arccos, arccos_, arctan, arctan_ = asin, asin_, acos, acos_, atan, atan_
