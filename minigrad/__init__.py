@@ -34,6 +34,7 @@ from .ops import (acos, acosh, addcdiv, addcmul, asin, asinh, atan, atan2, atanh
                   lerp, log10, log1p, log2, logaddexp, logical_and, logical_not, logical_or,
                   logical_xor, logit, nan_to_num, neg, rad2deg, reciprocal, rsqrt, sgn,
                   signbit, sinc, sinh, tan, xlogy)
+from .ops import frexp
 from .ops import digamma, gcd, isreal, lcm, ldexp, lgamma, mvlgamma, nextafter, polygamma
 from .ops import (bitwise_and, bitwise_not, bitwise_or, bitwise_xor, copysign, erfinv, exp2,
                   float_power, fmax, fmin, isneginf, isposinf, logaddexp2, positive)

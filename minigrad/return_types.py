@@ -51,3 +51,14 @@ class min(NamedTuple):  # noqa: N801, A001
 
     def __repr__(self) -> str:
         return _show(self)
+
+
+class frexp(NamedTuple):  # noqa: N801
+    """What ``frexp`` returns: ``input = mantissa * 2**exponent``."""
+
+    mantissa: Any
+    exponent: Any
+
+    def __repr__(self) -> str:
+        return (f"minigrad.return_types.frexp(\nmantissa={self.mantissa!r},\n"
+                f"exponent={self.exponent!r})")

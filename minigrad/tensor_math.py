@@ -302,6 +302,9 @@ class TensorMath(TensorNames):
     def mvlgamma_(self, p: int) -> "Tensor":
         return ops.inplace(self, "mvlgamma_", lambda x, _: ops.mvlgamma(x, p), None)
 
+    def frexp(self) -> Any:
+        return ops.frexp(self)
+
     def isreal(self) -> "Tensor":
         return ops.isreal(self)
 

@@ -28,7 +28,7 @@ from .layout import flip, repeat, roll, t, tile, unflatten
 from .rounding import ceil, floor, frac, round, sgn, sign, signbit, trunc
 from .unary_math import (acos, acosh, asin, asinh, atan, atanh, cosh, deg2rad, exp2, expm1,
                          log10, log1p, log2, logit, rad2deg, reciprocal, rsqrt, sinc, sinh, tan,
-                         entr)
+                         entr, frexp)
 from .binary_math import (addcdiv, addcmul, atan2, copysign, float_power, fmax, fmin, fmod,
                           gcd, heaviside, hypot, lcm, ldexp, nextafter, lerp, logaddexp, logaddexp2, xlog1py,
                           xlogy)

@@ -65,6 +65,8 @@ UNARY = {
     "mvlgamma": (lambda L, x: L.mvlgamma(x, 3), (1.01, 6)),
     "special.multigammaln": (lambda L, x: L.special.multigammaln(x, 2), (0.51, 6)),
     "special.entr": (lambda L, x: L.special.entr(x), (-1, 3)),
+    # + 1e-30: PyTorch's gradient divides by 2**exponent in float32, inf below 2**-126
+    "frexp mantissa": (lambda L, x: L.frexp(x + 1e-30).mantissa * x.frexp()[1], (0, 40)),
     "special.gammaln": (lambda L, x: L.special.gammaln(x), (0.1, 30)),
     "digamma": (lambda L, x: x.digamma(), (-4.5, 6)),
     "polygamma 1": (lambda L, x: L.polygamma(1, x), (-4.5, 6)),
@@ -233,6 +235,16 @@ def test_nan_to_num_replaces_and_gives_the_replaced_values_no_gradient():
     np.testing.assert_array_equal(g, [0.0, 0.0, 0.0, 1.0])
     ints = minigrad.tensor([1, 2])
     assert minigrad.nan_to_num(ints).tolist() == [1, 2]
+
+
+@needs_torch
+def test_frexp_matches_torch():
+    def program(L):
+        x = L.tensor([0.0, -0.0, 3.0, -0.75, np.inf, np.nan, 1e-40, 6e37])
+        mantissa, exponent = L.frexp(x)
+        return mantissa, exponent, x.frexp().exponent
+    compare(program, "frexp")
+    assert "mantissa=" in repr(minigrad.frexp(minigrad.ones(1)))
 
 
 def test_isposinf_isneginf_and_positive():
