@@ -23,6 +23,7 @@ from .tensor_types import (BoolTensor, ByteTensor, CharTensor, DoubleTensor, Flo
                            HalfTensor, IntTensor, LongTensor, ShortTensor)
 from . import data, distributions, nn, optim, testing, utils, viz
 from . import linalg
+from . import special  # torch.special's names
 from . import onnx, safetensors  # optional extras: their packages load on first use
 from .ops import (abs, amax, amin, argmax, argmin, cat, chunk, clamp, cos, exp, flatten,
                   gather, log, log_softmax, logsumexp, matmul, max, maximum, mean, min,
@@ -39,7 +40,9 @@ from .ops import (acos, acosh, addcdiv, addcmul, asin, asinh, atan, atan2, atanh
                   lerp, log10, log1p, log2, logaddexp, logical_and, logical_not, logical_or,
                   logical_xor, logit, nan_to_num, neg, rad2deg, reciprocal, rsqrt, sgn,
                   signbit, sinc, sinh, tan, xlogy)
-from .ops import (bitwise_and, bitwise_not, bitwise_or, bitwise_xor, copysign, exp2,
+from .ops import frexp
+from .ops import digamma, gcd, isreal, lcm, ldexp, lgamma, mvlgamma, nextafter, polygamma
+from .ops import (bitwise_and, bitwise_not, bitwise_or, bitwise_xor, copysign, erfinv, exp2,
                   float_power, fmax, fmin, isneginf, isposinf, logaddexp2, positive)
 from .ops import neg as negative  # PyTorch's aliases of the math functions
 from .ops import abs as absolute, trunc as fix  # noqa: A004
@@ -66,6 +69,10 @@ from .ops import (atleast_1d, atleast_2d, atleast_3d, broadcast_shapes, broadcas
                   row_stack, split_with_sizes, swapaxes, swapdims, tensor_split, vstack)
 from .ops import (bincount, cdist, count_nonzero, cummax, cummin, cumprod, diff, median,
                   nanmean, nansum, norm, std_mean, var_mean)
+from .ops.arithmetic import rsub
+from .ops.arithmetic import div as divide, mul as multiply, sub as subtract  # aliases
+from .ops import (ge as greater_equal, gt as greater, le as less_equal, lt as less,
+                  ne as not_equal)
 
 float16 = np.dtype(np.float16)
 float32 = np.dtype(np.float32)

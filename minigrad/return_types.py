@@ -102,3 +102,14 @@ class slogdet(NamedTuple):  # noqa: N801
     def __repr__(self) -> str:
         return (f"minigrad.return_types.slogdet(\nsign={self.sign!r},\n"
                 f"logabsdet={self.logabsdet!r})")
+
+
+class frexp(NamedTuple):  # noqa: N801
+    """What ``frexp`` returns: ``input = mantissa * 2**exponent``."""
+
+    mantissa: Any
+    exponent: Any
+
+    def __repr__(self) -> str:
+        return (f"minigrad.return_types.frexp(\nmantissa={self.mantissa!r},\n"
+                f"exponent={self.exponent!r})")

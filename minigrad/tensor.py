@@ -319,22 +319,6 @@ class Tensor(TensorMethods):
         """The address of the first element (views of one base share memory)."""
         return int(self._data.__array_interface__["data"][0])
 
-    def stride(self, dim: int | None = None) -> Any:
-        """Elements to step in memory for one step along each dim (or along ``dim``)."""
-        strides = tuple(s // self._data.itemsize for s in self._data.strides)
-        if dim is None:
-            return strides
-        return strides[ops.normalize_dim(dim, self.ndim, "stride")]
-
-    def storage_offset(self) -> int:
-        """Where the first element lies in the memory it shares with its base, in
-        elements (0 for a tensor that owns its memory)."""
-        owner = self._data
-        while isinstance(owner.base, np.ndarray):
-            owner = owner.base
-        start = owner.__array_interface__["data"][0]
-        return (self.data_ptr() - start) // self._data.itemsize
-
     def backward(self, gradient: Any = None, retain_graph: bool | None = None,
                  create_graph: bool = False) -> None:
         """Accumulate the gradient of this tensor into ``.grad`` of the leaves.
@@ -494,6 +478,8 @@ class Tensor(TensorMethods):
 
 
 from .autograd import engine, hooks, views  # noqa: E402  (the engine builds on Tensor)
-from . import ops, tensor_inplace, tensor_math, tensor_methods, tensor_structure  # noqa: E402
+from . import (ops, tensor_inplace, tensor_math, tensor_methods, tensor_names,  # noqa: E402
+               tensor_structure)
 
-tensor_methods.ops = tensor_inplace.ops = tensor_math.ops = tensor_structure.ops = ops
+tensor_methods.ops = tensor_inplace.ops = tensor_math.ops = tensor_names.ops = ops
+tensor_structure.ops = ops

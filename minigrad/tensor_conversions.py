@@ -98,6 +98,26 @@ class TensorConversions:
         """Always False: minigrad has no complex dtypes."""
         return False
 
+    def stride(self, dim: int | None = None) -> Any:
+        """Elements to step in memory for one step along each dim (or along ``dim``)."""
+        array = self.detach().numpy()
+        strides = tuple(step // array.itemsize for step in array.strides)
+        if dim is None:
+            return strides
+        if not self.ndim:
+            raise IndexError(f"Dimension specified as {dim} but tensor has no dimensions")
+        from .ops import normalize_dim
+        return strides[normalize_dim(dim, self.ndim, "stride")]
+
+    def storage_offset(self) -> int:
+        """Where the first element lies in the memory it shares with its base, in
+        elements (0 for a tensor that owns its memory)."""
+        array = owner = self.detach().numpy()
+        while isinstance(owner.base, np.ndarray):
+            owner = owner.base
+        start = owner.__array_interface__["data"][0]
+        return (array.__array_interface__["data"][0] - start) // array.itemsize
+
     def is_nonzero(self) -> bool:
         """Whether the tensor's single element is non-zero."""
         if self.numel() != 1:

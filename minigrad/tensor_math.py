@@ -13,6 +13,8 @@ from typing import Any
 
 import numpy as np
 
+from .tensor_names import TensorNames
+
 # Set by tensor.py once the primitives can be imported, as for tensor_methods.py.
 ops: Any = None
 
@@ -23,7 +25,7 @@ def _wanting_grad(*others: Any) -> Any:
     return next((o for o in others if getattr(o, "requires_grad", False)), others[0])
 
 
-class TensorMath:
+class TensorMath(TensorNames):
     """Elementwise math methods of `Tensor`, and their in-place forms."""
 
     __slots__ = ()
@@ -276,6 +278,60 @@ class TensorMath:
                            lambda x, _: ops.addcdiv(x, tensor1, tensor2, value=value),
                            _wanting_grad(tensor1, tensor2))
 
+    def lgamma(self) -> "Tensor":
+        return ops.lgamma(self)
+
+    def lgamma_(self) -> "Tensor":
+        return ops.inplace(self, "lgamma_", lambda x, _: ops.lgamma(x), None)
+
+    def digamma(self) -> "Tensor":
+        return ops.digamma(self)
+
+    def digamma_(self) -> "Tensor":
+        return ops.inplace(self, "digamma_", lambda x, _: ops.digamma(x), None)
+
+    def polygamma(self, n: int) -> "Tensor":
+        return ops.polygamma(n, self)
+
+    def polygamma_(self, n: int) -> "Tensor":
+        return ops.inplace(self, "polygamma_", lambda x, _: ops.polygamma(n, x), None)
+
+    def mvlgamma(self, p: int) -> "Tensor":
+        return ops.mvlgamma(self, p)
+
+    def mvlgamma_(self, p: int) -> "Tensor":
+        return ops.inplace(self, "mvlgamma_", lambda x, _: ops.mvlgamma(x, p), None)
+
+    def frexp(self) -> Any:
+        return ops.frexp(self)
+
+    def isreal(self) -> "Tensor":
+        return ops.isreal(self)
+
+    def ldexp(self, other: "Tensor") -> "Tensor":
+        return ops.ldexp(self, other)
+
+    def ldexp_(self, other: "Tensor") -> "Tensor":
+        return ops.inplace(self, "ldexp_", ops.ldexp, other)
+
+    def gcd(self, other: "Tensor") -> "Tensor":
+        return ops.gcd(self, other)
+
+    def gcd_(self, other: "Tensor") -> "Tensor":
+        return ops.inplace(self, "gcd_", ops.gcd, other)
+
+    def lcm(self, other: "Tensor") -> "Tensor":
+        return ops.lcm(self, other)
+
+    def lcm_(self, other: "Tensor") -> "Tensor":
+        return ops.inplace(self, "lcm_", ops.lcm, other)
+
+    def erfinv(self) -> "Tensor":
+        return ops.erfinv(self)
+
+    def erfinv_(self) -> "Tensor":
+        return ops.inplace(self, "erfinv_", lambda x, _: ops.erfinv(x), None)
+
     def exp2(self) -> "Tensor":
         return ops.exp2(self)
 
@@ -358,20 +414,11 @@ class TensorMath:
     def copysign_(self, other: Any) -> "Tensor":
         return ops.inplace(self, "copysign_", ops.copysign, other)
 
-    def bitwise_and(self, other: Any) -> "Tensor":
-        return ops.bitwise_and(self, other)
+    def nextafter(self, other: "Tensor") -> "Tensor":
+        return ops.nextafter(self, other)
 
-    def bitwise_or(self, other: Any) -> "Tensor":
-        return ops.bitwise_or(self, other)
-
-    def bitwise_xor(self, other: Any) -> "Tensor":
-        return ops.bitwise_xor(self, other)
-
-    def bitwise_not(self) -> "Tensor":
-        return ops.bitwise_not(self)
-
-    def bitwise_not_(self) -> "Tensor":
-        return ops.inplace(self, "bitwise_not_", lambda x, _: ops.bitwise_not(x), None)
+    def nextafter_(self, other: "Tensor") -> "Tensor":
+        return ops.inplace(self, "nextafter_", ops.nextafter, other)
 
     # PyTorch's aliases
     arcsin, arcsin_, arccos, arccos_, arctan, arctan_ = asin, asin_, acos, acos_, atan, atan_

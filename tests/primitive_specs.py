@@ -649,6 +649,12 @@ def _math(name: str, **kwargs: Any) -> Callable:
     return call
 
 
+def _special_namespace(name: str) -> Callable:
+    def call(*inputs: Tensor) -> Tensor:
+        return getattr(minigrad.special, name)(*inputs)
+    return call
+
+
 @st.composite
 def logit_cases(draw) -> Case:
     """Without eps, or with an eps whose clamp is active for no drawn value (< 0.05)."""
@@ -675,6 +681,13 @@ def addcdiv_cases(draw) -> Case:
     x, t1, t2 = draw(values(sx)), draw(values(s1)), draw(values(s2, AWAY_FROM_ZERO))
     return Case(_math("addcdiv", value=value), (leaf(x), leaf(t1), leaf(t2)),
                 f"addcdiv {sx} {s1} {s2} value={value}")
+
+
+@st.composite
+def polygamma_cases(draw) -> Case:
+    n = draw(st.sampled_from([0, 1, 2]))
+    x = draw(values(small_shapes(), POSITIVE))
+    return Case(lambda x: minigrad.polygamma(n, x), (leaf(x),), f"polygamma({n}, x)")
 
 
 # --- the table -----------------------------------------------------------------------------
@@ -739,6 +752,7 @@ SPECS: dict[str, Spec] = {
     "softplus": Spec(unary(_special("softplus"), "softplus(x)",
                            st.floats(-30, 30, allow_nan=False))),
     "erfc": Spec(unary(_special("erfc"), "erfc(x)")),
+    "erfinv": Spec(unary(_special("erfinv"), "erfinv(x)", INSIDE_ONE)),
     # more unary math (minigrad/ops/unary_math.py)
     **{name: Spec(unary(_math(name), f"{name}(x)", elements))
        for name, elements in UNARY_MATH.items()},
@@ -752,8 +766,13 @@ SPECS: dict[str, Spec] = {
     "fmax": Spec(binary_distinct(_math("fmax"), "fmax")),
     "fmin": Spec(binary_distinct(_math("fmin"), "fmin")),
     "xlogy": Spec(binary(_math("xlogy"), "xlogy", ANY, POSITIVE)),
+    "xlog1py": Spec(binary(_special_namespace("xlog1py"), "xlog1py", ANY, POSITIVE)),
+    "entr": Spec(unary(_special_namespace("entr"), "entr(x)", POSITIVE)),
     "fmod": Spec(fmod_cases()),
     "addcdiv": Spec(addcdiv_cases()),
+    # the gamma family (minigrad/ops/gamma.py), away from the poles at 0, -1, ...
+    "lgamma": Spec(unary(_math("lgamma"), "lgamma(x)", POSITIVE)),
+    "polygamma": Spec(polygamma_cases()),
     # losses that need PyTorch's clamped gradient (minigrad/ops/loss.py)
     "binary_cross_entropy": Spec(binary_cross_entropy_cases()),
     # convolution and pooling

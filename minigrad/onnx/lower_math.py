@@ -5,6 +5,8 @@ ONNX's multidirectional broadcasting does.
 """
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from .builder import GraphBuilder
@@ -34,6 +36,33 @@ def _one_to_one(op_type: str):
 
 for _name, _op_type in _SAME.items():
     lowers(_name)(_one_to_one(_op_type))
+
+
+def _divided_log(base: float):
+    def lower(g: GraphBuilder, step: Step) -> None:
+        log = g.op("Log", [g.name(step.args[0])])
+        g.op("Div", [log, g.constant(math.log(base), step.outputs[0].dtype, "ln")],
+             step.out())
+    lower.__name__ = f"lower_log{base}"
+    lower.__doc__ = f"Log(x) / ln {base}."
+    return lower
+
+
+lowers("log2")(_divided_log(2))
+lowers("log10")(_divided_log(10))
+
+
+@lowers("rsqrt")
+def lower_rsqrt(g: GraphBuilder, step: Step) -> None:
+    """Reciprocal(Sqrt(x))."""
+    g.op("Reciprocal", [g.op("Sqrt", [g.name(step.args[0])])], step.out())
+
+
+@lowers("exp2")
+def lower_exp2(g: GraphBuilder, step: Step) -> None:
+    """Pow(2, x)."""
+    two = g.constant(2.0, step.outputs[0].dtype, "two")
+    g.op("Pow", [two, g.name(step.args[0])], step.out())
 
 
 @lowers("fmod")

@@ -16,20 +16,23 @@ from .linalg import matmul
 from .inplace import copy_, fill_, inplace, setitem_
 from .conv import conv2d, fold, unfold
 from .pooling import adaptive_avg_pool2d, avg_pool2d, max_pool2d
-from .special import erf, erfc, softplus
+from .special import erf, erfc, erfinv, softplus
+from .gamma import digamma, lgamma, mvlgamma, polygamma
 from .linalg import bmm, dot, mm
 from .logic import (all, allclose, any, eq, equal, ge, gt, isclose, isfinite, isinf, isnan, le,
                     lt, masked_fill, ne, nonzero)
-from .logic import (isneginf, isposinf, logical_and, logical_not, logical_or, logical_xor,
+from .logic import (isneginf, isposinf, isreal, logical_and, logical_not, logical_or, logical_xor,
                     nan_to_num)
 from .sorting import argsort, sort, topk, unique, unique_consecutive
 from .cumulative import cumsum
 from .layout import flip, repeat, roll, t, tile, unflatten
 from .rounding import ceil, floor, frac, round, sgn, sign, signbit, trunc
 from .unary_math import (acos, acosh, asin, asinh, atan, atanh, cosh, deg2rad, exp2, expm1,
-                         log10, log1p, log2, logit, rad2deg, reciprocal, rsqrt, sinc, sinh, tan)
+                         log10, log1p, log2, logit, rad2deg, reciprocal, rsqrt, sinc, sinh, tan,
+                         entr, frexp)
 from .binary_math import (addcdiv, addcmul, atan2, copysign, float_power, fmax, fmin, fmod,
-                          heaviside, hypot, lerp, logaddexp, logaddexp2, xlogy)
+                          gcd, heaviside, hypot, lcm, ldexp, nextafter, lerp, logaddexp, logaddexp2, xlog1py,
+                          xlogy)
 from . import arithmetic
 from .diagonal import (diag, diag_embed, diagflat, diagonal, trace, tril, tril_indices, triu,
                        triu_indices)

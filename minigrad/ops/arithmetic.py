@@ -1,5 +1,5 @@
-"""Arithmetic with PyTorch's function signatures: ``add``/``sub`` with ``alpha``, ``div``
-with ``rounding_mode``, ``floor_divide``, ``remainder``, ``square``.
+"""Arithmetic with PyTorch's function signatures: ``add``/``sub``/``rsub`` with ``alpha``,
+``div`` with ``rounding_mode``, ``floor_divide``, ``remainder``, ``square``.
 
 They are built from the elementwise primitives (so they differentiate like them). Rounded
 division has a zero gradient almost everywhere; here it is computed outside the graph.
@@ -73,6 +73,11 @@ def _divide(input: Any, other: Any, rounding_mode: str | None) -> Tensor:
         exact = np.true_divide(x, y)
         q = np.trunc(exact) if rounding_mode == "trunc" else np.floor_divide(x, y)
     return wrap(q.astype(exact.dtype))
+
+
+def rsub(input: Any, other: Any, *, alpha: Any = 1) -> Tensor:
+    """``other - alpha * input``: ``sub`` with the operands swapped."""
+    return elementwise.sub(other, _scaled("rsub", other, input, alpha))
 
 
 def true_divide(input: Any, other: Any) -> Tensor:

@@ -1,7 +1,8 @@
 """Binary math with PyTorch's names: ``atan2``, ``hypot``, ``logaddexp``, ``logaddexp2``,
-``xlogy``, ``fmod``, ``copysign``, ``fmax`` and ``fmin`` as primitives; ``heaviside`` (no
-gradient); ``addcdiv`` (a primitive for PyTorch's gradient formulas); and ``float_power``,
-``lerp`` and ``addcmul``, built from the arithmetic primitives.
+``xlogy``, ``xlog1py``, ``fmod``, ``copysign``, ``fmax`` and ``fmin`` as primitives;
+``addcdiv`` (a primitive, for PyTorch's gradient formulas); ``heaviside``, ``nextafter``,
+``gcd`` and ``lcm`` (no gradient); and ``ldexp``, ``float_power``, ``lerp`` and ``addcmul``, built from
+the arithmetic primitives.
 
 The operands broadcast and promote as in PyTorch. Which operands may be numbers, and which
 dtypes each function accepts, is PyTorch's too: ``atan2``, ``hypot`` and ``logaddexp``
@@ -25,7 +26,7 @@ from ._util import (as_tensor, binary, broadcast_shape, operands, promoted_dtype
 from .broadcasting import sum_to
 from .pointwise import Pointwise
 from .selection import locally_constant, where
-from .unary_math import exp2, reciprocal
+from .unary_math import exp2, log1p, reciprocal
 
 
 @register("atan2")
@@ -152,6 +153,28 @@ class Xlogy(Pointwise):
     rules = (_xlogy_x_rule, lambda g, x, y, z: g * x / y)
 
 
+def _xlog1py_array(x: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """x * log1p(y), 0 where x = 0 (even for y = -1 or inf), NaN where y is NaN."""
+    out = x * np.log1p(y)
+    return np.where((x == 0) & ~np.isnan(y), np.zeros((), out.dtype), out)
+
+
+def _xlog1py_x_rule(g: Tensor, x: Tensor, y: Tensor, z: None) -> Tensor:
+    """g log1p(y), filled with 0 where x = 0 and y <= -1, as for xlogy."""
+    flat = (array_of(x) == 0) & (array_of(y) <= -1)
+    return where(np.broadcast_to(flat, g.shape), 0.0, g * log1p(y))
+
+
+@register("xlog1py")
+class Xlog1py(Pointwise):
+    """z = x log(1 + y), 0 where x = 0 (unless y is NaN).  dz/dx = log(1 + y) (0 where
+    x = 0 and y <= -1), dz/dy = x / (1 + y)."""
+
+    compute = staticmethod(_xlog1py_array)
+    saves = "xy"
+    rules = (_xlog1py_x_rule, lambda g, x, y, z: g * x / (y + 1))
+
+
 def _fmod_other_rule(g: Tensor, x: Tensor, y: Tensor, z: None) -> Tensor:
     """-g trunc(x / y), as PyTorch's ``-grad * self.div(other, rounding_mode="trunc")``: the
     quotient is connected to x and y with derivative 0 (not NaN where y = 0)."""
@@ -265,6 +288,52 @@ def xlogy(input: Any, other: Any) -> Tensor:
     return Xlogy.apply(*_float_operands("xlogy", input, other))
 
 
+def xlog1py(input: Any, other: Any) -> Tensor:
+    """``input * log1p(other)``, 0 where ``input`` is 0 (unless ``other`` is NaN)
+    (``torch.special.xlog1py``)."""
+    if not isinstance(input, Tensor) and not isinstance(other, Tensor):
+        raise TypeError(f"xlog1py: expected a minigrad.Tensor, got {type_name(input)} and "
+                        f"{type_name(other)}")
+    return Xlog1py.apply(*_float_operands("xlog1py", input, other))
+
+
+def ldexp(input: Tensor, other: Tensor) -> Tensor:
+    """``input * 2**other`` (integer inputs give the default float dtype)."""
+    _tensors("ldexp", input, other)
+    return elementwise.mul(input, elementwise.pow(2.0, other))  # as PyTorch composes it
+
+
+def _integers(op: str, ufunc: np.ufunc, input: Tensor, other: Tensor) -> Tensor:
+    """``ufunc`` of two integer tensors, outside the graph (PyTorch's error otherwise)."""
+    _tensors(op, input, other)
+    a, b = operands(op, input, other)
+    if a.dtype.kind not in "iu":
+        raise NotImplementedError(f"{op}: not implemented for {a.dtype} tensors")
+    broadcast_shape(op, a.shape, b.shape)
+    return wrap(ufunc(array_of(a), array_of(b)))
+
+
+def nextafter(input: Tensor, other: Tensor) -> Tensor:
+    """The next float after ``input`` in the direction of ``other``, in their dtype (no
+    gradient: PyTorch's has none either)."""
+    _tensors("nextafter", input, other)
+    a, b = operands("nextafter", input, other)
+    if a.dtype.kind != "f":
+        raise NotImplementedError(f"nextafter: not implemented for {a.dtype} tensors")
+    broadcast_shape("nextafter", a.shape, b.shape)
+    return wrap(np.nextafter(array_of(a), array_of(b)))
+
+
+def gcd(input: Tensor, other: Tensor) -> Tensor:
+    """The greatest common divisor of integer tensors (non-negative; gcd(0, 0) = 0)."""
+    return _integers("gcd", np.gcd, input, other)
+
+
+def lcm(input: Tensor, other: Tensor) -> Tensor:
+    """The least common multiple of integer tensors (non-negative; 0 if either is 0)."""
+    return _integers("lcm", np.lcm, input, other)
+
+
 def fmod(input: Tensor, other: Any) -> Tensor:
     """The remainder of ``input / other`` with the sign of ``input`` (C's ``fmod``; see
     ``remainder`` for the sign of ``other``). Integer tensors stay integer, and dividing
@@ -298,9 +367,12 @@ def lerp(input: Tensor, end: Tensor, weight: Any) -> Tensor:
 
     As in PyTorch, ``input + weight * diff`` is used where ``|weight| < 0.5`` and
     ``end - diff * (1 - weight)`` elsewhere, so that ``weight = 1`` gives ``end`` exactly.
-    ``input`` and ``end`` (and a tensor ``weight``) must be float tensors of one dtype.
+    ``input`` and ``end`` (and a ``weight`` tensor with dimensions) must be float tensors
+    of one dtype; a 0-d ``weight`` may have any dtype, as a number.
     """
     _tensors("lerp", input, end, "end")
+    if isinstance(weight, Tensor) and weight.ndim == 0:  # any dtype, as a number would be
+        weight = as_tensor(weight, "lerp", input.dtype)
     for name, value in (("end", end), ("weight", weight)):
         if isinstance(value, Tensor) and value.dtype != input.dtype:
             raise RuntimeError(f"lerp: expected dtype {input.dtype} for `{name}` but got "

@@ -159,6 +159,11 @@ def isneginf(input: Tensor) -> Tensor:
     return wrap(np.isneginf(a) if a.dtype.kind == "f" else np.zeros(a.shape, np.bool_))
 
 
+def isreal(input: Tensor) -> Tensor:
+    """Where ``input`` is real: everywhere, as minigrad has no complex dtypes."""
+    return wrap(np.ones(unary_input("isreal", input).shape, np.bool_))
+
+
 def isclose(input: Tensor, other: Any, rtol: float = 1e-05, atol: float = 1e-08,
             equal_nan: bool = False) -> Tensor:
     """Where ``|input - other| <= atol + rtol * |other|``, as a bool tensor."""

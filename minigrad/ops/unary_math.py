@@ -1,6 +1,6 @@
 """Unary math beyond ``elementwise.py``: logarithms and exponentials near 0 and in base 2
 and 10, reciprocals, trigonometric and hyperbolic functions and their inverses, ``sinc``,
-``logit``, and degrees to radians and back.
+``logit``, ``entr``, ``frexp``, and degrees to radians and back.
 
 Each gradient rule is PyTorch's formula (``derivatives.yaml``) written with minigrad
 operations, so the values it gives at poles and edges of the domain (``rsqrt`` at 0,
@@ -11,14 +11,16 @@ again. Integer and bool inputs give the default float dtype, as in PyTorch; a nu
 from __future__ import annotations
 
 import math
+from typing import Any
 
 import numpy as np
 
 from ..autograd.function import Function, register
-from ..internal import array_of
+from .. import return_types
+from ..internal import array_of, wrap
 from ..tensor import Tensor
 from . import elementwise
-from ._util import float_input
+from ._util import float_input, unary_input
 from .pointwise import Pointwise
 from .selection import where
 
@@ -169,6 +171,21 @@ class Atanh(Pointwise):
     rules = (lambda g, x, y, z: g / (1 - x * x),)
 
 
+def _entr_array(x: np.ndarray) -> np.ndarray:
+    """-x log(x): 0 at 0, -inf below 0, NaN at NaN."""
+    out = -x * np.log(x)
+    return np.where(x == 0, np.zeros((), out.dtype), np.where(x < 0, -np.inf, out))
+
+
+@register("entr")
+class Entr(Pointwise):
+    """z = -x log(x), the entropy term (0 at 0, -inf below 0).  dz/dx = -(1 + log(x))."""
+
+    compute = staticmethod(_entr_array)
+    saves = "x"
+    rules = (lambda g, x, y, z: g * -(1 + elementwise.log(x)),)
+
+
 def _sinc_rule(g: Tensor, x: Tensor, y: None, z: None) -> Tensor:
     """PyTorch's g (pi x cos(pi x) - sin(pi x)) / (x x pi), 0 where x x pi is 0 (x = 0,
     or so small that x**2 underflows), in PyTorch's order of operations."""
@@ -311,6 +328,24 @@ def logit(input: Tensor, eps: float | None = None) -> Tensor:
         where the clamp is active.
     """
     return Logit.apply(float_input("logit", input), None if eps is None else float(eps))
+
+
+def entr(input: Tensor) -> Tensor:
+    """``-input * log(input)``, elementwise entropy (``torch.special.entr``): 0 at 0,
+    -inf below 0."""
+    return Entr.apply(float_input("entr", input))
+
+
+def frexp(input: Tensor) -> Any:
+    """``(mantissa, exponent)`` with ``input = mantissa * 2**exponent`` and ``|mantissa|``
+    in [0.5, 1) (an int32 exponent; 0 and non-finite values keep exponent 0). The mantissa
+    is ``input / 2**exponent``, so its gradient is ``1 / 2**exponent``, as in PyTorch."""
+    x = unary_input("frexp", input)
+    if x.dtype.kind != "f":
+        raise RuntimeError("frexp: only supports floating-point dtypes")
+    _, exponent = np.frexp(array_of(x))
+    scale = wrap(np.ldexp(np.ones((), x.dtype), exponent))
+    return return_types.frexp(elementwise.div(x, scale), wrap(exponent.astype(np.int32)))
 
 
 def deg2rad(input: Tensor) -> Tensor:

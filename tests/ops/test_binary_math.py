@@ -29,6 +29,8 @@ BINARY = {
     "copysign": (lambda L, x, y: L.copysign(x, y), (-3, 3), (-3, 3)),
     "copysign number": (lambda L, x, y: x.copysign(-0.0) * y, (-3, 3), (-3, 3)),
     "fmax": (lambda L, x, y: L.fmax(x, y), (-3, 3), (-3, 3)),
+    "special.xlog1py": (lambda L, x, y: L.special.xlog1py(x, y), (-3, 3), (-0.9, 3)),
+    "ldexp": (lambda L, x, y: L.ldexp(x, y), (-3, 3), (-3, 3)),
     "fmin": (lambda L, x, y: x.fmin(y), (-3, 3), (-3, 3)),
     "float_power": (lambda L, x, y: L.float_power(x, y), (0.1, 3), (-2, 2)),
     "float_power number": (lambda L, x, y: x.float_power(2) * y, (-3, 3), (-3, 3)),
@@ -69,9 +71,27 @@ def test_values_and_two_derivatives_match_torch(name, data):
 
 
 @needs_torch
-# clamp with a NaN bound: PyTorch gives NaN and no gradient, minigrad's clamp the input
+@needs_torch
+@pytest.mark.parametrize("name", sorted(BINARY))
+def test_float32_values_and_gradients_match_torch(name):
+    call, (xlo, xhi), (ylo, yhi) = BINARY[name]
+    a = np.linspace(xlo, xhi, 12, dtype=np.float32).reshape(3, 4)
+    b = np.linspace(yhi, ylo, 4, dtype=np.float32)
+
+    def program(L):
+        x, y = L.tensor(a, requires_grad=True), L.tensor(b, requires_grad=True)
+        z = call(L, x, y)
+        if not z.requires_grad:
+            return z
+        grads = L.autograd.grad(z.sum(), (x, y), allow_unused=True)
+        return (z,) + tuple(g if g is None else g + L.zeros_like(g) for g in grads)
+    compare(program, name, rtol=2e-5, atol=1e-5)
+
+
+# clamp with a NaN bound: PyTorch gives NaN and no gradient, minigrad's clamp the input;
+# ldexp's second derivative at (0, inf) is inf in minigrad and NaN in PyTorch
 @pytest.mark.parametrize("name", sorted(set(BINARY) - {"lerp tensor weight", "clamp_min",
-                                                       "clamp_max"}))
+                                                       "clamp_max", "ldexp"}))
 def test_special_points_match_torch(name):
     call, _, _ = BINARY[name]
     a, b = np.array(PAIRS).T
@@ -80,7 +100,8 @@ def test_special_points_match_torch(name):
 
 @needs_torch
 @pytest.mark.parametrize("name", ["atan2", "hypot", "logaddexp", "logaddexp2", "copysign",
-                                  "fmax", "fmin", "float_power", "bitwise_and",
+                                  "fmax", "fmin", "float_power", "bitwise_and", "ldexp",
+                                  "gcd", "lcm",
                                   "xlogy", "fmod", "lerp",
                                   "addcmul", "addcdiv", "heaviside", "logical_and",
                                   "logical_or", "logical_xor"])
@@ -137,6 +158,56 @@ def test_in_place_forms_match_torch(name, grad):
         if not (grad and x.requires_grad and not name.startswith("logical")):
             return out, x, out is x
         return (out, x, out is x) + L.autograd.grad(x.sum(), (x0, y), allow_unused=True)
+    compare(program, name)
+
+
+# PyTorch's other names, in-place comparisons and the remaining in-place operators
+PROGRAMS = {
+    "multiply": lambda L, x, y: (L.multiply(x, y), x.multiply(2)),
+    # (a rounded division requires grad in PyTorch, whose gradient is 0, not in minigrad)
+    "divide": lambda L, x, y: (L.divide(x, y),
+                               x.detach().divide(y.detach(), rounding_mode="floor")),
+    "subtract": lambda L, x, y: (L.subtract(x, y, alpha=2), x.subtract(y)),
+    "rsub": lambda L, x, y: (L.rsub(x, y), L.rsub(x, 3, alpha=0.5)),
+    "comparisons": lambda L, x, y: (L.greater(x, y), L.greater_equal(x, y), L.less(x, y),
+                                    L.less_equal(x, 1), L.not_equal(x, y), x.greater(y),
+                                    x.less_equal(y), x.not_equal(1)),
+    "in-place comparisons": lambda L, x, y: (x.clone().eq_(y), x.clone().ne_(1),
+                                             x.clone().lt_(y), x.clone().le_(y),
+                                             x.clone().gt_(y), x.clone().ge_(2)),
+    "in-place long names": lambda L, x, y: (x.clone().multiply_(y), x.clone().divide_(y),
+                                            x.clone().subtract_(y, alpha=2)),
+    "operators": lambda L, x, y: _operators(x, y),
+    "bool operators": lambda L, x, y: _bool_operators(x > 1, y > 1),
+    "nextafter": lambda L, x, y: (L.nextafter(x, y) - x, x.nextafter(y - 10) - x),
+}
+
+
+def _operators(x, y):
+    a, b, c = x.clone(), x.clone(), x.clone()
+    a **= 2
+    b //= y
+    c %= y
+    return a, b, c
+
+
+def _bool_operators(m, n):
+    a, b, c = m.clone(), m.clone(), m.clone()
+    a &= n
+    b |= n
+    c ^= n
+    return a, b, c, True & n, False | n, True ^ n
+
+
+@needs_torch
+@pytest.mark.parametrize("name", sorted(PROGRAMS))
+def test_other_names_and_operators_match_torch(name):
+    def program(L):
+        x = f64(L, [0.5, 1.0, 2.5, -3.0], requires_grad=True)
+        y = f64(L, [2.0, 1.0, -0.5, 4.0], requires_grad=True)
+        if name.startswith(("in-place", "operators", "bool")):
+            x, y = x.detach(), y.detach()
+        return PROGRAMS[name](L, x, y)
     compare(program, name)
 
 
@@ -236,6 +307,11 @@ def test_heaviside_takes_values_at_zero_and_zero_at_nan():
 def test_the_refusals_are_pytorchs():
     both_raise(lambda L: L.lerp(L.ones(2), L.ones(2, dtype=L.float64), 0.5), RuntimeError,
                "lerp")
+    both_raise(lambda L: L.lerp(L.ones(2), L.ones(2), L.ones(2, dtype=L.float64)),
+               RuntimeError, "lerp")
+    compare(lambda L: L.lerp(L.ones(2), L.zeros(2), L.tensor(1)), "lerp, 0-d int weight")
+    compare(lambda L: L.lerp(L.ones(2), L.zeros(2), L.tensor(0.25, dtype=L.float64)),
+            "lerp, 0-d float64 weight")
     both_raise(lambda L: L.lerp(L.tensor([1, 2]), L.tensor([1, 2]), 0.5),
                NotImplementedError, "lerp")
     both_raise(lambda L: L.addcdiv(L.ones(2), L.tensor([1, 2]), L.tensor([1, 2])),

@@ -43,6 +43,7 @@ UNARY = {
     "atanh": (lambda L, x: L.atanh(x), (-0.9, 0.9)),
     "erf": (lambda L, x: L.erf(x), (-3, 3)),
     "erfc": (lambda L, x: x.erfc(), (-3, 6)),
+    "erfinv": (lambda L, x: L.erfinv(x), (-0.999999, 0.999999)),
     # near 0 the second derivative is a cancellation whose rounding depends on the order
     # the engine adds gradients in; x = 0 itself is among the special points
     "sinc": (lambda L, x: L.sinc(x), (0.05, 3)),
@@ -59,6 +60,19 @@ UNARY = {
     "fix": (lambda L, x: x.fix(), (-3, 3)),
     "nan_to_num": (lambda L, x: L.nan_to_num(x, nan=1.5, posinf=7.0), (-3, 3)),
     "nan_to_num defaults": (lambda L, x: x.nan_to_num(), (-3, 3)),
+    "special.expit": (lambda L, x: L.special.expit(x), (-3, 3)),
+    "lgamma": (lambda L, x: L.lgamma(x), (-4.5, 6)),
+    "mvlgamma": (lambda L, x: L.mvlgamma(x, 3), (1.01, 6)),
+    "special.multigammaln": (lambda L, x: L.special.multigammaln(x, 2), (0.51, 6)),
+    "special.entr": (lambda L, x: L.special.entr(x), (-1, 3)),
+    # + 1e-30: PyTorch's gradient divides by 2**exponent in float32, inf below 2**-126
+    "frexp mantissa": (lambda L, x: L.frexp(x + 1e-30).mantissa * x.frexp()[1], (0, 40)),
+    "special.gammaln": (lambda L, x: L.special.gammaln(x), (0.1, 30)),
+    "digamma": (lambda L, x: x.digamma(), (-4.5, 6)),
+    "polygamma 1": (lambda L, x: L.polygamma(1, x), (-4.5, 6)),
+    "polygamma 2": (lambda L, x: x.polygamma(2), (0.2, 40)),
+    "special.ndtr": (lambda L, x: L.special.ndtr(x), (-6, 6)),
+    "special.xlogy": (lambda L, x: L.special.xlogy(x, x * x + 0.5), (-3, 3)),
 }
 
 SPECIAL = [0.0, -0.0, 1.0, -1.0, 0.5, -2.5, 0.1, 0.9, math.inf, -math.inf, math.nan]
@@ -83,6 +97,20 @@ def test_special_points_match_torch(name):
 
 @needs_torch
 @pytest.mark.parametrize("name", sorted(UNARY))
+def test_float32_values_and_gradients_match_torch(name):
+    call, (lo, hi) = UNARY[name]
+    values = np.linspace(lo, hi, 13, dtype=np.float32)
+
+    def program(L):
+        x = L.tensor(values, requires_grad=True)
+        y = call(L, x)
+        (g,) = L.autograd.grad(y.sum(), x)
+        return y, g + L.zeros_like(g)  # PyTorch's zero gradients may be ZeroTensors
+    compare(program, name, rtol=2e-5, atol=1e-6)
+
+
+@needs_torch
+@pytest.mark.parametrize("name", sorted(UNARY))
 @pytest.mark.parametrize("make", ["int tensor", "bool tensor", "float32 tensor", "number"])
 def test_dtypes_and_refusals_match_torch(name, make):
     call, _ = UNARY[name]
@@ -94,6 +122,7 @@ def test_dtypes_and_refusals_match_torch(name, make):
 
 
 FLOAT_RESULTS = ["log1p", "expm1", "exp2", "log2", "log10", "reciprocal", "rsqrt", "tan", "atan",
+                 "erfinv", "lgamma", "digamma",
                  "asin", "acos", "sinh", "cosh", "asinh", "acosh", "atanh", "erf", "erfc",
                  "sinc", "logit", "deg2rad", "rad2deg", "frac", "arcsin", "arccos",
                  "arctan", "arcsinh", "arccosh", "arctanh", "sin", "cos"]
@@ -170,6 +199,29 @@ def test_erfc_keeps_its_digits_where_it_is_tiny():
                                    5.663192408856143e-296, 2.0, 0.0], rtol=1e-13)
 
 
+def test_erfinv_inverts_erf_to_float64_accuracy_up_to_the_edges():
+    x = np.array([0.0, 1e-300, 1e-8, 0.3, 0.5, 0.9, 0.999, 1 - 1e-12, 1 - 2 ** -52])
+    y, _ = grad_of(minigrad.erfinv, np.concatenate([x, -x, [1.0, -1.0, 1.5, np.nan]]))
+    back = minigrad.erf(minigrad.tensor(y[:len(x)])).numpy()
+    np.testing.assert_allclose(back, x, rtol=4e-16, atol=0)
+    np.testing.assert_array_equal(y[len(x):2 * len(x)], -y[:len(x)])
+    np.testing.assert_array_equal(y[-4:], [np.inf, -np.inf, np.nan, np.nan])
+
+
+def test_the_gamma_family_at_its_poles_and_known_values():
+    y, g = grad_of(minigrad.lgamma, [0.0, -1.0, 1.0, 2.0, 0.5, np.inf])
+    np.testing.assert_allclose(y, [np.inf, np.inf, 0.0, 0.0, 0.5 * math.log(math.pi), np.inf])
+    euler = 0.5772156649015329
+    np.testing.assert_allclose(g[2:5], [-euler, 1 - euler, -euler - 2 * math.log(2)],
+                               rtol=1e-14)
+    d = minigrad.digamma(minigrad.tensor([0.0, -2.0, 1.0], dtype=minigrad.float64))
+    np.testing.assert_allclose(d.numpy(), [-np.inf, np.nan, -euler], rtol=1e-15)
+    t = minigrad.polygamma(1, minigrad.tensor([1.0, 0.5], dtype=minigrad.float64))
+    np.testing.assert_allclose(t.numpy(), [math.pi ** 2 / 6, math.pi ** 2 / 2], rtol=1e-15)
+    with pytest.raises(RuntimeError, match="negative n"):
+        minigrad.polygamma(-1, t)
+
+
 def test_frac_has_the_sign_of_the_input_and_gradient_one():
     y, g = grad_of(minigrad.frac, [2.75, -2.75, 3.0, np.inf])
     np.testing.assert_array_equal(y, [0.75, -0.75, 0.0, np.nan])
@@ -183,6 +235,16 @@ def test_nan_to_num_replaces_and_gives_the_replaced_values_no_gradient():
     np.testing.assert_array_equal(g, [0.0, 0.0, 0.0, 1.0])
     ints = minigrad.tensor([1, 2])
     assert minigrad.nan_to_num(ints).tolist() == [1, 2]
+
+
+@needs_torch
+def test_frexp_matches_torch():
+    def program(L):
+        x = L.tensor([0.0, -0.0, 3.0, -0.75, np.inf, np.nan, 1e-40, 6e37])
+        mantissa, exponent = L.frexp(x)
+        return mantissa, exponent, x.frexp().exponent
+    compare(program, "frexp")
+    assert "mantissa=" in repr(minigrad.frexp(minigrad.ones(1)))
 
 
 def test_isposinf_isneginf_and_positive():

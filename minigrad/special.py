@@ -1,0 +1,27 @@
+"""``minigrad.special``: PyTorch's ``torch.special`` names for the special functions that
+minigrad has (``import minigrad as torch`` then finds ``torch.special.expit``, ...).
+
+Each is the function of ``minigrad.ops`` of the same meaning; ``expit`` is ``sigmoid``,
+``gammaln`` is ``lgamma``, ``psi`` is ``digamma``, ``multigammaln`` is ``mvlgamma``, and
+``ndtr`` (the standard normal distribution function) is built from ``erfc``.
+"""
+from __future__ import annotations
+
+import math
+
+from .ops import (erf, erfc, erfinv, exp2, expm1, log1p, log_softmax, logit, logsumexp,
+                  round, sinc, softmax, xlogy)
+from .ops import digamma, entr, polygamma, xlog1py
+from .ops import digamma as psi, lgamma as gammaln, mvlgamma as multigammaln
+from .ops import sigmoid as expit
+from .tensor import Tensor
+
+__all__ = ["digamma", "entr", "erf", "erfc", "erfinv", "exp2", "expit", "expm1", "gammaln",
+           "log1p", "log_softmax", "logit", "logsumexp", "multigammaln", "ndtr", "polygamma",
+           "psi", "round", "sinc", "softmax", "xlog1py", "xlogy"]
+
+
+def ndtr(input: Tensor) -> Tensor:
+    """The standard normal distribution function ``(1 + erf(x / sqrt(2))) / 2``, computed
+    as ``erfc(-x / sqrt(2)) / 2`` so that it keeps its digits in the lower tail."""
+    return erfc(input * -math.sqrt(0.5)) * 0.5
