@@ -114,6 +114,15 @@ class StructureMethods:
         return ops.inplace(self, "scatter_add_",
                            lambda x, s: ops.scatter_add(x, dim, index, s), src)
 
+    def scatter_reduce(self, dim: int, index: "Tensor", src: "Tensor", reduce: str, *,
+                       include_self: bool = True) -> "Tensor":
+        return ops.scatter_reduce(self, dim, index, src, reduce, include_self=include_self)
+
+    def scatter_reduce_(self, dim: int, index: "Tensor", src: "Tensor", reduce: str, *,
+                        include_self: bool = True) -> "Tensor":
+        return ops.inplace(self, "scatter_reduce_", lambda x, s: ops.scatter_reduce(
+            x, dim, index, s, reduce, include_self=include_self), src)
+
     def index_add(self, dim: int, index: "Tensor", source: "Tensor", *,
                   alpha: Any = 1) -> "Tensor":
         return ops.index_add(self, dim, index, source, alpha=alpha)

@@ -42,7 +42,7 @@ from .construction import block_diag, cartesian_prod, combinations, kron
 from .statistics import kthvalue, nanquantile, quantile
 from .sorting import bucketize, searchsorted
 from .logic import argwhere
-from .indexed import index_put, index_put_, select_scatter, slice_scatter
+from .indexed import index_put, index_put_, scatter_reduce, select_scatter, slice_scatter
 from .diagonal import diagonal_scatter
 from .linalg import chain_matmul, multi_dot
 from .statistics import histc

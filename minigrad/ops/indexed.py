@@ -21,6 +21,7 @@ from .broadcasting import expand, reshape
 from .indexing import (IndexAddAt, IndexKey, ScatterAdd, _along_axis, gather, getitem,
                        prepare_setitem, setitem)
 from .inplace import inplace, setitem_
+from .selection import where
 
 
 def _index_vector(op: str, index: Any, size: int, dim: int) -> np.ndarray:
@@ -199,6 +200,72 @@ def scatter_add(input: Tensor, dim: int, index: Tensor, src: Tensor) -> Tensor:
     if input.ndim == 0:
         return input + (reshape(src, ()) if array.size else src * 0)
     return input + ScatterAdd.apply(_leading(src, array.shape), dim, array, input.shape)
+
+
+_REDUCTIONS = ("sum", "prod", "mean", "amax", "amin")
+
+
+def scatter_reduce(input: Tensor, dim: int, index: Tensor, src: Tensor, reduce: str, *,
+                   include_self: bool = True) -> Tensor:
+    """A copy of ``input`` where each position that ``index`` points at (along ``dim``)
+    holds the ``reduce`` (``'sum'``, ``'mean'``, ``'amax'`` or ``'amin'``) of the ``src``
+    values sent there, and of its own value with ``include_self``. Integer means round
+    down. Tied extremes share the gradient evenly, as in PyTorch."""
+    input = unary_input("scatter_reduce", input)
+    src = tensor_arg("scatter_reduce", src, "src")
+    reduce = {"max": "amax", "min": "amin"}.get(reduce, reduce)  # PyTorch's aliases
+    if reduce not in _REDUCTIONS:
+        raise RuntimeError(f"reduce argument must be either sum, prod, mean, amax or amin, "
+                           f"got {reduce}")
+    if reduce == "prod":
+        raise NotImplementedError("scatter_reduce: reduce='prod' is not supported")
+    _same_dtype("scatter_reduce", input, src)
+    dim, array = _scatter_index("scatter_reduce", input, dim, index, src)
+    src = _leading(src, array.shape)
+    at = _along_axis(array, dim)
+    sent = np.zeros(input.shape, np.int64)
+    np.add.at(sent, at, 1)
+    if reduce in ("sum", "mean"):
+        kept = input if include_self else where(wrap(sent > 0), wrap(
+            np.zeros((), input.dtype)), input)
+        total = kept + ScatterAdd.apply(src, dim, array, input.shape)
+        if reduce == "sum":
+            return total
+        count = wrap(np.maximum(sent + int(include_self), 1).astype(input.dtype))
+        return total / count if input.dtype.kind == "f" else total // count
+    return _scatter_extreme(input, src, dim, array, at, sent, reduce, include_self)
+
+
+def _scatter_extreme(input: Tensor, src: Tensor, dim: int, array: np.ndarray, at: tuple,
+                     sent: np.ndarray, reduce: str, include_self: bool) -> Tensor:
+    """amax/amin: the values from the arrays; the gradient shared by the elements equal to
+    the result (the input's own element counted in the share even when it is left out,
+    as PyTorch counts it)."""
+    x, values = array_of(input), array_of(src)
+    pick = np.maximum if reduce == "amax" else np.minimum
+    if include_self:
+        out = x.copy()
+    else:
+        fill = -np.inf if reduce == "amax" else np.inf
+        if x.dtype.kind != "f":
+            info = np.iinfo(x.dtype) if x.dtype.kind in "iu" else None
+            fill = (info.min if reduce == "amax" else info.max) if info else fill
+        out = np.where(sent > 0, np.asarray(fill).astype(x.dtype), x)
+    pick.at(out, at, values)
+    hits_self = (x == out).astype(np.float64)
+    hits_src = (values == out[at]).astype(np.float64)
+    count = hits_self.copy()
+    np.add.at(count, at, hits_src)
+    count = np.maximum(count, 1)
+    if not include_self:
+        hits_self = np.where(sent > 0, 0.0, hits_self)
+    if input.dtype.kind != "f":
+        return wrap(out)
+    share_self = wrap((hits_self / count).astype(x.dtype))
+    share_src = wrap((hits_src / count[at]).astype(x.dtype))
+    routed = input * share_self + ScatterAdd.apply(src * share_src, dim, array, input.shape)
+    # exact values (sums of shares could round), the gradient of the shares
+    return wrap(out) + (routed - routed.detach())
 
 
 # --- index_*: writes along a dim at a 1-d index ------------------------------------------

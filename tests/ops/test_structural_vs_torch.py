@@ -107,6 +107,12 @@ CASES = {
     "scatter value": (lambda lib, x: lib.scatter(x, 0, _long(lib, [[1, 0, 1]]), 7.5), [(2, 3)]),
     "scatter_add": (lambda lib, x, s: x.scatter_add(1, _long(lib, [[0, 0], [2, 1]]), s),
                     [(2, 3), (2, 2)]),
+    **{f"scatter_reduce {how}{'' if self_ else ' without self'}": (
+        lambda lib, x, s, how=how, self_=self_: x.scatter_reduce(
+            1, _long(lib, [[0, 1, 0, 1, 2], [3, 3, 3, 0, 0]]), s, how, include_self=self_),
+        [[[1.0, 5.0, 2.0, 0.0], [2.0, -1.0, 0.5, 2.0]],
+         [[3.0, 5.0, 1.0, 4.0, 7.0], [2.0, 2.0, -1.0, 0.5, 0.5]]])
+       for how in ("sum", "mean", "amax", "amin") for self_ in (True, False)},
     "index_add": (lambda lib, x, s: x.index_add(0, _long(lib, [1, 1, 0]), s, alpha=2),
                   [(2, 3), (3, 3)]),
     "index_copy": (lambda lib, x, s: lib.index_copy(x, 1, _long(lib, [2, 0]), s),
@@ -355,6 +361,8 @@ def test_a_write_through_a_new_view_reaches_the_base_and_its_gradient(name):
 
 # --- in-place forms ---------------------------------------------------------------------
 INPLACE = {
+    "scatter_reduce_": lambda lib, y, s: y.scatter_reduce_(1, _long(lib, [[3, 3]] * 3), s,
+                                                           "amax", include_self=False),
     "index_put_": lambda lib, y, s: y.index_put_((_long(lib, [0, 2]),), s[:, 0]),
     "index_put_ accumulate": lambda lib, y, s: lib.index_put_(
         y, (_long(lib, [1, 1]), _long(lib, [0, 0])), s[0], accumulate=True),
@@ -429,6 +437,12 @@ PLAIN = {
     "scatter with an int32 index": lambda lib: lib.zeros(2, 3).scatter(
         1, lib.tensor([[2], [0]], dtype=lib.int32), 1.0),
     "broadcast_shapes": lambda lib: lib.broadcast_shapes((3, 1), (4,), 1),
+    "scatter_reduce max and min": lambda lib: [lib.tensor([1.0, 5.0]).scatter_reduce(
+        0, _long(lib, [0, 0]), lib.tensor([3.0, -1.0]), how) for how in ("max", "min")],
+    "scatter_reduce mean of int": lambda lib: lib.arange(4).scatter_reduce(
+        0, _long(lib, [0, 0, 1]), _long(lib, [3, 4, 5]), "mean"),
+    "scatter_reduce amax of int without self": lambda lib: lib.arange(4).scatter_reduce(
+        0, _long(lib, [0, 0, 1]), _long(lib, [3, 4, -5]), "amax", include_self=False),
     "histc": lambda lib: lib.histc(lib.tensor([1.0, 2.0, 1.0]), bins=4, min=0, max=3),
     "histc of the data's range": lambda lib: lib.tensor([1.0, 2.0, 1.0, 5.0]).histc(),
     "histc of one value": lambda lib: lib.histc(lib.tensor([1.0, 1.0]), 2),
@@ -601,6 +615,8 @@ RAISES = {
         _long(lib, [1, 3]), _long(lib, [2]), side="up")),
     "bucketize 2-d boundaries": (RuntimeError, lambda lib, x: lib.bucketize(
         _long(lib, [2]), _long(lib, [[1, 3]]))),
+    "scatter_reduce bad reduce": (RuntimeError, lambda lib, x: x.scatter_reduce(
+        0, _long(lib, [[0]]), x, "add")),
     "index_put dtypes": (RuntimeError, lambda lib, x: x.index_put(
         (_long(lib, [0]),), lib.tensor([1.0]))),
     "index_put a tensor for indices": (TypeError, lambda lib, x: x.index_put(
