@@ -102,3 +102,13 @@ class slogdet(NamedTuple):  # noqa: N801
     def __repr__(self) -> str:
         return (f"minigrad.return_types.slogdet(\nsign={self.sign!r},\n"
                 f"logabsdet={self.logabsdet!r})")
+
+
+class aminmax(NamedTuple):  # noqa: N801
+    """What ``aminmax`` returns."""
+
+    min: Any
+    max: Any
+
+    def __repr__(self) -> str:
+        return f"minigrad.return_types.aminmax(\nmin={self.min!r},\nmax={self.max!r})"

@@ -252,3 +252,28 @@ class StructureMethods:
 
     def kron(self, other: "Tensor") -> "Tensor":
         return ops.kron(self, other)
+
+    def logcumsumexp(self, dim: int) -> "Tensor":
+        return ops.logcumsumexp(self, dim)
+
+    def aminmax(self, *, dim: int | None = None, keepdim: bool = False) -> Any:
+        return ops.aminmax(self, dim=dim, keepdim=keepdim)
+
+    def dist(self, other: "Tensor", p: float = 2) -> "Tensor":
+        return ops.dist(self, other, p)
+
+    def cov(self, *, correction: int = 1, fweights: Any = None, aweights: Any = None
+            ) -> "Tensor":
+        return ops.cov(self, correction=correction, fweights=fweights, aweights=aweights)
+
+    def corrcoef(self) -> "Tensor":
+        return ops.corrcoef(self)
+
+    def matrix_power(self, n: int) -> "Tensor":
+        return ops.matrix_power(self, n)
+
+    def msort(self) -> "Tensor":
+        return ops.msort(self)
+
+    def ravel(self) -> "Tensor":
+        return ops.ravel(self)

@@ -46,3 +46,8 @@ from .indexed import index_put, index_put_, scatter_reduce, select_scatter, slic
 from .diagonal import diagonal_scatter
 from .linalg import chain_matmul, multi_dot
 from .statistics import histc
+from .cumulative import cumulative_trapezoid, logcumsumexp, trapezoid, trapz
+from .statistics import aminmax, corrcoef, cov, dist
+from .linalg import matrix_power
+from .sorting import msort
+from .layout import ravel

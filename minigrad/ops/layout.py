@@ -135,6 +135,11 @@ def swapdims(input: Tensor, dim0: int, dim1: int) -> Tensor:
     return transpose(input, dim0, dim1)
 
 
+def ravel(input: Tensor) -> Tensor:
+    """The elements as a 1-d tensor (a view where the memory allows, else a copy)."""
+    return reshape(input, (-1,))
+
+
 # --- broadcasting ----------------------------------------------------------------------
 def broadcast_to(input: Tensor, size: Sequence[int]) -> Tensor:
     """``input`` expanded to ``size`` (a view; -1 keeps a dim)."""

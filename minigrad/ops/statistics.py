@@ -11,7 +11,9 @@ import numpy as np
 from .. import return_types
 from ..internal import array_of, wrap
 from ..tensor import Tensor
-from . import elementwise, movement, reduction
+from ..dtypes import get_default_dtype
+from . import elementwise, movement, reduction, selection
+from .diagonal import diagonal
 from ._util import normalize_dim, normalize_dims, unary_input
 from .broadcasting import sum
 from .indexing import gather, getitem
@@ -361,3 +363,48 @@ def histc(input: Tensor, bins: int = 100, min: float = 0, max: float = 0) -> Ten
         raise RuntimeError("torch.histc: max must be larger than min")
     counts, _ = np.histogram(array, bins=bins, range=(low, high))
     return wrap(counts.astype(input.dtype))
+
+
+def aminmax(input: Tensor, *, dim: int | None = None, keepdim: bool = False
+            ) -> return_types.aminmax:
+    """``(min, max)`` over ``dim`` (all elements when None); tied extremes share the
+    gradient evenly, as `amin` and `amax` do."""
+    input = unary_input("aminmax", input)
+    if input.numel() == 0 and (dim is None or input.shape[dim] == 0):
+        raise RuntimeError("aminmax(): cannot compute aminmax over an empty dimension as the "
+                           "operation has no identity.")
+    return return_types.aminmax(reduction.amin(input, dim, keepdim),
+                                reduction.amax(input, dim, keepdim))
+
+
+def dist(input: Tensor, other: Tensor, p: float = 2) -> Tensor:
+    """The ``p``-norm of ``input - other`` (the two broadcast)."""
+    return norm(unary_input("dist", input) - other, p)
+
+
+def cov(input: Tensor, *, correction: int = 1, fweights: Tensor | None = None,
+        aweights: Tensor | None = None) -> Tensor:
+    """The covariance matrix of the variables in the rows of ``input`` (observations in
+    the columns; a 1-d tensor is one variable), divided by ``N - correction``."""
+    input = unary_input("cov", input)
+    if input.ndim > 2:
+        raise RuntimeError(f"cov(): expected input to have two or fewer dimensions but got "
+                           f"an input with {input.ndim} dimensions")
+    if fweights is not None or aweights is not None:
+        raise NotImplementedError("cov(): fweights and aweights are not supported")
+    x = input if input.dtype.kind == "f" else input.to(get_default_dtype())
+    rows = movement.reshape(x, (1, -1)) if x.ndim < 2 else x
+    centered = rows - reduction.mean(rows, 1, keepdim=True)
+    n = rows.shape[1]
+    out = (centered @ movement.transpose(centered, 0, 1)) / max(n - correction, 0)
+    return movement.reshape(out, ()) if input.ndim < 2 else out
+
+
+def corrcoef(input: Tensor) -> Tensor:
+    """The Pearson correlation coefficients of the rows' variables: `cov` scaled by the
+    standard deviations, clipped to [-1, 1]."""
+    c = cov(input)
+    if c.ndim == 0:
+        return c / c
+    spread = elementwise.sqrt(movement.unsqueeze(diagonal(c), 1))
+    return selection.clamp((c / spread) / movement.transpose(spread, 0, 1), -1, 1)
