@@ -16,7 +16,7 @@ from . import elementwise, movement, reduction, selection
 from .diagonal import diagonal
 from ._util import normalize_dim, normalize_dims, unary_input
 from .broadcasting import sum
-from .indexing import gather, getitem
+from .indexing import gather
 from .selection import compare, locally_constant, where
 
 
@@ -181,14 +181,15 @@ def bincount(input: Tensor, weights: Tensor | None = None, minlength: int = 0) -
 
 def median(input: Tensor, dim: int | None = None, keepdim: bool = False) -> Any:
     """The lower median (the ``(n - 1) // 2``-th smallest; NaN if there is one). Without
-    ``dim``, of all elements, and the gradient goes to that one element; with ``dim``,
-    ``(values, indices)`` along it."""
+    ``dim``, of all elements, its gradient shared evenly by the elements equal to it; with
+    ``dim``, ``(values, indices)`` along it, the gradient going to the indexed element."""
     input = unary_input("median", input)
     if dim is None:
-        flat = movement.reshape(input, (-1,))
-        if flat.shape[0] == 0:
+        flat = array_of(input).reshape(-1)
+        if flat.size == 0:
             return wrap(np.asarray(np.nan, input.dtype))
-        return movement.reshape(getitem(flat, int(_median_index(array_of(flat), 0))), ())
+        value = flat[_median_index(flat, 0)]
+        return _evenly(input, value)
     if input.ndim == 0:
         return return_types.median(elementwise.clone(input), wrap(np.zeros((), np.int64)))
     dim = normalize_dim(dim, input.ndim, "median")
@@ -200,6 +201,17 @@ def median(input: Tensor, dim: int | None = None, keepdim: bool = False) -> Any:
     if not keepdim:
         values, indices = movement.squeeze(values, dim), movement.squeeze(indices, dim)
     return return_types.median(values, indices)
+
+
+def _evenly(input: Tensor, value: Any) -> Tensor:
+    """``value`` (an element of ``input``) as a 0-d tensor whose gradient is shared evenly
+    by the elements equal to it (the NaNs, for NaN), as PyTorch's median() and max()."""
+    x = array_of(input)
+    hits = np.isnan(x) if value != value else x == value
+    if input.dtype.kind != "f":
+        return wrap(np.asarray(value))
+    shared = sum(input * wrap((hits / hits.sum()).astype(x.dtype)))
+    return wrap(np.asarray(value)) + (shared - shared.detach())  # the exact value
 
 
 def _median_index(array: np.ndarray, dim: int) -> np.ndarray:
@@ -257,8 +269,7 @@ def kthvalue(input: Tensor, k: int, dim: int = -1, keepdim: bool = False
     d = normalize_dim(dim, x.ndim, "kthvalue")
     if not 1 <= k <= x.shape[d]:
         raise RuntimeError(f"kthvalue(): selected number k out of range for dimension {d}")
-    order = np.argsort(array_of(x), axis=d, kind="stable")
-    index = np.take(order, [k - 1], axis=d).astype(np.int64)
+    index = np.expand_dims(_kth_index(array_of(x), k - 1, d), d)
     values, indices = gather(x, d, index), wrap(index)
     if input.ndim == 0:
         return return_types.kthvalue(movement.reshape(values, ()),
@@ -266,6 +277,64 @@ def kthvalue(input: Tensor, k: int, dim: int = -1, keepdim: bool = False
     if not keepdim:
         values, indices = movement.squeeze(values, d), movement.squeeze(indices, d)
     return return_types.kthvalue(values, indices)
+
+
+def _kth_index(array: np.ndarray, k: int, dim: int) -> np.ndarray:
+    """Where the ``k``-th smallest (0-based) element of each slice along ``dim`` is. Among
+    tied elements it is the one PyTorch's quickselect picks: a slice whose k-th value is
+    tied (or NaN) runs that quickselect, the others read a stable argsort."""
+    rows = np.moveaxis(array, dim, -1)
+    flat = rows.reshape(-1, rows.shape[-1])
+    order = np.argsort(flat, axis=-1, kind="stable")
+    index = order[:, k].copy()
+    kth = flat[np.arange(len(flat)), index]
+    tied = (flat == kth[:, None]).sum(axis=-1) != 1
+    for r in np.nonzero(tied)[0]:
+        index[r] = _quickselect(flat[r].tolist(), k)
+    return index.reshape(rows.shape[:-1]).astype(np.int64)
+
+
+def _above(x: float, y: float) -> bool:
+    """PyTorch's order for selection: NaN above everything else."""
+    return (x != x and y == y) or x > y
+
+
+def _quickselect(values: list, k: int) -> int:
+    """The original position of the ``k``-th smallest of ``values``, by the median-of-three
+    quickselect of PyTorch's CPU ``kthvalue`` (step for step, so ties resolve alike)."""
+    index = list(range(len(values)))
+
+    def swap(a: int, b: int) -> None:
+        values[a], values[b] = values[b], values[a]
+        index[a], index[b] = index[b], index[a]
+
+    low, high = 0, len(values) - 1
+    while high > low:
+        if high == low + 1:
+            if _above(values[low], values[high]):
+                swap(low, high)
+            break
+        swap(low + (high - low) // 2, low + 1)
+        for a, b in ((low + 1, high), (low, high), (low + 1, low)):
+            if _above(values[a], values[b]):
+                swap(a, b)
+        i, j, pivot = low + 1, high, values[low]
+        while True:
+            i += 1
+            while _above(pivot, values[i]):
+                i += 1
+            j -= 1
+            while _above(values[j], pivot):
+                j -= 1
+            if j < i:
+                break
+            swap(i, j)
+        swap(low, j)
+        if j <= k:
+            low = i
+        if j >= k:
+            high = j - 1
+    return index[k]
 
 
 _INTERPOLATIONS = ("linear", "lower", "higher", "midpoint", "nearest")

@@ -38,8 +38,7 @@ def _graded(fn, *shapes_or_arrays, second=True, seed=0):
         inputs = [f64(lib, a, requires_grad=True) for a in arrays]
         out = fn(lib, *inputs)
         result = {"out": out}
-        outs = [t for t in (out if isinstance(out, (tuple, list)) else [out])
-                if t.dtype == lib.float64 and t.requires_grad]
+        outs = [t for t in _flat(out) if t.dtype == lib.float64 and t.requires_grad]
         if not outs:
             return result
         loss = sum((t * f64(lib, seeded(99 + i, tuple(t.shape)))).sum()
@@ -58,10 +57,20 @@ def _graded(fn, *shapes_or_arrays, second=True, seed=0):
     return program
 
 
-def _check(program, what):
+def _flat(out):
+    """The tensors in ``out``, however nested in tuples and lists."""
+    if isinstance(out, (tuple, list)):
+        return [t for item in out for t in _flat(item)]
+    return [out]
+
+
+def _check(program, what, raises=False):
+    """Compare; unless ``raises``, PyTorch must not raise (a program that fails in both
+    libraries would otherwise pass without comparing anything)."""
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        compare(program, what, rtol=1e-9, atol=1e-12)
+        theirs = compare(program, what, rtol=1e-9, atol=1e-12)
+    assert raises or theirs is None, f"{what}: PyTorch raised {theirs!r}"
 
 
 # --- differentiable cases: name -> (fn(lib, *inputs), input shapes) -------------------------
@@ -168,6 +177,12 @@ CASES = {
     "median dim": (lambda lib, x: lib.median(x, 1), [[[1.0, 3.0, 3.0, 2.0, 3.0, 1.0],
                                                      [2.0, 2.0, 2.0, 2.0, 1.0, 1.0]]]),
     "median dim keepdim": (lambda lib, x: x.median(0, keepdim=True), [(3, 4)]),
+    "median of ties shares the gradient": (lambda lib, x: x.median(),
+                                           [[1.0, 3.0, 2.0, 2.0, 3.0, 2.0, 1.0]]),
+    "median of nan shares the gradient": (lambda lib, x: x.median(),
+                                          [[1.0, math.nan, 2.0, math.nan]]),
+    "kthvalue of ties": (lambda lib, x: x.kthvalue(3, 1),
+                         [[[1.0, 1.0, 1.0, 0.0], [2.0, 0.0, 2.0, 2.0]]]),
     "nansum": (lambda lib, x: lib.nansum(x), [[1.0, math.nan, 2.0]]),
     "nanmean dim": (lambda lib, x: x.nanmean(1), [[[1.0, math.nan, 2.0], [4.0, 5.0, 6.0]]]),
     "std_mean": (lambda lib, x: lib.std_mean(x, 1), [(3, 4)]),
@@ -390,7 +405,7 @@ def test_a_write_through_a_new_view_reaches_the_base_and_its_gradient(name):
 INPLACE = {
     "scatter_reduce_": lambda lib, y, s: y.scatter_reduce_(1, _long(lib, [[3, 3]] * 3), s,
                                                            "amax", include_self=False),
-    "index_put_": lambda lib, y, s: y.index_put_((_long(lib, [0, 2]),), s[:, 0]),
+    "index_put_": lambda lib, y, s: y.index_put_((_long(lib, [0, 2]),), s[:2, :1]),
     "index_put_ accumulate": lambda lib, y, s: lib.index_put_(
         y, (_long(lib, [1, 1]), _long(lib, [0, 0])), s[0], accumulate=True),
     "tril_": lambda lib, y, s: y.tril_(1),
@@ -757,3 +772,16 @@ def test_index_functions_on_random_shapes(shape, data):
                 x.scatter_add(dim, _long(lib, index.tolist()), x[window]),
                 x.index_add(dim, _long(lib, picks), x.index_select(dim, _long(lib, picks))))
     _check(_graded(fn, shape, second=False), "random")
+
+
+@settings(max_examples=40, deadline=None)
+@given(rows=st.lists(st.lists(st.sampled_from([0.0, 1.0, 2.0, math.nan]), min_size=1,
+                              max_size=9), min_size=1, max_size=3), data=st.data())
+def test_order_statistics_pick_the_tied_element_pytorch_picks(rows, data):
+    """Ties and NaNs: kthvalue follows PyTorch's quickselect, median(dim) its index, and
+    median() shares the gradient among the tied elements."""
+    n = min(len(r) for r in rows)
+    values = [r[:n] for r in rows]
+    k = data.draw(st.integers(1, n))
+    _check(_graded(lambda lib, x: (x.kthvalue(k, 1), x.median(1), x.median()), values,
+                   second=False), "ties")
