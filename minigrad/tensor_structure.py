@@ -92,6 +92,9 @@ class StructureMethods:
     def take_along_dim(self, indices: "Tensor", dim: int | None = None) -> "Tensor":
         return ops.take_along_dim(self, indices, dim)
 
+    def where(self, condition: "Tensor", y: Any) -> "Tensor":
+        return ops.where(condition, self, y)
+
     def masked_select(self, mask: "Tensor") -> "Tensor":
         return ops.masked_select(self, mask)
 

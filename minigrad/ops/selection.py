@@ -156,9 +156,20 @@ def clamp(x: Tensor, min: Any = None, max: Any = None) -> Tensor:
     return Clamp.apply(x, *(None if b is None else array_of(b)[()] for b in (low, high)))
 
 
-def where(condition: Any, x: Any, y: Any) -> Tensor:
+_MISSING: Any = object()
+
+
+def where(condition: Any, x: Any = _MISSING, y: Any = _MISSING) -> Any:
     """Pick from ``x`` where ``condition`` is true and from ``y`` elsewhere; ``x`` and
-    ``y`` are promoted to one dtype."""
+    ``y`` are promoted to one dtype. ``where(condition)`` alone is
+    ``nonzero(condition, as_tuple=True)``: one index tensor per dim."""
+    if x is _MISSING and y is _MISSING and isinstance(condition, Tensor):
+        cond = array_of(condition)
+        return tuple(wrap(i.astype(np.int64)) for i in np.nonzero(cond.reshape(-1) if
+                                                                   cond.ndim == 0 else cond))
+    if x is _MISSING or y is _MISSING:
+        raise TypeError("where() expected a condition and two values (x and y), or the "
+                        "condition alone")
     if isinstance(condition, Tensor):
         cond = array_of(condition)
     elif isinstance(condition, (bool, np.bool_, np.ndarray)):

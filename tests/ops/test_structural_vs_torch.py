@@ -109,6 +109,7 @@ CASES = {
     "index_select": (lambda lib, x: x.index_select(1, _long(lib, [2, 0, 2])), [(2, 3)]),
     "index_select 0-d index": (lambda lib, x: lib.index_select(x, 0, _long(lib, 1)), [(2, 3)]),
     "masked_select": (lambda lib, x: x.masked_select(x > 0), [(3, 4)]),
+    "Tensor.where": (lambda lib, x, y: x.where(x > 0, y), [(3, 4), (4,)]),
     "masked_select broadcast": (lambda lib, x: lib.masked_select(
         x, lib.tensor([[True], [False], [True]])), [(3, 4)]),
     "take": (lambda lib, x: x.take(_long(lib, [[0, -1], [5, 5]])), [(2, 3)]),
@@ -489,6 +490,8 @@ PLAIN = {
     "matrix_power of int": lambda lib: lib.matrix_power(lib.arange(4).reshape(2, 2), 2),
     "cov of int": lambda lib: lib.cov(lib.arange(6).reshape(2, 3)),
     "corrcoef of int": lambda lib: lib.corrcoef(lib.arange(6).reshape(2, 3)),
+    "where of the condition alone": lambda lib: lib.where(lib.tensor([[1, 0], [0, 2]])),
+    "where of a 0-d condition alone": lambda lib: lib.where(lib.tensor(True)),
     "histc": lambda lib: lib.histc(lib.tensor([1.0, 2.0, 1.0]), bins=4, min=0, max=3),
     "histc of the data's range": lambda lib: lib.tensor([1.0, 2.0, 1.0, 5.0]).histc(),
     "histc of one value": lambda lib: lib.histc(lib.tensor([1.0, 1.0]), 2),
