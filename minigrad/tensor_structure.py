@@ -64,6 +64,9 @@ class StructureMethods:
     def inverse(self) -> "Tensor":
         return ops.inv(self)
 
+    def cholesky(self, upper: bool = False) -> "Tensor":
+        return ops.cholesky(self, upper=upper)
+
     def det(self) -> "Tensor":
         return ops.det(self)
 

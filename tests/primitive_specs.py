@@ -687,6 +687,8 @@ SPECS: dict[str, Spec] = {
     "matmul": Spec(matmul_cases()),
     "inverse": Spec(square_matrices(ops.inv, "inv")),
     "det": Spec(square_matrices(ops.det, "det")),
+    # cholesky reads the lower triangle: check it on the symmetric part, as PyTorch does
+    "cholesky": Spec(square_matrices(lambda x: ops.cholesky((x + x.mT) * 0.5), "cholesky")),
     # special functions (minigrad/ops/special.py)
     "erf": Spec(unary(_special("erf"), "erf(x)")),
     "softplus": Spec(unary(_special("softplus"), "softplus(x)",

@@ -44,7 +44,7 @@ from .sorting import bucketize, searchsorted
 from .logic import argwhere
 from .indexed import index_put, index_put_, scatter_reduce, select_scatter, slice_scatter
 from .diagonal import diagonal_scatter
-from .linalg import chain_matmul, multi_dot
+from .linalg import chain_matmul, cholesky, multi_dot
 from .statistics import histc
 from .cumulative import cumulative_trapezoid, logcumsumexp, trapezoid, trapz
 from .statistics import aminmax, corrcoef, cov, dist

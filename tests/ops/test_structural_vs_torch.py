@@ -223,6 +223,12 @@ CASES = {
     "inverse": (lambda lib, x: lib.inverse(x + 3 * lib.eye(3, dtype=lib.float64)), [(3, 3)]),
     "linalg.inv batched": (lambda lib, x: lib.linalg.inv(x + 3 * lib.eye(2, dtype=lib.float64)),
                            [(4, 2, 2)]),
+    "cholesky": (lambda lib, x: lib.linalg.cholesky(
+        x @ x.mT + lib.eye(3, dtype=lib.float64)), [(3, 3)]),
+    "cholesky upper batched": (lambda lib, x: lib.linalg.cholesky(
+        x @ x.mT + lib.eye(2, dtype=lib.float64), upper=True), [(2, 2, 2)]),
+    "cholesky of the lower triangle": (lambda lib, x: lib.cholesky(
+        x + 4 * lib.eye(3, dtype=lib.float64)), [(3, 3)]),
     "linalg.solve": (lambda lib, a, b: lib.linalg.solve(a + 3 * lib.eye(3, dtype=lib.float64),
                                                         b), [(3, 3), (3,)]),
     "linalg.solve matrices": (lambda lib, a, b: lib.linalg.solve(
@@ -635,6 +641,7 @@ RAISES = {
     "inv not square": (RuntimeError, lambda lib, x: lib.linalg.inv(x)),
     "inv of int": (RuntimeError, lambda lib, x: lib.inverse(lib.eye(2, dtype=lib.int64))),
     "det not square": (RuntimeError, lambda lib, x: lib.det(x)),
+    "cholesky not square": (RuntimeError, lambda lib, x: lib.linalg.cholesky(x)),
     "det of int": (RuntimeError, lambda lib, x: lib.det(lib.eye(2, dtype=lib.int64))),
     "solve shapes": (RuntimeError, lambda lib, x: lib.linalg.solve(x[:, :2], x.T)),
     "linalg.norm 3-d with ord": (RuntimeError, lambda lib, x: lib.linalg.norm(
@@ -706,6 +713,7 @@ def test_a_singular_matrix_raises_linalg_error_a_runtime_error():
     # minigrad.linalg.LinAlgError: both are RuntimeErrors
     both_raise(lambda lib: lib.linalg.inv(lib.zeros(2, 2)), RuntimeError, "singular")
     both_raise(lambda lib: lib.linalg.solve(lib.zeros(2, 2), lib.ones(2)), RuntimeError)
+    both_raise(lambda lib: lib.linalg.cholesky(-lib.eye(2)), RuntimeError, "positive-definite")
     with pytest.raises(MINE.linalg.LinAlgError):
         MINE.inverse(MINE.ones(2, 2))
 
