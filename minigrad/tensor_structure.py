@@ -191,8 +191,12 @@ class StructureMethods:
     def unfold(self, dimension: int, size: int, step: int) -> "Tensor":
         return ops.sliding_windows(self, dimension, size, step)
 
-    def tensor_split(self, indices_or_sections: Any, dim: int = 0) -> tuple["Tensor", ...]:
-        return ops.tensor_split(self, indices_or_sections, dim)
+    def tensor_split(self, indices_or_sections: Any = None, dim: int = 0, *,
+                     sections: int | None = None, indices: Any = None,
+                     tensor_indices_or_sections: Any = None) -> tuple["Tensor", ...]:
+        return ops.tensor_split(self, indices_or_sections, dim, sections=sections,
+                                indices=indices,
+                                tensor_indices_or_sections=tensor_indices_or_sections)
 
     def split_with_sizes(self, split_sizes: Sequence[int], dim: int = 0
                          ) -> tuple["Tensor", ...]:

@@ -258,10 +258,19 @@ def _stack_list(op: str, tensors: Any) -> list:
 
 
 # --- splitting (views) ----------------------------------------------------------------
-def tensor_split(input: Tensor, indices_or_sections: Any, dim: int = 0) -> tuple[Tensor, ...]:
+def tensor_split(input: Tensor, indices_or_sections: Any = None, dim: int = 0, *,
+                 sections: int | None = None, indices: Any = None,
+                 tensor_indices_or_sections: Any = None) -> tuple[Tensor, ...]:
     """Split into ``n`` nearly equal pieces (the first ``size % n`` one longer), or at the
     given indices, each piece ``x[i:j]`` with Python's slice bounds (as
-    ``numpy.array_split``). Views."""
+    ``numpy.array_split``). Views. The keyword forms ``sections=``, ``indices=`` and
+    ``tensor_indices_or_sections=`` are PyTorch's too."""
+    given = [v for v in (indices_or_sections, sections, indices, tensor_indices_or_sections)
+             if v is not None]
+    if len(given) != 1:
+        raise TypeError("tensor_split() expected one of indices_or_sections, sections, "
+                        "indices or tensor_indices_or_sections")
+    indices_or_sections = given[0]
     if input.ndim == 0:
         raise RuntimeError("tensor_split expected at least a 1-dimensional tensor, but got a "
                            "tensor with 0 dims")

@@ -479,6 +479,10 @@ PLAIN = {
         1, _long(lib, [[0], [2]]), 9.5),
     "masked_select of int": lambda lib: lib.arange(4).masked_select(lib.tensor([True, False,
                                                                                 True, True])),
+    "tensor_split keywords": lambda lib: [lib.arange(7).tensor_split(sections=3),
+                                          lib.tensor_split(lib.arange(7), indices=[2, 3]),
+                                          lib.arange(6).reshape(2, 3).tensor_split(
+                                              indices=(1,), dim=1)],
     "tensor_split by tensor": lambda lib: lib.arange(7).tensor_split(_long(lib, 3)),
     "tensor_split more sections than elements": lambda lib: lib.arange(2).tensor_split(4),
     "tensor_split at negative and decreasing indices": lambda lib: lib.arange(6).tensor_split(
