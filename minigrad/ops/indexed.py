@@ -57,9 +57,17 @@ def index_select(input: Tensor, dim: int, index: Tensor) -> Tensor:
     """The entries of ``input`` at ``index`` (a 1-d int64 tensor) along ``dim``, a copy."""
     input = unary_input("index_select", input)
     dim, size = _dim_of("index_select", input, dim)
+    if size == 0 and isinstance(index, Tensor) and index.numel():  # PyTorch's two errors
+        if input.ndim > 1:
+            raise RuntimeError(f"index_select(): self indexing axis dim should be positive "
+                               f"(dim {dim} of shape {tuple(input.shape)} is empty)")
+        raise IndexError("index_select(): index out of range in self (an empty tensor)")
     index = _index_vector("index_select", index, size, dim)
     if input.ndim == 0:  # PyTorch gives the value itself
-        return getitem(reshape(input, (1,)), index.reshape(-1)[:1]).reshape(())
+        if index.size != 1:
+            raise RuntimeError(f"index_select(): Index to scalar can have only 1 value, got "
+                               f"{index.size} value(s)")
+        return reshape(getitem(reshape(input, (1,)), index), ())
     return getitem(input, _dim_key(dim, input.ndim, index))
 
 
@@ -346,6 +354,9 @@ def repeat_interleave(input: Tensor, repeats: Any = None, dim: int | None = None
         return wrap(np.repeat(np.arange(len(counts), dtype=np.int64), counts))
     if dim is None:
         input, dim = reshape(input, (-1,)), 0
+    elif input.ndim == 0:  # PyTorch reads the dim after making the input 1-d, and refuses
+        raise IndexError(f"repeat_interleave: Dimension out of range (expected to be in "
+                         f"range of [-1, 0], but got {dim + 1 if dim >= 0 else dim})")
     dim, size = _dim_of("repeat_interleave", input, dim)
     if isinstance(repeats, Tensor):
         counts = _counts(repeats, size)

@@ -116,6 +116,8 @@ def movedim(input: Tensor, source: Any, destination: Any) -> Tensor:
     for name, dims in (("source", src), ("destination", dst)):
         if len(set(dims)) != len(dims):
             raise RuntimeError(f"movedim: repeated dim in `{name}` ({list(dims)})")
+    if input.ndim == 0:  # dims 0 and -1 name the tensor itself
+        return permute(input, ())
     rest = iter(d for d in range(input.ndim) if d not in src)
     placed = dict(zip(dst, src))
     return permute(input, tuple(placed[i] if i in placed else next(rest)

@@ -124,6 +124,9 @@ def permute(x: Tensor, dims: Sequence[int]) -> Tensor:
 
 def transpose(x: Tensor, dim0: int, dim1: int) -> Tensor:
     """Swap two axes."""
+    if x.ndim == 0:  # dims 0 and -1 name the tensor itself
+        normalize_dim(dim0, 0, "transpose"), normalize_dim(dim1, 0, "transpose")
+        return Permute.apply(x, ())
     dims = list(range(x.ndim))
     a, b = normalize_dim(dim0, x.ndim, "transpose"), normalize_dim(dim1, x.ndim, "transpose")
     dims[a], dims[b] = dims[b], dims[a]
@@ -267,7 +270,7 @@ def sliding_windows(x: Tensor, dimension: int, size: int, step: int) -> Tensor:
         if not 0 <= size <= 1 or step <= 0:
             raise RuntimeError(f"unfold: size ({size}) must be 0 or 1 and step ({step}) "
                                f"positive for a 0-d tensor")
-        return reshape(x, (1,))
+        return reshape(x, (1,))[:size]
     if size > x.shape[dim] or size < 0:
         raise RuntimeError(f"unfold: maximum size for tensor at dimension {dim} is "
                            f"{x.shape[dim]} but size is {size}")

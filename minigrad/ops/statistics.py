@@ -186,8 +186,9 @@ def median(input: Tensor, dim: int | None = None, keepdim: bool = False) -> Any:
     input = unary_input("median", input)
     if dim is None:
         flat = array_of(input).reshape(-1)
-        if flat.size == 0:
-            return wrap(np.asarray(np.nan, input.dtype))
+        if flat.size == 0:  # NaN, or for integers (which have none) the lowest value
+            empty = np.nan if input.dtype.kind == "f" else np.iinfo(np.int64).min
+            return locally_constant(input, np.asarray(empty).astype(input.dtype))
         value = flat[_median_index(flat, 0)]
         return _evenly(input, value)
     if input.ndim == 0:
@@ -267,6 +268,8 @@ def kthvalue(input: Tensor, k: int, dim: int = -1, keepdim: bool = False
     input = unary_input("kthvalue", input)
     x = movement.reshape(input, (1,)) if input.ndim == 0 else input
     d = normalize_dim(dim, x.ndim, "kthvalue")
+    if x.shape[d] == 0:
+        raise IndexError(f"kthvalue(): Expected reduction dim {d} to have non-zero size.")
     if not 1 <= k <= x.shape[d]:
         raise RuntimeError(f"kthvalue(): selected number k out of range for dimension {d}")
     index = np.expand_dims(_kth_index(array_of(x), k - 1, d), d)
@@ -373,7 +376,7 @@ def _quantile(op: str, input: Tensor, q: Any, dim: int | None, keepdim: bool,
     else:
         x = movement.reshape(input, (1,)) if input.ndim == 0 else input
         d = normalize_dim(dim, x.ndim, op)
-    if x.shape[d] == 0:
+    if input.numel() == 0:
         raise RuntimeError(f"{op}() input tensor must be non-empty")
     array = array_of(x)
     order = np.argsort(array, axis=d, kind="stable")  # NaN last
@@ -439,9 +442,12 @@ def aminmax(input: Tensor, *, dim: int | None = None, keepdim: bool = False
     """``(min, max)`` over ``dim`` (all elements when None); tied extremes share the
     gradient evenly, as `amin` and `amax` do."""
     input = unary_input("aminmax", input)
-    if input.numel() == 0 and (dim is None or input.shape[dim] == 0):
+    if dim is None and input.numel() == 0:
         raise RuntimeError("aminmax(): cannot compute aminmax over an empty dimension as the "
                            "operation has no identity.")
+    if dim is not None and input.ndim and input.shape[normalize_dim(dim, input.ndim,
+                                                                    "aminmax")] == 0:
+        raise IndexError(f"aminmax: Expected reduction dim {dim} to have non-zero size.")
     return return_types.aminmax(reduction.amin(input, dim, keepdim),
                                 reduction.amax(input, dim, keepdim))
 

@@ -502,6 +502,14 @@ PLAIN = {
     "corrcoef of int": lambda lib: lib.corrcoef(lib.arange(6).reshape(2, 3)),
     "where of the condition alone": lambda lib: lib.where(lib.tensor([[1, 0], [0, 2]])),
     "where of a 0-d condition alone": lambda lib: lib.where(lib.tensor(True)),
+    "movedim, swapaxes and transpose of 0-d": lambda lib: [
+        lib.tensor(2.0).movedim(0, -1), lib.tensor(2.0).swapaxes(0, -1),
+        lib.tensor(2.0).transpose(0, 0)],
+    "unfold of 0-d, empty window": lambda lib: lib.tensor(2.0).unfold(0, 0, 1),
+    "median() of empty int": lambda lib: lib.zeros(2, 0, dtype=lib.int64).median(),
+    "median() of empty float": lambda lib: lib.zeros(0, requires_grad=True).median(),
+    "median along an empty dim": lambda lib: lib.zeros(3, 0).median(0, True),
+    "aminmax along a kept empty dim": lambda lib: lib.zeros(3, 0).aminmax(dim=0),
     "histc": lambda lib: lib.histc(lib.tensor([1.0, 2.0, 1.0]), bins=4, min=0, max=3),
     "histc of the data's range": lambda lib: lib.tensor([1.0, 2.0, 1.0, 5.0]).histc(),
     "histc of one value": lambda lib: lib.histc(lib.tensor([1.0, 1.0]), 2),
@@ -683,6 +691,18 @@ RAISES = {
     "matrix_power not square": (RuntimeError, lambda lib, x: lib.matrix_power(x, 2)),
     "matrix_power -1 of int": (RuntimeError, lambda lib, x: lib.matrix_power(
         lib.arange(4).reshape(2, 2), -1)),
+    "index_select of 0-d, two indices": (RuntimeError, lambda lib, x: x[0, 0].index_select(
+        0, _long(lib, [0, 0]))),
+    "index_select of an empty 1-d": (IndexError, lambda lib, x: x[0, :0].index_select(
+        0, _long(lib, [0]))),
+    "index_select along an empty dim": (RuntimeError, lambda lib, x: x[:0].index_select(
+        0, _long(lib, [0]))),
+    "repeat_interleave of 0-d with a dim": (IndexError, lambda lib, x: x[0, 0]
+                                            .repeat_interleave(2, 0)),
+    "kthvalue along an empty dim": (IndexError, lambda lib, x: x[:0].kthvalue(1, 0)),
+    "aminmax along an empty dim": (IndexError, lambda lib, x: x[:, :0].aminmax(dim=1)),
+    "quantile of empty along a full dim": (RuntimeError, lambda lib, x: x[:0].quantile(
+        0.5, 1)),
     "index_put dtypes": (RuntimeError, lambda lib, x: x.index_put(
         (_long(lib, [0]),), lib.tensor([1.0]))),
     "index_put a tensor for indices": (TypeError, lambda lib, x: x.index_put(
