@@ -18,6 +18,7 @@ from ..tensor import Tensor
 from ._util import (as_tensor, broadcast_shape, normalize_dim, tensor_arg, type_name,
                     unary_input)
 from .broadcasting import expand, reshape
+from .elementwise import clone
 from .indexing import (IndexAddAt, IndexKey, ScatterAdd, _along_axis, gather, getitem,
                        prepare_setitem, setitem)
 from .inplace import inplace, setitem_
@@ -144,7 +145,7 @@ def _scatter_index(op: str, input: Tensor, dim: int, index: Any,
     if src is not None and src.ndim != input.ndim:
         raise RuntimeError(f"{op}(): Index tensor must have the same number of dimensions "
                            f"as src tensor ({tuple(array.shape)} and {tuple(src.shape)})")
-    for d, n in enumerate(array.shape):
+    for d, n in enumerate(array.shape if array.size else ()):  # an empty index: no check
         if (d != dim and n > input.shape[d]) or (src is not None and n > src.shape[d]):
             raise RuntimeError(f"{op}(): Expected index {tuple(array.shape)} to be smaller "
                                f"than self {tuple(input.shape)} apart from dimension {dim}"
@@ -164,11 +165,23 @@ def _same_dtype(op: str, input: Tensor, src: Tensor, name: str = "src") -> None:
                            f"{input.dtype} and {src.dtype}")
 
 
-def _leading(src: Tensor, shape: tuple[int, ...]) -> Tensor:
-    """The leading ``shape`` block of ``src`` (PyTorch reads only that much of src)."""
+def _leading(src: Tensor, shape: tuple[int, ...], node: str | None = None) -> Tensor:
+    """The leading ``shape`` block of ``src`` (PyTorch reads only that much of src).
+
+    PyTorch's backward of ``scatter``, ``scatter_add`` and ``scatter_reduce`` (sum, mean)
+    then fails for a src larger than the index, with a RuntimeError naming its ``node``;
+    the block carries a hook that raises the same error when a gradient reaches it."""
     if src.shape == shape:
         return src
-    return getitem(src, tuple(slice(0, n) for n in shape))
+    block = getitem(src, tuple(slice(0, n) for n in shape))
+    if node is not None and block.requires_grad:
+        def refuse(_: Tensor) -> None:
+            raise RuntimeError(f"Function {node} returned an invalid gradient at index 1 - "
+                               f"got {list(shape)} but expected shape compatible with "
+                               f"{list(src.shape)} (PyTorch's backward of a src larger "
+                               f"than its index)")
+        block.register_hook(refuse)
+    return block
 
 
 def scatter(input: Tensor, dim: int, index: Tensor, src: Any = None, *, value: Any = None,
@@ -188,13 +201,15 @@ def scatter(input: Tensor, dim: int, index: Tensor, src: Any = None, *, value: A
     if isinstance(given, Tensor):
         _same_dtype("scatter", input, given)
         dim, array = _scatter_index("scatter", input, dim, index, given)
-        values = _leading(given, array.shape)
+        values = _leading(given, array.shape, "ScatterBackward0")
     else:
         dim, array = _scatter_index("scatter", input, dim, index, None)
         values = given.to(input.dtype) if isinstance(given, Tensor) else \
             as_tensor(np.asarray(given).astype(input.dtype), "scatter")
+    if not array.size:  # nothing is written (and PyTorch checks no sizes)
+        return clone(input)
     if input.ndim == 0:
-        return setitem(input, ..., values) if array.size else input * 1
+        return setitem(input, ..., values)
     return setitem(input, IndexKey(_along_axis(array, dim), input.ndim), values)
 
 
@@ -205,9 +220,12 @@ def scatter_add(input: Tensor, dim: int, index: Tensor, src: Tensor) -> Tensor:
     src = tensor_arg("scatter_add", src, "src")
     _same_dtype("scatter_add", input, src)
     dim, array = _scatter_index("scatter_add", input, dim, index, src)
+    if not array.size:
+        return clone(input)
     if input.ndim == 0:
-        return input + (reshape(src, ()) if array.size else src * 0)
-    return input + ScatterAdd.apply(_leading(src, array.shape), dim, array, input.shape)
+        return input + reshape(src, ())
+    return input + ScatterAdd.apply(_leading(src, array.shape, "ScatterAddBackward0"), dim,
+                                    array, input.shape)
 
 
 _REDUCTIONS = ("sum", "prod", "mean", "amax", "amin")
@@ -229,7 +247,10 @@ def scatter_reduce(input: Tensor, dim: int, index: Tensor, src: Tensor, reduce: 
         raise NotImplementedError("scatter_reduce: reduce='prod' is not supported")
     _same_dtype("scatter_reduce", input, src)
     dim, array = _scatter_index("scatter_reduce", input, dim, index, src)
-    src = _leading(src, array.shape)
+    if not array.size:
+        return clone(input)
+    src = _leading(src, array.shape, "ScatterReduceBackward0" if reduce in ("sum", "mean")
+                   else None)
     at = _along_axis(array, dim)
     sent = np.zeros(input.shape, np.int64)
     np.add.at(sent, at, 1)

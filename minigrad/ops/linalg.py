@@ -4,6 +4,7 @@ and friends); ``cross``; the inverse, det and cholesky primitives, and ``solve``
 ``slogdet`` and ``matrix_power`` built on them."""
 from __future__ import annotations
 
+import math
 import warnings
 from typing import Any
 
@@ -138,8 +139,8 @@ def inner(input: Tensor, other: Tensor) -> Tensor:
     if input.shape[-1] != other.shape[-1]:
         raise RuntimeError(f"inner() the last dimension must match on both input tensors but "
                            f"got shapes {list(input.shape)} and {list(other.shape)}")
-    a = movement.reshape(input, (-1, input.shape[-1]))
-    b = movement.reshape(other, (-1, other.shape[-1]))
+    a = movement.reshape(input, (math.prod(input.shape[:-1]), input.shape[-1]))
+    b = movement.reshape(other, (math.prod(other.shape[:-1]), other.shape[-1]))
     out = matmul(a, movement.transpose(b, 0, 1))
     return movement.reshape(out, tuple(input.shape[:-1]) + tuple(other.shape[:-1]))
 

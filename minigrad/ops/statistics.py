@@ -472,7 +472,7 @@ def cov(input: Tensor, *, correction: int = 1, fweights: Tensor | None = None,
     centered = rows - reduction.mean(rows, 1, keepdim=True)
     n = rows.shape[1]
     out = (centered @ movement.transpose(centered, 0, 1)) / max(n - correction, 0)
-    return movement.reshape(out, ()) if input.ndim < 2 else out
+    return movement.reshape(out, ()) if rows.shape[0] == 1 else out  # one variable: 0-d
 
 
 def corrcoef(input: Tensor) -> Tensor:

@@ -510,6 +510,10 @@ PLAIN = {
     "median() of empty float": lambda lib: lib.zeros(0, requires_grad=True).median(),
     "median along an empty dim": lambda lib: lib.zeros(3, 0).median(0, True),
     "aminmax along a kept empty dim": lambda lib: lib.zeros(3, 0).aminmax(dim=0),
+    "scatter with an empty index larger than self": lambda lib: [
+        lib.ones(1, 1).scatter(1, lib.zeros(0, 2, dtype=lib.int64), lib.ones(1, 1)),
+        lib.ones(1, 1).scatter_reduce(1, lib.zeros(0, 2, dtype=lib.int64), lib.ones(1, 1),
+                                      "amax")],
     "histc": lambda lib: lib.histc(lib.tensor([1.0, 2.0, 1.0]), bins=4, min=0, max=3),
     "histc of the data's range": lambda lib: lib.tensor([1.0, 2.0, 1.0, 5.0]).histc(),
     "histc of one value": lambda lib: lib.histc(lib.tensor([1.0, 1.0]), 2),
@@ -740,6 +744,22 @@ def test_a_singular_matrix_raises_linalg_error_a_runtime_error():
     both_raise(lambda lib: lib.linalg.cholesky(-lib.eye(2)), RuntimeError, "positive-definite")
     with pytest.raises(MINE.linalg.LinAlgError):
         MINE.inverse(MINE.ones(2, 2))
+
+
+@pytest.mark.parametrize("how", ["scatter", "scatter_add", "sum", "mean"])
+def test_backward_through_a_src_larger_than_the_index_fails_as_in_torch(how):
+    """PyTorch's backward refuses it (a RuntimeError naming the node); the forward works."""
+    def program(lib):
+        x = f64(lib, seeded(1, (2, 3)), requires_grad=True)
+        src = f64(lib, seeded(2, (2, 3)), requires_grad=True)
+        index = _long(lib, [[0], [2]])
+        out = (x.scatter(1, index, src) if how == "scatter" else
+               x.scatter_add(1, index, src) if how == "scatter_add" else
+               x.scatter_reduce(1, index, src, how))
+        out.sum().backward()
+        return out
+    theirs = compare(program, how)
+    assert isinstance(theirs, RuntimeError)
 
 
 def test_meshgrid_without_indexing_warns_like_torch():
