@@ -1,8 +1,9 @@
 """Indexing by index tensors, built on the indexing primitives of ``indexing.py``:
-``index_select``, ``masked_select``, ``take`` and ``repeat_interleave`` read with
-``getitem``; ``scatter``, ``index_copy`` and ``index_fill`` write with ``setitem``;
-``scatter_add`` and ``index_add`` add with ``scatter_add`` and ``index_add_at``. Their
-gradients are those of the primitives.
+``index_select``, ``masked_select``, ``take``, ``take_along_dim`` and
+``repeat_interleave`` read with ``getitem`` and ``gather``; ``scatter``, ``index_copy``,
+``index_fill``, ``index_put`` and ``select_scatter``/``slice_scatter`` write with
+``setitem``; ``scatter_add``, ``scatter_reduce`` and ``index_add`` add with
+``scatter_add`` and ``index_add_at``. Their gradients are those of the primitives.
 
 Where PyTorch has an in-place form (``index_add_``), the Tensor method runs the
 out-of-place function through ``inplace``.

@@ -1,6 +1,8 @@
-"""Norms, distances and statistics built from primitives: ``norm``, ``cdist``, ``median``,
-``nansum``/``nanmean``, ``std_mean``/``var_mean``, and the counts ``count_nonzero`` and
-``bincount`` (integer results, outside the graph)."""
+"""Norms, distances and statistics built from primitives: ``norm`` (and the
+``linalg`` vector and matrix norms), ``cdist``, ``dist``, ``median``, ``kthvalue``, the
+quantiles, ``aminmax``, ``nansum``/``nanmean``, ``std_mean``/``var_mean``, ``cov`` and
+``corrcoef``, and the counts ``count_nonzero``, ``bincount`` and ``histc`` (results
+outside the graph)."""
 from __future__ import annotations
 
 import math
