@@ -158,6 +158,22 @@ class StructureMethods:
     def index_put_(self, indices: Any, values: "Tensor", accumulate: bool = False) -> "Tensor":
         return ops.index_put_(self, indices, values, accumulate)
 
+    def put(self, index: "Tensor", source: "Tensor", accumulate: bool = False) -> "Tensor":
+        return ops.put(self, index, source, accumulate)
+
+    def put_(self, index: "Tensor", source: "Tensor", accumulate: bool = False) -> "Tensor":
+        return ops.inplace(self, "put_", lambda x, s: ops.put(x, index, s, accumulate), source)
+
+    def masked_scatter(self, mask: "Tensor", source: "Tensor") -> "Tensor":
+        return ops.masked_scatter(self, mask, source)
+
+    def masked_scatter_(self, mask: "Tensor", source: "Tensor") -> "Tensor":
+        return ops.inplace(self, "masked_scatter_",
+                           lambda x, s: ops.masked_scatter(x, mask, s), source)
+
+    def narrow_copy(self, dim: int, start: int, length: int) -> "Tensor":
+        return ops.narrow_copy(self, dim, start, length)
+
     def select_scatter(self, src: "Tensor", dim: int, index: int) -> "Tensor":
         return ops.select_scatter(self, src, dim, index)
 

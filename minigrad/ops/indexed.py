@@ -1,8 +1,7 @@
 """Indexing by index tensors, built on the indexing primitives of ``indexing.py``:
 ``index_select``, ``masked_select``, ``take``, ``take_along_dim`` and
 ``repeat_interleave`` read with ``getitem`` and ``gather``; ``scatter``, ``index_copy``,
-``index_fill``, ``index_put`` and ``select_scatter``/``slice_scatter`` write with
-``setitem``; ``scatter_add``, ``scatter_reduce`` and ``index_add`` add with
+and ``index_fill`` write with ``setitem``; ``scatter_add``, ``scatter_reduce`` and ``index_add`` add with
 ``scatter_add`` and ``index_add_at``. Their gradients are those of the primitives.
 
 Where PyTorch has an in-place form (``index_add_``), the Tensor method runs the
@@ -20,9 +19,7 @@ from ._util import (as_tensor, broadcast_shape, normalize_dim, tensor_arg, type_
                     unary_input)
 from .broadcasting import expand, reshape
 from .elementwise import clone
-from .indexing import (IndexAddAt, IndexKey, ScatterAdd, _along_axis, gather, getitem,
-                       prepare_setitem, setitem)
-from .inplace import inplace, setitem_
+from .indexing import IndexAddAt, IndexKey, ScatterAdd, _along_axis, gather, getitem, setitem
 from .selection import where
 
 
@@ -411,69 +408,3 @@ def _counts(repeats: Tensor, size: int) -> np.ndarray:
                            f"along dim, but got repeats.size(0) = {array.size} and "
                            f"input.size(dim) = {size}")
     return array.astype(np.int64)
-
-
-# --- writes by a tuple of index tensors, and into one slice -------------------------------
-def _index_tuple(op: str, input: Tensor, indices: Any, values: Any) -> tuple:
-    if not isinstance(indices, (tuple, list)):
-        raise TypeError(f"{op}(): argument 'indices' must be tuple of Tensors, not "
-                        f"{type_name(indices)}")
-    values = tensor_arg(op, values, "values")
-    if values.dtype != input.dtype:
-        raise RuntimeError(f"Index put requires the source and destination dtypes match, got "
-                           f"{input.dtype} for the destination and {values.dtype} for the "
-                           f"source.")
-    return tuple(indices), values
-
-
-def index_put(input: Tensor, indices: Any, values: Tensor, accumulate: bool = False) -> Tensor:
-    """A copy of ``input`` with ``values`` written at ``input[indices]`` (a tuple of index
-    tensors), or added there with ``accumulate=True`` (repeated positions add up)."""
-    input = unary_input("index_put", input)
-    indices, values = _index_tuple("index_put", input, indices, values)
-    if not accumulate:
-        return setitem(input, indices, values)
-    key, values = prepare_setitem(input, indices, values)
-    region = key.read(np.broadcast_to(np.empty((), np.uint8), input.shape)).shape
-    return input + IndexAddAt.apply(expand(values, region), key, input.shape)
-
-
-def index_put_(input: Tensor, indices: Any, values: Tensor, accumulate: bool = False
-               ) -> Tensor:
-    """`index_put` in place: ``input[indices] = values`` (``+=``, repeats adding up, with
-    ``accumulate``)."""
-    indices, values = _index_tuple("index_put_", input, indices, values)
-    if not accumulate:
-        setitem_(input, indices, values)
-        return input
-    return inplace(input, "index_put_", lambda x, v: index_put(x, indices, v, True), values)
-
-
-def _exact_region(op: str, input: Tensor, index: tuple, src: Any) -> Tensor:
-    """``setitem(input, index, src)`` where ``src`` has exactly the region's shape."""
-    src = tensor_arg(op, src, "src")
-    region = getitem(input, index)
-    if region.shape != src.shape:
-        raise RuntimeError(f"{op}: expected src to have a size equal to the slice of self. "
-                           f"src size = {list(src.shape)}, slice size = {list(region.shape)}")
-    return setitem(input, index, src.to(input.dtype))
-
-
-def select_scatter(input: Tensor, src: Tensor, dim: int, index: int) -> Tensor:
-    """A copy of ``input`` with ``src`` written at ``input.select(dim, index)``."""
-    input = unary_input("select_scatter", input)
-    dim, size = _dim_of("select_scatter", input, dim)
-    if not -size <= index < size:
-        raise IndexError(f"select_scatter(): index {index} out of range for tensor of size "
-                         f"{list(input.shape)} at dimension {dim}")
-    return _exact_region("select_scatter", input, (slice(None),) * dim + (int(index),), src)
-
-
-def slice_scatter(input: Tensor, src: Tensor, dim: int = 0, start: int | None = None,
-                  end: int | None = None, step: int = 1) -> Tensor:
-    """A copy of ``input`` with ``src`` written at ``input[..., start:end:step, ...]``
-    along ``dim``."""
-    input = unary_input("slice_scatter", input)
-    dim, _ = _dim_of("slice_scatter", input, dim)
-    return _exact_region("slice_scatter", input,
-                         (slice(None),) * dim + (slice(start, end, step),), src)

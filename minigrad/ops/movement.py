@@ -155,6 +155,11 @@ def narrow(x: Tensor, dim: int, start: int, length: int) -> Tensor:
     return indexing.getitem(x, (slice(None),) * dim + (slice(start, start + length),))
 
 
+def narrow_copy(x: Tensor, dim: int, start: int, length: int) -> Tensor:
+    """`narrow`, as a copy."""
+    return narrow(x, dim, start, length).clone()
+
+
 def cat(tensors: Sequence[Tensor], dim: int = 0) -> Tensor:
     """Join tensors along an existing dim; the other dims must match."""
     tensors = _joinable("cat", tensors)

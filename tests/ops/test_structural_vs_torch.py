@@ -260,6 +260,13 @@ CASES = {
     "index_put accumulate broadcast": (lambda lib, x, v: x.index_put(
         [_long(lib, [2, 2])], v, True), [(3, 4), (4,)]),
     "index_put mask": (lambda lib, x, v: x.index_put((x > 0,), v.sum()), [(3, 4), (2,)]),
+    "put": (lambda lib, x, s: x.put(_long(lib, [1, -1, 5]), s), [(2, 3), (3,)]),
+    "put accumulate": (lambda lib, x, s: lib.put(x, _long(lib, [[1, -1], [1, 0]]), s, True),
+                       [(2, 3), (2, 2)]),
+    "masked_scatter": (lambda lib, x, s: x.masked_scatter(x > 0, s), [(2, 3), (8,)]),
+    "masked_scatter broadcast": (lambda lib, x, s: lib.masked_scatter(
+        x, lib.tensor([[True], [False]]), s), [(2, 3), (2, 2)]),
+    "narrow_copy": (lambda lib, x: lib.narrow_copy(x, 1, 1, 2), [(2, 3)]),
     "select_scatter": (lambda lib, x, s: lib.select_scatter(x, s, 1, -1), [(3, 4), (3,)]),
     "slice_scatter": (lambda lib, x, s: x.slice_scatter(s, 1, 0, 4, 2), [(3, 4), (3, 2)]),
     "slice_scatter start": (lambda lib, x, s: lib.slice_scatter(x, s, start=2), [(3, 4), (1, 4)]),
@@ -412,6 +419,8 @@ def test_a_write_through_a_new_view_reaches_the_base_and_its_gradient(name):
 INPLACE = {
     "scatter_reduce_": lambda lib, y, s: y.scatter_reduce_(1, _long(lib, [[3, 3]] * 3), s,
                                                            "amax", include_self=False),
+    "put_": lambda lib, y, s: y.put_(_long(lib, [0, 11, 5]), s[:, 1], accumulate=True),
+    "masked_scatter_": lambda lib, y, s: y.masked_scatter_(y > 0.8, s.reshape(-1)),
     "index_put_": lambda lib, y, s: y.index_put_((_long(lib, [0, 2]),), s[:2, :1]),
     "index_put_ accumulate": lambda lib, y, s: lib.index_put_(
         y, (_long(lib, [1, 1]), _long(lib, [0, 0])), s[0], accumulate=True),
@@ -514,6 +523,8 @@ PLAIN = {
         lib.ones(1, 1).scatter(1, lib.zeros(0, 2, dtype=lib.int64), lib.ones(1, 1)),
         lib.ones(1, 1).scatter_reduce(1, lib.zeros(0, 2, dtype=lib.int64), lib.ones(1, 1),
                                       "amax")],
+    "unravel_index": lambda lib: lib.unravel_index(_long(lib, [4, 1, -1, 6]), (2, 3)),
+    "unravel_index of 0-d": lambda lib: lib.unravel_index(_long(lib, 5), (2, 3)),
     "histc": lambda lib: lib.histc(lib.tensor([1.0, 2.0, 1.0]), bins=4, min=0, max=3),
     "histc of the data's range": lambda lib: lib.tensor([1.0, 2.0, 1.0, 5.0]).histc(),
     "histc of one value": lambda lib: lib.histc(lib.tensor([1.0, 1.0]), 2),
@@ -707,6 +718,14 @@ RAISES = {
     "aminmax along an empty dim": (IndexError, lambda lib, x: x[:, :0].aminmax(dim=1)),
     "quantile of empty along a full dim": (RuntimeError, lambda lib, x: x[:0].quantile(
         0.5, 1)),
+    "put out of range": (IndexError, lambda lib, x: x.put(_long(lib, [6]), x[0, :1])),
+    "put counts": (IndexError, lambda lib, x: x.put(_long(lib, [1, 2]), x[0, :1])),
+    "masked_scatter short source": (RuntimeError, lambda lib, x: x.masked_scatter(
+        x == x, x[0])),
+    "masked_scatter int mask": (RuntimeError, lambda lib, x: x.masked_scatter(
+        _long(lib, [1, 0, 1]), x)),
+    "masked_scatter dtypes": (RuntimeError, lambda lib, x: x.masked_scatter(
+        x > 0, _long(lib, [1, 2, 3, 4, 5, 6]))),
     "index_put dtypes": (RuntimeError, lambda lib, x: x.index_put(
         (_long(lib, [0]),), lib.tensor([1.0]))),
     "index_put a tensor for indices": (TypeError, lambda lib, x: x.index_put(
