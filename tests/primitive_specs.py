@@ -600,11 +600,13 @@ def diagonal_embed_cases(draw) -> Case:
 
 @st.composite
 def square_matrices(draw, fn: Callable, label: str) -> Case:
-    """Batches of well-conditioned square matrices: identity * 3 plus values in [-1, 1]."""
+    """Batches of well-conditioned square matrices: values in [-1, 1] plus (n + 1) times
+    the identity, so that each row's diagonal outweighs the rest of it (invertible, and
+    positive-definite when symmetric)."""
     n = draw(st.integers(1, 3))
     batch = draw(small_shapes(max_dims=1))
     noise = draw(values(batch + (n, n), st.floats(-1, 1, allow_nan=False)))
-    x = leaf(noise + 3 * np.eye(n))
+    x = leaf(noise + (n + 1) * np.eye(n))
     return Case(fn, (x,), f"{label}(x{x.shape})")
 
 
