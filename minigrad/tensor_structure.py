@@ -158,6 +158,13 @@ class StructureMethods:
     def index_put_(self, indices: Any, values: "Tensor", accumulate: bool = False) -> "Tensor":
         return ops.index_put_(self, indices, values, accumulate)
 
+    def fill_diagonal_(self, fill_value: Any, wrap: bool = False) -> "Tensor":
+        return ops.fill_diagonal_(self, fill_value, wrap)
+
+    def cumprod_(self, dim: int, *, dtype: Any = None) -> "Tensor":
+        return ops.inplace(self, "cumprod_", lambda x, _: ops.cumprod(x, dim, dtype=dtype),
+                           None)
+
     def put(self, index: "Tensor", source: "Tensor", accumulate: bool = False) -> "Tensor":
         return ops.put(self, index, source, accumulate)
 

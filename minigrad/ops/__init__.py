@@ -52,5 +52,5 @@ from .statistics import aminmax, corrcoef, cov, dist
 from .linalg import matrix_power
 from .sorting import msort
 from .layout import ravel
-from .placement import masked_scatter, put, unravel_index
+from .placement import fill_diagonal_, masked_scatter, put, unravel_index
 from .movement import narrow_copy

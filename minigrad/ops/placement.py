@@ -1,7 +1,8 @@
 """Writes into a copy of a tensor, built on ``setitem`` and ``index_add_at``:
 ``index_put``, ``put``, ``masked_scatter``, ``select_scatter`` and ``slice_scatter``
-(gradients those of the primitives), and ``unravel_index`` (integer results). The in-place
-forms (``index_put_``, ``put_``) run these through ``inplace``.
+(gradients those of the primitives), ``fill_diagonal_`` (in place), and ``unravel_index``
+(integer results). The in-place forms (``index_put_``, ``put_``) run these through
+``inplace``.
 """
 from __future__ import annotations
 
@@ -140,3 +141,26 @@ def unravel_index(indices: Tensor, shape: Any) -> tuple[Tensor, ...]:
         coords.append(np.mod(rest, size) if size else rest * 0)
         rest = np.floor_divide(rest, size) if size else rest * 0
     return tuple(wrap(c) for c in reversed(coords))
+
+
+def fill_diagonal_(input: Tensor, fill_value: Any, wrap: bool = False) -> Tensor:
+    """Write ``fill_value`` on the main diagonal, in place: ``x[i, i, ..., i]`` (all dims
+    of equal length, or any matrix). With ``wrap``, a tall matrix's diagonal starts again
+    every ``cols + 1`` rows, as NumPy's ``fill_diagonal``."""
+    input = unary_input("fill_diagonal_", input)
+    if input.ndim < 2:
+        raise RuntimeError(f"fill_diagonal_: dimensions must larger than 1, got shape "
+                           f"{tuple(input.shape)}")
+    if input.ndim > 2 and len(set(input.shape)) != 1:
+        raise RuntimeError(f"fill_diagonal_: all dimensions of input must be of equal length, "
+                           f"got shape {tuple(input.shape)}")
+    n = min(input.shape)
+    steps = np.arange(n, dtype=np.int64)
+    rows, cols = steps, steps
+    if wrap and input.ndim == 2 and input.shape[0] > input.shape[1] + 1:
+        rows = np.arange(0, input.shape[0], dtype=np.int64)
+        rows = rows[rows % (input.shape[1] + 1) < input.shape[1]]
+        cols = rows % (input.shape[1] + 1)
+    key = (rows, cols) if input.ndim == 2 else (steps,) * input.ndim
+    setitem_(input, key, fill_value)
+    return input

@@ -419,6 +419,10 @@ def test_a_write_through_a_new_view_reaches_the_base_and_its_gradient(name):
 INPLACE = {
     "scatter_reduce_": lambda lib, y, s: y.scatter_reduce_(1, _long(lib, [[3, 3]] * 3), s,
                                                            "amax", include_self=False),
+    "fill_diagonal_": lambda lib, y, s: y.fill_diagonal_(-1.5),
+    "fill_diagonal_ of a tall matrix, wrapped": lambda lib, y, s: y.T.reshape(
+        -1, 2).fill_diagonal_(2.0, wrap=True),
+    "cumprod_": lambda lib, y, s: y.cumprod_(1),
     "put_": lambda lib, y, s: y.put_(_long(lib, [0, 11, 5]), s[:, 1], accumulate=True),
     "masked_scatter_": lambda lib, y, s: y.masked_scatter_(y > 0.8, s.reshape(-1)),
     "index_put_": lambda lib, y, s: y.index_put_((_long(lib, [0, 2]),), s[:2, :1]),
@@ -525,6 +529,11 @@ PLAIN = {
                                       "amax")],
     "unravel_index": lambda lib: lib.unravel_index(_long(lib, [4, 1, -1, 6]), (2, 3)),
     "unravel_index of 0-d": lambda lib: lib.unravel_index(_long(lib, 5), (2, 3)),
+    "fill_diagonal_": lambda lib: [lib.zeros(7, 3).fill_diagonal_(5),
+                                   lib.zeros(7, 3).fill_diagonal_(5, wrap=True),
+                                   lib.zeros(2, 4).fill_diagonal_(1),
+                                   lib.zeros(2, 2, 2).fill_diagonal_(1),
+                                   lib.zeros(3, 3, dtype=lib.int64).fill_diagonal_(2.7)],
     "histc": lambda lib: lib.histc(lib.tensor([1.0, 2.0, 1.0]), bins=4, min=0, max=3),
     "histc of the data's range": lambda lib: lib.tensor([1.0, 2.0, 1.0, 5.0]).histc(),
     "histc of one value": lambda lib: lib.histc(lib.tensor([1.0, 1.0]), 2),
@@ -726,6 +735,9 @@ RAISES = {
         _long(lib, [1, 0, 1]), x)),
     "masked_scatter dtypes": (RuntimeError, lambda lib, x: x.masked_scatter(
         x > 0, _long(lib, [1, 2, 3, 4, 5, 6]))),
+    "fill_diagonal_ of unequal dims": (RuntimeError, lambda lib, x: lib.zeros(
+        2, 3, 2).fill_diagonal_(1)),
+    "fill_diagonal_ of 1-d": (RuntimeError, lambda lib, x: x[0].clone().fill_diagonal_(1)),
     "index_put dtypes": (RuntimeError, lambda lib, x: x.index_put(
         (_long(lib, [0]),), lib.tensor([1.0]))),
     "index_put a tensor for indices": (TypeError, lambda lib, x: x.index_put(
