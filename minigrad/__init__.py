@@ -57,9 +57,12 @@ from .ops import (addbmm, addmm, addmv, baddbmm, cross, diag, diag_embed, diagfl
                   triu_indices)
 from .ops import outer as ger  # PyTorch's old name of outer
 from .linalg import inv as inverse  # torch.inverse
-from .ops import det, logdet, slogdet
-from .ops import (chain_matmul, diagonal_scatter, histc, index_put, index_put_, select_scatter,
-                  slice_scatter)
+from .ops import cholesky, det, logdet, slogdet
+from .ops import masked_scatter, narrow_copy, put, unravel_index
+from .ops import (aminmax, corrcoef, cov, cumulative_trapezoid, dist, logcumsumexp, matrix_power,
+                  msort, ravel, trapezoid, trapz)
+from .ops import (chain_matmul, diagonal_scatter, histc, index_put, index_put_, scatter_reduce,
+                  select_scatter, slice_scatter)
 from .ops import (argwhere, block_diag, bucketize, cartesian_prod, combinations, fliplr, flipud,
                   kron, kthvalue, nanquantile, quantile, rot90, searchsorted)
 from .ops import (index_add, index_copy, index_fill, index_select, masked_select,

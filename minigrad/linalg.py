@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from .ops.broadcasting import sum as _sum
 from .ops.diagonal import diagonal as _diagonal
-from .ops.linalg import LinAlgError, det, inv, matmul, multi_dot, slogdet, solve
+from .ops.linalg import (LinAlgError, cholesky, det, inv, matmul, matrix_power, multi_dot,
+                         slogdet, solve)
 from .ops.linalg import cross as _cross
 from .ops.statistics import linalg_norm as norm, matrix_norm, vector_norm
 from .tensor import Tensor
 
-__all__ = ["LinAlgError", "cross", "det", "diagonal", "inv", "matmul", "matrix_norm",
-           "multi_dot", "norm", "slogdet", "solve", "vecdot", "vector_norm"]
+__all__ = ["LinAlgError", "cholesky", "cross", "det", "diagonal", "inv", "matmul", "matrix_norm",
+           "matrix_power", "multi_dot", "norm", "slogdet", "solve", "vecdot", "vector_norm"]
 
 
 def cross(input: Tensor, other: Tensor, *, dim: int = -1) -> Tensor:

@@ -113,3 +113,13 @@ class frexp(NamedTuple):  # noqa: N801
     def __repr__(self) -> str:
         return (f"minigrad.return_types.frexp(\nmantissa={self.mantissa!r},\n"
                 f"exponent={self.exponent!r})")
+
+
+class aminmax(NamedTuple):  # noqa: N801
+    """What ``aminmax`` returns."""
+
+    min: Any
+    max: Any
+
+    def __repr__(self) -> str:
+        return f"minigrad.return_types.aminmax(\nmin={self.min!r},\nmax={self.max!r})"

@@ -90,10 +90,6 @@ class TensorInPlace(TensorConversions):
     def cumsum_(self, dim: int, *, dtype: Any = None) -> "Tensor":
         return ops.inplace(self, "cumsum_", lambda x, _: ops.cumsum(x, dim, dtype=dtype), None)
 
-    def cumprod_(self, dim: int, *, dtype: Any = None) -> "Tensor":
-        return ops.inplace(self, "cumprod_", lambda x, _: ops.cumprod(x, dim, dtype=dtype),
-                           None)
-
     __iadd__ = add_
     __isub__ = sub_
     __imul__ = mul_

@@ -64,6 +64,9 @@ class StructureMethods:
     def inverse(self) -> "Tensor":
         return ops.inv(self)
 
+    def cholesky(self, upper: bool = False) -> "Tensor":
+        return ops.cholesky(self, upper=upper)
+
     def det(self) -> "Tensor":
         return ops.det(self)
 
@@ -114,6 +117,15 @@ class StructureMethods:
         return ops.inplace(self, "scatter_add_",
                            lambda x, s: ops.scatter_add(x, dim, index, s), src)
 
+    def scatter_reduce(self, dim: int, index: "Tensor", src: "Tensor", reduce: str, *,
+                       include_self: bool = True) -> "Tensor":
+        return ops.scatter_reduce(self, dim, index, src, reduce, include_self=include_self)
+
+    def scatter_reduce_(self, dim: int, index: "Tensor", src: "Tensor", reduce: str, *,
+                        include_self: bool = True) -> "Tensor":
+        return ops.inplace(self, "scatter_reduce_", lambda x, s: ops.scatter_reduce(
+            x, dim, index, s, reduce, include_self=include_self), src)
+
     def index_add(self, dim: int, index: "Tensor", source: "Tensor", *,
                   alpha: Any = 1) -> "Tensor":
         return ops.index_add(self, dim, index, source, alpha=alpha)
@@ -142,6 +154,29 @@ class StructureMethods:
 
     def index_put_(self, indices: Any, values: "Tensor", accumulate: bool = False) -> "Tensor":
         return ops.index_put_(self, indices, values, accumulate)
+
+    def fill_diagonal_(self, fill_value: Any, wrap: bool = False) -> "Tensor":
+        return ops.fill_diagonal_(self, fill_value, wrap)
+
+    def cumprod_(self, dim: int, *, dtype: Any = None) -> "Tensor":
+        return ops.inplace(self, "cumprod_", lambda x, _: ops.cumprod(x, dim, dtype=dtype),
+                           None)
+
+    def put(self, index: "Tensor", source: "Tensor", accumulate: bool = False) -> "Tensor":
+        return ops.put(self, index, source, accumulate)
+
+    def put_(self, index: "Tensor", source: "Tensor", accumulate: bool = False) -> "Tensor":
+        return ops.inplace(self, "put_", lambda x, s: ops.put(x, index, s, accumulate), source)
+
+    def masked_scatter(self, mask: "Tensor", source: "Tensor") -> "Tensor":
+        return ops.masked_scatter(self, mask, source)
+
+    def masked_scatter_(self, mask: "Tensor", source: "Tensor") -> "Tensor":
+        return ops.inplace(self, "masked_scatter_",
+                           lambda x, s: ops.masked_scatter(x, mask, s), source)
+
+    def narrow_copy(self, dim: int, start: int, length: int) -> "Tensor":
+        return ops.narrow_copy(self, dim, start, length)
 
     def select_scatter(self, src: "Tensor", dim: int, index: int) -> "Tensor":
         return ops.select_scatter(self, src, dim, index)
@@ -176,8 +211,12 @@ class StructureMethods:
     def unfold(self, dimension: int, size: int, step: int) -> "Tensor":
         return ops.sliding_windows(self, dimension, size, step)
 
-    def tensor_split(self, indices_or_sections: Any, dim: int = 0) -> tuple["Tensor", ...]:
-        return ops.tensor_split(self, indices_or_sections, dim)
+    def tensor_split(self, indices_or_sections: Any = None, dim: int = 0, *,
+                     sections: int | None = None, indices: Any = None,
+                     tensor_indices_or_sections: Any = None) -> tuple["Tensor", ...]:
+        return ops.tensor_split(self, indices_or_sections, dim, sections=sections,
+                                indices=indices,
+                                tensor_indices_or_sections=tensor_indices_or_sections)
 
     def split_with_sizes(self, split_sizes: Sequence[int], dim: int = 0
                          ) -> tuple["Tensor", ...]:
@@ -243,3 +282,28 @@ class StructureMethods:
 
     def kron(self, other: "Tensor") -> "Tensor":
         return ops.kron(self, other)
+
+    def logcumsumexp(self, dim: int) -> "Tensor":
+        return ops.logcumsumexp(self, dim)
+
+    def aminmax(self, *, dim: int | None = None, keepdim: bool = False) -> Any:
+        return ops.aminmax(self, dim=dim, keepdim=keepdim)
+
+    def dist(self, other: "Tensor", p: float = 2) -> "Tensor":
+        return ops.dist(self, other, p)
+
+    def cov(self, *, correction: int = 1, fweights: Any = None, aweights: Any = None
+            ) -> "Tensor":
+        return ops.cov(self, correction=correction, fweights=fweights, aweights=aweights)
+
+    def corrcoef(self) -> "Tensor":
+        return ops.corrcoef(self)
+
+    def matrix_power(self, n: int) -> "Tensor":
+        return ops.matrix_power(self, n)
+
+    def msort(self) -> "Tensor":
+        return ops.msort(self)
+
+    def ravel(self) -> "Tensor":
+        return ops.ravel(self)

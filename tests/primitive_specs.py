@@ -601,11 +601,13 @@ def diagonal_embed_cases(draw) -> Case:
 
 @st.composite
 def square_matrices(draw, fn: Callable, label: str) -> Case:
-    """Batches of well-conditioned square matrices: identity * 3 plus values in [-1, 1]."""
+    """Batches of well-conditioned square matrices: values in [-1, 1] plus (n + 1) times
+    the identity, so that each row's diagonal outweighs the rest of it (invertible, and
+    positive-definite when symmetric)."""
     n = draw(st.integers(1, 3))
     batch = draw(small_shapes(max_dims=1))
     noise = draw(values(batch + (n, n), st.floats(-1, 1, allow_nan=False)))
-    x = leaf(noise + 3 * np.eye(n))
+    x = leaf(noise + (n + 1) * np.eye(n))
     return Case(fn, (x,), f"{label}(x{x.shape})")
 
 
@@ -747,6 +749,8 @@ SPECS: dict[str, Spec] = {
     "matmul": Spec(matmul_cases()),
     "inverse": Spec(square_matrices(ops.inv, "inv")),
     "det": Spec(square_matrices(ops.det, "det")),
+    # cholesky reads the lower triangle: check it on the symmetric part, as PyTorch does
+    "cholesky": Spec(square_matrices(lambda x: ops.cholesky((x + x.mT) * 0.5), "cholesky")),
     # special functions (minigrad/ops/special.py)
     "erf": Spec(unary(_special("erf"), "erf(x)")),
     "softplus": Spec(unary(_special("softplus"), "softplus(x)",

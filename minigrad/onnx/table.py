@@ -29,6 +29,7 @@ NOT_EXPORTABLE: dict[str, str] = {
     "cumsum": "no lowering yet (ONNX CumSum would do)",
     "sliding_windows": "Tensor.unfold; no lowering yet (a Gather of the window positions "
                        "would do)",
+    "cholesky": "no lowering (ONNX has no Cholesky operator)",
     "inverse": "no lowering (ONNX has no standard matrix-inverse operator)",
     "diagonal": "no lowering yet (a Gather at the diagonal's flat positions would do)",
     "diagonal_embed": "diag of a vector and the backward of diagonal; no lowering yet "

@@ -1,5 +1,6 @@
 """Cumulative operations along a dimension: ``cumsum`` is a primitive; ``cumprod``,
-``cummax``/``cummin`` and ``diff`` are built from primitives."""
+``cummax``/``cummin``, ``logcumsumexp``, ``diff`` and the trapezoid rules are built from
+primitives."""
 from __future__ import annotations
 
 from typing import Any
@@ -11,7 +12,8 @@ from ..autograd.function import Function, register
 from ..internal import array_of, wrap
 from ..tensor import Tensor
 from ._util import normalize_dim, unary_input
-from .elementwise import clone
+from .broadcasting import reshape, sum
+from .elementwise import clone, exp, log
 from .indexing import gather, reverse
 from .movement import cat, narrow
 
@@ -122,3 +124,55 @@ def diff(input: Tensor, n: int = 1, dim: int = -1, prepend: Tensor | None = None
         earlier = narrow(out, dim, 0, max(size - 1, 0))
         out = later != earlier if out.dtype == np.bool_ else later - earlier
     return out
+
+
+def logcumsumexp(input: Tensor, dim: int) -> Tensor:
+    """``log(cumsum(exp(x)))`` along ``dim`` without overflow: a log-step scan of pairwise
+    ``log(exp(a) + exp(b))``, each shifted by the larger (finite) operand, held constant."""
+    input = unary_input("logcumsumexp", input)
+    if input.dtype.kind != "f":
+        raise NotImplementedError(f"\"logcumsumexp_out_cpu\" not implemented for "
+                                  f"{input.dtype}")
+    if input.ndim == 0:
+        return clone(input)
+    dim = normalize_dim(dim, input.ndim, "logcumsumexp")
+    n, step, out = input.shape[dim], 1, input
+    while step < n:
+        later, earlier = narrow(out, dim, step, n - step), narrow(out, dim, 0, n - step)
+        peak = np.maximum(array_of(later), array_of(earlier))
+        shift = wrap(np.where(np.isfinite(peak), peak, 0).astype(input.dtype))
+        joined = log(exp(later - shift) + exp(earlier - shift)) + shift
+        out = cat([narrow(out, dim, 0, step), joined], dim)
+        step *= 2
+    return clone(out) if out is input else out
+
+
+def _trapezoids(op: str, y: Tensor, x: Tensor | None, dx: Any, dim: int) -> Tensor:
+    """The area of each trapezoid between neighbours along ``dim``."""
+    y = unary_input(op, y)
+    dim = normalize_dim(dim, y.ndim, op)
+    size = max(y.shape[dim] - 1, 0)
+    pairs = narrow(y, dim, min(1, y.shape[dim]), size) + narrow(y, dim, 0, size)
+    if x is None:
+        return pairs * ((1 if dx is None else dx) / 2)
+    if dx is not None:
+        raise RuntimeError(f"{op}: cannot pass both x and dx")
+    widths = diff(x, dim=-1 if x.ndim == 1 else dim)
+    if x.ndim == 1:
+        widths = reshape(widths, (-1,) + (1,) * (y.ndim - dim - 1))
+    return pairs * widths / 2
+
+
+def trapezoid(y: Tensor, x: Tensor | None = None, *, dx: Any = None, dim: int = -1) -> Tensor:
+    """The trapezoid rule along ``dim``: samples ``y`` at points ``x`` (a tensor) or
+    spaced ``dx`` apart (1 by default)."""
+    return sum(_trapezoids("trapezoid", y, x, dx, dim), dim)
+
+
+trapz = trapezoid  # PyTorch's older name
+
+
+def cumulative_trapezoid(y: Tensor, x: Tensor | None = None, *, dx: Any = None,
+                         dim: int = -1) -> Tensor:
+    """The running trapezoid rule along ``dim`` (one value fewer than ``y`` has)."""
+    return cumsum(_trapezoids("cumulative_trapezoid", y, x, dx, dim), dim)

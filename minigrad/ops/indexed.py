@@ -1,8 +1,8 @@
 """Indexing by index tensors, built on the indexing primitives of ``indexing.py``:
-``index_select``, ``masked_select``, ``take`` and ``repeat_interleave`` read with
-``getitem``; ``scatter``, ``index_copy`` and ``index_fill`` write with ``setitem``;
-``scatter_add`` and ``index_add`` add with ``scatter_add`` and ``index_add_at``. Their
-gradients are those of the primitives.
+``index_select``, ``masked_select``, ``take``, ``take_along_dim`` and
+``repeat_interleave`` read with ``getitem`` and ``gather``; ``scatter``, ``index_copy``,
+and ``index_fill`` write with ``setitem``; ``scatter_add``, ``scatter_reduce`` and ``index_add`` add with
+``scatter_add`` and ``index_add_at``. Their gradients are those of the primitives.
 
 Where PyTorch has an in-place form (``index_add_``), the Tensor method runs the
 out-of-place function through ``inplace``.
@@ -18,9 +18,9 @@ from ..tensor import Tensor
 from ._util import (as_tensor, broadcast_shape, normalize_dim, tensor_arg, type_name,
                     unary_input)
 from .broadcasting import expand, reshape
-from .indexing import (IndexAddAt, IndexKey, ScatterAdd, _along_axis, gather, getitem,
-                       prepare_setitem, setitem)
-from .inplace import inplace, setitem_
+from .elementwise import clone
+from .indexing import IndexAddAt, IndexKey, ScatterAdd, _along_axis, gather, getitem, setitem
+from .selection import where
 
 
 def _index_vector(op: str, index: Any, size: int, dim: int) -> np.ndarray:
@@ -56,9 +56,17 @@ def index_select(input: Tensor, dim: int, index: Tensor) -> Tensor:
     """The entries of ``input`` at ``index`` (a 1-d int64 tensor) along ``dim``, a copy."""
     input = unary_input("index_select", input)
     dim, size = _dim_of("index_select", input, dim)
+    if size == 0 and isinstance(index, Tensor) and index.numel():  # PyTorch's two errors
+        if input.ndim > 1:
+            raise RuntimeError(f"index_select(): self indexing axis dim should be positive "
+                               f"(dim {dim} of shape {tuple(input.shape)} is empty)")
+        raise IndexError("index_select(): index out of range in self (an empty tensor)")
     index = _index_vector("index_select", index, size, dim)
     if input.ndim == 0:  # PyTorch gives the value itself
-        return getitem(reshape(input, (1,)), index.reshape(-1)[:1]).reshape(())
+        if index.size != 1:
+            raise RuntimeError(f"index_select(): Index to scalar can have only 1 value, got "
+                               f"{index.size} value(s)")
+        return reshape(getitem(reshape(input, (1,)), index), ())
     return getitem(input, _dim_key(dim, input.ndim, index))
 
 
@@ -135,7 +143,7 @@ def _scatter_index(op: str, input: Tensor, dim: int, index: Any,
     if src is not None and src.ndim != input.ndim:
         raise RuntimeError(f"{op}(): Index tensor must have the same number of dimensions "
                            f"as src tensor ({tuple(array.shape)} and {tuple(src.shape)})")
-    for d, n in enumerate(array.shape):
+    for d, n in enumerate(array.shape if array.size else ()):  # an empty index: no check
         if (d != dim and n > input.shape[d]) or (src is not None and n > src.shape[d]):
             raise RuntimeError(f"{op}(): Expected index {tuple(array.shape)} to be smaller "
                                f"than self {tuple(input.shape)} apart from dimension {dim}"
@@ -155,11 +163,23 @@ def _same_dtype(op: str, input: Tensor, src: Tensor, name: str = "src") -> None:
                            f"{input.dtype} and {src.dtype}")
 
 
-def _leading(src: Tensor, shape: tuple[int, ...]) -> Tensor:
-    """The leading ``shape`` block of ``src`` (PyTorch reads only that much of src)."""
+def _leading(src: Tensor, shape: tuple[int, ...], node: str | None = None) -> Tensor:
+    """The leading ``shape`` block of ``src`` (PyTorch reads only that much of src).
+
+    PyTorch's backward of ``scatter``, ``scatter_add`` and ``scatter_reduce`` (sum, mean)
+    then fails for a src larger than the index, with a RuntimeError naming its ``node``;
+    the block carries a hook that raises the same error when a gradient reaches it."""
     if src.shape == shape:
         return src
-    return getitem(src, tuple(slice(0, n) for n in shape))
+    block = getitem(src, tuple(slice(0, n) for n in shape))
+    if node is not None and block.requires_grad:
+        def refuse(_: Tensor) -> None:
+            raise RuntimeError(f"Function {node} returned an invalid gradient at index 1 - "
+                               f"got {list(shape)} but expected shape compatible with "
+                               f"{list(src.shape)} (PyTorch's backward of a src larger "
+                               f"than its index)")
+        block.register_hook(refuse)
+    return block
 
 
 def scatter(input: Tensor, dim: int, index: Tensor, src: Any = None, *, value: Any = None,
@@ -179,13 +199,15 @@ def scatter(input: Tensor, dim: int, index: Tensor, src: Any = None, *, value: A
     if isinstance(given, Tensor):
         _same_dtype("scatter", input, given)
         dim, array = _scatter_index("scatter", input, dim, index, given)
-        values = _leading(given, array.shape)
+        values = _leading(given, array.shape, "ScatterBackward0")
     else:
         dim, array = _scatter_index("scatter", input, dim, index, None)
         values = given.to(input.dtype) if isinstance(given, Tensor) else \
             as_tensor(np.asarray(given).astype(input.dtype), "scatter")
+    if not array.size:  # nothing is written (and PyTorch checks no sizes)
+        return clone(input)
     if input.ndim == 0:
-        return setitem(input, ..., values) if array.size else input * 1
+        return setitem(input, ..., values)
     return setitem(input, IndexKey(_along_axis(array, dim), input.ndim), values)
 
 
@@ -196,9 +218,81 @@ def scatter_add(input: Tensor, dim: int, index: Tensor, src: Tensor) -> Tensor:
     src = tensor_arg("scatter_add", src, "src")
     _same_dtype("scatter_add", input, src)
     dim, array = _scatter_index("scatter_add", input, dim, index, src)
+    if not array.size:
+        return clone(input)
     if input.ndim == 0:
-        return input + (reshape(src, ()) if array.size else src * 0)
-    return input + ScatterAdd.apply(_leading(src, array.shape), dim, array, input.shape)
+        return input + reshape(src, ())
+    return input + ScatterAdd.apply(_leading(src, array.shape, "ScatterAddBackward0"), dim,
+                                    array, input.shape)
+
+
+_REDUCTIONS = ("sum", "prod", "mean", "amax", "amin")
+
+
+def scatter_reduce(input: Tensor, dim: int, index: Tensor, src: Tensor, reduce: str, *,
+                   include_self: bool = True) -> Tensor:
+    """A copy of ``input`` where each position that ``index`` points at (along ``dim``)
+    holds the ``reduce`` (``'sum'``, ``'mean'``, ``'amax'`` or ``'amin'``) of the ``src``
+    values sent there, and of its own value with ``include_self``. Integer means round
+    down. Tied extremes share the gradient evenly, as in PyTorch."""
+    input = unary_input("scatter_reduce", input)
+    src = tensor_arg("scatter_reduce", src, "src")
+    reduce = {"max": "amax", "min": "amin"}.get(reduce, reduce)  # PyTorch's aliases
+    if reduce not in _REDUCTIONS:
+        raise RuntimeError(f"reduce argument must be either sum, prod, mean, amax or amin, "
+                           f"got {reduce}")
+    if reduce == "prod":
+        raise NotImplementedError("scatter_reduce: reduce='prod' is not supported")
+    _same_dtype("scatter_reduce", input, src)
+    dim, array = _scatter_index("scatter_reduce", input, dim, index, src)
+    if not array.size:
+        return clone(input)
+    src = _leading(src, array.shape, "ScatterReduceBackward0" if reduce in ("sum", "mean")
+                   else None)
+    at = _along_axis(array, dim)
+    sent = np.zeros(input.shape, np.int64)
+    np.add.at(sent, at, 1)
+    if reduce in ("sum", "mean"):
+        kept = input if include_self else where(wrap(sent > 0), wrap(
+            np.zeros((), input.dtype)), input)
+        total = kept + ScatterAdd.apply(src, dim, array, input.shape)
+        if reduce == "sum":
+            return total
+        count = wrap(np.maximum(sent + int(include_self), 1).astype(input.dtype))
+        return total / count if input.dtype.kind == "f" else total // count
+    return _scatter_extreme(input, src, dim, array, at, sent, reduce, include_self)
+
+
+def _scatter_extreme(input: Tensor, src: Tensor, dim: int, array: np.ndarray, at: tuple,
+                     sent: np.ndarray, reduce: str, include_self: bool) -> Tensor:
+    """amax/amin: the values from the arrays; the gradient shared by the elements equal to
+    the result (the input's own element counted in the share even when it is left out,
+    as PyTorch counts it)."""
+    x, values = array_of(input), array_of(src)
+    pick = np.maximum if reduce == "amax" else np.minimum
+    if include_self:
+        out = x.copy()
+    else:
+        fill = -np.inf if reduce == "amax" else np.inf
+        if x.dtype.kind != "f":
+            info = np.iinfo(x.dtype) if x.dtype.kind in "iu" else None
+            fill = (info.min if reduce == "amax" else info.max) if info else fill
+        out = np.where(sent > 0, np.asarray(fill).astype(x.dtype), x)
+    pick.at(out, at, values)
+    hits_self = (x == out).astype(np.float64)
+    hits_src = (values == out[at]).astype(np.float64)
+    count = hits_self.copy()
+    np.add.at(count, at, hits_src)
+    count = np.maximum(count, 1)
+    if not include_self:
+        hits_self = np.where(sent > 0, 0.0, hits_self)
+    if input.dtype.kind != "f":
+        return wrap(out)
+    share_self = wrap((hits_self / count).astype(x.dtype))
+    share_src = wrap((hits_src / count[at]).astype(x.dtype))
+    routed = input * share_self + ScatterAdd.apply(src * share_src, dim, array, input.shape)
+    # exact values (sums of shares could round), the gradient of the shares
+    return wrap(out) + (routed - routed.detach())
 
 
 # --- index_*: writes along a dim at a 1-d index ------------------------------------------
@@ -279,6 +373,9 @@ def repeat_interleave(input: Tensor, repeats: Any = None, dim: int | None = None
         return wrap(np.repeat(np.arange(len(counts), dtype=np.int64), counts))
     if dim is None:
         input, dim = reshape(input, (-1,)), 0
+    elif input.ndim == 0:  # PyTorch reads the dim after making the input 1-d, and refuses
+        raise IndexError(f"repeat_interleave: Dimension out of range (expected to be in "
+                         f"range of [-1, 0], but got {dim + 1 if dim >= 0 else dim})")
     dim, size = _dim_of("repeat_interleave", input, dim)
     if isinstance(repeats, Tensor):
         counts = _counts(repeats, size)
@@ -311,69 +408,3 @@ def _counts(repeats: Tensor, size: int) -> np.ndarray:
                            f"along dim, but got repeats.size(0) = {array.size} and "
                            f"input.size(dim) = {size}")
     return array.astype(np.int64)
-
-
-# --- writes by a tuple of index tensors, and into one slice -------------------------------
-def _index_tuple(op: str, input: Tensor, indices: Any, values: Any) -> tuple:
-    if not isinstance(indices, (tuple, list)):
-        raise TypeError(f"{op}(): argument 'indices' must be tuple of Tensors, not "
-                        f"{type_name(indices)}")
-    values = tensor_arg(op, values, "values")
-    if values.dtype != input.dtype:
-        raise RuntimeError(f"Index put requires the source and destination dtypes match, got "
-                           f"{input.dtype} for the destination and {values.dtype} for the "
-                           f"source.")
-    return tuple(indices), values
-
-
-def index_put(input: Tensor, indices: Any, values: Tensor, accumulate: bool = False) -> Tensor:
-    """A copy of ``input`` with ``values`` written at ``input[indices]`` (a tuple of index
-    tensors), or added there with ``accumulate=True`` (repeated positions add up)."""
-    input = unary_input("index_put", input)
-    indices, values = _index_tuple("index_put", input, indices, values)
-    if not accumulate:
-        return setitem(input, indices, values)
-    key, values = prepare_setitem(input, indices, values)
-    region = key.read(np.broadcast_to(np.empty((), np.uint8), input.shape)).shape
-    return input + IndexAddAt.apply(expand(values, region), key, input.shape)
-
-
-def index_put_(input: Tensor, indices: Any, values: Tensor, accumulate: bool = False
-               ) -> Tensor:
-    """`index_put` in place: ``input[indices] = values`` (``+=``, repeats adding up, with
-    ``accumulate``)."""
-    indices, values = _index_tuple("index_put_", input, indices, values)
-    if not accumulate:
-        setitem_(input, indices, values)
-        return input
-    return inplace(input, "index_put_", lambda x, v: index_put(x, indices, v, True), values)
-
-
-def _exact_region(op: str, input: Tensor, index: tuple, src: Any) -> Tensor:
-    """``setitem(input, index, src)`` where ``src`` has exactly the region's shape."""
-    src = tensor_arg(op, src, "src")
-    region = getitem(input, index)
-    if region.shape != src.shape:
-        raise RuntimeError(f"{op}: expected src to have a size equal to the slice of self. "
-                           f"src size = {list(src.shape)}, slice size = {list(region.shape)}")
-    return setitem(input, index, src.to(input.dtype))
-
-
-def select_scatter(input: Tensor, src: Tensor, dim: int, index: int) -> Tensor:
-    """A copy of ``input`` with ``src`` written at ``input.select(dim, index)``."""
-    input = unary_input("select_scatter", input)
-    dim, size = _dim_of("select_scatter", input, dim)
-    if not -size <= index < size:
-        raise IndexError(f"select_scatter(): index {index} out of range for tensor of size "
-                         f"{list(input.shape)} at dimension {dim}")
-    return _exact_region("select_scatter", input, (slice(None),) * dim + (int(index),), src)
-
-
-def slice_scatter(input: Tensor, src: Tensor, dim: int = 0, start: int | None = None,
-                  end: int | None = None, step: int = 1) -> Tensor:
-    """A copy of ``input`` with ``src`` written at ``input[..., start:end:step, ...]``
-    along ``dim``."""
-    input = unary_input("slice_scatter", input)
-    dim, _ = _dim_of("slice_scatter", input, dim)
-    return _exact_region("slice_scatter", input,
-                         (slice(None),) * dim + (slice(start, end, step),), src)

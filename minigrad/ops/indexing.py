@@ -278,6 +278,11 @@ def reverse(x: Tensor, dims: Any) -> Tensor:
     return GetItem.apply(x, IndexKey(key, x.ndim))
 
 
+def is_advanced(x: Tensor, index: Any) -> bool:
+    """Whether ``x[index]`` has an advanced part (integer arrays or bool masks)."""
+    return bool(_as_key(index, x.ndim).advanced)
+
+
 def prepare_setitem(x: Tensor, index: Any, value: Any) -> tuple[IndexKey, Tensor]:
     """Check that ``value`` fits ``x[index]``; return the index key and the value tensor."""
     key = _as_key(index, x.ndim)

@@ -189,8 +189,14 @@ def fill_(self: Tensor, value: Any) -> Tensor:
 
 def setitem_(self: Tensor, index: Any, value: Any) -> None:
     """``self[index] = value``."""
-    records = _records(self, value, "setitem")  # PyTorch checks this before the index
-    key, value = indexing.prepare_setitem(self, index, value)
+    # PyTorch refuses a leaf that requires grad before it reads an advanced index
+    # (index_put_), but only after it has made the view of a basic one.
+    if indexing.is_advanced(self, index):
+        records = _records(self, value, "setitem")
+        key, value = indexing.prepare_setitem(self, index, value)
+    else:
+        key, value = indexing.prepare_setitem(self, index, value)
+        records = _records(self, value, "setitem")
     op = "index_put_" if key.advanced else "setitem"
 
     def store(_result: np.ndarray) -> None:

@@ -116,6 +116,8 @@ def movedim(input: Tensor, source: Any, destination: Any) -> Tensor:
     for name, dims in (("source", src), ("destination", dst)):
         if len(set(dims)) != len(dims):
             raise RuntimeError(f"movedim: repeated dim in `{name}` ({list(dims)})")
+    if input.ndim == 0:  # dims 0 and -1 name the tensor itself
+        return permute(input, ())
     rest = iter(d for d in range(input.ndim) if d not in src)
     placed = dict(zip(dst, src))
     return permute(input, tuple(placed[i] if i in placed else next(rest)
@@ -133,6 +135,11 @@ def swapaxes(input: Tensor, axis0: int, axis1: int) -> Tensor:
 def swapdims(input: Tensor, dim0: int, dim1: int) -> Tensor:
     """`transpose` under another name (a view)."""
     return transpose(input, dim0, dim1)
+
+
+def ravel(input: Tensor) -> Tensor:
+    """The elements as a 1-d tensor (a view where the memory allows, else a copy)."""
+    return reshape(input, (-1,))
 
 
 # --- broadcasting ----------------------------------------------------------------------
@@ -253,10 +260,19 @@ def _stack_list(op: str, tensors: Any) -> list:
 
 
 # --- splitting (views) ----------------------------------------------------------------
-def tensor_split(input: Tensor, indices_or_sections: Any, dim: int = 0) -> tuple[Tensor, ...]:
+def tensor_split(input: Tensor, indices_or_sections: Any = None, dim: int = 0, *,
+                 sections: int | None = None, indices: Any = None,
+                 tensor_indices_or_sections: Any = None) -> tuple[Tensor, ...]:
     """Split into ``n`` nearly equal pieces (the first ``size % n`` one longer), or at the
     given indices, each piece ``x[i:j]`` with Python's slice bounds (as
-    ``numpy.array_split``). Views."""
+    ``numpy.array_split``). Views. The keyword forms ``sections=``, ``indices=`` and
+    ``tensor_indices_or_sections=`` are PyTorch's too."""
+    given = [v for v in (indices_or_sections, sections, indices, tensor_indices_or_sections)
+             if v is not None]
+    if len(given) != 1:
+        raise TypeError("tensor_split() expected one of indices_or_sections, sections, "
+                        "indices or tensor_indices_or_sections")
+    indices_or_sections = given[0]
     if input.ndim == 0:
         raise RuntimeError("tensor_split expected at least a 1-dimensional tensor, but got a "
                            "tensor with 0 dims")

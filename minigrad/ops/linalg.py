@@ -1,9 +1,10 @@
 """Linear algebra: the matmul primitive, for 2-D and batched inputs with broadcasting, and
 the products built on it (``mm``, ``bmm``, ``mv``, ``dot``, ``inner``, ``outer``, ``addmm``
-and friends); ``cross``; the inverse and det primitives, and ``solve``, ``logdet`` and
-``slogdet`` built on them."""
+and friends); ``cross``; the inverse, det and cholesky primitives, and ``solve``, ``logdet``,
+``slogdet`` and ``matrix_power`` built on them."""
 from __future__ import annotations
 
+import math
 import warnings
 from typing import Any
 
@@ -12,12 +13,12 @@ import numpy as np
 from ..autograd.function import Function, register
 from ..tensor import Tensor
 from .. import return_types
-from ..internal import array_of
+from ..internal import array_of, wrap
 from . import broadcasting, elementwise, movement
 from .broadcasting import sum_to, sum_to_array
 from ._util import (as_tensor, broadcast_shape, check_same_dtype, normalize_dim, tensor_arg,
                     type_name)
-from .selection import locally_constant
+from .selection import locally_constant, where
 from .inplace import write_out
 
 
@@ -144,8 +145,8 @@ def inner(input: Tensor, other: Tensor) -> Tensor:
     if input.shape[-1] != other.shape[-1]:
         raise RuntimeError(f"inner() the last dimension must match on both input tensors but "
                            f"got shapes {list(input.shape)} and {list(other.shape)}")
-    a = movement.reshape(input, (-1, input.shape[-1]))
-    b = movement.reshape(other, (-1, other.shape[-1]))
+    a = movement.reshape(input, (math.prod(input.shape[:-1]), input.shape[-1]))
+    b = movement.reshape(other, (math.prod(other.shape[:-1]), other.shape[-1]))
     out = matmul(a, movement.transpose(b, 0, 1))
     return movement.reshape(out, tuple(input.shape[:-1]) + tuple(other.shape[:-1]))
 
@@ -244,19 +245,30 @@ class LinAlgError(RuntimeError):
     PyTorch's ``torch.linalg.LinAlgError``."""
 
 
-@register("inverse")
-class Inverse(Function):
-    """z = x^-1 for each square matrix in the last two dims.  dz/dx: -z^T g z^T."""
+class _Factorization(Function):
+    """Shared forward of inverse and cholesky: NumPy's routine on each matrix, its
+    LinAlgError raised as minigrad's with ``failure``; the output is saved."""
 
-    @staticmethod
-    def forward(ctx, x):
+    compute = staticmethod(np.linalg.inv)
+    failure = ""
+
+    @classmethod
+    def forward(cls, ctx, x):
         try:
-            out = np.linalg.inv(x)
+            out = cls.compute(x)
         except np.linalg.LinAlgError:
-            raise LinAlgError("linalg.inv: the inversion could not be completed because the "
-                              f"input matrix is singular (shape {x.shape})") from None
+            raise LinAlgError(f"{cls.failure} (shape {x.shape})") from None
         ctx.save_for_backward(out)
         return out
+
+
+@register("inverse")
+class Inverse(_Factorization):
+    """z = x^-1 for each square matrix in the last two dims.  dz/dx: -z^T g z^T."""
+
+    compute = staticmethod(np.linalg.inv)
+    failure = ("linalg.inv: the inversion could not be completed because the input matrix "
+               "is singular")
 
     @staticmethod
     def backward(ctx, g):
@@ -376,3 +388,58 @@ def chain_matmul(*matrices: Tensor) -> Tensor:
     if len(matrices) == 1:
         return elementwise.clone(matrices[0])
     return multi_dot(matrices)
+
+
+def matrix_power(A: Tensor, n: int) -> Tensor:
+    """``A`` multiplied by itself ``n`` times (by repeated squaring); ``n = 0`` gives the
+    identity, ``n < 0`` powers of the inverse."""
+    A = tensor_arg("matrix_power", A, "A")
+    if A.ndim < 2 or A.shape[-1] != A.shape[-2]:
+        raise RuntimeError(f"linalg.matrix_power: A must be batches of square matrices, but "
+                           f"got shape {tuple(A.shape)}")
+    if n == 0:
+        eye = np.broadcast_to(np.eye(A.shape[-1], dtype=A.dtype), A.shape)
+        return locally_constant(A, eye.copy())
+    base = inv(A) if n < 0 else A
+    result, n = None, abs(n)
+    while n:
+        if n & 1:
+            result = base if result is None else matmul(result, base)
+        n >>= 1
+        if n:
+            base = matmul(base, base)
+    return result if result is not A else elementwise.clone(A)
+
+
+@register("cholesky")
+class Cholesky(_Factorization):
+    """z = L, the lower-triangular factor with L L^T = x.  dz/dx (PyTorch's rule):
+    L^-T P L^-1 with P = tril(L^T g), its strictly lower part mirrored and halved."""
+
+    compute = staticmethod(np.linalg.cholesky)
+    failure = ("linalg.cholesky: The factorization could not be completed because the input "
+               "is not positive-definite")
+
+    @staticmethod
+    def backward(ctx, g):
+        (L,) = ctx.saved_tensors
+        Lt = movement.transpose(L, -1, -2)
+        p = _lower(MatMul.apply(Lt, g), 0)
+        p = (p + movement.transpose(_lower(p, -1), -1, -2)) * 0.5
+        Linv = Inverse.apply(L)
+        return MatMul.apply(MatMul.apply(movement.transpose(Linv, -1, -2), p), Linv)
+
+
+def _lower(x: Tensor, diagonal: int) -> Tensor:
+    rows, cols = x.shape[-2:]
+    keep = np.tril(np.ones((rows, cols), dtype=bool), diagonal)
+    return where(wrap(keep), x, wrap(np.zeros((), x.dtype)))
+
+
+def cholesky(A: Tensor, *, upper: bool = False) -> Tensor:
+    """The Cholesky factor of each symmetric positive-definite matrix: lower ``L`` with
+    ``A = L L^T`` (or upper ``U = L^T`` with ``upper=True``); ``LinAlgError`` (a
+    ``RuntimeError``) if a matrix is not positive-definite. Only the lower triangle of
+    ``A`` is read."""
+    L = Cholesky.apply(_square_float("linalg.cholesky", A))
+    return movement.transpose(L, -1, -2) if upper else L

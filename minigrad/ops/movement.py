@@ -135,6 +135,9 @@ def permute(x: Tensor, dims: Sequence[int]) -> Tensor:
 
 def transpose(x: Tensor, dim0: int, dim1: int) -> Tensor:
     """Swap two axes."""
+    if x.ndim == 0:  # dims 0 and -1 name the tensor itself
+        normalize_dim(dim0, 0, "transpose"), normalize_dim(dim1, 0, "transpose")
+        return Permute.apply(x, ())
     dims = list(range(x.ndim))
     a, b = normalize_dim(dim0, x.ndim, "transpose"), normalize_dim(dim1, x.ndim, "transpose")
     dims[a], dims[b] = dims[b], dims[a]
@@ -179,6 +182,11 @@ def _int_arg(value: Any, name: str) -> int:
     if isinstance(value, (int, np.integer)) and not isinstance(value, bool):
         return int(value)
     raise TypeError(f"narrow(): argument '{name}' must be int, not {type_name(value)}")
+
+
+def narrow_copy(x: Tensor, dim: int, start: int, length: int) -> Tensor:
+    """`narrow`, as a copy."""
+    return narrow(x, dim, start, length).clone()
 
 
 def cat(tensors: Sequence[Tensor], dim: int = 0) -> Tensor:
@@ -298,7 +306,7 @@ def sliding_windows(x: Tensor, dimension: int, size: int, step: int) -> Tensor:
         if not 0 <= size <= 1 or step <= 0:
             raise RuntimeError(f"unfold: size ({size}) must be 0 or 1 and step ({step}) "
                                f"positive for a 0-d tensor")
-        return reshape(x, (1,))
+        return reshape(x, (1,))[:size]
     if size > x.shape[dim] or size < 0:
         raise RuntimeError(f"unfold: maximum size for tensor at dimension {dim} is "
                            f"{x.shape[dim]} but size is {size}")

@@ -178,16 +178,20 @@ def clamp_max(input: Tensor, max: Any) -> Tensor:
     return clamp(input, max=max)
 
 
-def where(condition: Any, x: Any = None, y: Any = None) -> Any:
+_MISSING: Any = object()
+
+
+def where(condition: Any, x: Any = _MISSING, y: Any = _MISSING) -> Any:
     """Pick from ``x`` where ``condition`` is true and from ``y`` elsewhere; ``x`` and
     ``y`` are promoted to one dtype. ``where(condition)`` alone is
-    ``nonzero(condition, as_tuple=True)``, as in PyTorch."""
-    if x is None and y is None and isinstance(condition, Tensor):
-        found = np.nonzero(np.atleast_1d(array_of(condition)))
-        return tuple(wrap(i.astype(np.int64)) for i in found)
-    if x is None or y is None:
-        raise TypeError("where() takes a condition alone or a condition, input and other; "
-                        "got only one of input and other")
+    ``nonzero(condition, as_tuple=True)``: one index tensor per dim."""
+    if x is _MISSING and y is _MISSING and isinstance(condition, Tensor):
+        cond = array_of(condition)
+        return tuple(wrap(i.astype(np.int64)) for i in np.nonzero(cond.reshape(-1) if
+                                                                   cond.ndim == 0 else cond))
+    if x is _MISSING or y is _MISSING:
+        raise TypeError("where() expected a condition and two values (x and y), or the "
+                        "condition alone")
     if isinstance(condition, Tensor):
         cond = array_of(condition)
     elif isinstance(condition, (bool, np.bool_, np.ndarray)):

@@ -144,3 +144,8 @@ def bucketize(input: Any, boundaries: Tensor, *, out_int32: bool = False,
         raise RuntimeError(f"bucketize: boundaries tensor must be 1 dimension, but got dim("
                            f"{boundaries.ndim})")
     return searchsorted(boundaries, input, out_int32=out_int32, right=right)
+
+
+def msort(input: Tensor) -> Tensor:
+    """``input`` sorted along dim 0."""
+    return sort(input, 0).values

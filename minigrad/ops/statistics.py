@@ -1,6 +1,8 @@
-"""Norms, distances and statistics built from primitives: ``norm``, ``cdist``, ``median``,
-``nansum``/``nanmean``, ``std_mean``/``var_mean``, and the counts ``count_nonzero`` and
-``bincount`` (integer results, outside the graph)."""
+"""Norms, distances and statistics built from primitives: ``norm`` (and the
+``linalg`` vector and matrix norms), ``cdist``, ``dist``, ``median``, ``kthvalue``, the
+quantiles, ``aminmax``, ``nansum``/``nanmean``, ``std_mean``/``var_mean``, ``cov`` and
+``corrcoef``, and the counts ``count_nonzero``, ``bincount`` and ``histc`` (results
+outside the graph)."""
 from __future__ import annotations
 
 import math
@@ -11,10 +13,12 @@ import numpy as np
 from .. import return_types
 from ..internal import array_of, wrap
 from ..tensor import Tensor
-from . import elementwise, movement, reduction
+from ..dtypes import get_default_dtype
+from . import elementwise, movement, reduction, selection
+from .diagonal import diagonal
 from ._util import normalize_dim, normalize_dims, unary_input
 from .broadcasting import sum
-from .indexing import gather, getitem
+from .indexing import gather
 from .selection import compare, locally_constant, where
 
 
@@ -179,14 +183,16 @@ def bincount(input: Tensor, weights: Tensor | None = None, minlength: int = 0) -
 
 def median(input: Tensor, dim: int | None = None, keepdim: bool = False) -> Any:
     """The lower median (the ``(n - 1) // 2``-th smallest; NaN if there is one). Without
-    ``dim``, of all elements, and the gradient goes to that one element; with ``dim``,
-    ``(values, indices)`` along it."""
+    ``dim``, of all elements, its gradient shared evenly by the elements equal to it; with
+    ``dim``, ``(values, indices)`` along it, the gradient going to the indexed element."""
     input = unary_input("median", input)
     if dim is None:
-        flat = movement.reshape(input, (-1,))
-        if flat.shape[0] == 0:
-            return wrap(np.asarray(np.nan, input.dtype))
-        return movement.reshape(getitem(flat, int(_median_index(array_of(flat), 0))), ())
+        flat = array_of(input).reshape(-1)
+        if flat.size == 0:  # NaN, or for integers (which have none) the lowest value
+            empty = np.nan if input.dtype.kind == "f" else np.iinfo(np.int64).min
+            return locally_constant(input, np.asarray(empty).astype(input.dtype))
+        value = flat[_median_index(flat, 0)]
+        return _evenly(input, value)
     if input.ndim == 0:
         return return_types.median(elementwise.clone(input), wrap(np.zeros((), np.int64)))
     dim = normalize_dim(dim, input.ndim, "median")
@@ -198,6 +204,17 @@ def median(input: Tensor, dim: int | None = None, keepdim: bool = False) -> Any:
     if not keepdim:
         values, indices = movement.squeeze(values, dim), movement.squeeze(indices, dim)
     return return_types.median(values, indices)
+
+
+def _evenly(input: Tensor, value: Any) -> Tensor:
+    """``value`` (an element of ``input``) as a 0-d tensor whose gradient is shared evenly
+    by the elements equal to it (the NaNs, for NaN), as PyTorch's median() and max()."""
+    x = array_of(input)
+    hits = np.isnan(x) if value != value else x == value
+    if input.dtype.kind != "f":
+        return wrap(np.asarray(value))
+    shared = sum(input * wrap((hits / hits.sum()).astype(x.dtype)))
+    return wrap(np.asarray(value)) + (shared - shared.detach())  # the exact value
 
 
 def _median_index(array: np.ndarray, dim: int) -> np.ndarray:
@@ -253,10 +270,11 @@ def kthvalue(input: Tensor, k: int, dim: int = -1, keepdim: bool = False
     input = unary_input("kthvalue", input)
     x = movement.reshape(input, (1,)) if input.ndim == 0 else input
     d = normalize_dim(dim, x.ndim, "kthvalue")
+    if x.shape[d] == 0:
+        raise IndexError(f"kthvalue(): Expected reduction dim {d} to have non-zero size.")
     if not 1 <= k <= x.shape[d]:
         raise RuntimeError(f"kthvalue(): selected number k out of range for dimension {d}")
-    order = np.argsort(array_of(x), axis=d, kind="stable")
-    index = np.take(order, [k - 1], axis=d).astype(np.int64)
+    index = np.expand_dims(_kth_index(array_of(x), k - 1, d), d)
     values, indices = gather(x, d, index), wrap(index)
     if input.ndim == 0:
         return return_types.kthvalue(movement.reshape(values, ()),
@@ -264,6 +282,64 @@ def kthvalue(input: Tensor, k: int, dim: int = -1, keepdim: bool = False
     if not keepdim:
         values, indices = movement.squeeze(values, d), movement.squeeze(indices, d)
     return return_types.kthvalue(values, indices)
+
+
+def _kth_index(array: np.ndarray, k: int, dim: int) -> np.ndarray:
+    """Where the ``k``-th smallest (0-based) element of each slice along ``dim`` is. Among
+    tied elements it is the one PyTorch's quickselect picks: a slice whose k-th value is
+    tied (or NaN) runs that quickselect, the others read a stable argsort."""
+    rows = np.moveaxis(array, dim, -1)
+    flat = rows.reshape(-1, rows.shape[-1])
+    order = np.argsort(flat, axis=-1, kind="stable")
+    index = order[:, k].copy()
+    kth = flat[np.arange(len(flat)), index]
+    tied = (flat == kth[:, None]).sum(axis=-1) != 1
+    for r in np.nonzero(tied)[0]:
+        index[r] = _quickselect(flat[r].tolist(), k)
+    return index.reshape(rows.shape[:-1]).astype(np.int64)
+
+
+def _above(x: float, y: float) -> bool:
+    """PyTorch's order for selection: NaN above everything else."""
+    return (x != x and y == y) or x > y
+
+
+def _quickselect(values: list, k: int) -> int:
+    """The original position of the ``k``-th smallest of ``values``, by the median-of-three
+    quickselect of PyTorch's CPU ``kthvalue`` (step for step, so ties resolve alike)."""
+    index = list(range(len(values)))
+
+    def swap(a: int, b: int) -> None:
+        values[a], values[b] = values[b], values[a]
+        index[a], index[b] = index[b], index[a]
+
+    low, high = 0, len(values) - 1
+    while high > low:
+        if high == low + 1:
+            if _above(values[low], values[high]):
+                swap(low, high)
+            break
+        swap(low + (high - low) // 2, low + 1)
+        for a, b in ((low + 1, high), (low, high), (low + 1, low)):
+            if _above(values[a], values[b]):
+                swap(a, b)
+        i, j, pivot = low + 1, high, values[low]
+        while True:
+            i += 1
+            while _above(pivot, values[i]):
+                i += 1
+            j -= 1
+            while _above(values[j], pivot):
+                j -= 1
+            if j < i:
+                break
+            swap(i, j)
+        swap(low, j)
+        if j <= k:
+            low = i
+        if j >= k:
+            high = j - 1
+    return index[k]
 
 
 _INTERPOLATIONS = ("linear", "lower", "higher", "midpoint", "nearest")
@@ -302,7 +378,7 @@ def _quantile(op: str, input: Tensor, q: Any, dim: int | None, keepdim: bool,
     else:
         x = movement.reshape(input, (1,)) if input.ndim == 0 else input
         d = normalize_dim(dim, x.ndim, op)
-    if x.shape[d] == 0:
+    if input.numel() == 0:
         raise RuntimeError(f"{op}() input tensor must be non-empty")
     array = array_of(x)
     order = np.argsort(array, axis=d, kind="stable")  # NaN last
@@ -361,3 +437,51 @@ def histc(input: Tensor, bins: int = 100, min: float = 0, max: float = 0) -> Ten
         raise RuntimeError("torch.histc: max must be larger than min")
     counts, _ = np.histogram(array, bins=bins, range=(low, high))
     return wrap(counts.astype(input.dtype))
+
+
+def aminmax(input: Tensor, *, dim: int | None = None, keepdim: bool = False
+            ) -> return_types.aminmax:
+    """``(min, max)`` over ``dim`` (all elements when None); tied extremes share the
+    gradient evenly, as `amin` and `amax` do."""
+    input = unary_input("aminmax", input)
+    if dim is None and input.numel() == 0:
+        raise RuntimeError("aminmax(): cannot compute aminmax over an empty dimension as the "
+                           "operation has no identity.")
+    if dim is not None and input.ndim and input.shape[normalize_dim(dim, input.ndim,
+                                                                    "aminmax")] == 0:
+        raise IndexError(f"aminmax: Expected reduction dim {dim} to have non-zero size.")
+    return return_types.aminmax(reduction.amin(input, dim, keepdim),
+                                reduction.amax(input, dim, keepdim))
+
+
+def dist(input: Tensor, other: Tensor, p: float = 2) -> Tensor:
+    """The ``p``-norm of ``input - other`` (the two broadcast)."""
+    return norm(unary_input("dist", input) - other, p)
+
+
+def cov(input: Tensor, *, correction: int = 1, fweights: Tensor | None = None,
+        aweights: Tensor | None = None) -> Tensor:
+    """The covariance matrix of the variables in the rows of ``input`` (observations in
+    the columns; a 1-d tensor is one variable), divided by ``N - correction``."""
+    input = unary_input("cov", input)
+    if input.ndim > 2:
+        raise RuntimeError(f"cov(): expected input to have two or fewer dimensions but got "
+                           f"an input with {input.ndim} dimensions")
+    if fweights is not None or aweights is not None:
+        raise NotImplementedError("cov(): fweights and aweights are not supported")
+    x = input if input.dtype.kind == "f" else input.to(get_default_dtype())
+    rows = movement.reshape(x, (1, -1)) if x.ndim < 2 else x
+    centered = rows - reduction.mean(rows, 1, keepdim=True)
+    n = rows.shape[1]
+    out = (centered @ movement.transpose(centered, 0, 1)) / max(n - correction, 0)
+    return movement.reshape(out, ()) if rows.shape[0] == 1 else out  # one variable: 0-d
+
+
+def corrcoef(input: Tensor) -> Tensor:
+    """The Pearson correlation coefficients of the rows' variables: `cov` scaled by the
+    standard deviations, clipped to [-1, 1]."""
+    c = cov(input)
+    if c.ndim == 0:
+        return c / c
+    spread = elementwise.sqrt(movement.unsqueeze(diagonal(c), 1))
+    return selection.clamp((c / spread) / movement.transpose(spread, 0, 1), -1, 1)

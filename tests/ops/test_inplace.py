@@ -366,3 +366,18 @@ def test_out_under_no_grad_and_a_resized_out_warns():
 
     from differential import compare
     compare(program)
+
+
+@pytest.mark.parametrize("index, expected", [
+    ((Ellipsis, 0), IndexError),            # a basic index: PyTorch makes the view first
+    ((0, 5), IndexError),
+    (([0], [5]), RuntimeError),             # advanced (index_put_): the leaf check first
+    ((Ellipsis, [0]), RuntimeError),
+])
+def test_setitem_on_a_leaf_checks_index_and_leaf_in_torchs_order(index, expected):
+    torch = pytest.importorskip("torch")
+    for lib in (minigrad, torch):
+        leaf = lib.zeros(1, 0, requires_grad=True) if index[0] is Ellipsis and index[1] == 0 \
+            else lib.zeros(2, 3, requires_grad=True)
+        with pytest.raises(expected):
+            leaf[index] = 1.0
