@@ -320,7 +320,7 @@ class Tensor(TensorMethods):
         return int(self._data.__array_interface__["data"][0])
 
     def backward(self, gradient: Any = None, retain_graph: bool | None = None,
-                 create_graph: bool = False) -> None:
+                 create_graph: bool = False, inputs: Any = None) -> None:
         """Accumulate the gradient of this tensor into ``.grad`` of the leaves.
 
         Parameters
@@ -331,9 +331,11 @@ class Tensor(TensorMethods):
             Keep the saved values to call backward again. Defaults to ``create_graph``.
         create_graph : bool
             Record the backward pass, so the gradients can be differentiated again.
+        inputs : Tensor or sequence of Tensor, optional
+            Accumulate into the ``.grad`` of these only.
         """
         engine.backward([self], None if gradient is None else [gradient], retain_graph,
-                        create_graph)
+                        create_graph, inputs)
 
     def retain_grad(self) -> None:
         """Keep ``.grad`` for this non-leaf tensor too."""

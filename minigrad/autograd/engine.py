@@ -25,7 +25,8 @@ from .grad_mode import set_grad_enabled
 
 
 def backward(tensors: Sequence[Tensor], grad_tensors: Sequence[Any] | None = None,
-             retain_graph: bool | None = None, create_graph: bool = False) -> None:
+             retain_graph: bool | None = None, create_graph: bool = False,
+             inputs: Any = None) -> None:
     """Accumulate into ``.grad`` of the leaves the gradient of ``tensors``.
 
     Parameters
@@ -38,9 +39,25 @@ def backward(tensors: Sequence[Tensor], grad_tensors: Sequence[Any] | None = Non
         Keep the saved values so that backward can run again. Defaults to ``create_graph``.
     create_graph : bool
         Record the backward pass itself, so that the gradients can be differentiated.
+    inputs : Tensor or sequence of Tensor, optional
+        Accumulate into the ``.grad`` of these tensors only (leaves or not), as PyTorch's
+        ``inputs``; by default every leaf the outputs depend on.
     """
-    roots = _roots(tensors, grad_tensors, "backward")
-    _run(roots, retain_graph, create_graph, targets=None)
+    if isinstance(tensors, Tensor):
+        tensors = [tensors]
+    if isinstance(grad_tensors, Tensor):
+        grad_tensors = [grad_tensors]
+    if inputs is None:
+        _run(_roots(tensors, grad_tensors, "backward"), retain_graph, create_graph,
+             targets=None)
+        return
+    inputs = [inputs] if isinstance(inputs, Tensor) else list(inputs)
+    if not inputs:
+        raise RuntimeError("backward: 'inputs' argument to backward() cannot be empty.")
+    grads = grad(tensors, inputs, grad_tensors, retain_graph, create_graph, allow_unused=True)
+    for t, g in zip(inputs, grads):
+        if g is not None:
+            _store_grad(t, g, create_graph)
 
 
 def observe_backward(tensors: Sequence[Tensor], grad_tensors: Sequence[Any] | None = None,
@@ -281,8 +298,13 @@ def _finish_leaf(acc: AccumulateGrad, g: Tensor, targets: dict | None, captured:
         for i in targets.get((acc, 0), ()):
             captured[i] = g
         return
-    if leaf.grad is not None:  # a new tensor: gradients are never added up in place
-        leaf.grad = (leaf.grad + g if create_graph
-                     else Tensor._wrap(np.asarray(leaf.grad._data + g._data)))
+    _store_grad(leaf, g, create_graph)
+
+
+def _store_grad(t: Tensor, g: Tensor, create_graph: bool) -> None:
+    """Add ``g`` to ``t.grad``."""
+    if t.grad is not None:  # a new tensor: gradients are never added up in place
+        t.grad = (t.grad + g if create_graph
+                  else Tensor._wrap(np.asarray(t.grad._data + g._data)))
     else:  # a private copy, so that no .grad is a view of another gradient or tensor
-        leaf.grad = g if create_graph else Tensor._wrap(np.array(g._data, copy=True))
+        t.grad = g if create_graph else Tensor._wrap(np.array(g._data, copy=True))

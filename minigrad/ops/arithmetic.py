@@ -15,6 +15,7 @@ from ..tensor import Tensor
 from . import elementwise
 from ._util import broadcast_shape, operands
 from .inplace import write_out
+from .selection import locally_constant
 
 ROUNDING_MODES = (None, "trunc", "floor")
 
@@ -72,7 +73,10 @@ def _divide(input: Any, other: Any, rounding_mode: str | None) -> Tensor:
     with np.errstate(divide="ignore", invalid="ignore"):
         exact = np.true_divide(x, y)
         q = np.trunc(exact) if rounding_mode == "trunc" else np.floor_divide(x, y)
-    return wrap(q.astype(exact.dtype))
+    q = q.astype(exact.dtype)
+    if a.requires_grad or b.requires_grad:  # in the graph with a zero gradient, as PyTorch
+        return locally_constant(elementwise.add(a, b), q)
+    return wrap(q)
 
 
 def rsub(input: Any, other: Any, *, alpha: Any = 1) -> Tensor:

@@ -366,3 +366,66 @@ def test_inf_and_nan_arise_silently_as_in_torch():
         y = (x / x + (x - x) + x.log() + x.sqrt()).sum()
         y.backward()
     assert np.isnan(y.item()) and np.isnan(x.grad.numpy()[0])
+
+
+# backward(inputs=...), and gradients PyTorch defines where a formula would give nan or
+# nothing: rounded division (zero, in the graph), x ** y at x = y = 0 (zero)
+GRADIENT_PROGRAMS = [
+    'x = L.tensor([1., 2], requires_grad=True)\\n'
+     'y = x * 2\\n'
+     'y.sum().backward(inputs=[x])\\n'
+     'out = x.grad',
+    'x = L.tensor([1., 2], requires_grad=True)\\n'
+     'w = L.tensor([3., 4], requires_grad=True)\\n'
+     'y = (x * w).sum()\\n'
+     'y.backward(inputs=[w])\\n'
+     'out = (x.grad, w.grad)',
+    'x = L.tensor([1., 2], requires_grad=True)\\ny = (x * 2).sum()\\ny.backward(inputs=[])',
+    'x = L.tensor([1., 2], requires_grad=True)\\n'
+     'z = L.tensor([1., 2], requires_grad=True)\\n'
+     'y = (x * 2).sum()\\n'
+     'y.backward(inputs=[z])\\n'
+     'out = z.grad',
+    'x = L.tensor([1., 2], requires_grad=True)\\n'
+     'L.autograd.backward((x * 2).sum(), inputs=[x])\\n'
+     'out = x.grad',
+    'x = L.tensor([1., 2], requires_grad=True)\\n'
+     'x.register_hook(lambda g: g * 10)\\n'
+     '(x * 2).sum().backward(inputs=[x])\\n'
+     'out = x.grad',
+    'x = L.tensor([1.5, -2.5], requires_grad=True)\\n'
+     'z = L.tensor([2., 3], requires_grad=True)\\n'
+     "y = L.div(x, z, rounding_mode='trunc')\\n"
+     'y.sum().backward()\\n'
+     'out = (y, x.grad, z.grad, y.requires_grad)',
+    'x = L.tensor([1.5, -2.5], requires_grad=True)\\n'
+     "y = L.div(x, 2, rounding_mode='floor')\\n"
+     'y.sum().backward()\\n'
+     'out = (y, x.grad)',
+    'x = L.tensor([1.5, -2.5], requires_grad=True)\\n'
+     'y = x % 1\\n'
+     'y.sum().backward()\\n'
+     'out = (y, x.grad)',
+    'x = L.tensor([0.0, 1.0], requires_grad=True)\\n'
+     'y = (x ** 0).sum()\\n'
+     'y.backward()\\n'
+     'out = x.grad',
+    'x = L.tensor([0.0, 1.0], requires_grad=True)\\n'
+     'y = (x ** x).sum()\\n'
+     'y.backward()\\n'
+     'out = x.grad',
+]
+
+
+@pytest.mark.parametrize("line", GRADIENT_PROGRAMS)
+def test_gradients_match_torch(line):
+    pytest.importorskip("torch")
+    from differential import compare
+
+    def program(L):
+        space = {"L": L}
+        with np.errstate(all="ignore"):
+            exec(line.replace("\\n", "\n"), space)  # noqa: S102
+        return space["out"]
+
+    compare(program, line)
