@@ -46,14 +46,14 @@ def default_collate(batch: Sequence[Any]) -> Any:
     if isinstance(first, float):
         return wrap(np.asarray(batch, dtype=np.float64))
     if isinstance(first, (str, bytes)):
-        return list(batch)
+        return batch  # as it came: a list at the top, a tuple for a field of samples
     if isinstance(first, dict):
         return {key: default_collate([s[key] for s in batch]) for key in first}
     if isinstance(first, (tuple, list)):
         if any(len(s) != len(first) for s in batch):
             raise RuntimeError(f"default_collate: each element in list of batch should be of "
                                f"equal size, got lengths {sorted({len(s) for s in batch})}")
-        fields = [default_collate(list(field)) for field in zip(*batch)]
+        fields = [default_collate(field) for field in zip(*batch)]
         return type(first)(*fields) if hasattr(first, "_fields") else fields
     raise TypeError(f"default_collate: batch must contain tensors, numpy arrays, numbers, "
                     f"dicts or lists; found {type(first).__name__} (pass a collate_fn to the "

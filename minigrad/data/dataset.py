@@ -70,11 +70,15 @@ class TensorDataset(Dataset):
             raise ValueError("TensorDataset: needs at least one tensor")
         self.tensors = tuple(t if isinstance(t, Tensor) else wrap(np.asarray(t))
                              for t in tensors)
-        sizes = [t.shape[0] if t.ndim else None for t in self.tensors]
-        if None in sizes or len(set(sizes)) != 1:
+        for t in self.tensors:
+            if t.ndim == 0:
+                raise IndexError("TensorDataset: Dimension specified as 0 but tensor has no "
+                                 "dimensions")
+        sizes = [t.shape[0] for t in self.tensors]
+        if len(set(sizes)) != 1:
             shapes = ", ".join(str(tuple(t.shape)) for t in self.tensors)
-            raise ValueError(f"TensorDataset: all tensors must have the same size in "
-                             f"dimension 0, got shapes {shapes}")
+            raise AssertionError(f"TensorDataset: Size mismatch between tensors: all must "
+                                 f"have the same size in dimension 0, got shapes {shapes}")
 
     def __getitem__(self, index: int) -> tuple[Tensor, ...]:
         return tuple(t[index] for t in self.tensors)

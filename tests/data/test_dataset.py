@@ -28,10 +28,11 @@ def test_tensor_dataset_accepts_arrays():
 
 
 def test_tensor_dataset_checks_first_dims():
-    with pytest.raises(ValueError, match=r"same size in dimension 0, got shapes "
-                                         r"\(5, 2\), \(4,\)"):
+    # PyTorch's types: it asserts the sizes, and a 0-d tensor has no dim 0
+    with pytest.raises(AssertionError, match=r"Size mismatch.*same size in dimension 0, got "
+                                             r"shapes \(5, 2\), \(4,\)"):
         data.TensorDataset(minigrad.zeros(5, 2), minigrad.zeros(4))
-    with pytest.raises(ValueError, match="same size in dimension 0"):
+    with pytest.raises(IndexError, match="Dimension specified as 0"):
         data.TensorDataset(minigrad.tensor(1.0))
     with pytest.raises(ValueError, match="at least one tensor"):
         data.TensorDataset()
@@ -100,3 +101,24 @@ def test_random_split_errors():
         data.random_split(ds, [0.5, 0.4])
     with pytest.raises(ValueError, match="either generator or seed"):
         data.random_split(ds, [5, 5], generator=np.random.default_rng(0), seed=0)
+
+
+@pytest.mark.parametrize("make", [
+    lambda torch: torch.utils.data.TensorDataset(torch.zeros(5, 2), torch.zeros(4)),
+    lambda torch: torch.utils.data.TensorDataset(torch.tensor(1.0)),
+], ids=["sizes", "0-d"])
+def test_tensor_dataset_raises_pytorchs_types(make):
+    torch = pytest.importorskip("torch")
+    with pytest.raises(Exception) as theirs:
+        make(torch)
+    with pytest.raises(type(theirs.value)):
+        make(minigrad)
+
+
+@pytest.mark.parametrize("batch", [
+    [(1, "x"), (2, "y")], [["a", 1.5], ["b", 2.5]], ["a", "b"], [{"k": ("a", 1)}, {"k": ("b", 2)}],
+], ids=["tuples", "lists", "strings", "dicts"])
+def test_default_collate_keeps_strings_as_pytorch(batch):
+    torch = pytest.importorskip("torch")
+    from differential import assert_same
+    assert_same(data.default_collate(batch), torch.utils.data.default_collate(batch))
