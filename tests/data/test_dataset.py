@@ -121,4 +121,14 @@ def test_tensor_dataset_raises_pytorchs_types(make):
 def test_default_collate_keeps_strings_as_pytorch(batch):
     torch = pytest.importorskip("torch")
     from differential import assert_same
-    assert_same(data.default_collate(batch), torch.utils.data.default_collate(batch))
+    mine, theirs = data.default_collate(batch), torch.utils.data.default_collate(batch)
+    assert_same(mine, theirs)
+    assert _containers(mine) == _containers(theirs)  # a tuple where PyTorch has a tuple
+
+
+def _containers(value):
+    if isinstance(value, dict):
+        return {key: _containers(v) for key, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return type(value).__name__, [_containers(v) for v in value]
+    return None
