@@ -10,6 +10,8 @@ use to write a primitive's helpers or an optimizer of your own.
 * `mark_modified` records that the tensor's array was written in place, so a graph
   node that saved the old values refuses to run backward.
 * `replace_array` gives a tensor a new array (``load_state_dict``, ``.data = ...``).
+* `named` gives the node that made a tensor the name PyTorch prints for it, when the
+  tensor ends a composite (``F.mse_loss`` prints as ``grad_fn=<MseLossBackward0>``).
 * `adopt_history` gives a tensor the node of a result whose values were written
   into it: how an in-place op (``y.mul_(2)``) is recorded in grad mode;
   `view_of` says whose memory a view shares, for in-place ops on views.
@@ -20,7 +22,8 @@ import numpy as np
 
 from .tensor import Tensor
 
-__all__ = ["wrap", "array_of", "mark_modified", "replace_array", "adopt_history", "view_of"]
+__all__ = ["wrap", "array_of", "mark_modified", "replace_array", "adopt_history", "view_of",
+           "named"]
 
 
 def wrap(array: np.ndarray) -> Tensor:
@@ -75,3 +78,17 @@ def view_of(tensor: Tensor) -> tuple[Tensor, tuple] | None:
     if tensor._base is None:
         return None
     return tensor._base, tensor._view_path
+
+
+def named(t: Tensor, name: str) -> Tensor:
+    """``t``, its node renamed ``name`` (as PyTorch prints ``grad_fn``); for the result of a
+    composite function, made by a fresh node. A tensor without a node is left alone.
+
+    Examples
+    --------
+    >>> return named(total / count, "MeanBackward0")
+    """
+    node = t._grad_fn
+    if node is not None and hasattr(node, "function"):
+        node.torch_name = name
+    return t

@@ -154,3 +154,43 @@ def test_str_and_print_agree_with_repr(capsys):
     t = minigrad.tensor([[1.5, 2.0]])
     print(t)
     assert capsys.readouterr().out == repr(t) + "\n" == str(t) + "\n"
+
+
+GRAD_FN_NAMES = {
+    "mean": lambda L, F, x, y, t: x.mean(), "mean(0)": lambda L, F, x, y, t: x.mean(0),
+    "sum(0)": lambda L, F, x, y, t: x.sum(0), "var": lambda L, F, x, y, t: x.var(),
+    "std(1)": lambda L, F, x, y, t: x.std(1), "max": lambda L, F, x, y, t: x.max(),
+    "max(1)": lambda L, F, x, y, t: x.max(1)[0], "min(0)": lambda L, F, x, y, t: x.min(0)[0],
+    "softmax": lambda L, F, x, y, t: x.softmax(1),
+    "log_softmax": lambda L, F, x, y, t: F.log_softmax(x, 1),
+    "logsumexp": lambda L, F, x, y, t: x.logsumexp(1), "relu": lambda L, F, x, y, t: x.relu(),
+    "view": lambda L, F, x, y, t: x.view(12), "flatten": lambda L, F, x, y, t: x.flatten(),
+    "unsqueeze": lambda L, F, x, y, t: x.unsqueeze(0),
+    "squeeze(0)": lambda L, F, x, y, t: x[None].squeeze(0), "t": lambda L, F, x, y, t: x.t(),
+    "transpose": lambda L, F, x, y, t: x.transpose(0, 1),
+    "stack": lambda L, F, x, y, t: L.stack([x, x]), "mm": lambda L, F, x, y, t: x @ y.t(),
+    "mv": lambda L, F, x, y, t: x @ y[0], "dot": lambda L, F, x, y, t: x[0] @ y[0],
+    "mse_loss": lambda L, F, x, y, t: F.mse_loss(x, y),
+    "cross_entropy": lambda L, F, x, y, t: F.cross_entropy(x, t),
+    "nll_loss": lambda L, F, x, y, t: F.nll_loss(x, t),
+    "binary_cross_entropy": lambda L, F, x, y, t: F.binary_cross_entropy(x.sigmoid(),
+                                                                         y.sigmoid()),
+    "binary_cross_entropy_with_logits": lambda L, F, x, y, t:
+        F.binary_cross_entropy_with_logits(x, y.sigmoid()),
+    "smooth_l1_loss": lambda L, F, x, y, t: F.smooth_l1_loss(x, y),
+    "linear": lambda L, F, x, y, t: F.linear(x, y, y[:, 0] * 0),
+}
+
+
+@pytest.mark.parametrize("name", sorted(GRAD_FN_NAMES))
+def test_grad_fn_prints_pytorchs_name(name):
+    # print(loss) shows tensor(..., grad_fn=<MseLossBackward0>) in PyTorch's tutorials
+    torch = pytest.importorskip("torch")
+    a = np.random.default_rng(0).standard_normal((3, 4))
+    names = []
+    for L in (minigrad, torch):
+        x = L.tensor(a, requires_grad=True)
+        y, t = L.tensor(a[::-1].copy() * 0.5), L.tensor([0, 1, 2])
+        out = GRAD_FN_NAMES[name](L, L.nn.functional, x, y, t)
+        names.append(repr(out).rsplit("grad_fn=", 1)[1])
+    assert names[0] == names[1]

@@ -106,6 +106,7 @@ class Node:
     _output_refs: tuple = ()
     _to_save: tuple = ()
     _non_differentiable: Any = ()
+    torch_name: str | None = None  # PyTorch's name for a composite's last node (MeanBackward0)
 
     def __init__(self, function: type["Function"]) -> None:
         self.function = function
@@ -144,8 +145,11 @@ class Node:
 
     # --- reading the graph -----------------------------------------------------------
     def name(self) -> str:
-        """The node's name as PyTorch prints it, e.g. ``MulBackward0``."""
-        return f"{self.function.__name__}Backward0"
+        """The node's name as PyTorch prints it, e.g. ``MulBackward0``: the function's
+        class name, or PyTorch's name where it differs (``ReluBackward0``) or where the
+        node ends a composite (``mean`` is a sum divided by a count: ``MeanBackward0``)."""
+        return (self.torch_name or self.function.torch_name or
+                f"{self.function.__name__}Backward0")
 
     @property
     def next_functions(self) -> tuple[tuple[Any, int], ...]:
@@ -206,6 +210,7 @@ class Function:
     """
 
     name: str | None = None
+    torch_name: str | None = None  # the node name PyTorch prints, where it is not Name + Backward0
     backward_arrays: Callable | None = None
     is_view = False  # forward may return a view of its first argument (see views.py)
 

@@ -13,7 +13,7 @@ from typing import Any, Sequence
 import numpy as np
 
 from ..autograd.function import Function, register
-from ..internal import array_of
+from ..internal import array_of, named
 from ..tensor import Tensor
 from ._util import int_tuple, normalize_dims
 
@@ -25,6 +25,8 @@ def kept_shape(shape: tuple[int, ...], dims: tuple[int, ...]) -> tuple[int, ...]
 @register("reshape")
 class Reshape(Function):
     """z = x with a new shape (same elements, same order).  dz/dx: reshape back."""
+
+    torch_name = "ViewBackward0"  # reshape, view and flatten print so in PyTorch
 
     is_view = True
 
@@ -166,4 +168,5 @@ def sum(x: Tensor, dim: Any = None, keepdim: bool = False, *, dtype: Any = None)
         x = x.to(dtype)
     elif x.dtype.kind in "biu" and x.dtype != np.int64:
         x = x.to(np.int64)
-    return Sum.apply(x, normalize_dims(dim, x.ndim, "sum"), keepdim=keepdim)
+    out = Sum.apply(x, normalize_dims(dim, x.ndim, "sum"), keepdim=keepdim)
+    return out if dim is None else named(out, "SumBackward1")

@@ -316,6 +316,8 @@ class Sigmoid(Function):
 class ReLU(Function):
     """z = max(x, 0).  dz/dx = 0 where z <= 0 (0 at x = 0, as in PyTorch), else 1."""
 
+    torch_name = "ReluBackward0"
+
     @staticmethod
     def forward(ctx, x):
         out = np.maximum(x, 0)

@@ -11,6 +11,7 @@ from typing import Any, Sequence
 import numpy as np
 
 from ..autograd import views
+from ..internal import named
 from ..tensor import Tensor
 from ._util import broadcast_shape, normalize_dim
 from .elementwise import clone
@@ -98,7 +99,7 @@ def t(input: Tensor) -> Tensor:
     if input.ndim > 2:
         raise RuntimeError(f"t() expects a tensor with <= 2 dimensions, but self is "
                            f"{input.ndim}D")
-    return transpose(input, 0, 1) if input.ndim == 2 else input
+    return named(transpose(input, 0, 1), "TBackward0") if input.ndim == 2 else input
 
 
 # --- moving and swapping dims (views) --------------------------------------------------

@@ -11,6 +11,7 @@ from typing import Any
 import numpy as np
 
 from ..autograd.function import Function, register
+from ..internal import named
 from ..tensor import Tensor
 from .. import return_types
 from ..internal import array_of, wrap
@@ -86,7 +87,12 @@ def _matmul(a: Any, b: Any) -> Tensor:
         out = movement.squeeze(out, -1)
     if a.ndim == 1:
         out = movement.squeeze(out, -2 if b.ndim > 1 else -1)
-    return out
+    name = _MATMUL_NAMES.get((a.ndim, b.ndim))
+    return named(out, name) if name else out
+
+
+# what PyTorch's matmul calls for these ranks, and so prints as grad_fn
+_MATMUL_NAMES = {(2, 2): "MmBackward0", (1, 1): "DotBackward0", (2, 1): "MvBackward0"}
 
 
 def mm(input: Tensor, mat2: Tensor, *, out: Tensor | None = None) -> Tensor:

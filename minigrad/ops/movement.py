@@ -14,7 +14,7 @@ import numpy as np
 from ..autograd import views
 from ..autograd.function import Function, register
 from ..dtypes import result_type
-from ..internal import wrap
+from ..internal import named, wrap
 from ..tensor import Tensor
 from . import indexing
 from .broadcasting import expand, reshape, view  # noqa: F401  (re-exported: movement's public face)
@@ -141,19 +141,21 @@ def transpose(x: Tensor, dim0: int, dim1: int) -> Tensor:
     dims = list(range(x.ndim))
     a, b = normalize_dim(dim0, x.ndim, "transpose"), normalize_dim(dim1, x.ndim, "transpose")
     dims[a], dims[b] = dims[b], dims[a]
-    return Permute.apply(x, tuple(dims))  # a new view even when nothing moves, as PyTorch
+    out = Permute.apply(x, tuple(dims))  # a new view even when nothing moves, as PyTorch
+    return named(out, "TransposeBackward0")
 
 
 def squeeze(x: Tensor, dim: Any = None) -> Tensor:
     """Drop dims of size 1 (only those in ``dim`` when given)."""
     dims = normalize_dims(dim, x.ndim, "squeeze", empty_is_all=False)
-    return reshape(x, tuple(n for i, n in enumerate(x.shape) if not (i in dims and n == 1)))
+    out = reshape(x, tuple(n for i, n in enumerate(x.shape) if not (i in dims and n == 1)))
+    return named(out, "SqueezeBackward0" if dim is None else "SqueezeBackward1")
 
 
 def unsqueeze(x: Tensor, dim: int) -> Tensor:
     """Insert a dim of size 1 at position ``dim``."""
     dim = normalize_dim(dim, x.ndim + 1, "unsqueeze")
-    return reshape(x, x.shape[:dim] + (1,) + x.shape[dim:])
+    return named(reshape(x, x.shape[:dim] + (1,) + x.shape[dim:]), "UnsqueezeBackward0")
 
 
 
@@ -234,7 +236,7 @@ def stack(tensors: Sequence[Tensor], dim: int = 0) -> Tensor:
                                f"{tuple(tensors[0].shape)} at entry 0 and {tuple(t.shape)} "
                                f"at entry {i}")
     dim = normalize_dim(dim, tensors[0].ndim + 1, "stack")
-    return cat([unsqueeze(t, dim) for t in tensors], dim)
+    return named(cat([unsqueeze(t, dim) for t in tensors], dim), "StackBackward0")
 
 
 def split(x: Tensor, split_size_or_sections: Any, dim: int = 0) -> tuple[Tensor, ...]:

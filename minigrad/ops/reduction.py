@@ -12,7 +12,7 @@ import numpy as np
 
 from .. import return_types
 from ..autograd.function import Function, register
-from ..internal import array_of, wrap
+from ..internal import array_of, named, wrap
 from ..tensor import Tensor
 from . import elementwise, indexing, movement, selection
 from .broadcasting import Sum, kept_shape, sum, sum_to  # noqa: F401
@@ -64,7 +64,8 @@ def mean(x: Tensor, dim: Any = None, keepdim: bool = False, *, dtype: Any = None
         x = x.to(dtype)
     _check_float(x, "mean")
     dims = normalize_dims(dim, x.ndim, "mean")
-    return Sum.apply(x, dims, keepdim=keepdim) / _count(x, dims)
+    return named(Sum.apply(x, dims, keepdim=keepdim) / _count(x, dims),
+                 "MeanBackward0" if dim is None else "MeanBackward1")
 
 
 def var(x: Tensor, dim: Any = None, unbiased: bool = True, keepdim: bool = False, *,
@@ -74,7 +75,8 @@ def var(x: Tensor, dim: Any = None, unbiased: bool = True, keepdim: bool = False
     dims = normalize_dims(dim, x.ndim, "var")
     correction = (1 if unbiased else 0) if correction is None else correction
     centered = x - mean(x, dims, keepdim=True)
-    return sum(centered * centered, dims, keepdim) / builtins.max(_count(x, dims) - correction, 0)
+    return named(sum(centered * centered, dims, keepdim) /
+                 builtins.max(_count(x, dims) - correction, 0), "VarBackward0")
 
 
 def std(x: Tensor, dim: Any = None, unbiased: bool = True, keepdim: bool = False, *,
@@ -84,8 +86,8 @@ def std(x: Tensor, dim: Any = None, unbiased: bool = True, keepdim: bool = False
     Where the variance is 0 the gradient is 0 (as in PyTorch), not the 0/0 of sqrt's rule.
     """
     _check_float(x, "std")
-    return root_or_zero(var(x, dim, unbiased, keepdim, correction=correction),
-                        elementwise.sqrt)  # nan (too few elements) stays nan
+    return named(root_or_zero(var(x, dim, unbiased, keepdim, correction=correction),
+                              elementwise.sqrt), "StdBackward0")  # nan stays nan
 
 
 def root_or_zero(total: Tensor, root: Any) -> Tensor:
@@ -142,7 +144,7 @@ def _select(x: Tensor, dim: Any, keepdim: bool, op: str, find: Any) -> Any:
         return (selection.maximum if op == "max" else selection.minimum)(x, dim)
     if dim is None:
         _check_not_empty(x, op, None, ())
-        return (amax if op == "max" else amin)(x)
+        return named((amax if op == "max" else amin)(x), f"{op.title()}Backward1")
     dim = normalize_dim(dim, x.ndim, op)
     _check_not_empty(x, op, dim, (dim,))
     pair = return_types.max if op == "max" else return_types.min
@@ -152,7 +154,7 @@ def _select(x: Tensor, dim: Any, keepdim: bool, op: str, find: Any) -> Any:
     values = indexing.gather(x, dim, index)
     if not keepdim:
         values, index = movement.squeeze(values, dim), movement.squeeze(index, dim)
-    return pair(values, index)
+    return pair(named(values, f"{op.title()}Backward0"), index)
 
 
 def max(x: Tensor, dim: int | None = None, keepdim: bool = False) -> Any:
@@ -196,7 +198,7 @@ def logsumexp(x: Tensor, dim: Any, keepdim: bool = False) -> Tensor:
     peak = np.max(array_of(x), axis=dims, keepdims=True)  # a constant: no gradient through it
     shift = wrap(np.where(np.isfinite(peak), peak, 0).astype(x.dtype))
     out = elementwise.log(sum(elementwise.exp(x - shift), dims, keepdim=True)) + shift
-    return out if keepdim else movement.squeeze(out, dims)
+    return named(out if keepdim else movement.squeeze(out, dims), "LogsumexpBackward0")
 
 
 def softmax_input(x: Tensor, dtype: Any, op: str) -> Tensor:
@@ -215,7 +217,7 @@ def log_softmax(x: Tensor, dim: int, dtype: Any = None) -> Tensor:
     """``x - logsumexp(x, dim)``: stable for logits of any size. ``dtype`` casts ``x``
     first (an integer ``x`` needs it)."""
     x = softmax_input(x, dtype, "log_softmax")
-    return x - logsumexp(x, dim, keepdim=True)
+    return named(x - logsumexp(x, dim, keepdim=True), "LogSoftmaxBackward0")
 
 
 def softmax(x: Tensor, dim: int, dtype: Any = None) -> Tensor:
@@ -225,7 +227,7 @@ def softmax(x: Tensor, dim: int, dtype: Any = None) -> Tensor:
     shift = wrap(np.max(array_of(x), axis=normalize_dim(dim, x.ndim, "softmax"),
                                 keepdims=True))
     e = elementwise.exp(x - shift)
-    return e / sum(e, dim, keepdim=True)
+    return named(e / sum(e, dim, keepdim=True), "SoftmaxBackward0")
 
 
 

@@ -11,7 +11,7 @@ from typing import Any, NamedTuple
 import numpy as np
 
 from ... import ops
-from ...internal import array_of, wrap
+from ...internal import array_of, named, wrap
 from ...tensor import Tensor
 from .activations import log_softmax
 from .reduction import check_reduction, legacy_reduction
@@ -133,7 +133,8 @@ def nll_loss(input: Tensor, target: Any, weight: Any = None, size_average: bool 
     reduction = legacy_reduction(size_average, reduce, reduction, op)
     ignore_index = _check_ignore_index(ignore_index, op)
     _check_input(input, op)
-    return _nll_and_smoothing(input, target, weight, ignore_index, reduction, 0.0, op)
+    return named(_nll_and_smoothing(input, target, weight, ignore_index, reduction, 0.0, op),
+                 "NllLossBackward0")
 
 
 def cross_entropy(input: Tensor, target: Any, weight: Any = None,
@@ -182,8 +183,9 @@ def cross_entropy(input: Tensor, target: Any, weight: Any = None,
     if isinstance(target, Tensor) and target.shape == input.shape or (
             not isinstance(target, Tensor) and np.shape(target) == tuple(input.shape)):
         return _soft_targets(logp, target, weight, ignore_index, reduction, label_smoothing)
-    return _nll_and_smoothing(logp, target, weight, ignore_index, reduction, label_smoothing,
+    loss = _nll_and_smoothing(logp, target, weight, ignore_index, reduction, label_smoothing,
                               op)
+    return named(loss, "NllLossBackward0")
 
 
 def _soft_targets(logp: Tensor, target: Any, weight: Any, ignore_index: int,

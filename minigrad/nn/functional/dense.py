@@ -7,7 +7,7 @@ from typing import Any
 import numpy as np
 
 from ... import ops
-from ...internal import array_of, mark_modified, wrap
+from ...internal import array_of, mark_modified, named, wrap
 from ...tensor import Tensor
 from ._checks import check_same_dtype, check_tensor
 
@@ -37,7 +37,9 @@ def linear(input: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
                            f"weight of shape {tuple(weight.shape)} (the input's last dim "
                            f"must be {weight.shape[-1]})")
     out = ops.matmul(input, ops.transpose(weight, 0, 1))
-    return out if bias is None else out + bias
+    if bias is None:
+        return out
+    return named(out + bias, "AddmmBackward0") if input.ndim == 2 else out + bias
 
 
 def bilinear(input1: Tensor, input2: Tensor, weight: Tensor,

@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 
 from ... import ops
-from ...internal import wrap
+from ...internal import named, wrap
 from ...ops.loss import binary_cross_entropy as _bce_elementwise
 from ...ops.special import softplus as _softplus
 from ...tensor import Tensor
@@ -71,7 +71,7 @@ def mse_loss(input: Tensor, target: Any, size_average: bool | None = None,
     """
     reduction = legacy_reduction(size_average, reduce, reduction, "mse_loss")
     diff = input - _regression_target(input, target, "mse_loss", NotImplementedError)
-    return _weighted(diff * diff, weight, reduction, "mse_loss", True)
+    return named(_weighted(diff * diff, weight, reduction, "mse_loss", True), "MseLossBackward0")
 
 
 def l1_loss(input: Tensor, target: Any, size_average: bool | None = None,
@@ -105,7 +105,8 @@ def smooth_l1_loss(input: Tensor, target: Any, size_average: bool | None = None,
                            f"{beta}")
     reduction = legacy_reduction(size_average, reduce, reduction, "smooth_l1_loss")
     diff = input - _regression_target(input, target, "smooth_l1_loss", NotImplementedError)
-    return apply_reduction(_smooth_l1(diff, beta), reduction, "smooth_l1_loss")
+    return named(apply_reduction(_smooth_l1(diff, beta), reduction, "smooth_l1_loss"),
+                 "SmoothL1LossBackward0")
 
 
 def huber_loss(input: Tensor, target: Any, reduction: str = "mean", delta: float = 1.0,
@@ -121,7 +122,8 @@ def huber_loss(input: Tensor, target: Any, reduction: str = "mean", delta: float
     diff = input - _regression_target(input, target, "huber_loss", NotImplementedError)
     size = ops.abs(diff)
     losses = ops.where(size < delta, 0.5 * diff * diff, delta * (size - 0.5 * delta))
-    return _weighted(losses, weight, reduction, "huber_loss", False)
+    return named(_weighted(losses, weight, reduction, "huber_loss", False),
+                 "HuberLossBackward0")
 
 
 def _binary_target(input: Tensor, target: Any, op: str, message: str) -> Tensor:
@@ -172,7 +174,7 @@ def binary_cross_entropy(input: Tensor, target: Any, weight: Tensor | None = Non
     losses = _bce_elementwise(input, target)
     if weight is not None:
         losses = losses * weight
-    return apply_reduction(losses, reduction, op)
+    return named(apply_reduction(losses, reduction, op), "BinaryCrossEntropyBackward0")
 
 
 def binary_cross_entropy_with_logits(input: Tensor, target: Any, weight: Tensor | None = None,
@@ -212,7 +214,8 @@ def binary_cross_entropy_with_logits(input: Tensor, target: Any, weight: Tensor 
         losses = (1 - target) * input + (1 + (pos_weight - 1) * target) * log_one_plus
     if weight is not None:
         losses = losses * weight
-    return apply_reduction(losses, reduction, op)
+    return named(apply_reduction(losses, reduction, op),
+                 "BinaryCrossEntropyWithLogitsBackward0")
 
 
 def kl_div(input: Tensor, target: Any, size_average: bool | None = None,
