@@ -273,6 +273,9 @@ class Tensor(TensorMethods):
         self._requires_grad = bool(flag)
 
     def requires_grad_(self, requires_grad: bool = True) -> "Tensor":
+        if not isinstance(requires_grad, (bool, np.bool_)):
+            raise TypeError(f"requires_grad_(): argument 'requires_grad' (position 1) must be "
+                            f"bool, not {type(requires_grad).__name__}")
         self.requires_grad = requires_grad
         return self
 
@@ -311,8 +314,9 @@ class Tensor(TensorMethods):
         """Whether the elements lie in memory in row-major order without gaps."""
         return bool(self._data.flags.c_contiguous)
 
-    def contiguous(self) -> "Tensor":
-        """This tensor if it is contiguous, else a contiguous copy (differentiable)."""
+    def contiguous(self, memory_format: Any = None) -> "Tensor":
+        """This tensor if it is contiguous, else a contiguous copy (differentiable);
+        ``memory_format`` is accepted for PyTorch's signature (row-major is the only one)."""
         return self if self.is_contiguous() else ops.clone(self)
 
     def data_ptr(self) -> int:
@@ -375,13 +379,14 @@ class Tensor(TensorMethods):
         return self
 
     # --- conversion -------------------------------------------------------------------
-    def numpy(self) -> np.ndarray:
+    def numpy(self, *, force: bool = False) -> np.ndarray:
         """The data as an ndarray (shared, not copied).
 
         Raises ``RuntimeError`` for a tensor that requires grad, as PyTorch does: the array
-        would escape the graph unnoticed. Call ``detach().numpy()`` to mean it.
+        would escape the graph unnoticed. Call ``detach().numpy()`` (or ``numpy(force=True)``)
+        to mean it.
         """
-        if self.requires_grad:
+        if self.requires_grad and not force:
             raise RuntimeError("numpy: Can't call numpy() on Tensor that requires grad. "
                                "Use tensor.detach().numpy() instead.")
         return self._data
@@ -465,7 +470,7 @@ class Tensor(TensorMethods):
     def byte(self) -> "Tensor":
         return self.to(np.uint8)
 
-    def clone(self) -> "Tensor":
+    def clone(self, *, memory_format: Any = None) -> "Tensor":
         return ops.clone(self)
 
     def __repr__(self) -> str:

@@ -56,6 +56,13 @@ CASES = [
     ("clamp without bounds", lambda L: L.ones(2).clamp(),
      RuntimeError, r"clamp: At least one", True),
     ("exp of a list", lambda L: L.exp([1.0]), TypeError, r"exp: .*list", True),
+    ("add with alpha='a'", lambda L: L.ones(2).add(L.ones(2), alpha="a"),
+     TypeError, r"add\(\): argument 'alpha' must be Number", True),
+    ("add with alpha=True", lambda L: L.ones(2).add(L.ones(2), alpha=True),
+     RuntimeError, r"add: Boolean alpha", True),
+    ("chunk(2.0)", lambda L: L.ones(2, 3).chunk(2.0), TypeError, r"chunk\(\): argument", True),
+    ("requires_grad_('a')", lambda L: L.ones(2).requires_grad_("a"),
+     TypeError, r"requires_grad_\(\): argument", True),
     # kernels PyTorch lacks for a dtype: NotImplementedError (a RuntimeError)
     ("abs of bool", lambda L: L.abs(L.tensor([True])), NotImplementedError, r"abs: ", True),
     ("float & float", lambda L: L.tensor([1.0]) & L.tensor([1.0]),

@@ -546,3 +546,14 @@ def test_small_tensor_facts_and_idioms_match_torch(code):
         except Exception as error:  # noqa: BLE001  (the type is compared)
             outcomes.append((type(error).__name__, ""))
     assert outcomes[0] == outcomes[1]
+
+
+def test_numpy_force_and_memory_format_arguments_as_torch():
+    for lib in (minigrad, torch):
+        x = lib.ones(2, 3, requires_grad=True)
+        array = x.numpy(force=True)
+        assert array.shape == (2, 3) and array.dtype == np.float32
+        assert x.clone(memory_format=lib.contiguous_format if lib is torch else None).shape \
+            == (2, 3)
+        assert x.detach().contiguous(memory_format=None if lib is minigrad else
+                                     torch.contiguous_format).shape == (2, 3)

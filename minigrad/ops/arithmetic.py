@@ -22,8 +22,11 @@ ROUNDING_MODES = (None, "trunc", "floor")
 
 def _scaled(op: str, input: Any, other: Any, alpha: Any) -> Any:
     """``alpha * other``, refusing what PyTorch refuses."""
-    if isinstance(alpha, bool) or not isinstance(alpha, (int, float, np.number)):
-        raise RuntimeError(f"{op}: alpha must be a number, got {type(alpha).__name__}")
+    if isinstance(alpha, (bool, np.bool_)):
+        raise RuntimeError(f"{op}: Boolean alpha only supported for Boolean results.")
+    if not isinstance(alpha, (int, float, np.number)):
+        raise TypeError(f"{op}(): argument 'alpha' must be Number, not "
+                        f"{type(alpha).__name__}")
     kinds = {t.dtype.kind for t in (input, other) if isinstance(t, Tensor)}
     if isinstance(alpha, (float, np.floating)) and kinds and kinds <= set("biu"):
         raise RuntimeError(f"{op}: for integral input tensors, argument alpha must not be a "
