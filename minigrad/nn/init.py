@@ -34,7 +34,7 @@ def calculate_gain(nonlinearity: str, param: float | None = None) -> float:
         The negative slope of ``'leaky_relu'`` (0.01 by default).
     """
     if nonlinearity in _LINEAR_GAINS:
-        return 1.0
+        return 1  # an int, as PyTorch returns it
     if nonlinearity == "tanh":
         return 5.0 / 3
     if nonlinearity == "relu":

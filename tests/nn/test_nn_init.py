@@ -114,3 +114,11 @@ def test_parameters_to_vector_and_back():
     nn.utils.vector_to_parameters(minigrad.arange(8.0), layer.parameters())
     np.testing.assert_array_equal(layer.weight.detach().numpy(), np.arange(6.0).reshape(2, 3))
     np.testing.assert_array_equal(layer.bias.detach().numpy(), [6.0, 7.0])
+
+
+@pytest.mark.parametrize("name", ["linear", "conv1d", "conv2d", "conv_transpose2d", "sigmoid",
+                                  "tanh", "relu", "leaky_relu", "selu"])
+def test_calculate_gain_returns_pytorchs_value_and_type(name):
+    torch = pytest.importorskip("torch")
+    ours, theirs = nn.init.calculate_gain(name), torch.nn.init.calculate_gain(name)
+    assert ours == theirs and type(ours) is type(theirs)
