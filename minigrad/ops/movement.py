@@ -247,7 +247,7 @@ def split(x: Tensor, split_size_or_sections: Any, dim: int = 0) -> tuple[Tensor,
         step = int(split_size_or_sections)
         if step <= 0:
             raise RuntimeError(f"split: split_size must be positive, got {step}")
-        sizes = [min(step, n - s) for s in range(0, n, step)]
+        sizes = [min(step, n - s) for s in range(0, n, step)] or [0]  # one empty piece
     else:
         sizes = [int(s) for s in split_size_or_sections]
         if sum(sizes) != n or any(s < 0 for s in sizes):
@@ -283,6 +283,8 @@ def chunk(x: Tensor, chunks: int, dim: int = 0) -> tuple[Tensor, ...]:
     if chunks <= 0:
         raise RuntimeError(f"chunk: chunks must be positive, got {chunks}")
     n = x.shape[normalize_dim(dim, x.ndim, "chunk")]
+    if n == 0:  # PyTorch gives ``chunks`` empty pieces
+        return split(x, [0] * chunks, dim)
     return split(x, max(1, -(-n // chunks)), dim)
 
 

@@ -195,7 +195,8 @@ def logsumexp(x: Tensor, dim: Any, keepdim: bool = False) -> Tensor:
     """``log(sum(exp(x)))`` over ``dim``, shifted by the maximum so it never overflows."""
     x = float_input("logsumexp", x)
     dims = normalize_dims(dim, x.ndim, "logsumexp")
-    peak = np.max(array_of(x), axis=dims, keepdims=True)  # a constant: no gradient through it
+    peak = np.max(array_of(x), axis=dims, keepdims=True,  # a constant: no gradient through it
+                  initial=-np.inf)
     shift = wrap(np.where(np.isfinite(peak), peak, 0).astype(x.dtype))
     out = elementwise.log(sum(elementwise.exp(x - shift), dims, keepdim=True)) + shift
     return named(out if keepdim else movement.squeeze(out, dims), "LogsumexpBackward0")
@@ -225,7 +226,7 @@ def softmax(x: Tensor, dim: int, dtype: Any = None) -> Tensor:
     ``dtype`` casts ``x`` first (an integer ``x`` needs it)."""
     x = softmax_input(x, dtype, "softmax")
     shift = wrap(np.max(array_of(x), axis=normalize_dim(dim, x.ndim, "softmax"),
-                                keepdims=True))
+                        keepdims=True, initial=-np.inf))  # initial: an empty dim is allowed
     e = elementwise.exp(x - shift)
     return named(e / sum(e, dim, keepdim=True), "SoftmaxBackward0")
 

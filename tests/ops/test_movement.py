@@ -171,6 +171,12 @@ NARROW_AND_CAT = {
     "cat checks the dim against the others": lambda L: L.cat([L.ones(2, 3), L.zeros(0)], 5),
     "cat names a 0-d tensor at position 1": lambda L: L.cat([L.zeros(0), L.tensor(1.0)]),
     "cat (1, 0) is not skipped": lambda L: L.cat([L.zeros(1, 0), L.zeros(2, 2)]),
+    # an empty dim: split gives one empty piece, chunk gives `chunks` of them
+    "split of an empty dim": lambda L: L.zeros(0, 3).split(2),
+    "chunk of an empty dim": lambda L: L.zeros(0, 3).chunk(3),
+    "chunk of an empty dim 1": lambda L: L.zeros(2, 0).chunk(4, 1),
+    "split of an empty dim by sizes": lambda L: L.zeros(0, 3).split([0, 0]),
+    "chunk(5) of 3": lambda L: L.zeros(3).chunk(5),
 }
 
 
