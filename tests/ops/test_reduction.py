@@ -334,7 +334,7 @@ def test_log_softmax_and_logsumexp_match_torch(a):
                   rtol=1e-6, atol=1e-9)
 
 
-DTYPE_ARGUMENT = {
+REDUCTION_PROGRAMS = {  # the dtype argument, and empty dims
     "bool sum to float32": lambda L: L.tensor([True, True]).sum(dtype=L.float32),
     "int sum(0) to float64": lambda L: L.tensor([[1, 2]]).sum(0, dtype=L.float64),
     "minigrad.sum keepdim and dtype": lambda L: L.sum(L.tensor([1, 2]), 0, True,
@@ -356,11 +356,11 @@ DTYPE_ARGUMENT = {
 
 
 @needs_torch
-@pytest.mark.parametrize("name", sorted(DTYPE_ARGUMENT))
-def test_sum_mean_prod_take_a_dtype_as_pytorch(name):
+@pytest.mark.parametrize("name", sorted(REDUCTION_PROGRAMS))
+def test_reduction_arguments_and_empty_dims_as_pytorch(name):
     from differential import compare
     with np.errstate(divide="ignore"):
-        compare(DTYPE_ARGUMENT[name], name)
+        compare(REDUCTION_PROGRAMS[name], name)
 
 
 @needs_torch
