@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
+
 # Set by tensor.py once the primitives can be imported, as for tensor_methods.py.
 ops: Any = None
 
@@ -99,3 +101,25 @@ class TensorNames:
 
     def __rxor__(self, other: Any) -> "Tensor":
         return ops.bitwise_xor(other, self)
+
+    # --- shifts (integers; no gradient) ------------------------------------------------
+    def bitwise_left_shift(self, other: Any) -> "Tensor":
+        return ops.bitwise(np.left_shift, self, other)
+
+    def bitwise_right_shift(self, other: Any) -> "Tensor":
+        return ops.bitwise(np.right_shift, self, other)
+
+    def __lshift__(self, other: Any) -> "Tensor":
+        return ops.bitwise(np.left_shift, self, other)
+
+    def __rlshift__(self, other: Any) -> "Tensor":
+        return ops.bitwise(np.left_shift, other, self)
+
+    def __rshift__(self, other: Any) -> "Tensor":
+        return ops.bitwise(np.right_shift, self, other)
+
+    def __rrshift__(self, other: Any) -> "Tensor":
+        return ops.bitwise(np.right_shift, other, self)
+
+    def is_signed(self) -> bool:
+        return self.dtype.kind in "if"

@@ -501,6 +501,131 @@ ADDED_FUNCTIONS = [
      'y = x.masked_select(L.tensor([[True, False], [True, True]]))\\n'
      'y.backward(L.arange(3.))\\n'
      'out = (y, x.grad)',
+    # scatter, scatter_add and their in-place forms
+    'L.zeros(2, 4).scatter(1, L.tensor([[0, 2], [1, 1]]), 5.0)',
+    'L.zeros(2, 4).scatter(1, L.tensor([[0, 2], [1, 3]]), L.arange(1., 9).reshape(2, 4))',
+    'L.zeros(2, 4).scatter_add(1, L.tensor([[0, 2], [1, 1]]), L.arange(1., 9).reshape(2, 4))',
+    'L.zeros(2, 4).scatter(1, L.tensor([[0, 4]]), 1.0)',
+    'L.zeros(2, 4).scatter(1, L.tensor([[0, 2]]), L.ones(2, 4, dtype=L.float64))',
+    'L.zeros(2, 4).scatter(1, L.tensor([0, 2]), 1.0)',
+    'L.zeros(3, 5).scatter_(1, L.tensor([[1], [0], [4]]), 1)',
+    'L.zeros(2, 4, dtype=L.int64).scatter(1, L.tensor([[0, 2]]), 2.7)',
+    "L.zeros(2, 4).scatter(1, L.tensor([[0, 2]]), 1.0, reduce='add')",
+    'L.zeros(2, 4).scatter(0, L.tensor([[1, 0, 1]]), L.ones(1, 3) * 7)',
+    'L.zeros(2, 4).scatter(-1, L.tensor([[3]]), value=2.0)',
+    'L.scatter(L.zeros(2, 4), 1, L.tensor([[1]]), 3.0)',
+    'L.scatter_add(L.zeros(2, 4), 0, L.tensor([[1, 1], [1, 0]]), L.ones(2, 2))',
+    'L.zeros(2, 4).scatter(1, L.tensor([[0.]]), 1.0)',
+    'L.zeros(2, 4).scatter(1, L.tensor([[0]], dtype=L.int32), 1.0)',
+    'L.zeros(2, 4).scatter(1, L.tensor([[0, 1, 2, 3, 0]]), 1.0)',
+    'L.zeros(2, 4).scatter(3, L.tensor([[0]]), 1.0)',
+    'L.zeros(2, 4).scatter_add(1, L.tensor([[0, 1]]), 1.0)',
+    'x = L.zeros(2, 4)\\n'
+     'y = x\\n'
+     'x.scatter_(1, L.tensor([[0, 1]]), L.tensor([[5., 6.]]))\\n'
+     'out = y',
+    'x = L.zeros(2, 4)\\nx.scatter_add_(1, L.tensor([[0, 0]]), L.tensor([[5., 6.]]))\\nout = x',
+    'x = L.arange(8., requires_grad=True)\\n'
+     's = L.tensor([[10., 20], [40, 50]], requires_grad=True)\\n'
+     'y = x.reshape(2, 4).scatter(1, L.tensor([[0, 2], [3, 1]]), s)\\n'
+     '(y * L.arange(8.).reshape(2, 4)).sum().backward()\\n'
+     'out = (y, x.grad, s.grad)',
+    'x = L.arange(8., requires_grad=True)\\n'
+     's = L.tensor([[10., 20], [40, 50]], requires_grad=True)\\n'
+     'y = x.reshape(2, 4).scatter_add(1, L.tensor([[0, 0], [3, 1]]), s)\\n'
+     '(y * L.arange(8.).reshape(2, 4)).sum().backward()\\n'
+     'out = (y, x.grad, s.grad)',
+    'x = L.arange(8., requires_grad=True)\\n'
+     'y = x.reshape(2, 4) * 1\\n'
+     'y.scatter_(1, L.tensor([[0, 2]]), 0.5)\\n'
+     'y.sum().backward()\\n'
+     'out = (y, x.grad)',
+    'x = L.arange(8., requires_grad=True)\\n'
+     's = L.tensor([[10., 20]], requires_grad=True)\\n'
+     'y = x.reshape(2, 4).scatter(1, L.tensor([[0, 2]]), s)\\n'
+     'g, = L.autograd.grad((y ** 2).sum(), s, create_graph=True)\\n'
+     'out = (g, L.autograd.grad(g.sum(), x, allow_unused=True)[0], '
+     'L.autograd.grad(g.sum(), s)[0])',
+    # outer, addmm, diag/diagonal/trace, stacking, meshgrid, diff, var_mean, lerp, ...
+    'L.outer(L.tensor([1., 2]), L.tensor([3., 4, 5]))',
+    'L.tensor([1., 2]).outer(L.tensor([3., 4, 5]))',
+    'L.outer(L.tensor([[1., 2]]), L.tensor([3., 4, 5]))',
+    'L.diag(L.tensor([1., 2]))',
+    'L.diag(L.tensor([1., 2]), 1)',
+    'L.diag(L.tensor([1., 2]), -2)',
+    'L.tensor([[1., 2], [3, 4]]).diag()',
+    'L.tensor([[1., 2, 3], [4, 5, 6]]).diag(1)',
+    'L.tensor([[1., 2, 3], [4, 5, 6]]).diag(-1)',
+    'L.tensor([[1., 2], [3, 4]]).diagonal()',
+    'L.arange(24.).reshape(2, 3, 4).diagonal(0, 1, 2)',
+    'L.arange(24.).reshape(2, 3, 4).diagonal(1, -1, 0)',
+    'L.arange(24.).reshape(2, 3, 4).diagonal(-2, 0, 2)',
+    'L.tensor([[1., 2], [3, 4]]).trace()',
+    'L.tensor([1., 2]).trace()',
+    'L.addmm(L.ones(2, 2), L.ones(2, 3), L.ones(3, 2))',
+    'L.addmm(L.ones(2), L.ones(2, 3), L.ones(3, 2), beta=0.5, alpha=2)',
+    'L.broadcast_to(L.ones(3), (2, 3))',
+    'L.ones(3).broadcast_to((2, 3))',
+    'L.hstack([L.ones(2), L.zeros(2)])',
+    'L.hstack([L.ones(2, 1), L.zeros(2, 2)])',
+    'L.vstack([L.ones(2), L.zeros(2)])',
+    'L.vstack([L.ones(1, 2), L.zeros(2)])',
+    'L.column_stack([L.ones(2), L.zeros(2, 2)])',
+    "L.meshgrid(L.arange(2), L.arange(3), indexing='ij')",
+    "L.meshgrid(L.arange(2), L.arange(3), indexing='xy')",
+    "L.meshgrid([L.arange(2), L.arange(3)], indexing='ij')",
+    "L.meshgrid(L.arange(2), L.arange(3), L.arange(4), indexing='xy')[2].shape",
+    'L.tensor([1., 5, 2]).diff()',
+    'L.tensor([[1., 5, 2], [0, 1, 3]]).diff(dim=0)',
+    'L.tensor([1., 5, 2, 7]).diff(n=2)',
+    'L.diff(L.tensor([1, 5, 2]))',
+    'L.var_mean(L.tensor([1., 2, 4]))',
+    'L.std_mean(L.tensor([[1., 2], [4, 5]]), dim=1)',
+    'L.var_mean(L.tensor([[1., 2], [4, 5]]), 0, keepdim=True)',
+    'L.tensor([1, 0, 2]).count_nonzero()',
+    'L.count_nonzero(L.tensor([[1, 0], [2, 0]]), dim=0)',
+    'L.tensor([1.5, -2.5]).frac()',
+    'L.frac(L.tensor([1.5, -2.5]))',
+    'L.tensor([0.5]).lerp(L.tensor([1.5]), 0.5)',
+    'L.lerp(L.tensor([0.5, 1]), L.tensor([1.5, 3]), L.tensor([0.25, 0.75]))',
+    'L.tensor([3.]).hypot(L.tensor([4.]))',
+    'L.tan(L.tensor([0.5, -1.0]))',
+    'L.tensor([0.5]).tan()',
+    'L.tensor([0.5]).erf()',
+    'L.erf(L.tensor([0.5, 1]))',
+    'L.tensor([1., -2, 0]).sgn()',
+    'L.tensor([1., 2]).clamp_min(1.5)',
+    'L.tensor([1., 2]).clamp_max(1.5)',
+    'L.tensor([1., 2]).is_complex()',
+    'L.tensor([1., 2]).is_signed()',
+    'L.tensor([1, 2]).is_signed()',
+    'L.tensor([True]).is_signed()',
+    'L.atleast_1d(L.tensor(1.))',
+    'x = L.tensor([[1., 2], [3, 4]], requires_grad=True)\\n'
+     'y = (x.diagonal() * L.tensor([2., 3])).sum() + x.trace() + L.diag(x.diag()).sum()\\n'
+     'y.backward()\\n'
+     'out = (y, x.grad)',
+    'x = L.tensor([1., 2], requires_grad=True)\\n'
+     'z = L.tensor([3., 4, 5], requires_grad=True)\\n'
+     'y = (L.outer(x, z) ** 2).sum() + L.diag(x, 1).sum()\\n'
+     'y.backward()\\n'
+     'out = (y, x.grad, z.grad)',
+    'x = L.tensor([1., 5, 2, 7], requires_grad=True)\\n'
+     'y = (x.diff(n=2) ** 2).sum() + L.var_mean(x)[0] + x.lerp(L.ones(4), '
+     '0.3).sum() + x.hypot(x * 2).sum() + x.tan().sum()\\n'
+     'g, = L.autograd.grad(y, x, create_graph=True)\\n'
+     'out = (y, g, L.autograd.grad(g.sum(), x)[0])',
+    # shifts: << and >> of integer tensors, refused for floats
+    'L.tensor([1, -8, 3]) << 2',
+    'L.tensor([1, -8, 3]) >> 1',
+    '1 << L.tensor([1, 2])',
+    '64 >> L.tensor([1, 2])',
+    'L.tensor([1, -8, 3]) << L.tensor([1, 2, 3])',
+    'L.tensor([True]) << 1',
+    'L.tensor([1.5]) << 1',
+    'L.tensor([1]) << 1.5',
+    'L.tensor([1, -8, 3]).bitwise_left_shift(1)',
+    'L.tensor([1, -8, 3], dtype=L.int32).bitwise_right_shift(1)',
 ]
 
 

@@ -191,10 +191,13 @@ def scatter(input: Tensor, dim: int, index: Tensor, src: Any = None, *, value: A
     if src is None and value is None:
         raise TypeError("scatter(): expected a src tensor or a value")
     if reduce is not None:
-        if reduce != "add" or not isinstance(src, Tensor):
-            raise NotImplementedError(f"scatter(): only reduce='add' with a src tensor is "
-                                      f"supported, got reduce={reduce!r}")
-        return scatter_add(input, dim, index, src)
+        if reduce != "add":
+            raise NotImplementedError(f"scatter(): only reduce='add' is supported, got "
+                                      f"reduce={reduce!r}")
+        if not isinstance(src if src is not None else value, Tensor):  # a number each
+            src = as_tensor(np.full(tuple(index.shape), src if src is not None else value,
+                                    dtype=input.dtype), "scatter")
+        return scatter_add(input, dim, index, src if src is not None else value)
     given = src if src is not None else value
     if isinstance(given, Tensor):
         _same_dtype("scatter", input, given)
