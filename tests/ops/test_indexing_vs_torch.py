@@ -206,3 +206,14 @@ def test_setitem_of_another_dtype_converts_or_refuses_as_pytorch(index, value):
         exec(f"x[{index}] = {value}", space)  # noqa: S102
         return space["x"]
     compare(program, f"x[{index}] = {value}")
+
+
+def test_a_number_written_into_float64_keeps_its_float64_value():
+    def program(lib):
+        x = lib.zeros(3, dtype=lib.float64)
+        x[0] = 0.1
+        x[[1]] = 0.1
+        y = lib.zeros(3, dtype=lib.float64, requires_grad=True) * 1
+        y[x > 0] = 0.1
+        return x, y.detach()
+    compare(program, "x[i] = 0.1 into float64", rtol=0, atol=0)
