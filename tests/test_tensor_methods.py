@@ -682,3 +682,11 @@ def test_numpy_force_and_memory_format_arguments_as_torch():
             == (2, 3)
         assert x.detach().contiguous(memory_format=None if lib is minigrad else
                                      torch.contiguous_format).shape == (2, 3)
+
+
+def test_alpha_times_a_number_keeps_float64_precision_and_bool_alpha_as_torch():
+    from differential import compare as compare_programs
+    compare_programs(lambda L: (L.add(L.zeros(2, dtype=L.float64), 1.0, alpha=0.1),
+                                L.zeros(2, dtype=L.float64).sub(1.0, alpha=0.1),
+                                L.add(L.tensor([True, False]), True, alpha=True)),
+                     "alpha", rtol=0, atol=0)

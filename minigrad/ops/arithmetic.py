@@ -10,6 +10,7 @@ from typing import Any
 
 import numpy as np
 
+from ..dtypes import is_number
 from ..internal import array_of, wrap
 from ..tensor import Tensor
 from . import elementwise
@@ -22,16 +23,21 @@ ROUNDING_MODES = (None, "trunc", "floor")
 
 def _scaled(op: str, input: Any, other: Any, alpha: Any) -> Any:
     """``alpha * other``, refusing what PyTorch refuses."""
+    kinds = {t.dtype.kind for t in (input, other) if isinstance(t, Tensor)}
     if isinstance(alpha, (bool, np.bool_)):
-        raise RuntimeError(f"{op}: Boolean alpha only supported for Boolean results.")
+        if kinds != {"b"}:
+            raise RuntimeError(f"{op}: Boolean alpha only supported for Boolean results.")
+        return other if alpha else elementwise.mul(other, False)
     if not isinstance(alpha, (int, float, np.number)):
         raise TypeError(f"{op}(): argument 'alpha' must be Number, not "
                         f"{type(alpha).__name__}")
-    kinds = {t.dtype.kind for t in (input, other) if isinstance(t, Tensor)}
     if isinstance(alpha, (float, np.floating)) and kinds and kinds <= set("biu"):
         raise RuntimeError(f"{op}: for integral input tensors, argument alpha must not be a "
                            f"floating point number (got alpha={alpha})")
-    return other if alpha == 1 else elementwise.mul(other, alpha)
+    if alpha == 1:
+        return other
+    # two numbers multiply as Python numbers: a float32 product would round alpha * other
+    return other * alpha if is_number(other) else elementwise.mul(other, alpha)
 
 
 def add(input: Any, other: Any, *, alpha: Any = 1, out: Tensor | None = None) -> Tensor:

@@ -58,3 +58,24 @@ def test_layers_refuse_mixed_dtypes_and_foreign_arrays_like_torch():
     torch = pytest.importorskip("torch")
     with pytest.raises(TypeError, match="must be Tensor, not torch.Tensor"):
         layer(torch.zeros(2, 3))
+
+
+COSINE = {
+    "rows": lambda L: L.nn.functional.cosine_similarity(L.tensor([[1., 2, 3]]),
+                                                        L.tensor([[4., 5, 6]])),
+    "each norm clamped at eps": lambda L: L.nn.functional.cosine_similarity(
+        L.tensor([[0.1, 0.1]]), L.tensor([[0.3, 0.3]]), eps=0.1),
+    "a tiny vector": lambda L: L.nn.functional.cosine_similarity(L.tensor([[1e-9, 0.0]]),
+                                                                 L.tensor([[4., 5]])),
+    "broadcast before the dim": lambda L: L.nn.functional.cosine_similarity(
+        L.tensor([[1., 2], [3, 4]]), L.tensor([4., 5])),
+    "dim 0": lambda L: L.nn.functional.cosine_similarity(L.tensor([1., 2, 3]),
+                                                         L.tensor([4., 5, 6]), dim=0),
+}
+
+
+@pytest.mark.parametrize("name", sorted(COSINE))
+def test_cosine_similarity_clamps_each_norm_as_pytorch(name):
+    pytest.importorskip("torch")
+    from differential import compare
+    compare(COSINE[name], name, rtol=1e-6, atol=1e-7)
