@@ -123,3 +123,11 @@ class TensorNames:
 
     def is_signed(self) -> bool:
         return self.dtype.kind in "if"
+
+    def __contains__(self, element: Any) -> bool:
+        """``element in t``: whether any element equals it, as PyTorch."""
+        if not (isinstance(element, TensorNames) or
+                isinstance(element, (bool, int, float, np.number))):
+            raise RuntimeError(f"Tensor.__contains__ only supports Tensor or scalar, but you "
+                               f"passed in a {type(element)}.")
+        return bool(ops.eq(self, element).any())

@@ -626,6 +626,12 @@ ADDED_FUNCTIONS = [
     'L.tensor([1]) << 1.5',
     'L.tensor([1, -8, 3]).bitwise_left_shift(1)',
     'L.tensor([1, -8, 3], dtype=L.int32).bitwise_right_shift(1)',
+    # `in`: any element equal, as PyTorch
+    '3. in L.tensor([1., 3])',
+    'L.tensor([[1., 2], [3, 4]]).__contains__(L.tensor(3.))',
+    '5 in L.tensor([[1, 2], [3, 4]])',
+    "'a' in L.tensor([1., 3])",
+    'L.tensor([2., 9]) in L.tensor([[1., 2], [3, 4]])',
 ]
 
 
