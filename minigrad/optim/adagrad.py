@@ -6,8 +6,8 @@ from typing import Any, Iterable
 import numpy as np
 
 from ..tensor import Tensor
-from .optimizer import (Optimizer, buffer, check_non_negative, regularized_grad,
-                        writable_data)
+from .optimizer import (Optimizer, advance_step, buffer, check_non_negative,
+                        regularized_grad, writable_data)
 
 
 class Adagrad(Optimizer):
@@ -55,7 +55,7 @@ class Adagrad(Optimizer):
     def _update(self, param: Tensor, grad: np.ndarray, state: dict, group: dict) -> None:
         p = writable_data(param)
         grad = regularized_grad(p, grad, group, float(group["weight_decay"]))
-        step = state["step"] = state.get("step", 0) + 1
+        step = advance_step(state)
         total = buffer(state, "sum", p, float(group["initial_accumulator_value"]))
         total += grad * grad
         rate = float(group["lr"]) / (1 + (step - 1) * float(group["lr_decay"]))
@@ -110,7 +110,7 @@ class Adadelta(Optimizer):
         p = writable_data(param)
         grad = regularized_grad(p, grad, group, float(group["weight_decay"]))
         rho, eps = float(group["rho"]), float(group["eps"])
-        state["step"] = state.get("step", 0) + 1
+        advance_step(state)
         square_avg = buffer(state, "square_avg", p)
         square_avg *= rho
         square_avg += (1.0 - rho) * grad * grad

@@ -7,8 +7,8 @@ from typing import Any, Iterable
 import numpy as np
 
 from ..tensor import Tensor
-from .optimizer import (Optimizer, buffer, check_non_negative, check_unit_interval,
-                        regularized_grad, writable_data)
+from .optimizer import (Optimizer, advance_step, buffer, check_non_negative,
+                        check_unit_interval, regularized_grad, writable_data)
 
 
 class Adam(Optimizer):
@@ -74,7 +74,7 @@ class Adam(Optimizer):
             p *= 1.0 - lr * weight_decay
             weight_decay = 0.0
         grad = regularized_grad(p, grad, group, weight_decay)
-        step = state["step"] = state.get("step", 0) + 1
+        step = advance_step(state)
 
         exp_avg = buffer(state, "exp_avg", p)
         exp_avg *= beta1

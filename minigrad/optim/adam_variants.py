@@ -9,7 +9,8 @@ import numpy as np
 
 from ..tensor import Tensor
 from .adam import Adam
-from .optimizer import Optimizer, buffer, regularized_grad, writable_data
+from .optimizer import (Optimizer, advance_step, buffer, regularized_grad,
+                        writable_data)
 
 
 class _AdamFamily(Adam):
@@ -74,7 +75,7 @@ class Adamax(_AdamFamily):
         p = writable_data(param)
         grad = self._decay(p, grad, group)
         beta1, beta2 = (float(b) for b in group["betas"])
-        step = state["step"] = state.get("step", 0) + 1
+        step = advance_step(state)
         m = buffer(state, "exp_avg", p)
         m *= beta1
         m += (1.0 - beta1) * grad
@@ -127,7 +128,7 @@ class NAdam(_AdamFamily):
         grad = self._decay(p, grad, group)
         betas = tuple(float(b) for b in group["betas"])
         lr, decay = float(group["lr"]), float(group["momentum_decay"])
-        step = state["step"] = state.get("step", 0) + 1
+        step = advance_step(state)
         mu = betas[0] * (1.0 - 0.5 * 0.96 ** (step * decay))
         mu_next = betas[0] * (1.0 - 0.5 * 0.96 ** ((step + 1) * decay))
         # PyTorch keeps the running product in a float32 scalar tensor; rounding it the
@@ -173,7 +174,7 @@ class RAdam(_AdamFamily):
         grad = self._decay(p, grad, group)
         beta1, beta2 = (float(b) for b in group["betas"])
         lr = float(group["lr"])
-        step = state["step"] = state.get("step", 0) + 1
+        step = advance_step(state)
         m, v = self._moments(state, p, grad, (beta1, beta2))
         corrected = m / (1.0 - beta1 ** step)
         correction2 = 1.0 - beta2 ** step

@@ -56,6 +56,14 @@ def buffer(state: dict, name: str, like: np.ndarray, fill: float = 0.0) -> np.nd
     return array_of(entry)
 
 
+def advance_step(state: dict) -> int:
+    """Count one more update in ``state["step"]``, kept as PyTorch keeps it (a float32 0-d
+    tensor, so that ``state_dict()`` matches); returns the new count."""
+    step = int(float(state.get("step", 0))) + 1
+    state["step"] = wrap(np.array(step, dtype=np.float32))
+    return step
+
+
 def regularized_grad(param: np.ndarray, grad: np.ndarray, group: dict,
                      weight_decay: float) -> np.ndarray:
     """The gradient to follow: negated when ``group["maximize"]``, plus the L2 term
@@ -280,7 +288,7 @@ def _load_value(op: str, name: str, value: Any, param: Tensor) -> Any:
     if not isinstance(value, (Tensor, np.ndarray)):
         return value
     array = array_of(value) if isinstance(value, Tensor) else value
-    if array.dtype.kind != "f":
+    if array.dtype.kind != "f" or array.ndim == 0:  # counts such as "step" keep their dtype
         return wrap(array.copy())
     if array.shape != param.shape:
         raise ValueError(f"{op}: {name} has shape {tuple(array.shape)}, but its parameter "

@@ -6,8 +6,8 @@ from typing import Any, Iterable
 import numpy as np
 
 from ..tensor import Tensor
-from .optimizer import (Optimizer, buffer, check_non_negative, regularized_grad,
-                        writable_data)
+from .optimizer import (Optimizer, advance_step, buffer, check_non_negative,
+                        regularized_grad, writable_data)
 
 
 class RMSprop(Optimizer):
@@ -61,7 +61,7 @@ class RMSprop(Optimizer):
         p = writable_data(param)
         grad = regularized_grad(p, grad, group, float(group["weight_decay"]))
         alpha, momentum = float(group["alpha"]), float(group["momentum"])
-        state["step"] = state.get("step", 0) + 1
+        advance_step(state)
 
         square_avg = buffer(state, "square_avg", p)
         square_avg *= alpha

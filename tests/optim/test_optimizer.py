@@ -261,3 +261,35 @@ def test_optimizers_print_and_keep_defaults_as_pytorchs(make):
     assert repr(ours) == repr(theirs)
     assert ours.defaults == theirs.defaults
     assert list(ours.defaults) == list(theirs.defaults)
+
+
+@pytest.mark.parametrize("name", ["Adam", "AdamW", "RMSprop", "Adagrad", "Adadelta", "NAdam",
+                                  "RAdam", "Adamax"])
+def test_step_is_a_float32_tensor_in_the_state_as_pytorch(name):
+    torch = pytest.importorskip("torch")
+    steps = []
+    for lib in (minigrad, torch):
+        w = lib.ones(2, requires_grad=True)
+        opt = getattr(lib.optim, name)([w])
+        for _ in range(2):
+            w.grad = lib.ones(2)
+            opt.step()
+        step = opt.state_dict()["state"][0]["step"]
+        steps.append((type(step).__name__, str(step.dtype).split(".")[-1], tuple(step.shape),
+                      float(step)))
+    assert steps[0] == steps[1]
+
+
+def test_a_state_dict_with_tensor_steps_loads_and_continues():
+    w = minigrad.ones(2, requires_grad=True)
+    opt = optim.Adam([w], lr=0.1)
+    for _ in range(2):
+        w.grad = minigrad.ones(2)
+        opt.step()
+    again = optim.Adam([minigrad.ones(2, requires_grad=True)], lr=0.1)
+    again.load_state_dict(opt.state_dict())
+    (p,) = again.param_groups[0]["params"]
+    assert again.state[p]["step"].dtype == np.float32 and float(again.state[p]["step"]) == 2
+    p.grad = minigrad.ones(2)
+    again.step()
+    assert float(again.state[p]["step"]) == 3
