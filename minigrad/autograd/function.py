@@ -3,7 +3,8 @@
 A primitive is a subclass of `Function` with two static methods:
 
 * ``forward(ctx, *args)`` receives NumPy arrays in place of tensors and returns an array
-  (or a tuple of arrays);
+  (or a tuple of arrays); a Function that is not registered (a user's, written for
+  PyTorch) receives tensors outside the graph instead, and may return tensors;
 * ``backward(ctx, *grad_outputs)`` receives tensors and returns exactly one gradient per
   positional forward argument (None where there is none), written with minigrad
   operations so that it can be differentiated again.
@@ -192,8 +193,9 @@ class Node:
 class Function:
     """Base class of every differentiable operation, built-in or user-defined.
 
-    Subclass it, write ``forward(ctx, *args)`` on NumPy arrays and
-    ``backward(ctx, *grad_outputs)`` with minigrad operations, and call ``MyOp.apply``.
+    Subclass it, write ``forward(ctx, *args)`` (on tensors outside the graph, as in
+    PyTorch; on NumPy arrays for a registered primitive) and ``backward(ctx,
+    *grad_outputs)`` with minigrad operations, and call ``MyOp.apply``.
 
     Examples
     --------
@@ -228,9 +230,12 @@ class Function:
         ctx = Node(cls)
         needs = ctx.needs_input_grad = tuple(
             [isinstance(a, Tensor) and a._requires_grad for a in args])
-        with np.errstate(all="ignore"):  # inf and nan as IEEE gives them, silently (PyTorch)
-            raw = cls.forward(ctx, *[a._data if isinstance(a, Tensor) else a for a in args],
-                              **kwargs)
+        if cls.name is None:  # a user's Function: PyTorch's forward takes tensors
+            raw = _tensor_forward(cls, ctx, args, kwargs)
+        else:
+            with np.errstate(all="ignore"):  # inf and nan as IEEE gives them, silently
+                raw = cls.forward(ctx, *[a._data if isinstance(a, Tensor) else a for a in args],
+                                  **kwargs)
         if True in needs and grad_mode.is_grad_enabled():
             out = _connect(ctx, args, kwargs, raw)
         elif isinstance(raw, tuple):
@@ -240,6 +245,24 @@ class Function:
         if cls.is_view:
             views.link(out, args[0], cls, args[1:], kwargs)
         return out
+
+
+def _tensor_forward(cls: type, ctx: Node, args: tuple, kwargs: dict) -> Any:
+    """Run a user's ``forward`` as PyTorch does: on tensors outside the graph (sharing the
+    inputs' memory), in no-grad mode. What it returns, saves or marks non-differentiable
+    is mapped back to the arrays and inputs that ``apply`` records."""
+    inputs = [Tensor._wrap(a._data) if isinstance(a, Tensor) else a for a in args]
+    with grad_mode.no_grad():
+        result = cls.forward(ctx, *inputs, **kwargs)
+    results = result if isinstance(result, tuple) else (result,)
+    arrays = {id(r): r._data for r in results if isinstance(r, Tensor)}
+    originals = {id(w): a for w, a in zip(inputs, args) if isinstance(a, Tensor)}
+    ctx._to_save = tuple(originals.get(id(v), arrays.get(id(v), v)) for v in ctx._to_save)
+    if ctx._non_differentiable:
+        ctx._non_differentiable = {id(arrays[i]) if i in arrays else i
+                                   for i in ctx._non_differentiable}
+    raw = tuple(arrays.get(id(r), r) for r in results)
+    return raw if isinstance(result, tuple) else raw[0]
 
 
 def _as_array(value: Any, cls: type) -> np.ndarray:

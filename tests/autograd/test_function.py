@@ -48,7 +48,7 @@ class SplitHalves(Function):
     @staticmethod
     def forward(ctx, x):
         n = x.shape[0] // 2
-        return x[:n].copy(), x[n:] * 2
+        return x[:n].clone(), x[n:] * 2
 
     @staticmethod
     def backward(ctx, ga, gb):
@@ -256,3 +256,74 @@ def test_a_backward_that_forgets_a_gradient_is_an_error_not_a_silent_none():
     with pytest.raises(RuntimeError, match="ForgetsY.*returned 1 gradients from backward, "
                                            "but its forward took 2 positional arguments"):
         ForgetsY.apply(x, y).sum().backward()
+
+
+# PyTorch's own examples of custom Functions: forward works on tensors
+def _my_relu(L):
+    class MyReLU(L.autograd.Function):
+        @staticmethod
+        def forward(ctx, input):
+            ctx.save_for_backward(input)
+            return input.clamp(min=0)
+
+        @staticmethod
+        def backward(ctx, grad_output):
+            (input,) = ctx.saved_tensors
+            grad_input = grad_output.clone()
+            grad_input[input < 0] = 0
+            return grad_input
+
+    x = L.tensor([-1.0, 0.5, 2.0], requires_grad=True)
+    y = MyReLU.apply(x)
+    (y * L.tensor([1.0, 2.0, 3.0])).sum().backward()
+    return y, x.grad
+
+
+def _exp(L):
+    class Exp(L.autograd.Function):
+        @staticmethod
+        def forward(ctx, i):
+            result = i.exp()
+            ctx.save_for_backward(result)
+            return result
+
+        @staticmethod
+        def backward(ctx, grad_output):
+            (result,) = ctx.saved_tensors
+            return grad_output * result
+
+    x = L.tensor([0.5, 1.0], dtype=L.float64, requires_grad=True)
+    y = Exp.apply(x)
+    (g,) = L.autograd.grad(y.sum(), x, create_graph=True)
+    (g2,) = L.autograd.grad(g.sum(), x)
+    return y, g, g2
+
+
+def _two_outputs(L):
+    class SortPair(L.autograd.Function):
+        @staticmethod
+        def forward(ctx, x):
+            values, indices = x.sort()
+            ctx.mark_non_differentiable(indices)
+            ctx.save_for_backward(indices)
+            return values, indices
+
+        @staticmethod
+        def backward(ctx, g, _):
+            (indices,) = ctx.saved_tensors
+            out = L.zeros_like(g)
+            out[indices] = g
+            return out
+
+    x = L.tensor([3.0, 1.0, 2.0], requires_grad=True)
+    values, indices = SortPair.apply(x)
+    (values * L.tensor([1.0, 2.0, 3.0])).sum().backward()
+    return values, indices, x.grad, indices.requires_grad
+
+
+@pytest.mark.parametrize("program", [_my_relu, _exp, _two_outputs],
+                         ids=["MyReLU", "Exp", "two outputs"])
+def test_pytorchs_custom_function_examples_run_as_in_pytorch(program):
+    pytest.importorskip("torch")
+    from differential import compare
+    compare(program, program.__name__)
