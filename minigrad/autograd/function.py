@@ -149,8 +149,11 @@ class Node:
         """The node's name as PyTorch prints it, e.g. ``MulBackward0``: the function's
         class name, or PyTorch's name where it differs (``ReluBackward0``) or where the
         node ends a composite (``mean`` is a sum divided by a count: ``MeanBackward0``)."""
-        return (self.torch_name or self.function.torch_name or
-                f"{self.function.__name__}Backward0")
+        if self.torch_name or self.function.torch_name:
+            return self.torch_name or self.function.torch_name
+        # PyTorch names a custom Function's node ExpBackward, a built-in one MulBackward0
+        suffix = "Backward0" if self.function.name is not None else "Backward"
+        return f"{self.function.__name__}{suffix}"
 
     @property
     def next_functions(self) -> tuple[tuple[Any, int], ...]:

@@ -327,3 +327,21 @@ def test_pytorchs_custom_function_examples_run_as_in_pytorch(program):
     pytest.importorskip("torch")
     from differential import compare
     compare(program, program.__name__)
+
+
+def test_a_custom_functions_node_is_named_as_pytorch_names_it():
+    torch = pytest.importorskip("torch")
+    names = []
+    for L in (minigrad, torch):
+        class Exp(L.autograd.Function):
+            @staticmethod
+            def forward(ctx, i):
+                return i.exp()
+
+            @staticmethod
+            def backward(ctx, g):
+                return g
+
+        y = Exp.apply(L.ones(2, requires_grad=True))
+        names.append(repr(y).rsplit("grad_fn=", 1)[1])
+    assert names[0] == names[1] == "<ExpBackward>)"
