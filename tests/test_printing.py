@@ -194,3 +194,11 @@ def test_grad_fn_prints_pytorchs_name(name):
         out = GRAD_FN_NAMES[name](L, L.nn.functional, x, y, t)
         names.append(repr(out).rsplit("grad_fn=", 1)[1])
     assert names[0] == names[1]
+
+
+def test_a_node_prints_as_pytorch_prints_it():
+    # print(f"Gradient function for z = {z.grad_fn}") in PyTorch's autograd tutorial
+    pattern = r"<MulBackward0 object at 0x[0-9a-f]+>"
+    for lib in (minigrad, torch):
+        z = lib.ones(2, requires_grad=True) * 2
+        assert re.fullmatch(pattern, repr(z.grad_fn)) and str(z.grad_fn) == repr(z.grad_fn)

@@ -189,8 +189,8 @@ class Node:
         self.saved = None
         self.released = True
 
-    def __repr__(self) -> str:
-        return f"<{self.name()} node of {self.function.name!r}>"
+    def __repr__(self) -> str:  # as PyTorch prints a node
+        return f"<{self.name()} object at {hex(id(self))}>"
 
 
 class Function:
