@@ -48,8 +48,8 @@ def _split_equation(equation: str, count: int) -> tuple[list[str], str | None]:
     inputs, arrow, output = equation.partition("->")
     terms = inputs.split(",")
     if len(terms) != count:
-        raise RuntimeError(f"einsum(): more operands were provided than specified in the "
-                           f"equation" if count > len(terms) else
+        raise RuntimeError("einsum(): more operands were provided than specified in the "
+                           "equation" if count > len(terms) else
                            f"einsum(): fewer operands were provided than specified in the "
                            f"equation ({equation!r} for {count} operand(s))")
     for term in terms + ([output] if arrow else []):
