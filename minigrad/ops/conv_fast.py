@@ -8,11 +8,10 @@ story (values, first and second derivatives).
 
 1. **A slice of the batch at a time.** The columns of a whole batch are KH * KW times
    larger than the input (80 MB for a 64 x 32 x 32 x 32 input and a 3 x 3 kernel). They
-   are built, multiplied and dropped a slice of the batch at a time instead (at most
-   MAX_CHUNKS slices, at least CHUNK_BYTES of columns each), so they are more likely to
-   stay in the CPU cache between the copy that makes them and the product that reads
-   them, no buffer as large as the whole set is allocated (a fresh one costs a page fault
-   per page on first write), and nothing is kept between calls (no buffer pool). The
+   are built, multiplied and dropped a slice of the batch at a time instead (slices of at
+   most CHUNK_BYTES of columns, unless the whole batch takes at most twice that), so they
+   are more likely to stay in the CPU cache between the copy that makes them and the
+   product that reads them, and no buffer as large as the whole set is needed. The
    backward builds each slice's columns again rather than keeping them from the forward:
    memory stays at one slice, for one more copy.
 2. **Row-pitch columns for stride 1.** With stride 1, the window (i, j) of a whole image
@@ -45,14 +44,14 @@ from numpy.lib.stride_tricks import as_strided
 from .windows import Pair, add_windows, output_size, windows
 from .workspace import holding, scratch
 
-# Bytes of columns built at a time, at least, and chunks per call, at most. On one quiet
-# core, 1 MB slices that stay in cache are fastest; but each slice costs a few
-# multithreaded BLAS calls, each ending with the threads waiting for each other, and on
-# a machine busy with other work a thread may not get its core back for milliseconds.
-# Measured on a loaded 2-core AMD EPYC, 32 MB and at most 4 slices kept LeNet's layers
-# at one call each and the wide layers within ~2x PyTorch, where 1 MB slices were 2-10x.
-CHUNK_BYTES = 1 << 25
-MAX_CHUNKS = 4
+# Bytes of columns built at a time, at most: a batch whose columns take at most twice
+# that is one slice (LeNet's layers: its backward then finds the forward's columns
+# again). Each slice costs three multithreaded BLAS calls, each ending with the threads
+# waiting for each other, so slices are not made small: measured on an idle 2-core Xeon,
+# 8 or 16 MB slices ran the wide layers of bench_conv.py 17-20 % faster than 32 MB ones
+# (which outgrow the cache), and 1 MB slices were no faster than 16 MB; on a loaded
+# 2-core AMD EPYC many small slices had been 2-10x slower.
+CHUNK_BYTES = 1 << 24
 # Products whose weight has at most SMALL_WEIGHT entries run in blocks of about
 # BLOCK_COLUMNS columns; see 4 above.
 SMALL_WEIGHT = 4096
@@ -80,7 +79,8 @@ class Layout:
         # The run of window (i, j) ends exactly at the end of the padded image.
         self.run = self.per_image - dilation[1] * (kw - 1)
         per_image = c * kh * kw * self.per_image * itemsize
-        self.step = max(1, CHUNK_BYTES // per_image, -(-n // MAX_CHUNKS))
+        whole_batch = per_image * n <= 2 * CHUNK_BYTES
+        self.step = n if whole_batch else max(1, CHUNK_BYTES // per_image)
         self.small = c * kh * kw * f // groups <= SMALL_WEIGHT
         self.whole = self.step >= n  # one slice: the columns of the whole batch
 
