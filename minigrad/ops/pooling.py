@@ -17,6 +17,7 @@ from typing import Any
 import numpy as np
 
 from ..autograd.function import Function, register
+from ..autograd.grad_mode import is_grad_enabled
 from ..internal import array_of, wrap
 from ..tensor import Tensor
 from . import linalg, movement, pooling_fast
@@ -93,6 +94,9 @@ class MaxPool2DWithIndices(Function):
         out = output_size(x.shape[2:], kernel_size, stride, (0, 0), dilation, "max_pool2d")
         ctx.shape, ctx.geometry, ctx.arg = x.shape, (kernel_size, stride, dilation), None
         part = _tiled_part(x, kernel_size, stride, dilation, out)
+        if part is not None and not indices and not (ctx.needs_input_grad[0] and
+                                                     is_grad_enabled()):
+            return pooling_fast.window_maxima(part, kernel_size)  # no argmax to keep
         if part is None:
             best, ctx.arg = _max_windows(x, kernel_size, stride, dilation, out)
         else:

@@ -76,23 +76,33 @@ def max_route(g: np.ndarray, rows: np.ndarray, cols: np.ndarray, kernel: Pair,
     return image.reshape(shape)
 
 
-def _sum_steps(values: np.ndarray) -> np.ndarray:
-    """Sum over the middle axis of (M, K, L) ``values``, as a loop of K - 1 long
-    additions: NumPy's own reduction over that axis was 1.4-11x slower for every kernel
-    and run length measured (K = 2 to 14, L = 1 to 56)."""
+def _fold_steps(values: np.ndarray, ufunc: np.ufunc = np.add) -> np.ndarray:
+    """``ufunc`` (add: a sum, maximum: a max) over the middle axis of (M, K, L) ``values``,
+    as a loop of K - 1 long in-place calls: NumPy's own reduction over that axis was
+    1.4-11x slower for every kernel and run length measured (K = 2 to 14, L = 1 to 56)."""
     total = values[:, 0].copy()
     for k in range(1, values.shape[1]):
-        total += values[:, k]
+        ufunc(total, values[:, k], out=total)
     return total
 
 
 def window_sums(x: np.ndarray, kernel: Pair) -> np.ndarray:
     """Tiled sum pooling of a C-contiguous x: (N, C, OH, OW) sums of its windows (rows
     first: the strided step then runs on data KH times smaller)."""
+    return _window_fold(x, kernel, np.add)
+
+
+def window_maxima(x: np.ndarray, kernel: Pair) -> np.ndarray:
+    """Tiled max-pooling values only (a NaN wins), for when no gradient is needed: no
+    argmax is kept, so no mask is built."""
+    return _window_fold(x, kernel, np.maximum)
+
+
+def _window_fold(x: np.ndarray, kernel: Pair, ufunc: np.ufunc) -> np.ndarray:
     n, c, h, w = x.shape
     (kh, kw), oh, ow = kernel, h // kernel[0], w // kernel[1]
-    row_sums = _sum_steps(x.reshape(n * c * oh, kh, w))
-    return _sum_steps(row_sums.reshape(-1, kw, 1)).reshape(n, c, oh, ow)
+    rows = _fold_steps(x.reshape(n * c * oh, kh, w), ufunc)
+    return _fold_steps(rows.reshape(-1, kw, 1), ufunc).reshape(n, c, oh, ow)
 
 
 def spread(share: np.ndarray, kernel: Pair, shape: tuple) -> np.ndarray:

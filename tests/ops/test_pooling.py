@@ -456,3 +456,18 @@ def test_max_pool_sends_an_inf_or_nan_gradient_only_to_the_maximum(kernel, strid
         out.backward(lib.tensor(g))
         grads.append(leaf_x.grad.numpy())
     np.testing.assert_array_equal(grads[0], grads[1])
+
+
+def test_max_pool_without_gradient_keeps_no_argmax_and_gives_torchs_values():
+    """Under no_grad (or for an input that needs none) the tiled path computes the maxima
+    only; the values, NaN included, are PyTorch's."""
+    torch = pytest.importorskip("torch")
+    x = np.random.default_rng(3).standard_normal((2, 3, 8, 6)).astype(np.float32)
+    x[0, 1, 2, 3] = np.nan
+    expected = torch.nn.functional.max_pool2d(torch.tensor(x), (2, 3)).numpy()
+    with minigrad.no_grad():
+        out = minigrad.nn.functional.max_pool2d(minigrad.tensor(x, requires_grad=True), (2, 3))
+    assert out.grad_fn is None
+    np.testing.assert_array_equal(out.numpy(), expected)
+    plain = minigrad.nn.functional.max_pool2d(minigrad.tensor(x), (2, 3))
+    np.testing.assert_array_equal(plain.numpy(), expected)
