@@ -12,6 +12,8 @@ import math
 
 import numpy as np
 import pytest
+
+import minigrad
 from hypothesis import given
 from hypothesis import strategies as st
 
