@@ -150,6 +150,34 @@ class AdaptiveMaxPool2d(AdaptiveMaxPool1d):
         return F.adaptive_max_pool2d(input, self.output_size, self.return_indices)
 
 
+class LPPool1d(Module):
+    """The ``norm_type``-norm of each window along the last dim; see
+    `functional.lp_pool1d`."""
+
+    _dims = 1
+
+    def __init__(self, norm_type: float, kernel_size: Any, stride: Any = None,
+                 ceil_mode: bool = False) -> None:
+        super().__init__()
+        self.norm_type, self.kernel_size = norm_type, kernel_size
+        self.stride, self.ceil_mode = stride, ceil_mode
+
+    def forward(self, input: Tensor) -> Tensor:
+        pool = F.lp_pool1d if self._dims == 1 else F.lp_pool2d
+        return pool(input, self.norm_type, self.kernel_size, self.stride, self.ceil_mode)
+
+    def extra_repr(self) -> str:
+        return (f"norm_type={self.norm_type}, kernel_size={self.kernel_size}, "
+                f"stride={self.stride}, ceil_mode={self.ceil_mode}")
+
+
+class LPPool2d(LPPool1d):
+    """The ``norm_type``-norm of each window of the last two dims; see
+    `functional.lp_pool2d`."""
+
+    _dims = 2
+
+
 class MaxUnpool1d(Module):
     """Put pooled values back where `MaxPool1d` found them; see
     `functional.max_unpool1d`."""

@@ -95,3 +95,22 @@ def test_max_unpool2d_refuses_what_torch_refuses(make_args):
         raised.append(info.value)
     assert type(raised[0]) is type(raised[1]), raised
     assert "max_unpool2d" in str(raised[0]) or "output_size" in str(raised[0])
+
+
+@pytest.mark.parametrize("norm_type", [1, 2, 3.5, float("inf"), -float("inf")])
+@pytest.mark.parametrize("kwargs", [dict(kernel_size=2), dict(kernel_size=(2, 3), stride=1),
+                                    dict(kernel_size=3, stride=2, ceil_mode=True)])
+def test_lp_pool2d_matches_torch(norm_type, kwargs):
+    """Values and gradients (inputs kept positive where p is not 1, where PyTorch's root
+    of a negative average would be NaN in both)."""
+    x = np.random.default_rng(5).standard_normal((2, 3, 7, 8))
+    x = x if norm_type == 1 else np.abs(x) + 0.1
+    compare_module(torch, torch.nn.LPPool2d(norm_type, **kwargs),
+                   nn.LPPool2d(norm_type, **kwargs), x)
+    assert repr(nn.LPPool2d(norm_type, **kwargs)) == repr(torch.nn.LPPool2d(norm_type, **kwargs))
+
+
+def test_lp_pool1d_matches_torch():
+    x = np.abs(np.random.default_rng(6).standard_normal((2, 3, 9))) + 0.1
+    compare_module(torch, torch.nn.LPPool1d(2, 3, 2), nn.LPPool1d(2, 3, 2), x)
+    assert repr(nn.LPPool1d(1.5, 2)) == repr(torch.nn.LPPool1d(1.5, 2))

@@ -50,7 +50,7 @@ from .padding import pad
 from .pooling import (adaptive_avg_pool1d, adaptive_max_pool1d, adaptive_max_pool2d, avg_pool1d,
                       max_pool1d)
 from .pooling import (adaptive_max_pool1d_with_indices, adaptive_max_pool2d_with_indices,
-                      max_pool1d_with_indices, max_pool2d_with_indices)
+                      lp_pool1d, lp_pool2d, max_pool1d_with_indices, max_pool2d_with_indices)
 from .resampling import interpolate, pixel_shuffle, pixel_unshuffle
 from .resampling import upsample, upsample_bilinear, upsample_nearest
 from .sampling import affine_grid, grid_sample
@@ -61,7 +61,7 @@ __all__ = [
     "linear", "bilinear", "embedding", "embedding_bag", "one_hot", "conv1d", "conv2d", "conv_transpose1d",
     "conv_transpose2d", "unfold", "fold", "max_pool2d", "avg_pool2d", "adaptive_avg_pool2d",
     "max_pool1d", "avg_pool1d", "adaptive_avg_pool1d", "adaptive_max_pool1d", "adaptive_max_pool2d",
-    "max_pool1d_with_indices", "max_pool2d_with_indices", "max_unpool1d", "max_unpool2d", "adaptive_max_pool1d_with_indices",
+    "max_pool1d_with_indices", "max_pool2d_with_indices", "lp_pool1d", "lp_pool2d", "max_unpool1d", "max_unpool2d", "adaptive_max_pool1d_with_indices",
     "adaptive_max_pool2d_with_indices", "flatten",
     "pad", "interpolate", "upsample", "upsample_nearest", "upsample_bilinear", "affine_grid", "grid_sample", "pixel_shuffle", "pixel_unshuffle", "cosine_similarity",
     "pairwise_distance", "scaled_dot_product_attention",

@@ -114,6 +114,37 @@ def adaptive_max_pool2d(input: Tensor, output_size: Any, return_indices: bool = 
     return _adaptive_max(input, oh, ow, return_indices)
 
 
+# --- power-average pooling ------------------------------------------------------------------
+def _lp_pool(input: Tensor, norm_type: float, kernel_size: Any, stride: Any, ceil_mode: bool,
+             dims: int) -> Tensor:
+    """``(sum over each window of x ** p) ** (1 / p)``, in PyTorch's order of operations:
+    an average pool of ``x ** p`` times the window size (its sign kept), then the root."""
+    max_pool = max_pool1d if dims == 1 else max_pool2d
+    avg_pool = avg_pool1d if dims == 1 else avg_pool2d
+    if norm_type == float("inf"):
+        return max_pool(ops.abs(input), kernel_size, stride, 0, 1, ceil_mode)
+    if norm_type == -float("inf"):
+        return -max_pool(-ops.abs(input), kernel_size, stride, 0, 1, ceil_mode)
+    sizes = kernel_size if isinstance(kernel_size, (tuple, list)) else (kernel_size,) * dims
+    out = avg_pool(input ** norm_type, kernel_size, stride, 0, ceil_mode)
+    window = int(np.prod(sizes))
+    return ((ops.sign(out) * ops.relu(ops.abs(out))) * window) ** (1.0 / norm_type)
+
+
+def lp_pool1d(input: Tensor, norm_type: float, kernel_size: Any, stride: Any = None,
+              ceil_mode: bool = False) -> Tensor:
+    """The ``norm_type``-norm of each window along the last dim (``inf``: the largest
+    absolute value)."""
+    return _lp_pool(input, norm_type, kernel_size, stride, ceil_mode, 1)
+
+
+def lp_pool2d(input: Tensor, norm_type: float, kernel_size: Any, stride: Any = None,
+              ceil_mode: bool = False) -> Tensor:
+    """The ``norm_type``-norm of each window of the last two dims (``p = 1``: the sum of
+    absolute values for non-negative inputs; ``inf``: max-pooling of ``|x|``)."""
+    return _lp_pool(input, norm_type, kernel_size, stride, ceil_mode, 2)
+
+
 # --- PyTorch's names that always return the indices ---------------------------------------
 def max_pool1d_with_indices(input: Tensor, kernel_size: Any, stride: Any = None,
                             padding: Any = 0, dilation: Any = 1, ceil_mode: bool = False,
