@@ -11,6 +11,8 @@ from .conv import Conv1d, Conv2d, ConvTranspose1d, ConvTranspose2d
 from .dropout import AlphaDropout, Dropout, Dropout1d, Dropout2d, FeatureAlphaDropout
 from .flatten import Flatten, Unflatten
 from .linear import Bilinear, Identity, Linear
+from .lazy import (LazyBatchNorm1d, LazyBatchNorm2d, LazyConv1d, LazyConv2d, LazyLinear,
+                   UninitializedBuffer, UninitializedParameter)
 from .loss import (BCELoss, BCEWithLogitsLoss, CosineEmbeddingLoss, CrossEntropyLoss,
                    GaussianNLLLoss, HingeEmbeddingLoss, HuberLoss, KLDivLoss, L1Loss,
                    MarginRankingLoss, MSELoss, MultiLabelSoftMarginLoss, NLLLoss,
@@ -41,7 +43,8 @@ __all__ = [
     # containers
     "Sequential", "ModuleList", "ModuleDict", "ParameterList", "ParameterDict",
     # layers
-    "Identity", "Linear", "Bilinear", "Embedding", "EmbeddingBag", "Conv1d", "Conv2d", "ConvTranspose1d",
+    "Identity", "Linear", "Bilinear", "LazyLinear", "LazyConv1d", "LazyConv2d",
+    "LazyBatchNorm1d", "LazyBatchNorm2d", "UninitializedParameter", "UninitializedBuffer", "Embedding", "EmbeddingBag", "Conv1d", "Conv2d", "ConvTranspose1d",
     "ConvTranspose2d", "MaxPool1d", "MaxPool2d", "AvgPool1d", "AvgPool2d", "AdaptiveAvgPool1d",
     "AdaptiveAvgPool2d", "AdaptiveMaxPool1d", "AdaptiveMaxPool2d", "MaxUnpool1d", "MaxUnpool2d", "LPPool1d", "LPPool2d", "Fold", "Unfold", "Flatten", "Unflatten", "Upsample",
     "UpsamplingNearest2d", "UpsamplingBilinear2d",

@@ -1,0 +1,174 @@
+"""Lazy layers: ``LazyLinear``, ``LazyConv1d``/``2d`` and ``LazyBatchNorm1d``/``2d``, whose
+input size is read from the first input instead of being given.
+
+Until then the weights are ``UninitializedParameter`` objects (empty, printed as
+``<UninitializedParameter>``). The first call fills them in place with the shapes the
+input implies and the layer's usual initialisation, and the layer turns into the plain
+layer (``type(model[0])`` becomes ``Linear``), as in PyTorch. Because the parameter
+objects stay the same, an optimizer made before the first call updates them afterwards.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from ..autograd.grad_mode import no_grad
+from ..internal import array_of, replace_array
+from ..tensor import Tensor
+from .conv import Conv1d, Conv2d
+from .linear import Linear
+from .module import Module
+from .normalization import BatchNorm1d, BatchNorm2d
+from .parameter import Parameter
+
+
+class UninitializedParameter(Parameter):
+    """A parameter whose shape is not known yet; `materialize` gives it one."""
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return "<UninitializedParameter>"
+
+    def materialize(self, shape: tuple[int, ...]) -> None:
+        """Become an (uninitialised) Parameter of ``shape``, keeping the object."""
+        replace_array(self, np.empty(shape, dtype=array_of(self).dtype))
+        self.__class__ = Parameter
+
+
+class UninitializedBuffer(Tensor):
+    """A buffer whose shape is not known yet (see `UninitializedParameter`)."""
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return "<UninitializedBuffer>"
+
+    def materialize(self, shape: tuple[int, ...], dtype: Any = None) -> None:
+        replace_array(self, np.empty(shape, dtype=dtype or array_of(self).dtype))
+        self.__class__ = Tensor
+
+
+class _Lazy:
+    """The first call reads the input size (``_infer``), materialises every uninitialised
+    tensor, re-runs the layer's initialisation and turns the layer into ``cls_to_become``."""
+
+    cls_to_become: type = Module
+
+    def _make_lazy(self, size_attr: str) -> None:
+        setattr(self, size_attr, 0)
+        for table in (self._parameters, self._buffers):
+            for name, value in table.items():
+                if value is None:
+                    continue
+                empty = np.empty((0,), dtype=array_of(value).dtype)
+                if isinstance(value, Parameter):
+                    table[name] = UninitializedParameter(empty)
+                else:
+                    table[name] = Tensor(empty)
+                    table[name].__class__ = UninitializedBuffer
+        self._lazy_hook = self.register_forward_pre_hook(_Lazy._first_call)
+
+    def has_uninitialized_params(self) -> bool:
+        return any(isinstance(t, (UninitializedParameter, UninitializedBuffer))
+                   for t in list(self._parameters.values()) + list(self._buffers.values()))
+
+    @staticmethod
+    def _first_call(module: Any, args: tuple) -> None:
+        shapes = module._infer(args[0])
+        with no_grad():
+            for table in (module._parameters, module._buffers):
+                for name, value in table.items():
+                    if isinstance(value, (UninitializedParameter, UninitializedBuffer)):
+                        value.materialize(shapes[name])
+        module._reset()
+        module._lazy_hook.remove()
+        del module._lazy_hook
+        module.__class__ = module.cls_to_become
+
+
+class LazyLinear(_Lazy, Linear):
+    """`Linear` with ``in_features`` read from the last dim of the first input."""
+
+    cls_to_become = Linear
+
+    def __init__(self, out_features: int, bias: bool = True, device: Any = None,
+                 dtype: Any = None) -> None:
+        Linear.__init__(self, 1, out_features, bias, device, dtype)
+        self._make_lazy("in_features")
+
+    def _infer(self, input: Tensor) -> dict:
+        self.in_features = input.shape[-1]
+        return {"weight": (self.out_features, self.in_features), "bias": (self.out_features,)}
+
+    def _reset(self) -> None:
+        self.reset_parameters()
+
+
+class _LazyConv(_Lazy):
+    def _infer(self, input: Tensor) -> dict:
+        self.in_channels = input.shape[-len(self.kernel_size) - 1]
+        return {"weight": (self.out_channels, self.in_channels // self.groups)
+                + tuple(self.kernel_size), "bias": (self.out_channels,)}
+
+    def _reset(self) -> None:
+        self.reset_parameters()
+
+
+class LazyConv1d(_LazyConv, Conv1d):
+    """`Conv1d` with ``in_channels`` read from the first input."""
+
+    cls_to_become = Conv1d
+
+    def __init__(self, out_channels: int, kernel_size: Any, *args: Any, **kwargs: Any) -> None:
+        groups = kwargs.get("groups", args[3] if len(args) > 3 else 1)
+        Conv1d.__init__(self, groups, out_channels, kernel_size, *args, **kwargs)
+        self._make_lazy("in_channels")
+
+
+class LazyConv2d(_LazyConv, Conv2d):
+    """`Conv2d` with ``in_channels`` read from the first input."""
+
+    cls_to_become = Conv2d
+
+    def __init__(self, out_channels: int, kernel_size: Any, *args: Any, **kwargs: Any) -> None:
+        groups = kwargs.get("groups", args[3] if len(args) > 3 else 1)
+        Conv2d.__init__(self, groups, out_channels, kernel_size, *args, **kwargs)
+        self._make_lazy("in_channels")
+
+
+class _LazyBatchNorm(_Lazy):
+    def _infer(self, input: Tensor) -> dict:
+        self.num_features = input.shape[1]
+        return {"weight": (self.num_features,), "bias": (self.num_features,),
+                "running_mean": (self.num_features,), "running_var": (self.num_features,),
+                "num_batches_tracked": ()}
+
+    def _reset(self) -> None:
+        with no_grad():
+            if self.weight is not None:
+                self.weight.fill_(1)
+            if self.bias is not None:
+                self.bias.zero_()
+        self.reset_running_stats()
+
+
+class LazyBatchNorm1d(_LazyBatchNorm, BatchNorm1d):
+    """`BatchNorm1d` with ``num_features`` read from the first input."""
+
+    cls_to_become = BatchNorm1d
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        BatchNorm1d.__init__(self, 1, *args, **kwargs)
+        self._make_lazy("num_features")
+
+
+class LazyBatchNorm2d(_LazyBatchNorm, BatchNorm2d):
+    """`BatchNorm2d` with ``num_features`` read from the first input."""
+
+    cls_to_become = BatchNorm2d
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        BatchNorm2d.__init__(self, 1, *args, **kwargs)
+        self._make_lazy("num_features")
