@@ -173,3 +173,17 @@ def test_upsampling_layers_and_deprecated_names_match_torch():
         with pytest.warns(UserWarning, match="deprecated"):
             theirs_out = getattr(TF, name)(torch.tensor(x), **kwargs)
         np.testing.assert_allclose(ours_out.numpy(), theirs_out.numpy(), rtol=1e-12)
+
+
+@pytest.mark.parametrize("shape, kwargs", [((2, 3, 7, 9), dict(size=(3, 4))),
+                                           ((2, 3, 7, 9), dict(scale_factor=0.5)),
+                                           ((2, 3, 7, 9), dict(size=(14, 5))),
+                                           ((2, 3, 10), dict(size=4))])
+def test_interpolate_area_matches_torch(shape, kwargs):
+    x = RNG.standard_normal(shape)
+    compare_fn(lambda t: F.interpolate(t, mode="area", **kwargs),
+               lambda t: TF.interpolate(t, mode="area", **kwargs), x)
+    for lib in (minigrad, torch):
+        with pytest.raises(ValueError):
+            lib.nn.functional.interpolate(lib.ones(1, 1, 4, 4), size=2, mode="area",
+                                          align_corners=True)

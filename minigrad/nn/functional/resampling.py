@@ -16,6 +16,8 @@ import numpy as np
 
 from ... import ops
 from ...internal import wrap
+from ...ops.pooling import adaptive_avg_pool2d
+from .pooling import adaptive_avg_pool1d
 from ...tensor import Tensor
 
 _LINEAR_DIMS = {"linear": 1, "bilinear": 2, "trilinear": 3}
@@ -56,10 +58,11 @@ def interpolate(input: Tensor, size: Any = None, scale_factor: Any = None,
         The output's spatial size.
     scale_factor : float or sequence of float, optional
         Multiplier of the spatial size (give ``size`` or this, not both).
-    mode : {'nearest', 'nearest-exact', 'linear', 'bilinear', 'trilinear'}
+    mode : {'nearest', 'nearest-exact', 'linear', 'bilinear', 'trilinear', 'area'}
         ``'nearest'`` copies input ``floor(i * scale)`` (PyTorch's legacy rule),
         ``'nearest-exact'`` input ``floor((i + 0.5) * scale)``; the linear modes (for 3-D,
-        4-D and 5-D inputs) blend the two nearest inputs.
+        4-D and 5-D inputs) blend the two nearest inputs; ``'area'`` (3-D and 4-D inputs)
+        averages each output's window, as adaptive average pooling.
     align_corners : bool, optional
         Linear modes only: map the corner pixels' centres onto each other (True) or the
         corners' edges (False, the default).
@@ -74,10 +77,10 @@ def interpolate(input: Tensor, size: Any = None, scale_factor: Any = None,
     if antialias:
         raise NotImplementedError("interpolate: antialias=True is not supported")
     linear = mode in _LINEAR_DIMS
-    if not linear and mode not in ("nearest", "nearest-exact"):
+    if not linear and mode not in ("nearest", "nearest-exact", "area"):
         raise NotImplementedError(f"interpolate: mode {mode!r} is not supported; use "
-                                  f"'nearest', 'nearest-exact', 'linear', 'bilinear' or "
-                                  f"'trilinear'")
+                                  f"'nearest', 'nearest-exact', 'linear', 'bilinear', "
+                                  f"'trilinear' or 'area'")
     if linear and _LINEAR_DIMS[mode] != input.ndim - 2:
         raise NotImplementedError(f"interpolate: got {input.ndim}D input, but {mode} mode needs "
                                   f"{_LINEAR_DIMS[mode] + 2}D input")
@@ -85,6 +88,11 @@ def interpolate(input: Tensor, size: Any = None, scale_factor: Any = None,
         raise ValueError("align_corners option can only be set with the interpolating modes: "
                          "linear | bilinear | bicubic | trilinear")
     sizes, scales = _sizes(input, size, scale_factor, recompute_scale_factor)
+    if mode == "area":
+        if input.ndim > 4:
+            raise NotImplementedError("interpolate: mode 'area' of a 5-D input (3-D "
+                                      "adaptive average pooling) is not supported")
+        return (adaptive_avg_pool1d if input.ndim == 3 else adaptive_avg_pool2d)(input, sizes)
     out = input
     for i, (o, scale) in enumerate(zip(sizes, scales)):
         dim = 2 + i
