@@ -187,3 +187,15 @@ def test_interpolate_area_matches_torch(shape, kwargs):
         with pytest.raises(ValueError):
             lib.nn.functional.interpolate(lib.ones(1, 1, 4, 4), size=2, mode="area",
                                           align_corners=True)
+
+
+@pytest.mark.parametrize("kwargs", [dict(size=(14, 18)), dict(scale_factor=2),
+                                    dict(scale_factor=0.5), dict(scale_factor=1.7),
+                                    dict(size=(5, 11), align_corners=True), dict(size=(3, 4))])
+def test_interpolate_bicubic_matches_torch(kwargs):
+    """Values and gradients, edges (clamped taps) and downsampling included."""
+    x = RNG.standard_normal((2, 3, 7, 9))
+    compare_fn(lambda t: F.interpolate(t, mode="bicubic", **kwargs),
+               lambda t: TF.interpolate(t, mode="bicubic", **kwargs), x)
+    module = nn.Upsample(scale_factor=2, mode="bicubic")
+    compare_module(torch, torch.nn.Upsample(scale_factor=2, mode="bicubic"), module, x)

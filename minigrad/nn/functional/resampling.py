@@ -61,8 +61,9 @@ def interpolate(input: Tensor, size: Any = None, scale_factor: Any = None,
     mode : {'nearest', 'nearest-exact', 'linear', 'bilinear', 'trilinear', 'area'}
         ``'nearest'`` copies input ``floor(i * scale)`` (PyTorch's legacy rule),
         ``'nearest-exact'`` input ``floor((i + 0.5) * scale)``; the linear modes (for 3-D,
-        4-D and 5-D inputs) blend the two nearest inputs; ``'area'`` (3-D and 4-D inputs)
-        averages each output's window, as adaptive average pooling.
+        4-D and 5-D inputs) blend the two nearest inputs, ``'bicubic'`` (4-D) four, with
+        the cubic convolution kernel; ``'area'`` (3-D and 4-D inputs) averages each
+        output's window, as adaptive average pooling.
     align_corners : bool, optional
         Linear modes only: map the corner pixels' centres onto each other (True) or the
         corners' edges (False, the default).
@@ -76,12 +77,12 @@ def interpolate(input: Tensor, size: Any = None, scale_factor: Any = None,
                          f"got shape {tuple(input.shape)}")
     if antialias:
         raise NotImplementedError("interpolate: antialias=True is not supported")
-    linear = mode in _LINEAR_DIMS
+    linear = mode in _LINEAR_DIMS or mode == "bicubic"
     if not linear and mode not in ("nearest", "nearest-exact", "area"):
         raise NotImplementedError(f"interpolate: mode {mode!r} is not supported; use "
                                   f"'nearest', 'nearest-exact', 'linear', 'bilinear', "
-                                  f"'trilinear' or 'area'")
-    if linear and _LINEAR_DIMS[mode] != input.ndim - 2:
+                                  f"'bicubic', 'trilinear' or 'area'")
+    if linear and _LINEAR_DIMS.get(mode, 2) != input.ndim - 2:
         raise NotImplementedError(f"interpolate: got {input.ndim}D input, but {mode} mode needs "
                                   f"{_LINEAR_DIMS[mode] + 2}D input")
     if not linear and align_corners is not None:
@@ -96,7 +97,9 @@ def interpolate(input: Tensor, size: Any = None, scale_factor: Any = None,
     out = input
     for i, (o, scale) in enumerate(zip(sizes, scales)):
         dim = 2 + i
-        if linear:
+        if mode == "bicubic":
+            out = _cubic_along(out, dim, o, scale, bool(align_corners))
+        elif linear:
             out = _linear_along(out, dim, o, scale, bool(align_corners))
         else:
             out = _nearest_along(out, dim, o, scale, mode == "nearest-exact")
@@ -128,6 +131,43 @@ def _linear_along(x: Tensor, dim: int, out_size: int, scale: float | None,
     w_high = wrap((src - low).astype(x.dtype).reshape(shape))
     lead = (slice(None),) * dim
     return ops.getitem(x, lead + (low,)) * (1 - w_high) + ops.getitem(x, lead + (high,)) * w_high
+
+
+_CUBIC_A = -0.75  # PyTorch's (and OpenCV's) cubic convolution coefficient
+
+
+def _cubic_weights(t: np.ndarray) -> list[np.ndarray]:
+    """Keys' cubic convolution weights of the taps at -1, 0, 1 and 2 for offsets ``t``."""
+    a = _CUBIC_A
+
+    def near(d: np.ndarray) -> np.ndarray:  # |d| <= 1
+        return ((a + 2) * d - (a + 3)) * d * d + 1
+
+    def far(d: np.ndarray) -> np.ndarray:  # 1 < |d| < 2
+        return ((a * d - 5 * a) * d + 8 * a) * d - 4 * a
+
+    return [far(t + 1), near(t), near(1 - t), far(2 - t)]
+
+
+def _cubic_along(x: Tensor, dim: int, out_size: int, scale: float | None,
+                 align_corners: bool) -> Tensor:
+    """Bicubic resampling along one dim: four taps (clamped at the edges) weighted by the
+    cubic convolution kernel, as PyTorch's ``upsample_bicubic2d``."""
+    n = x.shape[dim]
+    dst = np.arange(out_size, dtype=np.float64)
+    if align_corners:
+        src = dst * ((n - 1) / (out_size - 1) if out_size > 1 else 0.0)
+    else:  # not clamped at 0 for the cubic kernel, unlike the linear one
+        src = (dst + 0.5) * (n / out_size if scale is None else scale) - 0.5
+    base = np.floor(src)
+    shape = (out_size,) + (1,) * (x.ndim - dim - 1)
+    lead = (slice(None),) * dim
+    out = None
+    for tap, weight in zip(range(-1, 3), _cubic_weights(src - base)):
+        index = np.clip(base.astype(np.int64) + tap, 0, n - 1)
+        term = ops.getitem(x, lead + (index,)) * wrap(weight.astype(x.dtype).reshape(shape))
+        out = term if out is None else out + term
+    return out
 
 
 def pixel_shuffle(input: Tensor, upscale_factor: int) -> Tensor:
