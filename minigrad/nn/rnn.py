@@ -18,6 +18,7 @@ from ..tensor import Tensor
 from . import functional as F
 from ._placement import check_device
 from .module import Module
+from .parameter import Parameter
 from .utils.rnn import PackedSequence
 from .rnn_cells import (GATES, add_recurrent_weights, gru_step, lstm_step, project, rnn_step,
                         uniform_by_hidden_size)
@@ -40,7 +41,8 @@ class RNNBase(Module):
         Also run each layer backwards in time; the outputs of both directions are
         concatenated.
     proj_size : int
-        Not supported (must be 0).
+        LSTM only: project each hidden state to this size (``weight_hr``, without bias),
+        which is then the size of h and of the outputs; 0 (the default) does not.
     device, dtype
         The CPU only; the dtype of the weights.
     """
@@ -52,8 +54,13 @@ class RNNBase(Module):
         super().__init__()
         name = type(self).__name__
         check_device(device, name)
-        if proj_size:
-            raise NotImplementedError(f"{name}: proj_size is not supported")
+        if proj_size < 0:
+            raise ValueError("proj_size should be a positive integer or zero to disable "
+                             "projections")
+        if proj_size and mode != "LSTM":
+            raise ValueError("proj_size argument is only supported for LSTM, not RNN or GRU")
+        if proj_size >= hidden_size:
+            raise ValueError("proj_size has to be smaller than hidden_size")
         if not 0 <= dropout <= 1 or isinstance(dropout, bool):
             raise ValueError(f"{name}: dropout should be a number in range [0, 1] representing "
                              f"the probability of an element being zeroed, got {dropout}")
@@ -63,14 +70,24 @@ class RNNBase(Module):
                           f"got dropout={dropout} and num_layers={num_layers}", stacklevel=3)
         self.mode, self.input_size, self.hidden_size = mode, input_size, hidden_size
         self.num_layers, self.bias, self.batch_first = num_layers, bias, batch_first
-        self.dropout, self.bidirectional, self.proj_size = float(dropout), bidirectional, 0
+        self.dropout, self.bidirectional = float(dropout), bidirectional
+        self.proj_size = proj_size
         directions = 2 if bidirectional else 1
         for layer in range(num_layers):
-            layer_input = input_size if layer == 0 else hidden_size * directions
+            layer_input = input_size if layer == 0 else self._state_size * directions
             for direction in range(directions):
-                add_recurrent_weights(self, _suffix(layer, direction), GATES[mode],
-                                      layer_input, hidden_size, bias, dtype)
+                suffix = _suffix(layer, direction)
+                add_recurrent_weights(self, suffix, GATES[mode], layer_input, hidden_size,
+                                      bias, dtype, self._state_size)
+                if proj_size:  # h = (o * tanh(c)) @ W_hr^T: the state h is projected
+                    self.register_parameter(f"weight_hr{suffix}", Parameter(
+                        np.empty((proj_size, hidden_size), np.dtype(dtype or np.float32))))
         self.reset_parameters()
+
+    @property
+    def _state_size(self) -> int:
+        """The size of h: ``proj_size`` for a projected LSTM, else ``hidden_size``."""
+        return self.proj_size or self.hidden_size
 
     def reset_parameters(self) -> None:
         """Draw every parameter from PyTorch's default distribution."""
@@ -129,18 +146,19 @@ class RNNBase(Module):
 
     def _initial_states(self, batch: int, dtype: Any, hx: Any,
                         unbatched: bool) -> list[Tensor]:
-        """[h0] (or [h0, c0] for an LSTM), each ``(D * num_layers, batch, hidden_size)``."""
+        """[h0] (or [h0, c0] for an LSTM), each ``(D * num_layers, batch, size)``: the
+        hidden size, or ``proj_size`` for a projected LSTM's h0."""
         count = 2 if self.mode == "LSTM" else 1
-        expected = ((2 if self.bidirectional else 1) * self.num_layers, batch,
-                    self.hidden_size)
+        layers = (2 if self.bidirectional else 1) * self.num_layers
+        sizes = [(layers, batch, self._state_size), (layers, batch, self.hidden_size)][:count]
         if hx is None:
-            return [zeros(*expected, dtype=dtype) for _ in range(count)]
+            return [zeros(*size, dtype=dtype) for size in sizes]
         given = list(hx) if self.mode == "LSTM" else [hx]
         if len(given) != count:
             raise RuntimeError(f"{type(self).__name__}: expected {count} initial states, got "
                                f"{len(given)}")
         states = [g.unsqueeze(1) if unbatched else g for g in given]
-        for state in states:
+        for state, expected in zip(states, sizes):
             if tuple(state.shape) != expected:
                 raise RuntimeError(f"{type(self).__name__}: Expected hidden size {expected}, "
                                    f"got {list(state.shape)}")
@@ -170,6 +188,8 @@ class RNNBase(Module):
             going = [s if s.shape[0] == active else s[:active] for s in state]
             if self.mode == "LSTM":
                 new = list(lstm_step(inputs[t], going[0], going[1], w_hh, b_hh))
+                if self.proj_size:
+                    new[0] = project(new[0], getattr(self, f"weight_hr{suffix}"), None)
             elif self.mode == "GRU":
                 new = [gru_step(inputs[t], going[0], w_hh, b_hh)]
             else:
@@ -181,6 +201,8 @@ class RNNBase(Module):
 
     def extra_repr(self) -> str:
         text = f"{self.input_size}, {self.hidden_size}"
+        if self.proj_size:
+            text += f", proj_size={self.proj_size}"
         if self.num_layers != 1:
             text += f", num_layers={self.num_layers}"
         if self.bias is not True:
@@ -211,13 +233,13 @@ class RNN(RNNBase):
     def __init__(self, input_size: int, hidden_size: int, num_layers: int = 1,
                  nonlinearity: str = "tanh", bias: bool = True, batch_first: bool = False,
                  dropout: float = 0.0, bidirectional: bool = False, device: Any = None,
-                 dtype: Any = None) -> None:
+                 dtype: Any = None, proj_size: int = 0) -> None:
         if nonlinearity not in ("tanh", "relu"):
             raise ValueError(f"RNN: unknown nonlinearity '{nonlinearity}'. Select from 'tanh' "
                              f"or 'relu'.")
         super().__init__("RNN_TANH" if nonlinearity == "tanh" else "RNN_RELU", input_size,
                          hidden_size, num_layers, bias, batch_first, dropout, bidirectional,
-                         device=device, dtype=dtype)
+                         proj_size, device=device, dtype=dtype)
         self.nonlinearity = nonlinearity
 
 
@@ -245,9 +267,10 @@ class GRU(RNNBase):
 
     def __init__(self, input_size: int, hidden_size: int, num_layers: int = 1,
                  bias: bool = True, batch_first: bool = False, dropout: float = 0.0,
-                 bidirectional: bool = False, device: Any = None, dtype: Any = None) -> None:
+                 bidirectional: bool = False, device: Any = None, dtype: Any = None,
+                 proj_size: int = 0) -> None:
         super().__init__("GRU", input_size, hidden_size, num_layers, bias, batch_first,
-                         dropout, bidirectional, device=device, dtype=dtype)
+                         dropout, bidirectional, proj_size, device=device, dtype=dtype)
 
 
 def _reorder_states(states: Any, order: Tensor | None) -> Any:

@@ -56,15 +56,18 @@ def gru_step(gx: Tensor, h: Tensor, w_hh: Tensor, b_hh: Tensor | None) -> Tensor
 
 
 def add_recurrent_weights(module: Module, suffix: str, gates: int, input_size: int,
-                          hidden_size: int, bias: bool, dtype: Any) -> None:
+                          hidden_size: int, bias: bool, dtype: Any,
+                          state_size: int | None = None) -> None:
     """Register ``weight_ih{suffix}``, ``weight_hh{suffix}`` and (with ``bias``) the two
-    biases, with PyTorch's names and shapes (filled later by ``reset_parameters``)."""
+    biases, with PyTorch's names and shapes (filled later by ``reset_parameters``);
+    ``state_size`` is the size of h where it differs from ``hidden_size`` (a projected
+    LSTM)."""
     dtype = np.dtype(dtype or get_default_dtype())
     rows = gates * hidden_size
     module.register_parameter(f"weight_ih{suffix}",
                               Parameter(np.empty((rows, input_size), dtype)))
     module.register_parameter(f"weight_hh{suffix}",
-                              Parameter(np.empty((rows, hidden_size), dtype)))
+                              Parameter(np.empty((rows, state_size or hidden_size), dtype)))
     for name in ("bias_ih", "bias_hh"):
         module.register_parameter(f"{name}{suffix}",
                                   Parameter(np.empty(rows, dtype)) if bias else None)

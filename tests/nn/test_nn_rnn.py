@@ -168,3 +168,32 @@ def test_packing_refuses_what_torch_refuses(call):
             call(lib.nn.utils.rnn, lib)
         raised.append(type(info.value))
     assert raised[0] is raised[1]
+
+
+@pytest.mark.parametrize("layers, bidirectional", [(1, False), (2, True)])
+def test_lstm_with_projections_matches_torch(layers, bidirectional):
+    """proj_size: h (and the outputs) are projected by weight_hr; names, shapes, values,
+    final states and gradients as PyTorch's."""
+    reference = torch.nn.LSTM(4, 6, num_layers=layers, proj_size=3,
+                              bidirectional=bidirectional)
+    weights = {n: p.detach().numpy().copy() for n, p in reference.named_parameters()}
+    x = np.random.default_rng(9).standard_normal((5, 3, 4)).astype(np.float32)
+    results = []
+    for lib in (minigrad, torch):
+        lstm = lib.nn.LSTM(4, 6, num_layers=layers, proj_size=3, bidirectional=bidirectional)
+        assert [n for n, _ in lstm.named_parameters()] == list(weights)
+        with lib.no_grad():
+            for name, p in lstm.named_parameters():
+                p.copy_(lib.tensor(weights[name]))
+        xt = lib.tensor(x, requires_grad=True)
+        out, (h, c) = lstm(xt)
+        (out.sum() + 2 * h.sum() + 3 * c.sum()).backward()
+        results.append([out.detach(), h.detach(), c.detach(), xt.grad, repr(lstm)])
+    for a, b in zip(results[0][:4], results[1][:4]):
+        assert tuple(a.shape) == tuple(b.shape)
+        np.testing.assert_allclose(a.numpy(), b.numpy(), rtol=1e-4, atol=1e-5)
+    assert results[0][4] == results[1][4]
+    for lib in (minigrad, torch):
+        for bad in (lambda: lib.nn.GRU(3, 4, proj_size=2), lambda: lib.nn.LSTM(3, 4, proj_size=4)):
+            with pytest.raises(ValueError):
+                bad()
