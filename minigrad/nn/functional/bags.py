@@ -141,14 +141,13 @@ def _bag_max(looked_up: Tensor, flat: np.ndarray, bag_of: np.ndarray, kept: np.n
     no kept row."""
     values = array_of(looked_up)
     bags, dim = len(starts), values.shape[1]
-    longest = int((ends - starts).max()) if bags else 0
-    padded = np.full((bags, max(longest, 1), dim), -np.inf, values.dtype)
+    if flat.size == 0:  # zeros, still connected to the table
+        return IndexAddAt.apply(looked_up, bag_of, (bags, dim))
+    padded = np.full((bags, max(int((ends - starts).max()), 1), dim), -np.inf, values.dtype)
     position = np.arange(flat.size) - starts[bag_of]
     padded[bag_of[kept], position[kept]] = values[kept]
     first_max = padded.argmax(axis=1)  # (bags, dim): the first maximum, as PyTorch
-    token = np.minimum(starts[:, None] + first_max, max(flat.size - 1, 0))
+    token = np.minimum(starts[:, None] + first_max, flat.size - 1)  # an empty bag: any
     empty = np.isneginf(padded.max(axis=1))
-    if flat.size == 0:  # zeros, still connected to the table
-        return IndexAddAt.apply(looked_up, bag_of, (bags, dim))
     picked = looked_up[wrap(token), wrap(np.arange(dim)[None, :])]
     return ops.where(wrap(empty), wrap(np.zeros((), values.dtype)), picked)
