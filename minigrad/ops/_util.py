@@ -228,10 +228,10 @@ def zero_where(values: np.ndarray, mask: np.ndarray, out: np.ndarray | None = No
     where it stays and with zeros where it goes.
     """
     bits = np.dtype(f"i{values.dtype.itemsize}")
-    keep = mask.view(np.uint8).astype(bits)
+    keep = np.asarray(mask).view(np.uint8).astype(bits)
     keep -= 1  # 0 where mask is True, -1 (all bits set) where it is False
     result = np.bitwise_and(values.view(bits), keep,
-                            out=None if out is None else out.view(bits))
+                            out=keep if out is None else out.view(bits))
     return result.view(values.dtype)
 
 
