@@ -12,7 +12,7 @@ import numpy as np
 from . import random
 from .devices import check_device
 from .dtypes import get_default_dtype, is_number
-from .internal import array_of, wrap
+from .internal import array_of, new_array, wrap
 from .ops import as_tensor as _as_operand, size_arg
 from .ops._util import unary_input
 from .tensor import Tensor
@@ -35,7 +35,10 @@ def tensor(data: Any, dtype: Any = None, requires_grad: bool = False, *, device:
         Accepted and ignored (there is no GPU to pin memory for).
     """
     check_device(device, "tensor")
-    return Tensor(data, dtype=dtype, requires_grad=requires_grad)
+    result = wrap(new_array(data, dtype))
+    if requires_grad:
+        result.requires_grad = True
+    return result
 
 
 def as_tensor(data: Any, dtype: Any = None, device: Any = None) -> Tensor:
@@ -46,7 +49,7 @@ def as_tensor(data: Any, dtype: Any = None, device: Any = None) -> Tensor:
         return data if dtype is None else data.to(dtype)
     if isinstance(data, np.ndarray) and (dtype is None or np.dtype(dtype) == data.dtype):
         return from_numpy(data)
-    return Tensor(data, dtype=dtype)
+    return wrap(new_array(data, dtype))
 
 
 def from_numpy(ndarray: np.ndarray) -> Tensor:

@@ -6,6 +6,7 @@ state can change shape without the rest of the package noticing. They are also w
 use to write a primitive's helpers or an optimizer of your own.
 
 * `wrap` makes a tensor around an array, without copying and outside the graph.
+* `new_array` turns user data into a new array with ``minigrad.tensor``'s dtype rules.
 * `array_of` is the array behind a tensor (no copy, no checks).
 * `mark_modified` records that the tensor's array was written in place, so a graph
   node that saved the old values refuses to run backward.
@@ -18,11 +19,13 @@ use to write a primitive's helpers or an optimizer of your own.
 """
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 
-from .tensor import Tensor
+from .tensor import Tensor, _to_array
 
-__all__ = ["wrap", "array_of", "mark_modified", "replace_array", "adopt_history", "view_of",
+__all__ = ["wrap", "new_array", "array_of", "mark_modified", "replace_array", "adopt_history", "view_of",
            "named"]
 
 
@@ -35,6 +38,20 @@ def wrap(array: np.ndarray) -> Tensor:
         Used as it is: its dtype is kept, and later writes to it show in the tensor.
     """
     return Tensor._wrap(array)
+
+
+def new_array(data: Any, dtype: Any = None) -> np.ndarray:
+    """User data (numbers, nested lists, an ndarray, a tensor) as a new array.
+
+    Parameters
+    ----------
+    data : array_like
+    dtype : numpy dtype, optional
+        Without it, Python floats take the default dtype, ints int64, bools bool, and an
+        ndarray or tensor keeps its dtype (``minigrad.tensor``'s rules; the legacy
+        ``Tensor(list)`` constructor makes every number a float).
+    """
+    return _to_array(data, dtype)
 
 
 def array_of(tensor: Tensor) -> np.ndarray:

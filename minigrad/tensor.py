@@ -13,6 +13,7 @@ import numpy as np
 from . import _printing, devices
 from .dtypes import get_default_dtype, promote_types
 from .size import Size
+from .tensor_args import is_no_data, legacy_sizes, ragged
 from .tensor_methods import TensorMethods
 
 
@@ -39,7 +40,7 @@ def _to_array(data: Any, dtype: Any = None) -> np.ndarray:
             return np.array(data)
         array = np.array(data)
     except ValueError as err:
-        raise _ragged(data) or ValueError(f"tensor: {err}") from None
+        raise ragged(data) or ValueError(f"tensor: {err}") from None
     if array.dtype.kind == "f":
         array = array.astype(_leaf_dtype(data), copy=False)
     elif array.dtype.kind == "O":
@@ -79,44 +80,16 @@ def _leaf_dtype(data: Any) -> np.dtype:
     return functools.reduce(promote_types, found) if found else get_default_dtype()
 
 
-def _ragged(data: Any, depth: int = 0) -> Exception | None:
-    """PyTorch's error for nested lists whose lengths differ at some depth, or None."""
-    if not isinstance(data, (list, tuple)) or not data:
-        return None
-    lengths = [len(item) if isinstance(item, (list, tuple)) else None for item in data]
-    for n in lengths:
-        if (n is None) != (lengths[0] is None):
-            return TypeError(f"tensor: mixing sequences and numbers at dim {depth + 1}")
-        if n != lengths[0]:
-            return ValueError(f"tensor: expected sequence of length {lengths[0]} at dim "
-                              f"{depth + 1} (got {n})")
-    for item in data:
-        found = _ragged(item, depth + 1)
-        if found:
-            return found
-    return None
-
-
-def _is_size(value: Any) -> bool:
-    return isinstance(value, (int, np.integer)) and not isinstance(value, (bool, np.bool_))
-
-
-def _is_no_data(data: Any) -> bool:
-    return isinstance(data, tuple) and not data
-
-
-def _legacy_sizes(data: Any, dtype: Any, requires_grad: Any,
-                  more: tuple) -> tuple[int, ...] | None:
-    """The shape of PyTorch's legacy ``Tensor(d0, d1, ...)`` (two or more ints), or None
-    for the usual ``Tensor(data, dtype, requires_grad)``."""
-    if not (_is_size(data) and _is_size(dtype)):
-        return None
-    sizes = (data, dtype) + ((requires_grad,) if _is_size(requires_grad) else ()) + more
-    if not all(_is_size(n) for n in sizes):
-        raise TypeError(f"Tensor: expected sizes as ints, got {sizes}")
-    if any(n < 0 for n in sizes):
-        raise RuntimeError(f"Tensor: negative dimension in {list(sizes)}")
-    return tuple(int(n) for n in sizes)
+def _legacy_data(data: Any) -> np.ndarray:
+    """PyTorch's ``Tensor(sequence)``: the numbers in the default float dtype, whatever
+    their type (``tensor`` keeps ints and bools). A single number is refused, as there."""
+    if not isinstance(data, (list, tuple)):
+        cls = type(data)
+        name = cls.__name__ if cls.__module__ == "builtins" else \
+            f"{cls.__module__.split('.')[0]}.{cls.__name__}"
+        raise TypeError(f"Tensor: data must be a sequence (got {name})")
+    array = _to_array(data)
+    return array.astype(get_default_dtype(), copy=False)
 
 
 def _check_grad(t: "Tensor", grad: Any) -> None:
@@ -141,8 +114,14 @@ class Tensor(TensorMethods):
     Parameters
     ----------
     data : array_like
-        Numbers, nested lists or an ndarray. Float data becomes float32 unless ``dtype``
-        says otherwise (an ndarray keeps its dtype).
+        Nested lists or tuples of numbers: as PyTorch's ``torch.Tensor``, every number
+        becomes the default float dtype (float32), ints and bools too, and a single
+        number is refused (``TypeError``); ``minigrad.tensor`` keeps ints as int64. One
+        int ``n`` (or several, ``Tensor(2, 3)``) is a shape, filled with zeros where
+        PyTorch leaves the memory uninitialised. An ndarray or tensor keeps its dtype,
+        unlike PyTorch's constructor (which makes it float32): minigrad's own code and
+        tests wrap arrays of every dtype this way, and ``Tensor(array).float()`` gives
+        PyTorch's result.
     dtype : numpy dtype, optional
     requires_grad : bool
         Record operations on this tensor so that ``backward`` can fill ``.grad``.
@@ -167,12 +146,16 @@ class Tensor(TensorMethods):
 
     def __init__(self, data: Any = (), dtype: Any = None, requires_grad: bool = False,
                  *more_sizes: int) -> None:
-        sizes = _legacy_sizes(data, dtype, requires_grad, more_sizes)
+        sizes = legacy_sizes(data, dtype, requires_grad, more_sizes)
         if sizes is not None:  # PyTorch's legacy Tensor(2, 3): a float tensor of that shape
             self._data = np.zeros(sizes, get_default_dtype())
             return
-        self._data = _to_array(data, dtype) if not _is_no_data(data) else \
-            np.zeros(0, get_default_dtype())  # Tensor(), as PyTorch's: empty, float
+        if is_no_data(data):  # Tensor(), as PyTorch's: empty, float
+            self._data = np.zeros(0, get_default_dtype())
+        elif dtype is None and not isinstance(data, (Tensor, np.ndarray)):
+            self._data = _legacy_data(data)
+        else:
+            self._data = _to_array(data, dtype)
         if requires_grad:
             self.requires_grad = True
 

@@ -331,6 +331,22 @@ LEGACY_AND_MEMORY = [
     'L.nn.Parameter(L.Tensor(3, 2)).shape',
     'L.Tensor(2, -1)',
     'L.Tensor(2, 3).dtype',
+    'L.Tensor([1, 2])',
+    'L.Tensor([[1, 2], [3, 4]])',
+    'L.Tensor((1, 2.5))',
+    'L.Tensor([True, False])',
+    'L.Tensor([])',
+    'L.Tensor([L.tensor(1), L.tensor(2)])',
+    'L.Tensor([[1, 2], [3]])',
+    'L.Tensor(3).shape',
+    'L.Tensor(3).dtype',
+    'L.Tensor(0)',
+    'L.Tensor(-1)',
+    'L.Tensor(2.5)',
+    'L.Tensor(True)',
+    'L.Tensor(L.tensor([1, 2]))',
+    'L.Tensor([1, 2]) / 4',
+    'L.nn.Parameter(L.Tensor([1, 2]))',
 ]
 
 

@@ -10,7 +10,8 @@ from typing import Iterable
 import numpy as np
 
 from ...autograd.grad_mode import no_grad
-from ...internal import array_of
+from ...dtypes import get_default_dtype
+from ...internal import array_of, wrap
 from ...tensor import Tensor
 from . import rnn
 from .rnn import pad_sequence
@@ -82,7 +83,7 @@ def get_total_norm(tensors: Tensor | Iterable[Tensor], norm_type: float = 2.0,
     """The ``norm_type``-norm of all ``tensors`` together, as a 0-d tensor (0 for none)."""
     arrays = [array_of(t) for t in ([tensors] if isinstance(tensors, Tensor) else tensors)]
     if not arrays:
-        return Tensor(0.0)
+        return wrap(np.zeros((), get_default_dtype()))
     total = _total_norm(arrays, float(norm_type))
     if error_if_nonfinite and not math.isfinite(total):
         raise RuntimeError(f"The total norm of order {float(norm_type)} for gradients from "
