@@ -90,6 +90,21 @@ class TensorInPlace(TensorConversions):
     def cumsum_(self, dim: int, *, dtype: Any = None) -> "Tensor":
         return ops.inplace(self, "cumsum_", lambda x, _: ops.cumsum(x, dim, dtype=dtype), None)
 
+    def unsqueeze_(self, dim: int) -> "Tensor":
+        return ops.restride_(self, "unsqueeze_", lambda x: ops.unsqueeze(x, dim))
+
+    def squeeze_(self, dim: Any = None) -> "Tensor":
+        return ops.restride_(self, "squeeze_", lambda x: ops.squeeze(x, dim))
+
+    def transpose_(self, dim0: int, dim1: int) -> "Tensor":
+        return ops.restride_(self, "transpose_", lambda x: ops.transpose(x, dim0, dim1))
+
+    def t_(self) -> "Tensor":
+        return ops.restride_(self, "t_", lambda x: x.t())
+
+    swapaxes_ = transpose_
+    swapdims_ = transpose_
+
     __iadd__ = add_
     __isub__ = sub_
     __imul__ = mul_

@@ -19,7 +19,7 @@ from .tensor_names import TensorNames
 ops: Any = None
 
 
-def _wanting_grad(*others: Any) -> Any:
+def wanting_grad(*others: Any) -> Any:
     """The first of ``others`` that requires grad, else the first: the operand an in-place
     op with several operands shows ``ops.inplace`` to decide whether to record."""
     return next((o for o in others if getattr(o, "requires_grad", False)), others[0])
@@ -260,7 +260,7 @@ class TensorMath(TensorNames):
 
     def lerp_(self, end: "Tensor", weight: Any) -> "Tensor":
         return ops.inplace(self, "lerp_", lambda x, _: ops.lerp(x, end, weight),
-                           _wanting_grad(end, weight))
+                           wanting_grad(end, weight))
 
     def addcmul(self, tensor1: "Tensor", tensor2: "Tensor", *, value: Any = 1) -> "Tensor":
         return ops.addcmul(self, tensor1, tensor2, value=value)
@@ -268,7 +268,7 @@ class TensorMath(TensorNames):
     def addcmul_(self, tensor1: "Tensor", tensor2: "Tensor", *, value: Any = 1) -> "Tensor":
         return ops.inplace(self, "addcmul_",
                            lambda x, _: ops.addcmul(x, tensor1, tensor2, value=value),
-                           _wanting_grad(tensor1, tensor2))
+                           wanting_grad(tensor1, tensor2))
 
     def addcdiv(self, tensor1: "Tensor", tensor2: "Tensor", *, value: Any = 1) -> "Tensor":
         return ops.addcdiv(self, tensor1, tensor2, value=value)
@@ -276,7 +276,7 @@ class TensorMath(TensorNames):
     def addcdiv_(self, tensor1: "Tensor", tensor2: "Tensor", *, value: Any = 1) -> "Tensor":
         return ops.inplace(self, "addcdiv_",
                            lambda x, _: ops.addcdiv(x, tensor1, tensor2, value=value),
-                           _wanting_grad(tensor1, tensor2))
+                           wanting_grad(tensor1, tensor2))
 
     def lgamma(self) -> "Tensor":
         return ops.lgamma(self)

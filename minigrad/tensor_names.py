@@ -92,6 +92,12 @@ class TensorNames:
     def ge_(self, other: Any) -> "Tensor":
         return ops.inplace(self, "ge_", ops.ge, other)
 
+    not_equal_ = ne_
+    less_ = lt_
+    less_equal_ = le_
+    greater_ = gt_
+    greater_equal_ = ge_
+
     # --- in-place and reflected operators not in TensorMethods --------------------------
     def __rand__(self, other: Any) -> "Tensor":
         return ops.bitwise_and(other, self)

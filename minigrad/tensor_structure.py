@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from typing import Any, Sequence
 
+from .tensor_math import wanting_grad
+
 # Set by tensor.py once the primitives can be imported, as for tensor_methods.
 ops: Any = None
 
@@ -87,6 +89,22 @@ class StructureMethods:
     def addbmm(self, batch1: "Tensor", batch2: "Tensor", *, beta: Any = 1,
                alpha: Any = 1) -> "Tensor":
         return ops.addbmm(self, batch1, batch2, beta=beta, alpha=alpha)
+
+    def addmm_(self, mat1: "Tensor", mat2: "Tensor", *, beta: Any = 1,
+               alpha: Any = 1) -> "Tensor":
+        return _add_product_(self, "addmm_", ops.addmm, mat1, mat2, beta, alpha)
+
+    def addmv_(self, mat: "Tensor", vec: "Tensor", *, beta: Any = 1,
+               alpha: Any = 1) -> "Tensor":
+        return _add_product_(self, "addmv_", ops.addmv, mat, vec, beta, alpha)
+
+    def baddbmm_(self, batch1: "Tensor", batch2: "Tensor", *, beta: Any = 1,
+                 alpha: Any = 1) -> "Tensor":
+        return _add_product_(self, "baddbmm_", ops.baddbmm, batch1, batch2, beta, alpha)
+
+    def addbmm_(self, batch1: "Tensor", batch2: "Tensor", *, beta: Any = 1,
+                alpha: Any = 1) -> "Tensor":
+        return _add_product_(self, "addbmm_", ops.addbmm, batch1, batch2, beta, alpha)
 
     # --- indexing by index tensors ------------------------------------------------------
     def index_select(self, dim: int, index: "Tensor") -> "Tensor":
@@ -307,3 +325,10 @@ class StructureMethods:
 
     def ravel(self) -> "Tensor":
         return ops.ravel(self)
+
+
+def _add_product_(self: Any, op: str, product: Any, a: Any, b: Any, beta: Any,
+                  alpha: Any) -> Any:
+    """``self = beta * self + alpha * product(a, b)`` in place (addmm_ and its kin)."""
+    return ops.inplace(self, op, lambda x, _: product(x, a, b, beta=beta, alpha=alpha),
+                       wanting_grad(a, b))

@@ -696,3 +696,42 @@ def test_alpha_times_a_number_keeps_float64_precision_and_bool_alpha_as_torch():
                                 L.zeros(2, dtype=L.float64).sub(1.0, alpha=0.1),
                                 L.add(L.tensor([True, False]), True, alpha=True)),
                      "alpha", rtol=0, atol=0)
+
+
+@pytest.mark.parametrize("f", [
+    lambda lib, x: (x * 1).unsqueeze_(0) * lib.arange(1., 3.).reshape(2, 1, 1, 1)[:1],
+    lambda lib, x: (x * 1).unsqueeze_(-1).squeeze_(-1),
+    lambda lib, x: (x * 1).squeeze_() * 3,
+    lambda lib, x: (x * 1).t_() if x.dim() == 2 else (x * 1).transpose_(0, 2),
+    lambda lib, x: (x * 2).swapaxes_(0, 1) + 1,
+    lambda lib, x: (x * 2).swapdims_(1, 0),
+])
+@pytest.mark.parametrize("shape", [(2, 1, 3), (1, 3, 2)])
+def test_in_place_shape_changes_match_torch(f, shape):
+    compare(torch, f, distinct(shape))
+
+
+def test_in_place_shape_change_outside_the_graph_matches_torch():
+    compare(torch, lambda lib, x: x.clone().unsqueeze_(1), distinct((2, 3)), grad=False)
+
+
+def test_in_place_shape_change_of_a_leaf_that_requires_grad_raises_as_in_torch():
+    same_error(torch, lambda lib, x: x.requires_grad_().unsqueeze_(0), np.ones(2))
+    same_error(torch, lambda lib, x: x.squeeze_(5), np.ones(2))
+
+
+@pytest.mark.parametrize("name", ["greater_", "greater_equal_", "less_", "less_equal_",
+                                  "not_equal_"])
+def test_in_place_comparison_aliases_match_torch(name):
+    compare(torch, lambda lib, x, y: getattr(x.detach().clone(), name)(y),
+            distinct((2, 3)), distinct((2, 3), 1), grad=False)
+
+
+@pytest.mark.parametrize("f", [
+    lambda lib, a, b, c: (a * 1).addmm_(b, c.t(), beta=0.5, alpha=2),
+    lambda lib, a, b, c: (a[0] * 1).addmv_(b, c[0], alpha=3),
+    lambda lib, a, b, c: (a.unsqueeze(0) * 1).baddbmm_(b.unsqueeze(0), c.t().unsqueeze(0)),
+    lambda lib, a, b, c: (a * 1).addbmm_(b.unsqueeze(0), c.t().unsqueeze(0), beta=2),
+])
+def test_in_place_products_match_torch(f):
+    compare(torch, f, distinct((2, 2)), distinct((2, 3), 1), distinct((2, 3), 2))

@@ -13,7 +13,7 @@ from .movement import (cat, chunk, expand, view, flatten, narrow, pad, permute, 
                        unsqueeze)
 from .indexing import gather, getitem, setitem
 from .linalg import matmul
-from .inplace import copy_, fill_, inplace, setitem_
+from .inplace import copy_, fill_, inplace, restride_, setitem_
 from .conv import conv2d, fold, unfold
 from .pooling import adaptive_avg_pool2d, avg_pool2d, max_pool2d
 from .special import erf, erfc, erfinv, softplus

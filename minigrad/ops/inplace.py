@@ -143,6 +143,26 @@ def inplace(self: Tensor, op: str, compute: Callable[[Tensor, Any], Tensor], oth
     return self
 
 
+def restride_(self: Tensor, op: str, compute: Callable[[Tensor], Tensor]) -> Tensor:
+    """An in-place change of shape or strides (``unsqueeze_``, ``t_``, ...): ``self`` takes
+    the view ``compute(self)`` of its own memory, a new version, and in grad mode the
+    view's node, as PyTorch records it."""
+    records = _records(self, None, op)
+    if records and view_of(self) is not None:
+        raise RuntimeError(f"{op}: changing the shape of a view in place is not supported "
+                           "while recording gradients; use the out-of-place "
+                           f"{op.rstrip('_')}")
+    if records:
+        out = compute(self)
+    else:
+        with no_grad():
+            out = compute(self)
+    replace_array(self, array_of(out))
+    if records:
+        adopt_history(self, out)
+    return self
+
+
 def write_out(op: str, result: Tensor, out: Tensor | None) -> Tensor:
     """``result`` written into ``out``, PyTorch's ``out=`` argument (``result`` itself
     when ``out`` is None). ``out`` keeps its dtype and takes the result's shape; the
