@@ -75,6 +75,12 @@ def promote_types(a: Any, b: Any) -> np.dtype:
     return np.promote_types(a, b)
 
 
+def can_cast(from_: Any, to: Any) -> bool:
+    """Whether PyTorch's casting rules allow ``from_`` to ``to`` in its type-promoting ops:
+    any cast within a category or up (bool, integer, float), none down."""
+    return category(np.dtype(from_)) <= category(np.dtype(to))
+
+
 _NUMBERS = (bool, int, float, np.bool_, np.integer, np.floating)
 
 

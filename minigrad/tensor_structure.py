@@ -240,6 +240,39 @@ class StructureMethods:
                          ) -> tuple["Tensor", ...]:
         return ops.split_with_sizes(self, split_sizes, dim)
 
+    def hsplit(self, indices_or_sections: Any) -> tuple["Tensor", ...]:
+        return ops.hsplit(self, indices_or_sections)
+
+    def vsplit(self, indices_or_sections: Any) -> tuple["Tensor", ...]:
+        return ops.vsplit(self, indices_or_sections)
+
+    def dsplit(self, indices_or_sections: Any) -> tuple["Tensor", ...]:
+        return ops.dsplit(self, indices_or_sections)
+
+    # --- transposes of matrices ---------------------------------------------------------
+    def adjoint(self) -> "Tensor":
+        return ops.adjoint(self)
+
+    @property
+    def mH(self) -> "Tensor":
+        return ops.adjoint(self)
+
+    @property
+    def H(self) -> "Tensor":
+        """The conjugate transpose of a matrix (2-D only; ``mH`` takes batches)."""
+        if self.ndim != 2:
+            extra = " For batches of matrices, consider using tensor.mH" if self.ndim > 2 \
+                else ""
+            raise RuntimeError("tensor.H is only supported on matrices (2-D tensors). Got "
+                               f"{self.ndim}-D tensor.{extra}")
+        return ops.adjoint(self)
+
+    def vdot(self, other: "Tensor") -> "Tensor":
+        return ops.vdot(self, other)
+
+    def is_nonzero(self) -> bool:
+        return ops.is_nonzero(self)
+
     # --- cumulative ops and statistics --------------------------------------------------
     def cumprod(self, dim: int, *, dtype: Any = None) -> "Tensor":
         return ops.cumprod(self, dim, dtype=dtype)

@@ -735,3 +735,67 @@ def test_in_place_comparison_aliases_match_torch(name):
 ])
 def test_in_place_products_match_torch(f):
     compare(torch, f, distinct((2, 2)), distinct((2, 3), 1), distinct((2, 3), 2))
+
+
+@pytest.mark.parametrize("f", [
+    lambda lib, x: lib.hsplit(x, 2),
+    lambda lib, x: x.hsplit([1, 3]),
+    lambda lib, x: lib.vsplit(x, [1]),
+    lambda lib, x: lib.dsplit(x.reshape(2, 2, 2), 2),
+    lambda lib, x: x.adjoint() * 2,
+    lambda lib, x: x.mH,
+    lambda lib, x: x.H + 1,
+    lambda lib, x: lib.vdot(x[0], x[1]),
+    lambda lib, x: x[0].vdot(x[1]),
+    lambda lib, x: lib.selu(x) + lib.celu(x, 0.5) + lib.hardshrink(x, 0.3),
+    lambda lib, x: lib.threshold(x, 0.1, -2.0) * lib.prelu(x, lib.tensor([0.25],
+                                                                        dtype=x.dtype)),
+    lambda lib, x: lib.rrelu(x),
+])
+def test_splits_adjoints_and_top_level_activations_match_torch(f):
+    compare(torch, f, distinct((2, 4)))
+
+
+@pytest.mark.parametrize("f", [
+    lambda lib, x: lib.hsplit(x, 3),
+    lambda lib, x: lib.hsplit(x, 0),
+    lambda lib, x: lib.hsplit(x[0, 0], 2),
+    lambda lib, x: lib.vsplit(x[0], 1),
+    lambda lib, x: lib.dsplit(x, 1),
+    lambda lib, x: x[0].adjoint(),
+    lambda lib, x: x[0].H,
+    lambda lib, x: x.reshape(2, 2, 2).H,
+    lambda lib, x: lib.vdot(x, x[0]),
+    lambda lib, x: lib.vdot(x[0], x[0, :2]),
+    lambda lib, x: x.is_nonzero(),
+    lambda lib, x: x[:0].is_nonzero(),
+])
+def test_splits_adjoints_and_vdot_refuse_what_torch_refuses(f):
+    same_error(torch, f, np.ones((2, 4)))
+
+
+@pytest.mark.parametrize("elements, tests, invert", [
+    ([1, 2, 3], [2, 5], False), ([[1.5, 2.0], [3.0, 2.0]], [2.0], True), ([1, 2], 2, False),
+    (2, [1, 2], False), ([], [1], False),
+])
+def test_isin_matches_torch(elements, tests, invert):
+    def program(lib):
+        a = lib.tensor(elements) if isinstance(elements, list) else elements
+        b = lib.tensor(tests) if isinstance(tests, list) else tests
+        return lib.isin(a, b, invert=invert)
+    mine, theirs = program(minigrad), program(torch)
+    assert mine.dtype == np.bool_ and theirs.dtype == torch.bool
+    np.testing.assert_array_equal(mine.numpy(), theirs.numpy())
+
+
+def test_is_nonzero_and_can_cast_match_torch():
+    for value in (0.0, 1.5, 0, 3, True, False):
+        assert minigrad.tensor([value]).is_nonzero() == torch.tensor([value]).is_nonzero()
+        assert minigrad.is_nonzero(minigrad.tensor(value)) == \
+            torch.is_nonzero(torch.tensor(value))
+    names = ["bool", "uint8", "int8", "int16", "int32", "int64", "float16", "float32",
+             "float64"]
+    for a in names:
+        for b in names:
+            assert minigrad.can_cast(getattr(minigrad, a), getattr(minigrad, b)) == \
+                torch.can_cast(getattr(torch, a), getattr(torch, b)), (a, b)

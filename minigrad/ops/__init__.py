@@ -18,7 +18,9 @@ from .conv import conv2d, fold, unfold
 from .pooling import adaptive_avg_pool2d, avg_pool2d, max_pool2d
 from .special import erf, erfc, erfinv, softplus
 from .gamma import digamma, lgamma, mvlgamma, polygamma
-from .linalg import bmm, dot, mm
+from .linalg import bmm, dot, mm, vdot
+from .logic import is_nonzero, isin
+from .layout import adjoint, dsplit, hsplit, vsplit
 from .logic import (all, allclose, any, eq, equal, ge, gt, isclose, isfinite, isinf, isnan, le,
                     lt, masked_fill, ne, nonzero)
 from .logic import (isneginf, isposinf, isreal, logical_and, logical_not, logical_or, logical_xor,

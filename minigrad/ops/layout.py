@@ -307,6 +307,45 @@ def split_with_sizes(input: Tensor, split_sizes: Sequence[int], dim: int = 0
     return split(input, list(split_sizes), dim)
 
 
+def hsplit(input: Tensor, indices_or_sections: Any) -> tuple[Tensor, ...]:
+    """`tensor_split` along the columns: dim 1, or dim 0 of a 1-D tensor. A number of
+    sections must divide that dim."""
+    return _split_along("hsplit", input, indices_or_sections, 1 if input.ndim > 1 else 0, 1)
+
+
+def vsplit(input: Tensor, indices_or_sections: Any) -> tuple[Tensor, ...]:
+    """`tensor_split` along dim 0 of a tensor of 2 or more dims (sections must divide)."""
+    return _split_along("vsplit", input, indices_or_sections, 0, 2)
+
+
+def dsplit(input: Tensor, indices_or_sections: Any) -> tuple[Tensor, ...]:
+    """`tensor_split` along dim 2 of a tensor of 3 or more dims (sections must divide)."""
+    return _split_along("dsplit", input, indices_or_sections, 2, 3)
+
+
+def _split_along(op: str, input: Tensor, spec: Any, dim: int, min_dims: int
+                 ) -> tuple[Tensor, ...]:
+    if input.ndim < min_dims:
+        raise RuntimeError(f"torch.{op} requires a tensor with at least {min_dims} "
+                           f"dimension, but got a tensor with {input.ndim} dimensions!")
+    if isinstance(spec, (int, np.integer)) and not isinstance(spec, bool):
+        size = input.shape[dim]
+        if spec == 0 or size % spec:
+            raise RuntimeError(f"torch.{op} attempted to split along dimension {dim}, but "
+                               f"the size of the dimension {size} is not divisible by the "
+                               f"split_size {int(spec)}!")
+    return tensor_split(input, spec, dim)
+
+
+def adjoint(input: Tensor) -> Tensor:
+    """The last two dims swapped (a view): the conjugate transpose of real matrices, or of
+    each matrix of a batch."""
+    if input.ndim < 2:
+        raise RuntimeError("tensor.adjoint() is only supported on matrices or batches of "
+                           f"matrices. Got {input.ndim}-D tensor.")
+    return transpose(input, -2, -1)
+
+
 # --- rotating and flipping ------------------------------------------------------------
 def rot90(input: Tensor, k: int = 1, dims: Sequence[int] = (0, 1)) -> Tensor:
     """Rotate by 90 degrees ``k`` times in the plane of ``dims``, from the first dim

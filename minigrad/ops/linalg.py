@@ -122,11 +122,20 @@ def bmm(input: Tensor, mat2: Tensor, *, out: Tensor | None = None) -> Tensor:
 
 def dot(input: Tensor, tensor: Tensor) -> Tensor:
     """The inner product of two 1-d tensors of the same length."""
+    return _inner_product("dot", input, tensor)
+
+
+def vdot(input: Tensor, other: Tensor) -> Tensor:
+    """`dot` (minigrad's tensors are real, so no conjugate is taken)."""
+    return _inner_product("vdot", input, other)
+
+
+def _inner_product(op: str, input: Tensor, tensor: Tensor) -> Tensor:
     if input.ndim != 1 or tensor.ndim != 1:
-        raise RuntimeError(f"dot: 1D tensors expected, but got {input.ndim}D and "
+        raise RuntimeError(f"{op}: 1D tensors expected, but got {input.ndim}D and "
                            f"{tensor.ndim}D tensors")
     if input.shape != tensor.shape:
-        raise RuntimeError(f"dot: inconsistent tensor size, expected tensor "
+        raise RuntimeError(f"{op}: inconsistent tensor size, expected tensor "
                            f"[{input.shape[0]}] and src [{tensor.shape[0]}] to have the same "
                            "number of elements")
     return matmul(input, tensor)

@@ -164,6 +164,29 @@ def isreal(input: Tensor) -> Tensor:
     return wrap(np.ones(unary_input("isreal", input).shape, np.bool_))
 
 
+def isin(elements: Any, test_elements: Any, *, assume_unique: bool = False,
+         invert: bool = False) -> Tensor:
+    """Whether each of ``elements`` is one of ``test_elements`` (either may be a number), as
+    a bool tensor of ``elements``' shape; ``invert`` asks whether it is not."""
+    if not isinstance(elements, Tensor) and not isinstance(test_elements, Tensor):
+        raise TypeError("isin() expected elements or test_elements to be a Tensor, got "
+                        f"{type(elements).__name__} and {type(test_elements).__name__}")
+    values = [array_of(v) if isinstance(v, Tensor) else np.asarray(v)
+              for v in (elements, test_elements)]
+    return wrap(np.isin(values[0], values[1], assume_unique=assume_unique, invert=invert))
+
+
+def is_nonzero(input: Tensor) -> bool:
+    """Whether the one value of ``input`` is not zero (``RuntimeError`` for any other
+    number of values)."""
+    size = unary_input("is_nonzero", input).numel()
+    if size != 1:
+        raise RuntimeError("Boolean value of Tensor with "
+                           f"{'no values' if size == 0 else 'more than one value'} is "
+                           "ambiguous")
+    return bool(array_of(input).item())
+
+
 def isclose(input: Tensor, other: Any, rtol: float = 1e-05, atol: float = 1e-08,
             equal_nan: bool = False) -> Tensor:
     """Where ``|input - other| <= atol + rtol * |other|``, as a bool tensor."""
