@@ -799,3 +799,28 @@ def test_is_nonzero_and_can_cast_match_torch():
         for b in names:
             assert minigrad.can_cast(getattr(minigrad, a), getattr(minigrad, b)) == \
                 torch.can_cast(getattr(torch, a), getattr(torch, b)), (a, b)
+
+
+@pytest.mark.parametrize("f", [
+    lambda lib, a, b: a // b,
+    lambda lib, a, b: lib.floor_divide(a, b),
+    lambda lib, a, b: b.floor_divide(a),
+    lambda lib, a, b: lib.heaviside(a, b),
+])
+def test_ops_without_a_derivative_require_grad_and_refuse_backward_as_in_torch(f):
+    x, y = distinct((2, 3)), distinct((2, 3), 1) + 5
+    outcomes = []
+    for lib in (minigrad, torch):
+        a = lib.tensor(x, requires_grad=True)
+        out = f(lib, a, lib.tensor(y))
+        with pytest.raises(RuntimeError, match="derivative for aten::"):
+            out.sum().backward()
+        with lib.no_grad():
+            outcomes.append((out.requires_grad, f(lib, a, lib.tensor(y)).requires_grad,
+                             out.detach().numpy().tolist()))
+    assert outcomes[0] == outcomes[1]
+
+
+def test_remainder_and_floor_rounding_keep_their_gradients_as_in_torch():
+    compare(torch, lambda lib, a, b: lib.remainder(a, b) + lib.div(a, b, rounding_mode="floor"),
+            distinct((2, 3)), distinct((2, 3), 1) + 5)

@@ -16,7 +16,7 @@ from ..tensor import Tensor
 from . import elementwise
 from ._util import broadcast_shape, operands
 from .inplace import write_out
-from .selection import locally_constant
+from .selection import locally_constant, without_derivative
 
 ROUNDING_MODES = (None, "trunc", "floor")
 
@@ -63,7 +63,8 @@ def div(input: Any, other: Any, *, rounding_mode: str | None = None,
     return write_out("div", _divide(input, other, rounding_mode), out)
 
 
-def _divide(input: Any, other: Any, rounding_mode: str | None) -> Tensor:
+def _divide(input: Any, other: Any, rounding_mode: str | None, derivative: bool = True
+            ) -> Tensor:
     if rounding_mode not in ROUNDING_MODES:
         raise RuntimeError(f"div expected rounding_mode to be one of None, 'trunc', or "
                            f"'floor' but found {rounding_mode!r}")
@@ -83,9 +84,11 @@ def _divide(input: Any, other: Any, rounding_mode: str | None) -> Tensor:
         exact = np.true_divide(x, y)
         q = np.trunc(exact) if rounding_mode == "trunc" else np.floor_divide(x, y)
     q = q.astype(exact.dtype)
-    if a.requires_grad or b.requires_grad:  # in the graph with a zero gradient, as PyTorch
+    if not (a.requires_grad or b.requires_grad):
+        return wrap(q)
+    if derivative:  # in the graph with a zero gradient, as PyTorch's div
         return locally_constant(elementwise.add(a, b), q)
-    return wrap(q)
+    return without_derivative(elementwise.add(a, b), q, "floor_divide")
 
 
 def rsub(input: Any, other: Any, *, alpha: Any = 1) -> Tensor:
@@ -99,8 +102,9 @@ def true_divide(input: Any, other: Any) -> Tensor:
 
 
 def floor_divide(input: Any, other: Any) -> Tensor:
-    """``input // other``: division rounded down (as ``div(..., rounding_mode="floor")``)."""
-    return div(input, other, rounding_mode="floor")
+    """``input // other``: division rounded down (as ``div(..., rounding_mode="floor")``,
+    but, as in PyTorch, without a derivative: backward through it raises)."""
+    return _divide(input, other, "floor", derivative=False)
 
 
 def remainder(input: Any, other: Any) -> Tensor:
@@ -114,7 +118,7 @@ def remainder(input: Any, other: Any) -> Tensor:
         if np.any(array_of(b) == 0):
             raise RuntimeError("remainder: ZeroDivisionError (integer division by zero)")
         return wrap(np.remainder(array_of(a), array_of(b)))
-    return elementwise.sub(a, elementwise.mul(b, floor_divide(a, b)))
+    return elementwise.sub(a, elementwise.mul(b, div(a, b, rounding_mode="floor")))
 
 
 def pow(input: Any, exponent: Any) -> Tensor:

@@ -25,7 +25,7 @@ from ._util import (as_tensor, binary, broadcast_shape, operands, promoted_dtype
                     type_name)
 from .broadcasting import sum_to
 from .pointwise import Pointwise
-from .selection import locally_constant, where
+from .selection import locally_constant, where, without_derivative
 from .unary_math import exp2, log1p, reciprocal
 
 
@@ -351,15 +351,19 @@ def fmod(input: Tensor, other: Any) -> Tensor:
 
 def heaviside(input: Tensor, values: Tensor) -> Tensor:
     """The step function: 0 where ``input < 0``, ``values`` where ``input == 0``, 1 where
-    ``input > 0`` (and 0 at NaN). Both tensors must have one dtype. The result is not
-    differentiable (PyTorch's raises in backward; minigrad's has no gradient)."""
+    ``input > 0`` (and 0 at NaN). Both tensors must have one dtype. As in PyTorch, the
+    result has no derivative: it requires grad when an input does, and backward through
+    it raises."""
     _tensors("heaviside", input, values, "values")
     if input.dtype != values.dtype:
         raise RuntimeError("heaviside is not yet implemented for tensors with different "
                            f"dtypes ({input.dtype} and {values.dtype}).")
     broadcast_shape("heaviside", input.shape, values.shape)
     x, v = array_of(input), array_of(values)
-    return wrap(np.where(x == 0, v, x > 0).astype(input.dtype, copy=False))
+    step = np.where(x == 0, v, x > 0).astype(input.dtype, copy=False)
+    if input.requires_grad or values.requires_grad:
+        return without_derivative(elementwise.add(input, values), step, "heaviside")
+    return wrap(step)
 
 
 def lerp(input: Tensor, end: Tensor, weight: Any) -> Tensor:

@@ -25,23 +25,32 @@ class LocallyConstant(Function):
 
     Backward rules build their masks with it, so a gradient like relu's ``g * (x > 0)``
     stays connected to x, as PyTorch's does: differentiating it again gives zeros instead
-    of "does not require grad".
+    of "does not require grad". With a ``refusal`` (an op's name) it stands for an op
+    that PyTorch records without a derivative: backward through it raises.
     """
 
     @staticmethod
-    def forward(ctx, x, value):
-        ctx.like = x.shape, x.dtype
+    def forward(ctx, x, value, refusal=None):
+        ctx.like, ctx.refusal = (x.shape, x.dtype), refusal
         return value
 
     @staticmethod
     def backward(ctx, g):
+        if ctx.refusal is not None:
+            raise RuntimeError(f"derivative for aten::{ctx.refusal} is not implemented")
         shape, dtype = ctx.like
-        return wrap(np.zeros(shape, dtype)), None
+        return wrap(np.zeros(shape, dtype)), None, None
 
 
 def locally_constant(x: Tensor, value: np.ndarray) -> Tensor:
     """``value`` (computed from x's values) as a tensor connected to x with derivative 0."""
-    return LocallyConstant.apply(x, value)
+    return LocallyConstant.apply(x, value, None)
+
+
+def without_derivative(x: Tensor, value: np.ndarray, op: str) -> Tensor:
+    """``value`` (computed from x's values) in x's graph, as PyTorch records an op that
+    has no derivative: the result requires grad, and backward through it raises."""
+    return LocallyConstant.apply(x, value, op)
 
 
 def _mask(condition: np.ndarray, source: Tensor, dtype: np.dtype) -> Tensor:
