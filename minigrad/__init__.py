@@ -58,7 +58,8 @@ from .ops import (addbmm, addmm, addmv, baddbmm, cross, diag, diag_embed, diagfl
 from .ops import outer as ger  # PyTorch's old name of outer
 from .ops import adjoint, dsplit, hsplit, is_nonzero, isin, vdot, vsplit
 from .dtypes import can_cast
-from .nn.functional import celu, hardshrink, prelu, rrelu, selu, threshold  # as torch.selu
+from .nn.functional import (celu, channel_shuffle, hardshrink, pdist, prelu, rrelu, selu,
+                            threshold)  # as torch.selu
 from .linalg import inv as inverse  # torch.inverse
 from .ops import cholesky, det, logdet, slogdet
 from .ops import masked_scatter, narrow_copy, put, unravel_index

@@ -15,14 +15,14 @@ from .lazy import (LazyBatchNorm1d, LazyBatchNorm2d, LazyConv1d, LazyConv2d, Laz
                    UninitializedBuffer, UninitializedParameter)
 from .loss import (BCELoss, BCEWithLogitsLoss, CosineEmbeddingLoss, CrossEntropyLoss,
                    GaussianNLLLoss, HingeEmbeddingLoss, HuberLoss, KLDivLoss, L1Loss,
-                   MarginRankingLoss, MSELoss, MultiLabelSoftMarginLoss, NLLLoss,
+                   MarginRankingLoss, MSELoss, MultiLabelSoftMarginLoss, NLLLoss, NLLLoss2d,
                    PoissonNLLLoss, SmoothL1Loss, SoftMarginLoss, TripletMarginLoss, MultiMarginLoss,
                    MultiLabelMarginLoss, TripletMarginWithDistanceLoss)
 from .module import IncompatibleKeys, Module
 from .normalization import LocalResponseNorm
-from .normalization import (BatchNorm1d, BatchNorm2d, GroupNorm, InstanceNorm1d,
-                            InstanceNorm2d, LayerNorm, RMSNorm)
-from .parameter import Parameter
+from .normalization import (BatchNorm1d, BatchNorm2d, BatchNorm3d, GroupNorm,
+                            InstanceNorm1d, InstanceNorm2d, InstanceNorm3d, LayerNorm, RMSNorm)
+from .parameter import Buffer, Parameter
 from .distance import CosineSimilarity, PairwiseDistance
 from .padding import (CircularPad1d, CircularPad2d, ConstantPad1d, ConstantPad2d, ConstantPad3d,
                       ReflectionPad1d, ReflectionPad2d, ReplicationPad1d, ReplicationPad2d,
@@ -32,14 +32,14 @@ from .pooling import (AdaptiveAvgPool1d, AdaptiveAvgPool2d, AdaptiveMaxPool1d,
 from .pooling import LPPool1d, LPPool2d, MaxUnpool1d, MaxUnpool2d
 from .transformer import (Transformer, TransformerDecoder, TransformerDecoderLayer,
                           TransformerEncoder, TransformerEncoderLayer)
-from .upsampling import (PixelShuffle, PixelUnshuffle, Upsample, UpsamplingBilinear2d,
-                         UpsamplingNearest2d)
+from .upsampling import (ChannelShuffle, PixelShuffle, PixelUnshuffle, Upsample,
+                         UpsamplingBilinear2d, UpsamplingNearest2d)
 from .rnn import GRU, LSTM, RNN, RNNBase
 from .rnn_cells import GRUCell, LSTMCell, RNNCell
 from .sparse import Embedding, EmbeddingBag
 
 __all__ = [
-    "Module", "Parameter", "IncompatibleKeys",
+    "Module", "Parameter", "Buffer", "IncompatibleKeys",
     # containers
     "Sequential", "ModuleList", "ModuleDict", "ParameterList", "ParameterDict",
     # layers
@@ -48,7 +48,7 @@ __all__ = [
     "ConvTranspose2d", "MaxPool1d", "MaxPool2d", "AvgPool1d", "AvgPool2d", "AdaptiveAvgPool1d",
     "AdaptiveAvgPool2d", "AdaptiveMaxPool1d", "AdaptiveMaxPool2d", "MaxUnpool1d", "MaxUnpool2d", "LPPool1d", "LPPool2d", "Fold", "Unfold", "Flatten", "Unflatten", "Upsample",
     "UpsamplingNearest2d", "UpsamplingBilinear2d",
-    "PixelShuffle", "PixelUnshuffle", "CosineSimilarity", "PairwiseDistance",
+    "PixelShuffle", "PixelUnshuffle", "ChannelShuffle", "CosineSimilarity", "PairwiseDistance",
     "ZeroPad1d", "ZeroPad2d", "ConstantPad1d", "ConstantPad2d", "ConstantPad3d",
     "ReflectionPad1d", "ReflectionPad2d", "ReplicationPad1d", "ReplicationPad2d",
     "CircularPad1d", "CircularPad2d",
@@ -62,10 +62,10 @@ __all__ = [
     "Hardtanh", "Hardsigmoid", "Hardswish", "Threshold", "Softplus", "Tanh", "Sigmoid", "LogSigmoid", "Softsign", "GLU", "Softmax",
     "LogSoftmax", "Softmin", "Softmax2d", "RReLU", "Hardshrink", "Softshrink", "Tanhshrink",
     # regularisation and normalisation
-    "Dropout", "Dropout1d", "Dropout2d", "AlphaDropout", "FeatureAlphaDropout", "BatchNorm1d", "BatchNorm2d", "InstanceNorm1d",
-    "InstanceNorm2d", "LayerNorm", "GroupNorm", "RMSNorm", "LocalResponseNorm",
+    "Dropout", "Dropout1d", "Dropout2d", "AlphaDropout", "FeatureAlphaDropout", "BatchNorm1d", "BatchNorm2d", "BatchNorm3d", "InstanceNorm1d",
+    "InstanceNorm2d", "InstanceNorm3d", "LayerNorm", "GroupNorm", "RMSNorm", "LocalResponseNorm",
     # losses
-    "CrossEntropyLoss", "NLLLoss", "MSELoss", "L1Loss", "SmoothL1Loss", "HuberLoss",
+    "CrossEntropyLoss", "NLLLoss", "NLLLoss2d", "MSELoss", "L1Loss", "SmoothL1Loss", "HuberLoss",
     "BCELoss", "BCEWithLogitsLoss", "KLDivLoss", "PoissonNLLLoss", "GaussianNLLLoss",
     "MarginRankingLoss", "HingeEmbeddingLoss", "SoftMarginLoss", "MultiLabelSoftMarginLoss",
     "CosineEmbeddingLoss", "TripletMarginLoss", "MultiMarginLoss", "MultiLabelMarginLoss",

@@ -5,6 +5,8 @@ As in PyTorch, every loss accepts the deprecated ``size_average`` and ``reduce``
 """
 from __future__ import annotations
 
+import warnings
+
 from typing import Any
 
 from ..tensor import Tensor
@@ -125,6 +127,15 @@ class NLLLoss(_WeightedLoss):
         return F.nll_loss(input, target, self.weight, ignore_index=self.ignore_index,
                           reduction=self.reduction)
 
+
+
+class NLLLoss2d(NLLLoss):
+    """`NLLLoss` under its deprecated name (PyTorch warns with a FutureWarning)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        warnings.warn("`NLLLoss2d` has been deprecated. Please use `NLLLoss` instead as a "
+                      "drop-in replacement", FutureWarning, stacklevel=2)
+        super().__init__(*args, **kwargs)
 
 class CrossEntropyLoss(_WeightedLoss):
     """Cross-entropy of logits against class indices or class probabilities; see

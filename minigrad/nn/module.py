@@ -25,7 +25,7 @@ from ..autograd.grad_mode import no_grad
 from ..internal import array_of, wrap
 from ..tensor import Tensor
 from ._placement import Placement
-from .parameter import Parameter
+from .parameter import Buffer, Parameter
 from .utils import zero_grads
 
 
@@ -123,6 +123,8 @@ class Module(Placement):
             self.register_parameter(name, value)
         elif isinstance(value, Module):
             self.add_module(name, value)
+        elif isinstance(value, Buffer):
+            self.register_buffer(name, value, persistent=value.persistent)
         elif name in self.__dict__.get("_parameters", ()):
             self._check_assign(name, value, None, "parameter", "Parameter or None")
             self._parameters[name] = value

@@ -107,6 +107,13 @@ class BatchNorm2d(_BatchNorm):
     expected_dims = (4,)
 
 
+class BatchNorm3d(_BatchNorm):
+    """Batch normalisation of ``(N, C, D, H, W)`` inputs, per channel C. Parameters as in
+    `BatchNorm1d`."""
+
+    expected_dims = (5,)
+
+
 class _InstanceNorm(_BatchNorm):
     """Per-sample, per-channel statistics; no affine parameters and no running stats by
     default (PyTorch's defaults for InstanceNorm)."""
@@ -131,7 +138,8 @@ class _InstanceNorm(_BatchNorm):
             raise ValueError(f"{type(self).__name__}(num_features={self.num_features}) got "
                              f"input of shape {tuple(input.shape)} ({input.shape[1]} channels)")
         use_input_stats = self.training or not self.track_running_stats
-        momentum = self._momentum() if self.training and self.track_running_stats else 0.0
+        # As PyTorch's: num_batches_tracked stays 0, and momentum=None means no update.
+        momentum = self.momentum if self.momentum is not None else 0.0
         return F.instance_norm(input, self.running_mean, self.running_var, self.weight,
                                self.bias, use_input_stats, momentum, self.eps)
 
@@ -149,6 +157,13 @@ class InstanceNorm2d(_InstanceNorm):
     each sample over H and W. Parameters as in `InstanceNorm1d`."""
 
     spatial_dims = 2
+
+
+class InstanceNorm3d(_InstanceNorm):
+    """Instance normalisation of ``(N, C, D, H, W)`` or ``(C, D, H, W)`` inputs: each
+    channel of each sample over D, H and W. Parameters as in `InstanceNorm1d`."""
+
+    spatial_dims = 3
 
 
 def _shape_tuple(normalized_shape: Any) -> tuple[int, ...]:

@@ -53,3 +53,33 @@ class Parameter(Tensor):
             copy.grad = Tensor(array_of(self.grad))
         memo[id(self)] = copy
         return copy
+
+
+class _BufferType(type):
+    """``isinstance(t, Buffer)``: whether ``t`` is a tensor made by ``Buffer``."""
+
+    def __instancecheck__(cls, obj: Any) -> bool:
+        return isinstance(obj, Tensor) and getattr(obj, "_is_buffer", False)
+
+
+class Buffer(metaclass=_BufferType):
+    """A tensor that a Module registers as a buffer when it is assigned to an attribute,
+    as ``register_buffer`` does (PyTorch's ``nn.Buffer``).
+
+    Parameters
+    ----------
+    data : Tensor, optional
+        The buffer's values (shared, detached from any graph); None gives an empty float32
+        tensor.
+    persistent : bool
+        Whether the buffer is part of ``state_dict()``.
+    """
+
+    def __new__(cls, data: Tensor | None = None, *, persistent: bool = True) -> Tensor:
+        if data is None:
+            data = Tensor(np.empty((0,), dtype=get_default_dtype()))
+        if not isinstance(data, Tensor):
+            raise TypeError(f"Buffer: data must be a Tensor, got {type(data).__name__}")
+        buffer = data.detach().requires_grad_(data.requires_grad)
+        buffer._is_buffer, buffer.persistent = True, persistent
+        return buffer

@@ -12,9 +12,9 @@ The functions live in one file per family, all re-exported here:
 * ``pooling``: the 1-D poolings (the 2-D ones come from ``ops``); ``unpooling``:
   max_unpool1d, max_unpool2d
 * ``padding``: pad, with every mode and negative amounts
-* ``resampling``: interpolate, pixel_shuffle, pixel_unshuffle
+* ``resampling``: interpolate, pixel_shuffle, pixel_unshuffle, channel_shuffle
 * ``sampling``: affine_grid, grid_sample
-* ``distance``: cosine_similarity, pairwise_distance
+* ``distance``: cosine_similarity, pairwise_distance, pdist
 * ``attention``: scaled_dot_product_attention
 * ``dropouts``: dropout, dropout1d, dropout2d
 * ``normalization``: batch_norm, layer_norm, group_norm, instance_norm, rms_norm, normalize
@@ -45,13 +45,13 @@ from .margin_losses import (multi_margin_loss, multilabel_margin_loss,
                             triplet_margin_with_distance_loss)
 from .normalization import (batch_norm, group_norm, instance_norm, layer_norm,
                             local_response_norm, normalize, rms_norm)
-from .distance import cosine_similarity, pairwise_distance
+from .distance import cosine_similarity, pairwise_distance, pdist
 from .padding import pad
 from .pooling import (adaptive_avg_pool1d, adaptive_max_pool1d, adaptive_max_pool2d, avg_pool1d,
                       max_pool1d)
 from .pooling import (adaptive_max_pool1d_with_indices, adaptive_max_pool2d_with_indices,
                       lp_pool1d, lp_pool2d, max_pool1d_with_indices, max_pool2d_with_indices)
-from .resampling import interpolate, pixel_shuffle, pixel_unshuffle
+from .resampling import channel_shuffle, interpolate, pixel_shuffle, pixel_unshuffle
 from .resampling import upsample, upsample_bilinear, upsample_nearest
 from .sampling import affine_grid, grid_sample
 from .unpooling import max_unpool1d, max_unpool2d
@@ -63,8 +63,8 @@ __all__ = [
     "max_pool1d", "avg_pool1d", "adaptive_avg_pool1d", "adaptive_max_pool1d", "adaptive_max_pool2d",
     "max_pool1d_with_indices", "max_pool2d_with_indices", "lp_pool1d", "lp_pool2d", "max_unpool1d", "max_unpool2d", "adaptive_max_pool1d_with_indices",
     "adaptive_max_pool2d_with_indices", "flatten",
-    "pad", "interpolate", "upsample", "upsample_nearest", "upsample_bilinear", "affine_grid", "grid_sample", "pixel_shuffle", "pixel_unshuffle", "cosine_similarity",
-    "pairwise_distance", "scaled_dot_product_attention",
+    "pad", "interpolate", "upsample", "upsample_nearest", "upsample_bilinear", "affine_grid", "grid_sample", "pixel_shuffle", "pixel_unshuffle", "channel_shuffle", "cosine_similarity",
+    "pairwise_distance", "pdist", "scaled_dot_product_attention",
     # activations
     "relu", "relu6", "leaky_relu", "hardtanh", "hardsigmoid", "hardswish", "threshold", "elu", "selu", "celu", "gelu", "silu", "mish",
     "relu_", "leaky_relu_", "hardtanh_", "threshold_", "elu_", "selu_", "celu_",

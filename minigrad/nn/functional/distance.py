@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ... import ops
+from ... import linalg, ops
 from ...tensor import Tensor
 
 
@@ -28,3 +28,17 @@ def pairwise_distance(x1: Tensor, x2: Tensor, p: float = 2.0, eps: float = 1e-6,
     if p == float("inf"):
         return ops.amax(diff, -1, keepdim=keepdim)
     return ops.sum(diff ** p, -1, keepdim=keepdim) ** (1.0 / p)
+
+
+def pdist(input: Tensor, p: float = 2.0) -> Tensor:
+    """The p-norm distances between the rows of an ``(N, M)`` input, each pair once: the
+    ``N (N - 1) / 2`` values above the diagonal of ``cdist(input, input)``, row by row."""
+    if input.ndim != 2:
+        raise RuntimeError(f"pdist only supports 2D tensors, got: {input.ndim}D")
+    if p < 0:
+        raise RuntimeError(f"pdist only supports non-negative p values, got {p}")
+    first, second = np.triu_indices(input.shape[0], 1)
+    diff = ops.getitem(input, first) - ops.getitem(input, second)
+    if diff.shape[0] == 0:  # fewer than two rows: no pairs (the inf norm has no identity)
+        return ops.sum(diff, 1)
+    return linalg.vector_norm(diff, ord=p, dim=1)

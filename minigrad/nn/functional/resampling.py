@@ -186,6 +186,23 @@ def pixel_shuffle(input: Tensor, upscale_factor: int) -> Tensor:
     return x.permute(*order).reshape(*lead, c // (r * r), h * r, w * r)
 
 
+def channel_shuffle(input: Tensor, groups: int) -> Tensor:
+    """``(N, C, *)``: the channels, read as ``groups`` groups of ``C / groups``, interleaved
+    (channel ``g * (C / groups) + k`` moves to ``k * groups + g``), as in ShuffleNet."""
+    if input.ndim <= 2:
+        raise RuntimeError(f"channel_shuffle expects input with > 2 dims, but got input with "
+                           f"sizes {list(input.shape)}")
+    if groups <= 0:
+        raise RuntimeError("Number of groups to divide channels in must be positive. Value "
+                           f"of groups:{groups}")
+    n, c, *rest = input.shape
+    if c % groups:
+        raise RuntimeError(f"Number of channels must be divisible by groups. Got {c} "
+                           f"channels and {groups} groups.")
+    x = input.reshape(n, groups, c // groups, *rest)
+    return x.transpose(1, 2).reshape(n, c, *rest)
+
+
 def pixel_unshuffle(input: Tensor, downscale_factor: int) -> Tensor:
     """The inverse of `pixel_shuffle`: ``(*, C, H r, W r) -> (*, C r^2, H, W)``."""
     r = int(downscale_factor)
