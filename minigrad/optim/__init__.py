@@ -3,7 +3,7 @@
 Every optimizer updates the parameters' arrays in place with NumPy (float32 stays float32)
 and marks them modified, so a graph that saved the old values refuses to run backward.
 """
-from . import lr_scheduler
+from . import lr_scheduler, swa_utils
 from .adagrad import Adadelta, Adagrad
 from .adam import Adam, AdamW
 from .adam_variants import Adamax, NAdam, RAdam
@@ -14,4 +14,5 @@ from .sgd import SGD
 from .sign_and_averaging import ASGD, Rprop
 
 __all__ = ["Optimizer", "SGD", "Adam", "AdamW", "Adamax", "NAdam", "RAdam", "RMSprop",
-           "Adagrad", "Adadelta", "LBFGS", "Rprop", "ASGD", "lr_scheduler"]
+           "Adagrad", "Adadelta", "LBFGS", "Rprop", "ASGD", "lr_scheduler",
+           "swa_utils"]
