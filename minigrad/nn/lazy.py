@@ -16,10 +16,11 @@ import numpy as np
 from ..autograd.grad_mode import no_grad
 from ..internal import array_of, replace_array
 from ..tensor import Tensor
-from .conv import Conv1d, Conv2d
+from .conv import Conv1d, Conv2d, ConvTranspose1d, ConvTranspose2d
 from .linear import Linear
 from .module import Module
-from .normalization import BatchNorm1d, BatchNorm2d
+from .normalization import (BatchNorm1d, BatchNorm2d, BatchNorm3d, InstanceNorm1d,
+                            InstanceNorm2d, InstanceNorm3d)
 from .parameter import Parameter
 
 
@@ -107,10 +108,19 @@ class LazyLinear(_Lazy, Linear):
 
 
 class _LazyConv(_Lazy):
+    """A convolution (or, with ``transposed``, a transposed one) whose ``in_channels``
+    comes from the first input."""
+
+    def __init__(self, out_channels: int, kernel_size: Any, *args: Any, **kwargs: Any) -> None:
+        groups = kwargs.get("groups", args[3] if len(args) > 3 else 1)
+        self.cls_to_become.__init__(self, groups, out_channels, kernel_size, *args, **kwargs)
+        self._make_lazy("in_channels")
+
     def _infer(self, input: Tensor) -> dict:
         self.in_channels = input.shape[-len(self.kernel_size) - 1]
-        return {"weight": (self.out_channels, self.in_channels // self.groups)
-                + tuple(self.kernel_size), "bias": (self.out_channels,)}
+        pair = (self.in_channels, self.out_channels // self.groups) if self.transposed \
+            else (self.out_channels, self.in_channels // self.groups)
+        return {"weight": pair + tuple(self.kernel_size), "bias": (self.out_channels,)}
 
     def _reset(self) -> None:
         self.reset_parameters()
@@ -121,26 +131,28 @@ class LazyConv1d(_LazyConv, Conv1d):
 
     cls_to_become = Conv1d
 
-    def __init__(self, out_channels: int, kernel_size: Any, *args: Any, **kwargs: Any) -> None:
-        groups = kwargs.get("groups", args[3] if len(args) > 3 else 1)
-        Conv1d.__init__(self, groups, out_channels, kernel_size, *args, **kwargs)
-        self._make_lazy("in_channels")
-
 
 class LazyConv2d(_LazyConv, Conv2d):
     """`Conv2d` with ``in_channels`` read from the first input."""
 
     cls_to_become = Conv2d
 
-    def __init__(self, out_channels: int, kernel_size: Any, *args: Any, **kwargs: Any) -> None:
-        groups = kwargs.get("groups", args[3] if len(args) > 3 else 1)
-        Conv2d.__init__(self, groups, out_channels, kernel_size, *args, **kwargs)
-        self._make_lazy("in_channels")
+
+class LazyConvTranspose1d(_LazyConv, ConvTranspose1d):
+    """`ConvTranspose1d` with ``in_channels`` read from the first input."""
+
+    cls_to_become = ConvTranspose1d
+
+
+class LazyConvTranspose2d(_LazyConv, ConvTranspose2d):
+    """`ConvTranspose2d` with ``in_channels`` read from the first input."""
+
+    cls_to_become = ConvTranspose2d
 
 
 class _LazyBatchNorm(_Lazy):
     def _infer(self, input: Tensor) -> dict:
-        self.num_features = input.shape[1]
+        self.num_features = input.shape[1]  # dim 1 even for unbatched input, as PyTorch
         return {"weight": (self.num_features,), "bias": (self.num_features,),
                 "running_mean": (self.num_features,), "running_var": (self.num_features,),
                 "num_batches_tracked": ()}
@@ -172,3 +184,43 @@ class LazyBatchNorm2d(_LazyBatchNorm, BatchNorm2d):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         BatchNorm2d.__init__(self, 1, *args, **kwargs)
         self._make_lazy("num_features")
+
+
+class LazyBatchNorm3d(_LazyBatchNorm, BatchNorm3d):
+    """`BatchNorm3d` with ``num_features`` read from the first input."""
+
+    cls_to_become = BatchNorm3d
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        BatchNorm3d.__init__(self, 1, *args, **kwargs)
+        self._make_lazy("num_features")
+
+
+class _LazyInstanceNorm(_LazyBatchNorm):
+    """As PyTorch's lazy instance norms: unlike the plain ones, ``affine`` and
+    ``track_running_stats`` are True by default."""
+
+    def __init__(self, eps: float = 1e-5, momentum: float = 0.1, affine: bool = True,
+                 track_running_stats: bool = True, device: Any = None,
+                 dtype: Any = None) -> None:
+        self.cls_to_become.__init__(self, 1, eps, momentum, affine, track_running_stats,
+                                    device, dtype)
+        self._make_lazy("num_features")
+
+
+class LazyInstanceNorm1d(_LazyInstanceNorm, InstanceNorm1d):
+    """`InstanceNorm1d` with ``num_features`` read from dim 1 of the first input."""
+
+    cls_to_become = InstanceNorm1d
+
+
+class LazyInstanceNorm2d(_LazyInstanceNorm, InstanceNorm2d):
+    """`InstanceNorm2d` with ``num_features`` read from dim 1 of the first input."""
+
+    cls_to_become = InstanceNorm2d
+
+
+class LazyInstanceNorm3d(_LazyInstanceNorm, InstanceNorm3d):
+    """`InstanceNorm3d` with ``num_features`` read from dim 1 of the first input."""
+
+    cls_to_become = InstanceNorm3d
