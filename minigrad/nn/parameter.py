@@ -64,18 +64,20 @@ class _BufferType(type):
 
 class Buffer(metaclass=_BufferType):
     """A tensor that a Module registers as a buffer when it is assigned to an attribute,
-    as ``register_buffer`` does (PyTorch's ``nn.Buffer``).
-
-    Parameters
-    ----------
-    data : Tensor, optional
-        The buffer's values (shared, detached from any graph); None gives an empty float32
-        tensor.
-    persistent : bool
-        Whether the buffer is part of ``state_dict()``.
-    """
+    as ``register_buffer`` does (PyTorch's ``nn.Buffer``). ``Buffer(data)`` returns a
+    Tensor, marked so that ``isinstance(t, Buffer)`` holds."""
 
     def __new__(cls, data: Tensor | None = None, *, persistent: bool = True) -> Tensor:
+        """The marked tensor.
+
+        Parameters
+        ----------
+        data : Tensor, optional
+            The buffer's values (shared, detached from any graph); None gives an empty
+            float32 tensor.
+        persistent : bool
+            Whether the buffer is part of ``state_dict()``.
+        """
         if data is None:
             data = Tensor(np.empty((0,), dtype=get_default_dtype()))
         if not isinstance(data, Tensor):
