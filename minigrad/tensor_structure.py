@@ -267,6 +267,9 @@ class StructureMethods:
                                f"{self.ndim}-D tensor.{extra}")
         return ops.adjoint(self)
 
+    def angle(self) -> "Tensor":
+        return ops.angle(self)
+
     def vdot(self, other: "Tensor") -> "Tensor":
         return ops.vdot(self, other)
 

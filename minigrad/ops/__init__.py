@@ -28,7 +28,7 @@ from .logic import (isneginf, isposinf, isreal, logical_and, logical_not, logica
 from .sorting import argsort, sort, topk, unique, unique_consecutive
 from .cumulative import cumsum
 from .layout import flip, repeat, roll, t, tile, unflatten
-from .rounding import ceil, floor, frac, round, sgn, sign, signbit, trunc
+from .rounding import angle, ceil, floor, frac, round, sgn, sign, signbit, trunc
 from .unary_math import (acos, acosh, asin, asinh, atan, atanh, cosh, deg2rad, exp2, expm1,
                          log10, log1p, log2, logit, rad2deg, reciprocal, rsqrt, sinc, sinh, tan,
                          entr, frexp)
@@ -50,7 +50,7 @@ from .cumulative import cummax, cummin, cumprod, diff
 from .statistics import (bincount, cdist, count_nonzero, median, nanmean, nansum, norm,
                          std_mean, var_mean)
 from .layout import fliplr, flipud, rot90
-from .construction import block_diag, cartesian_prod, combinations, kron
+from .construction import block_diag, cartesian_prod, combinations, kron, vander
 from .statistics import kthvalue, nanquantile, quantile
 from .sorting import bucketize, searchsorted
 from .logic import argwhere

@@ -1,5 +1,5 @@
 """Tensors assembled from others, built from movement and arithmetic primitives:
-``block_diag``, ``cartesian_prod``, ``combinations`` and ``kron``."""
+``block_diag``, ``cartesian_prod``, ``combinations``, ``kron`` and ``vander``."""
 from __future__ import annotations
 
 import itertools
@@ -76,3 +76,16 @@ def kron(input: Tensor, other: Tensor) -> Tensor:
     spread_b = reshape(b, tuple(v for n in b.shape for v in (1, n)))
     return reshape(spread_a * spread_b, tuple(m * n for m, n in zip(a.shape, b.shape)))
 
+
+def vander(x: Tensor, N: int | None = None, increasing: bool = False) -> Tensor:
+    """The Vandermonde matrix of a 1-D ``x``: column j is ``x ** (N - 1 - j)`` (``x ** j``
+    when ``increasing``), N columns (``len(x)`` by default)."""
+    x = tensor_arg("vander", x, "x")
+    if x.ndim != 1:
+        raise RuntimeError("x must be a one-dimensional tensor.")
+    n = x.shape[0] if N is None else int(N)
+    if n < 0:
+        raise RuntimeError("N must be non-negative.")
+    powers = np.arange(n) if increasing else np.arange(n - 1, -1, -1)
+    columns = reshape(x, (-1, 1)) ** wrap(powers.astype(np.int64))
+    return columns

@@ -11,10 +11,12 @@ from __future__ import annotations
 import numpy as np
 
 from ..autograd.function import Function, register
+from ..dtypes import get_default_dtype
 from ..internal import array_of, wrap
 from ..tensor import Tensor
 from . import elementwise
 from ._util import unary_input
+from .selection import locally_constant
 
 
 class _Step(Function):
@@ -137,3 +139,15 @@ def signbit(input: Tensor) -> Tensor:
     if a.dtype.kind == "f":
         return wrap(np.signbit(a))
     return wrap(a < 0 if a.dtype.kind in "iu" else np.zeros(a.shape, np.bool_))
+
+
+def angle(input: Tensor) -> Tensor:
+    """The argument of each element as a complex number: pi for negative numbers, 0
+    otherwise (NaN stays NaN); the gradient is 0. Integers and bools give the default
+    float dtype."""
+    a = array_of(unary_input("angle", input))
+    dtype = a.dtype if a.dtype.kind == "f" else get_default_dtype()
+    value = np.where(a < 0, np.pi, np.where(np.isnan(a), np.nan, 0.0)).astype(dtype)
+    if not input.requires_grad:
+        return wrap(value)
+    return locally_constant(input, value)
