@@ -267,6 +267,12 @@ class StructureMethods:
                                f"{self.ndim}-D tensor.{extra}")
         return ops.adjoint(self)
 
+    def renorm(self, p: float, dim: int, maxnorm: float) -> "Tensor":
+        return ops.renorm(self, p, dim, maxnorm)
+
+    def renorm_(self, p: float, dim: int, maxnorm: float) -> "Tensor":
+        return ops.inplace(self, "renorm_", lambda x, _: ops.renorm(x, p, dim, maxnorm), None)
+
     def angle(self) -> "Tensor":
         return ops.angle(self)
 

@@ -856,3 +856,22 @@ def test_vander_matches_torch_and_finite_differences(values, n, increasing):
 def test_vander_refuses_what_torch_refuses():
     same_error(torch, lambda lib, x: lib.vander(x), np.ones((2, 2)))
     same_error(torch, lambda lib, x: lib.vander(x, N=-1), np.ones(2))
+
+
+@pytest.mark.parametrize("p, dim, maxnorm", [(2, 0, 1.0), (1, 1, 2.0), (3, -1, 0.5),
+                                              (2, 2, 10.0), (float("inf"), 0, 0.7)])
+def test_renorm_matches_torch(p, dim, maxnorm):
+    x = distinct((3, 2, 4))
+    compare(torch, lambda lib, t: lib.renorm(t, p, dim, maxnorm), x)
+    compare(torch, lambda lib, t: t.renorm(p, dim, maxnorm) * 2, x)
+    compare(torch, lambda lib, t: t.detach().clone().renorm_(p, dim, maxnorm), x, grad=False)
+
+
+@pytest.mark.parametrize("f", [
+    lambda lib, x: lib.renorm(x[0, 0], 2, 0, 1.0),
+    lambda lib, x: lib.renorm(x, 0, 0, 1.0),
+    lambda lib, x: lib.renorm(x, -1, 0, 1.0),
+    lambda lib, x: lib.renorm(x, 2, 0, -1.0),
+])
+def test_renorm_refuses_what_torch_refuses(f):
+    same_error(torch, f, np.ones((2, 3, 2)))

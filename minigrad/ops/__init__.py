@@ -50,6 +50,7 @@ from .cumulative import cummax, cummin, cumprod, diff
 from .statistics import (bincount, cdist, count_nonzero, median, nanmean, nansum, norm,
                          std_mean, var_mean)
 from .layout import fliplr, flipud, rot90
+from .renorm import renorm
 from .construction import block_diag, cartesian_prod, combinations, kron, vander
 from .statistics import kthvalue, nanquantile, quantile
 from .sorting import bucketize, searchsorted
