@@ -56,7 +56,7 @@ from .ops import (addbmm, addmm, addmv, baddbmm, cross, diag, diag_embed, diagfl
                   einsum, inner, mv, outer, tensordot, trace, tril, tril_indices, triu,
                   triu_indices)
 from .ops import outer as ger  # PyTorch's old name of outer
-from .ops import renorm
+from .ops import histogram, renorm
 from .ops import adjoint, angle, dsplit, hsplit, is_nonzero, isin, vander, vdot, vsplit
 from .dtypes import can_cast
 from .nn.functional import (celu, channel_shuffle, hardshrink, pdist, prelu, rrelu, selu,

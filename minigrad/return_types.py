@@ -123,3 +123,14 @@ class aminmax(NamedTuple):  # noqa: N801
 
     def __repr__(self) -> str:
         return f"minigrad.return_types.aminmax(\nmin={self.min!r},\nmax={self.max!r})"
+
+
+class histogram(NamedTuple):  # noqa: N801
+    """What ``histogram`` returns."""
+
+    hist: Any
+    bin_edges: Any
+
+    def __repr__(self) -> str:
+        return (f"minigrad.return_types.histogram(\nhist={self.hist!r},\n"
+                f"bin_edges={self.bin_edges!r})")

@@ -210,6 +210,10 @@ class StructureMethods:
     def histc(self, bins: int = 100, min: float = 0, max: float = 0) -> "Tensor":
         return ops.histc(self, bins, min, max)
 
+    def histogram(self, bins: Any = 100, *, range: Any = None, weight: Any = None,
+                  density: bool = False) -> Any:
+        return ops.histogram(self, bins, range=range, weight=weight, density=density)
+
     def repeat_interleave(self, repeats: Any, dim: int | None = None, *,
                           output_size: int | None = None) -> "Tensor":
         return ops.repeat_interleave(self, repeats, dim, output_size=output_size)

@@ -875,3 +875,29 @@ def test_renorm_matches_torch(p, dim, maxnorm):
 ])
 def test_renorm_refuses_what_torch_refuses(f):
     same_error(torch, f, np.ones((2, 3, 2)))
+
+
+@pytest.mark.parametrize("make", [
+    lambda lib, x: lib.histogram(x, bins=3),
+    lambda lib, x: lib.histogram(x, bins=lib.tensor([-3.0, 0.0, 0.5, 4.0], dtype=x.dtype)),
+    lambda lib, x: x.histogram(4, range=(-1.0, 1.0), density=True),
+    lambda lib, x: lib.histogram(x, 2, weight=lib.ones_like(x) * 0.5),
+    lambda lib, x: lib.histogram(x[:0], 2),
+    lambda lib, x: lib.histogram(x[:1], 3),
+])
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_histogram_matches_torch(make, dtype):
+    x = distinct((3, 4), dtype=dtype)
+    mine = make(minigrad, minigrad.tensor(x))
+    theirs = make(torch, torch.tensor(x))
+    for a, b in ((mine.hist, theirs.hist), (mine.bin_edges, theirs.bin_edges)):
+        assert str(a.dtype) == str(b.dtype).replace("torch.", "")
+        np.testing.assert_allclose(a.numpy(), b.numpy(), rtol=1e-6)
+    assert repr(mine).startswith("minigrad.return_types.histogram(\nhist=tensor(")
+
+
+def test_histogram_refuses_integers_as_torch():
+    with pytest.raises(NotImplementedError):
+        torch.histogram(torch.tensor([1, 2]), 2)
+    with pytest.raises(NotImplementedError):
+        minigrad.histogram(minigrad.tensor([1, 2]), 2)

@@ -59,7 +59,7 @@ from .indexed import scatter_reduce
 from .placement import index_put, index_put_, select_scatter, slice_scatter
 from .diagonal import diagonal_scatter
 from .linalg import chain_matmul, cholesky, multi_dot
-from .statistics import histc
+from .histograms import histc, histogram
 from .cumulative import cumulative_trapezoid, logcumsumexp, trapezoid, trapz
 from .statistics import aminmax, corrcoef, cov, dist
 from .linalg import matrix_power

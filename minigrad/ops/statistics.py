@@ -418,27 +418,6 @@ def _interpolate(sorted_: Tensor, dim: int, rank: np.ndarray, how: str) -> Tenso
     return low + (high - low) * frac
 
 
-def histc(input: Tensor, bins: int = 100, min: float = 0, max: float = 0) -> Tensor:
-    """Counts of the elements in ``bins`` equal bins between ``min`` and ``max`` (the
-    data's own range when both are 0; elements outside are not counted, the maximum goes
-    in the last bin), in ``input``'s float dtype. No gradient."""
-    input = unary_input("histc", input)
-    if input.dtype.kind != "f":
-        raise NotImplementedError(f"\"histogram_cpu\" not implemented for {input.dtype}")
-    if bins <= 0:
-        raise RuntimeError(f"torch.histc: bins must be > 0, but got {bins}")
-    array = array_of(input)
-    low, high = float(min), float(max)
-    if low == high and array.size:
-        low, high = float(array.min()), float(array.max())
-    if low == high:
-        low, high = low - 1, high + 1
-    if low > high:
-        raise RuntimeError("torch.histc: max must be larger than min")
-    counts, _ = np.histogram(array, bins=bins, range=(low, high))
-    return wrap(counts.astype(input.dtype))
-
-
 def aminmax(input: Tensor, *, dim: int | None = None, keepdim: bool = False
             ) -> return_types.aminmax:
     """``(min, max)`` over ``dim`` (all elements when None); tied extremes share the
