@@ -30,7 +30,7 @@ story (values, first and second derivatives).
    * DW = WP). So the KW right-shifted copies of the output gradient (F * KW rows) times
    the weight laid out (C * KH, F * KW) give each kernel row's contribution at once, and
    KH adds put row i's contribution i * DH image rows down.
-3. **Only the gradients asked for.** The input gradient (the second product and col2im)
+3. **Only the gradients asked for.** The input gradient (its product and additions)
    is skipped when the input needs none, as for a network's first layer.
 4. **Small products in blocks.** OpenBLAS splits a product across its threads, and for a
    small weight (LeNet's 6 x 25) over a long run of columns that split does badly:
