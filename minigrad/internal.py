@@ -25,8 +25,8 @@ import numpy as np
 
 from .tensor import Tensor, _to_array
 
-__all__ = ["wrap", "new_array", "array_of", "mark_modified", "replace_array", "adopt_history", "view_of",
-           "named"]
+__all__ = ["wrap", "new_array", "array_of", "mark_modified", "replace_array", "adopt_history",
+           "view_of", "named"]
 
 
 def wrap(array: np.ndarray) -> Tensor:

@@ -13,7 +13,7 @@ import numpy as np
 from . import _printing, devices
 from .dtypes import get_default_dtype, promote_types
 from .size import Size
-from .tensor_args import is_no_data, legacy_sizes, ragged
+from .tensor_args import is_no_data, legacy_sizes, ragged, type_name
 from .tensor_methods import TensorMethods
 
 
@@ -84,10 +84,7 @@ def _legacy_data(data: Any) -> np.ndarray:
     """PyTorch's ``Tensor(sequence)``: the numbers in the default float dtype, whatever
     their type (``tensor`` keeps ints and bools). A single number is refused, as there."""
     if not isinstance(data, (list, tuple)):
-        cls = type(data)
-        name = cls.__name__ if cls.__module__ == "builtins" else \
-            f"{cls.__module__.split('.')[0]}.{cls.__name__}"
-        raise TypeError(f"Tensor: data must be a sequence (got {name})")
+        raise TypeError(f"Tensor: data must be a sequence (got {type_name(data)})")
     array = _to_array(data)
     return array.astype(get_default_dtype(), copy=False)
 

@@ -26,6 +26,15 @@ def ragged(data: Any, depth: int = 0) -> Exception | None:
     return None
 
 
+def type_name(value: Any) -> str:
+    """``value``'s type with its package, as PyTorch's error messages show it
+    (``float``, ``numpy.float32``, ``minigrad.Tensor``)."""
+    cls = type(value)
+    if cls.__module__ == "builtins":
+        return cls.__qualname__
+    return f"{cls.__module__.split('.')[0]}.{cls.__qualname__}"
+
+
 def is_size(value: Any) -> bool:
     """An int that can be a dimension (not a bool)."""
     return isinstance(value, (int, np.integer)) and not isinstance(value, (bool, np.bool_))
@@ -41,15 +50,14 @@ def legacy_sizes(data: Any, dtype: Any, requires_grad: Any,
     """The shape of PyTorch's legacy ``Tensor(d0, d1, ...)`` (ints), or None for the usual
     ``Tensor(data, dtype, requires_grad)``."""
     if is_size(data) and dtype is None and requires_grad is False and not more:
-        if data < 0:
-            raise RuntimeError(f"Tensor: Trying to create tensor with negative dimension "
-                               f"{int(data)}: [{int(data)}]")
-        return (int(data),)
-    if not (is_size(data) and is_size(dtype)):
+        sizes: tuple = (data,)  # Tensor(3)
+    elif is_size(data) and is_size(dtype):
+        sizes = (data, dtype) + ((requires_grad,) if is_size(requires_grad) else ()) + more
+        if not all(is_size(n) for n in sizes):
+            raise TypeError(f"Tensor: expected sizes as ints, got {sizes}")
+    else:
         return None
-    sizes = (data, dtype) + ((requires_grad,) if is_size(requires_grad) else ()) + more
-    if not all(is_size(n) for n in sizes):
-        raise TypeError(f"Tensor: expected sizes as ints, got {sizes}")
     if any(n < 0 for n in sizes):
-        raise RuntimeError(f"Tensor: negative dimension in {list(sizes)}")
+        raise RuntimeError(f"Tensor: Trying to create tensor with negative dimension "
+                           f"{min(sizes)}: {[int(n) for n in sizes]}")
     return tuple(int(n) for n in sizes)

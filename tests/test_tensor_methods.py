@@ -872,6 +872,8 @@ def test_renorm_matches_torch(p, dim, maxnorm):
     lambda lib, x: lib.renorm(x, 0, 0, 1.0),
     lambda lib, x: lib.renorm(x, -1, 0, 1.0),
     lambda lib, x: lib.renorm(x, 2, 0, -1.0),
+    lambda lib, x: lib.renorm(x, 2, 3, 1.0),
+    lambda lib, x: lib.isin(1, 2),
 ])
 def test_renorm_refuses_what_torch_refuses(f):
     same_error(torch, f, np.ones((2, 3, 2)))

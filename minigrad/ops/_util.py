@@ -9,16 +9,7 @@ import numpy as np
 from ..dtypes import get_default_dtype, is_number, result_type
 from ..internal import array_of, wrap
 from ..tensor import Tensor
-
-
-def type_name(value: Any) -> str:
-    """``value``'s type with its module, as an error message shows it (``torch.Tensor``)."""
-    cls = type(value)
-    if cls is Tensor:
-        return "minigrad.Tensor"
-    if cls.__module__ == "builtins":
-        return cls.__qualname__
-    return f"{cls.__module__.split('.')[0]}.{cls.__qualname__}"
+from ..tensor_args import type_name
 
 
 def as_tensor(value: Any, op: str = "tensor", dtype: Any = None) -> Tensor:

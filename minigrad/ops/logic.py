@@ -12,7 +12,7 @@ import numpy as np
 from ..dtypes import is_number
 from ..internal import array_of, wrap
 from ..tensor import Tensor
-from ._util import broadcast_shape, normalize_dims, unary_input
+from ._util import broadcast_shape, normalize_dims, type_name, unary_input
 from .selection import compare, where
 
 
@@ -170,7 +170,7 @@ def isin(elements: Any, test_elements: Any, *, assume_unique: bool = False,
     a bool tensor of ``elements``' shape; ``invert`` asks whether it is not."""
     if not isinstance(elements, Tensor) and not isinstance(test_elements, Tensor):
         raise TypeError("isin() expected elements or test_elements to be a Tensor, got "
-                        f"{type(elements).__name__} and {type(test_elements).__name__}")
+                        f"{type_name(elements)} and {type_name(test_elements)}")
     values = [array_of(v) if isinstance(v, Tensor) else np.asarray(v)
               for v in (elements, test_elements)]
     return wrap(np.isin(values[0], values[1], assume_unique=assume_unique, invert=invert))

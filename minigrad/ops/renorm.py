@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from ..tensor import Tensor
+from ._util import normalize_dim
 from .selection import where
 from .statistics import norm
 
@@ -16,7 +17,7 @@ def renorm(input: Tensor, p: float, dim: int, maxnorm: float) -> Tensor:
         raise RuntimeError("renorm: non-positive-norm not supported")
     if maxnorm < 0:
         raise RuntimeError(f"renorm: expected maxnorm to be >= 0 but got {maxnorm}")
-    dim = dim % input.ndim
+    dim = normalize_dim(dim, input.ndim, "renorm")
     others = tuple(d for d in range(input.ndim) if d != dim)
     norms = norm(input, p, others, keepdim=True)
     scale = where(norms > maxnorm, maxnorm / (norms + 1e-7), 1.0)

@@ -85,11 +85,11 @@ def test_pdist_at_repeated_rows_and_bad_input_as_torch():
     xo, xt = ours(x, True), theirs(torch, x, True)
     F.pdist(xo).sum().backward(), torch.nn.functional.pdist(xt).sum().backward()
     assert_close(xo.grad, xt.grad)
-    for bad in (np.ones(3), np.ones((2, 2, 2))):
+    for bad, p in ((np.ones(3), 2.0), (np.ones((2, 2, 2)), 2.0), (np.ones((3, 2)), -1.0)):
         with pytest.raises(RuntimeError):
-            torch.nn.functional.pdist(theirs(torch, bad))
+            torch.nn.functional.pdist(theirs(torch, bad), p)
         with pytest.raises(RuntimeError):
-            F.pdist(ours(bad))
+            F.pdist(ours(bad), p)
 
 
 def test_buffer_assignment_registers_as_torch():
