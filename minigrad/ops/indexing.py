@@ -36,10 +36,9 @@ class IndexKey:
 
     __slots__ = ("basic", "advanced")
 
-    def __init__(self, items: tuple, ndim: int) -> None:
-        consumed = sum(i.ndim if isinstance(i, np.ndarray) and i.dtype == np.bool_ else
-                       0 if i is None or i is Ellipsis or isinstance(i, bool) else 1
-                       for i in items)
+    def __init__(self, items: tuple, ndim: int, consumed: int | None = None) -> None:
+        if consumed is None:  # the dimensions the items other than Ellipsis index
+            consumed = sum(_width(i) for i in items)
         basic, advanced = [], []
         for item in items:
             if item is Ellipsis:
@@ -58,6 +57,8 @@ class IndexKey:
                     advanced.append(slice(None))
         if not any(i is Ellipsis for i in basic):
             basic.append(Ellipsis)  # so that the result is always a view, even when 0-d
+        while advanced and isinstance(advanced[-1], slice):  # trailing slices index nothing
+            advanced.pop()
         self.basic = tuple(basic)
         has_arrays = any(isinstance(i, np.ndarray) for i in advanced)
         self.advanced = tuple(advanced) if has_arrays else ()
@@ -93,8 +94,23 @@ class IndexKey:
         return f"IndexKey({self.basic!r}, {self.advanced!r})"
 
 
+def _width(item: Any) -> int:
+    """The dimensions one index item indexes: a mask's ndim; none for None, Ellipsis and a
+    bool; else one."""
+    if isinstance(item, np.ndarray) and item.dtype in (np.bool_, np.uint8):
+        return item.ndim
+    return 0 if item is None or item is Ellipsis or isinstance(item, bool) else 1
+
+
 def _as_key(index: Any, ndim: int) -> IndexKey:
-    return index if isinstance(index, IndexKey) else IndexKey(_index_items(index), ndim)
+    if isinstance(index, IndexKey):
+        return index
+    items = _user_items(index)
+    # PyTorch counts a mask given as a NumPy array or a list as one dimension when it
+    # works out how many an Ellipsis stands for (only a tensor counts as its ndim).
+    consumed = sum(_width(array_of(i)) if isinstance(i, Tensor) else _width(i) if
+                   not isinstance(i, (np.ndarray, list)) else 1 for i in items)
+    return IndexKey(_index_items(items), ndim, consumed)
 
 
 @register("getitem")
@@ -206,14 +222,18 @@ class ScatterAdd(Function):
 
 
 # --- public functions --------------------------------------------------------------------
-def _index_items(index: Any) -> tuple:
-    """The items of a user index as PyTorch reads them, with tensors, lists and ranges
-    as arrays."""
+def _user_items(index: Any) -> tuple:
+    """The items of a user index as PyTorch splits it."""
     if isinstance(index, list) and any(
             isinstance(i, (list, tuple, slice, Tensor, np.ndarray)) or i is None or
             i is Ellipsis for i in index):
         index = tuple(index)  # PyTorch's legacy reading of x[[rows, cols]]
-    items = index if isinstance(index, tuple) else (index,)
+    return index if isinstance(index, tuple) else (index,)
+
+
+def _index_items(items: tuple) -> tuple:
+    """The items of a user index as PyTorch reads them, with tensors, lists and ranges
+    as arrays."""
     key, seen_ellipsis = [], False
     for item in items:
         if item is Ellipsis:

@@ -134,6 +134,12 @@ GRID = np.arange(24.0).reshape(2, 3, 4)
     "([0], slice(None), [1])", "(None, [0], slice(None), [1])", "([0], None, [1])",
     "([0], ..., [1])", "([[0], [1]], [0, 2])", "([[0, 1], [1, 0]],)", "([-2],)",
     "(lib.tensor([0]), 1)", "lib.tensor([], dtype=lib.int64)", "([0, 1], [True, False, True])",
+    # masks before an Ellipsis, as arrays, lists and tensors (a NumPy array or a list
+    # counts as one dimension where PyTorch works out the Ellipsis, a tensor as its ndim)
+    "(np.ones((2, 3), dtype=bool), ...)", "([[True] * 3] * 2, ...)",
+    "(np.ones((2, 3), dtype=bool), None, ...)", "(np.ones((2, 3, 4), dtype=bool), ...)",
+    "(..., np.array([True, False, True, True]))", "(0, ..., [True, False, True, True])",
+    "(..., lib.tensor(np.ones((3, 4), dtype=bool)))",
 ])
 def test_hand_picked_indices(index):
     code = f"r = x[{index}]\nview = shares_storage(r, x)\n(r * w(1, r.shape)).sum().backward()"
@@ -152,6 +158,8 @@ def test_hand_picked_indices(index):
     ("([True, True], [0, 1, 2])", IndexError), ("np.bool_(True)", IndexError),
     ("slice(None, None, -1)", ValueError), ("slice(None, None, 0)", ValueError),
     ("range(1, 3)", IndexError),
+    ("(..., np.ones((3, 4), dtype=bool))", IndexError), ("(..., [[True] * 4] * 3)", IndexError),
+    ("(..., np.ones((2, 3, 4), dtype=bool))", IndexError),
 ])
 def test_indices_pytorch_rejects(index, error):
     def program(lib):
