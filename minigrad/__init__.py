@@ -19,6 +19,8 @@ from .random import (Generator, get_rng_state, initial_seed, manual_seed, seed,
                      set_rng_state)
 from .sampling import bernoulli, multinomial, normal
 from .serialization import load, save
+from .threads import (get_num_interop_threads, get_num_threads, set_num_interop_threads,
+                      set_num_threads)
 from .tensor_types import (BoolTensor, ByteTensor, CharTensor, DoubleTensor, FloatTensor,
                            HalfTensor, IntTensor, LongTensor, ShortTensor)
 from . import data, distributions, nn, optim, testing, utils, viz

@@ -58,10 +58,10 @@ def scratch(owner: str, shape: tuple, dtype: np.dtype, tag: object = None) -> np
 
 
 def holding(owner: str, shape: tuple, dtype: np.dtype, tag: object) -> np.ndarray | None:
-    """The buffer `scratch` handed out with ``tag``, if it has not been handed out since
-    (so it still holds what was written for ``tag``); else None."""
+    """The buffer `scratch` handed out with a tag equal to ``tag``, if it has not been
+    handed out since (so it still holds what was written for ``tag``); else None."""
     entry = _pool().get((owner, tuple(shape), np.dtype(dtype)))
-    return entry[0] if entry is not None and tag is not None and entry[1] is tag else None
+    return entry[0] if entry is not None and tag is not None and entry[1] == tag else None
 
 
 def clear() -> None:

@@ -3,12 +3,15 @@
 conv2d (whose arrays come from conv_fast) is compared with conv2d_reference (unfold, one
 matrix product, fold in its backward: the story of conv.py) on values, first derivatives
 and second derivatives, and Convolution.backward_arrays with Convolution.backward. Every
-test runs in two layouts: batch chunks of one image (so the chunk loop, and the columns
-built again in the backward, always run) and one chunk whose columns the backward finds
-again and whose products run in blocks of one image (so every blocked product runs).
+test runs in three layouts: batch chunks of one image (so the chunk loop, and the columns
+built again in the backward, always run); one chunk whose columns the backward finds
+again and whose products run in blocks of one image (so every blocked product runs); and
+the batch split into slices run by three threads however small it is (threads.py).
 Both are also checked against finite differences and torch in test_conv.py.
 """
 from __future__ import annotations
+
+import threading
 
 import numpy as np
 import pytest
@@ -16,6 +19,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import minigrad
+from minigrad import threads
 from minigrad.autograd import engine
 from minigrad.ops import conv_fast
 from minigrad.ops.conv import Convolution, conv2d, conv2d_reference
@@ -23,15 +27,23 @@ from minigrad.tensor import Tensor
 from minigrad.testing.strategies import conv2d_configs
 
 
-@pytest.fixture(autouse=True, params=["chunks of one image", "kept columns, blocks"])
+@pytest.fixture(autouse=True, params=["chunks of one image", "kept columns, blocks",
+                                       "slices in threads"])
 def layout(request, monkeypatch):
     if request.param == "chunks of one image":
         monkeypatch.setattr(conv_fast, "CHUNK_BYTES", 1)
+    elif request.param == "slices in threads":
+        monkeypatch.setattr(threads, "MIN_WORK_PER_THREAD", 1)
+        before = minigrad.get_num_threads()
+        minigrad.set_num_threads(3)
+        yield request.param
+        minigrad.set_num_threads(before)
+        return
     else:
         monkeypatch.setattr(conv_fast, "CHUNK_BYTES", 1 << 30)
         monkeypatch.setattr(conv_fast, "BLOCK_COLUMNS", 1)
         monkeypatch.setattr(conv_fast, "SMALL_WEIGHT", 1 << 30)
-    return request.param
+    yield request.param
 
 
 def _inputs(cfg, seed, dtype=np.float64, bias=True):
@@ -124,15 +136,25 @@ def test_any_chunk_size_gives_the_same_result(monkeypatch, chunk):
     np.testing.assert_allclose(out, ref.detach().numpy(), rtol=1e-12, atol=1e-12)
 
 
-def test_the_layouts_run_what_they_claim(layout):
+def test_the_layouts_run_what_they_claim(layout, monkeypatch):
     lay = conv_fast.Layout((4, 2, 6, 6), (3, 2, 3, 3), (1, 1), (1, 1), (1, 1), 1, 8)
-    if layout == "chunks of one image":
+    if layout == "slices in threads":
+        fills = []  # (thread, images) of every fill_columns call
+        fill = conv_fast.Layout.fill_columns
+        monkeypatch.setattr(conv_fast.Layout, "fill_columns", lambda self, *args: (
+            fills.append((threading.get_ident(), self.n)), fill(self, *args))[1])
+        w = Tensor(np.ones((3, 2, 3, 3)), requires_grad=True)
+        conv2d(Tensor(np.ones((4, 2, 6, 6))), w, padding=1).sum().backward()
+        # The forward filled three slices in three threads; the backward found them all.
+        assert len({thread for thread, _ in fills}) == 3
+        assert sorted(n for _, n in fills) == [1, 1, 2]
+    elif layout == "chunks of one image":
         assert len(lay.chunks()) == 4 and not lay.whole
     else:
         assert len(lay.chunks()) == 1 and lay.whole and lay.blocks(4) == 4
         w = Tensor(np.ones((3, 2, 3, 3)), requires_grad=True)
         out = conv2d(Tensor(np.ones((4, 2, 6, 6))), w, padding=1)
-        tag = out.grad_fn.columns_tag
+        tag = conv_fast.slice_tag(out.grad_fn.columns_tag, slice(0, 4))  # one slice: small
         assert lay.kept_columns(np.float64, tag) is not None  # found again
         conv2d(Tensor(np.zeros((4, 2, 6, 6))), w, padding=1)
         assert lay.kept_columns(np.float64, tag) is None  # used by another call since
