@@ -7,8 +7,9 @@ at once, the calling thread taking the first. NumPy lets go of Python's global l
 inside its loops and copies, so the slices really do run side by side.
 
 While the slices run, the BLAS library is told to use one thread: each slice already
-has a core, and two multithreaded products at once would fight over both (measured on
-a 2-core Xeon: 1.4-2x slower than one product on two threads). Where the BLAS library
+has a core, and two multithreaded products at once fight over both (measured on a
+2-core Xeon: the two halves of a product, run at once on two BLAS threads each, took up
+to 1.5x as long as the whole product on two threads). Where the BLAS library
 offers no way to say so (only OpenBLAS, which NumPy's wheels ship, is known here), the
 batch is not split.
 
