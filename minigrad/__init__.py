@@ -63,6 +63,15 @@ from .ops import adjoint, angle, dsplit, hsplit, is_nonzero, isin, vander, vdot,
 from .dtypes import can_cast
 from .nn.functional import (celu, channel_shuffle, hardshrink, pdist, prelu, rrelu, selu,
                             threshold)  # as torch.selu
+from .nn.functional import (adaptive_avg_pool1d, avg_pool1d, bilinear, conv1d, conv2d,
+                            conv_transpose1d, conv_transpose2d, cosine_similarity, max_pool1d,
+                            max_pool2d, pairwise_distance, pixel_shuffle, pixel_unshuffle)
+from .aten_spellings import (alpha_dropout, detach, dropout, feature_alpha_dropout,
+                             group_norm, is_complex, is_same_size, layer_norm)
+from .settings import (are_deterministic_algorithms_enabled, get_float32_matmul_precision,
+                       is_deterministic_algorithms_warn_only_enabled,
+                       set_float32_matmul_precision, use_deterministic_algorithms)
+from .type_info import finfo, iinfo
 from .linalg import inv as inverse  # torch.inverse
 from .ops import cholesky, det, logdet, slogdet
 from .ops import masked_scatter, narrow_copy, put, unravel_index
