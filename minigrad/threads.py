@@ -139,7 +139,8 @@ class _Team:
             for done in events:
                 done.wait()
         results = [first]
-        for (ok, value), in boxes:
+        for box in boxes:
+            ok, value = box[0]
             if not ok:
                 raise value
             results.append(value)

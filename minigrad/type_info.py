@@ -14,11 +14,13 @@ from .dtypes import get_default_dtype
 
 
 def _dtype(dtype: Any, op: str) -> np.dtype:
+    """A dtype, or the Python type float or int; not a name (PyTorch refuses strings)."""
     try:
-        return np.dtype(dtype)
+        if not isinstance(dtype, str):
+            return np.dtype(dtype)
     except TypeError:
-        raise TypeError(f"{op}(): argument 'type' must be a dtype, not "
-                        f"{type(dtype).__name__}") from None
+        pass
+    raise TypeError(f"{op}(): argument 'type' must be a dtype, not {type(dtype).__name__}")
 
 
 class finfo:  # noqa: N801  (PyTorch's name)
@@ -42,7 +44,7 @@ class finfo:  # noqa: N801  (PyTorch's name)
     Raises
     ------
     TypeError
-        For an integer or bool dtype, as PyTorch does.
+        For an integer or bool dtype, or a dtype's name (a str), as PyTorch does.
     """
 
     def __init__(self, type: Any = None) -> None:  # noqa: A002  (PyTorch's name)
@@ -78,7 +80,7 @@ class iinfo:  # noqa: N801  (PyTorch's name)
     Raises
     ------
     TypeError
-        For a floating-point or bool dtype, as PyTorch does.
+        For a floating-point or bool dtype, or a dtype's name (a str), as PyTorch does.
     """
 
     def __init__(self, type: Any) -> None:  # noqa: A002  (PyTorch's name)

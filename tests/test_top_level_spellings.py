@@ -85,7 +85,8 @@ def _outcome(call):
     "L.alpha_dropout(L.ones(3), -0.1, True)", "L.feature_alpha_dropout(L.ones(3, 2), 2, False)",
     "L.is_complex(3)",
     "L.is_same_size(L.ones(2), 3)", "L.detach([1.0])", "L.finfo(L.int64)", "L.iinfo(L.float32)",
-    "L.iinfo(L.bool)", "L.finfo(3)", "L.use_deterministic_algorithms(1)",
+    "L.iinfo(L.bool)", "L.finfo(3)", "L.finfo('float32')", "L.iinfo('int64')", "L.finfo(float)",
+    "L.iinfo(int)", "L.use_deterministic_algorithms(1)",
     "L.use_deterministic_algorithms(False, warn_only=2)", "L.set_float32_matmul_precision(3)",
 ])
 def test_bad_arguments_raise_as_in_torch(code):

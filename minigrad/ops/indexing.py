@@ -106,11 +106,17 @@ def _as_key(index: Any, ndim: int) -> IndexKey:
     if isinstance(index, IndexKey):
         return index
     items = _user_items(index)
-    # PyTorch counts a mask given as a NumPy array or a list as one dimension when it
-    # works out how many an Ellipsis stands for (only a tensor counts as its ndim).
-    consumed = sum(_width(array_of(i)) if isinstance(i, Tensor) else _width(i) if
-                   not isinstance(i, (np.ndarray, list)) else 1 for i in items)
+    consumed = sum(_width_for_ellipsis(i) for i in items)
     return IndexKey(_index_items(items), ndim, consumed)
+
+
+def _width_for_ellipsis(item: Any) -> int:
+    """The dimensions PyTorch counts for a user's index item when it works out how many an
+    Ellipsis stands for: a mask tensor counts as its ndim, but a mask given as a NumPy
+    array or a list as one."""
+    if isinstance(item, Tensor):
+        return _width(array_of(item))
+    return 1 if isinstance(item, (np.ndarray, list)) else _width(item)
 
 
 @register("getitem")
