@@ -212,18 +212,26 @@ def shape_arg(shape: tuple) -> tuple[int, ...]:
 def zero_where(values: np.ndarray, mask: np.ndarray, out: np.ndarray | None = None
                ) -> np.ndarray:
     """A copy of float ``values`` (into ``out`` if given) with exact zeros where ``mask``
-    (same shape) is True, and the values untouched elsewhere (NaN and inf included).
+    (a bool array of the same shape) is True, and the values untouched elsewhere (NaN and
+    inf included).
 
     The same result as ``np.where(mask, 0, values)``, ten times faster on float32 (NumPy's
     ``where`` is not vectorised for it): the bits of each value are ANDed with all ones
-    where it stays and with zeros where it goes.
+    where it stays and with zeros where it goes. That mask of bits is written straight into
+    the result's memory and ANDed there, so only one buffer of the values' size is touched.
     """
     bits = np.dtype(f"i{values.dtype.itemsize}")
-    keep = np.asarray(mask).view(np.uint8).astype(bits)
-    keep -= 1  # 0 where mask is True, -1 (all bits set) where it is False
-    result = np.bitwise_and(values.view(bits), keep,
-                            out=keep if out is None else out.view(bits))
-    return result.view(values.dtype)
+    in_place = out is not None and not np.may_share_memory(out, values)
+    keep = out.view(bits) if in_place else np.empty(values.shape, bits)
+    # mask - 1 in int8: 0 where it is True, -1 (all bits set) where it is False.
+    np.subtract(np.asarray(mask).view(np.int8), np.int8(1), out=keep, dtype=np.int8,
+                casting="unsafe")
+    np.bitwise_and(values.view(bits), keep, out=keep)
+    if out is None:
+        return keep.view(values.dtype)
+    if not in_place:  # out overlaps values: the mask could not be written there first
+        np.copyto(out.view(bits), keep)
+    return out
 
 
 def writable_twin(array: np.ndarray) -> np.ndarray | None:
