@@ -2,10 +2,10 @@
 import numpy as np
 
 from .tensor import Tensor
-from .devices import device, get_default_device, set_default_device
+from .devices import device, get_default_device, get_device, set_default_device
 from .size import Size
 from ._printing import set_printoptions
-from . import accelerator, backends, cuda, return_types
+from . import accelerator, backends, cpu, cuda, return_types, version
 from . import autograd, ops
 from .autograd import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
 from .autograd import (inference_mode, is_anomaly_check_nan_enabled, is_anomaly_enabled,
@@ -74,6 +74,7 @@ from .settings import (are_deterministic_algorithms_enabled, get_float32_matmul_
 from .type_info import finfo, iinfo
 from .linalg import inv as inverse  # torch.inverse
 from .ops import cholesky, det, logdet, slogdet
+from .ops import matrix_exp, pinverse, qr, svd
 from .ops import masked_scatter, narrow_copy, put, unravel_index
 from .ops import (aminmax, corrcoef, cov, cumulative_trapezoid, dist, logcumsumexp, matrix_power,
                   msort, ravel, trapezoid, trapz)
@@ -92,6 +93,11 @@ from .ops.arithmetic import rsub
 from .ops.arithmetic import div as divide, mul as multiply, sub as subtract  # aliases
 from .ops import (ge as greater_equal, gt as greater, le as less_equal, lt as less,
                   ne as not_equal)
+from .ops import i0, mode, nanmedian
+from .aten_spellings import batch_norm, embedding, feature_dropout, instance_norm
+from .creation import asarray, empty_strided
+from .tensor_types import typename
+from .compilation import compile  # noqa: A004  (as torch.compile: an identity here)
 
 float16 = np.dtype(np.float16)
 float32 = np.dtype(np.float32)
@@ -111,4 +117,4 @@ int = int32  # noqa: A001  (as torch.int)
 long = int64
 bool = bool_  # noqa: A001  (as torch.bool)
 
-__version__ = "0.1.0"
+from .version import __version__  # noqa: E402  (one place: minigrad/version.py)

@@ -1,16 +1,24 @@
 """PyTorch's top-level spellings of functions that minigrad keeps elsewhere.
 
-``torch.dropout(x, p, train)`` and ``torch.layer_norm(x, shape, w, b, eps,
-cudnn_enable)`` take their arguments in ATen's order and names, not in
-``nn.functional``'s; these forward to the functional versions. The tensor predicates
-``is_complex``, ``is_same_size`` and ``detach`` are the methods of the same names.
+``torch.dropout(x, p, train)``, ``torch.layer_norm(x, shape, w, b, eps, cudnn_enable)``,
+``torch.embedding(weight, indices)`` and ``torch.batch_norm(x, w, b, mean, var, training,
+momentum, eps, cudnn_enabled)`` take their arguments in ATen's order and names, not in
+``nn.functional``'s; these forward to the functional versions. ATen checks some arguments
+that ``nn.functional`` checks in Python differently (and some not at all): the errors
+here are ATen's. The tensor predicates ``is_complex``, ``is_same_size`` and ``detach`` are
+the methods of the same names.
 """
 from __future__ import annotations
 
-from typing import Sequence
+import math
+from typing import Any, Sequence
 
+from .autograd.grad_mode import no_grad
 from .nn import functional as F
+from .nn.functional.dropouts import feature_dropout as _feature_dropout
+from .ops._util import check_same_dtype
 from .tensor import Tensor
+from .tensor_args import type_name
 
 
 def _probability(p: float) -> float:
@@ -28,6 +36,16 @@ def dropout(input: Tensor, p: float, train: bool) -> Tensor:
 def alpha_dropout(input: Tensor, p: float, train: bool) -> Tensor:
     """``torch.alpha_dropout``: `nn.functional.alpha_dropout` with ``training=train``."""
     return F.alpha_dropout(input, _probability(p), train)
+
+
+def feature_dropout(input: Tensor, p: float, train: bool) -> Tensor:
+    """``torch.feature_dropout``: zero whole channels of an ``(N, C, *)`` input (of a 2-D
+    one, single elements) while ``train``, as `nn.functional.dropout2d` does for 4-D."""
+    _tensor(input, "feature_dropout", "input", 1)
+    if train and input.ndim < 2:
+        raise RuntimeError(f"feature_dropout: Feature dropout requires at least 2 dimensions "
+                           f"in the input, got shape {tuple(input.shape)}")
+    return _feature_dropout(input, _probability(p), train)
 
 
 def feature_alpha_dropout(input: Tensor, p: float, train: bool) -> Tensor:
@@ -48,6 +66,109 @@ def group_norm(input: Tensor, num_groups: int, weight: Tensor | None = None,
                cudnn_enabled: bool = True) -> Tensor:
     """``torch.group_norm``: `nn.functional.group_norm` (``cudnn_enabled`` has no effect)."""
     return F.group_norm(input, num_groups, weight, bias, eps)
+
+
+def embedding(weight: Tensor, indices: Tensor, padding_idx: int = -1,
+              scale_grad_by_freq: bool = False, sparse: bool = False) -> Tensor:
+    """``torch.embedding``: `nn.functional.embedding` with the weight first. A
+    ``padding_idx`` outside ``[0, num_embeddings)`` (ATen's -1 by default) means no
+    padding row."""
+    _tensor(weight, "embedding", "weight", 1)
+    _tensor(indices, "embedding", "indices", 2)
+    if isinstance(padding_idx, bool) or not isinstance(padding_idx, int):
+        raise TypeError(f"embedding(): argument 'padding_idx' (position 3) must be int, not "
+                        f"{type_name(padding_idx)}")
+    rows = weight.shape[0] if weight.ndim == 2 else 0
+    padding = padding_idx if 0 <= padding_idx < rows else None
+    return F.embedding(indices, weight, padding, None, 2.0, scale_grad_by_freq, sparse)
+
+
+def batch_norm(input: Tensor, weight: Tensor | None, bias: Tensor | None,
+               running_mean: Tensor | None, running_var: Tensor | None, training: bool,
+               momentum: float, eps: float, cudnn_enabled: bool) -> Tensor:
+    """``torch.batch_norm``: `nn.functional.batch_norm` with ATen's checks
+    (``cudnn_enabled`` has no effect).
+
+    Unlike ``nn.functional``, ATen accepts one value per channel when training: the mean
+    is then the value and the variance 0, so the output is the bias, and the running
+    variance becomes NaN (the unbiased variance divides by ``n - 1 = 0``).
+    """
+    _norm_arguments("batch_norm", input, weight, bias, running_mean, running_var,
+                    ("training", training), cudnn_enabled)
+    if input.ndim < 2 and training:
+        raise IndexError(f"batch_norm: Dimension out of range (expected to be in range of "
+                         f"[-1, 0], but got 1): input of shape {tuple(input.shape)}")
+    if not training:
+        for name, stat in (("running_mean", running_mean), ("running_var", running_var)):
+            if stat is None:
+                raise RuntimeError(f"batch_norm: {name} must be defined in evaluation mode")
+    elif (running_mean is None) != (running_var is None):
+        raise ValueError("batch_norm: running_mean and running_var must either both be None "
+                         "or neither be None")
+    channels = input.shape[1] if input.ndim > 1 else 0
+    if not training or channels == 0 or input.numel() != channels:
+        return F.batch_norm(input, running_mean, running_var, weight, bias, training,
+                            momentum, eps)
+    values = input.reshape(channels)  # one per channel: each its own mean, variance 0
+    if running_mean is not None and running_var is not None:
+        with no_grad():
+            running_mean.mul_(1 - momentum).add_(values.detach() * momentum)
+            running_var.fill_(math.nan)
+    return F.batch_norm(input, values, values.detach() * 0, weight, bias, False, momentum,
+                        eps)
+
+
+def instance_norm(input: Tensor, weight: Tensor | None, bias: Tensor | None,
+                  running_mean: Tensor | None, running_var: Tensor | None,
+                  use_input_stats: bool, momentum: float, eps: float,
+                  cudnn_enabled: bool) -> Tensor:
+    """``torch.instance_norm``, as ATen computes it: `batch_norm` of the ``(N, C, *)``
+    input seen as one sample of ``N * C`` channels, with the per-channel tensors repeated
+    ``N`` times; the running stats then take the average of their ``N`` updated copies.
+    With ``use_input_stats=False`` the running stats normalize instead."""
+    _norm_arguments("instance_norm", input, weight, bias, running_mean, running_var,
+                    ("use_input_stats", use_input_stats), cudnn_enabled)
+    if not use_input_stats and (running_mean is None or running_var is None):
+        raise RuntimeError("instance_norm: Expected running_mean and running_var to be "
+                           "defined when use_input_stats is false")
+    if input.ndim < 2:
+        raise IndexError(f"instance_norm: Dimension out of range (expected to be in range "
+                         f"of [-1, 0], but got 1): input of shape {tuple(input.shape)}")
+    n, channels = input.shape[:2]
+
+    def repeated(t: Tensor | None) -> Tensor | None:
+        return None if t is None else t.repeat(n)
+
+    stats = repeated(running_mean), repeated(running_var)
+    flat = input.reshape((1, n * channels) + tuple(input.shape[2:]))
+    out = batch_norm(flat, repeated(weight), repeated(bias), *stats, use_input_stats,
+                     momentum, eps, cudnn_enabled)
+    if use_input_stats and running_mean is not None and running_var is not None:
+        with no_grad():
+            running_mean.copy_(stats[0].reshape(n, channels).mean(0))
+            running_var.copy_(stats[1].reshape(n, channels).mean(0))
+    return out.reshape(input.shape)
+
+
+def _norm_arguments(op: str, input: Any, weight: Any, bias: Any, running_mean: Any,
+                    running_var: Any, training: tuple[str, Any], cudnn_enabled: Any) -> None:
+    """ATen's checks of batch_norm's and instance_norm's arguments: tensors (or None),
+    flags that are bools, a floating-point input and one dtype throughout."""
+    _tensor(input, op, "input", 1)
+    for position, (name, t) in enumerate((("weight", weight), ("bias", bias),
+                                          ("running_mean", running_mean),
+                                          ("running_var", running_var)), 2):
+        if t is not None:
+            _tensor(t, op, name, position)
+    for position, (name, flag) in ((6, training), (9, ("cudnn_enabled", cudnn_enabled))):
+        if not isinstance(flag, bool):
+            raise TypeError(f"{op}(): argument '{name}' (position {position}) must be bool, "
+                            f"not {type_name(flag)}")
+    if input.dtype.kind != "f":
+        raise NotImplementedError(f"\"{op}\" not implemented for {input.dtype} (input of "
+                                  f"shape {tuple(input.shape)})")
+    check_same_dtype(op, input, weight=weight, bias=bias, running_mean=running_mean,
+                     running_var=running_var)
 
 
 def _tensor(value: object, op: str, name: str, position: int) -> Tensor:

@@ -14,7 +14,7 @@ from .devices import check_device
 from .dtypes import get_default_dtype, is_number
 from .internal import array_of, new_array, wrap
 from .ops import as_tensor as _as_operand, size_arg
-from .ops._util import unary_input
+from .ops._util import alias, int_tuple, unary_input
 from .tensor import Tensor
 
 
@@ -50,6 +50,120 @@ def as_tensor(data: Any, dtype: Any = None, device: Any = None) -> Tensor:
     if isinstance(data, np.ndarray) and (dtype is None or np.dtype(dtype) == data.dtype):
         return from_numpy(data)
     return wrap(new_array(data, dtype))
+
+
+def asarray(obj: Any, *, dtype: Any = None, device: Any = None, copy: bool | None = None,
+            requires_grad: bool | None = None) -> Tensor:
+    """``obj`` as a tensor, sharing its memory when it can, as ``torch.asarray``.
+
+    Parameters
+    ----------
+    obj : Tensor, ndarray, NumPy scalar, buffer, number or sequence
+        A tensor, an ndarray or an object with the buffer protocol (``bytes``,
+        ``array.array``, read as elements of ``dtype``, the default float dtype if None) is
+        shared; a NumPy scalar, a number or a (nested) sequence is copied, as
+        ``minigrad.tensor`` reads it.
+    dtype : dtype, optional
+        Another dtype than ``obj``'s means a copy (for a tensor, a differentiable one).
+    device : optional
+        Only the CPU.
+    copy : bool, optional
+        None: share when possible; True: always copy (a tensor through ``clone``, which
+        keeps its history); False: share, or raise if that is impossible.
+    requires_grad : bool, optional
+        None keeps a tensor's own setting (others do not require grad). True makes the
+        result require grad; False a result without history (a tensor with one gives its
+        ``detach()``). Like PyTorch, a tensor returned as it is (no copy) has its own
+        ``requires_grad`` set to this value.
+
+    Raises
+    ------
+    ValueError
+        ``copy=False`` with a dtype change, a number or a sequence.
+    RuntimeError
+        ``copy=False`` with a NumPy scalar; ``requires_grad=True`` for an integer dtype.
+    """
+    check_device(device, "asarray")
+    for name, flag in (("copy", copy), ("requires_grad", requires_grad)):
+        if flag is not None and not isinstance(flag, bool):
+            raise TypeError(f"asarray(): argument '{name}' must be bool, not "
+                            f"{type(flag).__name__}")
+    if isinstance(obj, Tensor):
+        out = _tensor_asarray(obj, None if dtype is None else np.dtype(dtype), copy)
+    else:
+        out = from_numpy(_asarray_array(obj, dtype, copy))
+    if requires_grad is False and out.grad_fn is not None:
+        return out.detach()
+    if requires_grad is not None and out.grad_fn is None:
+        out.requires_grad_(requires_grad)
+    return out
+
+
+def _tensor_asarray(obj: Tensor, dtype: np.dtype | None, copy: bool | None) -> Tensor:
+    if dtype is None or dtype == obj.dtype:
+        return obj.clone() if copy else obj
+    if copy is False:
+        raise ValueError(f"asarray: can't alias tensor with dtype {obj.dtype} into dtype "
+                         f"{dtype} (copy=False), shape {tuple(obj.shape)}")
+    return obj.to(dtype)
+
+
+def _asarray_array(obj: Any, dtype: Any, copy: bool | None) -> np.ndarray:
+    """The array behind ``asarray`` of anything but a tensor: ``obj`` itself (an ndarray or
+    a buffer) when it can be shared and ``copy`` allows, else a new array."""
+    if isinstance(obj, np.generic):
+        if copy is False:
+            raise RuntimeError(f"asarray: can't alias NumPy scalars (got {obj!r}). Either "
+                               f"remove copy=False or transform it in a ndarray.")
+        obj = np.asarray(obj)
+    elif not isinstance(obj, np.ndarray):
+        try:
+            obj = np.frombuffer(obj, get_default_dtype() if dtype is None else dtype)
+        except TypeError:  # not a buffer: numbers and sequences, read as tensor() does
+            if copy is False:
+                raise ValueError(f"asarray: can't alias arbitrary sequence into a tensor "
+                                 f"(got {type(obj).__name__}, copy=False).") from None
+            if obj is None:
+                raise RuntimeError("asarray: Could not infer dtype of NoneType") from None
+            if isinstance(obj, str):
+                raise TypeError(f"asarray: can't read a tensor from the str {obj!r}") from None
+            return new_array(obj, dtype)
+    if dtype is not None and np.dtype(dtype) != obj.dtype:
+        if copy is False:
+            raise ValueError(f"asarray: can't alias an array of dtype {obj.dtype} into "
+                             f"dtype {np.dtype(dtype)} (copy=False), shape {obj.shape}")
+        return obj.astype(dtype)
+    return obj.copy() if copy else obj
+
+
+def empty_strided(size: Sequence[int], stride: Sequence[int], *, dtype: Any = None,
+                  layout: Any = None, device: Any = None, requires_grad: bool = False,
+                  pin_memory: bool = False) -> Tensor:
+    """An uninitialised tensor of shape ``size`` whose elements lie ``stride`` elements
+    apart in memory, along each dim (``stride()`` reports them; a stride of 0 makes
+    elements share memory, which in-place arithmetic then refuses, as in PyTorch).
+
+    ``layout`` (strided is the only one) and ``pin_memory`` are accepted for PyTorch's
+    signature.
+    """
+    for name, value, position in (("size", size, 1), ("stride", stride, 2)):
+        if not isinstance(value, (tuple, list)):
+            raise TypeError(f"empty_strided(): argument '{name}' (position {position}) must "
+                            f"be tuple of ints, not {type(value).__name__}")
+    shape = size_arg("empty_strided", (tuple(size),))
+    steps = int_tuple("empty_strided", stride, "stride")
+    if len(shape) != len(steps):
+        raise RuntimeError(f"empty_strided: dimensionality of sizes ({len(shape)}) must match "
+                           f"dimensionality of strides ({len(steps)}): sizes {list(shape)}, "
+                           f"strides {list(steps)}")
+    if any(step < 0 for step in steps):
+        raise RuntimeError(f"empty_strided: Storage size calculation overflowed with sizes="
+                           f"{list(shape)} and strides={list(steps)}")
+    dtype = _float(dtype)
+    extent = 0 if 0 in shape else 1 + sum((n - 1) * step for n, step in zip(shape, steps))
+    storage = np.empty(extent, dtype)
+    array = alias(storage, shape, tuple(step * dtype.itemsize for step in steps))
+    return _make(array, requires_grad, device, "empty_strided")
 
 
 def from_numpy(ndarray: np.ndarray) -> Tensor:
@@ -88,6 +202,8 @@ def _shape(op: str, sizes: tuple, size: Any) -> tuple[int, ...]:
         if sizes:
             raise TypeError(f"{op}() got multiple values for argument 'size'")
         return size_arg(op, (tuple(size),))
+    if not sizes:  # f() with no size at all; f(()) is a 0-d tensor
+        raise TypeError(f"{op}() missing 1 required positional argument: 'size'")
     return size_arg(op, sizes)
 
 

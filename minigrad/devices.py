@@ -186,3 +186,19 @@ def get_default_device() -> device:
 def set_default_device(device: Any) -> None:
     """Accept the CPU (or None) as the default device; any other device raises."""
     check_device(device, "set_default_device")
+
+
+def get_device(input: Any) -> int:  # noqa: A002  (PyTorch's argument name)
+    """The device index of ``input``'s device: -1, PyTorch's answer for the CPU.
+
+    Parameters
+    ----------
+    input : Tensor
+        Anything else raises ``TypeError``, as in PyTorch.
+    """
+    from .tensor import Tensor  # devices is imported by tensor.py
+
+    if not isinstance(input, Tensor):
+        raise TypeError(f"get_device(): argument 'input' (position 1) must be Tensor, not "
+                        f"{type(input).__name__}")
+    return input.get_device()

@@ -139,3 +139,28 @@ def result_type(*operands: Any) -> np.dtype:
     if result is None:
         raise TypeError("result_type: expected at least one operand")
     return result
+
+
+def is_dtype(value: Any) -> bool:
+    """Whether ``value`` names a NumPy dtype (``minigrad.float32``, ``np.float64``, ...)."""
+    if isinstance(value, (np.dtype, type)):
+        try:
+            np.dtype(value)
+        except TypeError:
+            return False
+        return True
+    return False
+
+
+# PyTorch's name of each dtype's scalar type, as its messages and legacy tensor types
+# ("torch.FloatTensor") spell it.
+SCALAR_TYPE_NAMES = {"float32": "Float", "float64": "Double", "float16": "Half",
+                     "int64": "Long", "int32": "Int", "int16": "Short", "int8": "Char",
+                     "uint8": "Byte", "bool": "Bool", "complex64": "ComplexFloat",
+                     "complex128": "ComplexDouble"}
+
+
+def scalar_type_name(dtype: Any) -> str:
+    """PyTorch's name of ``dtype``'s scalar type: ``Float`` for float32, and so on."""
+    name = np.dtype(dtype).name
+    return SCALAR_TYPE_NAMES.get(name, name)

@@ -1,5 +1,8 @@
 """``minigrad.linalg``: PyTorch's ``torch.linalg`` names for the linear algebra of
-`minigrad.ops` (norms, products, ``inv``, ``solve``, ``det`` and ``slogdet``)."""
+`minigrad.ops` (norms, products, ``inv``, ``solve``, ``det`` and ``slogdet``), the
+decompositions with their gradients (``qr``, ``eigh``, ``eigvalsh``, ``svd``, ``svdvals``,
+``cholesky``) and what is built on them (``solve_triangular``, ``pinv``, ``lstsq``,
+``matrix_rank``, ``cond``, ``matrix_exp``)."""
 from __future__ import annotations
 
 from .ops.broadcasting import sum as _sum
@@ -7,11 +10,15 @@ from .ops.diagonal import diagonal as _diagonal
 from .ops.linalg import (LinAlgError, cholesky, det, inv, matmul, matrix_power, multi_dot,
                          slogdet, solve)
 from .ops.linalg import cross as _cross
+from .ops.decompositions import eigh, eigvalsh, qr, solve_triangular, svd, svdvals
+from .ops.matrix_functions import cond, lstsq, matrix_exp, matrix_rank, pinv
 from .ops.statistics import linalg_norm as norm, matrix_norm, vector_norm
 from .tensor import Tensor
 
-__all__ = ["LinAlgError", "cholesky", "cross", "det", "diagonal", "inv", "matmul", "matrix_norm",
-           "matrix_power", "multi_dot", "norm", "slogdet", "solve", "vecdot", "vector_norm"]
+__all__ = ["LinAlgError", "cholesky", "cond", "cross", "det", "diagonal", "eigh", "eigvalsh",
+           "inv", "lstsq", "matmul", "matrix_exp", "matrix_norm", "matrix_power", "matrix_rank",
+           "multi_dot", "norm", "pinv", "qr", "slogdet", "solve", "solve_triangular", "svd",
+           "svdvals", "vecdot", "vector_norm"]
 
 
 def cross(input: Tensor, other: Tensor, *, dim: int = -1) -> Tensor:

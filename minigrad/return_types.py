@@ -1,16 +1,18 @@
-"""Named pairs returned by ops that give values and their indices, printed as PyTorch's
-``torch.return_types`` are (``minigrad.return_types.sort(values=..., indices=...)``).
+"""Named tuples returned by ops with several results (values and their indices, the
+factors of a decomposition), printed as PyTorch's ``torch.return_types`` are
+(``minigrad.return_types.sort(values=..., indices=...)``).
 
-They are named tuples: ``values, indices = x.sort()`` and ``x.sort().values`` both work.
+``values, indices = x.sort()`` and ``x.sort().values`` both work.
 """
 from __future__ import annotations
 
 from typing import Any, NamedTuple
 
 
-def _show(pair: Any) -> str:
-    return (f"minigrad.return_types.{type(pair).__name__}(\nvalues={pair.values!r},\n"
-            f"indices={pair.indices!r})")
+def _show(result: Any) -> str:
+    """``minigrad.return_types.name(`` and each field on a line of its own, as PyTorch."""
+    fields = ",\n".join(f"{name}={value!r}" for name, value in zip(result._fields, result))
+    return f"minigrad.return_types.{type(result).__name__}(\n{fields})"
 
 
 class sort(NamedTuple):  # noqa: N801  (named as the op, like torch.return_types.sort)
@@ -93,6 +95,26 @@ class kthvalue(NamedTuple):  # noqa: N801
         return _show(self)
 
 
+class nanmedian(NamedTuple):  # noqa: N801
+    """What ``nanmedian(dim=...)`` returns."""
+
+    values: Any
+    indices: Any
+
+    def __repr__(self) -> str:
+        return _show(self)
+
+
+class mode(NamedTuple):  # noqa: N801
+    """What ``mode`` returns."""
+
+    values: Any
+    indices: Any
+
+    def __repr__(self) -> str:
+        return _show(self)
+
+
 class slogdet(NamedTuple):  # noqa: N801
     """What ``slogdet`` returns."""
 
@@ -134,3 +156,67 @@ class histogram(NamedTuple):  # noqa: N801
     def __repr__(self) -> str:
         return (f"minigrad.return_types.histogram(\nhist={self.hist!r},\n"
                 f"bin_edges={self.bin_edges!r})")
+
+
+class linalg_qr(NamedTuple):  # noqa: N801
+    """What ``linalg.qr`` returns: ``A = Q R``."""
+
+    Q: Any
+    R: Any
+
+    def __repr__(self) -> str:
+        return _show(self)
+
+
+class qr(NamedTuple):  # noqa: N801
+    """What ``qr`` (PyTorch's older spelling of ``linalg.qr``) returns."""
+
+    Q: Any
+    R: Any
+
+    def __repr__(self) -> str:
+        return _show(self)
+
+
+class linalg_eigh(NamedTuple):  # noqa: N801
+    """What ``linalg.eigh`` returns."""
+
+    eigenvalues: Any
+    eigenvectors: Any
+
+    def __repr__(self) -> str:
+        return _show(self)
+
+
+class linalg_svd(NamedTuple):  # noqa: N801
+    """What ``linalg.svd`` returns: ``A = U diag(S) Vh``."""
+
+    U: Any
+    S: Any
+    Vh: Any
+
+    def __repr__(self) -> str:
+        return _show(self)
+
+
+class svd(NamedTuple):  # noqa: N801
+    """What ``svd`` (PyTorch's older spelling) returns: ``A = U diag(S) V^T``."""
+
+    U: Any
+    S: Any
+    V: Any
+
+    def __repr__(self) -> str:
+        return _show(self)
+
+
+class linalg_lstsq(NamedTuple):  # noqa: N801
+    """What ``linalg.lstsq`` returns."""
+
+    solution: Any
+    residuals: Any
+    rank: Any
+    singular_values: Any
+
+    def __repr__(self) -> str:
+        return _show(self)

@@ -3,7 +3,8 @@ minigrad has (``import minigrad as torch`` then finds ``torch.special.expit``, .
 
 Each is the function of ``minigrad.ops`` of the same meaning; ``expit`` is ``sigmoid``,
 ``gammaln`` is ``lgamma``, ``psi`` is ``digamma``, ``multigammaln`` is ``mvlgamma``, and
-``ndtr`` (the standard normal distribution function) is built from ``erfc``.
+``ndtr`` (the standard normal distribution function) is built from ``erfc``. The Bessel
+functions ``i0`` and ``i1`` are the primitives of ``minigrad.ops.bessel``.
 """
 from __future__ import annotations
 
@@ -14,11 +15,12 @@ from .ops import (erf, erfc, erfinv, exp2, expm1, log1p, log_softmax, logit, log
 from .ops import digamma, entr, polygamma, xlog1py
 from .ops import digamma as psi, lgamma as gammaln, mvlgamma as multigammaln
 from .ops import sigmoid as expit
+from .ops.bessel import i0, i1
 from .tensor import Tensor
 
 __all__ = ["digamma", "entr", "erf", "erfc", "erfinv", "exp2", "expit", "expm1", "gammaln",
-           "log1p", "log_softmax", "logit", "logsumexp", "multigammaln", "ndtr", "polygamma",
-           "psi", "round", "sinc", "softmax", "xlog1py", "xlogy"]
+           "i0", "i1", "log1p", "log_softmax", "logit", "logsumexp", "multigammaln", "ndtr",
+           "polygamma", "psi", "round", "sinc", "softmax", "xlog1py", "xlogy"]
 
 
 def ndtr(input: Tensor) -> Tensor:

@@ -11,11 +11,7 @@ from typing import Any
 import numpy as np
 
 from . import devices
-
-# The names PyTorch gives each dtype's legacy tensor type ("torch.FloatTensor").
-_TYPE_NAMES = {"float32": "Float", "float64": "Double", "float16": "Half", "int64": "Long",
-               "int32": "Int", "int16": "Short", "int8": "Char", "uint8": "Byte",
-               "bool": "Bool", "complex64": "ComplexFloat", "complex128": "ComplexDouble"}
+from .dtypes import SCALAR_TYPE_NAMES as _TYPE_NAMES
 
 
 def _creation() -> Any:

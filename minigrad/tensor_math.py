@@ -287,6 +287,12 @@ class TensorMath(TensorNames):
     def digamma(self) -> "Tensor":
         return ops.digamma(self)
 
+    def i0(self) -> "Tensor":
+        return ops.i0(self)
+
+    def i0_(self) -> "Tensor":
+        return ops.inplace(self, "i0_", lambda x, _: ops.i0(x), None)
+
     def digamma_(self) -> "Tensor":
         return ops.inplace(self, "digamma_", lambda x, _: ops.digamma(x), None)
 

@@ -9,6 +9,7 @@ from typing import Any, Iterator, Sequence
 
 import numpy as np
 
+from .dtypes import is_dtype
 from .tensor_inplace import TensorInPlace
 from .tensor_math import TensorMath
 from .tensor_structure import StructureMethods
@@ -215,11 +216,19 @@ class TensorMethods(TensorInPlace, TensorMath, StructureMethods):
         return ops.log_softmax(self, dim, dtype)
 
     # --- movement -----------------------------------------------------------------------
-    def reshape(self, *shape: Any) -> "Tensor":
-        return ops.reshape(self, ops.shape_arg(shape))
+    def reshape(self, *sizes: Any, shape: Any = None) -> "Tensor":
+        return ops.reshape(self, _sizes("reshape", "shape", sizes, shape))
 
-    def view(self, *shape: Any) -> "Tensor":
-        return ops.view(self, ops.shape_arg(shape))
+    def view(self, *sizes: Any, size: Any = None, dtype: Any = None) -> "Tensor":
+        """The same elements in a new shape, sharing memory (``view(2, 3)``), or the same
+        memory read as another dtype (``view(minigrad.int32)``), as in PyTorch."""
+        if dtype is None and len(sizes) == 1 and is_dtype(sizes[0]):
+            dtype, sizes = sizes[0], ()
+        if dtype is not None:
+            if sizes or size is not None:
+                raise TypeError("view() takes either a dtype or a size, not both")
+            return ops.view_dtype(self, dtype)
+        return ops.view(self, _sizes("view", "size", sizes, size))
 
     def flatten(self, start_dim: int = 0, end_dim: int = -1) -> "Tensor":
         return ops.flatten(self, start_dim, end_dim)
@@ -229,8 +238,8 @@ class TensorMethods(TensorInPlace, TensorMath, StructureMethods):
 
 
 
-    def permute(self, *dims: Any) -> "Tensor":
-        return ops.permute(self, ops.shape_arg(dims))
+    def permute(self, *order: Any, dims: Any = None) -> "Tensor":
+        return ops.permute(self, _sizes("permute", "dims", order, dims))
 
     @property
     def T(self) -> "Tensor":
@@ -246,8 +255,8 @@ class TensorMethods(TensorInPlace, TensorMath, StructureMethods):
     def unsqueeze(self, dim: int) -> "Tensor":
         return ops.unsqueeze(self, dim)
 
-    def expand(self, *shape: Any) -> "Tensor":
-        return ops.expand(self, ops.shape_arg(shape))
+    def expand(self, *sizes: Any, size: Any = None) -> "Tensor":
+        return ops.expand(self, _sizes("expand", "size", sizes, size))
 
     def broadcast_to(self, shape: Sequence[int]) -> "Tensor":
         return ops.expand(self, tuple(shape))
@@ -285,17 +294,17 @@ class TensorMethods(TensorInPlace, TensorMath, StructureMethods):
     def t(self) -> "Tensor":
         return ops.t(self)
 
-    def flip(self, *dims: Any) -> "Tensor":
-        return ops.flip(self, ops.shape_arg(dims))
+    def flip(self, *order: Any, dims: Any = None) -> "Tensor":
+        return ops.flip(self, _sizes("flip", "dims", order, dims))
 
     def roll(self, shifts: Any, dims: Any = None) -> "Tensor":
         return ops.roll(self, shifts, dims)
 
-    def repeat(self, *sizes: Any) -> "Tensor":
-        return ops.repeat(self, ops.shape_arg(sizes))
+    def repeat(self, *sizes: Any, repeats: Any = None) -> "Tensor":
+        return ops.repeat(self, _sizes("repeat", "repeats", sizes, repeats))
 
-    def tile(self, *dims: Any) -> "Tensor":
-        return ops.tile(self, ops.shape_arg(dims))
+    def tile(self, *sizes: Any, dims: Any = None) -> "Tensor":
+        return ops.tile(self, _sizes("tile", "dims", sizes, dims))
 
     # --- arithmetic with PyTorch's method signatures ---------------------------------------
     def add(self, other: Any, *, alpha: Any = 1) -> "Tensor":
@@ -441,3 +450,14 @@ class TensorMethods(TensorInPlace, TensorMath, StructureMethods):
     def sign(self) -> "Tensor":
         return ops.sign(self)
 
+
+def _sizes(method: str, name: str, given: tuple, keyword: Any) -> tuple:
+    """A method's sizes or dims as PyTorch takes them: ``t.f(2, 3)``, ``t.f((2, 3))`` or
+    ``t.f(name=(2, 3))``; a TypeError when there are none or both."""
+    if keyword is not None:
+        if given:
+            raise TypeError(f"{method}() got multiple values for argument '{name}'")
+        return tuple(keyword) if isinstance(keyword, (tuple, list)) else (keyword,)
+    if not given:
+        raise TypeError(f'{method}() missing 1 required positional arguments: "{name}"')
+    return ops.shape_arg(given)

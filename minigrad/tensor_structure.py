@@ -78,6 +78,18 @@ class StructureMethods:
     def slogdet(self) -> Any:
         return ops.slogdet(self)
 
+    def qr(self, some: bool = True) -> Any:
+        return ops.qr(self, some)
+
+    def svd(self, some: bool = True, compute_uv: bool = True) -> Any:
+        return ops.svd(self, some, compute_uv)
+
+    def pinverse(self, rcond: float = 1e-15) -> "Tensor":
+        return ops.pinverse(self, rcond)
+
+    def matrix_exp(self) -> "Tensor":
+        return ops.matrix_exp(self)
+
     def addmv(self, mat: "Tensor", vec: "Tensor", *, beta: Any = 1,
               alpha: Any = 1) -> "Tensor":
         return ops.addmv(self, mat, vec, beta=beta, alpha=alpha)
@@ -312,6 +324,12 @@ class StructureMethods:
 
     def median(self, dim: int | None = None, keepdim: bool = False) -> Any:
         return ops.median(self, dim, keepdim)
+
+    def nanmedian(self, dim: int | None = None, keepdim: bool = False) -> Any:
+        return ops.nanmedian(self, dim, keepdim)
+
+    def mode(self, dim: int = -1, keepdim: bool = False) -> Any:
+        return ops.mode(self, dim, keepdim)
 
     def nansum(self, dim: Any = None, keepdim: bool = False, *, dtype: Any = None) -> "Tensor":
         return ops.nansum(self, dim, keepdim, dtype=dtype)

@@ -42,7 +42,8 @@ class _LegacyTensor(metaclass=_TensorType):
 def _legacy(name: str, dtype: Any) -> type:
     return _TensorType(name, (_LegacyTensor,), {"dtype": np.dtype(dtype), "__doc__":
                                                 f"A {np.dtype(dtype)} tensor (PyTorch's "
-                                                f"legacy type {name})."})
+                                                f"legacy type {name}).",
+                                                "__module__": "minigrad"})
 
 
 FloatTensor = _legacy("FloatTensor", np.float32)
@@ -54,3 +55,23 @@ ShortTensor = _legacy("ShortTensor", np.int16)
 CharTensor = _legacy("CharTensor", np.int8)
 ByteTensor = _legacy("ByteTensor", np.uint8)
 BoolTensor = _legacy("BoolTensor", np.bool_)
+
+
+def typename(obj: Any, /) -> str:
+    """The qualified name of ``obj``'s type: for a tensor its legacy type name
+    (``'minigrad.LongTensor'``, as ``tensor.type()``), for a class or function its module
+    and name (``'minigrad.nn.modules.linear.Linear'``, without ``builtins.``), and for any
+    other object those of its class.
+
+    Examples
+    --------
+    >>> typename(minigrad.tensor([1, 2])), typename(3), typename(np.float32)
+    ('minigrad.LongTensor', 'int', 'numpy.float32')
+    """
+    if isinstance(obj, Tensor):
+        return obj.type()
+    module = getattr(obj, "__module__", "") or ""
+    name = getattr(obj, "__qualname__", None) or getattr(obj, "__name__", None)
+    if name is None:
+        module, name = type(obj).__module__ or "", type(obj).__qualname__
+    return name if module in ("", "builtins") else f"{module}.{name}"

@@ -611,6 +611,85 @@ def square_matrices(draw, fn: Callable, label: str) -> Case:
     return Case(fn, (x,), f"{label}(x{x.shape})")
 
 
+# --- decompositions (minigrad/ops/decompositions.py, matrix_functions.py) ------------------
+@st.composite
+def separated_matrices(draw) -> np.ndarray:
+    """Batches of m x n matrices away from every degenerate point: noise of 0.05 to 0.2
+    in size on a diagonal of 2, 4, 6 in a drawn order. Each singular value (and each
+    eigenvalue of the symmetric part) moves by at most 0.6, so they stay 0.8 apart and 1.4
+    from 0: full rank and distinct values. No noise is 0: below an all-zero column LAPACK
+    skips its reflection, and a finite-difference step would flip a sign of Q and R."""
+    m, n = draw(st.integers(1, 3)), draw(st.integers(1, 3))
+    batch = draw(small_shapes(max_dims=1))
+    k = min(m, n)
+    spaced = np.zeros((m, n))
+    spaced[range(k), range(k)] = 2.0 * (1 + np.array(draw(st.permutations(range(k)))))
+    noise = st.one_of(st.floats(-0.2, -0.05), st.floats(0.05, 0.2))
+    return spaced + draw(values(batch + (m, n), noise))
+
+
+@st.composite
+def qr_cases(draw) -> Case:
+    """Q and R themselves (R's diagonal keeps its sign near these inputs); 'complete' only
+    where it is differentiable (m <= n)."""
+    x = leaf(draw(separated_matrices()))
+    mode = draw(st.sampled_from(["reduced", "complete"] if x.shape[-2] <= x.shape[-1]
+                                else ["reduced"]))
+    return Case(lambda x: tuple(minigrad.linalg.qr(x, mode)), (x,),
+                f"linalg.qr(x{x.shape}, {mode!r})")
+
+
+@st.composite
+def eigh_cases(draw) -> Case:
+    """The eigenvalues and the squared eigenvectors (free of the sign) of the symmetric
+    part, read from either triangle."""
+    x = leaf(draw(separated_matrices().filter(lambda a: a.shape[-1] == a.shape[-2])))
+    uplo = draw(st.sampled_from(["L", "U"]))
+
+    def fn(x):
+        w, V = minigrad.linalg.eigh((x + x.mT) * 0.5, uplo)
+        return w, V * V
+    return Case(fn, (x,), f"linalg.eigh(sym(x{x.shape}), {uplo!r})")
+
+
+@st.composite
+def svd_cases(draw) -> Case:
+    """The singular values and the squared singular vectors (free of the sign); with
+    ``full_matrices`` only the first min(m, n) vectors, the ones with a gradient."""
+    x = leaf(draw(separated_matrices()))
+    full = draw(st.booleans())
+
+    def fn(x):
+        U, S, Vh = minigrad.linalg.svd(x, full_matrices=full)
+        k = S.shape[-1]
+        return S, U[..., :k] ** 2, Vh[..., :k, :] ** 2
+    return Case(fn, (x,), f"linalg.svd(x{x.shape}, full_matrices={full})")
+
+
+@st.composite
+def solve_triangular_cases(draw) -> Case:
+    """Each triangle, each side, unit diagonal or not, batch dims that broadcast."""
+    n, k = draw(st.integers(1, 3)), draw(st.integers(1, 3))
+    batch_a, batch_b = draw(broadcastable_shapes(2, max_dims=2, max_side=2))
+    upper, left, unit = (draw(st.booleans()) for _ in range(3))
+    a = draw(values(batch_a + (n, n), st.floats(-1, 1, allow_nan=False))) + (n + 1) * np.eye(n)
+    b = draw(values(batch_b + ((n, k) if left else (k, n))))
+    fn = lambda a, b: minigrad.linalg.solve_triangular(  # noqa: E731
+        a, b, upper=upper, left=left, unitriangular=unit)
+    return Case(fn, (leaf(a), leaf(b)), f"solve_triangular(a{a.shape}, b{b.shape}, "
+                                        f"upper={upper}, left={left}, unit={unit})")
+
+
+@st.composite
+def pinv_cases(draw) -> Case:
+    """Full-rank matrices of any shape; square ones also as symmetric (``hermitian``)."""
+    x = leaf(draw(separated_matrices()))
+    if x.shape[-1] == x.shape[-2] and draw(st.booleans()):
+        return Case(lambda x: minigrad.linalg.pinv((x + x.mT) * 0.5, hermitian=True), (x,),
+                    f"linalg.pinv(sym(x{x.shape}), hermitian=True)")
+    return Case(minigrad.linalg.pinv, (x,), f"linalg.pinv(x{x.shape})")
+
+
 @st.composite
 def sliding_windows_cases(draw) -> Case:
     """Windows that overlap, touch or skip elements, so that the backward adds up."""
@@ -751,12 +830,22 @@ SPECS: dict[str, Spec] = {
     "det": Spec(square_matrices(ops.det, "det")),
     # cholesky reads the lower triangle: check it on the symmetric part, as PyTorch does
     "cholesky": Spec(square_matrices(lambda x: ops.cholesky((x + x.mT) * 0.5), "cholesky")),
+    # decompositions: the factors where they are unique, sign-free functions where not
+    "linalg_qr": Spec(qr_cases()),
+    "linalg_eigh": Spec(eigh_cases()),
+    "linalg_svd": Spec(svd_cases()),
+    "linalg_solve_triangular": Spec(solve_triangular_cases()),
+    "linalg_pinv": Spec(pinv_cases()),
+    "linalg_matrix_exp": Spec(square_matrices(minigrad.linalg.matrix_exp, "matrix_exp")),
     # special functions (minigrad/ops/special.py)
     "erf": Spec(unary(_special("erf"), "erf(x)")),
     "softplus": Spec(unary(_special("softplus"), "softplus(x)",
                            st.floats(-30, 30, allow_nan=False))),
     "erfc": Spec(unary(_special("erfc"), "erfc(x)")),
     "erfinv": Spec(unary(_special("erfinv"), "erfinv(x)", INSIDE_ONE)),
+    # the Bessel functions (minigrad/ops/bessel.py), over both of their series
+    "i0": Spec(unary(_special_namespace("i0"), "i0(x)", st.floats(-25, 25))),
+    "i1": Spec(unary(_special_namespace("i1"), "i1(x)", st.floats(-25, 25))),
     # more unary math (minigrad/ops/unary_math.py)
     **{name: Spec(unary(_math(name), f"{name}(x)", elements))
        for name, elements in UNARY_MATH.items()},

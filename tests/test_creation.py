@@ -15,7 +15,9 @@ def test_zeros_and_ones(factory, value):
     assert factory((4,)).shape == (4,)
     assert factory(2, dtype=np.float64, requires_grad=True).requires_grad
     assert factory(2, dtype=np.int64).dtype == np.int64
-    assert factory().shape == ()
+    assert factory(()).shape == ()
+    with pytest.raises(TypeError, match="size"):  # as in PyTorch: a size is required
+        factory()
 
 
 def test_full_takes_its_dtype_from_the_value():

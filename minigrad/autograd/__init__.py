@@ -1,5 +1,6 @@
 """Autograd: Function and the primitive registry, the backward engine, and grad modes
-(plus anomaly detection and PyTorch's legacy names: ``Variable``, ``gradcheck``)."""
+(plus ``functional``: jacobian, hessian, vjp, jvp; anomaly detection; PyTorch's legacy
+names: ``Variable``, ``gradcheck``)."""
 from . import details
 from .details import record_details
 from .function import Function, Node, primitives, register
@@ -9,9 +10,11 @@ from .grad_mode import (enable_grad, inference_mode, is_grad_enabled,
 from .anomaly import (detect_anomaly, is_anomaly_check_nan_enabled, is_anomaly_enabled,
                       set_detect_anomaly)
 from .legacy import Variable, gradcheck, gradgradcheck
+from . import functional  # vjp, jvp, jacobian, hessian, vhp, hvp
 
 __all__ = ["Function", "Node", "primitives", "register", "backward", "grad",
            "observe_backward", "record_details", "enable_grad",
            "is_grad_enabled", "no_grad", "set_grad_enabled", "inference_mode",
            "is_inference_mode_enabled", "detect_anomaly", "set_detect_anomaly",
-           "is_anomaly_enabled", "is_anomaly_check_nan_enabled", "Variable", "gradcheck", "gradgradcheck"]
+           "is_anomaly_enabled", "is_anomaly_check_nan_enabled", "Variable", "gradcheck", "gradgradcheck",
+           "functional"]

@@ -21,6 +21,8 @@ from .loss import (BCELoss, BCEWithLogitsLoss, CosineEmbeddingLoss, CrossEntropy
                    PoissonNLLLoss, SmoothL1Loss, SoftMarginLoss, TripletMarginLoss, MultiMarginLoss,
                    MultiLabelMarginLoss, TripletMarginWithDistanceLoss)
 from .module import IncompatibleKeys, Module
+from . import parallel
+from .parallel import DataParallel
 from .normalization import LocalResponseNorm
 from .normalization import (BatchNorm1d, BatchNorm2d, BatchNorm3d, GroupNorm,
                             InstanceNorm1d, InstanceNorm2d, InstanceNorm3d, LayerNorm, RMSNorm)
@@ -73,7 +75,9 @@ __all__ = [
     "MarginRankingLoss", "HingeEmbeddingLoss", "SoftMarginLoss", "MultiLabelSoftMarginLoss",
     "CosineEmbeddingLoss", "TripletMarginLoss", "MultiMarginLoss", "MultiLabelMarginLoss",
     "TripletMarginWithDistanceLoss",
-    "functional", "init", "utils",
+    # wrappers
+    "DataParallel",
+    "functional", "init", "utils", "parallel",
 ]
 
 from . import modules  # noqa: E402  (PyTorch's torch.nn.modules paths; needs the above)

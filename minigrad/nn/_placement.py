@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from ..dtypes import is_dtype
 from ..internal import array_of, replace_array
 from ..tensor import Tensor
 
@@ -35,17 +36,6 @@ def check_device(device: Any, op: str) -> None:
         raise RuntimeError(f"{op}: minigrad runs on the CPU only; device {name!r} is not "
                            f"available (use 'cpu')")
     raise RuntimeError(f"{op}: invalid device string: {name!r}")
-
-
-def is_dtype(value: Any) -> bool:
-    """Whether ``value`` names a NumPy dtype (``minigrad.float32``, ``np.float64``, ...)."""
-    if isinstance(value, (np.dtype, type)):
-        try:
-            np.dtype(value)
-        except TypeError:
-            return False
-        return True
-    return False
 
 
 def read_to_args(args: tuple, kwargs: dict, op: str) -> np.dtype | None:

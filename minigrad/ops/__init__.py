@@ -8,7 +8,7 @@ from .elementwise import (abs, add, cast, clone, cos, div, exp, log, mul, neg, p
 from .selection import (bitwise, bitwise_and, bitwise_not, bitwise_or, bitwise_xor, clamp,
                         clamp_max, clamp_min, compare, locally_constant, maximum, minimum,
                         where)
-from .movement import (cat, chunk, expand, view, flatten, narrow, pad, permute, reshape,
+from .movement import (cat, chunk, expand, view, view_dtype, flatten, narrow, pad, permute, reshape,
                        select, sliding_windows, split, squeeze, stack, transpose, unbind,
                        unsqueeze)
 from .indexing import gather, getitem, setitem
@@ -67,3 +67,8 @@ from .sorting import msort
 from .layout import ravel
 from .placement import fill_diagonal_, masked_scatter, put, unravel_index
 from .movement import narrow_copy
+from .bessel import i0
+from .sorting import mode
+from .statistics import nanmedian
+from .decompositions import legacy_qr as qr, legacy_svd as svd  # torch.qr, torch.svd
+from .matrix_functions import matrix_exp, pinverse

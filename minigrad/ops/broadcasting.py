@@ -13,7 +13,8 @@ from typing import Any, Sequence
 import numpy as np
 
 from ..autograd.function import Function, register
-from ..internal import array_of, named
+from ..dtypes import scalar_type_name
+from ..internal import array_of, named, wrap
 from ..tensor import Tensor
 from ._util import int_tuple, normalize_dims
 
@@ -102,6 +103,32 @@ def view(x: Tensor, shape: Sequence[int]) -> Tensor:
                            f"subspaces); shape {list(x.shape)} to {list(shape)}. Use "
                            ".reshape(...) instead.") from None
     return Reshape.apply(x, shape)
+
+
+def view_dtype(x: Tensor, dtype: Any) -> Tensor:
+    """The same memory read as ``dtype`` (``x.view(minigrad.int32)``), outside the graph.
+
+    Elements of the same size keep the shape; otherwise the last dimension, which must be
+    contiguous, grows or shrinks by the ratio of the sizes, as in PyTorch.
+    """
+    array, new = array_of(x), np.dtype(dtype)
+    old = array.dtype
+    if new.itemsize != old.itemsize:
+        names = f"{scalar_type_name(old)} as {scalar_type_name(new)} (different element sizes)"
+        if array.ndim == 0:
+            raise RuntimeError(f"view: self.dim() cannot be 0 to view {names}")
+        if array.shape[-1] != 1 and array.strides[-1] != old.itemsize:
+            raise RuntimeError(f"view: self.stride(-1) must be 1 to view {names}, but got "
+                               f"{array.strides[-1] // old.itemsize}")
+        if new.itemsize > old.itemsize and array.shape[-1] * old.itemsize % new.itemsize:
+            raise RuntimeError(f"view: self.size(-1) must be divisible by "
+                               f"{new.itemsize // old.itemsize} to view {names}, but got "
+                               f"{array.shape[-1]}")
+    try:
+        return wrap(array.view(new))
+    except ValueError as error:  # strides of the other dimensions that do not divide
+        raise RuntimeError(f"view: cannot view a tensor of shape {list(x.shape)} and "
+                           f"strides {list(x.stride())} as {new}: {error}") from None
 
 
 def _infer_shape(shape: tuple[int, ...], numel: int, op: str) -> tuple[int, ...]:

@@ -17,7 +17,7 @@ from ..dtypes import result_type
 from ..internal import named, wrap
 from ..tensor import Tensor
 from . import indexing
-from .broadcasting import expand, reshape, view  # noqa: F401  (re-exported: movement's public face)
+from .broadcasting import expand, reshape, view, view_dtype  # noqa: F401  (re-exported: movement's public face)
 from ._util import alias, normalize_dim, normalize_dims, type_name
 
 

@@ -1,8 +1,9 @@
-"""Sorting: ``sort``, ``argsort`` and ``topk``.
+"""Sorting: ``sort``, ``argsort``, ``topk`` and ``mode``.
 
 The order is found on the array (stable, NaN sorted as the largest value, as in PyTorch);
 the values are then gathered with the differentiable ``gather``, so the gradient of each
-value goes back to the element it came from.
+value goes back to the element it came from. ``mode`` finds its index as PyTorch's
+unstable C++ sort leaves the ties (see `cpp_order`).
 """
 from __future__ import annotations
 
@@ -13,9 +14,10 @@ import numpy as np
 from .. import return_types
 from ..internal import array_of, wrap
 from ..tensor import Tensor
-from ._util import normalize_dim
+from ._util import normalize_dim, unary_input
+from .cpp_order import sort as cpp_sort
 from .indexing import gather
-from .movement import narrow
+from .movement import narrow, reshape, squeeze
 
 
 def _order(array: np.ndarray, dim: int, descending: bool) -> np.ndarray:
@@ -149,3 +151,69 @@ def bucketize(input: Any, boundaries: Tensor, *, out_int32: bool = False,
 def msort(input: Tensor) -> Tensor:
     """``input`` sorted along dim 0."""
     return sort(input, 0).values
+
+
+def mode(input: Tensor, dim: int = -1, keepdim: bool = False) -> return_types.mode:
+    """``(values, indices)``: the most frequent value of each slice along ``dim`` (the
+    smallest of equally frequent ones) and where one of its occurrences is; the gradient
+    goes to that element.
+
+    The occurrence is the one PyTorch's CPU kernel reports: the last in the order in which
+    its unstable sort leaves the tied values (the last index, for slices of up to 16).
+    NaNs never compare equal, so each counts once.
+    """
+    input = unary_input("mode", input)
+    x = reshape(input, (1,)) if input.ndim == 0 else input
+    d = normalize_dim(dim, x.ndim, "mode")
+    if x.shape[d] == 0:
+        raise IndexError(f"mode(): Expected reduction dim {d} to have non-zero size "
+                         f"(input of shape {tuple(input.shape)}).")
+    rows = np.moveaxis(array_of(x), d, -1)
+    index = _mode_index(rows.reshape(-1, rows.shape[-1])).reshape(rows.shape[:-1])
+    index = np.expand_dims(index, d)
+    values, indices = gather(x, d, index), wrap(index)
+    if input.ndim == 0:
+        return return_types.mode(reshape(values, ()), reshape(indices, ()))
+    if not keepdim:
+        values, indices = squeeze(values, d), squeeze(indices, d)
+    return return_types.mode(values, indices)
+
+
+def _mode_index(rows: np.ndarray) -> np.ndarray:
+    """Where the mode of each row is. NumPy finds the mode's value (each run of equal
+    values in the sorted row is counted; the first longest wins); rows where the unstable
+    sort decides which occurrence is reported (ties beyond 16 elements, or NaNs, which
+    also decide the value) run PyTorch's steps."""
+    n = rows.shape[-1]
+    ordered = np.sort(rows, axis=-1)
+    starts = np.ones(ordered.shape, bool)
+    starts[:, 1:] = ordered[:, 1:] != ordered[:, :-1]
+    ends = np.roll(starts, -1, axis=-1)
+    position = np.arange(n)
+    run_start = np.maximum.accumulate(np.where(starts, position, 0), axis=-1)
+    lengths = np.where(ends, position - run_start + 1, 0)
+    best = np.argmax(lengths, axis=-1)[:, None]
+    value, count = (np.take_along_axis(a, best, -1)[:, 0] for a in (ordered, lengths))
+    last = n - 1 - np.argmax((rows == value[:, None])[:, ::-1], axis=-1)
+    unsure = count > 1 if n > 16 else np.zeros(len(rows), bool)
+    if rows.dtype.kind == "f":
+        unsure |= np.isnan(rows).any(axis=-1)
+    for r in np.nonzero(unsure)[0]:
+        last[r] = _mode_of_row(rows[r].tolist())
+    return last.astype(np.int64)
+
+
+def _mode_of_row(row: list) -> int:
+    """The index PyTorch's CPU mode gives for one row: sort (value, index) pairs by value
+    with ``std::sort``, then report the last pair of the first longest run of equal
+    values."""
+    pairs = list(zip(row, range(len(row))))
+    cpp_sort(pairs, lambda a, b: a[0] < b[0])
+    best = run = 0
+    for i, (value, where) in enumerate(pairs):
+        run += 1
+        if i == len(pairs) - 1 or value != pairs[i + 1][0]:
+            if run > best:
+                best, found = run, where
+            run = 0
+    return found

@@ -1,10 +1,11 @@
 """Norms, distances and statistics built from primitives: ``norm`` (and the
-``linalg`` vector and matrix norms), ``cdist``, ``dist``, ``median``, ``kthvalue``, the
-quantiles, ``aminmax``, ``nansum``/``nanmean``, ``std_mean``/``var_mean``, ``cov`` and
-``corrcoef``, and the counts ``count_nonzero``, ``bincount`` and ``histc`` (results
-outside the graph)."""
+``linalg`` vector and matrix norms), ``cdist``, ``dist``, ``median``, ``nanmedian``,
+``kthvalue``, the quantiles, ``aminmax``, ``nansum``/``nanmean``, ``std_mean``/``var_mean``,
+``cov`` and ``corrcoef``, and the counts ``count_nonzero``, ``bincount`` and ``histc``
+(results outside the graph)."""
 from __future__ import annotations
 
+import functools
 import math
 from typing import Any
 
@@ -14,7 +15,7 @@ from .. import return_types
 from ..internal import array_of, wrap
 from ..tensor import Tensor
 from ..dtypes import get_default_dtype
-from . import elementwise, movement, reduction, selection
+from . import cpp_order, elementwise, movement, reduction, selection
 from .diagonal import diagonal
 from ._util import normalize_dim, normalize_dims, unary_input
 from .broadcasting import sum
@@ -185,25 +186,38 @@ def median(input: Tensor, dim: int | None = None, keepdim: bool = False) -> Any:
     """The lower median (the ``(n - 1) // 2``-th smallest; NaN if there is one). Without
     ``dim``, of all elements, its gradient shared evenly by the elements equal to it; with
     ``dim``, ``(values, indices)`` along it, the gradient going to the indexed element."""
-    input = unary_input("median", input)
+    return _median("median", input, dim, keepdim, return_types.median)
+
+
+def nanmedian(input: Tensor, dim: int | None = None, keepdim: bool = False) -> Any:
+    """`median` of the elements that are not NaN (NaN where all are), without ``dim`` or
+    with it (a slice of NaNs gives the index PyTorch's ``std::nth_element`` puts first)."""
+    return _median("nanmedian", input, dim, keepdim, return_types.nanmedian)
+
+
+def _median(op: str, input: Tensor, dim: int | None, keepdim: bool, pair: type) -> Any:
+    input = unary_input(op, input)
+    if input.dtype == np.bool_:
+        raise NotImplementedError("\"median_cpu\" not implemented for 'Bool'")
+    skip_nan = op == "nanmedian"
     if dim is None:
         flat = array_of(input).reshape(-1)
         if flat.size == 0:  # NaN, or for integers (which have none) the lowest value
             empty = np.nan if input.dtype.kind == "f" else np.iinfo(np.int64).min
             return locally_constant(input, np.asarray(empty).astype(input.dtype))
-        value = flat[_median_index(flat, 0)]
+        value = flat[_median_index(flat, 0, skip_nan)]
         return _evenly(input, value)
     if input.ndim == 0:
-        return return_types.median(elementwise.clone(input), wrap(np.zeros((), np.int64)))
-    dim = normalize_dim(dim, input.ndim, "median")
+        return pair(elementwise.clone(input), wrap(np.zeros((), np.int64)))
+    dim = normalize_dim(dim, input.ndim, op)
     if input.shape[dim] == 0:
         raise IndexError(f"median(): Expected reduction dim {dim} to have non-zero size "
                          f"(shape {tuple(input.shape)})")
-    index = np.expand_dims(_median_index(array_of(input), dim), dim)
+    index = np.expand_dims(_median_index(array_of(input), dim, skip_nan), dim)
     values, indices = gather(input, dim, index), wrap(index)
     if not keepdim:
         values, indices = movement.squeeze(values, dim), movement.squeeze(indices, dim)
-    return return_types.median(values, indices)
+    return pair(values, indices)
 
 
 def _evenly(input: Tensor, value: Any) -> Tensor:
@@ -213,19 +227,30 @@ def _evenly(input: Tensor, value: Any) -> Tensor:
     hits = np.isnan(x) if value != value else x == value
     if input.dtype.kind != "f":
         return wrap(np.asarray(value))
-    shared = sum(input * wrap((hits / hits.sum()).astype(x.dtype)))
+    shared = sum(where(wrap(hits), input, 0.0)) / int(hits.sum())  # other NaNs left out
     return wrap(np.asarray(value)) + (shared - shared.detach())  # the exact value
 
 
-def _median_index(array: np.ndarray, dim: int) -> np.ndarray:
-    """Where the lower median of each slice along ``dim`` is (the first NaN, if any)."""
+def _median_index(array: np.ndarray, dim: int, skip_nan: bool = False) -> np.ndarray:
+    """Where the lower median of each slice along ``dim`` is: the first NaN, if any, or
+    with ``skip_nan`` the median of the other elements (NaNs sort last)."""
     order = np.argsort(array, axis=dim, kind="stable")
-    k = (array.shape[dim] - 1) // 2
-    index = np.take(order, k, axis=dim)
-    if array.dtype.kind == "f":
-        nan = np.isnan(array)
-        index = np.where(nan.any(axis=dim), np.argmax(nan, axis=dim), index)
-    return index.astype(np.int64)
+    n, nan = array.shape[dim], array != array  # NaN: the one value not equal to itself
+    kept = n - nan.sum(axis=dim, keepdims=True) if skip_nan else n
+    k = np.broadcast_to(np.maximum(kept - 1, 0) // 2, order.take([0], axis=dim).shape)
+    index = np.take_along_axis(order, k, dim).squeeze(dim)
+    if skip_nan:  # a slice of NaNs only: PyTorch's pick among equals
+        return np.where(nan.all(axis=dim), _all_nan_index(n), index).astype(np.int64)
+    return np.where(nan.any(axis=dim), np.argmax(nan, axis=dim), index).astype(np.int64)
+
+
+@functools.lru_cache(maxsize=None)
+def _all_nan_index(n: int) -> int:
+    """PyTorch's nanmedian index for a slice of ``n`` NaNs: all compare equivalent, so it
+    is whichever one ``std::nth_element`` leaves at the front."""
+    positions = list(range(n))
+    cpp_order.nth_element(positions, 0, lambda a, b: False)
+    return positions[0]
 
 
 def nansum(input: Tensor, dim: Any = None, keepdim: bool = False, *,

@@ -1,4 +1,5 @@
-"""``minigrad.utils``: where PyTorch programs look for ``utils.data``."""
-from . import data
+"""``minigrad.utils``: where PyTorch programs look for ``utils.data`` and
+``utils.checkpoint``."""
+from . import checkpoint, data
 
-__all__ = ["data"]
+__all__ = ["checkpoint", "data"]

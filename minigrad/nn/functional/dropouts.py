@@ -85,9 +85,18 @@ def dropout2d(input: Tensor, p: float = 0.5, training: bool = True,
                       f"deprecated and will result in an error in a future release. To "
                       f"retain the behavior and silence this warning, please use dropout "
                       f"instead.", stacklevel=2)
+    return feature_dropout(input, p, training, inplace)
+
+
+def feature_dropout(input: Tensor, p: float = 0.5, training: bool = True,
+                    inplace: bool = False) -> Tensor:
+    """Zero whole channels of an ``(N, C, *)`` input with probability ``p`` (of a 2-D
+    input, single elements), scaling the kept ones by ``1 / (1 - p)``: ATen's
+    ``feature_dropout``, what `dropout2d` does after its checks of the input's rank."""
+    _check_p(p, "feature_dropout")
     if not training or p == 0.0:
         return input
-    return _masked(input, p, _feature_mask(input.shape), inplace)
+    return _masked(input, p, _feature_mask(tuple(input.shape)), inplace)
 
 
 # SELU's negative saturation value, -scale * alpha: what alpha dropout sets dropped units to.

@@ -1,0 +1,94 @@
+"""The modified Bessel functions of the first kind, ``i0`` and ``i1``, as primitives.
+
+I0 and I1 solve ``x^2 y'' + x y' - (x^2 + nu^2) y = 0`` for nu = 0 and 1; I0 is even, I1
+odd, and ``I0' = I1``, ``I1' = I0 - I1 / x``, so each gradient is built from the two
+functions and derivatives of any order exist.
+
+Both are computed in float64 and rounded once to the input's dtype: by the power series
+``I_nu(x) = sum_k (x/2)^(2k + nu) / (k! (k + nu)!)`` (every term positive, so nothing
+cancels) below ``|x| = 20``, and above it by the asymptotic series
+``e^|x| / sqrt(2 pi |x|) sum_k (-1)^k a_k(nu) / |x|^k``, whose terms keep shrinking far
+past float64's precision there. As in PyTorch, the result is inf once ``e^|x|`` overflows
+the dtype PyTorch computes in (float32 for float16 and float32 inputs), and NaN at +-inf.
+"""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from ..autograd.function import register
+from ..tensor import Tensor
+from . import elementwise, selection
+from ._util import float_input
+from .pointwise import Pointwise
+
+_ASYMPTOTIC_FROM = 20.0
+_SERIES_TERMS = 60  # (x/2)^2k / (k! (k+nu)!) is below 1e-17 of the sum by k = 60 at x = 20
+_ASYMPTOTIC_TERMS = 20
+
+
+def _bessel_i(nu: int, x: np.ndarray) -> np.ndarray:
+    """I_nu(x) for nu = 0 or 1, of an ndarray, in x's dtype."""
+    a = np.abs(x.astype(np.float64))
+    with np.errstate(all="ignore"):
+        near = np.minimum(a, _ASYMPTOTIC_FROM)  # the series on the small ones
+        half_sq, term = (near / 2) ** 2, (near / 2) ** nu / math.factorial(nu)
+        series = term
+        for k in range(1, _SERIES_TERMS):
+            term = term * half_sq / (k * (k + nu))
+            series = series + term
+        far = np.maximum(a, _ASYMPTOTIC_FROM)  # the asymptotic series on the large ones
+        coefficient, tail = 1.0, np.ones_like(far)
+        for k in range(1, _ASYMPTOTIC_TERMS):
+            coefficient *= -(4 * nu * nu - (2 * k - 1) ** 2) / (8 * k)
+            tail = tail + coefficient / far ** k
+        work = np.float32 if x.dtype.itemsize <= 4 else np.float64
+        limit = math.log(np.finfo(work).max)  # beyond it PyTorch's e^|x| is inf
+        growth = np.where(a > limit, np.inf, np.exp(far))
+        asymptotic = growth / np.sqrt(2 * math.pi * far) * tail
+        out = np.where(a < _ASYMPTOTIC_FROM, series, asymptotic)
+        out = np.where(np.isinf(a), np.nan, out)
+        if nu == 1:
+            out = np.copysign(out, x.astype(np.float64))
+        return out.astype(x.dtype)
+
+
+@register("i0")
+class I0(Pointwise):
+    """z = I0(x), the modified Bessel function of order 0.  dz/dx = I1(x)."""
+
+    compute = staticmethod(lambda x: _bessel_i(0, x))
+    saves = "x"
+    rules = (lambda g, x, y, z: g * I1.apply(x),)
+
+
+def _i1_slope(x: Tensor, z: Tensor) -> Tensor:
+    """I1'(x) = I0(x) - I1(x) / x, and its limit 1/2 where |x| is within the dtype's
+    epsilon of 0 (as PyTorch, which also keeps the division away from 0 there)."""
+    eps = float(np.finfo(x.dtype).eps)
+    tiny = elementwise.abs(x) <= eps
+    safe = selection.where(tiny, eps, x)
+    return selection.where(tiny, 0.5, I0.apply(safe) - z / safe)
+
+
+@register("i1")
+class I1(Pointwise):
+    """z = I1(x), the modified Bessel function of order 1.  dz/dx = I0(x) - I1(x) / x
+    (1/2 at x = 0)."""
+
+    compute = staticmethod(lambda x: _bessel_i(1, x))
+    saves = "xz"
+    rules = (lambda g, x, y, z: g * _i1_slope(x, z),)
+
+
+def i0(input: Tensor) -> Tensor:
+    """The modified Bessel function of the first kind of order 0, elementwise (integer
+    and bool inputs give the default float dtype); its gradient is `i1`."""
+    return I0.apply(float_input("i0", input))
+
+
+def i1(input: Tensor) -> Tensor:
+    """The modified Bessel function of the first kind of order 1 (``torch.special.i1``),
+    elementwise; its gradient is ``i0(x) - i1(x) / x``."""
+    return I1.apply(float_input("special_i1", input))
