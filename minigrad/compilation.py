@@ -12,6 +12,8 @@ from __future__ import annotations
 
 from typing import Any, Callable
 
+from .nn import Module
+
 # What PyTorch 2.13 accepts by name: its modes, and the backends that it lists with
 # torch._dynamo.list_backends(None), leaving out its own test-only ones.
 MODES = ("default", "lite", "reduce-overhead", "max-autotune-no-cudagraphs", "max-autotune")
@@ -49,8 +51,8 @@ def compile(model: Callable | None = None, *, fullgraph: bool = False,  # noqa: 
     Returns
     -------
     callable
-        ``model`` (for a module, the module itself, not a wrapper, so its ``state_dict``
-        keys have no ``_orig_mod.`` prefix).
+        ``model`` itself for a function; for a module, an `OptimizedModule` that calls it,
+        as in PyTorch (so ``state_dict`` keys start with ``_orig_mod.``).
 
     Raises
     ------
@@ -86,4 +88,26 @@ def compile(model: Callable | None = None, *, fullgraph: bool = False,  # noqa: 
     if not callable(model):
         raise AssertionError(f"compile: A callable function is expected, but "
                              f"{type(model)} is provided.")
-    return model
+    return OptimizedModule(model) if isinstance(model, Module) else model
+
+
+class OptimizedModule(Module):
+    """What ``compile`` returns for a module, as in PyTorch: a module holding the original
+    as ``_orig_mod`` and calling it. Its parameters are the original's (their names, as
+    in PyTorch, start with ``_orig_mod.``), and attributes it lacks are looked up on the
+    original (``compiled.in_features``)."""
+
+    def __init__(self, module: Any) -> None:
+        super().__init__()
+        self._orig_mod = module
+
+    def forward(self, *args: Any, **kwargs: Any) -> Any:
+        return self._orig_mod(*args, **kwargs)
+
+    def __getattr__(self, name: str) -> Any:
+        try:
+            return super().__getattr__(name)
+        except AttributeError:
+            if name == "_orig_mod":
+                raise
+            return getattr(self._orig_mod, name)

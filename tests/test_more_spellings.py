@@ -39,10 +39,9 @@ def _close(ours, theirs, **tolerance) -> None:
 
 
 # --- compile -------------------------------------------------------------------------------
-def test_compile_returns_the_callable_itself_and_decorates():
+def test_compile_returns_functions_themselves_and_decorates():
     f = lambda x: x * 2  # noqa: E731
-    layer = minigrad.nn.Linear(2, 2)
-    assert minigrad.compile(f) is f and minigrad.compile(layer) is layer
+    assert minigrad.compile(f) is f
     assert minigrad.compile(f, mode="max-autotune", fullgraph=True, dynamic=False) is f
     assert minigrad.compile(f, backend="eager", options={"anything": 1}) is f
 
@@ -55,7 +54,24 @@ def test_compile_returns_the_callable_itself_and_decorates():
         return x - 1
 
     assert bare(1) == 2 and called(1) == 0 and called.__name__ == "called"
-    assert list(minigrad.compile(layer).state_dict()) == ["weight", "bias"]
+
+
+def test_compile_wraps_a_module_as_torch_does():
+    results = []
+    for lib in (minigrad, torch):
+        lib.manual_seed(0)
+        layer = lib.nn.Linear(2, 3)
+        compiled = lib.compile(layer)
+        assert compiled._orig_mod is layer and compiled.weight is layer.weight
+        assert compiled.in_features == 2 and isinstance(compiled, lib.nn.Module)
+        assert not isinstance(compiled, lib.nn.Linear)
+        compiled.eval()
+        assert not layer.training
+        with pytest.raises(RuntimeError):  # the prefixed keys do not fit the bare layer
+            lib.nn.Linear(2, 3).load_state_dict(compiled.state_dict())
+        results.append((type(compiled).__name__, list(compiled.state_dict()),
+                        [name for name, _ in compiled.named_modules()], repr(compiled)))
+    assert results[0] == results[1]
 
 
 @pytest.mark.parametrize("code", [

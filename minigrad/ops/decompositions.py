@@ -34,7 +34,7 @@ from ..autograd.function import Function, register
 from ..dtypes import result_type
 from ..internal import array_of, wrap
 from ..tensor import Tensor
-from . import movement
+from . import broadcasting, movement, reduction
 from ._util import as_tensor, broadcast_shape, tensor_arg
 from .broadcasting import sum_to
 from .diagonal import diag_embed, tril, triu
@@ -388,6 +388,21 @@ def svdvals(A: Tensor, *, driver: str | None = None) -> Tensor:
     their gradient ``U diag(g) Vh`` stays finite at repeated values. ``driver`` as in
     `svd`."""
     return LinalgSvd.apply(_svd_input("linalg.svdvals", A, driver), False)[1]
+
+
+def spectral_norm(A: Tensor, ord: Any, dims: tuple[int, int], keepdim: bool) -> Tensor:
+    """``linalg.matrix_norm``'s spectral norms of the matrices spanning ``dims`` (rows,
+    columns): the largest (``ord=2``) or smallest (``-2``) singular value, or their sum
+    (``'nuc'``)."""
+    rest = [d for d in range(A.ndim) if d not in dims]
+    S = svdvals(movement.permute(A, tuple(rest) + tuple(dims)))
+    if ord == "nuc" or (ord == 2 and S.shape[-1] == 0):  # 2 of an empty matrix: 0, as torch
+        out = broadcasting.sum(S, -1)
+    else:
+        out = (reduction.amax if ord == 2 else reduction.amin)(S, -1)
+    for d in sorted(dims) if keepdim else ():
+        out = movement.unsqueeze(out, d)
+    return out
 
 
 def legacy_svd(input: Tensor, some: bool = True, compute_uv: bool = True) -> return_types.svd:

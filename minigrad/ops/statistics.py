@@ -51,18 +51,19 @@ def _vector_norm(x: Tensor, p: float, dims: tuple[int, ...], keepdim: bool) -> T
 def norm(input: Tensor, p: Any = "fro", dim: Any = None, keepdim: bool = False,
          dtype: Any = None) -> Tensor:
     """The ``p``-norm over ``dim`` (all elements when None): ``p`` a number (``inf`` the
-    largest absolute value, ``0`` the count of non-zeros) or ``'fro'`` (the 2-norm of the
-    elements). Floating-point inputs only; the gradient at 0 is 0, as in PyTorch."""
+    largest absolute value, ``0`` the count of non-zeros), ``'fro'`` (the 2-norm of the
+    elements) or ``'nuc'`` (the sum of the singular values of the matrices over two dims). Floating-point inputs only; the gradient at 0 is 0, as in PyTorch."""
     input = _float_input("norm", input, dtype, "linalg.vector_norm: Expected a floating "
                          "point or complex tensor as input. Got {dtype}")
     dims = normalize_dims(dim, input.ndim, "norm")
     if isinstance(p, str):
-        if p == "nuc":
-            raise NotImplementedError("norm: p='nuc' (the nuclear norm) is not supported")
-        if p != "fro":
+        if p not in ("fro", "nuc"):
             raise RuntimeError(f"linalg.matrix_norm: Order {p} not supported.")
-        if dim is not None and not isinstance(dim, int) and len(dims) > 2:
-            raise RuntimeError(f"linalg.matrix_norm: dim must be a 2-tuple. Got {dim}")
+        if (p == "nuc" or dim is not None) and not isinstance(dim, int) and len(dims) > 2:
+            raise RuntimeError(f"linalg.matrix_norm: dim must be a 2-tuple. Got "
+                               f"{' '.join(map(str, dims))}")
+        if p == "nuc":
+            return matrix_norm(input, "nuc", dims, keepdim)
     p = 2.0 if p is None or isinstance(p, str) else float(p)
     return _checked_vector_norm(input, p, dims, keepdim)
 
@@ -91,7 +92,8 @@ def matrix_norm(A: Tensor, ord: Any = "fro", dim: Any = (-2, -1), keepdim: bool 
                 dtype: Any = None) -> Tensor:
     """``torch.linalg.matrix_norm``: ``'fro'``, or the largest (``inf``, ``1``) or smallest
     (``-inf``, ``-1``) absolute row (``inf``) or column (``1``) sum of the matrices
-    spanning ``dim``. The spectral norms (``2``, ``-2``, ``'nuc'``) are not supported."""
+    spanning ``dim``; or the largest (``2``) or smallest (``-2``) singular value, or their
+    sum (``'nuc'``)."""
     A = _float_input("linalg.matrix_norm", A, dtype, "linalg.matrix_norm: Expected a "
                      "floating point or complex tensor as input. Got {dtype}")
     if not isinstance(dim, (tuple, list)):
@@ -106,8 +108,8 @@ def matrix_norm(A: Tensor, ord: Any = "fro", dim: Any = (-2, -1), keepdim: bool 
     if ord == "fro":
         return _vector_norm(A, 2.0, tuple(sorted((rows, cols))), keepdim)
     if ord in ("nuc", 2, -2):
-        raise NotImplementedError(f"linalg.matrix_norm: ord={ord!r} (a spectral norm) is "
-                                  f"not supported")
+        from .decompositions import spectral_norm  # built on svdvals, which uses this file
+        return spectral_norm(A, ord, (rows, cols), keepdim)
     if ord not in (1, -1, math.inf, -math.inf):
         raise RuntimeError(f"linalg.matrix_norm: Order {ord} not supported.")
     summed, across = (rows, cols) if abs(ord) == 1 else (cols, rows)

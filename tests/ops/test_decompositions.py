@@ -139,6 +139,14 @@ CASES = {
     "cond 2": (lambda L, x: L.linalg.cond(x, 2), [(3, 5)]),
     "cond -2": (lambda L, x: L.linalg.cond(x, -2), [(2, 3, 3)]),
     "cond nuc": (lambda L, x: L.linalg.cond(x, "nuc"), [(3, 3)]),
+    "matrix_norm 2": (lambda L, x: L.linalg.matrix_norm(x, 2), [(2, 3, 4)]),
+    "matrix_norm -2 over dims 0, 2, keepdim": (
+        lambda L, x: L.linalg.matrix_norm(x, -2, dim=(0, 2), keepdim=True), [(3, 2, 4)]),
+    "matrix_norm nuc, dims reversed": (
+        lambda L, x: L.linalg.matrix_norm(x, "nuc", dim=(1, 0)), [(4, 3)]),
+    "norm 2 of a matrix": (lambda L, x: L.linalg.norm(x, 2), [(3, 3)]),
+    "torch.norm nuc": (lambda L, x: L.norm(x, p="nuc", dim=(1, 2), keepdim=True), [(2, 3, 4)]),
+    "Tensor.norm nuc of a matrix": (lambda L, x: x.norm(p="nuc"), [(4, 3)]),
 }
 
 
@@ -211,6 +219,9 @@ PLAIN = {
     "eigh of (0, 0)": lambda L: tuple(L.linalg.eigh(_zeros(L, 0, 0))),
     "eigh of (2, 0, 0)": lambda L: tuple(L.linalg.eigh(_zeros(L, 2, 0, 0))),
     "svd float32": lambda L: L.linalg.svd(_f32(L, (2, 4, 3))).S,
+    "matrix_norm 2 float32": lambda L: L.linalg.matrix_norm(_f32(L, (2, 4, 3)), 2),
+    "matrix_norm 2 of (2, 0, 3)": lambda L: L.linalg.matrix_norm(_zeros(L, 2, 0, 3), 2),
+    "matrix_norm nuc of (2, 0, 3)": lambda L: L.linalg.matrix_norm(_zeros(L, 2, 0, 3), "nuc"),
     "svdvals float32": lambda L: L.linalg.svdvals(_f32(L, (3, 5))),
     "svd of (0, 3)": lambda L: tuple(L.linalg.svd(_zeros(L, 0, 3))),
     "svd reduced of (3, 0)": lambda L: tuple(L.linalg.svd(_zeros(L, 3, 0), False)),
@@ -308,6 +319,9 @@ def test_sign_free_values_match_torch_for_any_shape(a):
 X = seeded(5, (3, 3))
 RAISES = {
     "qr of int": (RuntimeError, lambda L, x: L.linalg.qr(x.long())),
+    "torch.norm nuc over three dims": (RuntimeError, lambda L, x: L.norm(x[None], p="nuc")),
+    "matrix_norm -2 of an empty matrix": (IndexError, lambda L, x: L.linalg.matrix_norm(
+        x[:, :0], -2)),
     "qr of a vector": (RuntimeError, lambda L, x: L.linalg.qr(x[0])),
     "qr bad mode": (RuntimeError, lambda L, x: L.linalg.qr(x, mode="full")),
     "qr of float16": (NotImplementedError, lambda L, x: L.linalg.qr(x.half())),
