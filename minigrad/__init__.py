@@ -24,6 +24,9 @@ from .threads import (get_num_interop_threads, get_num_threads, set_num_interop_
 from .tensor_types import (BoolTensor, ByteTensor, CharTensor, DoubleTensor, FloatTensor,
                            HalfTensor, IntTensor, LongTensor, ShortTensor)
 from . import data, distributions, nn, optim, testing, utils, viz
+from . import amp  # mixed precision: GradScaler; autocast is disabled or refused
+from .amp import autocast
+from .amp.autocast_mode import get_autocast_dtype, is_autocast_enabled
 from . import linalg
 from . import special  # torch.special's names
 from . import onnx, safetensors  # optional extras: their packages load on first use
@@ -66,6 +69,7 @@ from .nn.functional import (celu, channel_shuffle, hardshrink, pdist, prelu, rre
 from .nn.functional import (adaptive_avg_pool1d, avg_pool1d, bilinear, conv1d, conv2d,
                             conv_transpose1d, conv_transpose2d, cosine_similarity, max_pool1d,
                             max_pool2d, pairwise_distance, pixel_shuffle, pixel_unshuffle)
+from .nn.functional import conv3d, conv_transpose3d, max_pool3d
 from .aten_spellings import (alpha_dropout, detach, dropout, feature_alpha_dropout,
                              group_norm, is_complex, is_same_size, layer_norm)
 from .settings import (are_deterministic_algorithms_enabled, get_float32_matmul_precision,

@@ -10,8 +10,13 @@ from __future__ import annotations
 import contextlib
 import os
 import platform
+import sys
 from types import MappingProxyType
 from typing import Any, Mapping
+
+from .amp import cpu_amp as amp  # torch.cpu.amp: the deprecated spellings
+
+sys.modules[f"{__name__}.amp"] = amp  # so that `from minigrad.cpu.amp import ...` works
 
 __all__ = ["is_available", "is_initialized", "synchronize", "current_device",
            "current_stream", "stream", "set_device", "device_count", "Stream",

@@ -15,6 +15,7 @@ from .dtypes import get_default_dtype, is_number
 from .internal import array_of, new_array, wrap
 from .ops import as_tensor as _as_operand, size_arg
 from .ops._util import alias, int_tuple, unary_input
+from .ops.out_argument import takes_out
 from .tensor import Tensor
 
 
@@ -211,6 +212,7 @@ def _float(dtype: Any) -> np.dtype:
     return get_default_dtype() if dtype is None else np.dtype(dtype)
 
 
+@takes_out("dtype", resize_warns=False)
 def zeros(*sizes: Any, size: Any = None, dtype: Any = None, device: Any = None,
           requires_grad: bool = False) -> Tensor:
     """A tensor of zeros of the given shape (float32 by default)."""
@@ -218,6 +220,7 @@ def zeros(*sizes: Any, size: Any = None, dtype: Any = None, device: Any = None,
     return _make(array, requires_grad, device, "zeros")
 
 
+@takes_out("dtype", resize_warns=False)
 def ones(*sizes: Any, size: Any = None, dtype: Any = None, device: Any = None,
          requires_grad: bool = False) -> Tensor:
     """A tensor of ones of the given shape (float32 by default)."""
@@ -225,6 +228,7 @@ def ones(*sizes: Any, size: Any = None, dtype: Any = None, device: Any = None,
     return _make(array, requires_grad, device, "ones")
 
 
+@takes_out("dtype", resize_warns=False)
 def empty(*sizes: Any, size: Any = None, dtype: Any = None, device: Any = None,
           requires_grad: bool = False) -> Tensor:
     """A tensor of the given shape whose values are not initialised (any numbers at all)."""
@@ -239,6 +243,7 @@ def _fill_dtype(fill_value: Any) -> np.dtype:
     return get_default_dtype() if dtype.kind == "f" else dtype
 
 
+@takes_out("dtype", resize_warns=False)
 def full(size: Sequence[int], fill_value: Any, *, dtype: Any = None, device: Any = None,
          requires_grad: bool = False) -> Tensor:
     """A tensor filled with ``fill_value``; its dtype follows the value when not given."""
@@ -296,6 +301,7 @@ def randn_like(input: Tensor, *, dtype: Any = None, device: Any = None,
                  requires_grad=requires_grad, generator=generator)
 
 
+@takes_out("dtype")
 def arange(start: Any, end: Any = None, step: Any = 1, *, dtype: Any = None,
            device: Any = None, requires_grad: bool = False) -> Tensor:
     """Values from ``start`` up to (not including) ``end`` in steps of ``step``.
@@ -306,6 +312,12 @@ def arange(start: Any, end: Any = None, step: Any = 1, *, dtype: Any = None,
     if end is None:
         start, end = 0, start
     start, end, step = (v.item() if isinstance(v, Tensor) else v for v in (start, end, step))
+    if dtype is not None and np.dtype(dtype) == np.bool_:
+        raise NotImplementedError("\"arange_cpu\" not implemented for 'Bool'")
+    if dtype is not None and np.dtype(dtype).kind in "iu":  # PyTorch truncates all three
+        start, end, step = (int(v) for v in (start, end, step))
+        if step == 0:
+            raise ValueError("arange: step must be nonzero")
     if step == 0:
         raise RuntimeError("arange: step must be nonzero")
     if not all(np.isfinite(v) for v in (start, end)):
@@ -321,6 +333,7 @@ def arange(start: Any, end: Any = None, step: Any = 1, *, dtype: Any = None,
     return _make(array, requires_grad, device, "arange")
 
 
+@takes_out("dtype", resize_warns=False)
 def linspace(start: Any, end: Any, steps: int, *, dtype: Any = None, device: Any = None,
              requires_grad: bool = False) -> Tensor:
     """``steps`` evenly spaced values from ``start`` to ``end``, both included.
@@ -340,6 +353,7 @@ def linspace(start: Any, end: Any, steps: int, *, dtype: Any = None, device: Any
     return _make(array.astype(dtype), requires_grad, device, "linspace")
 
 
+@takes_out("dtype", resize_warns=False)
 def logspace(start: Any, end: Any, steps: int, base: float = 10.0, *, dtype: Any = None,
              device: Any = None, requires_grad: bool = False) -> Tensor:
     """``base ** linspace(start, end, steps)``."""
@@ -349,6 +363,7 @@ def logspace(start: Any, end: Any, steps: int, base: float = 10.0, *, dtype: Any
     return _make(array, requires_grad, device, "logspace")
 
 
+@takes_out("dtype", resize_warns=False)
 def eye(n: int, m: int | None = None, *, dtype: Any = None, device: Any = None,
         requires_grad: bool = False) -> Tensor:
     """The identity matrix (n x m)."""
@@ -364,6 +379,7 @@ def _random_float(op: str, dtype: Any) -> np.dtype:
     return dtype
 
 
+@takes_out("dtype", resize_warns=False)
 def rand(*sizes: Any, size: Any = None, generator: Any = None, dtype: Any = None,
          device: Any = None, requires_grad: bool = False) -> Tensor:
     """Uniform samples in [0, 1) from ``generator`` (the seeded default one if None)."""
@@ -373,6 +389,7 @@ def rand(*sizes: Any, size: Any = None, generator: Any = None, dtype: Any = None
     return _make(array.astype(dtype), requires_grad, device, "rand")
 
 
+@takes_out("dtype", resize_warns=False)
 def randn(*sizes: Any, size: Any = None, generator: Any = None, dtype: Any = None,
           device: Any = None, requires_grad: bool = False) -> Tensor:
     """Standard normal samples from ``generator`` (the seeded default one if None)."""
@@ -381,6 +398,7 @@ def randn(*sizes: Any, size: Any = None, generator: Any = None, dtype: Any = Non
     return _make(array.astype(dtype), requires_grad, device, "randn")
 
 
+@takes_out("dtype", resize_warns=False, autograd="none")
 def randint(low: int, high: int | None = None, size: Sequence[int] = (), *,
             generator: Any = None, dtype: Any = np.int64, device: Any = None,
             requires_grad: bool = False) -> Tensor:
@@ -395,6 +413,7 @@ def randint(low: int, high: int | None = None, size: Sequence[int] = (), *,
     return _make(array.astype(dtype), requires_grad, device, "randint")
 
 
+@takes_out("dtype", resize_warns=False, autograd="none")
 def randperm(n: int, *, generator: Any = None, dtype: Any = np.int64, device: Any = None,
              requires_grad: bool = False) -> Tensor:
     """A random permutation of ``0 .. n-1``."""

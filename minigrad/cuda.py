@@ -6,6 +6,12 @@ CPU-only PyTorch.
 """
 from __future__ import annotations
 
+import sys
+
+from .amp import cuda_amp as amp  # torch.cuda.amp: the deprecated spellings
+
+sys.modules[f"{__name__}.amp"] = amp  # so that `from minigrad.cuda.amp import ...` works
+
 
 def is_available() -> bool:
     """False: minigrad computes on the CPU only."""

@@ -12,7 +12,8 @@ from .ops.linalg import (LinAlgError, cholesky, det, inv, matmul, matrix_power, 
 from .ops.linalg import cross as _cross
 from .ops.decompositions import eigh, eigvalsh, qr, solve_triangular, svd, svdvals
 from .ops.matrix_functions import cond, lstsq, matrix_exp, matrix_rank, pinv
-from .ops.statistics import linalg_norm as norm, matrix_norm, vector_norm
+from .ops.norms import linalg_norm as norm, matrix_norm, vector_norm
+from .ops.out_argument import takes_out
 from .tensor import Tensor
 
 __all__ = ["LinAlgError", "cholesky", "cond", "cross", "det", "diagonal", "eigh", "eigvalsh",
@@ -21,6 +22,7 @@ __all__ = ["LinAlgError", "cholesky", "cond", "cross", "det", "diagonal", "eigh"
            "svdvals", "vecdot", "vector_norm"]
 
 
+@takes_out("same")
 def cross(input: Tensor, other: Tensor, *, dim: int = -1) -> Tensor:
     """The cross product of 3-vectors along ``dim`` (the last by default)."""
     return _cross(input, other, dim)
@@ -31,6 +33,7 @@ def diagonal(A: Tensor, *, offset: int = 0, dim1: int = -2, dim2: int = -1) -> T
     return _diagonal(A, offset, dim1, dim2)
 
 
+@takes_out("same")
 def vecdot(x: Tensor, y: Tensor, *, dim: int = -1) -> Tensor:
     """The dot product of the vectors along ``dim`` (the inputs broadcast)."""
     return _sum(x * y, dim)

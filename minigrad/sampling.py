@@ -15,9 +15,11 @@ from . import random
 from .devices import check_device
 from .internal import array_of, wrap
 from .dtypes import get_default_dtype
+from .ops.out_argument import takes_out
 from .tensor import Tensor
 
 
+@takes_out("same", resize_warns=False, autograd="none")
 def multinomial(input: Tensor, num_samples: int, replacement: bool = False, *,
                 generator: Any = None) -> Tensor:
     """Indices drawn with probabilities proportional to the weights in ``input``.
@@ -71,6 +73,7 @@ def multinomial(input: Tensor, num_samples: int, replacement: bool = False, *,
     return wrap(drawn.astype(np.int64).reshape(weights.shape[:-1] + (num_samples,)))
 
 
+@takes_out("copy", resize_warns=False)
 def bernoulli(input: Tensor, *, generator: Any = None) -> Tensor:
     """1 with probability ``input`` and 0 otherwise, elementwise, in ``input``'s dtype."""
     p = array_of(input)
@@ -83,6 +86,7 @@ def bernoulli(input: Tensor, *, generator: Any = None) -> Tensor:
     return wrap((rng.random(p.shape) < p).astype(p.dtype))
 
 
+@takes_out()
 def normal(mean: Any, std: Any = 1.0, size: Sequence[int] | None = None, *,
            generator: Any = None, dtype: Any = None, device: Any = None,
            requires_grad: bool = False) -> Tensor:

@@ -16,6 +16,7 @@ from .ops import digamma, entr, polygamma, xlog1py
 from .ops import digamma as psi, lgamma as gammaln, mvlgamma as multigammaln
 from .ops import sigmoid as expit
 from .ops.bessel import i0, i1
+from .ops.out_argument import takes_out
 from .tensor import Tensor
 
 __all__ = ["digamma", "entr", "erf", "erfc", "erfinv", "exp2", "expit", "expm1", "gammaln",
@@ -23,6 +24,7 @@ __all__ = ["digamma", "entr", "erf", "erfc", "erfinv", "exp2", "expit", "expm1",
            "polygamma", "psi", "round", "sinc", "softmax", "xlog1py", "xlogy"]
 
 
+@takes_out(autograd="record")
 def ndtr(input: Tensor) -> Tensor:
     """The standard normal distribution function ``(1 + erf(x / sqrt(2))) / 2``, computed
     as ``erfc(-x / sqrt(2)) / 2`` so that it keeps its digits in the lower tail."""

@@ -1,5 +1,8 @@
-"""Convolution layers: shells around ``F.conv1d``, ``F.conv2d``, ``F.conv_transpose1d``
-and ``F.conv_transpose2d``."""
+"""Convolution layers: shells around ``F.conv1d``, ``F.conv2d``, ``F.conv3d`` and the
+transposed ``F.conv_transpose1d``, ``F.conv_transpose2d`` and ``F.conv_transpose3d``.
+
+A padding mode other than ``'zeros'`` pads the input with ``F.pad`` in that mode first,
+then convolves without padding, as PyTorch's layers do."""
 from __future__ import annotations
 
 from typing import Any
@@ -40,14 +43,17 @@ def _check_padding(name: str, padding: Any, stride: Any, padding_mode: str) -> N
                          f"got padding_mode={padding_mode!r}")
 
 class _ConvNd(Module):
-    """What the convolution layers share: options, weight and bias, and the repr.
+    """What the convolution layers share: options, weight and bias, the forward pass and
+    the repr.
 
-    ``spatial`` is the number of spatial dims; ``transposed`` layers store their weight
-    as ``(in_channels, out_channels / groups, *kernel)``.
+    ``spatial`` is the number of spatial dims and ``_convolution`` the function of
+    `functional` the layer calls; ``transposed`` layers store their weight as
+    ``(in_channels, out_channels / groups, *kernel)``.
     """
 
     spatial = 2
     transposed = False
+    _convolution = staticmethod(F.conv2d)
 
     def __init__(self, in_channels: int, out_channels: int, kernel_size: Any, stride: Any,
                  padding: Any, dilation: Any, groups: int, bias: bool, padding_mode: str,
@@ -59,15 +65,14 @@ class _ConvNd(Module):
             raise ValueError(f"{name}: in_channels ({in_channels}) and out_channels "
                              f"({out_channels}) must both be divisible by groups ({groups})")
         _check_padding(name, padding, stride, padding_mode)
-        if padding_mode != "zeros":
-            raise NotImplementedError(f"{name}: only padding_mode='zeros' is supported, got "
-                                      f"{padding_mode!r}")
         n = self.spatial
         self.in_channels, self.out_channels = in_channels, out_channels
         self.kernel_size, self.stride = _tuple(kernel_size, n), _tuple(stride, n)
         self.padding, self.dilation = _tuple(padding, n), _tuple(dilation, n)
         self.output_padding = _tuple(output_padding, n)
         self.groups, self.padding_mode = groups, padding_mode
+        self._reversed_padding_repeated_twice = _reversed_padding(
+            self.padding, self.kernel_size, self.dilation)
         channels = ((in_channels, out_channels // groups) if self.transposed
                     else (out_channels, in_channels // groups))
         add_weight_and_bias(self, channels + self.kernel_size, bias, out_channels)
@@ -78,10 +83,24 @@ class _ConvNd(Module):
         """Draw new weights with PyTorch's default initialisation."""
         init.default_layer_init_(self.weight, self.bias)
 
+    def forward(self, input: Tensor) -> Tensor:
+        self._check_input(input)
+        return self._conv_forward(input, self.weight, self.bias)
+
+    def _conv_forward(self, input: Tensor, weight: Tensor, bias: Tensor | None) -> Tensor:
+        """The convolution of ``input`` with ``weight`` and ``bias`` (PyTorch's name, which
+        subclasses that transform the weight call)."""
+        padding = self.padding
+        if self.padding_mode != "zeros":
+            input = F.pad(input, self._reversed_padding_repeated_twice, mode=self.padding_mode)
+            padding = 0
+        return self._convolution(input, weight, bias, self.stride, padding, self.dilation,
+                                 self.groups)
+
     def _check_input(self, input: Tensor) -> None:
         dims = self.spatial + 1
         if input.ndim not in (dims, dims + 1) or input.shape[-dims] != self.in_channels:
-            letters = "L" if self.spatial == 1 else "H, W"
+            letters = {1: "L", 2: "H, W", 3: "D, H, W"}[self.spatial]
             raise RuntimeError(f"{type(self).__name__}(in_channels={self.in_channels}) got "
                                f"input of shape {tuple(input.shape)}; expected "
                                f"(N, {self.in_channels}, {letters})")
@@ -100,10 +119,33 @@ class _ConvNd(Module):
             text += f", groups={self.groups}"
         if self.bias is None:
             text += ", bias=False"
+        if self.padding_mode != "zeros":
+            text += f", padding_mode={self.padding_mode}"
         return text
 
 
-class Conv1d(_ConvNd):
+def _reversed_padding(padding: Any, kernel: tuple, dilation: tuple) -> list[int]:
+    """``F.pad``'s amounts for the layer's padding (last dim first, both sides); for
+    'same', the total D(K - 1) with the odd cell on the right."""
+    if padding == "valid":
+        return [0, 0] * len(kernel)
+    if padding == "same":
+        totals = [d * (k - 1) for k, d in zip(kernel, dilation)]
+        return [a for t in reversed(totals) for a in (t // 2, t - t // 2)]
+    return [p for p in reversed(padding) for _ in range(2)]
+
+
+class _Conv(_ConvNd):
+    """The convolution layers' constructor (PyTorch's signature)."""
+
+    def __init__(self, in_channels: int, out_channels: int, kernel_size: Any, stride: Any = 1,
+                 padding: Any = 0, dilation: Any = 1, groups: int = 1, bias: bool = True,
+                 padding_mode: str = "zeros", device: Any = None, dtype: Any = None) -> None:
+        super().__init__(in_channels, out_channels, kernel_size, stride, padding, dilation,
+                         groups, bias, padding_mode, device=device, dtype=dtype)
+
+
+class Conv1d(_Conv):
     """1-D convolution (cross-correlation) over ``(N, C_in, L)`` inputs.
 
     Parameters
@@ -113,7 +155,7 @@ class Conv1d(_ConvNd):
     padding : int, (int,), 'valid' or 'same'
     groups : int
     bias : bool
-    padding_mode : {'zeros'}
+    padding_mode : {'zeros', 'reflect', 'replicate', 'circular'}
     device, dtype
         The CPU only; the dtype of the weights (float32 by default).
 
@@ -127,21 +169,10 @@ class Conv1d(_ConvNd):
     """
 
     spatial = 1
-
-    def __init__(self, in_channels: int, out_channels: int, kernel_size: Any, stride: Any = 1,
-                 padding: Any = 0, dilation: Any = 1, groups: int = 1, bias: bool = True,
-                 padding_mode: str = "zeros", device: Any = None, dtype: Any = None) -> None:
-        super().__init__(in_channels, out_channels, kernel_size, stride, padding, dilation,
-                         groups, bias, padding_mode, device=device, dtype=dtype)
-
-    def forward(self, input: Tensor) -> Tensor:
-        self._check_input(input)
-        padding = self.padding if isinstance(self.padding, str) else self.padding[0]
-        return F.conv1d(input, self.weight, self.bias, self.stride[0], padding,
-                        self.dilation[0], self.groups)
+    _convolution = staticmethod(F.conv1d)
 
 
-class Conv2d(_ConvNd):
+class Conv2d(_Conv):
     """2-D convolution (cross-correlation) over ``(N, C_in, H, W)`` inputs.
 
     Parameters
@@ -154,8 +185,8 @@ class Conv2d(_ConvNd):
         Split the channels into this many independent groups; both channel counts must
         be divisible by it.
     bias : bool
-    padding_mode : {'zeros'}
-        Only zero padding is supported.
+    padding_mode : {'zeros', 'reflect', 'replicate', 'circular'}
+        How the input is padded: with zeros, or with ``F.pad`` in that mode.
     device, dtype
         The CPU only; the dtype of the weights (float32 by default).
 
@@ -168,16 +199,22 @@ class Conv2d(_ConvNd):
         Shape ``(out_channels,)``, same distribution.
     """
 
-    def __init__(self, in_channels: int, out_channels: int, kernel_size: Any, stride: Any = 1,
-                 padding: Any = 0, dilation: Any = 1, groups: int = 1, bias: bool = True,
-                 padding_mode: str = "zeros", device: Any = None, dtype: Any = None) -> None:
-        super().__init__(in_channels, out_channels, kernel_size, stride, padding, dilation,
-                         groups, bias, padding_mode, device=device, dtype=dtype)
 
-    def forward(self, input: Tensor) -> Tensor:
-        self._check_input(input)
-        return F.conv2d(input, self.weight, self.bias, self.stride, self.padding,
-                        self.dilation, self.groups)
+class Conv3d(_Conv):
+    """3-D convolution (cross-correlation) over ``(N, C_in, D, H, W)`` volumes; see
+    `functional.conv3d`. Parameters as for `Conv2d`, with ints or triples.
+
+    Attributes
+    ----------
+    weight : Parameter
+        Shape ``(out_channels, in_channels / groups, KD, KH, KW)``, uniform on ``[-k, k]``
+        with ``k = 1 / sqrt(in_channels / groups * KD * KH * KW)`` (PyTorch's default).
+    bias : Parameter or None
+        Shape ``(out_channels,)``, same distribution.
+    """
+
+    spatial = 3
+    _convolution = staticmethod(F.conv3d)
 
 
 class _ConvTransposeNd(_ConvNd):
@@ -187,11 +224,21 @@ class _ConvTransposeNd(_ConvNd):
                  padding: Any = 0, output_padding: Any = 0, groups: int = 1, bias: bool = True,
                  dilation: Any = 1, padding_mode: str = "zeros", device: Any = None,
                  dtype: Any = None) -> None:
+        if padding_mode != "zeros":
+            raise ValueError(f'Only "zeros" padding mode is supported for '
+                             f'{type(self).__name__}')
         super().__init__(in_channels, out_channels, kernel_size, stride, padding, dilation,
                          groups, bias, padding_mode, output_padding, device, dtype)
         if isinstance(self.padding, str):
             raise TypeError(f"{type(self).__name__}: padding must be an int or a tuple of "
                             f"ints, not {self.padding!r}")
+
+    def forward(self, input: Tensor, output_size: Any = None) -> Tensor:
+        self._check_input(input)
+        self._sizes = tuple(input.shape[-self.spatial:])
+        return self._convolution(input, self.weight, self.bias, self.stride, self.padding,
+                                 self._output_padding(output_size), self.groups,
+                                 self.dilation)
 
     def _output_padding(self, output_size: Any) -> tuple[int, ...]:
         """``output_padding``, or the one that gives ``output_size`` (its last dims)."""
@@ -211,13 +258,7 @@ class ConvTranspose1d(_ConvTransposeNd):
     1-tuples."""
 
     spatial = 1
-
-    def forward(self, input: Tensor, output_size: Any = None) -> Tensor:
-        self._check_input(input)
-        self._sizes = tuple(input.shape[-1:])
-        return F.conv_transpose1d(input, self.weight, self.bias, self.stride[0],
-                                  self.padding[0], self._output_padding(output_size)[0],
-                                  self.groups, self.dilation[0])
+    _convolution = staticmethod(F.conv_transpose1d)
 
 
 class ConvTranspose2d(_ConvTransposeNd):
@@ -246,9 +287,14 @@ class ConvTranspose2d(_ConvTransposeNd):
     The forward pass takes an optional ``output_size`` that picks the output padding.
     """
 
-    def forward(self, input: Tensor, output_size: Any = None) -> Tensor:
-        self._check_input(input)
-        self._sizes = tuple(input.shape[-2:])
-        return F.conv_transpose2d(input, self.weight, self.bias, self.stride, self.padding,
-                                  self._output_padding(output_size), self.groups,
-                                  self.dilation)
+    _convolution = staticmethod(F.conv_transpose2d)
+
+
+class ConvTranspose3d(_ConvTransposeNd):
+    """3-D transposed convolution over ``(N, C_in, D, H, W)`` volumes (the adjoint of
+    `Conv3d`); see `functional.conv_transpose3d`. Parameters as for `ConvTranspose2d`,
+    with ints or triples; the weight is ``(in_channels, out_channels / groups, KD, KH,
+    KW)``."""
+
+    spatial = 3
+    _convolution = staticmethod(F.conv_transpose3d)

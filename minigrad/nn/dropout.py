@@ -1,4 +1,5 @@
-"""Dropout layers: element-wise (Dropout) and channel-wise (Dropout1d, Dropout2d).
+"""Dropout layers: element-wise (Dropout) and channel-wise (Dropout1d, Dropout2d,
+Dropout3d).
 
 ``inplace=True`` writes the result into the input while training, as in PyTorch.
 """
@@ -44,6 +45,14 @@ class Dropout2d(_DropoutNd):
 
     def forward(self, input: Tensor) -> Tensor:
         return F.dropout2d(input, self.p, self.training, self.inplace)
+
+
+class Dropout3d(_DropoutNd):
+    """While training, zero whole channels of an ``(N, C, D, H, W)`` or ``(C, D, H, W)``
+    input with probability ``p``; see `functional.dropout3d`."""
+
+    def forward(self, input: Tensor) -> Tensor:
+        return F.dropout3d(input, self.p, self.training, self.inplace)
 
 
 class AlphaDropout(_DropoutNd):

@@ -1,5 +1,6 @@
-"""Lazy layers: ``LazyLinear``, ``LazyConv1d``/``2d`` and ``LazyBatchNorm1d``/``2d``, whose
-input size is read from the first input instead of being given.
+"""Lazy layers: ``LazyLinear``, ``LazyConv1d``/``2d``/``3d`` (and the transposed ones) and
+``LazyBatchNorm1d``/``2d``/``3d``, whose input size is read from the first input instead of
+being given.
 
 Until then the weights are ``UninitializedParameter`` objects (empty, printed as
 ``<UninitializedParameter>``). The first call fills them in place with the shapes the
@@ -16,7 +17,8 @@ import numpy as np
 from ..autograd.grad_mode import no_grad
 from ..internal import array_of, replace_array
 from ..tensor import Tensor
-from .conv import Conv1d, Conv2d, ConvTranspose1d, ConvTranspose2d
+from .conv import (Conv1d, Conv2d, Conv3d, ConvTranspose1d, ConvTranspose2d,
+                   ConvTranspose3d)
 from .linear import Linear
 from .module import Module
 from .normalization import (BatchNorm1d, BatchNorm2d, BatchNorm3d, InstanceNorm1d,
@@ -138,6 +140,12 @@ class LazyConv2d(_LazyConv, Conv2d):
     cls_to_become = Conv2d
 
 
+class LazyConv3d(_LazyConv, Conv3d):
+    """`Conv3d` with ``in_channels`` read from the first input."""
+
+    cls_to_become = Conv3d
+
+
 class LazyConvTranspose1d(_LazyConv, ConvTranspose1d):
     """`ConvTranspose1d` with ``in_channels`` read from the first input."""
 
@@ -148,6 +156,12 @@ class LazyConvTranspose2d(_LazyConv, ConvTranspose2d):
     """`ConvTranspose2d` with ``in_channels`` read from the first input."""
 
     cls_to_become = ConvTranspose2d
+
+
+class LazyConvTranspose3d(_LazyConv, ConvTranspose3d):
+    """`ConvTranspose3d` with ``in_channels`` read from the first input."""
+
+    cls_to_become = ConvTranspose3d
 
 
 class _LazyBatchNorm(_Lazy):

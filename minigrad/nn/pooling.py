@@ -1,5 +1,5 @@
-"""Pooling layers (shells around the poolings of F), and Unfold / Fold (im2col and
-col2im as layers)."""
+"""Pooling layers (shells around the poolings of F: 1-D, 2-D and 3-D), and Unfold / Fold
+(im2col and col2im as layers)."""
 from __future__ import annotations
 
 from typing import Any
@@ -9,11 +9,11 @@ from . import functional as F
 from .module import Module
 
 
-class MaxPool2d(Module):
-    """The maximum of each ``kernel_size`` window; see `functional.max_pool2d`.
+class _MaxPoolNd(Module):
+    """What the max-pooling layers share; ``_pool`` is the function of `functional` they
+    call. ``stride`` defaults to ``kernel_size``."""
 
-    ``stride`` defaults to ``kernel_size``.
-    """
+    _pool = staticmethod(F.max_pool2d)
 
     def __init__(self, kernel_size: Any, stride: Any = None, padding: Any = 0,
                  dilation: Any = 1, return_indices: bool = False,
@@ -25,19 +25,42 @@ class MaxPool2d(Module):
         self.return_indices, self.ceil_mode = return_indices, ceil_mode
 
     def forward(self, input: Tensor) -> Any:
-        return F.max_pool2d(input, self.kernel_size, self.stride, self.padding, self.dilation,
-                            ceil_mode=self.ceil_mode, return_indices=self.return_indices)
+        return self._pool(input, self.kernel_size, self.stride, self.padding, self.dilation,
+                          ceil_mode=self.ceil_mode, return_indices=self.return_indices)
 
     def extra_repr(self) -> str:
         return (f"kernel_size={self.kernel_size}, stride={self.stride}, "
                 f"padding={self.padding}, dilation={self.dilation}, ceil_mode={self.ceil_mode}")
 
 
-class AvgPool2d(Module):
-    """The mean of each ``kernel_size`` window; see `functional.avg_pool2d`.
+class MaxPool1d(_MaxPoolNd):
+    """The maximum of each ``kernel_size`` window along the last dim; ``stride``
+    defaults to ``kernel_size``."""
+
+    _pool = staticmethod(F.max_pool1d)
+
+
+class MaxPool2d(_MaxPoolNd):
+    """The maximum of each ``kernel_size`` window; see `functional.max_pool2d`.
 
     ``stride`` defaults to ``kernel_size``.
     """
+
+
+class MaxPool3d(_MaxPoolNd):
+    """The maximum of each ``kernel_size`` box of a volume; see `functional.max_pool3d`.
+
+    ``stride`` defaults to ``kernel_size``.
+    """
+
+    _pool = staticmethod(F.max_pool3d)
+
+
+class _AvgPoolNd(Module):
+    """What the 2-D and 3-D average-pooling layers share; ``_pool`` is the function of
+    `functional` they call. ``stride`` defaults to ``kernel_size``."""
+
+    _pool = staticmethod(F.avg_pool2d)
 
     def __init__(self, kernel_size: Any, stride: Any = None, padding: Any = 0,
                  ceil_mode: bool = False, count_include_pad: bool = True,
@@ -49,48 +72,55 @@ class AvgPool2d(Module):
         self.count_include_pad, self.divisor_override = count_include_pad, divisor_override
 
     def forward(self, input: Tensor) -> Tensor:
-        return F.avg_pool2d(input, self.kernel_size, self.stride, self.padding, self.ceil_mode,
-                            self.count_include_pad, self.divisor_override)
+        return self._pool(input, self.kernel_size, self.stride, self.padding, self.ceil_mode,
+                          self.count_include_pad, self.divisor_override)
 
     def extra_repr(self) -> str:
         return f"kernel_size={self.kernel_size}, stride={self.stride}, padding={self.padding}"
 
 
-class AdaptiveAvgPool2d(Module):
-    """Average-pool to a fixed ``output_size`` (an int or ``(OH, OW)``, None keeping that
-    input size); see `functional.adaptive_avg_pool2d`."""
+class AvgPool2d(_AvgPoolNd):
+    """The mean of each ``kernel_size`` window; see `functional.avg_pool2d`.
+
+    ``stride`` defaults to ``kernel_size``.
+    """
+
+
+class AvgPool3d(_AvgPoolNd):
+    """The mean of each ``kernel_size`` box of a volume; see `functional.avg_pool3d`.
+
+    ``stride`` defaults to ``kernel_size``.
+    """
+
+    _pool = staticmethod(F.avg_pool3d)
+
+
+class _AdaptivePoolNd(Module):
+    """What the adaptive poolings share: an ``output_size`` and the function ``_pool``."""
+
+    _pool = staticmethod(F.adaptive_avg_pool2d)
 
     def __init__(self, output_size: Any) -> None:
         super().__init__()
         self.output_size = output_size
 
     def forward(self, input: Tensor) -> Tensor:
-        return F.adaptive_avg_pool2d(input, self.output_size)
+        return self._pool(input, self.output_size)
 
     def extra_repr(self) -> str:
         return f"output_size={self.output_size}"
 
 
-class MaxPool1d(Module):
-    """The maximum of each ``kernel_size`` window along the last dim; ``stride``
-    defaults to ``kernel_size``."""
+class AdaptiveAvgPool2d(_AdaptivePoolNd):
+    """Average-pool to a fixed ``output_size`` (an int or ``(OH, OW)``, None keeping that
+    input size); see `functional.adaptive_avg_pool2d`."""
 
-    def __init__(self, kernel_size: Any, stride: Any = None, padding: Any = 0,
-                 dilation: Any = 1, return_indices: bool = False,
-                 ceil_mode: bool = False) -> None:
-        super().__init__()
-        self.kernel_size = kernel_size
-        self.stride = stride if stride is not None else kernel_size
-        self.padding, self.dilation = padding, dilation
-        self.return_indices, self.ceil_mode = return_indices, ceil_mode
 
-    def forward(self, input: Tensor) -> Any:
-        return F.max_pool1d(input, self.kernel_size, self.stride, self.padding, self.dilation,
-                            self.ceil_mode, self.return_indices)
+class AdaptiveAvgPool3d(_AdaptivePoolNd):
+    """Average-pool a volume to a fixed ``output_size`` (an int or ``(OD, OH, OW)``, None
+    keeping that input size); see `functional.adaptive_avg_pool3d`."""
 
-    def extra_repr(self) -> str:
-        return (f"kernel_size={self.kernel_size}, stride={self.stride}, "
-                f"padding={self.padding}, dilation={self.dilation}, ceil_mode={self.ceil_mode}")
+    _pool = staticmethod(F.adaptive_avg_pool3d)
 
 
 class AvgPool1d(Module):
@@ -117,44 +147,49 @@ def _repeat(value: Any, dims: int = 1) -> tuple:
     return tuple(value) if isinstance(value, (tuple, list)) else (value,) * dims
 
 
-class AdaptiveAvgPool1d(Module):
+class AdaptiveAvgPool1d(_AdaptivePoolNd):
     """Average-pool the last dim to ``output_size``."""
 
-    def __init__(self, output_size: Any) -> None:
-        super().__init__()
-        self.output_size = output_size
-
-    def forward(self, input: Tensor) -> Tensor:
-        return F.adaptive_avg_pool1d(input, self.output_size)
-
-    def extra_repr(self) -> str:
-        return f"output_size={self.output_size}"
+    _pool = staticmethod(F.adaptive_avg_pool1d)
 
 
-class AdaptiveMaxPool1d(AdaptiveAvgPool1d):
-    """Max-pool the last dim to ``output_size``; with ``return_indices``, also return
-    where each maximum is."""
+class _AdaptiveMaxPoolNd(_AdaptivePoolNd):
+    """An adaptive max pooling; with ``return_indices``, it also returns where each
+    maximum is."""
 
     def __init__(self, output_size: Any, return_indices: bool = False) -> None:
         super().__init__(output_size)
         self.return_indices = return_indices
 
     def forward(self, input: Tensor) -> Any:
-        return F.adaptive_max_pool1d(input, self.output_size, self.return_indices)
+        return self._pool(input, self.output_size, self.return_indices)
 
 
-class AdaptiveMaxPool2d(AdaptiveMaxPool1d):
+class AdaptiveMaxPool1d(_AdaptiveMaxPoolNd):
+    """Max-pool the last dim to ``output_size``; with ``return_indices``, also return
+    where each maximum is."""
+
+    _pool = staticmethod(F.adaptive_max_pool1d)
+
+
+class AdaptiveMaxPool2d(_AdaptiveMaxPoolNd):
     """Max-pool the last two dims to ``output_size``; see `functional.adaptive_max_pool2d`."""
 
-    def forward(self, input: Tensor) -> Any:
-        return F.adaptive_max_pool2d(input, self.output_size, self.return_indices)
+    _pool = staticmethod(F.adaptive_max_pool2d)
+
+
+class AdaptiveMaxPool3d(_AdaptiveMaxPoolNd):
+    """Max-pool the last three dims to ``output_size``; see
+    `functional.adaptive_max_pool3d`."""
+
+    _pool = staticmethod(F.adaptive_max_pool3d)
 
 
 class LPPool1d(Module):
     """The ``norm_type``-norm of each window along the last dim; see
     `functional.lp_pool1d`."""
 
-    _dims = 1
+    _pool = staticmethod(F.lp_pool1d)
 
     def __init__(self, norm_type: float, kernel_size: Any, stride: Any = None,
                  ceil_mode: bool = False) -> None:
@@ -163,8 +198,7 @@ class LPPool1d(Module):
         self.stride, self.ceil_mode = stride, ceil_mode
 
     def forward(self, input: Tensor) -> Tensor:
-        pool = F.lp_pool1d if self._dims == 1 else F.lp_pool2d
-        return pool(input, self.norm_type, self.kernel_size, self.stride, self.ceil_mode)
+        return self._pool(input, self.norm_type, self.kernel_size, self.stride, self.ceil_mode)
 
     def extra_repr(self) -> str:
         return (f"norm_type={self.norm_type}, kernel_size={self.kernel_size}, "
@@ -175,7 +209,14 @@ class LPPool2d(LPPool1d):
     """The ``norm_type``-norm of each window of the last two dims; see
     `functional.lp_pool2d`."""
 
-    _dims = 2
+    _pool = staticmethod(F.lp_pool2d)
+
+
+class LPPool3d(LPPool1d):
+    """The ``norm_type``-norm of each box of the last three dims; see
+    `functional.lp_pool3d`."""
+
+    _pool = staticmethod(F.lp_pool3d)
 
 
 class MaxUnpool1d(Module):
@@ -183,6 +224,7 @@ class MaxUnpool1d(Module):
     `functional.max_unpool1d`."""
 
     _dims = 1
+    _unpool = staticmethod(F.max_unpool1d)
 
     def __init__(self, kernel_size: Any, stride: Any = None, padding: Any = 0) -> None:
         super().__init__()
@@ -191,9 +233,8 @@ class MaxUnpool1d(Module):
         self.padding = _repeat(padding, self._dims)
 
     def forward(self, input: Tensor, indices: Tensor, output_size: Any = None) -> Tensor:
-        unpool = F.max_unpool1d if self._dims == 1 else F.max_unpool2d
-        return unpool(input, indices, self.kernel_size, self.stride, self.padding,
-                      output_size)
+        return self._unpool(input, indices, self.kernel_size, self.stride, self.padding,
+                            output_size)
 
     def extra_repr(self) -> str:
         return f"kernel_size={self.kernel_size}, stride={self.stride}, padding={self.padding}"
@@ -204,6 +245,15 @@ class MaxUnpool2d(MaxUnpool1d):
     `functional.max_unpool2d`."""
 
     _dims = 2
+    _unpool = staticmethod(F.max_unpool2d)
+
+
+class MaxUnpool3d(MaxUnpool1d):
+    """Put pooled values back where `MaxPool3d` found them; see
+    `functional.max_unpool3d`."""
+
+    _dims = 3
+    _unpool = staticmethod(F.max_unpool3d)
 
 
 class Unfold(Module):

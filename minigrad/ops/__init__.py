@@ -47,8 +47,9 @@ from .layout import (atleast_1d, atleast_2d, atleast_3d, broadcast_shapes, broad
                      broadcast_to, column_stack, dstack, hstack, meshgrid, moveaxis, movedim,
                      row_stack, split_with_sizes, swapaxes, swapdims, tensor_split, vstack)
 from .cumulative import cummax, cummin, cumprod, diff
-from .statistics import (bincount, cdist, count_nonzero, median, nanmean, nansum, norm,
-                         std_mean, var_mean)
+from .statistics import (bincount, cdist, count_nonzero, median, nanmean, nansum, std_mean,
+                         var_mean)
+from .norms import norm
 from .layout import fliplr, flipud, rot90
 from .renorm import renorm
 from .construction import block_diag, cartesian_prod, combinations, kron, vander

@@ -1,4 +1,5 @@
-"""Helpers shared by the primitives: operand conversion, dims, and broadcasting."""
+"""Helpers shared by the primitives: operand conversion, dims, broadcasting, and writing into
+a tensor's memory."""
 from __future__ import annotations
 
 import operator
@@ -7,7 +8,7 @@ from typing import Any, Sequence
 import numpy as np
 
 from ..dtypes import get_default_dtype, is_number, result_type
-from ..internal import array_of, wrap
+from ..internal import array_of, replace_array, wrap
 from ..tensor import Tensor
 from ..tensor_args import type_name
 
@@ -115,6 +116,18 @@ def float_input(op: str, x: Any) -> Tensor:
     return x if x.dtype.kind == "f" else x.to(get_default_dtype())
 
 
+def float_input_to(op: str, input: Any, dtype: Any, message: str) -> Tensor:
+    """A floating-point ``input`` (else ``message``, formatted with its ``dtype``), cast to
+    ``dtype`` if given (a wider one only)."""
+    input = unary_input(op, input)
+    if input.dtype.kind != "f":
+        raise RuntimeError(message.format(dtype=input.dtype))
+    if dtype is not None and np.promote_types(input.dtype, dtype) != dtype:
+        raise RuntimeError(f"{op}: the dtype of the input ({input.dtype}) should be "
+                           f"convertible without narrowing to the specified dtype ({dtype})")
+    return input if dtype is None else input.to(dtype)
+
+
 def check_same_dtype(op: str, input: Tensor, **others: Tensor | None) -> None:
     """PyTorch's ``RuntimeError``, naming both dtypes, when an operand's dtype differs from
     the input's (None operands are skipped): matmul, linear, conv2d and the normalization
@@ -209,6 +222,18 @@ def shape_arg(shape: tuple) -> tuple[int, ...]:
     return tuple(shape)
 
 
+def int_power(x: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """``x ** y`` of integers, where a negative ``y`` gives the integer part of ``1 / x**-y``
+    (1 for x = 1, +-1 for x = -1, else 0) instead of NumPy's ValueError, as in PyTorch."""
+    negative = y < 0
+    if not np.any(negative):
+        return np.power(x, y)
+    out = np.power(x, np.where(negative, 0, y))
+    odd = (y % 2).astype(bool)
+    small = np.where(x == 1, 1, np.where(x == -1, np.where(odd, -1, 1), 0))
+    return np.where(negative, small, out).astype(out.dtype)
+
+
 def zero_where(values: np.ndarray, mask: np.ndarray, out: np.ndarray | None = None
                ) -> np.ndarray:
     """A copy of float ``values`` (into ``out`` if given) with exact zeros where ``mask``
@@ -232,6 +257,33 @@ def zero_where(values: np.ndarray, mask: np.ndarray, out: np.ndarray | None = No
     if not in_place:  # out overlaps values: the mask could not be written there first
         np.copyto(out.view(bits), keep)
     return out
+
+
+OVERLAP_MESSAGE = ("{op}: unsupported operation: more than one element of the written-to "
+                   "tensor refers to a single memory location (an expanded tensor). Please "
+                   "clone() the tensor before performing the operation.")
+
+
+def overlaps(array: np.ndarray) -> bool:
+    """Whether several elements of ``array`` share memory (a stride 0 over 2+ items)."""
+    return array.size > 0 and any(stride == 0 and n > 1
+                                  for stride, n in zip(array.strides, array.shape))
+
+
+def writable(t: Tensor, op: str, shared_ok: bool = False) -> np.ndarray:
+    """The array of ``t``, ready for ``op`` to write into (the same memory, for views). An
+    expanded ``t``, whose elements share memory, is refused unless ``shared_ok``."""
+    array = array_of(t)
+    if overlaps(array) and not shared_ok:
+        raise RuntimeError(OVERLAP_MESSAGE.format(op=op))
+    if array.flags.writeable:
+        return array
+    twin = writable_twin(array)  # an expanded view: NumPy marks it read-only, memory is not
+    if twin is not None:
+        return twin
+    array = array.copy()  # a read-only array handed in from NumPy: give it its own memory
+    replace_array(t, array)
+    return array
 
 
 def writable_twin(array: np.ndarray) -> np.ndarray | None:

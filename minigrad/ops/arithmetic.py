@@ -15,7 +15,7 @@ from ..internal import array_of, wrap
 from ..tensor import Tensor
 from . import elementwise
 from ._util import broadcast_shape, operands
-from .inplace import write_out
+from .out_argument import takes_out
 from .selection import locally_constant, without_derivative
 
 ROUNDING_MODES = (None, "trunc", "floor")
@@ -40,27 +40,29 @@ def _scaled(op: str, input: Any, other: Any, alpha: Any) -> Any:
     return other * alpha if is_number(other) else elementwise.mul(other, alpha)
 
 
-def add(input: Any, other: Any, *, alpha: Any = 1, out: Tensor | None = None) -> Tensor:
-    """``input + alpha * other`` with broadcasting (written into ``out`` if given)."""
-    return write_out("add", elementwise.add(input, _scaled("add", input, other, alpha)), out)
+@takes_out()
+def add(input: Any, other: Any, *, alpha: Any = 1) -> Tensor:
+    """``input + alpha * other`` with broadcasting."""
+    return elementwise.add(input, _scaled("add", input, other, alpha))
 
 
-def sub(input: Any, other: Any, *, alpha: Any = 1, out: Tensor | None = None) -> Tensor:
-    """``input - alpha * other`` with broadcasting (written into ``out`` if given)."""
-    return write_out("sub", elementwise.sub(input, _scaled("sub", input, other, alpha)), out)
+@takes_out()
+def sub(input: Any, other: Any, *, alpha: Any = 1) -> Tensor:
+    """``input - alpha * other`` with broadcasting."""
+    return elementwise.sub(input, _scaled("sub", input, other, alpha))
 
 
-def mul(input: Any, other: Any, *, out: Tensor | None = None) -> Tensor:
-    """``input * other`` with broadcasting (written into ``out`` if given)."""
-    return write_out("mul", elementwise.mul(input, other), out)
+@takes_out()
+def mul(input: Any, other: Any) -> Tensor:
+    """``input * other`` with broadcasting."""
+    return elementwise.mul(input, other)
 
 
-def div(input: Any, other: Any, *, rounding_mode: str | None = None,
-        out: Tensor | None = None) -> Tensor:
+@takes_out()
+def div(input: Any, other: Any, *, rounding_mode: str | None = None) -> Tensor:
     """``input / other``; ``rounding_mode`` ``"trunc"`` rounds toward zero and ``"floor"``
-    rounds down, keeping integer dtypes (and then has no gradient). Written into ``out``
-    if given."""
-    return write_out("div", _divide(input, other, rounding_mode), out)
+    rounds down, keeping integer dtypes (and then has no gradient)."""
+    return _divide(input, other, rounding_mode)
 
 
 def _divide(input: Any, other: Any, rounding_mode: str | None, derivative: bool = True
@@ -96,17 +98,20 @@ def rsub(input: Any, other: Any, *, alpha: Any = 1) -> Tensor:
     return elementwise.sub(other, _scaled("rsub", other, input, alpha))
 
 
+@takes_out()
 def true_divide(input: Any, other: Any) -> Tensor:
     """``input / other``, always true division."""
     return elementwise.div(input, other)
 
 
+@takes_out(autograd="record")
 def floor_divide(input: Any, other: Any) -> Tensor:
     """``input // other``: division rounded down (as ``div(..., rounding_mode="floor")``,
     but, as in PyTorch, without a derivative: backward through it raises)."""
     return _divide(input, other, "floor", derivative=False)
 
 
+@takes_out()
 def remainder(input: Any, other: Any) -> Tensor:
     """``input % other`` with the sign of ``other`` (Python's rule).
 
@@ -121,11 +126,13 @@ def remainder(input: Any, other: Any) -> Tensor:
     return elementwise.sub(a, elementwise.mul(b, div(a, b, rounding_mode="floor")))
 
 
+@takes_out()
 def pow(input: Any, exponent: Any) -> Tensor:
     """``input ** exponent`` elementwise."""
     return elementwise.pow(input, exponent)
 
 
+@takes_out()
 def square(input: Tensor) -> Tensor:
     """``input ** 2`` elementwise (integer tensors stay integer)."""
     return elementwise.pow(input, 2)

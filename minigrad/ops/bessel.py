@@ -21,6 +21,7 @@ from ..autograd.function import register
 from ..tensor import Tensor
 from . import elementwise, selection
 from ._util import float_input
+from .out_argument import takes_out
 from .pointwise import Pointwise
 
 _ASYMPTOTIC_FROM = 20.0
@@ -82,12 +83,14 @@ class I1(Pointwise):
     rules = (lambda g, x, y, z: g * _i1_slope(x, z),)
 
 
+@takes_out()
 def i0(input: Tensor) -> Tensor:
     """The modified Bessel function of the first kind of order 0, elementwise (integer
     and bool inputs give the default float dtype); its gradient is `i1`."""
     return I0.apply(float_input("i0", input))
 
 
+@takes_out()
 def i1(input: Tensor) -> Tensor:
     """The modified Bessel function of the first kind of order 1 (``torch.special.i1``),
     elementwise; its gradient is ``i0(x) - i1(x) / x``."""

@@ -24,6 +24,7 @@ from . import elementwise
 from ._util import (as_tensor, binary, broadcast_shape, operands, promoted_dtype,
                     type_name)
 from .broadcasting import sum_to
+from .out_argument import takes_out
 from .pointwise import Pointwise
 from .selection import locally_constant, where, without_derivative
 from .unary_math import exp2, log1p, reciprocal
@@ -220,6 +221,7 @@ def _float_only(op: str, input: Tensor, other: Tensor) -> tuple[Tensor, Tensor]:
     return a, b
 
 
+@takes_out()
 def atan2(input: Tensor, other: Tensor) -> Tensor:
     """The angle ``atan(input / other)`` of the point ``(other, input)``, in [-pi, pi],
     taking the signs of both into account (integer inputs give the default float dtype)."""
@@ -227,24 +229,28 @@ def atan2(input: Tensor, other: Tensor) -> Tensor:
     return Atan2.apply(*_float_operands("atan2", input, other))
 
 
+@takes_out()
 def hypot(input: Tensor, other: Tensor) -> Tensor:
     """``sqrt(input**2 + other**2)`` without overflow; float tensors only."""
     _tensors("hypot", input, other)
     return Hypot.apply(*_float_only("hypot", input, other))
 
 
+@takes_out()
 def logaddexp(input: Tensor, other: Tensor) -> Tensor:
     """``log(exp(input) + exp(other))`` without overflow; float tensors only."""
     _tensors("logaddexp", input, other)
     return Logaddexp.apply(*_float_only("logaddexp", input, other))
 
 
+@takes_out()
 def logaddexp2(input: Tensor, other: Tensor) -> Tensor:
     """``log2(2**input + 2**other)`` without overflow; float tensors only."""
     _tensors("logaddexp2", input, other)
     return Logaddexp2.apply(*_float_only("logaddexp2", input, other))
 
 
+@takes_out()
 def copysign(input: Tensor, other: Any) -> Tensor:
     """``|input|`` with the sign of ``other`` (a tensor or a number; -0.0 counts as
     negative). Integer inputs give the default float dtype."""
@@ -254,6 +260,7 @@ def copysign(input: Tensor, other: Any) -> Tensor:
     return Copysign.apply(*_float_operands("copysign", input, other))
 
 
+@takes_out()
 def fmax(input: Tensor, other: Tensor) -> Tensor:
     """The elementwise maximum, where a NaN loses to a number (``maximum`` propagates
     NaN); at a tie the gradient goes to ``input``."""
@@ -261,6 +268,7 @@ def fmax(input: Tensor, other: Tensor) -> Tensor:
     return binary(Fmax, input, other)
 
 
+@takes_out()
 def fmin(input: Tensor, other: Tensor) -> Tensor:
     """The elementwise minimum, where a NaN loses to a number (``minimum`` propagates
     NaN); at a tie the gradient goes to ``input``."""
@@ -268,6 +276,7 @@ def fmin(input: Tensor, other: Tensor) -> Tensor:
     return binary(Fmin, input, other)
 
 
+@takes_out("same")
 def float_power(input: Any, exponent: Any) -> Tensor:
     """``input ** exponent`` computed in float64, whatever the dtypes (as PyTorch's)."""
     if not isinstance(input, Tensor) and not isinstance(exponent, Tensor):
@@ -277,6 +286,7 @@ def float_power(input: Any, exponent: Any) -> Tensor:
                              for v in (input, exponent)))
 
 
+@takes_out()
 def xlogy(input: Any, other: Any) -> Tensor:
     """``input * log(other)``, 0 where ``input`` is 0 (unless ``other`` is NaN).
 
@@ -288,6 +298,7 @@ def xlogy(input: Any, other: Any) -> Tensor:
     return Xlogy.apply(*_float_operands("xlogy", input, other))
 
 
+@takes_out()
 def xlog1py(input: Any, other: Any) -> Tensor:
     """``input * log1p(other)``, 0 where ``input`` is 0 (unless ``other`` is NaN)
     (``torch.special.xlog1py``)."""
@@ -297,6 +308,7 @@ def xlog1py(input: Any, other: Any) -> Tensor:
     return Xlog1py.apply(*_float_operands("xlog1py", input, other))
 
 
+@takes_out("same")
 def ldexp(input: Tensor, other: Tensor) -> Tensor:
     """``input * 2**other`` (integer inputs give the default float dtype)."""
     _tensors("ldexp", input, other)
@@ -313,6 +325,7 @@ def _integers(op: str, ufunc: np.ufunc, input: Tensor, other: Tensor) -> Tensor:
     return wrap(ufunc(array_of(a), array_of(b)))
 
 
+@takes_out()
 def nextafter(input: Tensor, other: Tensor) -> Tensor:
     """The next float after ``input`` in the direction of ``other``, in their dtype (no
     gradient: PyTorch's has none either)."""
@@ -324,16 +337,19 @@ def nextafter(input: Tensor, other: Tensor) -> Tensor:
     return wrap(np.nextafter(array_of(a), array_of(b)))
 
 
+@takes_out()
 def gcd(input: Tensor, other: Tensor) -> Tensor:
     """The greatest common divisor of integer tensors (non-negative; gcd(0, 0) = 0)."""
     return _integers("gcd", np.gcd, input, other)
 
 
+@takes_out()
 def lcm(input: Tensor, other: Tensor) -> Tensor:
     """The least common multiple of integer tensors (non-negative; 0 if either is 0)."""
     return _integers("lcm", np.lcm, input, other)
 
 
+@takes_out()
 def fmod(input: Tensor, other: Any) -> Tensor:
     """The remainder of ``input / other`` with the sign of ``input`` (C's ``fmod``; see
     ``remainder`` for the sign of ``other``). Integer tensors stay integer, and dividing
@@ -349,6 +365,7 @@ def fmod(input: Tensor, other: Any) -> Tensor:
     return binary(Fmod, a, b)
 
 
+@takes_out("same", autograd="record")
 def heaviside(input: Tensor, values: Tensor) -> Tensor:
     """The step function: 0 where ``input < 0``, ``values`` where ``input == 0``, 1 where
     ``input > 0`` (and 0 at NaN). Both tensors must have one dtype. As in PyTorch, the
@@ -366,6 +383,7 @@ def heaviside(input: Tensor, values: Tensor) -> Tensor:
     return wrap(step)
 
 
+@takes_out()
 def lerp(input: Tensor, end: Tensor, weight: Any) -> Tensor:
     """Linear interpolation ``input + weight * (end - input)``.
 
@@ -432,12 +450,14 @@ class Addcdiv(Function):
                 None)
 
 
+@takes_out()
 def addcmul(input: Tensor, tensor1: Tensor, tensor2: Tensor, *, value: Any = 1) -> Tensor:
     """``input + value * tensor1 * tensor2``."""
     x, t1, t2, value = _fused_operands("addcmul", input, tensor1, tensor2, value)
     return elementwise.add(x, elementwise.mul(t1 if value == 1 else t1 * value, t2))
 
 
+@takes_out()
 def addcdiv(input: Tensor, tensor1: Tensor, tensor2: Tensor, *, value: Any = 1) -> Tensor:
     """``input + value * tensor1 / tensor2``; integer ``tensor1`` and ``tensor2`` raise,
     as in PyTorch."""

@@ -17,6 +17,7 @@ from ..dtypes import scalar_type_name
 from ..internal import array_of, named, wrap
 from ..tensor import Tensor
 from ._util import int_tuple, normalize_dims
+from .out_argument import takes_out
 
 
 def kept_shape(shape: tuple[int, ...], dims: tuple[int, ...]) -> tuple[int, ...]:
@@ -188,6 +189,7 @@ def _broadcast_axes(big: tuple[int, ...], shape: tuple[int, ...]) -> tuple[int, 
         lead + i for i, n in enumerate(shape) if n == 1 and big[lead + i] != 1)
 
 
+@takes_out("dtype")
 def sum(x: Tensor, dim: Any = None, keepdim: bool = False, *, dtype: Any = None) -> Tensor:
     """Sum over ``dim`` (all dims when None); integers and bools add up in int64, unless
     ``dtype`` (to which ``x`` is cast first) says otherwise."""

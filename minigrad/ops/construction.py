@@ -13,6 +13,7 @@ from .broadcasting import reshape
 from .indexing import getitem
 from .layout import meshgrid
 from .movement import _joinable, cat, pad, stack
+from .out_argument import takes_out
 
 
 def block_diag(*tensors: Tensor) -> Tensor:
@@ -64,6 +65,7 @@ def combinations(input: Tensor, r: int = 2, with_replacement: bool = False) -> T
     return getitem(input, index.reshape(-1, r))
 
 
+@takes_out()
 def kron(input: Tensor, other: Tensor) -> Tensor:
     """The Kronecker product: ``other`` scaled by each element of ``input``, the blocks laid
     out as ``input``'s elements are (the smaller rank is padded with leading ones)."""

@@ -16,6 +16,10 @@ minigrad operations, so it can be differentiated again; ``conv2d_reference`` is 
 forward written the same way. The arrays behind ``conv2d`` are computed in a faster layout
 (a slice of the batch at a time, row-pitch columns), explained and kept apart in
 ``conv_fast.py`` and tested against this story.
+
+Volumes reuse it: ``conv3d`` (``minigrad/nn/functional/convolution.py``) unfolds the depth
+with a (KD, 1) kernel, so the KD slices each output depth reads become channels, then runs
+``conv2d`` over (H, W); ``check_convolution`` and ``convolution_geometry`` below serve both.
 """
 from __future__ import annotations
 
@@ -28,7 +32,7 @@ from ..autograd.grad_mode import is_grad_enabled
 from ..tensor import Tensor
 from . import conv_fast, linalg, movement
 from .broadcasting import sum as sum_dims
-from .windows import (Pair, add_windows, check_image, check_positive, output_size, pair,
+from .windows import (Pair, add_windows, check_image, check_positive, ints, output_size, pair,
                       pad_array, windows)
 
 _output_size = output_size  # for fold, whose parameter `output_size` shadows the function
@@ -157,10 +161,11 @@ def conv2d_reference(x: Tensor, weight: Tensor, bias: Tensor | None, stride: Pai
 
 
 # --- public functions ----------------------------------------------------------------------
-def _geometry(kernel_size: Any, dilation: Any, padding: Any, stride: Any, op: str) -> tuple:
-    kernel = pair(kernel_size, "kernel_size", op)
-    dilation, padding, stride = (pair(dilation, "dilation", op), pair(padding, "padding", op),
-                                 pair(stride, "stride", op))
+def _geometry(kernel_size: Any, dilation: Any, padding: Any, stride: Any, op: str,
+              n: int = 2) -> tuple:
+    kernel = ints(kernel_size, n, "kernel_size", op)
+    dilation, padding, stride = (ints(dilation, n, "dilation", op),
+                                 ints(padding, n, "padding", op), ints(stride, n, "stride", op))
     check_positive(kernel, "kernel_size", op)
     check_positive(dilation, "dilation", op)
     check_positive(stride, "stride", op)
@@ -220,17 +225,67 @@ def fold(input: Tensor, output_size: Any, kernel_size: Any, dilation: Any = 1,
     return Col2Im.apply(input, size, kernel, dilation, padding, stride)
 
 
-def _same_padding(x: Tensor, kernel: Pair, dilation: Pair, stride: Pair) -> tuple[Tensor, Pair]:
-    """Pad for 'same': the total is D(K-1); an odd total puts the extra pixel right/bottom."""
-    if stride != (1, 1):
-        raise RuntimeError(f"conv2d: padding='same' is not supported for strided convolutions, "
-                         f"got stride {stride}")
+def _same_padding(x: Tensor, kernel: tuple, dilation: tuple, stride: tuple,
+                  op: str) -> tuple[Tensor, tuple]:
+    """Pad for 'same': the total is D(K-1); an odd total puts the extra cell right/bottom
+    (and, for volumes, at the back)."""
+    if any(s != 1 for s in stride):
+        raise RuntimeError(f"{op}: padding='same' is not supported for strided convolutions, "
+                           f"got stride {stride}")
     totals = [d * (k - 1) for k, d in zip(kernel, dilation)]
-    even = (totals[0] // 2, totals[1] // 2)
+    even = tuple(t // 2 for t in totals)
     extra = [t - 2 * e for t, e in zip(totals, even)]
     if any(extra):
-        x = movement.pad(x, (0, extra[1], 0, extra[0]))
+        x = movement.pad(x, [a for e in reversed(extra) for a in (0, e)])
     return x, even
+
+
+def check_convolution(input: Any, weight: Any, bias: Any, groups: Any, op: str,
+                      spatial: int = 2) -> None:
+    """PyTorch's checks of a convolution's arguments: the input's and weight's ranks and
+    dtypes, the groups, the channels the weight expects, the bias's shape."""
+    check_image(input, op, spatial=spatial)
+    if not isinstance(weight, Tensor) or weight.ndim != spatial + 2:
+        letters = ", ".join(("KD", "KH", "KW")[-spatial:])
+        raise RuntimeError(f"{op}: expected a {spatial + 2}D weight (F, C/groups, {letters}), "
+                           f"got {list(getattr(weight, 'shape', ()))}")
+    if not isinstance(groups, (int, np.integer)) or groups < 1:
+        raise RuntimeError(f"{op}: non-positive groups is not supported, got {groups!r}")
+    f, c_per_group = weight.shape[:2]
+    if f % groups:
+        raise RuntimeError(f"{op}: out_channels ({f}) must be divisible by groups "
+                           f"({groups})")
+    if input.shape[-spatial - 1] != c_per_group * groups:
+        shape = list(input.shape) if input.ndim == spatial + 2 else [1] + list(input.shape)
+        raise RuntimeError(f"Given groups={groups}, weight of size {list(weight.shape)}, "
+                           f"expected input{shape} to have {c_per_group * groups} channels, "
+                           f"but got {input.shape[-spatial - 1]} channels instead")
+    if bias is not None and (not isinstance(bias, Tensor) or bias.shape != (f,)):
+        raise RuntimeError(f"{op}: expected bias of shape [{f}] for weight of size "
+                           f"{list(weight.shape)}, got {list(getattr(bias, 'shape', ()))}")
+    for name, t in (("weight", weight), ("bias", bias)):
+        if t is not None and t.dtype != input.dtype:  # never a silent float64 result
+            raise RuntimeError(f"{op}: input type ({input.dtype}) and {name} type "
+                               f"({t.dtype}) should be the same")
+
+
+def convolution_geometry(input: Tensor, kernel: tuple, stride: Any, padding: Any,
+                         dilation: Any, op: str) -> tuple:
+    """The (batched) input, padded for 'same', and the stride, padding and dilation as
+    tuples of ints, one per spatial dim; a RuntimeError when the output would be empty."""
+    if isinstance(padding, str):
+        if padding not in ("same", "valid"):
+            raise RuntimeError(f"{op}: invalid padding string {padding!r}, should be one of "
+                               "'valid', 'same'")
+        pad_mode, padding = padding, 0
+    else:
+        pad_mode = None
+    kernel, dilation, padding, stride = _geometry(kernel, dilation, padding, stride, op,
+                                                  len(kernel))
+    if pad_mode == "same":
+        input, padding = _same_padding(input, kernel, dilation, stride, op)
+    output_size(input.shape[2:], kernel, stride, padding, dilation, op)
+    return input, stride, padding, dilation
 
 
 def conv2d(input: Tensor, weight: Tensor, bias: Tensor | None = None, stride: Any = 1,
@@ -256,41 +311,11 @@ def conv2d(input: Tensor, weight: Tensor, bias: Tensor | None = None, stride: An
     Tensor
         (N, F, OH, OW) with OH = floor((H + 2 PH - DH (KH - 1) - 1) / SH) + 1.
     """
-    check_image(input, "conv2d")
-    if not isinstance(weight, Tensor) or weight.ndim != 4:
-        raise ValueError(f"conv2d: expected a 4D weight (F, C/groups, KH, KW), got "
-                         f"{list(getattr(weight, 'shape', ()))}")
+    check_convolution(input, weight, bias, groups, "conv2d")
     if input.ndim == 3:
         out = conv2d(movement.unsqueeze(input, 0), weight, bias, stride, padding, dilation,
                      groups)
         return movement.squeeze(out, 0)
-    if not isinstance(groups, (int, np.integer)) or groups < 1:
-        raise RuntimeError(f"conv2d: non-positive groups is not supported, got {groups!r}")
-    f, c_per_group, kh, kw = weight.shape
-    if f % groups:
-        raise RuntimeError(f"conv2d: out_channels ({f}) must be divisible by groups "
-                           f"({groups})")
-    if input.shape[1] != c_per_group * groups:
-        raise RuntimeError(f"Given groups={groups}, weight of size {list(weight.shape)}, "
-                           f"expected input{list(input.shape)} to have "
-                           f"{c_per_group * groups} channels, but got {input.shape[1]} "
-                           "channels instead")
-    if bias is not None and (not isinstance(bias, Tensor) or bias.shape != (f,)):
-        raise RuntimeError(f"conv2d: expected bias of shape [{f}] for weight of size "
-                           f"{list(weight.shape)}, got {list(getattr(bias, 'shape', ()))}")
-    for name, t in (("weight", weight), ("bias", bias)):
-        if t is not None and t.dtype != input.dtype:  # never a silent float64 result
-            raise RuntimeError(f"conv2d: input type ({input.dtype}) and {name} type "
-                               f"({t.dtype}) should be the same")
-    if isinstance(padding, str):
-        if padding not in ("same", "valid"):
-            raise RuntimeError(f"conv2d: invalid padding string {padding!r}, should be one of "
-                             "'valid', 'same'")
-        pad_mode, padding = padding, 0
-    else:
-        pad_mode = None
-    kernel, dilation, padding, stride = _geometry((kh, kw), dilation, padding, stride, "conv2d")
-    if pad_mode == "same":
-        input, padding = _same_padding(input, kernel, dilation, stride)
-    output_size(input.shape[2:], kernel, stride, padding, dilation, "conv2d")
+    input, stride, padding, dilation = convolution_geometry(
+        input, weight.shape[2:], stride, padding, dilation, "conv2d")
     return Convolution.apply(input, weight, bias, stride, padding, dilation, int(groups))

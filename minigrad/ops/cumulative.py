@@ -16,6 +16,7 @@ from .broadcasting import reshape, sum
 from .elementwise import clone, exp, log
 from .indexing import gather, reverse
 from .movement import cat, narrow
+from .out_argument import takes_out
 
 
 def _reverse(x: Tensor, dim: int) -> Tensor:
@@ -37,23 +38,27 @@ class Cumsum(Function):
         return _reverse(Cumsum.apply(_reverse(g, ctx.dim), ctx.dim), ctx.dim), None
 
 
-def _accumulated(input: Tensor, dtype: Any) -> Tensor:
-    """The input in the dtype a running sum or product uses: ``dtype`` if given, int64 for
-    integer and bool inputs (as in PyTorch)."""
+def _accumulated(op: str, input: Tensor, dtype: Any) -> Tensor:
+    """The input in the dtype a running sum or product uses: ``dtype`` if given (not bool,
+    which PyTorch has no kernel for), int64 for integer and bool inputs (as in PyTorch)."""
+    if dtype is not None and np.dtype(dtype) == np.bool_:
+        raise NotImplementedError(f"{op}: not implemented for dtype=bool")
     if dtype is not None:
         return input.to(dtype)
     return input.to(np.int64) if input.dtype.kind in "biu" else input
 
 
+@takes_out("dtype")
 def cumsum(input: Tensor, dim: int, *, dtype: Any = None) -> Tensor:
     """Running sums along ``dim``. Integer and bool inputs sum in int64, as in PyTorch,
     unless ``dtype`` says otherwise."""
-    input = _accumulated(input, dtype)
+    input = _accumulated("cumsum", input, dtype)
     if input.ndim == 0:
         return Cumsum.apply(input.reshape(1), 0).reshape(())
     return Cumsum.apply(input, normalize_dim(dim, input.ndim, "cumsum"))
 
 
+@takes_out("dtype")
 def cumprod(input: Tensor, dim: int, *, dtype: Any = None) -> Tensor:
     """Running products along ``dim`` (integers and bools multiply in int64).
 
@@ -61,7 +66,7 @@ def cumprod(input: Tensor, dim: int, *, dtype: Any = None) -> Tensor:
     ``1, 2, 4, ...`` places before it), so the gradient is exact where elements are zero,
     as PyTorch's is, and can be differentiated again.
     """
-    input = _accumulated(unary_input("cumprod", input), dtype)
+    input = _accumulated("cumprod", unary_input("cumprod", input), dtype)
     if input.ndim == 0:
         return clone(input)
     dim = normalize_dim(dim, input.ndim, "cumprod")
@@ -92,17 +97,20 @@ def _running(op: str, input: Tensor, dim: int, better: Any, pick: Any) -> Any:
     return pick(gather(input, dim, index), wrap(index))
 
 
+@takes_out("same")
 def cummax(input: Tensor, dim: int) -> return_types.cummax:
     """``(values, indices)``: the running maximum along ``dim`` and where it was found."""
     return _running("cummax", input, dim, np.maximum,
                     return_types.cummax)
 
 
+@takes_out("same")
 def cummin(input: Tensor, dim: int) -> return_types.cummin:
     """``(values, indices)``: the running minimum along ``dim`` and where it was found."""
     return _running("cummin", input, dim, np.minimum, return_types.cummin)
 
 
+@takes_out()
 def diff(input: Tensor, n: int = 1, dim: int = -1, prepend: Tensor | None = None,
          append: Tensor | None = None) -> Tensor:
     """The ``n``-th forward difference along ``dim``: ``out[i] = x[i + 1] - x[i]``, applied
@@ -126,6 +134,7 @@ def diff(input: Tensor, n: int = 1, dim: int = -1, prepend: Tensor | None = None
     return out
 
 
+@takes_out("same")
 def logcumsumexp(input: Tensor, dim: int) -> Tensor:
     """``log(cumsum(exp(x)))`` along ``dim`` without overflow: a log-step scan of pairwise
     ``log(exp(a) + exp(b))``, each shifted by the larger (finite) operand, held constant."""

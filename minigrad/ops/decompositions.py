@@ -39,6 +39,7 @@ from ._util import as_tensor, broadcast_shape, tensor_arg
 from .broadcasting import sum_to
 from .diagonal import diag_embed, tril, triu
 from .linalg import _square_float
+from .out_argument import takes_out
 
 _LAPACK_DTYPES = (np.dtype(np.float32), np.dtype(np.float64))
 
@@ -129,6 +130,7 @@ class LinalgSolveTriangular(Function):
         return gx, sum_to(gy, y_shape), None, None, None
 
 
+@takes_out("same")
 def solve_triangular(A: Tensor, B: Tensor, *, upper: bool, left: bool = True,
                      unitriangular: bool = False) -> Tensor:
     """The solution ``X`` of ``A X = B`` (``X A = B`` with ``left=False``) for triangular
@@ -207,6 +209,7 @@ def _qr_backward(Q: Tensor, R: Tensor, gQ: Tensor, gR: Tensor) -> Tensor:
     return LinalgSolveTriangular.apply(R, (gQ + Q @ sym).mT, True, True, False).mT
 
 
+@takes_out("same")
 def qr(A: Tensor, mode: str = "reduced") -> return_types.linalg_qr:
     """``(Q, R)`` with ``A = Q R``: ``Q`` with orthonormal columns, ``R`` upper triangular.
 
@@ -234,6 +237,7 @@ def qr(A: Tensor, mode: str = "reduced") -> return_types.linalg_qr:
     return return_types.linalg_qr(*LinalgQr.apply(A, mode))
 
 
+@takes_out("same")
 def legacy_qr(input: Tensor, some: bool = True) -> return_types.qr:
     """``torch.qr``, deprecated in PyTorch (which warns): `qr` with ``mode='reduced'`` if
     ``some``, else ``'complete'``."""
@@ -275,6 +279,7 @@ def _symmetric(op: str, A: Any, UPLO: str) -> tuple[Tensor, str]:
     return _square_float(op, A), UPLO.upper()
 
 
+@takes_out("same")
 def eigh(A: Tensor, UPLO: str = "L") -> return_types.linalg_eigh:
     """``(eigenvalues, eigenvectors)`` of symmetric matrices: ``A = V diag(w) V^T``.
 
@@ -298,6 +303,7 @@ def eigh(A: Tensor, UPLO: str = "L") -> return_types.linalg_eigh:
     return return_types.linalg_eigh(*LinalgEigh.apply(A, UPLO))
 
 
+@takes_out("same")
 def eigvalsh(A: Tensor, UPLO: str = "L") -> Tensor:
     """The eigenvalues of symmetric matrices, ascending (see `eigh`); their gradient
     ``V diag(g) V^T`` stays finite at repeated eigenvalues."""
@@ -356,6 +362,7 @@ def _svd_input(op: str, A: Any, driver: Any) -> Tensor:
     return A
 
 
+@takes_out("same")
 def svd(A: Tensor, full_matrices: bool = True, *,
         driver: str | None = None) -> return_types.linalg_svd:
     """``(U, S, Vh)`` with ``A = U diag(S) Vh``.
@@ -383,6 +390,7 @@ def svd(A: Tensor, full_matrices: bool = True, *,
     return return_types.linalg_svd(*LinalgSvd.apply(A, bool(full_matrices)))
 
 
+@takes_out("same")
 def svdvals(A: Tensor, *, driver: str | None = None) -> Tensor:
     """The singular values of matrices ``(*, m, n)``, descending, ``(*, min(m, n))``;
     their gradient ``U diag(g) Vh`` stays finite at repeated values. ``driver`` as in
@@ -405,6 +413,7 @@ def spectral_norm(A: Tensor, ord: Any, dims: tuple[int, int], keepdim: bool) -> 
     return out
 
 
+@takes_out("same")
 def legacy_svd(input: Tensor, some: bool = True, compute_uv: bool = True) -> return_types.svd:
     """``torch.svd``: ``(U, S, V)`` with ``input = U diag(S) V^T`` (``V``, not ``Vh``),
     reduced if ``some``. Without ``compute_uv``, ``U`` and ``V`` are zeros of shapes

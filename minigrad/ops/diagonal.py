@@ -18,6 +18,7 @@ from ..tensor import Tensor
 from ._util import int_arg, normalize_dim, type_name, unary_input, writable_twin
 from .broadcasting import sum
 from .elementwise import clone
+from .out_argument import takes_out
 from .selection import where
 
 
@@ -82,6 +83,7 @@ def diagonal(input: Tensor, offset: int = 0, dim1: int = 0, dim2: int = 1) -> Te
     return Diagonal.apply(input, int_arg("diagonal", offset, "offset"), a, b)
 
 
+@takes_out("same", autograd="record")
 def diag(input: Tensor, diagonal: int = 0) -> Tensor:
     """A 1-D tensor laid on the ``diagonal`` of a square zero matrix, or the ``diagonal``
     of a 2-D tensor (a copy)."""
@@ -117,11 +119,13 @@ def _triangle(op: str, input: Any, diagonal: int, keep: Any) -> Tensor:
     return where(wrap(mask), input, wrap(np.zeros((), input.dtype)))
 
 
+@takes_out("same")
 def tril(input: Tensor, diagonal: int = 0) -> Tensor:
     """The lower triangle of the last two dims: elements above ``diagonal`` become 0."""
     return _triangle("tril", input, diagonal, np.tril)
 
 
+@takes_out("same")
 def triu(input: Tensor, diagonal: int = 0) -> Tensor:
     """The upper triangle of the last two dims: elements below ``diagonal`` become 0."""
     return _triangle("triu", input, diagonal, np.triu)

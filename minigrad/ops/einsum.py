@@ -21,6 +21,7 @@ from .broadcasting import expand, reshape, sum
 from .diagonal import Diagonal
 from .linalg import matmul
 from .movement import permute
+from .out_argument import takes_out
 
 _LETTERS = set(string.ascii_letters)
 
@@ -170,6 +171,7 @@ def einsum(equation: str, *operands: Any) -> Tensor:
     return result.arranged(out_letters, sizes)
 
 
+@takes_out("same", autograd="record")
 def tensordot(a: Tensor, b: Tensor, dims: Any = 2) -> Tensor:
     """Sum of products over the last ``dims`` dims of ``a`` and the first ``dims`` dims
     of ``b``, or over the dims listed as ``([dims of a], [dims of b])``; the result has

@@ -15,8 +15,9 @@ from ..autograd.function import Function, register
 from ..dtypes import get_default_dtype, is_number
 from ..internal import array_of, wrap
 from ..tensor import Tensor
-from ._util import (as_tensor, binary, broadcast_shape, float_input, operands,
+from ._util import (as_tensor, binary, broadcast_shape, float_input, int_power, operands,
                     promoted_dtype, type_name, unary_input, zero_where)
+from .out_argument import takes_out
 from .broadcasting import sum_to, sum_to_array
 from .selection import _mask, locally_constant, where  # noqa: F401
 
@@ -126,7 +127,7 @@ class Pow(Function):
 
     @staticmethod
     def forward(ctx, x, y):
-        out = np.power(x, y) if x.dtype.kind == "f" else _int_power(x, y)
+        out = np.power(x, y) if x.dtype.kind == "f" else int_power(x, y)
         ctx.save_for_backward(x, y, out)
         return out
 
@@ -151,18 +152,6 @@ def _pow_exponent_rule(x: Tensor, y: Tensor, out: Tensor) -> Tensor:
     y, and PyTorch gives 0 rather than 0 * -inf = nan)."""
     flat = wrap((array_of(x) == 0) & (array_of(y) >= 0))
     return where(flat, wrap(np.zeros((), out.dtype)), out * log(x))
-
-
-def _int_power(x: np.ndarray, y: np.ndarray) -> np.ndarray:
-    """``x ** y`` of integers, where a negative ``y`` gives the integer part of ``1 / x**-y``
-    (1 for x = 1, +-1 for x = -1, else 0) instead of NumPy's ValueError, as in PyTorch."""
-    negative = y < 0
-    if not np.any(negative):
-        return np.power(x, y)
-    out = np.power(x, np.where(negative, 0, y))
-    odd = (y % 2).astype(bool)
-    small = np.where(x == 1, 1, np.where(x == -1, np.where(odd, -1, 1), 0))
-    return np.where(negative, small, out).astype(out.dtype)
 
 
 @register("neg")
@@ -425,6 +414,7 @@ def pow(a: Any, b: Any) -> Tensor:
     return binary(Pow, a, b)
 
 
+@takes_out("same")
 def neg(x: Tensor) -> Tensor:
     """``-x``."""
     if unary_input("neg", x).dtype == np.bool_:
@@ -441,36 +431,43 @@ def positive(input: Tensor) -> Tensor:
     return input
 
 
+@takes_out()
 def exp(x: Tensor) -> Tensor:
     """``e ** x``."""
     return Exp.apply(float_input("exp", x))
 
 
+@takes_out()
 def log(x: Tensor) -> Tensor:
     """Natural logarithm."""
     return Log.apply(float_input("log", x))
 
 
+@takes_out()
 def sqrt(x: Tensor) -> Tensor:
     """Square root."""
     return Sqrt.apply(float_input("sqrt", x))
 
 
+@takes_out()
 def sin(x: Tensor) -> Tensor:
     """Sine."""
     return Sin.apply(float_input("sin", x))
 
 
+@takes_out()
 def cos(x: Tensor) -> Tensor:
     """Cosine."""
     return Cos.apply(float_input("cos", x))
 
 
+@takes_out()
 def tanh(x: Tensor) -> Tensor:
     """Hyperbolic tangent."""
     return Tanh.apply(float_input("tanh", x))
 
 
+@takes_out()
 def sigmoid(x: Tensor) -> Tensor:
     """``1 / (1 + exp(-x))``, computed without overflow."""
     return Sigmoid.apply(float_input("sigmoid", x))
@@ -483,6 +480,7 @@ def relu(x: Tensor) -> Tensor:
     return ReLU.apply(x)
 
 
+@takes_out("same")
 def abs(x: Tensor) -> Tensor:
     """``|x|``; the gradient at 0 is 0."""
     if unary_input("abs", x).dtype == np.bool_:

@@ -18,6 +18,7 @@ from ..internal import wrap
 from ..tensor import Tensor
 from ._util import float_input
 from .movement import unsqueeze
+from .out_argument import takes_out
 from .pointwise import Pointwise
 
 # the Bernoulli numbers B_2k, k = 1..10: digamma(x) ~ log x - 1/(2x) - sum B_2k / (2k x^2k)
@@ -125,17 +126,20 @@ class Polygamma(Function):
         return g * Polygamma.apply(x, ctx.n + 1), None
 
 
+@takes_out()
 def lgamma(input: Tensor) -> Tensor:
     """``log |gamma(input)|``; +inf at 0 and the negative integers."""
     return Lgamma.apply(float_input("lgamma", input))
 
 
+@takes_out()
 def digamma(input: Tensor) -> Tensor:
     """The logarithmic derivative of gamma, ``gamma'(x) / gamma(x)``: -inf at 0, NaN at
     the negative integers, as in PyTorch."""
     return Polygamma.apply(float_input("digamma", input), 0)
 
 
+@takes_out()
 def mvlgamma(input: Tensor, p: int) -> Tensor:
     """The multivariate log-gamma function of dimension ``p``:
     ``p (p - 1) / 4 log(pi) + sum_j lgamma(input - j / 2)``, j = 0 .. p - 1 (finite where
@@ -150,6 +154,7 @@ def mvlgamma(input: Tensor, p: int) -> Tensor:
     return lgamma(offsets + unsqueeze(x, -1)).sum(-1) + p * (p - 1) / 4 * math.log(math.pi)
 
 
+@takes_out()
 def polygamma(n: int, input: Tensor) -> Tensor:
     """The ``n``-th derivative of digamma (``n >= 0``)."""
     if isinstance(n, bool) or not isinstance(n, (int, np.integer)):

@@ -10,8 +10,10 @@ from .. import return_types
 from ..internal import array_of, wrap
 from ..tensor import Tensor
 from ._util import unary_input
+from .out_argument import takes_out
 
 
+@takes_out("same", autograd="none")
 def histc(input: Tensor, bins: int = 100, min: float = 0, max: float = 0) -> Tensor:
     """Counts of the elements in ``bins`` equal bins between ``min`` and ``max`` (the
     data's own range when both are 0; elements outside are not counted, the maximum goes
@@ -33,6 +35,7 @@ def histc(input: Tensor, bins: int = 100, min: float = 0, max: float = 0) -> Ten
     return wrap(counts.astype(input.dtype))
 
 
+@takes_out("same")
 def histogram(input: Tensor, bins: Any = 100, *, range: Any = None, weight: Any = None,
               density: bool = False) -> return_types.histogram:
     """``(hist, bin_edges)``: counts (or, with ``weight``, summed weights; with

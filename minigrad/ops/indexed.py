@@ -20,6 +20,7 @@ from ._util import (as_tensor, broadcast_shape, normalize_dim, tensor_arg, type_
 from .broadcasting import expand, reshape
 from .elementwise import clone
 from .indexing import IndexAddAt, IndexKey, ScatterAdd, _along_axis, gather, getitem, setitem
+from .out_argument import takes_out
 from .selection import where
 
 
@@ -52,6 +53,7 @@ def _dim_of(op: str, input: Tensor, dim: int) -> tuple[int, int]:
     return dim, input.shape[dim] if input.ndim else 1
 
 
+@takes_out("same")
 def index_select(input: Tensor, dim: int, index: Tensor) -> Tensor:
     """The entries of ``input`` at ``index`` (a 1-d int64 tensor) along ``dim``, a copy."""
     input = unary_input("index_select", input)
@@ -70,6 +72,7 @@ def index_select(input: Tensor, dim: int, index: Tensor) -> Tensor:
     return getitem(input, _dim_key(dim, input.ndim, index))
 
 
+@takes_out("same")
 def masked_select(input: Tensor, mask: Tensor) -> Tensor:
     """The elements of ``input`` where the bool ``mask`` is True, as a 1-d tensor (the two
     broadcast first)."""
@@ -86,6 +89,7 @@ def masked_select(input: Tensor, mask: Tensor) -> Tensor:
     return getitem(reshape(expand(input, shape), (-1,)), flat_mask)
 
 
+@takes_out("same")
 def take(input: Tensor, index: Tensor) -> Tensor:
     """``input`` read as 1-d at ``index`` (int64, any shape; negative counts from the
     end): the result has ``index``'s shape."""
@@ -101,6 +105,7 @@ def take(input: Tensor, index: Tensor) -> Tensor:
     return getitem(reshape(input, (-1,)), np.mod(array, max(n, 1)))
 
 
+@takes_out("same")
 def take_along_dim(input: Tensor, indices: Tensor, dim: int | None = None) -> Tensor:
     """``gather`` after broadcasting ``input`` and ``indices`` in every dim but ``dim``;
     without ``dim``, both are read as 1-d."""
@@ -182,6 +187,7 @@ def _leading(src: Tensor, shape: tuple[int, ...], node: str | None = None) -> Te
     return block
 
 
+@takes_out("same")
 def scatter(input: Tensor, dim: int, index: Tensor, src: Any = None, *, value: Any = None,
             reduce: str | None = None) -> Tensor:
     """A copy of ``input`` with ``out[..., index[i, j], ...] = src[i, j]`` along ``dim``
@@ -214,6 +220,7 @@ def scatter(input: Tensor, dim: int, index: Tensor, src: Any = None, *, value: A
     return setitem(input, IndexKey(_along_axis(array, dim), input.ndim), values)
 
 
+@takes_out("same")
 def scatter_add(input: Tensor, dim: int, index: Tensor, src: Tensor) -> Tensor:
     """A copy of ``input`` with ``src[i, j]`` added at ``index[i, j]`` along ``dim``;
     repeated indices add up."""
@@ -232,6 +239,7 @@ def scatter_add(input: Tensor, dim: int, index: Tensor, src: Tensor) -> Tensor:
 _REDUCTIONS = ("sum", "prod", "mean", "amax", "amin")
 
 
+@takes_out("same")
 def scatter_reduce(input: Tensor, dim: int, index: Tensor, src: Tensor, reduce: str, *,
                    include_self: bool = True) -> Tensor:
     """A copy of ``input`` where each position that ``index`` points at (along ``dim``)
@@ -317,6 +325,7 @@ def _index_source(op: str, input: Tensor, dim: int, index: Any,
     return dim, array
 
 
+@takes_out("same")
 def index_add(input: Tensor, dim: int, index: Tensor, source: Tensor, *,
               alpha: Any = 1) -> Tensor:
     """A copy of ``input`` with ``alpha * source`` added at ``index`` along ``dim``
@@ -336,6 +345,7 @@ def _selected_shape(input: Tensor, dim: int, array: np.ndarray) -> tuple[int, ..
     return tuple(shape)
 
 
+@takes_out("same")
 def index_copy(input: Tensor, dim: int, index: Tensor, source: Tensor) -> Tensor:
     """A copy of ``input`` with the slices of ``source`` written at ``index`` along
     ``dim``."""

@@ -17,6 +17,7 @@ from ..internal import array_of, wrap
 from ..tensor import Tensor
 from .broadcasting import sum_to
 from ._util import as_tensor, normalize_dim, type_name
+from .out_argument import takes_out
 
 
 def _is_int(item: Any) -> bool:
@@ -353,6 +354,7 @@ def setitem(x: Tensor, index: Any, value: Any) -> Tensor:
     return SetItem.apply(x, value, key)
 
 
+@takes_out("same")
 def gather(x: Tensor, dim: int, index: Any, *, sparse_grad: bool = False) -> Tensor:
     """Pick values along ``dim`` at ``index`` (an integer tensor of x's ndim, each value in
     ``[0, x.shape[dim])``: PyTorch does not wrap negative ones), as ``torch.gather``.

@@ -12,7 +12,6 @@ region's gradient to the in-place op and the rest to the base's old history.
 """
 from __future__ import annotations
 
-import warnings
 from typing import Any, Callable
 
 import numpy as np
@@ -20,12 +19,11 @@ import numpy as np
 from ..autograd.function import Function, register
 from ..autograd.grad_mode import is_grad_enabled, no_grad
 from ..autograd import views
-from ..internal import (adopt_history, array_of, mark_modified, replace_array, view_of,
-                        wrap)
+from ..internal import adopt_history, array_of, mark_modified, replace_array, view_of, wrap
 from ..tensor import Tensor
 from ..dtypes import is_number
 from . import elementwise, indexing
-from ._util import type_name, writable_twin
+from ._util import OVERLAP_MESSAGE, overlaps, type_name, writable
 
 
 @register("copy_slices")
@@ -44,8 +42,8 @@ class CopySlices(Function):
     def backward(ctx, g):
         outside = np.ones(ctx.shape, dtype=g.dtype)
         region = views.follow_array(outside, ctx.path)
-        if _overlaps(region):  # PyTorch writes the region's gradient, and refuses
-            raise RuntimeError(_OVERLAP_MESSAGE.format(op="CopySlices"))
+        if overlaps(region):  # PyTorch writes the region's gradient, and refuses
+            raise RuntimeError(OVERLAP_MESSAGE.format(op="CopySlices"))
         region[...] = 0
         g_base = g * wrap(outside) if ctx.needs_input_grad[0] else None
         g_value = views.follow(g, ctx.path) if ctx.needs_input_grad[1] else None
@@ -74,30 +72,9 @@ def _records(self: Tensor, other: Any, op: str) -> bool:
 _OVERLAP_ALLOWED = {"fill_", "zero_", "index_put_"}
 
 
-_OVERLAP_MESSAGE = ("{op}: unsupported operation: more than one element of the written-to "
-                    "tensor refers to a single memory location (an expanded tensor). Please "
-                    "clone() the tensor before performing the operation.")
-
-
-def _overlaps(array: np.ndarray) -> bool:
-    """Whether several elements of ``array`` share memory (a stride 0 over 2+ items)."""
-    return array.size > 0 and any(stride == 0 and n > 1
-                                  for stride, n in zip(array.strides, array.shape))
-
-
 def _writable(t: Tensor, op: str) -> np.ndarray:
-    """The array of ``t``, ready to be written into (the same memory, for views)."""
-    array = array_of(t)
-    if _overlaps(array) and op not in _OVERLAP_ALLOWED:
-        raise RuntimeError(_OVERLAP_MESSAGE.format(op=op))
-    if array.flags.writeable:
-        return array
-    twin = writable_twin(array)  # an expanded view: NumPy marks it read-only, memory is not
-    if twin is not None:
-        return twin
-    array = array.copy()  # a read-only array handed in from NumPy: give it its own memory
-    replace_array(t, array)
-    return array
+    """The array of ``t``, ready to be written into by ``op``."""
+    return writable(t, op, shared_ok=op in _OVERLAP_ALLOWED)
 
 
 # Copies and fills convert to the tensor's dtype (float to int truncates, as in PyTorch);
@@ -161,28 +138,6 @@ def restride_(self: Tensor, op: str, compute: Callable[[Tensor], Tensor]) -> Ten
     if records:
         adopt_history(self, out)
     return self
-
-
-def write_out(op: str, result: Tensor, out: Tensor | None) -> Tensor:
-    """``result`` written into ``out``, PyTorch's ``out=`` argument (``result`` itself
-    when ``out`` is None). ``out`` keeps its dtype and takes the result's shape; the
-    write is not recorded, so PyTorch refuses it when a gradient would be wanted."""
-    if out is None:
-        return result
-    if not isinstance(out, Tensor):
-        raise TypeError(f"{op}(): argument 'out' must be Tensor, not {type_name(out)}")
-    if is_grad_enabled() and (result.requires_grad or out.requires_grad):
-        raise RuntimeError(f"{op}(): functions with out=... arguments don't support "
-                           f"automatic differentiation, but one of the arguments requires "
-                           f"grad.")
-    if out.shape != result.shape:
-        if out.numel():
-            warnings.warn(f"{op}: an output with one or more elements was resized since it "
-                          f"had shape {list(out.shape)}, which does not match the required "
-                          f"output shape {list(result.shape)}", UserWarning, stacklevel=3)
-        replace_array(out, np.empty(result.shape, out.dtype))
-    _write(out, op, array_of(result))
-    return out
 
 
 def copy_(self: Tensor, src: Any) -> Tensor:

@@ -17,6 +17,7 @@ from ._util import broadcast_shape, normalize_dim
 from .elementwise import clone
 from .indexing import reverse
 from .movement import cat, expand, narrow, permute, reshape, split, transpose
+from .out_argument import takes_out
 
 
 def flip(input: Tensor, dims: Sequence[int]) -> Tensor:
@@ -226,12 +227,14 @@ def _atleast(tensors: tuple, lift: Any) -> Any:
     return out[0] if len(out) == 1 else out
 
 
+@takes_out(cast_error=TypeError)
 def hstack(tensors: Sequence[Tensor]) -> Tensor:
     """Join along dim 1 (dim 0 for 1-d tensors)."""
     tensors = atleast_1d(list(_stack_list("hstack", tensors)))
     return cat(tensors, 0 if tensors[0].ndim == 1 else 1)
 
 
+@takes_out(cast_error=TypeError)
 def vstack(tensors: Sequence[Tensor]) -> Tensor:
     """Join along dim 0, after making each tensor at least 2-d."""
     return cat(atleast_2d(list(_stack_list("vstack", tensors))), 0)
@@ -240,11 +243,13 @@ def vstack(tensors: Sequence[Tensor]) -> Tensor:
 row_stack = vstack
 
 
+@takes_out(cast_error=TypeError)
 def dstack(tensors: Sequence[Tensor]) -> Tensor:
     """Join along dim 2, after making each tensor at least 3-d."""
     return cat(atleast_3d(list(_stack_list("dstack", tensors))), 2)
 
 
+@takes_out(cast_error=TypeError)
 def column_stack(tensors: Sequence[Tensor]) -> Tensor:
     """Join along dim 1, 0-d and 1-d tensors becoming columns."""
     tensors = _stack_list("column_stack", tensors)

@@ -20,7 +20,7 @@ from .broadcasting import sum_to, sum_to_array
 from ._util import (as_tensor, broadcast_shape, check_same_dtype, normalize_dim, tensor_arg,
                     type_name)
 from .selection import locally_constant, where
-from .inplace import write_out
+from .out_argument import takes_out
 
 
 @register("matmul")
@@ -56,18 +56,14 @@ class MatMul(Function):
         return gx, gy
 
 
-def matmul(a: Any, b: Any, *, out: Tensor | None = None) -> Tensor:
+@takes_out("same")
+def matmul(a: Any, b: Any) -> Tensor:
     """Matrix product with NumPy's rules: 1-D operands are promoted to a row or column and
-    the added dim is removed afterwards; batch dims broadcast. Written into ``out`` if
-    given.
+    the added dim is removed afterwards; batch dims broadcast.
 
     Both operands must have the same dtype: as in PyTorch, matmul does not promote (a
     float64 array meeting a float32 weight raises instead of silently computing in float64).
     """
-    return write_out("matmul", _matmul(a, b), out)
-
-
-def _matmul(a: Any, b: Any) -> Tensor:
     if not all(isinstance(v, (Tensor, np.ndarray)) for v in (a, b)):
         raise TypeError(f"matmul: unsupported operand types {type_name(a)} and {type_name(b)}")
     a, b = as_tensor(a, "matmul"), as_tensor(b, "matmul")
@@ -95,7 +91,8 @@ def _matmul(a: Any, b: Any) -> Tensor:
 _MATMUL_NAMES = {(2, 2): "MmBackward0", (1, 1): "DotBackward0", (2, 1): "MvBackward0"}
 
 
-def mm(input: Tensor, mat2: Tensor, *, out: Tensor | None = None) -> Tensor:
+@takes_out("same")
+def mm(input: Tensor, mat2: Tensor) -> Tensor:
     """The product of two matrices, (n, m) @ (m, p); no broadcasting."""
     for name, t in (("self", input), ("mat2", mat2)):
         if t.ndim != 2:
@@ -104,10 +101,11 @@ def mm(input: Tensor, mat2: Tensor, *, out: Tensor | None = None) -> Tensor:
         raise RuntimeError(f"mm: mat1 and mat2 shapes cannot be multiplied "
                            f"({input.shape[0]}x{input.shape[1]} and "
                            f"{mat2.shape[0]}x{mat2.shape[1]})")
-    return matmul(input, mat2, out=out)
+    return matmul(input, mat2)
 
 
-def bmm(input: Tensor, mat2: Tensor, *, out: Tensor | None = None) -> Tensor:
+@takes_out("same")
+def bmm(input: Tensor, mat2: Tensor) -> Tensor:
     """Batched matrix product, (b, n, m) @ (b, m, p); no broadcasting."""
     for name, t in (("batch1", input), ("batch2", mat2)):
         if t.ndim != 3:
@@ -117,14 +115,16 @@ def bmm(input: Tensor, mat2: Tensor, *, out: Tensor | None = None) -> Tensor:
     if list(mat2.shape[:2]) != expected:
         raise RuntimeError(f"bmm: Expected size for first two dimensions of batch2 tensor to "
                            f"be: {expected} but got: {list(mat2.shape[:2])}.")
-    return matmul(input, mat2, out=out)
+    return matmul(input, mat2)
 
 
+@takes_out("same")
 def dot(input: Tensor, tensor: Tensor) -> Tensor:
     """The inner product of two 1-d tensors of the same length."""
     return _inner_product("dot", input, tensor)
 
 
+@takes_out("same")
 def vdot(input: Tensor, other: Tensor) -> Tensor:
     """`dot` (minigrad's tensors are real, so no conjugate is taken)."""
     return _inner_product("vdot", input, other)
@@ -141,6 +141,7 @@ def _inner_product(op: str, input: Tensor, tensor: Tensor) -> Tensor:
     return matmul(input, tensor)
 
 
+@takes_out()
 def outer(input: Tensor, vec2: Tensor) -> Tensor:
     """The outer product of two 1-D tensors: ``out[i, j] = input[i] * vec2[j]`` (dtypes
     promote, as in PyTorch)."""
@@ -151,6 +152,7 @@ def outer(input: Tensor, vec2: Tensor) -> Tensor:
     return movement.unsqueeze(input, 1) * movement.unsqueeze(vec2, 0)
 
 
+@takes_out("same", autograd="record")
 def inner(input: Tensor, other: Tensor) -> Tensor:
     """The sum of products over the last dims: ``out[i.., j..] = sum_k input[i.., k] *
     other[j.., k]``; a 0-d operand multiplies."""
@@ -166,6 +168,7 @@ def inner(input: Tensor, other: Tensor) -> Tensor:
     return movement.reshape(out, tuple(input.shape[:-1]) + tuple(other.shape[:-1]))
 
 
+@takes_out("same")
 def mv(input: Tensor, vec: Tensor) -> Tensor:
     """The product of a matrix (n, m) and a vector (m,)."""
     tensor_arg("mv", input, "input"), tensor_arg("mv", vec, "vec")
@@ -204,24 +207,28 @@ def _add_product(op: str, input: Tensor, multiply: Any, a: Tensor, b: Tensor, be
     return (input if beta == 1 else input * beta) + scaled
 
 
+@takes_out("same")
 def addmm(input: Tensor, mat1: Tensor, mat2: Tensor, *, beta: Any = 1,
           alpha: Any = 1) -> Tensor:
     """``beta * input + alpha * (mat1 @ mat2)``, with ``input`` broadcast to (n, p)."""
     return _add_product("addmm", input, mm, mat1, mat2, beta, alpha)
 
 
+@takes_out("same")
 def addmv(input: Tensor, mat: Tensor, vec: Tensor, *, beta: Any = 1,
           alpha: Any = 1) -> Tensor:
     """``beta * input + alpha * (mat @ vec)``."""
     return _add_product("addmv", input, mv, mat, vec, beta, alpha)
 
 
+@takes_out("same")
 def baddbmm(input: Tensor, batch1: Tensor, batch2: Tensor, *, beta: Any = 1,
             alpha: Any = 1) -> Tensor:
     """``beta * input + alpha * (batch1 @ batch2)`` for batches of matrices."""
     return _add_product("baddbmm", input, bmm, batch1, batch2, beta, alpha)
 
 
+@takes_out("same", resize_warns=False)
 def addbmm(input: Tensor, batch1: Tensor, batch2: Tensor, *, beta: Any = 1,
            alpha: Any = 1) -> Tensor:
     """``beta * input + alpha * sum_b(batch1[b] @ batch2[b])``."""
@@ -229,6 +236,7 @@ def addbmm(input: Tensor, batch1: Tensor, batch2: Tensor, *, beta: Any = 1,
                         batch1, batch2, beta, alpha)
 
 
+@takes_out("same")
 def cross(input: Tensor, other: Tensor, dim: int | None = None) -> Tensor:
     """The cross product of 3-vectors along ``dim`` (the inputs broadcast). Without
     ``dim``, the first dim of size 3, as ``torch.cross`` (which warns about it)."""
@@ -303,12 +311,14 @@ def _square_float(op: str, A: Any) -> Tensor:
     return A
 
 
+@takes_out("same")
 def inv(A: Tensor) -> Tensor:
     """The inverse of each square matrix in the last two dims (``LinAlgError``, a
     ``RuntimeError``, for a singular one)."""
     return Inverse.apply(_square_float("linalg.inv", A))
 
 
+@takes_out("same")
 def solve(A: Tensor, B: Tensor, *, left: bool = True) -> Tensor:
     """``X`` with ``A X = B`` (``X A = B`` with ``left=False``). ``B`` is a vector, or a
     batch of vectors, when it has one dim less than ``A`` and ``A``'s batch shape; its
@@ -361,6 +371,7 @@ def _adjugate_t(a: np.ndarray) -> np.ndarray:
     return (sign * (u * others[..., None, :]) @ vh).astype(a.dtype)
 
 
+@takes_out("same")
 def det(A: Tensor) -> Tensor:
     """The determinant of each square matrix in the last two dims."""
     return Det.apply(_square_float("linalg.det", A))
@@ -371,6 +382,7 @@ def logdet(A: Tensor) -> Tensor:
     return elementwise.log(det(A))
 
 
+@takes_out("same")
 def slogdet(A: Tensor) -> return_types.slogdet:
     """``(sign, logabsdet)``: the sign of the determinant (-1, 0 or 1, gradient 0) and
     the log of its absolute value."""
@@ -379,6 +391,7 @@ def slogdet(A: Tensor) -> return_types.slogdet:
     return return_types.slogdet(sign, elementwise.log(elementwise.abs(d)))
 
 
+@takes_out("same")
 def multi_dot(tensors: Any) -> Tensor:
     """The product of two or more matrices, the first and last of which may be vectors
     (read as a row and a column, as ``matmul`` does)."""
@@ -397,6 +410,7 @@ def multi_dot(tensors: Any) -> Tensor:
     return out
 
 
+@takes_out("same")
 def chain_matmul(*matrices: Tensor) -> Tensor:
     """The product of the matrices (PyTorch's deprecated form of `multi_dot`; one matrix
     comes back as a copy)."""
@@ -405,6 +419,7 @@ def chain_matmul(*matrices: Tensor) -> Tensor:
     return multi_dot(matrices)
 
 
+@takes_out("same")
 def matrix_power(A: Tensor, n: int) -> Tensor:
     """``A`` multiplied by itself ``n`` times (by repeated squaring); ``n = 0`` gives the
     identity, ``n < 0`` powers of the inverse."""
@@ -451,6 +466,7 @@ def _lower(x: Tensor, diagonal: int) -> Tensor:
     return where(wrap(keep), x, wrap(np.zeros((), x.dtype)))
 
 
+@takes_out("same")
 def cholesky(A: Tensor, *, upper: bool = False) -> Tensor:
     """The Cholesky factor of each symmetric positive-definite matrix: lower ``L`` with
     ``A = L L^T`` (or upper ``U = L^T`` with ``upper=True``); ``LinAlgError`` (a

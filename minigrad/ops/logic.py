@@ -13,34 +13,41 @@ from ..dtypes import is_number
 from ..internal import array_of, wrap
 from ..tensor import Tensor
 from ._util import broadcast_shape, normalize_dims, type_name, unary_input
+from .out_argument import takes_out
 from .selection import compare, where
 
 
+@takes_out()
 def eq(input: Tensor, other: Any) -> Tensor:
     """``input == other`` elementwise, as a bool tensor."""
     return compare(np.equal, input, other)
 
 
+@takes_out()
 def ne(input: Tensor, other: Any) -> Tensor:
     """``input != other`` elementwise, as a bool tensor."""
     return compare(np.not_equal, input, other)
 
 
+@takes_out()
 def lt(input: Tensor, other: Any) -> Tensor:
     """``input < other`` elementwise, as a bool tensor."""
     return compare(np.less, input, other)
 
 
+@takes_out()
 def le(input: Tensor, other: Any) -> Tensor:
     """``input <= other`` elementwise, as a bool tensor."""
     return compare(np.less_equal, input, other)
 
 
+@takes_out()
 def gt(input: Tensor, other: Any) -> Tensor:
     """``input > other`` elementwise, as a bool tensor."""
     return compare(np.greater, input, other)
 
 
+@takes_out()
 def ge(input: Tensor, other: Any) -> Tensor:
     """``input >= other`` elementwise, as a bool tensor."""
     return compare(np.greater_equal, input, other)
@@ -64,11 +71,13 @@ def isfinite(input: Tensor) -> Tensor:
                 else np.ones(input.shape, np.bool_))
 
 
+@takes_out("same")
 def all(input: Tensor, dim: Any = None, keepdim: bool = False) -> Tensor:
     """Whether every element (along ``dim``) is non-zero, as a bool tensor."""
     return _reduce(np.all, "all", input, dim, keepdim)
 
 
+@takes_out("same")
 def any(input: Tensor, dim: Any = None, keepdim: bool = False) -> Tensor:
     """Whether some element (along ``dim``) is non-zero, as a bool tensor."""
     return _reduce(np.any, "any", input, dim, keepdim)
@@ -103,6 +112,7 @@ def masked_fill(input: Tensor, mask: Tensor, value: Any) -> Tensor:
     return where(mask, value, input)
 
 
+@takes_out("same")
 def nan_to_num(input: Tensor, nan: float = 0.0, posinf: float | None = None,
                neginf: float | None = None) -> Tensor:
     """``input`` with NaN, +inf and -inf replaced by ``nan``, ``posinf`` and ``neginf``
@@ -127,32 +137,38 @@ def _logical(ufunc: np.ufunc, input: Tensor, other: Tensor) -> Tensor:
     return wrap(ufunc(array_of(input) != 0, array_of(other) != 0))
 
 
+@takes_out()
 def logical_and(input: Tensor, other: Tensor) -> Tensor:
     """Where both ``input`` and ``other`` are non-zero, as a bool tensor."""
     return _logical(np.logical_and, input, other)
 
 
+@takes_out()
 def logical_or(input: Tensor, other: Tensor) -> Tensor:
     """Where ``input`` or ``other`` is non-zero, as a bool tensor."""
     return _logical(np.logical_or, input, other)
 
 
+@takes_out()
 def logical_xor(input: Tensor, other: Tensor) -> Tensor:
     """Where exactly one of ``input`` and ``other`` is non-zero, as a bool tensor."""
     return _logical(np.logical_xor, input, other)
 
 
+@takes_out()
 def logical_not(input: Tensor) -> Tensor:
     """Where ``input`` is zero, as a bool tensor."""
     return wrap(array_of(unary_input("logical_not", input)) == 0)
 
 
+@takes_out("same")
 def isposinf(input: Tensor) -> Tensor:
     """Where ``input`` is +inf, as a bool tensor."""
     a = array_of(unary_input("isposinf", input))
     return wrap(np.isposinf(a) if a.dtype.kind == "f" else np.zeros(a.shape, np.bool_))
 
 
+@takes_out("same")
 def isneginf(input: Tensor) -> Tensor:
     """Where ``input`` is -inf, as a bool tensor."""
     a = array_of(unary_input("isneginf", input))
@@ -164,6 +180,7 @@ def isreal(input: Tensor) -> Tensor:
     return wrap(np.ones(unary_input("isreal", input).shape, np.bool_))
 
 
+@takes_out("same")
 def isin(elements: Any, test_elements: Any, *, assume_unique: bool = False,
          invert: bool = False) -> Tensor:
     """Whether each of ``elements`` is one of ``test_elements`` (either may be a number), as
@@ -220,6 +237,7 @@ def _same_dtype(op: str, input: Tensor, other: Any) -> tuple[Tensor, Tensor]:
     return input, other
 
 
+@takes_out("same")
 def nonzero(input: Tensor, *, as_tuple: bool = False) -> Any:
     """The indices of the non-zero elements: an (n, ndim) int64 tensor, or with
     ``as_tuple`` one 1-d index tensor per dimension (as ``numpy.nonzero``)."""

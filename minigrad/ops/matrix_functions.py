@@ -22,8 +22,9 @@ from ._util import broadcast_shape, tensor_arg
 from .broadcasting import sum
 from .decompositions import _LAPACK_DTYPES, _float_matrices, svdvals
 from .linalg import _square_float, inv, matmul
+from .out_argument import takes_out
 from .selection import locally_constant, where
-from .statistics import matrix_norm
+from .norms import matrix_norm
 
 
 # --- which singular values count -----------------------------------------------------------
@@ -94,6 +95,7 @@ class LinalgPinv(Function):
         return inside + left + right, None, None, None
 
 
+@takes_out()
 def pinv(A: Tensor, *, atol: Any = None, rtol: Any = None, hermitian: bool = False) -> Tensor:
     """The Moore-Penrose pseudo-inverse of matrices ``(*, m, n)``, ``(*, n, m)``.
 
@@ -128,6 +130,7 @@ def pinverse(input: Tensor, rcond: float = 1e-15) -> Tensor:
     return pinv(input, rtol=rcond)
 
 
+@takes_out()
 def matrix_rank(A: Tensor, *, atol: Any = None, rtol: Any = None,
                 hermitian: bool = False) -> Tensor:
     """The number of singular values (absolute eigenvalues if ``hermitian``) of each
@@ -169,6 +172,7 @@ def _lstsq_inputs(op: str, A: Any, B: Any, driver: Any) -> tuple[Tensor, Tensor,
     return A, Bm, vector
 
 
+@takes_out("same")
 def lstsq(A: Tensor, B: Tensor, rcond: float | None = None, *,
           driver: str | None = None) -> return_types.linalg_lstsq:
     """The least-squares solution ``X`` minimizing ``||A X - B||`` (of minimal norm).
@@ -224,6 +228,7 @@ def lstsq(A: Tensor, B: Tensor, rcond: float | None = None, *,
 
 
 # --- the condition number -----------------------------------------------------------------------
+@takes_out(autograd="record")
 def cond(A: Tensor, p: Any = None) -> Tensor:
     """The condition number of matrices in the norm ``p``.
 

@@ -19,6 +19,7 @@ from ..tensor import Tensor
 from . import indexing
 from .broadcasting import expand, reshape, view, view_dtype  # noqa: F401  (re-exported: movement's public face)
 from ._util import alias, normalize_dim, normalize_dims, type_name
+from .out_argument import takes_out
 
 
 @register("permute")
@@ -186,11 +187,13 @@ def _int_arg(value: Any, name: str) -> int:
     raise TypeError(f"narrow(): argument '{name}' must be int, not {type_name(value)}")
 
 
+@takes_out("same", resize_warns=False)
 def narrow_copy(x: Tensor, dim: int, start: int, length: int) -> Tensor:
     """`narrow`, as a copy."""
     return narrow(x, dim, start, length).clone()
 
 
+@takes_out(cast_error=TypeError)
 def cat(tensors: Sequence[Tensor], dim: int = 0) -> Tensor:
     """Join tensors along an existing dim; the other dims must match."""
     tensors = _joinable("cat", tensors)
@@ -227,6 +230,7 @@ def _joinable(op: str, tensors: Sequence[Tensor]) -> list[Tensor]:
     return [t.to(dtype) for t in tensors]
 
 
+@takes_out(cast_error=TypeError)
 def stack(tensors: Sequence[Tensor], dim: int = 0) -> Tensor:
     """Join tensors of equal shape along a new dim."""
     tensors = _joinable("stack", tensors)

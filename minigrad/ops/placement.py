@@ -17,6 +17,7 @@ from .broadcasting import expand, reshape
 from .indexed import _dim_of
 from .indexing import IndexAddAt, getitem, prepare_setitem, setitem
 from .inplace import inplace, setitem_
+from .out_argument import takes_out
 
 
 # --- writes by a tuple of index tensors, and into one slice -------------------------------
@@ -75,6 +76,7 @@ def select_scatter(input: Tensor, src: Tensor, dim: int, index: int) -> Tensor:
     return _exact_region("select_scatter", input, (slice(None),) * dim + (int(index),), src)
 
 
+@takes_out("same", autograd="record")
 def slice_scatter(input: Tensor, src: Tensor, dim: int = 0, start: int | None = None,
                   end: int | None = None, step: int = 1) -> Tensor:
     """A copy of ``input`` with ``src`` written at ``input[..., start:end:step, ...]``

@@ -1,4 +1,5 @@
 """Pooling: max_pool2d and avg_pool2d as registered primitives, and adaptive_avg_pool2d.
+(The 1-D and 3-D poolings of ``minigrad/nn/functional/pooling.py`` are made of these.)
 
 Padding (and the extra right/bottom cells that ``ceil_mode`` may need) is applied first
 with the differentiable ``pad`` (with -inf for max, 0 for average), so the primitives only
@@ -23,7 +24,7 @@ from ..tensor import Tensor
 from . import linalg, movement, pooling_fast
 from ._util import zero_where
 from .conv import Col2Im
-from .windows import Pair, check_image, check_positive, output_size, pair, windows
+from .windows import Pair, check_image, check_positive, ints, output_size, windows
 
 
 def _offsets(kernel: Pair) -> list[tuple[int, int, int]]:
@@ -209,12 +210,15 @@ class AvgPool2D(Function):
 
 
 # --- public functions ----------------------------------------------------------------------
-def _pool_geometry(x: Tensor, kernel_size: Any, stride: Any, padding: Any, dilation: Any,
-                   ceil_mode: bool, op: str) -> tuple:
-    check_image(x, op)
-    kernel = pair(kernel_size, "kernel_size", op)
-    stride = kernel if stride is None or stride == [] else pair(stride, "stride", op)
-    padding, dilation = pair(padding, "padding", op), pair(dilation, "dilation", op)
+def pool_geometry(x: Tensor, kernel_size: Any, stride: Any, padding: Any, dilation: Any,
+                  ceil_mode: bool, op: str, spatial: int = 2) -> tuple:
+    """Check a pooling's input and arguments (``spatial`` = 3 for volumes); return the
+    kernel, stride, padding and dilation as tuples of ints, and the output size."""
+    check_image(x, op, spatial=spatial)
+    kernel = ints(kernel_size, spatial, "kernel_size", op)
+    stride = kernel if stride is None or stride == [] else ints(stride, spatial, "stride", op)
+    padding = ints(padding, spatial, "padding", op)
+    dilation = ints(dilation, spatial, "dilation", op)
     check_positive(kernel, "kernel_size", op)
     check_positive(stride, "stride", op)
     check_positive(dilation, "dilation", op)
@@ -222,7 +226,7 @@ def _pool_geometry(x: Tensor, kernel_size: Any, stride: Any, padding: Any, dilat
     if any(p > k // 2 for p, k in zip(padding, kernel)):
         raise RuntimeError(f"{op}: pad should be at most half of kernel size, but got "
                          f"pad={tuple(padding)} and kernel_size={tuple(kernel)}")
-    out = output_size(x.shape[-2:], kernel, stride, padding, dilation, op, ceil_mode)
+    out = output_size(x.shape[-spatial:], kernel, stride, padding, dilation, op, ceil_mode)
     return kernel, stride, padding, dilation, out
 
 
@@ -265,7 +269,7 @@ def max_pool2d(input: Tensor, kernel_size: Any, stride: Any = None, padding: Any
     Tensor or (Tensor, Tensor)
     """
     x, unbatched = _batched(input)
-    kernel, stride, padding, dilation, out = _pool_geometry(
+    kernel, stride, padding, dilation, out = pool_geometry(
         x, kernel_size, stride, padding, dilation, ceil_mode, "max_pool2d")
     padded = _pad_for_windows(x, kernel, stride, padding, dilation, out, -np.inf)
     if not return_indices:
@@ -321,7 +325,7 @@ def avg_pool2d(input: Tensor, kernel_size: Any, stride: Any = None, padding: Any
         Divide every sum by this instead.
     """
     x, unbatched = _batched(input)
-    kernel, stride, padding, dilation, out = _pool_geometry(
+    kernel, stride, padding, dilation, out = pool_geometry(
         x, kernel_size, stride, padding, 1, ceil_mode, "avg_pool2d")
     if divisor_override is not None:
         if divisor_override == 0:
@@ -334,31 +338,53 @@ def avg_pool2d(input: Tensor, kernel_size: Any, stride: Any = None, padding: Any
     return movement.squeeze(result, 0) if unbatched else result
 
 
+def adaptive_sizes(output_size: Any, spatial: tuple, op: str) -> tuple[int, ...]:
+    """The output size of an adaptive pooling, one int per spatial dim: an int means the
+    same for each, ``None`` keeps that input size."""
+    sizes = output_size if isinstance(output_size, (tuple, list)) else (output_size,) * len(
+        spatial)
+    if len(sizes) != len(spatial):
+        raise RuntimeError(f"{op}: output_size must be {len(spatial)} ints, got "
+                           f"{tuple(sizes)}")
+    sizes = ints([n if o is None else o for o, n in zip(sizes, spatial)], len(spatial),
+                 "output_size", op)
+    check_positive(sizes, "output_size", op)
+    return sizes
+
+
 def adaptive_avg_pool2d(input: Tensor, output_size: Any) -> Tensor:
     """Average pooling to a fixed (OH, OW), as ``torch.nn.functional.adaptive_avg_pool2d``.
 
     Window i along a dim of size n covers ``[floor(i n / o), ceil((i + 1) n / o))``; when
     o divides n this is a plain average pool. Otherwise the average is a linear map along
     each dim, ``A_h @ x @ A_w^T`` with ``A[i]`` holding 1/size over window i, computed as two
-    matrix products. ``None`` in ``output_size`` keeps that size.
+    matrix products (`adaptive_average`). ``None`` in ``output_size`` keeps that size.
     """
     x, unbatched = _batched(input)
     check_image(x, "adaptive_avg_pool2d")
-    size = output_size if isinstance(output_size, (tuple, list)) else (output_size,) * 2
-    size = tuple(n if o is None else o for o, n in zip(size, x.shape[2:]))
-    out_h, out_w = pair(size, "output_size", "adaptive_avg_pool2d")
-    check_positive((out_h, out_w), "output_size", "adaptive_avg_pool2d")
+    out_h, out_w = adaptive_sizes(output_size, x.shape[2:], "adaptive_avg_pool2d")
     (n, c, h, w) = x.shape
     if h % out_h == 0 and w % out_w == 0:
         result = avg_pool2d(x, (h // out_h, w // out_w))
     else:
-        along_w = linalg.matmul(movement.reshape(x, (n * c * h, w)),
-                                _averaging(w, out_w, x.dtype))  # (N*C*H, OW)
-        columns = movement.reshape(movement.transpose(
-            movement.reshape(along_w, (n * c, h, out_w)), 1, 2), (n * c * out_w, h))
-        both = linalg.matmul(columns, _averaging(h, out_h, x.dtype))  # (N*C*OW, OH)
-        result = movement.transpose(movement.reshape(both, (n, c, out_w, out_h)), 2, 3)
+        result = adaptive_average(x, (out_h, out_w))
     return movement.squeeze(result, 0) if unbatched else result
+
+
+def adaptive_average(x: Tensor, sizes: tuple) -> Tensor:
+    """Average the last ``len(sizes)`` dims of x down to ``sizes`` with adaptive windows:
+    along each dim whose size changes, one matrix product with `_averaging` (the dim moved
+    last and the others flattened into rows), the last dim first."""
+    for dim, o in reversed(list(enumerate(sizes, x.ndim - len(sizes)))):
+        n, last = x.shape[dim], x.ndim - 1
+        if n == o:
+            continue
+        moved = movement.transpose(x, dim, last) if dim != last else x
+        rows = movement.reshape(moved, (-1, n))
+        averaged = movement.reshape(linalg.matmul(rows, _averaging(n, o, x.dtype)),
+                                    moved.shape[:-1] + (o,))
+        x = movement.transpose(averaged, dim, last) if dim != last else averaged
+    return x
 
 
 def _averaging(n: int, o: int, dtype: np.dtype) -> Tensor:

@@ -17,6 +17,7 @@ from ..tensor import Tensor
 from . import elementwise, indexing, movement, selection
 from .broadcasting import Sum, kept_shape, sum, sum_to  # noqa: F401
 from ._util import float_input, normalize_dim, normalize_dims
+from .out_argument import takes_out
 
 
 class _ExtremeReduction(Function):
@@ -57,6 +58,7 @@ def _count(x: Tensor, dims: tuple[int, ...]) -> int:
     return int(np.prod([x.shape[d] for d in dims], dtype=np.int64))
 
 
+@takes_out("dtype")
 def mean(x: Tensor, dim: Any = None, keepdim: bool = False, *, dtype: Any = None) -> Tensor:
     """Arithmetic mean over ``dim``; ``dtype`` casts ``x`` first (an integer ``x`` needs
     a float one)."""
@@ -68,6 +70,7 @@ def mean(x: Tensor, dim: Any = None, keepdim: bool = False, *, dtype: Any = None
                  "MeanBackward0" if dim is None else "MeanBackward1")
 
 
+@takes_out()
 def var(x: Tensor, dim: Any = None, unbiased: bool = True, keepdim: bool = False, *,
         correction: int | None = None) -> Tensor:
     """Variance over ``dim``, divided by ``n - correction`` (``correction=1`` by default)."""
@@ -79,6 +82,7 @@ def var(x: Tensor, dim: Any = None, unbiased: bool = True, keepdim: bool = False
                  builtins.max(_count(x, dims) - correction, 0), "VarBackward0")
 
 
+@takes_out()
 def std(x: Tensor, dim: Any = None, unbiased: bool = True, keepdim: bool = False, *,
         correction: int | None = None) -> Tensor:
     """Standard deviation over ``dim``: ``sqrt(var)``.
@@ -97,6 +101,7 @@ def root_or_zero(total: Tensor, root: Any) -> Tensor:
     return selection.where(zero, 0.0, root(selection.where(zero, 1.0, total)))
 
 
+@takes_out("dtype")
 def prod(x: Tensor, dim: int | None = None, keepdim: bool = False, *,
          dtype: Any = None) -> Tensor:
     """Product over ``dim`` (all elements when None); ``dtype`` casts ``x`` first.
@@ -125,6 +130,7 @@ def prod(x: Tensor, dim: int | None = None, keepdim: bool = False, *,
     return x if keepdim else movement.squeeze(x, dim)
 
 
+@takes_out("same")
 def amax(x: Tensor, dim: Any = None, keepdim: bool = False) -> Tensor:
     """Maximum over ``dim``; tied maxima share the gradient evenly."""
     dims = normalize_dims(dim, x.ndim, "amax")
@@ -132,6 +138,7 @@ def amax(x: Tensor, dim: Any = None, keepdim: bool = False) -> Tensor:
     return Amax.apply(x, dims, keepdim=keepdim)
 
 
+@takes_out("same")
 def amin(x: Tensor, dim: Any = None, keepdim: bool = False) -> Tensor:
     """Minimum over ``dim``; tied minima share the gradient evenly."""
     dims = normalize_dims(dim, x.ndim, "amin")
@@ -157,22 +164,26 @@ def _select(x: Tensor, dim: Any, keepdim: bool, op: str, find: Any) -> Any:
     return pair(named(values, f"{op.title()}Backward0"), index)
 
 
+@takes_out()
 def max(x: Tensor, dim: int | None = None, keepdim: bool = False) -> Any:
     """Without ``dim``: the maximum (ties share the gradient). With ``dim``: ``(values,
     indices)``, and the gradient goes to the first maximum of each slice, as in PyTorch."""
     return _select(x, dim, keepdim, "max", np.argmax)
 
 
+@takes_out()
 def min(x: Tensor, dim: int | None = None, keepdim: bool = False) -> Any:
     """Like `max`, for the minimum."""
     return _select(x, dim, keepdim, "min", np.argmin)
 
 
+@takes_out("same")
 def argmax(x: Tensor, dim: int | None = None, keepdim: bool = False) -> Tensor:
     """Index of the first maximum (of the flattened tensor when ``dim`` is None)."""
     return _arg(np.argmax, x, dim, keepdim, "argmax")
 
 
+@takes_out("same")
 def argmin(x: Tensor, dim: int | None = None, keepdim: bool = False) -> Tensor:
     """Index of the first minimum (of the flattened tensor when ``dim`` is None)."""
     return _arg(np.argmin, x, dim, keepdim, "argmin")
@@ -191,6 +202,7 @@ def _arg(find: Any, x: Tensor, dim: int | None, keepdim: bool, op: str) -> Tenso
     return wrap(find(array_of(x), axis=dim, keepdims=keepdim).astype(np.int64))
 
 
+@takes_out()
 def logsumexp(x: Tensor, dim: Any, keepdim: bool = False) -> Tensor:
     """``log(sum(exp(x)))`` over ``dim``, shifted by the maximum so it never overflows."""
     x = float_input("logsumexp", x)
@@ -214,6 +226,7 @@ def softmax_input(x: Tensor, dtype: Any, op: str) -> Tensor:
     return x
 
 
+@takes_out("same", autograd="record")
 def log_softmax(x: Tensor, dim: int, dtype: Any = None) -> Tensor:
     """``x - logsumexp(x, dim)``: stable for logits of any size. ``dtype`` casts ``x``
     first (an integer ``x`` needs it)."""
@@ -221,6 +234,7 @@ def log_softmax(x: Tensor, dim: int, dtype: Any = None) -> Tensor:
     return named(x - logsumexp(x, dim, keepdim=True), "LogSoftmaxBackward0")
 
 
+@takes_out("same", autograd="record")
 def softmax(x: Tensor, dim: int, dtype: Any = None) -> Tensor:
     """``exp(x) / sum(exp(x))`` along ``dim``, computed after subtracting the maximum.
     ``dtype`` casts ``x`` first (an integer ``x`` needs it)."""

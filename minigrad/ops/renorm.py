@@ -3,10 +3,12 @@ from __future__ import annotations
 
 from ..tensor import Tensor
 from ._util import normalize_dim
+from .out_argument import takes_out
 from .selection import where
-from .statistics import norm
+from .norms import norm
 
 
+@takes_out("same")
 def renorm(input: Tensor, p: float, dim: int, maxnorm: float) -> Tensor:
     """Each slice ``input.select(dim, i)`` whose p-norm exceeds ``maxnorm``, scaled down to
     that norm (by ``maxnorm / (norm + 1e-7)``, as PyTorch); the others as they are."""

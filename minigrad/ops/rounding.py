@@ -16,6 +16,7 @@ from ..internal import array_of, wrap
 from ..tensor import Tensor
 from . import elementwise
 from ._util import unary_input
+from .out_argument import takes_out
 from .selection import locally_constant
 
 
@@ -84,6 +85,7 @@ def _apply(cls: type[_Step], input: Tensor) -> Tensor:
     return cls.apply(input)
 
 
+@takes_out("same")
 def round(input: Tensor, *, decimals: int = 0) -> Tensor:
     """Round to ``decimals`` decimal places (halves to even); the gradient is 0."""
     if not isinstance(decimals, (int, np.integer)):
@@ -98,32 +100,38 @@ def round(input: Tensor, *, decimals: int = 0) -> Tensor:
     return elementwise.div(Round.apply(elementwise.mul(input, scale)), scale)
 
 
+@takes_out("same")
 def floor(input: Tensor) -> Tensor:
     """The largest integer <= each element; the gradient is 0."""
     return _apply(Floor, input)
 
 
+@takes_out("same")
 def ceil(input: Tensor) -> Tensor:
     """The smallest integer >= each element; the gradient is 0."""
     return _apply(Ceil, input)
 
 
+@takes_out("same")
 def trunc(input: Tensor) -> Tensor:
     """Each element rounded toward zero; the gradient is 0."""
     return _apply(Trunc, input)
 
 
+@takes_out("same")
 def sign(input: Tensor) -> Tensor:
     """-1, 0 or 1 for each element (0 for -0.0 and NaN as well); the gradient is 0."""
     return _apply(Sign, input)
 
 
+@takes_out("same")
 def sgn(input: Tensor) -> Tensor:
     """The sign of each element, as `sign` (PyTorch's ``sgn`` also takes complex tensors,
     which minigrad does not have)."""
     return _apply(Sign, input)
 
 
+@takes_out("same")
 def frac(input: Tensor) -> Tensor:
     """The fractional part ``input - trunc(input)``, with the sign of ``input``; the
     gradient is 1. Float tensors only, as in PyTorch."""
@@ -132,6 +140,7 @@ def frac(input: Tensor) -> Tensor:
     return elementwise.sub(input, Trunc.apply(input))
 
 
+@takes_out("same")
 def signbit(input: Tensor) -> Tensor:
     """Where the sign bit is set, as a bool tensor: True for negative numbers and for
     -0.0 (and NaNs with the bit set), outside the graph."""
@@ -141,6 +150,7 @@ def signbit(input: Tensor) -> Tensor:
     return wrap(a < 0 if a.dtype.kind in "iu" else np.zeros(a.shape, np.bool_))
 
 
+@takes_out()
 def angle(input: Tensor) -> Tensor:
     """The argument of each element as a complex number: pi for negative numbers, 0
     otherwise (NaN stays NaN); the gradient is 0. Integers and bools give the default

@@ -16,6 +16,7 @@ from ..tensor import Tensor
 from ._util import (as_tensor, binary, broadcast_shape, operands, promoted_dtype,
                     type_name, unary_input)
 from .broadcasting import sum_to
+from .out_argument import takes_out
 
 
 @register("locally_constant")
@@ -135,12 +136,14 @@ class Where(Function):
 
 
 # --- public functions ------------------------------------------------------------
+@takes_out()
 def maximum(a: Tensor, b: Tensor) -> Tensor:
     """Elementwise maximum of two tensors; at a tie the gradient is split evenly between
     both inputs."""
     return binary(Maximum, *_two_tensors("maximum", a, b))
 
 
+@takes_out()
 def minimum(a: Tensor, b: Tensor) -> Tensor:
     """Elementwise minimum of two tensors; at a tie the gradient is split evenly between
     both inputs."""
@@ -157,6 +160,7 @@ def _two_tensors(op: str, a: Any, b: Any) -> tuple[Tensor, Tensor]:
     return a, b
 
 
+@takes_out("same")
 def clamp(x: Tensor, min: Any = None, max: Any = None) -> Tensor:
     """Limit ``x`` to ``[min, max]``; the result has the promoted dtype of all three
     (``tensor([-1, 2]).clamp(min=0.5)`` is float32), and the bounds are converted to it
@@ -177,11 +181,13 @@ def clamp(x: Tensor, min: Any = None, max: Any = None) -> Tensor:
     return Clamp.apply(x, *(None if b is None else array_of(b)[()] for b in (low, high)))
 
 
+@takes_out("same")
 def clamp_min(input: Tensor, min: Any) -> Tensor:
     """``clamp(input, min=min)``."""
     return clamp(input, min=min)
 
 
+@takes_out("same")
 def clamp_max(input: Tensor, max: Any) -> Tensor:
     """``clamp(input, max=max)``."""
     return clamp(input, max=max)
@@ -190,6 +196,7 @@ def clamp_max(input: Tensor, max: Any) -> Tensor:
 _MISSING: Any = object()
 
 
+@takes_out("same")
 def where(condition: Any, x: Any = _MISSING, y: Any = _MISSING) -> Any:
     """Pick from ``x`` where ``condition`` is true and from ``y`` elsewhere; ``x`` and
     ``y`` are promoted to one dtype. ``where(condition)`` alone is
@@ -235,21 +242,25 @@ def bitwise(ufunc: np.ufunc, a: Any, b: Any) -> Tensor:
     return wrap(ufunc(array_of(a), array_of(b)))
 
 
+@takes_out()
 def bitwise_and(input: Tensor, other: Any) -> Tensor:
     """``input & other``: logical for bool tensors, bitwise for integers."""
     return bitwise(np.bitwise_and, input, other)
 
 
+@takes_out()
 def bitwise_or(input: Tensor, other: Any) -> Tensor:
     """``input | other``: logical for bool tensors, bitwise for integers."""
     return bitwise(np.bitwise_or, input, other)
 
 
+@takes_out()
 def bitwise_xor(input: Tensor, other: Any) -> Tensor:
     """``input ^ other``: logical for bool tensors, bitwise for integers."""
     return bitwise(np.bitwise_xor, input, other)
 
 
+@takes_out("same")
 def bitwise_not(x: Tensor) -> Tensor:
     """``~x``: logical not of a bool tensor, bitwise not of an integer one; no gradient."""
     x = unary_input("bitwise_not", x)

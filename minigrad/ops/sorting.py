@@ -18,6 +18,7 @@ from ._util import normalize_dim, unary_input
 from .cpp_order import sort as cpp_sort
 from .indexing import gather
 from .movement import narrow, reshape, squeeze
+from .out_argument import takes_out
 
 
 def _order(array: np.ndarray, dim: int, descending: bool) -> np.ndarray:
@@ -31,6 +32,7 @@ def _order(array: np.ndarray, dim: int, descending: bool) -> np.ndarray:
     return (n - 1) - np.flip(backwards, dim)
 
 
+@takes_out("same")
 def sort(input: Tensor, dim: int = -1, descending: bool = False,
          stable: bool = False) -> return_types.sort:
     """``(values, indices)``: ``input`` sorted along ``dim``.
@@ -44,12 +46,14 @@ def sort(input: Tensor, dim: int = -1, descending: bool = False,
     return return_types.sort(gather(input, dim, index), index)
 
 
+@takes_out("same")
 def argsort(input: Tensor, dim: int = -1, descending: bool = False,
             stable: bool = False) -> Tensor:
     """The indices that sort ``input`` along ``dim``."""
     return sort(input, dim, descending, stable).indices
 
 
+@takes_out("same")
 def topk(input: Tensor, k: int, dim: int = -1, largest: bool = True,
          sorted: bool = True) -> return_types.topk:
     """``(values, indices)`` of the ``k`` largest (or smallest) elements along ``dim``,
@@ -103,6 +107,7 @@ def unique_consecutive(input: Tensor, return_inverse: bool = False,
     return out[0] if len(out) == 1 else tuple(out)
 
 
+@takes_out("same")
 def searchsorted(sorted_sequence: Tensor, input: Any, *, out_int32: bool = False,
                  right: bool = False, side: str | None = None, sorter: Tensor | None = None
                  ) -> Tensor:
@@ -138,6 +143,7 @@ def searchsorted(sorted_sequence: Tensor, input: Any, *, out_int32: bool = False
     return wrap(np.asarray(found, dtype=np.int32 if out_int32 else np.int64))
 
 
+@takes_out("same")
 def bucketize(input: Any, boundaries: Tensor, *, out_int32: bool = False,
               right: bool = False) -> Tensor:
     """The bucket of each value of ``input`` among the sorted 1-d ``boundaries``:
@@ -148,11 +154,13 @@ def bucketize(input: Any, boundaries: Tensor, *, out_int32: bool = False,
     return searchsorted(boundaries, input, out_int32=out_int32, right=right)
 
 
+@takes_out("same")
 def msort(input: Tensor) -> Tensor:
     """``input`` sorted along dim 0."""
     return sort(input, 0).values
 
 
+@takes_out("same")
 def mode(input: Tensor, dim: int = -1, keepdim: bool = False) -> return_types.mode:
     """``(values, indices)``: the most frequent value of each slice along ``dim`` (the
     smallest of equally frequent ones) and where one of its occurrences is; the gradient

@@ -16,6 +16,7 @@ from ..autograd.function import Function, register
 from ..tensor import Tensor
 from . import elementwise
 from ._util import float_input
+from .out_argument import takes_out
 from .pointwise import Pointwise
 
 _TWO_OVER_SQRT_PI = 2.0 / math.sqrt(math.pi)
@@ -152,16 +153,19 @@ class Softplus(Function):
         return g * elementwise.sigmoid(x)
 
 
+@takes_out()
 def erf(x: Tensor) -> Tensor:
     """The error function, elementwise (integer inputs give the default float dtype)."""
     return Erf.apply(float_input("erf", x))
 
 
+@takes_out()
 def erfc(input: Tensor) -> Tensor:
     """The complementary error function ``1 - erf(input)``, accurate where it is tiny."""
     return Erfc.apply(float_input("erfc", input))
 
 
+@takes_out()
 def erfinv(input: Tensor) -> Tensor:
     """The inverse error function: ``erfinv(erf(x)) = x``; +-inf at +-1, NaN outside
     [-1, 1]."""

@@ -1,5 +1,5 @@
-"""Norms, distances and statistics built from primitives: ``norm`` (and the
-``linalg`` vector and matrix norms), ``cdist``, ``dist``, ``median``, ``nanmedian``,
+"""Distances and statistics built from primitives (the norms are in ``norms.py``):
+``cdist``, ``dist``, ``median``, ``nanmedian``,
 ``kthvalue``, the quantiles, ``aminmax``, ``nansum``/``nanmean``, ``std_mean``/``var_mean``,
 ``cov`` and ``corrcoef``, and the counts ``count_nonzero``, ``bincount`` and ``histc``
 (results outside the graph)."""
@@ -17,125 +17,12 @@ from ..tensor import Tensor
 from ..dtypes import get_default_dtype
 from . import cpp_order, elementwise, movement, reduction, selection
 from .diagonal import diagonal
-from ._util import normalize_dim, normalize_dims, unary_input
+from ._util import float_input_to, normalize_dim, normalize_dims, unary_input
 from .broadcasting import sum
 from .indexing import gather
+from .norms import norm
+from .out_argument import takes_out
 from .selection import compare, locally_constant, where
-
-
-def _float_input(op: str, input: Any, dtype: Any, message: str) -> Tensor:
-    """A floating-point ``input``, cast to ``dtype`` if given (a wider one only)."""
-    input = unary_input(op, input)
-    if input.dtype.kind != "f":
-        raise RuntimeError(message.format(dtype=input.dtype))
-    if dtype is not None and np.promote_types(input.dtype, dtype) != dtype:
-        raise RuntimeError(f"{op}: the dtype of the input ({input.dtype}) should be "
-                           f"convertible without narrowing to the specified dtype ({dtype})")
-    return input if dtype is None else input.to(dtype)
-
-
-def _vector_norm(x: Tensor, p: float, dims: tuple[int, ...], keepdim: bool) -> Tensor:
-    if p == math.inf:
-        return reduction.amax(elementwise.abs(x), dims, keepdim)
-    if p == -math.inf:
-        return reduction.amin(elementwise.abs(x), dims, keepdim)
-    if p == 0:
-        return sum(locally_constant(x, (array_of(x) != 0).astype(x.dtype)), dims, keepdim)
-    if p == 1:
-        return sum(elementwise.abs(x), dims, keepdim)
-    if p == 2:
-        return reduction.root_or_zero(sum(x * x, dims, keepdim), elementwise.sqrt)
-    return reduction.root_or_zero(sum(elementwise.abs(x) ** p, dims, keepdim), lambda s: s ** (1 / p))
-
-
-def norm(input: Tensor, p: Any = "fro", dim: Any = None, keepdim: bool = False,
-         dtype: Any = None) -> Tensor:
-    """The ``p``-norm over ``dim`` (all elements when None): ``p`` a number (``inf`` the
-    largest absolute value, ``0`` the count of non-zeros), ``'fro'`` (the 2-norm of the
-    elements) or ``'nuc'`` (the sum of the singular values of the matrices over two dims). Floating-point inputs only; the gradient at 0 is 0, as in PyTorch."""
-    input = _float_input("norm", input, dtype, "linalg.vector_norm: Expected a floating "
-                         "point or complex tensor as input. Got {dtype}")
-    dims = normalize_dims(dim, input.ndim, "norm")
-    if isinstance(p, str):
-        if p not in ("fro", "nuc"):
-            raise RuntimeError(f"linalg.matrix_norm: Order {p} not supported.")
-        if (p == "nuc" or dim is not None) and not isinstance(dim, int) and len(dims) > 2:
-            raise RuntimeError(f"linalg.matrix_norm: dim must be a 2-tuple. Got "
-                               f"{' '.join(map(str, dims))}")
-        if p == "nuc":
-            return matrix_norm(input, "nuc", dims, keepdim)
-    p = 2.0 if p is None or isinstance(p, str) else float(p)
-    return _checked_vector_norm(input, p, dims, keepdim)
-
-
-def vector_norm(x: Tensor, ord: Any = 2, dim: Any = None, keepdim: bool = False, *,
-                dtype: Any = None) -> Tensor:
-    """``torch.linalg.vector_norm``: the ``ord``-norm of the elements over ``dim`` (all
-    when None)."""
-    x = _float_input("linalg.vector_norm", x, dtype, "linalg.vector_norm: Expected a "
-                     "floating point or complex tensor as input. Got {dtype}")
-    if isinstance(ord, str):
-        raise RuntimeError(f"linalg.vector_norm: ord must be a number, got {ord!r}")
-    return _checked_vector_norm(x, float(ord), normalize_dims(dim, x.ndim, "vector_norm"),
-                                keepdim)
-
-
-def _checked_vector_norm(x: Tensor, p: float, dims: tuple[int, ...],
-                         keepdim: bool) -> Tensor:
-    if math.isinf(p) and x.numel() == 0:
-        raise RuntimeError("linalg.vector_norm cannot compute the inf norm on an empty tensor "
-                           "because the operation does not have an identity")
-    return _vector_norm(x, p, dims, keepdim)
-
-
-def matrix_norm(A: Tensor, ord: Any = "fro", dim: Any = (-2, -1), keepdim: bool = False, *,
-                dtype: Any = None) -> Tensor:
-    """``torch.linalg.matrix_norm``: ``'fro'``, or the largest (``inf``, ``1``) or smallest
-    (``-inf``, ``-1``) absolute row (``inf``) or column (``1``) sum of the matrices
-    spanning ``dim``; or the largest (``2``) or smallest (``-2``) singular value, or their
-    sum (``'nuc'``)."""
-    A = _float_input("linalg.matrix_norm", A, dtype, "linalg.matrix_norm: Expected a "
-                     "floating point or complex tensor as input. Got {dtype}")
-    if not isinstance(dim, (tuple, list)):
-        raise TypeError(f"linalg.matrix_norm: argument 'dim' must be a tuple of ints, not "
-                        f"{type(dim).__name__}")
-    dims = tuple(dim)
-    if len(dims) != 2:
-        raise RuntimeError(f"linalg.matrix_norm: dim must be a 2-tuple. Got {dim}")
-    rows, cols = (normalize_dim(d, A.ndim, "matrix_norm") for d in dims)
-    if rows == cols:
-        raise RuntimeError(f"linalg.matrix_norm: dims must be different. Got ({rows}, {cols})")
-    if ord == "fro":
-        return _vector_norm(A, 2.0, tuple(sorted((rows, cols))), keepdim)
-    if ord in ("nuc", 2, -2):
-        from .decompositions import spectral_norm  # built on svdvals, which uses this file
-        return spectral_norm(A, ord, (rows, cols), keepdim)
-    if ord not in (1, -1, math.inf, -math.inf):
-        raise RuntimeError(f"linalg.matrix_norm: Order {ord} not supported.")
-    summed, across = (rows, cols) if abs(ord) == 1 else (cols, rows)
-    sums = sum(elementwise.abs(A), summed, keepdim=True)
-    pick = reduction.amax if ord > 0 else reduction.amin
-    out = pick(sums, across, keepdim=True)
-    return out if keepdim else movement.squeeze(out, (rows, cols))
-
-
-def linalg_norm(A: Tensor, ord: Any = None, dim: Any = None, keepdim: bool = False, *,
-                dtype: Any = None) -> Tensor:
-    """``torch.linalg.norm``: a vector norm over one dim (or of all elements when neither
-    ``ord`` nor ``dim`` is given), a matrix norm over two."""
-    A = unary_input("linalg.norm", A)
-    if dim is None and ord is not None:
-        if A.ndim not in (1, 2):
-            raise RuntimeError(f"linalg.norm: If dim is not specified but ord is, the input "
-                               f"must be 1D or 2D. Got {A.ndim}D.")
-        dim = tuple(range(A.ndim))
-    dims = (dim,) if isinstance(dim, int) else dim
-    if dims is not None and len(dims) == 2:
-        return matrix_norm(A, "fro" if ord is None else ord, dims, keepdim, dtype=dtype)
-    if dims is not None and len(dims) != 1:
-        raise RuntimeError(f"linalg.norm: If dim is specified, it must be of length 1 or 2. "
-                           f"Got {list(dims)}")
-    return vector_norm(A, 2 if ord is None else ord, dims, keepdim, dtype=dtype)
 
 
 def cdist(x1: Tensor, x2: Tensor, p: float = 2.0, compute_mode: str | None = None) -> Tensor:
@@ -184,6 +71,7 @@ def bincount(input: Tensor, weights: Tensor | None = None, minlength: int = 0) -
     return wrap(np.bincount(array, w.astype(np.float64), minlength).astype(dtype))
 
 
+@takes_out("same")
 def median(input: Tensor, dim: int | None = None, keepdim: bool = False) -> Any:
     """The lower median (the ``(n - 1) // 2``-th smallest; NaN if there is one). Without
     ``dim``, of all elements, its gradient shared evenly by the elements equal to it; with
@@ -191,6 +79,7 @@ def median(input: Tensor, dim: int | None = None, keepdim: bool = False) -> Any:
     return _median("median", input, dim, keepdim, return_types.median)
 
 
+@takes_out("same")
 def nanmedian(input: Tensor, dim: int | None = None, keepdim: bool = False) -> Any:
     """`median` of the elements that are not NaN (NaN where all are), without ``dim`` or
     with it (a slice of NaNs gives the index PyTorch's ``std::nth_element`` puts first)."""
@@ -255,6 +144,7 @@ def _all_nan_index(n: int) -> int:
     return positions[0]
 
 
+@takes_out("dtype")
 def nansum(input: Tensor, dim: Any = None, keepdim: bool = False, *,
            dtype: Any = None) -> Tensor:
     """The sum over ``dim`` treating NaN as 0 (NaN elements get gradient 0)."""
@@ -266,10 +156,11 @@ def nansum(input: Tensor, dim: Any = None, keepdim: bool = False, *,
     return sum(input, dim, keepdim)
 
 
+@takes_out("dtype")
 def nanmean(input: Tensor, dim: Any = None, keepdim: bool = False, *,
             dtype: Any = None) -> Tensor:
     """The mean over ``dim`` of the elements that are not NaN (NaN if all are)."""
-    input = _float_input("nanmean", input, dtype, "nanmean(): expected input to have "
+    input = float_input_to("nanmean", input, dtype, "nanmean(): expected input to have "
                          "floating point or complex dtype but got {dtype}")
     dims = normalize_dims(dim, input.ndim, "nanmean")
     count = np.sum(~np.isnan(array_of(input)), axis=dims, keepdims=keepdim)
@@ -290,6 +181,7 @@ def std_mean(input: Tensor, dim: Any = None, unbiased: bool = True, keepdim: boo
             reduction.mean(input, dim, keepdim))
 
 
+@takes_out("same")
 def kthvalue(input: Tensor, k: int, dim: int = -1, keepdim: bool = False
              ) -> return_types.kthvalue:
     """``(values, indices)``: the ``k``-th smallest element along ``dim`` (1-based) and
@@ -372,6 +264,7 @@ def _quickselect(values: list, k: int) -> int:
 _INTERPOLATIONS = ("linear", "lower", "higher", "midpoint", "nearest")
 
 
+@takes_out("same", autograd="record")
 def quantile(input: Tensor, q: Any, dim: int | None = None, keepdim: bool = False, *,
              interpolation: str = "linear") -> Tensor:
     """The ``q``-quantiles (numbers in [0, 1], or a 1-d tensor of them, which becomes the
@@ -380,6 +273,7 @@ def quantile(input: Tensor, q: Any, dim: int | None = None, keepdim: bool = Fals
     return _quantile("quantile", input, q, dim, keepdim, interpolation, ignore_nan=False)
 
 
+@takes_out("same", autograd="record")
 def nanquantile(input: Tensor, q: Any, dim: int | None = None, keepdim: bool = False, *,
                 interpolation: str = "linear") -> Tensor:
     """Like `quantile`, over the elements that are not NaN."""
@@ -445,6 +339,7 @@ def _interpolate(sorted_: Tensor, dim: int, rank: np.ndarray, how: str) -> Tenso
     return low + (high - low) * frac
 
 
+@takes_out("same")
 def aminmax(input: Tensor, *, dim: int | None = None, keepdim: bool = False
             ) -> return_types.aminmax:
     """``(min, max)`` over ``dim`` (all elements when None); tied extremes share the

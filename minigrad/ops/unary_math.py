@@ -21,6 +21,7 @@ from ..internal import array_of, wrap
 from ..tensor import Tensor
 from . import elementwise
 from ._util import float_input, unary_input
+from .out_argument import takes_out
 from .pointwise import Pointwise
 from .selection import where
 
@@ -231,91 +232,109 @@ class Logit(Function):
 
 
 # --- public functions --------------------------------------------------------------------
+@takes_out()
 def log1p(input: Tensor) -> Tensor:
     """``log(1 + input)``, accurate where ``input`` is near 0."""
     return Log1p.apply(float_input("log1p", input))
 
 
+@takes_out()
 def expm1(input: Tensor) -> Tensor:
     """``exp(input) - 1``, accurate where ``input`` is near 0."""
     return Expm1.apply(float_input("expm1", input))
 
 
+@takes_out()
 def exp2(input: Tensor) -> Tensor:
     """``2 ** input``."""
     return Exp2.apply(float_input("exp2", input))
 
 
+@takes_out()
 def log2(input: Tensor) -> Tensor:
     """Logarithm to base 2."""
     return Log2.apply(float_input("log2", input))
 
 
+@takes_out()
 def log10(input: Tensor) -> Tensor:
     """Logarithm to base 10."""
     return Log10.apply(float_input("log10", input))
 
 
+@takes_out()
 def reciprocal(input: Tensor) -> Tensor:
     """``1 / input`` (integer inputs give the default float dtype)."""
     return Reciprocal.apply(float_input("reciprocal", input))
 
 
+@takes_out()
 def rsqrt(input: Tensor) -> Tensor:
     """``1 / sqrt(input)``: inf at 0 (gradient -inf), NaN below 0."""
     return Rsqrt.apply(float_input("rsqrt", input))
 
 
+@takes_out()
 def tan(input: Tensor) -> Tensor:
     """Tangent."""
     return Tan.apply(float_input("tan", input))
 
 
+@takes_out()
 def atan(input: Tensor) -> Tensor:
     """Inverse tangent, in (-pi/2, pi/2)."""
     return Atan.apply(float_input("atan", input))
 
 
+@takes_out()
 def asin(input: Tensor) -> Tensor:
     """Inverse sine, in [-pi/2, pi/2]; NaN outside [-1, 1]."""
     return Asin.apply(float_input("asin", input))
 
 
+@takes_out()
 def acos(input: Tensor) -> Tensor:
     """Inverse cosine, in [0, pi]; NaN outside [-1, 1]."""
     return Acos.apply(float_input("acos", input))
 
 
+@takes_out()
 def sinh(input: Tensor) -> Tensor:
     """Hyperbolic sine."""
     return Sinh.apply(float_input("sinh", input))
 
 
+@takes_out()
 def cosh(input: Tensor) -> Tensor:
     """Hyperbolic cosine."""
     return Cosh.apply(float_input("cosh", input))
 
 
+@takes_out()
 def asinh(input: Tensor) -> Tensor:
     """Inverse hyperbolic sine."""
     return Asinh.apply(float_input("asinh", input))
 
 
+@takes_out()
 def acosh(input: Tensor) -> Tensor:
     """Inverse hyperbolic cosine; NaN below 1."""
     return Acosh.apply(float_input("acosh", input))
 
 
+@takes_out()
 def atanh(input: Tensor) -> Tensor:
     """Inverse hyperbolic tangent: +-inf at +-1, NaN outside [-1, 1]."""
     return Atanh.apply(float_input("atanh", input))
 
 
+@takes_out()
 def sinc(input: Tensor) -> Tensor:
     """The normalized sinc function ``sin(pi x) / (pi x)``, 1 at 0."""
     return Sinc.apply(float_input("sinc", input))
 
 
+@takes_out()
 def logit(input: Tensor, eps: float | None = None) -> Tensor:
     """``log(p / (1 - p))``, the inverse of sigmoid.
 
@@ -330,12 +349,14 @@ def logit(input: Tensor, eps: float | None = None) -> Tensor:
     return Logit.apply(float_input("logit", input), None if eps is None else float(eps))
 
 
+@takes_out()
 def entr(input: Tensor) -> Tensor:
     """``-input * log(input)``, elementwise entropy (``torch.special.entr``): 0 at 0,
     -inf below 0."""
     return Entr.apply(float_input("entr", input))
 
 
+@takes_out("same")
 def frexp(input: Tensor) -> Any:
     """``(mantissa, exponent)`` with ``input = mantissa * 2**exponent`` and ``|mantissa|``
     in [0.5, 1) (an int32 exponent; 0 and non-finite values keep exponent 0). The mantissa
@@ -348,11 +369,13 @@ def frexp(input: Tensor) -> Any:
     return return_types.frexp(elementwise.div(x, scale), wrap(exponent.astype(np.int32)))
 
 
+@takes_out()
 def deg2rad(input: Tensor) -> Tensor:
     """Degrees to radians: ``input * pi / 180``."""
     return elementwise.mul(float_input("deg2rad", input), math.pi / 180)
 
 
+@takes_out()
 def rad2deg(input: Tensor) -> Tensor:
     """Radians to degrees: ``input * 180 / pi``."""
     return elementwise.mul(float_input("rad2deg", input), 180 / math.pi)

@@ -6,7 +6,8 @@ output cell reads: window (oh, ow) reads the padded input at rows ``oh * SH + i 
 columns ``ow * SW + j * DW`` for kernel offsets (i, j).
 
 This module checks the arguments (``pair``, ``check_positive``, ``check_image``), computes
-the output size with PyTorch's rules (``output_size``), and gives the windows of an array
+the output size with PyTorch's rules (``output_size``); these work for volumes too (a depth
+D in front of H and W, ``ints(value, 3, ...)``). It gives the windows of an array
 as a strided view without copying (``windows``) or adds values back into them
 (``add_windows``, the loop at the heart of col2im).
 """
@@ -22,14 +23,29 @@ from ..tensor import Tensor
 Pair = tuple[int, int]
 
 
+def _is_int(value: Any) -> bool:
+    return isinstance(value, (int, np.integer)) and not isinstance(value, bool)
+
+
+def ints(value: Any, n: int, name: str, op: str) -> tuple[int, ...]:
+    """``value`` as ``n`` ints, one per spatial dim (an int means the same for each).
+
+    A TypeError for a value that is not ints, a RuntimeError (as PyTorch) for a sequence
+    of ints of another length.
+    """
+    if _is_int(value):
+        return (int(value),) * n
+    if isinstance(value, (tuple, list)) and all(_is_int(v) for v in value):
+        if len(value) != n:
+            raise RuntimeError(f"{op}: {name} must be a single int or a tuple of {n} ints, "
+                               f"got {tuple(value)}")
+        return tuple(int(v) for v in value)
+    raise TypeError(f"{op}: {name} must be an int or a tuple of {n} ints, got {value!r}")
+
+
 def pair(value: Any, name: str, op: str) -> Pair:
     """``value`` as a pair of ints (an int means the same for height and width)."""
-    if isinstance(value, (int, np.integer)) and not isinstance(value, bool):
-        return int(value), int(value)
-    if isinstance(value, (tuple, list)) and len(value) == 2 and all(
-            isinstance(v, (int, np.integer)) and not isinstance(v, bool) for v in value):
-        return int(value[0]), int(value[1])
-    raise TypeError(f"{op}: {name} must be an int or a pair of ints, got {value!r}")
+    return ints(value, 2, name, op)
 
 
 def check_positive(value: Pair, name: str, op: str, minimum: int = 1) -> None:
@@ -39,20 +55,22 @@ def check_positive(value: Pair, name: str, op: str, minimum: int = 1) -> None:
         raise RuntimeError(f"{op}: {name} must be at least {minimum}, got {tuple(value)}")
 
 
-def check_image(x: Any, op: str, allow_unbatched: bool = True) -> None:
-    """``x`` must be a floating point (N, C, H, W) tensor, or (C, H, W) when allowed."""
+def check_image(x: Any, op: str, allow_unbatched: bool = True, spatial: int = 2) -> None:
+    """``x`` must be a floating point (N, C, H, W) tensor, or (C, H, W) when allowed; with
+    ``spatial=3`` a volume, (N, C, D, H, W) or (C, D, H, W)."""
     if not isinstance(x, Tensor):
         raise TypeError(f"{op}: expected input to be a Tensor, got {type(x).__name__}")
-    if x.ndim != 4 and not (allow_unbatched and x.ndim == 3):
-        raise RuntimeError(f"Expected 3D (unbatched) or 4D (batched) input to {op}, but got "
-                         f"input of size: {list(x.shape)}")
+    if x.ndim != spatial + 2 and not (allow_unbatched and x.ndim == spatial + 1):
+        raise RuntimeError(f"Expected {spatial + 1}D (unbatched) or {spatial + 2}D (batched) "
+                           f"input to {op}, but got input of size: {list(x.shape)}")
     if x.dtype.kind != "f":
         raise TypeError(f"{op}: expected a floating point input, got {x.dtype}")
 
 
 def output_size(size: Pair, kernel: Pair, stride: Pair, padding: Pair, dilation: Pair,
                 op: str, ceil_mode: bool = False) -> Pair:
-    """(OH, OW) = floor((H + 2P - D(K - 1) - 1) / S) + 1, as PyTorch computes it.
+    """(OH, OW) = floor((H + 2P - D(K - 1) - 1) / S) + 1, as PyTorch computes it (and
+    (OD, OH, OW) for three dims).
 
     With ``ceil_mode`` the division rounds up, but the last window must start inside the
     input or the left padding, not in the right padding (PyTorch's rule). A window may
@@ -71,7 +89,7 @@ def output_size(size: Pair, kernel: Pair, stride: Pair, padding: Pair, dilation:
         raise RuntimeError(f"{op}: kernel size {tuple(kernel)} with dilation "
                            f"{tuple(dilation)} is larger than the padded input {padded} "
                            f"(input {tuple(size)}): output size {tuple(out)} is too small")
-    return out[0], out[1]
+    return tuple(out)
 
 
 def span(kernel: Pair, dilation: Pair) -> Pair:

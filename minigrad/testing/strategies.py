@@ -1,7 +1,8 @@
 """Hypothesis strategies for property-testing gradients.
 
 They draw shapes, arrays and tensors (float64 by default, for finite differences), values
-kept apart so that max/sort-like ops have no ties, and valid conv2d/pool2d configurations.
+kept apart so that max/sort-like ops have no ties, and valid conv2d/pool2d configurations
+(and conv3d/pool3d ones).
 """
 from __future__ import annotations
 
@@ -79,61 +80,64 @@ def _as_strategy(value: Any) -> st.SearchStrategy:
     return value if isinstance(value, st.SearchStrategy) else st.just(value)
 
 
-def _pair(draw: Callable, low: int, high: int) -> tuple[int, int]:
-    return draw(st.integers(low, high)), draw(st.integers(low, high))
+def _ints(draw: Callable, low: int, high: int, n: int = 2) -> tuple[int, ...]:
+    return tuple(draw(st.integers(low, high)) for _ in range(n))
+
+
+def _smallest_input(kernel: tuple, dilation: tuple, padding: tuple) -> list[int]:
+    """Per spatial dim, the smallest input size that gives one output."""
+    return [max(1, d * (k - 1) + 1 - 2 * p) for k, d, p in zip(kernel, dilation, padding)]
 
 
 @st.composite
 def conv2d_configs(draw: Callable, max_batch: int = 2, max_channels: int = 3,
-                   max_groups: int = 2, max_size: int = 7, max_kernel: int = 3
-                   ) -> dict[str, Any]:
-    """Valid ``F.conv2d`` configurations.
+                   max_groups: int = 2, max_size: int = 7, max_kernel: int = 3,
+                   spatial: int = 2) -> dict[str, Any]:
+    """Valid ``F.conv2d`` configurations (``F.conv3d`` ones with ``spatial=3``).
 
     Returns a dict with ``input_shape``, ``weight_shape``, ``bias`` (bool), ``stride``,
-    ``padding``, ``dilation`` and ``groups``; ``input_shape`` is 3-D (unbatched) for some.
-    Every configuration gives an output of at least 1x1.
+    ``padding``, ``dilation`` and ``groups`` (tuples of one int per spatial dim);
+    ``input_shape`` is unbatched (no N) for some. Every configuration gives an output of
+    at least 1 cell per dim.
     """
     groups = draw(st.integers(1, max_groups))
     c_in = groups * draw(st.integers(1, max_channels))
     c_out = groups * draw(st.integers(1, max_channels))
-    kh, kw = _pair(draw, 1, max_kernel)
-    sh, sw = _pair(draw, 1, 3)
-    dh, dw = _pair(draw, 1, 2)
-    ph, pw = _pair(draw, 0, 2)
-    min_h = max(1, dh * (kh - 1) + 1 - 2 * ph)
-    min_w = max(1, dw * (kw - 1) + 1 - 2 * pw)
-    h = draw(st.integers(min_h, max(min_h, max_size)))
-    w = draw(st.integers(min_w, max(min_w, max_size)))
+    kernel = _ints(draw, 1, max_kernel, spatial)
+    stride = _ints(draw, 1, 3, spatial)
+    dilation = _ints(draw, 1, 2, spatial)
+    padding = _ints(draw, 0, 2, spatial)
+    size = tuple(draw(st.integers(low, max(low, max_size)))
+                 for low in _smallest_input(kernel, dilation, padding))
     n = draw(st.integers(1, max_batch))
     unbatched = draw(st.booleans())
-    return dict(input_shape=(c_in, h, w) if unbatched else (n, c_in, h, w),
-                weight_shape=(c_out, c_in // groups, kh, kw), bias=draw(st.booleans()),
-                stride=(sh, sw), padding=(ph, pw), dilation=(dh, dw), groups=groups)
+    return dict(input_shape=(c_in,) + size if unbatched else (n, c_in) + size,
+                weight_shape=(c_out, c_in // groups) + kernel, bias=draw(st.booleans()),
+                stride=stride, padding=padding, dilation=dilation, groups=groups)
 
 
 @st.composite
 def pool2d_configs(draw: Callable, max_batch: int = 2, max_channels: int = 3,
-                   max_size: int = 8, max_kernel: int = 3, dilation: bool = True
-                   ) -> dict[str, Any]:
-    """Valid pooling configurations: ``input_shape``, ``kernel_size``, ``stride``,
-    ``padding`` (at most half the kernel), ``dilation``, ``ceil_mode`` and
-    ``count_include_pad``. Every configuration gives an output of at least 1x1, and every
-    window covers at least one input cell: a window made only of padding (possible with
-    dilation) would give -inf for max-pooling, whose finite differences are NaN."""
-    kh, kw = _pair(draw, 1, max_kernel)
-    sh, sw = _pair(draw, 1, 3)
-    dh, dw = _pair(draw, 1, 2) if dilation else (1, 1)
-    ph, pw = draw(st.integers(0, kh // 2)), draw(st.integers(0, kw // 2))
-    min_h = max(1, dh * (kh - 1) + 1 - 2 * ph)
-    min_w = max(1, dw * (kw - 1) + 1 - 2 * pw)
-    h = draw(st.integers(min_h, max(min_h, max_size)))
-    w = draw(st.integers(min_w, max(min_w, max_size)))
+                   max_size: int = 8, max_kernel: int = 3, dilation: bool = True,
+                   spatial: int = 2) -> dict[str, Any]:
+    """Valid pooling configurations (of volumes with ``spatial=3``): ``input_shape``,
+    ``kernel_size``, ``stride``, ``padding`` (at most half the kernel), ``dilation``,
+    ``ceil_mode`` and ``count_include_pad``. Every configuration gives an output of at
+    least 1 cell per dim, and every window covers at least one input cell: a window made
+    only of padding (possible with dilation) would give -inf for max-pooling, whose finite
+    differences are NaN."""
+    kernel = _ints(draw, 1, max_kernel, spatial)
+    stride = _ints(draw, 1, 3, spatial)
+    dilations = _ints(draw, 1, 2, spatial) if dilation else (1,) * spatial
+    padding = tuple(draw(st.integers(0, k // 2)) for k in kernel)
+    size = tuple(draw(st.integers(low, max(low, max_size)))
+                 for low in _smallest_input(kernel, dilations, padding))
     ceil_mode = draw(st.booleans())
-    assume(_windows_touch_input(h, kh, sh, ph, dh, ceil_mode)
-           and _windows_touch_input(w, kw, sw, pw, dw, ceil_mode))
-    shape = (draw(st.integers(1, max_batch)), draw(st.integers(1, max_channels)), h, w)
-    return dict(input_shape=shape, kernel_size=(kh, kw), stride=(sh, sw), padding=(ph, pw),
-                dilation=(dh, dw), ceil_mode=ceil_mode,
+    assume(all(_windows_touch_input(*dim, ceil_mode)
+               for dim in zip(size, kernel, stride, padding, dilations)))
+    shape = (draw(st.integers(1, max_batch)), draw(st.integers(1, max_channels))) + size
+    return dict(input_shape=shape, kernel_size=kernel, stride=stride, padding=padding,
+                dilation=dilations, ceil_mode=ceil_mode,
                 count_include_pad=draw(st.booleans()))
 
 

@@ -45,8 +45,8 @@ def test_conv2d_channel_mismatch_names_the_layer_and_shape():
 def test_conv2d_argument_checks():
     with pytest.raises(ValueError, match="groups"):
         nn.Conv2d(3, 4, 3, groups=2)
-    with pytest.raises(NotImplementedError, match="padding_mode"):
-        nn.Conv2d(3, 4, 3, padding_mode="reflect")
+    with pytest.raises(ValueError, match='Only "zeros" padding mode'):
+        nn.ConvTranspose2d(3, 4, 3, padding_mode="reflect")
 
 
 @pytest.mark.parametrize("make, pattern", [

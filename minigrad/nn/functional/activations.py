@@ -17,6 +17,7 @@ import numpy as np
 
 from ... import ops, random
 from ...internal import wrap
+from ...ops.out_argument import takes_out
 from ...ops.special import softplus as _softplus
 from ...ops.special import erf
 from ...ops.reduction import softmax_input
@@ -100,6 +101,7 @@ def rrelu(input: Tensor, lower: float = 1.0 / 8, upper: float = 1.0 / 3,
     return _result(input, inplace, "rrelu", compute)
 
 
+@takes_out()
 def threshold(input: Tensor, threshold: float, value: float, inplace: bool = False) -> Tensor:
     """``x`` where ``x > threshold``, ``value`` elsewhere."""
     return _result(input, inplace, "threshold", lambda x: _threshold(x, threshold, value))
@@ -134,6 +136,7 @@ def celu(input: Tensor, alpha: float = 1.0, inplace: bool = False) -> Tensor:
                    lambda x: ops.where(x > 0, x, alpha * _expm1_nonpositive(x / alpha)))
 
 
+@takes_out("same")
 def gelu(input: Tensor, approximate: str = "none") -> Tensor:
     """Gaussian error linear unit: ``x * Phi(x)``, Phi the standard normal CDF.
 
@@ -158,6 +161,7 @@ def silu(input: Tensor, inplace: bool = False) -> Tensor:
     return _result(input, inplace, "silu", lambda x: x * ops.sigmoid(x))
 
 
+@takes_out("same")
 def softplus(input: Tensor, beta: float = 1.0, threshold: float = 20.0) -> Tensor:
     """``log(1 + exp(beta * x)) / beta``, and ``x`` itself where ``beta * x > threshold``
     (as PyTorch, for speed and to keep the gradient exactly 1 there)."""
@@ -171,17 +175,20 @@ def mish(input: Tensor, inplace: bool = False) -> Tensor:
     return _result(input, inplace, "mish", lambda x: x * ops.tanh(_softplus(x)))
 
 
+@takes_out("same", resize_warns=False)
 def logsigmoid(input: Tensor) -> Tensor:
     """``log(sigmoid(x)) = -softplus(-x)``, finite for inputs of any size."""
     return -_softplus(-input)
 
 
+@takes_out("same")
 def hardshrink(input: Tensor, lambd: float = 0.5) -> Tensor:
     """``x`` where ``|x| > lambd``, else 0."""
     x = softmax_input(input, None, "hardshrink")
     return ops.where(ops.abs(x) > lambd, x, 0.0)
 
 
+@takes_out("same")
 def softshrink(input: Tensor, lambd: float = 0.5) -> Tensor:
     """``x - lambd`` above ``lambd``, ``x + lambd`` below ``-lambd``, else 0."""
     x = softmax_input(input, None, "softshrink")

@@ -8,10 +8,12 @@ import numpy as np
 
 from ... import ops
 from ...internal import array_of, mark_modified, named, wrap
+from ...ops.out_argument import takes_out
 from ...tensor import Tensor
 from ._checks import check_same_dtype, check_tensor
 
 
+@takes_out("same")
 def linear(input: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
     """``input @ weight.T + bias``.
 

@@ -88,6 +88,30 @@ def dropout2d(input: Tensor, p: float = 0.5, training: bool = True,
     return feature_dropout(input, p, training, inplace)
 
 
+def dropout3d(input: Tensor, p: float = 0.5, training: bool = True,
+              inplace: bool = False) -> Tensor:
+    """Zero whole channels of an ``(N, C, D, H, W)`` or unbatched ``(C, D, H, W)`` input
+    with probability ``p``, scaling the kept ones by ``1 / (1 - p)``.
+
+    As in PyTorch, other shapes warn and are read as unbatched: one draw per index of
+    their first dim.
+    """
+    _check_p(p, "dropout3d")
+    if input.ndim not in (4, 5):
+        warnings.warn(f"dropout3d: Received a {input.ndim}-D input to dropout3d, which is "
+                      f"deprecated and will result in an error in a future release. To "
+                      f"retain the behavior and silence this warning, please use dropout "
+                      f"instead. Note that dropout3d exists to provide channel-wise dropout "
+                      f"on inputs with 3 spatial dimensions, a channel dimension, and an "
+                      f"optional batch dimension (i.e. 4D or 5D inputs).", stacklevel=2)
+    if not training or p == 0.0:
+        return input
+    if input.ndim == 5:
+        return _masked(input, p, _feature_mask(tuple(input.shape)), inplace)
+    # unbatched: the mask of the input with a batch dim of 1 in front, without that dim
+    return _masked(input, p, _feature_mask((1,) + tuple(input.shape))[1:], inplace)
+
+
 def feature_dropout(input: Tensor, p: float = 0.5, training: bool = True,
                     inplace: bool = False) -> Tensor:
     """Zero whole channels of an ``(N, C, *)`` input with probability ``p`` (of a 2-D

@@ -13,6 +13,7 @@ import numpy as np
 from ... import ops
 from ...ops import movement
 from ...autograd.grad_mode import no_grad
+from ...ops.out_argument import takes_out
 from ...tensor import Tensor
 from ._checks import check_same_dtype
 
@@ -230,6 +231,7 @@ def group_norm(input: Tensor, num_groups: int, weight: Tensor | None = None,
     return _affine(out, weight, bias, (1, channels) + (1,) * (input.ndim - 2))
 
 
+@takes_out()
 def normalize(input: Tensor, p: float = 2.0, dim: int = 1, eps: float = 1e-12) -> Tensor:
     """``x / max(||x||_p, eps)`` along ``dim``: unit vectors (a zero vector stays zero,
     with gradient ``1 / eps``, as in PyTorch)."""

@@ -17,7 +17,7 @@ import numpy as np
 from ... import ops
 from ...internal import wrap
 from ...ops.pooling import adaptive_avg_pool2d
-from .pooling import adaptive_avg_pool1d
+from .pooling import adaptive_avg_pool1d, adaptive_avg_pool3d
 from ...tensor import Tensor
 
 _LINEAR_DIMS = {"linear": 1, "bilinear": 2, "trilinear": 3}
@@ -62,8 +62,8 @@ def interpolate(input: Tensor, size: Any = None, scale_factor: Any = None,
         ``'nearest'`` copies input ``floor(i * scale)`` (PyTorch's legacy rule),
         ``'nearest-exact'`` input ``floor((i + 0.5) * scale)``; the linear modes (for 3-D,
         4-D and 5-D inputs) blend the two nearest inputs, ``'bicubic'`` (4-D) four, with
-        the cubic convolution kernel; ``'area'`` (3-D and 4-D inputs) averages each
-        output's window, as adaptive average pooling.
+        the cubic convolution kernel; ``'area'`` averages each output's window, as
+        adaptive average pooling.
     align_corners : bool, optional
         Linear modes only: map the corner pixels' centres onto each other (True) or the
         corners' edges (False, the default).
@@ -75,6 +75,9 @@ def interpolate(input: Tensor, size: Any = None, scale_factor: Any = None,
     if input.ndim < 3:
         raise ValueError(f"interpolate: expected a 3-D, 4-D or 5-D input (N, C, *spatial), "
                          f"got shape {tuple(input.shape)}")
+    if input.ndim > 5:
+        raise NotImplementedError(f"interpolate: only 3D, 4D and 5D input tensors are "
+                                  f"supported, got {input.ndim}D")
     if antialias:
         raise NotImplementedError("interpolate: antialias=True is not supported")
     linear = mode in _LINEAR_DIMS or mode == "bicubic"
@@ -90,10 +93,8 @@ def interpolate(input: Tensor, size: Any = None, scale_factor: Any = None,
                          "linear | bilinear | bicubic | trilinear")
     sizes, scales = _sizes(input, size, scale_factor, recompute_scale_factor)
     if mode == "area":
-        if input.ndim > 4:
-            raise NotImplementedError("interpolate: mode 'area' of a 5-D input (3-D "
-                                      "adaptive average pooling) is not supported")
-        return (adaptive_avg_pool1d if input.ndim == 3 else adaptive_avg_pool2d)(input, sizes)
+        pool = {3: adaptive_avg_pool1d, 4: adaptive_avg_pool2d, 5: adaptive_avg_pool3d}
+        return pool[input.ndim](input, sizes)
     out = input
     for i, (o, scale) in enumerate(zip(sizes, scales)):
         dim = 2 + i

@@ -124,3 +124,12 @@ def max_unpool2d(input: Tensor, indices: Tensor, kernel_size: Any, stride: Any =
     """
     return _unpool(input, indices, kernel_size, stride, padding, output_size, 2,
                    "max_unpool2d")
+
+
+def max_unpool3d(input: Tensor, indices: Tensor, kernel_size: Any, stride: Any = None,
+                 padding: Any = 0, output_size: Any = None) -> Tensor:
+    """The inverse of `max_pool3d` with ``return_indices``: an (N, C, D_out, H_out, W_out)
+    or (C, D_out, H_out, W_out) tensor, zero except ``input`` at the flat positions
+    ``indices`` (``(d * H_out + h) * W_out + w``); other arguments as `max_unpool2d`."""
+    return _unpool(input, indices, kernel_size, stride, padding, output_size, 3,
+                   "max_unpool3d")
