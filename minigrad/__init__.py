@@ -79,6 +79,8 @@ from .type_info import finfo, iinfo
 from .linalg import inv as inverse  # torch.inverse
 from .ops import cholesky, det, logdet, slogdet
 from .ops import matrix_exp, pinverse, qr, svd
+from .ops import (cholesky_inverse, cholesky_solve, lu, lu_solve, lu_unpack,
+                  triangular_solve)
 from .ops import masked_scatter, narrow_copy, put, unravel_index
 from .ops import (aminmax, corrcoef, cov, cumulative_trapezoid, dist, logcumsumexp, matrix_power,
                   msort, ravel, trapezoid, trapz)
@@ -102,6 +104,8 @@ from .aten_spellings import batch_norm, embedding, feature_dropout, instance_nor
 from .creation import asarray, empty_strided
 from .tensor_types import typename
 from .compilation import compile  # noqa: A004  (as torch.compile: an identity here)
+from . import func  # torch.func: grad, vjp, jvp, jacrev, jacfwd, hessian, vmap (a loop)
+from .func import vmap
 
 float16 = np.dtype(np.float16)
 float32 = np.dtype(np.float32)

@@ -1,7 +1,8 @@
 """``minigrad.linalg``: PyTorch's ``torch.linalg`` names for the linear algebra of
 `minigrad.ops` (norms, products, ``inv``, ``solve``, ``det`` and ``slogdet``), the
 decompositions with their gradients (``qr``, ``eigh``, ``eigvalsh``, ``svd``, ``svdvals``,
-``cholesky``) and what is built on them (``solve_triangular``, ``pinv``, ``lstsq``,
+``cholesky``), the LU family (``lu``, ``lu_factor``, ``lu_solve``, and the ``*_ex``
+spellings) and what is built on them (``solve_triangular``, ``pinv``, ``lstsq``,
 ``matrix_rank``, ``cond``, ``matrix_exp``)."""
 from __future__ import annotations
 
@@ -11,14 +12,16 @@ from .ops.linalg import (LinAlgError, cholesky, det, inv, matmul, matrix_power, 
                          slogdet, solve)
 from .ops.linalg import cross as _cross
 from .ops.decompositions import eigh, eigvalsh, qr, solve_triangular, svd, svdvals
+from .ops.lu import cholesky_ex, inv_ex, lu, lu_factor, lu_factor_ex, lu_solve, solve_ex
 from .ops.matrix_functions import cond, lstsq, matrix_exp, matrix_rank, pinv
 from .ops.norms import linalg_norm as norm, matrix_norm, vector_norm
 from .ops.out_argument import takes_out
 from .tensor import Tensor
 
-__all__ = ["LinAlgError", "cholesky", "cond", "cross", "det", "diagonal", "eigh", "eigvalsh",
-           "inv", "lstsq", "matmul", "matrix_exp", "matrix_norm", "matrix_power", "matrix_rank",
-           "multi_dot", "norm", "pinv", "qr", "slogdet", "solve", "solve_triangular", "svd",
+__all__ = ["LinAlgError", "cholesky", "cholesky_ex", "cond", "cross", "det", "diagonal", "eigh",
+           "eigvalsh", "inv", "inv_ex", "lstsq", "lu", "lu_factor", "lu_factor_ex", "lu_solve",
+           "matmul", "matrix_exp", "matrix_norm", "matrix_power", "matrix_rank", "multi_dot",
+           "norm", "pinv", "qr", "slogdet", "solve", "solve_ex", "solve_triangular", "svd",
            "svdvals", "vecdot", "vector_norm"]
 
 

@@ -6,6 +6,7 @@ factors of a decomposition), printed as PyTorch's ``torch.return_types`` are
 """
 from __future__ import annotations
 
+from collections import namedtuple
 from typing import Any, NamedTuple
 
 
@@ -220,3 +221,29 @@ class linalg_lstsq(NamedTuple):  # noqa: N801
 
     def __repr__(self) -> str:
         return _show(self)
+
+
+def _named_tuple(name: str, fields: str, doc: str) -> type:
+    """A named tuple class ``name`` with ``fields`` (space-separated), printed as the
+    others here."""
+    base = namedtuple(name, fields)  # type: ignore[misc]  # noqa: PYI024
+    return type(name, (base,), {"__doc__": doc, "__slots__": (), "__repr__": _show,
+                                "__module__": __name__})
+
+
+# the LU family and the *_ex spellings of minigrad/ops/lu.py
+linalg_lu = _named_tuple("linalg_lu", "P L U", "What ``linalg.lu`` returns: ``A = P L U``.")
+linalg_lu_factor = _named_tuple("linalg_lu_factor", "LU pivots",
+                                "What ``linalg.lu_factor`` returns.")
+linalg_lu_factor_ex = _named_tuple("linalg_lu_factor_ex", "LU pivots info",
+                                   "What ``linalg.lu_factor_ex`` returns.")
+_lu_with_info = _named_tuple("_lu_with_info", "LU pivots info",
+                             "What ``lu(..., get_infos=True)`` returns.")
+lu_unpack = _named_tuple("lu_unpack", "P L U", "What ``lu_unpack`` returns.")
+triangular_solve = _named_tuple("triangular_solve", "solution cloned_coefficient",
+                                "What ``triangular_solve`` returns.")
+linalg_cholesky_ex = _named_tuple("linalg_cholesky_ex", "L info",
+                                  "What ``linalg.cholesky_ex`` returns.")
+linalg_inv_ex = _named_tuple("linalg_inv_ex", "inverse info", "What ``linalg.inv_ex`` returns.")
+linalg_solve_ex = _named_tuple("linalg_solve_ex", "result info",
+                               "What ``linalg.solve_ex`` returns.")

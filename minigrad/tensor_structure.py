@@ -69,6 +69,22 @@ class StructureMethods:
     def cholesky(self, upper: bool = False) -> "Tensor":
         return ops.cholesky(self, upper=upper)
 
+    def cholesky_solve(self, input2: "Tensor", upper: bool = False) -> "Tensor":
+        return ops.cholesky_solve(self, input2, upper)
+
+    def cholesky_inverse(self, upper: bool = False) -> "Tensor":
+        return ops.cholesky_inverse(self, upper)
+
+    def lu(self, pivot: bool = True, get_infos: bool = False) -> Any:
+        return ops.lu(self, pivot, get_infos)
+
+    def lu_solve(self, LU_data: "Tensor", LU_pivots: "Tensor") -> "Tensor":
+        return ops.lu_solve(self, LU_data, LU_pivots)
+
+    def triangular_solve(self, A: "Tensor", upper: bool = True, transpose: bool = False,
+                         unitriangular: bool = False) -> Any:
+        return ops.triangular_solve(self, A, upper, transpose, unitriangular)
+
     def det(self) -> "Tensor":
         return ops.det(self)
 

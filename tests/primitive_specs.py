@@ -681,6 +681,28 @@ def solve_triangular_cases(draw) -> Case:
 
 
 @st.composite
+def lu_cases(draw) -> Case:
+    """L and U of P L U; the pivots do not change near these inputs (one large entry per
+    column), square, wide or tall."""
+    x = leaf(draw(separated_matrices()))
+    return Case(lambda x: tuple(minigrad.linalg.lu(x))[1:], (x,), f"linalg.lu(x{x.shape})")
+
+
+@st.composite
+def cholesky_solve_cases(draw) -> Case:
+    """A factor with a dominant diagonal (either triangle, taken by tril or triu, as the
+    gradient is PyTorch's full matrix), batch dims that broadcast."""
+    n, k, upper = draw(st.integers(1, 3)), draw(st.integers(1, 3)), draw(st.booleans())
+    batch_b, batch_l = draw(broadcastable_shapes(2, max_dims=2, max_side=2))
+    l = draw(values(batch_l + (n, n), st.floats(-1, 1, allow_nan=False))) + (n + 1) * np.eye(n)
+    b = draw(values(batch_b + (n, k)))
+    fn = lambda b, l: minigrad.cholesky_solve(  # noqa: E731
+        b, minigrad.triu(l) if upper else minigrad.tril(l), upper)  # its gradient: a full matrix
+    return Case(fn, (leaf(b), leaf(l)),
+                f"cholesky_solve(b{b.shape}, l{l.shape}, upper={upper})")
+
+
+@st.composite
 def pinv_cases(draw) -> Case:
     """Full-rank matrices of any shape; square ones also as symmetric (``hermitian``)."""
     x = leaf(draw(separated_matrices()))
@@ -835,6 +857,8 @@ SPECS: dict[str, Spec] = {
     "linalg_eigh": Spec(eigh_cases()),
     "linalg_svd": Spec(svd_cases()),
     "linalg_solve_triangular": Spec(solve_triangular_cases()),
+    "linalg_lu": Spec(lu_cases()),
+    "cholesky_solve": Spec(cholesky_solve_cases()),
     "linalg_pinv": Spec(pinv_cases()),
     "linalg_matrix_exp": Spec(square_matrices(minigrad.linalg.matrix_exp, "matrix_exp")),
     # special functions (minigrad/ops/special.py)

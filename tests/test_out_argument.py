@@ -276,16 +276,14 @@ TORCH_DOCUMENTS_BUT_REFUSES = {"std_mean", "var_mean"}
 NOT_IN_MINIGRAD = set("""
     addr bitwise_left_shift bitwise_right_shift conj_physical igamma igammac index_reduce
     histogramdd range
-    cholesky_inverse cholesky_solve geqrf lstsq lu_solve lu_unpack matrix_rank ormqr solve
-    symeig triangular_solve nuclear_norm
+    geqrf lstsq matrix_rank ormqr solve symeig nuclear_norm
     dsmm hspmm spmm sspaddmm
     complex polar hash_tensor hsmm orgqr saddmm
     alias_copy ccol_indices_copy col_indices_copy crow_indices_copy detach_copy
     diagonal_copy indices_copy row_indices_copy slice_copy squeeze_copy t_copy unbind_copy
     values_copy view_as_complex_copy view_as_real_copy view_copy
     """.split()) | {"linalg." + n for n in """
-    cholesky_ex eig eigvals householder_product inv_ex ldl_factor ldl_factor_ex ldl_solve
-    lu lu_factor lu_factor_ex lu_solve solve_ex tensorinv tensorsolve
+    eig eigvals householder_product ldl_factor ldl_factor_ex ldl_solve tensorinv tensorsolve
     """.split()} | {"special." + n for n in """
     airy_ai bessel_j0 bessel_j1 bessel_y0 bessel_y1 modified_bessel_i0 modified_bessel_i1
     modified_bessel_k0 modified_bessel_k1 scaled_modified_bessel_k0

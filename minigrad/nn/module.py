@@ -255,7 +255,8 @@ class Module(Placement):
 
     def _named_members(self, table: str, prefix: str, recurse: bool,
                        remove_duplicate: bool = True) -> Iterator[tuple[str, Any]]:
-        walk = self.named_modules(prefix=prefix) if recurse else [(prefix, self)]
+        walk = (self.named_modules(prefix=prefix, remove_duplicate=remove_duplicate)
+                if recurse else [(prefix, self)])
         seen = set()
         for path, module in walk:
             for name, value in getattr(module, table).items():

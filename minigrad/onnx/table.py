@@ -36,6 +36,8 @@ NOT_EXPORTABLE: dict[str, str] = {
     "linalg_svd": "no lowering (ONNX has no SVD operator)",
     "linalg_pinv": "no lowering (ONNX has no SVD operator)",
     "linalg_solve_triangular": "no lowering (ONNX has no triangular-solve operator)",
+    "linalg_lu": "no lowering (ONNX has no LU operator)",
+    "cholesky_solve": "no lowering (ONNX has no triangular-solve operator)",
     "linalg_matrix_exp": "no lowering yet (scaling and squaring with MatMuls would do)",
     "diagonal": "no lowering yet (a Gather at the diagonal's flat positions would do)",
     "diagonal_embed": "diag of a vector and the backward of diagonal; no lowering yet "
