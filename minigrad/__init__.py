@@ -17,7 +17,7 @@ from .creation import (arange, as_tensor, empty, empty_like, eye, from_numpy, fu
                        tensor, zeros, zeros_like)
 from .random import (Generator, get_rng_state, initial_seed, manual_seed, seed,
                      set_rng_state)
-from .sampling import bernoulli, multinomial, normal
+from .sampling import bernoulli, binomial, multinomial, normal, poisson
 from .serialization import load, save
 from .threads import (get_num_interop_threads, get_num_threads, set_num_interop_threads,
                       set_num_threads)
@@ -75,6 +75,11 @@ from .aten_spellings import (alpha_dropout, detach, dropout, feature_alpha_dropo
 from .settings import (are_deterministic_algorithms_enabled, get_float32_matmul_precision,
                        is_deterministic_algorithms_warn_only_enabled,
                        set_float32_matmul_precision, use_deterministic_algorithms)
+from .settings import (is_warn_always_enabled, set_default_tensor_type, set_flush_denormal,
+                       set_warn_always)
+from .type_objects import (channels_last, channels_last_3d, contiguous_format, dtype, layout,
+                           memory_format, preserve_format, sparse_bsc, sparse_bsr, sparse_coo,
+                           sparse_csc, sparse_csr, strided)
 from .type_info import finfo, iinfo
 from .linalg import inv as inverse  # torch.inverse
 from .ops import cholesky, det, logdet, slogdet
@@ -102,6 +107,14 @@ from .ops import (ge as greater_equal, gt as greater, le as less_equal, lt as le
 from .ops import i0, mode, nanmedian
 from .aten_spellings import batch_norm, embedding, feature_dropout, instance_norm
 from .creation import asarray, empty_strided
+from .creation import randint_like
+from .buffer_factories import frombuffer, scalar_tensor
+from .window_functions import (bartlett_window, blackman_window, hamming_window, hann_window,
+                               kaiser_window)
+from .ops import addr, bitwise_left_shift, bitwise_right_shift, igamma, igammac
+from .aten_spellings import (conj, conj_physical, fill, is_conj, is_inference, is_neg,
+                             is_signed, nuclear_norm, resolve_conj, resolve_neg, unsafe_chunk,
+                             unsafe_split)
 from .tensor_types import typename
 from .compilation import compile  # noqa: A004  (as torch.compile: an identity here)
 from . import func  # torch.func: grad, vjp, jvp, jacrev, jacfwd, hessian, vmap (a loop)

@@ -5,18 +5,22 @@
 momentum, eps, cudnn_enabled)`` take their arguments in ATen's order and names, not in
 ``nn.functional``'s; these forward to the functional versions. ATen checks some arguments
 that ``nn.functional`` checks in Python differently (and some not at all): the errors
-here are ATen's. The tensor predicates ``is_complex``, ``is_same_size`` and ``detach`` are
-the methods of the same names.
+here are ATen's. The tensor predicates (``is_complex``, ``is_signed``, ...), ``detach``,
+the conjugation functions of real tensors, ``unsafe_chunk`` and ``unsafe_split`` are the
+methods of the same names; ``fill`` is ``clone().fill_``.
 """
 from __future__ import annotations
 
 import math
+import warnings
 from typing import Any, Sequence
 
 from .autograd.grad_mode import no_grad
+from .linalg import matrix_norm
 from .nn import functional as F
 from .nn.functional.dropouts import feature_dropout as _feature_dropout
 from .ops._util import check_same_dtype
+from .ops.out_argument import takes_out
 from .tensor import Tensor
 from .tensor_args import type_name
 
@@ -192,3 +196,80 @@ def is_same_size(input: Tensor, other: Tensor) -> bool:
 def detach(input: Tensor) -> Tensor:
     """``input.detach()``: the same data, outside the graph."""
     return _tensor(input, "detach", "input", 1).detach()
+
+
+# The real-tensor predicates and conjugation views: minigrad's dtypes are all real, so
+# conjugation and negation views never exist and each function returns ``input`` itself.
+def is_signed(input: Tensor) -> bool:
+    """Whether ``input``'s dtype has a sign (float or signed integer; not bool or uint8)."""
+    return _tensor(input, "is_signed", "input", 1).is_signed()
+
+
+def is_inference(input: Tensor) -> bool:
+    """Whether ``input`` is an inference tensor: never, as minigrad's `inference_mode` makes
+    ordinary tensors."""
+    return _tensor(input, "is_inference", "input", 1).is_inference()
+
+
+def is_conj(input: Tensor) -> bool:
+    """Whether ``input`` is a lazily conjugated view: never, for real tensors."""
+    return _tensor(input, "is_conj", "input", 1).is_conj()
+
+
+def is_neg(input: Tensor) -> bool:
+    """Whether ``input`` is a lazily negated view: never, for real tensors."""
+    return _tensor(input, "is_neg", "input", 1).is_neg()
+
+
+def conj(input: Tensor) -> Tensor:
+    """The complex conjugate: ``input`` itself, for a real tensor."""
+    return _tensor(input, "conj", "input", 1).conj()
+
+
+@takes_out(autograd="record")
+def conj_physical(input: Tensor) -> Tensor:
+    """The complex conjugate, computed eagerly: ``input`` itself, for a real tensor."""
+    return _tensor(input, "conj_physical", "input", 1).conj_physical()
+
+
+def resolve_conj(input: Tensor) -> Tensor:
+    """``input`` with a pending conjugation applied: ``input`` itself, for a real tensor."""
+    return _tensor(input, "resolve_conj", "input", 1).resolve_conj()
+
+
+def resolve_neg(input: Tensor) -> Tensor:
+    """``input`` with a pending negation applied: ``input`` itself, for a real tensor."""
+    return _tensor(input, "resolve_neg", "input", 1).resolve_neg()
+
+
+def fill(input: Tensor, value: Any) -> Tensor:
+    """A new tensor of ``input``'s shape and dtype with every element ``value`` (a number or
+    a 0-d tensor, which then gets the gradient; ``input`` gets zeros)."""
+    return _tensor(input, "fill", "input", 1).clone().fill_(value)
+
+
+def unsafe_chunk(input: Tensor, chunks: int, dim: int = 0) -> tuple[Tensor, ...]:
+    """`minigrad.chunk` under ATen's name (PyTorch's "unsafe" only skips view checks)."""
+    return _tensor(input, "unsafe_chunk", "input", 1).chunk(chunks, dim)
+
+
+def unsafe_split(tensor: Tensor, split_size: int, dim: int = 0) -> tuple[Tensor, ...]:
+    """`minigrad.split` into pieces of ``split_size`` (an int only, as in PyTorch)."""
+    if isinstance(split_size, bool) or not isinstance(split_size, int):
+        raise TypeError(f"unsafe_split(): argument 'split_size' (position 2) must be int, "
+                        f"not {type_name(split_size)}")
+    return _tensor(tensor, "unsafe_split", "tensor", 1).split(split_size, dim)
+
+
+@takes_out("same", autograd="record")
+def nuclear_norm(input: Tensor, dim: Any = (-2, -1), keepdim: bool = False) -> Tensor:
+    """The nuclear norm (sum of singular values) of the matrices over ``dim``; deprecated
+    by PyTorch for ``linalg.matrix_norm(input, 'nuc', dim, keepdim)``, which it calls.
+    ``nuclear_norm(input, keepdim)`` is the form with the last two dims."""
+    if isinstance(dim, bool):  # nuclear_norm(input, keepdim)
+        dim, keepdim = (-2, -1), dim
+    if isinstance(dim, int):
+        dim = (dim, dim)
+    warnings.warn("nuclear_norm is deprecated: use linalg.matrix_norm(A, 'nuc', dim, "
+                  "keepdim) instead.", UserWarning, stacklevel=2)
+    return matrix_norm(input, "nuc", tuple(dim), keepdim)

@@ -17,6 +17,7 @@ from .ops import as_tensor as _as_operand, size_arg
 from .ops._util import alias, int_tuple, unary_input
 from .ops.out_argument import takes_out
 from .tensor import Tensor
+from .type_objects import check_layout, layout_keywords
 
 
 def tensor(data: Any, dtype: Any = None, requires_grad: bool = False, *, device: Any = None,
@@ -144,8 +145,8 @@ def empty_strided(size: Sequence[int], stride: Sequence[int], *, dtype: Any = No
     apart in memory, along each dim (``stride()`` reports them; a stride of 0 makes
     elements share memory, which in-place arithmetic then refuses, as in PyTorch).
 
-    ``layout`` (strided is the only one) and ``pin_memory`` are accepted for PyTorch's
-    signature.
+    ``layout`` must be None or ``strided`` (the only one); ``pin_memory`` is accepted
+    for PyTorch's signature.
     """
     for name, value, position in (("size", size, 1), ("stride", stride, 2)):
         if not isinstance(value, (tuple, list)):
@@ -160,6 +161,7 @@ def empty_strided(size: Sequence[int], stride: Sequence[int], *, dtype: Any = No
     if any(step < 0 for step in steps):
         raise RuntimeError(f"empty_strided: Storage size calculation overflowed with sizes="
                            f"{list(shape)} and strides={list(steps)}")
+    check_layout(layout, "empty_strided")
     dtype = _float(dtype)
     extent = 0 if 0 in shape else 1 + sum((n - 1) * step for n, step in zip(shape, steps))
     storage = np.empty(extent, dtype)
@@ -212,6 +214,7 @@ def _float(dtype: Any) -> np.dtype:
     return get_default_dtype() if dtype is None else np.dtype(dtype)
 
 
+@layout_keywords
 @takes_out("dtype", resize_warns=False)
 def zeros(*sizes: Any, size: Any = None, dtype: Any = None, device: Any = None,
           requires_grad: bool = False) -> Tensor:
@@ -220,6 +223,7 @@ def zeros(*sizes: Any, size: Any = None, dtype: Any = None, device: Any = None,
     return _make(array, requires_grad, device, "zeros")
 
 
+@layout_keywords
 @takes_out("dtype", resize_warns=False)
 def ones(*sizes: Any, size: Any = None, dtype: Any = None, device: Any = None,
          requires_grad: bool = False) -> Tensor:
@@ -228,6 +232,7 @@ def ones(*sizes: Any, size: Any = None, dtype: Any = None, device: Any = None,
     return _make(array, requires_grad, device, "ones")
 
 
+@layout_keywords
 @takes_out("dtype", resize_warns=False)
 def empty(*sizes: Any, size: Any = None, dtype: Any = None, device: Any = None,
           requires_grad: bool = False) -> Tensor:
@@ -243,6 +248,7 @@ def _fill_dtype(fill_value: Any) -> np.dtype:
     return get_default_dtype() if dtype.kind == "f" else dtype
 
 
+@layout_keywords
 @takes_out("dtype", resize_warns=False)
 def full(size: Sequence[int], fill_value: Any, *, dtype: Any = None, device: Any = None,
          requires_grad: bool = False) -> Tensor:
@@ -262,24 +268,28 @@ def _like(op: str, fill: Any, input: Tensor, dtype: Any, device: Any,
     return _make(fill(tuple(input.shape), dtype), requires_grad, device, op)
 
 
+@layout_keywords
 def zeros_like(input: Tensor, *, dtype: Any = None, device: Any = None,
                requires_grad: bool = False) -> Tensor:
     """Zeros of ``input``'s shape and (unless given) dtype."""
     return _like("zeros_like", np.zeros, input, dtype, device, requires_grad)
 
 
+@layout_keywords
 def ones_like(input: Tensor, *, dtype: Any = None, device: Any = None,
               requires_grad: bool = False) -> Tensor:
     """Ones of ``input``'s shape and (unless given) dtype."""
     return _like("ones_like", np.ones, input, dtype, device, requires_grad)
 
 
+@layout_keywords
 def empty_like(input: Tensor, *, dtype: Any = None, device: Any = None,
                requires_grad: bool = False) -> Tensor:
     """An uninitialised tensor of ``input``'s shape and (unless given) dtype."""
     return _like("empty_like", np.empty, input, dtype, device, requires_grad)
 
 
+@layout_keywords
 def full_like(input: Tensor, fill_value: Any, *, dtype: Any = None, device: Any = None,
               requires_grad: bool = False) -> Tensor:
     """``fill_value`` in ``input``'s shape and (unless given) dtype."""
@@ -287,6 +297,7 @@ def full_like(input: Tensor, fill_value: Any, *, dtype: Any = None, device: Any 
                  device, requires_grad)
 
 
+@layout_keywords
 def rand_like(input: Tensor, *, dtype: Any = None, device: Any = None,
               requires_grad: bool = False, generator: Any = None) -> Tensor:
     """Uniform samples in [0, 1) in ``input``'s shape and (unless given) float dtype."""
@@ -294,6 +305,27 @@ def rand_like(input: Tensor, *, dtype: Any = None, device: Any = None,
                 requires_grad=requires_grad, generator=generator)
 
 
+@layout_keywords
+def randint_like(input: Tensor, low: int = 0, high: int | None = None, *,
+                 generator: Any = None, dtype: Any = None, device: Any = None,
+                 requires_grad: bool = False) -> Tensor:
+    """Random integers in ``[low, high)`` in ``input``'s shape and (unless given) dtype;
+    ``randint_like(input, high)`` draws from ``[0, high)``."""
+    input = unary_input("randint_like", input)
+    if high is None:
+        low, high = 0, low
+    for value in (low, high):
+        if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
+            raise TypeError(f"randint_like(): low and high must be ints, got "
+                            f"{type(value).__name__}")
+    dtype = input.dtype if dtype is None else np.dtype(dtype)
+    if dtype.kind in "iu" and high - 1 > np.iinfo(dtype).max:
+        raise RuntimeError(f"randint_like: to - 1 is out of bounds for {dtype}")
+    return randint(low, high, tuple(input.shape), generator=generator, dtype=dtype,
+                   device=device, requires_grad=requires_grad)
+
+
+@layout_keywords
 def randn_like(input: Tensor, *, dtype: Any = None, device: Any = None,
                requires_grad: bool = False, generator: Any = None) -> Tensor:
     """Standard normal samples in ``input``'s shape and (unless given) float dtype."""
@@ -301,6 +333,7 @@ def randn_like(input: Tensor, *, dtype: Any = None, device: Any = None,
                  requires_grad=requires_grad, generator=generator)
 
 
+@layout_keywords
 @takes_out("dtype")
 def arange(start: Any, end: Any = None, step: Any = 1, *, dtype: Any = None,
            device: Any = None, requires_grad: bool = False) -> Tensor:
@@ -333,6 +366,7 @@ def arange(start: Any, end: Any = None, step: Any = 1, *, dtype: Any = None,
     return _make(array, requires_grad, device, "arange")
 
 
+@layout_keywords
 @takes_out("dtype", resize_warns=False)
 def linspace(start: Any, end: Any, steps: int, *, dtype: Any = None, device: Any = None,
              requires_grad: bool = False) -> Tensor:
@@ -353,6 +387,7 @@ def linspace(start: Any, end: Any, steps: int, *, dtype: Any = None, device: Any
     return _make(array.astype(dtype), requires_grad, device, "linspace")
 
 
+@layout_keywords
 @takes_out("dtype", resize_warns=False)
 def logspace(start: Any, end: Any, steps: int, base: float = 10.0, *, dtype: Any = None,
              device: Any = None, requires_grad: bool = False) -> Tensor:
@@ -363,6 +398,7 @@ def logspace(start: Any, end: Any, steps: int, base: float = 10.0, *, dtype: Any
     return _make(array, requires_grad, device, "logspace")
 
 
+@layout_keywords
 @takes_out("dtype", resize_warns=False)
 def eye(n: int, m: int | None = None, *, dtype: Any = None, device: Any = None,
         requires_grad: bool = False) -> Tensor:
@@ -379,6 +415,7 @@ def _random_float(op: str, dtype: Any) -> np.dtype:
     return dtype
 
 
+@layout_keywords
 @takes_out("dtype", resize_warns=False)
 def rand(*sizes: Any, size: Any = None, generator: Any = None, dtype: Any = None,
          device: Any = None, requires_grad: bool = False) -> Tensor:
@@ -389,6 +426,7 @@ def rand(*sizes: Any, size: Any = None, generator: Any = None, dtype: Any = None
     return _make(array.astype(dtype), requires_grad, device, "rand")
 
 
+@layout_keywords
 @takes_out("dtype", resize_warns=False)
 def randn(*sizes: Any, size: Any = None, generator: Any = None, dtype: Any = None,
           device: Any = None, requires_grad: bool = False) -> Tensor:
@@ -398,6 +436,7 @@ def randn(*sizes: Any, size: Any = None, generator: Any = None, dtype: Any = Non
     return _make(array.astype(dtype), requires_grad, device, "randn")
 
 
+@layout_keywords
 @takes_out("dtype", resize_warns=False, autograd="none")
 def randint(low: int, high: int | None = None, size: Sequence[int] = (), *,
             generator: Any = None, dtype: Any = np.int64, device: Any = None,
@@ -413,6 +452,7 @@ def randint(low: int, high: int | None = None, size: Sequence[int] = (), *,
     return _make(array.astype(dtype), requires_grad, device, "randint")
 
 
+@layout_keywords
 @takes_out("dtype", resize_warns=False, autograd="none")
 def randperm(n: int, *, generator: Any = None, dtype: Any = np.int64, device: Any = None,
              requires_grad: bool = False) -> Tensor:

@@ -130,7 +130,7 @@ def to_arguments(args: tuple, kwargs: dict, op: str = "to") -> tuple[Any, bool]:
 
     Accepted forms: ``to(device, dtype=None, non_blocking=False, copy=False)``,
     ``to(dtype, non_blocking=False, copy=False)``, ``to(tensor, non_blocking=False,
-    copy=False)``, and the same with keywords (``memory_format`` is accepted and ignored).
+    copy=False)``, and the same with keywords (``memory_format`` is left to the caller).
     The device is checked (it must be the CPU).
 
     Returns

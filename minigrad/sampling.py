@@ -1,4 +1,5 @@
-"""Random draws parameterised by tensors: ``multinomial``, ``bernoulli``, ``normal``.
+"""Random draws parameterised by tensors: ``multinomial``, ``bernoulli``, ``normal``,
+``binomial`` and ``poisson``.
 
 Like the random factories they draw from ``generator`` (a ``minigrad.Generator`` or a
 ``numpy.random.Generator``) or from minigrad's seeded default generator. The streams are
@@ -14,8 +15,11 @@ import numpy as np
 from . import random
 from .devices import check_device
 from .internal import array_of, wrap
-from .dtypes import get_default_dtype
+from .autograd.grad_mode import is_grad_enabled
+from .dtypes import get_default_dtype, scalar_type_name
+from .ops._util import tensor_arg
 from .ops.out_argument import takes_out
+from .ops.selection import locally_constant, without_derivative
 from .tensor import Tensor
 
 
@@ -110,3 +114,44 @@ def normal(mean: Any, std: Any = 1.0, size: Sequence[int] | None = None, *,
     t = wrap((m + s * rng.standard_normal(shape)).astype(out_dtype))
     t.requires_grad = requires_grad
     return t
+
+
+def binomial(count: Tensor, prob: Tensor, generator: Any = None) -> Tensor:
+    """The number of successes in ``count`` trials of probability ``prob`` each, drawn
+    elementwise (the two broadcast), as floats of their dtype.
+
+    ``count`` and ``prob`` must be floating tensors of one dtype. As in PyTorch, nothing
+    else is checked: a probability outside [0, 1] acts as the nearer end, a negative count
+    as 0, a NaN probability gives NaN. Backward through the result raises.
+    """
+    count = tensor_arg("binomial", count, "count")
+    prob = tensor_arg("binomial", prob, "prob")
+    if count.dtype.kind != "f":
+        raise ValueError(f"binomial only supports floating-point dtypes for count, got: "
+                         f"{scalar_type_name(count.dtype)}")
+    if prob.dtype != count.dtype:
+        raise RuntimeError(f"binomial: Found dtype {scalar_type_name(prob.dtype)} but "
+                           f"expected {scalar_type_name(count.dtype)}")
+    n, p = np.broadcast_arrays(array_of(count).astype(np.float64),
+                               array_of(prob).astype(np.float64))
+    bad = np.isnan(n) | np.isnan(p)
+    trials = np.where(bad | (n < 0), 0, np.floor(np.where(bad, 0, n))).astype(np.int64)
+    draws = random.numpy_generator(generator, "binomial").binomial(
+        trials, np.clip(np.where(bad, 0, p), 0, 1))
+    value = np.where(bad, np.nan, draws).astype(count.dtype)
+    grad = [t for t in (count, prob) if t.requires_grad and is_grad_enabled()]
+    return without_derivative(grad[0], value, "binomial") if grad else wrap(value)
+
+
+def poisson(input: Tensor, generator: Any = None) -> Tensor:
+    """A Poisson draw with rate ``input``, elementwise, in ``input``'s (floating) dtype.
+    The gradient with respect to the rate is 0, as PyTorch defines it."""
+    rate = tensor_arg("poisson", input, "input")
+    if rate.dtype.kind != "f":
+        raise NotImplementedError(f"\"poisson_cpu\" not implemented for "
+                                  f"'{scalar_type_name(rate.dtype)}'")
+    lam = array_of(rate).astype(np.float64)
+    if not np.all(lam >= 0):  # NaN fails too
+        raise RuntimeError("poisson: invalid Poisson rate, expected rate to be non-negative")
+    value = random.numpy_generator(generator, "poisson").poisson(lam).astype(rate.dtype)
+    return locally_constant(rate, value) if rate.requires_grad else wrap(value)

@@ -2,7 +2,8 @@
 minigrad has (``import minigrad as torch`` then finds ``torch.special.expit``, ...).
 
 Each is the function of ``minigrad.ops`` of the same meaning; ``expit`` is ``sigmoid``,
-``gammaln`` is ``lgamma``, ``psi`` is ``digamma``, ``multigammaln`` is ``mvlgamma``, and
+``gammaln`` is ``lgamma``, ``psi`` is ``digamma``, ``multigammaln`` is ``mvlgamma``,
+``gammainc`` and ``gammaincc`` are ``igamma`` and ``igammac``, and
 ``ndtr`` (the standard normal distribution function) is built from ``erfc``. The Bessel
 functions ``i0`` and ``i1`` are the primitives of ``minigrad.ops.bessel``.
 """
@@ -13,14 +14,15 @@ import math
 from .ops import (erf, erfc, erfinv, exp2, expm1, log1p, log_softmax, logit, logsumexp,
                   round, sinc, softmax, xlogy)
 from .ops import digamma, entr, polygamma, xlog1py
+from .ops import igamma as gammainc, igammac as gammaincc
 from .ops import digamma as psi, lgamma as gammaln, mvlgamma as multigammaln
 from .ops import sigmoid as expit
 from .ops.bessel import i0, i1
 from .ops.out_argument import takes_out
 from .tensor import Tensor
 
-__all__ = ["digamma", "entr", "erf", "erfc", "erfinv", "exp2", "expit", "expm1", "gammaln",
-           "i0", "i1", "log1p", "log_softmax", "logit", "logsumexp", "multigammaln", "ndtr",
+__all__ = ["digamma", "entr", "erf", "erfc", "erfinv", "exp2", "expit", "expm1", "gammainc",
+           "gammaincc", "gammaln", "i0", "i1", "log1p", "log_softmax", "logit", "logsumexp", "multigammaln", "ndtr",
            "polygamma", "psi", "round", "sinc", "softmax", "xlog1py", "xlogy"]
 
 

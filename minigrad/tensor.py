@@ -10,7 +10,7 @@ from typing import Any, Callable, Iterator, Sequence
 
 import numpy as np
 
-from . import _printing, devices
+from . import _printing, devices, type_objects
 from .dtypes import get_default_dtype, promote_types
 from .size import Size
 from .tensor_args import is_no_data, legacy_sizes, ragged, type_name
@@ -290,14 +290,22 @@ class Tensor(TensorMethods):
     def is_leaf(self) -> bool:
         return self.grad_fn is None
 
-    def is_contiguous(self) -> bool:
-        """Whether the elements lie in memory in row-major order without gaps."""
-        return bool(self._data.flags.c_contiguous)
+    def is_contiguous(self, memory_format: Any = type_objects.contiguous_format) -> bool:
+        """Whether the elements lie in memory without gaps in the order of
+        ``memory_format``: row-major by default, NHWC for ``channels_last`` (see
+        `minigrad.type_objects`)."""
+        fmt = type_objects.check_format(memory_format, "is_contiguous")
+        return type_objects.is_contiguous_as(self._data, fmt)
 
-    def contiguous(self, memory_format: Any = None) -> "Tensor":
-        """This tensor if it is contiguous, else a contiguous copy (differentiable);
-        ``memory_format`` is accepted for PyTorch's signature (row-major is the only one)."""
-        return self if self.is_contiguous() else ops.clone(self)
+    def contiguous(self, memory_format: Any = type_objects.contiguous_format) -> "Tensor":
+        """This tensor if it is contiguous in ``memory_format``, else a copy laid out so
+        (differentiable). ``preserve_format`` raises RuntimeError, as in PyTorch."""
+        if self.is_contiguous(memory_format):
+            return self
+        if memory_format is type_objects.preserve_format:
+            raise RuntimeError("contiguous: preserve memory format is unsupported by the "
+                               "contiguous operator")
+        return self.clone(memory_format=memory_format)
 
     def data_ptr(self) -> int:
         """The address of the first element (views of one base share memory)."""
@@ -410,15 +418,21 @@ class Tensor(TensorMethods):
 
         Accepts PyTorch's forms: ``to(dtype)``, ``to(device)``, ``to(device, dtype)``,
         ``to(other_tensor)``, and the keywords ``dtype``, ``device``, ``non_blocking``,
-        ``copy``. The device must be the CPU (see `minigrad.devices`).
+        ``copy``, ``memory_format`` (a copy laid out so, unless the tensor already is). The
+        device must be the CPU (see `minigrad.devices`).
         """
         if len(args) == 1 and not kwargs and isinstance(args[0], (np.dtype, type)):
             dtype, copy = np.dtype(args[0]), False  # the common x.to(dtype), kept quick
         else:
             dtype, copy = devices.to_arguments(args, kwargs)
-        if dtype is not None and dtype != self.dtype:
-            return ops.cast(self, dtype)
-        return ops.clone(self) if copy else self
+        fmt = kwargs.get("memory_format") or type_objects.preserve_format
+        out = self if dtype is None or dtype == self.dtype else ops.cast(self, dtype)
+        if copy and out is self:
+            return self.clone(memory_format=fmt)
+        if fmt is type_objects.preserve_format or \
+                out.stride() == type_objects.format_strides(self.shape, fmt, "to"):
+            return out
+        return out.clone(memory_format=fmt)  # (a different stride of a size-1 dim counts)
 
     def astype(self, dtype: Any) -> "Tensor":
         return self.to(dtype=dtype)
@@ -450,8 +464,15 @@ class Tensor(TensorMethods):
     def byte(self) -> "Tensor":
         return self.to(np.uint8)
 
-    def clone(self, *, memory_format: Any = None) -> "Tensor":
-        return ops.clone(self)
+    def clone(self, *, memory_format: Any = type_objects.preserve_format) -> "Tensor":
+        """A copy that stays in the graph, laid out in ``memory_format``: by default as this
+        tensor is (a transposed or channels-last tensor keeps its order in memory)."""
+        fmt = type_objects.check_format(memory_format or type_objects.preserve_format, "clone")
+        out = ops.clone(self)  # row-major
+        if not (fmt is type_objects.contiguous_format or
+                fmt is type_objects.preserve_format and self._data.flags.c_contiguous):
+            out._data = type_objects.laid_out(self._data, fmt, "clone")
+        return out
 
     def __repr__(self) -> str:
         return _printing.tensor_repr(self)

@@ -51,6 +51,12 @@ class TensorConversions:
         devices.check_device("cuda" if device is None else device, "cuda")
         return self  # only reached for device="cpu"
 
+    @property
+    def layout(self) -> Any:
+        """Always ``minigrad.strided``: minigrad tensors are dense arrays."""
+        from .type_objects import strided
+        return strided
+
     # --- dtype --------------------------------------------------------------------------
     def type(self, dtype: Any = None, non_blocking: bool = False) -> Any:
         """Without ``dtype``: the type name, such as ``'minigrad.FloatTensor'``. With a

@@ -110,22 +110,22 @@ class TensorNames:
 
     # --- shifts (integers; no gradient) ------------------------------------------------
     def bitwise_left_shift(self, other: Any) -> "Tensor":
-        return ops.bitwise(np.left_shift, self, other)
+        return ops.bitwise_left_shift(self, other)
 
     def bitwise_right_shift(self, other: Any) -> "Tensor":
-        return ops.bitwise(np.right_shift, self, other)
+        return ops.bitwise_right_shift(self, other)
 
     def __lshift__(self, other: Any) -> "Tensor":
-        return ops.bitwise(np.left_shift, self, other)
+        return ops.bitwise_left_shift(self, other)
 
     def __rlshift__(self, other: Any) -> "Tensor":
-        return ops.bitwise(np.left_shift, other, self)
+        return ops.bitwise_left_shift(other, self)
 
     def __rshift__(self, other: Any) -> "Tensor":
-        return ops.bitwise(np.right_shift, self, other)
+        return ops.bitwise_right_shift(self, other)
 
     def __rrshift__(self, other: Any) -> "Tensor":
-        return ops.bitwise(np.right_shift, other, self)
+        return ops.bitwise_right_shift(other, self)
 
     def is_signed(self) -> bool:
         return self.dtype.kind in "if"

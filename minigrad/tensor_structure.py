@@ -110,6 +110,10 @@ class StructureMethods:
               alpha: Any = 1) -> "Tensor":
         return ops.addmv(self, mat, vec, beta=beta, alpha=alpha)
 
+    def addr(self, vec1: "Tensor", vec2: "Tensor", *, beta: Any = 1,
+             alpha: Any = 1) -> "Tensor":
+        return ops.addr(self, vec1, vec2, beta=beta, alpha=alpha)
+
     def baddbmm(self, batch1: "Tensor", batch2: "Tensor", *, beta: Any = 1,
                 alpha: Any = 1) -> "Tensor":
         return ops.baddbmm(self, batch1, batch2, beta=beta, alpha=alpha)

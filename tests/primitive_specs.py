@@ -793,6 +793,16 @@ def polygamma_cases(draw) -> Case:
     return Case(lambda x: minigrad.polygamma(n, x), (leaf(x),), f"polygamma({n}, x)")
 
 
+@st.composite
+def incomplete_gamma_cases(draw, name: str) -> Case:
+    """igamma/igammac (minigrad/ops/incomplete_gamma.py): the gradient is x's only, so a is
+    a constant of a broadcastable shape."""
+    sa, sx = draw(broadcastable_shapes(2, max_dims=MAX_DIMS, max_side=MAX_SIDE))
+    a = minigrad.tensor(draw(values(sa, POSITIVE)), dtype=np.float64)
+    x = draw(values(sx, POSITIVE))
+    return Case(lambda x: getattr(minigrad, name)(a, x), (leaf(x),), f"{name} {sa} {sx}")
+
+
 # --- the table -----------------------------------------------------------------------------
 SPECS: dict[str, Spec] = {
     # elementwise arithmetic (broadcasting pairs)
@@ -890,6 +900,8 @@ SPECS: dict[str, Spec] = {
     # the gamma family (minigrad/ops/gamma.py), away from the poles at 0, -1, ...
     "lgamma": Spec(unary(_math("lgamma"), "lgamma(x)", POSITIVE)),
     "polygamma": Spec(polygamma_cases()),
+    "igamma": Spec(incomplete_gamma_cases("igamma")),
+    "igammac": Spec(incomplete_gamma_cases("igammac")),
     # losses that need PyTorch's clamped gradient (minigrad/ops/loss.py)
     "binary_cross_entropy": Spec(binary_cross_entropy_cases()),
     # convolution and pooling

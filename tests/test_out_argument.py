@@ -274,9 +274,9 @@ TORCH_DOCUMENTS_BUT_REFUSES = {"std_mean", "var_mean"}
 # from minigrad and must take out= in torch: whoever adds one removes it here, and the walk
 # then checks its out=.
 NOT_IN_MINIGRAD = set("""
-    addr bitwise_left_shift bitwise_right_shift conj_physical igamma igammac index_reduce
+    index_reduce
     histogramdd range
-    geqrf lstsq matrix_rank ormqr solve symeig nuclear_norm
+    geqrf lstsq matrix_rank ormqr solve symeig
     dsmm hspmm spmm sspaddmm
     complex polar hash_tensor hsmm orgqr saddmm
     alias_copy ccol_indices_copy col_indices_copy crow_indices_copy detach_copy
@@ -291,7 +291,7 @@ NOT_IN_MINIGRAD = set("""
     chebyshev_polynomial_u chebyshev_polynomial_v chebyshev_polynomial_w
     shifted_chebyshev_polynomial_t shifted_chebyshev_polynomial_u
     shifted_chebyshev_polynomial_v shifted_chebyshev_polynomial_w hermite_polynomial_h
-    hermite_polynomial_he laguerre_polynomial_l legendre_polynomial_p gammainc gammaincc
+    hermite_polynomial_he laguerre_polynomial_l legendre_polynomial_p
     zeta erfcx i0e i1e log_ndtr ndtri
     """.split()}
 

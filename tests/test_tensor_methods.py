@@ -684,10 +684,9 @@ def test_numpy_force_and_memory_format_arguments_as_torch():
         x = lib.ones(2, 3, requires_grad=True)
         array = x.numpy(force=True)
         assert array.shape == (2, 3) and array.dtype == np.float32
-        assert x.clone(memory_format=lib.contiguous_format if lib is torch else None).shape \
-            == (2, 3)
-        assert x.detach().contiguous(memory_format=None if lib is minigrad else
-                                     torch.contiguous_format).shape == (2, 3)
+        assert x.clone(memory_format=lib.contiguous_format).shape == (2, 3)
+        assert x.clone(memory_format=None).shape == (2, 3)
+        assert x.detach().contiguous(memory_format=lib.contiguous_format).shape == (2, 3)
 
 
 def test_alpha_times_a_number_keeps_float64_precision_and_bool_alpha_as_torch():

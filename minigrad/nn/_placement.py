@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from .. import type_objects
 from ..dtypes import is_dtype
 from ..internal import array_of, replace_array
 from ..tensor import Tensor
@@ -69,13 +70,16 @@ class Placement:
         """Move to a device and/or cast to a dtype, in place, as PyTorch's ``Module.to``.
 
         Accepts ``to(device)``, ``to(dtype)``, ``to(device, dtype)``, ``to(tensor)`` and
-        the keywords ``device=``, ``dtype=``, ``non_blocking=``. The device must be the
+        the keywords ``device=``, ``dtype=``, ``non_blocking=``, ``memory_format=`` (which
+        lays out the 4-D and 5-D parameters and buffers so). The device must be the
         CPU (``'cpu'``, ``'cpu:0'`` or a device object of type ``'cpu'``), the only one
         minigrad has. A floating point dtype casts every floating point parameter and
         buffer (and gradient); the Parameter objects stay the same, so an optimizer made
         earlier still sees them.
         """
         dtype = read_to_args(args, kwargs, "Module.to")
+        if kwargs.get("memory_format") is not None:
+            self._lay_out(kwargs["memory_format"])
         if dtype is None:
             return self
         if dtype.kind != "f":
@@ -98,6 +102,15 @@ class Placement:
     def share_memory(self) -> "Module":
         """The module itself: minigrad's data loader workers share this process."""
         return self
+
+    def _lay_out(self, fmt: Any) -> None:
+        fmt = type_objects.check_format(fmt, "Module.to")
+        for module in self.modules():
+            for tensor in list(module._parameters.values()) + list(module._buffers.values()):
+                if tensor is not None and tensor.ndim in (4, 5) and \
+                        not type_objects.is_contiguous_as(array_of(tensor), fmt):
+                    replace_array(tensor, type_objects.laid_out(array_of(tensor), fmt,
+                                                                "Module.to"))
 
     def _cast_tensors(self, dtype: np.dtype, floating_only: bool) -> "Module":
         for module in self.modules():

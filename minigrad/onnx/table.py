@@ -62,6 +62,8 @@ NOT_EXPORTABLE: dict[str, str] = {
     "xlog1py": "no lowering yet (no single ONNX operator)",
     "lgamma": "no ONNX operator",
     "polygamma": "no ONNX operator (digamma and its derivatives)",
+    "igamma": "no ONNX operator (the regularised incomplete gamma function)",
+    "igammac": "no ONNX operator (the regularised incomplete gamma function)",
     "i0": "no ONNX operator (the modified Bessel function I0)",
     "i1": "no ONNX operator (the modified Bessel function I1)",
     "addcdiv": "no lowering yet (Div, Mul and Add would do)",

@@ -5,6 +5,7 @@ from .reduction import (amax, amin, argmax, argmin, log_softmax, logsumexp, max,
                         prod, softmax, std, sum, sum_to, var)
 from .elementwise import (abs, add, cast, clone, cos, div, exp, log, mul, neg, positive, pow,
                           relu, sigmoid, sin, sqrt, sub, tanh)
+from .selection import bitwise_left_shift, bitwise_right_shift
 from .selection import (bitwise, bitwise_and, bitwise_not, bitwise_or, bitwise_xor, clamp,
                         clamp_max, clamp_min, compare, locally_constant, maximum, minimum,
                         where)
@@ -18,6 +19,7 @@ from .conv import conv2d, fold, unfold
 from .pooling import adaptive_avg_pool2d, avg_pool2d, max_pool2d
 from .special import erf, erfc, erfinv, softplus
 from .gamma import digamma, lgamma, mvlgamma, polygamma
+from .incomplete_gamma import igamma, igammac
 from .linalg import bmm, dot, mm, vdot
 from .logic import is_nonzero, isin
 from .layout import adjoint, dsplit, hsplit, vsplit
@@ -38,6 +40,7 @@ from .binary_math import (addcdiv, addcmul, atan2, copysign, float_power, fmax, 
 from . import arithmetic
 from .diagonal import (diag, diag_embed, diagflat, diagonal, trace, tril, tril_indices, triu,
                        triu_indices)
+from .linalg import addr
 from .linalg import (addbmm, addmm, addmv, baddbmm, cross, det, inner, inv, logdet, mv, outer,
                      slogdet, solve)
 from .einsum import einsum, tensordot

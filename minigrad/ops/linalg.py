@@ -193,7 +193,11 @@ def _add_product(op: str, input: Tensor, multiply: Any, a: Tensor, b: Tensor, be
     for name, t in (("input", input), ("mat1", a), ("mat2", b)):
         tensor_arg(op, t, name)
     _same_dtype(op, input, a, b)
-    product = multiply(a, b)
+    return _scaled_sum(op, input, multiply(a, b), beta, alpha)
+
+
+def _scaled_sum(op: str, input: Tensor, product: Tensor, beta: Any, alpha: Any) -> Tensor:
+    """``beta * input + alpha * product``, the shared end of ``addmm`` and its siblings."""
     try:
         fits = np.broadcast_shapes(input.shape, product.shape) == tuple(product.shape)
     except ValueError:
@@ -219,6 +223,21 @@ def addmv(input: Tensor, mat: Tensor, vec: Tensor, *, beta: Any = 1,
           alpha: Any = 1) -> Tensor:
     """``beta * input + alpha * (mat @ vec)``."""
     return _add_product("addmv", input, mv, mat, vec, beta, alpha)
+
+
+@takes_out()
+def addr(input: Tensor, vec1: Tensor, vec2: Tensor, *, beta: Any = 1, alpha: Any = 1) -> Tensor:
+    """``beta * input + alpha * outer(vec1, vec2)``, with ``input`` broadcast to
+    ``(len(vec1), len(vec2))``; dtypes promote, as in PyTorch."""
+    for name, t in (("input", input), ("vec1", vec1), ("vec2", vec2)):
+        if tensor_arg("addr", t, name).ndim != 1 and name != "input":
+            raise RuntimeError(f"addr: Expected 1-D argument {name}, but got {t.ndim}-D")
+    if all(t.dtype.kind in "biu" for t in (input, vec1, vec2)):
+        for name, value in (("beta", beta), ("alpha", alpha)):
+            if isinstance(value, float):
+                raise RuntimeError(f"For integral input tensors, argument {name} must not be "
+                                   "a floating point number.")
+    return _scaled_sum("addr", input, outer(vec1, vec2), beta, alpha)
 
 
 @takes_out("same")

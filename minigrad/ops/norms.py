@@ -83,6 +83,9 @@ def matrix_norm(A: Tensor, ord: Any = "fro", dim: Any = (-2, -1), keepdim: bool 
         raise TypeError(f"linalg.matrix_norm: argument 'dim' must be a tuple of ints, not "
                         f"{type(dim).__name__}")
     dims = tuple(dim)
+    if A.ndim < 2:
+        raise RuntimeError(f"linalg.matrix_norm: The input tensor A must have at least 2 "
+                           f"dimensions, got shape {tuple(A.shape)}.")
     if len(dims) != 2:
         raise RuntimeError(f"linalg.matrix_norm: dim must be a 2-tuple. Got {dim}")
     rows, cols = (normalize_dim(d, A.ndim, "matrix_norm") for d in dims)

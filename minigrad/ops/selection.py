@@ -260,6 +260,38 @@ def bitwise_xor(input: Tensor, other: Any) -> Tensor:
     return bitwise(np.bitwise_xor, input, other)
 
 
+def _shift(op: str, left: bool, a: Any, b: Any) -> Tensor:
+    """``a << b`` or ``a >> b`` of integer tensors, outside the graph. As in PyTorch, a
+    shift that is negative or not less than the bit width gives 0 (a right shift of a
+    negative number, -1) instead of C's undefined result."""
+    a, b = operands(op, a, b)
+    if a.dtype.kind not in "iu" or b.dtype.kind not in "iu":
+        bad = a.dtype if a.dtype.kind not in "iu" else b.dtype
+        raise NotImplementedError(f"{op}: only integer tensors are supported, got {bad}")
+    broadcast_shape(op, a.shape, b.shape)
+    x, s = array_of(a), array_of(b)
+    bits = x.dtype.itemsize * 8
+    inside = (s >= 0) & (s < bits)
+    safe = np.where(inside, s, 0).astype(x.dtype)
+    if left:
+        return wrap(np.where(inside, np.left_shift(x, safe), 0).astype(x.dtype))
+    fill = np.where(x < 0, -1, 0) if x.dtype.kind == "i" else 0
+    return wrap(np.where(inside, np.right_shift(x, safe), fill).astype(x.dtype))
+
+
+@takes_out()
+def bitwise_left_shift(input: Any, other: Any) -> Tensor:
+    """``input << other``, elementwise, for integer tensors (or one tensor and a number)."""
+    return _shift("bitwise_left_shift", True, input, other)
+
+
+@takes_out()
+def bitwise_right_shift(input: Any, other: Any) -> Tensor:
+    """``input >> other``, elementwise, for integer tensors: an arithmetic shift (the sign
+    is kept) for signed ones."""
+    return _shift("bitwise_right_shift", False, input, other)
+
+
 @takes_out("same")
 def bitwise_not(x: Tensor) -> Tensor:
     """``~x``: logical not of a bool tensor, bitwise not of an integer one; no gradient."""
