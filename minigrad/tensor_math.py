@@ -198,6 +198,18 @@ class TensorMath(TensorNames):
     def xlogy_(self, other: Any) -> "Tensor":
         return ops.inplace(self, "xlogy_", ops.xlogy, other)
 
+    def igamma(self, other: Any) -> "Tensor":
+        return ops.igamma(self, other)
+
+    def igamma_(self, other: Any) -> "Tensor":
+        return ops.inplace(self, "igamma_", ops.igamma, other)
+
+    def igammac(self, other: Any) -> "Tensor":
+        return ops.igammac(self, other)
+
+    def igammac_(self, other: Any) -> "Tensor":
+        return ops.inplace(self, "igammac_", ops.igammac, other)
+
     def hypot(self, other: Any) -> "Tensor":
         return ops.hypot(self, other)
 

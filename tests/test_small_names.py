@@ -390,3 +390,14 @@ def test_fill_out_of_place_with_gradients():
     assert value.grad.item() == 6.0 and leaf.grad.tolist() == [[0.0] * 3] * 2
     raises_like(lambda: minigrad.fill(x, minigrad.ones(2)), lambda: torch.fill(tx, torch.ones(2)))
     raises_like(lambda: minigrad.fill(x, "a"), lambda: torch.fill(tx, "a"))
+
+
+@pytest.mark.parametrize("name", ["igamma", "igammac"])
+def test_incomplete_gamma_tensor_methods_and_in_place(name):
+    a, x = np.array([1.0, 2.0, 0.5]), np.array([0.5, 3.0, 2.0])
+    for lib in (minigrad, torch):
+        method = getattr(lib.tensor(a), name)(lib.tensor(x))
+        assert_same(method, getattr(torch, name)(torch.tensor(a), torch.tensor(x)), rtol=1e-12)
+        target = lib.tensor(a)
+        assert getattr(target, name + "_")(lib.tensor(x)) is target
+        assert_same(target, getattr(torch, name)(torch.tensor(a), torch.tensor(x)), rtol=1e-12)
