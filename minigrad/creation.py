@@ -13,7 +13,7 @@ from . import random
 from .devices import check_device
 from .dtypes import get_default_dtype, is_number
 from .internal import array_of, new_array, wrap
-from .ops import as_tensor as _as_operand, size_arg
+from .ops import as_tensor as _as_operand, size_arg, sizes_arg
 from .ops._util import alias, int_tuple, unary_input
 from .ops.out_argument import takes_out
 from .tensor import Tensor
@@ -201,13 +201,7 @@ def _make(array: np.ndarray, requires_grad: bool, device: Any, op: str) -> Tenso
 def _shape(op: str, sizes: tuple, size: Any) -> tuple[int, ...]:
     """The shape from ``f(2, 3)``, ``f((2, 3))`` or ``f(size=(2, 3))``, checked as PyTorch
     checks it (ints, none negative)."""
-    if size is not None:
-        if sizes:
-            raise TypeError(f"{op}() got multiple values for argument 'size'")
-        return size_arg(op, (tuple(size),))
-    if not sizes:  # f() with no size at all; f(()) is a 0-d tensor
-        raise TypeError(f"{op}() missing 1 required positional argument: 'size'")
-    return size_arg(op, sizes)
+    return size_arg(op, (sizes_arg(op, "size", sizes, size),))
 
 
 def _float(dtype: Any) -> np.dtype:

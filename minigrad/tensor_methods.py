@@ -217,7 +217,7 @@ class TensorMethods(TensorInPlace, TensorMath, StructureMethods):
 
     # --- movement -----------------------------------------------------------------------
     def reshape(self, *sizes: Any, shape: Any = None) -> "Tensor":
-        return ops.reshape(self, _sizes("reshape", "shape", sizes, shape))
+        return ops.reshape(self, ops.sizes_arg("reshape", "shape", sizes, shape))
 
     def view(self, *sizes: Any, size: Any = None, dtype: Any = None) -> "Tensor":
         """The same elements in a new shape, sharing memory (``view(2, 3)``), or the same
@@ -228,7 +228,7 @@ class TensorMethods(TensorInPlace, TensorMath, StructureMethods):
             if sizes or size is not None:
                 raise TypeError("view() takes either a dtype or a size, not both")
             return ops.view_dtype(self, dtype)
-        return ops.view(self, _sizes("view", "size", sizes, size))
+        return ops.view(self, ops.sizes_arg("view", "size", sizes, size))
 
     def flatten(self, start_dim: int = 0, end_dim: int = -1) -> "Tensor":
         return ops.flatten(self, start_dim, end_dim)
@@ -239,7 +239,7 @@ class TensorMethods(TensorInPlace, TensorMath, StructureMethods):
 
 
     def permute(self, *order: Any, dims: Any = None) -> "Tensor":
-        return ops.permute(self, _sizes("permute", "dims", order, dims))
+        return ops.permute(self, ops.sizes_arg("permute", "dims", order, dims))
 
     @property
     def T(self) -> "Tensor":
@@ -256,7 +256,7 @@ class TensorMethods(TensorInPlace, TensorMath, StructureMethods):
         return ops.unsqueeze(self, dim)
 
     def expand(self, *sizes: Any, size: Any = None) -> "Tensor":
-        return ops.expand(self, _sizes("expand", "size", sizes, size))
+        return ops.expand(self, ops.sizes_arg("expand", "size", sizes, size))
 
     def broadcast_to(self, shape: Sequence[int]) -> "Tensor":
         return ops.expand(self, tuple(shape))
@@ -295,16 +295,16 @@ class TensorMethods(TensorInPlace, TensorMath, StructureMethods):
         return ops.t(self)
 
     def flip(self, *order: Any, dims: Any = None) -> "Tensor":
-        return ops.flip(self, _sizes("flip", "dims", order, dims))
+        return ops.flip(self, ops.sizes_arg("flip", "dims", order, dims))
 
     def roll(self, shifts: Any, dims: Any = None) -> "Tensor":
         return ops.roll(self, shifts, dims)
 
     def repeat(self, *sizes: Any, repeats: Any = None) -> "Tensor":
-        return ops.repeat(self, _sizes("repeat", "repeats", sizes, repeats))
+        return ops.repeat(self, ops.sizes_arg("repeat", "repeats", sizes, repeats))
 
     def tile(self, *sizes: Any, dims: Any = None) -> "Tensor":
-        return ops.tile(self, _sizes("tile", "dims", sizes, dims))
+        return ops.tile(self, ops.sizes_arg("tile", "dims", sizes, dims))
 
     # --- arithmetic with PyTorch's method signatures ---------------------------------------
     def add(self, other: Any, *, alpha: Any = 1) -> "Tensor":
@@ -450,14 +450,3 @@ class TensorMethods(TensorInPlace, TensorMath, StructureMethods):
     def sign(self) -> "Tensor":
         return ops.sign(self)
 
-
-def _sizes(method: str, name: str, given: tuple, keyword: Any) -> tuple:
-    """A method's sizes or dims as PyTorch takes them: ``t.f(2, 3)``, ``t.f((2, 3))`` or
-    ``t.f(name=(2, 3))``; a TypeError when there are none or both."""
-    if keyword is not None:
-        if given:
-            raise TypeError(f"{method}() got multiple values for argument '{name}'")
-        return tuple(keyword) if isinstance(keyword, (tuple, list)) else (keyword,)
-    if not given:
-        raise TypeError(f'{method}() missing 1 required positional arguments: "{name}"')
-    return ops.shape_arg(given)

@@ -56,11 +56,13 @@ def test_missing_or_doubled_sizes_raise_type_error(method, sizes, keyword):
     _same(lambda lib: getattr(_x(lib), method)())
     _same(lambda lib: getattr(lib.tensor(1.0), method)())  # even for a 0-d tensor
     _same(lambda lib: getattr(_x(lib), method)(*sizes, **{keyword: sizes}))
+    _same(lambda lib: getattr(_x(lib), method)(**{keyword: sizes[0]}))  # not a sequence
 
 
 @pytest.mark.parametrize("factory", ["zeros", "ones", "empty", "rand", "randn"])
 def test_factories_need_a_size(factory):
     _same(lambda lib: getattr(lib, factory)())
+    _same(lambda lib: getattr(lib, factory)(size=3))  # a size that is not a sequence
     _same(lambda lib: getattr(lib, factory)(()).shape)  # () is a size: a 0-d tensor
     _same(lambda lib: getattr(_x(lib), "new_" + factory)() if factory in ("zeros", "ones", "empty")
           else getattr(lib, factory)(size=(2,)).shape)

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import warnings
 
+import math
+
 import numpy as np
 import pytest
 from hypothesis import given, settings, strategies as st
@@ -410,6 +412,20 @@ def test_bessel_first_and_second_derivatives_match_torch(values):
             results.append((y, first, second))
         for ours, theirs in zip(*results):
             _close(ours, theirs, rtol=1e-9, atol=1e-12)
+
+
+@pytest.mark.parametrize("x", [1e-13, -3e-9, 2e-6, 1e-4, 2e-3, 3e-3, 1e-2, 0.1])
+def test_i1_second_derivative_near_zero_is_its_power_series(x):
+    # I1 = sum_k (x/2)^(2k+1) / (k! (k+1)!), differentiated twice term by term: where
+    # I0 - I1/x would cancel two terms of size 1/(2x), the result must still be good to
+    # float64 rounding of such a difference (2e-3: eps / x^2 relative at most).
+    expected = sum((2 * k + 1) * (2 * k) * x ** (2 * k - 1) / (2 ** (2 * k + 1)
+                   * math.factorial(k) * math.factorial(k + 1)) for k in range(1, 8))
+    t = minigrad.tensor([x], dtype=minigrad.float64, requires_grad=True)
+    (first,) = minigrad.autograd.grad(minigrad.special.i1(t).sum(), t, create_graph=True)
+    (second,) = minigrad.autograd.grad(first.sum(), t)
+    np.testing.assert_allclose(second.numpy(), [expected], rtol=1e-8, atol=1e-20)
+    assert minigrad.testing.gradgradcheck(minigrad.special.i1, (t,))
 
 
 def test_i0_spellings_and_integer_inputs():

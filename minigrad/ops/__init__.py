@@ -1,6 +1,6 @@
 """The registered primitives and the functions built on them, one family per module."""
 from ._util import (as_tensor, check_same_dtype, is_operand, normalize_dim, normalize_dims,
-                    shape_arg, size_arg)
+                    shape_arg, size_arg, sizes_arg)
 from .reduction import (amax, amin, argmax, argmin, log_softmax, logsumexp, max, mean, min,
                         prod, softmax, std, sum, sum_to, var)
 from .elementwise import (abs, add, cast, clone, cos, div, exp, log, mul, neg, positive, pow,

@@ -215,6 +215,22 @@ def size_arg(op: str, size: tuple) -> tuple[int, ...]:
     return shape
 
 
+def sizes_arg(op: str, name: str, given: tuple, keyword: Any) -> tuple:
+    """Sizes (or dims) as PyTorch's factories and methods take them: ``f(2, 3)``,
+    ``f((2, 3))`` or ``f(name=(2, 3))``. A TypeError when there are none, when both forms
+    are given, or when the keyword is not a sequence."""
+    if keyword is not None:
+        if given:
+            raise TypeError(f"{op}() got multiple values for argument '{name}'")
+        if not isinstance(keyword, (tuple, list)):
+            raise TypeError(f"{op}(): argument '{name}' must be tuple of ints, not "
+                            f"{type(keyword).__name__}")
+        return tuple(keyword)
+    if not given:  # f() with no size at all; f(()) is a 0-d tensor
+        raise TypeError(f'{op}() missing 1 required positional arguments: "{name}"')
+    return shape_arg(given)
+
+
 def shape_arg(shape: tuple) -> tuple[int, ...]:
     """Accept both ``f(2, 3)`` and ``f((2, 3))``."""
     if len(shape) == 1 and isinstance(shape[0], (tuple, list)):
