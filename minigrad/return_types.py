@@ -6,8 +6,7 @@ factors of a decomposition), printed as PyTorch's ``torch.return_types`` are
 """
 from __future__ import annotations
 
-from collections import namedtuple
-from typing import Any
+from typing import Any, NamedTuple
 
 
 def _show(result: Any) -> str:
@@ -16,54 +15,302 @@ def _show(result: Any) -> str:
     return f"minigrad.return_types.{type(result).__name__}(\n{fields})"
 
 
-def _named_tuple(name: str, fields: str, doc: str) -> type:
-    """A named tuple class ``name`` with ``fields`` (space-separated), printed by `_show`
-    as PyTorch prints its return types."""
-    base = namedtuple(name, fields)  # type: ignore[misc]  # noqa: PYI024
-    return type(name, (base,), {"__doc__": doc, "__slots__": (), "__repr__": _show,
-                                "__module__": __name__})
+class sort(NamedTuple):  # noqa: N801  (named as the op, like torch.return_types.sort)
+    """What ``sort`` returns."""
+
+    values: Any
+    indices: Any
+
+    def __repr__(self) -> str:
+        return _show(self)
 
 
-sort = _named_tuple("sort", "values indices", "What ``sort`` returns.")
-topk = _named_tuple("topk", "values indices", "What ``topk`` returns.")
-max = _named_tuple("max", "values indices", "What ``max(dim=...)`` returns.")
-min = _named_tuple("min", "values indices", "What ``min(dim=...)`` returns.")
-cummax = _named_tuple("cummax", "values indices", "What ``cummax`` returns.")
-cummin = _named_tuple("cummin", "values indices", "What ``cummin`` returns.")
-median = _named_tuple("median", "values indices", "What ``median(dim=...)`` returns.")
-kthvalue = _named_tuple("kthvalue", "values indices", "What ``kthvalue`` returns.")
-nanmedian = _named_tuple("nanmedian", "values indices", "What ``nanmedian(dim=...)`` returns.")
-mode = _named_tuple("mode", "values indices", "What ``mode`` returns.")
-slogdet = _named_tuple("slogdet", "sign logabsdet", "What ``slogdet`` returns.")
-frexp = _named_tuple("frexp", "mantissa exponent",
-                     "What ``frexp`` returns: ``input = mantissa * 2**exponent``.")
-aminmax = _named_tuple("aminmax", "min max", "What ``aminmax`` returns.")
-histogram = _named_tuple("histogram", "hist bin_edges", "What ``histogram`` returns.")
-linalg_qr = _named_tuple("linalg_qr", "Q R", "What ``linalg.qr`` returns: ``A = Q R``.")
-qr = _named_tuple("qr", "Q R", "What ``qr`` (PyTorch's older spelling of ``linalg.qr``) returns.")
-linalg_eigh = _named_tuple("linalg_eigh", "eigenvalues eigenvectors",
-                           "What ``linalg.eigh`` returns.")
-linalg_svd = _named_tuple("linalg_svd", "U S Vh",
-                          "What ``linalg.svd`` returns: ``A = U diag(S) Vh``.")
-svd = _named_tuple("svd", "U S V",
-                   "What ``svd`` (PyTorch's older spelling) returns: ``A = U diag(S) V^T``.")
-linalg_lstsq = _named_tuple("linalg_lstsq", "solution residuals rank singular_values",
-                            "What ``linalg.lstsq`` returns.")
+class topk(NamedTuple):  # noqa: N801
+    """What ``topk`` returns."""
+
+    values: Any
+    indices: Any
+
+    def __repr__(self) -> str:
+        return _show(self)
 
 
-# the LU family and the *_ex spellings of minigrad/ops/lu.py
-linalg_lu = _named_tuple("linalg_lu", "P L U", "What ``linalg.lu`` returns: ``A = P L U``.")
-linalg_lu_factor = _named_tuple("linalg_lu_factor", "LU pivots",
-                                "What ``linalg.lu_factor`` returns.")
-linalg_lu_factor_ex = _named_tuple("linalg_lu_factor_ex", "LU pivots info",
-                                   "What ``linalg.lu_factor_ex`` returns.")
-_lu_with_info = _named_tuple("_lu_with_info", "LU pivots info",
-                             "What ``lu(..., get_infos=True)`` returns.")
-lu_unpack = _named_tuple("lu_unpack", "P L U", "What ``lu_unpack`` returns.")
-triangular_solve = _named_tuple("triangular_solve", "solution cloned_coefficient",
-                                "What ``triangular_solve`` returns.")
-linalg_cholesky_ex = _named_tuple("linalg_cholesky_ex", "L info",
-                                  "What ``linalg.cholesky_ex`` returns.")
-linalg_inv_ex = _named_tuple("linalg_inv_ex", "inverse info", "What ``linalg.inv_ex`` returns.")
-linalg_solve_ex = _named_tuple("linalg_solve_ex", "result info",
-                               "What ``linalg.solve_ex`` returns.")
+class max(NamedTuple):  # noqa: N801, A001
+    """What ``max(dim=...)`` returns."""
+
+    values: Any
+    indices: Any
+
+    def __repr__(self) -> str:
+        return _show(self)
+
+
+class min(NamedTuple):  # noqa: N801, A001
+    """What ``min(dim=...)`` returns."""
+
+    values: Any
+    indices: Any
+
+    def __repr__(self) -> str:
+        return _show(self)
+
+
+class cummax(NamedTuple):  # noqa: N801
+    """What ``cummax`` returns."""
+
+    values: Any
+    indices: Any
+
+    def __repr__(self) -> str:
+        return _show(self)
+
+
+class cummin(NamedTuple):  # noqa: N801
+    """What ``cummin`` returns."""
+
+    values: Any
+    indices: Any
+
+    def __repr__(self) -> str:
+        return _show(self)
+
+
+class median(NamedTuple):  # noqa: N801
+    """What ``median(dim=...)`` returns."""
+
+    values: Any
+    indices: Any
+
+    def __repr__(self) -> str:
+        return _show(self)
+
+
+class kthvalue(NamedTuple):  # noqa: N801
+    """What ``kthvalue`` returns."""
+
+    values: Any
+    indices: Any
+
+    def __repr__(self) -> str:
+        return _show(self)
+
+
+class nanmedian(NamedTuple):  # noqa: N801
+    """What ``nanmedian(dim=...)`` returns."""
+
+    values: Any
+    indices: Any
+
+    def __repr__(self) -> str:
+        return _show(self)
+
+
+class mode(NamedTuple):  # noqa: N801
+    """What ``mode`` returns."""
+
+    values: Any
+    indices: Any
+
+    def __repr__(self) -> str:
+        return _show(self)
+
+
+class slogdet(NamedTuple):  # noqa: N801
+    """What ``slogdet`` returns."""
+
+    sign: Any
+    logabsdet: Any
+
+    def __repr__(self) -> str:
+        return (f"minigrad.return_types.slogdet(\nsign={self.sign!r},\n"
+                f"logabsdet={self.logabsdet!r})")
+
+
+class frexp(NamedTuple):  # noqa: N801
+    """What ``frexp`` returns: ``input = mantissa * 2**exponent``."""
+
+    mantissa: Any
+    exponent: Any
+
+    def __repr__(self) -> str:
+        return (f"minigrad.return_types.frexp(\nmantissa={self.mantissa!r},\n"
+                f"exponent={self.exponent!r})")
+
+
+class aminmax(NamedTuple):  # noqa: N801
+    """What ``aminmax`` returns."""
+
+    min: Any
+    max: Any
+
+    def __repr__(self) -> str:
+        return f"minigrad.return_types.aminmax(\nmin={self.min!r},\nmax={self.max!r})"
+
+
+class histogram(NamedTuple):  # noqa: N801
+    """What ``histogram`` returns."""
+
+    hist: Any
+    bin_edges: Any
+
+    def __repr__(self) -> str:
+        return (f"minigrad.return_types.histogram(\nhist={self.hist!r},\n"
+                f"bin_edges={self.bin_edges!r})")
+
+
+class linalg_qr(NamedTuple):  # noqa: N801
+    """What ``linalg.qr`` returns: ``A = Q R``."""
+
+    Q: Any
+    R: Any
+
+    def __repr__(self) -> str:
+        return _show(self)
+
+
+class qr(NamedTuple):  # noqa: N801
+    """What ``qr`` (PyTorch's older spelling of ``linalg.qr``) returns."""
+
+    Q: Any
+    R: Any
+
+    def __repr__(self) -> str:
+        return _show(self)
+
+
+class linalg_eigh(NamedTuple):  # noqa: N801
+    """What ``linalg.eigh`` returns."""
+
+    eigenvalues: Any
+    eigenvectors: Any
+
+    def __repr__(self) -> str:
+        return _show(self)
+
+
+class linalg_svd(NamedTuple):  # noqa: N801
+    """What ``linalg.svd`` returns: ``A = U diag(S) Vh``."""
+
+    U: Any
+    S: Any
+    Vh: Any
+
+    def __repr__(self) -> str:
+        return _show(self)
+
+
+class svd(NamedTuple):  # noqa: N801
+    """What ``svd`` (PyTorch's older spelling) returns: ``A = U diag(S) V^T``."""
+
+    U: Any
+    S: Any
+    V: Any
+
+    def __repr__(self) -> str:
+        return _show(self)
+
+
+class linalg_lstsq(NamedTuple):  # noqa: N801
+    """What ``linalg.lstsq`` returns."""
+
+    solution: Any
+    residuals: Any
+    rank: Any
+    singular_values: Any
+
+    def __repr__(self) -> str:
+        return _show(self)
+
+
+class linalg_lu(NamedTuple):  # noqa: N801
+    """What ``linalg.lu`` returns: ``A = P L U``."""
+
+    P: Any
+    L: Any
+    U: Any
+
+    def __repr__(self) -> str:
+        return _show(self)
+
+
+class linalg_lu_factor(NamedTuple):  # noqa: N801
+    """What ``linalg.lu_factor`` returns."""
+
+    LU: Any
+    pivots: Any
+
+    def __repr__(self) -> str:
+        return _show(self)
+
+
+class linalg_lu_factor_ex(NamedTuple):  # noqa: N801
+    """What ``linalg.lu_factor_ex`` returns."""
+
+    LU: Any
+    pivots: Any
+    info: Any
+
+    def __repr__(self) -> str:
+        return _show(self)
+
+
+class _lu_with_info(NamedTuple):  # noqa: N801
+    """What ``lu(..., get_infos=True)`` returns."""
+
+    LU: Any
+    pivots: Any
+    info: Any
+
+    def __repr__(self) -> str:
+        return _show(self)
+
+
+class lu_unpack(NamedTuple):  # noqa: N801
+    """What ``lu_unpack`` returns."""
+
+    P: Any
+    L: Any
+    U: Any
+
+    def __repr__(self) -> str:
+        return _show(self)
+
+
+class triangular_solve(NamedTuple):  # noqa: N801
+    """What ``triangular_solve`` returns."""
+
+    solution: Any
+    cloned_coefficient: Any
+
+    def __repr__(self) -> str:
+        return _show(self)
+
+
+class linalg_cholesky_ex(NamedTuple):  # noqa: N801
+    """What ``linalg.cholesky_ex`` returns."""
+
+    L: Any
+    info: Any
+
+    def __repr__(self) -> str:
+        return _show(self)
+
+
+class linalg_inv_ex(NamedTuple):  # noqa: N801
+    """What ``linalg.inv_ex`` returns."""
+
+    inverse: Any
+    info: Any
+
+    def __repr__(self) -> str:
+        return _show(self)
+
+
+class linalg_solve_ex(NamedTuple):  # noqa: N801
+    """What ``linalg.solve_ex`` returns."""
+
+    result: Any
+    info: Any
+
+    def __repr__(self) -> str:
+        return _show(self)
