@@ -470,7 +470,7 @@ class Tensor(TensorMethods):
         fmt = type_objects.check_format(memory_format or type_objects.preserve_format, "clone")
         out = ops.clone(self)  # row-major
         if not (fmt is type_objects.contiguous_format or
-                fmt is type_objects.preserve_format and self._data.flags.c_contiguous):
+                fmt is type_objects.preserve_format and type_objects.row_major(self._data)):
             out._data = type_objects.laid_out(self._data, fmt, "clone")
         return out
 

@@ -152,14 +152,64 @@ def laid_out(array: np.ndarray, fmt: memory_format, op: str,
     """A copy of ``array`` in format ``fmt``. ``preserve_format`` keeps the order of the
     dims in memory of ``like`` (``array`` itself if None), packed without gaps."""
     if fmt is preserve_format:
-        out = np.empty_like(array if like is None else like, dtype=array.dtype, order="K")
+        like = array if like is None else like
+        strides = tuple(s // like.itemsize for s in like.strides)
+        if not _packed(like.shape, strides):
+            strides = dense_strides_like(like.shape, strides)
     else:
         strides = format_strides(array.shape, fmt, op)
-        extent = 0 if 0 in array.shape else int(np.prod([max(n, 1) for n in array.shape]))
-        out = np.ndarray(array.shape, array.dtype, buffer=np.empty(extent, array.dtype),
-                         strides=tuple(s * array.itemsize for s in strides))
+    extent = 0 if 0 in array.shape else int(np.prod([max(n, 1) for n in array.shape]))
+    out = np.ndarray(array.shape, array.dtype, buffer=np.empty(extent, array.dtype),
+                     strides=tuple(s * array.itemsize for s in strides))
     out[...] = array
     return out
+
+
+def row_major(array: np.ndarray) -> bool:
+    """Whether ``array`` has exactly the strides of a packed row-major array (NumPy's
+    C-contiguous flag also holds for other strides on dims of size 1)."""
+    return array.strides == tuple(s * array.itemsize
+                                  for s in format_strides(array.shape, contiguous_format, ""))
+
+
+def _packed(shape: tuple, strides: tuple) -> bool:
+    """Whether strides (in elements) lay the elements out without gaps or overlaps, in
+    some order of the dims (a dim of size 1 may have any stride)."""
+    expected = 1
+    for stride, size in sorted((st, n) for st, n in zip(strides, shape) if n != 1):
+        if stride != expected:
+            return False
+        expected *= size
+    return True
+
+
+def dense_strides_like(shape: tuple, strides: tuple) -> tuple:
+    """The strides (in elements) of a packed array whose dims lie in memory in the order
+    of an array with ``strides`` (in any unit), as PyTorch's ``preserve_format`` picks
+    them: dims are ordered innermost first by stride, a broadcast dim (stride 0) keeps its
+    place, and equal strides put the smaller size inside."""
+    def inner_first(a: int, b: int) -> int:  # > 0: dim b goes inside dim a
+        if strides[a] == 0 or strides[b] == 0:
+            return 0
+        if strides[a] != strides[b]:
+            return 1 if strides[a] > strides[b] else -1
+        return 1 if shape[a] > shape[b] else 0
+
+    order = list(range(len(shape)))[::-1]  # innermost first, as row-major
+    for i in range(1, len(order)):
+        moving = i
+        for j in range(i - 1, -1, -1):
+            swap = inner_first(order[j], order[moving])
+            if swap < 0:
+                break
+            if swap > 0:
+                order[j], order[moving] = order[moving], order[j]
+                moving = j
+    result, step = [0] * len(shape), 1
+    for dim in order:
+        result[dim] = step
+        step *= max(shape[dim], 1)
+    return tuple(result)
 
 
 def layout_keywords(function: Callable) -> Callable:
@@ -186,7 +236,7 @@ def layout_keywords(function: Callable) -> Callable:
         from .internal import array_of, replace_array  # internal builds on Tensor
         like = array_of(args[0] if args else kwargs["input"]) if fmt is preserve_format \
             else None
-        if like is None or not like.flags.c_contiguous:
+        if like is None or not row_major(like):
             replace_array(result, laid_out(array_of(result), fmt, op, like), tracked=False)
         return result
 

@@ -5,6 +5,8 @@ import warnings
 from typing import Optional
 
 import numpy as np
+from hypothesis import given
+from hypothesis import strategies as st
 import pytest
 
 import minigrad
@@ -179,6 +181,30 @@ def test_preserve_format_follows_the_input():
         for name in ("zeros_like", "empty_like", "ones_like", "rand_like"):
             assert getattr(minigrad, name)(ours).stride() == \
                 getattr(torch, name)(theirs).stride()
+
+
+@given(st.data())
+def test_preserve_format_strides_of_any_view_match_torch(data):
+    """Broadcast (stride-0), sliced, permuted and size-1 dims in any mix: copies made in
+    preserve_format get torch's strides."""
+    ndim = data.draw(st.integers(1, 4))
+    shape = data.draw(st.lists(st.integers(1, 4), min_size=ndim, max_size=ndim))
+    values = np.arange(np.prod(shape), dtype=np.float32).reshape(shape)
+    ours, theirs = minigrad.tensor(values), torch.tensor(values)
+    expand = [data.draw(st.sampled_from([n, 3])) if n == 1 else n for n in shape]
+    steps = [data.draw(st.integers(1, 2)) for _ in shape]
+    order = data.draw(st.permutations(range(ndim)))
+    index = tuple(slice(None, None, k) for k in steps)
+
+    def view(t):
+        return t.expand(*expand)[index].permute(*order)
+
+    for make in (lambda t: t.clone(), lambda m, t: m.empty_like(t),
+                 lambda m, t: m.zeros_like(t)):
+        got = make(view(ours)) if make.__code__.co_argcount == 1 else make(minigrad, view(ours))
+        want = make(view(theirs)) if make.__code__.co_argcount == 1 else make(torch, view(theirs))
+        assert got.stride() == want.stride(), (shape, expand, steps, order)
+    np.testing.assert_array_equal(view(ours).clone().numpy(), view(theirs).clone().numpy())
 
 
 def test_memory_format_errors_match_torch():

@@ -6,6 +6,7 @@ import operator
 from typing import Any, Iterable, Iterator, Mapping
 
 from ..tensor import Tensor
+from ..tensor_types import typename
 
 from .module import Module
 from .parameter import Parameter
@@ -205,12 +206,14 @@ def _as_parameter(value: Any) -> Any:
     return value
 
 
-def _describe(value: Any) -> str:
+def _describe(key: Any, value: Any, type_name: str) -> str:
+    """One line of a parameter container's repr, as PyTorch writes it: a tensor's
+    ``type_name`` (a list shows its dtype, a dict its legacy type name) and size."""
     if isinstance(value, Tensor):
         kind = "Parameter containing" if isinstance(value, Parameter) else "Tensor"
-        size = " x ".join(str(s) for s in value.shape)
-        return f"{kind}: [{value.dtype} of size {size}]"
-    return f"Object of type: {type(value).__name__}"
+        size = "x".join(str(s) for s in value.shape)
+        return f"  ({key}): {kind}: [{type_name} of size {size}]"
+    return f"  ({key}): Object of type: {type(value).__name__}"
 
 
 class ParameterList(Module):
@@ -268,7 +271,8 @@ class ParameterList(Module):
         return self
 
     def extra_repr(self) -> str:
-        return "\n".join(f"({i}): {_describe(value)}" for i, value in enumerate(self))
+        return "\n".join(_describe(i, value, f"minigrad.{getattr(value, 'dtype', '')}")
+                         for i, value in enumerate(self))
 
 
 class ParameterDict(Module):
@@ -329,4 +333,4 @@ class ParameterDict(Module):
             self[key] = value
 
     def extra_repr(self) -> str:
-        return "\n".join(f"({key}): {_describe(value)}" for key, value in self.items())
+        return "\n".join(_describe(key, value, typename(value)) for key, value in self.items())

@@ -16,7 +16,7 @@ from ..autograd.function import Function, register
 from ..dtypes import scalar_type_name
 from ..internal import array_of, named, wrap
 from ..tensor import Tensor
-from ._util import int_tuple, normalize_dims
+from ._util import alias, int_tuple, normalize_dims
 from .out_argument import takes_out
 
 
@@ -55,7 +55,7 @@ class Expand(Function):
     @staticmethod
     def forward(ctx, x, shape):
         ctx.shape = x.shape
-        return np.broadcast_to(x, shape)
+        return alias(x, shape, expanded_strides(x, shape), writeable=False)
 
     @staticmethod
     def backward(ctx, g):
@@ -84,6 +84,19 @@ class Sum(Function):
     def backward_arrays(ctx, g):
         kept = np.reshape(g, kept_shape(ctx.shape, ctx.dims))
         return np.broadcast_to(kept, ctx.shape), None
+
+
+def expanded_strides(x: np.ndarray, shape: tuple) -> tuple:
+    """The strides of ``x`` broadcast to ``shape``, as PyTorch's expand gives them: 0 where
+    a dim grows, the old stride where it keeps its size (NumPy would put 0 on a size-1
+    dim there too), and a new leading dim strided as if packed onto the dims after it."""
+    strides, after = [0] * len(shape), x.itemsize
+    old = len(shape) - x.ndim
+    for i in range(len(shape) - 1, -1, -1):
+        size, stride = (x.shape[i - old], x.strides[i - old]) if i >= old else (1, after)
+        strides[i] = stride if size == shape[i] else 0
+        after = shape[i] * strides[i]
+    return tuple(strides)
 
 
 # --- public functions ------------------------------------------------------------

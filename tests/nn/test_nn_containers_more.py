@@ -100,3 +100,20 @@ def test_zero_grad_set_to_false_detaches_and_zeroes_in_place():
     assert layer.weight.grad is grad and not grad.numpy().any()
     layer.zero_grad()
     assert layer.weight.grad is None
+
+
+@pytest.mark.parametrize("build", [
+    lambda lib: lib.nn.ParameterList([lib.nn.Parameter(lib.ones(1)),
+                                      lib.nn.Parameter(lib.ones(2, 3, dtype=lib.float64)),
+                                      "not a tensor"]),
+    lambda lib: lib.nn.ParameterList([lib.nn.Parameter(lib.ones(4))]),
+    lambda lib: lib.nn.ParameterList(),
+    lambda lib: lib.nn.ParameterDict({"a": lib.nn.Parameter(lib.ones(1)),
+                                      "b": lib.ones(2, 2, dtype=lib.float64)}),
+    lambda lib: lib.nn.Sequential(lib.nn.ParameterList([lib.nn.Parameter(lib.ones(1))]),
+                                  lib.nn.ParameterDict({"w": lib.ones(3, 1)})),
+])
+def test_parameter_container_reprs_match_torch(build):
+    """Torch's layout, quirks included: one line when there is one entry, a four-space
+    indent otherwise, sizes as 2x3, dtypes in a list and legacy type names in a dict."""
+    assert repr(build(minigrad)) == repr(build(torch)).replace("torch.", "minigrad.")
