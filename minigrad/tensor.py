@@ -311,6 +311,10 @@ class Tensor(TensorMethods):
         """The address of the first element (views of one base share memory)."""
         return int(self._data.__array_interface__["data"][0])
 
+    def _is_view(self) -> bool:
+        """Whether this tensor is a view of another (its ``_base``), as in PyTorch."""
+        return self._base is not None
+
     def backward(self, gradient: Any = None, retain_graph: bool | None = None,
                  create_graph: bool = False, inputs: Any = None) -> None:
         """Accumulate the gradient of this tensor into ``.grad`` of the leaves.

@@ -16,7 +16,7 @@ from ..dtypes import is_number
 from ..internal import array_of, wrap
 from ..tensor import Tensor
 from .broadcasting import sum_to
-from ._util import as_tensor, normalize_dim, type_name
+from ._util import alias, as_tensor, normalize_dim, type_name
 from .out_argument import takes_out
 
 
@@ -65,8 +65,25 @@ class IndexKey:
         self.advanced = tuple(advanced) if has_arrays else ()
 
     def view(self, array: np.ndarray) -> np.ndarray:
-        """The basic part: a view of ``array``."""
-        return array[self.basic]
+        """The basic part: a view of ``array``. A new dim (None) gets the stride PyTorch's
+        unsqueeze gives it, the extent of the input dim indexed next (NumPy gives 0)."""
+        out = array[self.basic]
+        if not any(item is None for item in self.basic):
+            return out
+        indexed = sum(1 for item in self.basic if item is not None and item is not Ellipsis)
+        strides, position, source = list(out.strides), 0, 0  # output dim, input dim
+        for item in self.basic:
+            if item is None:
+                strides[position] = (array.shape[source] * array.strides[source]
+                                     if source < array.ndim else array.itemsize)
+                position += 1
+            elif item is Ellipsis:
+                position += array.ndim - indexed
+                source += array.ndim - indexed
+            else:
+                position += int(not _is_int(item))
+                source += 1
+        return alias(out, out.shape, tuple(strides))
 
     def read(self, array: np.ndarray) -> np.ndarray:
         out = self.view(array)

@@ -68,7 +68,8 @@ def repeat(input: Tensor, sizes: Sequence[int]) -> Tensor:
     # (s0, s1, ...) -> (1, s0, 1, s1, ...) -> expand to (r0, s0, r1, s1, ...) -> merge pairs
     spread = reshape(input, tuple(v for s in shape for v in (1, s)))
     big = expand(spread, tuple(v for r, s in zip(sizes, shape) for v in (r, s)))
-    return reshape(big, tuple(r * s for r, s in zip(sizes, shape)))
+    result = reshape(big, tuple(r * s for r, s in zip(sizes, shape)))
+    return clone(result) if result._is_view() else result  # always new memory, as torch
 
 
 def tile(input: Tensor, dims: Sequence[int]) -> Tensor:

@@ -225,3 +225,31 @@ def test_a_number_written_into_float64_keeps_its_float64_value():
         y[x > 0] = 0.1
         return x, y.detach()
     compare(program, "x[i] = 0.1 into float64", rtol=0, atol=0)
+
+
+@pytest.mark.parametrize("index", [
+    "[None]", "[:, None]", "[..., None]", "[None, None]", "[0, None, 1:]", "[None, ..., None]",
+    "[:, ::2, None]", "[None, 0]", "[:, :, 0, None]", "[None, ::2, None, 1]",
+    "[..., None, 1:3]", "[True, 1]"])
+def test_new_dims_get_torchs_strides(index):
+    """A dim added by None gets the stride torch's unsqueeze gives it at that point of the
+    index (NumPy gives 0); writes through the view reach the base."""
+    results = []
+    for lib in (MINE, torch):
+        x = lib.arange(24.0).reshape(2, 3, 4)
+        view = eval("x" + index)
+        view.fill_(-1.0)
+        results.append((tuple(view.stride()), x.numpy().tolist()))
+    assert results[0] == results[1]
+
+
+def test_repeat_is_always_a_new_writable_tensor():
+    """repeat copies even when it only adds leading dims (a stride-0 view before)."""
+    for sizes in [(2, 1), (1,), (3, 2)]:
+        outs = []
+        for lib in (MINE, torch):
+            x = lib.arange(3.0)
+            r = x.repeat(*sizes)
+            r.div_(2.0)
+            outs.append((r.numpy().tolist(), x.numpy().tolist(), r._is_view(), r.stride()))
+        assert outs[0] == outs[1]
