@@ -15,6 +15,8 @@ object (pickled) array is refused.
 """
 from __future__ import annotations
 
+import contextlib
+import io
 import json
 import os
 import uuid
@@ -42,19 +44,20 @@ _READ_ERRORS = (OSError, EOFError, ValueError, KeyError, TypeError, zipfile.BadZ
                 zlib.error)
 
 
-def save(obj: Any, path: str | os.PathLike) -> None:
-    """Write ``obj`` to ``path`` as an ``.npz`` archive, atomically.
+def save(obj: Any, f: str | os.PathLike | BinaryIO) -> None:
+    """Write ``obj`` to ``f`` as an ``.npz`` archive; to a path, atomically.
 
-    The archive is written to a temporary file in the same directory, then renamed over
-    ``path``: a crash leaves either the old file or the new one, never half of one.
+    For a path, the archive is written to a temporary file in the same directory, then
+    renamed over it: a crash leaves either the old file or the new one, never half of one.
+    An open binary file (or ``io.BytesIO``) gets the whole archive in one ``write`` call.
 
     Parameters
     ----------
     obj : object
         Nested dicts, lists and tuples of Tensors, ndarrays, NumPy scalars, Python numbers,
         strings, booleans and None. Dict keys must be strings, numbers, booleans or None.
-    path : str or os.PathLike
-        The file to write (no suffix is added).
+    f : str, os.PathLike or binary file object
+        The file to write (no suffix is added), or an object with a ``write`` method.
 
     Raises
     ------
@@ -65,16 +68,22 @@ def save(obj: Any, path: str | os.PathLike) -> None:
     tree = _encode(obj, arrays, "obj")
     header = json.dumps({"format": "minigrad", "version": _VERSION, "tree": tree})
     arrays[_HEADER] = np.frombuffer(header.encode("utf-8"), dtype=np.uint8)
-    atomic_write(path, lambda f: _write_npz(f, arrays))
+    if hasattr(f, "write"):
+        buffer = io.BytesIO()
+        _write_npz(buffer, arrays)
+        f.write(buffer.getvalue())
+    else:
+        atomic_write(f, lambda file: _write_npz(file, arrays))
 
 
-def load(path: str | os.PathLike, map_location: Any = None, *,
+def load(f: str | os.PathLike | BinaryIO, map_location: Any = None, *,
          weights_only: bool | None = None) -> Any:
     """Read an object written by `save`.
 
     Parameters
     ----------
-    path : str or os.PathLike
+    f : str, os.PathLike or binary file object
+        A path, or an object with ``read`` (an open file, ``io.BytesIO``), read to its end.
     map_location : str, device, dict or callable, optional
         PyTorch's argument: where tensors go. Everything lives on the CPU, so a device
         (or string) must be the CPU; dicts and callables are accepted and change nothing.
@@ -98,15 +107,19 @@ def load(path: str | os.PathLike, map_location: Any = None, *,
     """
     if isinstance(map_location, (str, devices.device)):
         devices.check_device(map_location, "load")
-    path = os.fspath(path)
-    if not os.path.isfile(path):
-        raise FileNotFoundError(f"load: no such file: {path!r}")
-    with open(path, "rb") as f:
-        if f.read(4) != _ZIP_MAGIC:
-            raise ValueError(f"load: {path!r} is not a minigrad checkpoint (not an .npz "
-                             "archive)")
+    if hasattr(f, "read"):
+        path, source = getattr(f, "name", "<file object>"), io.BytesIO(f.read())
+        magic = source.getvalue()[:4]
+    else:
+        path = source = os.fspath(f)
+        if not os.path.isfile(path):
+            raise FileNotFoundError(f"load: no such file: {path!r}")
+        with open(path, "rb") as file:
+            magic = file.read(4)
+    if magic != _ZIP_MAGIC:
+        raise ValueError(f"load: {path!r} is not a minigrad checkpoint (not an .npz archive)")
     try:
-        with np.load(path, allow_pickle=False) as archive:
+        with np.load(source, allow_pickle=False) as archive:
             return _decode_archive(archive, path)
     except _NotACheckpoint:
         raise
@@ -159,6 +172,39 @@ def _add_array(array: np.ndarray, arrays: dict[str, np.ndarray], where: str) -> 
     name = f"arr_{len(arrays)}"
     arrays[name] = array
     return name
+
+
+# --- PyTorch's allow-list for unpickling -----------------------------------------------------
+_safe_globals: list = []
+
+
+def add_safe_globals(safe_globals: list) -> None:
+    """Record ``safe_globals`` (classes or functions, or (object, name) pairs), as
+    PyTorch's allow-list for ``load(weights_only=True)``. minigrad's `load` never
+    unpickles, so the list changes nothing; `get_safe_globals` returns it."""
+    _safe_globals.extend(safe_globals)
+
+
+def get_safe_globals() -> list:
+    """The objects `add_safe_globals` recorded (a copy)."""
+    return list(_safe_globals)
+
+
+def clear_safe_globals() -> None:
+    """Empty the list `add_safe_globals` recorded."""
+    _safe_globals.clear()
+
+
+@contextlib.contextmanager
+def safe_globals(safe_globals: list) -> Any:
+    """A context in which ``safe_globals`` are on the allow-list (see `add_safe_globals`);
+    the list is as before when it ends."""
+    before = list(_safe_globals)
+    add_safe_globals(safe_globals)
+    try:
+        yield
+    finally:
+        _safe_globals[:] = before
 
 
 # --- writing -------------------------------------------------------------------------------

@@ -5,7 +5,9 @@ primitives of `minigrad.ops`, which record the graph through ``Function.apply``.
 """
 from __future__ import annotations
 
+import collections.abc
 import functools
+import warnings
 from typing import Any, Callable, Iterator, Sequence
 
 import numpy as np
@@ -26,12 +28,15 @@ class _Version:
         self.value = 0
 
 
+_warned_scalar = False  # see Tensor._warn_scalar_of_requires_grad
+
+
 def _to_array(data: Any, dtype: Any = None) -> np.ndarray:
     """Turn user data into a new array. Python floats take the default dtype (float32
     unless ``set_default_dtype`` changed it); ndarrays and NumPy scalars keep theirs."""
     if isinstance(data, Tensor):
         data = data._data
-    elif isinstance(data, (list, tuple)):
+    elif _is_sequence(data):
         data = _tensors_as_scalars(data)
     try:
         if dtype is not None:
@@ -59,19 +64,25 @@ def _tensors_as_scalars(data: Any) -> Any:
             raise ValueError("tensor: only one element tensors can be converted to Python "
                              f"scalars (got one of shape {tuple(data.shape)} in the data)")
         return data._data.reshape(())[()]
-    if isinstance(data, (list, tuple)):
+    if _is_sequence(data):
         return [_tensors_as_scalars(item) for item in data]
     return data
+
+
+def _is_sequence(data: Any) -> bool:
+    """A Python sequence (list, tuple, deque, range, ...), which PyTorch reads element by
+    element; strings are not."""
+    return isinstance(data, collections.abc.Sequence) and not isinstance(data, (str, bytes))
 
 
 def _leaf_dtype(data: Any) -> np.dtype:
     """The float dtype of nested data, as PyTorch infers it: a Python float stands for the
     default dtype, a NumPy float (or array, or Tensor) for its own dtype."""
     found = {get_default_dtype()} if isinstance(data, float) else set()
-    stack = [data] if isinstance(data, (list, tuple)) else []
+    stack = [data] if _is_sequence(data) else []
     while stack:
         for item in stack.pop():
-            if isinstance(item, (list, tuple)):
+            if _is_sequence(item):
                 stack.append(item)
             elif isinstance(item, (np.generic, np.ndarray, Tensor)):
                 found.add(np.dtype(item.dtype))
@@ -400,7 +411,22 @@ class Tensor(TensorMethods):
         return self._data.tolist()
 
     def __float__(self) -> float:
+        self._warn_scalar_of_requires_grad()
         return float(self._only_element())
+
+    def __complex__(self) -> complex:
+        self._warn_scalar_of_requires_grad()
+        return complex(self._only_element())
+
+    def _warn_scalar_of_requires_grad(self) -> None:
+        """PyTorch warns once per process when ``float()`` reads a tensor that requires
+        grad (the number leaves the graph)."""
+        global _warned_scalar
+        if self._requires_grad and not _warned_scalar:
+            _warned_scalar = True
+            warnings.warn("Converting a tensor with requires_grad=True to a scalar may lead "
+                          "to unexpected behavior.\nConsider using tensor.detach() first.",
+                          UserWarning, stacklevel=3)
 
     def __int__(self) -> int:
         return int(self._only_element())

@@ -233,3 +233,30 @@ def test_load_to_a_gpu_raises_a_runtime_error_as_pytorch_without_one(tmp_path):
     save({"a": minigrad.ones(2)}, tmp_path / "x.pth")
     with pytest.raises(RuntimeError, match="load: .*cuda"):
         load(tmp_path / "x.pth", map_location="cuda")
+
+
+def test_save_and_load_through_file_objects(tmp_path):
+    """An open file and a BytesIO work as torch's do; garbage in a buffer is refused."""
+    state = {"w": minigrad.arange(6.0).reshape(2, 3), "step": 4, "names": ["a", "b"]}
+    buffer = io.BytesIO()
+    minigrad.save(state, buffer)
+    buffer.seek(0)
+    back = minigrad.load(buffer)
+    np.testing.assert_array_equal(back["w"].numpy(), state["w"].numpy())
+    assert back["step"] == 4 and back["names"] == ["a", "b"]
+    with open(tmp_path / "f.pt", "wb") as f:
+        minigrad.save(state, f)
+    with open(tmp_path / "f.pt", "rb") as f:
+        assert minigrad.load(f)["w"].shape == (2, 3)
+    with pytest.raises(ValueError, match="not a minigrad checkpoint"):
+        minigrad.load(io.BytesIO(b"not a zip"))
+
+
+def test_safe_globals_are_recorded_and_restored():
+    serialization.clear_safe_globals()
+    serialization.add_safe_globals([minigrad.nn.Linear])
+    with serialization.safe_globals([minigrad.nn.ReLU]):
+        assert serialization.get_safe_globals() == [minigrad.nn.Linear, minigrad.nn.ReLU]
+    assert serialization.get_safe_globals() == [minigrad.nn.Linear]
+    serialization.clear_safe_globals()
+    assert serialization.get_safe_globals() == []

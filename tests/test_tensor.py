@@ -213,3 +213,23 @@ def test_operators_and_methods_reach_the_primitives():
     for name, out in cases.items():
         assert out.grad_fn is not None and out.grad_fn.function.name == name, name
     assert +x is x
+
+
+def test_float_of_a_tensor_that_requires_grad_warns_once_as_torch(monkeypatch):
+    """float() (and what calls it, like math.exp) warns once per process; item(), int()
+    and formatting do not."""
+    import math
+    import sys
+    import warnings
+    monkeypatch.setattr(sys.modules["minigrad.tensor"], "_warned_scalar", False)
+    x = minigrad.ones(1, requires_grad=True) * 2
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        assert (x.item(), int(x), f"{x.sum():.1f}") == (2.0, 2, "2.0")
+        assert not caught
+        assert float(x) == 2.0 and math.exp(x) == math.exp(2.0)
+        float(x)
+    assert [str(w.message).splitlines()[0] for w in caught] == [
+        "Converting a tensor with requires_grad=True to a scalar may lead to unexpected "
+        "behavior."]
+    assert float(minigrad.ones(1)) == 1.0

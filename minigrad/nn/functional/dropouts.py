@@ -77,14 +77,13 @@ def dropout2d(input: Tensor, p: float = 0.5, training: bool = True,
     if input.ndim == 3:
         warnings.warn("dropout2d: Received a 3D input to dropout2d and assuming that "
                       "channel-wise 1D dropout behavior is desired - input is interpreted as "
-                      "shape (N, C, L), where C is the channel dim. To maintain the 1D "
+                      "shape (N, C, L), where C is the channel dim. This behavior will "
+                      "change in a future release to interpret the input as one without a "
+                      "batch dimension, i.e. shape (C, H, W). To maintain the 1D "
                       "channel-wise dropout behavior, please switch to using dropout1d "
                       "instead.", stacklevel=2)
     elif input.ndim != 4:
-        warnings.warn(f"dropout2d: Received a {input.ndim}-D input to dropout2d, which is "
-                      f"deprecated and will result in an error in a future release. To "
-                      f"retain the behavior and silence this warning, please use dropout "
-                      f"instead.", stacklevel=2)
+        _warn_rank("dropout2d", input.ndim, 2)
     return feature_dropout(input, p, training, inplace)
 
 
@@ -98,18 +97,23 @@ def dropout3d(input: Tensor, p: float = 0.5, training: bool = True,
     """
     _check_p(p, "dropout3d")
     if input.ndim not in (4, 5):
-        warnings.warn(f"dropout3d: Received a {input.ndim}-D input to dropout3d, which is "
-                      f"deprecated and will result in an error in a future release. To "
-                      f"retain the behavior and silence this warning, please use dropout "
-                      f"instead. Note that dropout3d exists to provide channel-wise dropout "
-                      f"on inputs with 3 spatial dimensions, a channel dimension, and an "
-                      f"optional batch dimension (i.e. 4D or 5D inputs).", stacklevel=2)
+        _warn_rank("dropout3d", input.ndim, 3)
     if not training or p == 0.0:
         return input
     if input.ndim == 5:
         return _masked(input, p, _feature_mask(tuple(input.shape)), inplace)
     # unbatched: the mask of the input with a batch dim of 1 in front, without that dim
     return _masked(input, p, _feature_mask((1,) + tuple(input.shape))[1:], inplace)
+
+
+def _warn_rank(op: str, ndim: int, spatial: int) -> None:
+    """PyTorch's deprecation warning for an input of a rank ``op`` does not take."""
+    warnings.warn(f"{op}: Received a {ndim}-D input to {op}, which is deprecated and will "
+                  f"result in an error in a future release. To retain the behavior and "
+                  f"silence this warning, please use dropout instead. Note that {op} exists "
+                  f"to provide channel-wise dropout on inputs with {spatial} spatial "
+                  f"dimensions, a channel dimension, and an optional batch dimension (i.e. "
+                  f"{spatial + 1}D or {spatial + 2}D inputs).", stacklevel=3)
 
 
 def feature_dropout(input: Tensor, p: float = 0.5, training: bool = True,

@@ -8,6 +8,7 @@ layers, so the same paths work. The classes are the very same objects as in
 ``minigrad.nn``.
 """
 import sys
+import types
 
 from .. import (activation, attention, container, conv, distance, dropout, flatten, linear,
                 loss, module, normalization, padding, pooling, rnn, sparse, transformer,
@@ -24,6 +25,33 @@ _SUBMODULES = {
     "pixelshuffle": upsampling, "pooling": pooling, "rnn": rnn, "sparse": sparse,
     "transformer": transformer, "upsampling": upsampling,
 }
-for _name, _module in _SUBMODULES.items():
-    sys.modules[f"{__name__}.{_name}"] = _module
-    globals()[_name] = _module
+# Layers PyTorch keeps in a submodule whose minigrad file does not hold them (the lazy
+# layers, MultiheadAttention in "activation", the cells in "rnn"), by submodule name.
+_ELSEWHERE = {
+    "activation": ["MultiheadAttention"],
+    "batchnorm": ["LazyBatchNorm1d", "LazyBatchNorm2d", "LazyBatchNorm3d"],
+    "channelshuffle": ["ChannelShuffle"],
+    "conv": ["LazyConv1d", "LazyConv2d", "LazyConv3d", "LazyConvTranspose1d",
+             "LazyConvTranspose2d", "LazyConvTranspose3d"],
+    "instancenorm": ["LazyInstanceNorm1d", "LazyInstanceNorm2d", "LazyInstanceNorm3d"],
+    "linear": ["LazyLinear"],
+    "rnn": ["RNNCell", "LSTMCell", "GRUCell"],
+}
+
+
+def _submodule(name: str) -> types.ModuleType:
+    """The module standing for ``torch.nn.modules.<name>``: minigrad's file itself, or a
+    namespace with its names and the layers PyTorch keeps there too."""
+    module = _SUBMODULES.get(name)
+    if name not in _ELSEWHERE:
+        return module
+    namespace = types.ModuleType(f"{__name__}.{name}", getattr(module, "__doc__", None))
+    if module is not None:
+        namespace.__dict__.update((k, v) for k, v in vars(module).items()
+                                  if not k.startswith("__"))
+    namespace.__dict__.update((layer, globals()[layer]) for layer in _ELSEWHERE[name])
+    return namespace
+
+
+for _name in sorted(set(_SUBMODULES) | set(_ELSEWHERE)):
+    sys.modules[f"{__name__}.{_name}"] = globals()[_name] = _submodule(_name)
