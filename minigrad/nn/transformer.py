@@ -4,15 +4,20 @@ residual connection and LayerNorm), their stacks, and the encoder-decoder ``Tran
 from __future__ import annotations
 
 import copy
+import warnings
 from typing import Any, Callable
 
 import numpy as np
 
+from ..amp.autocast_mode import is_autocast_enabled
+from ..autograd.grad_mode import is_grad_enabled
+from ..creation import arange
 from ..dtypes import get_default_dtype
 from ..internal import wrap
 from ..tensor import Tensor
 from . import functional as F
 from . import init
+from .activation import GELU, ReLU
 from .attention import MultiheadAttention
 from .container import ModuleList
 from .dropout import Dropout
@@ -71,6 +76,10 @@ class TransformerEncoderLayer(Module):
         self.norm2 = LayerNorm(d_model, eps=layer_norm_eps, bias=bias, dtype=dtype)
         self.dropout1, self.dropout2 = Dropout(dropout), Dropout(dropout)
         self.activation = _activation(activation, "TransformerEncoderLayer")
+        # PyTorch's flag for its fused path: 1 relu, 2 gelu, 0 anything else.
+        self.activation_relu_or_gelu = (
+            1 if self.activation is F.relu or isinstance(self.activation, ReLU) else
+            2 if self.activation is F.gelu or isinstance(self.activation, GELU) else 0)
 
     def forward(self, src: Tensor, src_mask: Any = None, src_key_padding_mask: Any = None,
                 is_causal: bool = False) -> Tensor:
@@ -93,7 +102,12 @@ class TransformerEncoderLayer(Module):
 class TransformerEncoder(Module):
     """``num_layers`` copies of ``encoder_layer`` applied in turn, then ``norm`` if given.
 
-    ``enable_nested_tensor`` and ``mask_check`` are accepted for compatibility.
+    ``enable_nested_tensor``: PyTorch then runs inference on a padded batch as a nested
+    tensor (one sequence per row, padding dropped) and pads the result back with zeros.
+    minigrad has no nested tensors; where PyTorch would take that path (see
+    `nested_padding`), it masks the padding as usual and then zeroes the padded
+    positions, so the outputs are the same. As in PyTorch, a layer that rules the path
+    out warns when the stack is built.
     """
 
     def __init__(self, encoder_layer: TransformerEncoderLayer, num_layers: int,
@@ -103,13 +117,69 @@ class TransformerEncoder(Module):
         self.layers = ModuleList([copy.deepcopy(encoder_layer) for _ in range(num_layers)])
         self.num_layers = num_layers
         self.norm = norm
+        self.enable_nested_tensor = self.use_nested_tensor = enable_nested_tensor
+        self.mask_check = mask_check
+        reason = _why_not_nested(encoder_layer)
+        if enable_nested_tensor and reason:
+            warnings.warn(f"enable_nested_tensor is True, but self.use_nested_tensor is False "
+                          f"because {reason}", stacklevel=2)
+            self.use_nested_tensor = False
 
     def forward(self, src: Tensor, mask: Any = None, src_key_padding_mask: Any = None,
                 is_causal: bool | None = None) -> Tensor:
+        padded = self.nested_padding(src, mask, src_key_padding_mask)
+        if padded is not None:
+            src_key_padding_mask = padded
         out = src
         for layer in self.layers:
             out = layer(out, src_mask=mask, src_key_padding_mask=src_key_padding_mask)
+        if padded is not None:
+            out = out.masked_fill(padded.unsqueeze(-1), 0.0)
         return out if self.norm is None else self.norm(out)
+
+    def nested_padding(self, src: Tensor, mask: Any, src_key_padding_mask: Any
+                       ) -> Tensor | None:
+        """The (N, S) bool mask of padded positions if PyTorch would run this call on a
+        nested tensor, else None: nested tensors allowed at construction, inference (first
+        layer in eval mode, no input or weight that records gradients), a batched input, a
+        key padding mask, left-aligned (unless ``mask_check`` is off), and no attention
+        mask. A nested row holds as many positions as the mask keeps, taken from the left
+        (so without the check, a padded position can be kept and a kept one dropped)."""
+        first = self.layers[0]
+        if not self.use_nested_tensor or first.training or src.ndim != 3 or \
+                src_key_padding_mask is None or mask is not None or is_autocast_enabled():
+            return None
+        padded = src_key_padding_mask != 0  # bool True or a float mask's -inf
+        kept = padded.logical_not()
+        if self.mask_check and bool((kept[:, 1:] & padded[:, :-1]).any()):
+            return None  # not left-aligned: a kept position after a padded one
+        weights = [src] + [p for p in first.parameters()]
+        if is_grad_enabled() and any(t.requires_grad for t in weights):
+            return None
+        lengths = kept.sum(dim=1, keepdim=True)
+        return arange(src.shape[1]).unsqueeze(0) >= lengths
+
+
+def _why_not_nested(layer: Module) -> str:
+    """Why PyTorch's encoder would never use nested tensors with ``layer`` ('' if it may),
+    in its words."""
+    name = "encoder_layer"
+    if not isinstance(layer, TransformerEncoderLayer):
+        return f"{name} was not TransformerEncoderLayer"
+    attention = layer.self_attn
+    checks = [
+        (layer.norm_first, f"{name}.norm_first was True"),
+        (not attention.batch_first, f"{name}.self_attn.batch_first was not True(use "
+                                    "batch_first for better inference performance)"),
+        (not attention._qkv_same_embed_dim,
+         f"{name}.self_attn._qkv_same_embed_dim was not True"),
+        (attention.in_proj_bias is None, f"{name}.self_attn was passed bias=False"),
+        (not layer.activation_relu_or_gelu, f"{name}.activation_relu_or_gelu was not True"),
+        (layer.norm1.eps != layer.norm2.eps,
+         f"{name}.norm1.eps was not equal to {name}.norm2.eps"),
+        (attention.num_heads % 2 == 1, f"{name}.self_attn.num_heads is odd"),
+    ]
+    return next((reason for failed, reason in checks if failed), "")
 
 
 class TransformerDecoderLayer(Module):

@@ -147,3 +147,45 @@ def test_word_language_model_transformer_subclass():
     assert out.shape == (6, 3, 20)
     out.sum().backward()
     assert model.input_emb.weight.grad is not None
+
+
+@pytest.mark.parametrize("case", ["left-aligned", "not left-aligned", "training", "grad",
+                                  "float mask", "attn mask", "odd heads", "no mask check"])
+def test_encoder_zeroes_padding_where_torch_uses_nested_tensors(case):
+    """In inference with a left-aligned key padding mask, torch's encoder runs a nested
+    tensor and pads the result with zeros (before the final norm); elsewhere the padded
+    positions hold computed values. Both, with torch's construction warning."""
+    import warnings
+    heads, width = (3, 6) if case == "odd heads" else (2, 4)
+    x = RNG.standard_normal((2, 3, width))
+    pad = np.array([[False, False, True], [False, True, True]])
+    if case == "not left-aligned" or case == "no mask check":
+        pad = np.array([[False, True, False], [False, False, True]])
+    results = []
+    for lib in (torch, minigrad):
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            layer = lib.nn.TransformerEncoderLayer(width, heads, 8, dropout=0.0,
+                                                   batch_first=True)
+            enc = lib.nn.TransformerEncoder(layer, 2, norm=lib.nn.LayerNorm(width),
+                                            mask_check=case != "no mask check").double()
+        reasons = [str(w.message) for w in caught if "nested" in str(w.message)
+                   and "prototype" not in str(w.message)]
+        if lib is torch:
+            reference = enc
+        else:
+            copy_weights(reference, enc)
+        enc.train(case == "training")
+        key_padding = lib.tensor(pad) if case != "float mask" else \
+            lib.tensor(np.where(pad, -np.inf, 0.0))
+        mask = lib.zeros(3, 3, dtype=lib.float64) if case == "attn mask" else None
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            with lib.set_grad_enabled(case == "grad"):
+                out = enc(lib.tensor(x), mask=mask, src_key_padding_mask=key_padding)
+        results.append((out.detach().numpy(), reasons, enc.use_nested_tensor))
+    (want, want_reasons, want_flag), (got, got_reasons, got_flag) = results
+    np.testing.assert_allclose(got, want, rtol=1e-10, atol=1e-12)
+    assert (got_reasons, got_flag) == (want_reasons, want_flag)
+    zeroed = bool(np.all(got[pad] == 0))
+    assert zeroed == (case in ("left-aligned", "float mask"))
