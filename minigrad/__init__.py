@@ -87,6 +87,7 @@ from .ops import matrix_exp, pinverse, qr, svd
 from .ops import (cholesky_inverse, cholesky_solve, lu, lu_solve, lu_unpack,
                   triangular_solve)
 from .ops import masked_scatter, narrow_copy, put, unravel_index
+from .ops import as_strided, as_strided_
 from .ops import (aminmax, corrcoef, cov, cumulative_trapezoid, dist, logcumsumexp, matrix_power,
                   msort, ravel, trapezoid, trapz)
 from .ops import (chain_matmul, diagonal_scatter, histc, index_put, index_put_, scatter_reduce,
@@ -119,6 +120,9 @@ from .tensor_types import typename
 from .compilation import compile  # noqa: A004  (as torch.compile: an identity here)
 from . import func  # torch.func: grad, vjp, jvp, jacrev, jacfwd, hessian, vmap (a loop)
 from .func import vmap
+from . import sparse  # torch.sparse: mm, addmm, sum with sparse COO tensors
+from .sparse_tensors import sparse_coo_tensor
+from .ops.linalg import mm as spmm  # torch.spmm: mm with a sparse first operand
 
 float16 = np.dtype(np.float16)
 float32 = np.dtype(np.float32)

@@ -20,6 +20,7 @@ from typing import Any, Iterator
 import numpy as np
 
 from .dtypes import get_default_dtype
+from .type_objects import strided
 
 _QUIET_DTYPES = (np.dtype(np.int64), np.dtype(np.bool_))  # and the default float dtype
 _PREFIX = "tensor("
@@ -210,6 +211,8 @@ def node_name(node: Any) -> str:
 
 def tensor_repr(t: Any) -> str:
     """``repr(t)`` as PyTorch prints it, with ``minigrad`` in place of ``torch``."""
+    if t.layout is not strided:
+        return _sparse_repr(t)
     a = t.detach().numpy()
     indent = len(_PREFIX)
     suffixes = []
@@ -230,3 +233,30 @@ def tensor_repr(t: Any) -> str:
     elif t.requires_grad:
         suffixes.append("requires_grad=True")
     return _add_suffixes(_PREFIX + body, suffixes, indent)
+
+
+def _sparse_repr(t: Any) -> str:
+    """A sparse COO tensor as PyTorch prints one: its indices, values (each with its
+    own lines lined up under its first), size, nnz, dtype and layout."""
+    indices, values = t._indices(), t._values()
+    dtype = "" if _quiet(values.dtype) else f"dtype=minigrad.{values.dtype}, "
+    return (f"tensor(indices={_indent(_inner_repr(indices), 15)},\n"
+            f"       values={_indent(_inner_repr(values), 14)},\n"
+            f"       size={tuple(t.shape)}, nnz={t._nnz()}, {dtype}"
+            f"layout=minigrad.sparse_coo)")
+
+
+def _inner_repr(t: Any) -> str:
+    """A sparse tensor's indices or values: no dtype (the outer repr has it), and the
+    size of an empty one."""
+    if t.numel() == 0:
+        return f"tensor([], size={tuple(t.shape)})"
+    return tensor_repr(t).replace(f", dtype=minigrad.{t.dtype}", "")
+
+
+def _quiet(dtype: np.dtype) -> bool:
+    return dtype in _QUIET_DTYPES or dtype == get_default_dtype()
+
+
+def _indent(text: str, spaces: int) -> str:
+    return text.replace("\n", "\n" + " " * spaces)

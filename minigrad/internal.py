@@ -23,7 +23,8 @@ from typing import Any
 
 import numpy as np
 
-from .tensor import Tensor, _to_array
+from .tensor import Tensor
+from .tensor_args import to_array as _to_array
 
 __all__ = ["wrap", "new_array", "array_of", "mark_modified", "replace_array", "adopt_history",
            "view_of", "named"]

@@ -5,17 +5,15 @@ primitives of `minigrad.ops`, which record the graph through ``Function.apply``.
 """
 from __future__ import annotations
 
-import collections.abc
-import functools
 import warnings
 from typing import Any, Callable, Iterator, Sequence
 
 import numpy as np
 
 from . import _printing, devices, type_objects
-from .dtypes import get_default_dtype, promote_types
+from .dtypes import get_default_dtype
 from .size import Size
-from .tensor_args import is_no_data, legacy_sizes, ragged, type_name
+from .tensor_args import is_no_data, legacy_data, legacy_sizes, to_array, type_name
 from .tensor_methods import TensorMethods
 
 
@@ -29,75 +27,6 @@ class _Version:
 
 
 _warned_scalar = False  # see Tensor._warn_scalar_of_requires_grad
-
-
-def _to_array(data: Any, dtype: Any = None) -> np.ndarray:
-    """Turn user data into a new array. Python floats take the default dtype (float32
-    unless ``set_default_dtype`` changed it); ndarrays and NumPy scalars keep theirs."""
-    if isinstance(data, Tensor):
-        data = data._data
-    elif _is_sequence(data):
-        data = _tensors_as_scalars(data)
-    try:
-        if dtype is not None:
-            return np.array(data, dtype=np.dtype(dtype))
-        if isinstance(data, (np.ndarray, np.generic)):
-            return np.array(data)
-        array = np.array(data)
-    except ValueError as err:
-        raise ragged(data) or ValueError(f"tensor: {err}") from None
-    if array.dtype.kind == "f":
-        array = array.astype(_leaf_dtype(data), copy=False)
-    elif array.dtype.kind == "O":
-        raise RuntimeError(f"tensor: Could not infer dtype of {type(data).__name__}")
-    elif array.dtype.kind not in "iub":
-        raise TypeError(f"tensor: cannot make a tensor from data of type {type(data).__name__} "
-                        f"(NumPy dtype {array.dtype})")
-    return array
-
-
-def _tensors_as_scalars(data: Any) -> Any:
-    """Nested data with each Tensor in it as a NumPy scalar of its dtype: PyTorch reads a
-    tensor inside a list as one number (and refuses one of several elements)."""
-    if isinstance(data, Tensor):
-        if data._data.size != 1:
-            raise ValueError("tensor: only one element tensors can be converted to Python "
-                             f"scalars (got one of shape {tuple(data.shape)} in the data)")
-        return data._data.reshape(())[()]
-    if _is_sequence(data):
-        return [_tensors_as_scalars(item) for item in data]
-    return data
-
-
-def _is_sequence(data: Any) -> bool:
-    """A Python sequence (list, tuple, deque, range, ...), which PyTorch reads element by
-    element; strings are not."""
-    return isinstance(data, collections.abc.Sequence) and not isinstance(data, (str, bytes))
-
-
-def _leaf_dtype(data: Any) -> np.dtype:
-    """The float dtype of nested data, as PyTorch infers it: a Python float stands for the
-    default dtype, a NumPy float (or array, or Tensor) for its own dtype."""
-    found = {get_default_dtype()} if isinstance(data, float) else set()
-    stack = [data] if _is_sequence(data) else []
-    while stack:
-        for item in stack.pop():
-            if _is_sequence(item):
-                stack.append(item)
-            elif isinstance(item, (np.generic, np.ndarray, Tensor)):
-                found.add(np.dtype(item.dtype))
-            elif isinstance(item, float):
-                found.add(get_default_dtype())
-    return functools.reduce(promote_types, found) if found else get_default_dtype()
-
-
-def _legacy_data(data: Any) -> np.ndarray:
-    """PyTorch's ``Tensor(sequence)``: the numbers in the default float dtype, whatever
-    their type (``tensor`` keeps ints and bools). A single number is refused, as there."""
-    if not isinstance(data, (list, tuple)):
-        raise TypeError(f"Tensor: data must be a sequence (got {type_name(data)})")
-    array = _to_array(data)
-    return array.astype(get_default_dtype(), copy=False)
 
 
 def _check_grad(t: "Tensor", grad: Any) -> None:
@@ -161,9 +90,9 @@ class Tensor(TensorMethods):
         if is_no_data(data):  # Tensor(), as PyTorch's: empty, float
             self._data = np.zeros(0, get_default_dtype())
         elif dtype is None and not isinstance(data, (Tensor, np.ndarray)):
-            self._data = _legacy_data(data)
+            self._data = legacy_data(data)
         else:
-            self._data = _to_array(data, dtype)
+            self._data = to_array(data, dtype)
         if requires_grad:
             self.requires_grad = True
 
@@ -375,6 +304,7 @@ class Tensor(TensorMethods):
         """A tensor sharing this data, cut from the graph."""
         t = Tensor._wrap(self._data)
         t._version = self._get_version()  # the same array: in-place changes show in both
+        t._sparse = self._sparse
         return t
 
     def detach_(self) -> "Tensor":
@@ -392,6 +322,9 @@ class Tensor(TensorMethods):
         if self.requires_grad and not force:
             raise RuntimeError("numpy: Can't call numpy() on Tensor that requires grad. "
                                "Use tensor.detach().numpy() instead.")
+        if self._sparse is not None:
+            raise TypeError("can't convert Sparse layout tensor to numpy. Use "
+                            "Tensor.to_dense() first.")
         return self._data
 
     def __array__(self, dtype: Any = None, copy: Any = None) -> np.ndarray:

@@ -1,11 +1,15 @@
-"""How the ``Tensor`` constructor reads its arguments, as PyTorch's legacy constructor
-does: ``Tensor(3)`` and ``Tensor(2, 3)`` are shapes, ``Tensor()`` is empty, and nested
-lists must not be ragged."""
+"""How ``Tensor`` and ``tensor`` read their arguments, as PyTorch does: ``Tensor(3)`` and
+``Tensor(2, 3)`` are shapes, ``Tensor()`` is empty, nested sequences must not be ragged,
+and the dtype is inferred from the data."""
 from __future__ import annotations
 
+import collections.abc
+import functools
 from typing import Any
 
 import numpy as np
+
+from .dtypes import get_default_dtype, promote_types
 
 
 def ragged(data: Any, depth: int = 0) -> Exception | None:
@@ -61,3 +65,76 @@ def legacy_sizes(data: Any, dtype: Any, requires_grad: Any,
         raise RuntimeError(f"Tensor: Trying to create tensor with negative dimension "
                            f"{min(sizes)}: {[int(n) for n in sizes]}")
     return tuple(int(n) for n in sizes)
+
+
+def to_array(data: Any, dtype: Any = None) -> np.ndarray:
+    """Turn user data into a new array. Python floats take the default dtype (float32
+    unless ``set_default_dtype`` changed it); ndarrays and NumPy scalars keep theirs."""
+    from .internal import array_of  # both build on this module
+    from .tensor import Tensor
+    if isinstance(data, Tensor):
+        data = array_of(data)
+    elif _is_sequence(data):
+        data = _tensors_as_scalars(data)
+    try:
+        if dtype is not None:
+            return np.array(data, dtype=np.dtype(dtype))
+        if isinstance(data, (np.ndarray, np.generic)):
+            return np.array(data)
+        array = np.array(data)
+    except ValueError as err:
+        raise ragged(data) or ValueError(f"tensor: {err}") from None
+    if array.dtype.kind == "f":
+        array = array.astype(_leaf_dtype(data), copy=False)
+    elif array.dtype.kind == "O":
+        raise RuntimeError(f"tensor: Could not infer dtype of {type(data).__name__}")
+    elif array.dtype.kind not in "iub":
+        raise TypeError(f"tensor: cannot make a tensor from data of type {type(data).__name__} "
+                        f"(NumPy dtype {array.dtype})")
+    return array
+
+
+def _tensors_as_scalars(data: Any) -> Any:
+    """Nested data with each Tensor in it as a NumPy scalar of its dtype: PyTorch reads a
+    tensor inside a list as one number (and refuses one of several elements)."""
+    from .internal import array_of
+    from .tensor import Tensor
+    if isinstance(data, Tensor):
+        if data.numel() != 1:
+            raise ValueError("tensor: only one element tensors can be converted to Python "
+                             f"scalars (got one of shape {tuple(data.shape)} in the data)")
+        return array_of(data).reshape(())[()]
+    if _is_sequence(data):
+        return [_tensors_as_scalars(item) for item in data]
+    return data
+
+
+def _is_sequence(data: Any) -> bool:
+    """A Python sequence (list, tuple, deque, range, ...), which PyTorch reads element by
+    element; strings are not."""
+    return isinstance(data, collections.abc.Sequence) and not isinstance(data, (str, bytes))
+
+
+def _leaf_dtype(data: Any) -> np.dtype:
+    """The float dtype of nested data, as PyTorch infers it: a Python float stands for the
+    default dtype, a NumPy float (or array, or Tensor) for its own dtype."""
+    found = {get_default_dtype()} if isinstance(data, float) else set()
+    stack = [data] if _is_sequence(data) else []
+    while stack:
+        for item in stack.pop():
+            if _is_sequence(item):
+                stack.append(item)
+            elif isinstance(getattr(item, "dtype", None), np.dtype):  # array or tensor
+                found.add(np.dtype(item.dtype))
+            elif isinstance(item, float):
+                found.add(get_default_dtype())
+    return functools.reduce(promote_types, found) if found else get_default_dtype()
+
+
+def legacy_data(data: Any) -> np.ndarray:
+    """PyTorch's ``Tensor(sequence)``: the numbers in the default float dtype, whatever
+    their type (``tensor`` keeps ints and bools). A single number is refused, as there."""
+    if not isinstance(data, (list, tuple)):
+        raise TypeError(f"Tensor: data must be a sequence (got {type_name(data)})")
+    array = to_array(data)
+    return array.astype(get_default_dtype(), copy=False)

@@ -53,9 +53,9 @@ class TensorConversions:
 
     @property
     def layout(self) -> Any:
-        """Always ``minigrad.strided``: minigrad tensors are dense arrays."""
-        from .type_objects import strided
-        return strided
+        """``minigrad.strided`` (dense), or ``minigrad.sparse_coo`` for a sparse tensor."""
+        from .type_objects import sparse_coo, strided
+        return strided if self._sparse is None else sparse_coo
 
     # --- dtype --------------------------------------------------------------------------
     def type(self, dtype: Any = None, non_blocking: bool = False) -> Any:

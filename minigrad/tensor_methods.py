@@ -12,6 +12,7 @@ import numpy as np
 from .dtypes import is_dtype
 from .tensor_inplace import TensorInPlace
 from .tensor_math import TensorMath
+from .tensor_sparse import SparseMethods
 from .tensor_structure import StructureMethods
 
 # Set by tensor.py once the primitives can be imported: the one back-edge of the package
@@ -19,7 +20,7 @@ from .tensor_structure import StructureMethods
 ops: Any = None
 
 
-class TensorMethods(TensorInPlace, TensorMath, StructureMethods):
+class TensorMethods(TensorInPlace, TensorMath, StructureMethods, SparseMethods):
     """Operators, math, reductions and movement methods of `Tensor` (the in-place ones
     come from `TensorInPlace`, the further math functions from `TensorMath`, the
     structural ones from `StructureMethods`)."""
@@ -263,6 +264,12 @@ class TensorMethods(TensorInPlace, TensorMath, StructureMethods):
 
     def expand_as(self, other: "Tensor") -> "Tensor":
         return ops.expand(self, other.shape)
+
+    def as_strided(self, size: Sequence[int], stride: Sequence[int],
+                   storage_offset: int | None = None) -> "Tensor":
+        """A view of this tensor's storage with ``size``, ``stride`` and
+        ``storage_offset`` in elements (see `minigrad.ops.strided.as_strided`)."""
+        return ops.strided_view(self, size, stride, storage_offset, first_position=1)
 
     def split(self, split_size_or_sections: Any, dim: int = 0) -> tuple["Tensor", ...]:
         return ops.split(self, split_size_or_sections, dim)

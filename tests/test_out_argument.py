@@ -277,7 +277,7 @@ NOT_IN_MINIGRAD = set("""
     index_reduce
     histogramdd range
     geqrf lstsq matrix_rank ormqr solve symeig
-    dsmm hspmm spmm sspaddmm
+    dsmm hspmm sspaddmm
     complex polar hash_tensor hsmm orgqr saddmm
     alias_copy ccol_indices_copy col_indices_copy crow_indices_copy detach_copy
     diagonal_copy indices_copy row_indices_copy slice_copy squeeze_copy t_copy unbind_copy

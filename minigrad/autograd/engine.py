@@ -232,7 +232,7 @@ def _accumulate(buffers: dict, node: Any, nr: int, g: Tensor, create_graph: bool
 def _call_backward(node: Node, grads: list, buffers: dict, needed: set | None,
                    create_graph: bool, observer: Callable[..., None] | None) -> None:
     function = node.function
-    if len(grads) > 1:  # an output nobody used gets zeros (one output always has a grad)
+    if len(grads) > 1 and node.materialize_grads:  # an unused output gets zeros
         for i, (shape, dtype) in enumerate(node.output_meta):
             if grads[i] is None:
                 grads[i] = Tensor._wrap(np.zeros(shape, dtype))

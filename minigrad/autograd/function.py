@@ -24,6 +24,7 @@ and their version check), ``hooks.py`` (gradient hooks, ``retain_grad``), ``deta
 from __future__ import annotations
 
 import weakref
+import functools
 from typing import Any, Callable
 
 import numpy as np
@@ -32,6 +33,11 @@ from ..tensor import Tensor
 from . import details, grad_mode, hooks, saved as saved_values, views
 
 _REGISTRY: dict[str, type["Function"]] = {}
+
+# Set by ``minigrad.sparse_tensors`` when the first sparse tensor is made: called as
+# ``layout_dispatch(cls, args, run)`` by every ``apply``, it decides what a primitive does
+# with sparse operands (``run()`` records it as usual). None until then: no cost.
+layout_dispatch: Callable | None = None
 
 
 def register(name: str) -> Callable[[type["Function"]], type["Function"]]:
@@ -107,6 +113,7 @@ class Node:
     _output_refs: tuple = ()
     _to_save: tuple = ()
     _non_differentiable: Any = ()
+    materialize_grads = True     # see set_materialize_grads
     torch_name: str | None = None  # PyTorch's name for a composite's last node (MeanBackward0)
 
     def __init__(self, function: type["Function"]) -> None:
@@ -121,6 +128,11 @@ class Node:
     def mark_non_differentiable(self, *arrays: np.ndarray) -> None:
         """Declare outputs that never carry a gradient (indices, masks)."""
         self._non_differentiable = {id(a) for a in arrays}
+
+    def set_materialize_grads(self, value: bool) -> None:
+        """With False, ``backward`` gets None (not zeros) for an output no gradient
+        reached, as in PyTorch."""
+        self.materialize_grads = bool(value)
 
     @property
     def saved_tensors(self) -> tuple[Tensor | None, ...]:
@@ -227,9 +239,21 @@ class Function:
     def backward(ctx: Node, *grad_outputs: Tensor) -> Any:
         raise NotImplementedError("Function.backward must be overridden")
 
+    @staticmethod
+    def setup_context(ctx: Node, inputs: tuple, output: Any) -> None:
+        """PyTorch's other style: override this, and ``forward(*args)`` takes no ctx;
+        this then gets the inputs and output and fills ctx (``save_for_backward``, ...)."""
+        raise NotImplementedError("setup_context is not overridden")
+
     @classmethod
     def apply(cls, *args: Any, **kwargs: Any) -> Any:
         """Run ``forward`` on the arrays behind the tensors and record a graph node."""
+        if layout_dispatch is not None:
+            return layout_dispatch(cls, args, lambda: cls._record(args, kwargs))
+        return cls._record(args, kwargs)
+
+    @classmethod
+    def _record(cls, args: tuple, kwargs: dict) -> Any:
         ctx = Node(cls)
         needs = ctx.needs_input_grad = tuple(
             [isinstance(a, Tensor) and a._requires_grad for a in args])
@@ -256,7 +280,11 @@ def _tensor_forward(cls: type, ctx: Node, args: tuple, kwargs: dict) -> Any:
     is mapped back to the arrays and inputs that ``apply`` records."""
     inputs = [Tensor._wrap(a._data) if isinstance(a, Tensor) else a for a in args]
     with grad_mode.no_grad():
-        result = cls.forward(ctx, *inputs, **kwargs)
+        if cls.setup_context is Function.setup_context:
+            result = cls.forward(ctx, *inputs, **kwargs)
+        else:
+            result = cls.forward(*inputs, **kwargs)
+            cls.setup_context(ctx, tuple(inputs), result)
     results = result if isinstance(result, tuple) else (result,)
     arrays = {id(r): r._data for r in results if isinstance(r, Tensor)}
     originals = {id(w): a for w, a in zip(inputs, args) if isinstance(a, Tensor)}
@@ -294,3 +322,34 @@ def _connect(ctx: Node, args: tuple, kwargs: dict, raw: Any) -> Any:
     if details.enabled():
         details.record(ctx, args, kwargs, outs)
     return outs[0] if single else tuple(outs)
+
+
+def once_differentiable(backward: Callable) -> Callable:
+    """Decorate a custom Function's ``backward`` that cannot itself be differentiated, as
+    PyTorch's: it runs in no-grad mode, and when a graph of the gradient is being built
+    (``create_graph=True``), differentiating its results raises ``RuntimeError``."""
+    @functools.wraps(backward)
+    def wrapper(ctx: Node, *grad_outputs: Any) -> Any:
+        with grad_mode.no_grad():
+            result = backward(ctx, *grad_outputs)
+        if not grad_mode.is_grad_enabled() or not any(
+                isinstance(g, Tensor) and g._requires_grad for g in grad_outputs):
+            return result
+        results = result if isinstance(result, tuple) else (result,)
+        marked = tuple(_DelayedError.apply(r) if isinstance(r, Tensor) else r
+                       for r in results)
+        return marked if isinstance(result, tuple) else marked[0]
+    return wrapper
+
+
+class _DelayedError(Function):
+    """The identity, whose backward refuses: marks a once-differentiable result."""
+
+    @staticmethod
+    def forward(ctx: Node, x: Tensor) -> Tensor:
+        return x.clone()
+
+    @staticmethod
+    def backward(ctx: Node, g: Tensor) -> Any:
+        raise RuntimeError("trying to differentiate twice a function that was marked with "
+                           "@once_differentiable")

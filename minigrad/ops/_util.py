@@ -320,10 +320,20 @@ def alias(array: np.ndarray, shape: tuple[int, ...], strides: tuple[int, ...],
     ``array`` is, unless ``writeable`` says otherwise (the owner's memory must be)."""
     owner = _owner(array)
     offset = array.__array_interface__["data"][0] - owner.__array_interface__["data"][0]
-    out = np.ndarray(shape, array.dtype, buffer=owner, offset=offset, strides=strides)
+    out = np.ndarray(shape, array.dtype, buffer=_in_memory_order(owner), offset=offset,
+                     strides=strides)
     if not (array.flags.writeable if writeable is None else writeable):
         out.flags.writeable = False
     return out
+
+
+def _in_memory_order(owner: np.ndarray) -> np.ndarray:
+    """``owner`` with its dims in the order they lie in memory: C-contiguous, so that it
+    can serve as a buffer, for an owner NumPy laid out in another order (the result of
+    an elementwise op on a permuted array keeps the permuted layout)."""
+    if owner.flags.c_contiguous:
+        return owner
+    return owner.transpose(np.argsort(owner.strides, kind="stable")[::-1])
 
 
 def _owner(array: np.ndarray) -> np.ndarray:
