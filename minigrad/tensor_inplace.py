@@ -102,6 +102,13 @@ class TensorInPlace(TensorConversions):
     def t_(self) -> "Tensor":
         return ops.restride_(self, "t_", lambda x: x.t())
 
+    def as_strided_(self, size: Any, stride: Any, storage_offset: int | None = None
+                    ) -> "Tensor":
+        """This tensor made the view ``as_strided(size, stride, storage_offset)`` of its
+        own storage."""
+        return ops.strided_view(self, size, stride, storage_offset, first_position=1,
+                                in_place=True)
+
     swapaxes_ = transpose_
     swapdims_ = transpose_
 

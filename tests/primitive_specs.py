@@ -724,6 +724,20 @@ def sliding_windows_cases(draw) -> Case:
                 f"x{shape}.unfold({dim}, {size}, {step})")
 
 
+@st.composite
+def as_strided_cases(draw) -> Case:
+    """Views of a base's memory whose elements overlap (stride 1 inside a window of 2+),
+    repeat (stride 0) or skip, from an offset: the backward adds up repeated reads."""
+    ndim = draw(st.integers(0, 2))
+    size = tuple(draw(st.lists(st.integers(0, 3), min_size=ndim, max_size=ndim)))
+    stride = tuple(draw(st.lists(st.integers(0, 2), min_size=ndim, max_size=ndim)))
+    offset = draw(st.integers(0, 2))
+    extent = 0 if 0 in size else 1 + sum((n - 1) * s for n, s in zip(size, stride))
+    x = leaf(draw(values((max(1, offset + extent + draw(st.integers(0, 1))),))))
+    return Case(lambda x: x.as_strided(size, stride, offset), (x,),
+                f"x{tuple(x.shape)}.as_strided({size}, {stride}, {offset})")
+
+
 # Steps (round, floor, ceil, trunc, sign) jump at integers and half-integers: draw k + 0.25.
 AWAY_FROM_STEPS = st.integers(-3, 3).map(lambda k: k + 0.25)
 
@@ -847,6 +861,7 @@ SPECS: dict[str, Spec] = {
     "cat": Spec(cat_cases()),
     "pad": Spec(pad_cases()),
     "sliding_windows": Spec(sliding_windows_cases()),
+    "as_strided": Spec(as_strided_cases()),
     # indexing, in adjoint pairs
     "getitem": Spec(getitem_cases()),
     "index_add_at": Spec(index_add_at_cases()),

@@ -29,6 +29,7 @@ NOT_EXPORTABLE: dict[str, str] = {
     "cumsum": "no lowering yet (ONNX CumSum would do)",
     "sliding_windows": "Tensor.unfold; no lowering yet (a Gather of the window positions "
                        "would do)",
+    "as_strided": "no lowering yet (a Gather of the storage positions would do)",
     "cholesky": "no lowering (ONNX has no Cholesky operator)",
     "inverse": "no lowering (ONNX has no standard matrix-inverse operator)",
     "linalg_qr": "no lowering (ONNX has no QR operator)",

@@ -71,6 +71,7 @@ from .sorting import msort
 from .layout import ravel
 from .placement import fill_diagonal_, masked_scatter, put, unravel_index
 from .movement import narrow_copy
+from .strided import as_strided, as_strided_, strided_view
 from .bessel import i0
 from .sorting import mode
 from .statistics import nanmedian
