@@ -37,12 +37,13 @@ class _IndexedModules(Module):
     def __iter__(self) -> Iterator[Module]:
         return iter(self._modules.values())
 
-    def _from_modules(self, modules: list[Module]) -> "_IndexedModules":
+    def _from_modules(self, named: list[tuple[str, Module]]) -> "_IndexedModules":
+        """A new container of the same kind holding ``named`` (a slice of this one)."""
         raise NotImplementedError
 
     def __getitem__(self, idx: int | slice) -> Any:
         if isinstance(idx, slice):
-            return self._from_modules(self._items()[idx])
+            return self._from_modules(list(self._modules.items())[idx])
         return self._items()[self._index(idx)]
 
     def __setitem__(self, idx: int, module: Module) -> None:
@@ -93,8 +94,8 @@ class Sequential(_IndexedModules):
         else:
             self.extend(modules)
 
-    def _from_modules(self, modules: list[Module]) -> "Sequential":
-        return Sequential(*modules)
+    def _from_modules(self, named: list[tuple[str, Module]]) -> "Sequential":
+        return Sequential(dict(named))  # a slice keeps the names, as in PyTorch
 
     def forward(self, input: Any) -> Any:
         for module in self._modules.values():
@@ -111,8 +112,8 @@ class ModuleList(_IndexedModules):
         if modules is not None:
             self.extend(modules)
 
-    def _from_modules(self, modules: list[Module]) -> "ModuleList":
-        return ModuleList(modules)
+    def _from_modules(self, named: list[tuple[str, Module]]) -> "ModuleList":
+        return ModuleList(module for _, module in named)  # numbered afresh
 
     def __iadd__(self, modules: Iterable[Module]) -> "ModuleList":
         return self.extend(modules)

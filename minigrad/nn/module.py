@@ -29,9 +29,10 @@ from .parameter import Buffer, Parameter
 from .utils import zero_grads
 
 
-class IncompatibleKeys(NamedTuple):
+class _IncompatibleKeys(NamedTuple):
     """What ``load_state_dict`` returns: the keys it expected but did not get, and the
-    keys it got but did not expect."""
+    keys it got but did not expect (PyTorch's private name; also
+    ``minigrad.nn.IncompatibleKeys``)."""
 
     missing_keys: list[str]
     unexpected_keys: list[str]
@@ -39,10 +40,13 @@ class IncompatibleKeys(NamedTuple):
     def __repr__(self) -> str:
         if not self.missing_keys and not self.unexpected_keys:
             return "<All keys matched successfully>"  # what PyTorch prints
-        return (f"IncompatibleKeys(missing_keys={self.missing_keys!r}, "
+        return (f"_IncompatibleKeys(missing_keys={self.missing_keys!r}, "
                 f"unexpected_keys={self.unexpected_keys!r})")
 
     __str__ = __repr__
+
+
+IncompatibleKeys = _IncompatibleKeys
 
 
 class Module(Placement):

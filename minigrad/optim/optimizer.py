@@ -215,7 +215,9 @@ class Optimizer:
         dict
             ``{"state": {index: {name: Tensor or number}}, "param_groups": [options with
             "params" as a list of indices]}``. Parameters are numbered in order across the
-            groups. Tensors are copies, so later steps do not change the returned dict.
+            groups. As in PyTorch, the state's tensors are the optimizer's own, so later
+            steps change them (save the dict, or copy it with ``copy.deepcopy``, to keep
+            a snapshot); `load_state_dict` copies what it loads.
         """
         index = {}
         groups = []
@@ -225,8 +227,7 @@ class Optimizer:
                 index.setdefault(id(p), len(index))
                 ids.append(index[id(p)])
             groups.append({**{k: v for k, v in group.items() if k != "params"}, "params": ids})
-        state = {index[id(p)]: {k: _copy_value(v) for k, v in s.items()}
-                 for p, s in self.state.items() if id(p) in index}
+        state = {index[id(p)]: dict(s) for p, s in self.state.items() if id(p) in index}
         return {"state": state, "param_groups": groups}
 
     def load_state_dict(self, state_dict: dict[str, Any]) -> None:
@@ -258,12 +259,6 @@ class Optimizer:
                                  for name, value in saved_state.items()}
         for saved, group in zip(saved_groups, self.param_groups):
             group.update({k: _plain(v) for k, v in saved.items() if k != "params"})
-
-
-def _copy_value(value: Any) -> Any:
-    if isinstance(value, Tensor):
-        return wrap(array_of(value).copy())
-    return value
 
 
 def _split_names(params: list, op: str) -> list[str] | None:

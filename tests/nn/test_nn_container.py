@@ -26,7 +26,7 @@ def test_sequential_indexing_slicing_len_iter():
     head = model[1:]
     assert isinstance(head, nn.Sequential) and len(head) == 2
     assert head[1] is model[2]  # the same module, not a copy
-    assert [n for n, _ in head.named_parameters()] == ["1.weight", "1.bias"]
+    assert [n for n, _ in head.named_parameters()] == ["2.weight", "2.bias"]  # names kept
     assert list(model) == [model[0], model[1], model[2]]
     with pytest.raises(IndexError, match="out of range"):
         model[3]

@@ -146,7 +146,7 @@ def test_load_state_dict_result_prints_as_pytorchs():
     assert repr(m.load_state_dict(m.state_dict())) == "<All keys matched successfully>"
     assert str(m.load_state_dict(m.state_dict())) == "<All keys matched successfully>"
     partial = m.load_state_dict({"weight": minigrad.zeros(3, 2)}, strict=False)
-    assert repr(partial) == "IncompatibleKeys(missing_keys=['bias'], unexpected_keys=[])"
+    assert repr(partial) == "_IncompatibleKeys(missing_keys=['bias'], unexpected_keys=[])"
 
 
 def test_load_state_dict_keeps_dtype_and_parameter_identity():

@@ -196,7 +196,7 @@ def test_state_dict_round_trip_gives_identical_steps(cls, kwargs, through_file, 
         np.testing.assert_array_equal(a.detach().numpy(), b.detach().numpy())
 
 
-def test_state_dict_layout_and_independence():
+def test_state_dict_layout_live_state_and_copying_load():
     params = _params()
     extra = minigrad.zeros(2, requires_grad=True)
     opt = optim.SGD([{"params": params}, {"params": [extra], "lr": 0.5}], lr=0.1,
@@ -212,7 +212,15 @@ def test_state_dict_layout_and_independence():
     snapshot = buf.numpy().copy()
     _set_grads(params, 1)
     opt.step()
-    np.testing.assert_array_equal(buf.numpy(), snapshot)     # a copy, not a live view
+    # the optimizer's own tensor, as in torch: the next step changes it
+    assert buf is opt.state[params[0]]["momentum_buffer"]
+    assert not np.array_equal(buf.numpy(), snapshot)
+    restored = optim.SGD(_params(), lr=0.1, momentum=0.9)
+    restored.add_param_group({"params": [minigrad.zeros(2, requires_grad=True)], "lr": 0.5})
+    restored.load_state_dict(opt.state_dict())
+    loaded = restored.state[restored.param_groups[0]["params"][0]]["momentum_buffer"]
+    assert loaded is not buf                                 # loading copies
+    np.testing.assert_array_equal(loaded.numpy(), buf.numpy())
 
 
 def test_load_state_dict_mismatch_errors():
