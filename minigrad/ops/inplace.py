@@ -36,18 +36,37 @@ class CopySlices(Function):
     def forward(ctx, base, value, path):
         ctx.path = path
         ctx.shape = base.shape
+        # as_strided reads memory, not indices: the path is replayed on arrays laid out
+        # as the base is (dims in the order of its strides), else it would pick others
+        storage = any(step[0].name == "as_strided" for step in path)
+        ctx.order = tuple(np.argsort(base.strides, kind="stable")[::-1]) if storage else None
         return base
 
     @staticmethod
     def backward(ctx, g):
-        outside = np.ones(ctx.shape, dtype=g.dtype)
+        outside = _laid_out_as_base(np.ones(ctx.shape, dtype=g.dtype), ctx.order)
         region = views.follow_array(outside, ctx.path)
         if overlaps(region):  # PyTorch writes the region's gradient, and refuses
             raise RuntimeError(OVERLAP_MESSAGE.format(op="CopySlices"))
         region[...] = 0
         g_base = g * wrap(outside) if ctx.needs_input_grad[0] else None
-        g_value = views.follow(g, ctx.path) if ctx.needs_input_grad[1] else None
+        g_value = None
+        if ctx.needs_input_grad[1]:
+            g_value = views.follow(_laid_out_as_base(g, ctx.order), ctx.path)
         return g_base, g_value, None
+
+
+def _laid_out_as_base(x: Any, order: tuple | None) -> Any:
+    """``x`` (an array or a tensor) copied so that its dims lie in memory in ``order``
+    (outermost first), the base's order, whatever its own layout (a gradient may be a
+    transposed view); as it is when there is no order to follow."""
+    if order is None:
+        return x
+    inverse = tuple(np.argsort(order))
+    if isinstance(x, np.ndarray):
+        return np.ascontiguousarray(x.transpose(order)).transpose(inverse)
+    from .movement import permute
+    return permute(elementwise.clone(permute(x, order)), inverse)
 
 
 def _records(self: Tensor, other: Any, op: str) -> bool:

@@ -302,3 +302,20 @@ def test_a_view_of_a_transposed_layout_reads_its_memory_order():
         y = t.as_strided((2, 3), (5, 1), 2)
         return y, _layout(y), tuple(t.stride())
     compare(program)
+
+
+@pytest.mark.parametrize("order", [(1, 0), (0, 1)])
+def test_in_place_through_a_view_of_a_permuted_base_routes_gradients_as_torch(order):
+    """The base's memory is in permuted order: the in-place op's gradient must follow the
+    memory the view reads (it once followed row-major order: right values, wrong
+    gradients)."""
+    def program(lib):
+        x = f64(lib, np.arange(6.0).reshape(3, 2), requires_grad=True)
+        w = f64(lib, np.arange(1.0, 7.0).reshape(2, 3))
+        base = x.reshape(3, 2).permute(*order).contiguous().permute(*order) * 1 \
+            if order == (0, 1) else x.reshape(3, 2).t() * 1
+        view = base.as_strided((2, 2), (1, 2), 1)
+        view.mul_(3)
+        (base * (w if order == (1, 0) else w.t())).sum().backward()
+        return base, x.grad
+    compare(program)
