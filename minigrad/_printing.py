@@ -228,6 +228,9 @@ def tensor_repr(t: Any) -> str:
         if a.dtype not in _QUIET_DTYPES and a.dtype != get_default_dtype():
             suffixes.append(f"dtype=minigrad.{a.dtype}")
         body = array_str(a, indent)
+    tangent = getattr(t, "_fw_tangent", None)
+    if tangent is not None:
+        suffixes.append(f"tangent={tensor_repr(tangent)}")
     if t.grad_fn is not None:
         suffixes.append(f"grad_fn=<{node_name(t.grad_fn)}>")
     elif t.requires_grad:

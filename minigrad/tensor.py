@@ -79,6 +79,7 @@ class Tensor(TensorMethods):
     _view_version = 0
     _view_kind: str | None = None
     _grad: "Tensor | None" = None  # see the grad property
+    _fw_tangent: "Tensor | None" = None  # a dual tensor's tangent (autograd/forward_ad.py)
     name: str | None = None
 
     def __init__(self, data: Any = (), dtype: Any = None, requires_grad: bool = False,

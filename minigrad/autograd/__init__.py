@@ -1,6 +1,6 @@
 """Autograd: Function and the primitive registry, the backward engine, and grad modes
-(plus ``functional``: jacobian, hessian, vjp, jvp; anomaly detection; PyTorch's legacy
-names: ``Variable``, ``gradcheck``)."""
+(plus ``functional``: jacobian, hessian, vjp, jvp; ``forward_ad``: dual tensors; anomaly
+detection; PyTorch's legacy names: ``Variable``, ``gradcheck``)."""
 from . import details
 from .details import record_details
 from .function import Function, Node, primitives, register
@@ -11,10 +11,11 @@ from .anomaly import (detect_anomaly, is_anomaly_check_nan_enabled, is_anomaly_e
                       set_detect_anomaly)
 from .legacy import Variable, gradcheck, gradgradcheck
 from . import functional  # vjp, jvp, jacobian, hessian, vhp, hvp
+from . import forward_ad  # dual tensors: make_dual, unpack_dual, dual_level
 
 __all__ = ["Function", "Node", "primitives", "register", "backward", "grad",
            "observe_backward", "record_details", "enable_grad",
            "is_grad_enabled", "no_grad", "set_grad_enabled", "inference_mode",
            "is_inference_mode_enabled", "detect_anomaly", "set_detect_anomaly",
            "is_anomaly_enabled", "is_anomaly_check_nan_enabled", "Variable", "gradcheck", "gradgradcheck",
-           "functional"]
+           "functional", "forward_ad"]

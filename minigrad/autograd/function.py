@@ -38,6 +38,9 @@ _REGISTRY: dict[str, type["Function"]] = {}
 # ``layout_dispatch(cls, args, run)`` by every ``apply``, it decides what a primitive does
 # with sparse operands (``run()`` records it as usual). None until then: no cost.
 layout_dispatch: Callable | None = None
+# Set by ``forward_ad`` inside a dual level: ``tangent_hook(cls, args, kwargs, out)`` gives
+# the outputs of each ``apply`` their forward-mode tangents.
+tangent_hook: Callable | None = None
 
 
 def register(name: str) -> Callable[[type["Function"]], type["Function"]]:
@@ -249,8 +252,12 @@ class Function:
     def apply(cls, *args: Any, **kwargs: Any) -> Any:
         """Run ``forward`` on the arrays behind the tensors and record a graph node."""
         if layout_dispatch is not None:
-            return layout_dispatch(cls, args, lambda: cls._record(args, kwargs))
-        return cls._record(args, kwargs)
+            out = layout_dispatch(cls, args, lambda: cls._record(args, kwargs))
+        else:
+            out = cls._record(args, kwargs)
+        if tangent_hook is not None:
+            tangent_hook(cls, args, kwargs, out)
+        return out
 
     @classmethod
     def _record(cls, args: tuple, kwargs: dict) -> Any:

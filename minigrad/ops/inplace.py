@@ -19,6 +19,7 @@ import numpy as np
 from ..autograd.function import Function, register
 from ..autograd.grad_mode import is_grad_enabled, no_grad
 from ..autograd import views
+from ..autograd.forward_ad import carry_tangent
 from ..internal import adopt_history, array_of, mark_modified, replace_array, view_of, wrap
 from ..tensor import Tensor
 from ..dtypes import is_number
@@ -125,6 +126,7 @@ def inplace(self: Tensor, op: str, compute: Callable[[Tensor, Any], Tensor], oth
         with no_grad():
             out = compute(self, other)
         _write(self, op, array_of(out))
+        carry_tangent(out, self)
         return self
     out = compute(elementwise.clone(self), other)
     if out.dtype != self.dtype:
@@ -132,6 +134,7 @@ def inplace(self: Tensor, op: str, compute: Callable[[Tensor, Any], Tensor], oth
         out = out.to(self.dtype)
     (store or (lambda values: _write(self, op, values)))(array_of(out))
     adopt_history(self, out)
+    carry_tangent(out, self)
     viewed = view_of(self)
     if viewed is not None:
         base, path = viewed
