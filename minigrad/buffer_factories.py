@@ -10,6 +10,7 @@ from typing import Any
 import numpy as np
 
 from .creation import _float, _make
+from .tensor_args import fill_array
 from .dtypes import is_number
 from .tensor import Tensor
 
@@ -26,7 +27,7 @@ def frombuffer(buffer: Any, *, dtype: Any, count: int = -1, offset: int = 0,
         raw = np.frombuffer(buffer, np.uint8)
     except TypeError:
         raise ValueError("object does not implement Python buffer protocol.") from None
-    size, length = np.dtype(dtype).itemsize, len(raw)
+    size, length = _float(dtype, "frombuffer").itemsize, len(raw)
     if length == 0 or count == 0:
         raise ValueError(f"both buffer length ({length}) and count ({count}) must not be 0")
     if not 0 <= offset < length:
@@ -43,7 +44,7 @@ def frombuffer(buffer: Any, *, dtype: Any, count: int = -1, offset: int = 0,
         warnings.warn("frombuffer: the given buffer is not writable, and minigrad does not "
                       "copy it: the tensor is read-only. Copy the buffer or make it writable "
                       "first.", UserWarning, stacklevel=2)
-    array = np.frombuffer(buffer, dtype, count, offset)
+    array = np.frombuffer(buffer, _float(dtype, "frombuffer"), count, offset)
     return _make(array, requires_grad, None, "frombuffer")
 
 
@@ -56,4 +57,5 @@ def scalar_tensor(s: Any, *, dtype: Any = None, layout: Any = None, device: Any 
     if not is_number(s):
         raise TypeError(f"scalar_tensor(): argument 's' (position 1) must be Number, not "
                         f"{type(s).__name__}")
-    return _make(np.array(s, dtype=_float(dtype)), requires_grad, device, "scalar_tensor")
+    value = fill_array("scalar_tensor", s, _float(dtype, "scalar_tensor"))
+    return _make(np.array(value), requires_grad, device, "scalar_tensor")

@@ -11,12 +11,13 @@ import numpy as np
 
 from . import random
 from .devices import check_device
-from .dtypes import get_default_dtype, is_number
+from .dtypes import dtype_arg, get_default_dtype, is_number
 from .internal import array_of, new_array, wrap
 from .ops import as_tensor as _as_operand, size_arg, sizes_arg
-from .ops._util import alias, int_tuple, unary_input
+from .ops._util import alias, int_arg, int_tuple, unary_input
 from .ops.out_argument import takes_out
 from .tensor import Tensor
+from .tensor_args import fill_array, type_name
 from .type_objects import check_layout, layout_keywords
 
 
@@ -47,9 +48,10 @@ def as_tensor(data: Any, dtype: Any = None, device: Any = None) -> Tensor:
     """``data`` as a tensor, sharing memory when it can: a tensor of the right dtype is
     returned as it is, an ndarray of the right dtype is wrapped without a copy."""
     check_device(device, "as_tensor")
+    dtype = dtype_arg("as_tensor", dtype)
     if isinstance(data, Tensor):
         return data if dtype is None else data.to(dtype)
-    if isinstance(data, np.ndarray) and (dtype is None or np.dtype(dtype) == data.dtype):
+    if isinstance(data, np.ndarray) and (dtype is None or dtype == data.dtype):
         return from_numpy(data)
     return wrap(new_array(data, dtype))
 
@@ -86,12 +88,13 @@ def asarray(obj: Any, *, dtype: Any = None, device: Any = None, copy: bool | Non
         ``copy=False`` with a NumPy scalar; ``requires_grad=True`` for an integer dtype.
     """
     check_device(device, "asarray")
+    dtype = dtype_arg("asarray", dtype)
     for name, flag in (("copy", copy), ("requires_grad", requires_grad)):
         if flag is not None and not isinstance(flag, bool):
             raise TypeError(f"asarray(): argument '{name}' must be bool, not "
                             f"{type(flag).__name__}")
     if isinstance(obj, Tensor):
-        out = _tensor_asarray(obj, None if dtype is None else np.dtype(dtype), copy)
+        out = _tensor_asarray(obj, dtype, copy)
     else:
         out = from_numpy(_asarray_array(obj, dtype, copy))
     if requires_grad is False and out.grad_fn is not None:
@@ -162,7 +165,7 @@ def empty_strided(size: Sequence[int], stride: Sequence[int], *, dtype: Any = No
         raise RuntimeError(f"empty_strided: Storage size calculation overflowed with sizes="
                            f"{list(shape)} and strides={list(steps)}")
     check_layout(layout, "empty_strided")
-    dtype = _float(dtype)
+    dtype = _float(dtype, "empty_strided")
     extent = 0 if 0 in shape else 1 + sum((n - 1) * step for n, step in zip(shape, steps))
     storage = np.empty(extent, dtype)
     array = alias(storage, shape, tuple(step * dtype.itemsize for step in steps))
@@ -204,8 +207,10 @@ def _shape(op: str, sizes: tuple, size: Any) -> tuple[int, ...]:
     return size_arg(op, (sizes_arg(op, "size", sizes, size),))
 
 
-def _float(dtype: Any) -> np.dtype:
-    return get_default_dtype() if dtype is None else np.dtype(dtype)
+def _float(dtype: Any, op: str) -> np.dtype:
+    """``op``'s checked ``dtype`` argument, the default float dtype if None."""
+    dtype = dtype_arg(op, dtype)
+    return get_default_dtype() if dtype is None else dtype
 
 
 @layout_keywords
@@ -213,7 +218,7 @@ def _float(dtype: Any) -> np.dtype:
 def zeros(*sizes: Any, size: Any = None, dtype: Any = None, device: Any = None,
           requires_grad: bool = False) -> Tensor:
     """A tensor of zeros of the given shape (float32 by default)."""
-    array = np.zeros(_shape("zeros", sizes, size), _float(dtype))
+    array = np.zeros(_shape("zeros", sizes, size), _float(dtype, "zeros"))
     return _make(array, requires_grad, device, "zeros")
 
 
@@ -222,7 +227,7 @@ def zeros(*sizes: Any, size: Any = None, dtype: Any = None, device: Any = None,
 def ones(*sizes: Any, size: Any = None, dtype: Any = None, device: Any = None,
          requires_grad: bool = False) -> Tensor:
     """A tensor of ones of the given shape (float32 by default)."""
-    array = np.ones(_shape("ones", sizes, size), _float(dtype))
+    array = np.ones(_shape("ones", sizes, size), _float(dtype, "ones"))
     return _make(array, requires_grad, device, "ones")
 
 
@@ -231,15 +236,8 @@ def ones(*sizes: Any, size: Any = None, dtype: Any = None, device: Any = None,
 def empty(*sizes: Any, size: Any = None, dtype: Any = None, device: Any = None,
           requires_grad: bool = False) -> Tensor:
     """A tensor of the given shape whose values are not initialised (any numbers at all)."""
-    array = np.empty(_shape("empty", sizes, size), _float(dtype))
+    array = np.empty(_shape("empty", sizes, size), _float(dtype, "empty"))
     return _make(array, requires_grad, device, "empty")
-
-
-def _fill_dtype(fill_value: Any) -> np.dtype:
-    if not is_number(fill_value):
-        raise TypeError(f"full: fill_value must be a number, got {type(fill_value).__name__}")
-    dtype = np.asarray(fill_value).dtype
-    return get_default_dtype() if dtype.kind == "f" else dtype
 
 
 @layout_keywords
@@ -250,15 +248,16 @@ def full(size: Sequence[int], fill_value: Any, *, dtype: Any = None, device: Any
     if not isinstance(size, (tuple, list)):
         raise TypeError(f"full: argument 'size' must be a tuple of ints, not "
                         f"{type(size).__name__}")
-    dtype = _fill_dtype(fill_value) if dtype is None else dtype
+    value = fill_array("full", fill_value, dtype_arg("full", dtype))
     shape = size_arg("full", (size,))
-    return _make(np.full(shape, fill_value, dtype=dtype), requires_grad, device, "full")
+    return _make(np.full(shape, value), requires_grad, device, "full")
 
 
 def _like(op: str, fill: Any, input: Tensor, dtype: Any, device: Any,
           requires_grad: bool) -> Tensor:
     input = unary_input(op, input)
-    dtype = input.dtype if dtype is None else np.dtype(dtype)
+    dtype = dtype_arg(op, dtype)
+    dtype = input.dtype if dtype is None else dtype
     return _make(fill(tuple(input.shape), dtype), requires_grad, device, op)
 
 
@@ -287,16 +286,23 @@ def empty_like(input: Tensor, *, dtype: Any = None, device: Any = None,
 def full_like(input: Tensor, fill_value: Any, *, dtype: Any = None, device: Any = None,
               requires_grad: bool = False) -> Tensor:
     """``fill_value`` in ``input``'s shape and (unless given) dtype."""
-    return _like("full_like", lambda shape, dt: np.full(shape, fill_value, dt), input, dtype,
-                 device, requires_grad)
+    return _like("full_like", lambda shape, dt: np.full(shape, fill_array(
+        "full_like", fill_value, dt)), input, dtype, device, requires_grad)
 
 
 @layout_keywords
 def rand_like(input: Tensor, *, dtype: Any = None, device: Any = None,
               requires_grad: bool = False, generator: Any = None) -> Tensor:
     """Uniform samples in [0, 1) in ``input``'s shape and (unless given) float dtype."""
-    return rand(*input.shape, dtype=input.dtype if dtype is None else dtype, device=device,
+    input, dtype = _like_args("rand_like", input, dtype)
+    return rand(size=tuple(input.shape), dtype=dtype, device=device,
                 requires_grad=requires_grad, generator=generator)
+
+
+def _like_args(op: str, input: Any, dtype: Any) -> tuple[Tensor, np.dtype]:
+    """The checked ``input`` of a ``*_like`` factory, and its dtype unless ``dtype``."""
+    input, dtype = unary_input(op, input), dtype_arg(op, dtype)
+    return input, input.dtype if dtype is None else dtype
 
 
 @layout_keywords
@@ -305,16 +311,13 @@ def randint_like(input: Tensor, low: int = 0, high: int | None = None, *,
                  requires_grad: bool = False) -> Tensor:
     """Random integers in ``[low, high)`` in ``input``'s shape and (unless given) dtype;
     ``randint_like(input, high)`` draws from ``[0, high)``."""
-    input = unary_input("randint_like", input)
+    input, dtype = _like_args("randint_like", input, dtype)
     if high is None:
         low, high = 0, low
     for value in (low, high):
         if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
             raise TypeError(f"randint_like(): low and high must be ints, got "
                             f"{type(value).__name__}")
-    dtype = input.dtype if dtype is None else np.dtype(dtype)
-    if dtype.kind in "iu" and high - 1 > np.iinfo(dtype).max:
-        raise RuntimeError(f"randint_like: to - 1 is out of bounds for {dtype}")
     return randint(low, high, tuple(input.shape), generator=generator, dtype=dtype,
                    device=device, requires_grad=requires_grad)
 
@@ -323,7 +326,8 @@ def randint_like(input: Tensor, low: int = 0, high: int | None = None, *,
 def randn_like(input: Tensor, *, dtype: Any = None, device: Any = None,
                requires_grad: bool = False, generator: Any = None) -> Tensor:
     """Standard normal samples in ``input``'s shape and (unless given) float dtype."""
-    return randn(*input.shape, dtype=input.dtype if dtype is None else dtype, device=device,
+    input, dtype = _like_args("randn_like", input, dtype)
+    return randn(size=tuple(input.shape), dtype=dtype, device=device,
                  requires_grad=requires_grad, generator=generator)
 
 
@@ -339,9 +343,14 @@ def arange(start: Any, end: Any = None, step: Any = 1, *, dtype: Any = None,
     if end is None:
         start, end = 0, start
     start, end, step = (v.item() if isinstance(v, Tensor) else v for v in (start, end, step))
-    if dtype is not None and np.dtype(dtype) == np.bool_:
+    for name, value in (("start", start), ("end", end), ("step", step)):
+        if not is_number(value):
+            raise TypeError(f"arange(): argument '{name}' must be Number, not "
+                            f"{type_name(value)}")
+    dtype = dtype_arg("arange", dtype)
+    if dtype == np.bool_:
         raise NotImplementedError("\"arange_cpu\" not implemented for 'Bool'")
-    if dtype is not None and np.dtype(dtype).kind in "iu":  # PyTorch truncates all three
+    if dtype is not None and dtype.kind in "iu":  # PyTorch truncates all three
         start, end, step = (int(v) for v in (start, end, step))
         if step == 0:
             raise ValueError("arange: step must be nonzero")
@@ -375,7 +384,7 @@ def linspace(start: Any, end: Any, steps: int, *, dtype: Any = None, device: Any
     if steps < 0:
         raise RuntimeError(f"linspace: number of steps must be non-negative, got {steps}")
     array = np.linspace(float(start), float(end), int(steps))
-    dtype = _float(dtype)
+    dtype = _no_bool("linspace_cpu", _float(dtype, "linspace"))
     if dtype.kind in "iu":
         array = np.trunc(array)
     return _make(array.astype(dtype), requires_grad, device, "linspace")
@@ -388,7 +397,8 @@ def logspace(start: Any, end: Any, steps: int, base: float = 10.0, *, dtype: Any
     """``base ** linspace(start, end, steps)``."""
     exponents = array_of(linspace(start, end, steps, dtype=np.float64))
     with np.errstate(over="ignore"):  # too large for the dtype: inf, as in PyTorch
-        array = np.power(float(base), exponents).astype(_float(dtype))
+        array = np.power(float(base), exponents).astype(
+            _no_bool("logspace_cpu", _float(dtype, "logspace")))
     return _make(array, requires_grad, device, "logspace")
 
 
@@ -398,11 +408,18 @@ def eye(n: int, m: int | None = None, *, dtype: Any = None, device: Any = None,
         requires_grad: bool = False) -> Tensor:
     """The identity matrix (n x m)."""
     n, m = size_arg("eye", (n, n if m is None else m))
-    return _make(np.eye(n, m, dtype=_float(dtype)), requires_grad, device, "eye")
+    return _make(np.eye(n, m, dtype=_float(dtype, "eye")), requires_grad, device, "eye")
+
+
+def _no_bool(kernel: str, dtype: Any) -> Any:
+    """``dtype``, unless it is bool: PyTorch's ``NotImplementedError`` naming ``kernel``."""
+    if dtype == np.bool_:
+        raise NotImplementedError(f'"{kernel}" not implemented for \'Bool\'')
+    return dtype
 
 
 def _random_float(op: str, dtype: Any) -> np.dtype:
-    dtype = _float(dtype)
+    dtype = _float(dtype, op)
     if dtype.kind != "f":
         raise NotImplementedError(f"{op}: random floats need a floating point dtype, got "
                                   f"{dtype}")  # PyTorch has no kernel for it
@@ -432,17 +449,28 @@ def randn(*sizes: Any, size: Any = None, generator: Any = None, dtype: Any = Non
 
 @layout_keywords
 @takes_out("dtype", resize_warns=False, autograd="none")
-def randint(low: int, high: int | None = None, size: Sequence[int] = (), *,
+def randint(low: int, high: Any = None, size: Sequence[int] | None = None, *,
             generator: Any = None, dtype: Any = np.int64, device: Any = None,
             requires_grad: bool = False) -> Tensor:
     """Random integers in ``[low, high)``; ``randint(high, size)`` draws from ``[0, high)``."""
-    if high is None or isinstance(high, (tuple, list)):  # randint(high, size)
-        low, high, size = 0, low, (size if high is None else high)
+    if high is None or (size is None and not isinstance(high, (int, np.integer))):
+        low, high, size = 0, low, (size if high is None else high)  # randint(high, size)
+    low, high = int_arg("randint", low, "low"), int_arg("randint", high, "high")
+    if size is None:
+        raise TypeError('randint() missing 1 required positional arguments: "size" (a tuple '
+                        'of ints)')
+    if not isinstance(size, (tuple, list)):
+        raise TypeError(f"randint(): argument 'size' must be tuple of ints, not "
+                        f"{type_name(size)}")
+    shape, dtype = size_arg("randint", (tuple(size),)), dtype_arg("randint", dtype)
+    top = 1 if dtype == np.bool_ else np.iinfo(dtype).max if dtype.kind in "iu" else None
+    if top is not None and high - 1 > top:
+        raise RuntimeError(f"randint: to - 1 is out of bounds for {dtype} (to={high})")
     if low >= high:
         raise RuntimeError(f"randint: random_ expects 'from' to be less than 'to', but got "
                            f"from={low} >= to={high}")
     rng = random.numpy_generator(generator, "randint")
-    array = rng.integers(low, high, size=tuple(size), dtype=np.int64)
+    array = rng.integers(low, high, size=shape, dtype=np.int64)
     return _make(array.astype(dtype), requires_grad, device, "randint")
 
 
@@ -451,7 +479,9 @@ def randint(low: int, high: int | None = None, size: Sequence[int] = (), *,
 def randperm(n: int, *, generator: Any = None, dtype: Any = np.int64, device: Any = None,
              requires_grad: bool = False) -> Tensor:
     """A random permutation of ``0 .. n-1``."""
+    n, dtype = int_arg("randperm", n, "n"), _no_bool("randperm", dtype_arg("randperm", dtype))
     if n < 0:
-        raise RuntimeError(f"randperm: n must be non-negative, got {n}")
-    array = random.numpy_generator(generator, "randperm").permutation(int(n))
+        raise RuntimeError(f"randperm: Trying to create tensor with negative dimension {n}: "
+                           f"[{n}]")
+    array = random.numpy_generator(generator, "randperm").permutation(n)
     return _make(array.astype(dtype), requires_grad, device, "randperm")

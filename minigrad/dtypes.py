@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 
 __all__ = ["get_default_dtype", "set_default_dtype", "promote_types", "result_type",
-           "is_number", "category"]
+           "is_number", "category", "dtype_arg"]
 
 _FLOATS = (np.dtype(np.float16), np.dtype(np.float32), np.dtype(np.float64))
 _default = np.dtype(np.float32)
@@ -164,3 +164,32 @@ def scalar_type_name(dtype: Any) -> str:
     """PyTorch's name of ``dtype``'s scalar type: ``Float`` for float32, and so on."""
     name = np.dtype(dtype).name
     return SCALAR_TYPE_NAMES.get(name, name)
+
+
+_PYTHON_DTYPES = (bool, int, float)  # PyTorch reads these as bool, int64 and float64
+
+
+def dtype_arg(op: str, dtype: Any, name: str = "dtype") -> np.dtype | None:
+    """The ``dtype=`` argument of ``op`` as a NumPy dtype (None stays None), checked as
+    PyTorch checks it: a minigrad dtype (``minigrad.float32``), a NumPy scalar type
+    (``np.float32``) or ``bool``/``int``/``float``. A string (``'float32'``), a legacy type
+    (``minigrad.FloatTensor``) or a dtype minigrad has no tensors of (``'<U1'``, object) is
+    PyTorch's ``TypeError``, so no factory makes a tensor of bytes by accident.
+
+    Examples
+    --------
+    >>> dtype_arg("zeros", minigrad.int64)
+    dtype('int64')
+    """
+    if dtype is None:
+        return None
+    numpy_type = isinstance(dtype, type) and issubclass(dtype, np.generic)
+    if isinstance(dtype, np.dtype) or numpy_type or any(dtype is t for t in _PYTHON_DTYPES):
+        result = np.dtype(dtype)
+        if result.kind in "biufc":
+            return result
+    kind = type(dtype)
+    shown = kind.__qualname__ if kind.__module__ == "builtins" else \
+        f"{kind.__module__.split('.')[0]}.{kind.__qualname__}"
+    raise TypeError(f"{op}(): argument '{name}' must be minigrad.dtype, not {shown} "
+                    f"(got {dtype!r})")

@@ -16,8 +16,8 @@ from . import random
 from .devices import check_device
 from .internal import array_of, wrap
 from .autograd.grad_mode import is_grad_enabled
-from .dtypes import get_default_dtype, scalar_type_name
-from .ops._util import tensor_arg
+from .dtypes import dtype_arg, get_default_dtype, is_number, scalar_type_name
+from .ops._util import broadcast_shape, float_arg, int_arg, size_arg, tensor_arg
 from .ops.out_argument import takes_out
 from .ops.selection import locally_constant, without_derivative
 from .tensor import Tensor
@@ -43,6 +43,11 @@ def multinomial(input: Tensor, num_samples: int, replacement: bool = False, *,
     Tensor
         int64, shape ``(num_samples,)`` or ``(rows, num_samples)``.
     """
+    input = tensor_arg("multinomial", input, "input", 1)
+    num_samples = int_arg("multinomial", num_samples, "num_samples")
+    if input.dtype.kind != "f":
+        raise RuntimeError(f"multinomial only supports floating-point dtypes for input, got: "
+                           f"{scalar_type_name(input.dtype)}")
     weights = array_of(input).astype(np.float64)
     if weights.ndim not in (1, 2):
         raise RuntimeError(f"multinomial: prob_dist must be 1 or 2 dim, got shape "
@@ -80,10 +85,8 @@ def multinomial(input: Tensor, num_samples: int, replacement: bool = False, *,
 @takes_out("copy", resize_warns=False)
 def bernoulli(input: Tensor, *, generator: Any = None) -> Tensor:
     """1 with probability ``input`` and 0 otherwise, elementwise, in ``input``'s dtype."""
-    p = array_of(input)
-    if p.dtype.kind != "f":
-        raise RuntimeError(f"bernoulli: expected a floating point tensor of probabilities, "
-                           f"got {p.dtype}")
+    p = array_of(tensor_arg("bernoulli", input, "input", 1))
+    check_floating("bernoulli_tensor_cpu_p_", p.dtype)
     if np.any((p < 0) | (p > 1)) or np.any(np.isnan(p)):
         raise RuntimeError("bernoulli: expected 0 <= p <= 1 for every probability")
     rng = random.numpy_generator(generator, "bernoulli")
@@ -98,19 +101,28 @@ def normal(mean: Any, std: Any = 1.0, size: Sequence[int] | None = None, *,
     required) or tensors, which broadcast together."""
     check_device(device, "normal")
     rng = random.numpy_generator(generator, "normal")
+    for name, value in (("mean", mean), ("std", std)):
+        if not isinstance(value, Tensor) and not is_number(value):
+            raise TypeError(f"normal(): argument '{name}' must be Tensor or float, not "
+                            f"{type(value).__name__}")
     tensors = [t for t in (mean, std) if isinstance(t, Tensor)]
     if not tensors:
-        if size is None:
-            raise TypeError("normal: with a number mean and std, size is required")
-        out_dtype = get_default_dtype() if dtype is None else np.dtype(dtype)
-        shape = tuple(size)
+        if not isinstance(size, (tuple, list)):
+            raise TypeError(f"normal(): with a number mean and std, argument 'size' must be "
+                            f"tuple of ints, not {type(size).__name__}")
+        dtype = dtype_arg("normal", dtype)
+        out_dtype = get_default_dtype() if dtype is None else dtype
+        shape = size_arg("normal", (tuple(size),))
     else:
         out_dtype = tensors[0].dtype
-        shape = np.broadcast_shapes(*(t.shape for t in tensors))
+        shape = broadcast_shape("normal", *(t.shape for t in tensors))
+    check_floating("normal_kernel_cpu", out_dtype)
     m = array_of(mean) if isinstance(mean, Tensor) else mean
     s = array_of(std) if isinstance(std, Tensor) else std
-    if np.any(np.asarray(s) < 0):
-        raise RuntimeError("normal: expected all elements of std >= 0.0")
+    if not isinstance(std, Tensor):
+        check_std("normal", std)
+    elif not np.all(s >= 0):
+        raise RuntimeError("normal expects all elements of std >= 0.0")
     t = wrap((m + s * rng.standard_normal(shape)).astype(out_dtype))
     t.requires_grad = requires_grad
     return t
@@ -153,5 +165,61 @@ def poisson(input: Tensor, generator: Any = None) -> Tensor:
     lam = array_of(rate).astype(np.float64)
     if not np.all(lam >= 0):  # NaN fails too
         raise RuntimeError("poisson: invalid Poisson rate, expected rate to be non-negative")
-    value = random.numpy_generator(generator, "poisson").poisson(lam).astype(rate.dtype)
+    value = np.asarray(random.numpy_generator(generator, "poisson").poisson(lam))
+    value = value.astype(rate.dtype)
     return locally_constant(rate, value) if rate.requires_grad else wrap(value)
+
+
+# --- checks of the random fills (``Tensor.uniform_``, ``normal_``, ...) -----------------
+
+def check_floating(kernel: str, dtype: np.dtype) -> None:
+    """PyTorch's ``NotImplementedError`` naming its ``kernel`` for a draw of floats into
+    a tensor of integers or bools (which would silently hold zeros)."""
+    if dtype.kind != "f":
+        raise NotImplementedError(f'"{kernel}" not implemented for '
+                                  f"'{scalar_type_name(dtype)}'")
+
+
+def check_std(op: str, std: float) -> None:
+    """PyTorch's ``RuntimeError`` for a negative (or NaN) standard deviation."""
+    if not std >= 0:
+        raise RuntimeError(f"{op} expects std >= 0.0, but found std {std:g}")
+
+
+def uniform_range(dtype: np.dtype, low: Any, high: Any) -> tuple[float, float]:
+    """The checked ``[from, to)`` of ``uniform_`` into a tensor of ``dtype``."""
+    check_floating("check_uniform_bounds", dtype)
+    low = float_arg("uniform_", low, "from", 1)
+    high = float_arg("uniform_", high, "to", 2)
+    limit = float(np.finfo(dtype).max)
+    for name, value in (("from", low), ("to", high)):
+        if not -limit <= value <= limit:
+            raise RuntimeError(f"uniform_: {name} is out of bounds for {dtype} (got {value})")
+    if low > high:
+        raise RuntimeError(f"uniform_ expects to return a [from, to) range, but found "
+                           f"from={low:g} > to={high:g}")
+    if high - low > limit:
+        raise RuntimeError(f"uniform_ expects to-from <= the largest {dtype}, but found "
+                           f"to={high:g} and from={low:g}")
+    return low, high
+
+
+def bernoulli_chance(target: Tensor, p: Any) -> Any:
+    """The probabilities of ``target.bernoulli_(p)``: a number, or an array of ``p`` (a
+    floating tensor) broadcast to ``target``'s shape; PyTorch's errors for anything
+    else, and none for an empty ``target``, which gets no draws."""
+    if not isinstance(p, Tensor):
+        chance = float_arg("bernoulli_", p, "p", 1)
+    elif target.numel() == 0:
+        return np.zeros(target.shape)
+    else:
+        check_floating("bernoulli_tensor_cpu_p_", p.dtype)
+        try:
+            chance = np.broadcast_to(array_of(p).astype(np.float64), target.shape)
+        except ValueError:
+            raise RuntimeError(f"bernoulli_: the probabilities of shape {tuple(p.shape)} "
+                               f"cannot be expanded to the tensor's shape "
+                               f"{tuple(target.shape)}") from None
+    if not np.all((chance >= 0) & (chance <= 1)):
+        raise RuntimeError(f"bernoulli_ expects p to be in [0, 1], but got p={p}")
+    return chance

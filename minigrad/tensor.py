@@ -6,14 +6,14 @@ primitives of `minigrad.ops`, which record the graph through ``Function.apply``.
 from __future__ import annotations
 
 import warnings
-from typing import Any, Callable, Iterator, Sequence
+from typing import Any, Callable
 
 import numpy as np
 
 from . import _printing, devices, type_objects
 from .dtypes import get_default_dtype
 from .size import Size
-from .tensor_args import is_no_data, legacy_data, legacy_sizes, to_array, type_name
+from .tensor_args import is_no_data, legacy_data, legacy_sizes, to_array
 from .tensor_methods import TensorMethods
 
 

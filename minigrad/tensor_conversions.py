@@ -72,7 +72,8 @@ class TensorConversions:
 
     def type_as(self, other: "Tensor") -> "Tensor":
         """This tensor cast to ``other``'s dtype."""
-        return self.to(other.dtype)
+        from .ops._util import tensor_arg  # ops build on Tensor, so imported when needed
+        return self.to(tensor_arg("type_as", other, "other", 1).dtype)
 
     def element_size(self) -> int:
         """Bytes per element."""
@@ -223,6 +224,7 @@ class TensorConversions:
     # --- random fills (in place; use them under no_grad on parameters) -------------------
     def uniform_(self, a: float = 0.0, b: float = 1.0, *, generator: Any = None) -> "Tensor":
         """Fill with samples from the uniform distribution on [a, b)."""
+        a, b = _sampling().uniform_range(self.dtype, a, b)
         return self._fill_("uniform_", generator, lambda rng, n: rng.uniform(a, b, n))
 
     def multinomial(self, num_samples: int, replacement: bool = False, *,
@@ -237,6 +239,11 @@ class TensorConversions:
     def normal_(self, mean: float = 0.0, std: float = 1.0, *,
                 generator: Any = None) -> "Tensor":
         """Fill with samples from the normal distribution N(mean, std**2)."""
+        sampling = _sampling()
+        sampling.check_floating("normal_kernel_cpu", self.dtype)
+        mean = sampling.float_arg("normal_", mean, "mean", 1)
+        std = sampling.float_arg("normal_", std, "std", 2)
+        sampling.check_std("normal", std)
         return self._fill_("normal_", generator, lambda rng, n: rng.normal(mean, std, n))
 
     def exponential_(self, lambd: float = 1.0, *, generator: Any = None) -> "Tensor":
@@ -249,7 +256,7 @@ class TensorConversions:
     def log_normal_(self, mean: float = 1.0, std: float = 2.0, *,
                     generator: Any = None) -> "Tensor":
         """Fill with ``exp(N(mean, std**2))`` samples."""
-        self._continuous("Log-normal")
+        _sampling().check_floating("log_normal_cpu", self.dtype)
         _require(std > 0, f"log_normal_ expects std > 0.0, but found std={std}")
         return self._fill_("log_normal_", generator, lambda rng, n: rng.lognormal(mean, std, n))
 
@@ -257,6 +264,7 @@ class TensorConversions:
                 generator: Any = None) -> "Tensor":
         """Fill with samples from the Cauchy distribution."""
         self._continuous("Cauchy")
+        _require(sigma > 0, f"cauchy_ expects sigma > 0.0, but found sigma={sigma}")
         return self._fill_("cauchy_", generator,
                            lambda rng, n: median + sigma * rng.standard_cauchy(n))
 
@@ -267,9 +275,7 @@ class TensorConversions:
 
     def bernoulli_(self, p: Any = 0.5, *, generator: Any = None) -> "Tensor":
         """Fill with 1 with probability ``p`` (a number or a tensor of them), else 0."""
-        chance = p.detach().numpy() if hasattr(p, "detach") else np.asarray(p, np.float64)
-        _require(bool(((chance >= 0) & (chance <= 1)).all()),
-                 f"bernoulli_ expects p to be in [0, 1], but got p={p}")
+        chance = _sampling().bernoulli_chance(self, p)
         return self._fill_("bernoulli_", generator, lambda rng, n: rng.random(n) < chance)
 
     def random_(self, from_: int = 0, to: int | None = None, *,

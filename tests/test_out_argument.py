@@ -115,9 +115,6 @@ KNOWN = {
     ("nansum", "int64"): "torch: NotImplementedError", ("nansum", "bool"): "NotImplemented",
     ("nanmean", "int64"): "NotImplementedError", ("nanmean", "bool"): "NotImplementedError",
     ("normal", "int64"): "NotImplementedError", ("normal", "bool"): "NotImplementedError",
-    ("randint", "bool"): "torch: RuntimeError (bound out of range for bool)",
-    ("randperm", "bool"): "NotImplementedError", ("linspace", "bool"): "NotImplementedError",
-    ("logspace", "bool"): "NotImplementedError",
     # torch gives these a derivative (or a not-implemented one) and so refuses out= for an
     # input that requires grad; minigrad's results do not require grad.
     ("bernoulli", "input requires grad"): "no derivative in minigrad",

@@ -11,6 +11,8 @@ from __future__ import annotations
 import weakref
 from typing import Any, Callable
 
+from ..tensor import Tensor
+
 
 class RemovableHandle:
     """Returned by ``register_hook``; ``remove()`` takes the hook away again."""
@@ -47,8 +49,23 @@ def run_hooks(hooks: list, grad: Any) -> Any:
     """Call each hook in turn; a hook that returns a value replaces the gradient."""
     for hook in hooks:
         new = hook(grad)
+        if new is not None:
+            _check_hook_result(hook, grad, new)
         grad = grad if new is None else new
     return grad
+
+
+def _check_hook_result(hook: Any, grad: Any, new: Any) -> None:
+    """PyTorch's checks of a gradient a hook returned: a tensor of the same size and type."""
+    name = getattr(hook, "__name__", type(hook).__name__)
+    if not isinstance(new, Tensor):
+        raise TypeError(f"expected Variable, but hook returned '{type(new).__name__}'")
+    if new.shape != grad.shape:
+        raise RuntimeError(f"hook '{name}' has changed the size of value (was "
+                           f"{list(grad.shape)} got {list(new.shape)})")
+    if new.dtype != grad.dtype:
+        raise RuntimeError(f"hook '{name}' has changed the type of value (was {grad.type()} "
+                           f"got {new.type()})")
 
 
 def run_node_hooks(node: Any, grads: list) -> list:

@@ -1,10 +1,13 @@
 """Turning a list of samples into one batch, with PyTorch's rules."""
 from __future__ import annotations
 
+import functools
+
 from typing import Any, Sequence
 
 import numpy as np
 
+from ..dtypes import promote_types
 from ..internal import array_of, wrap
 from ..tensor import Tensor
 
@@ -65,7 +68,8 @@ def _stack(arrays: list[np.ndarray]) -> np.ndarray:
     if len(shapes) > 1:
         raise RuntimeError(f"default_collate: stack expects each tensor to be equal size, "
                            f"but got shapes {sorted(shapes)}; pass a collate_fn that pads them")
-    return np.stack(arrays)
+    dtype = functools.reduce(promote_types, (a.dtype for a in arrays))  # as torch.stack
+    return np.stack(arrays).astype(dtype, copy=False)
 
 
 def default_convert(data: Any) -> Any:

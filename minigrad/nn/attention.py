@@ -13,7 +13,7 @@ from ..tensor import Tensor
 from . import functional as F
 from . import init
 from ._placement import check_device
-from .functional.attention import attention_bias
+from .functional.attention import as_mask, attention_bias
 from .linear import NonDynamicallyQuantizableLinear
 from .module import Module
 from .parameter import Parameter
@@ -100,6 +100,9 @@ class MultiheadAttention(Module):
                 need_weights: bool = True, attn_mask: Any = None,
                 average_attn_weights: bool = True, is_causal: bool = False
                 ) -> tuple[Tensor, Tensor | None]:
+        key_padding_mask, attn_mask = as_mask(key_padding_mask), as_mask(attn_mask)
+        self._check_inputs(query, key, value)
+        self._check_masks(query, key, key_padding_mask, attn_mask)
         unbatched = query.ndim == 2
         if unbatched:
             query, key, value = (t.unsqueeze(1) for t in (query, key, value))
@@ -136,6 +139,69 @@ class MultiheadAttention(Module):
         if average_attn_weights:
             weights = weights.mean(1)
         return out, weights.squeeze(0) if unbatched else weights
+
+    def _check_inputs(self, query: Tensor, key: Tensor, value: Tensor) -> None:
+        """PyTorch's AssertionErrors for query, key and value that do not fit together:
+        (L, E) with (S, E) or (L, N, E) with (S, N, E), key and value alike."""
+        if query.ndim not in (2, 3):
+            raise AssertionError(f"MultiheadAttention: query should be unbatched 2D or "
+                                 f"batched 3D tensor but received {query.ndim}-D query tensor "
+                                 f"of shape {tuple(query.shape)}")
+        kind = "unbatched (2-D)" if query.ndim == 2 else "batched (3-D)"
+        if key.ndim != query.ndim or value.ndim != query.ndim:
+            raise AssertionError(f"MultiheadAttention: For {kind} `query`, expected `key` and "
+                                 f"`value` to be {query.ndim}-D but found {key.ndim}-D and "
+                                 f"{value.ndim}-D tensors respectively")
+        if query.shape[-1] != self.embed_dim:
+            raise AssertionError(f"MultiheadAttention: was expecting embedding dimension of "
+                                 f"{self.embed_dim}, but got {query.shape[-1]} (query of "
+                                 f"shape {tuple(query.shape)})")
+        if self._qkv_same_embed_dim and key.shape != value.shape:
+            raise AssertionError(f"MultiheadAttention: key shape {tuple(key.shape)} does not "
+                                 f"match value shape {tuple(value.shape)}")
+        if key.shape[:-1] != value.shape[:-1]:
+            raise AssertionError(f"MultiheadAttention: key's sequence and batch dims "
+                                 f"{tuple(key.shape[:-1])} do not match value's "
+                                 f"{tuple(value.shape[:-1])}")
+
+    def _check_masks(self, query: Tensor, key: Tensor, key_padding_mask: Tensor | None,
+                     attn_mask: Tensor | None) -> None:
+        """PyTorch's checks of the masks: bool or float (AssertionError), and the shapes
+        ``(N, S)`` (or ``(S,)`` unbatched) and ``(L, S)`` or ``(N * num_heads, L, S)``."""
+        for name, mask in (("key_padding_mask", key_padding_mask), ("attn_mask", attn_mask)):
+            if mask is not None and mask.dtype.kind not in "bf":
+                raise AssertionError(f"MultiheadAttention: only bool and floating types of "
+                                     f"{name} are supported, got {mask.dtype}")
+        unbatched = query.ndim == 2
+        if unbatched:
+            batch, length, source = 1, query.shape[0], key.shape[0]
+        else:
+            seq = 1 if self.batch_first else 0  # the sequence dim; the other is the batch
+            batch, length, source = query.shape[1 - seq], query.shape[seq], key.shape[seq]
+        if key_padding_mask is not None:
+            expected = (source,) if unbatched else (batch, source)
+            if tuple(key_padding_mask.shape) != expected:
+                raise AssertionError(f"MultiheadAttention: expected key_padding_mask of shape "
+                                     f"{expected} (for key of shape {tuple(key.shape)}), but "
+                                     f"got {tuple(key_padding_mask.shape)}")
+        if attn_mask is not None:
+            self._check_attn_mask(attn_mask, batch, length, source, unbatched)
+
+    def _check_attn_mask(self, mask: Tensor, batch: int, length: int, source: int,
+                         unbatched: bool) -> None:
+        """A 2-D ``(L, S)`` or 3-D ``(N * num_heads, L, S)`` attn_mask."""
+        shape = tuple(mask.shape)
+        if mask.ndim not in (2, 3):
+            kind = "unbatched (2-D)" if unbatched else "batched (3-D)"
+            raise AssertionError(f"MultiheadAttention: For {kind} `query`, expected "
+                                 f"`attn_mask` to be `None`, 2-D or 3-D but found "
+                                 f"{mask.ndim}-D tensor of shape {shape} instead")
+        expected = (length, source) if mask.ndim == 2 else (
+            batch * self.num_heads, length, source)
+        if shape != expected:
+            error = AssertionError if unbatched and mask.ndim == 3 else RuntimeError
+            raise error(f"MultiheadAttention: The shape of the {mask.ndim}D attn_mask is "
+                        f"{shape}, but should be {expected}.")
 
     def _masked(self, scores: Tensor, attn_mask: Any, key_padding_mask: Any,
                 batch: int) -> Tensor:

@@ -4,9 +4,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
-import numpy as np
-
-from ..dtypes import get_default_dtype
+from ..creation import empty
 from ..tensor import Tensor
 from . import functional as F
 from . import init
@@ -30,10 +28,10 @@ def add_weight_and_bias(module: Module, weight_shape: tuple[int, ...], bias: boo
     """Give ``module`` a float32 ``weight`` of ``weight_shape`` and, when ``bias``, a
     ``bias`` of ``bias_size`` (default: the weight's first dimension), then draw them with
     its ``reset_parameters()``."""
-    module.weight = Parameter(np.empty(weight_shape, dtype=get_default_dtype()))
+    module.weight = Parameter(empty(weight_shape))  # negative sizes: torch's RuntimeError
     if bias:
         size = weight_shape[0] if bias_size is None else bias_size
-        module.bias = Parameter(np.empty(size, dtype=get_default_dtype()))
+        module.bias = Parameter(empty(size))
     else:
         module.register_parameter("bias", None)
     module.reset_parameters()

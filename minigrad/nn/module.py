@@ -123,11 +123,15 @@ class Module(Placement):
         self._non_persistent.discard(name)
 
     def __setattr__(self, name: str, value: Any) -> None:
+        # An assignment replaces whatever the name held (register_* would refuse that).
         if isinstance(value, Parameter):
+            self._forget(name, keep="parameter")
             self.register_parameter(name, value)
         elif isinstance(value, Module):
+            self._forget(name, keep="module")
             self.add_module(name, value)
         elif isinstance(value, Buffer):
+            self._forget(name, keep="buffer")
             self.register_buffer(name, value, persistent=value.persistent)
         elif name in self.__dict__.get("_parameters", ()):
             self._check_assign(name, value, None, "parameter", "Parameter or None")
@@ -168,12 +172,12 @@ class Module(Placement):
         return sorted(names)
 
     def _check_name(self, name: Any, what: str) -> None:
-        self._tables()
+        tables = self._tables()
         if not isinstance(name, str):
             raise TypeError(f"{what} name should be a string, got {type(name).__name__}")
         if not name or "." in name:
             raise KeyError(f"{what} name can't be empty or contain \".\", got {name!r}")
-        if hasattr(type(self), name):
+        if hasattr(self, name) and name not in tables[what]:  # another kind, or a plain attribute
             raise KeyError(f"attribute '{name}' already exists on {type(self).__name__}")
 
     def register_parameter(self, name: str, param: Parameter | None) -> None:

@@ -1,6 +1,8 @@
 """Normalisation layers: batch, instance, layer, group and RMS normalisation."""
 from __future__ import annotations
 
+import warnings
+
 from typing import Any
 
 import numpy as np
@@ -63,9 +65,6 @@ class _BatchNorm(Module):
             wanted = " or ".join(f"{d}D" for d in self.expected_dims)
             raise ValueError(f"{type(self).__name__}: expected {wanted} input, got "
                              f"{input.ndim}D input of shape {tuple(input.shape)}")
-        if input.shape[1] != self.num_features:
-            raise ValueError(f"{type(self).__name__}(num_features={self.num_features}) got "
-                             f"input of shape {tuple(input.shape)} ({input.shape[1]} channels)")
         momentum = self._momentum() if self.training and self.track_running_stats else 0.0
         # The running stats, when kept, are updated in training and used in eval.
         return F.batch_norm(input, self.running_mean, self.running_var, self.weight, self.bias,
@@ -132,11 +131,20 @@ class _InstanceNorm(_BatchNorm):
             raise ValueError(f"{type(self).__name__}: expected {batched - 1}D (unbatched) or "
                              f"{batched}D (batched) input, got {input.ndim}D input of shape "
                              f"{tuple(input.shape)}")
+        feature_dim = input.ndim - (batched - 1)
+        if input.shape[feature_dim] != self.num_features:
+            if self.affine:
+                raise ValueError(f"expected input's size at dim={feature_dim} to match "
+                                 f"num_features ({self.num_features}), but got: "
+                                 f"{input.shape[feature_dim]}.")
+            warnings.warn(f"input's size at dim={feature_dim} does not match num_features. "
+                          "You can silence this warning by not passing in num_features, "
+                          "which is not used because affine=False", stacklevel=2)
         if input.ndim == batched - 1:
-            return self.forward(input.unsqueeze(0)).squeeze(0)
-        if input.shape[1] != self.num_features:
-            raise ValueError(f"{type(self).__name__}(num_features={self.num_features}) got "
-                             f"input of shape {tuple(input.shape)} ({input.shape[1]} channels)")
+            return self._normalize(input.unsqueeze(0)).squeeze(0)
+        return self._normalize(input)
+
+    def _normalize(self, input: Tensor) -> Tensor:
         use_input_stats = self.training or not self.track_running_stats
         # As PyTorch's: num_batches_tracked stays 0, and momentum=None means no update.
         momentum = self.momentum if self.momentum is not None else 0.0

@@ -24,6 +24,16 @@ from .rnn_cells import (GATES, add_recurrent_weights, gru_step, lstm_step, proje
                         uniform_by_hidden_size)
 
 
+
+def _check_sizes(input_size: Any, hidden_size: Any, num_layers: Any) -> None:
+    """PyTorch's checks of a recurrent layer's sizes."""
+    if not isinstance(hidden_size, int) or isinstance(hidden_size, bool):
+        raise TypeError(f"hidden_size should be of type int, got: {type(hidden_size).__name__}")
+    for name, value in (("hidden_size", hidden_size), ("num_layers", num_layers),
+                        ("input_size", input_size)):
+        if value <= 0:
+            raise ValueError(f"{name} must be greater than zero")
+
 class RNNBase(Module):
     """What RNN, LSTM and GRU share; ``mode`` is 'RNN_TANH', 'RNN_RELU', 'LSTM' or 'GRU'.
 
@@ -54,6 +64,7 @@ class RNNBase(Module):
         super().__init__()
         name = type(self).__name__
         check_device(device, name)
+        _check_sizes(input_size, hidden_size, num_layers)
         if proj_size < 0:
             raise ValueError("proj_size should be a positive integer or zero to disable "
                              "projections")

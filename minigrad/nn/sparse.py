@@ -3,9 +3,9 @@ from __future__ import annotations
 
 from typing import Any
 
-import numpy as np
 
 from ..autograd.grad_mode import no_grad
+from ..creation import empty
 from ..dtypes import get_default_dtype
 from ..tensor import Tensor
 from . import functional as F
@@ -96,7 +96,7 @@ def _set_up_table(module: Module, num_embeddings: int, embedding_dim: int,
         padding_idx %= num_embeddings
     module.padding_idx = padding_idx
     if weight is None:
-        table = np.empty((num_embeddings, embedding_dim), dtype=dtype or get_default_dtype())
+        table = empty(num_embeddings, embedding_dim, dtype=dtype or get_default_dtype())
         module.weight = Parameter(table, requires_grad=not freeze)
         _reset_table(module)
     else:

@@ -93,12 +93,25 @@ def unary_input(op: str, x: Any) -> Tensor:
     raise TypeError(f"{op}: argument 'input' must be a minigrad.Tensor, not {type_name(x)}")
 
 
-def tensor_arg(op: str, value: Any, name: str) -> Tensor:
+def tensor_arg(op: str, value: Any, name: str, position: int | None = None) -> Tensor:
     """``value`` if it is a minigrad Tensor, else PyTorch's ``TypeError`` naming ``op``
-    and the argument."""
+    and the argument (and its ``position``, if given)."""
     if isinstance(value, Tensor):
         return value
-    raise TypeError(f"{op}(): argument '{name}' must be Tensor, not {type_name(value)}")
+    where = "" if position is None else f" (position {position})"
+    raise TypeError(f"{op}(): argument '{name}'{where} must be Tensor, not {type_name(value)}")
+
+
+def float_arg(op: str, value: Any, name: str, position: int | None = None) -> float:
+    """A number argument as a Python float (a one-element tensor is read as its number,
+    as PyTorch reads it); anything else is PyTorch's ``TypeError``."""
+    if isinstance(value, Tensor) and value.numel() == 1:
+        return float(value.item())
+    if not is_number(value):
+        where = "" if position is None else f" (position {position})"
+        raise TypeError(f"{op}(): argument '{name}'{where} must be float, not "
+                        f"{type_name(value)}")
+    return float(value)
 
 
 def int_arg(op: str, value: Any, name: str) -> int:

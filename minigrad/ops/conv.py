@@ -55,7 +55,7 @@ def col2im(cols: np.ndarray, size: Pair, kernel: Pair, dilation: Pair, padding: 
     n, ckk, _ = cols.shape
     out = output_size(size, kernel, stride, padding, dilation, "fold")
     image = np.zeros((n, ckk // (kh * kw), h + 2 * ph, w + 2 * pw), dtype=cols.dtype)
-    add_windows(cols.reshape(n, -1, kh, kw, *out), image, stride, dilation)
+    add_windows(cols.reshape(n, ckk // (kh * kw), kh, kw, *out), image, stride, dilation)
     return image[:, :, ph:ph + h, pw:pw + w]
 
 
@@ -115,12 +115,14 @@ class Convolution(Function):
         x, weight = ctx.saved_tensors
         stride, padding, dilation, groups = ctx.geometry
         n, f, oh, ow = g.shape
-        g_mat = movement.reshape(movement.permute(g, (1, 0, 2, 3)), (groups, f // groups, -1))
+        g_mat = movement.reshape(movement.permute(g, (1, 0, 2, 3)),
+                                 (groups, f // groups, n * oh * ow))
         gx = gw = gb = None
         if ctx.needs_input_grad[0]:  # col2im(W^T @ g)
-            w_mat = movement.reshape(weight, (groups, f // groups, -1))
+            w_mat = movement.reshape(weight, (groups, f // groups, weight[0].numel()))
             g_cols = linalg.MatMul.apply(movement.transpose(w_mat, 1, 2), g_mat)
-            g_cols = movement.permute(movement.reshape(g_cols, (-1, n, oh * ow)), (1, 0, 2))
+            g_cols = movement.permute(
+                movement.reshape(g_cols, (groups * weight[0].numel(), n, oh * ow)), (1, 0, 2))
             gx = Col2Im.apply(g_cols, x.shape[2:], weight.shape[2:], dilation, padding, stride)
         if ctx.needs_input_grad[1]:  # g @ cols^T, the columns as a function of x
             cols = _group_columns(x, weight.shape[2:], stride, padding, dilation, groups)
@@ -155,7 +157,8 @@ def conv2d_reference(x: Tensor, weight: Tensor, bias: Tensor | None, stride: Pai
     n, f = x.shape[0], weight.shape[0]
     oh, ow = output_size(x.shape[2:], weight.shape[2:], stride, padding, dilation, "conv2d")
     cols = _group_columns(x, weight.shape[2:], stride, padding, dilation, groups)
-    out = linalg.matmul(movement.reshape(weight, (groups, f // groups, -1)), cols)
+    out = linalg.matmul(movement.reshape(weight, (groups, f // groups, weight[0].numel())),
+                        cols)
     out = movement.permute(movement.reshape(out, (f, n, oh, ow)), (1, 0, 2, 3))
     return out if bias is None else out + movement.reshape(bias, (1, f, 1, 1))
 

@@ -101,7 +101,7 @@ class Layout:
         self.run = self.per_image - dilation[1] * (kw - 1)
         per_image = c * kh * kw * self.per_image * itemsize
         whole_batch = per_image * n <= 2 * CHUNK_BYTES
-        self.step = n if whole_batch else max(1, CHUNK_BYTES // per_image)
+        self.step = max(n, 1) if whole_batch else max(1, CHUNK_BYTES // per_image)
         self.small = c * kh * kw * f // groups <= SMALL_WEIGHT
         self.whole = self.step >= n  # one slice: the columns of the whole batch
 
@@ -209,6 +209,8 @@ def forward(x: np.ndarray, weight: np.ndarray, bias: np.ndarray | None, stride: 
     n, f = x.shape[0], weight.shape[0]
     out_size = output_size(x.shape[2:], weight.shape[2:], stride, padding, dilation, "conv2d")
     out = np.empty((n, f) + out_size, np.result_type(x.dtype, weight.dtype))
+    if n == 0:
+        return out  # an empty batch
 
     def run(part: slice) -> None:
         _forward_slice(x[part], weight, bias, (stride, padding, dilation, groups), out[part],
@@ -248,6 +250,10 @@ def backward(x: np.ndarray, weight: np.ndarray, g: np.ndarray, stride: Pair, pad
     and gb, which are summed.
     """
     (ph, pw), (n, c, h, w) = padding, x.shape
+    if n == 0:  # an empty batch: zero gradients
+        return (np.zeros(x.shape, g.dtype) if needs[0] else None,
+                np.zeros(weight.shape, g.dtype) if needs[1] else None,
+                np.zeros(weight.shape[0], g.dtype) if needs[2] else None)
     gx_image = np.zeros((n, c, h + 2 * ph, w + 2 * pw), g.dtype) if needs[0] else None
 
     def run(part: slice) -> tuple:

@@ -24,7 +24,7 @@ from .out_argument import takes_out
 from .selection import where
 
 
-def _index_vector(op: str, index: Any, size: int, dim: int) -> np.ndarray:
+def _index_vector(op: str, index: Any, size: int, dim: int, ndim: int) -> np.ndarray:
     """A 0-d or 1-d int32/int64 ``index`` as a 1-d int64 array, every entry in
     ``[0, size)`` (no negative indices, as in PyTorch)."""
     array = array_of(tensor_arg(op, index, "index"))
@@ -37,9 +37,18 @@ def _index_vector(op: str, index: Any, size: int, dim: int) -> np.ndarray:
     array = array.reshape(-1).astype(np.int64)
     bad = array[(array < 0) | (array >= size)]
     if bad.size:
-        raise RuntimeError(f"{op}(): index {int(bad[0])} is out of bounds for dimension "
-                           f"{dim} with size {size}")
+        raise _out_of_range_error(op, dim, ndim)(
+            f"{op}(): index {int(bad[0])} is out of bounds for dimension {dim} with size "
+            f"{size}")
     return array
+
+
+def _out_of_range_error(op: str, dim: int, ndim: int) -> type:
+    """The exception type PyTorch's kernels raise for an index out of range: IndexError,
+    except index_select along dim 1 and index_add of a tensor of 2 or more dims."""
+    if op.startswith("index_select") and dim == 1 or op.startswith("index_add") and ndim > 1:
+        return RuntimeError
+    return IndexError
 
 
 def _dim_key(dim: int, ndim: int, index: np.ndarray) -> IndexKey:
@@ -63,7 +72,7 @@ def index_select(input: Tensor, dim: int, index: Tensor) -> Tensor:
             raise RuntimeError(f"index_select(): self indexing axis dim should be positive "
                                f"(dim {dim} of shape {tuple(input.shape)} is empty)")
         raise IndexError("index_select(): index out of range in self (an empty tensor)")
-    index = _index_vector("index_select", index, size, dim)
+    index = _index_vector("index_select", index, size, dim, input.ndim)
     if input.ndim == 0:  # PyTorch gives the value itself
         if index.size != 1:
             raise RuntimeError(f"index_select(): Index to scalar can have only 1 value, got "
@@ -311,7 +320,7 @@ def _index_source(op: str, input: Tensor, dim: int, index: Any,
                   source: Tensor) -> tuple[int, np.ndarray]:
     source = tensor_arg(op, source, "source")
     dim, size = _dim_of(op, input, dim)
-    array = _index_vector(op, index, size, dim)
+    array = _index_vector(op, index, size, dim, input.ndim)
     if source.dtype != input.dtype:
         raise RuntimeError(f"{op}(): self ({input.dtype}) and source ({source.dtype}) must "
                            f"have the same scalar type")
@@ -362,7 +371,7 @@ def index_fill(input: Tensor, dim: int, index: Tensor, value: Any) -> Tensor:
     ``dim``."""
     input = unary_input("index_fill", input)
     dim, size = _dim_of("index_fill", input, dim)
-    array = _index_vector("index_fill", index, size, dim)
+    array = _index_vector("index_fill", index, size, dim, input.ndim)
     if isinstance(value, Tensor):
         if value.ndim:
             raise RuntimeError(f"index_fill_ only supports a 0-dimensional value tensor, but "

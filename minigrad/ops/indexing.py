@@ -198,9 +198,16 @@ class SetItem(Function):
 
 
 def write(array: np.ndarray, key: IndexKey, value: np.ndarray) -> None:
-    """``array[key] = value`` in place."""
+    """``array[key] = value`` in place; a value that does not broadcast to the region
+    raises PyTorch's RuntimeError."""
     target = key.view(array)
-    target[key.advanced_on(target) if key.advanced else ...] = value
+    where = key.advanced_on(target) if key.advanced else ...
+    try:
+        target[where] = value
+    except ValueError:
+        raise RuntimeError(f"setitem: shape mismatch: value tensor of shape "
+                           f"{list(np.shape(value))} cannot be broadcast to indexing result "
+                           f"of shape {list(target[where].shape)}") from None
 
 
 def _along_axis(index: np.ndarray, dim: int) -> tuple:

@@ -13,7 +13,7 @@ import numpy as np
 from ..autograd import views
 from ..internal import named
 from ..tensor import Tensor
-from ._util import broadcast_shape, normalize_dim
+from ._util import broadcast_shape, int_tuple, normalize_dim, type_name
 from .elementwise import clone
 from .indexing import reverse
 from .movement import cat, expand, narrow, permute, reshape, split, transpose
@@ -22,8 +22,7 @@ from .out_argument import takes_out
 
 def flip(input: Tensor, dims: Sequence[int]) -> Tensor:
     """Reverse the order of elements along each of ``dims``."""
-    if isinstance(dims, int):
-        raise TypeError(f"flip: argument 'dims' must be a tuple of ints, not int ({dims})")
+    dims = _dims_arg("flip", dims)
     flipped = {normalize_dim(d, input.ndim, "flip") for d in dims}
     if len(flipped) != len(dims):
         raise RuntimeError(f"flip: a dim appears multiple times in the list of dims {dims}")
@@ -34,13 +33,14 @@ def flip(input: Tensor, dims: Sequence[int]) -> Tensor:
 def roll(input: Tensor, shifts: Any, dims: Any = None) -> Tensor:
     """Shift elements along ``dims`` by ``shifts``, wrapping around; without ``dims`` the
     tensor is flattened, rolled and given its shape back."""
-    shifts = (shifts,) if isinstance(shifts, int) else tuple(shifts)
+    shifts = int_tuple("roll", shifts if isinstance(shifts, (tuple, list)) else (shifts,),
+                       "shifts")
     if dims is None:
         if len(shifts) != 1:
             raise RuntimeError(f"roll: shifts and dimensions must align. shifts: "
                                f"{len(shifts)}, dims: 0")
         return reshape(roll(reshape(input, (-1,)), shifts, 0), input.shape)
-    dims = (dims,) if isinstance(dims, int) else tuple(dims)
+    dims = int_tuple("roll", dims if isinstance(dims, (tuple, list)) else (dims,), "dims")
     if len(shifts) != len(dims):
         raise RuntimeError(f"roll: shifts and dimensions must align. shifts: {len(shifts)}, "
                            f"dims: {len(dims)}")
@@ -75,8 +75,17 @@ def repeat(input: Tensor, sizes: Sequence[int]) -> Tensor:
 def tile(input: Tensor, dims: Sequence[int]) -> Tensor:
     """Like `repeat`, but ``dims`` shorter than the tensor's rank is padded with
     leading ones."""
-    dims = (dims,) if isinstance(dims, int) else tuple(dims)
+    dims = _dims_arg("tile", dims)
     return repeat(input, (1,) * (input.ndim - len(dims)) + dims)
+
+
+def _dims_arg(op: str, dims: Any) -> tuple[int, ...]:
+    """``dims`` given as a tuple or list of ints (a 0-d tensor among them counts as its
+    int, as in PyTorch); a single int, a tensor or anything else is PyTorch's TypeError."""
+    if not isinstance(dims, (tuple, list)):
+        raise TypeError(f"{op}(): argument 'dims' (position 2) must be tuple of ints, not "
+                        f"{type_name(dims)}")
+    return int_tuple(op, dims, "dims")
 
 
 def unflatten(input: Tensor, dim: int, sizes: Sequence[int]) -> Tensor:

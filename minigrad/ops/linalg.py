@@ -94,6 +94,7 @@ _MATMUL_NAMES = {(2, 2): "MmBackward0", (1, 1): "DotBackward0", (2, 1): "MvBackw
 @takes_out("same")
 def mm(input: Tensor, mat2: Tensor) -> Tensor:
     """The product of two matrices, (n, m) @ (m, p); no broadcasting."""
+    input, mat2 = tensor_arg("mm", input, "input", 1), tensor_arg("mm", mat2, "mat2", 2)
     for name, t in (("self", input), ("mat2", mat2)):
         if t.ndim != 2:
             raise RuntimeError(f"mm: {name} must be a matrix, got shape {tuple(t.shape)}")
@@ -107,6 +108,7 @@ def mm(input: Tensor, mat2: Tensor) -> Tensor:
 @takes_out("same")
 def bmm(input: Tensor, mat2: Tensor) -> Tensor:
     """Batched matrix product, (b, n, m) @ (b, m, p); no broadcasting."""
+    input, mat2 = tensor_arg("bmm", input, "input", 1), tensor_arg("bmm", mat2, "mat2", 2)
     for name, t in (("batch1", input), ("batch2", mat2)):
         if t.ndim != 3:
             raise RuntimeError(f"bmm: {name} must be a 3D tensor, got shape "
@@ -121,12 +123,14 @@ def bmm(input: Tensor, mat2: Tensor) -> Tensor:
 @takes_out("same")
 def dot(input: Tensor, tensor: Tensor) -> Tensor:
     """The inner product of two 1-d tensors of the same length."""
+    input, tensor = tensor_arg("dot", input, "input", 1), tensor_arg("dot", tensor, "tensor", 2)
     return _inner_product("dot", input, tensor)
 
 
 @takes_out("same")
 def vdot(input: Tensor, other: Tensor) -> Tensor:
     """`dot` (minigrad's tensors are real, so no conjugate is taken)."""
+    input, other = tensor_arg("vdot", input, "input", 1), tensor_arg("vdot", other, "other", 2)
     return _inner_product("vdot", input, other)
 
 

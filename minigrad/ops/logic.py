@@ -12,7 +12,8 @@ import numpy as np
 from ..dtypes import is_number
 from ..internal import array_of, wrap
 from ..tensor import Tensor
-from ._util import broadcast_shape, normalize_dims, type_name, unary_input
+from ._util import (broadcast_shape, float_arg, normalize_dims, tensor_arg, type_name,
+                    unary_input)
 from .out_argument import takes_out
 from .selection import compare, where
 
@@ -122,6 +123,9 @@ def nan_to_num(input: Tensor, nan: float = 0.0, posinf: float | None = None,
     in PyTorch. Integer and bool tensors come back as a copy.
     """
     a = array_of(unary_input("nan_to_num", input))
+    nan = float_arg("nan_to_num", 0.0 if nan is None else nan, "nan", 2)
+    posinf, neginf = (None if v is None else float_arg("nan_to_num", v, name, position)
+                      for name, v, position in (("posinf", posinf, 3), ("neginf", neginf, 4)))
     if a.dtype.kind != "f":
         return input.clone()
     filled = np.nan_to_num(a, nan=nan, posinf=posinf, neginf=neginf)
@@ -220,6 +224,8 @@ def allclose(input: Tensor, other: Any, rtol: float = 1e-05, atol: float = 1e-08
 
 def equal(input: Tensor, other: Tensor) -> bool:
     """Whether the two tensors have the same shape and the same values."""
+    input = tensor_arg("equal", input, "input", 1)
+    other = tensor_arg("equal", other, "other", 2)
     return input.shape == other.shape and bool(np.array_equal(array_of(input),
                                                                array_of(other)))
 

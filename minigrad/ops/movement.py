@@ -122,7 +122,8 @@ def flatten(x: Tensor, start_dim: int = 0, end_dim: int = -1) -> Tensor:
     if start > end:
         raise RuntimeError(f"flatten: start_dim ({start_dim}) cannot come after end_dim "
                          f"({end_dim}) for a tensor of shape {tuple(x.shape)}")
-    return reshape(x, x.shape[:start] + (-1,) + x.shape[end + 1:])
+    merged = math.prod(x.shape[start:end + 1])  # not -1: ambiguous for an empty tensor
+    return reshape(x, x.shape[:start] + (merged,) + x.shape[end + 1:])
 
 
 def permute(x: Tensor, dims: Sequence[int]) -> Tensor:

@@ -348,8 +348,21 @@ def adaptive_sizes(output_size: Any, spatial: tuple, op: str) -> tuple[int, ...]
                            f"{tuple(sizes)}")
     sizes = ints([n if o is None else o for o, n in zip(sizes, spatial)], len(spatial),
                  "output_size", op)
-    check_positive(sizes, "output_size", op)
+    check_positive(sizes, "output_size", op, minimum=0)
+    if 0 in spatial:
+        raise RuntimeError(f"{op}(): Expected input to have non-zero size for non-batch "
+                           f"dimensions, but input has spatial sizes {list(spatial)} with one "
+                           f"being empty")
     return sizes
+
+
+def empty_adaptive(x: Tensor, sizes: tuple) -> Tensor | None:
+    """An adaptive pooling's result when an output size is 0: empty (its gradient, zero),
+    else None."""
+    if 0 not in sizes:
+        return None
+    index = (Ellipsis,) + tuple(slice(0, 0) for _ in sizes)
+    return movement.reshape(x[index], tuple(x.shape[:-len(sizes)]) + tuple(sizes))
 
 
 def adaptive_avg_pool2d(input: Tensor, output_size: Any) -> Tensor:
@@ -364,7 +377,10 @@ def adaptive_avg_pool2d(input: Tensor, output_size: Any) -> Tensor:
     check_image(x, "adaptive_avg_pool2d")
     out_h, out_w = adaptive_sizes(output_size, x.shape[2:], "adaptive_avg_pool2d")
     (n, c, h, w) = x.shape
-    if h % out_h == 0 and w % out_w == 0:
+    empty = empty_adaptive(x, (out_h, out_w))
+    if empty is not None:
+        result = empty
+    elif h % out_h == 0 and w % out_w == 0:
         result = avg_pool2d(x, (h // out_h, w // out_w))
     else:
         result = adaptive_average(x, (out_h, out_w))

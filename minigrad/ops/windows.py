@@ -18,6 +18,7 @@ from typing import Any
 import numpy as np
 from numpy.lib.stride_tricks import as_strided
 
+from ..dtypes import scalar_type_name
 from ..tensor import Tensor
 
 Pair = tuple[int, int]
@@ -63,8 +64,10 @@ def check_image(x: Any, op: str, allow_unbatched: bool = True, spatial: int = 2)
     if x.ndim != spatial + 2 and not (allow_unbatched and x.ndim == spatial + 1):
         raise RuntimeError(f"Expected {spatial + 1}D (unbatched) or {spatial + 2}D (batched) "
                            f"input to {op}, but got input of size: {list(x.shape)}")
-    if x.dtype.kind != "f":
-        raise TypeError(f"{op}: expected a floating point input, got {x.dtype}")
+    if x.dtype.kind != "f":  # PyTorch pools some integer dtypes; minigrad none
+        raise NotImplementedError(f"\"{op}\" not implemented for "
+                                  f"'{scalar_type_name(x.dtype)}' (minigrad pools floating "
+                                  f"point inputs only)")
 
 
 def output_size(size: Pair, kernel: Pair, stride: Pair, padding: Pair, dilation: Pair,

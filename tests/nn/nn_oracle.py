@@ -49,3 +49,14 @@ def compare_module(torch: Any, torch_module: Any, module: minigrad.nn.Module,
     grads = dict(torch_module.named_parameters())
     for name, param in module.named_parameters():
         assert_close(param.grad, grads[name].grad, rtol, atol)
+
+
+def assert_same_state(ours: minigrad.nn.Module, theirs: Any, rtol: float = 1e-8,
+                      atol: float = 1e-12) -> None:
+    """The same state-dict keys in the same order, dtypes and values."""
+    reference = theirs.state_dict()
+    assert list(ours.state_dict()) == list(reference)
+    for name, value in ours.state_dict().items():
+        assert str(value.dtype) == str(reference[name].dtype).replace("torch.", ""), name
+        np.testing.assert_allclose(value.numpy(), reference[name].numpy(), rtol=rtol,
+                                   atol=atol, err_msg=name)

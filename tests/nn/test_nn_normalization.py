@@ -93,9 +93,38 @@ def test_shape_errors():
         nn.BatchNorm2d(3)(minigrad.zeros(2, 3, 4))
     with pytest.raises(ValueError, match=r"BatchNorm1d: expected 2D or 3D input"):
         nn.BatchNorm1d(3)(minigrad.zeros(2, 3, 4, 4))
-    with pytest.raises(ValueError, match=r"num_features=3.*\(2, 4\)"):
-        nn.BatchNorm1d(3)(minigrad.zeros(2, 4))
+    with pytest.raises(RuntimeError, match=r"running_mean should contain 4 elements not 3"):
+        nn.BatchNorm1d(3)(minigrad.zeros(2, 4))  # torch's type and words
     with pytest.raises(ValueError, match="more than 1 value per channel"):
         nn.BatchNorm1d(3)(minigrad.zeros(1, 3))
     with pytest.raises(ValueError, match="running_mean and running_var"):
         F.batch_norm(minigrad.zeros(2, 3), None, None, training=False)
+
+
+@pytest.mark.parametrize("call", [
+    lambda L: L.nn.BatchNorm2d(3)(L.ones(0, 3, 4, 4)),
+    lambda L: L.nn.GroupNorm(2, 4)(L.ones(0, 4, 2, 2)),
+    lambda L: L.nn.functional.instance_norm(L.ones(0, 2, 4, 4)),
+    lambda L: L.nn.InstanceNorm1d(3)(L.ones(2, 3)),            # unbatched; warns only
+    lambda L: L.nn.InstanceNorm1d(3, affine=True)(L.ones(2, 3)),
+    lambda L: L.nn.BatchNorm2d(3)(L.ones(2, 4, 2, 2)),
+    lambda L: L.nn.BatchNorm1d(3)(L.ones(2, 3, dtype=L.float64)),
+    lambda L: L.nn.functional.batch_norm(L.ones(2, 3), None, None,
+                                         L.ones(3, dtype=L.float64), training=True),
+    lambda L: L.nn.functional.instance_norm(L.ones(2, 3, 1)),
+    lambda L: L.nn.functional.batch_norm(L.ones(1, 3), None, None, training=True),
+])
+def test_empty_batches_channel_and_dtype_mismatches_as_torch(call):
+    """Empty batches normalize to empty results; wrong channel counts and mixed dtypes
+    raise torch's exception types."""
+    import warnings
+    torch = pytest.importorskip("torch")
+    outcomes = []
+    for lib in (minigrad, torch):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            try:
+                outcomes.append(tuple(call(lib).shape))
+            except Exception as error:  # noqa: BLE001  (the type is what is compared)
+                outcomes.append(type(error))
+    assert outcomes[0] == outcomes[1]

@@ -27,6 +27,7 @@ import numpy as np
 import pytest
 
 import minigrad
+from nn_oracle import assert_same_state, copy_weights
 
 torch = pytest.importorskip("torch")
 
@@ -42,19 +43,6 @@ def _seeded():
 
 def _dtype_name(dtype):
     return str(dtype).replace("torch.", "")
-
-
-def _copy(theirs, ours):
-    ours.load_state_dict({k: v.detach().numpy().copy() for k, v in theirs.state_dict().items()})
-
-
-def _assert_same_state(ours, theirs, rtol=1e-8, atol=1e-12):
-    reference = theirs.state_dict()
-    assert list(ours.state_dict()) == list(reference)
-    for name, value in ours.state_dict().items():
-        assert _dtype_name(value.dtype) == _dtype_name(reference[name].dtype), name
-        np.testing.assert_allclose(value.numpy(), reference[name].numpy(), rtol=rtol,
-                                   atol=atol, err_msg=name)
 
 
 # --------------------------------------------------------------------------------------
@@ -117,7 +105,7 @@ def _run_regression(lib, fc, make_features, f, poly_desc, w_target, b_target, rn
 def _both_regressions(np_dtype, max_batches, threshold):
     torch.manual_seed(0)  # the initial weights (copied into minigrad's layer)
     built = [_regression(lib, np_dtype, max_batches) for lib in LIBS]
-    _copy(built[0][0], built[1][0])
+    copy_weights(built[0][0], built[1][0])
     runs = [_run_regression(lib, *b, max_batches=max_batches, threshold=threshold,
                             np_dtype=np_dtype) for lib, b in zip(LIBS, built)]
     return built, runs
@@ -131,7 +119,7 @@ def test_regression_manual_sgd_float64_matches_torch():
     assert run_o[1] == run_t[1]
     assert run_o[1][0] == ((32, DEGREE), "float64")
     assert run_o[2] == run_t[2]
-    _assert_same_state(b_o[0], b_t[0])
+    assert_same_state(b_o[0], b_t[0])
 
 
 def test_regression_until_stop_criterion_float32_matches_torch():
@@ -148,7 +136,7 @@ def test_regression_until_stop_criterion_float32_matches_torch():
     assert run_o[1][0] == ((32, DEGREE), "float32")
     assert run_o[2][1:] == run_t[2][1:]
     assert run_o[2][0].split(" after ")[1] == run_t[2][0].split(" after ")[1]
-    _assert_same_state(b_o[0], b_t[0], rtol=1e-5, atol=1e-6)
+    assert_same_state(b_o[0], b_t[0], rtol=1e-5, atol=1e-6)
 
 
 def test_regression_format_of_tensors_matches_torch():
@@ -251,7 +239,7 @@ def _run_forward_forward(softplus, np_dtype, features=14, n=20):
                 for lib, log in zip(LIBS, logs)]
     nets = [program[0]([features, 9, 7]) for program in programs]
     for theirs, ours in zip(nets[0].layers, nets[1].layers):
-        _copy(theirs, ours)
+        copy_weights(theirs, ours)
     results = []
     for lib, (_, overlay, get_y_neg), net, log in zip(LIBS, programs, nets, logs):
         x, y = lib.tensor(images), lib.tensor(labels)
@@ -283,7 +271,7 @@ def test_forward_forward_float64_matches_torch(softplus):
     assert ours["kinds"] == theirs["kinds"]
     assert ours["state"] == theirs["state"] == []  # the layers live in a plain list
     for layer_t, layer_o in zip(*(net.layers for net in nets)):
-        _assert_same_state(layer_o, layer_t)
+        assert_same_state(layer_o, layer_t)
 
 
 def test_forward_forward_float32_matches_torch():
@@ -293,7 +281,7 @@ def test_forward_forward_float32_matches_torch():
     assert ours["kinds"] == theirs["kinds"]
     assert ours["kinds"][0] == "float32"
     for layer_t, layer_o in zip(*(net.layers for net in nets)):
-        _assert_same_state(layer_o, layer_t, rtol=1e-4, atol=1e-6)
+        assert_same_state(layer_o, layer_t, rtol=1e-4, atol=1e-6)
 
 
 def test_forward_forward_random_index_calls_match_torch_in_kind():
@@ -396,7 +384,7 @@ def _run_siamese(np_dtype, epochs=2):
     models = [program[0]() for program in programs]
     if np_dtype == np.float64:
         models = [model.double() for model in models]
-    _copy(models[0], models[1])
+    copy_weights(models[0], models[1])
     runs = []
     for lib, (_, PairDataset), model in zip(LIBS, programs, models):
         random.seed(12)
@@ -451,7 +439,7 @@ def test_siamese_network_float64_matches_torch():
     assert run_o[1] == run_t[1]
     assert run_o[2] == run_t[2]
     assert run_o[2][0] == ((8, 1, 8, 8), "float64", (8,), "float64")
-    _assert_same_state(ours, theirs)
+    assert_same_state(ours, theirs)
 
 
 def test_siamese_network_float32_matches_torch():
@@ -462,7 +450,7 @@ def test_siamese_network_float32_matches_torch():
     assert run_o[1] == run_t[1]
     assert run_o[2] == run_t[2]
     assert run_o[2][0] == ((8, 1, 8, 8), "float32", (8,), "float32")
-    _assert_same_state(ours, theirs, rtol=1e-4, atol=1e-6)
+    assert_same_state(ours, theirs, rtol=1e-4, atol=1e-6)
 
 
 def test_siamese_init_weights_through_apply_matches_torch_in_distribution():

@@ -416,8 +416,9 @@ def test_avg_pool_zero_divisor_override():
 
 
 def test_adaptive_avg_pool_zero_output_size():
-    with pytest.raises(RuntimeError, match="output_size must be at least 1"):
-        F.adaptive_avg_pool2d(_t(1, 1, 4, 4), 0)
+    assert tuple(F.adaptive_avg_pool2d(_t(1, 1, 4, 4), 0).shape) == (1, 1, 0, 0)  # as torch
+    with pytest.raises(RuntimeError, match="output_size must be at least 0"):
+        F.adaptive_avg_pool2d(_t(1, 1, 4, 4), -1)
     with pytest.raises(RuntimeError, match=r"Expected 3D \(unbatched\) or 4D"):
         F.adaptive_avg_pool2d(_t(4, 4), 1)
 

@@ -16,12 +16,15 @@ from typing import Any
 import numpy as np
 
 from ... import ops, random
+from ...dtypes import scalar_type_name
 from ...internal import wrap
 from ...ops.out_argument import takes_out
 from ...ops.special import softplus as _softplus
 from ...ops.special import erf
 from ...ops.reduction import softmax_input
 from ...tensor import Tensor
+from ...tensor_args import type_name
+from ._checks import float_kernel_input, number_arg
 
 _SQRT_HALF = math.sqrt(0.5)
 _SQRT_TWO_OVER_PI = math.sqrt(2.0 / math.pi)
@@ -44,23 +47,47 @@ def relu(input: Tensor, inplace: bool = False) -> Tensor:
 def leaky_relu(input: Tensor, negative_slope: float = 0.01, inplace: bool = False) -> Tensor:
     """``input`` where it is positive, ``negative_slope * input`` elsewhere.
 
-    The gradient at 0 is ``negative_slope``, as in PyTorch.
+    The gradient at 0 is ``negative_slope``, as in PyTorch. ``negative_slope`` is a number
+    (a Tensor of slopes is PyTorch's ``TypeError``); the input is floating point.
     """
-    return _result(input, inplace, "leaky_relu",
-                   lambda x: ops.where(x > 0, x, x * negative_slope))
+    op = "leaky_relu_" if inplace else "leaky_relu"
+    slope = number_arg(op, negative_slope, "negative_slope", 2)
+    float_kernel_input(input, op, "leaky_relu_cpu")
+    return _result(input, inplace, "leaky_relu", lambda x: ops.where(x > 0, x, x * slope))
 
 
 def hardtanh(input: Tensor, min_val: float = -1.0, max_val: float = 1.0,
              inplace: bool = False) -> Tensor:
     """``input`` clipped to ``[min_val, max_val]``; the gradient is 0 at and beyond the
-    bounds, as in PyTorch."""
+    bounds, as in PyTorch.
+
+    An integer input stays integer, clipped to the bounds truncated towards zero (as
+    PyTorch); a bool input, or an unsigned one with a negative bound, is a RuntimeError.
+    """
+    min_val = number_arg("hardtanh", min_val, "min_val", 2)
+    max_val = number_arg("hardtanh", max_val, "max_val", 3)
     if min_val > max_val:
         raise ValueError(f"hardtanh: min_val ({min_val}) cannot be greater than max_val "
                          f"({max_val})")
+    _check_hardtanh_dtype(input, min_val, max_val)
+    if input.dtype.kind in "iu":
+        low, high = int(min_val), int(max_val)
+        return _result(input, inplace, "hardtanh", lambda x: ops.clamp(x, low, high))
     def compute(x: Tensor) -> Tensor:
         inside = (x > min_val) & (x < max_val)
         return ops.where(inside, x, ops.clamp(x.detach(), min_val, max_val))
     return _result(input, inplace, "hardtanh", compute)
+
+
+def _check_hardtanh_dtype(input: Tensor, min_val: float, max_val: float) -> None:
+    """PyTorch's RuntimeErrors of hardtanh (and relu6) for bool and unsigned inputs."""
+    if input.dtype == np.bool_:
+        raise RuntimeError(f"hardtanh: Bool inputs not supported for hardtanh (input of "
+                           f"shape {tuple(input.shape)})")
+    if input.dtype.kind == "u" and min(min_val, max_val) < 0:
+        raise RuntimeError(f"hardtanh: cannot do hardtanh on an unsigned type with negative "
+                           f"limits (input {input.dtype}, min_val={min_val}, "
+                           f"max_val={max_val})")
 
 
 def relu6(input: Tensor, inplace: bool = False) -> Tensor:
@@ -70,6 +97,7 @@ def relu6(input: Tensor, inplace: bool = False) -> Tensor:
 
 def hardsigmoid(input: Tensor, inplace: bool = False) -> Tensor:
     """``relu6(x + 3) / 6``; the gradient is 1/6 strictly between -3 and 3, else 0."""
+    float_kernel_input(input, "hardsigmoid", "hardsigmoid_cpu")
     def compute(x: Tensor) -> Tensor:
         middle = (x > -3) & (x < 3)
         outer = ops.where(x >= 3, 1.0, 0.0)
@@ -79,6 +107,7 @@ def hardsigmoid(input: Tensor, inplace: bool = False) -> Tensor:
 
 def hardswish(input: Tensor, inplace: bool = False) -> Tensor:
     """``x * relu6(x + 3) / 6``; at -3 and 3 the gradient is PyTorch's (0 and 1)."""
+    float_kernel_input(input, "hardswish", "hardswish_cpu")
     def compute(x: Tensor) -> Tensor:
         curve = x * (x + 3) / 6
         return ops.where(x <= -3, x * 0, ops.where(x < 3, curve, x))
@@ -93,6 +122,12 @@ def rrelu(input: Tensor, lower: float = 1.0 / 8, upper: float = 1.0 / 3,
     minigrad's generator); otherwise ``a = (lower + upper) / 2`` for all (note the default
     ``training=False``, as PyTorch's). At 0 the gradient is ``a``.
     """
+    op = "rrelu_" if inplace else "rrelu"
+    lower, upper = number_arg(op, lower, "lower", 2), number_arg(op, upper, "upper", 3)
+    if lower > upper:
+        raise RuntimeError(f"{op}: Lower bound should be less than or equal to the upper "
+                           f"bound (got lower={lower}, upper={upper})")
+    float_kernel_input(input, op, "leaky_relu_cpu")
     def compute(x: Tensor) -> Tensor:
         if not training:
             return ops.where(x > 0, x, x * ((lower + upper) / 2))
@@ -103,12 +138,23 @@ def rrelu(input: Tensor, lower: float = 1.0 / 8, upper: float = 1.0 / 3,
 
 @takes_out()
 def threshold(input: Tensor, threshold: float, value: float, inplace: bool = False) -> Tensor:
-    """``x`` where ``x > threshold``, ``value`` elsewhere."""
-    return _result(input, inplace, "threshold", lambda x: _threshold(x, threshold, value))
+    """``x`` where ``x > threshold``, ``value`` elsewhere (an integer input stays integer,
+    ``value`` truncated towards zero, as in PyTorch)."""
+    return _result(input, inplace, "threshold", _thresholder(input, threshold, value,
+                                                             "threshold_" if inplace
+                                                             else "threshold"))
 
 
-def _threshold(x: Tensor, level: float, value: float) -> Tensor:
-    return ops.where(x > level, x, value)
+def _thresholder(input: Tensor, level: Any, value: Any, op: str):
+    """The function ``x -> x if x > level else value`` after checking the arguments as
+    PyTorch does: numbers, and a numeric (not bool) input."""
+    level = number_arg(op, level, "threshold", 2)
+    value = number_arg(op, value, "value", 3)
+    if input.dtype == np.bool_:
+        raise NotImplementedError(f"{op}: \"threshold_cpu\" not implemented for 'Bool'")
+    if input.dtype.kind in "iu":
+        return lambda x: ops.cast(ops.where(x > level, x, int(value)), x.dtype)
+    return lambda x: ops.where(x > level, x, value)
 
 
 def _expm1_nonpositive(input: Tensor) -> Tensor:
@@ -118,6 +164,9 @@ def _expm1_nonpositive(input: Tensor) -> Tensor:
 
 def elu(input: Tensor, alpha: float = 1.0, inplace: bool = False) -> Tensor:
     """``x`` for ``x > 0``, ``alpha (exp(x) - 1)`` otherwise (gradient ``alpha`` at 0)."""
+    op = "elu_" if inplace else "elu"
+    alpha = number_arg(op, alpha, "alpha", 2)
+    float_kernel_input(input, op, "elu_cpu")
     return _result(input, inplace, "elu",
                    lambda x: ops.where(x > 0, x, alpha * _expm1_nonpositive(x)))
 
@@ -125,15 +174,22 @@ def elu(input: Tensor, alpha: float = 1.0, inplace: bool = False) -> Tensor:
 def selu(input: Tensor, inplace: bool = False) -> Tensor:
     """``scale * elu(x, alpha)`` with the self-normalising constants
     ``alpha = 1.6733``, ``scale = 1.0507``."""
+    float_kernel_input(input, "selu_" if inplace else "selu", "elu_cpu")
     return _result(input, inplace, "selu", lambda x: _SELU_SCALE * elu(x, _SELU_ALPHA))
 
 
 def celu(input: Tensor, alpha: float = 1.0, inplace: bool = False) -> Tensor:
-    """``max(0, x) + min(0, alpha (exp(x / alpha) - 1))``."""
+    """``x`` for ``x > 0``, ``alpha (exp(x / alpha) - 1)`` otherwise, as PyTorch computes
+    it: for ``alpha > 0`` that is ``max(0, x) + min(0, alpha (exp(x / alpha) - 1))``; a
+    negative ``alpha`` gives ``-(e^2 - 1)`` at ``x = -2, alpha = -1`` (and ``-inf`` once
+    the exponential overflows); ``alpha = 0`` is a RuntimeError."""
+    op = "celu_" if inplace else "celu"
+    alpha = number_arg(op, alpha, "alpha", 2)
     if alpha == 0:
-        raise RuntimeError("celu: ZeroDivisionError: alpha cannot be 0 for CELU")
-    return _result(input, inplace, "celu",
-                   lambda x: ops.where(x > 0, x, alpha * _expm1_nonpositive(x / alpha)))
+        raise RuntimeError(f"{op}: ZeroDivisionError: alpha cannot be 0 for CELU")
+    float_kernel_input(input, op, "elu_cpu")
+    return _result(input, inplace, "celu", lambda x: ops.where(
+        x > 0, x, alpha * (ops.exp(ops.clamp(x, max=0.0) / alpha) - 1)))
 
 
 @takes_out("same")
@@ -147,6 +203,10 @@ def gelu(input: Tensor, approximate: str = "none") -> Tensor:
         ``'none'``: ``0.5 x (1 + erf(x / sqrt(2)))``, exact.
         ``'tanh'``: ``0.5 x (1 + tanh(sqrt(2 / pi) (x + 0.044715 x^3)))``.
     """
+    if not isinstance(approximate, str):
+        raise TypeError(f"gelu(): argument 'approximate' must be str, not "
+                        f"{type_name(approximate)}")
+    float_kernel_input(input, "gelu", "GeluKernelImpl")
     if approximate == "none":
         return 0.5 * input * (1 + erf(input * _SQRT_HALF))
     if approximate == "tanh":
@@ -158,6 +218,7 @@ def gelu(input: Tensor, approximate: str = "none") -> Tensor:
 
 def silu(input: Tensor, inplace: bool = False) -> Tensor:
     """``x * sigmoid(x)`` (also called swish)."""
+    float_kernel_input(input, "silu", "silu_cpu")
     return _result(input, inplace, "silu", lambda x: x * ops.sigmoid(x))
 
 
@@ -165,6 +226,9 @@ def silu(input: Tensor, inplace: bool = False) -> Tensor:
 def softplus(input: Tensor, beta: float = 1.0, threshold: float = 20.0) -> Tensor:
     """``log(1 + exp(beta * x)) / beta``, and ``x`` itself where ``beta * x > threshold``
     (as PyTorch, for speed and to keep the gradient exactly 1 there)."""
+    beta = number_arg("softplus", beta, "beta", 2)
+    threshold = number_arg("softplus", threshold, "threshold", 3)
+    float_kernel_input(input, "softplus", "softplus_cpu")
     scaled = input * beta if beta != 1 else input
     smooth = _softplus(scaled) / beta if beta != 1 else _softplus(scaled)
     return ops.where(scaled > threshold, input, smooth)
@@ -172,18 +236,21 @@ def softplus(input: Tensor, beta: float = 1.0, threshold: float = 20.0) -> Tenso
 
 def mish(input: Tensor, inplace: bool = False) -> Tensor:
     """``x * tanh(softplus(x))``."""
+    float_kernel_input(input, "mish", "mish_cpu")
     return _result(input, inplace, "mish", lambda x: x * ops.tanh(_softplus(x)))
 
 
 @takes_out("same", resize_warns=False)
 def logsigmoid(input: Tensor) -> Tensor:
     """``log(sigmoid(x)) = -softplus(-x)``, finite for inputs of any size."""
+    float_kernel_input(input, "logsigmoid", "log_sigmoid_cpu")
     return -_softplus(-input)
 
 
 @takes_out("same")
 def hardshrink(input: Tensor, lambd: float = 0.5) -> Tensor:
     """``x`` where ``|x| > lambd``, else 0."""
+    lambd = number_arg("hardshrink", lambd, "lambd", 2)
     x = softmax_input(input, None, "hardshrink")
     return ops.where(ops.abs(x) > lambd, x, 0.0)
 
@@ -191,6 +258,7 @@ def hardshrink(input: Tensor, lambd: float = 0.5) -> Tensor:
 @takes_out("same")
 def softshrink(input: Tensor, lambd: float = 0.5) -> Tensor:
     """``x - lambd`` above ``lambd``, ``x + lambd`` below ``-lambd``, else 0."""
+    lambd = number_arg("softshrink", lambd, "lambd", 2)
     x = softmax_input(input, None, "softshrink")
     if lambd < 0:
         raise RuntimeError(f"softshrink: lambda must be in range [0, inf) for input dtype "
@@ -221,6 +289,7 @@ def sigmoid(input: Tensor) -> Tensor:
 def glu(input: Tensor, dim: int = -1) -> Tensor:
     """Gated linear unit: split ``input`` in two halves ``a, b`` along ``dim`` and return
     ``a * sigmoid(b)``."""
+    float_kernel_input(input, "glu", "glu_cpu")
     if input.ndim == 0:
         raise RuntimeError("glu: does not support scalars because halving size must be even")
     d = ops.normalize_dim(dim, input.ndim, "glu")
@@ -233,7 +302,13 @@ def glu(input: Tensor, dim: int = -1) -> Tensor:
 
 def prelu(input: Tensor, weight: Tensor) -> Tensor:
     """``x`` where positive, ``weight * x`` elsewhere; a ``weight`` of C values applies
-    one slope per channel (dim 1)."""
+    one slope per channel (dim 1). Input and weight have one floating-point dtype."""
+    if input.dtype != weight.dtype:
+        raise RuntimeError(f"prelu: Type promoting not supported. Got "
+                           f"{scalar_type_name(input.dtype)} and "
+                           f"{scalar_type_name(weight.dtype)} (input {input.dtype}, weight "
+                           f"{weight.dtype})")
+    float_kernel_input(input, "prelu", "prelu_cpu")
     n = weight.numel()
     if n != 1:
         channels = input.shape[1] if input.ndim >= 2 else (input.shape[0] if input.ndim else 1)
@@ -283,8 +358,8 @@ def log_softmax(input: Tensor, dim: int | None = None, _stacklevel: int = 3,
 def softmin(input: Tensor, dim: int | None = None, _stacklevel: int = 3,
             dtype: Any = None) -> Tensor:
     """``softmax(-x)`` along ``dim``; arguments as for `softmax`."""
-    x = softmax_input(input, dtype, "softmin")
-    return ops.softmax(-x, _softmax_dim("softmin", x.ndim, dim, _stacklevel))
+    x = softmax_input(-input, dtype, "softmin")  # -input first: a bool one raises, as PyTorch
+    return ops.softmax(x, _softmax_dim("softmin", x.ndim, dim, _stacklevel))
 
 
 # --- PyTorch's in-place names ---------------------------------------------------------------
@@ -305,7 +380,8 @@ def hardtanh_(input: Tensor, min_val: float = -1.0, max_val: float = 1.0) -> Ten
 
 def threshold_(input: Tensor, threshold: float, value: float) -> Tensor:
     """`threshold` written into ``input``."""
-    return _result(input, True, "threshold", lambda x: _threshold(x, threshold, value))
+    return _result(input, True, "threshold", _thresholder(input, threshold, value,
+                                                          "threshold_"))
 
 
 def elu_(input: Tensor, alpha: float = 1.0) -> Tensor:
@@ -340,6 +416,11 @@ def gumbel_softmax(logits: Tensor, tau: float = 1.0, hard: bool = False, eps: fl
     """
     if eps != 1e-10:
         warnings.warn("`eps` parameter is deprecated and has no effect.", stacklevel=2)
+    if logits.dtype.kind != "f":
+        raise RuntimeError(f"gumbel_softmax: Exponential distribution is a continuous "
+                           f"probability distribution. dtype must be a floating point but "
+                           f"you specified {scalar_type_name(logits.dtype)} (logits of shape "
+                           f"{tuple(logits.shape)})")
     exponential = random.default_generator().exponential(1.0, tuple(logits.shape))
     gumbels = wrap((-np.log(exponential)).astype(logits.dtype))
     soft = ops.softmax((logits + gumbels) / tau, dim)

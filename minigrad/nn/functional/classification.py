@@ -13,6 +13,7 @@ import numpy as np
 from ... import ops
 from ...internal import array_of, named, wrap
 from ...tensor import Tensor
+from ._checks import check_dtype, check_tensor
 from .activations import log_softmax
 from .reduction import check_reduction, legacy_reduction
 
@@ -71,6 +72,8 @@ def _read_targets(input: Tensor, target: Any, weight: Any, ignore_index: int,
 def _class_weights(weight: Any, classes: int, dtype: np.dtype, op: str) -> np.ndarray:
     if weight is None:
         return np.ones(classes, dtype=dtype)
+    if isinstance(weight, Tensor):  # PyTorch's kernels do not promote the class weights
+        check_dtype(op, dtype, weight.dtype, "weight")
     array = _array(weight).astype(dtype)
     if array.shape != (classes,):
         raise RuntimeError(f"{op}: weight tensor should be defined either for all {classes} "
@@ -132,6 +135,7 @@ def nll_loss(input: Tensor, target: Any, weight: Any = None, size_average: bool 
     op = "nll_loss"
     reduction = legacy_reduction(size_average, reduce, reduction, op)
     ignore_index = _check_ignore_index(ignore_index, op)
+    check_tensor(target, "target", op, 2)
     _check_input(input, op)
     return named(_nll_and_smoothing(input, target, weight, ignore_index, reduction, 0.0, op),
                  "NllLossBackward0")
@@ -174,6 +178,7 @@ def cross_entropy(input: Tensor, target: Any, weight: Any = None,
     op = "cross_entropy"
     reduction = legacy_reduction(size_average, reduce, reduction, op)
     ignore_index = _check_ignore_index(ignore_index, op)
+    check_tensor(target, "target", op, 2)
     if not 0.0 <= label_smoothing <= 1.0:
         raise RuntimeError(f"cross_entropy: label_smoothing must be between 0.0 and 1.0. Got: "
                            f"{label_smoothing}")
@@ -205,9 +210,10 @@ def _soft_targets(logp: Tensor, target: Any, weight: Any, ignore_index: int,
     if smoothing:
         target = target * (1 - smoothing) + smoothing / classes
     terms = logp * target
-    if weight is not None:
+    if weight is not None:  # promotes, as PyTorch's composite soft-target loss does
         shape = (classes,) + (1,) * (logp.ndim - 1 - class_dim)
-        terms = terms * wrap(_class_weights(weight, classes, logp.dtype, op).reshape(shape))
+        dtype = weight.dtype if isinstance(weight, Tensor) else logp.dtype
+        terms = terms * wrap(_class_weights(weight, classes, dtype, op).reshape(shape))
     losses = -ops.sum(terms, class_dim)
     if reduction == "none":
         return losses

@@ -22,7 +22,9 @@ def linear(input: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
     input : Tensor
         Shape ``(*, in_features)``.
     weight : Tensor
-        Shape ``(out_features, in_features)``.
+        Shape ``(out_features, in_features)``, or ``(in_features,)`` for a dot product
+        with each row (output ``(*)``; as in PyTorch, a bias then must be 0-d, and the
+        input not 2-D).
     bias : Tensor, optional
         Shape ``(out_features,)``.
 
@@ -34,14 +36,28 @@ def linear(input: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
     check_tensor(input, "input", "linear", 1)
     check_tensor(weight, "weight", "linear", 2)
     check_same_dtype("linear", input, weight=weight, bias=bias)
-    if input.ndim == 0 or input.shape[-1] != weight.shape[-1]:
-        raise RuntimeError(f"linear: input of shape {tuple(input.shape)} does not match "
-                           f"weight of shape {tuple(weight.shape)} (the input's last dim "
-                           f"must be {weight.shape[-1]})")
-    out = ops.matmul(input, ops.transpose(weight, 0, 1))
+    _check_linear_shapes(input, weight, bias)
+    out = ops.matmul(input, ops.transpose(weight, 0, 1) if weight.ndim == 2 else weight)
     if bias is None:
         return out
     return named(out + bias, "AddmmBackward0") if input.ndim == 2 else out + bias
+
+
+def _check_linear_shapes(input: Tensor, weight: Tensor, bias: Tensor | None) -> None:
+    """PyTorch's RuntimeErrors for the shapes ``linear`` cannot take, naming them."""
+    shapes = f"input of shape {tuple(input.shape)} and weight of shape {tuple(weight.shape)}"
+    if input.ndim == 0 or weight.ndim == 0:
+        raise RuntimeError(f"linear: both arguments to linear need to be at least 1D, but "
+                           f"they are {input.ndim}D and {weight.ndim}D ({shapes})")
+    if weight.ndim > 2:
+        raise RuntimeError(f"linear: t() expects a tensor with <= 2 dimensions, but self is "
+                           f"{weight.ndim}D (weight of shape {tuple(weight.shape)})")
+    if weight.ndim == 1 and bias is not None and (bias.ndim or input.ndim == 2):
+        raise RuntimeError(f"linear: mat2 must be a matrix, got 1-D tensor ({shapes}, bias "
+                           f"of shape {tuple(bias.shape)})")
+    if input.shape[-1] != weight.shape[-1]:
+        raise RuntimeError(f"linear: {shapes} do not match (the input's last dim must be "
+                           f"{weight.shape[-1]})")
 
 
 def bilinear(input1: Tensor, input2: Tensor, weight: Tensor,

@@ -4,6 +4,8 @@ from __future__ import annotations
 import numpy as np
 
 from ... import linalg, ops
+from ...dtypes import scalar_type_name
+from ...ops._util import broadcast_shape
 from ...tensor import Tensor
 
 
@@ -12,9 +14,15 @@ def cosine_similarity(x1: Tensor, x2: Tensor, dim: int = 1, eps: float = 1e-8) -
     broadcast).
 
     As in PyTorch (2.x), each norm is clamped at ``eps``, and each input is divided by its
-    norm before the product is summed.
+    norm before the product is summed. Shapes that do not broadcast, and integer inputs,
+    are PyTorch's RuntimeErrors.
     """
-    shape = np.broadcast_shapes(tuple(x1.shape), tuple(x2.shape))
+    shape = broadcast_shape("cosine_similarity", tuple(x1.shape), tuple(x2.shape))
+    if np.result_type(x1.dtype, x2.dtype).kind != "f":
+        raise RuntimeError(f"cosine_similarity: expected common dtype to be floating point, "
+                           f"yet common dtype is "
+                           f"{scalar_type_name(np.result_type(x1.dtype, x2.dtype))} (x1 "
+                           f"{x1.dtype}, x2 {x2.dtype})")
     x1, x2 = (x if tuple(x.shape) == shape else ops.expand(x, shape) for x in (x1, x2))
     n1 = ops.clamp(ops.sqrt(ops.sum(x1 * x1, dim, keepdim=True)), min=eps)
     n2 = ops.clamp(ops.sqrt(ops.sum(x2 * x2, dim, keepdim=True)), min=eps)
@@ -23,11 +31,10 @@ def cosine_similarity(x1: Tensor, x2: Tensor, dim: int = 1, eps: float = 1e-8) -
 
 def pairwise_distance(x1: Tensor, x2: Tensor, p: float = 2.0, eps: float = 1e-6,
                       keepdim: bool = False) -> Tensor:
-    """The p-norm of ``x1 - x2 + eps`` along the last dim."""
-    diff = ops.abs(x1 - x2 + eps)
-    if p == float("inf"):
-        return ops.amax(diff, -1, keepdim=keepdim)
-    return ops.sum(diff ** p, -1, keepdim=keepdim) ** (1.0 / p)
+    """The p-norm of ``x1 - x2 + eps`` along the last dim, for any ``p`` as
+    `minigrad.linalg.vector_norm` takes it: 0 counts the nonzero entries, a negative p and
+    -inf give PyTorch's values (0 once an entry is 0)."""
+    return linalg.vector_norm(x1 - x2 + eps, ord=p, dim=-1, keepdim=keepdim)
 
 
 def pdist(input: Tensor, p: float = 2.0) -> Tensor:

@@ -18,6 +18,7 @@ from ... import ops
 from ...internal import named, wrap
 from ...ops.loss import binary_cross_entropy as _bce_elementwise
 from ...ops.special import softplus as _softplus
+from ...dtypes import scalar_type_name
 from ...tensor import Tensor
 from .reduction import apply_reduction, check_reduction, legacy_reduction
 
@@ -27,6 +28,15 @@ def _as_target(input: Tensor, target: Any) -> Tensor:
     if isinstance(target, Tensor):
         return target
     return wrap(np.asarray(target, dtype=input.dtype))
+
+
+def _in_input_dtype(value: Tensor | None, input: Tensor) -> Tensor | None:
+    """A floating-point ``value`` (target or weight) cast to the input's dtype: PyTorch's
+    fused loss kernels (huber, soft margin, binary cross-entropy) write their result in the
+    input's dtype, so a float64 target never turns a float32 loss into float64."""
+    if value is None or value.dtype.kind != "f" or value.dtype == input.dtype:
+        return value
+    return value.to(input.dtype)
 
 
 def _regression_target(input: Tensor, target: Any, op: str, integer_error: type) -> Tensor:
@@ -119,7 +129,8 @@ def huber_loss(input: Tensor, target: Any, reduction: str = "mean", delta: float
     if not delta > 0:
         raise RuntimeError(f"huber_loss does not support non-positive values for delta, got "
                            f"{delta}")
-    diff = input - _regression_target(input, target, "huber_loss", NotImplementedError)
+    target = _regression_target(input, target, "huber_loss", NotImplementedError)
+    diff = input - _in_input_dtype(target, input)
     size = ops.abs(diff)
     losses = ops.where(size < delta, 0.5 * diff * diff, delta * (size - 0.5 * delta))
     return named(_weighted(losses, weight, reduction, "huber_loss", False),
@@ -172,6 +183,7 @@ def binary_cross_entropy(input: Tensor, target: Any, weight: Tensor | None = Non
     if ((t < 0) | (t > 1)).any():
         raise RuntimeError(f"{op}: all elements of target should be between 0 and 1")
     losses = _bce_elementwise(input, target)
+    weight = _in_input_dtype(weight, input)
     if weight is not None:
         losses = losses * weight
     return named(apply_reduction(losses, reduction, op), "BinaryCrossEntropyBackward0")
@@ -201,12 +213,22 @@ def binary_cross_entropy_with_logits(input: Tensor, target: Any, weight: Tensor 
     pos_weight : Tensor, optional
         Broadcastable to the input (usually one value per class, the last dim): weight
         of the positive term.
+
+    Notes
+    -----
+    As in PyTorch, the loss has the target's dtype (PyTorch computes it in place in a
+    buffer made from the target), and an integer or bool target is a RuntimeError.
     """
     op = "binary_cross_entropy_with_logits"
     reduction = legacy_reduction(size_average, reduce, reduction, op)
     check_reduction(reduction, op)
     target = _binary_target(input, target, op, "Target size ({t}) must be the same as input "
                             "size ({i})")
+    if target.dtype.kind != "f":
+        raise RuntimeError(f"{op}: result type {scalar_type_name(input.dtype)} can't be cast "
+                           f"to the desired output type {scalar_type_name(target.dtype)} "
+                           f"(target of dtype {target.dtype}; pass a floating point target, "
+                           f"e.g. target.float())")
     log_one_plus = _softplus(-input)
     if pos_weight is None:
         losses = (1 - target) * input + log_one_plus
@@ -214,6 +236,8 @@ def binary_cross_entropy_with_logits(input: Tensor, target: Any, weight: Tensor 
         losses = (1 - target) * input + (1 + (pos_weight - 1) * target) * log_one_plus
     if weight is not None:
         losses = losses * weight
+    if losses.dtype != target.dtype:
+        losses = losses.to(target.dtype)
     return named(apply_reduction(losses, reduction, op),
                  "BinaryCrossEntropyWithLogitsBackward0")
 

@@ -11,8 +11,9 @@ from ... import ops
 from ...internal import array_of, wrap
 from ...ops.special import softplus
 from ...tensor import Tensor
+from ._checks import check_dtype, check_tensor
 from .distance import pairwise_distance
-from .losses import _as_target
+from .losses import _as_target, _in_input_dtype
 from .reduction import apply_reduction, legacy_reduction
 
 _EPSILON = 1e-12
@@ -43,9 +44,10 @@ def hinge_embedding_loss(input: Tensor, target: Any, margin: float = 1.0,
 
 def soft_margin_loss(input: Tensor, target: Any, size_average: bool | None = None,
                      reduce: bool | None = None, reduction: str = "mean") -> Tensor:
-    """``log(1 + exp(-y x))`` for labels ``y`` in {-1, 1}."""
+    """``log(1 + exp(-y x))`` for labels ``y`` in {-1, 1}, in the input's dtype (as
+    PyTorch)."""
     reduction = legacy_reduction(size_average, reduce, reduction, "soft_margin_loss")
-    losses = softplus(-_as_target(input, target) * input)
+    losses = softplus(-_in_input_dtype(_as_target(input, target), input) * input)
     return apply_reduction(losses, reduction, "soft_margin_loss")
 
 
@@ -119,12 +121,17 @@ def multi_margin_loss(input: Tensor, target: Any, p: int = 1, margin: float = 1.
                       reduce: bool | None = None, reduction: str = "mean") -> Tensor:
     """The multi-class hinge loss of scores ``input`` (N, C) or (C,) and class indices
     ``target``: ``sum over i != y of max(0, margin - x[y] + x[i]) ** p / C``, each sample
-    weighted by ``weight[y]``; ``p`` is 1 or 2."""
-    reduction = legacy_reduction(size_average, reduce, reduction, "multi_margin_loss")
+    weighted by ``weight[y]``; ``p`` is 1 or 2. ``target`` is an int64 Tensor and
+    ``weight`` has the input's dtype (else PyTorch's TypeError / RuntimeError)."""
+    op = "multi_margin_loss"
+    reduction = legacy_reduction(size_average, reduce, reduction, op)
     if p not in (1, 2):
         raise ValueError("only p == 1 and p == 2 supported")
     if weight is not None and weight.ndim != 1:
         raise ValueError("weight must be one-dimensional")
+    _check_class_indices(op, target)
+    if weight is not None:
+        check_dtype(op, input.dtype, weight.dtype, "weight")
     scores = input if input.ndim == 2 else ops.reshape(input, (1, -1))
     count, classes = scores.shape
     labels = array_of(target).astype(np.int64).reshape(-1)
@@ -151,8 +158,10 @@ def multilabel_margin_loss(input: Tensor, target: Any, size_average: bool | None
                            reduce: bool | None = None, reduction: str = "mean") -> Tensor:
     """The multi-label hinge loss: each row of ``target`` lists a sample's classes (its
     first -1 ends the list); every listed class ``j`` should score at least 1 above every
-    unlisted class ``i``: ``sum max(0, 1 - (x[j] - x[i])) / C``."""
+    unlisted class ``i``: ``sum max(0, 1 - (x[j] - x[i])) / C``. ``target`` is an int64
+    Tensor."""
     reduction = legacy_reduction(size_average, reduce, reduction, "multilabel_margin_loss")
+    _check_class_indices("multilabel_margin_loss", target)
     scores = input if input.ndim == 2 else ops.reshape(input, (1, -1))
     labels = array_of(target).astype(np.int64).reshape(scores.shape) \
         if array_of(target).size == scores.numel() else None
@@ -171,3 +180,10 @@ def multilabel_margin_loss(input: Tensor, target: Any, size_average: bool | None
     if input.ndim < 2:
         losses = ops.reshape(losses, ())
     return apply_reduction(losses, reduction, "multilabel_margin_loss")
+
+
+def _check_class_indices(op: str, target: Any) -> None:
+    """PyTorch's checks of a class-index target: a Tensor (``TypeError``) of int64
+    (``RuntimeError``, "expected scalar type Long but found Float")."""
+    check_tensor(target, "target", op, 2)
+    check_dtype(op, np.int64, target.dtype, "target")

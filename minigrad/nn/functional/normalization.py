@@ -6,6 +6,7 @@ channels of one sample, instance norm one channel of one sample.
 """
 from __future__ import annotations
 
+import math
 from typing import Any, Sequence
 
 import numpy as np
@@ -36,10 +37,15 @@ def _affine(out: Tensor, weight: Tensor | None, bias: Tensor | None,
 
 
 def _check_channels(op: str, input: Tensor, channels: int, **tensors: Tensor | None) -> None:
+    """PyTorch's checks of per-channel tensors: one value per channel, and the input's
+    dtype (instance_norm lets its running stats have another)."""
     for name, t in tensors.items():
         if t is not None and tuple(t.shape) != (channels,):
-            raise RuntimeError(f"{op}: {name} of shape {tuple(t.shape)} does not match the "
-                               f"{channels} channels of input of shape {tuple(input.shape)}")
+            raise RuntimeError(f"{op}: {name} should contain {channels} elements not "
+                               f"{t.numel()} (input of shape {tuple(input.shape)})")
+    checked = {name: t for name, t in tensors.items()
+               if op != "instance_norm" or not name.startswith("running")}
+    check_same_dtype(op, input, **checked)
 
 
 def batch_norm(input: Tensor, running_mean: Tensor | None, running_var: Tensor | None,
@@ -88,7 +94,7 @@ def batch_norm(input: Tensor, running_mean: Tensor | None, running_var: Tensor |
 
 def _batch_stats(input: Tensor, dims: tuple[int, ...], op: str) -> tuple[Tensor, Tensor]:
     """Mean and biased variance over ``dims``, kept as size-1 dims."""
-    if input.numel() // input.shape[1] <= 1:
+    if input.numel() and input.numel() // input.shape[1] == 1:
         raise ValueError(f"{op}: expected more than 1 value per channel when training, got "
                          f"input of shape {tuple(input.shape)}")
     mean = ops.mean(input, dims, keepdim=True)
@@ -133,7 +139,7 @@ def instance_norm(input: Tensor, running_mean: Tensor | None = None,
     if not use_input_stats:
         return batch_norm(input, running_mean, running_var, weight, bias, False, momentum, eps)
     spatial = tuple(range(2, input.ndim))
-    if input.numel() // (n * channels) <= 1:
+    if math.prod(input.shape[2:]) == 1:
         raise ValueError(f"instance_norm: expected more than 1 spatial element when training, "
                          f"got input of shape {tuple(input.shape)}")
     mean = ops.mean(input, spatial, keepdim=True)
@@ -225,8 +231,7 @@ def group_norm(input: Tensor, num_groups: int, weight: Tensor | None = None,
                            f"by num_groups, but got input of shape {list(input.shape)} and "
                            f"num_groups={num_groups}")
     _check_channels("group_norm", input, channels, weight=weight, bias=bias)
-    check_same_dtype("group_norm", input, weight=weight, bias=bias)
-    grouped = input.reshape(n, num_groups, -1)
+    grouped = input.reshape(n, num_groups, channels // num_groups * math.prod(input.shape[2:]))
     out = _standardize(grouped, (2,), eps).reshape(input.shape)
     return _affine(out, weight, bias, (1, channels) + (1,) * (input.ndim - 2))
 
@@ -240,9 +245,9 @@ def normalize(input: Tensor, p: float = 2.0, dim: int = 1, eps: float = 1e-12) -
 
 
 def _p_norm(x: Tensor, p: float, dim: int) -> Tensor:
-    """The p-norm along ``dim`` (kept), with a finite zero gradient for a zero vector."""
-    if not p > 0:
-        raise ValueError(f"normalize: p must be positive, got {p}")
+    """The p-norm along ``dim`` (kept), with a finite zero gradient for a zero vector; any
+    p, as PyTorch's ``norm``: 0 counts the nonzero entries, a negative p or -inf gives 0
+    for a vector with a zero entry (so ``normalize`` divides it by ``eps``)."""
     return ops.norm(x, p, dim, keepdim=True)
 
 

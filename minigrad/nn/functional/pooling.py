@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import inspect
 import itertools
+import math
 from typing import Any, Callable
 
 import numpy as np
@@ -20,7 +21,7 @@ import numpy as np
 from ... import ops
 from ...internal import array_of, wrap
 from ...ops.pooling import (adaptive_average, adaptive_avg_pool2d, adaptive_sizes, avg_pool2d,
-                            max_pool2d, pool_geometry)
+                            empty_adaptive, max_pool2d, pool_geometry)
 from ...tensor import Tensor
 
 
@@ -90,8 +91,8 @@ def _adaptive_argmax(x: np.ndarray, sizes: tuple) -> np.ndarray:
     for position in itertools.product(*(range(o) for o in sizes)):
         window = [b[i] for b, i in zip(bounds, position)]
         cells = x[(...,) + tuple(slice(start, end) for start, end in window)]
-        first = np.unravel_index(cells.reshape(lead + (-1,)).argmax(axis=-1),
-                                 cells.shape[-k:])
+        first = np.unravel_index(cells.reshape(lead + (math.prod(cells.shape[-k:]),))
+                                 .argmax(axis=-1), cells.shape[-k:])
         index[(...,) + position] = np.ravel_multi_index(
             [start + offset for (start, _), offset in zip(window, first)], spatial)
     return index
@@ -100,10 +101,14 @@ def _adaptive_argmax(x: np.ndarray, sizes: tuple) -> np.ndarray:
 def _adaptive_max(input: Tensor, sizes: tuple, return_indices: bool) -> Any:
     """The maximum of each adaptive window of the last ``len(sizes)`` dims (the gradient
     goes to the one cell ``_adaptive_argmax`` picks), and its flat index if asked for."""
+    empty = empty_adaptive(input, sizes)
+    if empty is not None:
+        index = wrap(np.zeros(tuple(empty.shape), np.int64))
+        return (empty, index) if return_indices else empty
     index = _adaptive_argmax(array_of(input), sizes)
     flat = ops.flatten(input, -len(sizes))
-    values = ops.gather(flat, flat.ndim - 1,
-                        wrap(index.reshape(index.shape[:-len(sizes)] + (-1,))))
+    values = ops.gather(flat, flat.ndim - 1, wrap(index.reshape(
+        index.shape[:-len(sizes)] + (math.prod(sizes),))))
     values = ops.reshape(values, index.shape)
     return (values, wrap(index)) if return_indices else values
 
@@ -215,7 +220,8 @@ def adaptive_avg_pool3d(input: Tensor, output_size: Any) -> Tensor:
     that size."""
     _check_adaptive(input, 3, "adaptive_avg_pool3d")
     sizes = adaptive_sizes(output_size, input.shape[-3:], "adaptive_avg_pool3d")
-    return adaptive_average(input, sizes)
+    empty = empty_adaptive(input, sizes)
+    return adaptive_average(input, sizes) if empty is None else empty
 
 
 def adaptive_max_pool3d(input: Tensor, output_size: Any, return_indices: bool = False) -> Any:

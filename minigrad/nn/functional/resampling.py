@@ -15,6 +15,7 @@ from typing import Any, Sequence
 import numpy as np
 
 from ... import ops
+from ...dtypes import scalar_type_name
 from ...internal import wrap
 from ...ops.pooling import adaptive_avg_pool2d
 from .pooling import adaptive_avg_pool1d, adaptive_avg_pool3d
@@ -36,13 +37,27 @@ def _sizes(input: Tensor, size: Any, scale_factor: Any,
             raise ValueError(f"interpolate: input and output must have the same number of "
                              f"spatial dimensions, but got input with spatial dimensions of "
                              f"{list(input.shape[2:])} and output size of {sizes}")
+        _check_positive_sizes(input, [int(s) for s in sizes])
         return [int(s) for s in sizes], [None] * spatial
     factors = list(scale_factor) if isinstance(scale_factor, Sequence) else [scale_factor] * spatial
     if len(factors) != spatial:
         raise ValueError(f"interpolate: expected {spatial} scale factors, got {len(factors)}")
     sizes = [int(math.floor(n * float(f))) for n, f in zip(input.shape[2:], factors)]
+    _check_positive_sizes(input, sizes)
     scales = [None if recompute_scale_factor else 1.0 / float(f) for f in factors]
     return sizes, scales
+
+
+def _check_positive_sizes(input: Tensor, sizes: list[int]) -> None:
+    """PyTorch's RuntimeError for an empty (or negative) input or output size."""
+    if min(sizes) > 0 and min(input.shape[2:]) > 0:
+        return
+    letters = ("D", "H", "W")[-len(sizes):]
+
+    def shown(values: Sequence[int]) -> str:
+        return ", ".join(f"{letter}: {v}" for letter, v in zip(letters, values))
+    raise RuntimeError(f"interpolate: Input and output sizes should be greater than 0, but got "
+                       f"input ({shown(input.shape[2:])}) output ({shown(sizes)})")
 
 
 def interpolate(input: Tensor, size: Any = None, scale_factor: Any = None,
@@ -87,7 +102,10 @@ def interpolate(input: Tensor, size: Any = None, scale_factor: Any = None,
                                   f"'bicubic', 'trilinear' or 'area'")
     if linear and _LINEAR_DIMS.get(mode, 2) != input.ndim - 2:
         raise NotImplementedError(f"interpolate: got {input.ndim}D input, but {mode} mode needs "
-                                  f"{_LINEAR_DIMS[mode] + 2}D input")
+                                  f"{_LINEAR_DIMS.get(mode, 2) + 2}D input")
+    if input.dtype.kind != "f" and not (input.dtype == np.uint8 and not linear):
+        raise NotImplementedError(f"\"upsample_{mode}\" not implemented for "
+                                  f"'{scalar_type_name(input.dtype)}' (interpolate)")
     if not linear and align_corners is not None:
         raise ValueError("align_corners option can only be set with the interpolating modes: "
                          "linear | bilinear | bicubic | trilinear")
@@ -175,6 +193,8 @@ def pixel_shuffle(input: Tensor, upscale_factor: int) -> Tensor:
     """``(*, C r^2, H, W) -> (*, C, H r, W r)``: each group of r^2 channels becomes an
     r-by-r block of pixels (sub-pixel convolution)."""
     r = int(upscale_factor)
+    if r <= 0:
+        raise RuntimeError(f"pixel_shuffle expects a positive upscale_factor, but got {r}")
     if input.ndim < 3 or input.shape[-3] % (r * r):
         raise RuntimeError(f"pixel_shuffle expects its input's 'channel' dimension to be "
                            f"divisible by the square of upscale_factor, but input.size(-3)="
@@ -207,6 +227,8 @@ def channel_shuffle(input: Tensor, groups: int) -> Tensor:
 def pixel_unshuffle(input: Tensor, downscale_factor: int) -> Tensor:
     """The inverse of `pixel_shuffle`: ``(*, C, H r, W r) -> (*, C r^2, H, W)``."""
     r = int(downscale_factor)
+    if r <= 0:
+        raise RuntimeError(f"pixel_unshuffle expects a positive downscale_factor, but got {r}")
     if input.ndim < 3 or input.shape[-2] % r or input.shape[-1] % r:
         raise RuntimeError(f"pixel_unshuffle expects height and width to be divisible by "
                            f"downscale_factor ({r}), got input of shape {tuple(input.shape)}")
