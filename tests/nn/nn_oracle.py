@@ -60,3 +60,8 @@ def assert_same_state(ours: minigrad.nn.Module, theirs: Any, rtol: float = 1e-8,
         assert str(value.dtype) == str(reference[name].dtype).replace("torch.", ""), name
         np.testing.assert_allclose(value.numpy(), reference[name].numpy(), rtol=rtol,
                                    atol=atol, err_msg=name)
+
+
+def dtype_name(dtype: Any) -> str:
+    """A dtype's name without torch's prefix: the same text for both libraries."""
+    return str(dtype).replace("torch.", "")

@@ -23,7 +23,7 @@ import numpy as np
 import pytest
 
 import minigrad
-from nn_oracle import assert_same_state, copy_weights
+from nn_oracle import assert_same_state, copy_weights, dtype_name
 
 torch = pytest.importorskip("torch")
 
@@ -35,10 +35,6 @@ def _seeded():
     """Initial weights are drawn by PyTorch (then copied): seed them for repeatability."""
     torch.manual_seed(0)
     minigrad.manual_seed(0)
-
-
-def _dtype_name(dtype):
-    return str(dtype).replace("torch.", "")
 
 
 # --------------------------------------------------------------------------------------
@@ -139,7 +135,7 @@ def test_time_sequence_prediction_lbfgs_matches_torch():
     np.testing.assert_allclose([r[1] for r in ret_o], [r[1] for r in ret_t], rtol=1e-8)
     np.testing.assert_allclose(test_o, test_t, rtol=1e-8)
     assert tuple(pred_o.shape) == tuple(pred_t.shape) == (3, data.shape[1] - 1 + 5)
-    assert _dtype_name(pred_o.dtype) == _dtype_name(pred_t.dtype) == "float64"
+    assert dtype_name(pred_o.dtype) == dtype_name(pred_t.dtype) == "float64"
     assert pred_o.requires_grad is pred_t.requires_grad is False
     np.testing.assert_allclose(pred_o.numpy(), pred_t.numpy(), rtol=1e-8, atol=1e-12)
     assert_same_state(ours, theirs)
@@ -184,9 +180,9 @@ def test_time_sequence_float32_matches_torch():
     assert len(seen_o) == len(seen_t)
     np.testing.assert_allclose(_float_lines(seen_o), _float_lines(seen_t), rtol=1e-4)
     np.testing.assert_allclose(test_o, test_t, rtol=1e-4)
-    assert _dtype_name(pred_o.dtype) == _dtype_name(pred_t.dtype) == "float32"
+    assert dtype_name(pred_o.dtype) == dtype_name(pred_t.dtype) == "float32"
     for name, value in ours.state_dict().items():
-        assert _dtype_name(value.dtype) == "float32", name
+        assert dtype_name(value.dtype) == "float32", name
     np.testing.assert_allclose(pred_o.numpy(), pred_t.numpy(), rtol=1e-4, atol=1e-5)
 
 
@@ -323,8 +319,8 @@ def _run_mnist_rnn(lib, model, np_dtype, epochs=2, batches=3, rows=7):
                 test_loss += F.nll_loss(output, target, reduction="sum").item()
                 pred = output.argmax(dim=1, keepdim=True)
                 correct += pred.eq(target.view_as(pred)).sum().item()
-                info.append((tuple(pred.shape), _dtype_name(pred.dtype), type(correct),
-                             _dtype_name(output.dtype), pred.numpy().ravel().tolist()))
+                info.append((tuple(pred.shape), dtype_name(pred.dtype), type(correct),
+                             dtype_name(output.dtype), pred.numpy().ravel().tolist()))
                 losses.append(test_loss)
         test_loss /= n_test
         log.append("Test set: Average loss: {:.4f}, Accuracy: {}/{} ({:.0f}%)".format(

@@ -27,7 +27,7 @@ import numpy as np
 import pytest
 
 import minigrad
-from nn_oracle import assert_same_state, copy_weights
+from nn_oracle import assert_same_state, copy_weights, dtype_name
 
 torch = pytest.importorskip("torch")
 
@@ -39,10 +39,6 @@ def _seeded():
     """Initial weights are drawn by PyTorch (then copied): seed them for repeatability."""
     torch.manual_seed(0)
     minigrad.manual_seed(0)
-
-
-def _dtype_name(dtype):
-    return str(dtype).replace("torch.", "")
 
 
 # --------------------------------------------------------------------------------------
@@ -92,7 +88,7 @@ def _run_regression(lib, fc, make_features, f, poly_desc, w_target, b_target, rn
             param.data.add_(-0.1 * param.grad)
         losses.append(loss)
         if shapes is None:
-            shapes = [(tuple(t.shape), _dtype_name(t.dtype))
+            shapes = [(tuple(t.shape), dtype_name(t.dtype))
                       for t in (batch_x, batch_y, output, fc.weight.grad)]
         if loss < threshold:
             break
@@ -252,8 +248,8 @@ def _run_forward_forward(softplus, np_dtype, features=14, n=20):
         results.append(dict(
             log=log, x_pos=x_pos.numpy(), x_neg=x_neg.numpy(), y_neg=y_neg.tolist(),
             prediction=prediction.tolist(), error=error,
-            kinds=(_dtype_name(x_pos.dtype), _dtype_name(prediction.dtype),
-                   tuple(prediction.shape), _dtype_name(y_neg.dtype), type(error)),
+            kinds=(dtype_name(x_pos.dtype), dtype_name(prediction.dtype),
+                   tuple(prediction.shape), dtype_name(y_neg.dtype), type(error)),
             state=list(net.state_dict())))
     return nets, results
 
@@ -291,14 +287,14 @@ def test_forward_forward_random_index_calls_match_torch_in_kind():
         lib.manual_seed(3)
         allowed = lib.tensor([0, 2, 3, 5, 9])
         index = lib.randint(len(allowed), size=(1,))
-        assert tuple(index.shape) == (1,) and _dtype_name(index.dtype) == "int64"
+        assert tuple(index.shape) == (1,) and dtype_name(index.dtype) == "int64"
         picked = allowed[index]
         assert tuple(picked.shape) == (1,) and type(picked.item()) is int
         assert picked.item() in (0, 2, 3, 5, 9)
         draws = lib.randint(3, 7, (200,))
         assert set(draws.tolist()) == {3, 4, 5, 6}
         perm = lib.randperm(12)
-        assert _dtype_name(perm.dtype) == "int64"
+        assert dtype_name(perm.dtype) == "int64"
         assert sorted(perm.tolist()) == list(range(12))
         lib.manual_seed(3)
         assert lib.randint(len(allowed), size=(1,)).tolist() == index.tolist()
@@ -406,8 +402,8 @@ def _run_siamese(np_dtype, epochs=2):
                 lines.append("Train Epoch: {} [{}/{} ({:.0f}%)]\tLoss: {:.6f}".format(
                     epoch, batch_idx * len(images_1), len(loader.dataset),
                     100. * batch_idx / len(loader), loss.item()))
-                kinds.append((tuple(images_1.shape), _dtype_name(images_1.dtype),
-                               tuple(outputs.shape), _dtype_name(targets.dtype)))
+                kinds.append((tuple(images_1.shape), dtype_name(images_1.dtype),
+                               tuple(outputs.shape), dtype_name(targets.dtype)))
             model.eval()
             test_loss, correct = 0, 0
             with lib.no_grad():
@@ -416,7 +412,7 @@ def _run_siamese(np_dtype, epochs=2):
                     test_loss += criterion(outputs, targets).sum().item()
                     pred = lib.where(outputs > 0.5, 1, 0)
                     correct += pred.eq(targets.view_as(pred)).sum().item()
-                    kinds.append((_dtype_name(pred.dtype), pred.tolist()))
+                    kinds.append((dtype_name(pred.dtype), pred.tolist()))
                     losses.append(outputs.numpy().copy())
             test_loss /= len(loader.dataset)
             lines.append("Test set: Average loss: {:.4f}, Accuracy: {}/{} ({:.0f}%)".format(
@@ -475,4 +471,4 @@ def test_siamese_init_weights_through_apply_matches_torch_in_distribution():
         assert layer.weight.requires_grad and layer.bias.requires_grad
         np.testing.assert_array_equal(layer.bias.detach().numpy(),
                                       np.full(200, 0.01, np.float32))
-        assert _dtype_name(layer.weight.dtype) == "float32"
+        assert dtype_name(layer.weight.dtype) == "float32"
