@@ -172,10 +172,8 @@ def _is_index(value: Any) -> bool:
 
 
 def _dtype(value: Any, op: str) -> np.dtype:
-    try:
-        return np.dtype(value)
-    except TypeError:
-        raise TypeError(f"{op}: expected a dtype, got {value!r}") from None
+    from .dtypes import dtype_arg
+    return dtype_arg(op, value)
 
 
 def get_default_device() -> device:

@@ -133,6 +133,8 @@ def triu(input: Tensor, diagonal: int = 0) -> Tensor:
 
 def _triangle_indices(op: str, row: int, col: int, offset: int, keep: Any,
                       dtype: Any) -> Tensor:
+    row, col, offset = (int_arg(op, v, name) for v, name in ((row, "row"), (col, "col"),
+                                                              (offset, "offset")))
     if row < 0 or col < 0:
         raise RuntimeError(f"{op}: row and col must be non-negative, got {row} and {col}")
     mask = keep(np.ones((row, col), dtype=bool), offset)

@@ -8,6 +8,8 @@ graph which saved the old values refuses to run backward.
 """
 from __future__ import annotations
 
+import warnings
+
 from collections import defaultdict
 from typing import Any, Callable, Iterable
 
@@ -145,9 +147,13 @@ class Optimizer:
                                  f"optimization parameter {key}")
         self._check_options(group)
         seen = {id(p) for g in self.param_groups for p in g["params"]}
-        if len({id(p) for p in params}) != len(params) or seen & {id(p) for p in params}:
-            raise ValueError(f"{op}: some parameters appear more than once (in one group or "
-                             "in more than one group)")
+        if seen & {id(p) for p in params}:
+            raise ValueError(f"{op}: some parameters appear in more than one parameter group")
+        if len({id(p) for p in params}) != len(params):  # PyTorch steps them twice, and warns
+            warnings.warn("optimizer contains a parameter group with duplicate parameters; in "
+                          "future, this will cause an error; see "
+                          "github.com/pytorch/pytorch/issues/40967 for more information",
+                          stacklevel=3)
         self.param_groups.append(group)
 
     def _check_param(self, p: Any) -> None:

@@ -13,6 +13,7 @@ from typing import Sequence
 import numpy as np
 
 from ... import ops
+from ...ops._util import float_arg
 from ...tensor import Tensor
 
 _MODES = ("constant", "reflect", "replicate", "circular")
@@ -69,7 +70,8 @@ def pad(input: Tensor, pad: Sequence[int], mode: str = "constant",
                                   f"{', '.join(_MODES)}")
     amounts = _read_pad(pad, input.ndim)
     if mode == "constant":
-        return _constant(input, amounts, 0.0 if value is None else value)
+        return _constant(input, amounts, 0.0 if value is None else
+                         float_arg("pad", value, "value", 4))
     if value is not None:
         raise RuntimeError(f"pad: padding mode {mode!r} doesn't take in value argument")
     dims = _NON_CONSTANT_DIMS.get(len(amounts))
