@@ -36,8 +36,12 @@ def wrap(array: np.ndarray) -> Tensor:
     Parameters
     ----------
     array : numpy.ndarray
-        Used as it is: its dtype is kept, and later writes to it show in the tensor.
+        Used as it is: its dtype is kept, and later writes to it show in the tensor. A
+        NumPy scalar (what a ufunc returns for 0-d operands) becomes a 0-d array, so the
+        tensor can be written in place.
     """
+    if type(array) is not np.ndarray:
+        array = np.asarray(array)
     return Tensor._wrap(array)
 
 

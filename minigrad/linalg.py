@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from .ops.broadcasting import sum as _sum
 from .ops.diagonal import diagonal as _diagonal
-from .ops.linalg import (LinAlgError, cholesky, det, inv, matmul, matrix_power, multi_dot,
-                         slogdet, solve)
+from .ops.linalg import LinAlgError, cholesky, det, inv, matmul, slogdet, solve
+from .ops.matrix_functions import matrix_power, multi_dot
 from .ops.linalg import cross as _cross
 from .ops.decompositions import eigh, eigvalsh, qr, solve_triangular, svd, svdvals
 from .ops.lu import cholesky_ex, inv_ex, lu, lu_factor, lu_factor_ex, lu_solve, solve_ex

@@ -147,3 +147,78 @@ def test_empty_batch_gradients_are_zero_and_values_match():
         _, gx, gw = _backward_shapes(lib, lambda L, x, w: L.nn.functional.conv2d(x, w))
         np.testing.assert_array_equal(gw.numpy(), np.zeros((4, 3, 3, 3)))
         assert tuple(gx.shape) == (0, 3, 8, 8)
+
+
+# --- found by a random-program fuzzer ---------------------------------------------------------
+def _masked_write_into_a_norm(lib):
+    n = lib.tensor([3.0, 4.0]).norm()
+    n[n > 1] = 1.0
+    return n
+
+
+def _in_place_on_0d_results(lib):
+    s = lib.tensor(7) // 2
+    s += 1
+    f = lib.tensor([1.0, 2.0]).mean() > 1
+    f |= lib.tensor(True)
+    return s, f
+
+
+def _roll_without_shift_is_a_copy(lib):
+    x = lib.zeros(3)
+    for shift in (0, 3):
+        lib.roll(x, shift)[0] = 5.0
+    return x
+
+
+PROGRAMS = {
+    "masked write into a 0-d result": _masked_write_into_a_norm,
+    "in-place ops on 0-d results": _in_place_on_0d_results,
+    "roll by a multiple of the size": _roll_without_shift_is_a_copy,
+    "uint8 *= int64": lambda L: L.tensor([1, 2], dtype=L.uint8).mul_(L.tensor([3, 4])),
+    "uint8 += negative int64": lambda L: L.tensor([1, 2], dtype=L.uint8).add_(
+        L.tensor([-3, 4])),
+    "add with alpha casts other first": lambda L: L.add(
+        L.tensor([1.5]), L.tensor([3], dtype=L.uint8), alpha=-1),
+    "add int32 and bool with alpha": lambda L: L.add(
+        L.tensor([1], dtype=L.int32), L.tensor([True]), alpha=-1),
+    "float alpha with a float number": lambda L: L.add(L.tensor([1, 2]), -2.0, alpha=0.5),
+    "sum to int32": lambda L: L.tensor([1, 2, 3]).sum(dtype=L.int32),
+    "sum to uint8 wraps": lambda L: L.tensor([200, 100], dtype=L.uint8).sum(dtype=L.uint8),
+    "sum to bool": lambda L: L.tensor([True, True]).sum(dtype=L.bool),
+    "prod to uint8 wraps": lambda L: L.prod(L.tensor([255, 8], dtype=L.uint8),
+                                           dtype=L.uint8),
+    "nansum to int32": lambda L: L.tensor([3, 4]).nansum(dtype=L.int32),
+    "pinv of a matrix with inf is nan": lambda L: L.linalg.svdvals(L.tensor(
+        [[1.0, 2.0], [float("inf"), 3.0]], dtype=L.float64)),
+}
+
+
+@pytest.mark.parametrize("name", sorted(PROGRAMS))
+def test_values_and_dtypes_match_torch(name):
+    ours, theirs = PROGRAMS[name](minigrad), PROGRAMS[name](torch)
+    ours = ours if isinstance(ours, tuple) else (ours,)
+    theirs = theirs if isinstance(theirs, tuple) else (theirs,)
+    for a, b in zip(ours, theirs):
+        assert str(a.dtype) == str(b.dtype).replace("torch.", "")
+        np.testing.assert_array_equal(a.numpy(), b.numpy())
+
+
+@pytest.mark.parametrize("call", [
+    lambda L, t: L.nn.functional.softmax(t, 1), lambda L, t: L.nn.functional.log_softmax(t, 1),
+    lambda L, t: L.stack([t, t]), lambda L, t: L.cat([t, t]), lambda L, t: L.cat([t, t], 1),
+    lambda L, t: L.nn.functional.layer_norm(t, (t.shape[-1],)),
+    lambda L, t: t.masked_fill(t > 3, 0.0), lambda L, t: t.cumsum(1), lambda L, t: t.cumprod(0),
+    lambda L, t: L.nn.functional.pad(t, (1, 1)), lambda L, t: t.roll(1, 0),
+    lambda L, t: t[:, [0, 2]], lambda L, t: t.index_select(1, L.tensor([0, 2])),
+    lambda L, t: t.topk(2, 1).values, lambda L, t: t.exp(), lambda L, t: t + 1,
+])
+def test_results_of_a_transposed_input_are_laid_out_as_torch(call):
+    """Where torch's kernel writes a row-major result, .view(-1) works on it; where it keeps
+    the input's layout (elementwise ops), the strides are the input's."""
+    results = []
+    for lib in (minigrad, torch):
+        out = call(lib, lib.arange(12.0).reshape(3, 4).t())
+        results.append((out.is_contiguous(), tuple(out.stride()), out.numpy()))
+    assert results[0][:2] == results[1][:2]
+    np.testing.assert_allclose(results[0][2], results[1][2], rtol=1e-6)  # float32 rounding

@@ -62,11 +62,12 @@ from .logic import argwhere
 from .indexed import scatter_reduce
 from .placement import index_put, index_put_, select_scatter, slice_scatter
 from .diagonal import diagonal_scatter
-from .linalg import chain_matmul, cholesky, multi_dot
+from .linalg import cholesky
+from .matrix_functions import chain_matmul, multi_dot
 from .histograms import histc, histogram
 from .cumulative import cumulative_trapezoid, logcumsumexp, trapezoid, trapz
 from .statistics import aminmax, corrcoef, cov, dist
-from .linalg import matrix_power
+from .matrix_functions import matrix_power
 from .sorting import msort
 from .layout import ravel
 from .placement import fill_diagonal_, masked_scatter, put, unravel_index

@@ -2,8 +2,10 @@
 a tensor's memory."""
 from __future__ import annotations
 
+import functools
+
 import operator
-from typing import Any, Sequence
+from typing import Any, Callable, Sequence
 
 import numpy as np
 
@@ -84,6 +86,24 @@ def operands(op: str, *values: Any) -> tuple[Tensor, ...]:
             return wrap(np.array(a, b.dtype)), b
     dtype = promoted_dtype(op, *values)
     return tuple(as_tensor(v, op, dtype) for v in values)
+
+
+def contiguous_result(function: Callable) -> Callable:
+    """``function`` whose tensor results are row-major, as PyTorch's kernels for
+    reductions along a dim, concatenation and gathers write them (so ``.view()`` works on
+    them), whatever the layout of the inputs; NumPy would keep a transposed layout."""
+    def as_contiguous(value: Any) -> Any:
+        return value.contiguous() if isinstance(value, Tensor) and \
+            not value.is_contiguous() else value
+
+    @functools.wraps(function)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        out = function(*args, **kwargs)
+        if isinstance(out, tuple):
+            items = [as_contiguous(v) for v in out]
+            return type(out)(*items) if hasattr(out, "_fields") else type(out)(items)
+        return as_contiguous(out)
+    return wrapper
 
 
 def unary_input(op: str, x: Any) -> Tensor:

@@ -10,7 +10,7 @@ from typing import Any
 
 import numpy as np
 
-from ..dtypes import is_number
+from ..dtypes import is_number, result_type
 from ..internal import array_of, wrap
 from ..tensor import Tensor
 from . import elementwise
@@ -22,22 +22,29 @@ ROUNDING_MODES = (None, "trunc", "floor")
 
 
 def _scaled(op: str, input: Any, other: Any, alpha: Any) -> Any:
-    """``alpha * other``, refusing what PyTorch refuses."""
-    kinds = {t.dtype.kind for t in (input, other) if isinstance(t, Tensor)}
+    """``alpha * other`` computed in the dtype of the result (as PyTorch: alpha does not
+    take part in promotion, and ``other`` is first cast to the result's dtype), refusing
+    what PyTorch refuses."""
+    tensors = [t for t in (input, other) if isinstance(t, Tensor)]
+    kind = result_type(input, other).kind if tensors else None
     if isinstance(alpha, (bool, np.bool_)):
-        if kinds != {"b"}:
+        if kind not in (None, "b"):
             raise RuntimeError(f"{op}: Boolean alpha only supported for Boolean results.")
         return other if alpha else elementwise.mul(other, False)
     if not isinstance(alpha, (int, float, np.number)):
         raise TypeError(f"{op}(): argument 'alpha' must be Number, not "
                         f"{type(alpha).__name__}")
-    if isinstance(alpha, (float, np.floating)) and kinds and kinds <= set("biu"):
+    if isinstance(alpha, (float, np.floating)) and kind in tuple("biu"):
         raise RuntimeError(f"{op}: for integral input tensors, argument alpha must not be a "
                            f"floating point number (got alpha={alpha})")
     if alpha == 1:
         return other
     # two numbers multiply as Python numbers: a float32 product would round alpha * other
-    return other * alpha if is_number(other) else elementwise.mul(other, alpha)
+    if is_number(other):
+        return other * alpha
+    if tensors and other.dtype != result_type(input, other):
+        other = other.to(result_type(input, other))
+    return elementwise.mul(other, alpha)
 
 
 @takes_out()

@@ -73,7 +73,9 @@ class Sum(Function):
     @staticmethod
     def forward(ctx, x, dim, keepdim=False):
         ctx.shape, ctx.dims = x.shape, dim
-        return np.sum(x, axis=dim, keepdims=keepdim)
+        # integers add up in their own dtype (sum casts them first); NumPy would widen
+        return np.sum(x, axis=dim, keepdims=keepdim,
+                      dtype=x.dtype if x.dtype.kind in "biu" else None)
 
     @staticmethod
     def backward(ctx, g):

@@ -11,7 +11,7 @@ from .. import return_types
 from ..autograd.function import Function, register
 from ..internal import array_of, wrap
 from ..tensor import Tensor
-from ._util import normalize_dim, unary_input
+from ._util import contiguous_result, normalize_dim, unary_input
 from .broadcasting import reshape, sum
 from .elementwise import clone, exp, log
 from .indexing import gather, reverse
@@ -49,6 +49,7 @@ def _accumulated(op: str, input: Tensor, dtype: Any) -> Tensor:
 
 
 @takes_out("dtype")
+@contiguous_result
 def cumsum(input: Tensor, dim: int, *, dtype: Any = None) -> Tensor:
     """Running sums along ``dim``. Integer and bool inputs sum in int64, as in PyTorch,
     unless ``dtype`` says otherwise."""
@@ -59,6 +60,7 @@ def cumsum(input: Tensor, dim: int, *, dtype: Any = None) -> Tensor:
 
 
 @takes_out("dtype")
+@contiguous_result
 def cumprod(input: Tensor, dim: int, *, dtype: Any = None) -> Tensor:
     """Running products along ``dim`` (integers and bools multiply in int64).
 

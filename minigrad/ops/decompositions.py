@@ -38,7 +38,7 @@ from . import broadcasting, movement, reduction
 from ._util import as_tensor, broadcast_shape, tensor_arg
 from .broadcasting import sum_to
 from .diagonal import diag_embed, tril, triu
-from .linalg import _square_float
+from .linalg import _square_float, svd_or_nan
 from .out_argument import takes_out
 
 _LAPACK_DTYPES = (np.dtype(np.float32), np.dtype(np.float64))
@@ -322,7 +322,7 @@ class LinalgSvd(Function):
 
     @staticmethod
     def forward(ctx, x, full_matrices):
-        u, s, vh = np.linalg.svd(x, full_matrices=full_matrices)
+        u, s, vh = svd_or_nan(x, full_matrices=full_matrices)
         ctx.save_for_backward(u, s, vh)
         return u, s, vh
 

@@ -86,8 +86,8 @@ class IndexKey:
         return alias(out, out.shape, tuple(strides))
 
     def read(self, array: np.ndarray) -> np.ndarray:
-        out = self.view(array)
-        return out[self.advanced_on(out)] if self.advanced else out
+        out = self.view(array)  # advanced indexing gathers into a row-major copy, as torch
+        return np.ascontiguousarray(out[self.advanced_on(out)]) if self.advanced else out
 
     def advanced_on(self, view: np.ndarray) -> tuple:
         """The advanced part, ready for ``view``. An empty view reads and writes nothing,

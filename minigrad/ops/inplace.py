@@ -22,7 +22,7 @@ from ..autograd import views
 from ..autograd.forward_ad import carry_tangent
 from ..internal import adopt_history, array_of, mark_modified, replace_array, view_of, wrap
 from ..tensor import Tensor
-from ..dtypes import is_number
+from ..dtypes import can_cast, is_number
 from . import elementwise, indexing
 from ._util import OVERLAP_MESSAGE, overlaps, type_name, writable
 
@@ -103,7 +103,7 @@ _CONVERTING = {"copy_", "fill_"}
 
 
 def _check_cast(self: Tensor, op: str, dtype: np.dtype) -> None:
-    if op not in _CONVERTING and not np.can_cast(dtype, self.dtype, "same_kind"):
+    if op not in _CONVERTING and not can_cast(dtype, self.dtype):  # PyTorch's categories
         raise RuntimeError(f"{op}: result type {dtype} can't be cast to the desired "
                            f"output type {self.dtype}")
 

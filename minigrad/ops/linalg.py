@@ -384,10 +384,24 @@ class Det(Function):
         return gz * locally_constant(x, _adjugate_t(array_of(x)))
 
 
+def svd_or_nan(a: np.ndarray, full_matrices: bool = True, compute_uv: bool = True) -> Any:
+    """``np.linalg.svd`` of each matrix, NaN for a matrix holding an inf or a NaN (as
+    PyTorch gives; LAPACK may never return on one, or fail to converge)."""
+    bad = ~np.isfinite(a).all(axis=(-2, -1))
+    if not bad.any():
+        return np.linalg.svd(a, full_matrices=full_matrices, compute_uv=compute_uv)
+    parts = np.linalg.svd(np.where(bad[..., None, None], 0, a), full_matrices=full_matrices,
+                          compute_uv=compute_uv)
+    parts = (parts,) if not compute_uv else tuple(parts)
+    marked = tuple(np.where(bad.reshape(bad.shape + (1,) * (p.ndim - bad.ndim)), np.nan, p)
+                   .astype(p.dtype) for p in parts)
+    return marked if compute_uv else marked[0]
+
+
 def _adjugate_t(a: np.ndarray) -> np.ndarray:
     """The transposed adjugate (the cofactor matrix, det's gradient) of each matrix, from
     its SVD ``u diag(s) vh``: ``det(u) det(vh) u diag(prod of the other s) vh``."""
-    u, s, vh = np.linalg.svd(a)
+    u, s, vh = svd_or_nan(a)
     n = s.shape[-1]
     others = np.stack([np.prod(np.delete(s, i, axis=-1), axis=-1) for i in range(n)], -1)
     sign = (np.linalg.det(u) * np.linalg.det(vh))[..., None, None]
@@ -412,56 +426,6 @@ def slogdet(A: Tensor) -> return_types.slogdet:
     d = det(_square_float("linalg.slogdet", A))
     sign = locally_constant(d, np.sign(array_of(d)))  # in the graph, as PyTorch's
     return return_types.slogdet(sign, elementwise.log(elementwise.abs(d)))
-
-
-@takes_out("same")
-def multi_dot(tensors: Any) -> Tensor:
-    """The product of two or more matrices, the first and last of which may be vectors
-    (read as a row and a column, as ``matmul`` does)."""
-    tensors = list(tensors)
-    if len(tensors) < 2:
-        raise RuntimeError(f"multi_dot(): expected at least 2 tensors but got "
-                           f"{len(tensors)}")
-    for i, t in enumerate(tensors):
-        ndim = tensor_arg("multi_dot", t, f"tensors[{i}]").ndim
-        if ndim != 2 and not (ndim == 1 and i in (0, len(tensors) - 1)):
-            raise RuntimeError(f"multi_dot(): tensor {i} must be 2D (or 1D if first or "
-                               f"last), got {ndim}D")
-    out = tensors[0]
-    for t in tensors[1:]:
-        out = matmul(out, t)
-    return out
-
-
-@takes_out("same")
-def chain_matmul(*matrices: Tensor) -> Tensor:
-    """The product of the matrices (PyTorch's deprecated form of `multi_dot`; one matrix
-    comes back as a copy)."""
-    if len(matrices) == 1:
-        return elementwise.clone(matrices[0])
-    return multi_dot(matrices)
-
-
-@takes_out("same")
-def matrix_power(A: Tensor, n: int) -> Tensor:
-    """``A`` multiplied by itself ``n`` times (by repeated squaring); ``n = 0`` gives the
-    identity, ``n < 0`` powers of the inverse."""
-    A = tensor_arg("matrix_power", A, "A")
-    if A.ndim < 2 or A.shape[-1] != A.shape[-2]:
-        raise RuntimeError(f"linalg.matrix_power: A must be batches of square matrices, but "
-                           f"got shape {tuple(A.shape)}")
-    if n == 0:
-        eye = np.broadcast_to(np.eye(A.shape[-1], dtype=A.dtype), A.shape)
-        return locally_constant(A, eye.copy())
-    base = inv(A) if n < 0 else A
-    result, n = None, abs(n)
-    while n:
-        if n & 1:
-            result = base if result is None else matmul(result, base)
-        n >>= 1
-        if n:
-            base = matmul(base, base)
-    return result if result is not A else elementwise.clone(A)
 
 
 @register("cholesky")

@@ -12,8 +12,8 @@ import numpy as np
 from ..dtypes import is_number
 from ..internal import array_of, wrap
 from ..tensor import Tensor
-from ._util import (broadcast_shape, float_arg, normalize_dims, tensor_arg, type_name,
-                    unary_input)
+from ._util import (broadcast_shape, contiguous_result, float_arg, normalize_dims, tensor_arg,
+                    type_name, unary_input)
 from .out_argument import takes_out
 from .selection import compare, where
 
@@ -89,6 +89,7 @@ def _reduce(find: Any, op: str, input: Tensor, dim: Any, keepdim: bool) -> Tenso
     return wrap(np.asarray(find(array_of(input), axis=dims, keepdims=keepdim)))
 
 
+@contiguous_result
 def masked_fill(input: Tensor, mask: Tensor, value: Any) -> Tensor:
     """``input`` with ``value`` where the bool ``mask`` is True (the two broadcast).
 

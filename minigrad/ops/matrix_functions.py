@@ -17,11 +17,11 @@ from .. import return_types
 from ..autograd.function import Function, register
 from ..internal import array_of, named, wrap
 from ..tensor import Tensor
-from . import movement
+from . import elementwise, movement
 from ._util import broadcast_shape, tensor_arg
 from .broadcasting import sum
 from .decompositions import _LAPACK_DTYPES, _float_matrices, svdvals
-from .linalg import _square_float, inv, matmul
+from .linalg import _square_float, inv, matmul, svd_or_nan
 from .out_argument import takes_out
 from .selection import locally_constant, where
 from .norms import matrix_norm
@@ -62,7 +62,7 @@ def _float_or_double(op: str, *inputs: Tensor) -> tuple[Tensor, ...]:
 
 def _spectrum(a: np.ndarray, hermitian: bool) -> np.ndarray:
     """The singular values; for symmetric matrices, the absolute eigenvalues."""
-    return np.abs(np.linalg.eigvalsh(a)) if hermitian else np.linalg.svd(a, compute_uv=False)
+    return np.abs(np.linalg.eigvalsh(a)) if hermitian else svd_or_nan(a, compute_uv=False)
 
 
 # --- the pseudo-inverse ----------------------------------------------------------------------
@@ -79,7 +79,7 @@ class LinalgPinv(Function):
             scale = np.where(_kept("linalg.pinv", np.abs(w), x, atol, rtol), 1 / w, 0)
             out = (v * scale[..., None, :]) @ np.swapaxes(v, -1, -2)
         else:
-            u, s, vh = np.linalg.svd(x, full_matrices=False)
+            u, s, vh = svd_or_nan(x, full_matrices=False)
             scale = np.where(_kept("linalg.pinv", s, x, atol, rtol), 1 / s, 0)
             out = (np.swapaxes(vh, -1, -2) * scale[..., None, :]) @ np.swapaxes(u, -1, -2)
         ctx.save_for_backward(x, out)
@@ -212,7 +212,7 @@ def lstsq(A: Tensor, B: Tensor, rcond: float | None = None, *,
     a = array_of(A)
     rtol = np.finfo(a.dtype).eps * max(m, n) if rcond is None else rcond
     X = matmul(LinalgPinv.apply(A, None, rtol, False), Bm)
-    s = np.linalg.svd(a, compute_uv=False)
+    s = svd_or_nan(a, compute_uv=False)
     full = _kept(op, s, a, None, rtol).sum(-1)
     empty = np.empty((0,), a.dtype)
     residuals = locally_constant(X, empty)  # in the graph even when empty, as PyTorch's
@@ -305,3 +305,54 @@ def matrix_exp(A: Tensor) -> Tensor:
     """The exponential ``sum_k A^k / k!`` of square matrices ``(*, n, n)``."""
     op = "linalg.matrix_exp"
     return LinalgMatrixExp.apply(_square_float(op, _float_matrices(op, A)))
+
+
+# --- products of several matrices, and powers ------------------------------------------------
+@takes_out("same")
+def multi_dot(tensors: Any) -> Tensor:
+    """The product of two or more matrices, the first and last of which may be vectors
+    (read as a row and a column, as ``matmul`` does)."""
+    tensors = list(tensors)
+    if len(tensors) < 2:
+        raise RuntimeError(f"multi_dot(): expected at least 2 tensors but got "
+                           f"{len(tensors)}")
+    for i, t in enumerate(tensors):
+        ndim = tensor_arg("multi_dot", t, f"tensors[{i}]").ndim
+        if ndim != 2 and not (ndim == 1 and i in (0, len(tensors) - 1)):
+            raise RuntimeError(f"multi_dot(): tensor {i} must be 2D (or 1D if first or "
+                               f"last), got {ndim}D")
+    out = tensors[0]
+    for t in tensors[1:]:
+        out = matmul(out, t)
+    return out
+
+
+@takes_out("same")
+def chain_matmul(*matrices: Tensor) -> Tensor:
+    """The product of the matrices (PyTorch's deprecated form of `multi_dot`; one matrix
+    comes back as a copy)."""
+    if len(matrices) == 1:
+        return elementwise.clone(matrices[0])
+    return multi_dot(matrices)
+
+
+@takes_out("same")
+def matrix_power(A: Tensor, n: int) -> Tensor:
+    """``A`` multiplied by itself ``n`` times (by repeated squaring); ``n = 0`` gives the
+    identity, ``n < 0`` powers of the inverse."""
+    A = tensor_arg("matrix_power", A, "A")
+    if A.ndim < 2 or A.shape[-1] != A.shape[-2]:
+        raise RuntimeError(f"linalg.matrix_power: A must be batches of square matrices, but "
+                           f"got shape {tuple(A.shape)}")
+    if n == 0:
+        eye = np.broadcast_to(np.eye(A.shape[-1], dtype=A.dtype), A.shape)
+        return locally_constant(A, eye.copy())
+    base = inv(A) if n < 0 else A
+    result, n = None, abs(n)
+    while n:
+        if n & 1:
+            result = base if result is None else matmul(result, base)
+        n >>= 1
+        if n:
+            base = matmul(base, base)
+    return result if result is not A else elementwise.clone(A)

@@ -18,7 +18,7 @@ from ..internal import named, wrap
 from ..tensor import Tensor
 from . import indexing
 from .broadcasting import expand, reshape, view, view_dtype  # noqa: F401  (re-exported: movement's public face)
-from ._util import alias, normalize_dim, normalize_dims, type_name
+from ._util import alias, contiguous_result, normalize_dim, normalize_dims, type_name
 from .out_argument import takes_out
 
 
@@ -195,6 +195,7 @@ def narrow_copy(x: Tensor, dim: int, start: int, length: int) -> Tensor:
 
 
 @takes_out(cast_error=TypeError)
+@contiguous_result
 def cat(tensors: Sequence[Tensor], dim: int = 0) -> Tensor:
     """Join tensors along an existing dim; the other dims must match."""
     tensors = _joinable("cat", tensors)
@@ -232,6 +233,7 @@ def _joinable(op: str, tensors: Sequence[Tensor]) -> list[Tensor]:
 
 
 @takes_out(cast_error=TypeError)
+@contiguous_result
 def stack(tensors: Sequence[Tensor], dim: int = 0) -> Tensor:
     """Join tensors of equal shape along a new dim."""
     tensors = _joinable("stack", tensors)

@@ -16,7 +16,7 @@ from ..internal import array_of, named, wrap
 from ..tensor import Tensor
 from . import elementwise, indexing, movement, selection
 from .broadcasting import Sum, kept_shape, sum, sum_to  # noqa: F401
-from ._util import float_input, normalize_dim, normalize_dims
+from ._util import contiguous_result, float_input, normalize_dim, normalize_dims
 from .out_argument import takes_out
 
 
@@ -114,7 +114,7 @@ def prod(x: Tensor, dim: int | None = None, keepdim: bool = False, *,
     elif x.dtype.kind in "biu" and x.dtype != np.int64:
         x = x.to(np.int64)  # as in PyTorch: integer products are int64
     if dim is None:
-        out = prod(movement.reshape(x, (-1,)), 0)
+        out = prod(movement.reshape(x, (-1,)), 0, dtype=x.dtype)
         return movement.reshape(out, (1,) * x.ndim) if keepdim else out
     dim = normalize_dim(dim, x.ndim, "prod")
     if x.ndim == 0:
@@ -227,6 +227,7 @@ def softmax_input(x: Tensor, dtype: Any, op: str) -> Tensor:
 
 
 @takes_out("same", autograd="record")
+@contiguous_result
 def log_softmax(x: Tensor, dim: int, dtype: Any = None) -> Tensor:
     """``x - logsumexp(x, dim)``: stable for logits of any size. ``dtype`` casts ``x``
     first (an integer ``x`` needs it)."""
@@ -235,6 +236,7 @@ def log_softmax(x: Tensor, dim: int, dtype: Any = None) -> Tensor:
 
 
 @takes_out("same", autograd="record")
+@contiguous_result
 def softmax(x: Tensor, dim: int, dtype: Any = None) -> Tensor:
     """``exp(x) / sum(exp(x))`` along ``dim``, computed after subtracting the maximum.
     ``dtype`` casts ``x`` first (an integer ``x`` needs it)."""

@@ -14,7 +14,7 @@ import numpy as np
 from .. import return_types
 from ..internal import array_of, wrap
 from ..tensor import Tensor
-from ._util import normalize_dim, unary_input
+from ._util import contiguous_result, normalize_dim, unary_input
 from .cpp_order import sort as cpp_sort
 from .indexing import gather
 from .movement import narrow, reshape, squeeze
@@ -54,6 +54,7 @@ def argsort(input: Tensor, dim: int = -1, descending: bool = False,
 
 
 @takes_out("same")
+@contiguous_result
 def topk(input: Tensor, k: int, dim: int = -1, largest: bool = True,
          sorted: bool = True) -> return_types.topk:
     """``(values, indices)`` of the ``k`` largest (or smallest) elements along ``dim``,

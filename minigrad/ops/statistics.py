@@ -153,7 +153,7 @@ def nansum(input: Tensor, dim: Any = None, keepdim: bool = False, *,
         input = input.to(dtype)
     if input.dtype.kind == "f":
         input = where(compare(np.not_equal, input, input), 0.0, input)
-    return sum(input, dim, keepdim)
+    return sum(input, dim, keepdim, dtype=None if dtype is None else input.dtype)
 
 
 @takes_out("dtype")

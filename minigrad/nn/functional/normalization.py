@@ -15,6 +15,7 @@ from ... import ops
 from ...ops import movement
 from ...autograd.grad_mode import no_grad
 from ...ops.out_argument import takes_out
+from ...ops._util import contiguous_result
 from ...tensor import Tensor
 from ._checks import check_same_dtype
 
@@ -172,6 +173,7 @@ def _check_same_shape(op: str, t: Tensor | None, name: str, shape: tuple[int, ..
                            f"{list(shape)}")
 
 
+@contiguous_result
 def layer_norm(input: Tensor, normalized_shape: Sequence[int], weight: Tensor | None = None,
                bias: Tensor | None = None, eps: float = 1e-5) -> Tensor:
     """Normalize over the trailing dims given by ``normalized_shape``, per sample.

@@ -13,7 +13,7 @@ from typing import Sequence
 import numpy as np
 
 from ... import ops
-from ...ops._util import float_arg
+from ...ops._util import contiguous_result, float_arg
 from ...tensor import Tensor
 
 _MODES = ("constant", "reflect", "replicate", "circular")
@@ -41,6 +41,7 @@ def _per_dim(amounts: list[int], ndim: int) -> list[tuple[int, int, int]]:
     return [(ndim - 1 - i, amounts[2 * i], amounts[2 * i + 1]) for i in range(len(amounts) // 2)]
 
 
+@contiguous_result
 def pad(input: Tensor, pad: Sequence[int], mode: str = "constant",
         value: float | None = None) -> Tensor:
     """Pad (or, with negative amounts, crop) the last dims of ``input``.
