@@ -68,8 +68,8 @@ class IndexKey:
         """The basic part: a view of ``array``. A new dim (None) gets the stride PyTorch's
         unsqueeze gives it, the extent of the input dim indexed next (NumPy gives 0)."""
         out = array[self.basic]
-        if not any(item is None for item in self.basic):
-            return out
+        if out.size == 0 or not any(item is None for item in self.basic):
+            return out  # (an empty view's strides are NumPy's)
         indexed = sum(1 for item in self.basic if item is not None and item is not Ellipsis)
         strides, position, source = list(out.strides), 0, 0  # output dim, input dim
         for item in self.basic:
