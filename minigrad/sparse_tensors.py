@@ -14,8 +14,9 @@ Which operations take a sparse operand, and what they give, follows PyTorch
 * products (``mm``, ``matmul``, ``@``, ``spmm``, ``addmm``) with one sparse operand: dense;
 * ``dense + sparse``: dense; ``sparse + sparse``: sparse, the coordinates of both, not
   coalesced; ``sparse + dense`` raises, as there;
-* ``sparse * number``, ``sparse / number``, ``-sparse``, a dtype cast, ``clone``: sparse,
-  the same coordinates; ``sparse * tensor``: sparse, on the coalesced coordinates;
+* ``sparse * number``, ``sparse / number``, ``sparse * dense``, ``-sparse``, a dtype
+  cast, ``clone``: sparse, the same coordinates; ``sparse * sparse``: sparse, PyTorch's
+  walk of one operand's entries looked up in the other;
 * ``t``/``transpose``/``permute``: sparse, coordinates permuted (not coalesced);
 * ``sum`` over every dim: a dense number; over some dims: sparse;
 * the elementwise functions that keep zero at zero (``sqrt``, ``abs``, ``sin``, ...):

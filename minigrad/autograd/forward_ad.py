@@ -6,8 +6,9 @@ Inside ``with dual_level():``, ``make_dual(x, t)`` gives x with tangent t, and
 ``unpack_dual(y).tangent`` reads the tangent y got. minigrad's primitives have backward
 rules (vector-Jacobian products) only, so the tangent of each primitive's output is
 derived from its backward rule by the "double backward" identity: for the linear map
-u -> J^T u that backward computes, the product J t is the gradient with respect to u of
-<J^T u, t>. That needs two passes through the backward rule per primitive: correct for
+``u -> J^T u`` that backward computes, the product ``J t`` is the gradient with respect to
+``u`` of the inner product ``(J^T u) . t``. That needs two passes through the backward
+rule per primitive: correct for
 every primitive whose backward can be differentiated (all of minigrad's), and about
 three times the work of PyTorch's dedicated forward rules. One level at a time, as in
 PyTorch.
@@ -130,7 +131,7 @@ def propagate(cls: type, args: tuple, kwargs: dict, out: Any) -> None:
 
 
 def _jvp(cls: type, args: tuple, kwargs: dict, k: int) -> Tensor:
-    """J t for output ``k``: the gradient in u of <J^T u, t>, with J^T u from backward."""
+    """J t for output ``k``: the gradient in u of (J^T u) . t, with J^T u from backward."""
     from ..creation import zeros_like
     from ..ops.broadcasting import sum as total
     from .engine import grad
