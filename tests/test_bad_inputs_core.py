@@ -171,6 +171,19 @@ def _roll_without_shift_is_a_copy(lib):
     return x
 
 
+def _sorted_then_scaled(lib):
+    x = lib.tensor(2.0)
+    values = lib.sort(x).values
+    x.mul_(4)
+    return values
+
+
+def _max_gradient(lib):
+    x = lib.tensor([0.65, float("nan"), float("nan")], requires_grad=True)
+    x.max().backward()
+    return x.grad
+
+
 PROGRAMS = {
     "masked write into a 0-d result": _masked_write_into_a_norm,
     "in-place ops on 0-d results": _in_place_on_0d_results,
@@ -189,6 +202,17 @@ PROGRAMS = {
     "prod to uint8 wraps": lambda L: L.prod(L.tensor([255, 8], dtype=L.uint8),
                                            dtype=L.uint8),
     "nansum to int32": lambda L: L.tensor([3, 4]).nansum(dtype=L.int32),
+    "shrinks and thresholds keep NaN": lambda L: tuple(
+        f(L.tensor([float("nan"), 0.2, 2.0, -2.0, 3.0, -3.0, 0.5, -0.5]))
+        for f in (L.nn.functional.hardshrink, L.nn.functional.softshrink,
+                  L.nn.functional.hardsigmoid,
+                  lambda x: L.nn.functional.threshold(x, 0.5, -1.0))),
+    "l1 of int input and float target": lambda L: L.nn.functional.l1_loss(
+        L.tensor([1, 2]), L.tensor([1.5, 2.0])),
+    "mse of int32 input and float64 target": lambda L: L.nn.functional.mse_loss(
+        L.tensor([1, 2], dtype=L.int32), L.tensor([1.5, 3.0], dtype=L.float64)),
+    "sort of a 0-d tensor is a copy": lambda L: _sorted_then_scaled(L),
+    "max of everything routes to the NaNs": lambda L: _max_gradient(L),
     "pinv of a matrix with inf is nan": lambda L: L.linalg.svdvals(L.tensor(
         [[1.0, 2.0], [float("inf"), 3.0]], dtype=L.float64)),
 }

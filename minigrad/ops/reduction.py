@@ -26,9 +26,12 @@ class _ExtremeReduction(Function):
     reduce = staticmethod(np.max)
 
     @classmethod
-    def forward(cls, ctx, x, dim, keepdim=False):
+    def forward(cls, ctx, x, dim, keepdim=False, nan_ties=False):
         out = cls.reduce(x, axis=dim, keepdims=True)
-        hits = (x == out).astype(x.dtype)
+        hits = x == out
+        if nan_ties:  # max()/min() of everything: a NaN result came from the NaNs
+            hits |= np.isnan(x) & np.isnan(out)
+        hits = hits.astype(x.dtype)
         ctx.share = hits / hits.sum(axis=dim, keepdims=True)
         ctx.shape, ctx.dims = x.shape, dim
         return out if keepdim else np.squeeze(out, axis=dim)
@@ -151,7 +154,9 @@ def _select(x: Tensor, dim: Any, keepdim: bool, op: str, find: Any) -> Any:
         return (selection.maximum if op == "max" else selection.minimum)(x, dim)
     if dim is None:
         _check_not_empty(x, op, None, ())
-        return named((amax if op == "max" else amin)(x), f"{op.title()}Backward1")
+        extreme = Amax if op == "max" else Amin  # NaNs share the gradient, as in PyTorch
+        return named(extreme.apply(x, tuple(range(x.ndim)), keepdim=False, nan_ties=True),
+                     f"{op.title()}Backward1")
     dim = normalize_dim(dim, x.ndim, op)
     _check_not_empty(x, op, dim, (dim,))
     pair = return_types.max if op == "max" else return_types.min

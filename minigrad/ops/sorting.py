@@ -16,6 +16,7 @@ from ..internal import array_of, wrap
 from ..tensor import Tensor
 from ._util import contiguous_result, normalize_dim, unary_input
 from .cpp_order import sort as cpp_sort
+from .elementwise import clone
 from .indexing import gather
 from .movement import narrow, reshape, squeeze
 from .out_argument import takes_out
@@ -39,8 +40,8 @@ def sort(input: Tensor, dim: int = -1, descending: bool = False,
 
     The sort is always stable (``stable`` is accepted for PyTorch's signature).
     """
-    if input.ndim == 0:
-        return return_types.sort(input, wrap(np.zeros((), np.int64)))
+    if input.ndim == 0:  # a copy, as PyTorch's (not the input itself)
+        return return_types.sort(clone(input), wrap(np.zeros((), np.int64)))
     dim = normalize_dim(dim, input.ndim, "sort")
     index = wrap(_order(array_of(input), dim, descending).astype(np.int64))
     return return_types.sort(gather(input, dim, index), index)

@@ -99,9 +99,8 @@ def hardsigmoid(input: Tensor, inplace: bool = False) -> Tensor:
     """``relu6(x + 3) / 6``; the gradient is 1/6 strictly between -3 and 3, else 0."""
     float_kernel_input(input, "hardsigmoid", "hardsigmoid_cpu")
     def compute(x: Tensor) -> Tensor:
-        middle = (x > -3) & (x < 3)
-        outer = ops.where(x >= 3, 1.0, 0.0)
-        return ops.where(middle, x / 6 + 0.5, ops.cast(outer, x.dtype))
+        # NaN falls through both tests and stays NaN, as in PyTorch
+        return ops.where(x >= 3, 1.0, ops.where(x <= -3, 0.0, (x + 3) / 6))
     return _result(input, inplace, "hardsigmoid", compute)
 
 
@@ -154,7 +153,7 @@ def _thresholder(input: Tensor, level: Any, value: Any, op: str):
         raise NotImplementedError(f"{op}: \"threshold_cpu\" not implemented for 'Bool'")
     if input.dtype.kind in "iu":
         return lambda x: ops.cast(ops.where(x > level, x, int(value)), x.dtype)
-    return lambda x: ops.where(x > level, x, value)
+    return lambda x: ops.where(x <= level, value, x)  # NaN stays NaN, as in PyTorch
 
 
 def _expm1_nonpositive(input: Tensor) -> Tensor:
@@ -252,7 +251,7 @@ def hardshrink(input: Tensor, lambd: float = 0.5) -> Tensor:
     """``x`` where ``|x| > lambd``, else 0."""
     lambd = number_arg("hardshrink", lambd, "lambd", 2)
     x = softmax_input(input, None, "hardshrink")
-    return ops.where(ops.abs(x) > lambd, x, 0.0)
+    return ops.where(ops.abs(x) <= lambd, 0.0, x)  # NaN stays NaN, as in PyTorch
 
 
 @takes_out("same")
@@ -263,7 +262,7 @@ def softshrink(input: Tensor, lambd: float = 0.5) -> Tensor:
     if lambd < 0:
         raise RuntimeError(f"softshrink: lambda must be in range [0, inf) for input dtype "
                            f"{x.dtype}, but found {lambd}")
-    return ops.where(x > lambd, x - lambd, ops.where(x < -lambd, x + lambd, 0.0))
+    return ops.where(ops.abs(x) <= lambd, 0.0, ops.where(x < -lambd, x + lambd, x - lambd))
 
 
 def tanhshrink(input: Tensor) -> Tensor:

@@ -18,7 +18,7 @@ from ... import ops
 from ...internal import named, wrap
 from ...ops.loss import binary_cross_entropy as _bce_elementwise
 from ...ops.special import softplus as _softplus
-from ...dtypes import scalar_type_name
+from ...dtypes import result_type, scalar_type_name
 from ...tensor import Tensor
 from .reduction import apply_reduction, check_reduction, legacy_reduction
 
@@ -39,12 +39,16 @@ def _in_input_dtype(value: Tensor | None, input: Tensor) -> Tensor | None:
     return value.to(input.dtype)
 
 
-def _regression_target(input: Tensor, target: Any, op: str, integer_error: type) -> Tensor:
-    """Check a float input; warn (as PyTorch) when the target shape differs."""
-    if input.dtype.kind != "f":
-        raise integer_error(f"{op}: not implemented for {input.dtype} input; expected a "
-                            f"floating point input")
+def _regression_target(input: Tensor, target: Any, op: str, integer_error: type,
+                       promotes: bool = True) -> Tensor:
+    """Check that the loss is computed in floating point (in the dtype of input and target
+    promoted, or the input's for a kernel that writes there, as huber's); warn (as
+    PyTorch) when the target shape differs."""
     target = _as_target(input, target)
+    computed = result_type(input, target) if promotes else input.dtype
+    if computed.kind != "f":
+        raise integer_error(f"{op}: not implemented for {input.dtype} input and "
+                            f"{target.dtype} target; expected a floating point input")
     if target.shape != input.shape:
         warnings.warn(f"{op}: Using a target size ({tuple(target.shape)}) that is different to "
                       f"the input size ({tuple(input.shape)}). This will likely lead to "
@@ -129,7 +133,7 @@ def huber_loss(input: Tensor, target: Any, reduction: str = "mean", delta: float
     if not delta > 0:
         raise RuntimeError(f"huber_loss does not support non-positive values for delta, got "
                            f"{delta}")
-    target = _regression_target(input, target, "huber_loss", NotImplementedError)
+    target = _regression_target(input, target, "huber_loss", RuntimeError, promotes=False)
     diff = input - _in_input_dtype(target, input)
     size = ops.abs(diff)
     losses = ops.where(size < delta, 0.5 * diff * diff, delta * (size - 0.5 * delta))
