@@ -246,3 +246,15 @@ def test_results_of_a_transposed_input_are_laid_out_as_torch(call):
         results.append((out.is_contiguous(), tuple(out.stride()), out.numpy()))
     assert results[0][:2] == results[1][:2]
     np.testing.assert_allclose(results[0][2], results[1][2], rtol=1e-6, atol=1e-6)  # float32
+
+
+def test_unfold_and_fold_of_unbatched_inputs_match_torch():
+    results = []
+    for lib in (minigrad, torch):
+        x = lib.arange(32.0, dtype=lib.float64).reshape(2, 4, 4).requires_grad_()
+        columns = lib.nn.functional.unfold(x, 2, stride=1, padding=1)
+        image = lib.nn.functional.fold(columns * columns, (4, 4), 2, stride=1, padding=1)
+        image.sum().backward()
+        results.append((columns.detach().numpy(), image.detach().numpy(), x.grad.numpy()))
+    for ours, theirs in zip(*results):
+        np.testing.assert_allclose(ours, theirs, rtol=1e-12)

@@ -183,15 +183,19 @@ def unfold(input: Tensor, kernel_size: Any, dilation: Any = 1, padding: Any = 0,
     Parameters
     ----------
     input : Tensor
-        Shape (N, C, H, W).
+        Shape (N, C, H, W), or (C, H, W) unbatched.
     kernel_size, dilation, padding, stride : int or pair of ints
 
     Returns
     -------
     Tensor
-        Shape (N, C * KH * KW, L): column l holds window l, rows ordered (c, i, j).
+        Shape (N, C * KH * KW, L) (without N for an unbatched input): column l holds
+        window l, rows ordered (c, i, j).
     """
-    check_image(input, "unfold", allow_unbatched=False)
+    check_image(input, "unfold")
+    if input.ndim == 3:  # unbatched (C, H, W), as PyTorch
+        return movement.squeeze(unfold(movement.unsqueeze(input, 0), kernel_size, dilation,
+                                       padding, stride), 0)
     kernel, dilation, padding, stride = _geometry(kernel_size, dilation, padding, stride,
                                                   "unfold")
     output_size(input.shape[2:], kernel, stride, padding, dilation, "unfold")
@@ -205,7 +209,8 @@ def fold(input: Tensor, output_size: Any, kernel_size: Any, dilation: Any = 1,
     Parameters
     ----------
     input : Tensor
-        Shape (N, C * KH * KW, L), laid out as `unfold` returns it.
+        Shape (N, C * KH * KW, L), laid out as `unfold` returns it, or (C * KH * KW, L)
+        unbatched.
     output_size : int or pair of ints
         (H, W) of the image.
     kernel_size, dilation, padding, stride : int or pair of ints
@@ -215,9 +220,12 @@ def fold(input: Tensor, output_size: Any, kernel_size: Any, dilation: Any = 1,
     Tensor
         Shape (N, C, H, W).
     """
+    if isinstance(input, Tensor) and input.ndim == 2:  # unbatched (C*KH*KW, L), as PyTorch
+        return movement.squeeze(fold(movement.unsqueeze(input, 0), output_size, kernel_size,
+                                     dilation, padding, stride), 0)
     if not isinstance(input, Tensor) or input.ndim != 3:
-        raise ValueError(f"fold: expected a 3D (N, C*KH*KW, L) input, got "
-                         f"{list(getattr(input, 'shape', ()))}")
+        raise ValueError(f"fold: expected a 2D (C*KH*KW, L) or 3D (N, C*KH*KW, L) input, "
+                         f"got {list(getattr(input, 'shape', ()))}")
     size = pair(output_size, "output_size", "fold")
     kernel, dilation, padding, stride = _geometry(kernel_size, dilation, padding, stride, "fold")
     oh, ow = _output_size(size, kernel, stride, padding, dilation, "fold")
