@@ -229,13 +229,14 @@ def _nll_and_smoothing(logp: Tensor, target: Any, weight: Any, ignore_index: int
                          f"{tuple(logp.shape)}")
     targets = _read_targets(logp, target, weight, ignore_index, op)
     picked = ops.gather(logp, 1, np.expand_dims(targets.index, 1))
-    losses = ops.squeeze(picked, 1) * wrap(-targets.weight)
+    valid = wrap(np.asarray(targets.valid))  # ignored rows give 0, even where logp is NaN
+    losses = ops.where(valid, ops.squeeze(picked, 1) * wrap(-targets.weight), 0.0)
     if smoothing:
         classes = logp.shape[1]
         kept = (1, classes) + (1,) * (logp.ndim - 2)
         class_weight = _class_weights(weight, classes, logp.dtype, op).reshape(kept)
         spread = -ops.sum(logp * wrap(class_weight), 1)
-        valid = wrap(targets.valid.astype(logp.dtype))
-        losses = (1 - smoothing) * losses + (smoothing / classes) * spread * valid
+        losses = (1 - smoothing) * losses + ops.where(valid, (smoothing / classes) * spread,
+                                                      0.0)
     out = _weighted_reduce(losses, targets.weight, reduction)
     return ops.squeeze(out, 0) if unbatched and reduction == "none" else out
