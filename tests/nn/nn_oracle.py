@@ -51,15 +51,24 @@ def compare_module(torch: Any, torch_module: Any, module: minigrad.nn.Module,
         assert_close(param.grad, grads[name].grad, rtol, atol)
 
 
+def assert_same_tensor(actual: Any, expected: Any, rtol: float = 1e-8, atol: float = 1e-12,
+                       msg: str = "") -> None:
+    """The same shape, dtype and values (tensors of either library, or arrays)."""
+    a = actual.detach().numpy() if hasattr(actual, "detach") else np.asarray(actual)
+    e = expected.detach().numpy() if hasattr(expected, "detach") else np.asarray(expected)
+    assert a.shape == e.shape, f"{msg}: shape {a.shape} != {e.shape}"
+    assert a.dtype == e.dtype, f"{msg}: dtype {a.dtype} != {e.dtype}"
+    np.testing.assert_allclose(a, e, rtol=rtol, atol=atol, err_msg=msg)
+
+
 def assert_same_state(ours: minigrad.nn.Module, theirs: Any, rtol: float = 1e-8,
                       atol: float = 1e-12) -> None:
-    """The same state-dict keys in the same order, dtypes and values."""
+    """The same state-dict keys in the same order, shapes, dtypes and values."""
     reference = theirs.state_dict()
-    assert list(ours.state_dict()) == list(reference)
-    for name, value in ours.state_dict().items():
-        assert str(value.dtype) == str(reference[name].dtype).replace("torch.", ""), name
-        np.testing.assert_allclose(value.numpy(), reference[name].numpy(), rtol=rtol,
-                                   atol=atol, err_msg=name)
+    mine = ours.state_dict()
+    assert list(mine) == list(reference)
+    for name, value in mine.items():
+        assert_same_tensor(value, reference[name], rtol, atol, name)
 
 
 def dtype_name(dtype: Any) -> str:

@@ -5,9 +5,8 @@ import numpy as np
 import pytest
 
 import minigrad
-import minigrad.nn as nn
 import minigrad.nn.functional as F
-from nn_oracle import ours, theirs
+from nn_oracle import theirs
 
 torch = pytest.importorskip("torch")
 TF = torch.nn.functional

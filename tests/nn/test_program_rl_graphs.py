@@ -20,7 +20,7 @@ import numpy as np
 import pytest
 
 import minigrad
-from nn_oracle import copy_weights
+from nn_oracle import assert_same_state, assert_same_tensor, copy_weights, dtype_name
 
 torch = pytest.importorskip("torch")
 LIBS = ("torch", "minigrad")
@@ -29,26 +29,6 @@ EPS32 = np.finfo(np.float32).eps.item()
 
 def _lib(name):
     return torch if name == "torch" else minigrad
-
-
-def _dtype_name(dtype):  # "torch.float32" and minigrad's "float32" alike
-    return str(dtype).rsplit(".", 1)[-1]
-
-
-def _assert_close(ours, theirs, rtol=1e-8, atol=1e-12, msg=""):
-    assert tuple(ours.shape) == tuple(theirs.shape), msg
-    assert _dtype_name(ours.dtype) == _dtype_name(theirs.dtype), \
-        f"{msg}: {ours.dtype} != {theirs.dtype}"
-    np.testing.assert_allclose(ours.detach().numpy(), theirs.detach().numpy(), rtol=rtol,
-                               atol=atol, err_msg=msg)
-
-
-def _assert_same_weights(ours, theirs, rtol=1e-8, atol=1e-12):
-    reference = theirs.state_dict()
-    mine = ours.state_dict()
-    assert list(mine) == list(reference)
-    for name, value in mine.items():
-        _assert_close(value, reference[name], rtol, atol, msg=name)
 
 
 # ----------------------------------------------------------------------------------------
@@ -120,7 +100,7 @@ def _select_action(lib, model, state, float64, actions, trace, batched):
         probs, value = model(state)
     m = lib.distributions.Categorical(probs)
     sampled = m.sample()
-    assert _dtype_name(sampled.dtype) == "int64"
+    assert dtype_name(sampled.dtype) == "int64"
     assert tuple(sampled.shape) == ((1,) if batched else ())
     assert int(sampled.reshape(-1)[0].item()) in (0, 1)
     if trace["record"]:  # torch samples, minigrad replays torch's actions
@@ -216,12 +196,12 @@ def _compare_rl(make_policy, run, float64):
     assert len(trace_o["out"]) == len(trace_t["out"]) == len(actions)
     for step, (o, t) in enumerate(zip(trace_o["out"], trace_t["out"])):
         for name, a, b in zip(("probs", "log_prob", "entropy", "value"), o, t):
-            _assert_close(a, b, rtol, atol, msg=f"step {step} {name}")
+            assert_same_tensor(a, b, rtol, atol, msg=f"step {step} {name}")
     for ep, (o, t) in enumerate(zip(trace_o["returns"], trace_t["returns"])):
-        _assert_close(o, t, rtol, atol, msg=f"episode {ep} returns")
+        assert_same_tensor(o, t, rtol, atol, msg=f"episode {ep} returns")
     for ep, (o, t) in enumerate(zip(trace_o["losses"], trace_t["losses"])):
-        _assert_close(o, t, rtol, atol, msg=f"episode {ep} loss")
-    _assert_same_weights(ours, theirs, rtol, atol)
+        assert_same_tensor(o, t, rtol, atol, msg=f"episode {ep} loss")
+    assert_same_state(ours, theirs, rtol, atol)
 
 
 @pytest.mark.parametrize("float64", [True, False], ids=["float64", "float32"])
@@ -245,7 +225,7 @@ def test_categorical_log_prob_entropy_with_zero_and_unnormalised_probs():
         (log_prob.sum() + entropy.sum()).backward()
         results[name] = (m.probs, log_prob, entropy, p.grad)
     for o, t in zip(results["minigrad"], results["torch"]):
-        _assert_close(o, t, rtol=1e-10)
+        assert_same_tensor(o, t, rtol=1e-10)
 
 
 def test_seeded_categorical_sampling_is_reproducible_and_in_support():
@@ -255,7 +235,7 @@ def test_seeded_categorical_sampling_is_reproducible_and_in_support():
         minigrad.manual_seed(543)
         draws.append(minigrad.distributions.Categorical(probs).sample((4000,)))
     np.testing.assert_array_equal(draws[0].numpy(), draws[1].numpy())
-    assert _dtype_name(draws[0].dtype) == "int64" and tuple(draws[0].shape) == (4000,)
+    assert dtype_name(draws[0].dtype) == "int64" and tuple(draws[0].shape) == (4000,)
     freq = np.bincount(draws[0].numpy(), minlength=3) / 4000
     np.testing.assert_allclose(freq, [0.1, 0.7, 0.2], atol=5 * np.sqrt(0.25 / 4000))
 
@@ -267,7 +247,7 @@ def test_seeded_categorical_sampling_is_reproducible_and_in_support():
 def test_tensor_from_returns_container_keeps_torch_dtype(make):
     # reinforce.py: torch.tensor(deque of numpy floats); actor_critic: tensor([0-d R])
     ours, theirs = minigrad.tensor(make(minigrad)), torch.tensor(make(torch))
-    _assert_close(ours, theirs, 0, 0)
+    assert_same_tensor(ours, theirs, 0, 0)
 
 
 # ----------------------------------------------------------------------------------------
@@ -415,13 +395,13 @@ def _compare_graph_program(make_model, float64, normalise, lr, rtol, atol):
         runs[name] = inputs
     copy_weights(models["torch"], models["minigrad"])
     for o, t in zip(runs["minigrad"], runs["torch"]):
-        _assert_close(o, t, rtol=1e-12 if float64 else 1e-6)
+        assert_same_tensor(o, t, rtol=1e-12 if float64 else 1e-6)
     results = {name: _graph_train(_lib(name), models[name], runs[name][::2], runs[name][1],
                                   idx_train, idx_val, lr) for name in LIBS}
     (hist_t, out_t), (hist_o, out_o) = results["torch"], results["minigrad"]
     np.testing.assert_allclose(hist_o, hist_t, rtol=rtol, atol=atol)
-    _assert_close(out_o, out_t, rtol, atol, msg="final log-probabilities")
-    _assert_same_weights(models["minigrad"], models["torch"], rtol, atol)
+    assert_same_tensor(out_o, out_t, rtol, atol, msg="final log-probabilities")
+    assert_same_state(models["minigrad"], models["torch"], rtol, atol)
 
 
 @pytest.mark.parametrize("use_bias", [True, False])
@@ -456,7 +436,7 @@ def test_gat_with_dropout_is_deterministic_in_eval_mode():
         got[name] = (model(x, adj_mat), model(x, adj_mat))
     np.testing.assert_array_equal(got["minigrad"][0].detach().numpy(),
                                   got["minigrad"][1].detach().numpy())
-    _assert_close(got["minigrad"][0], got["torch"][0], rtol=1e-10)
+    assert_same_tensor(got["minigrad"][0], got["torch"][0], rtol=1e-10)
 
 
 # The gcn example builds its graph with sparse tensors; these are the exact calls.
@@ -470,7 +450,7 @@ def test_sparse_coo_tensor_plus_eye_matches_torch():
     _f, edges, adj, _l, _t, _v = _graph_data(np.random.default_rng(5))
     expected = _sparse_graph(torch, edges, len(adj))
     got = _sparse_graph(minigrad, edges, len(adj))
-    _assert_close(got, expected, 0, 0)
+    assert_same_tensor(got, expected, 0, 0)
 
 
 def test_to_sparse_and_sparse_matmul_match_torch():
@@ -482,7 +462,7 @@ def test_to_sparse_and_sparse_matmul_match_torch():
         degree = lib.diag(lib.tensor(d)).to_sparse()
         product = degree @ lib.tensor(dense) @ degree
         results[name] = product.to_dense() if product.is_sparse else product
-    _assert_close(results["minigrad"], results["torch"], rtol=1e-6)
+    assert_same_tensor(results["minigrad"], results["torch"], rtol=1e-6)
 
 
 def test_spmm_and_mm_with_sparse_operand_backpropagate_like_torch():
@@ -497,4 +477,4 @@ def test_spmm_and_mm_with_sparse_operand_backpropagate_like_torch():
         out.sum().backward()
         results[name] = (out, kernel.grad)
     for o, t in zip(results["minigrad"], results["torch"]):
-        _assert_close(o, t, rtol=1e-12)
+        assert_same_tensor(o, t, rtol=1e-12)

@@ -24,7 +24,7 @@ import numpy as np
 import pytest
 
 import minigrad
-from nn_oracle import copy_weights
+from nn_oracle import assert_same_state, assert_same_tensor, copy_weights
 
 torch = pytest.importorskip("torch")
 RTOL, ATOL = 1e-8, 1e-11
@@ -36,19 +36,11 @@ PAD, BOS, EOS = 1, 2, 3
 
 
 def _assert_same(actual, expected, rtol=RTOL, atol=ATOL, what=""):
-    a = actual.detach().numpy() if hasattr(actual, "detach") else np.asarray(actual)
-    e = expected.detach().numpy() if hasattr(expected, "detach") else np.asarray(expected)
-    assert a.shape == e.shape, f"{what}: shape {a.shape} != {e.shape}"
-    assert str(a.dtype) == str(e.dtype), f"{what}: dtype {a.dtype} != {e.dtype}"
-    np.testing.assert_allclose(a, e, rtol=rtol, atol=atol, err_msg=what)
+    assert_same_tensor(actual, expected, rtol, atol, what)
 
 
 def _assert_same_state(ours, theirs, rtol=RTOL, atol=WEIGHT_ATOL):
-    reference = theirs.state_dict()
-    mine = ours.state_dict()
-    assert list(mine) == list(reference)
-    for name, value in mine.items():
-        _assert_same(value, reference[name], rtol, atol, name)
+    assert_same_state(ours, theirs, rtol, atol)
 
 
 def _assert_same_grads(ours, theirs, rtol=RTOL, atol=ATOL):

@@ -16,31 +16,17 @@ import numpy as np
 import pytest
 
 import minigrad
+from nn_oracle import assert_same_state, assert_same_tensor, dtype_name
 
 torch = pytest.importorskip("torch")
-
-def _dtype_name(dtype):  # "torch.float32" and minigrad's "float32" alike
-    return str(dtype).rsplit(".", 1)[-1]
-
-def _assert_close(ours, theirs, rtol=1e-8, atol=1e-12, msg=""):
-    assert tuple(ours.shape) == tuple(theirs.shape), msg
-    assert _dtype_name(ours.dtype) == _dtype_name(theirs.dtype), \
-        f"{msg}: {ours.dtype} != {theirs.dtype}"
-    np.testing.assert_allclose(ours.detach().numpy(), theirs.detach().numpy(), rtol=rtol,
-                               atol=atol, err_msg=msg)
 
 def _assert_same(ours, theirs, rtol=1e-8, atol=1e-12):
     assert len(ours) == len(theirs)
     for i, (o, t) in enumerate(zip(ours, theirs)):
         if hasattr(t, "detach"):
-            _assert_close(o, t, rtol, atol, msg=f"item {i}")
+            assert_same_tensor(o, t, rtol, atol, msg=f"item {i}")
         else:
             assert o == t, f"item {i}: {o!r} != {t!r}"
-
-def _assert_same_weights(ours, theirs, rtol=1e-8, atol=1e-12):
-    mine, reference = ours.state_dict(), theirs.state_dict()
-    assert list(mine) == list(reference)
-    _assert_same(list(mine.values()), list(reference.values()), rtol, atol)
 
 def _weights(module):
     return {k: v.detach().numpy().copy() for k, v in module.state_dict().items()}
@@ -126,15 +112,15 @@ def _dqn_program(lib, weights):
         lib.nn.utils.clip_grad_value_(policy_net.parameters(), 0.05)
         optimizer.step()
         log["losses"].append(loss.item())
-        log["q"].append((tuple(state_action_values.shape), _dtype_name(expected.dtype),
-                         _dtype_name(non_final_mask.dtype), int(non_final_mask.sum())))
+        log["q"].append((tuple(state_action_values.shape), dtype_name(expected.dtype),
+                         dtype_name(non_final_mask.dtype), int(non_final_mask.sum())))
     for episode in range(4):
         obs = env.reset(episode)
         state = lib.tensor(obs, dtype=lib.float64).unsqueeze(0)
         for t in range(20):
             action = select_action(state)
             log["actions"].append((action.item(), tuple(action.shape),
-                                   _dtype_name(action.dtype)))
+                                   dtype_name(action.dtype)))
             obs, reward, done = env.step(action.item())
             reward = lib.tensor([reward], dtype=lib.float64)
             next_state = None if done else lib.tensor(obs, dtype=lib.float64).unsqueeze(0)
@@ -161,8 +147,8 @@ def test_dqn_tutorial_matches_torch():
     np.testing.assert_allclose(log_o["losses"], log_t["losses"], rtol=1e-8)
     for key in ("actions", "printed", "q"):
         assert log_o[key] == log_t[key], key
-    _assert_same_weights(pol_o, pol_t)
-    _assert_same_weights(tgt_o, tgt_t)
+    assert_same_state(pol_o, pol_t)
+    assert_same_state(tgt_o, tgt_t)
 
 # ---- 2. custom autograd Functions ----------------------------------------------------
 def _legendre_fit(lib):
@@ -194,7 +180,7 @@ def _legendre_fit(lib):
                 p.grad = None
     printed.append(f"Result: y = {a.item():.6f} + {b.item():.6f} * P3({c.item():.6f} + "
                    f"{d.item():.6f} x)")
-    return losses, printed, (a, b, c, d), _dtype_name(y_pred.dtype), y_pred.grad_fn is not None
+    return losses, printed, (a, b, c, d), dtype_name(y_pred.dtype), y_pred.grad_fn is not None
 
 def test_legendre_polynomial_fit_matches_torch():
     lt, pt, wt, dt, gt = _legendre_fit(torch)
@@ -413,7 +399,7 @@ def _fgsm(lib, weights, images):
             correct += final_pred.item() == target.item()
             adv_ex = perturbed.squeeze().detach().cpu().numpy()
             examples.append((init_pred.item(), final_pred.item(), adv_ex,
-                             _dtype_name(final_pred.dtype), tuple(final_pred.shape)))
+                             dtype_name(final_pred.dtype), tuple(final_pred.shape)))
         had_grad = model.conv1.weight.grad is not None
         model.zero_grad()
         grads_none.append((had_grad, model.conv1.weight.grad is None))
@@ -466,7 +452,7 @@ def _stn_net(lib):
 
 def _stn_program(lib, weights, batches):
     model = _stn_net(lib)
-    init_bias = (_dtype_name(model.fc_loc[2].bias.dtype), model.fc_loc[2].bias.tolist(),
+    init_bias = (dtype_name(model.fc_loc[2].bias.dtype), model.fc_loc[2].bias.tolist(),
                  float(model.fc_loc[2].weight.abs().sum()))
     _load(lib, model.double(), weights)
     optimizer = lib.optim.SGD(model.parameters(), lr=0.05, momentum=0.5)
@@ -497,4 +483,4 @@ def test_spatial_transformer_matches_torch():
     np.testing.assert_allclose(lo, lt, rtol=1e-8)
     assert float(gt[0].abs().sum()) > 0  # the affine parameters do learn
     _assert_same(to + go + [xo], tt + gt + [xt], rtol=1e-7, atol=1e-10)
-    _assert_same_weights(mo, mt, rtol=1e-7, atol=1e-10)
+    assert_same_state(mo, mt, rtol=1e-7, atol=1e-10)

@@ -31,8 +31,9 @@ import pytest
 import minigrad
 
 torch = pytest.importorskip("torch")
+from nn_oracle import assert_same_state, assert_same_tensor, dtype_name  # noqa: E402
 from test_program_tutorials_a import (  # noqa: E402 (after the importorskip)
-    _assert_close, _assert_same, _assert_same_weights, _dtype_name, _load, _outcome, _weights)
+    _assert_same, _load, _outcome, _weights)
 
 def _as_torch_text(text):
     return text.replace("minigrad.", "torch.")
@@ -143,8 +144,8 @@ def test_seq2seq_attention_matches_torch():
     assert rt[2][-1] < rt[2][0]
     assert tuple(rt[6].shape) == (3, MAX_LENGTH, MAX_LENGTH)
     _assert_same(ro[3:], rt[3:], rtol=1e-7, atol=1e-10)
-    _assert_same_weights(ro[0], rt[0], rtol=1e-7, atol=1e-10)
-    _assert_same_weights(ro[1], rt[1], rtol=1e-7, atol=1e-10)
+    assert_same_state(ro[0], rt[0], rtol=1e-7, atol=1e-10)
+    assert_same_state(ro[1], rt[1], rtol=1e-7, atol=1e-10)
 
 # ---- 7. char-RNN name classification -------------------------------------------------
 ALL_LETTERS = string.ascii_letters + " .,;'"
@@ -199,15 +200,15 @@ def _char_rnn(lib, kind):
     cls = RNN if kind == "cell" else CharRNN
     return cls(N_LETTERS, 12, len(ALL_CATEGORIES))
 
-def _char_rnn_program(lib, kind, dtype_name, weights):
-    dtype = getattr(lib, dtype_name)
+def _char_rnn_program(lib, kind, dtype_text, weights):
+    dtype = getattr(lib, dtype_text)
     rnn = _char_rnn(lib, kind).to(dtype)
     _load(lib, rnn, weights)
     letterToTensor, lineToTensor, categoryFromOutput = _char_rnn_tools(lib, dtype)
     criterion = lib.nn.NLLLoss()
     learning_rate = 0.05
     letter = letterToTensor("J")
-    shapes = [(tuple(letter.shape), _dtype_name(letter.dtype), float(letter.sum())),
+    shapes = [(tuple(letter.shape), dtype_name(letter.dtype), float(letter.sum())),
               tuple(lineToTensor("Jones").size())]
     def train(category_tensor, line_tensor):
         rnn.zero_grad()
@@ -238,16 +239,16 @@ def _char_rnn_program(lib, kind, dtype_name, weights):
     return rnn, losses, printed, shapes, output
 
 @pytest.mark.parametrize("kind", ["cell", "nn.RNN"])
-@pytest.mark.parametrize("dtype_name,rtol", [("float32", 2e-5), ("float64", 1e-9)])
-def test_char_rnn_classification_matches_torch(kind, dtype_name, rtol):
+@pytest.mark.parametrize("dtype_text,rtol", [("float32", 2e-5), ("float64", 1e-9)])
+def test_char_rnn_classification_matches_torch(kind, dtype_text, rtol):
     torch.manual_seed(4)
-    weights = _weights(_char_rnn(torch, kind).to(getattr(torch, dtype_name)))
-    mt, lt, pt, st, ot = _char_rnn_program(torch, kind, dtype_name, weights)
-    mo, lo, po, so, oo = _char_rnn_program(minigrad, kind, dtype_name, weights)
+    weights = _weights(_char_rnn(torch, kind).to(getattr(torch, dtype_text)))
+    mt, lt, pt, st, ot = _char_rnn_program(torch, kind, dtype_text, weights)
+    mo, lo, po, so, oo = _char_rnn_program(minigrad, kind, dtype_text, weights)
     np.testing.assert_allclose(lo, lt, rtol=rtol)
     assert so == st and po == pt
-    _assert_close(oo, ot, rtol=rtol * 10, atol=rtol)
-    _assert_same_weights(mo, mt, rtol=rtol * 10, atol=rtol)
+    assert_same_tensor(oo, ot, rtol=rtol * 10, atol=rtol)
+    assert_same_state(mo, mt, rtol=rtol * 10, atol=rtol)
 
 # ---- 8. neural style transfer --------------------------------------------------------
 def _tiny_cnn(lib):
@@ -368,7 +369,7 @@ def test_neural_style_transfer_matches_torch():
     assert len(lo) == len(lt) and lt[-1] < lt[0]
     np.testing.assert_allclose(lo, lt, rtol=1e-6)
     assert po == pt
-    _assert_close(io_, it, rtol=1e-6, atol=1e-9)
+    assert_same_tensor(io_, it, rtol=1e-6, atol=1e-9)
     assert no == nt  # slicing a Sequential keeps the children's names
 
 # ---- 9. saving and loading models ----------------------------------------------------
@@ -435,7 +436,7 @@ def _save_load_program(lib, weights, batches, path):
         flags = (model2.training, model2.fc1.training)
         model2.train()
         more, _ = _train_steps(lib, model2, optimizer2, batches[2:])
-        resumed.append((keys, epoch, saved_loss.item(), _dtype_name(saved_loss.dtype),
+        resumed.append((keys, epoch, saved_loss.item(), dtype_name(saved_loss.dtype),
                         flags, more))
     more, _ = _train_steps(lib, model, optimizer, batches[2:])
     only = _the_model(lib)
@@ -473,11 +474,11 @@ def test_saving_and_loading_matches_torch(tmp_path):
         np.testing.assert_allclose([lo] + mo, [lt] + mt, rtol=1e-8)
         np.testing.assert_allclose(mt, rt[2], rtol=1e-12)  # resuming == carrying on
     assert ro[5] == rt[5]
-    _assert_close(ro[6], rt[6])
+    assert_same_tensor(ro[6], rt[6])
     assert ro[7] == rt[7]
     assert ro[8] == rt[8]
     assert rt[8][0] == ["head.weight", "head.bias"] and rt[8][3] == rt[8][0]
-    _assert_same_weights(ro[0], rt[0])
+    assert_same_state(ro[0], rt[0])
     assert ro[9] == rt[9]  # print(model.load_state_dict(..., strict=False))
 
 def _state_dict_aliasing(lib):
@@ -494,5 +495,5 @@ def test_optimizer_state_dict_holds_the_live_buffers_like_torch():
     """torch's optimizer.state_dict() refers to the state's tensors (not copies): a step
     taken after it shows in the returned dict, and a checkpoint must be saved right away."""
     rt = _state_dict_aliasing(torch)
-    _assert_close(rt[0], rt[1])
+    assert_same_tensor(rt[0], rt[1])
     _assert_same(_state_dict_aliasing(minigrad), rt)

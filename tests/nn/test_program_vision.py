@@ -22,7 +22,7 @@ import numpy as np
 import pytest
 
 import minigrad
-from nn_oracle import copy_weights
+from nn_oracle import assert_same_state, assert_same_tensor, copy_weights, dtype_name
 
 torch = pytest.importorskip("torch")
 LIBS = ("torch", "minigrad")
@@ -32,26 +32,12 @@ def _lib(name):
     return torch if name == "torch" else minigrad
 
 
-def _dtype_name(dtype):
-    return str(dtype).rsplit(".", 1)[-1]
-
-
 def _assert_same_weights(ours, theirs, rtol=1e-8, atol=1e-10):
-    reference = theirs.state_dict()
-    mine = ours.state_dict()
-    assert list(mine) == list(reference)
-    for name, value in mine.items():
-        assert _dtype_name(value.dtype) == _dtype_name(reference[name].dtype), name
-        np.testing.assert_allclose(value.numpy(), reference[name].numpy(), rtol=rtol,
-                                   atol=atol, err_msg=name)
+    assert_same_state(ours, theirs, rtol, atol)
 
 
 def _assert_close(ours, theirs, rtol=1e-8, atol=1e-10, msg=""):
-    assert tuple(ours.shape) == tuple(theirs.shape), msg
-    assert _dtype_name(ours.dtype) == _dtype_name(theirs.dtype), \
-        f"{msg}: {ours.dtype} != {theirs.dtype}"
-    np.testing.assert_allclose(ours.detach().numpy(), theirs.detach().numpy(), rtol=rtol,
-                               atol=atol, err_msg=msg)
+    assert_same_tensor(ours, theirs, rtol, atol, msg)
 
 
 # ----------------------------------------------------------------------------------------
@@ -170,8 +156,8 @@ def test_super_resolution_float32_dtypes_and_losses_match_torch():
                                                             test_batches)
     np.testing.assert_allclose(loss_o, loss_t, rtol=2e-5)
     np.testing.assert_allclose(psnr_o, psnr_t, rtol=2e-5)
-    assert _dtype_name(pred_o.dtype) == _dtype_name(pred_t.dtype) == "float32"
-    assert _dtype_name(tpsnr_o[0].dtype) == _dtype_name(tpsnr_t[0].dtype)
+    assert dtype_name(pred_o.dtype) == dtype_name(pred_t.dtype) == "float32"
+    assert dtype_name(tpsnr_o[0].dtype) == dtype_name(tpsnr_t[0].dtype)
     _assert_close(pred_o, pred_t, rtol=1e-4, atol=1e-5)
     _assert_same_weights(ours, theirs, rtol=1e-4, atol=1e-5)
 
@@ -314,12 +300,12 @@ def _style_data(rng, dtype, steps=3):
     return images, (rng.random((3, 8, 8)) * 255).astype(dtype)
 
 
-def _style_models(dtype_name):
+def _style_models(dtype_text):
     nets = {}
     for name in LIBS:
         lib = _lib(name)
         transformer, vgg = _transformer_net(lib), _tiny_vgg(lib)
-        if dtype_name == "float64":
+        if dtype_text == "float64":
             transformer, vgg = transformer.double(), vgg.double()
         nets[name] = (transformer, vgg)
     for t, o in zip(nets["torch"], nets["minigrad"]):
@@ -408,14 +394,14 @@ def test_fast_neural_style_float32_dtypes_match_torch():
     np.testing.assert_allclose(hist_o, hist_t, rtol=1e-4)
     for go, gt in zip(grams_o, grams_t):
         _assert_close(go, gt, rtol=1e-4, atol=1e-5)
-    assert _dtype_name(out_o.dtype) == _dtype_name(out_t.dtype) == "float32"
+    assert dtype_name(out_o.dtype) == dtype_name(out_t.dtype) == "float32"
     # A conv bias followed by InstanceNorm (and the InstanceNorm bias of a residual block,
     # whose shift the next InstanceNorm removes) has an exactly-zero true gradient; in
     # float32 its computed gradient is rounding noise that Adam scales up to steps of up
     # to lr = 1e-2. The conv biases are skipped; atol 1e-3 absorbs the rest.
     reference = nets["torch"][0].state_dict()
     for name, value in nets["minigrad"][0].state_dict().items():
-        assert _dtype_name(value.dtype) == "float32", name
+        assert dtype_name(value.dtype) == "float32", name
         if name.endswith("conv2d.bias") and not name.startswith("deconv2"):
             continue
         np.testing.assert_allclose(value.numpy(), reference[name].numpy(), rtol=1e-3,
