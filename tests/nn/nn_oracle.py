@@ -4,6 +4,7 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
+import pytest
 
 import minigrad
 
@@ -74,3 +75,12 @@ def assert_same_state(ours: minigrad.nn.Module, theirs: Any, rtol: float = 1e-8,
 def dtype_name(dtype: Any) -> str:
     """A dtype's name without torch's prefix: the same text for both libraries."""
     return str(dtype).replace("torch.", "")
+
+
+@pytest.fixture
+def seeded_libraries() -> None:
+    """Seed both libraries: weights drawn by PyTorch (then copied) repeat from run to run.
+    Use it with ``pytestmark = pytest.mark.usefixtures("seeded_libraries")``."""
+    import torch
+    torch.manual_seed(0)
+    minigrad.manual_seed(0)

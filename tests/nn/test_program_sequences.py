@@ -23,18 +23,13 @@ import numpy as np
 import pytest
 
 import minigrad
-from nn_oracle import assert_same_state, copy_weights, dtype_name
+from nn_oracle import (assert_same_state, copy_weights, dtype_name,
+                       seeded_libraries)  # noqa: F401  (a fixture, used by name)
 
 torch = pytest.importorskip("torch")
 
 LIBS = (torch, minigrad)
-
-
-@pytest.fixture(autouse=True)
-def _seeded():
-    """Initial weights are drawn by PyTorch (then copied): seed them for repeatability."""
-    torch.manual_seed(0)
-    minigrad.manual_seed(0)
+pytestmark = pytest.mark.usefixtures("seeded_libraries")
 
 
 # --------------------------------------------------------------------------------------
