@@ -59,24 +59,34 @@ def record(t: Any) -> COO | None:
 
 def make(indices: np.ndarray, values: np.ndarray, size: tuple, coalesced: bool) -> Tensor:
     """A sparse tensor of ``size`` from checked ``indices`` and ``values``."""
-    return _tag(wrap(np.zeros(size, values.dtype)), COO(indices, values, coalesced))
+    coo = COO(indices, values, coalesced)
+    return _attach(wrap(_dense(coo, size)), coo)
 
 
 def _tag(t: Tensor, coo: COO) -> Tensor:
-    """Make ``t`` the sparse tensor of ``coo``; its dense array becomes the sum of the
-    values at each coordinate (as PyTorch's coalesce adds them, so that later dense
-    computations see the same rounding)."""
+    """Make the result ``t`` of an operation the sparse tensor of ``coo``: its dense array
+    becomes the one ``coo`` describes (the values added up in PyTorch's coalesce order,
+    so that later dense computations see the same rounding)."""
     if t.requires_grad:
         raise NotImplementedError("sparse tensors do not take part in autograd in minigrad "
                                   "(a sparse result would need a gradient here)")
-    dense = np.zeros(t.shape, coo.values.dtype)
+    replace_array(t, _dense(coo, tuple(t.shape)), tracked=False)
+    return _attach(t, coo)
+
+
+def _dense(coo: COO, shape: tuple) -> np.ndarray:
+    """The dense array of ``coo``: the sum of the values at each coordinate."""
+    dense = np.zeros(shape, coo.values.dtype)
     if len(coo.indices):
         np.add.at(dense, tuple(coo.indices), coo.values)
     else:  # no sparse dims: every entry is the whole tensor
         dense[...] = coo.values.sum(axis=0, dtype=coo.values.dtype)
-    replace_array(t, dense, tracked=False)
+    return dense
+
+
+def _attach(t: Tensor, coo: COO) -> Tensor:
     t._sparse = coo
-    function.layout_dispatch = dispatch
+    function.layout_dispatch = dispatch  # from now on, apply asks dispatch
     return t
 
 
@@ -182,7 +192,7 @@ def coalesce(coo: COO, shape: tuple) -> COO:
 
 
 # --- operations on sparse operands -------------------------------------------------------
-def dispatch(cls: type, args: tuple, run: Callable[[], Any]) -> Any:
+def dispatch(cls: type, args: tuple, kwargs: dict, run: Callable[[], Any]) -> Any:
     """Run primitive ``cls`` on ``args`` (``run()`` computes the dense result) as PyTorch
     does with sparse operands: the result dense or sparse, or NotImplementedError."""
     if cls.name is None or not any(record(a) is not None for a in args):
@@ -195,17 +205,17 @@ def dispatch(cls: type, args: tuple, run: Callable[[], Any]) -> Any:
             f"Could not run 'aten::{cls.name}' with arguments from the 'SparseCPU' backend: "
             f"minigrad's sparse tensors support products, sums, adds and elementwise "
             f"functions that keep zero at zero; call .to_dense() first")
-    return rule(cls.name, args, run)
+    return rule(cls.name, args, kwargs, run)
 
 
-def _product(name: str, args: tuple, run: Callable[[], Any]) -> Tensor:
+def _product(name: str, args: tuple, kwargs: dict, run: Callable[[], Any]) -> Tensor:
     if all(record(a) is not None for a in args[:2]):
         raise NotImplementedError("matmul: a product of two sparse tensors is not supported "
                                   "in minigrad; call .to_dense() on one of them")
     return run()
 
 
-def _addition(name: str, args: tuple, run: Callable[[], Any]) -> Tensor:
+def _addition(name: str, args: tuple, kwargs: dict, run: Callable[[], Any]) -> Tensor:
     """dense + sparse: dense; sparse + sparse: PyTorch's merge of the two entry lists."""
     x, y = args[:2]
     if record(x) is None:
@@ -244,7 +254,7 @@ def _merge(a_coords: np.ndarray, a_values: np.ndarray, b_coords: np.ndarray,
             np.stack([np.asarray(v) for _, v in picks]))
 
 
-def _scaling(name: str, args: tuple, run: Callable[[], Any]) -> Tensor:
+def _scaling(name: str, args: tuple, kwargs: dict, run: Callable[[], Any]) -> Tensor:
     """sparse * or / a number, and sparse * dense: the same coordinates, each value
     scaled; sparse * sparse: the coordinates both have (coalesced)."""
     x, y = args[:2]
@@ -303,14 +313,14 @@ def _keys(coords: np.ndarray, shape: tuple) -> np.ndarray:
     return np.ravel_multi_index(tuple(coords), shape[:len(coords)])
 
 
-def _same_coordinates(name: str, args: tuple, run: Callable[[], Any]) -> Tensor:
+def _same_coordinates(name: str, args: tuple, kwargs: dict, run: Callable[[], Any]) -> Tensor:
     """A zero-preserving elementwise result: sparse on the coalesced coordinates."""
     out = run()
     coo = coalesce(record(args[0]), tuple(args[0].shape))
     return _tag(out, COO(coo.indices, array_of(out)[tuple(coo.indices)].copy(), True))
 
 
-def _keep_coordinates(name: str, args: tuple, run: Callable[[], Any]) -> Tensor:
+def _keep_coordinates(name: str, args: tuple, kwargs: dict, run: Callable[[], Any]) -> Tensor:
     """clone, casts and negation: the same coordinates, their values through the op."""
     out = run()
     coo = record(args[0])
@@ -320,7 +330,7 @@ def _keep_coordinates(name: str, args: tuple, run: Callable[[], Any]) -> Tensor:
     return _tag(out, COO(coo.indices, values, coo.coalesced))
 
 
-def _permutation(name: str, args: tuple, run: Callable[[], Any]) -> Tensor:
+def _permutation(name: str, args: tuple, kwargs: dict, run: Callable[[], Any]) -> Tensor:
     x, dims = args[:2]
     coo = record(x)
     sparse_dim = len(coo.indices)
@@ -330,19 +340,25 @@ def _permutation(name: str, args: tuple, run: Callable[[], Any]) -> Tensor:
     return _tag(run(), COO(coo.indices[list(dims[:sparse_dim])], coo.values, False))
 
 
-def _summation(name: str, args: tuple, run: Callable[[], Any]) -> Tensor:
+def _summation(name: str, args: tuple, kwargs: dict, run: Callable[[], Any]) -> Tensor:
     x, dims = args[0], args[1]
     coo = record(x)
     dims = tuple(range(x.ndim)) if dims is None else tuple(dims)
     out = run()
     if len(set(dims)) == x.ndim:
         return out  # a number, dense
-    if len(args) > 2 and args[2] or any(d >= len(coo.indices) for d in dims):
-        raise NotImplementedError("sum: keepdim, or a sum over dense dims, of a sparse tensor "
+    if any(d >= len(coo.indices) for d in dims):
+        raise NotImplementedError("sum: a sum over the dense dims of a hybrid sparse tensor "
                                   "is not supported in minigrad")
     kept = [d for d in range(len(coo.indices)) if d not in dims]
     coords = np.unique(coalesce(coo, tuple(x.shape)).indices[kept], axis=1)
-    return _tag(out, COO(coords, array_of(out)[tuple(coords)].copy(), True))
+    coalesced = True
+    if kwargs.get("keepdim", False):  # the summed dims stay, at coordinate 0
+        full = np.zeros((len(coo.indices), coords.shape[1]), np.int64)
+        full[kept] = coords
+        coords = full
+        coalesced = coords.shape[1] <= 1  # PyTorch does not mark these coalesced
+    return _tag(out, COO(coords, array_of(out)[tuple(coords)].copy(), coalesced))
 
 
 _RULES: dict[str, Callable] = {

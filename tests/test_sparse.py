@@ -88,6 +88,7 @@ OPERATIONS = {
     "div": lambda a, b, lib: a / 4, "neg": lambda a, b, lib: -a,
     "double": lambda a, b, lib: a.float().double(), "clone": lambda a, b, lib: a.clone(),
     "sum": lambda a, b, lib: lib.sum(a), "sum dim": lambda a, b, lib: lib.sum(a, dim=0),
+    "sum keepdim": lambda a, b, lib: lib.sum(a, dim=-1, keepdim=True),
     "sparse.sum": lambda a, b, lib: lib.sparse.sum(a, dim=-1),
     "sqrt": lambda a, b, lib: lib.sqrt(lib.abs(a)), "sin": lambda a, b, lib: a.sin(),
     "tanh": lambda a, b, lib: lib.tanh(a), "floor": lambda a, b, lib: (a / 3).floor(),

@@ -35,7 +35,7 @@ from . import details, grad_mode, hooks, saved as saved_values, views
 _REGISTRY: dict[str, type["Function"]] = {}
 
 # Set by ``minigrad.sparse_tensors`` when the first sparse tensor is made: called as
-# ``layout_dispatch(cls, args, run)`` by every ``apply``, it decides what a primitive does
+# ``layout_dispatch(cls, args, kwargs, run)`` by every ``apply``, it decides what a primitive does
 # with sparse operands (``run()`` records it as usual). None until then: no cost.
 layout_dispatch: Callable | None = None
 # Set by ``forward_ad`` inside a dual level: ``tangent_hook(cls, args, kwargs, out)`` gives
@@ -252,7 +252,7 @@ class Function:
     def apply(cls, *args: Any, **kwargs: Any) -> Any:
         """Run ``forward`` on the arrays behind the tensors and record a graph node."""
         if layout_dispatch is not None:
-            out = layout_dispatch(cls, args, lambda: cls._record(args, kwargs))
+            out = layout_dispatch(cls, args, kwargs, lambda: cls._record(args, kwargs))
         else:
             out = cls._record(args, kwargs)
         if tangent_hook is not None:
