@@ -26,7 +26,8 @@ def _scaled(op: str, input: Any, other: Any, alpha: Any) -> Any:
     take part in promotion, and ``other`` is first cast to the result's dtype), refusing
     what PyTorch refuses."""
     tensors = [t for t in (input, other) if isinstance(t, Tensor)]
-    kind = result_type(input, other).kind if tensors else None
+    dtype = result_type(input, other) if tensors else None
+    kind = None if dtype is None else dtype.kind
     if isinstance(alpha, (bool, np.bool_)):
         if kind not in (None, "b"):
             raise RuntimeError(f"{op}: Boolean alpha only supported for Boolean results.")
@@ -42,8 +43,8 @@ def _scaled(op: str, input: Any, other: Any, alpha: Any) -> Any:
     # two numbers multiply as Python numbers: a float32 product would round alpha * other
     if is_number(other):
         return other * alpha
-    if tensors and other.dtype != result_type(input, other):
-        other = other.to(result_type(input, other))
+    if dtype is not None and other.dtype != dtype:
+        other = other.to(dtype)
     return elementwise.mul(other, alpha)
 
 

@@ -15,8 +15,8 @@ import numpy as np
 
 from ..internal import array_of, wrap
 from ..tensor import Tensor
-from ._util import (as_tensor, broadcast_shape, contiguous_result, normalize_dim, tensor_arg,
-                    type_name, unary_input)
+from ._util import (as_tensor, broadcast_shape, normalize_dim, tensor_arg, type_name,
+                    unary_input)
 from .broadcasting import expand, reshape
 from .elementwise import clone
 from .indexing import IndexAddAt, IndexKey, ScatterAdd, _along_axis, gather, getitem, setitem
@@ -63,7 +63,6 @@ def _dim_of(op: str, input: Tensor, dim: int) -> tuple[int, int]:
 
 
 @takes_out("same")
-@contiguous_result
 def index_select(input: Tensor, dim: int, index: Tensor) -> Tensor:
     """The entries of ``input`` at ``index`` (a 1-d int64 tensor) along ``dim``, a copy."""
     input = unary_input("index_select", input)

@@ -13,7 +13,7 @@ import numpy as np
 from ..autograd import views
 from ..internal import named
 from ..tensor import Tensor
-from ._util import broadcast_shape, contiguous_result, int_tuple, normalize_dim, type_name
+from ._util import broadcast_shape, int_tuple, normalize_dim, type_name
 from .elementwise import clone
 from .indexing import reverse
 from .movement import cat, expand, narrow, permute, reshape, split, transpose
@@ -30,7 +30,6 @@ def flip(input: Tensor, dims: Sequence[int]) -> Tensor:
     return clone(reverse(input, flipped)) if flipped else clone(input)
 
 
-@contiguous_result
 def roll(input: Tensor, shifts: Any, dims: Any = None) -> Tensor:
     """Shift elements along ``dims`` by ``shifts``, wrapping around; without ``dims`` the
     tensor is flattened, rolled and given its shape back."""

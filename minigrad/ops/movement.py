@@ -18,7 +18,7 @@ from ..internal import named, wrap
 from ..tensor import Tensor
 from . import indexing
 from .broadcasting import expand, reshape, view, view_dtype  # noqa: F401  (re-exported: movement's public face)
-from ._util import alias, contiguous_result, normalize_dim, normalize_dims, type_name
+from ._util import alias, normalize_dim, normalize_dims, type_name
 from .out_argument import takes_out
 
 
@@ -51,7 +51,13 @@ class Cat(Function):
         skipped = [_skipped(a.shape, arrays) for a in arrays]
         ctx.dim, ctx.sizes = dim, [0 if s else a.shape[dim] for a, s in zip(arrays, skipped)]
         ctx.skipped = skipped
-        return np.concatenate([a for a, s in zip(arrays, skipped) if not s], axis=dim)
+        kept = [a for a, s in zip(arrays, skipped) if not s]
+        if not kept:
+            return np.concatenate(kept, axis=dim)  # NumPy's error
+        shape = list(kept[0].shape)
+        shape[dim] = sum(a.shape[dim] for a in kept)
+        # into a row-major result, as PyTorch's (NumPy follows transposed inputs' layout)
+        return np.concatenate(kept, axis=dim, out=np.empty(shape, np.result_type(*kept)))
 
     @staticmethod
     def backward(ctx, g):
@@ -195,7 +201,6 @@ def narrow_copy(x: Tensor, dim: int, start: int, length: int) -> Tensor:
 
 
 @takes_out(cast_error=TypeError)
-@contiguous_result
 def cat(tensors: Sequence[Tensor], dim: int = 0) -> Tensor:
     """Join tensors along an existing dim; the other dims must match."""
     tensors = _joinable("cat", tensors)
@@ -233,7 +238,6 @@ def _joinable(op: str, tensors: Sequence[Tensor]) -> list[Tensor]:
 
 
 @takes_out(cast_error=TypeError)
-@contiguous_result
 def stack(tensors: Sequence[Tensor], dim: int = 0) -> Tensor:
     """Join tensors of equal shape along a new dim."""
     tensors = _joinable("stack", tensors)

@@ -39,14 +39,17 @@ def _affine(out: Tensor, weight: Tensor | None, bias: Tensor | None,
 
 def _check_channels(op: str, input: Tensor, channels: int, **tensors: Tensor | None) -> None:
     """PyTorch's checks of per-channel tensors: one value per channel, and the input's
-    dtype (instance_norm lets its running stats have another)."""
+    dtype."""
+    _check_channel_counts(op, input, channels, **tensors)
+    check_same_dtype(op, input, **tensors)
+
+
+def _check_channel_counts(op: str, input: Tensor, channels: int,
+                          **tensors: Tensor | None) -> None:
     for name, t in tensors.items():
         if t is not None and tuple(t.shape) != (channels,):
             raise RuntimeError(f"{op}: {name} should contain {channels} elements not "
                                f"{t.numel()} (input of shape {tuple(input.shape)})")
-    checked = {name: t for name, t in tensors.items()
-               if op != "instance_norm" or not name.startswith("running")}
-    check_same_dtype(op, input, **checked)
 
 
 def batch_norm(input: Tensor, running_mean: Tensor | None, running_var: Tensor | None,
@@ -134,8 +137,10 @@ def instance_norm(input: Tensor, running_mean: Tensor | None = None,
         raise ValueError(f"instance_norm: expected an input of shape (N, C, *spatial), got "
                          f"shape {tuple(input.shape)}")
     n, channels = input.shape[:2]
-    _check_channels("instance_norm", input, channels, running_mean=running_mean,
-                    running_var=running_var, weight=weight, bias=bias)
+    _check_channels("instance_norm", input, channels, weight=weight, bias=bias)
+    # PyTorch lets the running stats have another dtype here
+    _check_channel_counts("instance_norm", input, channels, running_mean=running_mean,
+                          running_var=running_var)
     kept = (1, channels) + (1,) * (input.ndim - 2)
     if not use_input_stats:
         return batch_norm(input, running_mean, running_var, weight, bias, False, momentum, eps)
