@@ -244,11 +244,11 @@ class TensorMethods(TensorInPlace, TensorMath, StructureMethods, SparseMethods):
 
     @property
     def T(self) -> "Tensor":
-        return ops.permute(self, tuple(range(self.ndim))[::-1])
+        return ops.layout.reversed_dims(self)
 
     @property
     def mT(self) -> "Tensor":
-        return ops.transpose(self, -2, -1)
+        return ops.layout.matrix_transpose(self)
 
     def squeeze(self, dim: Any = None) -> "Tensor":
         return ops.squeeze(self, dim)

@@ -291,11 +291,15 @@ class StructureMethods:
 
     @property
     def mH(self) -> "Tensor":
+        if self.ndim == 0:
+            return ops.layout.transposed_0d(self, "Tensor.mH")
         return ops.adjoint(self)
 
     @property
     def H(self) -> "Tensor":
         """The conjugate transpose of a matrix (2-D only; ``mH`` takes batches)."""
+        if self.ndim == 0:
+            return ops.layout.transposed_0d(self, "Tensor.H")
         if self.ndim != 2:
             extra = " For batches of matrices, consider using tensor.mH" if self.ndim > 2 \
                 else ""

@@ -781,14 +781,14 @@ def logit_cases(draw) -> Case:
 
 
 @st.composite
-def fmod_cases(draw) -> Case:
-    """x / y away from whole numbers, where fmod jumps: x = y (k + 0.25 .. 0.75); y has
-    x's shape or is 0-d (broadcast)."""
+def remainder_cases(draw, op: str) -> Case:
+    """x / y away from whole numbers, where fmod and remainder jump: x = y (k + 0.25 ..
+    0.75); y has x's shape or is 0-d (broadcast)."""
     shape = draw(small_shapes())
     y = draw(values(draw(st.sampled_from([(), shape])), AWAY_FROM_ZERO))
     k = draw(values(shape, st.integers(-3, 3).map(float)))
     x = y * (k + draw(values(shape, st.floats(0.25, 0.75))))
-    return Case(_math("fmod"), (leaf(x), leaf(y)), f"fmod {shape} {y.shape}")
+    return Case(_math(op), (leaf(x), leaf(y)), f"{op} {shape} {y.shape}")
 
 
 @st.composite
@@ -910,7 +910,8 @@ SPECS: dict[str, Spec] = {
     "xlogy": Spec(binary(_math("xlogy"), "xlogy", ANY, POSITIVE)),
     "xlog1py": Spec(binary(_special_namespace("xlog1py"), "xlog1py", ANY, POSITIVE)),
     "entr": Spec(unary(_special_namespace("entr"), "entr(x)", POSITIVE)),
-    "fmod": Spec(fmod_cases()),
+    "fmod": Spec(remainder_cases("fmod")),
+    "remainder": Spec(remainder_cases("remainder")),
     "addcdiv": Spec(addcdiv_cases()),
     # the gamma family (minigrad/ops/gamma.py), away from the poles at 0, -1, ...
     "lgamma": Spec(unary(_math("lgamma"), "lgamma(x)", POSITIVE)),

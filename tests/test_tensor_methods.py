@@ -773,6 +773,25 @@ def test_splits_adjoints_and_vdot_refuse_what_torch_refuses(f):
     same_error(torch, f, np.ones((2, 4)))
 
 
+@pytest.mark.parametrize("name", ["adjoint", "mH", "H", "mT", "T"])
+def test_transposes_of_0d_tensors_warn_and_give_the_value_as_torch(name):
+    def program(lib):
+        x = lib.tensor(3.0, requires_grad=True)
+        with pytest.warns(UserWarning, match="deprecated on 0-D tensors") as caught:
+            y = getattr(x, name)
+            y = y() if name == "adjoint" else y
+        return x, y, str(caught[0].message)
+    (x, y, said), (tx, ty, torch_said) = program(minigrad), program(torch)
+    assert (y is x) == (ty is tx) and said in torch_said
+    assert y.item() == ty.item() and y.shape == ty.shape
+
+
+def test_t_of_more_than_two_dims_warns_as_torch():
+    for lib in (minigrad, torch):
+        with pytest.warns(UserWarning, match="on tensors of dimension other than 2"):
+            assert tuple(lib.ones(2, 3, 4).T.shape) == (4, 3, 2)
+
+
 @pytest.mark.parametrize("elements, tests, invert", [
     ([1, 2, 3], [2, 5], False), ([[1.5, 2.0], [3.0, 2.0]], [2.0], True), ([1, 2], 2, False),
     (2, [1, 2], False), ([], [1], False),

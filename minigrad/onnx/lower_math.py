@@ -71,6 +71,19 @@ def lower_fmod(g: GraphBuilder, step: Step) -> None:
     g.op("Mod", [g.name(a) for a in step.args], step.out(), fmod=1)
 
 
+@lowers("remainder")
+def lower_remainder(g: GraphBuilder, step: Step) -> None:
+    """r = Mod(x, y, fmod=1) moved into y's sign: Where(r != 0 and (r < 0) xor (y < 0),
+    r + y, r). ONNX's Mod with fmod=0 (the sign of y) is for integers only."""
+    x, y = (g.name(a) for a in step.args)
+    r = g.op("Mod", [x, y], fmod=1)
+    zero = g.constant(0.0, step.outputs[0].dtype, "zero")
+    signs_differ = g.op("Xor", [g.op("Less", [r, zero]), g.op("Less", [y, zero])])
+    nonzero = g.op("Not", [g.op("Equal", [r, zero])])
+    g.op("Where", [g.op("And", [nonzero, signs_differ]), g.op("Add", [r, y]), r],
+         step.out())
+
+
 @lowers("where")
 def lower_where(g: GraphBuilder, step: Step) -> None:
     """Where(condition, x, y); the condition is computed in the graph when it is a

@@ -14,7 +14,8 @@ from ..dtypes import is_number, result_type
 from ..internal import array_of, wrap
 from ..tensor import Tensor
 from . import elementwise
-from ._util import broadcast_shape, operands
+from ._util import binary, broadcast_shape, operands
+from .binary_math import Remainder
 from .out_argument import takes_out
 from .selection import locally_constant, without_derivative
 
@@ -121,17 +122,14 @@ def floor_divide(input: Any, other: Any) -> Tensor:
 
 @takes_out()
 def remainder(input: Any, other: Any) -> Tensor:
-    """``input % other`` with the sign of ``other`` (Python's rule).
-
-    Written as ``input - other * floor(input / other)``, so the gradient is 1 for
-    ``input`` and ``-floor(input / other)`` for ``other``, as in PyTorch.
-    """
+    """``input % other`` with the sign of ``other`` (Python's rule): the gradient is 1
+    for ``input`` and ``-floor(input / other)`` for ``other``, as in PyTorch."""
     a, b = operands("remainder", input, other)
     if a.dtype.kind in "biu" and b.dtype.kind in "biu":
         if np.any(array_of(b) == 0):
             raise RuntimeError("remainder: ZeroDivisionError (integer division by zero)")
         return wrap(np.remainder(array_of(a), array_of(b)))
-    return elementwise.sub(a, elementwise.mul(b, div(a, b, rounding_mode="floor")))
+    return binary(Remainder, a, b)
 
 
 @takes_out()

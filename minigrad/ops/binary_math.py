@@ -176,12 +176,15 @@ class Xlog1py(Pointwise):
     rules = (_xlog1py_x_rule, lambda g, x, y, z: g * x / (y + 1))
 
 
-def _fmod_other_rule(g: Tensor, x: Tensor, y: Tensor, z: None) -> Tensor:
-    """-g trunc(x / y), as PyTorch's ``-grad * self.div(other, rounding_mode="trunc")``: the
-    quotient is connected to x and y with derivative 0 (not NaN where y = 0)."""
-    with np.errstate(all="ignore"):
-        q = np.trunc(array_of(x) / array_of(y))
-    return -g * (locally_constant(x, q) + locally_constant(y, np.zeros_like(q)))
+def _minus_quotient_rule(quotient: Any) -> Any:
+    """The rule for y of a remainder: -g q(x, y), as PyTorch's ``-grad * self.div(other,
+    rounding_mode=...)``. The quotient is connected to x and y with derivative 0 (not NaN
+    where y = 0)."""
+    def rule(g: Tensor, x: Tensor, y: Tensor, z: None) -> Tensor:
+        with np.errstate(all="ignore"):
+            q = quotient(array_of(x), array_of(y))
+        return -g * (locally_constant(x, q) + locally_constant(y, np.zeros_like(q)))
+    return rule
 
 
 @register("fmod")
@@ -190,7 +193,23 @@ class Fmod(Pointwise):
 
     compute = staticmethod(np.fmod)
     saves = "xy"
-    rules = (lambda g, x, y, z: g, _fmod_other_rule)
+    rules = (lambda g, x, y, z: g, _minus_quotient_rule(lambda x, y: np.trunc(x / y)))
+
+
+def _remainder_array(x: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """fmod moved into y's sign, as PyTorch computes it: ``5 % inf`` is 5 and ``-5 % inf``
+    is inf (NumPy's remainder gives NaN for both), and a zero keeps x's sign."""
+    r = np.fmod(x, y)
+    return np.where((r != 0) & ((r < 0) != (y < 0)), r + y, r)
+
+
+@register("remainder")
+class Remainder(Pointwise):
+    """z = x - y floor(x / y), with the sign of y.  dz/dx = 1, dz/dy = -floor(x / y)."""
+
+    compute = staticmethod(_remainder_array)
+    saves = "xy"
+    rules = (lambda g, x, y, z: g, _minus_quotient_rule(np.floor_divide))
 
 
 # --- public functions --------------------------------------------------------------------

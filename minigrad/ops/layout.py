@@ -352,9 +352,46 @@ def _split_along(op: str, input: Tensor, spec: Any, dim: int, min_dims: int
     return tensor_split(input, spec, dim)
 
 
+_NO_CONJ = "Consider using x.conj()."
+_IDENTITY = "This function is the identity in these cases."
+
+
+def transposed_0d(input: Tensor, name: str, advice: str = _NO_CONJ, stacklevel: int = 3
+                  ) -> Tensor:
+    """A 0-d tensor from ``adjoint``/``mH``/``H``/``mT``: itself, with PyTorch's
+    deprecation warning."""
+    warnings.warn(f"{name} is deprecated on 0-D tensors. {advice}", UserWarning,
+                  stacklevel=stacklevel)
+    return input
+
+
+def reversed_dims(input: Tensor) -> Tensor:
+    """``Tensor.T``: the dims in reverse order (a view). As in PyTorch, it warns for
+    anything but a matrix or a vector: it is meant for matrices."""
+    if input.ndim == 0:
+        warnings.warn(f"Tensor.T is deprecated on 0-D tensors. {_IDENTITY}", UserWarning,
+                      stacklevel=3)
+    elif input.ndim > 2:
+        warnings.warn("The use of `x.T` on tensors of dimension other than 2 to reverse "
+                      "their shape is deprecated and it will throw an error in a future "
+                      "release. Consider `x.mT` to transpose batches of matrices or "
+                      "`x.permute(*torch.arange(x.ndim - 1, -1, -1))` to reverse the "
+                      "dimensions of a tensor.", UserWarning, stacklevel=3)
+    return permute(input, tuple(range(input.ndim))[::-1])
+
+
+def matrix_transpose(input: Tensor) -> Tensor:
+    """``Tensor.mT``: the last two dims swapped (a view)."""
+    if input.ndim == 0:
+        return transposed_0d(input, "Tensor.mT", _IDENTITY, stacklevel=4)
+    return transpose(input, -2, -1)
+
+
 def adjoint(input: Tensor) -> Tensor:
     """The last two dims swapped (a view): the conjugate transpose of real matrices, or of
     each matrix of a batch."""
+    if input.ndim == 0:
+        return transposed_0d(input, "adjoint()", stacklevel=4)
     if input.ndim < 2:
         raise RuntimeError("tensor.adjoint() is only supported on matrices or batches of "
                            f"matrices. Got {input.ndim}-D tensor.")

@@ -231,13 +231,24 @@ def softmax_input(x: Tensor, dtype: Any, op: str) -> Tensor:
     return x
 
 
+def _minus_peak(x: Tensor, dim: int, op: str) -> Tensor:
+    """``x`` minus its maximum along ``dim`` (a constant: no gradient through it), as
+    PyTorch's softmax kernels shift it. A slice whose maximum is inf or -inf becomes NaN,
+    and so does its softmax, as in PyTorch."""
+    peak = np.max(array_of(x), axis=normalize_dim(dim, x.ndim, op), keepdims=True,
+                  initial=-np.inf)  # initial: an empty dim is allowed
+    return x - wrap(peak)
+
+
 @takes_out("same", autograd="record")
 @contiguous_result
 def log_softmax(x: Tensor, dim: int, dtype: Any = None) -> Tensor:
-    """``x - logsumexp(x, dim)``: stable for logits of any size. ``dtype`` casts ``x``
-    first (an integer ``x`` needs it)."""
-    x = softmax_input(x, dtype, "log_softmax")
-    return named(x - logsumexp(x, dim, keepdim=True), "LogSoftmaxBackward0")
+    """``x - logsumexp(x, dim)``, computed as ``(x - max) - log(sum(exp(x - max)))``:
+    stable for logits of any size. ``dtype`` casts ``x`` first (an integer ``x`` needs
+    it)."""
+    shifted = _minus_peak(softmax_input(x, dtype, "log_softmax"), dim, "log_softmax")
+    total = sum(elementwise.exp(shifted), dim, keepdim=True)
+    return named(shifted - elementwise.log(total), "LogSoftmaxBackward0")
 
 
 @takes_out("same", autograd="record")
@@ -245,12 +256,8 @@ def log_softmax(x: Tensor, dim: int, dtype: Any = None) -> Tensor:
 def softmax(x: Tensor, dim: int, dtype: Any = None) -> Tensor:
     """``exp(x) / sum(exp(x))`` along ``dim``, computed after subtracting the maximum.
     ``dtype`` casts ``x`` first (an integer ``x`` needs it)."""
-    x = softmax_input(x, dtype, "softmax")
-    shift = wrap(np.max(array_of(x), axis=normalize_dim(dim, x.ndim, "softmax"),
-                        keepdims=True, initial=-np.inf))  # initial: an empty dim is allowed
-    e = elementwise.exp(x - shift)
+    e = elementwise.exp(_minus_peak(softmax_input(x, dtype, "softmax"), dim, "softmax"))
     return named(e / sum(e, dim, keepdim=True), "SoftmaxBackward0")
-
 
 
 def _check_not_empty(x: Tensor, op: str, dim: Any, dims: tuple[int, ...],

@@ -175,10 +175,25 @@ def clamp(x: Tensor, min: Any = None, max: Any = None) -> Tensor:
     x = as_tensor(x, "clamp", dtype)
     low, high = (None if b is None else as_tensor(b, "clamp", dtype) for b in (min, max))
     if isinstance(min, Tensor) or isinstance(max, Tensor):
-        # where, not maximum/minimum: x keeps the whole gradient at a bound, as with numbers
-        out = x if low is None else where(compare(np.less, x, low), low, x)
-        return out if high is None else where(compare(np.greater, out, high), high, out)
+        return _clamp_by_tensors(x, low, high)
     return Clamp.apply(x, *(None if b is None else array_of(b)[()] for b in (low, high)))
+
+
+def _clamp_by_tensors(x: Tensor, low: Tensor | None, high: Tensor | None) -> Tensor:
+    """clamp with tensor bounds, built from ``where`` rather than maximum/minimum so that
+    x keeps the whole gradient at a bound, as with numbers. A NaN in x or in a bound makes
+    that element NaN with no gradient to anyone, as in PyTorch."""
+    out = x if low is None else where(compare(np.less, x, low), low, x)
+    out = out if high is None else where(compare(np.greater, out, high), high, out)
+    if out.dtype.kind != "f":
+        return out
+    nan = np.zeros(out.shape, dtype=bool)
+    for t in (x, low, high):
+        if t is not None:
+            nan |= np.isnan(array_of(t))
+    if not nan.any():
+        return out
+    return where(wrap(nan), wrap(np.full(out.shape, np.nan, out.dtype)), out)
 
 
 @takes_out("same")

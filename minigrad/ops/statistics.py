@@ -119,6 +119,8 @@ def _evenly(input: Tensor, value: Any) -> Tensor:
     if input.dtype.kind != "f":
         return wrap(np.asarray(value))
     shared = sum(where(wrap(hits), input, 0.0)) / int(hits.sum())  # other NaNs left out
+    if np.isinf(value):  # already exact, and inf - inf would make it NaN
+        return shared
     return wrap(np.asarray(value)) + (shared - shared.detach())  # the exact value
 
 

@@ -53,6 +53,7 @@ EXAMPLES = {
     "acos": lambda x: x.tanh().acos(), "sinh": lambda x: x.sinh(), "cosh": lambda x: x.cosh(),
     "asinh": lambda x: x.asinh(), "acosh": lambda x: (x.abs() + 1).acosh(),
     "atanh": lambda x: (x.tanh() * 0.9).atanh(), "fmod": lambda x: minigrad.fmod(x * 3, 0.7),
+    "remainder": lambda x: minigrad.remainder(x * 3, x[:1, :1] - 0.2),
     "log2": lambda x: (x.abs() + 0.5).log2(), "log10": lambda x: (x.abs() + 0.5).log10(),
     "rsqrt": lambda x: (x.abs() + 0.5).rsqrt(), "exp2": lambda x: x.exp2(),
 }

@@ -334,6 +334,14 @@ def test_log_softmax_and_logsumexp_match_torch(a):
                   rtol=1e-6, atol=1e-9)
 
 
+@needs_torch
+@given(a=arrays(shapes(min_dims=1, max_dims=2),
+                elements=st.sampled_from([1.0, -2.0, np.inf, -np.inf, np.nan])))
+def test_softmaxes_of_infinities_and_nans_match_torch(a):
+    against_torch(lambda t: ops.softmax(t, -1), lambda t: torch.softmax(t, -1), a)
+    against_torch(lambda t: ops.log_softmax(t, -1), lambda t: torch.log_softmax(t, -1), a)
+
+
 REDUCTION_PROGRAMS = {  # the dtype argument, and empty dims
     "bool sum to float32": lambda L: L.tensor([True, True]).sum(dtype=L.float32),
     "int sum(0) to float64": lambda L: L.tensor([[1, 2]]).sum(0, dtype=L.float64),
