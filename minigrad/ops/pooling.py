@@ -12,6 +12,7 @@ the same positions, so max-pooling can be differentiated twice.
 """
 from __future__ import annotations
 
+import functools
 import math
 from typing import Any
 
@@ -181,6 +182,8 @@ class AvgPool2D(Function):
             total = view[:, :, 0, 0].copy()
             for _, i, j in _offsets(kernel_size)[1:]:
                 total += view[:, :, i, j]
+        if x.dtype.kind in "iu":
+            return integer_mean(total, divisor)
         return total / divisor.astype(x.dtype)
 
     @staticmethod
@@ -210,11 +213,26 @@ class AvgPool2D(Function):
 
 
 # --- public functions ----------------------------------------------------------------------
+# besides floats, as PyTorch's kernels
+_POOLED_INTEGERS = {"max": ("uint8", "int8", "int16", "int32", "int64"), "avg": ("int64",)}
+
+
+def integer_mean(total: np.ndarray, divisor: np.ndarray) -> np.ndarray:
+    """``total / divisor`` for integer sums, rounded toward zero as PyTorch's integer
+    average pooling does."""
+    return np.sign(total) * (np.abs(total) // divisor.astype(total.dtype))
+
+
+def lowest(dtype: np.dtype) -> Any:
+    """The padding that never wins a maximum: -inf, or an integer dtype's minimum."""
+    return -np.inf if dtype.kind == "f" else np.iinfo(dtype).min
+
+
 def pool_geometry(x: Tensor, kernel_size: Any, stride: Any, padding: Any, dilation: Any,
                   ceil_mode: bool, op: str, spatial: int = 2) -> tuple:
     """Check a pooling's input and arguments (``spatial`` = 3 for volumes); return the
     kernel, stride, padding and dilation as tuples of ints, and the output size."""
-    check_image(x, op, spatial=spatial)
+    check_image(x, op, spatial=spatial, integers=_POOLED_INTEGERS.get(op[:3], ()))
     kernel = ints(kernel_size, spatial, "kernel_size", op)
     stride = kernel if stride is None or stride == [] else ints(stride, spatial, "stride", op)
     padding = ints(padding, spatial, "padding", op)
@@ -252,7 +270,7 @@ def max_pool2d(input: Tensor, kernel_size: Any, stride: Any = None, padding: Any
     Parameters
     ----------
     input : Tensor
-        (N, C, H, W) or (C, H, W).
+        (N, C, H, W) or (C, H, W); floating point or any integer dtype (not bool).
     kernel_size : int or pair
     stride : int or pair, optional
         Defaults to ``kernel_size``.
@@ -271,7 +289,7 @@ def max_pool2d(input: Tensor, kernel_size: Any, stride: Any = None, padding: Any
     x, unbatched = _batched(input)
     kernel, stride, padding, dilation, out = pool_geometry(
         x, kernel_size, stride, padding, dilation, ceil_mode, "max_pool2d")
-    padded = _pad_for_windows(x, kernel, stride, padding, dilation, out, -np.inf)
+    padded = _pad_for_windows(x, kernel, stride, padding, dilation, out, lowest(x.dtype))
     if not return_indices:
         values = MaxPool2DWithIndices.apply(padded, kernel, stride, dilation, False)
         return movement.squeeze(values, 0) if unbatched else values
@@ -291,8 +309,9 @@ def _flat_indices(arg: np.ndarray, width: int, kernel, stride, padding, dilation
     return rows * width + cols
 
 
-def _divisor(size, kernel, stride, padding, out, count_include_pad: bool) -> np.ndarray:
-    """How many cells each average divides by (PyTorch's rule), shape (OH, OW)."""
+def window_counts(size, kernel, stride, padding, out, count_include_pad: bool) -> np.ndarray:
+    """How many cells each average divides by (PyTorch's rule), shape (OH, OW), or
+    (OD, OH, OW) for volumes."""
     counts = []
     for n, k, s, p, o in zip(size, kernel, stride, padding, out):
         start = np.arange(o) * s - p
@@ -300,7 +319,7 @@ def _divisor(size, kernel, stride, padding, out, count_include_pad: bool) -> np.
         if not count_include_pad:
             start, end = np.maximum(start, 0), np.minimum(end, n)
         counts.append(end - start)
-    return np.outer(counts[0], counts[1]).astype(np.float64)
+    return functools.reduce(np.multiply.outer, counts).astype(np.float64)
 
 
 def avg_pool2d(input: Tensor, kernel_size: Any, stride: Any = None, padding: Any = 0,
@@ -311,7 +330,8 @@ def avg_pool2d(input: Tensor, kernel_size: Any, stride: Any = None, padding: Any
     Parameters
     ----------
     input : Tensor
-        (N, C, H, W) or (C, H, W).
+        (N, C, H, W) or (C, H, W); floating point or int64 (whose mean rounds toward
+        zero, as in PyTorch).
     kernel_size : int or pair
     stride : int or pair, optional
         Defaults to ``kernel_size``.
@@ -332,7 +352,7 @@ def avg_pool2d(input: Tensor, kernel_size: Any, stride: Any = None, padding: Any
             raise RuntimeError("avg_pool2d: divisor_override must be non-zero")
         divisor = np.full(out, float(divisor_override))
     else:
-        divisor = _divisor(x.shape[2:], kernel, stride, padding, out, count_include_pad)
+        divisor = window_counts(x.shape[2:], kernel, stride, padding, out, count_include_pad)
     padded = _pad_for_windows(x, kernel, stride, padding, dilation, out, 0.0)
     result = AvgPool2D.apply(padded, kernel, stride, divisor)
     return movement.squeeze(result, 0) if unbatched else result

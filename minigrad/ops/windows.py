@@ -56,18 +56,20 @@ def check_positive(value: Pair, name: str, op: str, minimum: int = 1) -> None:
         raise RuntimeError(f"{op}: {name} must be at least {minimum}, got {tuple(value)}")
 
 
-def check_image(x: Any, op: str, allow_unbatched: bool = True, spatial: int = 2) -> None:
+def check_image(x: Any, op: str, allow_unbatched: bool = True, spatial: int = 2,
+                integers: tuple[str, ...] = ()) -> None:
     """``x`` must be a floating point (N, C, H, W) tensor, or (C, H, W) when allowed; with
-    ``spatial=3`` a volume, (N, C, D, H, W) or (C, D, H, W)."""
+    ``spatial=3`` a volume, (N, C, D, H, W) or (C, D, H, W). ``integers`` names the
+    integer dtypes PyTorch's kernel also takes."""
     if not isinstance(x, Tensor):
         raise TypeError(f"{op}: expected input to be a Tensor, got {type(x).__name__}")
     if x.ndim != spatial + 2 and not (allow_unbatched and x.ndim == spatial + 1):
         raise RuntimeError(f"Expected {spatial + 1}D (unbatched) or {spatial + 2}D (batched) "
                            f"input to {op}, but got input of size: {list(x.shape)}")
-    if x.dtype.kind != "f":  # PyTorch pools some integer dtypes; minigrad none
+    if x.dtype.kind != "f" and x.dtype.name not in integers:
         raise NotImplementedError(f"\"{op}\" not implemented for "
-                                  f"'{scalar_type_name(x.dtype)}' (minigrad pools floating "
-                                  f"point inputs only)")
+                                  f"'{scalar_type_name(x.dtype)}' (input of shape "
+                                  f"{list(x.shape)})")
 
 
 def output_size(size: Pair, kernel: Pair, stride: Pair, padding: Pair, dilation: Pair,

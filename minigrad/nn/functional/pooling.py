@@ -21,8 +21,10 @@ import numpy as np
 from ... import ops
 from ...internal import array_of, wrap
 from ...ops.pooling import (adaptive_average, adaptive_avg_pool2d, adaptive_sizes, avg_pool2d,
-                            empty_adaptive, max_pool2d, pool_geometry)
+                            empty_adaptive, integer_mean, max_pool2d, pool_geometry,
+                            window_counts)
 from ...tensor import Tensor
+from ._checks import float_kernel_input
 
 
 def _one(value: Any, name: str) -> int:
@@ -44,6 +46,7 @@ def max_pool1d(input: Tensor, kernel_size: Any, stride: Any = None, padding: Any
     """The maximum of each window of ``kernel_size`` along the last dim of an
     ``(N, C, L)`` or ``(C, L)`` input; see `minigrad.ops.max_pool2d`."""
     _check(input, "max_pool1d")
+    float_kernel_input(input, "max_pool1d", "max_pool1d_impl")  # max_pool2d takes integers
     k = _one(kernel_size, "kernel_size")
     s = k if stride is None or stride == () else _one(stride, "stride")
     out = max_pool2d(input.unsqueeze(-2), (1, k), (1, s), (0, _one(padding, "padding")),
@@ -201,14 +204,22 @@ def avg_pool3d(input: Tensor, kernel_size: Any, stride: Any = None, padding: Any
     if divisor_override is not None and divisor_override == 0:
         raise RuntimeError(f"{op}: divisor_override must be non-zero")
     n, c, d, h, w = x.shape
-    # Sums over (H, W) when the divisor is overridden; otherwise each stage divides by its
-    # own counts, whose product is PyTorch's divisor.
+    # Sums over (H, W) when the divisor is overridden or the input is an integer (whose
+    # mean is rounded once, at the end); otherwise each stage divides by its own counts,
+    # whose product is PyTorch's divisor.
+    summing = divisor_override is not None or x.dtype.kind != "f"
     planes = avg_pool2d(x.reshape(n, c * d, h, w), kernel[1:], stride[1:], padding[1:],
-                        ceil_mode, count_include_pad, None if divisor_override is None else 1)
+                        ceil_mode, count_include_pad, 1 if summing else None)
     oh, ow = planes.shape[2:]
+    integer_sums = divisor_override is None and summing
     out = avg_pool2d(planes.reshape(n, c, d, oh * ow), (kernel[0], 1), (stride[0], 1),
-                     (padding[0], 0), ceil_mode, count_include_pad, divisor_override)
+                     (padding[0], 0), ceil_mode, count_include_pad,
+                     1 if integer_sums else divisor_override)
     out = out.reshape(n, c, -1, oh, ow)
+    if integer_sums:
+        counts = window_counts(x.shape[2:], kernel, stride, padding, out.shape[2:],
+                               count_include_pad)
+        out = wrap(integer_mean(array_of(out), counts))
     return ops.squeeze(out, 0) if unbatched else out
 
 
