@@ -2,6 +2,8 @@
 inputs: values, dtypes, shapes, gradients, and which inputs raise."""
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import pytest
 from hypothesis import given
@@ -773,23 +775,48 @@ def test_splits_adjoints_and_vdot_refuse_what_torch_refuses(f):
     same_error(torch, f, np.ones((2, 4)))
 
 
+def _transposed(lib, x, name):
+    """``x.name`` (called, for adjoint) and the messages of the warnings it gave."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        y = getattr(x, name)
+        y = y() if name == "adjoint" else y
+    return y, [str(w.message) for w in caught]
+
+
+# PyTorch warns once per process (TORCH_WARN_ONCE), so its message is compared only when
+# this run has not seen it yet; minigrad must warn every time
 @pytest.mark.parametrize("name", ["adjoint", "mH", "H", "mT", "T"])
 def test_transposes_of_0d_tensors_warn_and_give_the_value_as_torch(name):
-    def program(lib):
-        x = lib.tensor(3.0, requires_grad=True)
-        with pytest.warns(UserWarning, match="deprecated on 0-D tensors") as caught:
-            y = getattr(x, name)
-            y = y() if name == "adjoint" else y
-        return x, y, str(caught[0].message)
-    (x, y, said), (tx, ty, torch_said) = program(minigrad), program(torch)
-    assert (y is x) == (ty is tx) and said in torch_said
-    assert y.item() == ty.item() and y.shape == ty.shape
+    x, tx = minigrad.tensor(3.0, requires_grad=True), torch.tensor(3.0, requires_grad=True)
+    (y, said), (ty, torch_said) = _transposed(minigrad, x, name), _transposed(torch, tx, name)
+    assert len(said) == 1 and "deprecated on 0-D tensors" in said[0]
+    assert not torch_said or said[0] in torch_said[0]
+    assert (y is x) == (ty is tx) and y.item() == ty.item() and y.shape == ty.shape
 
 
 def test_t_of_more_than_two_dims_warns_as_torch():
-    for lib in (minigrad, torch):
-        with pytest.warns(UserWarning, match="on tensors of dimension other than 2"):
-            assert tuple(lib.ones(2, 3, 4).T.shape) == (4, 3, 2)
+    (y, said), (ty, torch_said) = (_transposed(lib, lib.ones(2, 3, 4), "T")
+                                   for lib in (minigrad, torch))
+    assert len(said) == 1 and "on tensors of dimension other than 2" in said[0]
+    assert not torch_said or torch_said[0].startswith(said[0])
+    assert tuple(y.shape) == tuple(ty.shape) == (4, 3, 2)
+
+
+@pytest.mark.parametrize("f", [
+    lambda lib, x: x.sort(1), lambda lib, x: x.sort(0, descending=True),
+    lambda lib, x: x.argsort(2), lambda lib, x: x.flip(1), lambda lib, x: x.flip(0, 2),
+    lambda lib, x: x[:, ::2].flip(1), lambda lib, x: x[:, ::2].sort(1),
+    lambda lib, x: lib.msort(x), lambda lib, x: x.cummax(0), lambda lib, x: x.cummin(2),
+    lambda lib, x: x.topk(2, 1),
+])
+@pytest.mark.parametrize("order", [(0, 1, 2), (2, 0, 1), (1, 2, 0)])
+def test_sort_flip_and_cumulative_results_are_laid_out_as_torch(f, order):
+    def strides(lib):
+        x = lib.tensor(distinct((2, 3, 4))).permute(*order)
+        out = f(lib, x)
+        return [t.stride() for t in (out if isinstance(out, tuple) else (out,))]
+    assert strides(minigrad) == strides(torch)
 
 
 @pytest.mark.parametrize("elements, tests, invert", [

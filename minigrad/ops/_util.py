@@ -9,6 +9,7 @@ from typing import Any, Callable, Sequence
 
 import numpy as np
 
+from .. import type_objects
 from ..dtypes import get_default_dtype, is_number, result_type
 from ..internal import array_of, replace_array, wrap
 from ..tensor import Tensor
@@ -98,11 +99,36 @@ def contiguous_result(function: Callable) -> Callable:
 
     @functools.wraps(function)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
-        out = function(*args, **kwargs)
-        if isinstance(out, tuple):
-            items = [as_contiguous(v) for v in out]
-            return type(out)(*items) if hasattr(out, "_fields") else type(out)(items)
-        return as_contiguous(out)
+        return _each_result(function(*args, **kwargs), as_contiguous)
+    return wrapper
+
+
+def _each_result(out: Any, change: Callable) -> Any:
+    """``change`` applied to ``out``, or to each item of a tuple (or named tuple) ``out``."""
+    if isinstance(out, tuple):
+        items = [change(v) for v in out]
+        return type(out)(*items) if hasattr(out, "_fields") else type(out)(items)
+    return change(out)
+
+
+def input_layout_result(function: Callable) -> Callable:
+    """``function`` whose tensor results of the input's shape lie in memory in the
+    input's order of dims, packed, as PyTorch's sort and flip write them (a transposed
+    input gives a transposed result); NumPy would write them row-major."""
+    def relaid(value: Any, like: np.ndarray) -> Any:
+        if isinstance(value, Tensor) and value.shape == like.shape and \
+                value.is_contiguous():  # fresh: relaying its array changes no value
+            replace_array(value, type_objects.laid_out(
+                array_of(value), type_objects.preserve_format, function.__name__, like),
+                tracked=False)
+        return value
+
+    @functools.wraps(function)
+    def wrapper(input: Any, *args: Any, **kwargs: Any) -> Any:
+        out = function(input, *args, **kwargs)
+        if not isinstance(input, Tensor) or input.ndim < 2 or input.is_contiguous():
+            return out
+        return _each_result(out, functools.partial(relaid, like=array_of(input)))
     return wrapper
 
 

@@ -100,6 +100,7 @@ def _running(op: str, input: Tensor, dim: int, better: Any, pick: Any) -> Any:
 
 
 @takes_out("same")
+@contiguous_result
 def cummax(input: Tensor, dim: int) -> return_types.cummax:
     """``(values, indices)``: the running maximum along ``dim`` and where it was found."""
     return _running("cummax", input, dim, np.maximum,
@@ -107,6 +108,7 @@ def cummax(input: Tensor, dim: int) -> return_types.cummax:
 
 
 @takes_out("same")
+@contiguous_result
 def cummin(input: Tensor, dim: int) -> return_types.cummin:
     """``(values, indices)``: the running minimum along ``dim`` and where it was found."""
     return _running("cummin", input, dim, np.minimum, return_types.cummin)

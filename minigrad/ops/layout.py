@@ -13,13 +13,15 @@ import numpy as np
 from ..autograd import views
 from ..internal import named
 from ..tensor import Tensor
-from ._util import broadcast_shape, int_tuple, normalize_dim, type_name
+from ._util import (broadcast_shape, input_layout_result, int_tuple, normalize_dim,
+                    type_name)
 from .elementwise import clone
 from .indexing import reverse
 from .movement import cat, expand, narrow, permute, reshape, split, transpose
 from .out_argument import takes_out
 
 
+@input_layout_result
 def flip(input: Tensor, dims: Sequence[int]) -> Tensor:
     """Reverse the order of elements along each of ``dims``."""
     dims = _dims_arg("flip", dims)

@@ -14,7 +14,7 @@ import numpy as np
 from .. import return_types
 from ..internal import array_of, wrap
 from ..tensor import Tensor
-from ._util import contiguous_result, normalize_dim, unary_input
+from ._util import contiguous_result, input_layout_result, normalize_dim, unary_input
 from .cpp_order import sort as cpp_sort
 from .elementwise import clone
 from .indexing import gather
@@ -34,6 +34,7 @@ def _order(array: np.ndarray, dim: int, descending: bool) -> np.ndarray:
 
 
 @takes_out("same")
+@input_layout_result
 def sort(input: Tensor, dim: int = -1, descending: bool = False,
          stable: bool = False) -> return_types.sort:
     """``(values, indices)``: ``input`` sorted along ``dim``.
