@@ -112,7 +112,9 @@ class Clamp(Function):
             inside &= array_of(x) >= low
         if high is not None:
             inside &= array_of(x) <= high
-        return g * wrap(inside.astype(g.dtype)), None, None
+        # where, not g * mask: a NaN or inf g where x was clamped still gives 0, as in
+        # PyTorch; the zero is connected to x (derivative 0)
+        return where(~inside, locally_constant(x, np.zeros((), g.dtype)), g), None, None
 
 
 @register("where")

@@ -14,7 +14,7 @@ import numpy as np
 from .. import return_types
 from ..internal import array_of, wrap
 from ..tensor import Tensor
-from ..dtypes import get_default_dtype
+from ..dtypes import get_default_dtype, is_number
 from . import cpp_order, elementwise, movement, reduction, selection
 from .diagonal import diagonal
 from ._util import float_input_to, normalize_dim, normalize_dims, unary_input
@@ -288,6 +288,13 @@ def _quantile(op: str, input: Tensor, q: Any, dim: int | None, keepdim: bool,
     if input.dtype.kind != "f":
         raise RuntimeError(f"{op}() input tensor must be either float or double dtype, got "
                            f"{input.dtype}")
+    if isinstance(q, Tensor):
+        if q.dtype != input.dtype:
+            raise RuntimeError(f"{op}() q tensor must be same dtype as the input tensor "
+                               f"(q: {q.dtype}, input: {input.dtype})")
+    elif not is_number(q):
+        raise TypeError(f"{op}(): argument 'q' must be a number or a Tensor, not "
+                        f"{type(q).__name__}")
     qs = np.asarray(array_of(q) if isinstance(q, Tensor) else q, dtype=np.float64)
     if qs.ndim > 1:
         raise RuntimeError(f"{op}() q must be a scalar or 1D tensor, got shape {qs.shape}")
@@ -296,6 +303,10 @@ def _quantile(op: str, input: Tensor, q: Any, dim: int | None, keepdim: bool,
     if interpolation not in _INTERPOLATIONS:
         raise RuntimeError(f"{op}() interpolation must be one of {', '.join(_INTERPOLATIONS)}."
                            f" Got {interpolation}")
+    if qs.ndim == 1 and qs.size == 0:  # shaped as for one q, with a first dim of 0
+        one = _quantile(op, input, wrap(np.zeros(1, input.dtype)), dim, keepdim,
+                        interpolation, ignore_nan)
+        return movement.narrow(one, 0, 0, 0)
     if dim is None:
         x, d = movement.reshape(input, (-1,)), 0
     else:

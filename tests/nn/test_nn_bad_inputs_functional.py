@@ -219,6 +219,16 @@ def test_loss_result_dtype_for_mixed_float_dtypes(case, a, b):
     same(lambda lib: _loss_cases(lib, a, b)[case](), ("expected", "dtype"))
 
 
+# a bool operand is read as 0/1 by PyTorch's mse, smooth_l1 and huber kernels, while l1
+# (``(input - target).abs()``) refuses it; huber refuses integer inputs with two error types
+@pytest.mark.parametrize("a, b", [("float32", "bool"), ("bool", "float32"), ("int64", "float32"),
+                                  ("float32", "int64"), ("int64", "int64"), ("bool", "bool"),
+                                  ("int64", "bool"), ("float64", "bool")])
+@pytest.mark.parametrize("case", ["mse", "l1", "smooth_l1", "huber"])
+def test_regression_losses_of_bool_and_integer_operands_match_torch(case, a, b):
+    same(lambda lib: _loss_cases(lib, a, b)[case]())
+
+
 BAD_TARGETS = [
     ("bcel_int64", lambda f, lib, x: f.binary_cross_entropy_with_logits(
         x, lib.tensor(Y01.astype(np.int64)))),

@@ -178,6 +178,19 @@ def test_clamp_with_tensor_bounds_includes_the_bounds_like_scalar_bounds():
     np.testing.assert_array_equal(low.grad.numpy(), [1.0, 0.0, 0.0])
 
 
+@needs_torch
+@pytest.mark.parametrize("bounds", [(-1.0, 1.0), (None, 0.0), (0.0, None)])
+def test_clamp_gives_no_gradient_where_it_clamped_even_for_nan_or_inf_g(bounds):
+    g = np.array([np.nan, np.inf, -np.inf, np.nan, 2.0])
+    x = np.array([-2.0, 3.0, 0.5, 0.0, -0.5])
+    grads = []
+    for lib in (minigrad, torch):
+        t = lib.tensor(x, requires_grad=True)
+        t.clamp(*bounds).backward(lib.tensor(g))
+        grads.append(t.grad.numpy())
+    np.testing.assert_array_equal(*grads)
+
+
 def test_tie_rules_are_documented_in_the_docstrings():
     prims = minigrad.autograd.primitives()
     for name in ("maximum", "minimum"):

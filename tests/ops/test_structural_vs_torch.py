@@ -559,6 +559,11 @@ PLAIN = {
     "kthvalue of int": lambda lib: _long(lib, [[3, 1, 2]]).kthvalue(1),
     "quantile of one element": lambda lib: lib.tensor([2.0]).quantile(0.3),
     "nanquantile all nan": lambda lib: lib.tensor([math.nan, math.nan]).nanquantile(0.5),
+    "quantile empty q": lambda lib: lib.quantile(lib.ones(2, 3), lib.tensor([])),
+    "quantile empty q dim keepdim": lambda lib: lib.ones(2, 3).quantile(
+        lib.tensor([]), 1, keepdim=True),
+    "nanquantile empty q dim": lambda lib: lib.nanquantile(lib.ones(2, 3), lib.tensor([]), 0),
+    "quantile bool q": lambda lib: lib.quantile(lib.ones(3), True),
     "block_diag of int and float": lambda lib: lib.block_diag(_long(lib, [1, 2]),
                                                               lib.tensor(3.0)),
     "cartesian_prod of one": lambda lib: lib.cartesian_prod(_long(lib, [1, 2])),
@@ -581,6 +586,9 @@ def test_results_without_gradients_match_torch(name):
 # --- inputs PyTorch rejects -------------------------------------------------------------
 X = seeded(5, (2, 3))
 RAISES = {
+    "quantile q of another dtype": (RuntimeError, lambda lib, x: lib.quantile(
+        x, lib.tensor([0.5], dtype=lib.float32))),
+    "quantile list q": (TypeError, lambda lib, x: lib.quantile(x, [0.5])),
     "diagonal same dims": (RuntimeError, lambda lib, x: x.diagonal(0, 1, 1)),
     "diagonal dim out of range": (IndexError, lambda lib, x: x.diagonal(0, 0, 2)),
     "diag of 3-d": (RuntimeError, lambda lib, x: lib.diag(x.reshape(1, 2, 3))),

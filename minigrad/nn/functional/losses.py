@@ -45,16 +45,26 @@ def _regression_target(input: Tensor, target: Any, op: str, integer_error: type,
     promoted, or the input's for a kernel that writes there, as huber's); warn (as
     PyTorch) when the target shape differs."""
     target = _as_target(input, target)
-    computed = result_type(input, target) if promotes else input.dtype
+    computed = result_type(input, target)
     if computed.kind != "f":
         raise integer_error(f"{op}: not implemented for {input.dtype} input and "
                             f"{target.dtype} target; expected a floating point input")
+    if not promotes and input.dtype.kind != "f":
+        raise RuntimeError(f"{op}: result type {computed} can't be cast to the desired "
+                           f"output type {input.dtype} (the input's)")
     if target.shape != input.shape:
         warnings.warn(f"{op}: Using a target size ({tuple(target.shape)}) that is different to "
                       f"the input size ({tuple(input.shape)}). This will likely lead to "
                       f"incorrect results due to broadcasting. Please ensure they have the "
                       f"same size.", stacklevel=3)
     return target
+
+
+def _difference(input: Tensor, target: Tensor) -> Tensor:
+    """``input - target``, a bool operand read as 0 and 1 in the other's dtype, as
+    PyTorch's loss kernels read it (its ``-`` operator, and minigrad's, refuse bools)."""
+    dtype = result_type(input, target)
+    return ops.sub(*(t.to(dtype) if t.dtype == np.bool_ else t for t in (input, target)))
 
 
 def _weighted(losses: Tensor, weight: Any, reduction: str, op: str,
@@ -84,7 +94,7 @@ def mse_loss(input: Tensor, target: Any, size_average: bool | None = None,
     With ``weight`` (the input's shape), ``'mean'`` is ``sum(w l) / sum(w)``.
     """
     reduction = legacy_reduction(size_average, reduce, reduction, "mse_loss")
-    diff = input - _regression_target(input, target, "mse_loss", NotImplementedError)
+    diff = _difference(input, _regression_target(input, target, "mse_loss", NotImplementedError))
     return named(_weighted(diff * diff, weight, reduction, "mse_loss", True), "MseLossBackward0")
 
 
@@ -93,6 +103,7 @@ def l1_loss(input: Tensor, target: Any, size_average: bool | None = None,
             weight: Tensor | None = None) -> Tensor:
     """Absolute error ``|input - target|``; arguments as for `mse_loss`."""
     reduction = legacy_reduction(size_average, reduce, reduction, "l1_loss")
+    # PyTorch's l1_loss is ``(input - target).abs()``: a bool operand raises as in `-`
     diff = input - _regression_target(input, target, "l1_loss", RuntimeError)
     return _weighted(ops.abs(diff), weight, reduction, "l1_loss", True)
 
@@ -118,7 +129,7 @@ def smooth_l1_loss(input: Tensor, target: Any, size_average: bool | None = None,
         raise RuntimeError(f"smooth_l1_loss does not support negative values for beta, got "
                            f"{beta}")
     reduction = legacy_reduction(size_average, reduce, reduction, "smooth_l1_loss")
-    diff = input - _regression_target(input, target, "smooth_l1_loss", NotImplementedError)
+    diff = _difference(input, _regression_target(input, target, "smooth_l1_loss", NotImplementedError))
     return named(apply_reduction(_smooth_l1(diff, beta), reduction, "smooth_l1_loss"),
                  "SmoothL1LossBackward0")
 
@@ -133,8 +144,9 @@ def huber_loss(input: Tensor, target: Any, reduction: str = "mean", delta: float
     if not delta > 0:
         raise RuntimeError(f"huber_loss does not support non-positive values for delta, got "
                            f"{delta}")
-    target = _regression_target(input, target, "huber_loss", RuntimeError, promotes=False)
-    diff = input - _in_input_dtype(target, input)
+    target = _regression_target(input, target, "huber_loss", NotImplementedError,
+                                promotes=False)
+    diff = _difference(input, _in_input_dtype(target, input))
     size = ops.abs(diff)
     losses = ops.where(size < delta, 0.5 * diff * diff, delta * (size - 0.5 * delta))
     return named(_weighted(losses, weight, reduction, "huber_loss", False),
