@@ -17,13 +17,16 @@ from .ops import digamma, entr, polygamma, xlog1py
 from .ops import igamma as gammainc, igammac as gammaincc
 from .ops import digamma as psi, lgamma as gammaln, mvlgamma as multigammaln
 from .ops import sigmoid as expit
-from .ops.bessel import i0, i1
+from .ops.bessel import i0, i0e, i1, i1e
+from .ops.normal_tails import erfcx, log_ndtr, ndtri
+from .ops.zeta import zeta
 from .ops.out_argument import takes_out
 from .tensor import Tensor
 
-__all__ = ["digamma", "entr", "erf", "erfc", "erfinv", "exp2", "expit", "expm1", "gammainc",
-           "gammaincc", "gammaln", "i0", "i1", "log1p", "log_softmax", "logit", "logsumexp", "multigammaln", "ndtr",
-           "polygamma", "psi", "round", "sinc", "softmax", "xlog1py", "xlogy"]
+__all__ = ["digamma", "entr", "erf", "erfc", "erfcx", "erfinv", "exp2", "expit", "expm1",
+           "gammainc", "gammaincc", "gammaln", "i0", "i0e", "i1", "i1e", "log1p", "log_ndtr",
+           "log_softmax", "logit", "logsumexp", "multigammaln", "ndtr", "ndtri", "polygamma",
+           "psi", "round", "sinc", "softmax", "xlog1py", "xlogy", "zeta"]
 
 
 @takes_out(autograd="record")
