@@ -21,6 +21,7 @@ from .cumulative import cumprod
 from .layout import movedim
 from .linalg import inv, solve
 from .movement import cat, unsqueeze
+from .out_argument import takes_out
 
 
 def vander(x: Tensor, *, N: int | None = None) -> Tensor:
@@ -44,6 +45,7 @@ def _flat(shape: Sequence[int]) -> int:
     return math.prod(shape)
 
 
+@takes_out("same")
 def tensorinv(A: Tensor, ind: int = 2) -> Tensor:
     """The inverse of ``A`` seen as a map from ``A.shape[ind:]`` to ``A.shape[:ind]``, in the
     shape ``A.shape[ind:] + A.shape[:ind]``."""
@@ -59,6 +61,7 @@ def tensorinv(A: Tensor, ind: int = 2) -> Tensor:
     return reshape(inv(reshape(A, (_flat(rows), _flat(columns)))), (*columns, *rows))
 
 
+@takes_out("same")
 def tensorsolve(A: Tensor, B: Tensor, dims: Any = None) -> Tensor:
     """The X with ``tensordot(A, X, X.ndim) == B``, of shape ``A.shape[B.ndim:]``; ``dims``
     are dims of A moved to the end first."""
