@@ -3,7 +3,7 @@
 decompositions with their gradients (``qr``, ``eigh``, ``eigvalsh``, ``svd``, ``svdvals``,
 ``cholesky``), the LU family (``lu``, ``lu_factor``, ``lu_solve``, and the ``*_ex``
 spellings) and what is built on them (``solve_triangular``, ``pinv``, ``lstsq``,
-``matrix_rank``, ``cond``, ``matrix_exp``)."""
+``matrix_rank``, ``cond``, ``matrix_exp``, ``vander``, ``tensorinv``, ``tensorsolve``)."""
 from __future__ import annotations
 
 from .ops.broadcasting import sum as _sum
@@ -16,13 +16,14 @@ from .ops.lu import cholesky_ex, inv_ex, lu, lu_factor, lu_factor_ex, lu_solve, 
 from .ops.matrix_functions import cond, lstsq, matrix_exp, matrix_rank, pinv
 from .ops.norms import linalg_norm as norm, matrix_norm, vector_norm
 from .ops.out_argument import takes_out
+from .ops.tensor_linalg import tensorinv, tensorsolve, vander
 from .tensor import Tensor
 
 __all__ = ["LinAlgError", "cholesky", "cholesky_ex", "cond", "cross", "det", "diagonal", "eigh",
            "eigvalsh", "inv", "inv_ex", "lstsq", "lu", "lu_factor", "lu_factor_ex", "lu_solve",
            "matmul", "matrix_exp", "matrix_norm", "matrix_power", "matrix_rank", "multi_dot",
            "norm", "pinv", "qr", "slogdet", "solve", "solve_ex", "solve_triangular", "svd",
-           "svdvals", "vecdot", "vector_norm"]
+           "svdvals", "tensorinv", "tensorsolve", "vander", "vecdot", "vector_norm"]
 
 
 @takes_out("same")

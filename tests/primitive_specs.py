@@ -817,6 +817,16 @@ def incomplete_gamma_cases(draw, name: str) -> Case:
     return Case(lambda x: getattr(minigrad, name)(a, x), (leaf(x),), f"{name} {sa} {sx}")
 
 
+@st.composite
+def zeta_cases(draw) -> Case:
+    """special.zeta (minigrad/ops/zeta.py): the gradient is q's only, so x (> 1) is a
+    constant of a broadcastable shape."""
+    sx, sq = draw(broadcastable_shapes(2, max_dims=MAX_DIMS, max_side=MAX_SIDE))
+    x = minigrad.tensor(draw(values(sx, st.floats(1.5, 6))), dtype=np.float64)
+    q = draw(values(sq, POSITIVE))
+    return Case(lambda q: minigrad.special.zeta(x, q), (leaf(q),), f"zeta {sx} {sq}")
+
+
 # --- the table -----------------------------------------------------------------------------
 SPECS: dict[str, Spec] = {
     # elementwise arithmetic (broadcasting pairs)
@@ -895,6 +905,15 @@ SPECS: dict[str, Spec] = {
     # the Bessel functions (minigrad/ops/bessel.py), over both of their series
     "i0": Spec(unary(_special_namespace("i0"), "i0(x)", st.floats(-25, 25))),
     "i1": Spec(unary(_special_namespace("i1"), "i1(x)", st.floats(-25, 25))),
+    "special_i0e": Spec(unary(_special_namespace("i0e"), "i0e(x)", AWAY_FROM_ZERO)),
+    "special_i1e": Spec(unary(_special_namespace("i1e"), "i1e(x)", AWAY_FROM_ZERO)),
+    # erfcx and the normal tails (minigrad/ops/normal_tails.py), Hurwitz zeta (zeta.py)
+    "special_erfcx": Spec(unary(_special_namespace("erfcx"), "erfcx(x)", st.floats(-3, 6))),
+    "special_log_ndtr": Spec(unary(_special_namespace("log_ndtr"), "log_ndtr(x)",
+                                   st.floats(-12, 6))),
+    "special_ndtri": Spec(unary(_special_namespace("ndtri"), "ndtri(p)",
+                                st.floats(0.02, 0.98))),
+    "special_zeta": Spec(zeta_cases()),
     # more unary math (minigrad/ops/unary_math.py)
     **{name: Spec(unary(_math(name), f"{name}(x)", elements))
        for name, elements in UNARY_MATH.items()},

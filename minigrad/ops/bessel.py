@@ -19,7 +19,7 @@ import numpy as np
 
 from ..autograd.function import register
 from ..tensor import Tensor
-from . import elementwise, selection
+from . import elementwise, rounding, selection
 from ._util import float_input
 from .out_argument import takes_out
 from .pointwise import Pointwise
@@ -29,27 +29,50 @@ _SERIES_TERMS = 60  # (x/2)^2k / (k! (k+nu)!) is below 1e-17 of the sum by k = 6
 _ASYMPTOTIC_TERMS = 20
 
 
+def _series(nu: int, a: np.ndarray) -> np.ndarray:
+    """sum_k (a/2)^(2k + nu) / (k! (k + nu)!), I_nu(a), for 0 <= a <= _ASYMPTOTIC_FROM."""
+    half_sq, term = (a / 2) ** 2, (a / 2) ** nu / math.factorial(nu)
+    total = term
+    for k in range(1, _SERIES_TERMS):
+        term = term * half_sq / (k * (k + nu))
+        total = total + term
+    return total
+
+
+def _asymptotic_tail(nu: int, a: np.ndarray) -> np.ndarray:
+    """``e^-a sqrt(2 pi a) I_nu(a)`` for a >= _ASYMPTOTIC_FROM: the asymptotic series."""
+    coefficient, tail = 1.0, np.ones_like(a)
+    for k in range(1, _ASYMPTOTIC_TERMS):
+        coefficient *= -(4 * nu * nu - (2 * k - 1) ** 2) / (8 * k)
+        tail = tail + coefficient / a ** k
+    return tail
+
+
 def _bessel_i(nu: int, x: np.ndarray) -> np.ndarray:
     """I_nu(x) for nu = 0 or 1, of an ndarray, in x's dtype."""
     a = np.abs(x.astype(np.float64))
     with np.errstate(all="ignore"):
-        near = np.minimum(a, _ASYMPTOTIC_FROM)  # the series on the small ones
-        half_sq, term = (near / 2) ** 2, (near / 2) ** nu / math.factorial(nu)
-        series = term
-        for k in range(1, _SERIES_TERMS):
-            term = term * half_sq / (k * (k + nu))
-            series = series + term
-        far = np.maximum(a, _ASYMPTOTIC_FROM)  # the asymptotic series on the large ones
-        coefficient, tail = 1.0, np.ones_like(far)
-        for k in range(1, _ASYMPTOTIC_TERMS):
-            coefficient *= -(4 * nu * nu - (2 * k - 1) ** 2) / (8 * k)
-            tail = tail + coefficient / far ** k
+        series = _series(nu, np.minimum(a, _ASYMPTOTIC_FROM))
+        far = np.maximum(a, _ASYMPTOTIC_FROM)
         work = np.float32 if x.dtype.itemsize <= 4 else np.float64
         limit = math.log(np.finfo(work).max)  # beyond it PyTorch's e^|x| is inf
         growth = np.where(a > limit, np.inf, np.exp(far))
-        asymptotic = growth / np.sqrt(2 * math.pi * far) * tail
+        asymptotic = growth / np.sqrt(2 * math.pi * far) * _asymptotic_tail(nu, far)
         out = np.where(a < _ASYMPTOTIC_FROM, series, asymptotic)
         out = np.where(np.isinf(a), np.nan, out)
+        if nu == 1:
+            out = np.copysign(out, x.astype(np.float64))
+        return out.astype(x.dtype)
+
+
+def scaled_bessel_i(nu: int, x: np.ndarray) -> np.ndarray:
+    """``e^-|x| I_nu(x)`` for nu = 0 or 1, of an ndarray, in x's dtype: 0 at +-inf."""
+    a = np.abs(x.astype(np.float64))
+    with np.errstate(all="ignore"):
+        near = np.minimum(a, _ASYMPTOTIC_FROM)
+        far = np.maximum(a, _ASYMPTOTIC_FROM)
+        out = np.where(a < _ASYMPTOTIC_FROM, _series(nu, near) * np.exp(-near),
+                       _asymptotic_tail(nu, far) / np.sqrt(2 * math.pi * far))
         if nu == 1:
             out = np.copysign(out, x.astype(np.float64))
         return out.astype(x.dtype)
@@ -64,8 +87,9 @@ class I0(Pointwise):
     rules = (lambda g, x, y, z: g * I1.apply(x),)
 
 
-def _i1_slope(x: Tensor, z: Tensor) -> Tensor:
+def _i1_slope(x: Tensor, z: Tensor, scaled: bool = False) -> Tensor:
     """I1'(x) = I0(x) - I1(x) / x; near 0 its Taylor series 1/2 + 3 x^2/16 + 5 x^4/384.
+    ``scaled``: ``e^-|x| I1'(x) = i0e(x) - i1e(x) / x`` instead, for z = i1e(x).
 
     The series takes over below eps^(1/6) of the dtype, where its next term (7 x^6 / 18432)
     is below eps. Near 0, I0 - I1 / x is a difference of two terms of size 1/(2x) whose
@@ -76,7 +100,10 @@ def _i1_slope(x: Tensor, z: Tensor) -> Tensor:
     safe = selection.where(small, near, x)
     square = x * x
     series = 0.5 + square * (0.1875 + square * (5 / 384))
-    return selection.where(small, series, I0.apply(safe) - z / safe)
+    if scaled:
+        series = series * elementwise.exp(-elementwise.abs(x))
+    first = I0e.apply(safe) if scaled else I0.apply(safe)
+    return selection.where(small, series, first - z / safe)
 
 
 @register("i1")
@@ -87,6 +114,25 @@ class I1(Pointwise):
     compute = staticmethod(lambda x: _bessel_i(1, x))
     saves = "xz"
     rules = (lambda g, x, y, z: g * _i1_slope(x, z),)
+
+
+@register("special_i0e")
+class I0e(Pointwise):
+    """z = i0e(x) = e^-|x| I0(x).  dz/dx = i1e(x) - sign(x) i0e(x)."""
+
+    compute = staticmethod(lambda x: scaled_bessel_i(0, x))
+    saves = "xz"
+    rules = (lambda g, x, y, z: g * (I1e.apply(x) - rounding.sign(x) * z),)
+
+
+@register("special_i1e")
+class I1e(Pointwise):
+    """z = i1e(x) = e^-|x| I1(x).  dz/dx = i0e(x) - i1e(x) / x - sign(x) i1e(x) (a Taylor
+    series for the first two near 0)."""
+
+    compute = staticmethod(lambda x: scaled_bessel_i(1, x))
+    saves = "xz"
+    rules = (lambda g, x, y, z: g * (_i1_slope(x, z, scaled=True) - rounding.sign(x) * z),)
 
 
 @takes_out()
@@ -101,3 +147,17 @@ def i1(input: Tensor) -> Tensor:
     """The modified Bessel function of the first kind of order 1 (``torch.special.i1``),
     elementwise; its gradient is ``i0(x) - i1(x) / x``."""
     return I1.apply(float_input("special_i1", input))
+
+
+@takes_out()
+def i0e(input: Tensor) -> Tensor:
+    """The exponentially scaled modified Bessel function ``e^-|x| I0(x)``, elementwise,
+    which stays finite where I0 overflows; differentiable."""
+    return I0e.apply(float_input("special_i0e", input))
+
+
+@takes_out()
+def i1e(input: Tensor) -> Tensor:
+    """The exponentially scaled modified Bessel function ``e^-|x| I1(x)``, elementwise;
+    differentiable."""
+    return I1e.apply(float_input("special_i1e", input))

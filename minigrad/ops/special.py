@@ -42,10 +42,16 @@ def _erfc_continued_fraction(x: np.ndarray, terms: int = _TERMS) -> np.ndarray:
     for x >= _SPLIT (or >= 1 with _ERFC_TERMS), evaluated from the innermost level
     outwards."""
     x = np.minimum(x, 30.0)  # erfc(30) is 0.0 in float64
+    return np.exp(-x * x) / (math.sqrt(math.pi) * erfc_fraction(x, terms))
+
+
+def erfc_fraction(x: np.ndarray, terms: int = _ERFC_TERMS) -> np.ndarray:
+    """The continued fraction ``x + (1/2) / (x + 1 / (x + (3/2) / ...))`` (for x >= 1),
+    so that ``erfc(x) = exp(-x^2) / (sqrt(pi) * erfc_fraction(x))``."""
     f = x.copy()
     for k in range(terms, 0, -1):
         f = x + (k / 2) / f
-    return np.exp(-x * x) / (math.sqrt(math.pi) * f)
+    return f
 
 
 def erf_array(x: np.ndarray) -> np.ndarray:
