@@ -1,6 +1,8 @@
-"""Probability distributions, as ``torch.distributions``: ``Normal``, ``Categorical``,
-``Bernoulli`` and ``Uniform``, with ``sample``/``rsample``, ``log_prob``, ``entropy`` and
-``kl_divergence``. See `distribution.py` for what they share."""
+"""Probability distributions, as ``torch.distributions``: each family in its own module,
+with ``sample``/``rsample``, ``log_prob``, ``entropy``, moments and ``kl_divergence``; the
+sets their parameters and values live in are in `constraints`. See `distribution.py` for
+what they share."""
+from . import constraints
 from .bernoulli import Bernoulli
 from .categorical import Categorical
 from .distribution import Distribution
@@ -9,4 +11,4 @@ from .normal import Normal
 from .uniform import Uniform
 
 __all__ = ["Distribution", "Normal", "Categorical", "Bernoulli", "Uniform", "kl_divergence",
-           "register_kl"]
+           "register_kl", "constraints"]
