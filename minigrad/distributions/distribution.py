@@ -109,15 +109,14 @@ class Distribution:
     def _expand_parameters(self, cls: type, batch_shape: Any, names: tuple[str, ...],
                            _instance: Any = None) -> Any:
         """``expand`` for a distribution whose parameters have shape ``batch_shape``
-        followed by ``event_shape``: a new instance with each named parameter (those
+        followed by dims of their own: a new instance with each named parameter (those
         already computed) expanded."""
         new = self._get_checked_instance(cls, _instance)
         batch_shape = Size(batch_shape)
         for name in names:
             if name in self.__dict__:
                 value = self.__dict__[name]
-                extra = tuple(value.shape[value.ndim - len(self._event_shape):]) \
-                    if len(self._event_shape) else ()
+                extra = tuple(value.shape[len(self._batch_shape):])
                 setattr(new, name, value.expand(*(tuple(batch_shape) + extra)))
         Distribution.__init__(new, batch_shape, self._event_shape, validate_args=False)
         new._validate_args = self._validate_args

@@ -1,0 +1,58 @@
+"""Every distribution family against torch.distributions on the same parameters: scores,
+moments, entropy, cdf/icdf, first and second derivatives in the parameters, repr, support,
+expand, and sample shapes and dtypes (see dist_oracle.py)."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from dist_oracle import compare_distribution, compare_shapes
+
+pytest.importorskip("torch")
+RNG = np.random.default_rng(0)
+LOC, SCALE = RNG.standard_normal(3), RNG.uniform(0.5, 2.0, 3)
+A = RNG.standard_normal((2, 3, 3))
+COV = A @ A.transpose(0, 2, 1) + np.eye(3)          # a batch of 2 covariances
+TRIL = np.linalg.cholesky(COV)
+VECTOR_LOC = RNG.standard_normal((2, 3))
+POINTS = RNG.standard_normal((4, 2, 3))
+
+CASES = {  # name: (build(D, *params), params, values to score)
+    "Normal": (lambda d, l, s: d.Normal(l, s), (LOC, SCALE), RNG.standard_normal((2, 3))),
+    "Uniform": (lambda d, lo, hi: d.Uniform(lo, hi), (LOC - SCALE, LOC + SCALE),
+                LOC + SCALE * RNG.uniform(-0.9, 0.9, (2, 3))),
+    "Bernoulli": (lambda d, p: d.Bernoulli(p), (RNG.uniform(0.1, 0.9, 3),),
+                  np.array([[0.0, 1.0, 1.0], [1.0, 0.0, 0.0]])),
+    "Bernoulli logits": (lambda d, g: d.Bernoulli(logits=g), (LOC,),
+                         np.array([[0.0, 1.0, 1.0], [1.0, 0.0, 0.0]])),
+    "Categorical": (lambda d, p: d.Categorical(p), (RNG.dirichlet(np.ones(4), 3),),
+                    np.array([[0, 3, 1], [2, 2, 0]])),
+    "MultivariateNormal covariance": (
+        lambda d, m, c: d.MultivariateNormal(m, covariance_matrix=c), (VECTOR_LOC, COV), POINTS),
+    "MultivariateNormal scale_tril": (
+        lambda d, m, s: d.MultivariateNormal(m, scale_tril=s), (VECTOR_LOC, TRIL), POINTS),
+    "MultivariateNormal precision": (
+        lambda d, m, p: d.MultivariateNormal(m, precision_matrix=p),
+        (VECTOR_LOC[0], np.linalg.inv(COV)), POINTS),
+    "MultivariateNormal broadcast loc": (
+        lambda d, m, c: d.MultivariateNormal(m, covariance_matrix=c), (LOC, COV), POINTS),
+    "Independent Normal": (lambda d, l, s: d.Independent(d.Normal(l, s), 1),
+                           (VECTOR_LOC, np.abs(VECTOR_LOC) + 0.5), POINTS),
+    "Independent Normal 2": (lambda d, l, s: d.Independent(d.Normal(l, s), 2),
+                             (VECTOR_LOC, np.abs(VECTOR_LOC) + 0.5), POINTS),
+    "Independent Bernoulli": (lambda d, p: d.Independent(d.Bernoulli(p), 1),
+                              (RNG.uniform(0.1, 0.9, (2, 3)),),
+                              (POINTS > 0).astype(np.float64)),
+}
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_family_matches_torch(name):
+    build, params, values = CASES[name]
+    compare_distribution(build, params, values)
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_samples_and_expand_match_torch(name):
+    build, params, _ = CASES[name]
+    compare_shapes(build, params)
