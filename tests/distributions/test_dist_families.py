@@ -43,6 +43,22 @@ CASES = {  # name: (build(D, *params), params, values to score)
     "Independent Bernoulli": (lambda d, p: d.Independent(d.Bernoulli(p), 1),
                               (RNG.uniform(0.1, 0.9, (2, 3)),),
                               (POINTS > 0).astype(np.float64)),
+    "LogNormal": (lambda d, l, s: d.LogNormal(l, s), (LOC, SCALE), np.exp(POINTS[:, 0])),
+    "Transformed affine tanh": (
+        lambda d, l, s: d.TransformedDistribution(d.Normal(l, s), [
+            d.transforms.AffineTransform(0.5, -2.0), d.transforms.TanhTransform()]),
+        (LOC, SCALE), np.tanh(POINTS[:, 0])),
+    "Transformed sigmoid": (
+        lambda d, l, s: d.TransformedDistribution(d.Normal(l, s), d.transforms.SigmoidTransform()),
+        (LOC, SCALE), 1 / (1 + np.exp(-POINTS[:, 0]))),
+    "Transformed stick breaking": (
+        lambda d, l, s: d.TransformedDistribution(d.Normal(l, s),
+                                                  d.transforms.StickBreakingTransform()),
+        (VECTOR_LOC, np.abs(VECTOR_LOC) + 0.5), np.full((2, 4), 0.25)),
+    "Transformed MVN exp": (
+        lambda d, m, c: d.TransformedDistribution(d.MultivariateNormal(m, c),
+                                                  d.transforms.ExpTransform()),
+        (VECTOR_LOC, COV), np.exp(POINTS)),
 }
 
 
