@@ -29,7 +29,7 @@ def _precision_to_scale_tril(P: Tensor) -> Tensor:
     return linalg.solve_triangular(L_inv, identity, upper=False)
 
 
-def _batch_mahalanobis(L: Tensor, x: Tensor) -> Tensor:
+def batch_mahalanobis(L: Tensor, x: Tensor) -> Tensor:
     """``x^T (L L^T)^-1 x`` over the last dim of ``x``, batch dims broadcast."""
     batch = np.broadcast_shapes(tuple(L.shape[:-2]), tuple(x.shape[:-1]))
     n = x.shape[-1]
@@ -136,7 +136,7 @@ class MultivariateNormal(Distribution):
     def log_prob(self, value: Tensor) -> Tensor:
         if self._validate_args:
             self._validate_sample(value)
-        M = _batch_mahalanobis(self._unbroadcasted_scale_tril, value - self.loc)
+        M = batch_mahalanobis(self._unbroadcasted_scale_tril, value - self.loc)
         return -0.5 * (self._event_shape[0] * _LOG_2PI + M) - self._half_log_det()
 
     def entropy(self) -> Tensor:
