@@ -56,7 +56,7 @@ class Categorical(Distribution):
         shape = tuple(Size(batch_shape)) + (self._num_events,)
         for name in ("probs", "logits"):
             if name in self.__dict__:
-                setattr(new, name, self.__dict__[name].expand(*shape))
+                setattr(new, name, ops.expand(self.__dict__[name], shape))
         new._num_events = self._num_events
         Distribution.__init__(new, Size(batch_shape), (), validate_args=False)
         new._validate_args = self._validate_args
@@ -106,7 +106,7 @@ class Categorical(Distribution):
         if self._validate_args:
             self._validate_sample(value)
         shape = np.broadcast_shapes(tuple(value.shape), tuple(self.batch_shape))
-        index = value.long().expand(*shape).unsqueeze(-1)
+        index = ops.expand(value.long(), shape).unsqueeze(-1)
         logits = self.logits.expand(*(shape + (self._num_events,)))
         return ops.gather(logits, -1, index).squeeze(-1)
 

@@ -19,7 +19,7 @@ from typing import Any
 
 import numpy as np
 
-from .. import random
+from .. import ops, random
 from ..autograd import no_grad
 from ..size import Size
 from ..tensor import Tensor
@@ -117,7 +117,7 @@ class Distribution:
             if name in self.__dict__:
                 value = self.__dict__[name]
                 extra = tuple(value.shape[len(self._batch_shape):])
-                setattr(new, name, value.expand(*(tuple(batch_shape) + extra)))
+                setattr(new, name, ops.expand(value, tuple(batch_shape) + extra))
         Distribution.__init__(new, batch_shape, self._event_shape, validate_args=False)
         new._validate_args = self._validate_args
         return new

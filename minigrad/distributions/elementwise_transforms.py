@@ -108,7 +108,7 @@ class AffineTransform(Transform):
         if self._event_dim:
             result = result.reshape(*result.shape[:result.ndim - self._event_dim], -1).sum(-1)
             shape = shape[:len(shape) - self._event_dim]
-        return result.expand(*shape)
+        return ops.expand(result, shape)
 
     def forward_shape(self, shape: Any) -> Any:
         return np.broadcast_shapes(tuple(shape), tuple(getattr(self.loc, "shape", ())),

@@ -17,7 +17,7 @@ import numpy as np
 
 from ..autograd import is_grad_enabled, no_grad
 from ..internal import wrap
-from ..ops import igamma, lgamma
+from ..ops import expand, igamma, lgamma
 from ..tensor import Tensor
 
 
@@ -42,5 +42,5 @@ def standard_gamma(concentration: Tensor, shape: Any, rng: np.random.Generator) 
     if not (concentration.requires_grad and is_grad_enabled()):
         return result
     slope = wrap(_implicit_slope(a, draws).astype(dtype))
-    moved = concentration.expand(*shape)
+    moved = expand(concentration, shape)
     return result + slope * (moved - moved.detach())

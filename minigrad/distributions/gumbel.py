@@ -6,6 +6,7 @@ from typing import Any
 
 import numpy as np
 
+from .. import ops
 from ..creation import full_like
 from ..tensor import Tensor
 from . import constraints
@@ -35,8 +36,8 @@ class Gumbel(TransformedDistribution):
 
     def expand(self, batch_shape: Any, _instance: Any = None) -> "Gumbel":
         new = self._get_checked_instance(Gumbel, _instance)
-        new.loc = self.loc.expand(*batch_shape)
-        new.scale = self.scale.expand(*batch_shape)
+        new.loc = ops.expand(self.loc, tuple(batch_shape))
+        new.scale = ops.expand(self.scale, tuple(batch_shape))
         return super().expand(batch_shape, _instance=new)
 
     def log_prob(self, value: Tensor) -> Tensor:

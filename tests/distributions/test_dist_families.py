@@ -76,8 +76,16 @@ CASES = {  # name: (build(D, *params), params, values to score)
              RNG.uniform(0.05, 0.95, (4, 3))),
     "Dirichlet": (lambda d, a: d.Dirichlet(a), (np.array([[0.5, 2.0, 3.0], [0.3, 0.6, 0.9]]),),
                   RNG.dirichlet(np.ones(3), (4, 2))),
+    # scalar batches: parameters and values of shape () (an RL policy's single state)
+    "Categorical unbatched": (lambda d, g: d.Categorical(logits=g), (LOC,), np.array(2)),
+    "Normal scalar": (lambda d, l, s: d.Normal(l, s), (LOC[0], SCALE[0]), np.array(0.3)),
+    "Gamma scalar": (lambda d, a, r: d.Gamma(a, r), (SCALE[1], SCALE[2]), np.array(1.3)),
+    "Gumbel scalar": (lambda d, l, s: d.Gumbel(l, s), (LOC[0], SCALE[0]), np.array(0.3)),
+    "Affine scalar": (lambda d, l, s: d.TransformedDistribution(
+        d.Normal(l, s), d.transforms.AffineTransform(1.0, 2.0)), (LOC[0], SCALE[0]),
+        np.array(0.3)),
 }
-NO_GRAD = {"Gamma": ("cdf",), "Chi2": ("cdf",)}   # torch: no derivative of igamma in a
+NO_GRAD = {"Gamma": ("cdf",), "Gamma scalar": ("cdf",), "Chi2": ("cdf",)}   # torch: no derivative of igamma in a
 
 
 @pytest.mark.parametrize("name", sorted(CASES))
