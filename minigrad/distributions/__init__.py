@@ -1,12 +1,31 @@
-"""Probability distributions, as ``torch.distributions``: ``Normal``, ``Categorical``,
-``Bernoulli`` and ``Uniform``, with ``sample``/``rsample``, ``log_prob``, ``entropy`` and
-``kl_divergence``. See `distribution.py` for what they share."""
+"""Probability distributions, as ``torch.distributions``: each family in its own module,
+with ``sample``/``rsample``, ``log_prob``, ``entropy``, moments and ``kl_divergence``; the
+sets their parameters and values live in are in `constraints`. See `distribution.py` for
+what they share."""
+from . import constraints, transforms
 from .bernoulli import Bernoulli
+from .beta import Beta
 from .categorical import Categorical
+from .cauchy import Cauchy
+from .chi2 import Chi2
+from .dirichlet import Dirichlet
 from .distribution import Distribution
+from .exponential import Exponential
+from .gamma import Gamma
+from .gumbel import Gumbel
+from .half_cauchy import HalfCauchy
+from .half_normal import HalfNormal
+from .independent import Independent
 from .kl import kl_divergence, register_kl
+from .laplace import Laplace
+from .log_normal import LogNormal
+from .multivariate_normal import MultivariateNormal
 from .normal import Normal
+from .student_t import StudentT
+from .transformed_distribution import TransformedDistribution
 from .uniform import Uniform
 
 __all__ = ["Distribution", "Normal", "Categorical", "Bernoulli", "Uniform", "kl_divergence",
-           "register_kl"]
+           "register_kl", "constraints", "MultivariateNormal", "Independent", "transforms",
+           "TransformedDistribution", "LogNormal", "Exponential", "Laplace", "HalfNormal",
+           "Cauchy", "HalfCauchy", "Gumbel", "StudentT", "Gamma", "Chi2", "Beta", "Dirichlet"]

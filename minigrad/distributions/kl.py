@@ -10,10 +10,22 @@ from .. import ops
 from ..internal import wrap
 from ..nn import functional as F
 from ..tensor import Tensor
+from .. import linalg
 from .bernoulli import Bernoulli
+from .beta import Beta
 from .categorical import Categorical
+from .cauchy import Cauchy
+from .dirichlet import Dirichlet
 from .distribution import Distribution
+from .exponential import Exponential
+from .gamma import Gamma
+from .gumbel import Gumbel
+from .half_normal import HalfNormal
+from .independent import Independent, sum_rightmost
+from .laplace import Laplace
+from .multivariate_normal import MultivariateNormal, batch_mahalanobis
 from .normal import Normal
+from .transformed_distribution import TransformedDistribution
 from .uniform import Uniform
 
 _KL: dict[tuple[type, type], Callable] = {}
@@ -36,9 +48,12 @@ def kl_divergence(p: Distribution, q: Distribution) -> Tensor:
     NotImplementedError
         For a pair of types with no registered closed form, as PyTorch does.
     """
-    for (type_p, type_q), fn in _KL.items():
-        if isinstance(p, type_p) and isinstance(q, type_q):
-            return fn(p, q)
+    p_mro, q_mro = type(p).__mro__, type(q).__mro__
+    matches = [(p_mro.index(type_p), q_mro.index(type_q), fn)
+               for (type_p, type_q), fn in _KL.items()
+               if isinstance(p, type_p) and isinstance(q, type_q)]
+    if matches:  # the most specific registration (closest base classes) wins
+        return min(matches, key=lambda m: (m[0] + m[1], m[0]))[2](p, q)
     raise NotImplementedError(f"No KL(p || q) is implemented for p type {type(p).__name__} "
                               f"and q type {type(q).__name__}")
 
@@ -81,3 +96,97 @@ def _kl_uniform_uniform(p: Uniform, q: Uniform) -> Tensor:
     outside = (q.low.detach().numpy() > p.low.detach().numpy()) | \
         (q.high.detach().numpy() < p.high.detach().numpy())
     return _where_array(outside, float("inf"), result)
+
+
+@register_kl(Beta, Beta)
+def _kl_beta_beta(p: Beta, q: Beta) -> Tensor:
+    p1, p0, q1, q0 = p.concentration1, p.concentration0, q.concentration1, q.concentration0
+    p_total, q_total = p1 + p0, q1 + q0
+    return ops.lgamma(q1) + ops.lgamma(q0) + ops.lgamma(p_total) - ops.lgamma(p1) \
+        - ops.lgamma(p0) - ops.lgamma(q_total) + (p1 - q1) * ops.digamma(p1) \
+        + (p0 - q0) * ops.digamma(p0) + (q_total - p_total) * ops.digamma(p_total)
+
+
+@register_kl(Dirichlet, Dirichlet)
+def _kl_dirichlet_dirichlet(p: Dirichlet, q: Dirichlet) -> Tensor:
+    a, b = p.concentration, q.concentration
+    a_total, b_total = a.sum(-1), b.sum(-1)
+    expected_log = ops.digamma(a) - ops.digamma(a_total).unsqueeze(-1)
+    return ops.lgamma(a_total) - ops.lgamma(b_total) - \
+        (ops.lgamma(a) - ops.lgamma(b)).sum(-1) + ((a - b) * expected_log).sum(-1)
+
+
+@register_kl(Exponential, Exponential)
+def _kl_exponential_exponential(p: Exponential, q: Exponential) -> Tensor:
+    ratio = q.rate / p.rate
+    return ratio - ratio.log() - 1
+
+
+@register_kl(Gamma, Gamma)
+def _kl_gamma_gamma(p: Gamma, q: Gamma) -> Tensor:
+    a, b, c, d = p.concentration, p.rate, q.concentration, q.rate
+    return c * (b / d).log() + ops.lgamma(c) - ops.lgamma(a) + (a - c) * ops.digamma(a) \
+        + (d - b) * (a / b)
+
+
+@register_kl(Laplace, Laplace)
+def _kl_laplace_laplace(p: Laplace, q: Laplace) -> Tensor:
+    ratio = p.scale / q.scale
+    distance = (p.loc - q.loc).abs()
+    return -ratio.log() + distance / q.scale + ratio * (-distance / p.scale).exp() - 1
+
+
+@register_kl(Cauchy, Cauchy)
+def _kl_cauchy_cauchy(p: Cauchy, q: Cauchy) -> Tensor:
+    return (((p.scale + q.scale) ** 2 + (p.loc - q.loc) ** 2).log()
+            - (4 * p.scale * q.scale).log())
+
+
+_EULER_GAMMA = 0.57721566490153286060
+
+
+@register_kl(Gumbel, Gumbel)
+def _kl_gumbel_gumbel(p: Gumbel, q: Gumbel) -> Tensor:
+    ratio, q_shift, p_shift = p.scale / q.scale, q.loc / q.scale, p.loc / q.scale
+    return -ratio.log() - q_shift + p_shift + ratio * _EULER_GAMMA + \
+        (q_shift + ops.lgamma(1 + ratio) - p_shift).exp() - (1 + _EULER_GAMMA)
+
+
+@register_kl(HalfNormal, HalfNormal)
+def _kl_halfnormal_halfnormal(p: HalfNormal, q: HalfNormal) -> Tensor:
+    return _kl_normal_normal(p.base_dist, q.base_dist)
+
+
+@register_kl(MultivariateNormal, MultivariateNormal)
+def _kl_mvn_mvn(p: MultivariateNormal, q: MultivariateNormal) -> Tensor:
+    """``log det(Lq)/det(Lp) + (tr(Sq^-1 Sp) + mahalanobis - n) / 2``."""
+    if tuple(p.event_shape) != tuple(q.event_shape):
+        raise ValueError("KL-divergence between two Multivariate Normals with different "
+                         "event shapes cannot be computed")
+    Lp, Lq = p._unbroadcasted_scale_tril, q._unbroadcasted_scale_tril
+    half_log_ratio = ops.log(Lq.diagonal(dim1=-2, dim2=-1)).sum(-1) - \
+        ops.log(Lp.diagonal(dim1=-2, dim2=-1)).sum(-1)
+    n = p.event_shape[0]
+    batch = np.broadcast_shapes(tuple(Lq.shape[:-2]), tuple(Lp.shape[:-2]))
+    solved = linalg.solve_triangular(Lq.expand(*batch, n, n), Lp.expand(*batch, n, n),
+                                     upper=False)
+    trace = (solved ** 2).sum((-2, -1))
+    return half_log_ratio + 0.5 * (trace + batch_mahalanobis(Lq, q.loc - p.loc) - n)
+
+
+@register_kl(Independent, Independent)
+def _kl_independent_independent(p: Independent, q: Independent) -> Tensor:
+    if p.reinterpreted_batch_ndims != q.reinterpreted_batch_ndims:
+        raise NotImplementedError
+    return sum_rightmost(kl_divergence(p.base_dist, q.base_dist),
+                         p.reinterpreted_batch_ndims)
+
+
+@register_kl(TransformedDistribution, TransformedDistribution)
+def _kl_transformed_transformed(p: TransformedDistribution,
+                                q: TransformedDistribution) -> Tensor:
+    """The KL of the bases, when both push them through equal transforms (LogNormal)."""
+    if p.transforms != q.transforms or tuple(p.event_shape) != tuple(q.event_shape):
+        raise NotImplementedError
+    extra = len(p.event_shape) - len(p.base_dist.event_shape)
+    return sum_rightmost(kl_divergence(p.base_dist, q.base_dist), extra)

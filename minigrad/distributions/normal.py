@@ -4,13 +4,13 @@ from __future__ import annotations
 import math
 from typing import Any
 
-import numpy as np
-
 from .. import ops
 from ..internal import wrap
-from ..ops.special import erf
+from ..ops.special import erf, erfinv
 from ..tensor import Tensor
-from .distribution import POSITIVE, REAL, Distribution, broadcast_parameters
+from . import constraints
+from .distribution import Distribution
+from .utils import broadcast_all
 
 _LOG_SQRT_2PI = math.log(math.sqrt(2 * math.pi))
 
@@ -25,13 +25,16 @@ class Normal(Distribution):
     validate_args : bool, optional
     """
 
-    arg_constraints = {"loc": REAL, "scale": POSITIVE}
-    support = REAL
+    arg_constraints = {"loc": constraints.real, "scale": constraints.positive}
+    support = constraints.real
     has_rsample = True
 
     def __init__(self, loc: Any, scale: Any, validate_args: bool | None = None) -> None:
-        self.loc, self.scale = broadcast_parameters(loc, scale)
+        self.loc, self.scale = broadcast_all(loc, scale)
         super().__init__(tuple(self.loc.shape), (), validate_args)
+
+    def expand(self, batch_shape: Any, _instance: Any = None) -> "Normal":
+        return self._expand_parameters(Normal, batch_shape, ("loc", "scale"), _instance)
 
     @property
     def mean(self) -> Tensor:
@@ -49,17 +52,11 @@ class Normal(Distribution):
     def variance(self) -> Tensor:
         return self.scale ** 2
 
-    def _noise(self, sample_shape: Any) -> Tensor:
-        draws = self._rng().standard_normal(self._extended_shape(sample_shape))
-        return wrap(draws.astype(self.loc.dtype))
-
-    def sample(self, sample_shape: Any = ()) -> Tensor:
-        return self.rsample(sample_shape).detach()
-
     def rsample(self, sample_shape: Any = ()) -> Tensor:
         """``loc + scale * eps`` with standard normal ``eps``: differentiable in the
         parameters."""
-        return self.loc + self._noise(sample_shape) * self.scale
+        draws = self._rng().standard_normal(tuple(self._extended_shape(sample_shape)))
+        return self.loc + wrap(draws.astype(self.loc.dtype)) * self.scale
 
     def log_prob(self, value: Tensor) -> Tensor:
         if self._validate_args:
@@ -75,7 +72,6 @@ class Normal(Distribution):
             self._validate_sample(value)
         return 0.5 * (1 + erf((value - self.loc) / (self.scale * math.sqrt(2))))
 
-    def expand(self, batch_shape: Any) -> "Normal":
-        shape = tuple(batch_shape)
-        return Normal(self.loc.expand(*shape), self.scale.expand(*shape),
-                      validate_args=self._validate_args)
+    def icdf(self, value: Tensor) -> Tensor:
+        """The quantile: ``loc + scale * sqrt(2) * erfinv(2 value - 1)``."""
+        return self.loc + self.scale * erfinv(2 * value - 1) * math.sqrt(2)

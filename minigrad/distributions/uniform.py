@@ -1,26 +1,15 @@
 """The continuous uniform distribution on ``[low, high)``, with reparameterised sampling."""
 from __future__ import annotations
 
+import math
 from typing import Any
-
-import numpy as np
 
 from .. import ops
 from ..internal import wrap
 from ..tensor import Tensor
-from .distribution import Constraint, Distribution, broadcast_parameters
-
-
-def _below_high(dist: "Uniform", v: np.ndarray) -> np.ndarray:
-    return v < dist.high.detach().numpy()
-
-
-def _above_low(dist: "Uniform", v: np.ndarray) -> np.ndarray:
-    return v > dist.low.detach().numpy()
-
-
-def _inside(dist: "Uniform", v: np.ndarray) -> np.ndarray:
-    return (dist.low.detach().numpy() <= v) & (v <= dist.high.detach().numpy())
+from . import constraints
+from .distribution import Distribution
+from .utils import broadcast_all
 
 
 class Uniform(Distribution):
@@ -29,13 +18,20 @@ class Uniform(Distribution):
     has_rsample = True
 
     def __init__(self, low: Any, high: Any, validate_args: bool | None = None) -> None:
-        self.low, self.high = broadcast_parameters(low, high)
-        self.arg_constraints = {
-            "low": Constraint(f"LessThan(upper_bound={_shown(self.high)})", _below_high),
-            "high": Constraint(f"GreaterThan(lower_bound={_shown(self.low)})", _above_low)}
-        self.support = Constraint(f"Interval(lower_bound={_shown(self.low)}, upper_bound="
-                                  f"{_shown(self.high)})", _inside)
+        self.low, self.high = broadcast_all(low, high)
         super().__init__(tuple(self.low.shape), (), validate_args)
+
+    @property
+    def arg_constraints(self) -> dict:  # type: ignore[override]
+        return {"low": constraints.less_than(self.high),
+                "high": constraints.greater_than(self.low)}
+
+    @constraints.dependent_property(is_discrete=False, event_dim=0)
+    def support(self) -> constraints.Constraint:
+        return constraints.interval(self.low, self.high)
+
+    def expand(self, batch_shape: Any, _instance: Any = None) -> "Uniform":
+        return self._expand_parameters(Uniform, batch_shape, ("low", "high"), _instance)
 
     @property
     def mean(self) -> Tensor:
@@ -43,7 +39,11 @@ class Uniform(Distribution):
 
     @property
     def mode(self) -> Tensor:
-        return self.mean * float("nan")
+        return self.high * math.nan
+
+    @property
+    def stddev(self) -> Tensor:
+        return (self.high - self.low) / 12 ** 0.5
 
     @property
     def variance(self) -> Tensor:
@@ -52,11 +52,8 @@ class Uniform(Distribution):
     def rsample(self, sample_shape: Any = ()) -> Tensor:
         """``low + (high - low) * u`` with ``u`` uniform on [0, 1): differentiable in the
         bounds."""
-        draws = self._rng().random(self._extended_shape(sample_shape))
+        draws = self._rng().random(tuple(self._extended_shape(sample_shape)))
         return self.low + wrap(draws.astype(self.low.dtype)) * (self.high - self.low)
-
-    def sample(self, sample_shape: Any = ()) -> Tensor:
-        return self.rsample(sample_shape).detach()
 
     def log_prob(self, value: Tensor) -> Tensor:
         if self._validate_args:
@@ -72,6 +69,5 @@ class Uniform(Distribution):
             self._validate_sample(value)
         return ops.clamp((value - self.low) / (self.high - self.low), 0, 1)
 
-
-def _shown(t: Tensor) -> Any:
-    return t.item() if t.numel() == 1 else "Tensor"
+    def icdf(self, value: Tensor) -> Tensor:
+        return value * (self.high - self.low) + self.low
