@@ -23,6 +23,7 @@ from .loss import (BCELoss, BCEWithLogitsLoss, CosineEmbeddingLoss, CrossEntropy
                    MarginRankingLoss, MSELoss, MultiLabelSoftMarginLoss, NLLLoss, NLLLoss2d,
                    PoissonNLLLoss, SmoothL1Loss, SoftMarginLoss, TripletMarginLoss, MultiMarginLoss,
                    MultiLabelMarginLoss, TripletMarginWithDistanceLoss)
+from .loss import CTCLoss
 from .module import IncompatibleKeys, Module
 from . import parallel
 from .parallel import DataParallel
@@ -81,7 +82,7 @@ __all__ = [
     "BCELoss", "BCEWithLogitsLoss", "KLDivLoss", "PoissonNLLLoss", "GaussianNLLLoss",
     "MarginRankingLoss", "HingeEmbeddingLoss", "SoftMarginLoss", "MultiLabelSoftMarginLoss",
     "CosineEmbeddingLoss", "TripletMarginLoss", "MultiMarginLoss", "MultiLabelMarginLoss",
-    "TripletMarginWithDistanceLoss",
+    "TripletMarginWithDistanceLoss", "CTCLoss",
     # wrappers
     "DataParallel",
     "functional", "init", "utils", "parallel",

@@ -20,7 +20,7 @@ The functions live in one file per family, all re-exported here:
 * ``dropouts``: dropout, dropout1d, dropout2d, dropout3d
 * ``normalization``: batch_norm, layer_norm, group_norm, instance_norm, rms_norm, normalize
 * ``losses``: regression, binary, KL and likelihood losses; ``classification``: nll_loss,
-  cross_entropy; ``margin_losses``: ranking, hinge, soft-margin, cosine and triplet losses
+  cross_entropy; ``ctc``: ctc_loss; ``margin_losses``: ranking, hinge, soft-margin, cosine and triplet losses
 """
 from ...ops import flatten
 from ...ops.conv import conv2d, fold, unfold
@@ -34,6 +34,7 @@ from .activations import gumbel_softmax, rrelu, rrelu_
 from .attention import scaled_dot_product_attention
 from .bags import embedding_bag
 from .classification import cross_entropy, nll_loss
+from .ctc import ctc_loss
 from .convolution import conv1d, conv_transpose1d, conv_transpose2d
 from .convolution import conv3d, conv_transpose3d
 from .dense import bilinear, embedding, linear, one_hot
@@ -88,4 +89,5 @@ __all__ = [
     "gaussian_nll_loss", "margin_ranking_loss", "hinge_embedding_loss", "soft_margin_loss",
     "multilabel_soft_margin_loss", "cosine_embedding_loss", "triplet_margin_loss",
     "multi_margin_loss", "multilabel_margin_loss", "triplet_margin_with_distance_loss",
+    "ctc_loss",
 ]
