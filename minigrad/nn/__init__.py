@@ -27,7 +27,7 @@ from .loss import CTCLoss
 from .module import IncompatibleKeys, Module
 from . import parallel
 from .parallel import DataParallel
-from .normalization import LocalResponseNorm
+from .normalization import CrossMapLRN2d, LocalResponseNorm, SyncBatchNorm
 from .normalization import (BatchNorm1d, BatchNorm2d, BatchNorm3d, GroupNorm,
                             InstanceNorm1d, InstanceNorm2d, InstanceNorm3d, LayerNorm, RMSNorm)
 from .parameter import Buffer, Parameter
@@ -35,6 +35,7 @@ from .distance import CosineSimilarity, PairwiseDistance
 from .padding import (CircularPad1d, CircularPad2d, ConstantPad1d, ConstantPad2d, ConstantPad3d,
                       ReflectionPad1d, ReflectionPad2d, ReplicationPad1d, ReplicationPad2d,
                       ZeroPad1d, ZeroPad2d)
+from .padding import CircularPad3d, ReflectionPad3d, ReplicationPad3d, ZeroPad3d
 from .pooling import (AdaptiveAvgPool1d, AdaptiveAvgPool2d, AdaptiveMaxPool1d,
                       AdaptiveMaxPool2d, AvgPool1d, AvgPool2d, Fold, MaxPool1d, MaxPool2d, Unfold)
 from .pooling import LPPool1d, LPPool2d, MaxUnpool1d, MaxUnpool2d
@@ -45,7 +46,7 @@ from .transformer import (Transformer, TransformerDecoder, TransformerDecoderLay
 from .upsampling import (ChannelShuffle, PixelShuffle, PixelUnshuffle, Upsample,
                          UpsamplingBilinear2d, UpsamplingNearest2d)
 from .rnn import GRU, LSTM, RNN, RNNBase
-from .rnn_cells import GRUCell, LSTMCell, RNNCell
+from .rnn_cells import GRUCell, LSTMCell, RNNCell, RNNCellBase
 from .sparse import Embedding, EmbeddingBag
 
 __all__ = [
@@ -65,11 +66,12 @@ __all__ = [
     "ZeroPad1d", "ZeroPad2d", "ConstantPad1d", "ConstantPad2d", "ConstantPad3d",
     "ReflectionPad1d", "ReflectionPad2d", "ReplicationPad1d", "ReplicationPad2d",
     "CircularPad1d", "CircularPad2d",
+    "ZeroPad3d", "ReflectionPad3d", "ReplicationPad3d", "CircularPad3d",
     # attention
     "MultiheadAttention", "TransformerEncoderLayer", "TransformerEncoder",
     "TransformerDecoderLayer", "TransformerDecoder", "Transformer",
     # recurrent
-    "RNNBase", "RNN", "LSTM", "GRU", "RNNCell", "LSTMCell", "GRUCell",
+    "RNNBase", "RNN", "LSTM", "GRU", "RNNCellBase", "RNNCell", "LSTMCell", "GRUCell",
     # activations
     "ReLU", "ReLU6", "LeakyReLU", "PReLU", "ELU", "SELU", "CELU", "GELU", "SiLU", "Mish",
     "Hardtanh", "Hardsigmoid", "Hardswish", "Threshold", "Softplus", "Tanh", "Sigmoid", "LogSigmoid", "Softsign", "GLU", "Softmax",
@@ -77,6 +79,7 @@ __all__ = [
     # regularisation and normalisation
     "Dropout", "Dropout1d", "Dropout2d", "Dropout3d", "AlphaDropout", "FeatureAlphaDropout", "BatchNorm1d", "BatchNorm2d", "BatchNorm3d", "InstanceNorm1d",
     "InstanceNorm2d", "InstanceNorm3d", "LayerNorm", "GroupNorm", "RMSNorm", "LocalResponseNorm",
+    "SyncBatchNorm", "CrossMapLRN2d",
     # losses
     "CrossEntropyLoss", "NLLLoss", "NLLLoss2d", "MSELoss", "L1Loss", "SmoothL1Loss", "HuberLoss",
     "BCELoss", "BCEWithLogitsLoss", "KLDivLoss", "PoissonNLLLoss", "GaussianNLLLoss",

@@ -35,7 +35,7 @@ _ELSEWHERE = {
              "LazyConvTranspose2d", "LazyConvTranspose3d"],
     "instancenorm": ["LazyInstanceNorm1d", "LazyInstanceNorm2d", "LazyInstanceNorm3d"],
     "linear": ["LazyLinear"],
-    "rnn": ["RNNCell", "LSTMCell", "GRUCell"],
+    "rnn": ["RNNCellBase", "RNNCell", "LSTMCell", "GRUCell"],
 }
 
 
