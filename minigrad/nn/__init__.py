@@ -42,6 +42,7 @@ from .pooling import (AdaptiveAvgPool1d, AdaptiveAvgPool2d, AdaptiveMaxPool1d,
 from .pooling import LPPool1d, LPPool2d, MaxUnpool1d, MaxUnpool2d
 from .pooling import (AdaptiveAvgPool3d, AdaptiveMaxPool3d, AvgPool3d, LPPool3d, MaxPool3d,
                       MaxUnpool3d)
+from .pooling import FractionalMaxPool2d, FractionalMaxPool3d
 from .transformer import (Transformer, TransformerDecoder, TransformerDecoderLayer,
                           TransformerEncoder, TransformerEncoderLayer)
 from .upsampling import (ChannelShuffle, PixelShuffle, PixelUnshuffle, Upsample,
@@ -63,6 +64,7 @@ __all__ = [
     "UpsamplingNearest2d", "UpsamplingBilinear2d",
     "Conv3d", "ConvTranspose3d", "LazyConv3d", "LazyConvTranspose3d", "MaxPool3d", "AvgPool3d",
     "AdaptiveAvgPool3d", "AdaptiveMaxPool3d", "LPPool3d", "MaxUnpool3d",
+    "FractionalMaxPool2d", "FractionalMaxPool3d",
     "PixelShuffle", "PixelUnshuffle", "ChannelShuffle", "CosineSimilarity", "PairwiseDistance",
     "ZeroPad1d", "ZeroPad2d", "ConstantPad1d", "ConstantPad2d", "ConstantPad3d",
     "ReflectionPad1d", "ReflectionPad2d", "ReplicationPad1d", "ReplicationPad2d",
