@@ -495,7 +495,7 @@ def test_docstrings_use_markdown_not_sphinx_roles():
 
 # Private-looking arguments that PyTorch's own signatures have (F.softmax's _stacklevel,
 # nn.Embedding's _weight and _freeze): kept, so that PyTorch calls keep working.
-PYTORCH_PRIVATE_ARGUMENTS = {"_stacklevel", "_weight", "_freeze"}
+PYTORCH_PRIVATE_ARGUMENTS = {"_stacklevel", "_weight", "_freeze", "_random_samples"}
 
 
 def test_public_signatures_in_the_api_reference_have_no_private_arguments():
