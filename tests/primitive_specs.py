@@ -564,6 +564,26 @@ def binary_cross_entropy_cases(draw) -> Case:
 
 
 @st.composite
+def ctc_loss_cases(draw) -> Case:
+    """Per-sample CTC losses of log_softmax(x), with enough frames (2 S + 1) for every target,
+    repeated labels included, so every loss is finite. The primitive's gradient is PyTorch's,
+    which is the true one only through a log_softmax; PyTorch has no second derivative."""
+    N, C, S = draw(st.integers(1, 2)), draw(st.integers(2, 3)), draw(st.integers(0, 2))
+    T = 2 * S + 1 + draw(st.integers(0, 1))
+    x = draw(values((T, N, C)))
+    targets = np.array(draw(st.lists(st.lists(st.integers(1, C - 1), min_size=S, max_size=S),
+                                     min_size=N, max_size=N)), dtype=np.int64).reshape(N, S)
+    target_lengths = np.array([draw(st.integers(0, S)) for _ in range(N)], dtype=np.int64)
+    input_lengths = np.array([draw(st.integers(2 * S + 1, T)) for _ in range(N)])
+
+    def call(x: Tensor) -> Tensor:
+        from minigrad.ops.ctc import ctc_loss_per_sample
+        return ctc_loss_per_sample(x.log_softmax(2), targets, input_lengths, target_lengths)
+    return Case(call, (leaf(x),), f"ctc_loss T={T} targets={targets.tolist()} "
+                f"target_lengths={target_lengths.tolist()} input_lengths={input_lengths.tolist()}")
+
+
+@st.composite
 def cumsum_cases(draw) -> Case:
     shape = draw(small_shapes())
     x = leaf(draw(values(shape)))
@@ -939,6 +959,7 @@ SPECS: dict[str, Spec] = {
     "igammac": Spec(incomplete_gamma_cases("igammac")),
     # losses that need PyTorch's clamped gradient (minigrad/ops/loss.py)
     "binary_cross_entropy": Spec(binary_cross_entropy_cases()),
+    "ctc_loss": Spec(ctc_loss_cases(), second_order=False),  # as PyTorch's: first order only
     # convolution and pooling
     "conv2d": Spec(conv2d_cases()),
     "unfold": Spec(unfold_cases()),

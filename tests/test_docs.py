@@ -494,9 +494,11 @@ def test_docstrings_use_markdown_not_sphinx_roles():
 
 
 # Private-looking arguments that PyTorch's own signatures have (F.softmax's _stacklevel,
-# nn.Embedding's _weight and _freeze, Distribution.expand's _instance): kept, so that
-# PyTorch calls (and PyTorch-style subclasses) keep working.
-PYTORCH_PRIVATE_ARGUMENTS = {"_stacklevel", "_weight", "_freeze", "_instance"}
+# nn.Embedding's _weight and _freeze, Distribution.expand's _instance, fractional max
+# pooling's _random_samples): kept, so that PyTorch calls (and PyTorch-style subclasses)
+# keep working.
+PYTORCH_PRIVATE_ARGUMENTS = {"_stacklevel", "_weight", "_freeze", "_instance",
+                             "_random_samples"}
 
 
 def test_public_signatures_in_the_api_reference_have_no_private_arguments():

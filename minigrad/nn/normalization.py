@@ -9,6 +9,7 @@ import numpy as np
 
 from ..autograd.grad_mode import no_grad
 from ..creation import ones, zeros
+from ..internal import wrap
 from ..tensor import Tensor
 from . import functional as F
 from ._placement import check_device
@@ -60,11 +61,14 @@ class _BatchNorm(Module):
             return 1.0 / int(self.num_batches_tracked.item())
         return self.momentum
 
-    def forward(self, input: Tensor) -> Tensor:
+    def _check_input_dim(self, input: Tensor) -> None:
         if input.ndim not in self.expected_dims:
             wanted = " or ".join(f"{d}D" for d in self.expected_dims)
             raise ValueError(f"{type(self).__name__}: expected {wanted} input, got "
                              f"{input.ndim}D input of shape {tuple(input.shape)}")
+
+    def forward(self, input: Tensor) -> Tensor:
+        self._check_input_dim(input)
         momentum = self._momentum() if self.training and self.track_running_stats else 0.0
         # The running stats, when kept, are updated in training and used in eval.
         return F.batch_norm(input, self.running_mean, self.running_var, self.weight, self.bias,
@@ -111,6 +115,57 @@ class BatchNorm3d(_BatchNorm):
     `BatchNorm1d`."""
 
     expected_dims = (5,)
+
+
+class SyncBatchNorm(_BatchNorm):
+    """Batch normalisation of ``(N, C, ...)`` inputs of any number of dims, per channel C,
+    whose statistics a distributed run would gather over every process. minigrad runs in
+    one process and has no process groups, so this is what PyTorch does without an
+    initialised process group: `BatchNorm1d`'s computation, in training and in eval mode.
+
+    Parameters
+    ----------
+    num_features, eps, momentum, affine, track_running_stats, device, dtype, bias
+        As in `BatchNorm1d`.
+    process_group : None
+        Kept as an attribute; there is no other process to synchronise with.
+    """
+
+    def __init__(self, num_features: int, eps: float = 1e-5, momentum: float | None = 0.1,
+                 affine: bool = True, track_running_stats: bool = True,
+                 process_group: Any = None, device: Any = None, dtype: Any = None, *,
+                 bias: bool = True) -> None:
+        super().__init__(num_features, eps, momentum, affine, track_running_stats, device,
+                         dtype, bias=bias)
+        self.process_group = process_group
+
+    def _check_input_dim(self, input: Tensor) -> None:
+        if input.ndim < 2:
+            raise ValueError(f"SyncBatchNorm: expected at least 2D input (got {input.ndim}D "
+                             f"input of shape {tuple(input.shape)})")
+        if input.shape[1] == 0:
+            raise ValueError(f"SyncBatchNorm: expected a positive number of channels, got "
+                             f"input of shape {tuple(input.shape)}")
+
+    @classmethod
+    def convert_sync_batchnorm(cls, module: Module, process_group: Any = None) -> Module:
+        """``module`` with every batch-norm layer in it (itself included) replaced by a
+        `SyncBatchNorm` that shares its parameters and running statistics and keeps its
+        training flag. Returns the new layer when ``module`` is one, else ``module``."""
+        result = module
+        if isinstance(module, _BatchNorm) and not isinstance(module, _InstanceNorm):
+            result = cls(module.num_features, module.eps, module.momentum, module.affine,
+                         module.track_running_stats, process_group,
+                         bias=module.bias is not None)
+            for name in ("weight", "bias"):
+                if getattr(module, name) is not None:
+                    setattr(result, name, getattr(module, name))
+            for name in ("running_mean", "running_var", "num_batches_tracked"):
+                setattr(result, name, getattr(module, name))
+            result.training = module.training
+        for name, child in module.named_children():
+            result.add_module(name, cls.convert_sync_batchnorm(child, process_group))
+        return result
 
 
 class _InstanceNorm(_BatchNorm):
@@ -283,6 +338,39 @@ class LocalResponseNorm(Module):
 
     def forward(self, input: Tensor) -> Tensor:
         return F.local_response_norm(input, self.size, self.alpha, self.beta, self.k)
+
+    def extra_repr(self) -> str:
+        return f"{self.size}, alpha={self.alpha}, beta={self.beta}, k={self.k}"
+
+
+class CrossMapLRN2d(Module):
+    """PyTorch's legacy local response normalisation across channels, of ``(N, C, H, W)``
+    inputs: ``y = x (k + alpha / size * s)^-beta``, where ``s`` sums the squares of the
+    channels within ``p - 1`` of this one, ``p = (size - 1) // 2 + 1`` (so an even size
+    sums ``size - 1`` channels), and, as PyTorch's running sum never removes it, channel 0
+    in every channel from ``p`` on. `LocalResponseNorm` is the usual form.
+
+    Unlike PyTorch's, whose hand-written backward does not match its forward, the gradient
+    is the exact derivative of this forward (it is composed from minigrad ops).
+    """
+
+    def __init__(self, size: int, alpha: float = 1e-4, beta: float = 0.75,
+                 k: float = 1) -> None:
+        super().__init__()
+        self.size, self.alpha, self.beta, self.k = size, alpha, beta, k
+
+    def forward(self, input: Tensor) -> Tensor:
+        if input.ndim != 4:
+            raise ValueError(f"CrossMapLRN2d: Expected input to be 4D, got {input.ndim}D "
+                             f"instead (input of shape {tuple(input.shape)})")
+        C = input.shape[1]
+        reach = (self.size - 1) // 2  # channels on each side: p - 1
+        squares = input * input
+        padded = F.pad(squares, (0, 0, 0, 0, reach, reach))
+        total = sum(padded[:, j:j + C] for j in range(2 * reach + 1))
+        kept = wrap((np.arange(C) > reach).astype(input.dtype).reshape(1, C, 1, 1))
+        total = total + squares[:, :1] * kept
+        return input * (total * (self.alpha / self.size) + self.k) ** -self.beta
 
     def extra_repr(self) -> str:
         return f"{self.size}, alpha={self.alpha}, beta={self.beta}, k={self.k}"

@@ -69,6 +69,13 @@ class ZeroPad2d(ZeroPad1d):
     sides = 4
 
 
+class ZeroPad3d(ZeroPad1d):
+    """Pad the last three dims with zeros; ``padding`` is (left, right, top, bottom, front,
+    back)."""
+
+    sides = 6
+
+
 class ReflectionPad1d(_PadNd):
     """Mirror the last dim at its edges (without repeating the edge)."""
 
@@ -79,6 +86,13 @@ class ReflectionPad2d(ReflectionPad1d):
     """Mirror the last two dims at their edges; ``padding`` is (left, right, top, bottom)."""
 
     sides = 4
+
+
+class ReflectionPad3d(ReflectionPad1d):
+    """Mirror the last three dims at their edges; ``padding`` is (left, right, top, bottom,
+    front, back)."""
+
+    sides = 6
 
 
 class ReplicationPad1d(_PadNd):
@@ -93,13 +107,34 @@ class ReplicationPad2d(ReplicationPad1d):
     sides = 4
 
 
+class ReplicationPad3d(ReplicationPad1d):
+    """Repeat the edge values of the last three dims; ``padding`` is (left, right, top,
+    bottom, front, back)."""
+
+    sides = 6
+
+
 class CircularPad1d(_PadNd):
     """Wrap the last dim around."""
 
     mode = "circular"
+
+    def forward(self, input: Tensor) -> Tensor:
+        dims = len(self.padding) // 2  # the padded dims, then a batch dim or not
+        if input.ndim not in (dims + 1, dims + 2):
+            raise ValueError(f"{type(self).__name__}: expected {dims + 1}D or {dims + 2}D "
+                             f"input (got {input.ndim}D input of shape {tuple(input.shape)})")
+        return super().forward(input)
 
 
 class CircularPad2d(CircularPad1d):
     """Wrap the last two dims around."""
 
     sides = 4
+
+
+class CircularPad3d(CircularPad1d):
+    """Wrap the last three dims around; ``padding`` is (left, right, top, bottom, front,
+    back)."""
+
+    sides = 6

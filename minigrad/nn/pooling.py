@@ -287,3 +287,47 @@ class Fold(Unfold):
 
     def extra_repr(self) -> str:
         return f"output_size={self.output_size}, " + super().extra_repr()
+
+
+class _FractionalMaxPoolNd(Module):
+    """``output_size`` or ``output_ratio`` (in (0, 1)), not both; ``_random_samples``
+    (N, C, dims), kept as a buffer, fixes the windows."""
+
+    dims = 2
+
+    def __init__(self, kernel_size: Any, output_size: Any = None, output_ratio: Any = None,
+                 return_indices: bool = False, _random_samples: Tensor | None = None) -> None:
+        super().__init__()
+        name = type(self).__name__
+        spread = (lambda v: tuple(v) if isinstance(v, (tuple, list)) else (v,) * self.dims)
+        self.kernel_size = spread(kernel_size)
+        self.return_indices = return_indices
+        self.register_buffer("_random_samples", _random_samples)
+        self.output_size = None if output_size is None else spread(output_size)
+        self.output_ratio = None if output_ratio is None else spread(output_ratio)
+        if output_size is None and output_ratio is None:
+            raise ValueError(f"{name} requires specifying either an output size, or a "
+                             f"pooling ratio")
+        if output_size is not None and output_ratio is not None:
+            raise ValueError(f"{name}: only one of output_size and output_ratio may be "
+                             f"specified (got {output_size} and {output_ratio})")
+        if self.output_ratio is not None and not all(0 < r < 1 for r in self.output_ratio):
+            raise ValueError(f"{name}: output_ratio must be between 0 and 1 (got "
+                             f"{output_ratio})")
+
+    def forward(self, input: Tensor) -> Any:
+        pool = (F.fractional_max_pool2d if self.dims == 2 else F.fractional_max_pool3d)
+        return pool(input, self.kernel_size, self.output_size, self.output_ratio,
+                    self.return_indices, _random_samples=self._random_samples)
+
+
+class FractionalMaxPool2d(_FractionalMaxPoolNd):
+    """Max-pooling of (N, C, H, W) inputs over windows at pseudo-random positions; see
+    `functional.fractional_max_pool2d`."""
+
+
+class FractionalMaxPool3d(_FractionalMaxPoolNd):
+    """Max-pooling of (N, C, T, H, W) inputs over windows at pseudo-random positions; see
+    `functional.fractional_max_pool3d`."""
+
+    dims = 3

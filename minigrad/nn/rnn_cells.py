@@ -81,15 +81,28 @@ def uniform_by_hidden_size(module: Module, hidden_size: int) -> None:
         init.uniform_(param, -bound, bound)
 
 
-class _CellBase(Module):
-    mode = "RNN_TANH"
+class RNNCellBase(Module):
+    """The base class of `RNNCell`, `LSTMCell` and `GRUCell`: their parameters and checks.
 
-    def __init__(self, input_size: int, hidden_size: int, bias: bool = True,
+    Parameters
+    ----------
+    input_size, hidden_size : int
+    bias : bool
+        Whether there are ``bias_ih`` and ``bias_hh``.
+    num_chunks : int
+        The number of gates stacked in the weights: ``weight_ih`` is
+        (num_chunks * hidden_size, input_size), ``weight_hh`` (num_chunks * hidden_size,
+        hidden_size).
+    device, dtype
+        The CPU only; the dtype of the weights.
+    """
+
+    def __init__(self, input_size: int, hidden_size: int, bias: bool, num_chunks: int,
                  device: Any = None, dtype: Any = None) -> None:
         super().__init__()
         check_device(device, type(self).__name__)
         self.input_size, self.hidden_size, self.bias = input_size, hidden_size, bias
-        add_recurrent_weights(self, "", GATES[self.mode], input_size, hidden_size, bias, dtype)
+        add_recurrent_weights(self, "", num_chunks, input_size, hidden_size, bias, dtype)
         self.reset_parameters()
 
     def reset_parameters(self) -> None:
@@ -124,7 +137,7 @@ class _CellBase(Module):
         return text
 
 
-class RNNCell(_CellBase):
+class RNNCell(RNNCellBase):
     """One step of an Elman RNN: ``h' = tanh(x W_ih^T + b_ih + h W_hh^T + b_hh)`` (or
     relu with ``nonlinearity='relu'``).
 
@@ -146,8 +159,7 @@ class RNNCell(_CellBase):
                  nonlinearity: str = "tanh", device: Any = None, dtype: Any = None) -> None:
         if nonlinearity not in ("tanh", "relu"):
             raise ValueError(f"RNNCell: unknown nonlinearity: {nonlinearity}")
-        self.mode = "RNN_TANH" if nonlinearity == "tanh" else "RNN_RELU"
-        super().__init__(input_size, hidden_size, bias, device, dtype)
+        super().__init__(input_size, hidden_size, bias, GATES["RNN_TANH"], device, dtype)
         self.nonlinearity = nonlinearity
 
     def forward(self, input: Tensor, hx: Tensor | None = None) -> Tensor:
@@ -158,14 +170,16 @@ class RNNCell(_CellBase):
         return out.squeeze(0) if unbatched else out
 
 
-class LSTMCell(_CellBase):
+class LSTMCell(RNNCellBase):
     """One step of an LSTM (gates i, f, g, o); see `lstm_step`.
 
     The forward pass takes ``input`` and an optional ``(h, c)`` (zeros by default) and
     returns ``(h', c')``.
     """
 
-    mode = "LSTM"
+    def __init__(self, input_size: int, hidden_size: int, bias: bool = True,
+                 device: Any = None, dtype: Any = None) -> None:
+        super().__init__(input_size, hidden_size, bias, GATES["LSTM"], device, dtype)
 
     def forward(self, input: Tensor, hx: tuple[Tensor, Tensor] | None = None
                 ) -> tuple[Tensor, Tensor]:
@@ -177,14 +191,16 @@ class LSTMCell(_CellBase):
         return (h.squeeze(0), c.squeeze(0)) if unbatched else (h, c)
 
 
-class GRUCell(_CellBase):
+class GRUCell(RNNCellBase):
     """One step of a GRU (gates r, z, n); see `gru_step`.
 
     The forward pass takes ``input`` and an optional ``hx`` (zeros by default) and
     returns ``h'``.
     """
 
-    mode = "GRU"
+    def __init__(self, input_size: int, hidden_size: int, bias: bool = True,
+                 device: Any = None, dtype: Any = None) -> None:
+        super().__init__(input_size, hidden_size, bias, GATES["GRU"], device, dtype)
 
     def forward(self, input: Tensor, hx: Tensor | None = None) -> Tensor:
         x, unbatched = self._batched(input)

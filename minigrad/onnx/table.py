@@ -25,6 +25,7 @@ NOT_EXPORTABLE: dict[str, str] = {
     "scatter_add": "the backward of gather; appears in backward graphs only",
     "setitem": "out-of-place x[index] = v has no lowering yet",
     "binary_cross_entropy": "a loss (training only); no lowering yet",
+    "ctc_loss": "a loss (training only); no ONNX operator",
     "ceil": "no lowering yet (ONNX Ceil would do)",
     "cumsum": "no lowering yet (ONNX CumSum would do)",
     "sliding_windows": "Tensor.unfold; no lowering yet (a Gather of the window positions "

@@ -11,7 +11,7 @@ The functions live in one file per family, all re-exported here:
 * ``convolution``: conv1d, conv3d, conv_transpose1d/2d/3d (conv2d, unfold and fold come
   from ``ops``)
 * ``pooling``: the 1-D and 3-D poolings (the 2-D ones come from ``ops``); ``unpooling``:
-  max_unpool1d, max_unpool2d, max_unpool3d
+  max_unpool1d, max_unpool2d, max_unpool3d; ``fractional_pooling``: fractional_max_pool2d/3d
 * ``padding``: pad, with every mode and negative amounts
 * ``resampling``: interpolate, pixel_shuffle, pixel_unshuffle, channel_shuffle
 * ``sampling``: affine_grid, grid_sample
@@ -20,7 +20,7 @@ The functions live in one file per family, all re-exported here:
 * ``dropouts``: dropout, dropout1d, dropout2d, dropout3d
 * ``normalization``: batch_norm, layer_norm, group_norm, instance_norm, rms_norm, normalize
 * ``losses``: regression, binary, KL and likelihood losses; ``classification``: nll_loss,
-  cross_entropy; ``margin_losses``: ranking, hinge, soft-margin, cosine and triplet losses
+  cross_entropy; ``ctc``: ctc_loss; ``margin_losses``: ranking, hinge, soft-margin, cosine and triplet losses
 """
 from ...ops import flatten
 from ...ops.conv import conv2d, fold, unfold
@@ -34,6 +34,7 @@ from .activations import gumbel_softmax, rrelu, rrelu_
 from .attention import scaled_dot_product_attention
 from .bags import embedding_bag
 from .classification import cross_entropy, nll_loss
+from .ctc import ctc_loss
 from .convolution import conv1d, conv_transpose1d, conv_transpose2d
 from .convolution import conv3d, conv_transpose3d
 from .dense import bilinear, embedding, linear, one_hot
@@ -49,6 +50,8 @@ from .margin_losses import (multi_margin_loss, multilabel_margin_loss,
 from .normalization import (batch_norm, group_norm, instance_norm, layer_norm,
                             local_response_norm, normalize, rms_norm)
 from .distance import cosine_similarity, pairwise_distance, pdist
+from .fractional_pooling import (fractional_max_pool2d, fractional_max_pool2d_with_indices,
+                                 fractional_max_pool3d, fractional_max_pool3d_with_indices)
 from .padding import pad
 from .pooling import (adaptive_avg_pool1d, adaptive_max_pool1d, adaptive_max_pool2d, avg_pool1d,
                       max_pool1d)
@@ -70,7 +73,8 @@ __all__ = [
     "adaptive_max_pool2d_with_indices", "flatten",
     "conv3d", "conv_transpose3d", "max_pool3d", "avg_pool3d", "adaptive_avg_pool3d",
     "adaptive_max_pool3d", "max_pool3d_with_indices", "adaptive_max_pool3d_with_indices",
-    "lp_pool3d", "max_unpool3d",
+    "lp_pool3d", "max_unpool3d", "fractional_max_pool2d", "fractional_max_pool3d",
+    "fractional_max_pool2d_with_indices", "fractional_max_pool3d_with_indices",
     "pad", "interpolate", "upsample", "upsample_nearest", "upsample_bilinear", "affine_grid", "grid_sample", "pixel_shuffle", "pixel_unshuffle", "channel_shuffle", "cosine_similarity",
     "pairwise_distance", "pdist", "scaled_dot_product_attention",
     # activations
@@ -88,4 +92,5 @@ __all__ = [
     "gaussian_nll_loss", "margin_ranking_loss", "hinge_embedding_loss", "soft_margin_loss",
     "multilabel_soft_margin_loss", "cosine_embedding_loss", "triplet_margin_loss",
     "multi_margin_loss", "multilabel_margin_loss", "triplet_margin_with_distance_loss",
+    "ctc_loss",
 ]

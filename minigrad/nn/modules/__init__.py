@@ -10,7 +10,7 @@ layers, so the same paths work. The classes are the very same objects as in
 import sys
 import types
 
-from .. import (activation, attention, container, conv, distance, dropout, flatten, linear,
+from .. import (activation, adaptive, attention, container, conv, distance, dropout, flatten, linear,
                 loss, module, normalization, padding, pooling, rnn, sparse, transformer,
                 upsampling)
 from .. import *  # noqa: F401,F403  (every layer, as torch.nn.modules exports them)
@@ -18,7 +18,7 @@ from .. import __all__  # noqa: F401
 
 # PyTorch's submodule name -> the minigrad module holding those layers.
 _SUBMODULES = {
-    "activation": activation, "batchnorm": normalization, "container": container,
+    "activation": activation, "adaptive": adaptive, "batchnorm": normalization, "container": container,
     "conv": conv, "distance": distance, "dropout": dropout, "flatten": flatten,
     "fold": pooling, "instancenorm": normalization, "linear": linear, "loss": loss,
     "module": module, "normalization": normalization, "padding": padding,
@@ -35,7 +35,7 @@ _ELSEWHERE = {
              "LazyConvTranspose2d", "LazyConvTranspose3d"],
     "instancenorm": ["LazyInstanceNorm1d", "LazyInstanceNorm2d", "LazyInstanceNorm3d"],
     "linear": ["LazyLinear"],
-    "rnn": ["RNNCell", "LSTMCell", "GRUCell"],
+    "rnn": ["RNNCellBase", "RNNCell", "LSTMCell", "GRUCell"],
 }
 
 
