@@ -1,4 +1,6 @@
 """minigrad: a small, readable automatic-differentiation framework on NumPy."""
+import math
+
 import numpy as np
 
 from .tensor import Tensor
@@ -117,6 +119,16 @@ from .aten_spellings import (conj, conj_physical, fill, is_conj, is_inference, i
                              is_signed, nuclear_norm, resolve_conj, resolve_neg, unsafe_chunk,
                              unsafe_split)
 from .tensor_types import typename
+from .inplace_functions import (  # torch.relu_(x) and the like: the methods as functions
+    abs_, acos_, acosh_, addmv_, arccos_, arccosh_, arcsin_, arcsinh_, arctan_, arctanh_,
+    asin_, asinh_, atan_, atanh_, ceil_, clamp_, clamp_max_, clamp_min_, clip_,
+    conj_physical_, cos_, cosh_, deg2rad_, detach_, erf_, erfc_, exp2_, exp_, expm1_, fill_,
+    fix_, floor_, frac_, gcd_, i0_, lcm_, ldexp_, log10_, log1p_, log2_, log_, logit_,
+    nan_to_num_, neg_, negative_, rad2deg_, reciprocal_, relu_, resize_as_, round_, rsqrt_,
+    sigmoid_, sin_, sinc_, sinh_, sqrt_, square_, tan_, tanh_, trunc_, xlogy_, zero_)
+from .nn.functional import celu_, rrelu_, selu_, threshold_
+from .aten_spellings import (alpha_dropout_, dropout_, embedding_renorm_,
+                             feature_alpha_dropout_, feature_dropout_)
 from .compilation import compile  # noqa: A004  (as torch.compile: an identity here)
 from . import func  # torch.func: grad, vjp, jvp, jacrev, jacfwd, hessian, vmap (a loop)
 from .func import vmap
@@ -141,5 +153,12 @@ short = int16
 int = int32  # noqa: A001  (as torch.int)
 long = int64
 bool = bool_  # noqa: A001  (as torch.bool)
+
+# PyTorch's constants: Python floats (the math module's), and None for indexing.
+pi = math.pi
+e = math.e
+inf = math.inf
+nan = math.nan
+newaxis = None
 
 from .version import __version__  # noqa: E402  (one place: minigrad/version.py)
