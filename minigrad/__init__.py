@@ -119,6 +119,12 @@ from .aten_spellings import (conj, conj_physical, fill, is_conj, is_inference, i
                              is_signed, nuclear_norm, resolve_conj, resolve_neg, unsafe_chunk,
                              unsafe_split)
 from .tensor_types import typename
+from .aten_functions import (binary_cross_entropy_with_logits, constant_pad_nd, convolution,
+                             cosine_embedding_loss, frobenius_norm, hinge_embedding_loss,
+                             kl_div, margin_ranking_loss, native_batch_norm, native_dropout,
+                             native_layer_norm, poisson_nll_loss, rms_norm,
+                             triplet_margin_loss)
+from .aten_functions import deprecated_range as range  # noqa: A004  (as torch.range)
 from .inplace_functions import (  # torch.relu_(x) and the like: the methods as functions
     abs_, acos_, acosh_, addmv_, arccos_, arccosh_, arcsin_, arcsinh_, arctan_, arctanh_,
     asin_, asinh_, atan_, atanh_, ceil_, clamp_, clamp_max_, clamp_min_, clip_,
