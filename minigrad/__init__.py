@@ -96,8 +96,8 @@ from .ops import (chain_matmul, diagonal_scatter, histc, index_put, index_put_, 
                   select_scatter, slice_scatter)
 from .ops import (argwhere, block_diag, bucketize, cartesian_prod, combinations, fliplr, flipud,
                   kron, kthvalue, nanquantile, quantile, rot90, searchsorted)
-from .ops import (index_add, index_copy, index_fill, index_select, masked_select,
-                  repeat_interleave, scatter, scatter_add, take, take_along_dim)
+from .ops import (index_add, index_copy, index_fill, index_reduce, index_select,
+                  masked_select, repeat_interleave, scatter, scatter_add, take, take_along_dim)
 from .ops import (atleast_1d, atleast_2d, atleast_3d, broadcast_shapes, broadcast_tensors,
                   broadcast_to, column_stack, dstack, hstack, meshgrid, moveaxis, movedim,
                   row_stack, split_with_sizes, swapaxes, swapdims, tensor_split, vstack)
@@ -124,6 +124,13 @@ from .aten_functions import (binary_cross_entropy_with_logits, constant_pad_nd, 
                              kl_div, margin_ranking_loss, native_batch_norm, native_dropout,
                              native_layer_norm, poisson_nll_loss, rms_norm,
                              triplet_margin_loss)
+from .ops import nonzero_static
+from .layout_factories import empty_permuted
+from .copy_functions import (alias_copy, as_strided_copy, as_strided_scatter, detach_copy,
+                             diagonal_copy, expand_copy, permute_copy, select_copy, slice_copy,
+                             split_copy, split_with_sizes_copy, squeeze_copy, t_copy,
+                             transpose_copy, unbind_copy, unfold_copy, unsqueeze_copy,
+                             view_copy)
 from .aten_functions import deprecated_range as range  # noqa: A004  (as torch.range)
 from .inplace_functions import (  # torch.relu_(x) and the like: the methods as functions
     abs_, acos_, acosh_, addmv_, arccos_, arccosh_, arcsin_, arcsinh_, arctan_, arctanh_,

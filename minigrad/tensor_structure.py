@@ -185,6 +185,15 @@ class StructureMethods:
         return ops.inplace(self, "index_add_", lambda x, s: ops.index_add(
             x, dim, index, s, alpha=alpha), source)
 
+    def index_reduce(self, dim: int, index: "Tensor", source: "Tensor", reduce: str, *,
+                     include_self: bool = True) -> "Tensor":
+        return ops.index_reduce(self, dim, index, source, reduce, include_self=include_self)
+
+    def index_reduce_(self, dim: int, index: "Tensor", source: "Tensor", reduce: str, *,
+                      include_self: bool = True) -> "Tensor":
+        return ops.inplace(self, "index_reduce_", lambda x, s: ops.index_reduce(
+            x, dim, index, s, reduce, include_self=include_self), source)
+
     def index_copy(self, dim: int, index: "Tensor", source: "Tensor") -> "Tensor":
         return ops.index_copy(self, dim, index, source)
 
