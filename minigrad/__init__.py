@@ -141,7 +141,7 @@ from .inplace_functions import (  # torch.relu_(x) and the like: the methods as 
     sigmoid_, sin_, sinc_, sinh_, sqrt_, square_, tan_, tanh_, trunc_, xlogy_, zero_)
 from .nn.functional import celu_, rrelu_, selu_, threshold_
 from .aten_spellings import (alpha_dropout_, dropout_, embedding_renorm_,
-                             feature_alpha_dropout_, feature_dropout_)
+                             feature_alpha_dropout_, feature_dropout_, unsafe_split_with_sizes)
 from .compilation import compile  # noqa: A004  (as torch.compile: an identity here)
 from . import func  # torch.func: grad, vjp, jvp, jacrev, jacfwd, hessian, vmap (a loop)
 from .func import vmap

@@ -319,6 +319,13 @@ def unsafe_split(tensor: Tensor, split_size: int, dim: int = 0) -> tuple[Tensor,
     return _tensor(tensor, "unsafe_split", "tensor", 1).split(split_size, dim)
 
 
+def unsafe_split_with_sizes(input: Tensor, split_sizes: Sequence[int],
+                            dim: int = 0) -> tuple[Tensor, ...]:
+    """`minigrad.split_with_sizes` under ATen's "unsafe" name."""
+    return _tensor(input, "unsafe_split_with_sizes", "input", 1).unsafe_split_with_sizes(
+        split_sizes, dim)
+
+
 @takes_out("same", autograd="record")
 def nuclear_norm(input: Tensor, dim: Any = (-2, -1), keepdim: bool = False) -> Tensor:
     """The nuclear norm (sum of singular values) of the matrices over ``dim``; deprecated
