@@ -4,13 +4,14 @@ instead of a view (``view_copy(x, shape)`` is ``x.view(shape).clone()``), and
 
 Each is differentiable as the view followed by a copy is; the result never shares
 memory with ``input``. ``split_copy``, ``split_with_sizes_copy`` and ``unbind_copy``
-return a tuple of such copies.
+return a tuple of such copies. Those that take ``out=`` in PyTorch take it here.
 """
 from __future__ import annotations
 
 from typing import Any, Sequence
 
 from .dtypes import is_dtype
+from .ops.out_argument import takes_out
 from .tensor import Tensor
 from .tensor_args import type_name
 from .type_objects import contiguous_format
@@ -28,6 +29,7 @@ def _copy(view: Tensor) -> Tensor:
     return view.clone(memory_format=contiguous_format)
 
 
+@takes_out("same")
 def view_copy(input: Tensor, size: Any) -> Tensor:
     """``input.view(size)``, copied: ``input.reshape(size)`` for a shape (which need not
     fit the strides, as the result is copied anyway), or the bytes reinterpreted as a
@@ -46,6 +48,7 @@ def transpose_copy(input: Tensor, dim0: int, dim1: int) -> Tensor:
     return _copy(_input(input, "transpose_copy").transpose(dim0, dim1))
 
 
+@takes_out("same")
 def t_copy(input: Tensor) -> Tensor:
     """``input.t()``, copied."""
     return _copy(_input(input, "t_copy").t())
@@ -56,6 +59,7 @@ def expand_copy(input: Tensor, size: Sequence[int], *, implicit: bool = False) -
     return _copy(_input(input, "expand_copy").expand(size))
 
 
+@takes_out("same")
 def squeeze_copy(input: Tensor, dim: Any = None) -> Tensor:
     """``input.squeeze(dim)``, copied."""
     return _copy(_input(input, "squeeze_copy").squeeze(dim))
@@ -71,6 +75,7 @@ def select_copy(input: Tensor, dim: int, index: int) -> Tensor:
     return _copy(_input(input, "select_copy").select(dim, index))
 
 
+@takes_out("same")
 def slice_copy(input: Tensor, dim: int = 0, start: int | None = None, end: int | None = None,
                step: int = 1) -> Tensor:
     """``input[..., start:end:step, ...]`` along ``dim``, copied."""
@@ -79,17 +84,20 @@ def slice_copy(input: Tensor, dim: int = 0, start: int | None = None, end: int |
     return _copy(input[key])
 
 
+@takes_out("same")
 def diagonal_copy(input: Tensor, offset: int = 0, dim1: int = 0, dim2: int = 1) -> Tensor:
     """``input.diagonal(offset, dim1, dim2)``, copied."""
     return _copy(_input(input, "diagonal_copy").diagonal(offset, dim1, dim2))
 
 
+@takes_out("same")
 def detach_copy(input: Tensor) -> Tensor:
     """``input.detach()``, copied: new memory, outside the graph (PyTorch's result
     requires grad and then has no derivative; minigrad's is simply detached)."""
     return _copy(_input(input, "detach_copy").detach())
 
 
+@takes_out("same")
 def alias_copy(input: Tensor) -> Tensor:
     """A copy of ``input`` (an alias of it, copied)."""
     return _copy(_input(input, "alias_copy"))
@@ -106,9 +114,19 @@ def as_strided_copy(input: Tensor, size: Sequence[int], stride: Sequence[int],
     return _copy(_input(input, "as_strided_copy").as_strided(size, stride, storage_offset))
 
 
-def unbind_copy(input: Tensor, dim: int = 0) -> tuple[Tensor, ...]:
-    """``input.unbind(dim)``, each slice copied."""
-    return tuple(_copy(t) for t in _input(input, "unbind_copy").unbind(dim))
+def unbind_copy(input: Tensor, dim: int = 0, *,
+                out: Sequence[Tensor] | None = None) -> tuple[Tensor, ...] | None:
+    """``input.unbind(dim)``, each slice copied (into the tensors of ``out``, one per
+    slice, if given; then nothing is returned, as in PyTorch)."""
+    pieces = tuple(_copy(t) for t in _input(input, "unbind_copy").unbind(dim))
+    if out is None:
+        return pieces
+    if len(out) != len(pieces):
+        raise RuntimeError(f"unbind_copy: expected {len(pieces)} tensors in out, got "
+                           f"{len(out)} (input of shape {tuple(input.shape)}, dim {dim})")
+    for target, piece in zip(out, pieces):
+        target.resize_(piece.shape).copy_(piece)
+    return None
 
 
 def split_copy(input: Tensor, split_size: int, dim: int = 0) -> tuple[Tensor, ...]:

@@ -190,3 +190,17 @@ def test_empty_permuted_has_torch_strides(size, layout):
                                   "L.empty_permuted((2, -3), (0, 1))"])
 def test_empty_permuted_refuses_as_torch(code):
     compare(lambda L: eval(code), code)
+
+
+def test_copies_write_into_out_as_torch():
+    def program(L):
+        x = L.tensor(A)
+        buf = L.empty(0, dtype=L.float64)
+        pieces = [L.empty(0, dtype=L.float64) for _ in range(2)]
+        returned = L.unbind_copy(x, 0, out=pieces)
+        return (L.view_copy(x, (4, 6), out=buf) is buf, buf, returned is None, pieces,
+                L.slice_copy(x, 1, 0, 2, out=L.empty(0, dtype=L.float64)))
+    compare(program)
+    compare(lambda L: L.t_copy(L.ones(2, 3), out=L.empty(0, dtype=L.int64)))
+    compare(lambda L: L.index_reduce(L.ones(2), 0, L.tensor([0]), L.ones(1), "prod",
+                                     out=L.empty(0)))
