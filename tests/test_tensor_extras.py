@@ -41,7 +41,7 @@ def test_resize_shares_memory_when_it_shrinks():
 @pytest.mark.parametrize("code", [
     "L.ones(2, requires_grad=True).resize_(2)", "(L.ones(2, requires_grad=True) * 1).resize_(3)",
     "L.ones(2).resize_(-1)", "L.ones(2).resize_(2.0)", "L.ones(2).resize_as_([1])",
-    "L.resize_as_(L.ones(2), L.ones(3))",
+    "L.resize_as_(L.ones(2), L.ones(3))[:2]",  # (the grown element is uninitialised)
 ])
 def test_resize_refuses_as_torch(code):
     compare(lambda L: eval(code), code)
