@@ -1,4 +1,6 @@
 """minigrad: a small, readable automatic-differentiation framework on NumPy."""
+import math
+
 import numpy as np
 
 from .tensor import Tensor
@@ -94,8 +96,8 @@ from .ops import (chain_matmul, diagonal_scatter, histc, index_put, index_put_, 
                   select_scatter, slice_scatter)
 from .ops import (argwhere, block_diag, bucketize, cartesian_prod, combinations, fliplr, flipud,
                   kron, kthvalue, nanquantile, quantile, rot90, searchsorted)
-from .ops import (index_add, index_copy, index_fill, index_select, masked_select,
-                  repeat_interleave, scatter, scatter_add, take, take_along_dim)
+from .ops import (index_add, index_copy, index_fill, index_reduce, index_select,
+                  masked_select, repeat_interleave, scatter, scatter_add, take, take_along_dim)
 from .ops import (atleast_1d, atleast_2d, atleast_3d, broadcast_shapes, broadcast_tensors,
                   broadcast_to, column_stack, dstack, hstack, meshgrid, moveaxis, movedim,
                   row_stack, split_with_sizes, swapaxes, swapdims, tensor_split, vstack)
@@ -117,6 +119,29 @@ from .aten_spellings import (conj, conj_physical, fill, is_conj, is_inference, i
                              is_signed, nuclear_norm, resolve_conj, resolve_neg, unsafe_chunk,
                              unsafe_split)
 from .tensor_types import typename
+from .aten_functions import (binary_cross_entropy_with_logits, constant_pad_nd, convolution,
+                             cosine_embedding_loss, frobenius_norm, hinge_embedding_loss,
+                             kl_div, margin_ranking_loss, native_batch_norm, native_dropout,
+                             native_layer_norm, poisson_nll_loss, rms_norm,
+                             triplet_margin_loss)
+from .ops import nonzero_static
+from .layout_factories import empty_permuted
+from .copy_functions import (alias_copy, as_strided_copy, as_strided_scatter, detach_copy,
+                             diagonal_copy, expand_copy, permute_copy, select_copy, slice_copy,
+                             split_copy, split_with_sizes_copy, squeeze_copy, t_copy,
+                             transpose_copy, unbind_copy, unfold_copy, unsqueeze_copy,
+                             view_copy)
+from .aten_functions import deprecated_range as range  # noqa: A004  (as torch.range)
+from .inplace_functions import (  # torch.relu_(x) and the like: the methods as functions
+    abs_, acos_, acosh_, addmv_, arccos_, arccosh_, arcsin_, arcsinh_, arctan_, arctanh_,
+    asin_, asinh_, atan_, atanh_, ceil_, clamp_, clamp_max_, clamp_min_, clip_,
+    conj_physical_, cos_, cosh_, deg2rad_, detach_, erf_, erfc_, exp2_, exp_, expm1_, fill_,
+    fix_, floor_, frac_, gcd_, i0_, lcm_, ldexp_, log10_, log1p_, log2_, log_, logit_,
+    nan_to_num_, neg_, negative_, rad2deg_, reciprocal_, relu_, resize_as_, round_, rsqrt_,
+    sigmoid_, sin_, sinc_, sinh_, sqrt_, square_, tan_, tanh_, trunc_, xlogy_, zero_)
+from .nn.functional import celu_, rrelu_, selu_, threshold_
+from .aten_spellings import (alpha_dropout_, dropout_, embedding_renorm_,
+                             feature_alpha_dropout_, feature_dropout_, unsafe_split_with_sizes)
 from .compilation import compile  # noqa: A004  (as torch.compile: an identity here)
 from . import func  # torch.func: grad, vjp, jvp, jacrev, jacfwd, hessian, vmap (a loop)
 from .func import vmap
@@ -141,5 +166,12 @@ short = int16
 int = int32  # noqa: A001  (as torch.int)
 long = int64
 bool = bool_  # noqa: A001  (as torch.bool)
+
+# PyTorch's constants: Python floats (the math module's), and None for indexing.
+pi = math.pi
+e = math.e
+inf = math.inf
+nan = math.nan
+newaxis = None
 
 from .version import __version__  # noqa: E402  (one place: minigrad/version.py)

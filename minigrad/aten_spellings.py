@@ -7,7 +7,8 @@ momentum, eps, cudnn_enabled)`` take their arguments in ATen's order and names, 
 that ``nn.functional`` checks in Python differently (and some not at all): the errors
 here are ATen's. The tensor predicates (``is_complex``, ``is_signed``, ...), ``detach``,
 the conjugation functions of real tensors, ``unsafe_chunk`` and ``unsafe_split`` are the
-methods of the same names; ``fill`` is ``clone().fill_``.
+methods of the same names; ``fill`` is ``clone().fill_``. The in-place dropouts
+(``dropout_``, ...) and ``embedding_renorm_`` write into their input and return it.
 """
 from __future__ import annotations
 
@@ -15,9 +16,13 @@ import math
 import warnings
 from typing import Any, Sequence
 
+import numpy as np
+
 from .autograd.grad_mode import no_grad
+from .internal import array_of, wrap
 from .linalg import matrix_norm
 from .nn import functional as F
+from .nn.functional.dense import renorm_scale
 from .nn.functional.dropouts import feature_dropout as _feature_dropout
 from .ops._util import check_same_dtype
 from .ops.out_argument import takes_out
@@ -45,11 +50,64 @@ def alpha_dropout(input: Tensor, p: float, train: bool) -> Tensor:
 def feature_dropout(input: Tensor, p: float, train: bool) -> Tensor:
     """``torch.feature_dropout``: zero whole channels of an ``(N, C, *)`` input (of a 2-D
     one, single elements) while ``train``, as `nn.functional.dropout2d` does for 4-D."""
-    _tensor(input, "feature_dropout", "input", 1)
+    return _checked_feature_dropout(input, p, train, False, "feature_dropout")
+
+
+def _checked_feature_dropout(input: Tensor, p: float, train: bool, inplace: bool,
+                             op: str) -> Tensor:
+    _tensor(input, op, "input", 1)
     if train and input.ndim < 2:
-        raise RuntimeError(f"feature_dropout: Feature dropout requires at least 2 dimensions "
-                           f"in the input, got shape {tuple(input.shape)}")
-    return _feature_dropout(input, _probability(p), train)
+        raise RuntimeError(f"{op}: Feature dropout requires at least 2 dimensions in the "
+                           f"input, got shape {tuple(input.shape)}")
+    return _feature_dropout(input, _probability(p), train, inplace)
+
+
+# The in-place dropouts: the same, written into ``input``, which is returned.
+def dropout_(input: Tensor, p: float, train: bool) -> Tensor:
+    """``torch.dropout_``: `dropout` written into ``input``."""
+    return F.dropout(_tensor(input, "dropout_", "input", 1), _probability(p), train, True)
+
+
+def alpha_dropout_(input: Tensor, p: float, train: bool) -> Tensor:
+    """``torch.alpha_dropout_``: `alpha_dropout` written into ``input``."""
+    return F.alpha_dropout(_tensor(input, "alpha_dropout_", "input", 1), _probability(p),
+                           train, True)
+
+
+def feature_dropout_(input: Tensor, p: float, train: bool) -> Tensor:
+    """``torch.feature_dropout_``: `feature_dropout` written into ``input``."""
+    return _checked_feature_dropout(input, p, train, True, "feature_dropout_")
+
+
+def feature_alpha_dropout_(input: Tensor, p: float, train: bool) -> Tensor:
+    """``torch.feature_alpha_dropout_``: `feature_alpha_dropout` written into ``input``."""
+    return F.feature_alpha_dropout(_tensor(input, "feature_alpha_dropout_", "input", 1),
+                                   _probability(p), train, True)
+
+
+def embedding_renorm_(input: Tensor, indices: Tensor, max_norm: float,
+                      norm_type: float) -> Tensor:
+    """Scale each row of the 2-D ``input`` that ``indices`` name (once, however often
+    named) whose ``norm_type``-norm exceeds ``max_norm`` down to norm ``max_norm``
+    (``max_norm / (norm + 1e-7)`` times); what `nn.functional.embedding` does with
+    ``max_norm``. Returns ``input``."""
+    _tensor(input, "embedding_renorm_", "input", 1)
+    _tensor(indices, "embedding_renorm_", "indices", 2)
+    if indices.dtype not in (np.int64, np.int32):
+        raise RuntimeError(f"embedding_renorm_: indices must be int64 or int32, got "
+                           f"{indices.dtype}")
+    if input.ndim != 2:
+        raise RuntimeError(f"embedding_renorm_: expected a 2-D input, got shape "
+                           f"{tuple(input.shape)}")
+    if input.dtype.kind != "f":
+        raise RuntimeError(f"embedding_renorm_: norm needs a floating-point input, got "
+                           f"{input.dtype}")
+    rows = np.unique(array_of(indices))
+    if rows.size and not (-input.shape[0] <= rows.min() and rows.max() < input.shape[0]):
+        raise IndexError(f"embedding_renorm_: index out of range for an input of shape "
+                         f"{tuple(input.shape)} (indices from {rows.min()} to {rows.max()})")
+    rows = np.unique(rows % max(input.shape[0], 1))
+    return input.mul_(wrap(renorm_scale(array_of(input), rows, max_norm, norm_type)))
 
 
 def feature_alpha_dropout(input: Tensor, p: float, train: bool) -> Tensor:
@@ -259,6 +317,13 @@ def unsafe_split(tensor: Tensor, split_size: int, dim: int = 0) -> tuple[Tensor,
         raise TypeError(f"unsafe_split(): argument 'split_size' (position 2) must be int, "
                         f"not {type_name(split_size)}")
     return _tensor(tensor, "unsafe_split", "tensor", 1).split(split_size, dim)
+
+
+def unsafe_split_with_sizes(input: Tensor, split_sizes: Sequence[int],
+                            dim: int = 0) -> tuple[Tensor, ...]:
+    """`minigrad.split_with_sizes` under ATen's "unsafe" name."""
+    return _tensor(input, "unsafe_split_with_sizes", "input", 1).unsafe_split_with_sizes(
+        split_sizes, dim)
 
 
 @takes_out("same", autograd="record")

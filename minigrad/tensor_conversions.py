@@ -38,6 +38,69 @@ class TensorConversions:
     def is_cpu(self) -> bool:
         return True
 
+    # PyTorch's other kinds of tensor (other devices, quantized, nested, MKL-DNN, meta):
+    # a minigrad tensor is never one of them.
+    @property
+    def is_mps(self) -> bool:
+        return False
+
+    @property
+    def is_xpu(self) -> bool:
+        return False
+
+    @property
+    def is_ipu(self) -> bool:
+        return False
+
+    @property
+    def is_xla(self) -> bool:
+        return False
+
+    @property
+    def is_mtia(self) -> bool:
+        return False
+
+    @property
+    def is_maia(self) -> bool:
+        return False
+
+    @property
+    def is_vulkan(self) -> bool:
+        return False
+
+    @property
+    def is_meta(self) -> bool:
+        return False
+
+    @property
+    def is_mkldnn(self) -> bool:
+        return False
+
+    @property
+    def is_quantized(self) -> bool:
+        return False
+
+    @property
+    def is_nested(self) -> bool:
+        return False
+
+    @property
+    def is_sparse_csr(self) -> bool:
+        return False
+
+    def is_distributed(self) -> bool:
+        return False
+
+    def const_data_ptr(self) -> int:
+        """`data_ptr` (PyTorch's promise not to write through it is the caller's)."""
+        return self.data_ptr()
+
+    def dim_order(self, *, ambiguity_check: Any = False) -> tuple[int, ...]:
+        """The dims from outermost to innermost in memory: by decreasing stride (the
+        order among equal strides is the dims' own)."""
+        strides = self.stride()
+        return tuple(sorted(range(self.ndim), key=lambda d: -strides[d]))
+
     def get_device(self) -> int:
         """-1, PyTorch's answer for a tensor on the CPU."""
         return -1
@@ -215,6 +278,12 @@ class TensorConversions:
         return _creation().empty(*size, dtype=self.dtype if dtype is None else dtype, device=device,
                                  requires_grad=requires_grad)
 
+    def new_empty_strided(self, size: Any, stride: Any, *, dtype: Any = None,
+                          device: Any = None, requires_grad: bool = False) -> "Tensor":
+        return _creation().empty_strided(size, stride,
+                                         dtype=self.dtype if dtype is None else dtype,
+                                         device=device, requires_grad=requires_grad)
+
     def new_full(self, size: Any, fill_value: Any, *, dtype: Any = None, device: Any = None,
                  requires_grad: bool = False) -> "Tensor":
         return _creation().full(size, fill_value,
@@ -296,6 +365,33 @@ class TensorConversions:
         from .random import numpy_generator
         values = draw(numpy_generator(generator, op), tuple(self.shape))
         return self.copy_(_wrap(np.asarray(values).astype(self.dtype)))
+
+    # --- Python functions applied element by element (in place; no gradient) -------------
+    def apply_(self, callable: Any) -> "Tensor":
+        """Replace each element ``v`` by ``callable(v)`` (a Python number in, one out)."""
+        return self._map_("apply_", callable)
+
+    def map_(self, tensor: "Tensor", callable: Any) -> "Tensor":
+        """Replace each element ``v`` by ``callable(v, w)``, ``w`` the element of
+        ``tensor`` (broadcast to this shape) at the same place."""
+        return self._map_("map_", callable, tensor)
+
+    def map2_(self, x: "Tensor", y: "Tensor", callable: Any) -> "Tensor":
+        """Replace each element ``v`` by ``callable(v, a, b)`` with the elements of ``x``
+        and ``y`` (broadcast to this shape) at the same place."""
+        return self._map_("map2_", callable, x, y)
+
+    def _map_(self, op: str, function: Any, *others: "Tensor") -> "Tensor":
+        if self.requires_grad:
+            raise RuntimeError(f"Can't call {op}() on Variable that requires grad. Use "
+                               f"var.detach().{op}() instead.")
+        columns = [self.tolist() if self.ndim == 0 else self.reshape(-1).tolist()]
+        columns += [o.expand(self.shape).reshape(-1).tolist() if self.ndim else o.item()
+                    for o in others]
+        if self.ndim == 0:
+            columns = [[c] for c in columns]
+        values = [function(*args) for args in zip(*columns)]
+        return self.copy_(_wrap(np.asarray(values).astype(self.dtype).reshape(self.shape)))
 
     def _continuous(self, name: str) -> None:
         _require(self.dtype.kind == "f", f"{name} distribution is a continuous probability "

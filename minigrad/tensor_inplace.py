@@ -8,6 +8,9 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
+
+from . import type_objects
 from .tensor_conversions import TensorConversions
 
 # Set by tensor.py with tensor_methods.ops: the same back-edge (the methods call the ops,
@@ -66,6 +69,10 @@ class TensorInPlace(TensorConversions):
     def neg_(self) -> "Tensor":
         return ops.inplace(self, "neg_", lambda x, _: ops.neg(x), None)
 
+    def conj_physical_(self) -> "Tensor":
+        """Conjugate in place: the values stay, as every minigrad dtype is real."""
+        return ops.inplace(self, "conj_physical_", lambda x, _: ops.clone(x), None)
+
     def exp_(self) -> "Tensor":
         return ops.inplace(self, "exp_", lambda x, _: ops.exp(x), None)
 
@@ -108,6 +115,43 @@ class TensorInPlace(TensorConversions):
         own storage."""
         return ops.strided_view(self, size, stride, storage_offset, first_position=1,
                                 in_place=True)
+
+    def resize_(self, *size: Any, memory_format: Any = None) -> "Tensor":
+        """This tensor given shape ``size``, contiguous, holding its first elements in
+        memory order (and zeros past them, where PyTorch leaves memory uninitialised).
+
+        Shrinking (or keeping the number of elements of a contiguous tensor) keeps
+        sharing memory with the tensors that share it; growing makes a new array,
+        which, unlike PyTorch's grown storage, the old views do not see. A tensor that
+        requires grad cannot be resized (``RuntimeError``, as in PyTorch), and only the
+        contiguous memory format is offered.
+        """
+        from .internal import array_of, replace_array  # they build on Tensor
+        shape = ops._util.size_arg("resize_", size)
+        if self.requires_grad:
+            raise RuntimeError(f"resize_: cannot resize variables that require grad (a "
+                               f"tensor of shape {tuple(self.shape)} to {list(shape)})")
+        if memory_format not in (None, type_objects.contiguous_format):
+            raise NotImplementedError(f"resize_: memory_format={memory_format} is not "
+                                      "supported, only the contiguous format")
+        old = array_of(self)
+        count = int(np.prod(shape))
+        if old.flags.c_contiguous and count <= old.size:
+            new = old.reshape(-1)[:count].reshape(shape)
+        else:
+            new = np.zeros(shape, old.dtype)
+            kept = min(count, old.size)
+            new.reshape(-1)[:kept] = old.ravel(order="K")[:kept]
+        replace_array(self, new)
+        return self
+
+    def resize_as_(self, the_template: "Tensor", *, memory_format: Any = None) -> "Tensor":
+        """`resize_` to ``the_template``'s shape."""
+        from .tensor import Tensor
+        if not isinstance(the_template, Tensor):
+            raise TypeError(f"resize_as_(): argument 'the_template' (position 1) must be "
+                            f"Tensor, not {type(the_template).__name__}")
+        return self.resize_(the_template.shape, memory_format=memory_format)
 
     swapaxes_ = transpose_
     swapdims_ = transpose_

@@ -33,6 +33,15 @@ class TensorMath(TensorNames):
     def log1p(self) -> "Tensor":
         return ops.log1p(self)
 
+    # two activations PyTorch also has as methods: those of nn.functional
+    def prelu(self, weight: "Tensor") -> "Tensor":
+        from .nn import functional  # nn builds on Tensor, so it is imported when needed
+        return functional.prelu(self, weight)
+
+    def hardshrink(self, lambd: float = 0.5) -> "Tensor":
+        from .nn import functional
+        return functional.hardshrink(self, lambd)
+
     def log1p_(self) -> "Tensor":
         return ops.inplace(self, "log1p_", lambda x, _: ops.log1p(x), None)
 

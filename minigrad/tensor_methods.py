@@ -428,6 +428,9 @@ class TensorMethods(TensorInPlace, TensorMath, StructureMethods, SparseMethods):
     def nonzero(self, *, as_tuple: bool = False) -> Any:
         return ops.nonzero(self, as_tuple=as_tuple)
 
+    def nonzero_static(self, *, size: int, fill_value: int = -1) -> "Tensor":
+        return ops.nonzero_static(self, size=size, fill_value=fill_value)
+
     def isclose(self, other: Any, rtol: float = 1e-05, atol: float = 1e-08,
                 equal_nan: bool = False) -> "Tensor":
         return ops.isclose(self, other, rtol, atol, equal_nan)

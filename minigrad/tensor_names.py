@@ -115,6 +115,12 @@ class TensorNames:
     def bitwise_right_shift(self, other: Any) -> "Tensor":
         return ops.bitwise_right_shift(self, other)
 
+    def bitwise_left_shift_(self, other: Any) -> "Tensor":
+        return ops.inplace(self, "bitwise_left_shift_", ops.bitwise_left_shift, other)
+
+    def bitwise_right_shift_(self, other: Any) -> "Tensor":
+        return ops.inplace(self, "bitwise_right_shift_", ops.bitwise_right_shift, other)
+
     def __lshift__(self, other: Any) -> "Tensor":
         return ops.bitwise_left_shift(self, other)
 

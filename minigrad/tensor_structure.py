@@ -126,6 +126,10 @@ class StructureMethods:
                alpha: Any = 1) -> "Tensor":
         return _add_product_(self, "addmm_", ops.addmm, mat1, mat2, beta, alpha)
 
+    def addr_(self, vec1: "Tensor", vec2: "Tensor", *, beta: Any = 1,
+              alpha: Any = 1) -> "Tensor":
+        return _add_product_(self, "addr_", ops.addr, vec1, vec2, beta, alpha)
+
     def addmv_(self, mat: "Tensor", vec: "Tensor", *, beta: Any = 1,
                alpha: Any = 1) -> "Tensor":
         return _add_product_(self, "addmv_", ops.addmv, mat, vec, beta, alpha)
@@ -184,6 +188,15 @@ class StructureMethods:
                    alpha: Any = 1) -> "Tensor":
         return ops.inplace(self, "index_add_", lambda x, s: ops.index_add(
             x, dim, index, s, alpha=alpha), source)
+
+    def index_reduce(self, dim: int, index: "Tensor", source: "Tensor", reduce: str, *,
+                     include_self: bool = True) -> "Tensor":
+        return ops.index_reduce(self, dim, index, source, reduce, include_self=include_self)
+
+    def index_reduce_(self, dim: int, index: "Tensor", source: "Tensor", reduce: str, *,
+                      include_self: bool = True) -> "Tensor":
+        return ops.inplace(self, "index_reduce_", lambda x, s: ops.index_reduce(
+            x, dim, index, s, reduce, include_self=include_self), source)
 
     def index_copy(self, dim: int, index: "Tensor", source: "Tensor") -> "Tensor":
         return ops.index_copy(self, dim, index, source)
@@ -274,6 +287,17 @@ class StructureMethods:
 
     def split_with_sizes(self, split_sizes: Sequence[int], dim: int = 0
                          ) -> tuple["Tensor", ...]:
+        return ops.split_with_sizes(self, split_sizes, dim)
+
+    # PyTorch's "unsafe" spellings only skip its checks of later in-place use of the pieces
+    def unsafe_chunk(self, chunks: int, dim: int = 0) -> tuple["Tensor", ...]:
+        return self.chunk(chunks, dim)
+
+    def unsafe_split(self, split_size: int, dim: int = 0) -> tuple["Tensor", ...]:
+        return self.split(split_size, dim)
+
+    def unsafe_split_with_sizes(self, split_sizes: Sequence[int], dim: int = 0
+                                ) -> tuple["Tensor", ...]:
         return ops.split_with_sizes(self, split_sizes, dim)
 
     def hsplit(self, indices_or_sections: Any) -> tuple["Tensor", ...]:

@@ -271,14 +271,12 @@ TORCH_DOCUMENTS_BUT_REFUSES = {"std_mean", "var_mean"}
 # from minigrad and must take out= in torch: whoever adds one removes it here, and the walk
 # then checks its out=.
 NOT_IN_MINIGRAD = set("""
-    index_reduce
-    histogramdd range
+    histogramdd
     geqrf lstsq matrix_rank ormqr solve symeig
     dsmm hspmm sspaddmm
     complex polar hash_tensor hsmm orgqr saddmm
-    alias_copy ccol_indices_copy col_indices_copy crow_indices_copy detach_copy
-    diagonal_copy indices_copy row_indices_copy slice_copy squeeze_copy t_copy unbind_copy
-    values_copy view_as_complex_copy view_as_real_copy view_copy
+    ccol_indices_copy col_indices_copy crow_indices_copy indices_copy row_indices_copy
+    values_copy view_as_complex_copy view_as_real_copy
     """.split()) | {"linalg." + n for n in """
     eig eigvals householder_product ldl_factor ldl_factor_ex ldl_solve
     """.split()} | {"special." + n for n in """

@@ -187,6 +187,43 @@ def eye_(tensor: Tensor) -> Tensor:
     return _fill(tensor, np.eye(*tensor.shape))
 
 
+def dirac_(tensor: Tensor, groups: int = 1) -> Tensor:
+    """Fill a 3-, 4- or 5-D convolution weight ``(C_out, C_in, *kernel)`` with the Dirac
+    delta: in each of ``groups`` groups of output channels, channel ``d`` of the group
+    has a 1 at the kernel's centre of input channel ``d`` (the convolution then passes
+    those input channels through); zeros elsewhere."""
+    shape = tuple(tensor.shape)
+    if len(shape) not in (3, 4, 5):
+        raise ValueError(f"dirac_: Only tensors with 3, 4, or 5 dimensions are supported, got "
+                         f"shape {shape}")
+    if shape[0] % groups:
+        raise ValueError(f"dirac_: dim 0 must be divisible by groups ({groups}), got shape "
+                         f"{shape}")
+    per_group = shape[0] // groups
+    values = np.zeros(shape)
+    centre = tuple(k // 2 for k in shape[2:])
+    for g in range(groups):
+        for d in range(min(per_group, shape[1])):
+            values[(g * per_group + d, d) + centre] = 1
+    return _fill(tensor, values)
+
+
+def sparse_(tensor: Tensor, sparsity: float, std: float = 0.01,
+            generator: Any = None) -> Tensor:
+    """Fill a 2-D tensor with normal values of mean 0 and standard deviation ``std``, then
+    zero ``ceil(sparsity * rows)`` randomly chosen rows of each column (Martens, 2010)."""
+    if len(tensor.shape) != 2:
+        raise ValueError(f"sparse_: Only tensors with 2 dimensions are supported, got shape "
+                         f"{tuple(tensor.shape)}")
+    rows, cols = tensor.shape
+    rng = random.numpy_generator(generator, "sparse_")
+    values = rng.normal(0.0, std, (rows, cols))
+    zeros = math.ceil(sparsity * rows)
+    for c in range(cols):
+        values[rng.permutation(rows)[:zeros], c] = 0
+    return _fill(tensor, values)
+
+
 def default_layer_init_(weight: Tensor, bias: Tensor | None = None) -> None:
     """PyTorch's default for Linear and Conv layers: ``kaiming_uniform_(a=sqrt(5))`` for
     the weight, which is uniform on ``[-1/sqrt(fan_in), 1/sqrt(fan_in)]``, and the same
@@ -223,3 +260,5 @@ xavier_normal = _deprecated(xavier_normal_)
 kaiming_uniform = _deprecated(kaiming_uniform_)
 kaiming_normal = _deprecated(kaiming_normal_)
 orthogonal = _deprecated(orthogonal_)
+dirac = _deprecated(dirac_)
+sparse = _deprecated(sparse_)

@@ -21,7 +21,7 @@ from .special import erf, erfc, erfinv, softplus
 from .gamma import digamma, lgamma, mvlgamma, polygamma
 from .incomplete_gamma import igamma, igammac
 from .linalg import bmm, dot, mm, vdot
-from .logic import is_nonzero, isin
+from .logic import is_nonzero, isin, nonzero_static
 from .layout import adjoint, dsplit, hsplit, vsplit
 from .logic import (all, allclose, any, eq, equal, ge, gt, isclose, isfinite, isinf, isnan, le,
                     lt, masked_fill, ne, nonzero)
@@ -44,8 +44,8 @@ from .linalg import addr
 from .linalg import (addbmm, addmm, addmv, baddbmm, cross, det, inner, inv, logdet, mv, outer,
                      slogdet, solve)
 from .einsum import einsum, tensordot
-from .indexed import (index_add, index_copy, index_fill, index_select, masked_select,
-                      repeat_interleave, scatter, scatter_add, take, take_along_dim)
+from .indexed import (index_add, index_copy, index_fill, index_reduce, index_select,
+                      masked_select, repeat_interleave, scatter, scatter_add, take, take_along_dim)
 from .layout import (atleast_1d, atleast_2d, atleast_3d, broadcast_shapes, broadcast_tensors,
                      broadcast_to, column_stack, dstack, hstack, meshgrid, moveaxis, movedim,
                      row_stack, split_with_sizes, swapaxes, swapdims, tensor_split, vstack)

@@ -19,6 +19,8 @@ from ._util import (as_tensor, broadcast_shape, normalize_dim, tensor_arg, type_
                     unary_input)
 from .broadcasting import expand, reshape
 from .elementwise import clone
+from .movement import stack
+from .reduction import prod
 from .indexing import IndexAddAt, IndexKey, ScatterAdd, _along_axis, gather, getitem, setitem
 from .out_argument import takes_out
 from .selection import where
@@ -346,6 +348,46 @@ def index_add(input: Tensor, dim: int, index: Tensor, source: Tensor, *,
         return input + reshape(scaled, ()) * len(array)
     return input + IndexAddAt.apply(reshape(scaled, _selected_shape(input, dim, array)),
                                     _dim_key(dim, input.ndim, array), input.shape)
+
+
+_INDEX_REDUCTIONS = ("prod", "mean", "amax", "amin")
+
+
+@takes_out("same")
+def index_reduce(input: Tensor, dim: int, index: Tensor, source: Tensor, reduce: str, *,
+                 include_self: bool = True) -> Tensor:
+    """A copy of ``input`` whose slices at ``index`` along ``dim`` are reduced
+    (``'prod'``, ``'mean'``, ``'amax'`` or ``'amin'``) with the slices of ``source``, and
+    with their own values unless ``include_self`` is False: `scatter_reduce` with
+    ``index`` spread over the other dims."""
+    input = unary_input("index_reduce", input)
+    if reduce not in _INDEX_REDUCTIONS:
+        raise RuntimeError(f"index_reduce(): Expected reduce to be one of prod, mean, amax "
+                           f"or amin, got {reduce}.")
+    dim, array = _index_source("index_reduce", input, dim, index, source)
+    if input.ndim == 0:
+        return reshape(index_reduce(reshape(input, (1,)), 0, index, reshape(source, (-1,)),
+                                    reduce, include_self=include_self), ())
+    if reduce == "prod":
+        return _index_prod(input, dim, array, source, include_self)
+    along = [1] * input.ndim
+    along[dim] = len(array)
+    spread = np.ascontiguousarray(np.broadcast_to(array.reshape(along), source.shape))
+    return scatter_reduce(input, dim, wrap(spread), source, reduce, include_self=include_self)
+
+
+def _index_prod(input: Tensor, dim: int, array: np.ndarray, source: Tensor,
+                include_self: bool) -> Tensor:
+    """index_reduce's ``'prod'``: for each distinct index, the product of its slices of
+    ``source`` (times its slice of ``input`` if ``include_self``), written there."""
+    targets = np.unique(array)
+    if not targets.size:
+        return clone(input)
+    products = stack([prod(index_select(source, dim, wrap(np.flatnonzero(array == i))), dim)
+                      for i in targets], dim)
+    if include_self:
+        products = products * index_select(input, dim, wrap(targets))
+    return index_copy(input, dim, wrap(targets), products)
 
 
 def _selected_shape(input: Tensor, dim: int, array: np.ndarray) -> tuple[int, ...]:

@@ -258,6 +258,23 @@ def nonzero(input: Tensor, *, as_tuple: bool = False) -> Any:
     return wrap(columns)
 
 
+def nonzero_static(input: Tensor, *, size: int, fill_value: int = -1) -> Tensor:
+    """`nonzero` with exactly ``size`` rows: the first ``size`` indices, then rows of
+    ``fill_value`` if there are fewer (a shape known before the values are)."""
+    _tensor_argument("nonzero_static", "input", 1, input)
+    for name, value in (("size", size), ("fill_value", fill_value)):
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise TypeError(f"nonzero_static(): argument '{name}' must be int, not "
+                            f"{type(value).__name__}")
+    if size < 0:
+        raise RuntimeError(f"nonzero_static: 'size' must be an non-negative integer, got "
+                           f"{size}")
+    found = array_of(nonzero(input))[:size]
+    rows = np.full((size, input.ndim), fill_value, np.int64)
+    rows[:len(found)] = found
+    return wrap(rows)
+
+
 def _tensor_argument(op: str, name: str, position: int, value: Any) -> None:
     if not isinstance(value, Tensor):
         raise TypeError(f"{op}(): argument '{name}' (position {position}) must be Tensor, "

@@ -24,7 +24,7 @@ from ...ops.special import erf
 from ...ops.reduction import softmax_input
 from ...tensor import Tensor
 from ...tensor_args import type_name
-from ._checks import float_kernel_input, number_arg
+from ._checks import check_tensor, float_kernel_input, number_arg
 
 _SQRT_HALF = math.sqrt(0.5)
 _SQRT_TWO_OVER_PI = math.sqrt(2.0 / math.pi)
@@ -147,6 +147,7 @@ def threshold(input: Tensor, threshold: float, value: float, inplace: bool = Fal
 def _thresholder(input: Tensor, level: Any, value: Any, op: str):
     """The function ``x -> x if x > level else value`` after checking the arguments as
     PyTorch does: numbers, and a numeric (not bool) input."""
+    check_tensor(input, "input", op, 1)
     level = number_arg(op, level, "threshold", 2)
     value = number_arg(op, value, "value", 3)
     if input.dtype == np.bool_:

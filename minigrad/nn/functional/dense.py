@@ -170,12 +170,23 @@ def embedding(input: Tensor, weight: Tensor, padding_idx: int | None = None,
 def _renorm_rows(weight: Tensor, rows: np.ndarray, max_norm: float, norm_type: float) -> None:
     """Scale ``weight[rows]`` in place so that no row's norm exceeds ``max_norm``."""
     data = array_of(weight)
-    norms = np.linalg.norm(data[rows], ord=norm_type, axis=1)
-    too_big = norms > max_norm
-    if too_big.any():
-        scale = (max_norm / (norms[too_big] + 1e-7)).astype(data.dtype)
-        data[rows[too_big]] *= scale[:, None]
+    scale = renorm_scale(data, rows, max_norm, norm_type)
+    if (scale != 1).any():
+        data *= scale
         mark_modified(weight)
+
+
+def renorm_scale(data: np.ndarray, rows: np.ndarray, max_norm: float,
+                 norm_type: float) -> np.ndarray:
+    """A ``(len(data), 1)`` column of factors, in ``data``'s dtype: for each of the
+    (distinct, non-negative) ``rows`` whose ``norm_type``-norm exceeds ``max_norm``,
+    ``max_norm / (norm + 1e-7)`` (the norm in ``data``'s dtype, the factor computed in
+    float64 and then rounded, as PyTorch does); 1 elsewhere."""
+    scale = np.ones((len(data), 1), data.dtype)
+    norms = np.linalg.norm(data[rows], ord=norm_type, axis=1).astype(np.float64)
+    too_big = norms > max_norm
+    scale[rows[too_big], 0] = max_norm / (norms[too_big] + 1e-7)
+    return scale
 
 
 def one_hot(tensor: Tensor, num_classes: int = -1) -> Tensor:

@@ -21,6 +21,13 @@ def _check_p(p: float, op: str) -> None:
         raise ValueError(f"{op}: dropout probability has to be between 0 and 1, but got {p}")
 
 
+def _float_input(input: Tensor, op: str) -> None:
+    """The scaled mask is float: PyTorch refuses to write it into another dtype."""
+    if input.dtype.kind != "f":
+        raise RuntimeError(f"{op}: result type Float can't be cast to the desired output "
+                           f"type {input.dtype} (input of shape {tuple(input.shape)})")
+
+
 def _masked(input: Tensor, p: float, mask_shape: tuple[int, ...], inplace: bool) -> Tensor:
     """``input`` times a random 0 or ``1 / (1 - p)`` mask of ``mask_shape`` (broadcast),
     written into ``input`` if ``inplace``."""
@@ -29,6 +36,7 @@ def _masked(input: Tensor, p: float, mask_shape: tuple[int, ...], inplace: bool)
                            None)
     if p == 1.0:
         return input * 0
+    _float_input(input, "dropout")
     draw_dtype = np.float32 if input.dtype == np.float32 else np.float64
     keep = random.default_generator().random(mask_shape, dtype=draw_dtype) >= p
     scale = keep.astype(input.dtype) * np.asarray(1.0 / (1.0 - p), dtype=input.dtype)
@@ -139,6 +147,7 @@ def _alpha_masked(input: Tensor, p: float, mask_shape: tuple[int, ...], inplace:
                            lambda x, _: _alpha_masked(x, p, mask_shape, False), None)
     if p == 1.0:
         return input * 0
+    _float_input(input, "alpha_dropout")
     keep = random.default_generator().random(mask_shape) >= p
     scale = (1 - p + _SELU_FLOOR ** 2 * (1 - p) * p) ** -0.5
     shift = -scale * _SELU_FLOOR * p
