@@ -106,8 +106,12 @@ def embedding_renorm_(input: Tensor, indices: Tensor, max_norm: float,
     if rows.size and not (-input.shape[0] <= rows.min() and rows.max() < input.shape[0]):
         raise IndexError(f"embedding_renorm_: index out of range for an input of shape "
                          f"{tuple(input.shape)} (indices from {rows.min()} to {rows.max()})")
-    rows = np.unique(rows % max(input.shape[0], 1))
-    return input.mul_(wrap(renorm_scale(array_of(input), rows, max_norm, norm_type)))
+    # PyTorch skips repeats of an index, not of a row: i and i - N renorm row i twice
+    rows, times = np.unique(rows % max(input.shape[0], 1), return_counts=True)
+    for again in range(int(times.max(initial=1))):
+        input.mul_(wrap(renorm_scale(array_of(input), rows[times > again], max_norm,
+                                     norm_type)))
+    return input
 
 
 def feature_alpha_dropout(input: Tensor, p: float, train: bool) -> Tensor:

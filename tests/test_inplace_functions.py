@@ -157,6 +157,15 @@ def test_embedding_renorm_matches_torch(rows, dim, indices, max_norm, norm_type)
     compare(program, "embedding_renorm_", rtol=1e-6, atol=1e-7)
 
 
+def test_embedding_renorm_renorms_a_row_once_per_distinct_index_as_torch():
+    # 0 and -3 name the same row: PyTorch skips repeated indices, not repeated rows
+    def program(lib):
+        w = lib.tensor([[-2.0, 1.0], [0.5, 0.5], [3.0, -1.0]], dtype=lib.float32)
+        lib.embedding_renorm_(w, lib.tensor([0, -3, 0, 2]), 1.0, 2.0)
+        return w
+    compare(program, "embedding_renorm_ with i and i - N", rtol=1e-6, atol=1e-7)
+
+
 @pytest.mark.parametrize("code", [
     "L.embedding_renorm_(L.ones(3, 2), L.tensor([0.0]), 1.0, 2.0)",
     "L.embedding_renorm_(L.ones(3), L.tensor([0]), 1.0, 2.0)",
