@@ -12,6 +12,7 @@ from .ops.linalg import LinAlgError, cholesky, det, inv, matmul, slogdet, solve
 from .ops.matrix_functions import matrix_power, multi_dot
 from .ops.linalg import cross as _cross
 from .ops.decompositions import eigh, eigvalsh, qr, solve_triangular, svd, svdvals
+from .ops.householder import householder_product
 from .ops.lu import cholesky_ex, inv_ex, lu, lu_factor, lu_factor_ex, lu_solve, solve_ex
 from .ops.matrix_functions import cond, lstsq, matrix_exp, matrix_rank, pinv
 from .ops.norms import linalg_norm as norm, matrix_norm, vector_norm
@@ -20,7 +21,7 @@ from .ops.tensor_linalg import tensorinv, tensorsolve, vander
 from .tensor import Tensor
 
 __all__ = ["LinAlgError", "cholesky", "cholesky_ex", "cond", "cross", "det", "diagonal", "eigh",
-           "eigvalsh", "inv", "inv_ex", "lstsq", "lu", "lu_factor", "lu_factor_ex", "lu_solve",
+           "eigvalsh", "householder_product", "inv", "inv_ex", "lstsq", "lu", "lu_factor", "lu_factor_ex", "lu_solve",
            "matmul", "matrix_exp", "matrix_norm", "matrix_power", "matrix_rank", "multi_dot",
            "norm", "pinv", "qr", "slogdet", "solve", "solve_ex", "solve_triangular", "svd",
            "svdvals", "tensorinv", "tensorsolve", "vander", "vecdot", "vector_norm"]

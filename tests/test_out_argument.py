@@ -278,7 +278,7 @@ NOT_IN_MINIGRAD = set("""
     ccol_indices_copy col_indices_copy crow_indices_copy indices_copy row_indices_copy
     values_copy view_as_complex_copy view_as_real_copy
     """.split()) | {"linalg." + n for n in """
-    eig eigvals householder_product ldl_factor ldl_factor_ex ldl_solve
+    eig eigvals ldl_factor ldl_factor_ex ldl_solve
     """.split()} | {"special." + n for n in """
     airy_ai
     """.split()}

@@ -95,3 +95,5 @@ __all__ = [
 ]
 
 from . import modules  # noqa: E402  (PyTorch's torch.nn.modules paths; needs the above)
+# nn.utils submodules built on Module and the containers (nn.module imports nn.utils).
+from .utils import fusion, parametrize, parametrizations, prune, stateless  # noqa: E402,F401

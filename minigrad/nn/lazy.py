@@ -53,7 +53,55 @@ class UninitializedBuffer(Tensor):
         self.__class__ = Tensor
 
 
-class _Lazy:
+class LazyModuleMixin:
+    """Mix into a Module (``class MyLazy(LazyModuleMixin, nn.Module)``) whose tensors are
+    `UninitializedParameter` / `UninitializedBuffer` until the first call.
+
+    Write ``initialize_parameters(*inputs)``: it is called once, before the first
+    ``forward``, and must ``materialize`` every uninitialised tensor (a RuntimeError says
+    which module was left unfinished). The module then becomes ``cls_to_become`` when that
+    is set. ``load_state_dict`` materialises uninitialised tensors to the loaded shapes.
+    PyTorch's ``torch.nn.modules.lazy.LazyModuleMixin``.
+    """
+
+    cls_to_become: type | None = None
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._load_hook = self._register_load_state_dict_pre_hook(self._lazy_load_hook)
+        self._initialize_hook = self.register_forward_pre_hook(self._infer_parameters)
+
+    def has_uninitialized_params(self) -> bool:
+        """Whether a parameter or buffer is still uninitialised."""
+        return any(isinstance(t, (UninitializedParameter, UninitializedBuffer))
+                   for t in list(self._parameters.values()) + list(self._buffers.values()))
+
+    def initialize_parameters(self, *args: Any, **kwargs: Any) -> None:
+        """Materialise the uninitialised tensors from the first inputs (override it)."""
+        raise NotImplementedError(f"initialize_parameters is not implemented for "
+                                  f"{type(self).__name__}")
+
+    def _infer_parameters(self, module: Module, args: tuple) -> None:
+        module.initialize_parameters(*args)
+        if module.has_uninitialized_params():
+            raise RuntimeError(f"module {self._get_name()} has not been fully initialized")
+        module._initialize_hook.remove()
+        module._load_hook.remove()
+        del module._initialize_hook, module._load_hook
+        if module.cls_to_become is not None:
+            module.__class__ = module.cls_to_become
+
+    def _lazy_load_hook(self, state_dict: dict, prefix: str, *args: Any) -> None:
+        with no_grad():
+            for table in (self._parameters, self._buffers):
+                for name, value in table.items():
+                    key = prefix + name
+                    if key in state_dict and isinstance(value, (UninitializedParameter,
+                                                                UninitializedBuffer)):
+                        value.materialize(tuple(np.shape(state_dict[key])))
+
+
+class _Lazy(LazyModuleMixin):
     """The first call reads the input size (``_infer``), materialises every uninitialised
     tensor, re-runs the layer's initialisation and turns the layer into ``cls_to_become``."""
 
@@ -238,3 +286,4 @@ class LazyInstanceNorm3d(_LazyInstanceNorm, InstanceNorm3d):
     """`InstanceNorm3d` with ``num_features`` read from dim 1 of the first input."""
 
     cls_to_become = InstanceNorm3d
+

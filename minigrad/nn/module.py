@@ -76,6 +76,7 @@ class Module(Placement):
         set_(self, "_modules", {})
         set_(self, "_forward_hooks", [])
         set_(self, "_forward_pre_hooks", [])
+        set_(self, "_load_state_dict_pre_hooks", [])
 
     def forward(self, *args: Any, **kwargs: Any) -> Any:
         raise NotImplementedError(f"Module [{type(self).__name__}] is missing the required "
@@ -401,6 +402,7 @@ class Module(Placement):
         if not isinstance(state_dict, Mapping):
             raise TypeError(f"load_state_dict: Expected state_dict to be dict-like, got "
                             f"{type(state_dict).__name__}")
+        state_dict = self._run_load_pre_hooks(dict(state_dict), strict)
         own = dict(self._state_items())
         missing = [key for key in own if key not in state_dict]
         unexpected = [key for key in state_dict if key not in own]
@@ -426,6 +428,27 @@ class Module(Placement):
                 if key in state_dict:
                     target.copy_(wrap(_as_array(state_dict[key])))
         return IncompatibleKeys(missing, unexpected)
+
+    def register_load_state_dict_pre_hook(self, hook: Callable[..., None]) -> RemovableHandle:
+        """Call ``hook(module, state_dict, prefix, local_metadata, strict, missing_keys,
+        unexpected_keys, error_msgs)`` before ``load_state_dict`` reads this module's keys
+        (``prefix`` is its dotted path plus "."); it may rename keys in ``state_dict``."""
+        return self._register_load_state_dict_pre_hook(hook, with_module=True)
+
+    def _register_load_state_dict_pre_hook(self, hook: Callable[..., None],
+                                           with_module: bool = False) -> RemovableHandle:
+        hooks = self.__dict__.setdefault("_load_state_dict_pre_hooks", [])
+        if with_module:
+            hooks.append(lambda *args: hook(self, *args))
+        else:
+            hooks.append(hook)
+        return RemovableHandle(hooks, hooks[-1])
+
+    def _run_load_pre_hooks(self, state_dict: dict, strict: bool) -> dict:
+        for path, module in self.named_modules():
+            for hook in module.__dict__.get("_load_state_dict_pre_hooks", ()):
+                hook(state_dict, f"{path}." if path else "", {}, strict, [], [], [])
+        return state_dict
 
     # --- printing -----------------------------------------------------------------------
     def extra_repr(self) -> str:

@@ -10,8 +10,8 @@ layers, so the same paths work. The classes are the very same objects as in
 import sys
 import types
 
-from .. import (activation, adaptive, attention, container, conv, distance, dropout, flatten, linear,
-                loss, module, normalization, padding, pooling, rnn, sparse, transformer,
+from .. import (activation, adaptive, attention, container, conv, distance, dropout, flatten, lazy,
+                linear, loss, module, normalization, padding, pooling, rnn, sparse, transformer,
                 upsampling)
 from .. import *  # noqa: F401,F403  (every layer, as torch.nn.modules exports them)
 from .. import __all__  # noqa: F401
@@ -20,7 +20,7 @@ from .. import __all__  # noqa: F401
 _SUBMODULES = {
     "activation": activation, "adaptive": adaptive, "batchnorm": normalization, "container": container,
     "conv": conv, "distance": distance, "dropout": dropout, "flatten": flatten,
-    "fold": pooling, "instancenorm": normalization, "linear": linear, "loss": loss,
+    "fold": pooling, "instancenorm": normalization, "lazy": lazy, "linear": linear, "loss": loss,
     "module": module, "normalization": normalization, "padding": padding,
     "pixelshuffle": upsampling, "pooling": pooling, "rnn": rnn, "sparse": sparse,
     "transformer": transformer, "upsampling": upsampling,

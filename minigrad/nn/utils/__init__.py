@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import math
+from importlib import import_module
 import warnings
 from typing import Iterable
 
@@ -17,6 +18,18 @@ from . import rnn
 from .rnn import pad_sequence
 from .weight_norms import (remove_spectral_norm, remove_weight_norm, spectral_norm,
                            weight_norm)
+
+
+# Built on Module (which imports this package): loaded on first use.
+_LATER = {"fuse_conv_bn_eval": "fusion", "fuse_conv_bn_weights": "fusion",
+          "fuse_linear_bn_eval": "fusion", "fuse_linear_bn_weights": "fusion",
+          "skip_init": "init"}
+
+
+def __getattr__(name: str) -> object:
+    if name in _LATER:
+        return getattr(import_module(f".{_LATER[name]}", __name__), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def _grads(parameters: Tensor | Iterable[Tensor]) -> list[Tensor]:

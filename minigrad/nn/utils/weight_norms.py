@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 from ... import ops
 from ...autograd.grad_mode import no_grad
 from ...creation import empty
+from ...ops._util import normalize_dim
 from ...tensor import Tensor
 from ..parameter import Parameter
 
@@ -26,11 +27,13 @@ if TYPE_CHECKING:  # nn.module imports nn.utils
     from ..module import Module
 
 
-def _norm_except_dim(v: Tensor, dim: int) -> Tensor:
+def norm_except_dim(v: Tensor, dim: int) -> Tensor:
     """The 2-norm of ``v`` over every dim but ``dim``, shaped to broadcast against ``v``
-    (the norm of all of it when ``dim`` is -1, as PyTorch's ``norm_except_dim``)."""
+    (the norm of all of it when ``dim`` is -1, as PyTorch's ``norm_except_dim``; other
+    negative dims count from the end)."""
     if dim == -1:
         return ops.norm(v)
+    dim = normalize_dim(dim, v.ndim, "norm_except_dim")
     others = tuple(d for d in range(v.ndim) if d != dim)
     return ops.norm(v, 2, others, keepdim=True)
 
@@ -41,7 +44,7 @@ class _WeightNorm:
 
     def compute(self, module: Module) -> Tensor:
         g, v = getattr(module, f"{self.name}_g"), getattr(module, f"{self.name}_v")
-        return v * (g / _norm_except_dim(v, self.dim))
+        return v * (g / norm_except_dim(v, self.dim))
 
     def __call__(self, module: Module, inputs: tuple) -> None:
         setattr(module, self.name, self.compute(module))
@@ -59,7 +62,7 @@ def weight_norm(module: Module, name: str = "weight", dim: int | None = 0) -> Mo
     weight = getattr(module, name)
     norm = _WeightNorm(name, -1 if dim is None else dim % weight.ndim if weight.ndim else dim)
     delattr(module, name)
-    module.register_parameter(f"{name}_g", Parameter(_norm_except_dim(weight, norm.dim).detach()))
+    module.register_parameter(f"{name}_g", Parameter(norm_except_dim(weight, norm.dim).detach()))
     module.register_parameter(f"{name}_v", Parameter(weight.detach()))
     setattr(module, name, norm.compute(module))
     module.register_forward_pre_hook(norm)
