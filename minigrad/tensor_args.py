@@ -119,6 +119,10 @@ def _numbers_array(data: Any, to_float: bool = False) -> np.ndarray:
         array = np.array(data)
     except ValueError as err:
         raise ragged(data) or ValueError(f"tensor: {err}") from None
+    if array.dtype.kind == "O":
+        stray = _not_a_number(data)
+        if stray is not None:  # None, or an object NumPy would keep (as NaN, for None)
+            raise RuntimeError(f"tensor: Could not infer dtype of {stray.__name__}")
     if array.dtype.kind in "Ouf" and (to_float or _has_float(data)):
         return array if array.dtype.kind == "f" else np.array(data, dtype=np.float64)
     if array.dtype.kind in "Ouf" and not isinstance(data, np.generic) and _big_int(data):
@@ -133,6 +137,18 @@ def _numbers_array(data: Any, to_float: bool = False) -> np.ndarray:
         raise TypeError(f"tensor: cannot make a tensor from data of type {type(data).__name__} "
                         f"(NumPy dtype {array.dtype})")
     return array
+
+
+def _not_a_number(data: Any) -> type | None:
+    """The type of the first item of nested sequences that is neither a number nor a
+    sequence (``NoneType`` for a None), or None if all are numbers."""
+    if _is_sequence(data):
+        for item in data:
+            stray = _not_a_number(item)
+            if stray is not None:
+                return stray
+        return None
+    return None if isinstance(data, (bool, int, float, np.number, np.bool_)) else type(data)
 
 
 def _has_float(data: Any) -> bool:
