@@ -5,7 +5,7 @@ from .tensor import Tensor
 from .devices import device, get_default_device, get_device, set_default_device
 from .size import Size
 from ._printing import set_printoptions
-from . import accelerator, backends, cpu, cuda, return_types, version
+from . import accelerator, backends, cpu, cuda, mps, return_types, version
 from . import autograd, ops
 from .autograd import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
 from .autograd import (inference_mode, is_anomaly_check_nan_enabled, is_anomaly_enabled,
