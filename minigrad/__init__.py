@@ -121,6 +121,8 @@ from .compilation import compile  # noqa: A004  (as torch.compile: an identity h
 from . import func  # torch.func: grad, vjp, jvp, jacrev, jacfwd, hessian, vmap (a loop)
 from .func import vmap
 from . import sparse  # torch.sparse: mm, addmm, sum with sparse COO tensors
+from . import profiler  # torch.profiler: profile, record_function, schedule
+from .autograd import profiler as _autograd_profiler  # noqa: F401  (torch.autograd.profiler)
 from .sparse_tensors import sparse_coo_tensor
 from .ops.linalg import mm as spmm  # torch.spmm: mm with a sparse first operand
 
