@@ -7,7 +7,7 @@ from .tensor import Tensor
 from .devices import device, get_default_device, get_device, set_default_device
 from .size import Size
 from ._printing import set_printoptions
-from . import accelerator, backends, cpu, cuda, return_types, version
+from . import accelerator, backends, cpu, cuda, mps, return_types, version
 from . import autograd, ops
 from .autograd import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
 from .autograd import (inference_mode, is_anomaly_check_nan_enabled, is_anomaly_enabled,
@@ -146,6 +146,8 @@ from .compilation import compile  # noqa: A004  (as torch.compile: an identity h
 from . import func  # torch.func: grad, vjp, jvp, jacrev, jacfwd, hessian, vmap (a loop)
 from .func import vmap
 from . import sparse  # torch.sparse: mm, addmm, sum with sparse COO tensors
+from . import profiler  # torch.profiler: profile, record_function, schedule
+from .autograd import profiler as _autograd_profiler  # noqa: F401  (torch.autograd.profiler)
 from .sparse_tensors import sparse_coo_tensor
 from .ops.linalg import mm as spmm  # torch.spmm: mm with a sparse first operand
 

@@ -12,10 +12,11 @@ from .anomaly import (detect_anomaly, is_anomaly_check_nan_enabled, is_anomaly_e
 from .legacy import Variable, gradcheck, gradgradcheck
 from . import functional  # vjp, jvp, jacobian, hessian, vhp, hvp
 from . import forward_ad  # dual tensors: make_dual, unpack_dual, dual_level
+from . import graph  # saved_tensors_hooks, save_on_cpu, disable_saved_tensors_hooks
 
 __all__ = ["Function", "Node", "primitives", "register", "backward", "grad",
            "observe_backward", "record_details", "enable_grad",
            "is_grad_enabled", "no_grad", "set_grad_enabled", "inference_mode",
            "is_inference_mode_enabled", "detect_anomaly", "set_detect_anomaly",
            "is_anomaly_enabled", "is_anomaly_check_nan_enabled", "Variable", "gradcheck", "gradgradcheck",
-           "functional", "forward_ad"]
+           "functional", "forward_ad", "graph"]

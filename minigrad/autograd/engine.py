@@ -19,7 +19,7 @@ from typing import Any, Callable, Sequence
 import numpy as np
 
 from ..tensor import Tensor
-from . import anomaly, hooks
+from . import anomaly, hooks, profiling
 from .function import AccumulateGrad, Node, gradient_edge
 from .grad_mode import set_grad_enabled
 
@@ -210,7 +210,12 @@ def _run(roots: list, retain_graph: bool | None, create_graph: bool, targets: di
                 for nr, g in enumerate(grads):
                     for i in targets.get((node, nr), ()):
                         captured[i] = g
-            _call_backward(node, grads, buffers, needed, create_graph, observer)
+            if profiling.recorder is None:
+                _call_backward(node, grads, buffers, needed, create_graph, observer)
+            else:  # minigrad.profiler is recording: time the step
+                profiling.recorder.call(profiling.BACKWARD_PREFIX + node.name(), grads,
+                                        _call_backward, node, grads, buffers, needed,
+                                        create_graph, observer)
             if not retain_graph:
                 node.release()
     return captured

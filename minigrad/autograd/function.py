@@ -30,7 +30,7 @@ from typing import Any, Callable
 import numpy as np
 
 from ..tensor import Tensor
-from . import details, grad_mode, hooks, saved as saved_values, views
+from . import details, grad_mode, hooks, profiling, saved as saved_values, views
 
 _REGISTRY: dict[str, type["Function"]] = {}
 
@@ -251,6 +251,13 @@ class Function:
     @classmethod
     def apply(cls, *args: Any, **kwargs: Any) -> Any:
         """Run ``forward`` on the arrays behind the tensors and record a graph node."""
+        if profiling.recorder is not None:  # minigrad.profiler is recording: time the call
+            return profiling.recorder.call(cls.name or cls.__name__, args, cls._apply, args,
+                                           kwargs)
+        return cls._apply(args, kwargs)
+
+    @classmethod
+    def _apply(cls, args: tuple, kwargs: dict) -> Any:
         if layout_dispatch is not None:
             out = layout_dispatch(cls, args, kwargs, lambda: cls._record(args, kwargs))
         else:

@@ -1,4 +1,5 @@
-"""``minigrad.backends``: the GPU back ends a PyTorch program asks about, all absent."""
-from . import cudnn, mps
+"""``minigrad.backends``: the back ends a PyTorch program asks about, answering as a
+CPU-only PyTorch build does (no GPU back end; the CPU libraries reported present)."""
+from . import cuda, cudnn, mkl, mkldnn, mps, openmp
 
-__all__ = ["cudnn", "mps"]
+__all__ = ["cuda", "cudnn", "mkl", "mkldnn", "mps", "openmp"]

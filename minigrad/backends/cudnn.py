@@ -9,8 +9,14 @@ from __future__ import annotations
 enabled = True
 benchmark = False
 deterministic = False
+allow_tf32 = True  # PyTorch's default for convolutions
 
 
 def is_available() -> bool:
     """False: there is no cuDNN."""
     return False
+
+
+def version() -> None:
+    """None: there is no cuDNN (as in a CPU-only PyTorch)."""
+    return None

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import Any, Callable
 
 import numpy as np
 
@@ -19,7 +19,8 @@ _TOLERANCES = {np.dtype(np.float16): (1e-3, 1e-5), np.dtype(np.float32): (1.3e-6
 def assert_close(actual: Any, expected: Any, *, allow_subclasses: bool = True,
                  rtol: float | None = None, atol: float | None = None, equal_nan: bool = False,
                  check_device: bool = True, check_dtype: bool = True, check_layout: bool = True,
-                 check_stride: bool = False, msg: str | None = None) -> None:
+                 check_stride: bool = False, msg: str | Callable[[str], str] | None = None
+                 ) -> None:
     """Raise an AssertionError unless ``actual`` and ``expected`` are close, as
     ``torch.testing.assert_close``.
 
@@ -27,8 +28,9 @@ def assert_close(actual: Any, expected: Any, *, allow_subclasses: bool = True,
     must satisfy ``|actual - expected| <= atol + rtol * |expected|``; infinities must
     match exactly, and NaNs only count as equal with ``equal_nan``. Without ``rtol`` and
     ``atol`` (give both or neither) the tolerances come from the dtype: 1.3e-6 and 1e-5
-    for float32, 1e-7 and 1e-7 for float64, exact for integers. Python numbers compare
-    the same way (their types must match); sequences and mappings compare item by item.
+    for float32, 1e-7 and 1e-7 for float64, 1e-3 and 1e-5 for float16, exact for integers.
+    Python numbers compare the same way (their types must match), NumPy arrays as tensors,
+    None only with None; sequences and mappings compare item by item.
 
     Parameters
     ----------
@@ -36,9 +38,12 @@ def assert_close(actual: Any, expected: Any, *, allow_subclasses: bool = True,
     rtol, atol : float, optional
     equal_nan : bool
     check_dtype : bool
-    msg : str, optional
-        Replaces the message of the AssertionError.
-    check_device, check_layout, check_stride, allow_subclasses
+    msg : str or callable, optional
+        Replaces the message of the AssertionError; a callable gets the message and
+        returns the one to raise.
+    check_stride : bool
+        Also require the same strides.
+    check_device, check_layout, allow_subclasses
         Accepted for compatibility (minigrad has one device and one layout).
     """
     if (rtol is None) != (atol is None):
@@ -46,8 +51,10 @@ def assert_close(actual: Any, expected: Any, *, allow_subclasses: bool = True,
         raise ValueError(f"Both 'rtol' and 'atol' must be either specified or omitted, but got "
                          f"no {missing}.")
     try:
-        _compare(actual, expected, rtol, atol, equal_nan, check_dtype, [])
+        _compare(actual, expected, rtol, atol, equal_nan, (check_dtype, check_stride), [])
     except AssertionError as error:
+        if callable(msg):
+            raise AssertionError(msg(str(error))) from None
         if msg is not None:
             raise AssertionError(msg) from None
         raise AssertionError(str(error)) from None
@@ -64,10 +71,23 @@ def assert_allclose(actual: Any, expected: Any, rtol: float | None = None,
 
 
 def _compare(actual: Any, expected: Any, rtol: float | None, atol: float | None,
-             equal_nan: bool, check_dtype: bool, path: list) -> None:
+             equal_nan: bool, checks: tuple[bool, bool], path: list) -> None:
+    """``checks``: (check_dtype, check_stride)."""
+    check_dtype, check_stride = checks
+    if actual is None or expected is None:
+        if actual is not expected:
+            raise AssertionError(f"None mismatch: {actual} is not {expected}")
+        return None
     if isinstance(actual, Tensor) and isinstance(expected, Tensor):
+        if check_stride and actual.shape == expected.shape and \
+                actual.stride() != expected.stride():
+            raise AssertionError(f"The values for attribute 'stride()' do not match: "
+                                 f"{actual.stride()} != {expected.stride()}.")
         return _compare_arrays(actual.detach().numpy(), expected.detach().numpy(), rtol, atol,
                                equal_nan, check_dtype, path, "Tensor-likes")
+    if type(actual) is np.ndarray and type(expected) is np.ndarray:
+        return _compare_arrays(actual, expected, rtol, atol, equal_nan, check_dtype, path,
+                               "Tensor-likes")
     if _is_number(actual) and _is_number(expected):
         if type(actual) is not type(expected) and check_dtype:
             raise AssertionError(f"The (d)types do not match: {type(actual)} != "
@@ -82,15 +102,14 @@ def _compare(actual: Any, expected: Any, rtol: float | None, atol: float | None,
             raise AssertionError(f"The keys of the mappings do not match: {sorted(map(str, actual))} "
                                  f"!= {sorted(map(str, expected))}")
         for key in actual:
-            _compare(actual[key], expected[key], rtol, atol, equal_nan, check_dtype,
-                     path + [key])
+            _compare(actual[key], expected[key], rtol, atol, equal_nan, checks, path + [key])
         return None
     if _is_sequence(actual) and _is_sequence(expected):
         if len(actual) != len(expected):
             raise AssertionError(f"The length of the sequences mismatch: {len(actual)} != "
                                  f"{len(expected)}")
         for i, (a, e) in enumerate(zip(actual, expected)):
-            _compare(a, e, rtol, atol, equal_nan, check_dtype, path + [i])
+            _compare(a, e, rtol, atol, equal_nan, checks, path + [i])
         return None
     raise TypeError(f"No comparison pair was able to handle inputs of type {type(actual)} and "
                     f"{type(expected)}.")

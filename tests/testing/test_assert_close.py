@@ -63,6 +63,16 @@ def test_same_verdict_and_report_as_torch(actual, expected, kwargs, dtype):
     lambda lib: ([1.0], [1.0, 2.0]),
     lambda lib: ({"a": lib.tensor(1.0)}, {"a": lib.tensor(2.0)}),
     lambda lib: (lib.tensor([1.0, 2.0]), np.array([1.0, 2.0], np.float32)),
+    lambda lib: (np.array([1.0, 2.0]), np.array([1.0, 3.0])),      # ndarrays: as tensors
+    lambda lib: (np.array([1.0, 2.0]), np.array([1.0, 2.0])),
+    lambda lib: (np.array([1.0]), np.array([1.0], np.float32)),
+    lambda lib: (None, None),
+    lambda lib: (None, 1),
+    lambda lib: ((1.0, None), (1.0, 2.0)),  # (tuples: lists become tensors here)
+    lambda lib: (lib.tensor([1.0, 2.0], dtype=lib.float16), lib.tensor([1.0, 2.001],
+                                                                       dtype=lib.float16)),
+    lambda lib: (lib.tensor([1.0, 2.0], dtype=lib.float16), lib.tensor([1.0, 2.01],
+                                                                       dtype=lib.float16)),
 ])
 def test_other_inputs_as_torch(make):
     outcomes = []
@@ -84,3 +94,23 @@ def test_tolerances_come_in_pairs():
 def test_assert_allclose_is_deprecated_and_ignores_dtypes():
     with pytest.warns(FutureWarning, match="deprecated"):
         minigrad.testing.assert_allclose(minigrad.ones(2), minigrad.ones(2, dtype=minigrad.float64))
+
+
+@pytest.mark.parametrize("make, kwargs", [
+    (lambda lib: (lib.ones(2, 3).t(), lib.ones(3, 2)), dict(check_stride=True)),
+    (lambda lib: (lib.ones(2, 3).t(), lib.ones(3, 2)), dict(check_stride=False)),
+    (lambda lib: (lib.ones(2, 3).t().contiguous(), lib.ones(3, 2)), dict(check_stride=True)),
+    (lambda lib: (lib.ones(2), lib.ones(2)), dict(check_device=False, check_layout=False)),
+    (lambda lib: (lib.ones(2), lib.ones(3)), dict(msg=lambda m: "<<" + m)),
+    (lambda lib: (lib.ones(2), lib.ones(2, dtype=lib.float64)), dict(msg=lambda m: m.upper())),
+    (lambda lib: (lib.tensor([1.0]), lib.tensor([1.2])), dict(msg=lambda m: m[:20])),
+    (lambda lib: (lib.ones(2), lib.ones(2, dtype=lib.float64)), dict(check_dtype=False)),
+])
+def test_flags_and_callable_messages_as_torch(make, kwargs):
+    outcomes = []
+    for lib in (minigrad, torch):
+        actual, expected = make(lib)
+        outcomes.append(_outcome(lib, actual, expected, kwargs))
+    assert outcomes[0][0] is outcomes[1][0]
+    assert [line.replace("MINIGRAD", "TORCH").replace("minigrad", "torch")
+            for line in outcomes[0][1]] == outcomes[1][1]
