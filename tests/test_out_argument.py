@@ -281,8 +281,6 @@ NOT_IN_MINIGRAD = set("""
     values_copy view_as_complex_copy view_as_real_copy view_copy
     """.split()) | {"linalg." + n for n in """
     eig eigvals householder_product ldl_factor ldl_factor_ex ldl_solve
-    """.split()} | {"special." + n for n in """
-    airy_ai
     """.split()}
 
 
