@@ -168,6 +168,16 @@ class linalg_qr(NamedTuple):  # noqa: N801
         return _show(self)
 
 
+class geqrf(NamedTuple):  # noqa: N801
+    """What ``geqrf`` returns: R and the reflectors in ``a``, their scales in ``tau``."""
+
+    a: Any
+    tau: Any
+
+    def __repr__(self) -> str:
+        return _show(self)
+
+
 class qr(NamedTuple):  # noqa: N801
     """What ``qr`` (PyTorch's older spelling of ``linalg.qr``) returns."""
 

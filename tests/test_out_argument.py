@@ -273,14 +273,14 @@ TORCH_DOCUMENTS_BUT_REFUSES = {"std_mean", "var_mean"}
 NOT_IN_MINIGRAD = set("""
     index_reduce
     histogramdd range
-    geqrf lstsq matrix_rank ormqr solve symeig
+    lstsq matrix_rank solve symeig
     dsmm hspmm sspaddmm
-    complex polar hash_tensor hsmm orgqr saddmm
+    complex polar hash_tensor hsmm saddmm
     alias_copy ccol_indices_copy col_indices_copy crow_indices_copy detach_copy
     diagonal_copy indices_copy row_indices_copy slice_copy squeeze_copy t_copy unbind_copy
     values_copy view_as_complex_copy view_as_real_copy view_copy
     """.split()) | {"linalg." + n for n in """
-    eig eigvals householder_product ldl_factor ldl_factor_ex ldl_solve
+    eig eigvals ldl_factor ldl_factor_ex ldl_solve
     """.split()}
 
 
