@@ -280,7 +280,7 @@ NOT_IN_MINIGRAD = set("""
     diagonal_copy indices_copy row_indices_copy slice_copy squeeze_copy t_copy unbind_copy
     values_copy view_as_complex_copy view_as_real_copy view_copy
     """.split()) | {"linalg." + n for n in """
-    eig eigvals ldl_factor ldl_factor_ex ldl_solve
+    eig eigvals
     """.split()}
 
 
