@@ -273,7 +273,6 @@ TORCH_DOCUMENTS_BUT_REFUSES = {"std_mean", "var_mean"}
 NOT_IN_MINIGRAD = set("""
     index_reduce
     histogramdd range
-    lstsq matrix_rank solve symeig
     dsmm hspmm sspaddmm
     complex polar hash_tensor hsmm saddmm
     alias_copy ccol_indices_copy col_indices_copy crow_indices_copy detach_copy

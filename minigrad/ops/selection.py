@@ -121,8 +121,9 @@ class Clamp(Function):
         if high is not None:
             inside &= array_of(x) <= high
         # where, not g * mask: a NaN or inf g where x was clamped still gives 0, as in
-        # PyTorch; the zero is connected to x (derivative 0)
-        return where(~inside, locally_constant(x, np.zeros((), g.dtype)), g), None, None
+        # PyTorch; the zero is a constant, so the gradient is connected to x only through
+        # g (PyTorch's clamp gradient of a constant g does not require grad)
+        return where(~inside, wrap(np.zeros((), g.dtype)), g), None, None
 
 
 @register("where")
