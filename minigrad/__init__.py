@@ -88,6 +88,8 @@ from .ops import cholesky, det, logdet, slogdet
 from .ops import matrix_exp, pinverse, qr, svd
 from .ops import (cholesky_inverse, cholesky_solve, lu, lu_solve, lu_unpack,
                   triangular_solve)
+from .ops import geqrf, orgqr, ormqr
+from .ops.removed_linalg import eig, lstsq, matrix_rank, solve, symeig
 from .ops import masked_scatter, narrow_copy, put, unravel_index
 from .ops import as_strided, as_strided_
 from .ops import (aminmax, corrcoef, cov, cumulative_trapezoid, dist, logcumsumexp, matrix_power,

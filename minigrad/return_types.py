@@ -168,6 +168,37 @@ class linalg_qr(NamedTuple):  # noqa: N801
         return _show(self)
 
 
+class linalg_ldl_factor(NamedTuple):  # noqa: N801
+    """What ``linalg.ldl_factor`` returns: the compact factors and the pivots."""
+
+    LD: Any
+    pivots: Any
+
+    def __repr__(self) -> str:
+        return _show(self)
+
+
+class linalg_ldl_factor_ex(NamedTuple):  # noqa: N801
+    """What ``linalg.ldl_factor_ex`` returns: ``ldl_factor``'s pair and LAPACK's ``info``."""
+
+    LD: Any
+    pivots: Any
+    info: Any
+
+    def __repr__(self) -> str:
+        return _show(self)
+
+
+class geqrf(NamedTuple):  # noqa: N801
+    """What ``geqrf`` returns: R and the reflectors in ``a``, their scales in ``tau``."""
+
+    a: Any
+    tau: Any
+
+    def __repr__(self) -> str:
+        return _show(self)
+
+
 class qr(NamedTuple):  # noqa: N801
     """What ``qr`` (PyTorch's older spelling of ``linalg.qr``) returns."""
 

@@ -8,7 +8,8 @@ Each is the function of ``minigrad.ops`` of the same meaning; ``expit`` is ``sig
 functions ``i0``, ``i1``, ``i0e`` and ``i1e`` are the primitives of ``minigrad.ops.bessel``;
 ``erfcx``, ``log_ndtr`` and ``ndtri`` those of ``minigrad.ops.normal_tails``, and ``zeta``
 that of ``minigrad.ops.zeta``. The Bessel functions without a gradient in PyTorch (J, Y, K,
-...) are in ``minigrad.ops.bessel_functions``, the orthogonal polynomials in
+...) are in ``minigrad.ops.bessel_functions``, the Airy function ``airy_ai`` in
+``minigrad.ops.airy``, the orthogonal polynomials in
 ``minigrad.ops.orthogonal_polynomials``.
 """
 from __future__ import annotations
@@ -21,6 +22,7 @@ from .ops import digamma, entr, polygamma, xlog1py
 from .ops import igamma as gammainc, igammac as gammaincc
 from .ops import digamma as psi, lgamma as gammaln, mvlgamma as multigammaln
 from .ops import sigmoid as expit
+from .ops.airy import airy_ai
 from .ops.bessel import i0, i0e, i1, i1e
 from .ops.normal_tails import erfcx, log_ndtr, ndtri
 from .ops.zeta import zeta
@@ -36,7 +38,7 @@ from .ops.orthogonal_polynomials import (
 from .ops.out_argument import takes_out
 from .tensor import Tensor
 
-__all__ = ["bessel_j0", "bessel_j1", "bessel_y0", "bessel_y1", "chebyshev_polynomial_t",
+__all__ = ["airy_ai", "bessel_j0", "bessel_j1", "bessel_y0", "bessel_y1", "chebyshev_polynomial_t",
            "chebyshev_polynomial_u", "chebyshev_polynomial_v", "chebyshev_polynomial_w",
            "digamma", "entr", "erf", "erfc", "erfcx", "erfinv", "exp2", "expit", "expm1",
            "gammainc", "gammaincc", "gammaln", "hermite_polynomial_h",

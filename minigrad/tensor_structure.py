@@ -97,6 +97,16 @@ class StructureMethods:
     def qr(self, some: bool = True) -> Any:
         return ops.qr(self, some)
 
+    def geqrf(self) -> Any:
+        return ops.geqrf(self)
+
+    def orgqr(self, input2: "Tensor") -> "Tensor":
+        return ops.orgqr(self, input2)
+
+    def ormqr(self, input2: "Tensor", input3: "Tensor", left: bool = True,
+              transpose: bool = False) -> "Tensor":
+        return ops.ormqr(self, input2, input3, left, transpose)
+
     def svd(self, some: bool = True, compute_uv: bool = True) -> Any:
         return ops.svd(self, some, compute_uv)
 

@@ -78,5 +78,6 @@ from .sorting import mode
 from .statistics import nanmedian
 from .decompositions import legacy_qr as qr, legacy_svd as svd  # torch.qr, torch.svd
 from .matrix_functions import matrix_exp, pinverse
+from .householder import geqrf, householder_product, orgqr, ormqr
 from .lu import (cholesky_inverse, cholesky_solve, legacy_lu as lu, legacy_lu_solve as lu_solve,
                  lu_unpack, triangular_solve)

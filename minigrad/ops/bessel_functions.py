@@ -125,13 +125,18 @@ def _scaled_k(nu: int, x: np.ndarray) -> np.ndarray:
         term = term * quarter / (k + 1) ** 2
     # K0 = -(log(x/2) + gamma) I0 + sum ...; K1 = 1/x + (log(x/2) + gamma) I1 - x/4 sum ...
     series = 1 / t + log_term * i_nu - t / 4 * total if nu else -log_term * i_nu + total
+    return np.where(small, series * np.exp(t), scaled_k_integral(nu, x))
+
+
+def scaled_k_integral(nu: float, x: np.ndarray) -> np.ndarray:
+    """``e^x K_nu(x) = int_0^inf exp(-x (cosh t - 1)) cosh(nu t) dt`` for any real order
+    ``nu``, by the trapezoidal rule (to float64 rounding for x >= 1/2, where it is used)."""
     sigma = 1 / np.sqrt(np.maximum(x, 1.0))
     s = np.arange(_NODES) * _STEP
     tt = s[:, None] * sigma.ravel()[None, :]
     f = np.exp(-x.ravel() * 2 * np.sinh(tt / 2) ** 2) * np.cosh(nu * tt)
     f[0] /= 2
-    integral = (sigma.ravel() * _STEP * f.sum(0)).reshape(x.shape)
-    return np.where(small, series * np.exp(t), integral)
+    return (sigma.ravel() * _STEP * f.sum(0)).reshape(x.shape)
 
 
 def _modified_second_kind(nu: int, x: np.ndarray, scaled: bool) -> np.ndarray:

@@ -96,18 +96,21 @@ class LinalgPinv(Function):
 
 
 @takes_out()
-def pinv(A: Tensor, *, atol: Any = None, rtol: Any = None, hermitian: bool = False) -> Tensor:
+def pinv(A: Tensor, rcond: Any = None, hermitian: bool = False, *, atol: Any = None,
+         rtol: Any = None) -> Tensor:
     """The Moore-Penrose pseudo-inverse of matrices ``(*, m, n)``, ``(*, n, m)``.
 
     Parameters
     ----------
     A : Tensor
         float32 or float64 matrices.
+    rcond : float or Tensor, optional
+        PyTorch's older spelling of ``rtol`` (not together with ``atol`` or ``rtol``).
+    hermitian : bool
+        ``A`` is symmetric: computed from the eigenvalues of its lower triangle.
     atol, rtol : float or Tensor, optional
         Singular values at or below ``max(atol, rtol * largest)`` count as 0. Without
         ``rtol`` it is ``eps * max(m, n)``, or 0 if a positive ``atol`` is given.
-    hermitian : bool
-        ``A`` is symmetric: computed from the eigenvalues of its lower triangle.
 
     Returns
     -------
@@ -116,6 +119,7 @@ def pinv(A: Tensor, *, atol: Any = None, rtol: Any = None, hermitian: bool = Fal
         ``A`` as given, even with ``hermitian``).
     """
     op = "linalg.pinv"
+    atol, rtol = _older_tolerance(op, "rcond", rcond, atol, rtol, (None, rcond))
     A = tensor_arg(op, A, "input")
     if A.ndim < 2 or A.dtype not in _LAPACK_DTYPES:
         raise RuntimeError(f"{op}({A.dtype}{list(A.shape)}): expected a tensor with 2 or "
@@ -125,18 +129,31 @@ def pinv(A: Tensor, *, atol: Any = None, rtol: Any = None, hermitian: bool = Fal
     return LinalgPinv.apply(A, _tolerance(op, atol), _tolerance(op, rtol), bool(hermitian))
 
 
+def _older_tolerance(op: str, name: str, value: Any, atol: Any, rtol: Any,
+                     meaning: tuple) -> tuple:
+    """``(atol, rtol)``: ``meaning`` when the older positional tolerance ``name`` is given
+    (PyTorch's other overload, which takes neither ``atol`` nor ``rtol``)."""
+    if value is None:
+        return atol, rtol
+    if atol is not None or rtol is not None:
+        raise TypeError(f"{op}() received an invalid combination of arguments: {name} "
+                        f"cannot be given together with atol or rtol")
+    return meaning
+
+
 def pinverse(input: Tensor, rcond: float = 1e-15) -> Tensor:
     """``torch.pinverse``: `pinv` with ``rtol=rcond``."""
     return pinv(input, rtol=rcond)
 
 
 @takes_out()
-def matrix_rank(A: Tensor, *, atol: Any = None, rtol: Any = None,
-                hermitian: bool = False) -> Tensor:
+def matrix_rank(A: Tensor, tol: Any = None, hermitian: bool = False, *, atol: Any = None,
+                rtol: Any = None) -> Tensor:
     """The number of singular values (absolute eigenvalues if ``hermitian``) of each
     matrix above ``max(atol, rtol * largest)`` (the tolerances as in `pinv`), int64, of
-    ``A``'s batch shape; no gradient."""
+    ``A``'s batch shape; no gradient. PyTorch's older ``tol`` is ``atol=tol, rtol=0``."""
     op = "linalg.matrix_rank"
+    atol, rtol = _older_tolerance(op, "tol", tol, atol, rtol, (tol, 0.0))
     A = _float_or_double(op, tensor_arg(op, A, "A"))[0]
     A = _square_float(op, A) if hermitian else _float_matrices(op, A, "input")
     a = array_of(A)

@@ -26,8 +26,8 @@ class LocallyConstant(Function):
 
     Backward rules build their masks with it, so a gradient like relu's ``g * (x > 0)``
     stays connected to x, as PyTorch's does: differentiating it again gives zeros instead
-    of "does not require grad". With a ``refusal`` (an op's name) it stands for an op
-    that PyTorch records without a derivative: backward through it raises.
+    of "does not require grad". With a ``refusal`` (an error type and its message) it
+    stands for an op that PyTorch records without a derivative: backward through it raises.
     """
 
     @staticmethod
@@ -38,7 +38,8 @@ class LocallyConstant(Function):
     @staticmethod
     def backward(ctx, g):
         if ctx.refusal is not None:
-            raise RuntimeError(f"derivative for aten::{ctx.refusal} is not implemented")
+            error, message = ctx.refusal
+            raise error(message)
         shape, dtype = ctx.like
         return wrap(np.zeros(shape, dtype)), None, None
 
@@ -48,10 +49,17 @@ def locally_constant(x: Tensor, value: np.ndarray) -> Tensor:
     return LocallyConstant.apply(x, value, None)
 
 
-def without_derivative(x: Tensor, value: np.ndarray, op: str) -> Tensor:
+def without_derivative(x: Tensor, value: np.ndarray, op: str,
+                       error: type[Exception] = RuntimeError) -> Tensor:
     """``value`` (computed from x's values) in x's graph, as PyTorch records an op that
-    has no derivative: the result requires grad, and backward through it raises."""
-    return LocallyConstant.apply(x, value, op)
+    has no derivative: the result requires grad, and backward through it raises ``error``
+    with PyTorch's message for it ("derivative for aten::op is not implemented", or for
+    NotImplementedError "the derivative for 'op' is not implemented.")."""
+    if error is NotImplementedError:
+        refusal = (error, f"the derivative for '{op}' is not implemented.")
+    else:
+        refusal = (error, f"derivative for aten::{op} is not implemented")
+    return LocallyConstant.apply(x, value, refusal)
 
 
 def _mask(condition: np.ndarray, source: Tensor, dtype: np.dtype) -> Tensor:
@@ -113,7 +121,8 @@ class Clamp(Function):
         if high is not None:
             inside &= array_of(x) <= high
         # where, not g * mask: a NaN or inf g where x was clamped still gives 0, as in
-        # PyTorch (whose clamp gradient, unlike relu's, is not connected to x)
+        # PyTorch; the zero is a constant, so the gradient is connected to x only through
+        # g (PyTorch's clamp gradient of a constant g does not require grad)
         return where(~inside, wrap(np.zeros((), g.dtype)), g), None, None
 
 
