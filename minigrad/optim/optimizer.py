@@ -138,7 +138,10 @@ class Optimizer:
             params = [p for _, p in params]
         for p in params:
             self._check_param(p)
-        group = {**self.defaults, **param_group, "params": params}
+        # PyTorch's key order: the group's own keys ("params" first), then the defaults.
+        group = {**param_group, "params": params}
+        for key, value in self.defaults.items():
+            group.setdefault(key, value)
         if names is not None:
             group["param_names"] = names
         for key, value in group.items():
