@@ -65,6 +65,7 @@ from .diagonal import diagonal_scatter
 from .linalg import cholesky
 from .matrix_functions import chain_matmul, multi_dot
 from .histograms import histc, histogram
+from .histogramdd import histogramdd
 from .cumulative import cumulative_trapezoid, logcumsumexp, trapezoid, trapz
 from .finite_differences import gradient
 from .statistics import aminmax, corrcoef, cov, dist
