@@ -66,6 +66,7 @@ from .linalg import cholesky
 from .matrix_functions import chain_matmul, multi_dot
 from .histograms import histc, histogram
 from .histogramdd import histogramdd
+from .segment_reduce import segment_reduce
 from .cumulative import cumulative_trapezoid, logcumsumexp, trapezoid, trapz
 from .finite_differences import gradient
 from .statistics import aminmax, corrcoef, cov, dist
