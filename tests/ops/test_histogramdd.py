@@ -38,11 +38,12 @@ def test_matches_torch(case, dtype):
     rng = np.random.default_rng(seed)
     if isinstance(bins, int) or isinstance(bins[0], int):
         # Equal-width edges may differ from PyTorch's in the last bit (its linspace rounds
-        # its own way), so the points keep clear of them.
-        array = rng.uniform(-1.0, 1.25, size=shape)
+        # its own way), so the points keep clear of them: random values, and at least two
+        # points (one alone sits on the middle edge of its widened range).
+        array = rng.uniform(-1.0, 1.25, size=(max(int(np.prod(shape[:-1])), 2), shape[-1]))
     else:  # given edges are the same in both: points on a grid of quarters hit them
         array = rng.integers(-8, 9, size=shape) / 4.0
-    weights = rng.uniform(0.5, 2.0, size=shape[:-1])
+    weights = rng.uniform(0.5, 2.0, size=array.shape[:-1])
 
     def program(lib):
         kwargs = {"density": density}
