@@ -87,8 +87,8 @@ def feature_alpha_dropout_(input: Tensor, p: float, train: bool) -> Tensor:
 
 def embedding_renorm_(input: Tensor, indices: Tensor, max_norm: float,
                       norm_type: float) -> Tensor:
-    """Scale each row of the 2-D ``input`` that ``indices`` name (once, however often
-    named) whose ``norm_type``-norm exceeds ``max_norm`` down to norm ``max_norm``
+    """Scale each row of the 2-D ``input`` that ``indices`` name (once per distinct index
+    value, however often named) whose ``norm_type``-norm exceeds ``max_norm`` down to norm ``max_norm``
     (``max_norm / (norm + 1e-7)`` times); what `nn.functional.embedding` does with
     ``max_norm``. Returns ``input``."""
     _tensor(input, "embedding_renorm_", "input", 1)
@@ -106,8 +106,14 @@ def embedding_renorm_(input: Tensor, indices: Tensor, max_norm: float,
     if rows.size and not (-input.shape[0] <= rows.min() and rows.max() < input.shape[0]):
         raise IndexError(f"embedding_renorm_: index out of range for an input of shape "
                          f"{tuple(input.shape)} (indices from {rows.min()} to {rows.max()})")
-    rows = np.unique(rows % max(input.shape[0], 1))
-    return input.mul_(wrap(renorm_scale(array_of(input), rows, max_norm, norm_type)))
+    # As in PyTorch, a row named both ways (0 and -n) is renormed twice, one pass after the
+    # other (which matters when the first pass leaves it above max_norm, e.g. norm_type 0).
+    rows, named = np.unique(rows % max(input.shape[0], 1), return_counts=True)
+    scale = renorm_scale(array_of(input), rows, max_norm, norm_type)
+    if (named > 1).any():
+        scale = scale * renorm_scale(array_of(input) * scale, rows[named > 1], max_norm,
+                                     norm_type)
+    return input.mul_(wrap(scale))
 
 
 def feature_alpha_dropout(input: Tensor, p: float, train: bool) -> Tensor:

@@ -271,7 +271,6 @@ TORCH_DOCUMENTS_BUT_REFUSES = {"std_mean", "var_mean"}
 # from minigrad and must take out= in torch: whoever adds one removes it here, and the walk
 # then checks its out=.
 NOT_IN_MINIGRAD = set("""
-    histogramdd
     geqrf lstsq matrix_rank ormqr solve symeig
     dsmm hspmm sspaddmm
     complex polar hash_tensor hsmm orgqr saddmm

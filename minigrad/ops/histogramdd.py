@@ -10,10 +10,12 @@ from .. import return_types
 from ..internal import array_of, wrap
 from ..tensor import Tensor
 from ._util import unary_input
+from .out_argument import takes_out
 
 _OP = "torch.histogramdd"
 
 
+@takes_out("same")
 def histogramdd(input: Tensor, bins: Any, *, range: Any = None, weight: Tensor | None = None,
                 density: bool = False) -> return_types.histogramdd:
     """``(hist, bin_edges)`` of the points in the rows of ``input`` (its last dim holds
