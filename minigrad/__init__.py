@@ -94,6 +94,7 @@ from .ops import masked_scatter, narrow_copy, put, unravel_index
 from .ops import as_strided, as_strided_
 from .ops import (aminmax, corrcoef, cov, cumulative_trapezoid, dist, logcumsumexp, matrix_power,
                   msort, ravel, trapezoid, trapz)
+from .ops import gradient, histogramdd, segment_reduce
 from .ops import (chain_matmul, diagonal_scatter, histc, index_put, index_put_, scatter_reduce,
                   select_scatter, slice_scatter)
 from .ops import (argwhere, block_diag, bucketize, cartesian_prod, combinations, fliplr, flipud,

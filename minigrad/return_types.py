@@ -158,6 +158,17 @@ class histogram(NamedTuple):  # noqa: N801
                 f"bin_edges={self.bin_edges!r})")
 
 
+class histogramdd(NamedTuple):  # noqa: N801
+    """What ``histogramdd`` returns: the counts and a tuple of edges per dimension."""
+
+    hist: Any
+    bin_edges: Any
+
+    def __repr__(self) -> str:
+        return (f"minigrad.return_types.histogramdd(\nhist={self.hist!r},\n"
+                f"bin_edges={self.bin_edges!r})")
+
+
 class linalg_qr(NamedTuple):  # noqa: N801
     """What ``linalg.qr`` returns: ``A = Q R``."""
 

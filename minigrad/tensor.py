@@ -37,9 +37,11 @@ def _check_grad(t: "Tensor", grad: Any) -> None:
             f"{cls.__module__}.{cls.__qualname__}"
         raise TypeError(f"grad: assigned grad expected to be a Tensor or None but got grad "
                         f"of type {name}")
-    if grad.dtype != t.dtype:
+    expected = leaf_grad.expected_dtype(t)
+    if expected is not None and grad.dtype != expected:
+        what = "dtype" if expected == t.dtype else "grad_dtype"
         raise RuntimeError(f"grad: attempting to assign a gradient with dtype {grad.dtype} to "
-                           f"a tensor with dtype {t.dtype}")
+                           f"a tensor with {what} {expected}")
     if grad.shape != t.shape:
         raise RuntimeError(f"grad: attempting to assign a gradient of size {list(grad.shape)} "
                            f"to a tensor of size {list(t.shape)}")
@@ -74,6 +76,8 @@ class Tensor(TensorMethods):
     _version: "_Version | None" = None  # made on first need (a save or an in-place change)
     _accumulator: Any = None   # weak reference to the leaf's AccumulateGrad node
     _hooks: list | None = None
+    _post_accumulate_hooks: list | None = None  # a leaf's (autograd/leaf_grad.py)
+    _grad_dtype: Any = ...     # ... = the tensor's dtype; None = any (autograd/leaf_grad.py)
     _base: "Tensor | None" = None  # the tensor whose memory this view shares (views.py)
     _view_path: tuple = ()
     _view_version = 0
@@ -216,6 +220,16 @@ class Tensor(TensorMethods):
         self._grad = value
 
     @property
+    def grad_dtype(self) -> Any:
+        """The dtype gradients of this leaf are cast to (its dtype unless set; None lets
+        any dtype through); see `minigrad.autograd.leaf_grad`."""
+        return leaf_grad.grad_dtype(self)
+
+    @grad_dtype.setter
+    def grad_dtype(self, value: Any) -> None:
+        leaf_grad.set_grad_dtype(self, value)
+
+    @property
     def grad_fn(self) -> Any:
         """The node that made this tensor, or None for a leaf."""
         if self._base is not None:
@@ -300,6 +314,11 @@ class Tensor(TensorMethods):
             self._hooks = []
         self._hooks.append(hook)
         return hooks.RemovableHandle(self._hooks, hook)
+
+    def register_post_accumulate_grad_hook(self, hook: Callable[["Tensor"], None]) -> Any:
+        """Call ``hook(self)`` each time backward has accumulated a gradient into the
+        ``.grad`` of this leaf; returns a handle whose ``remove()`` unregisters it."""
+        return leaf_grad.register_post_accumulate(self, hook)
 
     def detach(self) -> "Tensor":
         """A tensor sharing this data, cut from the graph."""
@@ -449,7 +468,7 @@ class Tensor(TensorMethods):
         return draw_graph(self, **kwargs)
 
 
-from .autograd import engine, hooks, views  # noqa: E402  (the engine builds on Tensor)
+from .autograd import engine, hooks, leaf_grad, views  # noqa: E402  (the engine builds on Tensor)
 from . import (ops, tensor_inplace, tensor_math, tensor_methods, tensor_names,  # noqa: E402
                tensor_structure)
 

@@ -271,7 +271,6 @@ TORCH_DOCUMENTS_BUT_REFUSES = {"std_mean", "var_mean"}
 # from minigrad and must take out= in torch: whoever adds one removes it here, and the walk
 # then checks its out=.
 NOT_IN_MINIGRAD = set("""
-    histogramdd
     dsmm hspmm sspaddmm
     complex polar hash_tensor hsmm saddmm
     ccol_indices_copy col_indices_copy crow_indices_copy indices_copy row_indices_copy

@@ -19,7 +19,7 @@ from typing import Any, Callable, Sequence
 import numpy as np
 
 from ..tensor import Tensor
-from . import anomaly, hooks, profiling
+from . import anomaly, hooks, leaf_grad, profiling
 from .function import AccumulateGrad, Node, gradient_edge
 from .grad_mode import set_grad_enabled
 
@@ -277,7 +277,9 @@ def _checked(node: Node, index: int, edge: tuple | None, g: Any, create_graph: b
         return g if isinstance(g, Tensor) else Tensor._wrap(array)
     target, nr = edge
     if type(target) is AccumulateGrad:
-        shape, dtype = target.variable._data.shape, target.variable._data.dtype
+        shape = target.variable._data.shape
+        dtype = leaf_grad.expected_dtype(target.variable)
+        dtype = array.dtype if dtype is None else dtype  # grad_dtype None: any dtype
     else:
         shape, dtype = target.output_meta[nr]
     if array.shape != shape:
@@ -307,9 +309,11 @@ def _finish_leaf(acc: AccumulateGrad, g: Tensor, targets: dict | None, captured:
 
 
 def _store_grad(t: Tensor, g: Tensor, create_graph: bool) -> None:
-    """Add ``g`` to ``t.grad``."""
+    """Add ``g`` to ``t.grad``, then run ``t``'s post-accumulate hooks."""
     if t.grad is not None:  # a new tensor: gradients are never added up in place
         t.grad = (t.grad + g if create_graph
                   else Tensor._wrap(np.asarray(t.grad._data + g._data)))
     else:  # a private copy, so that no .grad is a view of another gradient or tensor
         t.grad = g if create_graph else Tensor._wrap(np.array(g._data, copy=True))
+    if t._post_accumulate_hooks:
+        leaf_grad.run_post_accumulate(t)

@@ -65,7 +65,10 @@ from .diagonal import diagonal_scatter
 from .linalg import cholesky
 from .matrix_functions import chain_matmul, multi_dot
 from .histograms import histc, histogram
+from .histogramdd import histogramdd
+from .segment_reduce import segment_reduce
 from .cumulative import cumulative_trapezoid, logcumsumexp, trapezoid, trapz
+from .finite_differences import gradient
 from .statistics import aminmax, corrcoef, cov, dist
 from .matrix_functions import matrix_power
 from .sorting import msort

@@ -138,7 +138,10 @@ class Optimizer:
             params = [p for _, p in params]
         for p in params:
             self._check_param(p)
-        group = {**self.defaults, **param_group, "params": params}
+        # PyTorch's key order: the group's own keys ("params" first), then the defaults.
+        group = {**param_group, "params": params}
+        for key, value in self.defaults.items():
+            group.setdefault(key, value)
         if names is not None:
             group["param_names"] = names
         for key, value in group.items():
@@ -200,12 +203,17 @@ class Optimizer:
             with enable_grad():
                 loss = closure()
         for group in self.param_groups:
+            self._check_group(group)
             for p in group["params"]:
                 if p.grad is None:
                     continue
                 self._update(p, array_of(p.grad), self.state[p], group)
                 mark_modified(p)
         return loss
+
+    def _check_group(self, group: dict) -> None:
+        """Raise for gradients of ``group`` the optimizer cannot use, before any of the
+        group's parameters changes (overridden by subclasses)."""
 
     def _update(self, param: Tensor, grad: np.ndarray, state: dict, group: dict) -> None:
         """Change ``writable_data(param)`` in place; ``state`` starts empty for a new
@@ -291,7 +299,14 @@ def _load_value(op: str, name: str, value: Any, param: Tensor) -> Any:
     array = array_of(value) if isinstance(value, Tensor) else value
     if array.dtype.kind != "f" or array.ndim == 0:  # counts such as "step" keep their dtype
         return wrap(array.copy())
-    if array.shape != param.shape:
+    if not _fits(array.shape, tuple(param.shape)):
         raise ValueError(f"{op}: {name} has shape {tuple(array.shape)}, but its parameter "
                          f"has shape {tuple(param.shape)}")
     return wrap(array.astype(param.dtype, copy=True))
+
+
+def _fits(shape: tuple, param_shape: tuple) -> bool:
+    """Whether a state tensor of ``shape`` can belong to a parameter of ``param_shape``:
+    the same shape, or some dims reduced to 1 (Adafactor's ``row_var`` and ``col_var``)."""
+    return len(shape) == len(param_shape) and all(
+        n == m or n == 1 for n, m in zip(shape, param_shape))
