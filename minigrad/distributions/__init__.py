@@ -5,13 +5,16 @@ what they share."""
 from . import constraints, transforms
 from .bernoulli import Bernoulli
 from .beta import Beta
+from .binomial import Binomial
 from .categorical import Categorical
 from .cauchy import Cauchy
 from .chi2 import Chi2
+from .continuous_bernoulli import ContinuousBernoulli
 from .dirichlet import Dirichlet
 from .distribution import Distribution
 from .exponential import Exponential
 from .gamma import Gamma
+from .geometric import Geometric
 from .gumbel import Gumbel
 from .half_cauchy import HalfCauchy
 from .half_normal import HalfNormal
@@ -19,8 +22,14 @@ from .independent import Independent
 from .kl import kl_divergence, register_kl
 from .laplace import Laplace
 from .log_normal import LogNormal
+from .multinomial import Multinomial
 from .multivariate_normal import MultivariateNormal
+from .negative_binomial import NegativeBinomial
 from .normal import Normal
+from .one_hot_categorical import OneHotCategorical, OneHotCategoricalStraightThrough
+from .poisson import Poisson
+from .relaxed_bernoulli import RelaxedBernoulli
+from .relaxed_categorical import RelaxedOneHotCategorical
 from .student_t import StudentT
 from .transformed_distribution import TransformedDistribution
 from .uniform import Uniform
@@ -28,4 +37,7 @@ from .uniform import Uniform
 __all__ = ["Distribution", "Normal", "Categorical", "Bernoulli", "Uniform", "kl_divergence",
            "register_kl", "constraints", "MultivariateNormal", "Independent", "transforms",
            "TransformedDistribution", "LogNormal", "Exponential", "Laplace", "HalfNormal",
-           "Cauchy", "HalfCauchy", "Gumbel", "StudentT", "Gamma", "Chi2", "Beta", "Dirichlet"]
+           "Cauchy", "HalfCauchy", "Gumbel", "StudentT", "Gamma", "Chi2", "Beta", "Dirichlet",
+           "Poisson", "Binomial", "Geometric", "NegativeBinomial", "Multinomial",
+           "OneHotCategorical", "OneHotCategoricalStraightThrough", "RelaxedBernoulli",
+           "RelaxedOneHotCategorical", "ContinuousBernoulli"]
