@@ -35,8 +35,8 @@ class Geometric(Distribution):
             if bool(zero.any()):
                 raise ValueError(f"Expected parameter probs (Tensor of shape "
                                  f"{tuple(self.probs.shape)}) of distribution {self!r} to "
-                                 f"satisfy the constraint {constraints.unit_interval!r}, "
-                                 f"but found invalid values:\n{self.probs[zero]}")
+                                 f"be positive but found invalid values:\n"
+                                 f"{self.probs.detach()[zero]}")
 
     @property
     def _param(self) -> Tensor:

@@ -111,3 +111,44 @@ def test_entropy_and_enumerate_support_refuse_inhomogeneous_counts():
         for method in (binomial.entropy, binomial.enumerate_support):
             with pytest.raises(NotImplementedError, match="Inhomogeneous total count"):
                 method()
+
+
+RELAXED = {  # no moments in closed form: compared with torch's own draws
+    "RelaxedBernoulli": lambda d, t: d.RelaxedBernoulli(t(0.5), t([0.2, 0.7])),
+    "RelaxedOneHotCategorical": lambda d, t: d.RelaxedOneHotCategorical(
+        t(0.8), logits=t([[0.5, -1.0, 0.0], [2.0, 0.0, 0.0]])),
+    "OneHotCategoricalStraightThrough": lambda d, t: d.OneHotCategoricalStraightThrough(
+        t([0.2, 0.3, 0.5])),
+}
+
+
+@pytest.mark.parametrize("name", sorted(RELAXED))
+def test_draws_agree_with_torchs_in_mean_and_variance(name):
+    n = 40000
+    minigrad.manual_seed(0)
+    torch.manual_seed(0)
+    ours = RELAXED[name](D, lambda v: minigrad.tensor(v, dtype=minigrad.float64)).rsample((n,))
+    theirs = RELAXED[name](torch.distributions,
+                           lambda v: torch.tensor(v, dtype=torch.float64)).rsample((n,))
+    a, b = ours.detach().numpy(), theirs.detach().numpy()
+    se = np.sqrt((a.var(0) + b.var(0)) / n)
+    assert np.all(np.abs(a.mean(0) - b.mean(0)) < 5 * se + 1e-12)
+    assert np.all(np.abs(a.var(0) - b.var(0)) < 0.05 * b.var(0) + 1e-12)
+
+
+@pytest.mark.parametrize("name", sorted(RELAXED))
+def test_reparameterised_draws_carry_torchs_gradient_in_expectation(name):
+    """``d/dparams mean(f(rsample))`` agrees with torch's estimate within sampling error."""
+    n, results = 40000, []
+    for d, lib in ((D, minigrad), (torch.distributions, torch)):
+        leaves = []
+
+        def tensor(v, lib=lib):
+            leaves.append(lib.tensor(v, dtype=lib.float64, requires_grad=True))
+            return leaves[-1]
+        lib.manual_seed(1)
+        draws = RELAXED[name](d, tensor).rsample((n,))
+        (draws * lib.tensor(np.arange(1.0, 1 + draws.shape[-1]))).sum().div(n).backward()
+        results.append([t.grad.numpy() for t in leaves])
+    for g, h in zip(*results):
+        np.testing.assert_allclose(g, h, rtol=0.1, atol=0.02)

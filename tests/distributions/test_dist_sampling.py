@@ -29,6 +29,13 @@ MAKERS = {  # name: build(t) with t making float64 tensors
     "MultivariateNormal": lambda t: D.MultivariateNormal(
         t([1.0, -1.0]), t([[2.0, 0.5], [0.5, 1.0]])),
     "Uniform": lambda t: D.Uniform(t([0.0, -1.0]), t([1.0, 3.0])),
+    "Poisson": lambda t: D.Poisson(t([0.3, 6.0])),
+    "Binomial": lambda t: D.Binomial(t([4.0, 10.0]), t([0.3, 0.8])),
+    "Geometric": lambda t: D.Geometric(t([0.2, 0.9])),
+    "NegativeBinomial": lambda t: D.NegativeBinomial(t([2.5, 6.0]), t([0.3, 0.6])),
+    "Multinomial": lambda t: D.Multinomial(5, t([[0.2, 0.3, 0.5], [0.6, 0.1, 0.3]])),
+    "OneHotCategorical": lambda t: D.OneHotCategorical(t([0.2, 0.35, 0.45])),
+    "ContinuousBernoulli": lambda t: D.ContinuousBernoulli(t([0.1, 0.5, 0.8])),
 }
 
 
