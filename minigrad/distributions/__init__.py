@@ -13,19 +13,25 @@ from .continuous_bernoulli import ContinuousBernoulli
 from .dirichlet import Dirichlet
 from .distribution import Distribution
 from .exponential import Exponential
+from .fisher_snedecor import FisherSnedecor
 from .gamma import Gamma
+from .generalized_pareto import GeneralizedPareto
 from .geometric import Geometric
 from .gumbel import Gumbel
 from .half_cauchy import HalfCauchy
 from .half_normal import HalfNormal
 from .independent import Independent
+from .inverse_gamma import InverseGamma
 from .kl import kl_divergence, register_kl
+from .kumaraswamy import Kumaraswamy
 from .laplace import Laplace
 from .log_normal import LogNormal
+from .logistic_normal import LogisticNormal
 from .multinomial import Multinomial
 from .multivariate_normal import MultivariateNormal
 from .negative_binomial import NegativeBinomial
 from .normal import Normal
+from .pareto import Pareto
 from .one_hot_categorical import OneHotCategorical, OneHotCategoricalStraightThrough
 from .poisson import Poisson
 from .relaxed_bernoulli import RelaxedBernoulli
@@ -33,6 +39,8 @@ from .relaxed_categorical import RelaxedOneHotCategorical
 from .student_t import StudentT
 from .transformed_distribution import TransformedDistribution
 from .uniform import Uniform
+from .von_mises import VonMises
+from .weibull import Weibull
 
 __all__ = ["Distribution", "Normal", "Categorical", "Bernoulli", "Uniform", "kl_divergence",
            "register_kl", "constraints", "MultivariateNormal", "Independent", "transforms",
@@ -40,4 +48,6 @@ __all__ = ["Distribution", "Normal", "Categorical", "Bernoulli", "Uniform", "kl_
            "Cauchy", "HalfCauchy", "Gumbel", "StudentT", "Gamma", "Chi2", "Beta", "Dirichlet",
            "Poisson", "Binomial", "Geometric", "NegativeBinomial", "Multinomial",
            "OneHotCategorical", "OneHotCategoricalStraightThrough", "RelaxedBernoulli",
-           "RelaxedOneHotCategorical", "ContinuousBernoulli"]
+           "RelaxedOneHotCategorical", "ContinuousBernoulli", "Weibull", "Pareto",
+           "Kumaraswamy", "VonMises", "LogisticNormal", "FisherSnedecor", "InverseGamma",
+           "GeneralizedPareto"]
