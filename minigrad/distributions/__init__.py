@@ -27,6 +27,8 @@ from .kumaraswamy import Kumaraswamy
 from .laplace import Laplace
 from .log_normal import LogNormal
 from .logistic_normal import LogisticNormal
+from .low_rank_multivariate_normal import LowRankMultivariateNormal
+from .mixture_same_family import MixtureSameFamily
 from .multinomial import Multinomial
 from .multivariate_normal import MultivariateNormal
 from .negative_binomial import NegativeBinomial
@@ -50,4 +52,4 @@ __all__ = ["Distribution", "Normal", "Categorical", "Bernoulli", "Uniform", "kl_
            "OneHotCategorical", "OneHotCategoricalStraightThrough", "RelaxedBernoulli",
            "RelaxedOneHotCategorical", "ContinuousBernoulli", "Weibull", "Pareto",
            "Kumaraswamy", "VonMises", "LogisticNormal", "FisherSnedecor", "InverseGamma",
-           "GeneralizedPareto"]
+           "GeneralizedPareto", "LowRankMultivariateNormal", "MixtureSameFamily"]
