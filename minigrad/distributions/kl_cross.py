@@ -1,0 +1,179 @@
+"""More closed forms for `kl_divergence`, registered beside those of `kl.py`: the count
+and one-hot families, Pareto, and pairs of different families (PyTorch's set). Where the
+support of p is not inside that of q, KL(p || q) is infinite; such pairs return inf."""
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from .. import ops
+from ..creation import full
+from ..tensor import Tensor
+from .bernoulli import Bernoulli
+from .beta import Beta
+from .binomial import Binomial
+from .continuous_bernoulli import ContinuousBernoulli
+from .distribution import Distribution
+from .exponential import Exponential
+from .gamma import Gamma
+from .geometric import Geometric
+from .gumbel import Gumbel
+from .kl import _kl_bernoulli_bernoulli, _kl_categorical_categorical, register_kl
+from .laplace import Laplace
+from .normal import Normal
+from .one_hot_categorical import OneHotCategorical
+from .pareto import Pareto
+from .poisson import Poisson
+from .uniform import Uniform
+
+_EULER_GAMMA = 0.57721566490153286060
+_HALF_LOG_2PI = 0.5 * math.log(2 * math.pi)
+
+
+def _infinite(p: Distribution, like: Tensor) -> Tensor:
+    """inf of ``like``'s shape and dtype (PyTorch's answer for disjoint supports)."""
+    return full(tuple(like.shape), math.inf, dtype=like.dtype)
+
+
+def _inf_where(condition: Tensor, t: Tensor) -> Tensor:
+    return ops.where(condition, math.inf, t)
+
+
+@register_kl(Poisson, Poisson)
+def _kl_poisson_poisson(p: Poisson, q: Poisson) -> Tensor:
+    return p.rate * (p.rate.log() - q.rate.log()) - (p.rate - q.rate)
+
+
+@register_kl(Geometric, Geometric)
+def _kl_geometric_geometric(p: Geometric, q: Geometric) -> Tensor:
+    """``-H(p) - E_p[k] log(1 - q) - log q`` with ``E_p[k] = 1/p - 1``."""
+    return -p.entropy() - ops.log1p(-q.probs) / p.probs - q.logits
+
+
+@register_kl(Binomial, Binomial)
+def _kl_binomial_binomial(p: Binomial, q: Binomial) -> Tensor:
+    """``n KL(Bernoulli(p) || Bernoulli(q))`` for equal counts; inf where p has more."""
+    if bool((p.total_count < q.total_count).any()):
+        raise NotImplementedError("KL between Binomials where q.total_count > "
+                                  "p.total_count is not implemented")
+    per_trial = _kl_bernoulli_bernoulli(Bernoulli(logits=p.logits, validate_args=False),
+                                        Bernoulli(logits=q.logits, validate_args=False))
+    return _inf_where(p.total_count > q.total_count, p.total_count * per_trial)
+
+
+@register_kl(OneHotCategorical, OneHotCategorical)
+def _kl_onehot_onehot(p: OneHotCategorical, q: OneHotCategorical) -> Tensor:
+    return _kl_categorical_categorical(p._categorical, q._categorical)
+
+
+@register_kl(Pareto, Pareto)
+def _kl_pareto_pareto(p: Pareto, q: Pareto) -> Tensor:
+    """``q_alpha log(p_scale / q_scale) - log(q_alpha / p_alpha) + q_alpha / p_alpha - 1``;
+    inf where p starts below q."""
+    alpha_ratio = q.alpha / p.alpha
+    result = q.alpha * (p.scale / q.scale).log() - alpha_ratio.log() + alpha_ratio - 1
+    return _inf_where(p.scale < q.scale, result)
+
+
+@register_kl(Bernoulli, Poisson)
+def _kl_bernoulli_poisson(p: Bernoulli, q: Poisson) -> Tensor:
+    return -p.entropy() - p.probs * q.rate.log() + q.rate
+
+
+def _expected_square(mean: Tensor, variance: Tensor, loc: Tensor) -> Tensor:
+    """``E[(x - loc)^2]`` from the mean and variance of x."""
+    return variance + (mean - loc) ** 2
+
+
+def _kl_to_normal(p: Distribution, q: Normal) -> Tensor:
+    """``-H(p) + log(sqrt(2 pi) scale) + E_p[(x - loc)^2] / (2 scale^2)``."""
+    square = _expected_square(p.mean, p.variance, q.loc)
+    return -p.entropy() + _HALF_LOG_2PI + q.scale.log() + square / (2 * q.scale ** 2)
+
+
+for _family in (Beta, Exponential, Gamma, Gumbel, Laplace):
+    register_kl(_family, Normal)(_kl_to_normal)
+
+
+@register_kl(Uniform, Normal)
+def _kl_uniform_normal(p: Uniform, q: Normal) -> Tensor:
+    return _kl_to_normal(p, q)
+
+
+@register_kl(Normal, Laplace)
+def _kl_normal_laplace(p: Normal, q: Laplace) -> Tensor:
+    """``-H(p) + log(2 b) + E_p|x - m| / b`` with the folded-normal mean."""
+    d = p.loc - q.loc
+    folded = p.scale * math.sqrt(2 / math.pi) * (-d ** 2 / (2 * p.scale ** 2)).exp() + \
+        d * ops.erf(d / (p.scale * math.sqrt(2)))
+    return -p.entropy() + (2 * q.scale).log() + folded / q.scale
+
+
+def _kl_to_exponential(p: Distribution, q: Exponential) -> Tensor:
+    """``-H(p) - log rate + rate E_p[x]``."""
+    return -p.entropy() - q.rate.log() + q.rate * p.mean
+
+
+for _family in (Beta, Gamma):
+    register_kl(_family, Exponential)(_kl_to_exponential)
+
+
+@register_kl(Uniform, Exponential)
+def _kl_uniform_exponential(p: Uniform, q: Exponential) -> Tensor:
+    return _inf_where(p.low < 0, _kl_to_exponential(p, q))
+
+
+def _expected_log(p: Distribution) -> Tensor:
+    """``E_p[log x]`` for the positive families with a closed form."""
+    if isinstance(p, Exponential):
+        return -p.rate.log() - _EULER_GAMMA
+    if isinstance(p, Gamma):
+        return ops.digamma(p.concentration) - p.rate.log()
+    if isinstance(p, Beta):
+        return ops.digamma(p.concentration1) - \
+            ops.digamma(p.concentration1 + p.concentration0)
+    low, high = p.low, p.high   # Uniform on [low, high], low >= 0
+    return (ops.xlogy(high, high) - ops.xlogy(low, low)) / (high - low) - 1
+
+
+def _kl_to_gamma(p: Distribution, q: Gamma) -> Tensor:
+    """``-H(p) - E_p[log q(x)]`` with ``log q = a log b - lgamma(a) + (a - 1) log x -
+    b x``."""
+    a, b = q.concentration, q.rate
+    expected = ops.xlogy(a, b) - ops.lgamma(a) + (a - 1) * _expected_log(p) - b * p.mean
+    return -p.entropy() - expected
+
+
+for _family in (Beta, Exponential):
+    register_kl(_family, Gamma)(_kl_to_gamma)
+
+
+@register_kl(Uniform, Gamma)
+def _kl_uniform_gamma(p: Uniform, q: Gamma) -> Tensor:
+    return _inf_where(p.low < 0, _kl_to_gamma(p, q))
+
+
+@register_kl(Beta, Uniform)
+def _kl_beta_uniform(p: Beta, q: Uniform) -> Tensor:
+    result = -p.entropy() + (q.high - q.low).log()
+    return _inf_where((q.low > 0) | (q.high < 1), result)
+
+
+def _register_infinite(pairs: Any) -> None:
+    """Pairs whose p puts mass outside q's support: KL is inf, shaped like p's batch."""
+    for type_p, type_q, parameter in pairs:
+        def infinite(p: Distribution, q: Distribution, parameter: str = parameter) -> Tensor:
+            return _infinite(p, getattr(p, parameter))
+        register_kl(type_p, type_q)(infinite)
+
+
+_register_infinite(
+    [(Normal, q, "loc") for q in (Beta, ContinuousBernoulli, Exponential, Gamma, Pareto,
+                                  Uniform)]
+    + [(Laplace, q, "loc") for q in (Beta, ContinuousBernoulli, Exponential, Gamma, Pareto,
+                                     Uniform)]
+    + [(Gumbel, q, "loc") for q in (Beta, ContinuousBernoulli, Exponential, Gamma, Pareto,
+                                    Uniform)]
+    + [(Exponential, q, "rate") for q in (Beta, ContinuousBernoulli, Pareto, Uniform)]
+    + [(Gamma, q, "concentration") for q in (Beta, ContinuousBernoulli, Pareto, Uniform)]
+    + [(Poisson, Bernoulli, "rate"), (Poisson, Binomial, "rate")])
