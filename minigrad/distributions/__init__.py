@@ -23,7 +23,8 @@ from .half_normal import HalfNormal
 from .independent import Independent
 from .inverse_gamma import InverseGamma
 from .kl import kl_divergence, register_kl
-from . import kl_cross  # noqa: F401  (registers more pairs)
+from . import kl_cross  # registers the pairs of kl_cross.py with kl_divergence
+del kl_cross
 from .kumaraswamy import Kumaraswamy
 from .laplace import Laplace
 from .log_normal import LogNormal
