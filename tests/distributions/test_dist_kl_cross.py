@@ -34,10 +34,19 @@ MAKERS = {  # family: (build(d, *leaves), parameters)
     "Binomial": (lambda d, p: d.Binomial(4, p), [PROB]),
     "Geometric": (lambda d, p: d.Geometric(p), [PROB]),
     "OneHotCategorical": (lambda d, p: d.OneHotCategorical(p), [RNG.dirichlet(np.ones(4), 3)]),
+    "Uniform inside": (lambda d, lo, hi: d.Uniform(lo, hi), [PROB * 0.5, PROB * 0.5 + 0.1]),
+    "Uniform far": (lambda d, lo, hi: d.Uniform(lo, hi), [POS + 3.0, POS + 4.0]),
+    "Pareto heavy": (lambda d, s, a: d.Pareto(s, a), [POS, np.array([0.8, 1.5, 2.5])]),
+    "LowRank": (lambda d, m, w, s: d.LowRankMultivariateNormal(m, w, s),
+                [RNG.standard_normal((2, 3)), RNG.standard_normal((3, 2)), POS]),
+    "MultivariateNormal": (lambda d, m, l: d.MultivariateNormal(m, scale_tril=l),
+                           [RNG.standard_normal(3), np.tril(RNG.uniform(0.5, 1, (3, 3)))]),
 }
 SECOND = {  # a second parameter set for same-family pairs
     "Poisson": [POS2], "Geometric": [PROB[::-1].copy()], "Binomial": [PROB[::-1].copy()],
     "Pareto": [POS * 0.5, POS], "OneHotCategorical": [RNG.dirichlet(np.ones(4), 3)],
+    "ContinuousBernoulli": [np.array([0.6, 0.3, 0.5])],
+    "LowRank": [RNG.standard_normal(3), RNG.standard_normal((2, 3, 1)), POS2],
 }
 PAIRS = [("Poisson", "Poisson"), ("Geometric", "Geometric"), ("Binomial", "Binomial"),
          ("OneHotCategorical", "OneHotCategorical"), ("Pareto", "Pareto"),
@@ -52,6 +61,19 @@ PAIRS += [(p, q) for p in ("Normal", "Laplace", "Gumbel") for q in (
     "Beta", "ContinuousBernoulli", "Exponential", "Gamma", "Pareto", "Uniform")]
 PAIRS += [(p, q) for p in ("Exponential", "Gamma") for q in (
     "Beta", "ContinuousBernoulli", "Pareto", "Uniform")]
+PAIRS += [("Beta", "ContinuousBernoulli"), ("Beta", "Pareto"),
+          ("ContinuousBernoulli", "ContinuousBernoulli"), ("ContinuousBernoulli", "Pareto"),
+          ("ContinuousBernoulli", "Exponential"), ("ContinuousBernoulli", "Normal"),
+          ("ContinuousBernoulli", "Uniform"), ("ContinuousBernoulli", "Uniform unit"),
+          ("Uniform inside", "Beta"), ("Uniform", "Beta"),
+          ("Uniform inside", "ContinuousBernoulli"), ("Uniform", "ContinuousBernoulli"),
+          ("Uniform", "Pareto"), ("Uniform far", "Pareto")]
+PAIRS += [(p, "Gumbel") for p in ("Exponential", "Gamma", "Normal", "Uniform real")]
+PAIRS += [("Pareto", q) for q in ("Beta", "ContinuousBernoulli", "Uniform", "Exponential",
+                                  "Gamma", "Normal")]
+PAIRS += [("Pareto heavy", q) for q in ("Exponential", "Gamma", "Normal")]
+PAIRS += [("LowRank", "LowRank"), ("LowRank", "MultivariateNormal"),
+          ("MultivariateNormal", "LowRank")]
 
 
 @pytest.mark.parametrize("pair", PAIRS, ids=[f"{p}-{q}" for p, q in PAIRS])
@@ -83,3 +105,18 @@ def test_binomials_with_more_trials_in_q_raise_not_implemented():
     for d, lib in ((D, minigrad), (torch.distributions, torch)):
         with pytest.raises(NotImplementedError, match="q.total_count > p.total_count"):
             d.kl_divergence(d.Binomial(2, lib.tensor([0.5])), d.Binomial(3, lib.tensor([0.5])))
+
+
+def test_gaussians_of_different_sizes_raise_what_torch_raises():
+    for d, lib in ((D, minigrad), (torch.distributions, torch)):
+        low2 = d.LowRankMultivariateNormal(lib.zeros(2), lib.ones(2, 1), lib.ones(2))
+        low3 = d.LowRankMultivariateNormal(lib.zeros(3), lib.ones(3, 1), lib.ones(3))
+        full3 = d.MultivariateNormal(lib.zeros(3), lib.eye(3))
+        messages = []
+        for p, q in ((low2, low3), (low2, full3), (full3, low2)):
+            with pytest.raises(ValueError) as info:
+                d.kl_divergence(p, q)
+            messages.append(str(info.value))
+        if d is D:
+            ours = messages
+    assert ours == messages
