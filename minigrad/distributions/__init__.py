@@ -9,6 +9,7 @@ from .binomial import Binomial
 from .categorical import Categorical
 from .cauchy import Cauchy
 from .chi2 import Chi2
+from .constraint_registry import biject_to, transform_to
 from .continuous_bernoulli import ContinuousBernoulli
 from .dirichlet import Dirichlet
 from .distribution import Distribution
@@ -54,4 +55,5 @@ __all__ = ["Distribution", "Normal", "Categorical", "Bernoulli", "Uniform", "kl_
            "OneHotCategorical", "OneHotCategoricalStraightThrough", "RelaxedBernoulli",
            "RelaxedOneHotCategorical", "ContinuousBernoulli", "Weibull", "Pareto",
            "Kumaraswamy", "VonMises", "LogisticNormal", "FisherSnedecor", "InverseGamma",
-           "GeneralizedPareto", "LowRankMultivariateNormal", "MixtureSameFamily"]
+           "GeneralizedPareto", "LowRankMultivariateNormal", "MixtureSameFamily",
+           "biject_to", "transform_to"]
