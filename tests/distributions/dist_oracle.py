@@ -68,6 +68,8 @@ def compare_distribution(build: Callable, params: tuple, values: np.ndarray,
     assert repr(ours).replace("minigrad", "torch") == repr(theirs)
     assert ours.has_rsample == theirs.has_rsample
     assert repr(ours.support).replace("minigrad", "torch") == repr(theirs.support)
+    assert {k: repr(v).replace("minigrad", "torch") for k, v in ours.arg_constraints.items()} \
+        == {k: repr(v) for k, v in theirs.arg_constraints.items()}
     assert ours.support.event_dim == theirs.support.event_dim
     assert ours.support.is_discrete == theirs.support.is_discrete
     a, b = _outcomes(ours, minigrad, values, probabilities, dtype), \
