@@ -43,6 +43,13 @@ from .relaxed_bernoulli import RelaxedBernoulli
 from .relaxed_categorical import RelaxedOneHotCategorical
 from .student_t import StudentT
 from .transformed_distribution import TransformedDistribution
+from .transforms import (AbsTransform, AffineTransform, CatTransform, ComposeTransform,
+                         CorrCholeskyTransform, CumulativeDistributionTransform, ExpTransform,
+                         IndependentTransform, LowerCholeskyTransform,
+                         PositiveDefiniteTransform, PowerTransform, ReshapeTransform,
+                         SigmoidTransform, SoftmaxTransform, SoftplusTransform,
+                         StackTransform, StickBreakingTransform, TanhTransform, Transform,
+                         identity_transform)
 from .uniform import Uniform
 from .von_mises import VonMises
 from .weibull import Weibull
@@ -56,4 +63,11 @@ __all__ = ["Distribution", "Normal", "Categorical", "Bernoulli", "Uniform", "kl_
            "RelaxedOneHotCategorical", "ContinuousBernoulli", "Weibull", "Pareto",
            "Kumaraswamy", "VonMises", "LogisticNormal", "FisherSnedecor", "InverseGamma",
            "GeneralizedPareto", "LowRankMultivariateNormal", "MixtureSameFamily",
-           "biject_to", "transform_to"]
+           "biject_to", "transform_to",
+           # every transform, as torch.distributions re-exports them
+           "AbsTransform", "AffineTransform", "CatTransform", "ComposeTransform",
+           "CorrCholeskyTransform", "CumulativeDistributionTransform", "ExpTransform",
+           "IndependentTransform", "LowerCholeskyTransform", "PositiveDefiniteTransform",
+           "PowerTransform", "ReshapeTransform", "SigmoidTransform", "SoftmaxTransform",
+           "SoftplusTransform", "StackTransform", "StickBreakingTransform", "TanhTransform",
+           "Transform", "identity_transform"]

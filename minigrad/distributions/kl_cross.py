@@ -28,8 +28,8 @@ from .one_hot_categorical import OneHotCategorical
 from .pareto import Pareto
 from .poisson import Poisson
 from .uniform import Uniform
+from .utils import euler_constant
 
-_EULER_GAMMA = 0.57721566490153286060
 _HALF_LOG_2PI = 0.5 * math.log(2 * math.pi)
 
 
@@ -132,7 +132,7 @@ def _kl_uniform_exponential(p: Uniform, q: Exponential) -> Tensor:
 def _expected_log(p: Distribution) -> Tensor:
     """``E_p[log x]`` for the positive families with a closed form."""
     if isinstance(p, Exponential):
-        return -p.rate.log() - _EULER_GAMMA
+        return -p.rate.log() - euler_constant
     if isinstance(p, Gamma):
         return ops.digamma(p.concentration) - p.rate.log()
     if isinstance(p, Beta):

@@ -12,8 +12,7 @@ from . import constraints
 from .elementwise_transforms import AffineTransform, PowerTransform
 from .transformed_distribution import TransformedDistribution
 from .uniform import Uniform
-from .utils import broadcast_all
-from .weibull import EULER_GAMMA
+from .utils import broadcast_all, euler_constant
 
 
 def _raw_moment(a: Tensor, b: Tensor, n: int) -> Tensor:
@@ -76,5 +75,5 @@ class Kumaraswamy(TransformedDistribution):
 
     def entropy(self) -> Tensor:
         a, b = self.concentration1, self.concentration0
-        harmonic = ops.digamma(b + 1) + EULER_GAMMA
+        harmonic = ops.digamma(b + 1) + euler_constant
         return (1 - b.reciprocal()) + (1 - a.reciprocal()) * harmonic - a.log() - b.log()

@@ -15,35 +15,6 @@ from .categorical import Categorical
 from .distribution import Distribution
 
 
-class MixtureSameFamilyConstraint(constraints.Constraint):
-    """The support of a mixture: a value is valid if it is valid for the components
-    (checked with the component dim added back, and reduced away again)."""
-
-    def __init__(self, base_constraint: constraints.Constraint) -> None:
-        if not isinstance(base_constraint, constraints.Constraint):
-            raise TypeError(f"MixtureSameFamilyConstraint: expected a Constraint, got "
-                            f"{type(base_constraint).__name__}")
-        self.base_constraint = base_constraint
-
-    @property
-    def is_discrete(self) -> bool:  # type: ignore[override]
-        return self.base_constraint.is_discrete
-
-    @property
-    def event_dim(self) -> int:  # type: ignore[override]
-        return self.base_constraint.event_dim
-
-    def check(self, value: Tensor) -> Tensor:
-        if value.ndim < self.event_dim:
-            raise ValueError(f"Expected value.dim() >= {self.event_dim} but got {value.ndim}")
-        result = self.base_constraint.check(value.unsqueeze(-1 - self.event_dim))
-        keep = value.ndim - self.event_dim
-        return result.reshape(*result.shape[:keep], -1).all(-1)
-
-    def __repr__(self) -> str:
-        return f"{type(self).__name__}({self.base_constraint!r})"
-
-
 class MixtureSameFamily(Distribution):
     """``p(x) = sum_k w_k p_k(x)``, as ``torch.distributions.MixtureSameFamily``.
 
@@ -108,7 +79,8 @@ class MixtureSameFamily(Distribution):
 
     @constraints.dependent_property
     def support(self) -> constraints.Constraint:
-        return MixtureSameFamilyConstraint(self._component_distribution.support)
+        return constraints.MixtureSameFamilyConstraint(
+            self._component_distribution.support)
 
     @property
     def mixture_distribution(self) -> Categorical:

@@ -11,9 +11,7 @@ from . import constraints
 from .elementwise_transforms import AffineTransform, PowerTransform
 from .exponential import Exponential
 from .transformed_distribution import TransformedDistribution
-from .utils import broadcast_all
-
-EULER_GAMMA = 0.57721566490153286060
+from .utils import broadcast_all, euler_constant
 
 
 class Weibull(TransformedDistribution):
@@ -61,7 +59,7 @@ class Weibull(TransformedDistribution):
                                   - (2 * ops.lgamma(1 + r)).exp())
 
     def entropy(self) -> Tensor:
-        return EULER_GAMMA * (1 - self.concentration_reciprocal) + \
+        return euler_constant * (1 - self.concentration_reciprocal) + \
             (self.scale / self.concentration).log() + 1
 
 
