@@ -98,3 +98,32 @@ def test_bad_input_raises_what_torch_raises(name):
     assert type(raised[0]) is type(raised[1])
     assert str(raised[0]).splitlines()[0].replace("minigrad", "torch") == \
         str(raised[1]).splitlines()[0]
+
+
+def _lkj_draws(dim, concentration, n):
+    torch.manual_seed(5)
+    return torch.distributions.LKJCholesky(dim, torch.tensor(concentration)).sample(
+        (n,)).numpy()
+
+
+LKJ_CASES = {  # name: (build, params, values): values are torch's own draws
+    "LKJCholesky": (lambda d, c: d.LKJCholesky(3, c), (np.array([0.5, 1.0, 3.0]),),
+                    _lkj_draws(3, [0.5, 1.0, 3.0], 2)),
+    "LKJCholesky scalar": (lambda d, c: d.LKJCholesky(5, c), (np.array(1.7),),
+                           _lkj_draws(5, 1.7, 4)),
+    "LKJCholesky 2x2": (lambda d, c: d.LKJCholesky(2, c), (np.array([0.3, 4.0]),),
+                        _lkj_draws(2, [0.3, 4.0], 3)),
+}
+
+
+@pytest.mark.parametrize("name", sorted(LKJ_CASES))
+def test_lkj_cholesky_matches_torch(name):
+    build, params, values = LKJ_CASES[name]
+    compare_distribution(build, params, values)
+    compare_shapes(build, params)
+
+
+def test_lkj_cholesky_refuses_a_dimension_below_two():
+    for d in (D, torch.distributions):
+        with pytest.raises(ValueError, match="greater than or equal to 2. Found dim=1"):
+            d.LKJCholesky(1)
