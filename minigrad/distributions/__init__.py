@@ -54,6 +54,7 @@ from .transforms import (AbsTransform, AffineTransform, CatTransform, ComposeTra
 from .uniform import Uniform
 from .von_mises import VonMises
 from .weibull import Weibull
+from .wishart import Wishart
 
 __all__ = ["Distribution", "Normal", "Categorical", "Bernoulli", "Uniform", "kl_divergence",
            "register_kl", "constraints", "MultivariateNormal", "Independent", "transforms",
@@ -64,7 +65,7 @@ __all__ = ["Distribution", "Normal", "Categorical", "Bernoulli", "Uniform", "kl_
            "RelaxedOneHotCategorical", "ContinuousBernoulli", "Weibull", "Pareto",
            "Kumaraswamy", "VonMises", "LogisticNormal", "FisherSnedecor", "InverseGamma",
            "GeneralizedPareto", "LowRankMultivariateNormal", "MixtureSameFamily",
-           "biject_to", "transform_to", "LKJCholesky",
+           "biject_to", "transform_to", "LKJCholesky", "Wishart",
            # every transform, as torch.distributions re-exports them
            "AbsTransform", "AffineTransform", "CatTransform", "ComposeTransform",
            "CorrCholeskyTransform", "CumulativeDistributionTransform", "ExpTransform",

@@ -127,3 +127,70 @@ def test_lkj_cholesky_refuses_a_dimension_below_two():
     for d in (D, torch.distributions):
         with pytest.raises(ValueError, match="greater than or equal to 2. Found dim=1"):
             d.LKJCholesky(1)
+
+
+def _wishart_draws(df, covariance, n):
+    torch.manual_seed(6)
+    return torch.distributions.Wishart(torch.tensor(df), torch.tensor(covariance)).sample(
+        (n,)).numpy()
+
+
+_A = RNG.standard_normal((2, 3, 3))
+COV = _A @ _A.transpose(0, 2, 1) + np.eye(3)
+DF = np.array([4.5, 7.0])
+WISHART_CASES = {  # name: (build, params, values): values are torch's own draws
+    "Wishart covariance": (lambda d, df, c: d.Wishart(df, covariance_matrix=c), (DF, COV),
+                           _wishart_draws(DF, COV, 2)),
+    "Wishart scale_tril": (lambda d, df, c: d.Wishart(df, scale_tril=c),
+                           (DF, np.linalg.cholesky(COV)), _wishart_draws(DF, COV, 2)),
+    "Wishart precision": (lambda d, df, c: d.Wishart(df, precision_matrix=c),
+                          (DF[:1], np.linalg.inv(COV[0])), _wishart_draws(DF, COV, 2)),
+    "Wishart number df": (lambda d, c: d.Wishart(5.0, covariance_matrix=c), (COV[0],),
+                          _wishart_draws(5.0, COV[0], 3)),
+}
+
+
+@pytest.mark.parametrize("name", sorted(WISHART_CASES))
+def test_wishart_matches_torch(name):
+    build, params, values = WISHART_CASES[name]
+    compare_distribution(build, params, values, rtol=1e-6)
+    compare_shapes(build, params)
+
+
+def test_wishart_draws_have_its_mean_and_variance():
+    n = 40000
+    dist = D.Wishart(minigrad.tensor(DF), minigrad.tensor(COV))
+    minigrad.manual_seed(0)
+    draws = dist.sample((n,)).numpy()
+    mean, var = dist.mean.numpy(), dist.variance.numpy()
+    assert np.all(np.abs(draws.mean(0) - mean) < 5 * np.sqrt(var / n))
+    assert np.all(np.abs(draws.var(0) - var) < 0.1 * var)
+
+
+WISHART_BAD = {
+    "two matrices": lambda d, t: d.Wishart(3.0, t(np.eye(2)), scale_tril=t(np.eye(2))),
+    "vector": lambda d, t: d.Wishart(3.0, t(np.ones(2))),
+    "small df": lambda d, t: d.Wishart(t(1.0), t(np.eye(3))),
+    "not positive definite": lambda d, t: d.Wishart(4.0, t(np.array([[1.0, 2.0],
+                                                                     [2.0, 1.0]]))),
+    "value": lambda d, t: d.Wishart(4.0, t(np.eye(2))).log_prob(t(-np.eye(2))),
+}
+
+
+@pytest.mark.parametrize("name", sorted(WISHART_BAD))
+def test_wishart_bad_input_raises_what_torch_raises(name):
+    raised = []
+    for d, lib in ((D, minigrad), (torch.distributions, torch)):
+        with pytest.raises(Exception) as info:
+            WISHART_BAD[name](d, lambda v, lib=lib: lib.tensor(v, dtype=lib.float64))
+        raised.append(info.value)
+    assert isinstance(raised[0], type(raised[1])) or isinstance(raised[1], type(raised[0]))
+    if isinstance(raised[1], (ValueError, AssertionError)):
+        assert str(raised[0]).splitlines()[0].replace("minigrad", "torch") == \
+            str(raised[1]).splitlines()[0]
+
+
+def test_wishart_warns_about_low_df_as_torch_does():
+    for d, lib in ((D, minigrad), (torch.distributions, torch)):
+        with pytest.warns(UserWarning, match="Low df values detected"):
+            d.Wishart(lib.tensor(2.5), lib.eye(3))
