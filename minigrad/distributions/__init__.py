@@ -14,6 +14,7 @@ from .continuous_bernoulli import ContinuousBernoulli
 from .dirichlet import Dirichlet
 from .distribution import Distribution
 from .exponential import Exponential
+from .exponential_family import ExponentialFamily
 from .fisher_snedecor import FisherSnedecor
 from .gamma import Gamma
 from .generalized_pareto import GeneralizedPareto
@@ -65,7 +66,7 @@ __all__ = ["Distribution", "Normal", "Categorical", "Bernoulli", "Uniform", "kl_
            "RelaxedOneHotCategorical", "ContinuousBernoulli", "Weibull", "Pareto",
            "Kumaraswamy", "VonMises", "LogisticNormal", "FisherSnedecor", "InverseGamma",
            "GeneralizedPareto", "LowRankMultivariateNormal", "MixtureSameFamily",
-           "biject_to", "transform_to", "LKJCholesky", "Wishart",
+           "biject_to", "transform_to", "LKJCholesky", "Wishart", "ExponentialFamily",
            # every transform, as torch.distributions re-exports them
            "AbsTransform", "AffineTransform", "CatTransform", "ComposeTransform",
            "CorrCholeskyTransform", "CumulativeDistributionTransform", "ExpTransform",

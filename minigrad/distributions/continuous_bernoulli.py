@@ -18,11 +18,11 @@ from ..nn import functional as F
 from ..size import Size
 from ..tensor import Tensor
 from . import constraints
-from .distribution import Distribution
+from .exponential_family import ExponentialFamily
 from .utils import broadcast_all, clamp_probs, lazy_property, logits_to_probs, probs_to_logits
 
 
-class ContinuousBernoulli(Distribution):
+class ContinuousBernoulli(ExponentialFamily):
     """Density ``C(p) p^x (1 - p)^(1 - x)`` on [0, 1] with ``p = probs`` (or
     ``sigmoid(logits)``), as ``torch.distributions.ContinuousBernoulli``.
 
@@ -149,4 +149,17 @@ class ContinuousBernoulli(Distribution):
         log_q, log_p = ops.log1p(-self.probs), ops.log(self.probs)
         return self.mean * (log_q - log_p) - self._log_normaliser() - log_q
 
+    _mean_carrier_measure = 0
 
+    @property
+    def _natural_params(self) -> tuple:
+        return (self.logits,)
+
+    def _log_normalizer(self, x: Tensor) -> Tensor:
+        """``log((e^x - 1) / x)``, Taylor-expanded for ``x`` near 0 (the window ``lims``
+        shifted by 1/2, as PyTorch)."""
+        stable = (x <= self._lims[0] - 0.5) | (x > self._lims[1] - 0.5)
+        safe = ops.where(stable, x, self._lims[0] - 0.5)
+        exact = (safe.exp() - 1).abs().log() - safe.abs().log()
+        taylor = 0.5 * x + x ** 2 / 24.0 - x ** 4 / 2880.0
+        return ops.where(stable, exact, taylor)

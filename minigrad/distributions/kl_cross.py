@@ -15,6 +15,7 @@ from .binomial import Binomial
 from .continuous_bernoulli import ContinuousBernoulli
 from .distribution import Distribution
 from .exponential import Exponential
+from .exponential_family import ExponentialFamily, bregman_kl
 from .gamma import Gamma
 from .geometric import Geometric
 from .gumbel import Gumbel
@@ -293,6 +294,9 @@ for _pair in ((LowRankMultivariateNormal, LowRankMultivariateNormal),
               (LowRankMultivariateNormal, MultivariateNormal),
               (MultivariateNormal, LowRankMultivariateNormal)):
     register_kl(*_pair)(_kl_gaussian_low_rank)
+
+
+register_kl(ExponentialFamily, ExponentialFamily)(bregman_kl)
 
 
 def _register_infinite(pairs: Any) -> None:

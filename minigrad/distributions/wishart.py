@@ -16,7 +16,7 @@ from ..internal import wrap
 from ..tensor import Tensor
 from . import constraints
 from .chi2 import Chi2
-from .distribution import Distribution
+from .exponential_family import ExponentialFamily
 from .multivariate_normal import _precision_to_scale_tril
 from .utils import lazy_property
 
@@ -29,7 +29,7 @@ def _multivariate_digamma(x: Tensor, p: int) -> Tensor:
     return ops.digamma(x.unsqueeze(-1) - offsets).sum(-1)
 
 
-class Wishart(Distribution):
+class Wishart(ExponentialFamily):
     """``W(df, Sigma)`` over p x p positive-definite matrices, as
     ``torch.distributions.Wishart``.
 
@@ -168,3 +168,16 @@ class Wishart(Distribution):
         half_log_det = self._unbroadcasted_scale_tril.diagonal(dim1=-2, dim2=-1).log().sum(-1)
         return (p + 1) * (p * _LOG_2 / 2 + half_log_det) + ops.mvlgamma(nu / 2, p) - \
             (nu - p - 1) / 2 * _multivariate_digamma(nu / 2, p) + nu * p / 2
+
+    _mean_carrier_measure = 0
+
+    @property
+    def _natural_params(self) -> tuple:
+        p = self._event_shape[-1]
+        return (-0.5 * self.precision_matrix, 0.5 * (self.df - p - 1))
+
+    def _log_normalizer(self, x: Tensor, y: Tensor) -> Tensor:
+        p = self._event_shape[-1]
+        shifted = y + (p + 1) / 2
+        # nu/2 (p log 2 + log|Sigma|) + log Gamma_p(nu/2), with Sigma = (-2 x)^-1
+        return shifted * (-linalg.slogdet(-2 * x)[1] + p * _LOG_2) + ops.mvlgamma(shifted, p)
