@@ -11,11 +11,11 @@ from ..creation import zeros
 from ..nn import functional as F
 from ..tensor import Tensor
 from . import constraints
-from .distribution import Distribution
+from .exponential_family import ExponentialFamily
 from .gamma_draws import standard_gamma
 
 
-class Dirichlet(Distribution):
+class Dirichlet(ExponentialFamily):
     """Density ``prod x_i^(a_i - 1) / B(a)`` on the simplex, with ``a = concentration``
     of shape (..., K), as ``torch.distributions.Dirichlet``."""
 
@@ -74,3 +74,10 @@ class Dirichlet(Distribution):
         k, total = a.shape[-1], a.sum(-1)
         return ops.lgamma(a).sum(-1) - ops.lgamma(total) - (k - total) * ops.digamma(total) \
             - ((a - 1.0) * ops.digamma(a)).sum(-1)
+
+    @property
+    def _natural_params(self) -> tuple:
+        return (self.concentration,)
+
+    def _log_normalizer(self, x: Tensor) -> Tensor:
+        return ops.lgamma(x).sum(-1) - ops.lgamma(x.sum(-1))

@@ -6,11 +6,11 @@ from typing import Any
 from ..internal import wrap
 from ..tensor import Tensor
 from . import constraints
-from .distribution import Distribution
+from .exponential_family import ExponentialFamily
 from .utils import broadcast_all
 
 
-class Exponential(Distribution):
+class Exponential(ExponentialFamily):
     """Density ``rate * exp(-rate x)`` on ``x >= 0``, as
     ``torch.distributions.Exponential``."""
 
@@ -61,3 +61,12 @@ class Exponential(Distribution):
 
     def entropy(self) -> Tensor:
         return 1.0 - self.rate.log()
+
+    _mean_carrier_measure = 0
+
+    @property
+    def _natural_params(self) -> tuple:
+        return (-self.rate,)
+
+    def _log_normalizer(self, x: Tensor) -> Tensor:
+        return -(-x).log()

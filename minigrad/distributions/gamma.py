@@ -9,12 +9,12 @@ import numpy as np
 from .. import ops
 from ..tensor import Tensor
 from . import constraints
-from .distribution import Distribution
+from .exponential_family import ExponentialFamily
 from .gamma_draws import standard_gamma
 from .utils import broadcast_all
 
 
-class Gamma(Distribution):
+class Gamma(ExponentialFamily):
     """Density ``rate^a x^(a-1) exp(-rate x) / Gamma(a)`` with ``a = concentration``, as
     ``torch.distributions.Gamma``."""
 
@@ -66,3 +66,12 @@ class Gamma(Distribution):
         if self._validate_args:
             self._validate_sample(value)
         return ops.igamma(self.concentration, self.rate * value)
+
+    _mean_carrier_measure = 0
+
+    @property
+    def _natural_params(self) -> tuple:
+        return (self.concentration - 1, -self.rate)
+
+    def _log_normalizer(self, x: Tensor, y: Tensor) -> Tensor:
+        return ops.lgamma(x + 1) + (x + 1) * (-y.reciprocal()).log()

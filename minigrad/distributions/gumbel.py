@@ -13,9 +13,7 @@ from . import constraints
 from .elementwise_transforms import AffineTransform, ExpTransform
 from .transformed_distribution import TransformedDistribution
 from .uniform import Uniform
-from .utils import broadcast_all
-
-_EULER_GAMMA = 0.57721566490153286060
+from .utils import broadcast_all, euler_constant
 
 
 class Gumbel(TransformedDistribution):
@@ -49,7 +47,7 @@ class Gumbel(TransformedDistribution):
 
     @property
     def mean(self) -> Tensor:
-        return self.loc + self.scale * _EULER_GAMMA
+        return self.loc + self.scale * euler_constant
 
     @property
     def mode(self) -> Tensor:
@@ -64,4 +62,4 @@ class Gumbel(TransformedDistribution):
         return self.stddev ** 2
 
     def entropy(self) -> Tensor:
-        return self.scale.log() + (1 + _EULER_GAMMA)
+        return self.scale.log() + (1 + euler_constant)

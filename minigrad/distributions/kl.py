@@ -27,6 +27,7 @@ from .multivariate_normal import MultivariateNormal, batch_mahalanobis
 from .normal import Normal
 from .transformed_distribution import TransformedDistribution
 from .uniform import Uniform
+from .utils import euler_constant
 
 _KL: dict[tuple[type, type], Callable] = {}
 
@@ -142,14 +143,11 @@ def _kl_cauchy_cauchy(p: Cauchy, q: Cauchy) -> Tensor:
             - (4 * p.scale * q.scale).log())
 
 
-_EULER_GAMMA = 0.57721566490153286060
-
-
 @register_kl(Gumbel, Gumbel)
 def _kl_gumbel_gumbel(p: Gumbel, q: Gumbel) -> Tensor:
     ratio, q_shift, p_shift = p.scale / q.scale, q.loc / q.scale, p.loc / q.scale
-    return -ratio.log() - q_shift + p_shift + ratio * _EULER_GAMMA + \
-        (q_shift + ops.lgamma(1 + ratio) - p_shift).exp() - (1 + _EULER_GAMMA)
+    return -ratio.log() - q_shift + p_shift + ratio * euler_constant + \
+        (q_shift + ops.lgamma(1 + ratio) - p_shift).exp() - (1 + euler_constant)
 
 
 @register_kl(HalfNormal, HalfNormal)

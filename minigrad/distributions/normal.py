@@ -9,13 +9,13 @@ from ..internal import wrap
 from ..ops.special import erf, erfinv
 from ..tensor import Tensor
 from . import constraints
-from .distribution import Distribution
+from .exponential_family import ExponentialFamily
 from .utils import broadcast_all
 
 _LOG_SQRT_2PI = math.log(math.sqrt(2 * math.pi))
 
 
-class Normal(Distribution):
+class Normal(ExponentialFamily):
     """``N(loc, scale**2)``, as ``torch.distributions.Normal``.
 
     Parameters
@@ -75,3 +75,12 @@ class Normal(Distribution):
     def icdf(self, value: Tensor) -> Tensor:
         """The quantile: ``loc + scale * sqrt(2) * erfinv(2 value - 1)``."""
         return self.loc + self.scale * erfinv(2 * value - 1) * math.sqrt(2)
+
+    _mean_carrier_measure = 0
+
+    @property
+    def _natural_params(self) -> tuple:
+        return (self.loc / self.scale ** 2, -0.5 * self.scale ** -2)
+
+    def _log_normalizer(self, x: Tensor, y: Tensor) -> Tensor:
+        return -0.25 * x ** 2 / y + 0.5 * (-math.pi / y).log()

@@ -16,8 +16,11 @@ from ..dtypes import get_default_dtype
 from ..internal import wrap
 from ..tensor import Tensor
 
-__all__ = ["broadcast_all", "logits_to_probs", "clamp_probs", "probs_to_logits",
+__all__ = ["euler_constant", "broadcast_all", "logits_to_probs", "clamp_probs", "probs_to_logits",
            "lazy_property", "tril_matrix_to_vec", "vec_to_tril_matrix"]
+
+euler_constant = 0.57721566490153286060
+"""The Euler-Mascheroni constant (the mean of a standard Gumbel variable)."""
 
 
 def broadcast_all(*values: Any) -> tuple[Tensor, ...]:

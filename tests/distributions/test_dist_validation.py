@@ -78,3 +78,42 @@ def test_validation_follows_expand():
         with pytest.raises(ValueError):
             d.Normal(lib.tensor([0.0]), lib.tensor([1.0])).expand((3,)).log_prob(
                 lib.tensor([np.nan, 0.0, 1.0]))
+
+
+BAD_COUNTS = {
+    "poisson rate": lambda d, t: d.Poisson(t([-1.0])),
+    "poisson value": lambda d, t: d.Poisson(t([1.0])).log_prob(t([0.5])),
+    "binomial count": lambda d, t: d.Binomial(t([2.5]), t([0.5])),
+    "binomial value": lambda d, t: d.Binomial(t([2.0]), t([0.5])).log_prob(t([3.0])),
+    "binomial neither": lambda d, t: d.Binomial(3),
+    "geometric zero": lambda d, t: d.Geometric(t([0.5, 0.0])),
+    "geometric value": lambda d, t: d.Geometric(t([0.5])).log_prob(t([-1.0])),
+    "negative binomial probs": lambda d, t: d.NegativeBinomial(t([2.0]), t([1.0])),
+    "negative binomial count": lambda d, t: d.NegativeBinomial(t([-2.0]), t([0.5])),
+    "multinomial count": lambda d, t: d.Multinomial(2.0, t([0.5, 0.5])),
+    "multinomial value": lambda d, t: d.Multinomial(2, t([0.5, 0.5])).log_prob(t([2.0, 1.0])),
+    "one hot value": lambda d, t: d.OneHotCategorical(t([0.5, 0.5])).log_prob(t([1.0, 1.0])),
+    "one hot shape": lambda d, t: d.OneHotCategorical(t([0.5, 0.5])).log_prob(t([1.0])),
+    "relaxed probs": lambda d, t: d.RelaxedBernoulli(t(0.5), t([1.5])),
+    "relaxed categorical": lambda d, t: d.RelaxedOneHotCategorical(t(0.5), t([0.5, -0.5])),
+    "continuous bernoulli": lambda d, t: d.ContinuousBernoulli(t([1.5]), validate_args=True),
+    "continuous bernoulli value": lambda d, t: d.ContinuousBernoulli(t([0.5])).log_prob(
+        t([1.5])),
+}
+
+
+@pytest.mark.parametrize("name", sorted(BAD_COUNTS))
+def test_bad_counts_raise_what_torch_raises(name):
+    BAD[name] = BAD_COUNTS[name]
+    try:
+        test_bad_input_raises_what_torch_raises(name)
+    finally:
+        del BAD[name]
+
+
+def test_continuous_bernoulli_clamps_probs_before_the_default_check():
+    """As torch: without an explicit validate_args, probs outside [0, 1] are clamped
+    first and so pass."""
+    for d, lib in ((D, minigrad), (TD, torch)):
+        dist = d.ContinuousBernoulli(lib.tensor([1.5], dtype=lib.float64))
+        assert float(dist.probs) == 1 - np.finfo(np.float64).eps
