@@ -8,14 +8,14 @@ from .. import ops
 from ..creation import arange
 from ..internal import wrap
 from ..nn import functional as F
-from ..size import Size
 from ..tensor import Tensor
 from . import constraints
 from .exponential_family import ExponentialFamily
-from .utils import broadcast_all, lazy_property, logits_to_probs, probs_to_logits
+from .probs_or_logits import ProbsOrLogits
+from .utils import broadcast_all
 
 
-class Bernoulli(ExponentialFamily):
+class Bernoulli(ProbsOrLogits, ExponentialFamily):
     """1 with probability ``probs`` (or ``sigmoid(logits)``), as
     ``torch.distributions.Bernoulli``. Give exactly one of the two."""
 
@@ -25,32 +25,11 @@ class Bernoulli(ExponentialFamily):
 
     def __init__(self, probs: Any = None, logits: Any = None,
                  validate_args: bool | None = None) -> None:
-        if (probs is None) == (logits is None):
-            raise ValueError("Either `probs` or `logits` must be specified, but not both.")
-        if probs is not None:
-            (self.probs,) = broadcast_all(probs)
-        else:
-            (self.logits,) = broadcast_all(logits)
+        self._set_probs_or_logits(probs, logits)
         super().__init__(tuple(self._param.shape), (), validate_args)
-
-    @property
-    def _param(self) -> Tensor:
-        return self.__dict__["probs" if "probs" in self.__dict__ else "logits"]
 
     def expand(self, batch_shape: Any, _instance: Any = None) -> "Bernoulli":
         return self._expand_parameters(Bernoulli, batch_shape, ("probs", "logits"), _instance)
-
-    @lazy_property
-    def logits(self) -> Tensor:
-        return probs_to_logits(self.probs, is_binary=True)
-
-    @lazy_property
-    def probs(self) -> Tensor:
-        return logits_to_probs(self.logits, is_binary=True)
-
-    @property
-    def param_shape(self) -> Size:
-        return Size(self._param.shape)
 
     @property
     def mean(self) -> Tensor:

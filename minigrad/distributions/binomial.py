@@ -9,11 +9,10 @@ from .. import ops
 from ..creation import arange
 from ..internal import wrap
 from ..nn import functional as F
-from ..size import Size
 from ..tensor import Tensor
 from . import constraints
 from .distribution import Distribution
-from .utils import broadcast_all, lazy_property, logits_to_probs, probs_to_logits
+from .probs_or_logits import ProbsOrLogits
 
 
 def homogeneous_count(total_count: Tensor, what: str) -> int:
@@ -24,7 +23,7 @@ def homogeneous_count(total_count: Tensor, what: str) -> int:
     return count
 
 
-class Binomial(Distribution):
+class Binomial(ProbsOrLogits, Distribution):
     """``P(k) = C(n, k) p^k (1 - p)^(n - k)`` on ``k = 0..n`` with ``n = total_count``,
     ``p = probs`` (or ``sigmoid(logits)``), as ``torch.distributions.Binomial``."""
 
@@ -34,18 +33,9 @@ class Binomial(Distribution):
 
     def __init__(self, total_count: Any = 1, probs: Any = None, logits: Any = None,
                  validate_args: bool | None = None) -> None:
-        if (probs is None) == (logits is None):
-            raise ValueError("Either `probs` or `logits` must be specified, but not both.")
-        if probs is not None:
-            count, self.probs = broadcast_all(total_count, probs)
-        else:
-            count, self.logits = broadcast_all(total_count, logits)
+        (count,) = self._set_probs_or_logits(probs, logits, total_count)
         self.total_count = count.to(self._param.dtype)
         super().__init__(tuple(self._param.shape), (), validate_args)
-
-    @property
-    def _param(self) -> Tensor:
-        return self.__dict__["probs" if "probs" in self.__dict__ else "logits"]
 
     def expand(self, batch_shape: Any, _instance: Any = None) -> "Binomial":
         return self._expand_parameters(Binomial, batch_shape,
@@ -54,18 +44,6 @@ class Binomial(Distribution):
     @constraints.dependent_property(is_discrete=True, event_dim=0)
     def support(self) -> constraints.Constraint:
         return constraints.integer_interval(0, self.total_count)
-
-    @lazy_property
-    def logits(self) -> Tensor:
-        return probs_to_logits(self.probs, is_binary=True)
-
-    @lazy_property
-    def probs(self) -> Tensor:
-        return logits_to_probs(self.logits, is_binary=True)
-
-    @property
-    def param_shape(self) -> Size:
-        return Size(self._param.shape)
 
     @property
     def mean(self) -> Tensor:

@@ -13,10 +13,10 @@ from ..size import Size
 from ..tensor import Tensor
 from . import constraints
 from .distribution import Distribution
-from .utils import lazy_property, logits_to_probs, probs_to_logits
+from .probs_or_logits import ProbsOrLogits, check_one_of
 
 
-class Categorical(Distribution):
+class Categorical(ProbsOrLogits, Distribution):
     """One of K categories per batch element, as ``torch.distributions.Categorical``.
 
     Parameters
@@ -28,14 +28,14 @@ class Categorical(Distribution):
     validate_args : bool, optional
     """
 
+    is_binary = False
     arg_constraints = {"probs": constraints.simplex,
                        "logits": constraints.independent(constraints.real, 1)}
     has_enumerate_support = True
 
     def __init__(self, probs: Tensor | None = None, logits: Tensor | None = None,
                  validate_args: bool | None = None) -> None:
-        if (probs is None) == (logits is None):
-            raise ValueError("Either `probs` or `logits` must be specified, but not both.")
+        check_one_of(probs, logits)
         if probs is not None:
             if probs.ndim < 1:
                 raise ValueError("`probs` parameter must be at least one-dimensional.")
@@ -46,10 +46,6 @@ class Categorical(Distribution):
             self.logits = logits - ops.logsumexp(logits, -1, keepdim=True)
         self._num_events = self._param.shape[-1]
         super().__init__(tuple(self._param.shape[:-1]), (), validate_args)
-
-    @property
-    def _param(self) -> Tensor:
-        return self.__dict__["probs" if "probs" in self.__dict__ else "logits"]
 
     def expand(self, batch_shape: Any, _instance: Any = None) -> "Categorical":
         new = self._get_checked_instance(Categorical, _instance)
@@ -66,21 +62,9 @@ class Categorical(Distribution):
     def support(self) -> constraints.Constraint:
         return constraints.integer_interval(0, self._num_events - 1)
 
-    @lazy_property
-    def logits(self) -> Tensor:
-        return probs_to_logits(self.probs)
-
-    @lazy_property
-    def probs(self) -> Tensor:
-        return logits_to_probs(self.logits)
-
     @property
     def num_events(self) -> int:
         return self._num_events
-
-    @property
-    def param_shape(self) -> Size:
-        return Size(self._param.shape)
 
     @property
     def mean(self) -> Tensor:

@@ -15,14 +15,14 @@ from typing import Any
 from .. import ops
 from ..internal import wrap
 from ..nn import functional as F
-from ..size import Size
 from ..tensor import Tensor
 from . import constraints
 from .exponential_family import ExponentialFamily
-from .utils import broadcast_all, clamp_probs, lazy_property, logits_to_probs, probs_to_logits
+from .probs_or_logits import ProbsOrLogits, check_one_of
+from .utils import broadcast_all, clamp_probs, lazy_property, logits_to_probs
 
 
-class ContinuousBernoulli(ExponentialFamily):
+class ContinuousBernoulli(ProbsOrLogits, ExponentialFamily):
     """Density ``C(p) p^x (1 - p)^(1 - x)`` on [0, 1] with ``p = probs`` (or
     ``sigmoid(logits)``), as ``torch.distributions.ContinuousBernoulli``.
 
@@ -42,8 +42,7 @@ class ContinuousBernoulli(ExponentialFamily):
     def __init__(self, probs: Any = None, logits: Any = None,
                  lims: tuple[float, float] = (0.499, 0.501),
                  validate_args: bool | None = None) -> None:
-        if (probs is None) == (logits is None):
-            raise ValueError("Either `probs` or `logits` must be specified, but not both.")
+        check_one_of(probs, logits)
         given = probs if probs is not None else logits
         if probs is not None:
             (probs,) = broadcast_all(probs)
@@ -58,10 +57,6 @@ class ContinuousBernoulli(ExponentialFamily):
         shape = () if isinstance(given, numbers.Number) else tuple(self._param.shape)
         super().__init__(shape, (), validate_args)
 
-    @property
-    def _param(self) -> Tensor:
-        return self.__dict__["probs" if "probs" in self.__dict__ else "logits"]
-
     def expand(self, batch_shape: Any, _instance: Any = None) -> "ContinuousBernoulli":
         new = self._expand_parameters(ContinuousBernoulli, batch_shape, ("probs", "logits"),
                                       _instance)
@@ -69,16 +64,8 @@ class ContinuousBernoulli(ExponentialFamily):
         return new
 
     @lazy_property
-    def logits(self) -> Tensor:
-        return probs_to_logits(self.probs, is_binary=True)
-
-    @lazy_property
     def probs(self) -> Tensor:
         return clamp_probs(logits_to_probs(self.logits, is_binary=True))
-
-    @property
-    def param_shape(self) -> Size:
-        return Size(self._param.shape)
 
     def _stable(self) -> Tensor:
         """Where ``probs`` lies outside the window around 1/2 (the exact formulas hold)."""

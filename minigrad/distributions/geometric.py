@@ -11,10 +11,11 @@ from ..nn import functional as F
 from ..tensor import Tensor
 from . import constraints
 from .distribution import Distribution
-from .utils import broadcast_all, lazy_property, logits_to_probs, probs_to_logits
+from .probs_or_logits import ProbsOrLogits
+from .utils import broadcast_all
 
 
-class Geometric(Distribution):
+class Geometric(ProbsOrLogits, Distribution):
     """``P(k) = (1 - p)^k p`` on ``k = 0, 1, ...`` with ``p = probs`` (or
     ``sigmoid(logits)``), as ``torch.distributions.Geometric``; ``p`` must be positive."""
 
@@ -23,12 +24,7 @@ class Geometric(Distribution):
 
     def __init__(self, probs: Any = None, logits: Any = None,
                  validate_args: bool | None = None) -> None:
-        if (probs is None) == (logits is None):
-            raise ValueError("Either `probs` or `logits` must be specified, but not both.")
-        if probs is not None:
-            (self.probs,) = broadcast_all(probs)
-        else:
-            (self.logits,) = broadcast_all(logits)
+        self._set_probs_or_logits(probs, logits)
         super().__init__(tuple(self._param.shape), (), validate_args)
         if self._validate_args and probs is not None:
             zero = ~(self.probs > 0)
@@ -38,20 +34,9 @@ class Geometric(Distribution):
                                  f"be positive but found invalid values:\n"
                                  f"{self.probs.detach()[zero]}")
 
-    @property
-    def _param(self) -> Tensor:
-        return self.__dict__["probs" if "probs" in self.__dict__ else "logits"]
-
     def expand(self, batch_shape: Any, _instance: Any = None) -> "Geometric":
         return self._expand_parameters(Geometric, batch_shape, ("probs", "logits"), _instance)
 
-    @lazy_property
-    def logits(self) -> Tensor:
-        return probs_to_logits(self.probs, is_binary=True)
-
-    @lazy_property
-    def probs(self) -> Tensor:
-        return logits_to_probs(self.logits, is_binary=True)
 
     @property
     def mean(self) -> Tensor:

@@ -11,10 +11,10 @@ from ..nn import functional as F
 from ..tensor import Tensor
 from . import constraints
 from .distribution import Distribution
-from .utils import broadcast_all, lazy_property, logits_to_probs, probs_to_logits
+from .probs_or_logits import ProbsOrLogits
 
 
-class NegativeBinomial(Distribution):
+class NegativeBinomial(ProbsOrLogits, Distribution):
     """``P(k) = C(k + r - 1, k) (1 - p)^r p^k`` with ``r = total_count`` (a positive real
     works too) and success probability ``p = probs`` (or ``sigmoid(logits)``), as
     ``torch.distributions.NegativeBinomial``."""
@@ -26,30 +26,14 @@ class NegativeBinomial(Distribution):
 
     def __init__(self, total_count: Any, probs: Any = None, logits: Any = None,
                  validate_args: bool | None = None) -> None:
-        if (probs is None) == (logits is None):
-            raise ValueError("Either `probs` or `logits` must be specified, but not both.")
-        if probs is not None:
-            count, self.probs = broadcast_all(total_count, probs)
-        else:
-            count, self.logits = broadcast_all(total_count, logits)
+        (count,) = self._set_probs_or_logits(probs, logits, total_count)
         self.total_count = count.to(self._param.dtype)
         super().__init__(tuple(self._param.shape), (), validate_args)
-
-    @property
-    def _param(self) -> Tensor:
-        return self.__dict__["probs" if "probs" in self.__dict__ else "logits"]
 
     def expand(self, batch_shape: Any, _instance: Any = None) -> "NegativeBinomial":
         return self._expand_parameters(NegativeBinomial, batch_shape,
                                        ("total_count", "probs", "logits"), _instance)
 
-    @lazy_property
-    def logits(self) -> Tensor:
-        return probs_to_logits(self.probs, is_binary=True)
-
-    @lazy_property
-    def probs(self) -> Tensor:
-        return logits_to_probs(self.logits, is_binary=True)
 
     @property
     def mean(self) -> Tensor:

@@ -11,13 +11,13 @@ import numpy as np
 
 from .. import ops
 from ..internal import wrap
-from ..size import Size
 from ..tensor import Tensor
 from . import constraints
 from .distribution import Distribution
 from .elementwise_transforms import SigmoidTransform
 from .transformed_distribution import TransformedDistribution
-from .utils import broadcast_all, clamp_probs, lazy_property, logits_to_probs, probs_to_logits
+from .probs_or_logits import ProbsOrLogits
+from .utils import broadcast_all, clamp_probs
 
 
 def clamped_uniform(shape: tuple, dtype: Any, rng: np.random.Generator) -> Tensor:
@@ -33,7 +33,7 @@ def log_temperature(temperature: Any) -> Any:
     return math.log(temperature)
 
 
-class LogitRelaxedBernoulli(Distribution):
+class LogitRelaxedBernoulli(ProbsOrLogits, Distribution):
     """``(logit(u) + logits) / temperature`` for uniform ``u``: the logit of a
     `RelaxedBernoulli` draw, as ``torch.distributions.relaxed_bernoulli.
     LogitRelaxedBernoulli``."""
@@ -45,37 +45,16 @@ class LogitRelaxedBernoulli(Distribution):
     def __init__(self, temperature: Any, probs: Any = None, logits: Any = None,
                  validate_args: bool | None = None) -> None:
         self.temperature = temperature
-        if (probs is None) == (logits is None):
-            raise ValueError("Either `probs` or `logits` must be specified, but not both.")
+        self._set_probs_or_logits(probs, logits)
         given = probs if probs is not None else logits
-        if probs is not None:
-            (self.probs,) = broadcast_all(probs)
-        else:
-            (self.logits,) = broadcast_all(logits)
         shape = () if isinstance(given, numbers.Number) else tuple(self._param.shape)
         super().__init__(shape, (), validate_args)
-
-    @property
-    def _param(self) -> Tensor:
-        return self.__dict__["probs" if "probs" in self.__dict__ else "logits"]
 
     def expand(self, batch_shape: Any, _instance: Any = None) -> "LogitRelaxedBernoulli":
         new = self._expand_parameters(LogitRelaxedBernoulli, batch_shape, ("probs", "logits"),
                                       _instance)
         new.temperature = self.temperature
         return new
-
-    @lazy_property
-    def logits(self) -> Tensor:
-        return probs_to_logits(self.probs, is_binary=True)
-
-    @lazy_property
-    def probs(self) -> Tensor:
-        return logits_to_probs(self.logits, is_binary=True)
-
-    @property
-    def param_shape(self) -> Size:
-        return Size(self._param.shape)
 
     def rsample(self, sample_shape: Any = ()) -> Tensor:
         shape = tuple(self._extended_shape(sample_shape))
