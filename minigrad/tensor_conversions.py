@@ -12,6 +12,7 @@ import numpy as np
 
 from . import devices
 from .dtypes import SCALAR_TYPE_NAMES as _TYPE_NAMES
+from .type_objects import contiguous_format, format_strides
 
 
 def _creation() -> Any:
@@ -105,6 +106,9 @@ class TensorConversions:
         """Elements to step in memory for one step along each dim (or along ``dim``)."""
         array = self.detach().numpy()
         strides = tuple(step // array.itemsize for step in array.strides)
+        if array.size == 0 and not any(strides):
+            # NumPy gives an empty array all-zero strides; PyTorch's are row-major's
+            strides = format_strides(array.shape, contiguous_format, "stride")
         if dim is None:
             return strides
         if not self.ndim:

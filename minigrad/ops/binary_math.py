@@ -56,6 +56,18 @@ class Hypot(Pointwise):
     rules = (lambda g, x, y, z: g * x / z, lambda g, x, y, z: g * y / z)
 
 
+@register("nextafter")
+class Nextafter(Pointwise):
+    """z = the next float after x in the direction of y.  dz/dx = 1 where x != y (0 where
+    z = y), dz/dy = 0: a step of one unit in the last place counts as a constant, as in
+    PyTorch."""
+
+    compute = staticmethod(np.nextafter)
+    saves = "xy"
+    rules = (lambda g, x, y, z: where(array_of(x) != array_of(y), g, 0.0),
+             lambda g, x, y, z: locally_constant(g, np.zeros(g.shape, g.dtype)))
+
+
 @register("logaddexp")
 class Logaddexp(Pointwise):
     """z = log(exp(x) + exp(y)), without overflow.  dz/dx = 1 / (1 + exp(y - x)),
@@ -331,7 +343,9 @@ def xlog1py(input: Any, other: Any) -> Tensor:
 def ldexp(input: Tensor, other: Tensor) -> Tensor:
     """``input * 2**other`` (integer inputs give the default float dtype)."""
     _tensors("ldexp", input, other)
-    return elementwise.mul(input, elementwise.pow(2.0, other))  # as PyTorch composes it
+    out = elementwise.mul(input, elementwise.pow(2.0, other))  # as PyTorch composes it
+    dtype = promoted_dtype("ldexp", input, other)  # in the operands' float dtype
+    return out if dtype.kind != "f" or out.dtype == dtype else out.to(dtype)
 
 
 def _integers(op: str, ufunc: np.ufunc, input: Tensor, other: Tensor) -> Tensor:
@@ -346,14 +360,14 @@ def _integers(op: str, ufunc: np.ufunc, input: Tensor, other: Tensor) -> Tensor:
 
 @takes_out()
 def nextafter(input: Tensor, other: Tensor) -> Tensor:
-    """The next float after ``input`` in the direction of ``other``, in their dtype (no
-    gradient: PyTorch's has none either)."""
+    """The next float after ``input`` in the direction of ``other``, in their dtype. As
+    in PyTorch, the gradient passes to ``input`` unchanged and ``other`` gets 0."""
     _tensors("nextafter", input, other)
     a, b = operands("nextafter", input, other)
     if a.dtype.kind != "f":
         raise NotImplementedError(f"nextafter: not implemented for {a.dtype} tensors")
     broadcast_shape("nextafter", a.shape, b.shape)
-    return wrap(np.nextafter(array_of(a), array_of(b)))
+    return Nextafter.apply(a, b)
 
 
 @takes_out()

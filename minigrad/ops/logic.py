@@ -86,7 +86,9 @@ def any(input: Tensor, dim: Any = None, keepdim: bool = False) -> Tensor:
 
 def _reduce(find: Any, op: str, input: Tensor, dim: Any, keepdim: bool) -> Tensor:
     dims = normalize_dims(dim, input.ndim, op)
-    return wrap(np.asarray(find(array_of(input), axis=dims, keepdims=keepdim)))
+    found = np.asarray(find(array_of(input), axis=dims, keepdims=keepdim))
+    # PyTorch answers in uint8 for a uint8 input, in bool for any other
+    return wrap(found.astype(np.uint8) if input.dtype == np.uint8 else found)
 
 
 @contiguous_result

@@ -120,6 +120,8 @@ def prod(x: Tensor, dim: int | None = None, keepdim: bool = False, *,
         out = prod(movement.reshape(x, (-1,)), 0, dtype=x.dtype)
         return movement.reshape(out, (1,) * x.ndim) if keepdim else out
     dim = normalize_dim(dim, x.ndim, "prod")
+    if x.ndim == 0 or x.shape[dim] == 1:  # a product of one: a new tensor, as PyTorch's
+        x = elementwise.clone(x).contiguous()
     if x.ndim == 0:
         return x
     if x.shape[dim] == 0:  # the empty product is 1

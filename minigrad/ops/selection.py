@@ -26,8 +26,9 @@ class LocallyConstant(Function):
 
     Backward rules build their masks with it, so a gradient like relu's ``g * (x > 0)``
     stays connected to x, as PyTorch's does: differentiating it again gives zeros instead
-    of "does not require grad". With a ``refusal`` (an op's name) it stands for an op
-    that PyTorch records without a derivative: backward through it raises.
+    of "does not require grad". With a ``refusal`` (an op's name, or an op's name and
+    the exception type) it stands for an op that PyTorch records without a derivative:
+    backward through it raises (RuntimeError unless told otherwise).
     """
 
     @staticmethod
@@ -37,6 +38,9 @@ class LocallyConstant(Function):
 
     @staticmethod
     def backward(ctx, g):
+        if isinstance(ctx.refusal, tuple):
+            op, error = ctx.refusal
+            raise error(f"the derivative for '{op}' is not implemented.")
         if ctx.refusal is not None:
             raise RuntimeError(f"derivative for aten::{ctx.refusal} is not implemented")
         shape, dtype = ctx.like
@@ -48,10 +52,12 @@ def locally_constant(x: Tensor, value: np.ndarray) -> Tensor:
     return LocallyConstant.apply(x, value, None)
 
 
-def without_derivative(x: Tensor, value: np.ndarray, op: str) -> Tensor:
+def without_derivative(x: Tensor, value: np.ndarray, op: str,
+                       error: type = RuntimeError) -> Tensor:
     """``value`` (computed from x's values) in x's graph, as PyTorch records an op that
-    has no derivative: the result requires grad, and backward through it raises."""
-    return LocallyConstant.apply(x, value, op)
+    has no derivative: the result requires grad, and backward through it raises ``error``
+    (PyTorch raises RuntimeError for some such ops, NotImplementedError for others)."""
+    return LocallyConstant.apply(x, value, op if error is RuntimeError else (op, error))
 
 
 def _mask(condition: np.ndarray, source: Tensor, dtype: np.dtype) -> Tensor:

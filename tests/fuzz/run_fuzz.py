@@ -175,6 +175,7 @@ class Program:
         self.live: list[str] = []
         self.leaves: list[str] = []
         self.versions: dict[str, tuple[int, int]] = {}
+        self.special = False  # some input holds 0, inf, nan, huge or tiny values
         self.tag = "input"
 
     def text(self) -> str:
@@ -225,11 +226,15 @@ class Program:
         r = self.r
         dtype = r.choice(V.DTYPES + V.FLOATS * 2)
         shape = random_shape(r) if shape is None else shape
-        self.arrays.append(make_array(r, dtype, shape, r.random() < 0.2))
+        special = r.random() < 0.2
+        self.special |= special
+        self.arrays.append(make_array(r, dtype, shape, special))
         name = f"x{len(self.arrays) - 1}"
         grad = dtype in V.FLOATS and r.random() < 0.7
-        self.execute(f"{name} = lib.tensor(A[{len(self.arrays) - 1}]"
-                     f"{', requires_grad=True' if grad else ''})")
+        # (a clone: torch.tensor keeps the all-zero strides NumPy gives an empty array)
+        self.execute(f"{name} = lib.tensor(A[{len(self.arrays) - 1}])"
+                     f".clone(memory_format=lib.contiguous_format)"
+                     f"{'.requires_grad_()' if grad else ''}")
         if grad:
             self.leaves.append(name)
         self.live.append(name)
@@ -301,8 +306,11 @@ class Program:
                 return
             self.compare_grads("G")
             if second and any(g is not None and g.requires_grad for g in theirs["G"]):
-                if self.execute("G2 = lib.autograd.grad(sum((g.double() ** 2).sum() for g in G "
-                                f"if g is not None and g.requires_grad), ({leaves}), "
+                # (whether a gradient made with create_graph requires grad where PyTorch's
+                # does is a known difference: a zero term keeps the sum a tensor)
+                if self.execute("G2 = lib.autograd.grad(sum(((g.double() ** 2).sum() for g in G "
+                                f"if g is not None and g.requires_grad), "
+                                f"({self.leaves[0]} * 0).double().sum()), ({leaves}), "
                                 f"allow_unused=True{', retain_graph=True' if retain else ''})"):
                     self.compare_grads("G2")
         except Mismatch as found:
@@ -361,6 +369,9 @@ def main() -> None:
     np.seterr(all="ignore")
     if args.replay is not None:
         program, found = run_one(args.replay)
+        with np.printoptions(precision=17):
+            for i, array in enumerate(program.arrays):
+                print(f"# A[{i}] = np.{array!r}")
         print(program.text())
         print("->", "ok" if found is None else f"{program.tag}:{found.kind}: {found}")
         return
@@ -373,7 +384,10 @@ def main() -> None:
             if found is not None:
                 bucket = f"{program.tag}:{found.kind}"
                 buckets[bucket] += 1
+                f16 = "float16" in program.text() or any(a.dtype == np.float16
+                                                         for a in program.arrays)
                 out.write(json.dumps({"bucket": bucket, "seed": seed, "message": str(found),
+                                      "special": program.special, "f16": f16,
                                       "program": program.text()}) + "\n")
             seed += 1
     print(f"{n} programs, {sum(buckets.values())} mismatches")

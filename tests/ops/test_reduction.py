@@ -381,3 +381,33 @@ def test_the_gradient_through_a_dtype_argument_comes_back_in_the_input_dtype():
 
     from differential import compare
     compare(program)
+
+
+@needs_torch
+@pytest.mark.parametrize("make", [lambda L, x: L.prod(x, dim=-1, dtype=L.float64),
+                                  lambda L, x: L.prod(x[0, 0]),
+                                  lambda L, x: L.prod(x[0, 0], dim=0),
+                                  lambda L, x: x.t().prod(0, keepdim=True),
+                                  lambda L, x: x.prod(1)])
+def test_prod_of_one_element_is_a_new_tensor_as_torch(make):
+    # found by the fuzzer: a product over a dim of size 1 returned a view of the input
+    from differential import shares_storage
+    a = np.array([[1.5], [-2.0], [0.25]])
+    ours, theirs = make(minigrad, minigrad.tensor(a)), make(torch, torch.tensor(a))
+    np.testing.assert_allclose(ours.numpy(), theirs.numpy())
+    assert ours.shape == theirs.shape and ours.stride() == theirs.stride()
+    x = minigrad.tensor(a)
+    assert not shares_storage(make(minigrad, x), x)
+
+
+@needs_torch
+@pytest.mark.parametrize("dtype", ["uint8", "int8", "bool", "float32"])
+def test_all_and_any_answer_in_uint8_for_uint8_as_torch(dtype):
+    # found by the fuzzer: PyTorch's all/any of a uint8 tensor are uint8, of others bool
+    a = np.array([[1, 0, 3], [2, 5, 1]])
+    for make in (lambda L, x: L.all(x), lambda L, x: L.any(x, dim=0),
+                 lambda L, x: x.all(1, keepdim=True), lambda L, x: x[:0].any()):
+        ours = make(minigrad, minigrad.tensor(a).to(getattr(minigrad, dtype)))
+        theirs = make(torch, torch.tensor(a).to(getattr(torch, dtype)))
+        assert str(ours.dtype) == str(theirs.dtype).replace("torch.", "")
+        np.testing.assert_array_equal(ours.numpy(), theirs.numpy())

@@ -295,8 +295,8 @@ def kl_div(input: Tensor, target: Any, size_average: bool | None = None,
         positive = target > 0
         safe = ops.where(positive, target, 1.0)
         # t log t, with 0 log 0 = 0 (and NaN for a negative t, as PyTorch's xlogy)
-        entropy = ops.where(positive, target * ops.log(safe),
-                            ops.where(target == 0, 0.0, float("nan")))
+        nan = wrap(np.array(np.nan, target.dtype))  # keeps a float16 loss float16
+        entropy = ops.where(positive, target * ops.log(safe), ops.where(target == 0, 0.0, nan))
         losses = entropy - target * input
     if reduction == "batchmean":
         batch = input.shape[0] if input.ndim else 1
