@@ -71,6 +71,10 @@ def matmul(a: Any, b: Any) -> Tensor:
     if a.ndim == 0 or b.ndim == 0:
         raise RuntimeError(f"matmul: both arguments need at least 1 dimension, got shapes "
                            f"{tuple(a.shape)} and {tuple(b.shape)}")
+    if a.dtype == np.bool_:  # PyTorch has no bool kernel for any of its products
+        kernel = _BOOL_KERNELS.get((a.ndim, b.ndim), "bmm")
+        raise NotImplementedError(f"matmul: \"{kernel}\" not implemented for 'Bool' (shapes "
+                                  f"{tuple(a.shape)} and {tuple(b.shape)})")
     inner_a, inner_b = a.shape[-1], b.shape[0] if b.ndim == 1 else b.shape[-2]
     if inner_a != inner_b:
         raise RuntimeError(f"matmul: shapes {tuple(a.shape)} and {tuple(b.shape)} cannot be "
@@ -87,6 +91,9 @@ def matmul(a: Any, b: Any) -> Tensor:
     return named(out, name) if name else out
 
 
+# the kernel PyTorch's matmul names when it refuses bool operands of these ranks
+_BOOL_KERNELS = {(1, 1): "dot", (2, 1): "addmv_impl_cpu", (2, 2): "addmm_impl_cpu_",
+                 (1, 2): "addmm_impl_cpu_"}
 # what PyTorch's matmul calls for these ranks, and so prints as grad_fn
 _MATMUL_NAMES = {(2, 2): "MmBackward0", (1, 1): "DotBackward0", (2, 1): "MvBackward0"}
 

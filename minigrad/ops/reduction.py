@@ -16,7 +16,7 @@ from ..internal import array_of, named, wrap
 from ..tensor import Tensor
 from . import elementwise, indexing, movement, selection
 from .broadcasting import Sum, kept_shape, sum, sum_to  # noqa: F401
-from ._util import contiguous_result, float_input, normalize_dim, normalize_dims
+from ._util import contiguous_result, float_input, in_dtype, normalize_dim, normalize_dims
 from .out_argument import takes_out
 
 
@@ -113,7 +113,7 @@ def prod(x: Tensor, dim: int | None = None, keepdim: bool = False, *,
     elements are zero.
     """
     if dtype is not None:
-        x = x.to(dtype)
+        x = in_dtype(x, dtype)
     elif x.dtype.kind in "biu" and x.dtype != np.int64:
         x = x.to(np.int64)  # as in PyTorch: integer products are int64
     if dim is None:

@@ -129,6 +129,9 @@ def searchsorted(sorted_sequence: Tensor, input: Any, *, out_int32: bool = False
                                "opposites, got side of left while right was True")
         right = side == "right"
     seq = array_of(sorted_sequence)
+    if seq.dtype == np.bool_:
+        raise NotImplementedError("searchsorted: \"searchsorted_out_cpu\" not implemented "
+                                  "for 'Bool'")
     if sorter is not None:
         seq = np.take_along_axis(seq, array_of(sorter), axis=-1)
     scalar = not isinstance(input, Tensor)

@@ -17,7 +17,7 @@ from ..tensor import Tensor
 from ..dtypes import get_default_dtype, is_number
 from . import cpp_order, elementwise, movement, reduction, selection
 from .diagonal import diagonal
-from ._util import float_input_to, normalize_dim, normalize_dims, unary_input
+from ._util import float_input_to, in_dtype, normalize_dim, normalize_dims, unary_input
 from .broadcasting import sum
 from .indexing import gather
 from .norms import norm
@@ -152,7 +152,7 @@ def nansum(input: Tensor, dim: Any = None, keepdim: bool = False, *,
     """The sum over ``dim`` treating NaN as 0 (NaN elements get gradient 0)."""
     input = unary_input("nansum", input)
     if dtype is not None:
-        input = input.to(dtype)
+        input = in_dtype(input, dtype)
     if input.dtype.kind == "f":
         input = where(compare(np.not_equal, input, input), 0.0, input)
     return sum(input, dim, keepdim, dtype=None if dtype is None else input.dtype)
@@ -189,6 +189,8 @@ def kthvalue(input: Tensor, k: int, dim: int = -1, keepdim: bool = False
     """``(values, indices)``: the ``k``-th smallest element along ``dim`` (1-based) and
     where it is; the gradient goes to that element."""
     input = unary_input("kthvalue", input)
+    if input.dtype == np.bool_ and input.ndim:
+        raise NotImplementedError("kthvalue: \"kthvalue_cpu\" not implemented for 'Bool'")
     x = movement.reshape(input, (1,)) if input.ndim == 0 else input
     d = normalize_dim(dim, x.ndim, "kthvalue")
     if x.shape[d] == 0:

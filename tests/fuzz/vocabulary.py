@@ -213,13 +213,13 @@ def view(r: random.Random, t: Any) -> tuple[str, str] | None:
     if op == "view_dtype":
         return op, f"X.view({_dtype(r)})"
     if op == "unflatten" and n and shape[0] % 2 == 0:
-        return op, f"X.unflatten(0, (2, -1))"
+        return op, "X.unflatten(0, (2, -1))"
     if op == "split_first":
         return "split", f"X.split({r.randint(1, 3)}, {_dim(r, t)})[0]"
     if op == "chunk_last":
         return "chunk", f"X.chunk({r.randint(1, 3)}, {_dim(r, t)})[-1]"
     if op == "unbind_first" and n and shape[0]:
-        return "unbind", f"X.unbind(0)[0]"
+        return "unbind", "X.unbind(0)[0]"
     if op in ("t",) and n <= 2:
         return op, "X.t()"
     if op in ("contiguous", "ravel", "clone", "detach"):
@@ -258,7 +258,7 @@ def clamp(r: random.Random, t: Any) -> tuple[str, str]:
 
 
 def linalg(r: random.Random, t: Any) -> tuple[str, str] | None:
-    n, shape = t.ndim, tuple(t.shape)
+    n = t.ndim
     op = r.choice(["matmul", "mm", "bmm", "einsum_t", "einsum_sum", "dot", "mv", "outer",
                    "tensordot", "trace", "matmul_T", "inner", "kron", "cross"])
     if op == "matmul":
@@ -398,7 +398,7 @@ def loss(r: random.Random, t: Any) -> tuple[str, str]:
         target = "lib.zeros(X.shape[0], dtype=lib.long)" if t.ndim >= 2 else \
             "lib.tensor(0)"
         if r.random() < 0.3:
-            target = f"(X > 0).to(X.dtype)"
+            target = "(X > 0).to(X.dtype)"
         smooth = f", label_smoothing={r.choice([0.0, 0.2])}" if op == "cross_entropy" else ""
         return op, f"lib.nn.functional.{op}(X, {target}, reduction={red}{smooth}) " \
                    f"if {c} else X"
@@ -418,7 +418,7 @@ def inplace(r: random.Random, t: Any) -> tuple[str, str]:
     if op == "fill_":
         return op, f"X.fill_({_scalar(r)})"
     if op == "copy_":
-        return op, f"X.copy_(X.flip(-1) * 2)" if t.ndim else "X.copy_(lib.tensor(3.5))"
+        return op, "X.copy_(X.flip(-1) * 2)" if t.ndim else "X.copy_(lib.tensor(3.5))"
     if op == "setitem":
         return op, f"X[{index_text(r, t, unique=True)}] = {_scalar(r)}"
     if op == "setitem_tensor":
