@@ -183,6 +183,9 @@ def inner(input: Tensor, other: Tensor) -> Tensor:
 def mv(input: Tensor, vec: Tensor) -> Tensor:
     """The product of a matrix (n, m) and a vector (m,)."""
     tensor_arg("mv", input, "input"), tensor_arg("mv", vec, "vec")
+    if input.ndim == 0:  # PyTorch reads its dim 0 first
+        raise IndexError(f"mv: Dimension specified as 0 but tensor has no dimensions (input "
+                         f"of shape {tuple(input.shape)})")
     if input.ndim != 2 or vec.ndim != 1 or input.shape[1] != vec.shape[0]:
         raise RuntimeError(f"mv: size mismatch, got input {tuple(input.shape)}, vec "
                            f"{tuple(vec.shape)} (expected a matrix and a vector of its "
