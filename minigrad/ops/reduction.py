@@ -125,7 +125,7 @@ def prod(x: Tensor, dim: int | None = None, keepdim: bool = False, *,
     if x.ndim == 0:
         return x
     if x.shape[dim] == 0:  # the empty product is 1
-        return wrap(np.prod(array_of(x), axis=dim, keepdims=keepdim))
+        return wrap(np.prod(array_of(x), axis=dim, keepdims=keepdim).astype(x.dtype))
     while x.shape[dim] > 1:
         half = x.shape[dim] // 2
         pairs = movement.narrow(x, dim, 0, half) * movement.narrow(x, dim, half, half)
@@ -163,7 +163,8 @@ def _select(x: Tensor, dim: Any, keepdim: bool, op: str, find: Any) -> Any:
     _check_not_empty(x, op, dim, (dim,))
     pair = return_types.max if op == "max" else return_types.min
     if x.ndim == 0:  # dim 0 or -1 of a 0-d tensor: the value itself, at index 0
-        return pair(x * 1, wrap(np.zeros((), np.int64)))
+        return pair(named(elementwise.clone(x), f"{op.title()}Backward0"),  # bool stays bool
+                    wrap(np.zeros((), np.int64)))
     index = wrap(find(array_of(x), axis=dim, keepdims=True))
     values = indexing.gather(x, dim, index)
     if not keepdim:

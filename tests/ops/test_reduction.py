@@ -411,3 +411,18 @@ def test_all_and_any_answer_in_uint8_for_uint8_as_torch(dtype):
         theirs = make(torch, torch.tensor(a).to(getattr(torch, dtype)))
         assert str(ours.dtype) == str(theirs.dtype).replace("torch.", "")
         np.testing.assert_array_equal(ours.numpy(), theirs.numpy())
+
+
+@needs_torch
+@pytest.mark.parametrize("make", [lambda L: L.min(L.tensor(True), dim=-1),
+                                  lambda L: L.tensor(False).max(0, keepdim=True),
+                                  lambda L: L.prod(L.zeros(4, 0, 2), 1, dtype=L.uint8),
+                                  lambda L: L.prod(L.zeros(3, 0, dtype=L.int8), 1,
+                                                   dtype=L.int16),
+                                  lambda L: L.prod(L.zeros(0, dtype=L.float16), 0)])
+def test_dtypes_of_min_max_of_0d_and_empty_products_match_torch(make):
+    # found by the fuzzer: a 0-d bool's min was int64, an empty uint8 product uint64
+    ours, theirs = make(minigrad), make(torch)
+    ours, theirs = (ours, theirs) if isinstance(theirs, torch.Tensor) else (ours[0], theirs[0])
+    assert str(ours.dtype) == str(theirs.dtype).replace("torch.", "")
+    np.testing.assert_array_equal(ours.numpy(), theirs.numpy())
