@@ -90,6 +90,15 @@ def operands(op: str, *values: Any) -> tuple[Tensor, ...]:
     return tuple(as_tensor(v, op, dtype) for v in values)
 
 
+def row_major_array(array: Any) -> Any:
+    """``array`` with row-major strides (copied only if it has others), as PyTorch's
+    reduction kernels write their results whatever the input's layout; NumPy's follow
+    the input's order. A NumPy scalar (a 0-d result) is returned as it is."""
+    if np.ndim(array) == 0 or type_objects.row_major(array):
+        return array
+    return np.array(array, order="C")
+
+
 def contiguous_result(function: Callable) -> Callable:
     """``function`` whose tensor results are row-major, as PyTorch's kernels for
     reductions along a dim, concatenation and gathers write them (so ``.view()`` works on

@@ -16,7 +16,7 @@ from ..autograd.function import Function, register
 from ..dtypes import scalar_type_name
 from ..internal import array_of, named, wrap
 from ..tensor import Tensor
-from ._util import alias, in_dtype, int_tuple, normalize_dims
+from ._util import alias, in_dtype, int_tuple, normalize_dims, row_major_array
 from .out_argument import takes_out
 
 
@@ -74,8 +74,8 @@ class Sum(Function):
     def forward(ctx, x, dim, keepdim=False):
         ctx.shape, ctx.dims = x.shape, dim
         # integers add up in their own dtype (sum casts them first); NumPy would widen
-        return np.sum(x, axis=dim, keepdims=keepdim,
-                      dtype=x.dtype if x.dtype.kind in "biu" else None)
+        return row_major_array(np.sum(x, axis=dim, keepdims=keepdim,
+                                      dtype=x.dtype if x.dtype.kind in "biu" else None))
 
     @staticmethod
     def backward(ctx, g):

@@ -13,7 +13,8 @@ from ..dtypes import is_number
 from ..internal import array_of, wrap
 from ..tensor import Tensor
 from ..tensor_args import checked_cast
-from ._util import (broadcast_shape, contiguous_result, float_arg, normalize_dims, tensor_arg,
+from ._util import (broadcast_shape, contiguous_result, float_arg, normalize_dims,
+                    row_major_array, tensor_arg,
                     type_name, unary_input)
 from .out_argument import takes_out
 from .selection import compare, where
@@ -87,7 +88,7 @@ def any(input: Tensor, dim: Any = None, keepdim: bool = False) -> Tensor:
 
 def _reduce(find: Any, op: str, input: Tensor, dim: Any, keepdim: bool) -> Tensor:
     dims = normalize_dims(dim, input.ndim, op)
-    found = np.asarray(find(array_of(input), axis=dims, keepdims=keepdim))
+    found = row_major_array(np.asarray(find(array_of(input), axis=dims, keepdims=keepdim)))
     # PyTorch answers in uint8 for a uint8 input, in bool for any other
     return wrap(found.astype(np.uint8) if input.dtype == np.uint8 else found)
 

@@ -16,7 +16,8 @@ from ..internal import array_of, named, wrap
 from ..tensor import Tensor
 from . import elementwise, indexing, movement, selection
 from .broadcasting import Sum, kept_shape, sum, sum_to  # noqa: F401
-from ._util import contiguous_result, float_input, in_dtype, normalize_dim, normalize_dims
+from ._util import (contiguous_result, float_input, in_dtype, normalize_dim, normalize_dims,
+                    row_major_array)
 from .out_argument import takes_out
 
 
@@ -34,7 +35,7 @@ class _ExtremeReduction(Function):
         hits = hits.astype(x.dtype)
         ctx.share = hits / hits.sum(axis=dim, keepdims=True)
         ctx.shape, ctx.dims = x.shape, dim
-        return out if keepdim else np.squeeze(out, axis=dim)
+        return row_major_array(out if keepdim else np.squeeze(out, axis=dim))
 
     @staticmethod
     def backward(ctx, g):
@@ -105,6 +106,7 @@ def root_or_zero(total: Tensor, root: Any) -> Tensor:
 
 
 @takes_out("dtype")
+@contiguous_result
 def prod(x: Tensor, dim: int | None = None, keepdim: bool = False, *,
          dtype: Any = None) -> Tensor:
     """Product over ``dim`` (all elements when None); ``dtype`` casts ``x`` first.

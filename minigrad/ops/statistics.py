@@ -17,7 +17,8 @@ from ..tensor import Tensor
 from ..dtypes import get_default_dtype, is_number
 from . import cpp_order, elementwise, movement, reduction, selection
 from .diagonal import diagonal
-from ._util import float_input_to, in_dtype, normalize_dim, normalize_dims, unary_input
+from ._util import (contiguous_result, float_input_to, in_dtype, normalize_dim, normalize_dims,
+                    row_major_array, unary_input)
 from .broadcasting import sum
 from .indexing import gather
 from .norms import norm
@@ -48,7 +49,8 @@ def count_nonzero(input: Tensor, dim: Any = None) -> Tensor:
     """The number of non-zero elements over ``dim`` (all when None), as int64."""
     input = unary_input("count_nonzero", input)
     dims = normalize_dims(dim, input.ndim, "count_nonzero")
-    return wrap(np.asarray(np.count_nonzero(array_of(input), axis=dims), dtype=np.int64))
+    return wrap(row_major_array(np.asarray(np.count_nonzero(array_of(input), axis=dims),
+                                           dtype=np.int64)))
 
 
 def bincount(input: Tensor, weights: Tensor | None = None, minlength: int = 0) -> Tensor:
@@ -80,6 +82,7 @@ def median(input: Tensor, dim: int | None = None, keepdim: bool = False) -> Any:
 
 
 @takes_out("same")
+@contiguous_result  # (PyTorch's median keeps the input's layout, its nanmedian does not)
 def nanmedian(input: Tensor, dim: int | None = None, keepdim: bool = False) -> Any:
     """`median` of the elements that are not NaN (NaN where all are), without ``dim`` or
     with it (a slice of NaNs gives the index PyTorch's ``std::nth_element`` puts first)."""

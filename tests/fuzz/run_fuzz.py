@@ -361,6 +361,7 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--out", default="/tmp/fuzz.jsonl")
     parser.add_argument("--replay", type=int)
+    parser.add_argument("--trace", help="a file that holds the seed of the running program")
     args = parser.parse_args()
 
     def on_alarm(*_: Any) -> None:
@@ -379,6 +380,8 @@ def main() -> None:
     start, seed, n = time.time(), args.seed, 0
     with open(args.out, "w") as out:
         while time.time() - start < args.seconds:
+            if args.trace:  # which program was running if the process dies
+                Path(args.trace).write_text(str(seed))
             program, found = run_one(seed)
             n += 1
             if found is not None:

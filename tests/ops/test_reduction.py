@@ -426,3 +426,28 @@ def test_dtypes_of_min_max_of_0d_and_empty_products_match_torch(make):
     ours, theirs = (ours, theirs) if isinstance(theirs, torch.Tensor) else (ours[0], theirs[0])
     assert str(ours.dtype) == str(theirs.dtype).replace("torch.", "")
     np.testing.assert_array_equal(ours.numpy(), theirs.numpy())
+
+
+STRIDED_REDUCTIONS = ["sum", "mean", "prod", "amax", "amin", "std", "var", "logsumexp",
+                      "nansum", "nanmean", "count_nonzero", "all", "any", "median", "nanmedian",
+                      "max", "min", "std_mean", "var_mean", "aminmax", "argmax"]
+
+
+@needs_torch
+@pytest.mark.parametrize("name", STRIDED_REDUCTIONS)
+@pytest.mark.parametrize("perm", [(2, 1, 0), (1, 0, 2), (0, 2, 1)])
+@pytest.mark.parametrize("dim", [0, 1, 2, (0, 2)])
+def test_reductions_of_a_permuted_input_have_torch_strides(name, perm, dim):
+    # found by the fuzzer: NumPy's reductions kept the input's order of dims in memory,
+    # PyTorch's write row-major results (except median's, which keeps the layout)
+    a = np.random.default_rng(3).standard_normal((3, 4, 5))
+    found = []
+    for lib in (minigrad, torch):
+        try:
+            out = getattr(lib, name)(lib.tensor(a).permute(*perm), dim=dim, keepdim=dim == 1)
+        except (RuntimeError, TypeError) as error:  # a tuple of dims where only one is taken
+            found.append(type(error))
+            continue
+        out = out[0] if isinstance(out, tuple) else out
+        found.append((tuple(out.shape), out.stride()))
+    assert found[0] == found[1]
