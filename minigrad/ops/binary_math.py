@@ -58,9 +58,8 @@ class Hypot(Pointwise):
 
 @register("nextafter")
 class Nextafter(Pointwise):
-    """z = the next float after x in the direction of y.  dz/dx = 1 where x != y (0 where
-    z = y), dz/dy = 0: a step of one unit in the last place counts as a constant, as in
-    PyTorch."""
+    """z = the next float after x towards y.  dz/dx = 1 where x != y (else 0), dz/dy = 0:
+    a step of one unit in the last place counts as a constant, as in PyTorch."""
 
     compute = staticmethod(np.nextafter)
     saves = "xy"
@@ -344,8 +343,8 @@ def ldexp(input: Tensor, other: Tensor) -> Tensor:
     """``input * 2**other`` (integer inputs give the default float dtype)."""
     _tensors("ldexp", input, other)
     out = elementwise.mul(input, elementwise.pow(2.0, other))  # as PyTorch composes it
-    dtype = promoted_dtype("ldexp", input, other)  # in the operands' float dtype
-    return out if dtype.kind != "f" or out.dtype == dtype else out.to(dtype)
+    dtype = promoted_dtype("ldexp", input, other)  # in the operands' float dtype, if any
+    return out.to(dtype) if dtype.kind == "f" and out.dtype != dtype else out
 
 
 def _integers(op: str, ufunc: np.ufunc, input: Tensor, other: Tensor) -> Tensor:
@@ -360,8 +359,8 @@ def _integers(op: str, ufunc: np.ufunc, input: Tensor, other: Tensor) -> Tensor:
 
 @takes_out()
 def nextafter(input: Tensor, other: Tensor) -> Tensor:
-    """The next float after ``input`` in the direction of ``other``, in their dtype. As
-    in PyTorch, the gradient passes to ``input`` unchanged and ``other`` gets 0."""
+    """The next float after ``input`` in the direction of ``other``, in their dtype (the
+    gradient passes to ``input``, as in PyTorch; see `Nextafter`)."""
     _tensors("nextafter", input, other)
     a, b = operands("nextafter", input, other)
     if a.dtype.kind != "f":

@@ -119,8 +119,8 @@ class Clamp(Function):
         if high is not None:
             inside &= array_of(x) <= high
         # where, not g * mask: a NaN or inf g where x was clamped still gives 0, as in
-        # PyTorch; the zero is connected to x (derivative 0)
-        return where(~inside, locally_constant(x, np.zeros((), g.dtype)), g), None, None
+        # PyTorch, whose gradient is not connected to x either (a plain zero)
+        return where(~inside, wrap(np.zeros((), g.dtype)), g), None, None
 
 
 @register("where")

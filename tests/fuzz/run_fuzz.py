@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import random
 import signal
 import sys
@@ -33,7 +34,8 @@ import numpy as np
 import torch
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+# MINIGRAD_FUZZ_ROOT: fuzz another checkout's minigrad (to count mismatches before a fix)
+sys.path.insert(0, os.environ.get("MINIGRAD_FUZZ_ROOT", str(Path(__file__).resolve().parents[2])))
 
 import minigrad  # noqa: E402
 import vocabulary as V  # noqa: E402
