@@ -71,7 +71,9 @@ def matmul(a: Any, b: Any) -> Tensor:
     if a.ndim == 0 or b.ndim == 0:
         raise RuntimeError(f"matmul: both arguments need at least 1 dimension, got shapes "
                            f"{tuple(a.shape)} and {tuple(b.shape)}")
-    if a.dtype == np.bool_:  # PyTorch has no bool kernel for any of its products
+    # PyTorch has no bool kernel for any of its products (a dot always runs one; the
+    # others not when an operand is empty)
+    if a.dtype == np.bool_ and ((a.ndim == 1 and b.ndim == 1) or (a.numel() and b.numel())):
         kernel = _BOOL_KERNELS.get((a.ndim, b.ndim), "bmm")
         raise NotImplementedError(f"matmul: \"{kernel}\" not implemented for 'Bool' (shapes "
                                   f"{tuple(a.shape)} and {tuple(b.shape)})")

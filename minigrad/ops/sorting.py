@@ -129,7 +129,7 @@ def searchsorted(sorted_sequence: Tensor, input: Any, *, out_int32: bool = False
                                "opposites, got side of left while right was True")
         right = side == "right"
     seq = array_of(sorted_sequence)
-    if seq.dtype == np.bool_:
+    if seq.dtype == np.bool_ and (input.numel() if isinstance(input, Tensor) else 1):
         raise NotImplementedError("searchsorted: \"searchsorted_out_cpu\" not implemented "
                                   "for 'Bool'")
     if sorter is not None:

@@ -192,14 +192,14 @@ def kthvalue(input: Tensor, k: int, dim: int = -1, keepdim: bool = False
     """``(values, indices)``: the ``k``-th smallest element along ``dim`` (1-based) and
     where it is; the gradient goes to that element."""
     input = unary_input("kthvalue", input)
-    if input.dtype == np.bool_ and input.ndim:
-        raise NotImplementedError("kthvalue: \"kthvalue_cpu\" not implemented for 'Bool'")
     x = movement.reshape(input, (1,)) if input.ndim == 0 else input
     d = normalize_dim(dim, x.ndim, "kthvalue")
     if x.shape[d] == 0:
         raise IndexError(f"kthvalue(): Expected reduction dim {d} to have non-zero size.")
     if not 1 <= k <= x.shape[d]:
         raise RuntimeError(f"kthvalue(): selected number k out of range for dimension {d}")
+    if input.dtype == np.bool_ and input.ndim:
+        raise NotImplementedError("kthvalue: \"kthvalue_cpu\" not implemented for 'Bool'")
     index = np.expand_dims(_kth_index(array_of(x), k - 1, d), d)
     values, indices = gather(x, d, index), wrap(index)
     if input.ndim == 0:

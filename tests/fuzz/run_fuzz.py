@@ -361,6 +361,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--seconds", type=float, default=60)
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--count", type=int, default=0, help="stop after this many programs")
     parser.add_argument("--out", default="/tmp/fuzz.jsonl")
     parser.add_argument("--replay", type=int)
     parser.add_argument("--trace", help="a file that holds the seed of the running program")
@@ -381,7 +382,7 @@ def main() -> None:
     buckets: Counter = Counter()
     start, seed, n = time.time(), args.seed, 0
     with open(args.out, "w") as out:
-        while time.time() - start < args.seconds:
+        while time.time() - start < args.seconds and (not args.count or n < args.count):
             if args.trace:  # which program was running if the process dies
                 Path(args.trace).write_text(str(seed))
             program, found = run_one(seed)

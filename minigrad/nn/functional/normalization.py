@@ -48,9 +48,10 @@ def _check_channels(op: str, input: Tensor, channels: int, **tensors: Tensor | N
     check_same_dtype(op, input, **tensors)
 
 
-def _check_float(op: str, input: Tensor, kernel: str) -> None:
-    """PyTorch's NotImplementedError for an input that is not float: the kernel has none."""
-    if input.dtype.kind != "f":
+def _check_float(op: str, input: Tensor, kernel: str, empty_ok: bool = False) -> None:
+    """PyTorch's NotImplementedError for an input that is not float: the kernel has none
+    (``empty_ok``: PyTorch does not run it on an empty input)."""
+    if input.dtype.kind != "f" and not (empty_ok and input.numel() == 0):
         raise NotImplementedError(f"{op}: \"{kernel}\" not implemented for "
                                   f"'{scalar_type_name(input.dtype)}'")
 
@@ -94,6 +95,8 @@ def batch_norm(input: Tensor, running_mean: Tensor | None, running_var: Tensor |
         raise (RuntimeError if counted else IndexError)(message)
     channels = input.shape[1]
     _check_channel_counts("batch_norm", input, channels, **per_channel)
+    if input.numel() == 0:  # PyTorch runs no kernel, and checks no dtype
+        return input.clone()
     _check_float("batch_norm", input, "batch_norm")
     _check_channels("batch_norm", input, channels, **per_channel)
     dims = (0,) + tuple(range(2, input.ndim))
@@ -153,7 +156,9 @@ def instance_norm(input: Tensor, running_mean: Tensor | None = None,
         raise ValueError(f"instance_norm: expected an input of shape (N, C, *spatial), got "
                          f"shape {tuple(input.shape)}")
     n, channels = input.shape[:2]
-    _check_float("instance_norm", input, "batch_norm")
+    _check_float("instance_norm", input, "batch_norm", empty_ok=True)
+    if input.dtype.kind != "f":  # empty: PyTorch runs no kernel
+        return input.clone()
     _check_channels("instance_norm", input, channels, weight=weight, bias=bias)
     # PyTorch lets the running stats have another dtype here
     _check_channel_counts("instance_norm", input, channels, running_mean=running_mean,
