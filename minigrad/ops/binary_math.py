@@ -392,7 +392,7 @@ def fmod(input: Tensor, other: Any) -> Tensor:
     a, b = operands("fmod", input, other)
     if a.dtype == np.bool_:
         raise NotImplementedError("fmod: not implemented for bool tensors")
-    if a.dtype.kind in "iu" and np.any(array_of(b) == 0):
+    if a.dtype.kind in "iu" and np.any(array_of(b) == 0) and a.numel():
         raise RuntimeError("fmod: ZeroDivisionError (integer division by zero)")
     return binary(Fmod, a, b)
 

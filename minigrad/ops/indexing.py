@@ -17,7 +17,7 @@ from ..internal import array_of, wrap
 from ..tensor import Tensor
 from ..tensor_args import checked_cast
 from .broadcasting import sum_to
-from ._util import alias, normalize_dim, type_name
+from ._util import alias, normalize_dim, row_major_array, type_name
 from .out_argument import takes_out
 
 
@@ -88,7 +88,7 @@ class IndexKey:
 
     def read(self, array: np.ndarray) -> np.ndarray:
         out = self.view(array)  # advanced indexing gathers into a row-major copy, as torch
-        return np.ascontiguousarray(out[self.advanced_on(out)]) if self.advanced else out
+        return row_major_array(out[self.advanced_on(out)]) if self.advanced else out
 
     def advanced_on(self, view: np.ndarray) -> tuple:
         """The advanced part, ready for ``view``. An empty view reads and writes nothing,

@@ -338,3 +338,15 @@ def test_the_refusals_are_pytorchs():
     both_raise(lambda L: L.fmod(L.tensor([True]), L.tensor([True])), NotImplementedError,
                "fmod")
     both_raise(lambda L: L.atan2(L.ones(3), L.ones(2)), RuntimeError, "atan2")
+
+
+@needs_torch
+@pytest.mark.parametrize("call", [lambda L: L.tensor([], dtype=L.int64) // 0,
+                                  lambda L: L.tensor([], dtype=L.int64) % 0,
+                                  lambda L: L.zeros(0, 3, dtype=L.int8) // L.zeros(3, dtype=L.int8),
+                                  lambda L: L.div(L.zeros(0, dtype=L.int64), 0,
+                                                  rounding_mode="trunc"),
+                                  lambda L: L.fmod(L.zeros(0, dtype=L.int64), 0)])
+def test_integer_division_of_nothing_by_zero_is_fine_as_in_torch(call):
+    # found by the fuzzer: PyTorch raises ZeroDivisionError only when there is an element
+    compare(call, "integer division of an empty tensor by 0")
