@@ -466,3 +466,9 @@ def test_batch_norm_of_float16_with_float32_statistics_as_torch(training):
     lambda f, lib: lib.kthvalue(lib.ones(2, 0).bool(), 1)])
 def test_empty_inputs_skip_the_dtype_refusals_where_torch_runs_no_kernel(call):
     same(lambda lib: call(fn(lib), lib))
+
+
+@pytest.mark.parametrize("target", [lambda lib: lib.tensor(0.5), lambda lib: lib.tensor(0),
+                                    lambda lib: lib.tensor(1, dtype=lib.int32)])
+def test_cross_entropy_of_a_0d_input_raises_as_torch(target):
+    same(lambda lib: fn(lib).cross_entropy(lib.tensor(1.0), target(lib)), ("cross_entropy",))
