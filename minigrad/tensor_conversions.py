@@ -12,6 +12,7 @@ import numpy as np
 
 from . import devices
 from .dtypes import SCALAR_TYPE_NAMES as _TYPE_NAMES
+from .type_objects import contiguous_format, format_strides
 
 
 def _creation() -> Any:
@@ -168,6 +169,10 @@ class TensorConversions:
         """Elements to step in memory for one step along each dim (or along ``dim``)."""
         array = self.detach().numpy()
         strides = tuple(step // array.itemsize for step in array.strides)
+        if array.size == 0 and not any(strides) and _root(array).size == 0:
+            # NumPy gives a new empty array (and its views) all-zero strides; PyTorch's
+            # are row-major's. (A view of a non-empty array keeps the strides it was given.)
+            strides = format_strides(array.shape, contiguous_format, "stride")
         if dim is None:
             return strides
         if not self.ndim:
@@ -178,9 +183,8 @@ class TensorConversions:
     def storage_offset(self) -> int:
         """Where the first element lies in the memory it shares with its base, in
         elements (0 for a tensor that owns its memory)."""
-        array = owner = self.detach().numpy()
-        while isinstance(owner.base, np.ndarray):
-            owner = owner.base
+        array = self.detach().numpy()
+        owner = _root(array)
         start = owner.__array_interface__["data"][0]
         return (array.__array_interface__["data"][0] - start) // array.itemsize
 
@@ -430,3 +434,10 @@ def _dtype_of_type_name(name: str) -> np.dtype:
             return np.dtype(dtype)
     raise ValueError(f"type: invalid type {name!r}; expected a dtype or a name such as "
                      "'minigrad.FloatTensor'")
+
+
+def _root(array: np.ndarray) -> np.ndarray:
+    """The array that owns the memory ``array`` views (``array`` itself if it owns it)."""
+    while isinstance(array.base, np.ndarray):
+        array = array.base
+    return array

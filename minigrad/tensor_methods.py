@@ -106,6 +106,9 @@ class TensorMethods(TensorInPlace, TensorMath, StructureMethods, SparseMethods):
         return ops.bitwise(np.bitwise_xor, self, other)
 
     def __invert__(self) -> "Tensor":
+        if self.dtype.kind == "f":
+            raise TypeError(f"bitwise_not: ~ (operator.invert) is only implemented on "
+                            f"integer and Boolean-type tensors, got {self.dtype}")
         return ops.bitwise_not(self)
 
     # --- indexing -----------------------------------------------------------------------

@@ -941,6 +941,7 @@ SPECS: dict[str, Spec] = {
     # binary math (minigrad/ops/binary_math.py); atan2 and hypot away from x = 0
     "atan2": Spec(binary(_math("atan2"), "atan2", AWAY_FROM_ZERO, ANY)),  # off the cut
     "hypot": Spec(binary(_math("hypot"), "hypot", AWAY_FROM_ZERO, ANY)),
+    "nextafter": Spec(binary_distinct(_math("nextafter"), "nextafter")),
     "logaddexp": Spec(binary(_math("logaddexp"), "logaddexp")),
     "logaddexp2": Spec(binary(_math("logaddexp2"), "logaddexp2")),
     "copysign": Spec(binary(_math("copysign"), "copysign", AWAY_FROM_ZERO, AWAY_FROM_ZERO)),

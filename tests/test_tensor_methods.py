@@ -298,6 +298,32 @@ def test_unique_matches_torch():
     compare(torch, lambda lib, x: x.reshape(3, 2).unique(return_inverse=True), x, grad=False)
 
 
+def test_unique_keeps_each_nan_and_requires_grad_as_torch():
+    # found by the fuzzer: NaNs were merged, and a float input's result did not require grad
+    x = np.array([2.0, float("nan"), -0.0, 0.0, float("nan"), 2.0])
+    compare(torch, lambda lib, x: lib.unique(x.detach(), return_inverse=True,
+                                             return_counts=True), x, grad=False)
+    for lib in (minigrad, torch):
+        values = lib.unique(lib.tensor(x, requires_grad=True))
+        assert values.requires_grad
+        with pytest.raises(NotImplementedError, match="derivative for '_unique2'"):
+            values.sum().backward()
+        with lib.no_grad():
+            assert not lib.unique(lib.tensor(x, requires_grad=True)).requires_grad
+
+
+@pytest.mark.parametrize("make", [lambda lib: lib.zeros(3, 0, 5), lambda lib: lib.ones(0, 2),
+                                  lambda lib: lib.zeros(4, 3)[:, [0, 2]][:0],
+                                  lambda lib: lib.zeros(2, 3)[lib.zeros(2, 3) > 1],
+                                  lambda lib: lib.zeros(2, 1, 3).repeat(0, 1, 1),
+                                  lambda lib: lib.zeros(0, 3) + 1])
+def test_strides_of_empty_tensors_match_torch(make):
+    # found by the fuzzer: NumPy's all-zero strides of an empty array showed through
+    ours, theirs = make(minigrad), make(torch)
+    assert ours.shape == theirs.shape and ours.stride() == theirs.stride()
+    assert ours.is_contiguous() == theirs.is_contiguous()
+
+
 def test_dot_matches_torch():
     compare(torch, lambda lib, a, b: lib.dot(a, b) + a.dot(b), distinct((4,)), distinct((4,), 1))
     assert same_error(torch, lambda lib, a, b: lib.dot(a, b), np.ones(2), np.ones(3)) \

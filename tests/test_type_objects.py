@@ -21,7 +21,10 @@ SHAPES_5D = [(2, 3, 4, 5, 6), (2, 1, 1, 3, 3)]
 
 def both(shape, seed=0):
     values = np.random.default_rng(seed).standard_normal(shape).astype(np.float32)
-    return minigrad.tensor(values), torch.tensor(values)
+    # (torch.tensor keeps the all-zero strides NumPy gives an empty array; a clone has
+    # the strides every PyTorch factory gives)
+    return minigrad.tensor(values), torch.tensor(values).clone(
+        memory_format=torch.contiguous_format)
 
 
 def formats(name):

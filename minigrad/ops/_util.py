@@ -10,7 +10,8 @@ from typing import Any, Callable, Sequence
 import numpy as np
 
 from .. import type_objects
-from ..dtypes import get_default_dtype, is_number, result_type
+from ..autograd.grad_mode import is_grad_enabled
+from ..dtypes import get_default_dtype, is_number, result_type, scalar_type_name
 from ..internal import array_of, replace_array, wrap
 from ..tensor import Tensor
 from ..tensor_args import type_name
@@ -87,6 +88,15 @@ def operands(op: str, *values: Any) -> tuple[Tensor, ...]:
             return wrap(np.array(a, b.dtype)), b
     dtype = promoted_dtype(op, *values)
     return tuple(as_tensor(v, op, dtype) for v in values)
+
+
+def row_major_array(array: Any) -> Any:
+    """``array`` with row-major strides (copied only if it has others), as PyTorch's
+    reduction kernels write their results whatever the input's layout; NumPy's follow
+    the input's order. A NumPy scalar (a 0-d result) is returned as it is."""
+    if np.ndim(array) == 0 or type_objects.row_major(array):
+        return array
+    return np.array(array, order="C")
 
 
 def contiguous_result(function: Callable) -> Callable:
@@ -185,6 +195,15 @@ def float_input_to(op: str, input: Any, dtype: Any, message: str) -> Tensor:
         raise RuntimeError(f"{op}: the dtype of the input ({input.dtype}) should be "
                            f"convertible without narrowing to the specified dtype ({dtype})")
     return input if dtype is None else input.to(dtype)
+
+
+def in_dtype(x: Tensor, dtype: Any) -> Tensor:
+    """``x`` cast to the ``dtype=`` of a sum or product. As PyTorch's autograd, refuses
+    a dtype that is not float for an input that requires grad (in grad mode)."""
+    dtype = np.dtype(dtype)
+    if dtype.kind != "f" and x.requires_grad and is_grad_enabled():
+        raise RuntimeError(f"Autograd not support dtype: {scalar_type_name(dtype)}")
+    return x if x.dtype == dtype else x.to(dtype)
 
 
 def check_same_dtype(op: str, input: Tensor, **others: Tensor | None) -> None:

@@ -82,10 +82,10 @@ def _divide(input: Any, other: Any, rounding_mode: str | None, derivative: bool 
     if rounding_mode is None:
         return elementwise.div(input, other)
     a, b = operands("div", input, other)
-    broadcast_shape("div", a.shape, b.shape)
+    shape = broadcast_shape("div", a.shape, b.shape)
     x, y = array_of(a), array_of(b)
     if a.dtype.kind in "biu" and b.dtype.kind in "biu":
-        if np.any(y == 0):
+        if np.any(y == 0) and 0 not in shape:  # (no element to divide: PyTorch's is fine)
             raise RuntimeError("div: ZeroDivisionError (integer division by zero)")
         q = np.floor_divide(x, y)
         if rounding_mode == "trunc":  # floor is one below trunc where signs differ
@@ -126,7 +126,7 @@ def remainder(input: Any, other: Any) -> Tensor:
     for ``input`` and ``-floor(input / other)`` for ``other``, as in PyTorch."""
     a, b = operands("remainder", input, other)
     if a.dtype.kind in "biu" and b.dtype.kind in "biu":
-        if np.any(array_of(b) == 0):
+        if np.any(array_of(b) == 0) and 0 not in broadcast_shape("remainder", a.shape, b.shape):
             raise RuntimeError("remainder: ZeroDivisionError (integer division by zero)")
         return wrap(np.remainder(array_of(a), array_of(b)))
     return binary(Remainder, a, b)

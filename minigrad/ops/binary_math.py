@@ -56,6 +56,17 @@ class Hypot(Pointwise):
     rules = (lambda g, x, y, z: g * x / z, lambda g, x, y, z: g * y / z)
 
 
+@register("nextafter")
+class Nextafter(Pointwise):
+    """z = the next float after x towards y.  dz/dx = 1 where x != y (else 0), dz/dy = 0:
+    a step of one unit in the last place counts as a constant, as in PyTorch."""
+
+    compute = staticmethod(np.nextafter)
+    saves = "xy"
+    rules = (lambda g, x, y, z: where(array_of(x) != array_of(y), g, 0.0),
+             lambda g, x, y, z: locally_constant(g, np.zeros(g.shape, g.dtype)))
+
+
 @register("logaddexp")
 class Logaddexp(Pointwise):
     """z = log(exp(x) + exp(y)), without overflow.  dz/dx = 1 / (1 + exp(y - x)),
@@ -331,7 +342,9 @@ def xlog1py(input: Any, other: Any) -> Tensor:
 def ldexp(input: Tensor, other: Tensor) -> Tensor:
     """``input * 2**other`` (integer inputs give the default float dtype)."""
     _tensors("ldexp", input, other)
-    return elementwise.mul(input, elementwise.pow(2.0, other))  # as PyTorch composes it
+    out = elementwise.mul(input, elementwise.pow(2.0, other))  # as PyTorch composes it
+    dtype = promoted_dtype("ldexp", input, other)  # in the operands' float dtype, if any
+    return out.to(dtype) if dtype.kind == "f" and out.dtype != dtype else out
 
 
 def _integers(op: str, ufunc: np.ufunc, input: Tensor, other: Tensor) -> Tensor:
@@ -346,14 +359,14 @@ def _integers(op: str, ufunc: np.ufunc, input: Tensor, other: Tensor) -> Tensor:
 
 @takes_out()
 def nextafter(input: Tensor, other: Tensor) -> Tensor:
-    """The next float after ``input`` in the direction of ``other``, in their dtype (no
-    gradient: PyTorch's has none either)."""
+    """The next float after ``input`` in the direction of ``other``, in their dtype (the
+    gradient passes to ``input``, as in PyTorch; see `Nextafter`)."""
     _tensors("nextafter", input, other)
     a, b = operands("nextafter", input, other)
     if a.dtype.kind != "f":
         raise NotImplementedError(f"nextafter: not implemented for {a.dtype} tensors")
     broadcast_shape("nextafter", a.shape, b.shape)
-    return wrap(np.nextafter(array_of(a), array_of(b)))
+    return Nextafter.apply(a, b)
 
 
 @takes_out()
@@ -379,7 +392,7 @@ def fmod(input: Tensor, other: Any) -> Tensor:
     a, b = operands("fmod", input, other)
     if a.dtype == np.bool_:
         raise NotImplementedError("fmod: not implemented for bool tensors")
-    if a.dtype.kind in "iu" and np.any(array_of(b) == 0):
+    if a.dtype.kind in "iu" and np.any(array_of(b) == 0) and a.numel():
         raise RuntimeError("fmod: ZeroDivisionError (integer division by zero)")
     return binary(Fmod, a, b)
 

@@ -16,7 +16,7 @@ from ..autograd.function import Function, register
 from ..dtypes import scalar_type_name
 from ..internal import array_of, named, wrap
 from ..tensor import Tensor
-from ._util import alias, int_tuple, normalize_dims
+from ._util import alias, in_dtype, int_tuple, normalize_dims, row_major_array
 from .out_argument import takes_out
 
 
@@ -74,8 +74,8 @@ class Sum(Function):
     def forward(ctx, x, dim, keepdim=False):
         ctx.shape, ctx.dims = x.shape, dim
         # integers add up in their own dtype (sum casts them first); NumPy would widen
-        return np.sum(x, axis=dim, keepdims=keepdim,
-                      dtype=x.dtype if x.dtype.kind in "biu" else None)
+        return row_major_array(np.sum(x, axis=dim, keepdims=keepdim,
+                                      dtype=x.dtype if x.dtype.kind in "biu" else None))
 
     @staticmethod
     def backward(ctx, g):
@@ -209,7 +209,7 @@ def sum(x: Tensor, dim: Any = None, keepdim: bool = False, *, dtype: Any = None)
     """Sum over ``dim`` (all dims when None); integers and bools add up in int64, unless
     ``dtype`` (to which ``x`` is cast first) says otherwise."""
     if dtype is not None:
-        x = x.to(dtype)
+        x = in_dtype(x, dtype)
     elif x.dtype.kind in "biu" and x.dtype != np.int64:
         x = x.to(np.int64)
     out = Sum.apply(x, normalize_dims(dim, x.ndim, "sum"), keepdim=keepdim)

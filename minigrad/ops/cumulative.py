@@ -11,7 +11,7 @@ from .. import return_types
 from ..autograd.function import Function, register
 from ..internal import array_of, wrap
 from ..tensor import Tensor
-from ._util import contiguous_result, normalize_dim, unary_input
+from ._util import contiguous_result, in_dtype, normalize_dim, unary_input
 from .broadcasting import reshape, sum
 from .elementwise import clone, exp, log
 from .indexing import gather, reverse
@@ -44,7 +44,7 @@ def _accumulated(op: str, input: Tensor, dtype: Any) -> Tensor:
     if dtype is not None and np.dtype(dtype) == np.bool_:
         raise NotImplementedError(f"{op}: not implemented for dtype=bool")
     if dtype is not None:
-        return input.to(dtype)
+        return in_dtype(input, dtype)
     return input.to(np.int64) if input.dtype.kind in "biu" else input
 
 

@@ -15,8 +15,9 @@ from ..autograd.function import Function, register
 from ..dtypes import is_number
 from ..internal import array_of, wrap
 from ..tensor import Tensor
+from ..tensor_args import checked_cast
 from .broadcasting import sum_to
-from ._util import alias, as_tensor, normalize_dim, type_name
+from ._util import alias, normalize_dim, row_major_array, type_name
 from .out_argument import takes_out
 
 
@@ -87,7 +88,7 @@ class IndexKey:
 
     def read(self, array: np.ndarray) -> np.ndarray:
         out = self.view(array)  # advanced indexing gathers into a row-major copy, as torch
-        return np.ascontiguousarray(out[self.advanced_on(out)]) if self.advanced else out
+        return row_major_array(out[self.advanced_on(out)]) if self.advanced else out
 
     def advanced_on(self, view: np.ndarray) -> tuple:
         """The advanced part, ready for ``view``. An empty view reads and writes nothing,
@@ -360,7 +361,7 @@ def _setitem_value(x: Tensor, value: Any) -> Tensor:
         return value
     if not is_number(value):
         raise TypeError(f"setitem: can't assign a {type_name(value)} to a {x.type()}")
-    return as_tensor(value, "setitem", dtype=x.dtype)
+    return wrap(checked_cast("setitem", value, x.dtype))
 
 
 def _fills_by_mask(key: IndexKey, value: Tensor) -> bool:

@@ -22,6 +22,7 @@ from ..autograd import views
 from ..autograd.forward_ad import carry_tangent
 from ..internal import adopt_history, array_of, mark_modified, replace_array, view_of, wrap
 from ..tensor import Tensor
+from ..tensor_args import checked_cast
 from ..dtypes import can_cast, is_number
 from . import elementwise, indexing
 from ._util import OVERLAP_MESSAGE, overlaps, type_name, writable
@@ -181,6 +182,8 @@ def fill_(self: Tensor, value: Any) -> Tensor:
     if not isinstance(value, Tensor) and not is_number(value):
         raise TypeError(f"fill_(): argument 'value' (position 1) must be Number, not "
                         f"{type_name(value)}")
+    if not isinstance(value, Tensor):
+        checked_cast("fill_", value, self.dtype)  # PyTorch's RuntimeError on overflow
     return inplace(self, "fill_", lambda x, v: elementwise.where(True, v, x), value)
 
 

@@ -386,6 +386,9 @@ def matrix_transpose(input: Tensor) -> Tensor:
     """``Tensor.mT``: the last two dims swapped (a view)."""
     if input.ndim == 0:
         return transposed_0d(input, "Tensor.mT", _IDENTITY, stacklevel=4)
+    if input.ndim == 1:
+        raise RuntimeError("tensor.mT is only supported on matrices or batches of matrices. "
+                           "Got 1-D tensor.")
     return transpose(input, -2, -1)
 
 

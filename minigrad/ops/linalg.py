@@ -71,6 +71,12 @@ def matmul(a: Any, b: Any) -> Tensor:
     if a.ndim == 0 or b.ndim == 0:
         raise RuntimeError(f"matmul: both arguments need at least 1 dimension, got shapes "
                            f"{tuple(a.shape)} and {tuple(b.shape)}")
+    # PyTorch has no bool kernel for any of its products (a dot always runs one; the
+    # others not when an operand is empty)
+    if a.dtype == np.bool_ and ((a.ndim == 1 and b.ndim == 1) or (a.numel() and b.numel())):
+        kernel = _BOOL_KERNELS.get((a.ndim, b.ndim), "bmm")
+        raise NotImplementedError(f"matmul: \"{kernel}\" not implemented for 'Bool' (shapes "
+                                  f"{tuple(a.shape)} and {tuple(b.shape)})")
     inner_a, inner_b = a.shape[-1], b.shape[0] if b.ndim == 1 else b.shape[-2]
     if inner_a != inner_b:
         raise RuntimeError(f"matmul: shapes {tuple(a.shape)} and {tuple(b.shape)} cannot be "
@@ -87,6 +93,9 @@ def matmul(a: Any, b: Any) -> Tensor:
     return named(out, name) if name else out
 
 
+# the kernel PyTorch's matmul names when it refuses bool operands of these ranks
+_BOOL_KERNELS = {(1, 1): "dot", (2, 1): "addmv_impl_cpu", (2, 2): "addmm_impl_cpu_",
+                 (1, 2): "addmm_impl_cpu_"}
 # what PyTorch's matmul calls for these ranks, and so prints as grad_fn
 _MATMUL_NAMES = {(2, 2): "MmBackward0", (1, 1): "DotBackward0", (2, 1): "MvBackward0"}
 
@@ -176,6 +185,9 @@ def inner(input: Tensor, other: Tensor) -> Tensor:
 def mv(input: Tensor, vec: Tensor) -> Tensor:
     """The product of a matrix (n, m) and a vector (m,)."""
     tensor_arg("mv", input, "input"), tensor_arg("mv", vec, "vec")
+    if input.ndim == 0:  # PyTorch reads its dim 0 first
+        raise IndexError(f"mv: Dimension specified as 0 but tensor has no dimensions (input "
+                         f"of shape {tuple(input.shape)})")
     if input.ndim != 2 or vec.ndim != 1 or input.shape[1] != vec.shape[0]:
         raise RuntimeError(f"mv: size mismatch, got input {tuple(input.shape)}, vec "
                            f"{tuple(vec.shape)} (expected a matrix and a vector of its "

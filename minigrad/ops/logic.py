@@ -12,7 +12,9 @@ import numpy as np
 from ..dtypes import is_number
 from ..internal import array_of, wrap
 from ..tensor import Tensor
-from ._util import (broadcast_shape, contiguous_result, float_arg, normalize_dims, tensor_arg,
+from ..tensor_args import checked_cast
+from ._util import (broadcast_shape, contiguous_result, float_arg, normalize_dims,
+                    row_major_array, tensor_arg,
                     type_name, unary_input)
 from .out_argument import takes_out
 from .selection import compare, where
@@ -86,7 +88,9 @@ def any(input: Tensor, dim: Any = None, keepdim: bool = False) -> Tensor:
 
 def _reduce(find: Any, op: str, input: Tensor, dim: Any, keepdim: bool) -> Tensor:
     dims = normalize_dims(dim, input.ndim, op)
-    return wrap(np.asarray(find(array_of(input), axis=dims, keepdims=keepdim)))
+    found = row_major_array(np.asarray(find(array_of(input), axis=dims, keepdims=keepdim)))
+    # PyTorch answers in uint8 for a uint8 input, in bool for any other
+    return wrap(found.astype(np.uint8) if input.dtype == np.uint8 else found)
 
 
 @contiguous_result
@@ -107,7 +111,7 @@ def masked_fill(input: Tensor, mask: Tensor, value: Any) -> Tensor:
                                f"but got tensor with {value.ndim} dimension(s)")
         value = value if value.dtype == input.dtype else value.to(input.dtype)
     elif is_number(value):
-        value = wrap(np.asarray(value).astype(input.dtype))
+        value = wrap(checked_cast("masked_fill", value, input.dtype))
     else:
         raise TypeError(f"masked_fill(): argument 'value' must be a Number or a 0-d Tensor, "
                         f"not {type(value).__name__}")
@@ -212,6 +216,9 @@ def is_nonzero(input: Tensor) -> bool:
 def isclose(input: Tensor, other: Any, rtol: float = 1e-05, atol: float = 1e-08,
             equal_nan: bool = False) -> Tensor:
     """Where ``|input - other| <= atol + rtol * |other|``, as a bool tensor."""
+    if not isinstance(other, Tensor):  # PyTorch takes no number here
+        raise TypeError(f"isclose(): argument 'other' (position 2) must be Tensor, not "
+                        f"{type(other).__name__}")
     a, b = _same_dtype("isclose", input, other)
     return wrap(np.isclose(array_of(a), array_of(b), rtol=rtol, atol=atol,
                            equal_nan=equal_nan))

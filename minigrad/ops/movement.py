@@ -252,6 +252,8 @@ def stack(tensors: Sequence[Tensor], dim: int = 0) -> Tensor:
 
 def split(x: Tensor, split_size_or_sections: Any, dim: int = 0) -> tuple[Tensor, ...]:
     """Pieces of size ``split_size`` (the last may be smaller), or of the listed sizes."""
+    if x.ndim == 0:
+        raise RuntimeError("split expects at least a 1-dimensional tensor")
     dim = normalize_dim(dim, x.ndim, "split")
     n = x.shape[dim]
     if isinstance(split_size_or_sections, (int, np.integer)):
@@ -293,6 +295,8 @@ def chunk(x: Tensor, chunks: int, dim: int = 0) -> tuple[Tensor, ...]:
                         f"{type(chunks).__name__}")
     if chunks <= 0:
         raise RuntimeError(f"chunk: chunks must be positive, got {chunks}")
+    if x.ndim == 0:
+        raise RuntimeError("chunk expects at least a 1-dimensional tensor")
     n = x.shape[normalize_dim(dim, x.ndim, "chunk")]
     if n == 0:  # PyTorch gives ``chunks`` empty pieces
         return split(x, [0] * chunks, dim)

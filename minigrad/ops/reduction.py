@@ -16,7 +16,8 @@ from ..internal import array_of, named, wrap
 from ..tensor import Tensor
 from . import elementwise, indexing, movement, selection
 from .broadcasting import Sum, kept_shape, sum, sum_to  # noqa: F401
-from ._util import contiguous_result, float_input, normalize_dim, normalize_dims
+from ._util import (contiguous_result, float_input, in_dtype, normalize_dim, normalize_dims,
+                    row_major_array)
 from .out_argument import takes_out
 
 
@@ -34,7 +35,7 @@ class _ExtremeReduction(Function):
         hits = hits.astype(x.dtype)
         ctx.share = hits / hits.sum(axis=dim, keepdims=True)
         ctx.shape, ctx.dims = x.shape, dim
-        return out if keepdim else np.squeeze(out, axis=dim)
+        return row_major_array(out if keepdim else np.squeeze(out, axis=dim))
 
     @staticmethod
     def backward(ctx, g):
@@ -105,6 +106,7 @@ def root_or_zero(total: Tensor, root: Any) -> Tensor:
 
 
 @takes_out("dtype")
+@contiguous_result
 def prod(x: Tensor, dim: int | None = None, keepdim: bool = False, *,
          dtype: Any = None) -> Tensor:
     """Product over ``dim`` (all elements when None); ``dtype`` casts ``x`` first.
@@ -113,17 +115,19 @@ def prod(x: Tensor, dim: int | None = None, keepdim: bool = False, *,
     elements are zero.
     """
     if dtype is not None:
-        x = x.to(dtype)
+        x = in_dtype(x, dtype)
     elif x.dtype.kind in "biu" and x.dtype != np.int64:
         x = x.to(np.int64)  # as in PyTorch: integer products are int64
     if dim is None:
         out = prod(movement.reshape(x, (-1,)), 0, dtype=x.dtype)
         return movement.reshape(out, (1,) * x.ndim) if keepdim else out
     dim = normalize_dim(dim, x.ndim, "prod")
+    if x.ndim == 0 or x.shape[dim] == 1:  # a product of one: a new tensor, as PyTorch's
+        x = elementwise.clone(x).contiguous()
     if x.ndim == 0:
         return x
     if x.shape[dim] == 0:  # the empty product is 1
-        return wrap(np.prod(array_of(x), axis=dim, keepdims=keepdim))
+        return wrap(np.prod(array_of(x), axis=dim, keepdims=keepdim).astype(x.dtype))
     while x.shape[dim] > 1:
         half = x.shape[dim] // 2
         pairs = movement.narrow(x, dim, 0, half) * movement.narrow(x, dim, half, half)
@@ -161,7 +165,8 @@ def _select(x: Tensor, dim: Any, keepdim: bool, op: str, find: Any) -> Any:
     _check_not_empty(x, op, dim, (dim,))
     pair = return_types.max if op == "max" else return_types.min
     if x.ndim == 0:  # dim 0 or -1 of a 0-d tensor: the value itself, at index 0
-        return pair(x * 1, wrap(np.zeros((), np.int64)))
+        return pair(named(elementwise.clone(x), f"{op.title()}Backward0"),  # bool stays bool
+                    wrap(np.zeros((), np.int64)))
     index = wrap(find(array_of(x), axis=dim, keepdims=True))
     values = indexing.gather(x, dim, index)
     if not keepdim:

@@ -320,9 +320,11 @@ def bitwise_right_shift(input: Any, other: Any) -> Tensor:
 
 @takes_out("same")
 def bitwise_not(x: Tensor) -> Tensor:
-    """``~x``: logical not of a bool tensor, bitwise not of an integer one; no gradient."""
+    """Logical not of a bool tensor, bitwise not of an integer one; no gradient. (The
+    operator ``~`` refuses a float tensor with TypeError, this function with
+    NotImplementedError, as in PyTorch.)"""
     x = unary_input("bitwise_not", x)
     if x.dtype.kind == "f":
-        raise TypeError(f"bitwise_not: ~ (operator.invert) is only implemented on integer "
-                        f"and Boolean-type tensors, got {x.dtype}")
+        raise NotImplementedError(f"bitwise_not: \"bitwise_not_cpu\" not implemented for "
+                                  f"{x.dtype} tensors")
     return wrap(np.invert(array_of(x)))

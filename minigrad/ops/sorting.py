@@ -20,6 +20,7 @@ from .elementwise import clone
 from .indexing import gather
 from .movement import narrow, reshape, squeeze
 from .out_argument import takes_out
+from .selection import without_derivative
 
 
 def _order(array: np.ndarray, dim: int, descending: bool) -> np.ndarray:
@@ -79,9 +80,11 @@ def unique(input: Tensor, sorted: bool = True, return_inverse: bool = False,
     optionally where each element went (``inverse``) and how often each value occurs."""
     array = array_of(input)
     axis = None if dim is None else normalize_dim(dim, input.ndim, "unique")
+    # each NaN is distinct, as in PyTorch
     values, inverse, counts = np.unique(array, return_inverse=True, return_counts=True,
-                                        axis=axis)
-    out = [wrap(values)]
+                                        axis=axis, equal_nan=False)
+    out = [without_derivative(input, values, "_unique2", NotImplementedError)
+           if input.requires_grad else wrap(values)]
     if return_inverse:
         shape = array.shape if axis is None else (array.shape[axis],)
         out.append(wrap(inverse.reshape(shape).astype(np.int64)))
@@ -126,6 +129,9 @@ def searchsorted(sorted_sequence: Tensor, input: Any, *, out_int32: bool = False
                                "opposites, got side of left while right was True")
         right = side == "right"
     seq = array_of(sorted_sequence)
+    if seq.dtype == np.bool_ and (input.numel() if isinstance(input, Tensor) else 1):
+        raise NotImplementedError("searchsorted: \"searchsorted_out_cpu\" not implemented "
+                                  "for 'Bool'")
     if sorter is not None:
         seq = np.take_along_axis(seq, array_of(sorter), axis=-1)
     scalar = not isinstance(input, Tensor)

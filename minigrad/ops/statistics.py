@@ -17,7 +17,8 @@ from ..tensor import Tensor
 from ..dtypes import get_default_dtype, is_number
 from . import cpp_order, elementwise, movement, reduction, selection
 from .diagonal import diagonal
-from ._util import float_input_to, normalize_dim, normalize_dims, unary_input
+from ._util import (contiguous_result, float_input_to, in_dtype, normalize_dim, normalize_dims,
+                    row_major_array, unary_input)
 from .broadcasting import sum
 from .indexing import gather
 from .norms import norm
@@ -48,7 +49,8 @@ def count_nonzero(input: Tensor, dim: Any = None) -> Tensor:
     """The number of non-zero elements over ``dim`` (all when None), as int64."""
     input = unary_input("count_nonzero", input)
     dims = normalize_dims(dim, input.ndim, "count_nonzero")
-    return wrap(np.asarray(np.count_nonzero(array_of(input), axis=dims), dtype=np.int64))
+    return wrap(row_major_array(np.asarray(np.count_nonzero(array_of(input), axis=dims),
+                                           dtype=np.int64)))
 
 
 def bincount(input: Tensor, weights: Tensor | None = None, minlength: int = 0) -> Tensor:
@@ -80,6 +82,7 @@ def median(input: Tensor, dim: int | None = None, keepdim: bool = False) -> Any:
 
 
 @takes_out("same")
+@contiguous_result  # (PyTorch's median keeps the input's layout, its nanmedian does not)
 def nanmedian(input: Tensor, dim: int | None = None, keepdim: bool = False) -> Any:
     """`median` of the elements that are not NaN (NaN where all are), without ``dim`` or
     with it (a slice of NaNs gives the index PyTorch's ``std::nth_element`` puts first)."""
@@ -152,7 +155,7 @@ def nansum(input: Tensor, dim: Any = None, keepdim: bool = False, *,
     """The sum over ``dim`` treating NaN as 0 (NaN elements get gradient 0)."""
     input = unary_input("nansum", input)
     if dtype is not None:
-        input = input.to(dtype)
+        input = in_dtype(input, dtype)
     if input.dtype.kind == "f":
         input = where(compare(np.not_equal, input, input), 0.0, input)
     return sum(input, dim, keepdim, dtype=None if dtype is None else input.dtype)
@@ -195,6 +198,8 @@ def kthvalue(input: Tensor, k: int, dim: int = -1, keepdim: bool = False
         raise IndexError(f"kthvalue(): Expected reduction dim {d} to have non-zero size.")
     if not 1 <= k <= x.shape[d]:
         raise RuntimeError(f"kthvalue(): selected number k out of range for dimension {d}")
+    if input.dtype == np.bool_ and input.ndim:
+        raise NotImplementedError("kthvalue: \"kthvalue_cpu\" not implemented for 'Bool'")
     index = np.expand_dims(_kth_index(array_of(x), k - 1, d), d)
     values, indices = gather(x, d, index), wrap(index)
     if input.ndim == 0:

@@ -396,3 +396,79 @@ def test_multihead_attention_bad_inputs(case, batch_first):
         return layer(tensor(lib, spec["query"]), tensor(lib, spec["key"]),
                      tensor(lib, spec["value"]), **masks)[0].detach() * 0
     same(run, ("MultiheadAttention", "matmul", "reshape"))
+
+
+# --- found by the differential fuzzer (tests/fuzz) ----------------------------------------
+def _typed(lib, values, dtype):
+    return lib.tensor(np.array(values)).to(getattr(lib, dtype))
+
+
+@pytest.mark.parametrize("reduction", ["none", "sum", "mean"])
+@pytest.mark.parametrize("a, b", [("uint8", "uint8"), ("int32", "int8"), ("int64", "float32"),
+                                  ("float32", "int64"), ("bool", "bool"), ("int16", "bool")])
+@pytest.mark.parametrize("loss", ["l1_loss", "soft_margin_loss",
+                                  "binary_cross_entropy_with_logits"])
+def test_losses_of_integer_operands_compute_or_refuse_as_torch(loss, a, b, reduction):
+    # l1 of integers is an integer loss ('mean' refuses); soft margin and BCE with logits
+    # refuse an integer input with RuntimeError and NotImplementedError
+    same(lambda lib: getattr(fn(lib), loss)(_typed(lib, [1, 0, 3], a),
+                                            _typed(lib, [1, 0, 2], b), reduction=reduction),
+         (loss.split("_")[0], "Subtraction", "Negation", "mean"))
+
+
+@pytest.mark.parametrize("dtype", ["int32", "uint8", "bool", "int64"])
+@pytest.mark.parametrize("name, call", [
+    ("batch_norm", lambda f, lib, x: f.batch_norm(x, lib.zeros(2), lib.ones(2), training=True)),
+    ("batch_norm", lambda f, lib, x: f.batch_norm(x, None, None, training=True)),
+    ("layer_norm", lambda f, lib, x: f.layer_norm(x, (3,))),
+    ("group_norm", lambda f, lib, x: f.group_norm(x, 1)),
+    ("instance_norm", lambda f, lib, x: f.instance_norm(x))])
+def test_normalizations_refuse_integer_inputs_as_torch(name, call, dtype):
+    same(lambda lib: call(fn(lib), lib, _typed(lib, np.arange(12).reshape(2, 2, 3) % 3, dtype)),
+         (name,))
+
+
+@pytest.mark.parametrize("shape", [(4,), ()])
+@pytest.mark.parametrize("stats", [True, False])
+def test_batch_norm_of_fewer_than_two_dims_raises_as_torch(shape, stats):
+    same(lambda lib: fn(lib).batch_norm(lib.ones(shape), lib.zeros(1) if stats else None,
+                                        lib.ones(1) if stats else None, training=True),
+         ("batch_norm",))
+
+
+@pytest.mark.parametrize("training", [True, False])
+def test_batch_norm_of_float16_with_float32_statistics_as_torch(training):
+    # mixed precision: a float16 input may meet float32 running stats, weight and bias
+    x = RNG.standard_normal((4, 3, 2)).astype(np.float16)
+
+    def run(lib):
+        mean, var = lib.tensor([0.1, -0.2, 0.3]), lib.tensor([1.5, 0.5, 2.0])
+        out = fn(lib).batch_norm(lib.tensor(x), mean, var, lib.tensor([1.0, 2.0, 0.5]),
+                                 lib.tensor([0.0, 0.1, -0.1]), training=training)
+        return out, mean, var
+    same(run, rtol=2e-3, atol=2e-3)
+    ours, theirs = run(minigrad), run(torch)
+    for a, b in zip(ours[1:], theirs[1:]):  # the running stats moved alike
+        np.testing.assert_allclose(a.numpy(), b.numpy(), rtol=2e-3, atol=2e-3)
+
+
+@pytest.mark.parametrize("call", [
+    lambda f, lib: f.batch_norm(lib.ones(0, 2, 3).bool(), None, None, training=True),
+    lambda f, lib: f.batch_norm(lib.ones(2, 3, 0, dtype=lib.float64), lib.zeros(3),
+                                lib.ones(3), training=False),
+    lambda f, lib: f.instance_norm(lib.ones(2, 0, 3).int()),
+    lambda f, lib: f.layer_norm(lib.ones(0, 3).bool(), (3,)),
+    lambda f, lib: lib.matmul(lib.ones(2, 0).bool(), lib.ones(0, 2).bool()),
+    lambda f, lib: lib.matmul(lib.ones(0).bool(), lib.ones(0).bool()),
+    lambda f, lib: lib.mv(lib.ones(0, 2).bool(), lib.ones(2).bool()),
+    lambda f, lib: lib.searchsorted(lib.ones(2).bool(), lib.ones(0).bool()),
+    lambda f, lib: lib.searchsorted(lib.ones(0).bool(), lib.ones(2).bool()),
+    lambda f, lib: lib.kthvalue(lib.ones(2, 0).bool(), 1)])
+def test_empty_inputs_skip_the_dtype_refusals_where_torch_runs_no_kernel(call):
+    same(lambda lib: call(fn(lib), lib))
+
+
+@pytest.mark.parametrize("target", [lambda lib: lib.tensor(0.5), lambda lib: lib.tensor(0),
+                                    lambda lib: lib.tensor(1, dtype=lib.int32)])
+def test_cross_entropy_of_a_0d_input_raises_as_torch(target):
+    same(lambda lib: fn(lib).cross_entropy(lib.tensor(1.0), target(lib)), ("cross_entropy",))

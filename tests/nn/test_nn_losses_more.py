@@ -148,6 +148,19 @@ def test_kl_div_matches_torch(reduction, log_target, zero_target):
                 [logp, target], grad_of=(0,) if zero_target and not log_target else (0, 1))
 
 
+@pytest.mark.filterwarnings("ignore")  # reduction='mean' warns in both
+@pytest.mark.parametrize("reduction", ["mean", "sum", "none"])
+def test_kl_div_of_float16_stays_float16_as_torch(reduction):
+    # found by the fuzzer: a NaN constant made the float16 loss float32
+    logp = np.log(RNG.dirichlet(np.ones(4), 3)).astype(np.float16)
+    q = RNG.dirichlet(np.ones(4), 3).astype(np.float16)
+    ours = F.kl_div(minigrad.tensor(logp), minigrad.tensor(q), reduction=reduction)
+    theirs = TF.kl_div(torch.tensor(logp), torch.tensor(q), reduction=reduction)
+    assert str(ours.dtype) == str(theirs.dtype).replace("torch.", "") == "float16"
+    np.testing.assert_allclose(ours.numpy().astype(float), theirs.numpy().astype(float),
+                               rtol=1e-2, atol=1e-3)
+
+
 def test_kl_div_mean_warns_and_module_batchmean():
     x, t = minigrad.zeros(2, 3), minigrad.full((2, 3), 1 / 3)
     with pytest.warns(UserWarning, match="batchmean"):

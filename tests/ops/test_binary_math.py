@@ -31,6 +31,7 @@ BINARY = {
     "fmax": (lambda L, x, y: L.fmax(x, y), (-3, 3), (-3, 3)),
     "special.xlog1py": (lambda L, x, y: L.special.xlog1py(x, y), (-3, 3), (-0.9, 3)),
     "ldexp": (lambda L, x, y: L.ldexp(x, y), (-3, 3), (-3, 3)),
+    "nextafter": (lambda L, x, y: L.nextafter(x, y), (-3, 3), (-3, 3)),  # dz/dx = 1
     "fmin": (lambda L, x, y: x.fmin(y), (-3, 3), (-3, 3)),
     "float_power": (lambda L, x, y: L.float_power(x, y), (0.1, 3), (-2, 2)),
     "float_power number": (lambda L, x, y: x.float_power(2) * y, (-3, 3), (-3, 3)),
@@ -125,6 +126,19 @@ def test_dtypes_and_refusals_match_torch(name, kinds):
             return getattr(L, name)(x, y, y, value=2)
         return getattr(L, name)(x, y)
     compare(program, f"{name}{kinds}", rtol=1e-6, atol=1e-7)
+
+
+@needs_torch
+@pytest.mark.parametrize("dtypes", [("float16", "int64"), ("float16", "int8"),
+                                    ("float16", "float32"), ("int32", "float16"),
+                                    ("float64", "int64"), ("uint8", "int8"), ("bool", "int64")])
+def test_ldexp_keeps_the_operands_float_dtype_as_torch(dtypes):
+    # found by the fuzzer: float16 * 2**int64 was float32 (PyTorch keeps float16)
+    def program(L):
+        x = L.tensor([0.75, -3.0, 0.0, 1.0]).to(getattr(L, dtypes[0]))
+        e = L.tensor([2, -1, 5, 0]).to(getattr(L, dtypes[1]))
+        return L.ldexp(x, e), x.ldexp(e[0]), L.ldexp(x, e[1:2])
+    compare(program, f"ldexp{dtypes}", rtol=1e-3, atol=0)
 
 
 IN_PLACE = {
@@ -324,3 +338,15 @@ def test_the_refusals_are_pytorchs():
     both_raise(lambda L: L.fmod(L.tensor([True]), L.tensor([True])), NotImplementedError,
                "fmod")
     both_raise(lambda L: L.atan2(L.ones(3), L.ones(2)), RuntimeError, "atan2")
+
+
+@needs_torch
+@pytest.mark.parametrize("call", [lambda L: L.tensor([], dtype=L.int64) // 0,
+                                  lambda L: L.tensor([], dtype=L.int64) % 0,
+                                  lambda L: L.zeros(0, 3, dtype=L.int8) // L.zeros(3, dtype=L.int8),
+                                  lambda L: L.div(L.zeros(0, dtype=L.int64), 0,
+                                                  rounding_mode="trunc"),
+                                  lambda L: L.fmod(L.zeros(0, dtype=L.int64), 0)])
+def test_integer_division_of_nothing_by_zero_is_fine_as_in_torch(call):
+    # found by the fuzzer: PyTorch raises ZeroDivisionError only when there is an element
+    compare(call, "integer division of an empty tensor by 0")

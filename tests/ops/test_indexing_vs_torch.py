@@ -253,3 +253,18 @@ def test_repeat_is_always_a_new_writable_tensor():
             r.div_(2.0)
             outs.append((r.numpy().tolist(), x.numpy().tolist(), r._is_view(), r.stride()))
         assert outs[0] == outs[1]
+
+
+@pytest.mark.parametrize("index", ["..., lib.tensor([-4])", "-4, None, lib.tensor([2, 4])",
+                                   "None, lib.tensor([True, True, False, False])",
+                                   "lib.tensor([[1], [2]]), lib.tensor([0])", "[1, 2], 2:3",
+                                   "lib.tensor([True, False, True, False]), None"])
+def test_advanced_indexing_results_have_torch_strides_on_size_1_dims(index):
+    # found by the fuzzer: NumPy's gathered copy is C-contiguous but keeps other strides
+    # on its dims of size 1; PyTorch's are the row-major ones
+    out = {}
+    for lib in (MINE, torch):
+        x = lib.arange(24.0).reshape(4, 6)
+        out[lib] = eval(f"x[{index}]", {"x": x, "lib": lib})  # noqa: S307  (fixed text)
+    assert out[MINE].shape == out[torch].shape
+    assert out[MINE].stride() == out[torch].stride()

@@ -381,3 +381,73 @@ def test_the_gradient_through_a_dtype_argument_comes_back_in_the_input_dtype():
 
     from differential import compare
     compare(program)
+
+
+@needs_torch
+@pytest.mark.parametrize("make", [lambda L, x: L.prod(x, dim=-1, dtype=L.float64),
+                                  lambda L, x: L.prod(x[0, 0]),
+                                  lambda L, x: L.prod(x[0, 0], dim=0),
+                                  lambda L, x: x.t().prod(0, keepdim=True),
+                                  lambda L, x: x.prod(1)])
+def test_prod_of_one_element_is_a_new_tensor_as_torch(make):
+    # found by the fuzzer: a product over a dim of size 1 returned a view of the input
+    from differential import shares_storage
+    a = np.array([[1.5], [-2.0], [0.25]])
+    ours, theirs = make(minigrad, minigrad.tensor(a)), make(torch, torch.tensor(a))
+    np.testing.assert_allclose(ours.numpy(), theirs.numpy())
+    assert ours.shape == theirs.shape and ours.stride() == theirs.stride()
+    x = minigrad.tensor(a)
+    assert not shares_storage(make(minigrad, x), x)
+
+
+@needs_torch
+@pytest.mark.parametrize("dtype", ["uint8", "int8", "bool", "float32"])
+def test_all_and_any_answer_in_uint8_for_uint8_as_torch(dtype):
+    # found by the fuzzer: PyTorch's all/any of a uint8 tensor are uint8, of others bool
+    a = np.array([[1, 0, 3], [2, 5, 1]])
+    for make in (lambda L, x: L.all(x), lambda L, x: L.any(x, dim=0),
+                 lambda L, x: x.all(1, keepdim=True), lambda L, x: x[:0].any()):
+        ours = make(minigrad, minigrad.tensor(a).to(getattr(minigrad, dtype)))
+        theirs = make(torch, torch.tensor(a).to(getattr(torch, dtype)))
+        assert str(ours.dtype) == str(theirs.dtype).replace("torch.", "")
+        np.testing.assert_array_equal(ours.numpy(), theirs.numpy())
+
+
+@needs_torch
+@pytest.mark.parametrize("make", [lambda L: L.min(L.tensor(True), dim=-1),
+                                  lambda L: L.tensor(False).max(0, keepdim=True),
+                                  lambda L: L.prod(L.zeros(4, 0, 2), 1, dtype=L.uint8),
+                                  lambda L: L.prod(L.zeros(3, 0, dtype=L.int8), 1,
+                                                   dtype=L.int16),
+                                  lambda L: L.prod(L.zeros(0, dtype=L.float16), 0)])
+def test_dtypes_of_min_max_of_0d_and_empty_products_match_torch(make):
+    # found by the fuzzer: a 0-d bool's min was int64, an empty uint8 product uint64
+    ours, theirs = make(minigrad), make(torch)
+    ours, theirs = (ours, theirs) if isinstance(theirs, torch.Tensor) else (ours[0], theirs[0])
+    assert str(ours.dtype) == str(theirs.dtype).replace("torch.", "")
+    np.testing.assert_array_equal(ours.numpy(), theirs.numpy())
+
+
+STRIDED_REDUCTIONS = ["sum", "mean", "prod", "amax", "amin", "std", "var", "logsumexp",
+                      "nansum", "nanmean", "count_nonzero", "all", "any", "median", "nanmedian",
+                      "max", "min", "std_mean", "var_mean", "aminmax", "argmax"]
+
+
+@needs_torch
+@pytest.mark.parametrize("name", STRIDED_REDUCTIONS)
+@pytest.mark.parametrize("perm", [(2, 1, 0), (1, 0, 2), (0, 2, 1)])
+@pytest.mark.parametrize("dim", [0, 1, 2, (0, 2)])
+def test_reductions_of_a_permuted_input_have_torch_strides(name, perm, dim):
+    # found by the fuzzer: NumPy's reductions kept the input's order of dims in memory,
+    # PyTorch's write row-major results (except median's, which keeps the layout)
+    a = np.random.default_rng(3).standard_normal((3, 4, 5))
+    found = []
+    for lib in (minigrad, torch):
+        try:
+            out = getattr(lib, name)(lib.tensor(a).permute(*perm), dim=dim, keepdim=dim == 1)
+        except (RuntimeError, TypeError) as error:  # a tuple of dims where only one is taken
+            found.append(type(error))
+            continue
+        out = out[0] if isinstance(out, tuple) else out
+        found.append((tuple(out.shape), out.stride()))
+    assert found[0] == found[1]

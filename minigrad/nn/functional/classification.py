@@ -11,6 +11,7 @@ from typing import Any, NamedTuple
 import numpy as np
 
 from ... import ops
+from ...dtypes import scalar_type_name
 from ...internal import array_of, named, wrap
 from ...tensor import Tensor
 from ._checks import check_dtype, check_tensor
@@ -182,6 +183,12 @@ def cross_entropy(input: Tensor, target: Any, weight: Any = None,
     if not 0.0 <= label_smoothing <= 1.0:
         raise RuntimeError(f"cross_entropy: label_smoothing must be between 0.0 and 1.0. Got: "
                            f"{label_smoothing}")
+    if input.ndim == 0:  # PyTorch reads a 0-d target of the same shape as probabilities
+        if target.dtype.kind == "f":
+            raise IndexError("cross_entropy: Dimension specified as 1 but the input has no "
+                             "dimensions (expected an input of shape (N, C, ...) or (C,))")
+        raise RuntimeError(f"cross_entropy: Expected floating point type for target with class "
+                           f"probabilities, got {scalar_type_name(target.dtype)} (a 0-d input)")
     _check_input(input, op)
     class_dim = 0 if input.ndim == 1 else 1
     logp = log_softmax(input, class_dim)

@@ -103,7 +103,11 @@ def l1_loss(input: Tensor, target: Any, size_average: bool | None = None,
             weight: Tensor | None = None) -> Tensor:
     """Absolute error ``|input - target|``; arguments as for `mse_loss`."""
     reduction = legacy_reduction(size_average, reduce, reduction, "l1_loss")
-    # PyTorch's l1_loss is ``(input - target).abs()``: a bool operand raises as in `-`
+    # PyTorch's l1_loss is ``(input - target).abs()``: a bool operand raises as in `-`, and
+    # integers give an integer loss (whose 'mean' raises, as the mean of integers does)
+    target = _as_target(input, target)
+    if result_type(input, target).kind in "iu":
+        return _weighted(ops.abs(input - target), weight, reduction, "l1_loss", True)
     diff = input - _regression_target(input, target, "l1_loss", RuntimeError)
     return _weighted(ops.abs(diff), weight, reduction, "l1_loss", True)
 
@@ -238,6 +242,10 @@ def binary_cross_entropy_with_logits(input: Tensor, target: Any, weight: Tensor 
     op = "binary_cross_entropy_with_logits"
     reduction = legacy_reduction(size_average, reduce, reduction, op)
     check_reduction(reduction, op)
+    if isinstance(input, Tensor) and input.dtype.kind != "f":  # PyTorch's log-sigmoid kernel
+        raise NotImplementedError(f"{op}: \"log_sigmoid_cpu\" not implemented for "
+                                  f"'{scalar_type_name(input.dtype)}' (the input, of shape "
+                                  f"{tuple(input.shape)}, holds logits: use .float())")
     target = _binary_target(input, target, op, "Target size ({t}) must be the same as input "
                             "size ({i})")
     if target.dtype.kind != "f":
@@ -295,8 +303,8 @@ def kl_div(input: Tensor, target: Any, size_average: bool | None = None,
         positive = target > 0
         safe = ops.where(positive, target, 1.0)
         # t log t, with 0 log 0 = 0 (and NaN for a negative t, as PyTorch's xlogy)
-        entropy = ops.where(positive, target * ops.log(safe),
-                            ops.where(target == 0, 0.0, float("nan")))
+        nan = wrap(np.array(np.nan, target.dtype))  # keeps a float16 loss float16
+        entropy = ops.where(positive, target * ops.log(safe), ops.where(target == 0, 0.0, nan))
         losses = entropy - target * input
     if reduction == "batchmean":
         batch = input.shape[0] if input.ndim else 1

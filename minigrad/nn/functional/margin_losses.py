@@ -8,6 +8,7 @@ from typing import Any, Callable
 import numpy as np
 
 from ... import ops
+from ...dtypes import scalar_type_name
 from ...internal import array_of, wrap
 from ...ops.special import softplus
 from ...tensor import Tensor
@@ -47,7 +48,12 @@ def soft_margin_loss(input: Tensor, target: Any, size_average: bool | None = Non
     """``log(1 + exp(-y x))`` for labels ``y`` in {-1, 1}, in the input's dtype (as
     PyTorch)."""
     reduction = legacy_reduction(size_average, reduce, reduction, "soft_margin_loss")
-    losses = softplus(-_in_input_dtype(_as_target(input, target), input) * input)
+    signs = -_in_input_dtype(_as_target(input, target), input)
+    if input.dtype.kind != "f":  # PyTorch computes in the input's buffer
+        raise RuntimeError(f"soft_margin_loss: result type Float can't be cast to the desired "
+                           f"output type {scalar_type_name(input.dtype)} (input of dtype "
+                           f"{input.dtype})")
+    losses = softplus(signs * input)
     return apply_reduction(losses, reduction, "soft_margin_loss")
 
 

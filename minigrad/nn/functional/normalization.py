@@ -16,6 +16,7 @@ from ...ops import movement
 from ...autograd.grad_mode import no_grad
 from ...ops.out_argument import takes_out
 from ...ops._util import contiguous_result
+from ...dtypes import scalar_type_name
 from ...tensor import Tensor
 from ._checks import check_same_dtype
 
@@ -39,9 +40,20 @@ def _affine(out: Tensor, weight: Tensor | None, bias: Tensor | None,
 
 def _check_channels(op: str, input: Tensor, channels: int, **tensors: Tensor | None) -> None:
     """PyTorch's checks of per-channel tensors: one value per channel, and the input's
-    dtype."""
+    dtype (a float16 input may also come with float32 ones, as under autocast)."""
     _check_channel_counts(op, input, channels, **tensors)
+    given = [t for t in tensors.values() if t is not None]
+    if input.dtype == np.float16 and given and all(t.dtype == np.float32 for t in given):
+        return
     check_same_dtype(op, input, **tensors)
+
+
+def _check_float(op: str, input: Tensor, kernel: str, empty_ok: bool = False) -> None:
+    """PyTorch's NotImplementedError for an input that is not float: the kernel has none
+    (``empty_ok``: PyTorch does not run it on an empty input)."""
+    if input.dtype.kind != "f" and not (empty_ok and input.numel() == 0):
+        raise NotImplementedError(f"{op}: \"{kernel}\" not implemented for "
+                                  f"'{scalar_type_name(input.dtype)}'")
 
 
 def _check_channel_counts(op: str, input: Tensor, channels: int,
@@ -74,12 +86,19 @@ def batch_norm(input: Tensor, running_mean: Tensor | None, running_var: Tensor |
     momentum : float
     eps : float
     """
-    if input.ndim < 2:
-        raise ValueError(f"batch_norm: expected an input of shape (N, C, *), got shape "
-                         f"{tuple(input.shape)}")
+    per_channel = dict(running_mean=running_mean, running_var=running_var, weight=weight,
+                       bias=bias)
+    if input.ndim < 2:  # PyTorch finds no dim 1: the per-channel tensors have 0 channels
+        message = (f"batch_norm: expected an input of shape (N, C, *), got shape "
+                   f"{tuple(input.shape)}")
+        counted = input.ndim and any(t is not None for t in per_channel.values())
+        raise (RuntimeError if counted else IndexError)(message)
     channels = input.shape[1]
-    _check_channels("batch_norm", input, channels, running_mean=running_mean,
-                    running_var=running_var, weight=weight, bias=bias)
+    _check_channel_counts("batch_norm", input, channels, **per_channel)
+    if input.numel() == 0:  # PyTorch runs no kernel, and checks no dtype
+        return input.clone()
+    _check_float("batch_norm", input, "batch_norm")
+    _check_channels("batch_norm", input, channels, **per_channel)
     dims = (0,) + tuple(range(2, input.ndim))
     kept = (1, channels) + (1,) * (input.ndim - 2)
     if training:
@@ -92,8 +111,8 @@ def batch_norm(input: Tensor, running_mean: Tensor | None, running_var: Tensor |
                          "training")
     else:
         mean, var = running_mean.reshape(kept), running_var.reshape(kept)
-    out = (input - mean) / ops.sqrt(var + eps)
-    return _affine(out, weight, bias, kept)
+    out = _affine((input - mean) / ops.sqrt(var + eps), weight, bias, kept)
+    return out if out.dtype == input.dtype else out.to(input.dtype)  # float16 input
 
 
 def _batch_stats(input: Tensor, dims: tuple[int, ...], op: str) -> tuple[Tensor, Tensor]:
@@ -137,6 +156,9 @@ def instance_norm(input: Tensor, running_mean: Tensor | None = None,
         raise ValueError(f"instance_norm: expected an input of shape (N, C, *spatial), got "
                          f"shape {tuple(input.shape)}")
     n, channels = input.shape[:2]
+    _check_float("instance_norm", input, "batch_norm", empty_ok=True)
+    if input.dtype.kind != "f":  # empty: PyTorch runs no kernel
+        return input.clone()
     _check_channels("instance_norm", input, channels, weight=weight, bias=bias)
     # PyTorch lets the running stats have another dtype here
     _check_channel_counts("instance_norm", input, channels, running_mean=running_mean,
@@ -197,6 +219,7 @@ def layer_norm(input: Tensor, normalized_shape: Sequence[int], weight: Tensor | 
     """
     check_same_dtype("layer_norm", input, weight=weight, bias=bias)
     dims = _normalized_dims(input, normalized_shape, "layer_norm")
+    _check_float("layer_norm", input, "LayerNormKernelImpl")
     shape = tuple(input.shape[dims[0]:])
     _check_same_shape("layer_norm", weight, "weight", shape)
     _check_same_shape("layer_norm", bias, "bias", shape)
@@ -237,6 +260,7 @@ def group_norm(input: Tensor, num_groups: int, weight: Tensor | None = None,
         raise RuntimeError(f"group_norm: expected number of channels in input to be divisible "
                            f"by num_groups, but got input of shape {list(input.shape)} and "
                            f"num_groups={num_groups}")
+    _check_float("group_norm", input, "GroupNormKernelImpl")
     _check_channels("group_norm", input, channels, weight=weight, bias=bias)
     grouped = input.reshape(n, num_groups, channels // num_groups * math.prod(input.shape[2:]))
     out = _standardize(grouped, (2,), eps).reshape(input.shape)
