@@ -9,7 +9,7 @@ from typing import Any, Sequence
 
 import numpy as np
 
-from . import random
+from . import random, spacing
 from .devices import check_device
 from .dtypes import dtype_arg, get_default_dtype, is_number
 from .internal import array_of, new_array, wrap
@@ -375,7 +375,7 @@ def linspace(start: Any, end: Any, steps: int, *, dtype: Any = None, device: Any
              requires_grad: bool = False) -> Tensor:
     """``steps`` evenly spaced values from ``start`` to ``end``, both included.
 
-    float32 values are PyTorch's to the bit and float64 ones nearly always (see `_halves`);
+    float32 values are PyTorch's to the bit and float64 ones nearly always (see `minigrad.spacing`);
     other dtypes are computed in float64 and rounded once.
     """
     if isinstance(steps, bool) or not isinstance(steps, (int, np.integer)):
@@ -385,42 +385,12 @@ def linspace(start: Any, end: Any, steps: int, *, dtype: Any = None, device: Any
         raise RuntimeError(f"linspace: number of steps must be non-negative, got {steps}")
     dtype = _no_bool("linspace_cpu", _float(dtype, "linspace"))
     if dtype in (np.float32, np.float64) and steps > 1:
-        array = _halves(start, end, int(steps), dtype)
+        array = spacing.linspace_values(start, end, int(steps), dtype)
     else:
         array = np.linspace(float(start), float(end), int(steps))
     if dtype.kind in "iu":
         array = np.trunc(array)
     return _make(array.astype(dtype), requires_grad, device, "linspace")
-
-
-def _halves(start: Any, end: Any, steps: int, dtype: np.dtype) -> np.ndarray:
-    """PyTorch's linspace in ``dtype``: the step is ``(end - start) / (steps - 1)`` in the
-    dtype; the first half counts up from ``start`` and the second half down from ``end``,
-    each value one fused multiply-add (one rounding of ``start + step * i``)."""
-    start, end = dtype.type(start), dtype.type(end)
-    step = (end - start) / dtype.type(steps - 1)
-    i = np.arange(steps)
-    up = _fused(step, i, start, dtype)
-    down = _fused(-step, steps - 1 - i, end, dtype)
-    return np.where(i < steps // 2, up, down)
-
-
-def _fused(a: Any, k: np.ndarray, c: Any, dtype: np.dtype) -> np.ndarray:
-    """``a * k + c`` rounded once to ``dtype``. float32: the product is exact in float64,
-    and the sum is rounded to odd there (a value that is not exact gets the odd one of its
-    two neighbours), after which rounding to float32 is correct. float64: long double holds
-    more bits, so the result is nearly always PyTorch's (never off by more than one ulp)."""
-    if dtype != np.float32:
-        wide = np.longdouble
-        return (wide(a) * k.astype(wide) + wide(c)).astype(dtype)
-    product, c = np.float64(a) * k, np.float64(c)
-    total = product + c
-    back = total - product
-    error = (product - (total - back)) + (c - back)  # total + error == product + c exactly
-    even = (total.view(np.uint64) & 1) == 0
-    odd = np.where((error != 0) & even,
-                   np.nextafter(total, np.where(error > 0, np.inf, -np.inf)), total)
-    return odd.astype(np.float32)
 
 
 @layout_keywords
