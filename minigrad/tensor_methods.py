@@ -32,7 +32,7 @@ class TensorMethods(TensorInPlace, TensorMath, StructureMethods, SparseMethods):
         return ops.add(self, other)
 
     def __radd__(self, other: Any) -> "Tensor":
-        return ops.add(other, self)
+        return ops.add(self, other)  # as PyTorch: the tensor is the node's first input
 
     def __sub__(self, other: Any) -> "Tensor":
         return ops.sub(self, other)
@@ -44,7 +44,7 @@ class TensorMethods(TensorInPlace, TensorMath, StructureMethods, SparseMethods):
         return ops.mul(self, other)
 
     def __rmul__(self, other: Any) -> "Tensor":
-        return ops.mul(other, self)
+        return ops.mul(self, other)  # as PyTorch: the tensor is the node's first input
 
     def __truediv__(self, other: Any) -> "Tensor":
         return ops.div(self, other)
