@@ -9,7 +9,7 @@ from typing import Any, Sequence
 
 import numpy as np
 
-from . import random
+from . import random, spacing
 from .devices import check_device
 from .dtypes import dtype_arg, get_default_dtype, is_number
 from .internal import array_of, new_array, wrap
@@ -375,16 +375,19 @@ def linspace(start: Any, end: Any, steps: int, *, dtype: Any = None, device: Any
              requires_grad: bool = False) -> Tensor:
     """``steps`` evenly spaced values from ``start`` to ``end``, both included.
 
-    Computed in float64 and rounded once to ``dtype`` (float32 by default), so values may
-    differ from PyTorch's in the last bit.
+    float32 values are PyTorch's to the bit and float64 ones nearly always (see `minigrad.spacing`);
+    other dtypes are computed in float64 and rounded once.
     """
     if isinstance(steps, bool) or not isinstance(steps, (int, np.integer)):
         raise TypeError(f"linspace(): argument 'steps' must be int, not "
                         f"{type(steps).__name__}")
     if steps < 0:
         raise RuntimeError(f"linspace: number of steps must be non-negative, got {steps}")
-    array = np.linspace(float(start), float(end), int(steps))
     dtype = _no_bool("linspace_cpu", _float(dtype, "linspace"))
+    if dtype in (np.float32, np.float64) and steps > 1:
+        array = spacing.linspace_values(start, end, int(steps), dtype)
+    else:
+        array = np.linspace(float(start), float(end), int(steps))
     if dtype.kind in "iu":
         array = np.trunc(array)
     return _make(array.astype(dtype), requires_grad, device, "linspace")

@@ -9,7 +9,7 @@ from typing import Any, Iterator, Sequence
 
 import numpy as np
 
-from .dtypes import is_dtype
+from .dtypes import is_dtype, is_number
 from .tensor_inplace import TensorInPlace
 from .tensor_math import TensorMath
 from .tensor_sparse import SparseMethods
@@ -32,7 +32,8 @@ class TensorMethods(TensorInPlace, TensorMath, StructureMethods, SparseMethods):
         return ops.add(self, other)
 
     def __radd__(self, other: Any) -> "Tensor":
-        return ops.add(other, self)
+        # ``2 + x``: as in PyTorch, the tensor is the node's first input
+        return ops.add(self, other) if is_number(other) else ops.add(other, self)
 
     def __sub__(self, other: Any) -> "Tensor":
         return ops.sub(self, other)
@@ -44,7 +45,8 @@ class TensorMethods(TensorInPlace, TensorMath, StructureMethods, SparseMethods):
         return ops.mul(self, other)
 
     def __rmul__(self, other: Any) -> "Tensor":
-        return ops.mul(other, self)
+        # ``2 * x``: as in PyTorch, the tensor is the node's first input
+        return ops.mul(self, other) if is_number(other) else ops.mul(other, self)
 
     def __truediv__(self, other: Any) -> "Tensor":
         return ops.div(self, other)

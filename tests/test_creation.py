@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from hypothesis import example, given
+from hypothesis import strategies as st
 
 import minigrad
 
@@ -116,6 +118,20 @@ def test_linspace_and_logspace_match_torch(args):
     _same(minigrad.logspace(*args[:2], args[2] if args[0] < 100 else 3),
           torch.logspace(*args[:2], args[2] if args[0] < 100 else 3), rtol=1e-5)
     _same(minigrad.logspace(*args, base=2), torch.logspace(*args, base=2), rtol=1e-5)
+
+
+@given(st.floats(-1e4, 1e4), st.floats(-1e4, 1e4), st.integers(2, 80),
+       st.sampled_from(["float32", "float64"]))
+@example(0.0, 2 * np.pi, 25, "float32")  # the autograd tutorial's
+def test_linspace_float32_values_are_torchs_to_the_bit(start, end, steps, dtype):
+    torch = _torch()
+    ours = minigrad.linspace(start, end, steps, dtype=getattr(minigrad, dtype)).numpy()
+    theirs = torch.linspace(start, end, steps, dtype=getattr(torch, dtype)).numpy()
+    assert ours.dtype == theirs.dtype
+    if dtype == "float32":
+        np.testing.assert_array_equal(ours, theirs)
+    else:  # nearly always equal too; long double may round the product on its own
+        np.testing.assert_array_max_ulp(ours, theirs, maxulp=1)
 
 
 def test_linspace_to_integers_and_errors_match_torch():

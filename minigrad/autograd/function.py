@@ -76,8 +76,8 @@ class AccumulateGrad:
     def name(self) -> str:
         return "AccumulateGrad"
 
-    def __repr__(self) -> str:
-        return f"<AccumulateGrad of tensor of shape {tuple(self.variable.shape)}>"
+    def __repr__(self) -> str:  # as PyTorch prints it
+        return f"<AccumulateGrad object at {hex(id(self))}>"
 
 
 def gradient_edge(tensor: Tensor) -> tuple[Any, int] | None:
@@ -106,6 +106,7 @@ class Node:
     needs_input_grad: tuple[bool, ...] = ()
     next_edges: tuple = ()       # per positional input: (node, output_nr) or None
     output_meta: tuple = ()      # per output: (shape, dtype)
+    tensor_inputs: tuple | None = None  # per positional input: a Tensor? (None: all were)
     saved: tuple | None = None   # SavedValue per value given to save_for_backward
     released = False
     hooks: dict | None = None    # see hooks.py
@@ -172,8 +173,13 @@ class Node:
 
     @property
     def next_functions(self) -> tuple[tuple[Any, int], ...]:
-        """PyTorch's view of ``next_edges``: ``(node, output_nr)``, ``(None, 0)`` if none."""
-        return tuple(edge if edge is not None else (None, 0) for edge in self.next_edges)
+        """PyTorch's view of ``next_edges``: ``(node, output_nr)`` per tensor input, ``(None,
+        0)`` for one no gradient goes to; arguments that were not tensors (a dim, a shape)
+        have no entry, as in PyTorch."""
+        edges = self.next_edges
+        if self.tensor_inputs is not None:
+            edges = [e for e, is_tensor in zip(edges, self.tensor_inputs) if is_tensor]
+        return tuple(edge if edge is not None else (None, 0) for edge in edges)
 
     @property
     def attrs(self) -> dict[str, Any]:
@@ -321,6 +327,8 @@ def _as_array(value: Any, cls: type) -> np.ndarray:
 def _connect(ctx: Node, args: tuple, kwargs: dict, raw: Any) -> Any:
     """Make ``ctx`` the node of the outputs: record edges, outputs and saved values."""
     ctx.next_edges = tuple([gradient_edge(a) if isinstance(a, Tensor) else None for a in args])
+    if not all([isinstance(a, Tensor) for a in args]):
+        ctx.tensor_inputs = tuple([isinstance(a, Tensor) for a in args])
     single = not isinstance(raw, tuple)
     raws = [raw] if single else list(raw)
     blocked = ctx._non_differentiable

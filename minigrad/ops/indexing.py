@@ -13,7 +13,7 @@ import numpy as np
 
 from ..autograd.function import Function, register
 from ..dtypes import is_number
-from ..internal import array_of, wrap
+from ..internal import array_of, named, wrap
 from ..tensor import Tensor
 from ..tensor_args import checked_cast
 from .broadcasting import sum_to
@@ -320,7 +320,36 @@ def _checked(op: str, shape: tuple, run: Any) -> Any:
 
 def getitem(x: Tensor, index: Any) -> Tensor:
     """``x[index]`` with ints, slices, None, Ellipsis, integer arrays and bool masks."""
-    return _checked("getitem", x.shape, lambda: GetItem.apply(x, _as_key(index, x.ndim)))
+    out = _checked("getitem", x.shape, lambda: GetItem.apply(x, _as_key(index, x.ndim)))
+    return named(out, _node_name(index, x.shape))
+
+
+def _node_name(index: Any, shape: tuple) -> str:
+    """PyTorch's name for the node of ``x[index]``: that of the last step it applies
+    (``x[0, 1:]`` selects then slices: SliceBackward0). Any array or bool makes it an
+    IndexBackward0; a tuple's slices that keep a whole dimension are no step, and an
+    index with no step at all is an AliasBackward0, except a lone slice (``x[:]``)."""
+    items = _user_items(index)
+    if any(isinstance(i, (bool, list, range, np.ndarray)) or
+           (isinstance(i, Tensor) and i.ndim > 0) or
+           (isinstance(i, Tensor) and i.dtype == np.bool_) for i in items):
+        return "IndexBackward0"
+    if isinstance(index, slice):
+        return "SliceBackward0"
+    name, dim = "AliasBackward0", 0
+    consumed = sum(i is not None and i is not Ellipsis for i in items)
+    for item in items:
+        if item is None:
+            name = "UnsqueezeBackward0"
+        elif item is Ellipsis:  # (a second Ellipsis stands for no dimension)
+            dim, consumed = dim + len(shape) - consumed, len(shape)
+        elif isinstance(item, slice):
+            if item.indices(shape[dim]) != (0, shape[dim], 1):
+                name = "SliceBackward0"
+            dim += 1
+        else:  # an int (or a 0-d integer tensor) selects
+            name = "SelectBackward0"
+    return name
 
 
 def reverse(x: Tensor, dims: Any) -> Tensor:

@@ -345,3 +345,32 @@ def test_a_custom_functions_node_is_named_as_pytorch_names_it():
         y = Exp.apply(L.ones(2, requires_grad=True))
         names.append(repr(y).rsplit("grad_fn=", 1)[1])
     assert names[0] == names[1] == "<ExpBackward>)"
+
+
+def _graph(lib, root):
+    """The graph below ``root`` as nested (name, output_nr, inputs) tuples, read through
+    ``next_functions`` as a program prints it; leaves by the class name of their repr."""
+    def walk(node, nr):
+        if node is None:
+            return None
+        text = repr(node)
+        assert text.startswith("<") and " object at 0x" in text and text.endswith(">")
+        name = text[1:text.index(" object at")]
+        return name, nr, tuple(walk(n, i) for n, i in node.next_functions)
+    return walk(root.grad_fn, 0)
+
+
+@pytest.mark.parametrize("expression", [
+    "2 * a", "a * 2", "2 + a", "a + 2", "2.5 * a.sin() + 1", "(1 + 2 * a).sum()",
+    "a * b + 3 * b", "a - 2", "a / 2", "a.view(5, 1).sum(0)",
+    "a.unsqueeze(0).expand(2, 5).transpose(0, 1).sum()"])
+def test_scalar_operands_and_arguments_sit_where_pytorch_puts_them_in_the_graph(expression):
+    # (still different: a ** 2, whose exponent is a tensor input of Pow with a None edge,
+    # and composites such as mean, a sum divided by a count: their inner nodes show)
+    torch = pytest.importorskip("torch")
+    graphs = []
+    for lib in (minigrad, torch):
+        a = lib.linspace(0.0, 1.0, 5, requires_grad=True)
+        b = lib.ones(5, requires_grad=True)
+        graphs.append(_graph(lib, eval(expression, {"a": a, "b": b})))
+    assert graphs[0] == graphs[1]

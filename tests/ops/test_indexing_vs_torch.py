@@ -69,12 +69,14 @@ def _bool_scalar_on_empty(shape, index: str) -> bool:
 def test_getitem_selects_what_pytorch_selects_as_a_view_or_a_copy(shape, data):
     index = data.draw(any_index(shape, out_of_range=True, mismatched_masks=True))
     assume(not _bool_scalar_on_empty(shape, index))
-    code = f"r = x[{index}]\nview = {VIEW}\n(r * w(1, r.shape)).sum().backward()"
+    code = (f"r = x[{index}]\nnode = r.grad_fn.name()\nview = {VIEW}\n"
+            "(r * w(1, r.shape)).sum().backward()")
     mine, theirs = _run(code + "\ng = x.grad", {"x": seeded(0, shape)})
     if "g" in theirs:
         what = f"x of shape {shape}: {code}"
         assert_same(mine["r"], theirs["r"], what)
         assert mine["view"] == theirs["view"], f"{what}: view {mine['view']} != {theirs['view']}"
+        assert mine["node"] == theirs["node"], f"{what}: {mine['node']} != {theirs['node']}"
         assert_same(mine["g"], theirs["g"], what + " (gradient)")
 
 
