@@ -17,7 +17,7 @@ from ...autograd.grad_mode import no_grad
 from ...ops.out_argument import takes_out
 from ...ops._util import contiguous_result
 from ...tensor import Tensor
-from ._checks import check_same_dtype
+from ._checks import check_same_dtype, float_kernel_input
 
 
 def _standardize(x: Tensor, dims: tuple[int, ...], eps: float) -> Tensor:
@@ -74,9 +74,10 @@ def batch_norm(input: Tensor, running_mean: Tensor | None, running_var: Tensor |
     momentum : float
     eps : float
     """
+    float_kernel_input(input, "batch_norm", "batch_norm")
     if input.ndim < 2:
-        raise ValueError(f"batch_norm: expected an input of shape (N, C, *), got shape "
-                         f"{tuple(input.shape)}")
+        raise IndexError(f"batch_norm: dimension out of range: expected an input of shape "
+                         f"(N, C, *), got shape {tuple(input.shape)}")
     channels = input.shape[1]
     _check_channels("batch_norm", input, channels, running_mean=running_mean,
                     running_var=running_var, weight=weight, bias=bias)
@@ -196,6 +197,7 @@ def layer_norm(input: Tensor, normalized_shape: Sequence[int], weight: Tensor | 
     eps : float
     """
     check_same_dtype("layer_norm", input, weight=weight, bias=bias)
+    float_kernel_input(input, "layer_norm", "LayerNormKernelImpl")
     dims = _normalized_dims(input, normalized_shape, "layer_norm")
     shape = tuple(input.shape[dims[0]:])
     _check_same_shape("layer_norm", weight, "weight", shape)
@@ -206,10 +208,20 @@ def layer_norm(input: Tensor, normalized_shape: Sequence[int], weight: Tensor | 
 def rms_norm(input: Tensor, normalized_shape: Sequence[int], weight: Tensor | None = None,
              eps: float | None = None) -> Tensor:
     """``x / sqrt(mean(x^2) + eps) * weight`` over the trailing ``normalized_shape`` dims;
-    ``eps`` defaults to the machine epsilon of the input's dtype."""
+    ``eps`` defaults to the machine epsilon of the input's dtype, which is the result's
+    (a weight of another float dtype is cast to it)."""
+    float_kernel_input(input, "rms_norm", "rms_norm")
+    if not isinstance(normalized_shape, (list, tuple)):
+        raise TypeError(f"rms_norm(): argument 'normalized_shape' (position 2) must be tuple "
+                        f"of ints, not {type(normalized_shape).__name__}")
+    if len(normalized_shape) > input.ndim:
+        raise ValueError(f"rms_norm: input tensor must have at least {len(normalized_shape)} "
+                         f"dimensions, but got {input.ndim} (shape {tuple(input.shape)})")
     dims = _normalized_dims(input, normalized_shape, "rms_norm")
     shape = tuple(input.shape[dims[0]:])
     _check_same_shape("rms_norm", weight, "weight", shape)
+    if weight is not None and weight.dtype != input.dtype:
+        weight = weight.to(input.dtype)
     eps = float(np.finfo(input.dtype).eps) if eps is None else eps
     out = input / ops.sqrt(ops.mean(input * input, dims, keepdim=True) + eps)
     return _affine(out, weight, None, shape)
