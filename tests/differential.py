@@ -172,7 +172,7 @@ def mismatches(programs: dict[str, Callable[[Any], Any]], **tolerances: float) -
             try:
                 compare(program, name, **tolerances)
             except AssertionError as failure:
-                failures.append(str(failure).splitlines()[0][:300])
+                failures.append(" ".join(str(failure).split())[:300])
     return failures
 
 
