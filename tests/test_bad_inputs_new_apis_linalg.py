@@ -29,7 +29,8 @@ MATRICES = {
     "nan": lambda L: L.full((3, 3), NAN), "list": lambda L: [[1.0, 0.0], [0.0, 1.0]],
 }
 TAUS = {"tau 2": _r(2, seed=1), "tau 4": _r(4, seed=1), "tau 2-d": _r(1, 2, seed=1),
-        "tau float64": _r(2, dtype="float64", seed=1), "tau int": lambda L: L.ones(2, dtype=L.int64)}
+        "tau float64": _r(2, dtype="float64", seed=1),
+        "tau int": lambda L: L.ones(2, dtype=L.int64)}
 
 
 def test_householder_functions():
