@@ -17,10 +17,12 @@ import numpy as np
 
 from . import creation, ops, random
 from .autograd.grad_mode import no_grad
+from .dtypes import is_number
 from .internal import wrap
 from .linalg import vector_norm
 from .nn import functional as F
 from .tensor import Tensor
+from .ops._util import broadcast_shape
 from .tensor_args import type_name
 
 _REDUCTIONS = {1: "mean", 2: "sum"}
@@ -47,8 +49,15 @@ def binary_cross_entropy_with_logits(input: Tensor, target: Tensor,
                                      pos_weight: Tensor | None = None,
                                      reduction: int = 1) -> Tensor:
     """`nn.functional.binary_cross_entropy_with_logits` in ATen's order."""
-    how = _reduction("binary_cross_entropy_with_logits", reduction, 5)
-    _tensor(target, "binary_cross_entropy_with_logits", "target", 2)
+    op = "binary_cross_entropy_with_logits"
+    how = _reduction(op, reduction, 5)
+    _tensor(input, op, "input", 1)
+    _tensor(target, op, "target", 2)
+    if input.shape != target.shape:  # ATen broadcasts the input to the target's shape
+        if broadcast_shape(op, input.shape, target.shape) != tuple(target.shape):
+            raise RuntimeError(f"{op}: output with shape {list(target.shape)} doesn't match "
+                               f"the broadcast shape of the input {list(input.shape)}")
+        input = input.expand(target.shape)
     return F.binary_cross_entropy_with_logits(input, target, weight, reduction=how,
                                               pos_weight=pos_weight)
 
@@ -58,6 +67,7 @@ def kl_div(input: Tensor, target: Tensor, reduction: int = 1, *,
     """`nn.functional.kl_div` in ATen's order; ``'mean'`` (1) averages over every
     element, without nn.functional's warning about it."""
     how = _reduction("kl_div", reduction, 3)
+    _tensor(input, "kl_div", "input", 1)
     _tensor(target, "kl_div", "target", 2)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
@@ -68,6 +78,7 @@ def cosine_embedding_loss(input1: Tensor, input2: Tensor, target: Tensor, margin
                           reduction: int = 1) -> Tensor:
     """`nn.functional.cosine_embedding_loss` with an integer ``reduction``."""
     how = _reduction("cosine_embedding_loss", reduction, 5)
+    _tensor(input1, "cosine_embedding_loss", "input1", 1)
     return F.cosine_embedding_loss(input1, input2, target, margin, reduction=how)
 
 
@@ -75,6 +86,7 @@ def hinge_embedding_loss(input: Tensor, target: Tensor, margin: float = 1.0,
                          reduction: int = 1) -> Tensor:
     """`nn.functional.hinge_embedding_loss` with an integer ``reduction``."""
     how = _reduction("hinge_embedding_loss", reduction, 4)
+    _tensor(input, "hinge_embedding_loss", "input", 1)
     return F.hinge_embedding_loss(input, target, margin, reduction=how)
 
 
@@ -82,6 +94,7 @@ def margin_ranking_loss(input1: Tensor, input2: Tensor, target: Tensor, margin: 
                         reduction: int = 1) -> Tensor:
     """`nn.functional.margin_ranking_loss` with an integer ``reduction``."""
     how = _reduction("margin_ranking_loss", reduction, 5)
+    _tensor(input1, "margin_ranking_loss", "input1", 1)
     return F.margin_ranking_loss(input1, input2, target, margin, reduction=how)
 
 
@@ -90,6 +103,7 @@ def triplet_margin_loss(anchor: Tensor, positive: Tensor, negative: Tensor,
                         swap: bool = False, reduction: int = 1) -> Tensor:
     """`nn.functional.triplet_margin_loss` with an integer ``reduction``."""
     how = _reduction("triplet_margin_loss", reduction, 8)
+    _tensor(anchor, "triplet_margin_loss", "anchor", 1)
     return F.triplet_margin_loss(anchor, positive, negative, margin, p, eps, swap,
                                  reduction=how)
 
@@ -98,6 +112,7 @@ def poisson_nll_loss(input: Tensor, target: Tensor, log_input: bool, full: bool,
                      reduction: int) -> Tensor:
     """`nn.functional.poisson_nll_loss` in ATen's order (every argument required)."""
     how = _reduction("poisson_nll_loss", reduction, 6)
+    _tensor(input, "poisson_nll_loss", "input", 1)
     return F.poisson_nll_loss(input, target, log_input, full, eps=eps, reduction=how)
 
 
@@ -159,6 +174,9 @@ def frobenius_norm(input: Tensor, dim: Sequence[int], keepdim: bool = False) -> 
                   "instead.", UserWarning, stacklevel=2)
     _tensor(input, "frobenius_norm", "input", 1)
     dims = [dim] if isinstance(dim, int) else _int_list("frobenius_norm", dim, "dim", 2)
+    if len(dims) > 2:
+        raise RuntimeError(f"frobenius_norm: expected at most 2 dimensions, but got "
+                           f"{len(dims)} dimensions instead ({dims})")
     return vector_norm(input, 2, tuple(dims), keepdim)
 
 
@@ -181,6 +199,10 @@ def native_batch_norm(input: Tensor, weight: Tensor | None, bias: Tensor | None,
                       eps: float) -> tuple[Tensor, Tensor, Tensor]:
     """`nn.functional.batch_norm`, with the batch's mean and reciprocal standard
     deviation per channel when ``training`` (outside the graph; empty otherwise)."""
+    _tensor(input, "native_batch_norm", "input", 1)
+    if training and input.numel() == 0:
+        raise RuntimeError(f"native_batch_norm: input tensor must have at least one element, "
+                           f"but got input_sizes = {list(input.shape)}")
     out = F.batch_norm(input, running_mean, running_var, weight, bias, training, momentum,
                        eps)
     if not training:
@@ -202,6 +224,9 @@ def native_dropout(input: Tensor, p: float, train: bool | None) -> tuple[Tensor,
     if not 0 <= p <= 1:
         raise RuntimeError(f"native_dropout: dropout probability has to be between 0 and 1, "
                            f"but got {p}")
+    if input.dtype.kind != "f":
+        raise RuntimeError(f"native_dropout: result type Float can't be cast to the desired "
+                           f"output type {input.dtype} (input of shape {tuple(input.shape)})")
     keep = random.default_generator().random(tuple(input.shape)) >= p
     scale = 0.0 if p == 1 else 1.0 / (1.0 - p)
     return input * wrap((keep * scale).astype(input.dtype)), wrap(keep)
@@ -219,7 +244,14 @@ def deprecated_range(start: Any, end: Any, step: Any = 1, *, out: Tensor | None 
                   "Instead, use minigrad.arange, which produces values in [start, end).",
                   UserWarning, stacklevel=2)
     dtype = np.dtype(creation.get_default_dtype() if dtype is None else dtype)
+    for position, (name, value) in enumerate((("start", start), ("end", end),
+                                              ("step", step)), 1):
+        if not (is_number(value) or isinstance(value, Tensor) and value.ndim == 0):
+            raise TypeError(f"range(): argument '{name}' (position {position}) must be "
+                            f"Number, not {type_name(value)}")
     bounds = [float(v) for v in (start, end, step)]
+    if not all(np.isfinite(bounds)):
+        raise RuntimeError(f"range: unsupported range: {start} -> {end} (step {step})")
     if dtype.kind != "f":
         bounds = [float(int(v)) for v in bounds]
     first, last, stride = bounds

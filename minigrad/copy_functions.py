@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any, Sequence
 
 from .dtypes import is_dtype
+from .ops._util import normalize_dim
 from .ops.out_argument import takes_out
 from .tensor import Tensor
 from .tensor_args import type_name
@@ -80,7 +81,10 @@ def slice_copy(input: Tensor, dim: int = 0, start: int | None = None, end: int |
                step: int = 1) -> Tensor:
     """``input[..., start:end:step, ...]`` along ``dim``, copied."""
     input = _input(input, "slice_copy")
-    key = (slice(None),) * (dim % max(input.ndim, 1)) + (slice(start, end, step),)
+    if step <= 0:
+        raise RuntimeError(f"slice_copy: slice step must be positive, got {step}")
+    key = (slice(None),) * normalize_dim(dim, input.ndim, "slice_copy") + (
+        slice(start, end, step),)
     return _copy(input[key])
 
 

@@ -16,8 +16,9 @@ from __future__ import annotations
 
 import math
 
+from . import ops
 from .ops import (erf, erfc, erfinv, exp2, expm1, log1p, log_softmax, logit, logsumexp,
-                  round, sinc, softmax, xlogy)
+                  sinc, softmax, xlogy)
 from .ops import digamma, entr, polygamma, xlog1py
 from .ops import igamma as gammainc, igammac as gammaincc
 from .ops import digamma as psi, lgamma as gammaln, mvlgamma as multigammaln
@@ -57,3 +58,14 @@ def ndtr(input: Tensor) -> Tensor:
     """The standard normal distribution function ``(1 + erf(x / sqrt(2))) / 2``, computed
     as ``erfc(-x / sqrt(2)) / 2`` so that it keeps its digits in the lower tail."""
     return erfc(input * -math.sqrt(0.5)) * 0.5
+
+
+@takes_out("same")
+def round(input: Tensor, *, decimals: int = 0) -> Tensor:
+    """`minigrad.round` of a floating-point tensor; an integer one is refused with
+    ``NotImplementedError``, as PyTorch's ``special.round`` does (``minigrad.round``
+    returns it unchanged)."""
+    if isinstance(input, Tensor) and input.dtype.kind in "iu":
+        raise NotImplementedError(f"special.round: \"round_vml_cpu\" not implemented for "
+                                  f"{input.dtype} (input of shape {tuple(input.shape)})")
+    return ops.round(input, decimals=decimals)

@@ -19,6 +19,7 @@ already has, so the programs run while those names are being added.
 from __future__ import annotations
 
 import os
+import warnings
 from typing import Any, Callable
 
 import numpy as np
@@ -159,6 +160,26 @@ def compare(program: Callable[[Any], Any], what: str = "program", **tolerances: 
     if their_error is None:
         assert_same(mine, theirs, what, **tolerances)
     return their_error
+
+
+def mismatches(programs: dict[str, Callable[[Any], Any]], **tolerances: float) -> list[str]:
+    """:func:`compare` each named program (warnings silenced); the failure message of
+    each that disagrees with PyTorch, so one test can report every mismatch of a family."""
+    failures = []
+    for name, program in programs.items():
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            try:
+                compare(program, name, **tolerances)
+            except AssertionError as failure:
+                failures.append(" ".join(str(failure).split())[:300])
+    return failures
+
+
+def all_agree(programs: dict[str, Callable[[Any], Any]], **tolerances: float) -> None:
+    """Every named program agrees with PyTorch; else fail listing each that does not."""
+    failures = mismatches(programs, **tolerances)
+    assert not failures, f"{len(failures)} of {len(programs)} disagree:\n" + "\n".join(failures)
 
 
 def two_derivatives(call: Callable[..., Any], *arrays: Any) -> Callable[[Any], Any]:

@@ -20,8 +20,8 @@ class _PadNd(Module):
             padding = (padding,) * self.sides
         padding = tuple(padding)
         if len(padding) != self.sides:
-            raise ValueError(f"{type(self).__name__}: padding must be an int or a "
-                             f"{self.sides}-tuple, got {padding}")
+            raise RuntimeError(f"{type(self).__name__}: padding must be an int or a "
+                               f"{self.sides}-tuple, got {padding}")
         self.padding = padding
         if value is not None:
             self.value = value

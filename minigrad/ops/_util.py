@@ -99,6 +99,15 @@ def row_major_array(array: Any) -> Any:
     return np.array(array, order="C")
 
 
+def need_a_tensor(op: str, *values: Any) -> None:
+    """PyTorch's ``TypeError`` for a function of tensors given only numbers (one of the
+    operands may be a number, not all)."""
+    if not any(isinstance(v, Tensor) for v in values):
+        kinds = ", ".join(type(v).__name__ for v in values)
+        raise TypeError(f"{op}() received an invalid combination of arguments - got "
+                        f"({kinds}), but expected at least one Tensor")
+
+
 def contiguous_result(function: Callable) -> Callable:
     """``function`` whose tensor results are row-major, as PyTorch's kernels for
     reductions along a dim, concatenation and gathers write them (so ``.view()`` works on

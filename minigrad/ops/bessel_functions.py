@@ -160,7 +160,7 @@ def _constant(op: str, function, input: Tensor) -> Tensor:
     x = no_half_input(op, input)
     with np.errstate(all="ignore"):
         out = function(array_of(x))
-    return wrap(np.ascontiguousarray(np.asarray(out, dtype=np.float64).astype(x.dtype)))
+    return wrap(np.asarray(np.asarray(out, dtype=np.float64).astype(x.dtype), order="C"))
 
 
 def _public(op: str, function, summary: str, in_float64: bool = True):

@@ -144,7 +144,10 @@ def mvlgamma(input: Tensor, p: int) -> Tensor:
     """The multivariate log-gamma function of dimension ``p``:
     ``p (p - 1) / 4 log(pi) + sum_j lgamma(input - j / 2)``, j = 0 .. p - 1 (finite where
     every element is greater than ``(p - 1) / 2``)."""
-    if isinstance(input, Tensor) and input.dtype == np.bool_:
+    if not isinstance(input, Tensor):
+        raise TypeError(f"mvlgamma(): argument 'input' (position 1) must be Tensor, not "
+                        f"{type(input).__name__}")
+    if input.dtype == np.bool_:
         raise RuntimeError("mvlgamma: The input tensor may not be a boolean tensor.")
     if p < 1:
         raise RuntimeError("mvlgamma: p has to be greater than or equal to 1")
@@ -159,6 +162,9 @@ def polygamma(n: int, input: Tensor) -> Tensor:
     """The ``n``-th derivative of digamma (``n >= 0``)."""
     if isinstance(n, bool) or not isinstance(n, (int, np.integer)):
         raise TypeError(f"polygamma: argument 'n' must be int, not {type(n).__name__}")
+    if not isinstance(input, Tensor):
+        raise TypeError(f"polygamma(): argument 'input' (position 2) must be Tensor, not "
+                        f"{type(input).__name__}")
     if n < 0:
         raise RuntimeError("polygamma(n, x) does not support negative n.")
     return Polygamma.apply(float_input("polygamma", input), int(n))

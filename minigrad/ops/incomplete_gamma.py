@@ -133,10 +133,10 @@ class Igammac(Pointwise):
 
 
 def _checked(op: str, input: Tensor, other: Tensor) -> None:
-    for name, t in (("input", input), ("other", other)):
-        if tensor_arg(op, t, name).dtype.kind != "f":
-            raise NotImplementedError(f"\"{op}_cpu\" not implemented for {t.dtype} ({name} "
-                                      f"of shape {tuple(t.shape)})")
+    tensor_arg(op, input, "input"), tensor_arg(op, other, "other")
+    if input.dtype.kind != "f" and other.dtype.kind != "f":  # bool or int with float promotes
+        raise NotImplementedError(f"\"{op}_cpu\" not implemented for {input.dtype} and "
+                                  f"{other.dtype} (input of shape {tuple(input.shape)})")
 
 
 @takes_out()

@@ -139,7 +139,7 @@ def ldl_factor_ex(A: Tensor, *, hermitian: bool = False,
                            f"input is not invertible (info = {info.max()}).")
     LD = without_derivative(A, LD.reshape(A.shape), "linalg_ldl_factor_ex")
     return return_types.linalg_ldl_factor_ex(LD, wrap(pivots.reshape((*batch, n))),
-                                             wrap(np.ascontiguousarray(info)))
+                                             wrap(np.asarray(info, order="C")))
 
 
 @takes_out("same", autograd="none")
@@ -202,6 +202,8 @@ def ldl_solve(LD: Tensor, pivots: Tensor, B: Tensor, *, hermitian: bool = False)
     if tuple(pivots.shape) != tuple(LD.shape[:-1]):
         raise RuntimeError(f"{op}: Expected LD.shape[:-1] and pivots.shape to be the same, "
                            f"but got pivots with shape {list(pivots.shape)} instead")
+    if pivots.dtype.kind not in "iu":
+        raise RuntimeError(f"{op}: Expected pivots to be integers. Got {pivots.dtype}")
     if B.ndim < 2:
         raise IndexError(f"Dimension out of range (expected to be in range of [-1, 0], but "
                          f"got -2) (B of shape {tuple(B.shape)})")

@@ -340,6 +340,8 @@ def _square_float(op: str, A: Any) -> Tensor:
     if A.dtype.kind != "f":
         raise RuntimeError(f"{op}: Expected a floating point or complex tensor as input. Got "
                            f"{A.dtype}")
+    if A.dtype == np.float16:
+        raise RuntimeError(f"{op}: Low precision dtypes not supported. Got Half")
     if A.ndim < 2 or A.shape[-1] != A.shape[-2]:
         raise RuntimeError(f"{op}: A must be batches of square matrices, but got shape "
                            f"{tuple(A.shape)}")

@@ -134,6 +134,9 @@ def flatten(x: Tensor, start_dim: int = 0, end_dim: int = -1) -> Tensor:
 
 def permute(x: Tensor, dims: Sequence[int]) -> Tensor:
     """Reorder the axes: output axis i is input axis ``dims[i]``."""
+    if len(dims) != x.ndim and all(hasattr(d, "__index__") for d in dims):
+        raise RuntimeError(f"permute: the tensor of shape {tuple(x.shape)} has {x.ndim} dims, "
+                           f"but {len(dims)} were given: {tuple(dims)}")
     norm = tuple(normalize_dim(d, x.ndim, "permute") for d in dims)
     if sorted(norm) != list(range(x.ndim)):
         raise RuntimeError(f"permute: dims {tuple(dims)} are not a permutation of the "
@@ -262,6 +265,10 @@ def split(x: Tensor, split_size_or_sections: Any, dim: int = 0) -> tuple[Tensor,
             raise RuntimeError(f"split: split_size must be positive, got {step}")
         sizes = [min(step, n - s) for s in range(0, n, step)] or [0]  # one empty piece
     else:
+        for i, s in enumerate(split_size_or_sections):
+            if not hasattr(s, "__index__"):
+                raise TypeError(f"split_with_sizes(): argument 'split_sizes' must be tuple of "
+                                f"ints, but found element of type {type(s).__name__} at pos {i}")
         sizes = [int(s) for s in split_size_or_sections]
         if sum(sizes) != n or any(s < 0 for s in sizes):
             raise RuntimeError(f"split: sizes {sizes} do not add up to {n}, the size of dim "
@@ -274,6 +281,9 @@ def split(x: Tensor, split_size_or_sections: Any, dim: int = 0) -> tuple[Tensor,
 def select(x: Tensor, dim: int, index: int) -> Tensor:
     """The slice at ``index`` along ``dim``, which is removed (a view)."""
     dim = normalize_dim(dim, x.ndim, "select")
+    if isinstance(index, bool) or not hasattr(index, "__index__"):
+        raise TypeError(f"select(): argument 'index' (position 2) must be int, not "
+                        f"{type(index).__name__}")
     n = x.shape[dim]
     if not -n <= index < n:
         raise IndexError(f"select: index {index} out of range for tensor of size "

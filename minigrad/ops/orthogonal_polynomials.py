@@ -18,7 +18,7 @@ import numpy as np
 from ..dtypes import get_default_dtype
 from ..internal import array_of, wrap
 from ..tensor import Tensor
-from ._util import broadcast_shape, operands
+from ._util import broadcast_shape, need_a_tensor, operands
 from .out_argument import takes_out
 
 _TRIGONOMETRIC_FROM = 6  # Chebyshev degrees above it use the trigonometric form in (-1, 1)
@@ -104,6 +104,7 @@ def _legendre(x: np.ndarray, n: np.ndarray) -> np.ndarray:
 def _polynomial(op: str, family: Callable, input: Any, n: Any) -> Tensor:
     """``family`` at ``input`` for degree ``n``, as a constant tensor of their promoted
     dtype (integers give the default float dtype)."""
+    need_a_tensor(f"special_{op}", input, n)
     x, degree = operands(f"special_{op}", input, n)
     dtype = x.dtype if x.dtype.kind == "f" else np.dtype(get_default_dtype())
     if dtype == np.float16:
@@ -115,7 +116,7 @@ def _polynomial(op: str, family: Callable, input: Any, n: Any) -> Tensor:
     with np.errstate(all="ignore"):
         ns = np.where(np.isfinite(ns), ns, -1).astype(np.int64)
         out = np.where(ns < 0, 0, family(xs, np.maximum(ns, 0)))
-    return wrap(np.ascontiguousarray(out, dtype=dtype))
+    return wrap(np.asarray(out, dtype=dtype, order="C"))  # (0-d stays 0-d)
 
 
 def _public(op: str, family: Callable, title: str) -> Callable:

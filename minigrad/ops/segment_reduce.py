@@ -56,6 +56,9 @@ def segment_reduce(data: Tensor, reduce: str, *, lengths: Tensor | None = None,
                            f"got {reduce}")
     if indices is not None:
         raise RuntimeError("segment_reduce(): indices based reduction is not supported yet.")
+    if not isinstance(data, Tensor):
+        raise TypeError(f"segment_reduce(): argument 'data' (position 1) must be Tensor, not "
+                        f"{type(data).__name__}")
     if data.dtype.kind != "f":
         raise NotImplementedError(f"\"_segment_reduce_cpu\" not implemented for "
                                   f"'{data.dtype}'")
@@ -70,6 +73,10 @@ def segment_reduce(data: Tensor, reduce: str, *, lengths: Tensor | None = None,
     if lengths.dtype.kind not in "iu":
         raise NotImplementedError(f"\"_segment_reduce_lengths_cpu_kernel1\" not implemented "
                                   f"for '{lengths.dtype}'")
+    if data.ndim < lengths.ndim:
+        raise RuntimeError(f"segment_reduce(): expected data.dim() >= lengths.dim(), got data "
+                           f"of shape {tuple(data.shape)} and lengths of shape "
+                           f"{tuple(lengths.shape)}")
     axis = normalize_dim(axis, data.ndim, "segment_reduce")
     if axis != lengths.ndim - 1:
         raise RuntimeError(f"segment_reduce(): Expected axis to be the last dimension of "

@@ -28,9 +28,9 @@ def vander(x: Tensor, *, N: int | None = None) -> Tensor:
     """The Vandermonde matrix of the vectors in the last dim of ``x``: column j holds
     ``x ** j``, j = 0 .. N - 1 (N defaults to the vector's length, and must be > 1)."""
     x = tensor_arg("linalg.vander", x, "x")
-    if x.dtype == np.bool_:
-        raise RuntimeError("linalg.vander supports floating point, complex, and integer "
-                           "tensors, but got Bool")
+    if x.dtype in (np.bool_, np.float16):
+        raise RuntimeError(f"linalg.vander supports floating point, complex, and integer "
+                           f"tensors, but got {x.dtype}")
     if N is None:
         N = x.shape[-1] if x.ndim else 0
     if N <= 1:
@@ -38,7 +38,7 @@ def vander(x: Tensor, *, N: int | None = None) -> Tensor:
                            f"shape {tuple(x.shape)})")
     column = unsqueeze(x, -1)
     powers = cumprod(column.expand(*x.shape, N - 1), -1)
-    return cat([column * 0 + 1, powers], -1)
+    return cat([column.new_ones(column.shape), powers], -1)  # x ** 0 is 1, even at NaN
 
 
 def _flat(shape: Sequence[int]) -> int:
@@ -50,7 +50,12 @@ def tensorinv(A: Tensor, ind: int = 2) -> Tensor:
     """The inverse of ``A`` seen as a map from ``A.shape[ind:]`` to ``A.shape[:ind]``, in the
     shape ``A.shape[ind:] + A.shape[:ind]``."""
     A = tensor_arg("linalg.tensorinv", A, "A")
-    if isinstance(ind, bool) or not isinstance(ind, int) or ind <= 0:
+    if isinstance(ind, bool) or not isinstance(ind, int):
+        raise TypeError(f"linalg_tensorinv(): argument 'ind' must be int, not "
+                        f"{type(ind).__name__}")
+    if A.ndim == 0:
+        raise RuntimeError("linalg.tensorinv: expected a tensor with dims, got a 0-d tensor")
+    if ind <= 0:
         raise RuntimeError(f"linalg.tensorinv: Expected a strictly positive integer for "
                            f"'ind', but got {ind}")
     rows, columns = A.shape[:ind], A.shape[ind:]
@@ -71,9 +76,9 @@ def tensorsolve(A: Tensor, B: Tensor, dims: Any = None) -> Tensor:
         dims = [dims] if isinstance(dims, int) else list(dims)
         A = movedim(A, dims, list(range(A.ndim - len(dims), A.ndim)))
     rows, columns = A.shape[:B.ndim], A.shape[B.ndim:]
-    if _flat(rows) != _flat(columns) or tuple(rows) != tuple(B.shape):
+    if _flat(rows) != _flat(columns) or _flat(rows) != B.numel():
         raise RuntimeError(f"linalg.tensorsolve: Expected prod(A.shape[B.ndim:]) == "
-                           f"prod(A.shape[:B.ndim]) and A.shape[:B.ndim] == B.shape, but got "
+                           f"prod(A.shape[:B.ndim]) == B.numel(), but got "
                            f"A of shape {tuple(A.shape)} and B of shape {tuple(B.shape)}")
     X = solve(reshape(A, (_flat(rows), _flat(columns))), reshape(B, (_flat(rows),)))
     return reshape(X, tuple(columns))

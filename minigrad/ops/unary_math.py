@@ -196,11 +196,16 @@ def _sinc_rule(g: Tensor, x: Tensor, y: None, z: None) -> Tensor:
     return where(array_of(denominator) == 0, 0.0, out)
 
 
+def _sinc(a: np.ndarray) -> np.ndarray:
+    """np.sinc, computed in float32 for float16 (as PyTorch does), so sinc(2) is 0 there."""
+    return np.sinc(a.astype(np.promote_types(a.dtype, np.float32))).astype(a.dtype)
+
+
 @register("sinc")
 class Sinc(Pointwise):
     """z = sin(pi x) / (pi x), 1 at x = 0.  dz/dx = (cos(pi x) - z) / x (0 at x = 0)."""
 
-    compute = staticmethod(np.sinc)
+    compute = staticmethod(_sinc)
     saves = "x"
     rules = (_sinc_rule,)
 

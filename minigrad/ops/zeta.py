@@ -17,7 +17,7 @@ import numpy as np
 from ..autograd.function import register
 from ..dtypes import get_default_dtype
 from ..tensor import Tensor
-from ._util import binary, operands
+from ._util import binary, need_a_tensor, operands
 from .gamma import _BERNOULLI
 from .out_argument import takes_out
 from .pointwise import Pointwise
@@ -81,6 +81,7 @@ def zeta(input: Tensor, other: Tensor) -> Tensor:
     """The Hurwitz zeta function ``sum_k (k + other)^-input``, elementwise; the operands
     broadcast and promote (integers to the default float dtype). Differentiable in
     ``other`` only."""
+    need_a_tensor("special_zeta", input, other)
     x, q = operands("special_zeta", input, other)
     if x.dtype.kind != "f":
         x, q = x.to(get_default_dtype()), q.to(get_default_dtype())

@@ -121,6 +121,7 @@ def ctc_loss(log_probs: Tensor, targets: Tensor, input_lengths: Any, target_leng
     >>> targets = minigrad.randint(1, 20, (16, 30))
     >>> loss = F.ctc_loss(log_probs, targets, (50,) * 16, minigrad.randint(10, 30, (16,)))
     """
+    check_reduction(reduction, _OP)
     check_tensor(log_probs, "log_probs", _OP, 1)
     check_tensor(targets, "targets", _OP, 2)
     float_kernel_input(log_probs, _OP, "ctc_loss_cpu")

@@ -58,8 +58,8 @@ def _pool(op: str, input: Tensor, kernel_size: Any, output_size: Any, output_rat
     if input.dtype.kind != "f":
         raise NotImplementedError(f"{op}: \"check_uniform_bounds\" not implemented for input "
                                   f"of dtype {input.dtype}")
-    if input.ndim not in (dims + 1, dims + 2):
-        raise IndexError(f"{op}: expected a {dims + 1}-d or {dims + 2}-d input, got shape "
+    if input.ndim not in (dims + 1, dims + 2):  # too few dims: IndexError, too many: Runtime
+        raise (IndexError if input.ndim < dims + 1 else RuntimeError)(f"{op}: expected a {dims + 1}-d or {dims + 2}-d input, got shape "
                          f"{tuple(input.shape)}")
     unbatched = input.ndim == dims + 1
     x = input.unsqueeze(0) if unbatched else input

@@ -20,6 +20,7 @@ from ...ops.loss import binary_cross_entropy as _bce_elementwise
 from ...ops.special import softplus as _softplus
 from ...dtypes import result_type, scalar_type_name
 from ...tensor import Tensor
+from ._checks import float_kernel_input
 from .reduction import apply_reduction, check_reduction, legacy_reduction
 
 
@@ -253,6 +254,7 @@ def binary_cross_entropy_with_logits(input: Tensor, target: Any, weight: Tensor 
                            f"to the desired output type {scalar_type_name(target.dtype)} "
                            f"(target of dtype {target.dtype}; pass a floating point target, "
                            f"e.g. target.float())")
+    float_kernel_input(input, op, "log_sigmoid_cpu")
     log_one_plus = _softplus(-input)
     if pos_weight is None:
         losses = (1 - target) * input + log_one_plus

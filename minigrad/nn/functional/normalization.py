@@ -18,7 +18,7 @@ from ...ops.out_argument import takes_out
 from ...ops._util import contiguous_result
 from ...dtypes import scalar_type_name
 from ...tensor import Tensor
-from ._checks import check_same_dtype
+from ._checks import check_same_dtype, check_tensor
 
 
 def _standardize(x: Tensor, dims: tuple[int, ...], eps: float) -> Tensor:
@@ -229,10 +229,21 @@ def layer_norm(input: Tensor, normalized_shape: Sequence[int], weight: Tensor | 
 def rms_norm(input: Tensor, normalized_shape: Sequence[int], weight: Tensor | None = None,
              eps: float | None = None) -> Tensor:
     """``x / sqrt(mean(x^2) + eps) * weight`` over the trailing ``normalized_shape`` dims;
-    ``eps`` defaults to the machine epsilon of the input's dtype."""
+    ``eps`` defaults to the machine epsilon of the input's dtype, which is the result's
+    (a weight of another float dtype is cast to it)."""
+    check_tensor(input, "input", "rms_norm", 1)
+    if not isinstance(normalized_shape, (list, tuple)):
+        raise TypeError(f"rms_norm(): argument 'normalized_shape' (position 2) must be tuple "
+                        f"of ints, not {type(normalized_shape).__name__}")
+    if len(normalized_shape) > input.ndim:
+        raise ValueError(f"rms_norm: input tensor must have at least {len(normalized_shape)} "
+                         f"dimensions, but got {input.ndim} (shape {tuple(input.shape)})")
     dims = _normalized_dims(input, normalized_shape, "rms_norm")
+    _check_float("rms_norm", input, "rms_norm")  # after the shape, as PyTorch checks
     shape = tuple(input.shape[dims[0]:])
     _check_same_shape("rms_norm", weight, "weight", shape)
+    if weight is not None and weight.dtype != input.dtype:
+        weight = weight.to(input.dtype)
     eps = float(np.finfo(input.dtype).eps) if eps is None else eps
     out = input / ops.sqrt(ops.mean(input * input, dims, keepdim=True) + eps)
     return _affine(out, weight, None, shape)

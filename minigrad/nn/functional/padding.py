@@ -66,6 +66,9 @@ def pad(input: Tensor, pad: Sequence[int], mode: str = "constant",
     >>> pad(x, (1, -2)).tolist()
     [[0.0, 0.0, 1.0]]
     """
+    if not isinstance(input, Tensor):
+        raise TypeError(f"pad(): argument 'input' (position 1) must be Tensor, not "
+                        f"{type(input).__name__}")
     if mode not in _MODES:
         raise NotImplementedError(f"pad: unrecognised padding mode {mode!r}; expected one of "
                                   f"{', '.join(_MODES)}")
