@@ -260,8 +260,8 @@ class Identity(BasePruningMethod):
         return super().apply(module, name)
 
 
-class RandomUnstructured(BasePruningMethod):
-    """Prunes ``amount`` entries chosen at random (minigrad's generator)."""
+class _Unstructured(BasePruningMethod):
+    """Prunes the ``amount`` entries that ``_chosen`` picks, wherever they are."""
 
     PRUNING_TYPE = "unstructured"
 
@@ -273,8 +273,17 @@ class RandomUnstructured(BasePruningMethod):
         count = _count(self.amount, t.numel())
         if count == 0:
             return default_mask.clone()
-        chosen = ops.topk(rand_like(t).reshape(-1), count).indices
-        return _zero_entries(default_mask, chosen)
+        return _zero_entries(default_mask, self._chosen(t, count))
+
+    def _chosen(self, t: Tensor, count: int) -> Tensor:
+        raise NotImplementedError
+
+
+class RandomUnstructured(_Unstructured):
+    """Prunes ``amount`` entries chosen at random (minigrad's generator)."""
+
+    def _chosen(self, t: Tensor, count: int) -> Tensor:
+        return ops.topk(rand_like(t).reshape(-1), count).indices
 
     @classmethod
     def apply(cls, module: Module, name: str, amount: int | float  # type: ignore[override]
@@ -282,21 +291,11 @@ class RandomUnstructured(BasePruningMethod):
         return super().apply(module, name, amount=amount)
 
 
-class L1Unstructured(BasePruningMethod):
+class L1Unstructured(_Unstructured):
     """Prunes the ``amount`` entries of smallest absolute value."""
 
-    PRUNING_TYPE = "unstructured"
-
-    def __init__(self, amount: int | float) -> None:
-        _check_amount(amount)
-        self.amount = amount
-
-    def compute_mask(self, t: Tensor, default_mask: Tensor) -> Tensor:
-        count = _count(self.amount, t.numel())
-        if count == 0:
-            return default_mask.clone()
-        chosen = ops.topk(ops.abs(t).reshape(-1), count, largest=False).indices
-        return _zero_entries(default_mask, chosen)
+    def _chosen(self, t: Tensor, count: int) -> Tensor:
+        return ops.topk(ops.abs(t).reshape(-1), count, largest=False).indices
 
     @classmethod
     def apply(cls, module: Module, name: str, amount: int | float,  # type: ignore[override]
