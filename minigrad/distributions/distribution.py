@@ -169,9 +169,13 @@ class Distribution:
         return self.entropy().exp()
 
     def _extended_shape(self, sample_shape: Any = ()) -> Size:
-        if isinstance(sample_shape, (int, np.integer)):
-            sample_shape = (int(sample_shape),)
-        return Size(tuple(sample_shape) + tuple(self._batch_shape) + tuple(self._event_shape))
+        """``sample_shape + batch_shape + event_shape``. As in PyTorch, ``sample_shape``
+        is a sequence (an int raises ``TypeError``) of sizes that are not negative."""
+        shape = Size(Size(sample_shape) + tuple(self._batch_shape) + tuple(self._event_shape))
+        if any(n < 0 for n in shape):
+            raise RuntimeError(f"Trying to create tensor with negative dimension "
+                               f"{min(shape)}: {list(shape)}")
+        return shape
 
     @staticmethod
     def _rng() -> np.random.Generator:

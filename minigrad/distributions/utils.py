@@ -40,7 +40,7 @@ def broadcast_all(*values: Any) -> tuple[Tensor, ...]:
     dtype = next((v.dtype for v in values if isinstance(v, Tensor)), get_default_dtype())
     tensors = [v if isinstance(v, Tensor) else wrap(np.asarray(v, dtype=dtype))
                for v in values]
-    shape = np.broadcast_shapes(*(tuple(t.shape) for t in tensors))
+    shape = tuple(ops.broadcast_shapes(*(t.shape for t in tensors)))  # PyTorch's error
     return tuple(t if tuple(t.shape) == shape else t.expand(*shape) for t in tensors)
 
 
