@@ -123,7 +123,11 @@ class AdaptiveLogSoftmaxWithLoss(Module):
         self._check(input_, target_)
         unbatched = target_.ndim == 0
         input = input_.unsqueeze(0) if unbatched else input_
-        target = array_of(target_).reshape(-1).astype(np.int64)
+        target = array_of(target_)
+        if target.dtype not in (np.int32, np.int64):
+            raise RuntimeError(f"AdaptiveLogSoftmaxWithLoss: Expected dtype int32 or int64 "
+                               f"for target, got {target_.dtype}")
+        target = target.reshape(-1).astype(np.int64)
         if target.size and (target.min() < 0 or target.max() >= self.n_classes):
             raise RuntimeError(f"AdaptiveLogSoftmaxWithLoss: Target values should be in "
                                f"[0, {self.n_classes - 1}], but values in range "

@@ -15,6 +15,7 @@ import numpy as np
 from .. import ops
 from ..creation import zeros
 from ..dtypes import get_default_dtype
+from ..ops._util import size_arg
 from ..tensor import Tensor
 from . import functional as F
 from . import init
@@ -63,11 +64,12 @@ def add_recurrent_weights(module: Module, suffix: str, gates: int, input_size: i
     ``state_size`` is the size of h where it differs from ``hidden_size`` (a projected
     LSTM)."""
     dtype = np.dtype(dtype or get_default_dtype())
+    op = type(module).__name__
     rows = gates * hidden_size
     module.register_parameter(f"weight_ih{suffix}",
-                              Parameter(np.empty((rows, input_size), dtype)))
-    module.register_parameter(f"weight_hh{suffix}",
-                              Parameter(np.empty((rows, state_size or hidden_size), dtype)))
+                              Parameter(np.empty(size_arg(op, (rows, input_size)), dtype)))
+    module.register_parameter(f"weight_hh{suffix}", Parameter(np.empty(
+        size_arg(op, (rows, state_size or hidden_size)), dtype)))
     for name in ("bias_ih", "bias_hh"):
         module.register_parameter(f"{name}{suffix}",
                                   Parameter(np.empty(rows, dtype)) if bias else None)
@@ -111,17 +113,24 @@ class RNNCellBase(Module):
 
     def _batched(self, input: Tensor) -> tuple[Tensor, bool]:
         """The input as a batch (an unbatched ``(input_size,)`` one gains a dim)."""
-        if input.ndim not in (1, 2) or input.shape[-1] != self.input_size:
+        if input.ndim not in (1, 2):
+            raise ValueError(f"{type(self).__name__}: Expected input to be 1D or 2D, got "
+                             f"{input.ndim}D instead")
+        if input.shape[-1] != self.input_size:
             raise RuntimeError(f"{type(self).__name__}: expected input of shape "
                                f"(N, {self.input_size}) or ({self.input_size},), got "
                                f"{tuple(input.shape)}")
         unbatched = input.ndim == 1
         return (input.unsqueeze(0) if unbatched else input), unbatched
 
-    def _state(self, x: Tensor, given: Tensor | None, unbatched: bool) -> Tensor:
+    def _state(self, x: Tensor, given: Tensor | None, unbatched: bool,
+               name: str = "hidden") -> Tensor:
         """The given state (batched like ``x``), or zeros."""
         if given is None:
             return zeros(x.shape[0], self.hidden_size, dtype=x.dtype)
+        if given.ndim not in (1, 2):
+            raise ValueError(f"{type(self).__name__}: Expected {name} to be 1D or 2D, got "
+                             f"{given.ndim}D instead")
         state = given.unsqueeze(0) if unbatched else given
         if tuple(state.shape) != (x.shape[0], self.hidden_size):
             raise RuntimeError(f"{type(self).__name__}: expected a hidden state of shape "
@@ -157,12 +166,12 @@ class RNNCell(RNNCellBase):
 
     def __init__(self, input_size: int, hidden_size: int, bias: bool = True,
                  nonlinearity: str = "tanh", device: Any = None, dtype: Any = None) -> None:
-        if nonlinearity not in ("tanh", "relu"):
-            raise ValueError(f"RNNCell: unknown nonlinearity: {nonlinearity}")
         super().__init__(input_size, hidden_size, bias, GATES["RNN_TANH"], device, dtype)
         self.nonlinearity = nonlinearity
 
     def forward(self, input: Tensor, hx: Tensor | None = None) -> Tensor:
+        if self.nonlinearity not in ("tanh", "relu"):
+            raise RuntimeError(f"RNNCell: Unknown nonlinearity: {self.nonlinearity}")
         x, unbatched = self._batched(input)
         h = self._state(x, hx, unbatched)
         out = rnn_step(project(x, self.weight_ih, self.bias_ih), h, self.weight_hh,
@@ -184,8 +193,13 @@ class LSTMCell(RNNCellBase):
     def forward(self, input: Tensor, hx: tuple[Tensor, Tensor] | None = None
                 ) -> tuple[Tensor, Tensor]:
         x, unbatched = self._batched(input)
+        if hx is not None and not isinstance(hx, (tuple, list)):
+            raise TypeError(f"LSTMCell: hx must be a tuple of Tensors (h, c), not "
+                            f"{type(hx).__name__}")
+        if hx is not None and len(hx) != 2:
+            raise RuntimeError(f"LSTMCell: expects two hidden states (h, c), got {len(hx)}")
         h, c = (None, None) if hx is None else hx
-        h, c = self._state(x, h, unbatched), self._state(x, c, unbatched)
+        h, c = self._state(x, h, unbatched, "hx[0]"), self._state(x, c, unbatched, "hx[1]")
         h, c = lstm_step(project(x, self.weight_ih, self.bias_ih), h, c, self.weight_hh,
                          self.bias_hh)
         return (h.squeeze(0), c.squeeze(0)) if unbatched else (h, c)
