@@ -14,6 +14,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from differential import all_agree  # noqa: E402
 
 torch = pytest.importorskip("torch")
+pytest.importorskip("torch.nn.utils.prune")  # (a submodule PyTorch does not import itself)
 
 
 def _r(*shape, dtype="float32", seed=0):
@@ -178,3 +179,220 @@ def test_rnn_cells(cell):
             lambda L: _set_params(getattr(L.nn, cell)(3, HIDDEN))(
                 _r(2, 3)(L), _hx(L, "hx", cell != "LSTMCell")))
     all_agree(programs, rtol=1e-5, atol=1e-6)
+
+
+# --- DistributedSampler ------------------------------------------------------------------------
+SAMPLER = {
+    "right": {"num_replicas": 3, "rank": 1}, "drop_last": {"num_replicas": 3, "rank": 2,
+                                                           "drop_last": True},
+    "no shuffle": {"num_replicas": 4, "rank": 3, "shuffle": False},
+    "rank too big": {"num_replicas": 3, "rank": 3}, "negative rank": {"num_replicas": 3,
+                                                                    "rank": -1},
+    "zero replicas": {"num_replicas": 0, "rank": 0},
+    "more replicas than samples": {"num_replicas": 12, "rank": 11, "shuffle": False},
+    "more replicas drop_last": {"num_replicas": 12, "rank": 0, "drop_last": True},
+    "no replicas given": {"rank": 0}, "no rank given": {"num_replicas": 2},
+}
+
+
+def test_distributed_sampler():
+    def program(L, kw, n=10, epoch=None):
+        sampler = L.utils.data.DistributedSampler(list(range(n)), **kw)
+        if epoch is not None:
+            sampler.set_epoch(epoch)
+        order = list(iter(sampler))
+        # (PyTorch's shuffle draws from its own generator: only the count compared)
+        return len(sampler), order if kw.get("shuffle") is False else len(order)
+    programs = {name: (lambda L, kw=kw: program(L, kw)) for name, kw in SAMPLER.items()}
+    programs["empty dataset"] = lambda L: program(L, {"num_replicas": 2, "rank": 0}, n=0)
+    programs["set_epoch"] = lambda L: program(L, {"num_replicas": 2, "rank": 1}, epoch=3)
+    all_agree(programs)
+
+
+# --- parametrize and parametrizations ----------------------------------------------------------
+def _param(L, kind):
+    class Symmetric(L.nn.Module):
+        def forward(self, X):
+            return X.triu() + X.triu(1).transpose(0, 1)
+
+    class Reshape(L.nn.Module):
+        def forward(self, X):
+            return X.reshape(-1)
+
+    class Double(L.nn.Module):
+        def forward(self, X):
+            return X.double()
+
+    class NotTensor(L.nn.Module):
+        def forward(self, X):
+            return 1.0
+    return {"sym": Symmetric, "reshape": Reshape, "double": Double, "float": NotTensor}[kind]()
+
+
+def _linear(L, n=3, bias=True):
+    return _set_params(L.nn.Linear(n, n, bias=bias))
+
+
+def test_parametrize():
+    P = lambda L: L.nn.utils.parametrize  # noqa: E731
+    def reg(kind, name="weight", unsafe=False, n=3):
+        def program(L):
+            m = _linear(L, n)
+            P(L).register_parametrization(m, name, _param(L, kind), unsafe=unsafe)
+            return m.weight, P(L).is_parametrized(m), P(L).is_parametrized(m, "bias")
+        return program
+
+    def remove(name="weight", leave=True, register=True):
+        def program(L):
+            m = _linear(L)
+            if register:
+                P(L).register_parametrization(m, "weight", _param(L, "sym"))
+            P(L).remove_parametrizations(m, name, leave_parametrized=leave)
+            return m.weight, P(L).is_parametrized(m)
+        return program
+    programs = {
+        "symmetric": reg("sym"), "non-square": reg("sym", n=2),
+        "missing name": reg("sym", name="nope"), "changes shape": reg("reshape"),
+        "changes shape unsafe": reg("reshape", unsafe=True), "changes dtype": reg("double"),
+        "not a tensor": reg("float"), "bias": reg("sym", name="bias"),
+        "remove": remove(), "remove not leaving": remove(leave=False),
+        "remove unregistered": remove(register=False), "remove wrong name": remove("bias"),
+    }
+    all_agree(programs, rtol=1e-5, atol=1e-6)
+
+
+def test_weight_norm_spectral_norm_orthogonal():
+    W = lambda L: L.nn.utils.parametrizations  # noqa: E731
+
+    def norm(fn, *args, n=3, shape_only=False, **kw):
+        def program(L):
+            m = _linear(L, n)
+            L.manual_seed(0)
+            getattr(W(L), fn)(m, *args, **kw)
+            w = m.weight
+            return tuple(w.shape) if shape_only else w
+        return program
+    programs = {
+        "weight_norm": norm("weight_norm"), "weight_norm dim 1": norm("weight_norm", dim=1),
+        "weight_norm dim None": norm("weight_norm", dim=None),
+        "weight_norm dim -1": norm("weight_norm", dim=-1),
+        "weight_norm dim 2": norm("weight_norm", dim=2),
+        "weight_norm bias": norm("weight_norm", "bias"),
+        "weight_norm wrong name": norm("weight_norm", "nope"),
+        "spectral_norm": norm("spectral_norm", shape_only=True),
+        "spectral_norm wrong name": norm("spectral_norm", "nope", shape_only=True),
+        "spectral_norm 1-d": norm("spectral_norm", "bias", shape_only=True),
+        "spectral_norm zero iterations": norm("spectral_norm", n_power_iterations=0,
+                                              shape_only=True),
+        "orthogonal": norm("orthogonal", shape_only=True),
+        "orthogonal wrong name": norm("orthogonal", "nope", shape_only=True),
+        "orthogonal 1-d": norm("orthogonal", "bias", shape_only=True),
+        "orthogonal bad map": norm("orthogonal", orthogonal_map="svd", shape_only=True),
+    }
+    all_agree(programs, rtol=1e-5, atol=1e-6)
+
+
+# --- prune -------------------------------------------------------------------------------------
+def test_prune():
+    def prune(fn, *args, bias=True, then_remove=False, **kw):
+        def program(L):
+            m = _linear(L, 4, bias=bias)
+            getattr(L.nn.utils.prune, fn)(m, *args, **kw)
+            if then_remove:
+                L.nn.utils.prune.remove(m, "weight")
+            return m.weight, L.nn.utils.prune.is_pruned(m)
+        return program
+    programs = {}
+    for amount in (0.5, 0, 0.0, 1.0, 3, 16, 17, -0.1, 1.5, -1, "0.5", None, True):
+        programs[f"l1 {amount!r}"] = prune("l1_unstructured", "weight", amount)
+        programs[f"ln_structured {amount!r}"] = prune("ln_structured", "weight", amount, 2, 0)
+    programs.update({
+        "l1 wrong name": prune("l1_unstructured", "nope", 0.5),
+        "l1 None bias": prune("l1_unstructured", "bias", 0.5, bias=False),
+        "identity": prune("identity", "weight"),
+        "remove": prune("l1_unstructured", "weight", 0.5, then_remove=True),
+        "remove unpruned": prune("identity", "bias", then_remove=True),
+        "ln_structured dim 2": prune("ln_structured", "weight", 0.5, 2, 2),
+        "ln_structured n 1": prune("ln_structured", "weight", 0.5, 1, -1),
+        "random_structured dim -3": prune("random_structured", "weight", 0.5, -3),
+    })
+    all_agree(programs)
+
+
+# --- fusion, skip_init -------------------------------------------------------------------------
+def test_fuse_conv_bn_and_skip_init():
+    def fuse(conv_args=(2, 3, 3), bn_channels=3, eval_mode=True, transpose=False):
+        def program(L):
+            conv = _set_params((L.nn.ConvTranspose2d if transpose else L.nn.Conv2d)(
+                *conv_args), seed=4)
+            bn = _set_params(L.nn.BatchNorm2d(bn_channels), seed=5)
+            with L.no_grad():
+                bn.running_var.fill_(2.0)
+            conv.train(not eval_mode)
+            bn.train(not eval_mode)
+            fused = L.nn.utils.fusion.fuse_conv_bn_eval(conv, bn, transpose=transpose)
+            return fused(_r(1, 2, 5, 5)(L))
+        return program
+    programs = {
+        "right": fuse(), "transpose": fuse(transpose=True),
+        "channels disagree": fuse(bn_channels=4), "training": fuse(eval_mode=False),
+        "skip_init": lambda L: tuple(L.nn.utils.skip_init(L.nn.Linear, 3, 4).weight.shape),
+        "skip_init missing argument": lambda L: L.nn.utils.skip_init(L.nn.Linear, 3),
+        "skip_init not a module": lambda L: L.nn.utils.skip_init(list, [1]),
+        "skip_init no device argument": lambda L: L.nn.utils.skip_init(L.nn.ReLU),
+    }
+    all_agree(programs, rtol=1e-4, atol=1e-5)
+
+
+# --- Adafactor and SparseAdam arguments --------------------------------------------------------
+def test_adafactor_and_sparse_adam_arguments():
+    def make(name, **kw):
+        def program(L):
+            p = L.nn.Parameter(L.ones(2, 3))
+            opt = getattr(L.optim, name)([p], **kw)
+            (p * p).sum().backward()
+            opt.step()
+            return p
+        return program
+    programs = {}
+    for kw in ({}, {"lr": -1.0}, {"lr": 0.0}, {"beta2_decay": 0.1}, {"beta2_decay": -0.8},
+               {"eps": (-1.0, 1e-3)}, {"eps": (None, -1.0)}, {"d": -1.0}, {"d": 0.5},
+               {"weight_decay": -0.1}, {"weight_decay": 0.1}, {"maximize": True},
+               {"foreach": True}):
+        programs[f"Adafactor {kw}"] = make("Adafactor", **kw)
+    for kw in ({"lr": -1.0}, {"eps": -1.0}, {"betas": (1.0, 0.9)}, {"betas": (0.9, -0.1)},
+               {"eps": 0.0}, {"maximize": True}):
+        programs[f"SparseAdam {kw}"] = make("SparseAdam", **kw)
+
+    # (not compared: a step on sparse gradients, as minigrad has no sparse tensors)
+    programs["SparseAdam dense gradient"] = make("SparseAdam")
+    programs["SparseAdam tensor not list"] = lambda L: L.optim.SparseAdam(
+        L.nn.Parameter(L.ones(2)))
+    programs["SparseAdam empty"] = lambda L: L.optim.SparseAdam([])
+    all_agree(programs, rtol=1e-5, atol=1e-6)
+
+
+# --- testing.make_tensor -----------------------------------------------------------------------
+def test_make_tensor():
+    def make(*shape, dtype="float32", **kw):
+        def program(L):
+            t = L.testing.make_tensor(*shape, dtype=getattr(L, dtype), device="cpu", **kw)
+            return tuple(t.shape), str(t.dtype).split(".")[-1], t.requires_grad
+        return program
+    programs = {
+        "right": make(2, 3), "tuple shape": make((2, 3)), "empty": make(0, 3),
+        "low > high": make(2, low=1.0, high=0.0), "low == high": make(2, low=1.0, high=1.0),
+        "nan low": make(2, low=float("nan")), "inf high": make(2, high=float("inf")),
+        "int range": make(3, dtype="int64", low=0, high=5),
+        "int low > high": make(3, dtype="int64", low=5, high=0),
+        "bool with low": make(3, dtype="bool", low=0, high=1), "bool": make(3, dtype="bool"),
+        "requires_grad float": make(2, requires_grad=True),
+        "requires_grad int": make(2, dtype="int64", requires_grad=True),
+        "negative size": make(-1), "float size": make(2.5),
+        "noncontiguous": make(2, 3, noncontiguous=True),
+        "exclude_zero": make(4, dtype="int64", low=-2, high=3, exclude_zero=True),
+        "uint8 negative low": make(3, dtype="uint8", low=-5, high=3),
+    }
+    programs["no dtype"] = lambda L: L.testing.make_tensor(2, device="cpu")
+    programs["no device"] = lambda L: L.testing.make_tensor(2, dtype=L.float32)
+    all_agree(programs)

@@ -273,6 +273,9 @@ class _Unstructured(BasePruningMethod):
         count = _count(self.amount, t.numel())
         if count == 0:
             return default_mask.clone()
+        if isinstance(self.amount, bool):  # PyTorch's topk refuses k=True
+            raise TypeError(f"{type(self).__name__}: amount must be an int or a float, "
+                            f"not bool ({self.amount})")
         return _zero_entries(default_mask, self._chosen(t, count))
 
     def _chosen(self, t: Tensor, count: int) -> Tensor:
