@@ -12,6 +12,7 @@ from typing import Any
 import numpy as np
 
 from ..autograd.function import Function, register
+from ..type_objects import contiguous_format, format_strides
 from ..dtypes import is_number
 from ..internal import array_of, named, wrap
 from ..tensor import Tensor
@@ -66,25 +67,37 @@ class IndexKey:
         self.advanced = tuple(advanced) if has_arrays else ()
 
     def view(self, array: np.ndarray) -> np.ndarray:
-        """The basic part: a view of ``array``. A new dim (None) gets the stride PyTorch's
-        unsqueeze gives it, the extent of the input dim indexed next (NumPy gives 0)."""
+        """The basic part: a view of ``array``, with the strides PyTorch gives it. A new dim
+        (None) gets the stride PyTorch's unsqueeze gives it, the extent of the input dim
+        indexed next (NumPy gives 0); a slice multiplies the stride by its step even when
+        it selects nothing (NumPy then keeps the stride)."""
         out = array[self.basic]
-        if out.size == 0 or not any(item is None for item in self.basic):
-            return out  # (an empty view's strides are NumPy's)
+        strides = self._strides(array)
+        if strides == out.strides:
+            return out
+        return alias(out, out.shape, strides)
+
+    def _strides(self, array: np.ndarray) -> tuple[int, ...]:
+        """PyTorch's strides, in bytes, of the basic part of ``array``."""
+        given = array.strides
+        if array.size == 0 and not any(given):  # a new empty array: row-major, as torch's
+            given = tuple(s * array.itemsize for s in
+                          format_strides(array.shape, contiguous_format, ""))
         indexed = sum(1 for item in self.basic if item is not None and item is not Ellipsis)
-        strides, position, source = list(out.strides), 0, 0  # output dim, input dim
+        strides, source = [], 0
         for item in self.basic:
             if item is None:
-                strides[position] = (array.shape[source] * array.strides[source]
-                                     if source < array.ndim else array.itemsize)
-                position += 1
+                strides.append(array.shape[source] * given[source]
+                               if source < array.ndim else array.itemsize)
             elif item is Ellipsis:
-                position += array.ndim - indexed
+                strides.extend(given[source:source + array.ndim - indexed])
                 source += array.ndim - indexed
             else:
-                position += int(not _is_int(item))
+                if not _is_int(item):
+                    step = item.indices(array.shape[source])[2]
+                    strides.append(given[source] * step)
                 source += 1
-        return alias(out, out.shape, tuple(strides))
+        return tuple(strides)
 
     def read(self, array: np.ndarray) -> np.ndarray:
         out = self.view(array)  # advanced indexing gathers into a row-major copy, as torch
