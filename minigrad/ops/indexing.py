@@ -12,13 +12,12 @@ from typing import Any
 import numpy as np
 
 from ..autograd.function import Function, register
-from ..type_objects import contiguous_format, format_strides
 from ..dtypes import is_number
 from ..internal import array_of, named, wrap
 from ..tensor import Tensor
 from ..tensor_args import checked_cast
 from .broadcasting import sum_to
-from ._util import alias, normalize_dim, row_major_array, type_name
+from ._util import alias, byte_strides, normalize_dim, row_major_array, type_name
 from .out_argument import takes_out
 
 
@@ -79,10 +78,7 @@ class IndexKey:
 
     def _strides(self, array: np.ndarray) -> tuple[int, ...]:
         """PyTorch's strides, in bytes, of the basic part of ``array``."""
-        given = array.strides
-        if array.size == 0 and not any(given):  # a new empty array: row-major, as torch's
-            given = tuple(s * array.itemsize for s in
-                          format_strides(array.shape, contiguous_format, ""))
+        given = byte_strides(array)
         indexed = sum(1 for item in self.basic if item is not None and item is not Ellipsis)
         strides, source = [], 0
         for item in self.basic:
