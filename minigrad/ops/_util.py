@@ -399,6 +399,15 @@ def writable_twin(array: np.ndarray) -> np.ndarray | None:
     return alias(array, array.shape, array.strides, writeable=True)
 
 
+def byte_strides(array: np.ndarray) -> tuple[int, ...]:
+    """``array``'s strides in bytes as PyTorch would report them: row-major ones for an
+    empty array to which NumPy gave all-zero strides, else NumPy's."""
+    if array.size == 0 and not any(array.strides):
+        return tuple(s * array.itemsize for s in type_objects.format_strides(
+            array.shape, type_objects.contiguous_format, ""))
+    return array.strides
+
+
 def alias(array: np.ndarray, shape: tuple[int, ...], strides: tuple[int, ...],
           writeable: bool | None = None) -> np.ndarray:
     """A view of ``array``'s memory from its first element with ``shape`` and ``strides``

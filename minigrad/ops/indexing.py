@@ -17,7 +17,7 @@ from ..internal import array_of, named, wrap
 from ..tensor import Tensor
 from ..tensor_args import checked_cast
 from .broadcasting import sum_to
-from ._util import alias, normalize_dim, row_major_array, type_name
+from ._util import alias, byte_strides, normalize_dim, row_major_array, type_name
 from .out_argument import takes_out
 
 
@@ -66,25 +66,34 @@ class IndexKey:
         self.advanced = tuple(advanced) if has_arrays else ()
 
     def view(self, array: np.ndarray) -> np.ndarray:
-        """The basic part: a view of ``array``. A new dim (None) gets the stride PyTorch's
-        unsqueeze gives it, the extent of the input dim indexed next (NumPy gives 0)."""
+        """The basic part: a view of ``array``, with the strides PyTorch gives it. A new dim
+        (None) gets the stride PyTorch's unsqueeze gives it, the extent of the input dim
+        indexed next (NumPy gives 0); a slice multiplies the stride by its step even when
+        it selects nothing (NumPy then keeps the stride)."""
         out = array[self.basic]
-        if out.size == 0 or not any(item is None for item in self.basic):
-            return out  # (an empty view's strides are NumPy's)
+        strides = self._strides(array)
+        if strides == out.strides:
+            return out
+        return alias(out, out.shape, strides)
+
+    def _strides(self, array: np.ndarray) -> tuple[int, ...]:
+        """PyTorch's strides, in bytes, of the basic part of ``array``."""
+        given = byte_strides(array)
         indexed = sum(1 for item in self.basic if item is not None and item is not Ellipsis)
-        strides, position, source = list(out.strides), 0, 0  # output dim, input dim
+        strides, source = [], 0
         for item in self.basic:
             if item is None:
-                strides[position] = (array.shape[source] * array.strides[source]
-                                     if source < array.ndim else array.itemsize)
-                position += 1
+                strides.append(array.shape[source] * given[source]
+                               if source < array.ndim else array.itemsize)
             elif item is Ellipsis:
-                position += array.ndim - indexed
+                strides.extend(given[source:source + array.ndim - indexed])
                 source += array.ndim - indexed
             else:
-                position += int(not _is_int(item))
+                if not _is_int(item):
+                    step = item.indices(array.shape[source])[2]
+                    strides.append(given[source] * step)
                 source += 1
-        return alias(out, out.shape, tuple(strides))
+        return tuple(strides)
 
     def read(self, array: np.ndarray) -> np.ndarray:
         out = self.view(array)  # advanced indexing gathers into a row-major copy, as torch

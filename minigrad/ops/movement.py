@@ -18,7 +18,7 @@ from ..internal import named, wrap
 from ..tensor import Tensor
 from . import indexing
 from .broadcasting import expand, reshape, view, view_dtype  # noqa: F401  (re-exported: movement's public face)
-from ._util import alias, normalize_dim, normalize_dims, type_name
+from ._util import alias, byte_strides, normalize_dim, normalize_dims, type_name
 from .out_argument import takes_out
 
 
@@ -101,11 +101,9 @@ class SlidingWindows(Function):
         ctx.shape, ctx.where = x.shape, (dim, size, step)
         count = (x.shape[dim] - size) // step + 1
         shape = x.shape[:dim] + (count,) + x.shape[dim + 1:] + (size,)
-        strides = x.strides[:dim] + (x.strides[dim] * step,) + x.strides[dim + 1:] + (
-            x.strides[dim],)
-        if 0 in shape:
-            return np.zeros(shape, x.dtype)
-        return alias(x, shape, strides)
+        given = byte_strides(x)
+        strides = given[:dim] + (given[dim] * step,) + given[dim + 1:] + (given[dim],)
+        return alias(x, shape, strides)  # (a view even when empty, as PyTorch's)
 
     @staticmethod
     def backward(ctx, g):

@@ -13,7 +13,7 @@ import warnings
 
 import numpy as np
 import pytest
-from hypothesis import assume, given
+from hypothesis import assume, example, given
 from hypothesis import strategies as st
 
 from differential import (MINE, any_index, assert_same, both_raise, compare, execute, f64,
@@ -268,5 +268,33 @@ def test_advanced_indexing_results_have_torch_strides_on_size_1_dims(index):
     for lib in (MINE, torch):
         x = lib.arange(24.0).reshape(4, 6)
         out[lib] = eval(f"x[{index}]", {"x": x, "lib": lib})  # noqa: S307  (fixed text)
+    assert out[MINE].shape == out[torch].shape
+    assert out[MINE].stride() == out[torch].stride()
+
+
+_basic_items = st.one_of(st.none(), st.just(Ellipsis), st.integers(-1, 0),
+                         st.builds(slice, st.integers(-5, 5) | st.none(),
+                                   st.integers(-5, 5) | st.none(), st.integers(1, 3) | st.none()))
+
+
+@example(shape=(3, 4), items=[None, slice(6, -2, 3)])
+@example(shape=(3, 4, 3, 5), items=[None, slice(4, -1, 3), None, slice(4, -4, 2)])
+@example(shape=(2, 4), items=[slice(-1, -2, 2)])
+@example(shape=(0, 3), items=[None, Ellipsis, slice(None, None, 2), None])
+@given(shape=shapes_with_empty, items=st.lists(_basic_items, max_size=4))
+def test_basic_index_views_have_torch_strides_even_when_empty(shape, items):
+    # found by the fuzzer: a slice that selects nothing keeps its step in PyTorch's stride
+    # (NumPy drops it), and a None next to it takes that dim's extent
+    assume(sum(i is Ellipsis for i in items) <= 1)
+    out = {}
+    for lib in (MINE, torch):
+        x = lib.zeros(shape)
+        try:
+            out[lib] = x[tuple(items)]
+        except IndexError as err:
+            out[lib] = type(err)
+    if isinstance(out[torch], type):
+        assert out[MINE] is out[torch]
+        return
     assert out[MINE].shape == out[torch].shape
     assert out[MINE].stride() == out[torch].stride()

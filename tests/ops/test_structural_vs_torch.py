@@ -884,3 +884,19 @@ def test_order_statistics_pick_the_tied_element_pytorch_picks(rows, data):
     k = data.draw(st.integers(1, n))
     _check(_graded(lambda lib, x: (x.kthvalue(k, 1), x.median(1), x.median()), values,
                    second=False), "ties")
+
+
+@given(shape=st.lists(st.integers(0, 5), min_size=1, max_size=3).map(tuple),
+       data=st.data())
+def test_unfold_has_torch_strides_even_when_empty(shape, data):
+    # found by the fuzzer: an empty unfold was a new array with row-major strides; PyTorch's
+    # is a view with the window strides, of an empty input's row-major ones too
+    dim = data.draw(st.integers(-len(shape), len(shape) - 1))
+    size = data.draw(st.integers(0, shape[dim]))
+    step = data.draw(st.integers(1, 3))
+    out = {}
+    for lib in (MINE, torch):
+        x = lib.arange(float(math.prod(shape))).reshape(shape)
+        out[lib] = x.unfold(dim, size, step)
+    assert out[MINE].shape == out[torch].shape
+    assert out[MINE].stride() == out[torch].stride()
