@@ -416,6 +416,8 @@ def alias(array: np.ndarray, shape: tuple[int, ...], strides: tuple[int, ...],
     ``array`` is, unless ``writeable`` says otherwise (the owner's memory must be)."""
     owner = _owner(array)
     offset = array.__array_interface__["data"][0] - owner.__array_interface__["data"][0]
+    if 0 in shape:  # empty: NumPy still wants its start inside the buffer (PyTorch's
+        offset = min(offset, owner.nbytes)  # strides may put it one row past the end)
     out = np.ndarray(shape, array.dtype, buffer=_in_memory_order(owner), offset=offset,
                      strides=strides)
     if not (array.flags.writeable if writeable is None else writeable):

@@ -80,6 +80,18 @@ def test_getitem_selects_what_pytorch_selects_as_a_view_or_a_copy(shape, data):
         assert_same(mine["g"], theirs["g"], what + " (gradient)")
 
 
+@pytest.mark.parametrize("shape, index", [((2, 1, 0), "1, None"), ((3, 0), "2, None"),
+                                          ((2, 0, 2), "1, :, None")])
+def test_empty_views_past_the_last_row_can_be_written_as_torch(shape, index):
+    # PyTorch's strides put such a view's start one row past the end of the (empty) memory
+    code = (f"y = x * 1.0\ny[{index}] = 2.5\nplain = x.detach().clone()\n"
+            f"plain[{index}] = 2.5\n(y * w(2, y.shape)).sum().backward()\n"
+            f"gx = x.grad")
+    mine, theirs = _run(code, {"x": seeded(0, shape)})  # raising in neither is the point
+    assert_same(mine["gx"], theirs["gx"], code)
+    assert_same(mine["plain"], theirs["plain"], code)
+
+
 @given(shape=st.one_of(shapes, shapes_with_empty), data=st.data())
 def test_setitem_writes_what_pytorch_writes(shape, data):
     value = data.draw(st.sampled_from(["scalar", "tensor", "broadcast"]))
