@@ -1,6 +1,7 @@
 """Pooling of integer and bool tensors, against PyTorch: its CPU kernels max-pool every
 integer dtype in 2-D and 3-D (not in 1-D), average-pool int64 only (the mean rounded
-toward zero), and refuse bool; adaptive pooling takes no integers."""
+toward zero), and refuse bool; adaptive pooling takes no integers. local_response_norm
+averages by pooling, so it follows the same rules."""
 from __future__ import annotations
 
 import numpy as np
@@ -34,6 +35,8 @@ PROGRAMS = {
     "avg_pool3d divisor": lambda F, x: F.avg_pool3d(x[None], 2, divisor_override=5),
     "lp_pool2d": lambda F, x: F.lp_pool2d(x, 2, 2),
     "lp_pool1d": lambda F, x: F.lp_pool1d(x[0], 1, 2),
+    "local_response_norm 3-d": lambda F, x: F.local_response_norm(x[0], 2, alpha=0.01),
+    "local_response_norm 4-d": lambda F, x: F.local_response_norm(x, 3, 0.1, 0.5, 2.0),
     "adaptive_avg_pool2d": lambda F, x: F.adaptive_avg_pool2d(x, 2),
     "adaptive_max_pool2d": lambda F, x: F.adaptive_max_pool2d(x, 2),
 }

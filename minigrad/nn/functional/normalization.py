@@ -303,9 +303,14 @@ def local_response_norm(input: Tensor, size: int, alpha: float = 1e-4, beta: flo
                          f"(got {input.ndim} dimensions)")
     if input.numel() == 0:
         return input
+    if input.dtype.kind != "f" and input.dtype != np.int64:  # PyTorch averages by pooling
+        raise NotImplementedError(f"local_response_norm: \"avg_pool2d\" not implemented for "
+                                  f"'{scalar_type_name(input.dtype)}'")
     channels = input.shape[1]
     squares = input * input
     pad = [0, 0] * (input.ndim - 2) + [size // 2, (size - 1) // 2]
     padded = movement.pad(squares, pad)
     window = sum(ops.narrow(padded, 1, offset, channels) for offset in range(size))
+    if input.dtype == np.int64:  # PyTorch's integer average pool rounds the mean down
+        return input / ((window // size * alpha + k) ** beta)
     return input / ((window * (alpha / size) + k) ** beta)
