@@ -38,7 +38,27 @@ def batch_mahalanobis(L: Tensor, x: Tensor) -> Tensor:
     return (solved.squeeze(-1) ** 2).sum(-1)
 
 
-class MultivariateNormal(Distribution):
+class CholeskyMatrices:
+    """The matrices of a distribution parametrised by a lower Cholesky factor
+    ``_unbroadcasted_scale_tril``, expanded to ``_matrix_shape()``: the factor itself,
+    ``L L^T`` and its inverse (MultivariateNormal's covariance, Wishart's scale)."""
+
+    @lazy_property
+    def scale_tril(self) -> Tensor:
+        return self._unbroadcasted_scale_tril.expand(*self._matrix_shape())
+
+    @lazy_property
+    def covariance_matrix(self) -> Tensor:
+        L = self._unbroadcasted_scale_tril
+        return (L @ L.transpose(-2, -1)).expand(*self._matrix_shape())
+
+    @lazy_property
+    def precision_matrix(self) -> Tensor:
+        return ops.cholesky_inverse(self._unbroadcasted_scale_tril) \
+            .expand(*self._matrix_shape())
+
+
+class MultivariateNormal(CholeskyMatrices, Distribution):
     """``N(loc, Sigma)`` over vectors of length k, as
     ``torch.distributions.MultivariateNormal``.
 
@@ -95,20 +115,6 @@ class MultivariateNormal(Distribution):
 
     def _matrix_shape(self) -> tuple:
         return tuple(self._batch_shape) + tuple(self._event_shape) * 2
-
-    @lazy_property
-    def scale_tril(self) -> Tensor:
-        return self._unbroadcasted_scale_tril.expand(*self._matrix_shape())
-
-    @lazy_property
-    def covariance_matrix(self) -> Tensor:
-        L = self._unbroadcasted_scale_tril
-        return (L @ L.transpose(-2, -1)).expand(*self._matrix_shape())
-
-    @lazy_property
-    def precision_matrix(self) -> Tensor:
-        return ops.cholesky_inverse(self._unbroadcasted_scale_tril) \
-            .expand(*self._matrix_shape())
 
     @property
     def mean(self) -> Tensor:

@@ -17,8 +17,7 @@ from ..tensor import Tensor
 from . import constraints
 from .chi2 import Chi2
 from .exponential_family import ExponentialFamily
-from .multivariate_normal import _precision_to_scale_tril
-from .utils import lazy_property
+from .multivariate_normal import CholeskyMatrices, _precision_to_scale_tril
 
 _LOG_2 = math.log(2)
 
@@ -29,7 +28,7 @@ def _multivariate_digamma(x: Tensor, p: int) -> Tensor:
     return ops.digamma(x.unsqueeze(-1) - offsets).sum(-1)
 
 
-class Wishart(ExponentialFamily):
+class Wishart(CholeskyMatrices, ExponentialFamily):
     """``W(df, Sigma)`` over p x p positive-definite matrices, as
     ``torch.distributions.Wishart``.
 
@@ -100,20 +99,6 @@ class Wishart(ExponentialFamily):
 
     def _matrix_shape(self) -> tuple:
         return tuple(self._batch_shape) + tuple(self._event_shape)
-
-    @lazy_property
-    def scale_tril(self) -> Tensor:
-        return self._unbroadcasted_scale_tril.expand(*self._matrix_shape())
-
-    @lazy_property
-    def covariance_matrix(self) -> Tensor:
-        L = self._unbroadcasted_scale_tril
-        return (L @ L.transpose(-2, -1)).expand(*self._matrix_shape())
-
-    @lazy_property
-    def precision_matrix(self) -> Tensor:
-        return ops.cholesky_inverse(self._unbroadcasted_scale_tril) \
-            .expand(*self._matrix_shape())
 
     def _df_matrix(self) -> Tensor:
         return self.df.reshape(*self._batch_shape, 1, 1)
